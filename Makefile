@@ -1,0 +1,37 @@
+# Two commands do all set-up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test bench lint clean venv
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+## The main job: the Warring States ensemble, a table and a picture.
+run: $(STAMP)
+	$(BIN)/powerbalance run warring-states --worlds 1000 --years 300 --seed 2026 \
+		--out results/warring-states --plot results/warring-states.png
+
+## The whole test suite.
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -q
+
+## Benchmarks (not part of CI): throughput figures as ratios of one run.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy src/powerbalance
+
+clean:
+	rm -rf $(VENV) results .pytest_cache

@@ -1,0 +1,41 @@
+"""Command-line interface: ``powerbalance COMMAND``.
+
+Each area of the product registers its commands in its own module; this
+package imports them and turns user mistakes (:class:`~powerbalance.errors.InputError`)
+into a one-line message and exit code 2.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from powerbalance.cli import simulate as _simulate  # noqa: F401  (registers commands)
+from powerbalance.cli.app import app, err_console
+from powerbalance.errors import InputError
+
+__all__ = ["app", "main"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; return the exit code (2 for a user mistake)."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except InputError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        return 2
+    except SystemExit as exc:  # typer/click exit codes
+        return int(exc.code or 0)
+    except Exception as exc:  # click usage errors carry their own exit code
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            return exc.exit_code
+        if isinstance(exc, click.exceptions.Abort):
+            return 1
+        raise
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
