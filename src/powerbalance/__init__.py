@@ -2,10 +2,21 @@
 
 Simulate an anarchic system of states, measure polarity and concentration in
 simulated and real data, and run experiments at scale.
+
+>>> import powerbalance as pb
+>>> result = pb.run("warring-states", years=10, worlds=4, seed=7)
+>>> list(result.system.columns[:4])
+['world', 'year', 'live_actors', 'largest_share']
 """
 
 from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+from powerbalance.errors import InputError
+from powerbalance.experiments.results import RunResult, load_run, run
+from powerbalance.params import Params
+from powerbalance.scenarios import Scenario, load as load_scenario
+
+__all__ = ["InputError", "Params", "RunResult", "Scenario", "__version__", "load_run",
+           "load_scenario", "run"]

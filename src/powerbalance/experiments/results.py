@@ -1,0 +1,201 @@
+"""Run a scenario and keep its results: tables, manifest, and a run folder on disk.
+
+A run folder holds ``actors.parquet``, ``system.parquet``, ``events.parquet``,
+``alliances.parquet`` and ``manifest.json`` (scenario, parameters, seed,
+package version, timings). It is written to a temporary folder beside the
+target and renamed into place, so a failed or interrupted run never leaves a
+half-written result.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from powerbalance.errors import InputError
+from powerbalance.experiments import tables
+from powerbalance.experiments.runner import simulate
+from powerbalance.params import Params
+from powerbalance.scenarios import Scenario, load
+from powerbalance.scenarios.model import Scenario as _Scenario
+
+TABLES = ("actors", "system", "events", "alliances")
+
+
+@dataclass
+class RunResult:
+    """The tables of a run and its manifest."""
+
+    actors: pd.DataFrame
+    system: pd.DataFrame
+    events: pd.DataFrame
+    alliances: pd.DataFrame
+    manifest: dict[str, Any]
+    scenario: Scenario | None = field(default=None, repr=False)
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A table by name (one of :data:`TABLES`)."""
+        return getattr(self, name)
+
+    def final(self) -> pd.DataFrame:
+        """The system table at the last recorded year of each world."""
+        last = self.system["year"].max()
+        return self.system[self.system["year"] == last].reset_index(drop=True)
+
+    def write(self, folder: str | Path, overwrite: bool = True) -> Path:
+        """Write the run folder atomically; return its path."""
+        folder = Path(folder)
+        if folder.exists() and not overwrite:
+            raise InputError("folder exists", source=str(folder), field="--out",
+                             allowed="a new folder")
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+        try:
+            for name in TABLES:
+                self.table(name).to_parquet(tmp / f"{name}.parquet", index=False)
+            (tmp / "manifest.json").write_text(json.dumps(self.manifest, indent=2, default=str))
+            if folder.exists():
+                old = folder.with_name(f".{folder.name}.old-{os.getpid()}")
+                folder.rename(old)
+                tmp.rename(folder)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                tmp.rename(folder)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        return folder
+
+
+def load_run(folder: str | Path) -> RunResult:
+    """Read a run folder written by :meth:`RunResult.write`."""
+    folder = Path(folder)
+    manifest_path = folder / "manifest.json"
+    if not manifest_path.is_file():
+        raise InputError("not a run folder (no manifest.json)", source=str(folder),
+                         field="RUN", allowed="a folder written by 'powerbalance run --out'")
+    manifest = json.loads(manifest_path.read_text())
+    frames = {}
+    for name in TABLES:
+        path = folder / f"{name}.parquet"
+        if not path.is_file():
+            raise InputError(f"missing {name}.parquet", source=str(folder), field="RUN",
+                             allowed="a complete run folder")
+        frames[name] = pd.read_parquet(path)
+    return RunResult(manifest=manifest, **frames)
+
+
+def run(
+    scenario: str | Scenario = "warring-states",
+    *,
+    years: int | None = None,
+    worlds: int = 1,
+    seed: int = 0,
+    overrides: dict[str, Any] | None = None,
+    out: str | Path | None = None,
+    batch_size: int = 1000,
+    first_world: int = 0,
+    record: str = "full",
+    progress: Callable[[int, int], None] | None = None,
+) -> RunResult:
+    """Simulate ``worlds`` worlds of a scenario and return (and optionally write) the tables.
+
+    Parameters
+    ----------
+    scenario: a built-in name, a generator spec (``random:actors=30``), a TOML
+        path, or a :class:`~powerbalance.scenarios.Scenario`.
+    years: years to simulate (default: the scenario's).
+    worlds: number of worlds; world indices run from ``first_world``.
+    seed: the master seed; every random stream derives from it.
+    overrides: parameter values replacing the defaults and the scenario's.
+    out: write the run folder there.
+    batch_size: worlds per array program (results do not depend on it).
+    record: ``full`` (every year), ``system`` (no alliance table), ``final``.
+    progress: called with (years done, total years) of the whole run.
+
+    Examples
+    --------
+    >>> from powerbalance import run
+    >>> r = run("warring-states", years=5, worlds=2, seed=1)
+    >>> sorted(r.system.columns)[:3]
+    ['active_wars', 'con', 'effective_number']
+    >>> int(r.system["world"].nunique()), int(r.system["year"].max())
+    (2, 5)
+    """
+    scen = scenario if isinstance(scenario, _Scenario) else load(scenario)
+    years = scen.years if years is None else years
+    if not isinstance(years, int) or years < 1:
+        raise InputError(f"{years!r}", source="run", field="years", allowed="an integer >= 1")
+    if not isinstance(worlds, int) or worlds < 1:
+        raise InputError(f"{worlds!r}", source="run", field="worlds", allowed="an integer >= 1")
+    if not isinstance(seed, int) or seed < 0:
+        raise InputError(f"{seed!r}", source="run", field="seed", allowed="an integer >= 0")
+    if batch_size < 1:
+        raise InputError(f"{batch_size}", source="run", field="batch_size", allowed=">= 1")
+    params = scen.make_params(overrides)
+    setting = scen.setting(params)
+    started = time.time()
+    frames: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLES}
+    sim_seconds = 0.0
+    chunks = list(range(first_world, first_world + worlds, batch_size))
+    for k, lo in enumerate(chunks):
+        ids = np.arange(lo, min(lo + batch_size, first_world + worlds))
+
+        def tick(done: int, k: int = k) -> None:
+            if progress is not None:
+                progress(k * years + done, len(chunks) * years)
+
+        traj = simulate(scen, params, setting, seed, ids, years, record=record, progress=tick)
+        sim_seconds += traj.seconds
+        frames["actors"].append(tables.actor_table(traj, scen, years))
+        frames["system"].append(tables.system_table(traj, scen, setting, params, years))
+        frames["events"].append(tables.event_table(traj, scen, params))
+        frames["alliances"].append(tables.alliance_table(traj))
+    result = RunResult(
+        **{name: pd.concat(parts, ignore_index=True) for name, parts in frames.items()},
+        manifest=_manifest(scen, params, overrides or {}, seed, worlds, first_world, years,
+                           record, started, sim_seconds),
+        scenario=scen,
+    )
+    if out is not None:
+        t0 = time.perf_counter()
+        result.write(out)
+        result.manifest["timings"]["write_seconds"] = time.perf_counter() - t0
+        (Path(out) / "manifest.json").write_text(json.dumps(result.manifest, indent=2,
+                                                            default=str))
+    return result
+
+
+def _manifest(scen: Scenario, params: Params, overrides: dict[str, Any], seed: int,
+              worlds: int, first_world: int, years: int, record: str, started: float,
+              sim_seconds: float) -> dict[str, Any]:
+    from powerbalance import __version__
+
+    return {
+        "scenario": {"name": scen.name, "origin": scen.origin, "description": scen.description,
+                     "sources": list(scen.sources), "actors": list(scen.names)},
+        "params": asdict(params),
+        "overrides": overrides,
+        "seed": seed,
+        "worlds": worlds,
+        "first_world": first_world,
+        "years": years,
+        "record": record,
+        "version": __version__,
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
+        "timings": {"simulate_seconds": sim_seconds,
+                    "total_seconds": time.time() - started},
+    }

@@ -1,0 +1,112 @@
+"""Running a scenario: a batch of worlds for some years, recorded as arrays.
+
+:func:`simulate` is the loop over years around the pure
+:func:`~powerbalance.model.step.step`. Worlds are simulated in chunks of
+``batch_size`` (to bound memory); because every random stream depends only
+on the master seed and the *global* world index, the result is bit-identical
+whatever the chunking.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from powerbalance.model.derived import territory
+from powerbalance.model.economy import capability_share
+from powerbalance.model.events import Events
+from powerbalance.model.state import Setting, WorldState
+from powerbalance.model.step import step
+from powerbalance.params import Params
+from powerbalance.scenarios.model import Scenario
+
+RECORD_LEVELS = ("full", "system", "final")
+
+
+@dataclass
+class Trajectory:
+    """Recorded arrays of a run, years on the first axis (year 0 = the start).
+
+    Actor arrays are (T+1, B, N); ``alliance_pairs`` lists (year, world, i, j)
+    for allied pairs i < j each year; events carry their year.
+    """
+
+    worlds: npt.NDArray[np.int64]
+    share: npt.NDArray[np.float32]
+    wealth: npt.NDArray[np.float32]
+    military: npt.NDArray[np.float32]
+    territory: npt.NDArray[np.int16]
+    alive: npt.NDArray[np.bool_]
+    wars: npt.NDArray[np.int32]
+    """(T+1, B) wars fought each year (0 at year 0)."""
+    events: Events
+    event_year: npt.NDArray[np.int32]
+    alliance_pairs: npt.NDArray[np.int32]
+    final_state: WorldState
+    seconds: float = 0.0
+    record: str = "full"
+    extra: dict[str, float] = field(default_factory=dict)
+
+
+def simulate(scenario: Scenario, params: Params, setting: Setting, seed: int,
+             worlds: npt.ArrayLike, years: int, record: str = "full",
+             progress: Callable[[int], None] | None = None) -> Trajectory:
+    """Simulate the given global world indices for ``years`` years in one batch.
+
+    ``record``: ``full`` keeps every year; ``system`` the same (system tables
+    are computed from it) but no alliance pairs; ``final`` only the start and
+    the last year. ``progress`` is called with the number of years done.
+    """
+    if record not in RECORD_LEVELS:
+        raise ValueError(f"record must be one of {RECORD_LEVELS}")
+    worlds = np.asarray(worlds, dtype=np.int64).reshape(-1)
+    state = scenario.initial_state(params, setting, seed, worlds)
+    keep_all = record != "final"
+    slots = years + 1 if keep_all else 2
+    b, n = state.batch, state.n_actors
+    traj = {
+        "share": np.zeros((slots, b, n), np.float32),
+        "wealth": np.zeros((slots, b, n), np.float32),
+        "military": np.zeros((slots, b, n), np.float32),
+        "territory": np.zeros((slots, b, n), np.int16),
+        "alive": np.zeros((slots, b, n), bool),
+        "wars": np.zeros((slots, b), np.int32),
+    }
+    events: list[Events] = []
+    event_years: list[np.ndarray] = []
+    pairs: list[np.ndarray] = []
+    start = time.perf_counter()
+
+    def store(slot: int, s: WorldState, wars: np.ndarray | None) -> None:
+        traj["share"][slot] = capability_share(s.wealth, s.military, s.alive, params)
+        traj["wealth"][slot] = s.wealth
+        traj["military"][slot] = s.military
+        traj["territory"][slot] = territory(s.owner, s.n_actors)
+        traj["alive"][slot] = s.alive
+        if wars is not None:
+            traj["wars"][slot] = wars
+        if record == "full":
+            wb, i, j = np.nonzero(np.triu(s.alliance > 0, 1))
+            pairs.append(np.column_stack([np.full(len(wb), s.year), wb, i, j]).astype(np.int32))
+
+    store(0, state, None)
+    for year in range(1, years + 1):
+        state, rec = step(state, setting, params)
+        if len(rec.events):
+            events.append(rec.events)
+            event_years.append(np.full(len(rec.events), year, np.int32))
+        if keep_all or year == years:
+            store(year if keep_all else 1, state, rec.wars)
+        if progress is not None:
+            progress(year)
+    ev = Events.concat(events)
+    return Trajectory(
+        worlds=worlds, events=ev,
+        event_year=np.concatenate(event_years) if event_years else np.zeros(0, np.int32),
+        alliance_pairs=np.concatenate(pairs) if pairs else np.zeros((0, 4), np.int32),
+        final_state=state, seconds=time.perf_counter() - start, record=record, **traj,
+    )

@@ -1,0 +1,153 @@
+"""Tidy tables from recorded trajectories: actor x year, system x year, events, alliances.
+
+One row per world x year x actor, per world x year, per event and per allied
+pair and year, readable directly by pandas, polars and DuckDB. System metrics
+are computed by :mod:`powerbalance.analysis` (one implementation for
+simulated and real data).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from powerbalance.analysis import (
+    POLARITY_NAMES,
+    PolarityRules,
+    concentration,
+    effective_number,
+    hhi,
+    polarity,
+)
+from powerbalance.experiments.runner import Trajectory
+from powerbalance.model.events import EventKind, Events
+from powerbalance.model.state import Setting
+from powerbalance.params import Params
+from powerbalance.scenarios.model import Scenario
+
+_KIND_LABELS = {int(k): k.label for k in EventKind}
+
+
+def record_years(traj: Trajectory, years: int) -> np.ndarray:
+    """The calendar (model) years of the recorded slots."""
+    return np.arange(years + 1) if traj.record != "final" else np.array([0, years])
+
+
+def actor_table(traj: Trajectory, scenario: Scenario, years: int) -> pd.DataFrame:
+    """One row per world x year x actor."""
+    t, b, n = traj.share.shape
+    yr = record_years(traj, years)
+    names = pd.Categorical.from_codes(np.tile(np.arange(n), t * b), categories=scenario.names)
+    regions = [a.region for a in scenario.actors]
+    region_cats = list(dict.fromkeys(regions))
+    region_codes = np.array([region_cats.index(r) for r in regions])
+    strategies = [a.strategy for a in scenario.actors]
+    strat_cats = list(dict.fromkeys(strategies))
+    strat_codes = np.array([strat_cats.index(s) for s in strategies])
+    return pd.DataFrame({
+        "world": np.repeat(np.tile(traj.worlds, t), n).astype(np.int32),
+        "year": np.repeat(yr, b * n).astype(np.int32),
+        "actor": np.tile(np.arange(n), t * b).astype(np.int16),
+        "name": names,
+        "region": pd.Categorical.from_codes(np.tile(region_codes, t * b), categories=region_cats),
+        "strategy": pd.Categorical.from_codes(np.tile(strat_codes, t * b), categories=strat_cats),
+        "alive": traj.alive.reshape(-1),
+        "share": traj.share.reshape(-1),
+        "wealth": traj.wealth.reshape(-1),
+        "military": traj.military.reshape(-1),
+        "territory": traj.territory.reshape(-1),
+    })
+
+
+def system_metrics(share: np.ndarray, alive: np.ndarray, setting: Setting, params: Params,
+                   rules: PolarityRules | None = None) -> dict[str, np.ndarray]:
+    """System metrics of share arrays (..., N): the columns of the system table."""
+    s = np.where(alive, share.astype(np.float64), 0.0)
+    live = alive.sum(axis=-1)
+    top = s.max(axis=-1)
+    hegemon = (top >= params.hegemony_share) | (live == 1)
+    regional = np.zeros(live.shape, dtype=np.int16)
+    for r in range(len(setting.region_names)):
+        members = setting.region == r
+        if members.sum() < 2:
+            continue
+        rs = s[..., members]
+        total = rs.sum(axis=-1)
+        frac = np.divide(rs.max(axis=-1), total, out=np.zeros_like(total), where=total > 0)
+        regional += (frac >= params.regional_hegemony_share) & ((alive[..., members]).sum(-1) >= 1)
+    return {
+        "live_actors": live.astype(np.int16),
+        "largest_share": top,
+        "leader": s.argmax(axis=-1).astype(np.int16),
+        "hhi": hhi(s),
+        "effective_number": effective_number(s),
+        "con": concentration(s),
+        "polarity_code": polarity(s, rules),
+        "hegemon": hegemon,
+        "regional_hegemons": regional,
+    }
+
+
+def system_table(traj: Trajectory, scenario: Scenario, setting: Setting, params: Params,
+                 years: int) -> pd.DataFrame:
+    """One row per world x year with the system metrics of MODEL.md section 7."""
+    t, b, _ = traj.share.shape
+    m = system_metrics(traj.share, traj.alive, setting, params)
+    code = m.pop("polarity_code").reshape(-1)
+    out = pd.DataFrame({
+        "world": np.tile(traj.worlds, t).astype(np.int32),
+        "year": np.repeat(record_years(traj, years), b).astype(np.int32),
+    })
+    for key, value in m.items():
+        out[key] = value.reshape(-1)
+    out["leader_name"] = pd.Categorical.from_codes(out["leader"].to_numpy(),
+                                                   categories=scenario.names)
+    out["polarity"] = pd.Categorical.from_codes(code, categories=list(POLARITY_NAMES))
+    out["active_wars"] = traj.wars.reshape(-1)
+    return out
+
+
+def hegemony_events(traj: Trajectory, params: Params) -> tuple[Events, np.ndarray]:
+    """Events for each crossing of the hegemony threshold (reached and lost)."""
+    if traj.record == "final":
+        return Events.concat([]), np.zeros(0, np.int32)
+    over = (traj.share >= params.hegemony_share) & traj.alive
+    parts, years = [], []
+    for kind, mask in ((EventKind.HEGEMONY_REACHED, over[1:] & ~over[:-1]),
+                       (EventKind.HEGEMONY_LOST, ~over[1:] & over[:-1])):
+        yr, wb, i = np.nonzero(mask)
+        parts.append(Events.make(kind, wb, i, -1, traj.share[yr + 1, wb, i]))
+        years.append(yr + 1)
+    return Events.concat(parts), np.concatenate(years).astype(np.int32)
+
+
+def event_table(traj: Trajectory, scenario: Scenario, params: Params) -> pd.DataFrame:
+    """One row per event, sorted by world, year and kind."""
+    heg, heg_years = hegemony_events(traj, params)
+    ev = Events.concat([traj.events, heg])
+    year = np.concatenate([traj.event_year, heg_years]).astype(np.int32)
+    names = ["-", *scenario.names]
+    labels = [k.label for k in EventKind]
+    df = pd.DataFrame({
+        "world": traj.worlds[ev.world].astype(np.int32),
+        "year": year,
+        "kind": pd.Categorical.from_codes(ev.kind.astype(np.int64) - 1, categories=labels),
+        "actor": ev.actor.astype(np.int16),
+        "other": ev.other.astype(np.int16),
+        "actor_name": pd.Categorical.from_codes(ev.actor + 1, categories=names),
+        "other_name": pd.Categorical.from_codes(ev.other + 1, categories=names),
+        "value": ev.value,
+    })
+    return df.sort_values(["world", "year", "kind", "actor", "other"], kind="stable",
+                          ignore_index=True)
+
+
+def alliance_table(traj: Trajectory) -> pd.DataFrame:
+    """One row per allied pair (actor < ally) per world and year."""
+    p = traj.alliance_pairs
+    return pd.DataFrame({
+        "world": traj.worlds[p[:, 1]].astype(np.int32) if len(p) else np.zeros(0, np.int32),
+        "year": p[:, 0].astype(np.int32),
+        "actor": p[:, 2].astype(np.int16),
+        "ally": p[:, 3].astype(np.int16),
+    })

@@ -1,0 +1,103 @@
+"""Quantities derived from borders and capitals, cached in the state.
+
+Who borders whom, how far capitals lie apart, how much power reaches between
+them and how much production each actor extracts change only when provinces
+change hands. The war phase recomputes them for those worlds alone (a
+year's conquests touch few worlds of a large batch), which keeps the
+per-year cost independent of the map size. With ``technology_growth`` set, the
+gradients drift every year and are recomputed for all worlds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from powerbalance.model.geography import gradient
+from powerbalance.model.state import F64, I64, BoolA, Setting
+from powerbalance.params import Params
+
+
+def reach_midpoint(midpoint: float, params: Params, year: int) -> float:
+    """A gradient midpoint shifted by technology: ``midpoint * (1 + g) ** year``."""
+    return float(midpoint * (1.0 + params.technology_growth) ** year)
+
+
+def actor_distance(capital: I64, setting: Setting) -> F64:
+    """(B, N, N) distance between capitals (0 on the diagonal, for the dead too)."""
+    p = setting.n_provinces
+    cap = np.where(capital >= 0, capital, 0)
+    return setting.distance.reshape(-1)[cap[:, :, None] * p + cap[:, None, :]]
+
+
+def adjacency(owner: I64, n_actors: int, setting: Setting) -> BoolA:
+    """(B, N, N) whether i and j share a land or sea border (owners of linked provinces)."""
+    b = owner.shape[0]
+    o_src = owner[:, setting.link_src]
+    o_dst = owner[:, setting.link_dst]
+    border = (o_src != o_dst) & (o_src >= 0) & (o_dst >= 0)
+    wb, lk = np.nonzero(border)
+    adj = np.zeros(b * n_actors * n_actors, dtype=bool)
+    adj[(wb * n_actors + o_src[wb, lk]) * n_actors + o_dst[wb, lk]] = True
+    return adj.reshape(b, n_actors, n_actors)
+
+
+def territory(owner: I64, n_actors: int) -> I64:
+    """(B, N) number of provinces each actor owns."""
+    b = owner.shape[0]
+    bins = np.where(owner >= 0, np.arange(b)[:, None] * n_actors + owner, b * n_actors)
+    return np.bincount(bins.ravel(), minlength=b * n_actors + 1)[:-1].reshape(b, n_actors)
+
+
+def territorial_base(owner: I64, capital: I64, n_actors: int, setting: Setting,
+                     params: Params, year: int) -> tuple[F64, I64]:
+    """Extracted production and province count of every actor: two (B, N) arrays.
+
+    Each province yields its production times the loss-of-strength gradient
+    of its distance from its owner's capital (``extraction_midpoint``).
+    """
+    b, p = owner.shape
+    owned = owner >= 0
+    safe_owner = np.where(owned, owner, 0)
+    cap_of_owner = np.take_along_axis(capital, safe_owner, axis=1)
+    cap_of_owner = np.where(cap_of_owner >= 0, cap_of_owner, 0)
+    dist = setting.distance.reshape(-1)[cap_of_owner * p + np.arange(p)]
+    mid = reach_midpoint(params.extraction_midpoint, params, year)
+    extracted = setting.province_map.value * gradient(dist, params.gradient, mid,
+                                                      params.gradient_steepness)
+    bins = np.where(owned, np.arange(b)[:, None] * n_actors + owner, b * n_actors)
+    base = np.bincount(bins.ravel(), weights=extracted.ravel(), minlength=b * n_actors + 1)
+    count = np.bincount(bins.ravel(), minlength=b * n_actors + 1)
+    return base[:-1].reshape(b, n_actors), count[:-1].reshape(b, n_actors)
+
+
+def reach(distance: F64, params: Params, year: int) -> F64:
+    """Share of military power arriving over a distance between capitals."""
+    mid = reach_midpoint(params.reach_midpoint, params, year)
+    return gradient(distance, params.gradient, mid, params.gradient_steepness)
+
+
+@dataclass(frozen=True)
+class Derived:
+    """The cached arrays for a set of worlds."""
+
+    adjacent: BoolA
+    capital_distance: F64
+    reach: F64
+    base: F64
+
+
+def derive(owner: I64, capital: I64, alive: BoolA, setting: Setting, params: Params,
+           year: int) -> Derived:
+    """Compute the cached arrays from borders and capitals."""
+    n = alive.shape[1]
+    pair = alive[:, :, None] & alive[:, None, :]
+    distance = actor_distance(capital, setting)
+    base, _ = territorial_base(owner, capital, n, setting, params, year)
+    return Derived(
+        adjacent=adjacency(owner, n, setting) & pair,
+        capital_distance=distance,
+        reach=reach(distance, params, year),
+        base=np.where(alive, base, 0.0),
+    )

@@ -1,0 +1,80 @@
+"""Events: one row for everything that happens (war, alliance, deterrence, death...)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+import numpy as np
+import numpy.typing as npt
+
+
+class EventKind(IntEnum):
+    """Kinds of events; ``actor``/``other``/``value`` meanings are given per kind."""
+
+    WAR_WON = 1
+    """actor attacked other and won; value = forces lost by both sides (war size)."""
+    WAR_LOST = 2
+    """actor attacked other and lost; value = war size."""
+    WAR_JOINED = 3
+    """actor fought in defence of its ally other; value = forces committed."""
+    ABANDONED = 4
+    """actor, allied to other, sent nothing when other was attacked."""
+    ALLIANCE_FORMED = 5
+    """actor and other (actor < other) formed an alliance."""
+    ALLIANCE_BROKEN = 6
+    """the alliance of actor and other (actor < other) dissolved."""
+    DETERRENCE_HELD = 7
+    """actor was deterred from attacking other by a secure second strike."""
+    DETERRENCE_FAILED = 8
+    """actor attacked the nuclear-protected other; value 1 if by accident, 0 by resolve."""
+    NUCLEAR_WAR = 9
+    """actor's side crossed the nuclear threshold against other; value 1 if mutual."""
+    CONQUEST = 10
+    """actor took provinces from other; value = number of provinces."""
+    DEATH = 11
+    """actor died; other = the actor that took its capital (-1 if none)."""
+    HEGEMONY_REACHED = 12
+    """actor's capability share reached the hegemony threshold; value = share."""
+    HEGEMONY_LOST = 13
+    """actor's share fell below the hegemony threshold; value = share."""
+
+    @property
+    def label(self) -> str:
+        """Lower-case name used in tables, e.g. ``war_won``."""
+        return self.name.lower()
+
+
+@dataclass(frozen=True)
+class Events:
+    """A batch of events of one year (the year is added by the runner)."""
+
+    world: npt.NDArray[np.int64]
+    kind: npt.NDArray[np.int8]
+    actor: npt.NDArray[np.int64]
+    other: npt.NDArray[np.int64]
+    value: npt.NDArray[np.float64]
+
+    @classmethod
+    def make(cls, kind: EventKind, world: npt.ArrayLike, actor: npt.ArrayLike,
+             other: npt.ArrayLike, value: npt.ArrayLike | float = 0.0) -> Events:
+        """Events of one kind; scalars broadcast."""
+        w = np.asarray(world, dtype=np.int64).reshape(-1)
+        n = len(w)
+        return cls(
+            world=w, kind=np.full(n, int(kind), dtype=np.int8),
+            actor=np.broadcast_to(np.asarray(actor, dtype=np.int64), (n,)).copy(),
+            other=np.broadcast_to(np.asarray(other, dtype=np.int64), (n,)).copy(),
+            value=np.broadcast_to(np.asarray(value, dtype=np.float64), (n,)).copy(),
+        )
+
+    @classmethod
+    def concat(cls, parts: list[Events]) -> Events:
+        """All events of ``parts`` in order."""
+        if not parts:
+            return cls.make(EventKind.WAR_WON, [], [], [])
+        return cls(*(np.concatenate([getattr(p, f) for p in parts])
+                     for f in ("world", "kind", "actor", "other", "value")))
+
+    def __len__(self) -> int:
+        return len(self.world)

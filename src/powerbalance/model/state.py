@@ -1,0 +1,124 @@
+"""The state of a batch of worlds, and the static setting it lives in.
+
+State is immutable: :func:`powerbalance.model.step.step` returns a new
+:class:`WorldState`. Every array has a leading batch axis of B worlds; actor
+arrays are (B, N), pairwise arrays (B, N, N) with ``[b, i, j]`` meaning "i's
+relation to j", province arrays (B, P).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from powerbalance.model.geography import ProvinceMap
+from powerbalance.params import Params
+
+F64 = npt.NDArray[np.float64]
+I64 = npt.NDArray[np.int64]
+BoolA = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class WorldState:
+    """Dynamic state of B worlds with N actors and P provinces."""
+
+    year: int
+    keys: npt.NDArray[np.uint64]
+    """(B,) random keys of the worlds (see :mod:`powerbalance.rng`)."""
+    alive: BoolA
+    productivity: F64
+    """(B, N) output per unit of extracted territorial base."""
+    wealth: F64
+    """(B, N) economic base (output per year)."""
+    military: F64
+    """(B, N) military stock."""
+    spend: F64
+    """(B, N) share of wealth spent on the military last year (guns versus butter)."""
+    nuclear: npt.NDArray[np.int8]
+    """(B, N) 0 none, 1 arsenal, 2 secure second strike."""
+    resolve: F64
+    """(B, N) in [0, 1]; 1 accepts its own destruction and cannot be deterred."""
+    cohesion: F64
+    """(B, N) domestic unity in [0, 1]."""
+    strategy: npt.NDArray[np.int16]
+    """(B, N) registry id of each actor's strategy."""
+    capital: I64
+    """(B, N) capital province (-1 once dead)."""
+    owner: I64
+    """(B, P) owning actor of each province (-1 unowned)."""
+    hostility: F64
+    """(B, N, N) i's remembered grievance against j (decays)."""
+    alliance: F64
+    """(B, N, N) i's commitment to j in [0, 1]."""
+    adjacent: BoolA
+    """(B, N, N) live i and j share a border (derived from ``owner``; kept up to date by
+    the war phase, which recomputes it only for worlds whose borders changed)."""
+    capital_distance: F64
+    """(B, N, N) distance between capitals (derived from ``capital``, cached likewise)."""
+    reach: F64
+    """(B, N, N) share of i's military power that reaches j's capital (cached likewise)."""
+    base: F64
+    """(B, N) production each actor extracts from its provinces (cached likewise)."""
+
+    @property
+    def batch(self) -> int:
+        """Number of worlds B."""
+        return int(self.alive.shape[0])
+
+    @property
+    def n_actors(self) -> int:
+        """Number of actor slots N."""
+        return int(self.alive.shape[1])
+
+    def replace(self, **changes: Any) -> WorldState:
+        """A copy with some fields replaced (the state is immutable)."""
+        return replace(self, **changes)
+
+    def select(self, worlds: npt.ArrayLike) -> WorldState:
+        """The sub-batch of the given world positions."""
+        idx = np.asarray(worlds)
+        fields = {k: (v[idx] if isinstance(v, np.ndarray) else v) for k, v in self.__dict__.items()}
+        return WorldState(**fields)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """What does not change during a run: the map, distances, actor names and regions."""
+
+    province_map: ProvinceMap
+    distance: F64
+    """(P, P) shortest-path distances (land steps, sea crossings cost extra)."""
+    link_src: I64
+    link_dst: I64
+    names: tuple[str, ...]
+    region: I64
+    """(N,) region index of each actor."""
+    region_names: tuple[str, ...]
+    value_rank: I64
+    """(P,) rank of each province by production (higher is better), for new capitals."""
+
+    @classmethod
+    def build(cls, province_map: ProvinceMap, names: tuple[str, ...], regions: list[str],
+              params: Params) -> Setting:
+        """Precompute distances and link arrays for ``params``."""
+        region_names = tuple(dict.fromkeys(regions))
+        src, dst = province_map.directed_links()
+        order = np.lexsort((-np.arange(province_map.n), province_map.value))
+        rank = np.empty(province_map.n, dtype=np.int64)
+        rank[order] = np.arange(province_map.n)
+        return cls(
+            province_map=province_map,
+            distance=province_map.distances(params.sea_cost),
+            link_src=src, link_dst=dst, names=names,
+            region=np.array([region_names.index(r) for r in regions], dtype=np.int64),
+            region_names=region_names, value_rank=rank,
+        )
+
+    @property
+    def n_provinces(self) -> int:
+        """Number of provinces P."""
+        return self.province_map.n

@@ -1,0 +1,49 @@
+"""The victory function: the attacker's chance of winning given two strengths.
+
+Named switches (``Params.victory_function``), with m = ``decisiveness``:
+
+- ``ratio`` (default): the contest success function ``A^m / (A^m + D^m)``
+  (Tullock 1980; Hirshleifer 1989, "Conflict and rent-seeking success
+  functions", *Public Choice* 63: 101-112);
+- ``logistic``: ``1 / (1 + exp(-4 m (A - D) / (A + D)))``, Hirshleifer's
+  difference form on the relative margin;
+- ``erf``: ``Phi(m * ln(A / D))``, a probit of the log power ratio;
+- ``deterministic``: the stronger side wins (a tie is a coin toss).
+
+Every form gives 1/2 at equal strength.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import ndtr
+
+from powerbalance.model.state import F64
+from powerbalance.params import Params
+
+
+def victory_probability(attack: F64, defence: F64, params: Params) -> F64:
+    """Chance that a side of strength ``attack`` beats one of strength ``defence``.
+
+    >>> from powerbalance.params import Params
+    >>> for kind in ("ratio", "logistic", "erf", "deterministic"):
+    ...     p = Params().with_overrides({"victory_function": kind})
+    ...     print(kind, float(victory_probability(np.array(2.0), np.array(2.0), p)))
+    ratio 0.5
+    logistic 0.5
+    erf 0.5
+    deterministic 0.5
+    """
+    a = np.maximum(np.asarray(attack, dtype=np.float64), 1e-12)
+    d = np.maximum(np.asarray(defence, dtype=np.float64), 1e-12)
+    m = params.decisiveness
+    kind = params.victory_function
+    if kind == "ratio":
+        if m == 1.0:
+            return a / (a + d)
+        return 1.0 / (1.0 + (d / a) ** m)
+    if kind == "logistic":
+        return 1.0 / (1.0 + np.exp(-4.0 * m * (a - d) / (a + d)))
+    if kind == "erf":
+        return np.asarray(ndtr(m * np.log(a / d)))
+    return np.where(a > d, 1.0, np.where(a < d, 0.0, 0.5))

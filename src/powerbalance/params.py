@@ -1,0 +1,259 @@
+"""Model parameters: one frozen record, separate from the state.
+
+Each parameter carries its documentation, the allowed range and the source or
+the reason for its default (``Params.describe()`` lists them; the docs page
+``docs/parameters.md`` is generated from it). Scenarios and ``--set key=value``
+override defaults through :meth:`Params.with_overrides`, which validates.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+from powerbalance.errors import InputError
+
+
+def _p(default: Any, doc: str, source: str, lo: float | None = None, hi: float | None = None,
+       choices: tuple[str, ...] | None = None) -> Any:
+    meta = {"doc": doc, "source": source, "lo": lo, "hi": hi, "choices": choices}
+    return field(default=default, metadata=meta)
+
+
+@dataclass(frozen=True)
+class Params:
+    """All parameters of the balance-of-power model (defaults documented per field)."""
+
+    # --- capability -------------------------------------------------------
+    wealth_weight: float = _p(
+        0.5, "Weight of the wealth share in the capability composite (military share gets "
+        "the rest).", "In the spirit of COW's CINC, which averages economic, demographic and "
+        "military shares (Singer, Bremer & Stuckey 1972); equal economic/military weight.", 0, 1)
+
+    # --- economy ------------------------------------------------------------
+    growth_rate: float = _p(
+        0.02, "Mean yearly growth of productivity.",
+        "Long-run pre-modern to modern growth of output per head is 0-2%/year "
+        "(Maddison 2001, The World Economy: A Millennial Perspective).", -0.5, 0.5)
+    growth_noise: float = _p(
+        0.03, "Standard deviation of the yearly productivity shock.",
+        "Stated reason: yearly output shocks of a few percent; makes rise and decline stochastic.",
+        0, 1)
+    guns_butter: float = _p(
+        0.1, "Growth lost per unit share of wealth spent on the military (guns versus butter: "
+        "spending 10% of wealth costs 1 point of growth).",
+        "Dunne & Tian 2013 (Military expenditure and economic growth: a survey, Economics of "
+        "Peace and Security Journal 8(1)) find mostly small negative effects; Kennedy 1987 on "
+        "overstretch.", 0, 5)
+    military_depreciation: float = _p(
+        0.1, "Share of the military stock lost each year to upkeep and obsolescence.",
+        "Stated reason: equipment and trained forces last about a decade.", 0, 1)
+    extraction_midpoint: float = _p(
+        8.0, "Distance (in land steps) from the capital at which only half of a province's "
+        "production is extracted (logistic gradient) or the e-folding length (exponential).",
+        "Boulding 1962 (Conflict and Defense) loss-of-strength gradient applied to "
+        "extraction; stated reason: a pre-modern empire loses half its reach about eight "
+        "provinces out.", 0.1, 1e6)
+    min_productivity: float = _p(
+        0.05, "Floor on productivity relative to the start (no economy collapses to nothing).",
+        "Stated reason: keeps stocks positive under extreme shocks.", 0, 1)
+
+    # --- geography ------------------------------------------------------------
+    sea_cost: float = _p(
+        5.0, "Extra distance of one sea crossing, in land steps (stopping power of water).",
+        "Mearsheimer 2001 (The Tragedy of Great Power Politics, ch. 4): large bodies of water "
+        "sharply limit projection; five land steps is a stated choice.", 0, 1e6)
+    gradient: str = _p(
+        "logistic", "Shape of the loss-of-strength gradient.",
+        "Boulding 1962; logistic default after Cederman 1997 (Emergent Actors), exponential "
+        "as in Bueno de Mesquita 1981.", choices=("logistic", "exponential"))
+    reach_midpoint: float = _p(
+        10.0, "Distance (land steps between capitals) at which projected military power is "
+        "about halved.", "Boulding 1962; stated choice: a power reaches across a region of "
+        "about ten provinces.", 0.1, 1e6)
+    gradient_steepness: float = _p(
+        0.5, "Steepness of the logistic gradient (per land step).",
+        "Stated reason: a smooth fall over a few steps around the midpoint.", 0.01, 100)
+    technology_growth: float = _p(
+        0.0, "Yearly growth of reach (midpoints scale by (1+g)^year): technology shifts the "
+        "gradient.", "Boulding 1962 notes the gradient flattens with transport technology.",
+        -0.1, 0.1)
+
+    # --- perception ------------------------------------------------------------
+    misperception: float = _p(
+        0.1, "Standard deviation of the multiplicative error N(1, sd) in estimates of "
+        "others' capabilities (0 = perfect information).",
+        "Cusack & Stoll 1990 (Exploring Realpolitik) use N(1, 0.2); 0.1 is a milder default.",
+        0, 1)
+    hostility_weight: float = _p(
+        0.5, "How much remembered aggression raises threat (balance of threat).",
+        "Walt 1987 (The Origins of Alliances): aggressive intentions are one of four sources "
+        "of threat.", 0, 100)
+    hostility_decay: float = _p(
+        0.1, "Share of remembered hostility forgotten each year.",
+        "Stated reason: grievances fade over a generation.", 0, 1)
+
+    # --- policy ----------------------------------------------------------------
+    update_order: str = _p(
+        "synchronous", "All actors decide on the same information and wars resolve at once "
+        "('synchronous'), or wars resolve one at a time in random order, each seeing the last "
+        "('serial').", "Classic models differ: Cederman 1997 synchronous; Cusack & Stoll 1990 "
+        "one conflict at a time.", choices=("synchronous", "serial"))
+    base_spend: float = _p(
+        0.03, "Share of wealth spent on the military by a status-quo actor.",
+        "Peacetime defence burdens of 2-4% of output (SIPRI Military Expenditure Database).",
+        0, 1)
+    bid_spend: float = _p(
+        0.08, "Share of wealth a hegemon-seeker spends on the military.",
+        "Stated reason: revisionist powers arm at two to three times the peacetime burden "
+        "(Kennedy 1987).", 0, 1)
+    balance_threshold: float = _p(
+        1.25, "An external balancer feels threatened when the top threat's projected "
+        "capability exceeds this multiple of its own.",
+        "Walt 1987; stated choice: a quarter more than oneself.", 0, 100)
+    balance_exit: float = _p(
+        1.0, "An external balancer leaves its alliances once the top threat falls below this "
+        "multiple of its own capability (below balance_threshold: hysteresis, so that noise "
+        "does not make alliances flicker).", "Stated reason: alliances outlast small swings "
+        "(Walt 1987 on alliance persistence).", 0, 100)
+    attack_odds: float = _p(
+        0.6, "A hegemon-seeker attacks when its estimated chance of victory is at least this "
+        "(expected gain exceeds expected cost with a loss aversion of 1.5).",
+        "Stated reason: expected-utility attack rule (Bueno de Mesquita 1981) with loss "
+        "aversion 1.5 (Kahneman & Tversky 1979).", 0, 1)
+
+    # --- alliances --------------------------------------------------------------
+    alliance_commitment: float = _p(
+        1.0, "Commitment of a newly formed alliance (share of forces promised).",
+        "Stated reason: a full defensive pact.", 0, 1)
+
+    # --- war -----------------------------------------------------------------
+    victory_function: str = _p(
+        "ratio", "Victory function of the two sides' projected strength: contest (ratio) "
+        "p = A^m/(A^m+D^m); logistic in the relative difference; erf (probit) of the log "
+        "ratio; deterministic (stronger wins).",
+        "Hirshleifer 1989 (Conflict and rent-seeking success functions, Public Choice 63).",
+        choices=("ratio", "logistic", "erf", "deterministic"))
+    decisiveness: float = _p(
+        1.0, "Exponent m of the contest function (and scale of logistic/erf).",
+        "Hirshleifer 1989: m = 1 is the standard ratio form.", 0.01, 100)
+    destructiveness: float = _p(
+        0.3, "Share of committed forces a side loses in a war it is evenly matched in "
+        "(each side loses destructiveness x enemy share of total strength).",
+        "Stated reason: annual campaign losses of tens of percent (Lanchester-style attrition).",
+        0, 1)
+    war_damage: float = _p(
+        0.05, "Share of productivity the two principal belligerents lose per war.",
+        "Stated reason: wars destroy wealth as well as forces (Organski & Kugler 1980, "
+        "The War Ledger, on the phoenix factor).", 0, 1)
+    conquest_rate: float = _p(
+        0.5, "Probability that each frontier province of the loser bordering a victor passes "
+        "to that victor.", "Stated reason: a won war takes part of the frontier, not all.",
+        0, 1)
+    capital_loss_kills: bool = _p(
+        False, "Whether an actor whose capital falls dies (its provinces pass to the "
+        "conqueror of the capital); otherwise the capital moves.",
+        "Cederman 1997 uses capital-based state death as an option.")
+
+    # --- nuclear deterrence ---------------------------------------------------------
+    resolve_threshold: float = _p(
+        0.9, "Attackers with resolve below this are deterred by a secure second strike.",
+        "Stated reason: only actors (almost) willing to be destroyed ignore MAD (Jervis 1989, "
+        "The Meaning of the Nuclear Revolution).", 0, 1)
+    extended_commitment: float = _p(
+        0.5, "Minimum commitment of a nuclear ally for extended deterrence to cover a target.",
+        "Stated reason: a half-hearted guarantee is not credible (Schelling 1966, Arms and "
+        "Influence).", 0, 1)
+    deterrence_accident: float = _p(
+        0.01, "Probability that deterrence fails by accident or miscalculation.",
+        "Stated reason: small but non-zero (Sagan 1993, The Limits of Safety).", 0, 1)
+    nuclear_escalation: float = _p(
+        0.5, "Probability that a nuclear-armed side facing defeat crosses the nuclear threshold.",
+        "Stated reason: escalation is a gamble (Schelling 1960, The Strategy of Conflict).",
+        0, 1)
+    nuclear_devastation: float = _p(
+        0.9, "Share of productivity and forces destroyed on a side hit by nuclear weapons.",
+        "Stated reason: mutual assured destruction (McNamara 1967 criterion).", 0, 1)
+
+    # --- metrics ----------------------------------------------------------------
+    hegemony_share: float = _p(
+        0.5, "A hegemon holds at least this share of system capability.",
+        "Mansfield 1993 (unipolarity at half of capabilities).", 0, 1)
+    regional_hegemony_share: float = _p(
+        0.5, "A regional hegemon holds at least this share of its region's capability.",
+        "Mearsheimer 2001: a regional hegemon dominates its region.", 0, 1)
+
+    # -------------------------------------------------------------------------
+    @classmethod
+    def fields(cls) -> tuple[dataclasses.Field[Any], ...]:
+        """The parameter fields with their metadata."""
+        return dataclasses.fields(cls)
+
+    @classmethod
+    def describe(cls) -> list[dict[str, Any]]:
+        """One dict per parameter: name, default, doc, source, allowed range.
+
+        >>> rows = Params.describe()
+        >>> any(r["name"] == "sea_cost" for r in rows)
+        True
+        """
+        rows = []
+        for f in cls.fields():
+            rows.append({"name": f.name, "default": f.default, "allowed": _allowed(f),
+                         "doc": f.metadata["doc"], "source": f.metadata["source"]})
+        return rows
+
+    def with_overrides(self, overrides: dict[str, Any], source: str = "--set") -> Params:
+        """A copy with validated overrides; an :class:`InputError` names a bad one.
+
+        >>> Params().with_overrides({"sea_cost": 2}).sea_cost
+        2.0
+        """
+        by_name = {f.name: f for f in self.fields()}
+        clean: dict[str, Any] = {}
+        for key, raw in overrides.items():
+            f = by_name.get(key)
+            if f is None:
+                raise InputError("unknown parameter", source=source, field=key,
+                                 allowed=", ".join(sorted(by_name)))
+            clean[key] = _coerce(f, raw, source)
+        return dataclasses.replace(self, **clean)
+
+
+def _allowed(f: dataclasses.Field[Any]) -> str:
+    meta = f.metadata
+    if meta.get("choices"):
+        return " | ".join(meta["choices"])
+    if isinstance(f.default, bool):
+        return "true | false"
+    return f"{meta['lo']} to {meta['hi']}"
+
+
+def _coerce(f: dataclasses.Field[Any], raw: Any, source: str) -> Any:
+    meta = f.metadata
+    allowed = _allowed(f)
+    if isinstance(f.default, bool):
+        if isinstance(raw, bool):
+            return raw
+        if isinstance(raw, str) and raw.lower() in ("true", "false", "1", "0", "yes", "no"):
+            return raw.lower() in ("true", "1", "yes")
+        raise InputError(f"expected a boolean, got {raw!r}", source=source, field=f.name,
+                         allowed=allowed)
+    if isinstance(f.default, str):
+        if not isinstance(raw, str) or raw not in meta["choices"]:
+            raise InputError(f"invalid value {raw!r}", source=source, field=f.name,
+                             allowed=allowed)
+        return raw
+    try:
+        if isinstance(raw, bool):
+            raise ValueError
+        value = float(raw)
+    except (TypeError, ValueError):
+        raise InputError(f"expected a number, got {raw!r}", source=source, field=f.name,
+                         allowed=allowed) from None
+    lo, hi = meta["lo"], meta["hi"]
+    if not (value == value) or (lo is not None and value < lo) or (hi is not None and value > hi):
+        raise InputError(f"value {value} out of range", source=source, field=f.name,
+                         allowed=allowed)
+    return value

@@ -1,0 +1,291 @@
+"""Scenario files: TOML data (never code), validated field by field.
+
+A scenario file has top-level keys ``name``, ``description``, ``years``,
+``sources``, ``stylisation``, a ``[map]`` table, an optional ``[params]``
+table (overrides of :class:`~powerbalance.params.Params`) and an array of
+``[[actors]]``. The full format is in ``docs/scenarios.md``. Every mistake is
+reported as an :class:`~powerbalance.errors.InputError` naming the file, the
+field and what is allowed.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from powerbalance.errors import InputError
+from powerbalance.model import geography
+from powerbalance.model.geography import ProvinceMap
+from powerbalance.params import Params
+from powerbalance.scenarios.model import ActorSpec, Scenario
+from powerbalance.strategies import registry
+
+_TOP_KEYS = {"name", "description", "years", "sources", "stylisation", "map", "params",
+             "actors"}
+_MAP_KEYS = {"topology", "provinces", "land", "sea", "rows", "cols", "size", "degree", "seed",
+             "regions"}
+_PROVINCE_KEYS = {"id", "name", "value", "x", "y", "region"}
+_ACTOR_KEYS = {"name", "provinces", "capital", "wealth", "military", "nuclear", "resolve",
+               "cohesion", "strategy", "region", "major"}
+
+
+class _Checker:
+    """Typed access to a TOML table, raising InputError with the field path."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, field: str, message: str, allowed: str | None = None) -> InputError:
+        return InputError(message, source=self.source, field=field, allowed=allowed)
+
+    def keys(self, table: dict[str, Any], allowed: set[str], where: str) -> None:
+        for key in table:
+            if key not in allowed:
+                field = f"{where}.{key}" if where else key
+                raise self.fail(field, "unknown key", ", ".join(sorted(allowed)))
+
+    def string(self, table: dict[str, Any], key: str, where: str, default: str | None = None,
+               choices: tuple[str, ...] | None = None) -> str:
+        field = f"{where}.{key}" if where else key
+        if key not in table:
+            if default is None:
+                raise self.fail(field, "missing", "a string")
+            return default
+        value = table[key]
+        if not isinstance(value, str):
+            raise self.fail(field, f"expected a string, got {type(value).__name__}", "a string")
+        if choices and value not in choices:
+            raise self.fail(field, f"invalid value {value!r}", " | ".join(choices))
+        return value
+
+    def number(self, table: dict[str, Any], key: str, where: str, default: float | None,
+               lo: float | None = None, hi: float | None = None,
+               integer: bool = False) -> float | None:
+        field = f"{where}.{key}" if where else key
+        allowed = f"{'an integer' if integer else 'a number'}" + (
+            f" from {lo} to {hi}" if lo is not None and hi is not None
+            else f" >= {lo}" if lo is not None else "")
+        if key not in table:
+            return default
+        value = table[key]
+        if isinstance(value, bool) or not isinstance(value, int | float) or (
+                integer and not isinstance(value, int)):
+            raise self.fail(field, f"expected {allowed.split(' from')[0].split(' >=')[0]}, "
+                            f"got {type(value).__name__}", allowed)
+        if value != value or (lo is not None and value < lo) or (hi is not None and value > hi):
+            raise self.fail(field, f"value {value} out of range", allowed)
+        return value
+
+
+def load_file(path: str | Path) -> Scenario:
+    """Load and validate a scenario TOML file.
+
+    >>> from powerbalance.scenarios import builtin_path
+    >>> load_file(builtin_path("warring-states")).name
+    'warring-states'
+    """
+    path = Path(path)
+    source = str(path)
+    if not path.is_file():
+        raise InputError("no such scenario file", source=source, field="path",
+                         allowed="an existing .toml file or a built-in scenario name")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"not valid TOML: {exc}", source=source, field="(file)",
+                         allowed="TOML 1.0") from None
+    return parse(data, source)
+
+
+def parse(data: dict[str, Any], source: str) -> Scenario:
+    """Validate a scenario given as a parsed TOML dict."""
+    c = _Checker(source)
+    c.keys(data, _TOP_KEYS, "")
+    name = c.string(data, "name", "")
+    description = c.string(data, "description", "", default="")
+    years = int(c.number(data, "years", "", 300, 1, 100_000, integer=True) or 300)
+    sources = data.get("sources", [])
+    if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
+        raise c.fail("sources", "expected a list of strings", "a list of strings")
+    stylisation = c.string(data, "stylisation", "", default="")
+    if not isinstance(data.get("map"), dict):
+        raise c.fail("map", "missing table [map]", "a [map] table")
+    pmap = _parse_map(c, data["map"])
+    params = data.get("params", {})
+    if not isinstance(params, dict):
+        raise c.fail("params", "expected a table", "a [params] table")
+    Params().with_overrides(params, source=f"{source}: params")
+    actors_raw = data.get("actors")
+    if not isinstance(actors_raw, list) or not actors_raw:
+        raise c.fail("actors", "at least one [[actors]] entry is needed", "[[actors]] tables")
+    actors = _parse_actors(c, actors_raw, pmap)
+    return Scenario(name=name, description=description, province_map=pmap,
+                    actors=tuple(actors), params=dict(params), years=years,
+                    sources=tuple(sources), stylisation=stylisation, origin=source)
+
+
+def _parse_map(c: _Checker, m: dict[str, Any]) -> ProvinceMap:
+    c.keys(m, _MAP_KEYS, "map")
+    topology = c.string(m, "topology", "map", default="graph", choices=geography.TOPOLOGIES)
+    if topology == "graph":
+        return _parse_graph(c, m)
+    for key in ("provinces", "land", "sea"):
+        if key in m:
+            raise c.fail(f"map.{key}", f"only for topology 'graph', not {topology!r}",
+                         "rows/cols (hex, square), size/degree/seed (random-regular), size (none)")
+    if topology in ("hex", "square"):
+        rows = int(c.number(m, "rows", "map", None, 1, 1000, integer=True) or 0)
+        cols = int(c.number(m, "cols", "map", None, 1, 1000, integer=True) or 0)
+        if not rows or not cols:
+            raise c.fail("map.rows", "rows and cols are required", "integers from 1 to 1000")
+        return geography.hex_grid(rows, cols) if topology == "hex" else geography.square_grid(
+            rows, cols)
+    size = int(c.number(m, "size", "map", None, 1, 100_000, integer=True) or 0)
+    if not size:
+        raise c.fail("map.size", "missing", "an integer from 1 to 100000")
+    if topology == "none":
+        return geography.no_geography(size)
+    degree = int(c.number(m, "degree", "map", 4, 1, size - 1, integer=True) or 4)
+    seed = int(c.number(m, "seed", "map", 0, 0, 2**63 - 1, integer=True) or 0)
+    if size * degree % 2:
+        raise c.fail("map.degree", "size x degree must be even", "an even product")
+    return geography.random_regular(size, degree, seed)
+
+
+def _parse_graph(c: _Checker, m: dict[str, Any]) -> ProvinceMap:
+    provinces = m.get("provinces")
+    if not isinstance(provinces, list) or not provinces:
+        raise c.fail("map.provinces", "a graph needs [[map.provinces]]", "a list of tables")
+    ids: list[str] = []
+    value, coords = [], []
+    for k, prov in enumerate(provinces):
+        where = f"map.provinces[{k}]"
+        if not isinstance(prov, dict):
+            raise c.fail(where, "expected a table", "{id = ..., value = ...}")
+        c.keys(prov, _PROVINCE_KEYS, where)
+        pid = c.string(prov, "id", where)
+        if pid in ids:
+            raise c.fail(f"{where}.id", f"duplicate province id {pid!r}", "unique ids")
+        ids.append(pid)
+        value.append(c.number(prov, "value", where, 1.0, 0, 1e9))
+        coords.append((c.number(prov, "x", where, float(k), -1e9, 1e9),
+                       c.number(prov, "y", where, 0.0, -1e9, 1e9)))
+    index = {pid: k for k, pid in enumerate(ids)}
+    land, land_cost = _parse_links(c, m.get("land", []), "map.land", index, default_cost=1.0)
+    sea, _ = _parse_links(c, m.get("sea", []), "map.sea", index, default_cost=0.0)
+    return ProvinceMap(
+        names=tuple(ids), value=np.array(value, dtype=float),
+        land=np.array(land, dtype=np.int64).reshape(-1, 2),
+        land_cost=np.array(land_cost, dtype=float),
+        sea=np.array(sea, dtype=np.int64).reshape(-1, 2),
+        coords=np.array(coords, dtype=float), topology="graph",
+    )
+
+
+def _parse_links(c: _Checker, raw: Any, where: str, index: dict[str, int],
+                 default_cost: float) -> tuple[list[tuple[int, int]], list[float]]:
+    if not isinstance(raw, list):
+        raise c.fail(where, "expected a list of [a, b] or [a, b, cost]", "a list")
+    links, costs = [], []
+    allowed = "[\"id\", \"id\"] or [\"id\", \"id\", cost > 0] with known province ids"
+    for k, link in enumerate(raw):
+        field = f"{where}[{k}]"
+        if not isinstance(link, list) or len(link) not in (2, 3):
+            raise c.fail(field, "malformed link", allowed)
+        a, b = link[0], link[1]
+        if a not in index or b not in index:
+            bad = a if a not in index else b
+            raise c.fail(field, f"unknown province {bad!r}", allowed)
+        if a == b:
+            raise c.fail(field, "a province cannot border itself", allowed)
+        cost = link[2] if len(link) == 3 else default_cost
+        if isinstance(cost, bool) or not isinstance(cost, int | float) or cost <= 0 and len(
+                link) == 3:
+            raise c.fail(field, f"bad cost {cost!r}", allowed)
+        links.append((index[a], index[b]))
+        costs.append(float(cost))
+    return links, costs
+
+
+def _parse_actors(c: _Checker, raw: list[Any], pmap: ProvinceMap) -> list[ActorSpec]:
+    index = {pid: k for k, pid in enumerate(pmap.names)}
+    owned_by: dict[int, str] = {}
+    parsed: list[dict[str, Any]] = []
+    names: set[str] = set()
+    for k, actor in enumerate(raw):
+        where = f"actors[{k}]"
+        if not isinstance(actor, dict):
+            raise c.fail(where, "expected a table", "[[actors]] tables")
+        c.keys(actor, _ACTOR_KEYS, where)
+        name = c.string(actor, "name", where)
+        if name in names:
+            raise c.fail(f"{where}.name", f"duplicate actor name {name!r}", "unique names")
+        names.add(name)
+        strategy = c.string(actor, "strategy", where, default="status-quo")
+        if strategy not in registry.names():
+            raise c.fail(f"{where}.strategy", f"unknown strategy {strategy!r}",
+                         ", ".join(registry.names()))
+        capital_id = c.string(actor, "capital", where)
+        if capital_id not in index:
+            raise c.fail(f"{where}.capital", f"unknown province {capital_id!r}",
+                         "a province id of the map")
+        provs = actor.get("provinces")
+        prov_idx: list[int] | None = None
+        if provs is not None:
+            if not isinstance(provs, list) or not all(isinstance(p, str) for p in provs):
+                raise c.fail(f"{where}.provinces", "expected a list of province ids",
+                             "a list of strings")
+            prov_idx = []
+            for pid in provs:
+                if pid not in index:
+                    raise c.fail(f"{where}.provinces", f"unknown province {pid!r}",
+                                 "province ids of the map")
+                q = index[pid]
+                if q in owned_by:
+                    raise c.fail(f"{where}.provinces",
+                                 f"province {pid!r} is already owned by {owned_by[q]!r}",
+                                 "each province owned at most once")
+                owned_by[q] = name
+                prov_idx.append(q)
+            if index[capital_id] not in prov_idx:
+                raise c.fail(f"{where}.capital", f"capital {capital_id!r} is not among its "
+                             "provinces", "one of the actor's provinces")
+        region = c.string(actor, "region", where, default="world")
+        major = actor.get("major", False)
+        if not isinstance(major, bool):
+            raise c.fail(f"{where}.major", "expected a boolean", "true | false")
+        parsed.append({
+            "name": name, "provinces": prov_idx, "capital": index[capital_id],
+            "wealth": c.number(actor, "wealth", where, None, 0, 1e12),
+            "military": c.number(actor, "military", where, None, 0, 1e12),
+            "nuclear": int(c.number(actor, "nuclear", where, 0, 0, 2, integer=True) or 0),
+            "resolve": c.number(actor, "resolve", where, 0.5, 0, 1),
+            "cohesion": c.number(actor, "cohesion", where, 1.0, 0, 1),
+            "strategy": strategy, "region": region, "major": major,
+        })
+    _assign_missing_provinces(c, parsed, pmap, owned_by)
+    return [ActorSpec(provinces=tuple(sorted(a.pop("provinces"))), **a) for a in parsed]
+
+
+def _assign_missing_provinces(c: _Checker, parsed: list[dict[str, Any]], pmap: ProvinceMap,
+                              owned_by: dict[int, str]) -> None:
+    """Actors without a province list get the free provinces nearest their capital."""
+    missing = [a for a in parsed if a["provinces"] is None]
+    if not missing:
+        return
+    for a in missing:
+        if a["capital"] in owned_by:
+            raise c.fail(f"actors[{parsed.index(a)}].capital",
+                         f"capital is owned by {owned_by[a['capital']]!r}", "a free province")
+        a["provinces"] = [a["capital"]]
+        owned_by[a["capital"]] = a["name"]
+    dist = pmap.distances(Params().sea_cost)
+    caps = np.array([a["capital"] for a in missing])
+    free = [q for q in range(pmap.n) if q not in owned_by]
+    if free:
+        nearest = np.argmin(dist[np.ix_(caps, free)], axis=0)
+        for q, k in zip(free, nearest.tolist(), strict=True):
+            missing[k]["provinces"].append(q)

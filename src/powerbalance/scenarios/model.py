@@ -1,0 +1,119 @@
+"""Scenario objects: a map, actors and parameter overrides, validated.
+
+A :class:`Scenario` turns into the static :class:`~powerbalance.model.state.Setting`
+and the initial :class:`~powerbalance.model.state.WorldState` of any batch of
+worlds. Every world of a run starts from the same scenario; only the random
+keys differ.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from powerbalance import rng
+from powerbalance.model.derived import derive, territorial_base
+from powerbalance.model.geography import ProvinceMap
+from powerbalance.model.state import Setting, WorldState
+from powerbalance.params import Params
+from powerbalance.strategies import registry
+
+
+@dataclass(frozen=True)
+class ActorSpec:
+    """One actor of a scenario (provinces and capital are province indices)."""
+
+    name: str
+    provinces: tuple[int, ...]
+    capital: int
+    wealth: float | None = None
+    """Economic base at the start; ``None`` = the extracted production of its provinces."""
+    military: float | None = None
+    """Military stock at the start; ``None`` = the steady state of the base burden."""
+    nuclear: int = 0
+    resolve: float = 0.5
+    cohesion: float = 1.0
+    strategy: str = "status-quo"
+    region: str = "world"
+    major: bool = False
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario."""
+
+    name: str
+    description: str
+    province_map: ProvinceMap
+    actors: tuple[ActorSpec, ...]
+    params: dict[str, Any] = field(default_factory=dict)
+    years: int = 300
+    sources: tuple[str, ...] = ()
+    stylisation: str = ""
+    origin: str = "<built-in>"
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Actor names in order."""
+        return tuple(a.name for a in self.actors)
+
+    def make_params(self, overrides: dict[str, Any] | None = None,
+                    source: str = "--set") -> Params:
+        """Defaults, then the scenario's ``[params]``, then ``overrides``."""
+        params = Params().with_overrides(self.params, source=f"{self.origin} [params]")
+        return params.with_overrides(overrides or {}, source=source)
+
+    def setting(self, params: Params) -> Setting:
+        """The static setting (distances depend on ``params.sea_cost``)."""
+        return Setting.build(self.province_map, self.names, [a.region for a in self.actors],
+                             params)
+
+    def initial_state(self, params: Params, setting: Setting, seed: int,
+                      worlds: npt.ArrayLike) -> WorldState:
+        """Initial state of the given global world indices under ``seed``."""
+        worlds = np.asarray(worlds, dtype=np.int64).reshape(-1)
+        b, n, p = len(worlds), len(self.actors), self.province_map.n
+        owner = np.full(p, -1, dtype=np.int64)
+        for i, actor in enumerate(self.actors):
+            owner[list(actor.provinces)] = i
+        capital = np.array([a.capital for a in self.actors], dtype=np.int64)
+        base, _ = territorial_base(owner[None], capital[None], n, setting, params, 0)
+        base = base[0]
+        wealth = np.array([a.wealth if a.wealth is not None else base[i]
+                           for i, a in enumerate(self.actors)], dtype=float)
+        productivity = np.divide(wealth, base, out=np.ones(n), where=base > 0)
+        steady = params.base_spend / max(params.military_depreciation, 1e-9)
+        military = np.array([a.military if a.military is not None else steady * wealth[i]
+                             for i, a in enumerate(self.actors)], dtype=float)
+        ids = np.array([registry.id_of(a.strategy, self.origin) for a in self.actors],
+                       dtype=np.int16)
+
+        cached = derive(owner[None], capital[None], np.ones((1, n), bool), setting, params, 0)
+
+        def tile(x: np.ndarray) -> np.ndarray:
+            return np.broadcast_to(x, (b, *x.shape)).copy()
+
+        return WorldState(
+            year=0,
+            keys=rng.world_keys(seed, worlds),
+            alive=np.ones((b, n), dtype=bool),
+            productivity=tile(productivity),
+            wealth=tile(wealth),
+            military=tile(military),
+            spend=np.full((b, n), params.base_spend),
+            nuclear=tile(np.array([a.nuclear for a in self.actors], dtype=np.int8)),
+            resolve=tile(np.array([a.resolve for a in self.actors], dtype=float)),
+            cohesion=tile(np.array([a.cohesion for a in self.actors], dtype=float)),
+            strategy=tile(ids),
+            capital=tile(capital),
+            owner=tile(owner),
+            hostility=np.zeros((b, n, n)),
+            alliance=np.zeros((b, n, n)),
+            adjacent=tile(cached.adjacent[0]),
+            capital_distance=tile(cached.capital_distance[0]),
+            reach=tile(cached.reach[0]),
+            base=tile(cached.base[0]),
+        )

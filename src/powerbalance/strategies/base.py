@@ -1,0 +1,85 @@
+"""What a strategy is: a vectorised decision function with a classifier.
+
+A strategy reads an :class:`~powerbalance.model.perception.Observation` of the
+whole batch and a mask of the actors that follow it, and returns
+:class:`Actions` whose values matter where the mask is true (the engine keeps
+those). Strategies never loop over actors; they may compute only on the rows
+of their own actors (gathered with ``np.nonzero(mask)``) to stay cheap when
+few actors follow them.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, fields
+from typing import Any, ClassVar
+
+import numpy as np
+import numpy.typing as npt
+
+from powerbalance.model.perception import Observation
+
+F64 = npt.NDArray[np.float64]
+I64 = npt.NDArray[np.int64]
+BoolA = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class Actions:
+    """What every actor does this year; all arrays are (B, N).
+
+    Attributes
+    ----------
+    spend: share of wealth spent on the military.
+    attack: the actor attacked this year, or -1.
+    offer: the actor offered an alliance, or -1.
+    accept: whether offers are accepted this year (never from one's top threat).
+    leave: whether the actor leaves all its alliances.
+    join: share of its forces an actor sends when an ally is attacked
+        (1 = full help, a balker's token share, 0 = abandonment).
+    """
+
+    spend: F64
+    attack: I64
+    offer: I64
+    accept: BoolA
+    leave: BoolA
+    join: F64
+
+    @classmethod
+    def passive(cls, batch: int, n: int, spend: float) -> Actions:
+        """Defend allies, spend ``spend``, start nothing."""
+        return cls(
+            spend=np.full((batch, n), spend), attack=np.full((batch, n), -1, dtype=np.int64),
+            offer=np.full((batch, n), -1, dtype=np.int64), accept=np.ones((batch, n), bool),
+            leave=np.zeros((batch, n), bool), join=np.ones((batch, n)),
+        )
+
+    def where(self, mask: BoolA, other: Actions) -> Actions:
+        """Take ``other``'s actions where ``mask`` is true, keep these elsewhere."""
+        return Actions(**{
+            f.name: np.where(mask, getattr(other, f.name), getattr(self, f.name))
+            for f in fields(self)
+        })
+
+
+class Strategy(ABC):
+    """Base class of all strategies.
+
+    Subclasses set :attr:`name`, :attr:`classifier` (a dict with at least
+    ``concept``, ``stochastic`` and ``reads``), :attr:`references`, and
+    implement :meth:`decide`.
+    """
+
+    name: ClassVar[str]
+    classifier: ClassVar[dict[str, Any]]
+    references: ClassVar[tuple[str, ...]] = ()
+
+    @abstractmethod
+    def decide(self, obs: Observation, mask: BoolA) -> Actions:
+        """Actions of the actors where ``mask`` (B, N) is true (other rows are ignored)."""
+
+    @classmethod
+    def summary(cls) -> str:
+        """First line of the docstring."""
+        return (cls.__doc__ or "").strip().splitlines()[0]
