@@ -1,8 +1,9 @@
 """Run a scenario and keep its results: tables, manifest, and a run folder on disk.
 
 A run folder holds ``actors.parquet``, ``system.parquet``, ``events.parquet``,
-``alliances.parquet`` and ``manifest.json`` (scenario, parameters, seed,
-package version, timings). It is written to a temporary folder beside the
+``alliances.parquet``, ``provinces.parquet`` (province owners per year of the
+map worlds), ``map.parquet`` and ``links.parquet`` (the static map), and
+``manifest.json`` (scenario, parameters, seed, package version, timings). It is written to a temporary folder beside the
 target and renamed into place, so a failed or interrupted run never leaves a
 half-written result.
 """
@@ -30,7 +31,7 @@ from powerbalance.params import Params
 from powerbalance.scenarios import Scenario, load
 from powerbalance.scenarios.model import Scenario as _Scenario
 
-TABLES = ("actors", "system", "events", "alliances")
+TABLES = ("actors", "system", "events", "alliances", "provinces", "map", "links")
 
 
 @dataclass
@@ -41,6 +42,9 @@ class RunResult:
     system: pd.DataFrame
     events: pd.DataFrame
     alliances: pd.DataFrame
+    provinces: pd.DataFrame
+    map: pd.DataFrame
+    links: pd.DataFrame
     manifest: dict[str, Any]
     scenario: Scenario | None = field(default=None, repr=False)
 
@@ -107,6 +111,7 @@ def run(
     batch_size: int = 1000,
     first_world: int = 0,
     record: str = "full",
+    map_worlds: int = 1,
     progress: Callable[[int, int], None] | None = None,
 ) -> RunResult:
     """Simulate ``worlds`` worlds of a scenario and return (and optionally write) the tables.
@@ -122,6 +127,7 @@ def run(
     out: write the run folder there.
     batch_size: worlds per array program (results do not depend on it).
     record: ``full`` (every year), ``system`` (no alliance table), ``final``.
+    map_worlds: record province owners for this many worlds (from ``first_world``).
     progress: called with (years done, total years) of the whole run.
 
     Examples
@@ -146,7 +152,8 @@ def run(
     params = scen.make_params(overrides)
     setting = scen.setting(params)
     started = time.time()
-    frames: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLES}
+    frames: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLES[:5]}
+    map_ids = np.arange(first_world, first_world + min(map_worlds, worlds))
     sim_seconds = 0.0
     chunks = list(range(first_world, first_world + worlds, batch_size))
     for k, lo in enumerate(chunks):
@@ -156,14 +163,18 @@ def run(
             if progress is not None:
                 progress(k * years + done, len(chunks) * years)
 
-        traj = simulate(scen, params, setting, seed, ids, years, record=record, progress=tick)
+        traj = simulate(scen, params, setting, seed, ids, years, record=record, progress=tick,
+                        map_worlds=map_ids)
         sim_seconds += traj.seconds
         frames["actors"].append(tables.actor_table(traj, scen, years))
         frames["system"].append(tables.system_table(traj, scen, setting, params, years))
         frames["events"].append(tables.event_table(traj, scen, params))
         frames["alliances"].append(tables.alliance_table(traj))
+        frames["provinces"].append(tables.province_table(traj, years))
+    static_provinces, links = tables.geography_tables(scen, params)
     result = RunResult(
         **{name: pd.concat(parts, ignore_index=True) for name, parts in frames.items()},
+        map=static_provinces, links=links,
         manifest=_manifest(scen, params, overrides or {}, seed, worlds, first_world, years,
                            record, started, sim_seconds),
         scenario=scen,

@@ -47,6 +47,10 @@ class Trajectory:
     event_year: npt.NDArray[np.int32]
     alliance_pairs: npt.NDArray[np.int32]
     final_state: WorldState
+    map_worlds: npt.NDArray[np.int64]
+    """Global indices of the worlds whose province owners were recorded."""
+    owners: npt.NDArray[np.int16]
+    """(T+1, M, P) owner of each province in the recorded map worlds (-1 unowned)."""
     seconds: float = 0.0
     record: str = "full"
     extra: dict[str, float] = field(default_factory=dict)
@@ -54,12 +58,15 @@ class Trajectory:
 
 def simulate(scenario: Scenario, params: Params, setting: Setting, seed: int,
              worlds: npt.ArrayLike, years: int, record: str = "full",
-             progress: Callable[[int], None] | None = None) -> Trajectory:
+             progress: Callable[[int], None] | None = None,
+             map_worlds: npt.ArrayLike = ()) -> Trajectory:
     """Simulate the given global world indices for ``years`` years in one batch.
 
     ``record``: ``full`` keeps every year; ``system`` the same (system tables
     are computed from it) but no alliance pairs; ``final`` only the start and
-    the last year. ``progress`` is called with the number of years done.
+    the last year. ``map_worlds``: global indices of worlds whose province
+    owners are recorded every recorded year (for maps and animations).
+    ``progress`` is called with the number of years done.
     """
     if record not in RECORD_LEVELS:
         raise ValueError(f"record must be one of {RECORD_LEVELS}")
@@ -76,6 +83,8 @@ def simulate(scenario: Scenario, params: Params, setting: Setting, seed: int,
         "alive": np.zeros((slots, b, n), bool),
         "wars": np.zeros((slots, b), np.int32),
     }
+    map_pos = np.flatnonzero(np.isin(worlds, np.asarray(map_worlds, dtype=np.int64)))
+    owners = np.zeros((slots, len(map_pos), setting.n_provinces), np.int16)
     events: list[Events] = []
     event_years: list[np.ndarray] = []
     pairs: list[np.ndarray] = []
@@ -87,6 +96,7 @@ def simulate(scenario: Scenario, params: Params, setting: Setting, seed: int,
         traj["military"][slot] = s.military
         traj["territory"][slot] = territory(s.owner, s.n_actors)
         traj["alive"][slot] = s.alive
+        owners[slot] = s.owner[map_pos]
         if wars is not None:
             traj["wars"][slot] = wars
         if record == "full":
@@ -108,5 +118,6 @@ def simulate(scenario: Scenario, params: Params, setting: Setting, seed: int,
         worlds=worlds, events=ev,
         event_year=np.concatenate(event_years) if event_years else np.zeros(0, np.int32),
         alliance_pairs=np.concatenate(pairs) if pairs else np.zeros((0, 4), np.int32),
-        final_state=state, seconds=time.perf_counter() - start, record=record, **traj,
+        final_state=state, seconds=time.perf_counter() - start, record=record,
+        map_worlds=worlds[map_pos], owners=owners, **traj,
     )

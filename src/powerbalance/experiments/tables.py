@@ -151,3 +151,39 @@ def alliance_table(traj: Trajectory) -> pd.DataFrame:
         "actor": p[:, 2].astype(np.int16),
         "ally": p[:, 3].astype(np.int16),
     })
+
+
+def province_table(traj: Trajectory, years: int) -> pd.DataFrame:
+    """Owner of every province per recorded year, for the map worlds only."""
+    t, m, p = traj.owners.shape
+    return pd.DataFrame({
+        "world": np.repeat(np.tile(traj.map_worlds, t), p).astype(np.int32),
+        "year": np.repeat(record_years(traj, years), m * p).astype(np.int32),
+        "province": np.tile(np.arange(p), t * m).astype(np.int32),
+        "owner": traj.owners.reshape(-1).astype(np.int16),
+    })
+
+
+def geography_tables(scenario: Scenario, params: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Static map tables: provinces (id, name, x, y, value) and links (a, b, kind, cost)."""
+    pm = scenario.province_map
+    provinces = pd.DataFrame({
+        "province": np.arange(pm.n, dtype=np.int32),
+        "id": list(pm.names),
+        "x": pm.coords[:, 0],
+        "y": pm.coords[:, 1],
+        "value": pm.value,
+    })
+    if pm.topology == "none":
+        a, b = np.triu_indices(pm.n, 1)
+        links = pd.DataFrame({"a": a, "b": b, "kind": "none", "cost": 0.0})
+    else:
+        links = pd.concat([
+            pd.DataFrame({"a": pm.land[:, 0], "b": pm.land[:, 1], "kind": "land",
+                          "cost": pm.land_cost}),
+            pd.DataFrame({"a": pm.sea[:, 0], "b": pm.sea[:, 1], "kind": "sea",
+                          "cost": 1.0 + params.sea_cost}),
+        ], ignore_index=True)
+    capitals = {a.capital: a.name for a in scenario.actors}
+    provinces["initial_capital_of"] = [capitals.get(q, "") for q in range(pm.n)]
+    return provinces, links

@@ -77,6 +77,16 @@ def war(state: WorldState, actions: Actions, obs: Observation, setting: Setting,
                                   t[failed], accident[failed].astype(float)))
     b, a, t = b[~deterred], a[~deterred], t[~deterred]
 
+    # Attacking an ally (an alliance formed this very year) breaks the alliance.
+    betrayed = state.alliance[b, a, t] > 0
+    if betrayed.any():
+        bb, lo, hi = b[betrayed], np.minimum(a, t)[betrayed], np.maximum(a, t)[betrayed]
+        events.append(Events.make(EventKind.ALLIANCE_BROKEN, bb, lo, hi))
+        alliance = state.alliance.copy()
+        alliance[bb, lo, hi] = 0.0
+        alliance[bb, hi, lo] = 0.0
+        state = state.replace(alliance=alliance)
+
     scratch = _Scratch(state.military.copy(), state.productivity.copy(), state.owner.copy(),
                        state.capital.copy(), state.hostility * (1.0 - params.hostility_decay),
                        np.zeros(state.batch, dtype=bool))

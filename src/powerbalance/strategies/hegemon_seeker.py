@@ -18,7 +18,8 @@ class HegemonSeeker(Strategy):
     *International Security* 19(1)): it spends ``Params.bid_spend`` of its
     wealth on the military and each year attacks the neighbour against which
     its estimated chance of victory (own projected forces against the target's
-    forces plus its committed allies', as it perceives them) is highest,
+    forces plus its committed allies', as it perceives them) is highest, among
+    neighbours it is not allied with,
     provided that chance is at least ``Params.attack_odds``: the expected-
     utility rule of Bueno de Mesquita (1981, *The War Trap*) with loss
     aversion. It defends its allies fully.
@@ -41,7 +42,8 @@ class HegemonSeeker(Strategy):
         attack = actions.attack.copy()
         bw, i = np.nonzero(mask)
         if len(bw):
-            odds = np.where(state.adjacent[bw, i], obs.win_odds_of(bw, i), -1.0)
+            targets = state.adjacent[bw, i] & (state.alliance[bw, i] <= 0)
+            odds = np.where(targets, obs.win_odds_of(bw, i), -1.0)
             target = np.argmax(odds, axis=1)
             go = odds.max(axis=1) >= params.attack_odds
             attack[bw[go], i[go]] = target[go]
