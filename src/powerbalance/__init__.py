@@ -16,7 +16,8 @@ __version__ = "0.1.0"
 from powerbalance.errors import InputError
 from powerbalance.experiments.results import RunResult, load_run, run
 from powerbalance.params import Params
-from powerbalance.scenarios import Scenario, load as load_scenario
+from powerbalance.scenarios import Scenario
+from powerbalance.scenarios import load as load_scenario
 
 __all__ = ["InputError", "Params", "RunResult", "Scenario", "__version__", "load_run",
            "load_scenario", "run"]

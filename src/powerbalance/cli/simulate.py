@@ -1,3 +1,165 @@
-"""Commands that run simulations: ``run``, ``scenarios``, ``show``."""
+"""Commands that run and inspect simulations: ``run``, ``scenarios``, ``show``, ``params``."""
 
 from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+
+from powerbalance.cli.app import app, console, err_console
+from powerbalance.errors import InputError
+
+
+def parse_sets(items: list[str] | None) -> dict[str, Any]:
+    """``key=value`` pairs of ``--set`` (values stay strings; Params validates them)."""
+    out: dict[str, Any] = {}
+    for item in items or []:
+        key, eq, value = item.partition("=")
+        if not eq or not key.strip():
+            raise InputError(f"malformed {item!r}", source="--set", field=item,
+                             allowed="key=value, e.g. --set sea_cost=2")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def _percent(x: float) -> str:
+    return f"{100 * x:.1f}%"
+
+
+def print_run_summary(result: Any) -> None:
+    """Print the unification and polarity tables of a run."""
+    from powerbalance.experiments.summary import final_polarity, unification
+
+    names = result.manifest["scenario"]["actors"]
+    worlds = result.manifest["worlds"]
+    table = Table(title=f"{result.manifest['scenario']['name']}: {worlds} worlds, "
+                        f"{result.manifest['years']} years, seed {result.manifest['seed']}")
+    table.add_column("unified by")
+    table.add_column("worlds", justify="right")
+    table.add_column("share (95% CI)", justify="right")
+    table.add_column("median year", justify="right")
+    for row in unification(result.system, names).itertuples():
+        year = "-" if row.worlds == 0 else f"{row.median_year:.0f}"
+        table.add_row(row.actor, str(row.worlds),
+                      f"{_percent(row.share)} ({_percent(row.ci_low)}-{_percent(row.ci_high)})",
+                      year)
+    console.print(table)
+    pol = Table(title="polarity at the end")
+    pol.add_column("class")
+    pol.add_column("worlds", justify="right")
+    pol.add_column("share", justify="right")
+    for row in final_polarity(result.system).itertuples():
+        pol.add_row(row.polarity, str(row.worlds), _percent(row.share))
+    console.print(pol)
+
+
+@app.command("run")
+def run_command(
+    scenario: Annotated[str, typer.Argument(help="Built-in name, generator spec "
+                                                 "(random:actors=30) or TOML file.")],
+    years: Annotated[int | None, typer.Option(help="Years to simulate (default: "
+                                                   "the scenario's).")] = None,
+    worlds: Annotated[int, typer.Option(help="Number of worlds (ensemble size).")] = 1,
+    seed: Annotated[int, typer.Option(help="Master seed of every random stream.")] = 0,
+    out: Annotated[Path | None, typer.Option(help="Write the run folder here.")] = None,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="Parameter override "
+                                                   "key=value (repeatable).")] = None,
+    plot: Annotated[Path | None, typer.Option(help="Write a PNG: shares over time and the "
+                                                   "final map of world 0.")] = None,
+    batch_size: Annotated[int, typer.Option(help="Worlds per array program.")] = 1000,
+) -> None:
+    """Simulate a scenario and print who unified the system, when, and the polarity."""
+    from powerbalance.experiments.results import run
+    from powerbalance.scenarios import load
+
+    overrides = parse_sets(set_)
+    scen = load(scenario)
+    scen.make_params(overrides)  # validate before anything runs or is written
+    if years is not None and years < 1:
+        raise InputError(f"{years}", source="--years", field="years", allowed=">= 1")
+    if worlds < 1:
+        raise InputError(f"{worlds}", source="--worlds", field="worlds", allowed=">= 1")
+    if seed < 0:
+        raise InputError(f"{seed}", source="--seed", field="seed", allowed=">= 0")
+    if plot is not None and plot.suffix.lower() != ".png":
+        raise InputError(f"{plot}", source="--plot", field="plot", allowed="a .png path")
+    started = time.perf_counter()
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(),
+                  TextColumn("{task.completed}/{task.total} years"), TimeElapsedColumn(),
+                  TimeRemainingColumn(), console=err_console, transient=True) as bar:
+        task = bar.add_task(f"{scen.name} x {worlds}", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        result = run(scen, years=years, worlds=worlds, seed=seed, overrides=overrides,
+                     out=out, batch_size=batch_size, progress=progress)
+    print_run_summary(result)
+    if plot is not None:
+        from powerbalance.viz import overview_figure, save_figure
+
+        plot.parent.mkdir(parents=True, exist_ok=True)
+        save_figure(overview_figure(result, world=0), plot)
+        console.print(f"picture: {plot}")
+    if out is not None:
+        console.print(f"run folder: {out}")
+    err_console.print(f"done in {time.perf_counter() - started:.1f} s", highlight=False)
+
+
+@app.command("scenarios")
+def scenarios_command() -> None:
+    """List the built-in scenarios and generators."""
+    from powerbalance.scenarios import available
+
+    table = Table(title="scenarios")
+    table.add_column("name")
+    table.add_column("description")
+    for name, description in available():
+        table.add_row(name, description)
+    console.print(table)
+
+
+@app.command("show")
+def show_command(
+    run_folder: Annotated[Path, typer.Argument(metavar="RUN", help="A run folder.")],
+) -> None:
+    """Summarise a run folder written by ``powerbalance run --out``."""
+    from powerbalance.experiments.results import load_run
+
+    result = load_run(run_folder)
+    m = result.manifest
+    info = Table(title=f"run {run_folder}", show_header=False)
+    for key in ("version", "seed", "worlds", "years", "created"):
+        info.add_row(key, str(m.get(key)))
+    info.add_row("scenario", f"{m['scenario']['name']} ({m['scenario']['origin']})")
+    if m.get("overrides"):
+        info.add_row("overrides", ", ".join(f"{k}={v}" for k, v in m["overrides"].items()))
+    info.add_row("simulate seconds", f"{m['timings']['simulate_seconds']:.2f}")
+    console.print(info)
+    print_run_summary(result)
+    kinds = result.events["kind"].astype(str).value_counts()
+    ev = Table(title="events")
+    ev.add_column("kind")
+    ev.add_column("count", justify="right")
+    for kind, count in kinds.items():
+        if count:
+            ev.add_row(str(kind), str(count))
+    console.print(ev)
+
+
+@app.command("params")
+def params_command() -> None:
+    """List the model parameters with defaults, allowed values and sources."""
+    from powerbalance.params import Params
+
+    table = Table(title="parameters")
+    for col in ("name", "default", "allowed", "meaning", "source"):
+        table.add_column(col, overflow="fold")
+    for row in Params.describe():
+        table.add_row(row["name"], str(row["default"]), row["allowed"], row["doc"],
+                      row["source"])
+    console.print(table)

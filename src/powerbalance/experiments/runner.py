@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -75,7 +76,7 @@ def simulate(scenario: Scenario, params: Params, setting: Setting, seed: int,
     keep_all = record != "final"
     slots = years + 1 if keep_all else 2
     b, n = state.batch, state.n_actors
-    traj = {
+    traj: dict[str, Any] = {
         "share": np.zeros((slots, b, n), np.float32),
         "wealth": np.zeros((slots, b, n), np.float32),
         "military": np.zeros((slots, b, n), np.float32),

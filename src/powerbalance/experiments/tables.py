@@ -34,28 +34,32 @@ def record_years(traj: Trajectory, years: int) -> np.ndarray:
 
 
 def actor_table(traj: Trajectory, scenario: Scenario, years: int) -> pd.DataFrame:
-    """One row per world x year x actor."""
+    """One row per world x year x actor, ordered by world, year and actor."""
     t, b, n = traj.share.shape
     yr = record_years(traj, years)
-    names = pd.Categorical.from_codes(np.tile(np.arange(n), t * b), categories=scenario.names)
     regions = [a.region for a in scenario.actors]
     region_cats = list(dict.fromkeys(regions))
     region_codes = np.array([region_cats.index(r) for r in regions])
     strategies = [a.strategy for a in scenario.actors]
     strat_cats = list(dict.fromkeys(strategies))
     strat_codes = np.array([strat_cats.index(s) for s in strategies])
+    actor = np.tile(np.arange(n), t * b)
+
+    def flat(arr: np.ndarray) -> np.ndarray:  # (T, B, N) -> world-major rows
+        return np.ascontiguousarray(np.swapaxes(arr, 0, 1)).reshape(-1)
+
     return pd.DataFrame({
-        "world": np.repeat(np.tile(traj.worlds, t), n).astype(np.int32),
-        "year": np.repeat(yr, b * n).astype(np.int32),
-        "actor": np.tile(np.arange(n), t * b).astype(np.int16),
-        "name": names,
-        "region": pd.Categorical.from_codes(np.tile(region_codes, t * b), categories=region_cats),
-        "strategy": pd.Categorical.from_codes(np.tile(strat_codes, t * b), categories=strat_cats),
-        "alive": traj.alive.reshape(-1),
-        "share": traj.share.reshape(-1),
-        "wealth": traj.wealth.reshape(-1),
-        "military": traj.military.reshape(-1),
-        "territory": traj.territory.reshape(-1),
+        "world": np.repeat(traj.worlds, t * n).astype(np.int32),
+        "year": np.tile(np.repeat(yr, n), b).astype(np.int32),
+        "actor": actor.astype(np.int16),
+        "name": pd.Categorical.from_codes(actor, categories=scenario.names),
+        "region": pd.Categorical.from_codes(region_codes[actor], categories=region_cats),
+        "strategy": pd.Categorical.from_codes(strat_codes[actor], categories=strat_cats),
+        "alive": flat(traj.alive),
+        "share": flat(traj.share),
+        "wealth": flat(traj.wealth),
+        "military": flat(traj.military),
+        "territory": flat(traj.territory),
     })
 
 
@@ -92,18 +96,20 @@ def system_table(traj: Trajectory, scenario: Scenario, setting: Setting, params:
                  years: int) -> pd.DataFrame:
     """One row per world x year with the system metrics of MODEL.md section 7."""
     t, b, _ = traj.share.shape
-    m = system_metrics(traj.share, traj.alive, setting, params)
+    share = np.swapaxes(traj.share, 0, 1)  # world-major
+    alive = np.swapaxes(traj.alive, 0, 1)
+    m = system_metrics(share, alive, setting, params)
     code = m.pop("polarity_code").reshape(-1)
     out = pd.DataFrame({
-        "world": np.tile(traj.worlds, t).astype(np.int32),
-        "year": np.repeat(record_years(traj, years), b).astype(np.int32),
+        "world": np.repeat(traj.worlds, t).astype(np.int32),
+        "year": np.tile(record_years(traj, years), b).astype(np.int32),
     })
     for key, value in m.items():
         out[key] = value.reshape(-1)
     out["leader_name"] = pd.Categorical.from_codes(out["leader"].to_numpy(),
                                                    categories=scenario.names)
     out["polarity"] = pd.Categorical.from_codes(code, categories=list(POLARITY_NAMES))
-    out["active_wars"] = traj.wars.reshape(-1)
+    out["active_wars"] = np.swapaxes(traj.wars, 0, 1).reshape(-1)
     return out
 
 
@@ -143,24 +149,25 @@ def event_table(traj: Trajectory, scenario: Scenario, params: Params) -> pd.Data
 
 
 def alliance_table(traj: Trajectory) -> pd.DataFrame:
-    """One row per allied pair (actor < ally) per world and year."""
+    """One row per allied pair (actor < ally) per world and year, ordered by world and year."""
     p = traj.alliance_pairs
-    return pd.DataFrame({
+    df = pd.DataFrame({
         "world": traj.worlds[p[:, 1]].astype(np.int32) if len(p) else np.zeros(0, np.int32),
         "year": p[:, 0].astype(np.int32),
         "actor": p[:, 2].astype(np.int16),
         "ally": p[:, 3].astype(np.int16),
     })
+    return df.sort_values(["world", "year", "actor", "ally"], ignore_index=True)
 
 
 def province_table(traj: Trajectory, years: int) -> pd.DataFrame:
     """Owner of every province per recorded year, for the map worlds only."""
     t, m, p = traj.owners.shape
     return pd.DataFrame({
-        "world": np.repeat(np.tile(traj.map_worlds, t), p).astype(np.int32),
-        "year": np.repeat(record_years(traj, years), m * p).astype(np.int32),
+        "world": np.repeat(traj.map_worlds, t * p).astype(np.int32),
+        "year": np.tile(np.repeat(record_years(traj, years), p), m).astype(np.int32),
         "province": np.tile(np.arange(p), t * m).astype(np.int32),
-        "owner": traj.owners.reshape(-1).astype(np.int16),
+        "owner": np.swapaxes(traj.owners, 0, 1).reshape(-1).astype(np.int16),
     })
 
 

@@ -69,7 +69,8 @@ def territorial_base(owner: I64, capital: I64, n_actors: int, setting: Setting,
     bins = np.where(owned, np.arange(b)[:, None] * n_actors + owner, b * n_actors)
     base = np.bincount(bins.ravel(), weights=extracted.ravel(), minlength=b * n_actors + 1)
     count = np.bincount(bins.ravel(), minlength=b * n_actors + 1)
-    return base[:-1].reshape(b, n_actors), count[:-1].reshape(b, n_actors)
+    return (np.asarray(base[:-1], dtype=np.float64).reshape(b, n_actors),
+            np.asarray(count[:-1], dtype=np.int64).reshape(b, n_actors))
 
 
 def reach(distance: F64, params: Params, year: int) -> F64:

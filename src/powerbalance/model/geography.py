@@ -24,6 +24,8 @@ import numpy.typing as npt
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import shortest_path
 
+from powerbalance import detmath
+
 TOPOLOGIES = ("graph", "hex", "square", "random-regular", "none")
 
 
@@ -100,10 +102,9 @@ def gradient(distance: npt.NDArray[np.float64], kind: str, midpoint: float,
     0.3679
     """
     if kind == "exponential":
-        return np.exp(-distance / midpoint)
-    norm = 1.0 + np.exp(-steepness * midpoint)
-    with np.errstate(over="ignore"):
-        return norm / (1.0 + np.exp(steepness * (distance - midpoint)))
+        return detmath.exp(-distance / midpoint)
+    norm = 1.0 + detmath.exp(np.asarray(-steepness * midpoint))
+    return norm / (1.0 + detmath.exp(steepness * (distance - midpoint)))
 
 
 def _grid_map(coords: npt.NDArray[np.float64], links: list[tuple[int, int]], names: list[str],

@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import ndtr
 
+from powerbalance import detmath
 from powerbalance.model.state import F64
 from powerbalance.params import Params
 
@@ -41,9 +42,9 @@ def victory_probability(attack: F64, defence: F64, params: Params) -> F64:
     if kind == "ratio":
         if m == 1.0:
             return a / (a + d)
-        return 1.0 / (1.0 + (d / a) ** m)
+        return 1.0 / (1.0 + detmath.exp(m * detmath.log(d / a)))
     if kind == "logistic":
-        return 1.0 / (1.0 + np.exp(-4.0 * m * (a - d) / (a + d)))
+        return 1.0 / (1.0 + detmath.exp(-4.0 * m * (a - d) / (a + d)))
     if kind == "erf":
-        return np.asarray(ndtr(m * np.log(a / d)))
+        return np.asarray(ndtr(m * detmath.log(a / d)))
     return np.where(a > d, 1.0, np.where(a < d, 0.0, 0.5))

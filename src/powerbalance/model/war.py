@@ -33,10 +33,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from powerbalance import rng
+from powerbalance import detmath, rng
+from powerbalance.model.derived import derive, territory
 from powerbalance.model.deterrence import deterrence
 from powerbalance.model.events import EventKind, Events
-from powerbalance.model.derived import derive, territory
 from powerbalance.model.perception import Observation
 from powerbalance.model.state import F64, I64, Setting, WorldState
 from powerbalance.model.victory import victory_probability
@@ -157,7 +157,7 @@ def _resolve(state: WorldState, actions: Actions, obs: Observation, setting: Set
     s.military -= lost.reshape(state.batch, n)
     np.maximum(s.military, 0.0, out=s.military)
     hits = np.bincount(np.concatenate([b * n + a, b * n + t]), minlength=state.batch * n)
-    s.productivity *= (1.0 - params.war_damage) ** hits.reshape(state.batch, n)
+    s.productivity *= detmath.power(1.0 - params.war_damage, hits.reshape(state.batch, n))
 
     # Nuclear threshold: the side facing defeat may escalate.
     nuc = state.nuclear[b].astype(np.int64)
@@ -175,8 +175,9 @@ def _resolve(state: WorldState, actions: Actions, obs: Observation, setting: Set
         hit_t = mutual | (one_sided & att_wins)
         victims = np.concatenate([b[hit_a] * n + a[hit_a], b[hit_t] * n + t[hit_t]])
         hit = np.bincount(victims, minlength=state.batch * n).reshape(state.batch, n)
-        s.productivity *= dev**hit
-        s.military *= dev**hit
+        factor = detmath.power(dev, hit)
+        s.productivity *= factor
+        s.military *= factor
         escalator = np.where(att_wins, t, a)
         enemy = np.where(att_wins, a, t)
         events.append(Events.make(EventKind.NUCLEAR_WAR, b[escalate], escalator[escalate],
@@ -224,9 +225,9 @@ def _conquer(state: WorldState, setting: Setting, params: Params, s: _Scratch,
     keys = state.keys[worlds]
     prio = rng.uniform(keys, state.year, rng.Stream.CLAIM, (len(src),), sub=round_)[cw, cl]
     key = (prio * 2**16).astype(np.int64) << 20 | o_src[cw, cl]
-    best = np.full(len(worlds) * p, -1, dtype=np.int64)
-    np.maximum.at(best, cw * p + dst[cl], key)
-    best = best.reshape(len(worlds), p)
+    flat_best = np.full(len(worlds) * p, -1, dtype=np.int64)
+    np.maximum.at(flat_best, cw * p + dst[cl], key)
+    best = flat_best.reshape(len(worlds), p)
     u = rng.uniform(keys, state.year, rng.Stream.CONQUEST, (p,), sub=round_)
     taken = (best >= 0) & (u < params.conquest_rate)
     if not taken.any():

@@ -70,7 +70,10 @@ def _parse_mix(mix: str, source: str) -> tuple[list[str], np.ndarray]:
 
 
 def random_scenario(options: str = "", source: str = "random") -> Scenario:
-    """N actors on a hex map with unequal wealth (options: actors, provinces, inequality, seed, mix)."""
+    """N actors on a hex map with unequal wealth.
+
+    Options: actors, provinces (per actor), inequality, seed, mix.
+    """
     opt = _parse_options(options, _RANDOM_DEFAULTS, source)
     n = opt["actors"]
     if not 2 <= n <= 5000:

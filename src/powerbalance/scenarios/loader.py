@@ -24,7 +24,7 @@ from powerbalance.scenarios.model import ActorSpec, Scenario
 from powerbalance.strategies import registry
 
 _TOP_KEYS = {"name", "description", "years", "sources", "stylisation", "map", "params",
-             "actors"}
+             "actors", "alliances"}
 _MAP_KEYS = {"topology", "provinces", "land", "sea", "rows", "cols", "size", "degree", "seed",
              "regions"}
 _PROVINCE_KEYS = {"id", "name", "value", "x", "y", "region"}
@@ -122,8 +122,10 @@ def parse(data: dict[str, Any], source: str) -> Scenario:
     if not isinstance(actors_raw, list) or not actors_raw:
         raise c.fail("actors", "at least one [[actors]] entry is needed", "[[actors]] tables")
     actors = _parse_actors(c, actors_raw, pmap)
+    alliances = _parse_alliances(c, data.get("alliances", []), [a.name for a in actors])
     return Scenario(name=name, description=description, province_map=pmap,
                     actors=tuple(actors), params=dict(params), years=years,
+                    alliances=alliances,
                     sources=tuple(sources), stylisation=stylisation, origin=source)
 
 
@@ -259,8 +261,8 @@ def _parse_actors(c: _Checker, raw: list[Any], pmap: ProvinceMap) -> list[ActorS
             raise c.fail(f"{where}.major", "expected a boolean", "true | false")
         parsed.append({
             "name": name, "provinces": prov_idx, "capital": index[capital_id],
-            "wealth": c.number(actor, "wealth", where, None, 0, 1e12),
-            "military": c.number(actor, "military", where, None, 0, 1e12),
+            "wealth": c.number(actor, "wealth", where, None, 0),
+            "military": c.number(actor, "military", where, None, 0),
             "nuclear": int(c.number(actor, "nuclear", where, 0, 0, 2, integer=True) or 0),
             "resolve": c.number(actor, "resolve", where, 0.5, 0, 1),
             "cohesion": c.number(actor, "cohesion", where, 1.0, 0, 1),
@@ -286,6 +288,31 @@ def _assign_missing_provinces(c: _Checker, parsed: list[dict[str, Any]], pmap: P
     caps = np.array([a["capital"] for a in missing])
     free = [q for q in range(pmap.n) if q not in owned_by]
     if free:
-        nearest = np.argmin(dist[np.ix_(caps, free)], axis=0)
+        nearest = np.argmin(dist[np.ix_(caps, np.array(free))], axis=0)
         for q, k in zip(free, nearest.tolist(), strict=True):
             missing[k]["provinces"].append(q)
+
+
+def _parse_alliances(c: _Checker, raw: Any, names: list[str]) -> tuple[tuple[int, int, float],
+                                                                        ...]:
+    """``alliances = [["A", "B"], ["A", "C", 0.5]]``: pacts in force at the start."""
+    allowed = '["actor", "actor"] or ["actor", "actor", commitment in (0, 1]]'
+    if not isinstance(raw, list):
+        raise c.fail("alliances", "expected a list", allowed)
+    out = []
+    for k, item in enumerate(raw):
+        field = f"alliances[{k}]"
+        if not isinstance(item, list) or len(item) not in (2, 3):
+            raise c.fail(field, "malformed alliance", allowed)
+        a, b = item[0], item[1]
+        for x in (a, b):
+            if x not in names:
+                raise c.fail(field, f"unknown actor {x!r}", ", ".join(names))
+        if a == b:
+            raise c.fail(field, "an actor cannot ally with itself", allowed)
+        commitment = item[2] if len(item) == 3 else 1.0
+        if isinstance(commitment, bool) or not isinstance(commitment, int | float) or not (
+                0 < commitment <= 1):
+            raise c.fail(field, f"bad commitment {commitment!r}", allowed)
+        out.append((names.index(a), names.index(b), float(commitment)))
+    return tuple(out)

@@ -50,6 +50,8 @@ class Scenario:
     province_map: ProvinceMap
     actors: tuple[ActorSpec, ...]
     params: dict[str, Any] = field(default_factory=dict)
+    alliances: tuple[tuple[int, int, float], ...] = ()
+    """Alliances in force at the start: (actor, actor, commitment)."""
     years: int = 300
     sources: tuple[str, ...] = ()
     stylisation: str = ""
@@ -93,6 +95,10 @@ class Scenario:
 
         cached = derive(owner[None], capital[None], np.ones((1, n), bool), setting, params, 0)
 
+        alliance = np.zeros((n, n))
+        for i, j, commitment in self.alliances:
+            alliance[i, j] = alliance[j, i] = commitment
+
         def tile(x: np.ndarray) -> np.ndarray:
             return np.broadcast_to(x, (b, *x.shape)).copy()
 
@@ -111,7 +117,7 @@ class Scenario:
             capital=tile(capital),
             owner=tile(owner),
             hostility=np.zeros((b, n, n)),
-            alliance=np.zeros((b, n, n)),
+            alliance=tile(alliance),
             adjacent=tile(cached.adjacent[0]),
             capital_distance=tile(cached.capital_distance[0]),
             reach=tile(cached.reach[0]),
