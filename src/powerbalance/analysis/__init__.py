@@ -6,23 +6,37 @@ The engine's per-year system metrics are computed by these same functions.
 """
 
 from powerbalance.analysis.distribution import (
+    CEDERMAN_NAMES,
     POLARITY_NAMES,
     PolarityRules,
+    cederman_class,
     concentration,
     effective_number,
+    entropy,
+    first_second_ratio,
+    gini,
+    hegemon,
     hhi,
     largest_share,
     normalize_shares,
     polarity,
+    regional_hegemons,
 )
 
 __all__ = [
+    "CEDERMAN_NAMES",
     "POLARITY_NAMES",
     "PolarityRules",
+    "cederman_class",
     "concentration",
     "effective_number",
+    "entropy",
+    "first_second_ratio",
+    "gini",
+    "hegemon",
     "hhi",
     "largest_share",
     "normalize_shares",
     "polarity",
+    "regional_hegemons",
 ]
