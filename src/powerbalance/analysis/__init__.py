@@ -3,6 +3,15 @@
 Every function here takes capability shares (or raw capabilities) and works on
 a single vector or, vectorised, on any leading batch of worlds and years.
 The engine's per-year system metrics are computed by these same functions.
+
+Modules: :mod:`~powerbalance.analysis.distribution` (concentration, polarity,
+hegemony), :mod:`~powerbalance.analysis.transitions` (power transitions,
+balancing), :mod:`~powerbalance.analysis.voting` (voting power),
+:mod:`~powerbalance.analysis.parties` (parties and markets),
+:mod:`~powerbalance.analysis.nor` (Niou-Ordeshook-Rose),
+:mod:`~powerbalance.analysis.cow` (COW/ATOP loaders),
+:mod:`~powerbalance.analysis.history` (yearly measures of real data) and
+:mod:`~powerbalance.analysis.runs` (measures of a simulation run folder).
 """
 
 from powerbalance.analysis.distribution import (
@@ -22,8 +31,79 @@ from powerbalance.analysis.distribution import (
     polarity,
     regional_hegemons,
 )
+from powerbalance.analysis.nor import NORResult, nor_analysis
+from powerbalance.analysis.parties import (
+    GUIDELINES,
+    MergerAssessment,
+    MergerGuidelines,
+    assess_merger,
+    effective_number_of_parties,
+    market_hhi,
+    merger_delta,
+)
+from powerbalance.analysis.transitions import (
+    Balance,
+    Transition,
+    balancing,
+    balancing_frame,
+    power_transitions,
+    transitions_frame,
+)
+from powerbalance.analysis.voting import (
+    INDEX_NAMES,
+    CompositeGame,
+    Estimate,
+    WeightedGame,
+    banzhaf,
+    banzhaf_absolute,
+    count_minimal_winning,
+    deegan_packel,
+    dummy_players,
+    holler,
+    minimal_winning_coalitions,
+    monte_carlo_banzhaf,
+    monte_carlo_shapley_shubik,
+    pivot_counts,
+    power_indices,
+    shapley_shubik,
+    swing_counts,
+    veto_players,
+)
 
 __all__ = [
+    "GUIDELINES",
+    "INDEX_NAMES",
+    "Balance",
+    "CompositeGame",
+    "Estimate",
+    "MergerAssessment",
+    "MergerGuidelines",
+    "NORResult",
+    "Transition",
+    "WeightedGame",
+    "assess_merger",
+    "balancing",
+    "balancing_frame",
+    "banzhaf",
+    "banzhaf_absolute",
+    "count_minimal_winning",
+    "deegan_packel",
+    "dummy_players",
+    "effective_number_of_parties",
+    "holler",
+    "market_hhi",
+    "merger_delta",
+    "minimal_winning_coalitions",
+    "monte_carlo_banzhaf",
+    "monte_carlo_shapley_shubik",
+    "nor_analysis",
+    "pivot_counts",
+    "power_indices",
+    "power_transitions",
+    "shapley_shubik",
+    "swing_counts",
+    "transitions_frame",
+    "veto_players",
     "CEDERMAN_NAMES",
     "POLARITY_NAMES",
     "PolarityRules",

@@ -59,6 +59,7 @@ __all__ = [
     "minimal_winning_coalitions",
     "monte_carlo_banzhaf",
     "monte_carlo_shapley_shubik",
+    "pivot_counts",
     "power_indices",
     "shapley_shubik",
     "swing_counts",
