@@ -47,6 +47,7 @@ __all__ = [
     "DATA_ENV",
     "NMC_COMPONENTS",
     "DataFiles",
+    "attach_abbreviations",
     "cinc_difference",
     "data_dir",
     "detect_files",
@@ -273,6 +274,22 @@ def load_nmc(path: str | os.PathLike[str]) -> pd.DataFrame:
             raise InputError(f"negative value {df[c].iloc[row]} (line {row + 2})",
                              source=str(path), field=c, allowed=">= 0, or -9 for missing")
     return df[["stateabb", "ccode", "year", *NMC_COMPONENTS, "cinc"]].reset_index(drop=True)
+
+
+def attach_abbreviations(nmc: pd.DataFrame, states: pd.DataFrame) -> pd.DataFrame:
+    """Fill empty ``stateabb`` cells of an NMC frame from a states (or system) table.
+
+    >>> n = pd.DataFrame({"ccode": [2, 200], "stateabb": ["", ""]})
+    >>> s = pd.DataFrame({"ccode": [2, 200], "stateabb": ["USA", "UKG"]})
+    >>> attach_abbreviations(n, s)["stateabb"].tolist()
+    ['USA', 'UKG']
+    """
+    out = nmc.copy()
+    lookup = states.drop_duplicates("ccode").set_index("ccode")["stateabb"]
+    filled = out["ccode"].map(lookup).fillna("").astype(str)
+    have = out["stateabb"].fillna("").astype(str)
+    out["stateabb"] = have.where(have != "", filled)
+    return out
 
 
 def recompute_cinc(nmc: pd.DataFrame) -> pd.Series:

@@ -12,6 +12,7 @@ Organski & Kugler (1980) for transitions; Leeds et al. (2002) for ATOP.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -156,12 +157,13 @@ def historical_transitions(nmc: pd.DataFrame, *, majors: pd.DataFrame | None = N
     """
     m = capability_matrix(nmc, majors=majors, majors_only=majors_only, start=start, end=end)
     tr = power_transitions(m.values, list(m.years), list(m.ccodes), persistence=persistence)
-    rows = [{"year": int(t.year), "dominant": int(t.dominant),  # type: ignore[call-overload]
-             "challenger": int(t.challenger),  # type: ignore[call-overload]
-             "dominant_abb": m.abbrev.get(int(t.dominant), ""),  # type: ignore[call-overload]
-             "challenger_abb": m.abbrev.get(int(t.challenger), ""),  # type: ignore[call-overload]
-             "dominant_cinc": t.dominant_value, "challenger_cinc": t.challenger_value}
-            for t in tr]
+    rows = []
+    for t in tr:
+        dom, cha = int(cast(int, t.dominant)), int(cast(int, t.challenger))
+        rows.append({"year": int(cast(int, t.year)), "dominant": dom, "challenger": cha,
+                     "dominant_abb": m.abbrev.get(dom, ""),
+                     "challenger_abb": m.abbrev.get(cha, ""),
+                     "dominant_cinc": t.dominant_value, "challenger_cinc": t.challenger_value})
     return pd.DataFrame(rows, columns=["year", "dominant", "challenger", "dominant_abb",
                                        "challenger_abb", "dominant_cinc", "challenger_cinc"])
 
