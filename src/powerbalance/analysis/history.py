@@ -98,7 +98,7 @@ def capability_matrix(nmc: pd.DataFrame, *, majors: pd.DataFrame | None = None,
     abbrev: dict[int, str] = {}
     if "stateabb" in df.columns:
         ab = df.drop_duplicates("ccode").set_index("ccode")["stateabb"]
-        abbrev = {int(k): str(v) for k, v in ab.items() if isinstance(v, str) and v}
+        abbrev = {int(cast(int, k)): str(v) for k, v in ab.items() if isinstance(v, str) and v}
     return CapabilityMatrix(years, ccodes, values, abbrev)
 
 
