@@ -121,7 +121,8 @@ def _write(path, text):
 
 
 def test_missing_column_names_file_and_field(tmp_path):
-    p = _write(tmp_path / "NMC_bad.csv", "ccode,year,milex,milper,irst,pec,tpop\n2,1816,1,1,1,1,1\n")
+    p = _write(tmp_path / "NMC_bad.csv",
+               "ccode,year,milex,milper,irst,pec,tpop\n2,1816,1,1,1,1,1\n")
     with pytest.raises(InputError) as err:
         load_nmc(p)
     msg = str(err.value)
