@@ -102,6 +102,17 @@ def test_power_index_unsc(capsys):
     assert df["player"].tolist() == ["a", "b", "c", "d"]
 
 
+def test_power_index_composite_game(capsys):
+    # "9 of 15 members" and "all 5 permanent members" is the UNSC again
+    rc = main(["power-index", "--quota", "9", *["1"] * 15, "--and",
+               "5:" + ",".join(["1"] * 5 + ["0"] * 10), "--index", "ss", "--format", "json"])
+    assert rc == 0
+    rows = json.loads(capsys.readouterr().out)["rows"]
+    assert [r["ss_exact"] for r in rows] == ["421/2145"] * 5 + ["4/2145"] * 10
+    assert main(["power-index", "--quota", "2", "1", "1", "--and", "1:1"]) == 2
+    assert "1 weights for 2 players" in capsys.readouterr().err
+
+
 def test_power_index_table_and_monte_carlo(capsys):
     assert main(["power-index", "--quota", "12", "4", "4", "4", "2", "2", "1"]) == 0
     out = capsys.readouterr().out

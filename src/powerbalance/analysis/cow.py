@@ -158,8 +158,13 @@ def detect_files(folder: str | os.PathLike[str], *, nmc_version: float | None = 
     Between several NMC files the newest version (by name) wins unless
     ``nmc_version`` asks for one (e.g. ``6`` or ``7``).
 
-    >>> detect_files(".").nmc is None or True
-    True
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "my_download.csv").write_text("ccode,year,milex,milper,irst,pec,tpop,upop\n")
+    >>> _ = (d / "mp.csv").write_text("stateabb,ccode,styear,endyear\n")
+    >>> f = detect_files(d)
+    >>> f.nmc.name, f.majors.name, f.states
+    ('my_download.csv', 'mp.csv', None)
     """
     root = Path(folder)
     found: dict[str, list[Path]] = {}

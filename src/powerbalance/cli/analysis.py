@@ -108,6 +108,9 @@ def power_index(
     = None,
     names: Annotated[str | None, typer.Option(help="comma-separated player names")] = None,
     index: Annotated[str, typer.Option(help="indices: ss,bz,pb,dp,pgi")] = "ss,bz,pb",
+    also: Annotated[list[str] | None, typer.Option(
+        "--and", help="another game the coalition must also win, as QUOTA:W1,W2,... "
+                      "(e.g. vetoes: 5:1,1,1,1,1,0,0,...); repeatable")] = None,
     samples: Annotated[int, typer.Option(help="Monte Carlo samples (0: exact)")] = 0,
     seed: Annotated[int, typer.Option(help="seed of the Monte Carlo estimates")] = 0,
     fmt: FormatOpt = "table",
@@ -115,6 +118,7 @@ def power_index(
     """Voting power in a weighted game [QUOTA; W1, W2, ...]: who holds the balance."""
     from powerbalance.analysis.voting import (
         INDEX_NAMES,
+        CompositeGame,
         WeightedGame,
         dummy_players,
         monte_carlo_banzhaf,
@@ -133,14 +137,29 @@ def power_index(
     ws = [_number(w, f"weights[{i}]") for i, w in enumerate(weights)]
     q = _number(quota, "quota")
     name_list = [x.strip() for x in names.split(",")] if names else None
-    game = WeightedGame(q, ws, names=name_list, source="argument")
+    base = WeightedGame(q, ws, names=name_list, source="argument")
+    game: WeightedGame | CompositeGame = base
+    if also:
+        parts = [base]
+        for k, spec in enumerate(also):
+            head, sep, tail = spec.partition(":")
+            if not sep:
+                raise InputError(f"not QUOTA:W1,W2,...: {spec!r}", source="--and",
+                                 field=f"and[{k}]", allowed="e.g. 5:1,1,1,1,1,0,0")
+            wk = [_number(x, f"and[{k}].weights") for x in tail.split(",") if x.strip()]
+            if len(wk) != len(ws):
+                raise InputError(f"{len(wk)} weights for {len(ws)} players", source="--and",
+                                 field=f"and[{k}]", allowed="one weight per player")
+            parts.append(WeightedGame(_number(head, f"and[{k}].quota"), wk,
+                                      names=name_list, source="--and"))
+        game = CompositeGame(parts, names=name_list)
     which = [x.strip().lower() for x in index.split(",") if x.strip()]
     for x in which:
         if x not in INDEX_NAMES:
             raise InputError(f"unknown index {x!r}", source="--index", field="index",
                              allowed=", ".join(INDEX_NAMES))
     df = pd.DataFrame({"player": game.player_names(), "weight": [str(w) for w in ws]})
-    extra: dict[str, Any] = {"quota": str(q), "total": str(sum(ws))}
+    extra: dict[str, Any] = {"quota": str(q), "total": str(sum(ws)), "and": also or []}
     if samples > 0:
         for key in which:
             if key not in ("ss", "pb"):
@@ -165,7 +184,10 @@ def power_index(
     notes = [f"quota {q} of total {sum(ws)}; "
              + "; ".join(f"{k} = {INDEX_NAMES[k]}" for k in which),
              f"dummies: {', '.join(dummies) or 'none'}; vetoes: {', '.join(vetoes) or 'none'}"]
-    _emit(df, fmt, title=f"Voting power [{q}; {', '.join(str(w) for w in ws)}]",
+    title = f"Voting power [{q}; {', '.join(str(w) for w in ws)}]"
+    if also:
+        title += "".join(f" and [{spec}]" for spec in also)
+    _emit(df, fmt, title=title,
           extra=extra, notes=notes)
 
 
@@ -284,6 +306,11 @@ def history(
                                   majors_only=majors_only, start=start, end=end)
         table = table.merge(bal[["year", "with_leader", "against_leader"]], on="year",
                             how="left")
+    if majors is not None and not majors_only:
+        mp = yearly_measures(nmc, majors=majors, majors_only=True, start=start, end=end)
+        mp = mp[["year", "con", "polarity"]].rename(columns={"con": "mp_con",
+                                                             "polarity": "mp_polarity"})
+        table = table.merge(mp, on="year", how="left")
     if persistence < 1:
         raise InputError(f"persistence {persistence}", source="--persistence",
                          field="persistence", allowed=">= 1")
@@ -296,7 +323,9 @@ def history(
                                 "leader_share": "share", "with_leader": "allied",
                                 "against_leader": "against"})
     short = {"unipolar with great powers": "uni+great", "multipolar": "multi"}
-    show["polarity"] = show["polarity"].map(lambda p: short.get(p, p))
+    for col in ("polarity", "mp_polarity"):
+        if col in show.columns:
+            show[col] = show[col].map(lambda p: short.get(p, p))
     if (show["leader"] == "").all():
         show["leader"] = table["leader"]
     tr_text = ", ".join(f"{r['year']} {r['challenger_abb'] or r['challenger']} overtakes "
@@ -304,7 +333,8 @@ def history(
                         for r in trans.to_dict("records")) or "none"
     scope = "major powers" if majors_only else "all states"
     notes = [f"NMC file: {Path(files.nmc or '').name}; {scope}; shares = recomputed CINC "
-             "renormalised per year",
+             "renormalised per year; allied/against = capability in ATOP defence pacts "
+             "with / without the leader; mp_* = major-power subsystem",
              f"CINC recomputed vs published: max |difference| {max_diff:.2e} "
              f"over {len(diff)} rows",
              f"power transitions among major powers: {tr_text}"]
