@@ -160,8 +160,8 @@ def detect_files(folder: str | os.PathLike[str], *, nmc_version: float | None = 
 
     >>> import tempfile
     >>> d = Path(tempfile.mkdtemp())
-    >>> _ = (d / "my_download.csv").write_text("ccode,year,milex,milper,irst,pec,tpop,upop\n")
-    >>> _ = (d / "mp.csv").write_text("stateabb,ccode,styear,endyear\n")
+    >>> _ = (d / "my_download.csv").write_text("ccode,year,milex,milper,irst,pec,tpop,upop\\n")
+    >>> _ = (d / "mp.csv").write_text("stateabb,ccode,styear,endyear\\n")
     >>> f = detect_files(d)
     >>> f.nmc.name, f.majors.name, f.states
     ('my_download.csv', 'mp.csv', None)
