@@ -101,7 +101,14 @@ class DataFiles:
     atop: Path | None = None
 
     def require(self, kind: str, folder: Path | None = None) -> Path:
-        """The path of ``kind``, or an :class:`InputError` saying what is missing."""
+        """The path of ``kind``, or an :class:`InputError` saying what is missing.
+
+        >>> DataFiles().require("atop")
+        Traceback (most recent call last):
+        ...
+        powerbalance.errors.InputError: data folder: atop: no atop file found (allowed: a CSV \
+with columns ccode1, ccode2, year, atop_defense (ATOP dyad-years))
+        """
         p = getattr(self, kind)
         if p is None:
             raise InputError(f"no {kind} file found", source=str(folder or "data folder"),

@@ -159,16 +159,28 @@ class WeightedGame:
         return sum(self.int_weights)
 
     def player_names(self) -> list[str]:
-        """Names of the players (``P1``, ``P2``, ... if none were given)."""
+        """Names of the players (``P1``, ``P2``, ... if none were given).
+
+        >>> WeightedGame(2, [1, 1]).player_names()
+        ['P1', 'P2']
+        """
         return list(self.names) if self.names is not None else [f"P{i + 1}" for i in
                                                                  range(self.n)]
 
     def wins(self, coalition: Sequence[int]) -> bool:
-        """Whether the coalition (player indices) is winning."""
+        """Whether the coalition (player indices) is winning.
+
+        >>> WeightedGame(51, [50, 49, 1]).wins([0, 2])
+        True
+        """
         return sum(self.int_weights[i] for i in coalition) >= self.int_quota
 
     def win_mask(self, members: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
-        """Vectorised :meth:`wins` over rows of a boolean membership matrix."""
+        """Vectorised :meth:`wins` over rows of a boolean membership matrix.
+
+        >>> WeightedGame(51, [50, 49, 1]).win_mask(np.array([[1, 0, 1], [0, 1, 1]], bool))
+        array([ True, False])
+        """
         w = np.array(self.int_weights, dtype=object if self.total > 2**62 else np.int64)
         return np.asarray(members.astype(w.dtype) @ w >= self.int_quota)
 
@@ -215,17 +227,30 @@ class CompositeGame:
         return self.games[0].n
 
     def player_names(self) -> list[str]:
-        """Names of the players."""
+        """Names of the players.
+
+        >>> CompositeGame([WeightedGame(1, [1, 1])], names=["a", "b"]).player_names()
+        ['a', 'b']
+        """
         if self.names is not None:
             return list(self.names)
         return self.games[0].player_names()
 
     def wins(self, coalition: Sequence[int]) -> bool:
-        """Whether the coalition wins in every component game."""
+        """Whether the coalition wins in every component game.
+
+        >>> CompositeGame([WeightedGame(2, [1, 1, 1]), WeightedGame(1, [1, 0, 0])]).wins([1, 2])
+        False
+        """
         return all(g.wins(coalition) for g in self.games)
 
     def win_mask(self, members: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
-        """Vectorised :meth:`wins` over rows of a boolean membership matrix."""
+        """Vectorised :meth:`wins` over rows of a boolean membership matrix.
+
+        >>> g = CompositeGame([WeightedGame(2, [1, 1, 1]), WeightedGame(1, [1, 0, 0])])
+        >>> g.win_mask(np.array([[1, 1, 0], [0, 1, 1]], bool))
+        array([ True, False])
+        """
         out = np.ones(members.shape[0], dtype=bool)
         for g in self.games:
             out &= g.win_mask(members)
