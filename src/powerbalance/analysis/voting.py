@@ -402,9 +402,10 @@ def _size_weight_windows(weights: Sequence[int], q: int) -> dict[int, list[int]]
     # residues modulo primes p with q * p < 2^64 (safe prefix sums) and
     # product above 2^n (every count is at most 2^(n-1)).
     bound = min(2**62, (2**64 - 1) // (q + 1))
-    bits = bound.bit_length() - 1
-    m = n // bits + 2
-    primes = _primes_below(bound, m)
+    primes: list[int] = []
+    while math.prod(primes) <= 2**n:
+        primes += _primes_below(primes[-1] if primes else bound, 1)
+    m = len(primes)
     pcol = np.array(primes, dtype=np.uint64)[:, None]
     table = np.zeros((rows, m, q), dtype=np.uint64)
     table[0, :, 0] = 1
