@@ -175,7 +175,7 @@ def _summary(per: pd.DataFrame, regional: pd.DataFrame, transitions: pd.DataFram
         for col in ("with_leader", "against_leader", "unaligned"):
             rows.append((f"capability {col.replace('_', ' ')} (mean over world-years)",
                          float(bal[col].mean())))
-    return pd.DataFrame(rows, columns=["metric", "value"])
+    return pd.DataFrame(rows, columns=["metric", "value"], dtype=object)
 
 
 def analyze_run(folder: str | Path, *, rules: PolarityRules | None = None,
