@@ -14,6 +14,23 @@ balancing), :mod:`~powerbalance.analysis.voting` (voting power),
 :mod:`~powerbalance.analysis.runs` (measures of a simulation run folder).
 """
 
+from powerbalance.analysis.cow import (
+    NMC_COMPONENTS,
+    DataFiles,
+    attach_abbreviations,
+    cinc_difference,
+    data_dir,
+    detect_files,
+    load_atop_dyads,
+    load_contiguity,
+    load_majors,
+    load_nmc,
+    load_states,
+    load_system,
+    major_power_years,
+    majors_in_year,
+    recompute_cinc,
+)
 from powerbalance.analysis.distribution import (
     CEDERMAN_NAMES,
     POLARITY_NAMES,
@@ -31,6 +48,12 @@ from powerbalance.analysis.distribution import (
     polarity,
     regional_hegemons,
 )
+from powerbalance.analysis.history import (
+    capability_matrix,
+    empirical_balancing,
+    historical_transitions,
+    yearly_measures,
+)
 from powerbalance.analysis.nor import NORResult, nor_analysis
 from powerbalance.analysis.parties import (
     GUIDELINES,
@@ -41,6 +64,7 @@ from powerbalance.analysis.parties import (
     market_hhi,
     merger_delta,
 )
+from powerbalance.analysis.runs import RunAnalysis, analyze_run, measure_actors
 from powerbalance.analysis.transitions import (
     Balance,
     Transition,
@@ -71,6 +95,28 @@ from powerbalance.analysis.voting import (
 )
 
 __all__ = [
+    "NMC_COMPONENTS",
+    "DataFiles",
+    "RunAnalysis",
+    "analyze_run",
+    "attach_abbreviations",
+    "capability_matrix",
+    "cinc_difference",
+    "data_dir",
+    "detect_files",
+    "empirical_balancing",
+    "historical_transitions",
+    "load_atop_dyads",
+    "load_contiguity",
+    "load_majors",
+    "load_nmc",
+    "load_states",
+    "load_system",
+    "major_power_years",
+    "majors_in_year",
+    "measure_actors",
+    "recompute_cinc",
+    "yearly_measures",
     "GUIDELINES",
     "INDEX_NAMES",
     "Balance",
