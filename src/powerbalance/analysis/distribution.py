@@ -13,6 +13,10 @@ References
 - Concentration CON: Ray, J. L. & Singer, J. D. (1973). "Measuring the
   concentration of power in the international system". *Sociological Methods
   & Research* 1(4): 403-437.
+- Entropy: Shannon, C. E. (1948); Gini: Gini, C. (1912) *Variabilità e
+  mutabilità*.
+- Classes by number of surviving actors: Cederman, L.-E. (1997). *Emergent
+  Actors in World Politics*. Princeton University Press (1, 2, 3-10, >10).
 - Polarity thresholds: in the spirit of Mansfield, E. D. (1993).
   "Concentration, polarity, and the distribution of power". *International
   Studies Quarterly* 37(1): 105-128; "unipolar with great powers" (uni-multipolar,
@@ -178,3 +182,127 @@ def polarity(shares: npt.ArrayLike, rules: PolarityRules | None = None) -> npt.N
     code = np.where(uni_gp, 1, code)
     code = np.where(uni, 0, code)
     return np.asarray(code, dtype=np.int8)
+
+
+def entropy(shares: npt.ArrayLike, *, base: float = np.e) -> FloatArray:
+    """Shannon entropy ``-sum s log s`` of the shares (Shannon 1948).
+
+    0 for a single actor, ``log N`` for N equal actors.
+
+    >>> round(float(entropy([0.5, 0.5], base=2)), 6)
+    1.0
+    >>> float(entropy([1.0, 0.0]))
+    0.0
+    """
+    s = normalize_shares(shares)
+    logs = np.log(s, out=np.zeros_like(s), where=s > 0)
+    return np.asarray(0.0 - np.sum(s * logs, axis=-1) / np.log(base))
+
+
+def gini(shares: npt.ArrayLike, *, include_zeros: bool = False) -> FloatArray:
+    """Gini coefficient of the shares among actors (Gini 1912).
+
+    ``G = sum_i sum_j |s_i - s_j| / (2 N^2 mean)``. By default only actors with
+    a positive share count (dead actors are not actors); ``include_zeros``
+    counts every position of the last axis.
+
+    >>> float(gini([0.25, 0.25, 0.25, 0.25]))
+    0.0
+    >>> round(float(gini([1.0, 0.0, 0.0, 0.0], include_zeros=True)), 6)
+    0.75
+    """
+    s = normalize_shares(shares)
+    live = np.ones_like(s, dtype=bool) if include_zeros else s > 0
+    n = np.count_nonzero(live, axis=-1).astype(np.float64)
+    # sort with the dead placed first as zeros; with the formula
+    # G = (2 sum_i i x_(i)) / (n sum x) - (n + 1) / n over the live ones.
+    srt = np.sort(np.where(live, s, -1.0), axis=-1)
+    m = s.shape[-1]
+    rank = np.arange(1, m + 1, dtype=np.float64) - (m - n)[..., None]
+    vals = np.where(srt >= 0, srt, 0.0)
+    total = vals.sum(axis=-1)
+    num = 2.0 * np.sum(rank * vals, axis=-1)
+    denom = n * total
+    g = np.divide(num, denom, out=np.zeros_like(total), where=denom > 0)
+    g = g - np.divide(n + 1, n, out=np.zeros_like(n), where=n > 0)
+    return np.asarray(np.where(n > 1, np.clip(g, 0.0, 1.0), 0.0))
+
+
+def first_second_ratio(shares: npt.ArrayLike) -> FloatArray:
+    """Ratio of the largest share to the second largest (``inf`` with one actor).
+
+    >>> float(first_second_ratio([0.2, 0.5, 0.3]))
+    1.6666666666666667
+    """
+    s = normalize_shares(shares)
+    if s.shape[-1] < 2:
+        s = np.concatenate([s, np.zeros(s.shape[:-1] + (1,))], axis=-1)
+    top = -np.partition(-s, 1, axis=-1)[..., :2]
+    s1 = np.max(top, axis=-1)
+    s2 = np.min(top, axis=-1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = np.where(s2 > 0, s1 / np.where(s2 > 0, s2, 1.0), np.where(s1 > 0, np.inf, np.nan))
+    return np.asarray(r)
+
+
+#: Names of Cederman's classes by number of surviving actors (codes 0..3).
+CEDERMAN_NAMES: tuple[str, ...] = ("unipolar", "bipolar", "multipolar", "fragmented")
+
+
+def cederman_class(
+    shares: npt.ArrayLike, *, bounds: tuple[int, int, int] = (1, 2, 10)
+) -> npt.NDArray[np.int8]:
+    """Classify by the number of surviving actors, after Cederman (1997).
+
+    With the default ``bounds=(1, 2, 10)``: 1 actor is code 0 (*unipolar*, a
+    world empire), 2 is 1 (*bipolar*), 3-10 is 2 (*multipolar*), more than 10 is 3
+    (*fragmented*); no actor at all is -1. Codes index :data:`CEDERMAN_NAMES`.
+
+    >>> cederman_class([[1, 0, 0], [1, 1, 0], [1, 1, 1]]).tolist()
+    [0, 1, 2]
+    >>> int(cederman_class([1.0] * 11))
+    3
+    """
+    s = normalize_shares(shares)
+    n = np.count_nonzero(s > 0, axis=-1)
+    a, b, c = bounds
+    code = np.select([n == 0, n <= a, n <= b, n <= c], [-1, 0, 1, 2], default=3)
+    return np.asarray(code, dtype=np.int8)
+
+
+def hegemon(shares: npt.ArrayLike, *, threshold: float = 0.5) -> npt.NDArray[np.int64]:
+    """Index of the hegemon (an actor with more than ``threshold`` of the
+    capabilities), or -1 where there is none.
+
+    The default of half of all capabilities follows the "predominant actor" of
+    Niou, Ordeshook & Rose (1989), who can win against all others combined.
+
+    >>> hegemon([[0.6, 0.3, 0.1], [0.4, 0.4, 0.2]]).tolist()
+    [0, -1]
+    """
+    s = normalize_shares(shares)
+    top = np.argmax(s, axis=-1)
+    best = np.take_along_axis(s, top[..., None], axis=-1)[..., 0]
+    return np.asarray(np.where((best > threshold) & (best > 0), top, -1), dtype=np.int64)
+
+
+def regional_hegemons(
+    capabilities: npt.ArrayLike, regions: npt.ArrayLike, *, threshold: float = 0.5
+) -> dict[str, npt.NDArray[np.int64]]:
+    """The hegemon of each region: an actor with more than ``threshold`` of its
+    region's capabilities (-1 where none). ``regions`` labels the last axis.
+
+    >>> r = regional_hegemons([5, 1, 1, 2, 2], ["eu", "eu", "eu", "as", "as"])
+    >>> {k: int(v) for k, v in r.items()}
+    {'as': -1, 'eu': 0}
+    """
+    cap = np.asarray(capabilities, dtype=np.float64)
+    reg = np.asarray(regions)
+    if reg.shape != cap.shape[-1:]:
+        raise ValueError("regions must label the last axis of capabilities")
+    out: dict[str, npt.NDArray[np.int64]] = {}
+    for r in sorted({str(x) for x in reg.tolist()}):
+        idx = np.flatnonzero(reg == r)
+        h = hegemon(cap[..., idx], threshold=threshold)
+        out[r] = np.asarray(np.where(h >= 0, idx[np.maximum(h, 0)], -1), dtype=np.int64)
+    return out

@@ -1,0 +1,783 @@
+"""Voting power in weighted voting games: who holds the balance of power.
+
+A weighted voting game ``[q; w_1, ..., w_n]`` makes a coalition winning when the
+sum of its members' weights reaches the quota ``q``. A :class:`CompositeGame`
+joins several weighted games on the same players: a coalition wins when it
+wins in *every* component (e.g. a majority plus the vetoes of some members).
+
+Exact indices are Python integers and :class:`fractions.Fraction` values,
+computed by generating functions (counting coalitions by weight, and by size
+and weight), so they never overflow:
+
+- Banzhaf swings come from the polynomial ``P(x) = prod_j (1 + x^{w_j})``
+  truncated below the quota; the polynomial of "everyone but ``i``" is
+  ``P / (1 + x^{w_i})`` and its window sums are read from the prefix sums of
+  ``P`` by an alternating series, so each distinct weight costs ``O(q / w)``.
+- Shapley-Shubik values come from the bivariate ``prod_j (1 + y x^{w_j})``
+  (size by weight), counted exactly in residues modulo several primes with
+  numpy (vectorised shift-adds) and rebuilt by the Chinese remainder theorem.
+
+References
+----------
+- Shapley, L. S. & Shubik, M. (1954). "A method for evaluating the
+  distribution of power in a committee system". *APSR* 48(3): 787-792.
+- Banzhaf, J. F. (1965). "Weighted voting doesn't work: a mathematical
+  analysis". *Rutgers Law Review* 19: 317-343.
+- Penrose, L. S. (1946). "The elementary statistics of majority voting".
+  *Journal of the Royal Statistical Society* 109(1): 53-57 (absolute index).
+- Deegan, J. & Packel, E. W. (1978). "A new index of power for simple
+  n-person games". *International Journal of Game Theory* 7(2): 113-123.
+- Holler, M. J. (1982). "Forming coalitions and measuring voting power".
+  *Political Studies* 30(2): 262-271 (public good index).
+- Uno, T. (2012). "Efficient computation of power indices for weighted
+  majority games". *ISAAC 2012*, LNCS 7676 (generating-function algorithms).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+import numpy.typing as npt
+
+from powerbalance.errors import InputError
+
+__all__ = [
+    "INDEX_NAMES",
+    "CompositeGame",
+    "Estimate",
+    "WeightedGame",
+    "banzhaf",
+    "banzhaf_absolute",
+    "count_minimal_winning",
+    "deegan_packel",
+    "dummy_players",
+    "holler",
+    "minimal_winning_coalitions",
+    "monte_carlo_banzhaf",
+    "monte_carlo_shapley_shubik",
+    "pivot_counts",
+    "power_indices",
+    "shapley_shubik",
+    "swing_counts",
+    "veto_players",
+]
+
+#: Short names of the indices accepted by :func:`power_indices` and the CLI.
+INDEX_NAMES: dict[str, str] = {
+    "ss": "Shapley-Shubik",
+    "bz": "Banzhaf (normalised)",
+    "pb": "Penrose-Banzhaf (absolute)",
+    "dp": "Deegan-Packel",
+    "pgi": "Holler public good",
+}
+
+Number = int | float | Fraction
+
+
+def _to_integers(quota: Number, weights: Sequence[Number], source: str) -> tuple[int, list[int]]:
+    """Scale a rational quota and weights to integers with the same game."""
+    try:
+        fr = [Fraction(str(w)) if isinstance(w, float) else Fraction(w) for w in weights]
+        fq = Fraction(str(quota)) if isinstance(quota, float) else Fraction(quota)
+    except (TypeError, ValueError) as exc:
+        raise InputError(
+            "weights and quota must be numbers", source=source, field="weights",
+            allowed="non-negative numbers",
+        ) from exc
+    denom = 1
+    for f in [*fr, fq]:
+        denom = denom * f.denominator // math.gcd(denom, f.denominator)
+    ints = [int(f * denom) for f in fr]
+    q = fq * denom
+    # A coalition wins when its weight reaches q; with integer weights this
+    # means reaching ceil(q).
+    return math.ceil(q), ints
+
+
+@dataclass(frozen=True)
+class WeightedGame:
+    """A weighted voting game ``[quota; weights]``.
+
+    Weights and quota may be integers, fractions or decimals; they are scaled
+    to integers (the game is unchanged by multiplying all by a constant).
+
+    Raises :class:`~powerbalance.errors.InputError` for no players, a negative
+    weight, a quota not above 0 or above the total weight.
+
+    >>> g = WeightedGame(6, [4, 3, 2, 1])
+    >>> g.n, g.total, g.wins([0, 3]), g.wins([1, 2])
+    (4, 10, False, False)
+    """
+
+    quota: Number
+    weights: Sequence[Number]
+    names: Sequence[str] | None = None
+    source: str = field(default="argument", compare=False)
+
+    def __post_init__(self) -> None:
+        if len(self.weights) == 0:
+            raise InputError("no players", source=self.source, field="weights",
+                             allowed="at least one weight")
+        q, w = _to_integers(self.quota, self.weights, self.source)
+        for i, x in enumerate(w):
+            if x < 0:
+                raise InputError(f"negative weight {self.weights[i]}", source=self.source,
+                                 field=f"weights[{i}]", allowed=">= 0")
+        total = sum(w)
+        if q <= 0 or q > total:
+            raise InputError(f"quota {self.quota} outside the game", source=self.source,
+                             field="quota", allowed=f"0 < quota <= total weight ({_sum_str(self)})")
+        if self.names is not None and len(self.names) != len(w):
+            raise InputError(f"{len(self.names)} names for {len(w)} players",
+                             source=self.source, field="names",
+                             allowed="one name per weight")
+        object.__setattr__(self, "_q", q)
+        object.__setattr__(self, "_w", tuple(w))
+
+    @property
+    def n(self) -> int:
+        """Number of players."""
+        return len(self.weights)
+
+    @property
+    def int_quota(self) -> int:
+        """The quota on the integer scale of :attr:`int_weights`."""
+        return int(self._q)  # type: ignore[attr-defined]
+
+    @property
+    def int_weights(self) -> tuple[int, ...]:
+        """The weights scaled to integers."""
+        return tuple(self._w)  # type: ignore[attr-defined]
+
+    @property
+    def total(self) -> int:
+        """Total integer weight."""
+        return sum(self.int_weights)
+
+    def player_names(self) -> list[str]:
+        """Names of the players (``P1``, ``P2``, ... if none were given).
+
+        >>> WeightedGame(2, [1, 1]).player_names()
+        ['P1', 'P2']
+        """
+        return list(self.names) if self.names is not None else [f"P{i + 1}" for i in
+                                                                 range(self.n)]
+
+    def wins(self, coalition: Sequence[int]) -> bool:
+        """Whether the coalition (player indices) is winning.
+
+        >>> WeightedGame(51, [50, 49, 1]).wins([0, 2])
+        True
+        """
+        return sum(self.int_weights[i] for i in coalition) >= self.int_quota
+
+    def win_mask(self, members: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+        """Vectorised :meth:`wins` over rows of a boolean membership matrix.
+
+        >>> WeightedGame(51, [50, 49, 1]).win_mask(np.array([[1, 0, 1], [0, 1, 1]], bool))
+        array([ True, False])
+        """
+        w = np.array(self.int_weights, dtype=object if self.total > 2**62 else np.int64)
+        return np.asarray(members.astype(w.dtype) @ w >= self.int_quota)
+
+
+def _sum_str(game: WeightedGame) -> str:
+    """The total of the game's weights as written by the user."""
+    try:
+        return str(sum(Fraction(str(w)) if isinstance(w, float) else Fraction(w)
+                       for w in game.weights))
+    except (TypeError, ValueError):
+        return "?"
+
+
+@dataclass(frozen=True)
+class CompositeGame:
+    """Several weighted games on the same players; a coalition must win in all.
+
+    The UN Security Council is "9 of 15 members, including all 5 permanent
+    members": ``[9; 1 x 15]`` and ``[5; 1,1,1,1,1, 0 x 10]``.
+
+    Exact indices of composite games enumerate all ``2^n`` coalitions
+    (``n <= 22``); larger composite games use the Monte Carlo estimators.
+
+    >>> unsc = CompositeGame([WeightedGame(9, [1] * 15),
+    ...                       WeightedGame(5, [1] * 5 + [0] * 10)])
+    >>> unsc.n, unsc.wins(list(range(9))), unsc.wins(list(range(1, 10)))
+    (15, True, False)
+    """
+
+    games: Sequence[WeightedGame]
+    names: Sequence[str] | None = None
+
+    def __post_init__(self) -> None:
+        if not self.games:
+            raise InputError("no component games", field="games", allowed="at least one game")
+        sizes = {g.n for g in self.games}
+        if len(sizes) != 1:
+            raise InputError(f"component games have different numbers of players {sorted(sizes)}",
+                             field="games", allowed="the same players in every game")
+
+    @property
+    def n(self) -> int:
+        """Number of players."""
+        return self.games[0].n
+
+    def player_names(self) -> list[str]:
+        """Names of the players.
+
+        >>> CompositeGame([WeightedGame(1, [1, 1])], names=["a", "b"]).player_names()
+        ['a', 'b']
+        """
+        if self.names is not None:
+            return list(self.names)
+        return self.games[0].player_names()
+
+    def wins(self, coalition: Sequence[int]) -> bool:
+        """Whether the coalition wins in every component game.
+
+        >>> CompositeGame([WeightedGame(2, [1, 1, 1]), WeightedGame(1, [1, 0, 0])]).wins([1, 2])
+        False
+        """
+        return all(g.wins(coalition) for g in self.games)
+
+    def win_mask(self, members: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+        """Vectorised :meth:`wins` over rows of a boolean membership matrix.
+
+        >>> g = CompositeGame([WeightedGame(2, [1, 1, 1]), WeightedGame(1, [1, 0, 0])])
+        >>> g.win_mask(np.array([[1, 1, 0], [0, 1, 1]], bool))
+        array([ True, False])
+        """
+        out = np.ones(members.shape[0], dtype=bool)
+        for g in self.games:
+            out &= g.win_mask(members)
+        return out
+
+
+Game = WeightedGame | CompositeGame
+
+# --------------------------------------------------------------------------
+# Exact counting for weighted games
+# --------------------------------------------------------------------------
+
+
+def _weight_polynomial(weights: Sequence[int], q: int) -> npt.NDArray[np.object_]:
+    """Coefficients ``0..q-1`` of ``prod (1 + x^w)`` as Python integers."""
+    p = np.zeros(q, dtype=object)
+    p[:] = 0
+    p[0] = 1
+    for w in sorted(weights):
+        if w == 0:
+            p = p * 2
+        elif w < q:
+            p[w:] = p[w:] + p[: q - w]
+    return p
+
+
+def _prefix(p: npt.NDArray[np.object_]) -> list[int]:
+    """``S[k] = sum_{k' < k} p[k']`` for ``k = 0..len(p)`` as a list of ints."""
+    out = [0]
+    acc = 0
+    for v in p.tolist():
+        acc += v
+        out.append(acc)
+    return out
+
+
+def _window_alternating(prefix: Sequence[int], q: int, w: int) -> int:
+    """``sum_{k=q-w}^{q-1}`` of the coefficients of ``P / (1 + x^w)``."""
+    total = 0
+    sign = 1
+    hi = q
+    while hi > 0:
+        lo = max(0, hi - w)
+        total += sign * (prefix[hi] - prefix[lo])
+        sign = -sign
+        hi -= w
+    return total
+
+
+def swing_counts(game: Game) -> list[int]:
+    """Banzhaf swings: for each player, the losing coalitions it turns winning.
+
+    Exact (Python integers); ``O(n q)`` for a weighted game, enumeration of all
+    coalitions for a composite game.
+
+    >>> swing_counts(WeightedGame(6, [4, 3, 2, 1]))
+    [5, 3, 3, 1]
+    """
+    if isinstance(game, CompositeGame):
+        return _enumerate(game)[0]
+    q, w = game.int_quota, game.int_weights
+    prefix = _prefix(_weight_polynomial(w, q))
+    cache: dict[int, int] = {}
+    out = []
+    for wi in w:
+        if wi not in cache:
+            cache[wi] = 0 if wi == 0 else _window_alternating(prefix, q, wi)
+        out.append(cache[wi])
+    return out
+
+
+def banzhaf(game: Game) -> list[Fraction]:
+    """Normalised Banzhaf index (Banzhaf 1965): swings over all swings.
+
+    >>> [str(x) for x in banzhaf(WeightedGame(6, [4, 3, 2, 1]))]
+    ['5/12', '1/4', '1/4', '1/12']
+    >>> [str(x) for x in banzhaf(WeightedGame(51, [50, 49, 1]))]
+    ['3/5', '1/5', '1/5']
+    """
+    s = swing_counts(game)
+    total = sum(s)
+    return [Fraction(x, total) if total else Fraction(0) for x in s]
+
+
+def banzhaf_absolute(game: Game) -> list[Fraction]:
+    """Absolute Banzhaf (Penrose 1946) index: swings over ``2^(n-1)``.
+
+    The probability that a player is decisive when all others vote at random.
+
+    >>> [str(x) for x in banzhaf_absolute(WeightedGame(51, [50, 49, 1]))]
+    ['3/4', '1/4', '1/4']
+    """
+    s = swing_counts(game)
+    denom = 2 ** (game.n - 1)
+    return [Fraction(x, denom) for x in s]
+
+
+# ---- Shapley-Shubik: counts by (size, weight) in modular residues ---------
+
+
+def _is_prime(n: int) -> bool:
+    if n < 2:
+        return False
+    small = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37)
+    for p in small:
+        if n % p == 0:
+            return n == p
+    d, r = n - 1, 0
+    while d % 2 == 0:
+        d //= 2
+        r += 1
+    for a in small:  # deterministic for n < 3.3e24
+        x = pow(a, d, n)
+        if x in (1, n - 1):
+            continue
+        for _ in range(r - 1):
+            x = x * x % n
+            if x == n - 1:
+                break
+        else:
+            return False
+    return True
+
+
+def _primes_below(bound: int, count: int) -> list[int]:
+    out: list[int] = []
+    c = bound - 1 if bound % 2 == 0 else bound - 2
+    while len(out) < count:
+        if _is_prime(c):
+            out.append(c)
+        c -= 2
+    return out
+
+
+def _size_weight_windows(weights: Sequence[int], q: int) -> dict[int, list[int]]:
+    """For each distinct positive weight ``w`` of a player ``i``: ``A[s]``, the
+    number of coalitions of size ``s`` of the *other* players with weight in
+    ``[q - w, q - 1]`` (``s = 0..n-1``), exactly."""
+    n = len(weights)
+    asc = sorted(weights)
+    # rows s whose lightest s players already reach q are all zero
+    rows, acc = 1, 0
+    for x in asc:
+        acc += x
+        if acc >= q:
+            break
+        rows += 1
+    rows = min(rows, n + 1)
+    # residues modulo primes p with q * p < 2^64 (safe prefix sums) and
+    # product above 2^n (every count is at most 2^(n-1)).
+    bound = min(2**62, (2**64 - 1) // (q + 1))
+    primes: list[int] = []
+    while math.prod(primes) <= 2**n:
+        primes += _primes_below(primes[-1] if primes else bound, 1)
+    m = len(primes)
+    pcol = np.array(primes, dtype=np.uint64)[:, None]
+    table = np.zeros((rows, m, q), dtype=np.uint64)
+    table[0, :, 0] = 1
+    lo = [q] * rows
+    hi = [0] * rows
+    lo[0], hi[0] = 0, 1
+    used = 0
+    tmp = np.empty((m, q), dtype=np.uint64)
+    for w in asc:
+        used += 1
+        for s in range(min(used, rows - 1), 0, -1):
+            a, b = lo[s - 1], min(hi[s - 1], q - w)
+            if a >= b:
+                continue
+            dst = table[s, :, a + w : b + w]
+            np.add(dst, table[s - 1, :, a:b], out=dst)
+            t = tmp[:, : b - a]
+            np.subtract(dst, pcol, out=t)
+            np.minimum(dst, t, out=dst)  # reduce: x - p wraps above x when x < p
+            lo[s] = min(lo[s], a + w)
+            hi[s] = max(hi[s], b + w)
+    # prefix sums along weight, then reduce
+    pref = np.zeros((rows, m, q + 1), dtype=np.uint64)
+    np.cumsum(table, axis=2, out=pref[:, :, 1:])
+    pref %= pcol[None, :, :]
+    del table
+    # CRT coefficients
+    modulus = math.prod(primes)
+    coef = [(modulus // p) * pow(modulus // p, -1, p) for p in primes]
+    out: dict[int, list[int]] = {}
+    for w in sorted(set(weights)):
+        if w == 0:
+            out[w] = [0] * n
+            continue
+        acc_pos = np.zeros((rows, m), dtype=np.uint64)
+        acc_neg = np.zeros((rows, m), dtype=np.uint64)
+        j, top = 0, q
+        pm = pcol[:, 0][None, :]
+        while top > 0 and j < rows:
+            bot = max(0, top - w)
+            d = pref[: rows - j, :, top] + pm - pref[: rows - j, :, bot]
+            d = np.minimum(d, d - pm)
+            target = acc_pos if j % 2 == 0 else acc_neg
+            seg = target[j:]
+            np.add(seg, d, out=seg)
+            np.minimum(seg, seg - pm, out=seg)
+            j += 1
+            top -= w
+        res = acc_pos + pm - acc_neg
+        res = np.minimum(res, res - pm)
+        vals = []
+        for r in res.tolist():
+            vals.append(sum(int(a) * c for a, c in zip(r, coef, strict=True)) % modulus)
+        vals += [0] * (n - len(vals))
+        out[w] = vals[:n]
+    return out
+
+
+def pivot_counts(game: Game) -> list[int]:
+    """Number of the ``n!`` orderings in which each player is pivotal.
+
+    >>> pivot_counts(WeightedGame(51, [50, 49, 1]))
+    [4, 1, 1]
+    """
+    n = game.n
+    if isinstance(game, CompositeGame):
+        return _enumerate(game)[1]
+    windows = _size_weight_windows(game.int_weights, game.int_quota)
+    fact = [math.factorial(k) for k in range(n + 1)]
+    weights_s = [fact[s] * fact[n - 1 - s] for s in range(n)]
+    cache: dict[int, int] = {}
+    out = []
+    for wi in game.int_weights:
+        if wi not in cache:
+            cache[wi] = sum(a * b for a, b in zip(windows[wi], weights_s, strict=True))
+        out.append(cache[wi])
+    return out
+
+
+def shapley_shubik(game: Game) -> list[Fraction]:
+    """Shapley-Shubik index (Shapley & Shubik 1954): the share of orderings in
+    which a player turns the coalition of those before it into a winning one.
+
+    The UN Security Council ``[39; 7,7,7,7,7, 1 x 10]`` gives 421/2145 to each
+    permanent and 4/2145 to each elected member:
+
+    >>> ss = shapley_shubik(WeightedGame(39, [7] * 5 + [1] * 10))
+    >>> str(ss[0]), str(ss[-1]), sum(ss)
+    ('421/2145', '4/2145', Fraction(1, 1))
+    """
+    counts = pivot_counts(game)
+    nf = math.factorial(game.n)
+    return [Fraction(c, nf) for c in counts]
+
+
+# ---- enumeration (composite games, minimal winning coalitions) -----------
+
+_MAX_ENUM = 22
+
+
+def _members(n: int) -> npt.NDArray[np.bool_]:
+    masks = np.arange(2**n, dtype=np.int64)
+    return ((masks[:, None] >> np.arange(n, dtype=np.int64)) & 1).astype(bool)
+
+
+def _enumerate(game: Game) -> tuple[list[int], list[int]]:
+    """Swings and pivot counts by enumerating every coalition."""
+    n = game.n
+    if n > _MAX_ENUM:
+        raise InputError(f"{n} players is too many to enumerate", field="players",
+                         allowed=f"<= {_MAX_ENUM} for exact composite games; use Monte Carlo")
+    mem = _members(n)
+    win = game.win_mask(mem)
+    size = mem.sum(axis=1)
+    fact = [math.factorial(k) for k in range(n + 1)]
+    swings, pivots = [], []
+    idx = np.arange(2**n, dtype=np.int64)
+    for i in range(n):
+        without = ~mem[:, i]
+        with_i = idx[without] | (1 << i)
+        crit = without.copy()
+        crit[without] = win[with_i] & ~win[without]
+        swings.append(int(crit.sum()))
+        sizes = np.bincount(size[crit], minlength=n)
+        pivots.append(sum(int(c) * fact[s] * fact[n - 1 - s] for s, c in enumerate(sizes)
+                          if c))
+    return swings, pivots
+
+
+def minimal_winning_coalitions(game: Game, *, limit: int = 1_000_000) -> list[tuple[int, ...]]:
+    """Winning coalitions in which every member is needed (sorted tuples).
+
+    Raises :class:`~powerbalance.errors.InputError` when there are more than
+    ``limit``; :func:`count_minimal_winning` counts without listing.
+
+    >>> minimal_winning_coalitions(WeightedGame(6, [4, 3, 2, 1]))
+    [(0, 1), (0, 2), (1, 2, 3)]
+    """
+    out: list[tuple[int, ...]] = []
+    if isinstance(game, CompositeGame):
+        mem = _members(game.n) if game.n <= _MAX_ENUM else None
+        if mem is None:
+            raise InputError(f"{game.n} players is too many to enumerate", field="players",
+                             allowed=f"<= {_MAX_ENUM}")
+        win = game.win_mask(mem)
+        idx = np.arange(2**game.n, dtype=np.int64)
+        minimal = win.copy()
+        for i in range(game.n):
+            has = mem[:, i]
+            minimal[has] &= ~win[idx[has] & ~(1 << i)]
+        for row in mem[minimal]:
+            out.append(tuple(int(i) for i in np.flatnonzero(row)))
+        return sorted(out)
+    q, w = game.int_quota, game.int_weights
+    order = sorted(range(game.n), key=lambda i: (-w[i], i))
+    ws = [w[i] for i in order]
+    suffix = [0] * (game.n + 1)
+    for k in range(game.n - 1, -1, -1):
+        suffix[k] = suffix[k + 1] + ws[k]
+    stack: list[int] = []
+
+    def visit(start: int, total: int) -> None:
+        for k in range(start, game.n):
+            if total + suffix[k] < q:
+                return
+            t = total + ws[k]
+            stack.append(k)
+            if t >= q:
+                if t - ws[k] < q and ws[k] > 0:
+                    out.append(tuple(sorted(order[j] for j in stack)))
+                    if len(out) > limit:
+                        raise InputError(f"more than {limit} minimal winning coalitions",
+                                         field="limit", allowed="a larger limit, or count them")
+            else:
+                visit(k + 1, t)
+            stack.pop()
+
+    visit(0, 0)
+    return sorted(out)
+
+
+def count_minimal_winning(game: WeightedGame) -> int:
+    """Number of minimal winning coalitions, counted without listing them.
+
+    Each is counted once through its lightest member ``i`` (players sorted by
+    weight): the heavier members must weigh ``q - w_i`` to ``q - 1``.
+
+    >>> count_minimal_winning(WeightedGame(6, [4, 3, 2, 1]))
+    3
+    """
+    q, w = game.int_quota, game.int_weights
+    order = sorted(range(game.n), key=lambda i: (-w[i], i))
+    p = np.zeros(q, dtype=object)
+    p[:] = 0
+    p[0] = 1
+    count = 0
+    for i in order:
+        wi = w[i]
+        if wi > 0:
+            count += sum(p[max(0, q - wi) : q].tolist())
+        if 0 < wi < q:
+            p[wi:] = p[wi:] + p[: q - wi]
+    return int(count)
+
+
+def deegan_packel(game: Game) -> list[Fraction]:
+    """Deegan-Packel index (Deegan & Packel 1978): each minimal winning
+    coalition is equally likely and shares power equally among its members.
+
+    >>> [str(x) for x in deegan_packel(WeightedGame(6, [4, 3, 2, 1]))]
+    ['1/3', '5/18', '5/18', '1/9']
+    """
+    mwc = minimal_winning_coalitions(game)
+    out = [Fraction(0)] * game.n
+    for c in mwc:
+        share = Fraction(1, len(c) * len(mwc))
+        for i in c:
+            out[i] += share
+    return out
+
+
+def holler(game: Game) -> list[Fraction]:
+    """Holler's public good index (Holler 1982): the number of minimal winning
+    coalitions a player belongs to, normalised to sum to 1.
+
+    >>> [str(x) for x in holler(WeightedGame(6, [4, 3, 2, 1]))]
+    ['2/7', '2/7', '2/7', '1/7']
+    """
+    mwc = minimal_winning_coalitions(game)
+    counts = [0] * game.n
+    for c in mwc:
+        for i in c:
+            counts[i] += 1
+    total = sum(counts)
+    return [Fraction(c, total) if total else Fraction(0) for c in counts]
+
+
+def dummy_players(game: Game) -> list[int]:
+    """Players who are never decisive (no swing, no power under any index).
+
+    The EEC Council of 1958, ``[12; 4,4,4,2,2,1]``: Luxembourg is a dummy.
+
+    >>> dummy_players(WeightedGame(12, [4, 4, 4, 2, 2, 1]))
+    [5]
+    """
+    return [i for i, s in enumerate(swing_counts(game)) if s == 0]
+
+
+def veto_players(game: Game) -> list[int]:
+    """Players without whom no coalition wins.
+
+    >>> veto_players(WeightedGame(39, [7] * 5 + [1] * 10))
+    [0, 1, 2, 3, 4]
+    """
+    n = game.n
+    everyone = list(range(n))
+    return [i for i in range(n) if not game.wins([j for j in everyone if j != i])]
+
+
+def power_indices(game: Game, which: Sequence[str] = ("ss", "bz")) -> dict[str, list[Fraction]]:
+    """Several indices at once, keyed by the short names of :data:`INDEX_NAMES`.
+
+    >>> r = power_indices(WeightedGame(51, [50, 49, 1]), ["bz", "pb"])
+    >>> [str(x) for x in r["bz"]], [str(x) for x in r["pb"]]
+    (['3/5', '1/5', '1/5'], ['3/4', '1/4', '1/4'])
+    """
+    funcs = {"ss": shapley_shubik, "bz": banzhaf, "pb": banzhaf_absolute,
+             "dp": deegan_packel, "pgi": holler}
+    out: dict[str, list[Fraction]] = {}
+    for name in which:
+        key = name.strip().lower()
+        if key not in funcs:
+            raise InputError(f"unknown index {name!r}", source="--index", field="index",
+                             allowed=", ".join(INDEX_NAMES))
+        out[key] = funcs[key](game)
+    return out
+
+
+# --------------------------------------------------------------------------
+# Monte Carlo
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A Monte Carlo estimate per player with a normal-approximation interval.
+
+    Attributes: ``value`` (the estimates), ``stderr``, ``low`` and ``high``
+    (bounds at the ``level`` two-sided confidence) and ``samples``.
+    """
+
+    value: npt.NDArray[np.float64]
+    stderr: npt.NDArray[np.float64]
+    low: npt.NDArray[np.float64]
+    high: npt.NDArray[np.float64]
+    samples: int
+    level: float
+
+
+def _z(level: float) -> float:
+    from scipy.stats import norm
+
+    return float(norm.ppf(0.5 + level / 2))
+
+
+def _estimate(hits: npt.NDArray[np.float64], samples: int, level: float) -> Estimate:
+    p = hits / samples
+    se = np.sqrt(p * (1 - p) / samples)
+    z = _z(level)
+    return Estimate(p, se, np.clip(p - z * se, 0, 1), np.clip(p + z * se, 0, 1), samples, level)
+
+
+def monte_carlo_shapley_shubik(game: Game, samples: int = 10_000, *, seed: int | None = 0,
+                               level: float = 0.95, batch: int = 2_000) -> Estimate:
+    """Estimate Shapley-Shubik values from random orderings.
+
+    Each sample draws an ordering (``numpy.random.default_rng(seed)``, never the
+    global state) and credits the pivotal player.
+
+    >>> est = monte_carlo_shapley_shubik(WeightedGame(51, [50, 49, 1]), 4000, seed=1)
+    >>> bool(abs(est.value[0] - 2/3) < 4 * est.stderr[0] + 1e-9)
+    True
+    """
+    if samples <= 0:
+        raise InputError("samples must be positive", field="samples", allowed=">= 1")
+    rng = np.random.default_rng(seed)
+    n = game.n
+    hits = np.zeros(n)
+    done = 0
+    while done < samples:
+        b = min(batch, samples - done)
+        perms = np.argsort(rng.random((b, n)), axis=1)
+        # membership of the first k players of each ordering, k = 1..n
+        mem = np.zeros((b, n), dtype=bool)
+        pivotal = np.full(b, -1)
+        for k in range(n):
+            mem[np.arange(b), perms[:, k]] = True
+            newly = (pivotal < 0) & game.win_mask(mem)
+            pivotal[newly] = perms[newly, k]
+            if (pivotal >= 0).all():
+                break
+        hits += np.bincount(pivotal[pivotal >= 0], minlength=n)
+        done += b
+    return _estimate(hits, samples, level)
+
+
+def monte_carlo_banzhaf(game: Game, samples: int = 10_000, *, seed: int | None = 0,
+                        level: float = 0.95, batch: int = 5_000) -> Estimate:
+    """Estimate absolute Banzhaf (Penrose) values from random coalitions.
+
+    Each sample draws every other player in or out with probability 1/2 and
+    checks, for every player, whether it is decisive.
+
+    >>> est = monte_carlo_banzhaf(WeightedGame(51, [50, 49, 1]), 4000, seed=2)
+    >>> bool(abs(est.value[0] - 0.75) < 4 * est.stderr[0] + 1e-9)
+    True
+    """
+    if samples <= 0:
+        raise InputError("samples must be positive", field="samples", allowed=">= 1")
+    rng = np.random.default_rng(seed)
+    n = game.n
+    hits = np.zeros(n)
+    done = 0
+    while done < samples:
+        b = min(batch, samples - done)
+        mem = rng.random((b, n)) < 0.5
+        for i in range(n):
+            with_i = mem.copy()
+            with_i[:, i] = True
+            without = mem.copy()
+            without[:, i] = False
+            hits[i] += np.count_nonzero(game.win_mask(with_i) & ~game.win_mask(without))
+        done += b
+    return _estimate(hits, samples, level)
+
