@@ -119,3 +119,29 @@ def normal(keys: U64, year: int, stream: int, shape: tuple[int, ...],
     words = _bits(keys, year, stream, (n + 3) // 4, sub)
     idx = words.astype("<u8").view("<u2")[:, :n]
     return _NORMAL_TABLE[idx].reshape((keys.shape[0], *shape))
+
+
+def uniform_at(keys: U64, year: int, stream: int, elements: npt.ArrayLike,
+               sub: int = 0) -> npt.NDArray[np.float64]:
+    """Single uniforms: ``uniform(keys, ...)[r, elements[r]]`` for each row r, computed alone.
+
+    ``keys`` holds one world key per requested element. This draws exactly the
+    numbers the full-shape :func:`uniform` would give at those positions,
+    without generating the others.
+
+    >>> keys = world_keys(5, range(4))
+    >>> full = uniform(keys, 3, Stream.WAR, (6,))
+    >>> rows, cols = np.array([0, 2, 3]), np.array([5, 0, 3])
+    >>> bool((uniform_at(keys[rows], 3, Stream.WAR, cols) == full[rows, cols]).all())
+    True
+    """
+    e = np.asarray(elements, dtype=np.int64)
+    if len(e) and (e.max() >= 1 << 25 or e.min() < 0):
+        raise ValueError("element index outside the counter layout")
+    base = np.uint64(((int(year) & 0xFFFFF) << 44) | ((int(stream) & 0xFF) << 36)
+                     | (int(sub) << 24))
+    counters = (e >> 1).astype(np.uint64) + base
+    with np.errstate(over="ignore"):
+        words = _mix(keys + counters * _GOLDEN)
+    halves = np.where(e & 1, words >> np.uint64(32), words & np.uint64(0xFFFFFFFF))
+    return (halves.astype(np.float64) + 0.5) * (1.0 / 2**32)

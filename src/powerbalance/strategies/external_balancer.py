@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from powerbalance.model.fastops import row_any, row_max_argmax
 from powerbalance.model.perception import Observation
 from powerbalance.strategies.base import Actions, BoolA, Strategy
 from powerbalance.strategies.registry import register
@@ -57,9 +58,9 @@ class ExternalBalancer(Strategy):
                 & (np.arange(n)[None, :] != threat[:, None])
             )
             score = np.where(candidate, obs.perceived[bw, i] * near_threat, -1.0)
-            partner = np.argmax(score, axis=1)
-            found = score.max(axis=1) > 0
+            best, partner = row_max_argmax(score)
+            found = best > 0
             offer[bw[found], i[found]] = partner[found]
-        has_allies = (state.alliance > 0).any(axis=-1)
+        has_allies = row_any(state.alliance > 0)
         return Actions(spend=actions.spend, attack=actions.attack, offer=offer,
                        accept=actions.accept, leave=relieved & has_allies, join=actions.join)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from powerbalance.model.fastops import row_max_argmax
 from powerbalance.model.perception import Observation
 from powerbalance.strategies.base import Actions, BoolA, Strategy
 from powerbalance.strategies.registry import register
@@ -44,8 +45,8 @@ class HegemonSeeker(Strategy):
         if len(bw):
             targets = state.adjacent[bw, i] & (state.alliance[bw, i] <= 0)
             odds = np.where(targets, obs.win_odds_of(bw, i), -1.0)
-            target = np.argmax(odds, axis=1)
-            go = odds.max(axis=1) >= params.attack_odds
+            best, target = row_max_argmax(odds)
+            go = best >= params.attack_odds
             attack[bw[go], i[go]] = target[go]
         return Actions(spend=actions.spend, attack=attack, offer=actions.offer,
                        accept=actions.accept, leave=actions.leave, join=actions.join)
