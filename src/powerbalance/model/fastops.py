@@ -67,3 +67,39 @@ def row_any(a: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
     for j in range(1, n):
         out |= a[..., j]
     return out
+
+
+def first_max_per_group(groups: npt.NDArray[np.integer],
+                        values: npt.NDArray[np.floating]) -> tuple[npt.NDArray[np.int64],
+                                                                    npt.NDArray[np.floating]]:
+    """For values sorted by group, the position of each group's first maximum and its value.
+
+    ``groups`` must be non-decreasing (as ``np.nonzero`` returns rows). No sorting.
+
+    >>> pos, best = first_max_per_group(np.array([0, 0, 0, 2, 2]),
+    ...                                 np.array([1.0, 3.0, 3.0, 5.0, 4.0]))
+    >>> pos.tolist(), best.tolist()
+    ([1, 3], [3.0, 5.0])
+    """
+    if not len(groups):
+        return np.zeros(0, dtype=np.int64), values[:0]
+    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+    best = np.maximum.reduceat(values, starts)
+    sizes = np.diff(np.r_[starts, len(groups)])
+    hits = np.flatnonzero(values == np.repeat(best, sizes))
+    first = np.r_[True, groups[hits[1:]] != groups[hits[:-1]]]
+    return hits[first], best
+
+
+def sum_over_middle(a: npt.NDArray[np.floating]) -> npt.NDArray[np.float64]:
+    """``a[b, k, j]`` summed over k, in float64, k in order (batch-invariant either way).
+
+    >>> sum_over_middle(np.arange(8, dtype=np.float32).reshape(1, 2, 4)).tolist()
+    [[4.0, 6.0, 8.0, 10.0]]
+    """
+    if a.shape[1] > SMALL_N:
+        return a.sum(axis=1, dtype=np.float64)
+    out = a[:, 0, :].astype(np.float64)
+    for k in range(1, a.shape[1]):
+        out += a[:, k, :]
+    return out

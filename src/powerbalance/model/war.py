@@ -43,7 +43,7 @@ from powerbalance.model.derived import (
 from powerbalance.model.deterrence import deterrence
 from powerbalance.model.events import EventKind, Events
 from powerbalance.model.perception import Observation
-from powerbalance.model.state import F64, I64, Setting, WorldState
+from powerbalance.model.state import F32, F64, I64, PAIR, Setting, WorldState
 from powerbalance.model.victory import victory_probability
 from powerbalance.params import Params
 from powerbalance.strategies.base import Actions
@@ -57,7 +57,7 @@ class _Scratch:
     productivity: F64
     owner: I64
     capital: I64
-    hostility: F64
+    hostility: F32
     changed: np.ndarray
     """(B,) worlds whose borders changed this year."""
 
@@ -93,7 +93,7 @@ def war(state: WorldState, actions: Actions, obs: Observation, setting: Setting,
         state = state.replace(alliance=alliance)
 
     scratch = _Scratch(state.military.copy(), state.productivity.copy(), state.owner.copy(),
-                       state.capital.copy(), state.hostility * (1.0 - params.hostility_decay),
+                       state.capital.copy(), state.hostility * PAIR(1.0 - params.hostility_decay),
                        np.zeros(state.batch, dtype=bool))
     wars_per_world = np.bincount(b, minlength=state.batch)
 

@@ -17,7 +17,7 @@ import numpy.typing as npt
 from powerbalance import rng
 from powerbalance.model.derived import derive, territorial_base
 from powerbalance.model.geography import ProvinceMap
-from powerbalance.model.state import Setting, WorldState
+from powerbalance.model.state import PAIR, Setting, WorldState
 from powerbalance.params import Params
 from powerbalance.strategies import registry
 
@@ -95,7 +95,7 @@ class Scenario:
 
         cached = derive(owner[None], capital[None], np.ones((1, n), bool), setting, params, 0)
 
-        alliance = np.zeros((n, n))
+        alliance = np.zeros((n, n), dtype=PAIR)
         for i, j, commitment in self.alliances:
             alliance[i, j] = alliance[j, i] = commitment
 
@@ -116,7 +116,7 @@ class Scenario:
             strategy=tile(ids),
             capital=tile(capital),
             owner=tile(owner),
-            hostility=np.zeros((b, n, n)),
+            hostility=np.zeros((b, n, n), dtype=PAIR),
             alliance=tile(alliance),
             adjacent=tile(cached.adjacent[0]),
             capital_distance=tile(cached.capital_distance[0]),

@@ -51,16 +51,20 @@ class ExternalBalancer(Strategy):
             near_threat = obs.reach[bw, threat, :]            # how close candidate j is to T
             allied_to_threat = state.alliance[bw, :, threat]  # is j committed to T?
             n = state.n_actors
+            others = np.arange(n)[None, :]
             candidate = (
-                obs.pair_alive[bw, i]
+                state.alive[bw]
+                & (others != i[:, None])
                 & (state.alliance[bw, i] <= 0)
                 & (allied_to_threat <= 0)
-                & (np.arange(n)[None, :] != threat[:, None])
+                & (others != threat[:, None])
             )
             score = np.where(candidate, obs.perceived[bw, i] * near_threat, -1.0)
             best, partner = row_max_argmax(score)
             found = best > 0
             offer[bw[found], i[found]] = partner[found]
-        has_allies = row_any(state.alliance > 0)
+        leave = actions.leave.copy()
+        rw, ri = np.nonzero(relieved)
+        leave[rw, ri] = row_any(state.alliance[rw, ri] > 0)
         return Actions(spend=actions.spend, attack=actions.attack, offer=offer,
-                       accept=actions.accept, leave=relieved & has_allies, join=actions.join)
+                       accept=actions.accept, leave=leave, join=actions.join)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from powerbalance.model.fastops import row_max_argmax
+from powerbalance.model.fastops import first_max_per_group
 from powerbalance.model.perception import Observation
 from powerbalance.strategies.base import Actions, BoolA, Strategy
 from powerbalance.strategies.registry import register
@@ -43,11 +43,13 @@ class HegemonSeeker(Strategy):
         attack = actions.attack.copy()
         bw, i = np.nonzero(mask)
         if len(bw):
-            targets = state.adjacent[bw, i] & (state.alliance[bw, i] <= 0)
-            odds = np.where(targets, obs.win_odds_of(bw, i), -1.0)
-            best, target = row_max_argmax(odds)
+            # Candidate targets: neighbours it is not allied with (sparse pairs).
+            rows, j = np.nonzero(state.adjacent[bw, i] & (state.alliance[bw, i] <= 0))
+            odds = obs.win_odds(bw[rows], i[rows], j)
+            # Best target per actor: highest odds, the lowest index among ties.
+            pick, best = first_max_per_group(rows, odds)
             go = best >= params.attack_odds
-            attack[bw[go], i[go]] = target[go]
+            attack[bw[rows[pick[go]]], i[rows[pick[go]]]] = j[pick[go]]
         return Actions(spend=actions.spend, attack=attack, offer=actions.offer,
                        accept=actions.accept, leave=actions.leave, join=actions.join)
 
