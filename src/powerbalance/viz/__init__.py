@@ -1,1 +1,26 @@
-"""viz."""
+"""Pictures of results: plots that take tables (DataFrames) and return matplotlib figures.
+
+Every function builds its own :class:`matplotlib.figure.Figure` (no pyplot,
+no global state, Agg-friendly); actors keep the same colour across the plots
+of a run (:func:`actor_colors`).
+"""
+
+from powerbalance.viz.colors import actor_colors, actor_names, palette
+from powerbalance.viz.maps import MapDrawer, map_animation, map_plot, save_animation
+from powerbalance.viz.overview import overview_figure, save_figure
+from powerbalance.viz.timeseries import concentration_plot, share_matrix, shares_plot
+
+__all__ = [
+    "MapDrawer",
+    "actor_colors",
+    "actor_names",
+    "concentration_plot",
+    "map_animation",
+    "map_plot",
+    "overview_figure",
+    "palette",
+    "save_animation",
+    "save_figure",
+    "share_matrix",
+    "shares_plot",
+]
