@@ -6,15 +6,38 @@ of a run (:func:`actor_colors`).
 """
 
 from powerbalance.viz.colors import actor_colors, actor_names, palette
+from powerbalance.viz.ensembles import (
+    PowerLawFit,
+    fan_chart,
+    fan_quantiles,
+    fit_power_law,
+    kaplan_meier,
+    lifetimes,
+    survival_plot,
+    tournament_plot,
+    war_size_plot,
+    war_sizes,
+)
+from powerbalance.viz.history import history_plot, wide_powers
 from powerbalance.viz.maps import MapDrawer, map_animation, map_plot, save_animation
+from powerbalance.viz.networks import alliance_durations, alliance_plot
 from powerbalance.viz.overview import overview_figure, save_figure
 from powerbalance.viz.timeseries import concentration_plot, share_matrix, shares_plot
 
 __all__ = [
     "MapDrawer",
+    "PowerLawFit",
     "actor_colors",
     "actor_names",
+    "alliance_durations",
+    "alliance_plot",
     "concentration_plot",
+    "fan_chart",
+    "fan_quantiles",
+    "fit_power_law",
+    "history_plot",
+    "kaplan_meier",
+    "lifetimes",
     "map_animation",
     "map_plot",
     "overview_figure",
@@ -23,4 +46,9 @@ __all__ = [
     "save_figure",
     "share_matrix",
     "shares_plot",
+    "survival_plot",
+    "tournament_plot",
+    "war_size_plot",
+    "war_sizes",
+    "wide_powers",
 ]

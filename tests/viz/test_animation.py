@@ -1,0 +1,36 @@
+"""The map animation: one frame per year, written as a GIF."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image
+
+from powerbalance.errors import InputError
+from powerbalance.viz import actor_names, map_animation, save_animation
+
+
+def test_animation_one_frame_per_year(small_run, tmp_path):
+    r = small_run
+    years = sorted(r.provinces.query("world == 0")["year"].unique())[:8]
+    anim = map_animation(r.map, r.links, r.provinces, names=actor_names(r.actors),
+                         events=r.events, years=years, figsize=(3.0, 2.5), dpi=50)
+    path = save_animation(anim, tmp_path / "map.gif", fps=5)
+    with Image.open(path) as gif:
+        assert gif.n_frames == len(years)
+        assert gif.size == (150, 125)
+
+
+@pytest.mark.filterwarnings("ignore:Animation was deleted")
+def test_animation_all_years_by_default(small_run):
+    r = small_run
+    anim = map_animation(r.map, r.links, r.provinces, names=actor_names(r.actors))
+    frames = list(anim.new_frame_seq())
+    assert frames == list(range(31))
+
+
+@pytest.mark.filterwarnings("ignore:Animation was deleted")
+def test_save_animation_unknown_format(small_run, tmp_path):
+    r = small_run
+    anim = map_animation(r.map, r.links, r.provinces, names=actor_names(r.actors), years=[0])
+    with pytest.raises(InputError, match="format"):
+        save_animation(anim, tmp_path / "map.avi")
