@@ -146,8 +146,8 @@ def concentration_plot(
     band.set_xlabel("year")
     band.set_ylabel("polarity", rotation=0, ha="right", va="center")
     band.legend([Patch(facecolor=POLARITY_COLORS.get(n, "#CCCCCC")) for n in drawn], drawn,
-                loc="upper center", bbox_to_anchor=(0.5, -0.9), ncols=4, frameon=False,
-                fontsize="small")
+                loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False,
+                fontsize="x-small")
     for side in ("top", "right", "left"):
         band.spines[side].set_visible(False)
     return fig
