@@ -175,3 +175,10 @@ def test_report_renders_in_headless_chromium(report_html, tmp_path):
         assert img.size[0] == 1100 and img.size[1] > 2000
         gray = np.asarray(img.convert("L"), dtype=np.float64)
     assert gray.std() > 10  # not blank
+
+
+def test_run_result_repr_html(small_run):
+    text = small_run._repr_html_()
+    assert "warring-states" in text and "<table>" in text
+    assert len(DATA_IMG.findall(text)) == 1
+    assert not EXTERNAL.search(text)

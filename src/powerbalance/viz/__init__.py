@@ -21,16 +21,32 @@ from powerbalance.viz.ensembles import (
 from powerbalance.viz.history import history_plot, wide_powers
 from powerbalance.viz.maps import MapDrawer, map_animation, map_plot, save_animation
 from powerbalance.viz.networks import alliance_durations, alliance_plot
+from powerbalance.viz.notebook import run_html
 from powerbalance.viz.overview import overview_figure, save_figure
+from powerbalance.viz.report import (
+    Report,
+    ReportFigure,
+    ReportKind,
+    ReportSection,
+    build_report,
+    register_report_kind,
+    run_report,
+    write_report,
+)
 from powerbalance.viz.timeseries import concentration_plot, share_matrix, shares_plot
 
 __all__ = [
     "MapDrawer",
     "PowerLawFit",
+    "Report",
+    "ReportFigure",
+    "ReportKind",
+    "ReportSection",
     "actor_colors",
     "actor_names",
     "alliance_durations",
     "alliance_plot",
+    "build_report",
     "concentration_plot",
     "fan_chart",
     "fan_quantiles",
@@ -42,6 +58,9 @@ __all__ = [
     "map_plot",
     "overview_figure",
     "palette",
+    "register_report_kind",
+    "run_html",
+    "run_report",
     "save_animation",
     "save_figure",
     "share_matrix",
@@ -51,4 +70,5 @@ __all__ = [
     "war_size_plot",
     "war_sizes",
     "wide_powers",
+    "write_report",
 ]
