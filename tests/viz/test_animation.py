@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import warnings
 
+import numpy as np
 import pytest
 from matplotlib import animation
 from PIL import Image
@@ -46,3 +47,22 @@ def test_save_animation_unknown_format(small_run, tmp_path):
     with pytest.raises(InputError, match="format"):
         save_animation(held[0], tmp_path / "map.avi")
     discard(held)
+
+
+def test_blitted_gif_matches_a_full_redraw(warlike_run, tmp_path):
+    r = warlike_run
+    ev = r.events
+    wars = ev[ev["kind"].astype(str).isin(["war_won", "war_lost"]) & (ev["world"] == 0)]
+    year = int(wars["year"].iloc[0]) if len(wars) else 40
+    kwargs = {"names": actor_names(r.actors), "events": ev, "figsize": (4.0, 3.0), "dpi": 60}
+    fast = map_animation(r.map, r.links, r.provinces, years=[0, year, 80], **kwargs)
+    path = save_animation(fast, tmp_path / "fast.gif")
+    held = [map_animation(r.map, r.links, r.provinces, years=[year], **kwargs)]
+    held[0].fig.savefig(tmp_path / "full.png", dpi=60)
+    discard(held)
+    with Image.open(path) as gif, Image.open(tmp_path / "full.png") as png:
+        gif.seek(1)
+        a = np.asarray(gif.convert("RGB"), dtype=np.float64)
+        b = np.asarray(png.convert("RGB"), dtype=np.float64)
+    assert a.shape == b.shape
+    assert np.abs(a - b).mean() < 2.0  # only palette rounding differs
