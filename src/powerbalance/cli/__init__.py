@@ -25,6 +25,10 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         return 2
+    except OSError as exc:  # an unwritable --out, a vanished file: one line, no traceback
+        err_console.print(f"[bold red]error:[/] {exc.filename or ''}: {exc.strerror or exc}",
+                          highlight=False, soft_wrap=True)
+        return 2
     except SystemExit as exc:  # typer/click exit codes
         return int(exc.code or 0)
     except Exception as exc:  # click usage errors carry their own exit code
