@@ -70,6 +70,8 @@ class ReportSection:
     text: str = ""
     figures: list[ReportFigure] = field(default_factory=list)
     tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
+    figures_first: bool = False
+    """Render the figures before the tables (default: tables first)."""
 
     def figure(self, caption: str, make: FigureFactory, name: str = "") -> ReportSection:
         """Add a figure (made by ``make()`` when the report is written); return self."""
@@ -167,6 +169,18 @@ overflow-x:auto;font-size:0.82em}.error{color:#a00}
 """
 
 
+def figure_html(fig: ReportFigure, width_px: int = REPORT_WIDTH_PX) -> str:
+    """A ``<figure>`` with the PNG embedded, or an error paragraph if making it failed."""
+    esc = html.escape
+    try:
+        uri = png_data_uri(figure_png(fig.make(), width_px))
+    except Exception as exc:  # one broken figure must not lose the report
+        return (f'<p class="error">Figure "{esc(fig.caption)}" failed: '
+                f"{esc(type(exc).__name__)}: {esc(str(exc))}</p>")
+    return (f'<figure><img src="{uri}" alt="{esc(fig.caption)}">'
+            f"<figcaption>{esc(fig.caption)}</figcaption></figure>")
+
+
 def render_html(report: Report, width_px: int = REPORT_WIDTH_PX) -> str:
     """Render ``report`` as one HTML document with embedded figures and inline CSS."""
     esc = html.escape
@@ -180,18 +194,9 @@ def render_html(report: Report, width_px: int = REPORT_WIDTH_PX) -> str:
         parts.append(f"<section><h2>{esc(sec.title)}</h2>")
         if sec.text:
             parts.extend(f"<p>{esc(p)}</p>" for p in sec.text.split("\n\n") if p.strip())
-        for caption, frame in sec.tables:
-            parts.append(f"<h3>{esc(caption)}</h3>{table_html(frame)}")
-        for fig in sec.figures:
-            try:
-                made = fig.make()
-                uri = png_data_uri(figure_png(made, width_px))
-            except Exception as exc:  # one broken figure must not lose the report
-                parts.append(f'<p class="error">Figure "{esc(fig.caption)}" failed: '
-                             f"{esc(type(exc).__name__)}: {esc(str(exc))}</p>")
-                continue
-            parts.append(f'<figure><img src="{uri}" alt="{esc(fig.caption)}">'
-                         f"<figcaption>{esc(fig.caption)}</figcaption></figure>")
+        tables = [f"<h3>{esc(caption)}</h3>{table_html(frame)}" for caption, frame in sec.tables]
+        figures = [figure_html(fig, width_px) for fig in sec.figures]
+        parts.extend(figures + tables if sec.figures_first else tables + figures)
         parts.append("</section>")
     if report.manifest:
         text = json.dumps(report.manifest, indent=2, default=str)
@@ -347,6 +352,7 @@ def history_report(history: pd.DataFrame, powers: pd.DataFrame | None = None,
                     manifest={"source": Path(source).name, "rows": len(rows),
                               "columns": [str(c) for c in rows.columns]})
     sec = report.section("Concentration and polarity")
+    sec.figures_first = True
     sec.figure("Concentration (CON, HHI), polarity and major powers' shares",
                lambda: history_plot(rows, powers), "history")
     sec.table("Polarity periods", periods(rows, "polarity"))
