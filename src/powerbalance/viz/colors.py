@@ -16,10 +16,10 @@ References
 
 from __future__ import annotations
 
+import colorsys
 from collections.abc import Iterable, Sequence
 
 import matplotlib as mpl
-import numpy as np
 import pandas as pd
 
 #: Okabe–Ito palette without black (orange, sky blue, bluish green, yellow,
@@ -60,13 +60,13 @@ def palette(n: int) -> list[str]:
     both = list(OKABE_ITO) + list(TOL_MUTED)
     if n <= len(both):
         return both[:n]
-    golden = (np.sqrt(5.0) - 1.0) / 2.0
+    golden = (5.0**0.5 - 1.0) / 2.0
     out = []
     for i in range(n):
         hue = (i * golden) % 1.0
         sat = (0.75, 0.5, 0.95)[i % 3]
         val = (0.9, 0.7, 0.55)[(i // 3) % 3]
-        out.append(mpl.colors.to_hex(mpl.colors.hsv_to_rgb((hue, sat, val))))
+        out.append(mpl.colors.to_hex(colorsys.hsv_to_rgb(hue, sat, val)))
     return out
 
 
