@@ -72,3 +72,10 @@ def test_unwritable_output_is_one_line_not_a_traceback(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert blocker.read_text() == "not a folder"
+
+
+@pytest.mark.parametrize("args", [["run", "--bogus"], ["nosuchcmd"], ["run"]])
+def test_usage_errors_exit_2_without_traceback(args, capsys):
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and ("Usage" in err or "Error" in err)

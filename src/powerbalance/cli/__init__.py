@@ -31,13 +31,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except SystemExit as exc:  # typer/click exit codes
         return int(exc.code or 0)
-    except Exception as exc:  # click usage errors carry their own exit code
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
+    except Exception as exc:
+        # Usage errors of the command-line parser (click, which typer may bundle under
+        # another module name) carry their own exit code and message.
+        if hasattr(exc, "exit_code") and hasattr(exc, "show"):
             exc.show()
-            return exc.exit_code
-        if isinstance(exc, click.exceptions.Abort):
+            return int(exc.exit_code)
+        if type(exc).__name__ == "Abort":
             return 1
         raise
     return 0
