@@ -50,6 +50,8 @@ class Stream(IntEnum):
     DIPLOMACY = 10
     SUBVERSION = 11
     SCENARIO = 12
+    PROFILE = 13
+    EVOLUTION = 14
 
 
 def _mix(x: U64) -> U64:

@@ -122,4 +122,9 @@ class Scenario:
             capital_distance=tile(cached.capital_distance[0]),
             reach=tile(cached.reach[0]),
             base=tile(cached.base[0]),
+            abandonment=np.zeros((b, n, n)),
+            exploitation=np.zeros((b, n, n)),
+            fought=np.zeros((b, n, n), dtype=bool),
+            captor=np.full((b, n), -1, dtype=np.int64),
+            capture_left=np.zeros((b, n), dtype=np.int64),
         )

@@ -61,5 +61,4 @@ class ExternalBalancer(Strategy):
             found = score.max(axis=1) > 0
             offer[bw[found], i[found]] = partner[found]
         has_allies = (state.alliance > 0).any(axis=-1)
-        return Actions(spend=actions.spend, attack=actions.attack, offer=offer,
-                       accept=actions.accept, leave=relieved & has_allies, join=actions.join)
+        return actions.replace(offer=offer, leave=relieved & has_allies)

@@ -47,8 +47,7 @@ class HegemonSeeker(Strategy):
             target = np.argmax(odds, axis=1)
             go = odds.max(axis=1) >= params.attack_odds
             attack[bw[go], i[go]] = target[go]
-        return Actions(spend=actions.spend, attack=attack, offer=actions.offer,
-                       accept=actions.accept, leave=actions.leave, join=actions.join)
+        return actions.replace(attack=attack)
 
 
 
