@@ -68,7 +68,7 @@ def screen_offers(state: WorldState, actions: Actions,
     return actions.replace(offer=offer), [ev]
 
 
-def _record(memory: F64, b: I64, victim: I64, culprit: I64, weight: F64,
+def _record(memory: np.ndarray, b: I64, victim: I64, culprit: I64, weight: F64,
             spread: float) -> None:
     """Add ``weight`` to the victim's memory of the culprit, ``spread * weight`` to others'."""
     if not len(b):
@@ -89,11 +89,11 @@ def remember(state: WorldState, actions: Actions, obs: Observation, year_events:
     """Update memories from this year's events; break alliances with the distrusted."""
     n = state.n_actors
     ev = Events.concat(year_events)
-    keep = 1.0 - params.memory_decay
+    keep = np.float32(1.0 - params.memory_decay)
     aband = state.abandonment * keep
     expl = state.exploitation * keep
     out: list[Events] = []
-    touched: list[I64] = []
+    culprits: list[tuple[I64, I64]] = []
 
     # Abandonment, and balking (a token share).
     sel = ev.kind == EventKind.ABANDONED
@@ -108,7 +108,7 @@ def remember(state: WorldState, actions: Actions, obs: Observation, year_events:
         t = np.concatenate([t, jt[token]])
         w = np.concatenate([w, np.full(int(token.sum()), params.balk_weight)])
     _record(aband, b, t, k, w, params.reputation_spread)
-    touched.append(b)
+    culprits.append((b, k))
 
     # Who fought whom this year.
     fought = np.zeros_like(state.fought)
@@ -134,7 +134,7 @@ def remember(state: WorldState, actions: Actions, obs: Observation, year_events:
             lb, la, lt = wb[r], wa[r], wt[r]
             _record(expl, lb, z, la, np.ones(len(r)), params.reputation_spread)
             out.append(Events.make(EventKind.LATE_ENTRY, lb, la, z, lt.astype(float)))
-            touched.append(lb)
+            culprits.append((lb, la))
 
     # Bandwagoning: x allies with a stronger y that is o's top threat.
     formed = ev.kind == EventKind.ALLIANCE_FORMED
@@ -152,19 +152,29 @@ def remember(state: WorldState, actions: Actions, obs: Observation, year_events:
         r, o = np.nonzero(watchers & state.alive[fb2])
         if len(r):
             np.add.at(expl.reshape(-1), (fb2[r] * n + o) * n + x[r], params.bandwagon_weight)
-            touched.append(fb2[r])
+            culprits.append((fb2[r], x[r]))
 
     changes: dict[str, np.ndarray] = {"abandonment": aband, "exploitation": expl,
                                       "fought": fought}
-    worlds = np.unique(np.concatenate(touched)) if touched else np.zeros(0, np.int64)
-    if len(worlds):
-        k_w = state.alliance[worlds]
-        bad = (k_w > 0) & (aband[worlds] + expl[worlds] >= params.distrust_threshold)
-        if bad.any():
-            sym = bad | np.swapaxes(bad, 1, 2)
-            bw_, i_, j_ = np.nonzero(np.triu(sym, 1))
-            out.append(Events.make(EventKind.ALLIANCE_BROKEN, worlds[bw_], i_, j_))
+    # Only entries recorded this year can have crossed the threshold (decay only lowers
+    # distrust), and each record touches column [b, :, culprit]: check those columns.
+    if culprits:
+        cb = np.concatenate([c[0] for c in culprits])
+        ck = np.concatenate([c[1] for c in culprits])
+        code = np.unique(cb * n + ck)
+        cb, ck = np.divmod(code, n)
+        level = aband[cb, :, ck] + expl[cb, :, ck]
+        bad = (state.alliance[cb, :, ck] > 0) & (level >= params.distrust_threshold)
+        r, holder = np.nonzero(bad)
+        if len(r):
+            bw_, x, y = cb[r], holder, ck[r]
+            lo, hi = np.minimum(x, y), np.maximum(x, y)
+            pairs = np.unique((bw_ * n + lo) * n + hi)
+            pw, rest = np.divmod(pairs, n * n)
+            plo, phi = np.divmod(rest, n)
+            out.append(Events.make(EventKind.ALLIANCE_BROKEN, pw, plo, phi))
             alliance = state.alliance.copy()
-            alliance[worlds] = np.where(sym, 0.0, k_w)
+            alliance[pw, plo, phi] = 0.0
+            alliance[pw, phi, plo] = 0.0
             changes["alliance"] = alliance
     return state.replace(**changes), out

@@ -18,6 +18,7 @@ from powerbalance.model.geography import ProvinceMap
 from powerbalance.params import Params
 
 F64 = npt.NDArray[np.float64]
+F32 = npt.NDArray[np.float32]
 I64 = npt.NDArray[np.int64]
 BoolA = npt.NDArray[np.bool_]
 
@@ -63,12 +64,12 @@ class WorldState:
     """(B, N, N) share of i's military power that reaches j's capital (cached likewise)."""
     base: F64
     """(B, N) production each actor extracts from its provinces (cached likewise)."""
-    abandonment: F64
-    """(B, N, N) i's memory of j abandoning allies (weight 1 when i was the one abandoned,
+    abandonment: F32
+    """(B, N, N) float32: i's memory of j abandoning allies (weight 1 when i was the one abandoned,
     ``Params.reputation_spread`` when i only saw it; balking counts ``balk_weight``; decays
     by ``Params.memory_decay``). See :mod:`powerbalance.model.reputation`."""
-    exploitation: F64
-    """(B, N, N) i's memory of j exploiting it: striking late at an enemy i had fought
+    exploitation: F32
+    """(B, N, N) float32: i's memory of j exploiting it: striking late at an enemy i had fought
     (buck-passing) or aligning with i's top threat (bandwagoning); decays likewise."""
     fought: BoolA
     """(B, N, N) i fought j (as attacker, target or joining ally) last year."""

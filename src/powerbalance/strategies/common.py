@@ -1,0 +1,104 @@
+"""Building blocks shared by several strategies (vectorised over the rows of one strategy).
+
+Every helper takes the rows ``(bw, i)`` of the actors deciding (from
+``np.nonzero(mask)``) and returns one value per row.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from powerbalance.model.perception import Observation
+from powerbalance.strategies.base import F64, I64, BoolA
+
+
+def best_attack(obs: Observation, bw: I64, i: I64, candidates: BoolA, min_odds: float) -> I64:
+    """Per row, the candidate with the best estimated odds if they reach ``min_odds``, else -1.
+
+    Candidates must also border the actor and not be allied with it.
+    """
+    out = np.full(len(bw), -1, dtype=np.int64)
+    state = obs.state
+    cand = candidates & state.adjacent[bw, i] & (state.alliance[bw, i] <= 0)
+    rows = np.flatnonzero(cand.any(axis=1))
+    if not len(rows):
+        return out
+    odds = np.where(cand[rows], obs.win_odds_of(bw[rows], i[rows]), -1.0)
+    target = np.argmax(odds, axis=1)
+    go = odds[np.arange(len(rows)), target] >= min_odds
+    out[rows[go]] = target[go]
+    return out
+
+
+def coalition_against(obs: Observation, bw: I64, i: I64) -> BoolA:
+    """(R, N) would-be members of a coalition aimed at actor i: live actors whose top
+    threat is i and who are not allied with i."""
+    state = obs.state
+    return ((obs.top_threat[bw] == i[:, None]) & obs.pair_alive[bw, i]
+            & (state.alliance[bw, i] <= 0))
+
+
+def wedge_target(obs: Observation, bw: I64, i: I64) -> I64:
+    """Per row, the member to pay when a coalition of at least two forms against i (-1 if none).
+
+    The member paid is the one whose (perceived, distance-discounted)
+    capability would add most to the coalition.
+    """
+    members = coalition_against(obs, bw, i)
+    weight = np.where(members, obs.perceived[bw, i] * obs.reach[bw, i], -1.0)
+    target = np.argmax(weight, axis=1)
+    forming = members.sum(axis=1) >= 2
+    return np.where(forming, target, -1)
+
+
+def distrusted(obs: Observation, bw: I64, i: I64) -> BoolA:
+    """(R, N) actors that actor i distrusts (remembered abandonment plus exploitation
+    at least ``Params.distrust_threshold``)."""
+    state = obs.state
+    return (state.abandonment[bw, i] + state.exploitation[bw, i]
+            >= obs.params.distrust_threshold)
+
+
+def regional_shares(obs: Observation, bw: I64, i: I64) -> tuple[F64, F64]:
+    """Perceived regional shares as seen by each row: ``(share_in_region (R, N),
+    region_total (R, number of regions))``."""
+    region = obs.setting.region
+    n_regions = len(obs.setting.region_names)
+    onehot = np.zeros((len(region), n_regions))
+    onehot[np.arange(len(region)), region] = 1.0
+    seen = np.where(obs.alive[bw], obs.perceived[bw, i], 0.0)
+    totals = seen @ onehot
+    denom = totals[:, region]
+    share = np.divide(seen, denom, out=np.zeros_like(seen), where=denom > 0)
+    return share, totals
+
+
+def threatened(obs: Observation, mask: BoolA) -> BoolA:
+    """(B, N) actors of ``mask`` whose top threat exceeds ``Params.balance_threshold``
+    times their own capability."""
+    return (mask & (obs.top_threat >= 0)
+            & (obs.top_threat_level >= obs.params.balance_threshold * obs.share))
+
+
+def balancing_partner(obs: Observation, bw: I64, i: I64) -> I64:
+    """Per row, the partner to offer an alliance against the top threat (-1 if none).
+
+    The strongest live actor not yet allied with i nor committed to the threat
+    T, weighted by how close it stands to T (those T threatens most are
+    natural partners), never T itself nor an actor i distrusts.
+    """
+    state = obs.state
+    threat = np.maximum(obs.top_threat[bw, i], 0)
+    near_threat = obs.reach[bw, threat, :]
+    allied_to_threat = state.alliance[bw, :, threat]
+    n = state.n_actors
+    candidate = (
+        obs.pair_alive[bw, i]
+        & (state.alliance[bw, i] <= 0)
+        & (allied_to_threat <= 0)
+        & (np.arange(n)[None, :] != threat[:, None])
+        & ~distrusted(obs, bw, i)
+    )
+    score = np.where(candidate, obs.perceived[bw, i] * near_threat, -1.0)
+    partner = np.argmax(score, axis=1)
+    return np.where(score.max(axis=1) > 0, partner, -1)
