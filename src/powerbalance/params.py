@@ -157,7 +157,8 @@ class Params:
         "(MODEL.md section 5: 'wedges coalitions').",
         "Crawford 2011: revisionists (Bismarck, Hitler 1939) use wedge strategies.")
     subversion_spend: float = _p(
-        0.03, "Share of its wealth a penetrator spends each year subverting its target.",
+        0.03, "Share of its wealth a penetrator spends each year subverting its target (on top "
+        "of the base military burden).",
         "Stated reason: covert action budgets of a few percent of defence outlays, scaled up "
         "for a dedicated strategy (Treverton 1987, Covert Action).", 0, 1)
     subversion_efficacy: float = _p(
@@ -168,19 +169,21 @@ class Params:
         0.05, "A target's own resistance to subversion, as a share of its wealth.",
         "Stated reason: a state is not subverted by trifling sums.", 0, 100)
     counter_efficacy: float = _p(
-        5.0, "Effect of a unit of counter-subversion money relative to a unit of subversion "
+        10.0, "Effect of a unit of counter-subversion money relative to a unit of subversion "
         "money (defence is cheaper).", "Stated reason: counter-intelligence on home ground "
-        "has the advantage; 2% of wealth holds off an equal rival spending 3%.", 0, 1000)
+        "has the advantage; 2% of wealth holds an equal rival spending 3% to a cohesion "
+        "of about 0.7, while a rival four times richer captures.", 0, 1000)
     counter_spend: float = _p(
         0.02, "Share of wealth an actor spends on counter-subversion when its cohesion is "
-        "below counter_trigger.", "Stated reason: matches the penetrator's order of effort.",
-        0, 1)
+        "below counter_trigger (on top of its military spending).",
+        "Stated reason: matches the penetrator's order of effort.", 0, 1)
     counter_trigger: float = _p(
         0.8, "Cohesion below which actors spend on counter-subversion.",
         "Stated reason: regimes react once unrest is visible.", 0, 1)
     cohesion_recovery: float = _p(
-        0.05, "Share of the gap to full cohesion recovered each year.",
-        "Stated reason: domestic unity returns over a generation.", 0, 1)
+        0.1, "Share of the gap to full cohesion recovered each year.",
+        "Stated reason: domestic unity returns within a decade or so once subversion stops.",
+        0, 1)
     capture_threshold: float = _p(
         0.4, "A target whose cohesion falls below this has its policy captured by the "
         "penetrator that subverted it most.",

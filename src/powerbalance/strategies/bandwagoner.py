@@ -19,10 +19,11 @@ class Bandwagoner(Strategy):
     cannot resist; Schweller (1994, "Bandwagoning for profit: bringing the
     revisionist state back in", *International Security* 19(1)) adds the
     jackal that joins a rising revisionist to share the spoils. Each year the
-    actor offers an alliance to its top threat (its patron) until they are
-    allied, leaves any other alliance while it is not yet with the patron, and
-    fights for the patron. Sharing the gains: it attacks a neighbour that its
-    patron fought last year when its own estimated odds reach
+    actor offers an alliance to its patron, the actor it finds most
+    threatening before discounting allies (so the patron stays the patron
+    once allied), until they are allied, leaves any other alliance while it
+    is not yet with the patron, and fights for the patron. Sharing the gains:
+    it attacks a neighbour that its patron fought last year when its own estimated odds reach
     ``Params.late_entry_odds``. Others see through it: actors whose top threat
     the patron is remember the alignment as exploitation
     (:mod:`powerbalance.model.reputation`), refuse it as an ally and, if they
@@ -45,9 +46,16 @@ class Bandwagoner(Strategy):
         state, params = obs.state, obs.params
         actions = Actions.defensive(obs, params.base_spend)
         offer, leave, attack = actions.offer.copy(), actions.leave.copy(), actions.attack.copy()
-        bw, i = np.nonzero(mask & (obs.top_threat >= 0))
+        bw, i = np.nonzero(mask)
         if len(bw):
-            patron = obs.top_threat[bw, i]
+            # The patron: the most threatening actor before any alliance discount (an ally
+            # stays the patron although allies are not threats).
+            raw = (obs.perceived[bw, i] * obs.reach[bw, i]
+                   * (1.0 + params.hostility_weight * state.hostility[bw, i]))
+            raw = np.where(obs.pair_alive[bw, i], raw, 0.0)
+            patron = np.argmax(raw, axis=1)
+            some = raw[np.arange(len(bw)), patron] > 0
+            bw, i, patron = bw[some], i[some], patron[some]
             allied = state.alliance[bw, i] > 0
             with_patron = allied[np.arange(len(bw)), patron]
             offer[bw, i] = np.where(with_patron, -1, patron)

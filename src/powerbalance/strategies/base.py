@@ -74,14 +74,17 @@ class Actions:
 
         The common starting point of every strategy: defend allies, start
         nothing, and spend ``Params.counter_spend`` of wealth defending
-        cohesion when it has fallen below ``Params.counter_trigger``.
+        cohesion when it has fallen below ``Params.counter_trigger`` (raising
+        the budget by as much: covert money is paid out of the military stock,
+        see :mod:`powerbalance.model.subversion`). Strategies that pay side
+        payments or subvert raise ``spend`` by those shares likewise.
         """
         state, params = obs.state, obs.params
         actions = cls.passive(state.batch, state.n_actors, params.base_spend)
         spend_arr = np.broadcast_to(np.asarray(spend, dtype=np.float64),
                                     (state.batch, state.n_actors)).copy()
         counter = np.where(state.cohesion < params.counter_trigger, params.counter_spend, 0.0)
-        return actions.replace(spend=spend_arr, counter_spend=counter)
+        return actions.replace(spend=spend_arr + counter, counter_spend=counter)
 
     def replace(self, **changes: Any) -> Actions:
         """A copy with some arrays replaced."""

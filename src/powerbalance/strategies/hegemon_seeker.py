@@ -60,4 +60,5 @@ class HegemonSeeker(Strategy):
                 paying = member >= 0
                 pay[bw[paying], i[paying]] = member[paying]
                 pay_spend[bw[paying], i[paying]] = params.wedge_payment
-        return actions.replace(attack=attack, pay=pay, pay_spend=pay_spend)
+        return actions.replace(spend=actions.spend + pay_spend, attack=attack, pay=pay,
+                               pay_spend=pay_spend)

@@ -18,8 +18,9 @@ class Penetrator(Strategy):
     propaganda and clients, as a means of alignment; Qin's agents bribed the
     courts of its rivals (Shiji ch. 81), and Cold War subversion is the modern
     case. Each year the actor spends ``Params.subversion_spend`` of its wealth
-    subverting its most threatening rival not already captured by it, on top
-    of the base military burden. A rival whose cohesion falls below
+    subverting its most threatening rival not already captured by it (its
+    clients only when no other rival is left), on top of the base military
+    burden. A rival whose cohesion falls below
     ``Params.capture_threshold`` is captured and follows the penetrator's
     interests; below ``Params.fragment_threshold`` it fragments
     (:mod:`powerbalance.model.subversion`). It accepts alliances, defends
@@ -44,9 +45,12 @@ class Penetrator(Strategy):
         bw, i = np.nonzero(mask)
         if len(bw) and params.subversion_spend > 0:
             mine = state.captor[bw] == i[:, None]
-            threat = np.where(mine, 0.0, obs.threat[bw, i])
-            target = np.argmax(threat, axis=1)
-            ok = threat[np.arange(len(bw)), target] > 0
+            threat = obs.threat[bw, i]
+            # Clients count only when no other rival is left (pressure keeps them down).
+            score = np.where(mine, 1e-9 * threat, threat)
+            target = np.argmax(score, axis=1)
+            ok = score[np.arange(len(bw)), target] > 0
             subvert[bw[ok], i[ok]] = target[ok]
             spend[bw[ok], i[ok]] = params.subversion_spend
-        return actions.replace(subvert=subvert, subvert_spend=spend)
+        return actions.replace(subvert=subvert, subvert_spend=spend,
+                               spend=actions.spend + spend)

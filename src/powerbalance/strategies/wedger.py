@@ -51,4 +51,4 @@ class Wedger(Strategy):
             paying = member >= 0
             pay[bw[paying], i[paying]] = member[paying]
             pay_spend[bw[paying], i[paying]] = params.wedge_payment
-        return actions.replace(pay=pay, pay_spend=pay_spend)
+        return actions.replace(spend=actions.spend + pay_spend, pay=pay, pay_spend=pay_spend)
