@@ -27,7 +27,7 @@ test: $(STAMP)
 
 ## Benchmarks (not part of CI): throughput figures as ratios of one run.
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py $(BENCH)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -52,6 +52,12 @@ class RunResult:
         """A table by name (one of :data:`TABLES`)."""
         return getattr(self, name)
 
+    def _repr_html_(self) -> str:
+        """Jupyter display: a summary and the overview figure (see :mod:`powerbalance.viz`)."""
+        from powerbalance.viz.notebook import run_html
+
+        return run_html(self)
+
     def final(self) -> pd.DataFrame:
         """The system table at the last recorded year of each world."""
         last = self.system["year"].max()

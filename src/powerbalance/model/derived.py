@@ -13,9 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from powerbalance.model.geography import gradient
-from powerbalance.model.state import F64, I64, BoolA, Setting
+from powerbalance.model.state import F64, I64, PAIR, BoolA, Setting
 from powerbalance.params import Params
 
 
@@ -73,10 +74,10 @@ def territorial_base(owner: I64, capital: I64, n_actors: int, setting: Setting,
             np.asarray(count[:-1], dtype=np.int64).reshape(b, n_actors))
 
 
-def reach(distance: F64, params: Params, year: int) -> F64:
-    """Share of military power arriving over a distance between capitals."""
+def reach(distance: F64, params: Params, year: int) -> npt.NDArray[np.float32]:
+    """Share of military power arriving over a distance between capitals (single precision)."""
     mid = reach_midpoint(params.reach_midpoint, params, year)
-    return gradient(distance, params.gradient, mid, params.gradient_steepness)
+    return gradient(distance, params.gradient, mid, params.gradient_steepness).astype(PAIR)
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ class Derived:
 
     adjacent: BoolA
     capital_distance: F64
-    reach: F64
+    reach: npt.NDArray[np.float32]
     base: F64
 
 

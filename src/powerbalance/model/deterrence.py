@@ -35,7 +35,7 @@ def deterrence(state: WorldState, b: I64, a: I64, t: I64,
     ally[np.arange(len(b)), a] = False
     protected = (state.nuclear[b, t] == 2) | ally.any(axis=1)
     resolute = state.resolve[b, a] >= params.resolve_threshold
-    u = rng.uniform(state.keys, state.year, rng.Stream.DETERRENCE, (state.n_actors,))[b, a]
+    u = rng.uniform_at(state.keys[b], state.year, rng.Stream.DETERRENCE, a)
     accident = u < params.deterrence_accident
     deterred = protected & ~resolute & ~accident
     failed = protected & ~deterred

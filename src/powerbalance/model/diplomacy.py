@@ -27,12 +27,20 @@ def diplomacy(state: WorldState, actions: Actions, obs: Observation,
     events: list[Events] = []
 
     leave = actions.leave & alive
-    if leave.any():
-        broken = (k > 0) & (leave[:, :, None] | leave[:, None, :])
-        bw, i, j = np.nonzero(np.triu(broken | np.swapaxes(broken, 1, 2), 1))
-        events.append(Events.make(EventKind.ALLIANCE_BROKEN, bw, i, j))
-        k[broken] = 0.0
-        k[np.swapaxes(broken, 1, 2)] = 0.0
+    lw, li = np.nonzero(leave)
+    if len(lw):
+        # Only the leavers' rows matter: dissolve each of their alliances both ways.
+        rows = k[lw, li] > 0
+        ri, j = np.nonzero(rows)
+        bw, i = lw[ri], li[ri]
+        lo, hi = np.minimum(i, j), np.maximum(i, j)
+        n = state.n_actors
+        codes = np.unique((bw * n + lo) * n + hi)  # two leavers share one event
+        ew, rest = np.divmod(codes, n * n)
+        elo, ehi = np.divmod(rest, n)
+        events.append(Events.make(EventKind.ALLIANCE_BROKEN, ew, elo, ehi))
+        k[ew, elo, ehi] = 0.0
+        k[ew, ehi, elo] = 0.0
 
     bw, i = np.nonzero(alive & (actions.offer >= 0))
     if len(bw):

@@ -21,9 +21,16 @@ import numpy as np
 from powerbalance import rng
 from powerbalance.model.derived import reach
 from powerbalance.model.economy import capability_share
-from powerbalance.model.state import F64, I64, BoolA, Setting, WorldState
+from powerbalance.model.fastops import row_max_argmax, sum_over_middle
+from powerbalance.model.state import F32, F64, I64, PAIR, BoolA, Setting, WorldState
 from powerbalance.model.victory import victory_probability
 from powerbalance.params import Params
+
+
+def _diagonal(a: np.ndarray) -> np.ndarray:
+    """A writable view of the (B, N) diagonals of a C-contiguous (B, N, N) array."""
+    b, n, _ = a.shape
+    return a.reshape(b, n * n)[:, :: n + 1]
 
 
 class Observation:
@@ -35,25 +42,36 @@ class Observation:
         self.params = params
         n = state.n_actors
         self.alive = state.alive
+        # Dead actors have share 0, so they are perceived (and threaten) as nothing.
         self.share: F64 = capability_share(state.wealth, state.military, state.alive, params)
-        eye = np.eye(n, dtype=bool)
         if params.misperception > 0:
-            z = rng.normal(state.keys, state.year, rng.Stream.PERCEPTION, (n, n))
-            noise = np.maximum(1.0 + params.misperception * z, 0.05)
-            noise[:, eye] = 1.0
+            noise = rng.normal(state.keys, state.year, rng.Stream.PERCEPTION, (n, n),
+                               dtype=PAIR)
+            noise *= PAIR(params.misperception)
+            noise += PAIR(1.0)
+            np.maximum(noise, PAIR(0.05), out=noise)
+            _diagonal(noise)[:] = 1.0
         else:
-            noise = np.ones((state.batch, n, n))
-        self.noise: F64 = noise
-        self.perceived: F64 = self.share[:, None, :] * noise
+            noise = np.ones((state.batch, n, n), dtype=PAIR)
+        self.noise: F32 = noise
+        self.perceived: F32 = noise * self.share.astype(PAIR)[:, None, :]
         self.distance: F64 = state.capital_distance
-        self.reach: F64 = (state.reach if params.technology_growth == 0.0
+        self.reach: F32 = (state.reach if params.technology_growth == 0.0
                            else reach(state.capital_distance, params, state.year))
-        pair_alive = state.alive[:, :, None] & state.alive[:, None, :] & ~eye
-        self.pair_alive: BoolA = pair_alive
-        # A committed ally is discounted by its commitment: allies are not threats.
-        threat = (self.perceived * self.reach * (1.0 - state.alliance)
-                  * (1.0 + params.hostility_weight * state.hostility))
-        self.threat: F64 = np.where(pair_alive, threat, 0.0)
+        threat = self.perceived * self.reach
+        if state.alliance.any():
+            threat *= PAIR(1.0) - state.alliance
+        if params.hostility_weight and state.hostility.any():
+            threat *= PAIR(1.0) + PAIR(params.hostility_weight) * state.hostility
+        _diagonal(threat)[:] = 0.0
+        self.threat: F32 = threat
+
+    @cached_property
+    def pair_alive(self) -> BoolA:
+        """(B, N, N) both i and j alive, i != j."""
+        pair = self.alive[:, :, None] & self.alive[:, None, :]
+        _diagonal(pair)[:] = False
+        return pair
 
     @property
     def adjacent(self) -> BoolA:
@@ -61,29 +79,38 @@ class Observation:
         return self.state.adjacent
 
     @cached_property
+    def _top(self) -> tuple[F32, I64]:
+        return row_max_argmax(self.threat)
+
+    @property
     def top_threat(self) -> I64:
         """(B, N) the most threatening actor for each actor (-1 if none)."""
-        idx = np.argmax(self.threat, axis=-1)
-        return np.where(self.top_threat_level > 0, idx, -1)
+        level, idx = self._top
+        return np.where(level > 0, idx, -1)
 
-    @cached_property
-    def top_threat_level(self) -> F64:
+    @property
+    def top_threat_level(self) -> F32:
         """(B, N) threat of the top threat, in capability-share units."""
-        return np.max(self.threat, axis=-1)
+        return self._top[0]
 
     @cached_property
     def defence_strength(self) -> F64:
         """(B, N) military an actor and its committed allies can bring to its defence."""
         m = np.where(self.alive, self.state.military, 0.0)
-        help_ = self.state.alliance * m[:, :, None] * self.reach  # [b, k, j]: k helps j
-        return m + help_.sum(axis=1)
+        if not self.state.alliance.any():
+            return m
+        # sum_k alliance[b, k, j] * m[b, k] * reach[b, k, j]: k's help to j. The sum runs
+        # over k in order for every (b, j), so it does not depend on the batch.
+        help_ = self.state.alliance * self.reach
+        help_ *= m.astype(PAIR)[:, :, None]
+        return m + sum_over_middle(help_)
 
-    def win_odds_of(self, b: I64, i: I64) -> F64:
-        """(R, N) actor (b, i)'s estimate of its chance to defeat each j and j's allies.
+    def win_odds(self, b: I64, i: I64, j: I64) -> F64:
+        """Actor (b, i)'s estimate of its chance to defeat j and j's allies, per pair.
 
-        Computed for the given rows only (strategies that attack ask for their own).
+        Own forces projected to j's capital against j's defence strength as i
+        perceives it (with i's estimation error about j).
         """
-        own = self.state.military[b, i][:, None] * self.reach[b, i]
-        enemy = self.defence_strength[b] * self.noise[b, i]
-        p = victory_probability(own, enemy, self.params)
-        return np.where(self.pair_alive[b, i], p, 0.0)
+        own = self.state.military[b, i] * self.reach[b, i, j]
+        enemy = self.defence_strength[b, j] * self.noise[b, i, j]
+        return victory_probability(own, enemy, self.params)

@@ -25,7 +25,8 @@ def decide(obs: Observation) -> Actions:
     """Actions of all actors of the batch under their own strategies."""
     state = obs.state
     actions = Actions.passive(state.batch, state.n_actors, obs.params.base_spend)
-    present = np.unique(state.strategy[state.alive])
+    present = np.flatnonzero(np.bincount(state.strategy[state.alive],
+                                         minlength=len(registry.names())))
     for sid in present.tolist():
         mask = (state.strategy == sid) & state.alive
         actions = actions.where(mask, _instance(int(sid)).decide(obs, mask))

@@ -19,6 +19,9 @@ from powerbalance.params import Params
 
 F64 = npt.NDArray[np.float64]
 F32 = npt.NDArray[np.float32]
+#: dtype of the pairwise (B, N, N) arrays: single precision halves their memory traffic,
+#: and their values (commitments, grudges, gradients, noisy estimates) need no more.
+PAIR = np.float32
 I64 = npt.NDArray[np.int64]
 BoolA = npt.NDArray[np.bool_]
 
@@ -51,16 +54,16 @@ class WorldState:
     """(B, N) capital province (-1 once dead)."""
     owner: I64
     """(B, P) owning actor of each province (-1 unowned)."""
-    hostility: F64
+    hostility: F32
     """(B, N, N) i's remembered grievance against j (decays)."""
-    alliance: F64
+    alliance: F32
     """(B, N, N) i's commitment to j in [0, 1]."""
     adjacent: BoolA
     """(B, N, N) live i and j share a border (derived from ``owner``; kept up to date by
     the war phase, which recomputes it only for worlds whose borders changed)."""
     capital_distance: F64
     """(B, N, N) distance between capitals (derived from ``capital``, cached likewise)."""
-    reach: F64
+    reach: F32
     """(B, N, N) share of i's military power that reaches j's capital (cached likewise)."""
     base: F64
     """(B, N) production each actor extracts from its provinces (cached likewise)."""

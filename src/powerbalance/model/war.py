@@ -34,11 +34,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from powerbalance import detmath, rng
-from powerbalance.model.derived import derive, territory
+from powerbalance.model.derived import (
+    adjacency,
+    reach,
+    territorial_base,
+    territory,
+)
 from powerbalance.model.deterrence import deterrence
 from powerbalance.model.events import EventKind, Events
 from powerbalance.model.perception import Observation
-from powerbalance.model.state import F64, I64, Setting, WorldState
+from powerbalance.model.state import F32, F64, I64, PAIR, Setting, WorldState
 from powerbalance.model.victory import victory_probability
 from powerbalance.params import Params
 from powerbalance.strategies.base import Actions
@@ -52,7 +57,7 @@ class _Scratch:
     productivity: F64
     owner: I64
     capital: I64
-    hostility: F64
+    hostility: F32
     changed: np.ndarray
     """(B,) worlds whose borders changed this year."""
 
@@ -88,7 +93,7 @@ def war(state: WorldState, actions: Actions, obs: Observation, setting: Setting,
         state = state.replace(alliance=alliance)
 
     scratch = _Scratch(state.military.copy(), state.productivity.copy(), state.owner.copy(),
-                       state.capital.copy(), state.hostility * (1.0 - params.hostility_decay),
+                       state.capital.copy(), state.hostility * PAIR(1.0 - params.hostility_decay),
                        np.zeros(state.batch, dtype=bool))
     wars_per_world = np.bincount(b, minlength=state.batch)
 
@@ -116,56 +121,64 @@ def war(state: WorldState, actions: Actions, obs: Observation, setting: Setting,
 def _resolve(state: WorldState, actions: Actions, obs: Observation, setting: Setting,
              params: Params, s: _Scratch, b: I64, a: I64, t: I64, round_: int,
              events: list[Events]) -> None:
-    """Fight one round of wars (at most one per attacker) and conquer; updates ``s``."""
+    """Fight one round of wars (at most one per attacker) and conquer; updates ``s``.
+
+    Participants are kept as sparse lists (war, actor, side, weight), so the
+    cost grows with the number of belligerents, not with wars x actors.
+    """
     n = state.n_actors
     nw = len(b)
     rows = np.arange(nw)
-    alive_w = state.alive[b]
+    # The target's allies: committed to it, alive, not committed to the attacker too.
     k_def = state.alliance[b, :, t]
-    k_att = state.alliance[b, :, a]
-    helper = (k_def > 0) & alive_w & (k_att <= 0)
-    helper[rows, a] = False
-    helper[rows, t] = False
-    join = actions.join[b]
-    w_def = np.where(helper, k_def * join, 0.0)
-    abandon = helper & (join <= 0)
+    hw, hk = np.nonzero(k_def > 0)
+    ok = (state.alive[b[hw], hk] & (state.alliance[b[hw], hk, a[hw]] <= 0)
+          & (hk != a[hw]) & (hk != t[hw]))
+    hw, hk = hw[ok], hk[ok]
+    join = actions.join[b[hw], hk]
+    abandon = join <= 0
     if abandon.any():
-        wi, k = np.nonzero(abandon)
-        events.append(Events.make(EventKind.ABANDONED, b[wi], k, t[wi]))
-    w_def[rows, t] = 1.0
-    w_att = np.zeros_like(w_def)
-    w_att[rows, a] = 1.0
+        events.append(Events.make(EventKind.ABANDONED, b[hw[abandon]], hk[abandon],
+                                  t[hw[abandon]]))
+    help_weight = (k_def[hw, hk] * join)[~abandon]
+    hw, hk = hw[~abandon], hk[~abandon]
 
-    engaged = (w_att > 0) | (w_def > 0)
-    wi, k = np.nonzero(engaged)
-    count = np.bincount(b[wi] * n + k, minlength=state.batch * n).reshape(state.batch, n)
-    forces = s.military[b] / np.maximum(count[b], 1)
-    reach = obs.reach[b, :, t]
-    c_att = w_att * forces
-    c_def = w_def * forces
-    s_att = (c_att * reach).sum(axis=1)
-    s_def = (c_def * reach).sum(axis=1)
+    # Participants, ordered by war then actor.
+    pw = np.concatenate([rows, rows, hw])
+    pk = np.concatenate([a, t, hk])
+    side = np.concatenate([np.zeros(nw, np.int64), np.ones(nw + len(hw), np.int64)])
+    weight = np.concatenate([np.ones(2 * nw), help_weight])
+    order = np.lexsort((pk, pw))
+    pw, pk, side, weight = pw[order], pk[order], side[order], weight[order]
+    pb = b[pw]
+    slot = pb * n + pk
+    engaged = np.bincount(slot, minlength=state.batch * n)
+    committed = weight * (s.military.reshape(-1)[slot] / engaged[slot])
+    strength = committed * obs.reach[pb, pk, t[pw]]
+    sides = np.bincount(pw * 2 + side, weights=strength, minlength=2 * nw)
+    s_att, s_def = sides[0::2], sides[1::2]
     p = victory_probability(s_att, s_def, params)
-    u = rng.uniform(state.keys, state.year, rng.Stream.WAR, (n,), sub=round_)[b, a]
+    u = rng.uniform_at(state.keys[b], state.year, rng.Stream.WAR, a, sub=round_)
     att_wins = u < p
 
     total = np.maximum(s_att + s_def, 1e-12)
-    loss = (c_att * (params.destructiveness * s_def / total)[:, None]
-            + c_def * (params.destructiveness * s_att / total)[:, None])
-    wi, k = np.nonzero(loss > 0)
-    lost = np.bincount(b[wi] * n + k, weights=loss[wi, k], minlength=state.batch * n)
+    frac = np.where(side == 0, (params.destructiveness * s_def / total)[pw],
+                    (params.destructiveness * s_att / total)[pw])
+    loss = committed * frac
+    lost = np.bincount(slot, weights=loss, minlength=state.batch * n)
     s.military -= lost.reshape(state.batch, n)
     np.maximum(s.military, 0.0, out=s.military)
-    hits = np.bincount(np.concatenate([b * n + a, b * n + t]), minlength=state.batch * n)
-    s.productivity *= detmath.power(1.0 - params.war_damage, hits.reshape(state.batch, n))
+    hit, count_hit = np.unique(np.concatenate([b * n + a, b * n + t]), return_counts=True)
+    flat_prod = s.productivity.reshape(-1)
+    flat_prod[hit] *= detmath.power(1.0 - params.war_damage, count_hit)
 
     # Nuclear threshold: the side facing defeat may escalate.
-    nuc = state.nuclear[b].astype(np.int64)
-    nuc_att = np.where(w_att > 0, nuc, 0).max(axis=1)
-    nuc_def = np.where(w_def > 0, nuc, 0).max(axis=1)
+    nuc_side = np.zeros(2 * nw, dtype=np.int64)
+    np.maximum.at(nuc_side, pw * 2 + side, state.nuclear.reshape(-1)[slot].astype(np.int64))
+    nuc_att, nuc_def = nuc_side[0::2], nuc_side[1::2]
     loser_nuc = np.where(att_wins, nuc_def, nuc_att)
     winner_nuc = np.where(att_wins, nuc_att, nuc_def)
-    esc_u = rng.uniform(state.keys, state.year, rng.Stream.ESCALATION, (n,), sub=round_)[b, a]
+    esc_u = rng.uniform_at(state.keys[b], state.year, rng.Stream.ESCALATION, a, sub=round_)
     escalate = (loser_nuc >= 1) & (esc_u < params.nuclear_escalation)
     mutual = escalate & (winner_nuc >= 1)
     one_sided = escalate & ~mutual
@@ -184,28 +197,27 @@ def _resolve(state: WorldState, actions: Actions, obs: Observation, setting: Set
                                   enemy[escalate], mutual[escalate].astype(float)))
         att_wins = np.where(one_sided, ~att_wins, att_wins)
 
-    size = loss.sum(axis=1)
+    size = np.bincount(pw, weights=loss, minlength=nw)
     events.append(Events.make(EventKind.WAR_WON, b[att_wins], a[att_wins], t[att_wins],
                               size[att_wins]))
     events.append(Events.make(EventKind.WAR_LOST, b[~att_wins], a[~att_wins], t[~att_wins],
                               size[~att_wins]))
-    wi, k = np.nonzero(w_def > 0)
-    join_sel = k != t[wi]
-    events.append(Events.make(EventKind.WAR_JOINED, b[wi][join_sel], k[join_sel],
-                              t[wi][join_sel], c_def[wi, k][join_sel]))
+    helper = (side == 1) & (pk != t[pw])
+    events.append(Events.make(EventKind.WAR_JOINED, pb[helper], pk[helper], t[pw[helper]],
+                              committed[helper]))
 
     # The defending side remembers the aggression (balance of threat).
-    wi, k = np.nonzero(w_def > 0)
-    grudge = np.bincount((b[wi] * n + k) * n + a[wi], minlength=state.batch * n * n)
-    s.hostility += grudge.reshape(state.batch, n, n)
+    # (world, defender, attacker) is unique within a round: each attacker fights once.
+    defender = side == 1
+    s.hostility.reshape(-1)[slot[defender] * n + a[pw[defender]]] += 1.0
 
     decided = ~mutual
-    winners = np.where(att_wins[:, None], w_att > 0, w_def > 0) & decided[:, None]
-    loser = np.where(att_wins, t, a)
-    wi, k = np.nonzero(winners)
-    if len(wi):
+    winner_side = np.where(att_wins, 0, 1)
+    winners = (side == winner_side[pw]) & decided[pw]
+    if winners.any():
+        loser = np.where(att_wins, t, a)
         won = np.zeros(state.batch * n * n, dtype=bool)
-        won[(b[wi] * n + k) * n + loser[wi]] = True
+        won[slot[winners] * n + loser[pw[winners]]] = True
         _conquer(state, setting, params, s, won, np.unique(b), round_, events)
 
 
@@ -216,20 +228,22 @@ def _conquer(state: WorldState, setting: Setting, params: Params, s: _Scratch,
     src, dst = setting.link_src, setting.link_dst
     owner = s.owner[worlds]
     o_src, o_dst = owner[:, src], owner[:, dst]
-    valid = (o_src >= 0) & (o_dst >= 0) & (o_src != o_dst)
-    flat = (worlds[:, None] * n + np.where(valid, o_src, 0)) * n + np.where(valid, o_dst, 0)
-    claim = valid & won[flat]
-    cw, cl = np.nonzero(claim)
+    vw, vl = np.nonzero((o_src != o_dst) & (o_src >= 0) & (o_dst >= 0))
+    claimer, held_by = o_src[vw, vl], o_dst[vw, vl]
+    claim = won[(worlds[vw] * n + claimer) * n + held_by]
+    cw, cl, claimer = vw[claim], vl[claim], claimer[claim]
     if not len(cw):
         return
     keys = state.keys[worlds]
-    prio = rng.uniform(keys, state.year, rng.Stream.CLAIM, (len(src),), sub=round_)[cw, cl]
-    key = (prio * 2**16).astype(np.int64) << 20 | o_src[cw, cl]
+    prio = rng.uniform_at(keys[cw], state.year, rng.Stream.CLAIM, cl, sub=round_)
+    key = (prio * 2**16).astype(np.int64) << 20 | claimer
     flat_best = np.full(len(worlds) * p, -1, dtype=np.int64)
     np.maximum.at(flat_best, cw * p + dst[cl], key)
     best = flat_best.reshape(len(worlds), p)
-    u = rng.uniform(keys, state.year, rng.Stream.CONQUEST, (p,), sub=round_)
-    taken = (best >= 0) & (u < params.conquest_rate)
+    bw, q = np.nonzero(best >= 0)
+    u = rng.uniform_at(keys[bw], state.year, rng.Stream.CONQUEST, q, sub=round_)
+    taken = np.zeros_like(best, dtype=bool)
+    taken[bw, q] = u < params.conquest_rate
     if not taken.any():
         return
     claimant = best & ((1 << 20) - 1)
@@ -297,14 +311,33 @@ def _bury_the_dead(state: WorldState, s: _Scratch, setting: Setting, params: Par
     military[changed] = np.where(alive_c, military[changed], 0.0)
     productivity[changed] = np.where(alive_c, productivity[changed], 0.0)
     wealth[changed] = np.where(alive_c, wealth[changed], 0.0)
-    alliance = state.alliance.copy()
-    alliance[changed] *= alive_c[:, :, None] & alive_c[:, None, :]
-    fresh = derive(owner, capital, alive_c, setting, params, state.year)
-    cached = {}
-    for name in ("adjacent", "capital_distance", "reach", "base"):
-        arr = getattr(state, name).copy()
-        arr[changed] = getattr(fresh, name)
-        cached[name] = arr
+    alliance = state.alliance
+    dw, di = np.nonzero(died)
+    if len(dw):
+        alliance = alliance.copy()
+        alliance[changed[dw], di, :] = 0.0
+        alliance[changed[dw], :, di] = 0.0
+    pair = alive_c[:, :, None] & alive_c[:, None, :]
+    adjacent = state.adjacent.copy()
+    adjacent[changed] = adjacency(owner, n, setting) & pair
+    base = state.base.copy()
+    fresh_base, _ = territorial_base(owner, capital, n, setting, params, state.year)
+    base[changed] = np.where(alive_c, fresh_base, 0.0)
+    cached = {"adjacent": adjacent, "base": base}
+    mw, mi = np.nonzero(capital != state.capital[changed])
+    if len(mw):
+        # Capitals moved (or their actors died): re-measure only those actors' rows and
+        # columns; the distance and the gradient are symmetric.
+        distance, reach_ = state.capital_distance.copy(), state.reach.copy()
+        gw = changed[mw]
+        caps = np.maximum(full_capital[gw], 0)
+        rows = setting.distance[np.maximum(full_capital[gw, mi], 0)[:, None], caps]
+        gradient_rows = reach(rows, params, state.year)
+        distance[gw, mi, :] = rows
+        distance[gw, :, mi] = rows
+        reach_[gw, mi, :] = gradient_rows
+        reach_[gw, :, mi] = gradient_rows
+        cached.update(capital_distance=distance, reach=reach_)
     return state.replace(alive=alive, military=military, productivity=productivity,
                          wealth=wealth, owner=s.owner, capital=full_capital,
                          hostility=s.hostility, alliance=alliance, **cached)

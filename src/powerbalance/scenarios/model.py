@@ -17,7 +17,7 @@ import numpy.typing as npt
 from powerbalance import rng
 from powerbalance.model.derived import derive, territorial_base
 from powerbalance.model.geography import ProvinceMap
-from powerbalance.model.state import Setting, WorldState
+from powerbalance.model.state import PAIR, Setting, WorldState
 from powerbalance.params import Params
 from powerbalance.strategies import registry
 
@@ -126,7 +126,7 @@ class Scenario:
 
         cached = derive(owner[None], capital[None], living[None], setting, params, 0)
 
-        alliance = np.zeros((n, n))
+        alliance = np.zeros((n, n), dtype=PAIR)
         for i, j, commitment in self.alliances:
             alliance[i, j] = alliance[j, i] = commitment
 
@@ -147,7 +147,7 @@ class Scenario:
             strategy=strategy,
             capital=tile(capital),
             owner=tile(owner),
-            hostility=np.zeros((b, n, n)),
+            hostility=np.zeros((b, n, n), dtype=PAIR),
             alliance=tile(alliance),
             adjacent=tile(cached.adjacent[0]),
             capital_distance=tile(cached.capital_distance[0]),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from powerbalance.model.fastops import row_any, row_max_argmax
 from powerbalance.model.perception import Observation
 from powerbalance.strategies.base import Actions, BoolA, Strategy
 from powerbalance.strategies.common import best_attack
@@ -52,14 +53,15 @@ class Bandwagoner(Strategy):
             # stays the patron although allies are not threats).
             raw = (obs.perceived[bw, i] * obs.reach[bw, i]
                    * (1.0 + params.hostility_weight * state.hostility[bw, i]))
-            raw = np.where(obs.pair_alive[bw, i], raw, 0.0)
-            patron = np.argmax(raw, axis=1)
-            some = raw[np.arange(len(bw)), patron] > 0
+            raw = np.where(state.alive[bw], raw, 0.0)
+            raw[np.arange(len(bw)), i] = 0.0
+            top, patron = row_max_argmax(raw)
+            some = top > 0
             bw, i, patron = bw[some], i[some], patron[some]
             allied = state.alliance[bw, i] > 0
             with_patron = allied[np.arange(len(bw)), patron]
             offer[bw, i] = np.where(with_patron, -1, patron)
-            leave[bw, i] = allied.any(axis=1) & ~with_patron
+            leave[bw, i] = row_any(allied) & ~with_patron
             prey = state.fought[bw, patron].copy()
             prey[np.arange(len(bw)), patron] = False
             target = best_attack(obs, bw, i, prey, params.late_entry_odds)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from powerbalance.model.fastops import row_any
 from powerbalance.model.perception import Observation
 from powerbalance.strategies.base import Actions, BoolA, Strategy
 from powerbalance.strategies.common import balancing_partner, best_attack, threatened
@@ -48,9 +49,11 @@ class BuckPasser(Strategy):
         bw, i = np.nonzero(threatened(obs, mask))
         if len(bw):
             offer[bw, i] = balancing_partner(obs, bw, i)
-        bw, i = np.nonzero(mask & ~state.fought.any(axis=-1))
+        bw, i = np.nonzero(mask)
+        quiet = ~row_any(state.fought[bw, i])
+        bw, i = bw[quiet], i[quiet]
         if len(bw):
-            fought = state.fought[bw]                       # (R, N, N)
-            target = best_attack(obs, bw, i, fought.any(axis=-1), params.late_entry_odds)
+            busy = row_any(state.fought[bw])                # (R, N): fought anyone
+            target = best_attack(obs, bw, i, busy, params.late_entry_odds)
             attack[bw, i] = target
         return actions.replace(attack=attack, offer=offer, join=np.zeros_like(actions.join))

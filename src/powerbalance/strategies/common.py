@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from powerbalance.model.fastops import first_max_per_group, row_max_argmax
 from powerbalance.model.perception import Observation
 from powerbalance.strategies.base import F64, I64, BoolA
 
@@ -15,18 +16,18 @@ from powerbalance.strategies.base import F64, I64, BoolA
 def best_attack(obs: Observation, bw: I64, i: I64, candidates: BoolA, min_odds: float) -> I64:
     """Per row, the candidate with the best estimated odds if they reach ``min_odds``, else -1.
 
-    Candidates must also border the actor and not be allied with it.
+    Candidates must also border the actor and not be allied with it. Odds are
+    computed for the candidate pairs only (sparse); ties go to the lowest index.
     """
     out = np.full(len(bw), -1, dtype=np.int64)
     state = obs.state
-    cand = candidates & state.adjacent[bw, i] & (state.alliance[bw, i] <= 0)
-    rows = np.flatnonzero(cand.any(axis=1))
+    rows, j = np.nonzero(candidates & state.adjacent[bw, i] & (state.alliance[bw, i] <= 0))
     if not len(rows):
         return out
-    odds = np.where(cand[rows], obs.win_odds_of(bw[rows], i[rows]), -1.0)
-    target = np.argmax(odds, axis=1)
-    go = odds[np.arange(len(rows)), target] >= min_odds
-    out[rows[go]] = target[go]
+    odds = obs.win_odds(bw[rows], i[rows], j)
+    pick, best = first_max_per_group(rows, odds)
+    go = best >= min_odds
+    out[rows[pick[go]]] = j[pick[go]]
     return out
 
 
@@ -34,7 +35,7 @@ def coalition_against(obs: Observation, bw: I64, i: I64) -> BoolA:
     """(R, N) would-be members of a coalition aimed at actor i: live actors whose top
     threat is i and who are not allied with i."""
     state = obs.state
-    return ((obs.top_threat[bw] == i[:, None]) & obs.pair_alive[bw, i]
+    return ((obs.top_threat[bw] == i[:, None]) & state.alive[bw]
             & (state.alliance[bw, i] <= 0))
 
 
@@ -46,7 +47,7 @@ def wedge_target(obs: Observation, bw: I64, i: I64) -> I64:
     """
     members = coalition_against(obs, bw, i)
     weight = np.where(members, obs.perceived[bw, i] * obs.reach[bw, i], -1.0)
-    target = np.argmax(weight, axis=1)
+    _, target = row_max_argmax(weight)
     forming = members.sum(axis=1) >= 2
     return np.where(forming, target, -1)
 
@@ -92,13 +93,15 @@ def balancing_partner(obs: Observation, bw: I64, i: I64) -> I64:
     near_threat = obs.reach[bw, threat, :]
     allied_to_threat = state.alliance[bw, :, threat]
     n = state.n_actors
+    others = np.arange(n)[None, :]
     candidate = (
-        obs.pair_alive[bw, i]
+        state.alive[bw]
+        & (others != i[:, None])
         & (state.alliance[bw, i] <= 0)
         & (allied_to_threat <= 0)
-        & (np.arange(n)[None, :] != threat[:, None])
+        & (others != threat[:, None])
         & ~distrusted(obs, bw, i)
     )
     score = np.where(candidate, obs.perceived[bw, i] * near_threat, -1.0)
-    partner = np.argmax(score, axis=1)
-    return np.where(score.max(axis=1) > 0, partner, -1)
+    best, partner = row_max_argmax(score)
+    return np.where(best > 0, partner, -1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from powerbalance.model.fastops import row_any
 from powerbalance.model.perception import Observation
 from powerbalance.strategies.base import Actions, BoolA, Strategy
 from powerbalance.strategies.common import balancing_partner, best_attack, threatened
@@ -56,9 +57,11 @@ class ExternalBalancer(Strategy):
         bw, i = np.nonzero(mask)
         if len(bw):
             culprits = state.exploitation[bw, i] >= params.punish_threshold
-            rows = np.flatnonzero(culprits.any(axis=1))
+            rows = np.flatnonzero(row_any(culprits))
             if len(rows):
                 target = best_attack(obs, bw[rows], i[rows], culprits[rows], params.attack_odds)
                 attack[bw[rows], i[rows]] = target
-        has_allies = (state.alliance > 0).any(axis=-1)
-        return actions.replace(offer=offer, attack=attack, leave=relieved & has_allies)
+        leave = actions.leave.copy()
+        rw, ri = np.nonzero(relieved)
+        leave[rw, ri] = row_any(state.alliance[rw, ri] > 0)
+        return actions.replace(offer=offer, attack=attack, leave=leave)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from powerbalance.model.fastops import first_max_per_group
 from powerbalance.model.perception import Observation
 from powerbalance.strategies.base import Actions, BoolA, Strategy
 from powerbalance.strategies.common import wedge_target
@@ -50,11 +51,13 @@ class HegemonSeeker(Strategy):
         pay, pay_spend = actions.pay.copy(), actions.pay_spend.copy()
         bw, i = np.nonzero(mask)
         if len(bw):
-            targets = state.adjacent[bw, i] & (state.alliance[bw, i] <= 0)
-            odds = np.where(targets, obs.win_odds_of(bw, i), -1.0)
-            target = np.argmax(odds, axis=1)
-            go = odds.max(axis=1) >= params.attack_odds
-            attack[bw[go], i[go]] = target[go]
+            # Candidate targets: neighbours it is not allied with (sparse pairs).
+            rows, j = np.nonzero(state.adjacent[bw, i] & (state.alliance[bw, i] <= 0))
+            odds = obs.win_odds(bw[rows], i[rows], j)
+            # Best target per actor: highest odds, the lowest index among ties.
+            pick, best = first_max_per_group(rows, odds)
+            go = best >= params.attack_odds
+            attack[bw[rows[pick[go]]], i[rows[pick[go]]]] = j[pick[go]]
             if params.seeker_wedges and params.wedge_payment > 0:
                 member = wedge_target(obs, bw, i)
                 paying = member >= 0

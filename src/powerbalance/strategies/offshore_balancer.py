@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from powerbalance.model.fastops import row_any, row_max_argmax
 from powerbalance.model.perception import Observation
 from powerbalance.strategies.base import Actions, BoolA, Strategy
 from powerbalance.strategies.common import regional_shares
@@ -52,20 +53,19 @@ class OffshoreBalancer(Strategy):
             share, _ = regional_shares(obs, bw, i)
             foreign = (region[None, :] != region[i][:, None]) & obs.alive[bw]
             dominance = np.where(foreign, share, 0.0)
-            hegemon = np.argmax(dominance, axis=1)
-            level = dominance[np.arange(len(bw)), hegemon]
+            level, hegemon = row_max_argmax(dominance)
             allied = state.alliance[bw, i] > 0
-            foreign_allies = (allied & foreign).any(axis=1)
+            foreign_allies = row_any(allied & foreign)
             active = (level >= params.regional_hegemony_share) | (
                 foreign_allies & (level >= params.regional_hegemony_share - params.offshore_exit))
             same = (region[None, :] == region[hegemon][:, None]) & foreign
             same[np.arange(len(bw)), hegemon] = False
             rival_score = np.where(same, share, -1.0)
-            rival = np.argmax(rival_score, axis=1)
-            has_rival = rival_score[np.arange(len(bw)), rival] > 0
+            top_rival, rival = row_max_argmax(rival_score)
+            has_rival = top_rival > 0
             back = active & has_rival
             with_rival = allied[np.arange(len(bw)), rival]
             offer[bw[back], i[back]] = np.where(with_rival[back], -1, rival[back])
             accept[bw[back], i[back]] = True
-            leave[bw, i] = ~active & allied.any(axis=1)
+            leave[bw, i] = ~active & row_any(allied)
         return actions.replace(offer=offer, accept=accept, leave=leave)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from powerbalance.model.fastops import row_max_argmax
 from powerbalance.model.perception import Observation
 from powerbalance.strategies.base import Actions, BoolA, Strategy
 from powerbalance.strategies.registry import register
@@ -48,8 +49,8 @@ class Penetrator(Strategy):
             threat = obs.threat[bw, i]
             # Clients count only when no other rival is left (pressure keeps them down).
             score = np.where(mine, 1e-9 * threat, threat)
-            target = np.argmax(score, axis=1)
-            ok = score[np.arange(len(bw)), target] > 0
+            best, target = row_max_argmax(score)
+            ok = best > 0
             subvert[bw[ok], i[ok]] = target[ok]
             spend[bw[ok], i[ok]] = params.subversion_spend
         return actions.replace(subvert=subvert, subvert_spend=spend,

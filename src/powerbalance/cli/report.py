@@ -1,0 +1,57 @@
+"""Commands that draw results: ``report`` (a self-contained HTML report) and ``animate``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from powerbalance.cli.app import app, console
+
+
+@app.command("report")
+def report(
+    path: Annotated[Path, typer.Argument(help="A run folder (or a history CSV).",
+                                         show_default=False)],
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Output file (html) or folder (png). Default: PATH/report.html "
+        "or PATH/figures/ for a folder, PATH.html or PATH-figures/ for a file.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f",
+                                     help="html: one self-contained file; png: the figures "
+                                          "alone, in a folder.")] = "html",
+) -> None:
+    """Write a report of a result that opens offline in any browser."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from powerbalance.viz.report import write_report
+
+    written = write_report(path, out, fmt.lower())
+    console.print(f"wrote {written}", highlight=False, soft_wrap=True)
+
+
+@app.command("animate")
+def animate(
+    path: Annotated[Path, typer.Argument(help="A run folder.", show_default=False)],
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="GIF (or MP4 where ffmpeg is installed). Default: PATH/map.gif")
+    ] = None,
+    world: Annotated[int, typer.Option(help="Which world (one with a recorded map).")] = 0,
+    fps: Annotated[int, typer.Option(help="Frames (years) per second.")] = 10,
+) -> None:
+    """Animate the map of one world of a run, one frame per year."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from powerbalance.errors import InputError
+    from powerbalance.experiments.results import load_run
+    from powerbalance.viz import actor_names, map_animation, save_animation
+
+    if fps < 1:
+        raise InputError(f"{fps}", source="--fps", field="fps", allowed="an integer >= 1")
+    result = load_run(path)
+    anim = map_animation(result.map, result.links, result.provinces,
+                         names=actor_names(result.actors), world=world, events=result.events)
+    written = save_animation(anim, out if out is not None else Path(path) / "map.gif", fps=fps)
+    console.print(f"wrote {written}", highlight=False, soft_wrap=True)

@@ -1,0 +1,105 @@
+"""Reductions over the actor axis that stay fast when there are few actors.
+
+NumPy reduces the last axis row by row; with a handful of actors (seven
+Warring States) the per-row overhead dominates. For up to
+:data:`SMALL_N` actors these functions instead combine the N columns with N-1
+elementwise operations vectorised over all rows. Both paths are exact for
+max/argmax/any (ties resolve to the lowest index, as ``np.argmax`` does); the
+choice depends only on N, never on the batch size, so results stay
+batch-invariant.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+SMALL_N = 24
+
+
+def row_max_argmax(a: npt.NDArray[np.floating]) -> tuple[npt.NDArray[np.floating],
+                                                          npt.NDArray[np.int64]]:
+    """(max, argmax) over the last axis; argmax takes the first maximum.
+
+    >>> m, i = row_max_argmax(np.array([[1.0, 3.0, 3.0], [5.0, 0.0, 1.0]]))
+    >>> m.tolist(), i.tolist()
+    ([3.0, 5.0], [1, 0])
+    """
+    n = a.shape[-1]
+    if n > SMALL_N:
+        idx = np.argmax(a, axis=-1)
+        return np.take_along_axis(a, idx[..., None], axis=-1)[..., 0], idx
+    best = a[..., 0].copy()
+    idx = np.zeros(best.shape, dtype=np.int64)
+    for j in range(1, n):
+        col = a[..., j]
+        better = col > best
+        np.copyto(best, col, where=better)
+        idx[better] = j
+    return best, idx
+
+
+def row_max(a: npt.NDArray[np.floating]) -> npt.NDArray[np.floating]:
+    """Maximum over the last axis.
+
+    >>> row_max(np.array([[1.0, 3.0], [5.0, 0.0]])).tolist()
+    [3.0, 5.0]
+    """
+    n = a.shape[-1]
+    if n > SMALL_N:
+        return np.max(a, axis=-1)
+    best = a[..., 0].copy()
+    for j in range(1, n):
+        np.maximum(best, a[..., j], out=best)
+    return best
+
+
+def row_any(a: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """Logical or over the last axis.
+
+    >>> row_any(np.array([[False, True], [False, False]])).tolist()
+    [True, False]
+    """
+    n = a.shape[-1]
+    if n > SMALL_N:
+        return np.any(a, axis=-1)
+    out = a[..., 0].copy()
+    for j in range(1, n):
+        out |= a[..., j]
+    return out
+
+
+def first_max_per_group(groups: npt.NDArray[np.integer],
+                        values: npt.NDArray[np.floating]) -> tuple[npt.NDArray[np.int64],
+                                                                    npt.NDArray[np.floating]]:
+    """For values sorted by group, the position of each group's first maximum and its value.
+
+    ``groups`` must be non-decreasing (as ``np.nonzero`` returns rows). No sorting.
+
+    >>> pos, best = first_max_per_group(np.array([0, 0, 0, 2, 2]),
+    ...                                 np.array([1.0, 3.0, 3.0, 5.0, 4.0]))
+    >>> pos.tolist(), best.tolist()
+    ([1, 3], [3.0, 5.0])
+    """
+    if not len(groups):
+        return np.zeros(0, dtype=np.int64), values[:0]
+    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+    best = np.maximum.reduceat(values, starts)
+    sizes = np.diff(np.r_[starts, len(groups)])
+    hits = np.flatnonzero(values == np.repeat(best, sizes))
+    first = np.r_[True, groups[hits[1:]] != groups[hits[:-1]]]
+    return hits[first], best
+
+
+def sum_over_middle(a: npt.NDArray[np.floating]) -> npt.NDArray[np.float64]:
+    """``a[b, k, j]`` summed over k, in float64, k in order (batch-invariant either way).
+
+    >>> sum_over_middle(np.arange(8, dtype=np.float32).reshape(1, 2, 4)).tolist()
+    [[4.0, 6.0, 8.0, 10.0]]
+    """
+    if a.shape[1] > SMALL_N:
+        return a.sum(axis=1, dtype=np.float64)
+    out = a[:, 0, :].astype(np.float64)
+    for k in range(1, a.shape[1]):
+        out += a[:, k, :]
+    return out

@@ -1,0 +1,456 @@
+"""Reports: results as one self-contained HTML file (or a folder of PNGs).
+
+A :class:`Report` is a title, a manifest and a list of :class:`ReportSection`
+(text, figures and tables). Builders turn a result into a report; each kind
+of result registers a :class:`ReportKind` (how to recognise its path, how to
+load it, how to build the report), so experiments, sweeps or histories can be
+added without touching the HTML writer. Built in: run folders and history
+tables (CSV or Parquet with columns year, con, hhi, polarity).
+
+The HTML embeds figures as base64 PNG and styles inline: it references no
+external URL and opens offline in any browser.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from powerbalance.errors import InputError
+from powerbalance.viz.colors import actor_colors, actor_names
+from powerbalance.viz.ensembles import fan_chart, survival_plot, war_size_plot, war_sizes
+from powerbalance.viz.history import history_plot
+from powerbalance.viz.networks import alliance_plot
+from powerbalance.viz.overview import overview_figure
+from powerbalance.viz.timeseries import concentration_plot
+
+if TYPE_CHECKING:
+    from powerbalance.experiments.results import RunResult
+
+#: Pixel width figures are rendered at in reports (height follows each figure's aspect).
+REPORT_WIDTH_PX = 1000
+
+FigureFactory = Callable[[], Figure]
+
+
+@dataclass
+class ReportFigure:
+    """A figure of a report, made on demand (so a failing or slow figure is isolated)."""
+
+    caption: str
+    make: FigureFactory
+    name: str = ""
+    """File stem when written as PNG (default: from the caption)."""
+
+    @property
+    def stem(self) -> str:
+        """A file-name-safe stem."""
+        base = self.name or self.caption
+        return re.sub(r"[^a-z0-9]+", "-", base.lower()).strip("-")[:60] or "figure"
+
+
+@dataclass
+class ReportSection:
+    """One section of a report: a heading, a paragraph, figures and tables."""
+
+    title: str
+    text: str = ""
+    figures: list[ReportFigure] = field(default_factory=list)
+    tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
+
+    def figure(self, caption: str, make: FigureFactory, name: str = "") -> ReportSection:
+        """Add a figure (made by ``make()`` when the report is written); return self."""
+        self.figures.append(ReportFigure(caption, make, name))
+        return self
+
+    def table(self, caption: str, frame: pd.DataFrame) -> ReportSection:
+        """Add a table; return self."""
+        self.tables.append((caption, frame))
+        return self
+
+
+@dataclass
+class Report:
+    """A titled list of sections with the manifest of the result it describes."""
+
+    title: str
+    sections: list[ReportSection] = field(default_factory=list)
+    manifest: dict[str, Any] = field(default_factory=dict)
+    subtitle: str = ""
+
+    def section(self, title: str, text: str = "") -> ReportSection:
+        """Append a new section and return it."""
+        sec = ReportSection(title, text)
+        self.sections.append(sec)
+        return sec
+
+    def figures(self) -> list[ReportFigure]:
+        """All figures, in order."""
+        return [f for s in self.sections for f in s.figures]
+
+    def to_html(self, width_px: int = REPORT_WIDTH_PX) -> str:
+        """The report as one self-contained HTML document."""
+        return render_html(self, width_px)
+
+    def write_html(self, path: str | Path, width_px: int = REPORT_WIDTH_PX) -> Path:
+        """Write the HTML document to ``path``; return it."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(self.to_html(width_px), encoding="utf-8")
+        return path
+
+    def write_pngs(self, folder: str | Path, width_px: int = REPORT_WIDTH_PX) -> list[Path]:
+        """Write every figure as ``NN-stem.png`` into ``folder``; return the paths."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        out = []
+        for k, fig in enumerate(self.figures(), start=1):
+            path = folder / f"{k:02d}-{fig.stem}.png"
+            path.write_bytes(figure_png(fig.make(), width_px))
+            out.append(path)
+        return out
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def figure_png(fig: Figure, width_px: int = REPORT_WIDTH_PX, dpi: float = 100) -> bytes:
+    """PNG bytes of ``fig``: its own size at ``dpi``, scaled down to ``width_px`` if wider."""
+    w_in, h_in = fig.get_size_inches()
+    width_px = min(width_px, int(round(w_in * dpi)))
+    height_px = max(int(round(width_px * h_in / w_in)), 1)
+    fig.set_size_inches((width_px + 1e-3) / dpi, (height_px + 1e-3) / dpi)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
+    return buf.getvalue()
+
+
+def png_data_uri(png: bytes) -> str:
+    """A ``data:image/png;base64,...`` URI."""
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def table_html(frame: pd.DataFrame, max_rows: int = 60) -> str:
+    """An HTML table (escaped, numbers to 4 significant digits), cut at ``max_rows`` rows."""
+    shown = frame.head(max_rows)
+    text = shown.to_html(index=False, border=0, classes="table", escape=True, na_rep="",
+                         float_format=lambda v: f"{v:.4g}")
+    if len(frame) > max_rows:
+        text += f'<p class="note">{max_rows} of {len(frame)} rows shown.</p>'
+    return text
+
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;
+margin:0 auto;max-width:1080px;padding:24px;color:#222;line-height:1.45;background:#fff}
+h1{font-size:1.7em;margin-bottom:0.1em}h2{border-bottom:1px solid #ddd;padding-bottom:4px;
+margin-top:2em}.subtitle{color:#555;margin-top:0}figure{margin:1.2em 0}
+figure img{max-width:100%;height:auto;border:1px solid #eee}figcaption{color:#555;
+font-size:0.9em}table.table{border-collapse:collapse;font-size:0.88em;margin:0.5em 0 1em}
+table.table th,table.table td{padding:3px 9px;border-bottom:1px solid #e3e3e3;text-align:right}
+table.table th{background:#f5f5f5}table.table td:first-child,table.table th:first-child
+{text-align:left}.note{color:#777;font-size:0.85em}pre{background:#f7f7f7;padding:10px;
+overflow-x:auto;font-size:0.82em}.error{color:#a00}
+"""
+
+
+def render_html(report: Report, width_px: int = REPORT_WIDTH_PX) -> str:
+    """Render ``report`` as one HTML document with embedded figures and inline CSS."""
+    esc = html.escape
+    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+             '<meta name="viewport" content="width=device-width, initial-scale=1">',
+             f"<title>{esc(report.title)}</title><style>{_CSS}</style></head><body>",
+             f"<h1>{esc(report.title)}</h1>"]
+    if report.subtitle:
+        parts.append(f'<p class="subtitle">{esc(report.subtitle)}</p>')
+    for sec in report.sections:
+        parts.append(f"<section><h2>{esc(sec.title)}</h2>")
+        if sec.text:
+            parts.extend(f"<p>{esc(p)}</p>" for p in sec.text.split("\n\n") if p.strip())
+        for caption, frame in sec.tables:
+            parts.append(f"<h3>{esc(caption)}</h3>{table_html(frame)}")
+        for fig in sec.figures:
+            try:
+                made = fig.make()
+                uri = png_data_uri(figure_png(made, width_px))
+            except Exception as exc:  # one broken figure must not lose the report
+                parts.append(f'<p class="error">Figure "{esc(fig.caption)}" failed: '
+                             f"{esc(type(exc).__name__)}: {esc(str(exc))}</p>")
+                continue
+            parts.append(f'<figure><img src="{uri}" alt="{esc(fig.caption)}">'
+                         f"<figcaption>{esc(fig.caption)}</figcaption></figure>")
+        parts.append("</section>")
+    if report.manifest:
+        text = json.dumps(report.manifest, indent=2, default=str)
+        parts.append("<section><h2>Manifest</h2><details><summary>The full manifest "
+                     f"(JSON)</summary><pre>{esc(text, quote=False)}</pre></details></section>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+# ---------------------------------------------------------------- run reports
+
+
+def manifest_table(manifest: dict[str, Any]) -> pd.DataFrame:
+    """The headline facts of a run manifest as a two-column table."""
+    scen = manifest.get("scenario", {}) or {}
+    rows = [
+        ("scenario", scen.get("name", "")),
+        ("origin", scen.get("origin", "")),
+        ("actors", ", ".join(map(str, scen.get("actors", [])))),
+        ("worlds", manifest.get("worlds", "")),
+        ("first world", manifest.get("first_world", 0)),
+        ("years", manifest.get("years", "")),
+        ("seed", manifest.get("seed", "")),
+        ("overrides", json.dumps(manifest.get("overrides", {}) or {}, default=str)),
+        ("powerbalance version", manifest.get("version", "")),
+        ("created", manifest.get("created", "")),
+    ]
+    return pd.DataFrame(rows, columns=["field", "value"]).astype({"value": str})
+
+
+def params_table(manifest: dict[str, Any]) -> pd.DataFrame:
+    """The model parameters of a manifest (name, value), overridden ones marked."""
+    params = manifest.get("params", {}) or {}
+    overrides = manifest.get("overrides", {}) or {}
+    return pd.DataFrame({
+        "parameter": list(params),
+        "value": [json.dumps(v, default=str) if isinstance(v, list | dict) else str(v)
+                  for v in params.values()],
+        "overridden": ["yes" if k in overrides else "" for k in params],
+    })
+
+
+def final_outcomes(system: pd.DataFrame) -> pd.DataFrame:
+    """Across worlds at the last year: polarity classes, hegemony, concentration."""
+    last = system[system["year"] == system["year"].max()]
+    n = len(last)
+    pol = last["polarity"].astype(str).value_counts()
+    rows: list[tuple[str, str]] = [("worlds", str(n)), ("final year", str(system["year"].max()))]
+    rows += [(f"polarity: {k}", f"{v} ({v / n:.1%})") for k, v in pol.items()]
+    rows += [
+        ("worlds with a hegemon", f"{int(last['hegemon'].sum())} ({last['hegemon'].mean():.1%})"),
+        ("largest share: median [5%, 95%]",
+         "{:.3f} [{:.3f}, {:.3f}]".format(*np.quantile(last["largest_share"], [0.5, 0.05, 0.95]))),
+        ("effective number: median", f"{last['effective_number'].median():.2f}"),
+        ("live actors: mean", f"{last['live_actors'].mean():.2f}"),
+        ("CON: mean", f"{last['con'].mean():.3f}"),
+    ]
+    return pd.DataFrame(rows, columns=["outcome", "value"])
+
+
+def actor_outcomes(actors: pd.DataFrame) -> pd.DataFrame:
+    """Per actor at the last year across worlds: survival, mean and median share, leads."""
+    last = actors[actors["year"] == actors["year"].max()]
+    share = last["share"].where(last["alive"], 0.0)
+    frame = pd.DataFrame({"actor": last["name"].astype(str), "strategy":
+                          last["strategy"].astype(str), "alive": last["alive"].astype(float),
+                          "share": share, "world": last["world"]})
+    top = frame.loc[frame.groupby("world")["share"].idxmax(), "actor"].value_counts()
+    out = frame.groupby(["actor", "strategy"], sort=False).agg(
+        survived=("alive", "mean"), mean_share=("share", "mean"),
+        median_share=("share", "median")).reset_index()
+    out["largest_in_worlds"] = out["actor"].map(top).fillna(0).astype(int)
+    order = {n: i for i, n in enumerate(actor_names(actors))}
+    return out.sort_values("actor", key=lambda s: s.map(order)).reset_index(drop=True)
+
+
+def event_counts(events: pd.DataFrame, worlds: int) -> pd.DataFrame:
+    """Events by kind: total and per world."""
+    counts = events["kind"].astype(str).value_counts()
+    counts = counts[counts > 0]
+    return pd.DataFrame({"kind": counts.index, "events": counts.to_numpy(),
+                         "per world": counts.to_numpy() / max(worlds, 1)})
+
+
+def run_report(result: RunResult, world: int = 0) -> Report:
+    """The report of a run: manifest, outcomes across worlds, one world in detail, wars."""
+    man = result.manifest or {}
+    scen = man.get("scenario", {}) or {}
+    worlds = int(result.system["world"].nunique())
+    years = int(result.system["year"].max())
+    report = Report(title=f"powerbalance run: {scen.get('name', 'scenario')}",
+                    subtitle=(f"{worlds} worlds x {years} years, seed {man.get('seed', '?')}, "
+                              f"powerbalance {man.get('version', '?')}"),
+                    manifest=man)
+    about = report.section("Run", str(scen.get("description", "")).strip())
+    about.table("Manifest", manifest_table(man))
+    if scen.get("sources"):
+        about.table("Sources of the scenario",
+                    pd.DataFrame({"source": [str(s) for s in scen["sources"]]}))
+    colors = actor_colors(actor_names(result.actors))
+    ens = report.section("Across worlds",
+                         "Outcomes at the last year over all worlds, the distribution of the "
+                         "largest capability share over time, and the survival of actors.")
+    ens.table("Final outcomes", final_outcomes(result.system))
+    ens.table("Actors at the last year", actor_outcomes(result.actors))
+    ens.figure("Largest capability share: median, 50% and 90% bands across worlds",
+               lambda: fan_chart({scen.get("name", "run"): result.system}), "fan-chart")
+    ens.figure("Fraction of actors alive over time by strategy (Kaplan-Meier)",
+               lambda: survival_plot(result.actors, by="strategy"), "survival")
+    one = report.section(f"World {world}",
+                         "Capability shares (war years shaded), the map at the last year, "
+                         "concentration and polarity, and the alliance network.")
+    one.figure(f"Capability shares and final map of world {world}",
+               lambda: overview_figure(result, world), "overview")
+    one.figure(f"Concentration (HHI, CON), effective number and polarity, world {world}",
+               lambda: concentration_plot(result.system, world=world), "concentration")
+    one.figure(f"Alliances of world {world} at the last year (width: years allied)",
+               lambda: alliance_plot(result.actors, result.alliances, map_=result.map,
+                                     world=world, colors=colors), "alliances")
+    wars = report.section("Wars and events")
+    n_wars = len(war_sizes(result.events))
+    wars.text = f"{n_wars} wars in {worlds} worlds."
+    wars.table("Events by kind", event_counts(result.events, worlds))
+    wars.figure("War sizes: complementary CDF with a power-law tail (Clauset et al. 2009)",
+                lambda: war_size_plot(result.events), "war-sizes")
+    report.section("Parameters").table("Model parameters", params_table(man))
+    return report
+
+
+# ---------------------------------------------------------------- history reports
+
+
+HISTORY_COLUMNS = ("year", "con", "hhi", "polarity")
+
+
+def history_report(history: pd.DataFrame, powers: pd.DataFrame | None = None,
+                   source: str = "history") -> Report:
+    """The report of a yearly history table (year, con, hhi, polarity [, powers' shares])."""
+    missing = set(HISTORY_COLUMNS) - set(history.columns)
+    if missing:
+        raise InputError(f"missing columns {sorted(missing)}", source=source, field="columns",
+                         allowed=", ".join(HISTORY_COLUMNS))
+    rows = history.sort_values("year")
+    report = Report(title=f"History: {Path(source).name}",
+                    subtitle=f"{rows['year'].min()}-{rows['year'].max()}, {len(rows)} years",
+                    manifest={"source": Path(source).name, "rows": len(rows)})
+    sec = report.section("Concentration and polarity")
+    sec.figure("Concentration (CON, HHI), polarity and major powers' shares",
+               lambda: history_plot(rows, powers), "history")
+    pol = rows["polarity"].astype(str).to_numpy()
+    change = np.r_[0, np.flatnonzero(pol[1:] != pol[:-1]) + 1]
+    ends = np.r_[change[1:], len(pol)] - 1
+    yrs = rows["year"].to_numpy()
+    sec.table("Polarity periods", pd.DataFrame({"from": yrs[change], "to": yrs[ends],
+                                                "polarity": pol[change]}))
+    sec.table("Summary", rows[["con", "hhi"]].describe().T.reset_index(names="index"))
+    return report
+
+
+def _read_table(path: Path) -> pd.DataFrame:
+    if path.suffix.lower() == ".parquet":
+        return pd.read_parquet(path)
+    return pd.read_csv(path)
+
+
+# ---------------------------------------------------------------- kinds
+
+
+@dataclass(frozen=True)
+class ReportKind:
+    """A kind of result that can be reported: how to recognise its path and build its report."""
+
+    name: str
+    detect: Callable[[Path], bool]
+    build: Callable[[Path], Report]
+
+
+def _is_run_folder(path: Path) -> bool:
+    if not (path / "manifest.json").is_file():
+        return False
+    try:
+        manifest = json.loads((path / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and "scenario" in manifest and (
+        path / "system.parquet").is_file()
+
+
+def _build_run(path: Path) -> Report:
+    from powerbalance.experiments.results import load_run
+
+    return run_report(load_run(path))
+
+
+def _is_history(path: Path) -> bool:
+    if not path.is_file() or path.suffix.lower() not in (".csv", ".parquet"):
+        return False
+    try:
+        cols = (pd.read_csv(path, nrows=0).columns if path.suffix.lower() == ".csv"
+                else pd.read_parquet(path).columns)
+    except Exception:
+        return False
+    return set(HISTORY_COLUMNS) <= set(cols)
+
+
+def _build_history(path: Path) -> Report:
+    table = _read_table(path)
+    extra = [c for c in table.columns if c not in HISTORY_COLUMNS
+             and c not in ("effective_number", "largest_share", "leader", "live_actors")
+             and pd.api.types.is_numeric_dtype(table[c])]
+    powers = table[["year", *extra]] if extra else None
+    return history_report(table[list(HISTORY_COLUMNS)], powers, source=str(path))
+
+
+#: The kinds of results :func:`build_report` knows, tried in order.
+REPORT_KINDS: list[ReportKind] = [
+    ReportKind("run", _is_run_folder, _build_run),
+    ReportKind("history", _is_history, _build_history),
+]
+
+
+def register_report_kind(kind: ReportKind, first: bool = True) -> None:
+    """Teach :func:`build_report` a new kind of result (tried before the built-ins by default)."""
+    REPORT_KINDS[:] = [k for k in REPORT_KINDS if k.name != kind.name]
+    REPORT_KINDS.insert(0 if first else len(REPORT_KINDS), kind)
+
+
+def build_report(path: str | Path) -> Report:
+    """The report of the result at ``path`` (a run folder or a history table)."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError("no such file or folder", source=str(path), field="PATH",
+                         allowed="a run folder or a history CSV")
+    for kind in REPORT_KINDS:
+        if kind.detect(path):
+            return kind.build(path)
+    allowed = ", ".join(k.name for k in REPORT_KINDS)
+    raise InputError("not a result powerbalance can report", source=str(path), field="PATH",
+                     allowed=f"one of: {allowed} (a run folder, or a CSV with columns "
+                     f"{', '.join(HISTORY_COLUMNS)})")
+
+
+FORMATS = ("html", "png")
+
+
+def write_report(path: str | Path, out: str | Path | None = None, fmt: str = "html") -> Path:
+    """Build the report of ``path`` and write it; return the file (html) or folder (png).
+
+    Default output: ``PATH/report.html`` (``PATH/figures/``) for a folder,
+    ``PATH`` with suffix ``.html`` (``PATH-figures/``) for a file.
+    """
+    if fmt not in FORMATS:
+        raise InputError(f"unknown format {fmt!r}", source="--format", field="format",
+                         allowed=", ".join(FORMATS))
+    path = Path(path)
+    report = build_report(path)
+    if fmt == "html":
+        target = Path(out) if out is not None else (
+            path / "report.html" if path.is_dir() else path.with_suffix(".html"))
+        return report.write_html(target)
+    folder = Path(out) if out is not None else (
+        path / "figures" if path.is_dir() else path.with_name(f"{path.stem}-figures"))
+    report.write_pngs(folder)
+    return folder

@@ -1,0 +1,184 @@
+"""Reports: self-contained HTML (figures, tables, manifest), PNG folders, the CLI, a browser."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+from PIL import Image
+
+from powerbalance.cli import main
+from powerbalance.errors import InputError
+from powerbalance.viz.report import (
+    Report,
+    ReportKind,
+    build_report,
+    register_report_kind,
+    run_report,
+    write_report,
+)
+
+DATA_IMG = re.compile(r'<img src="data:image/png;base64,[A-Za-z0-9+/=]+"')
+EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def report_html(run_folder, tmp_path_factory) -> tuple[str, Report]:
+    out = tmp_path_factory.mktemp("report") / "r.html"
+    assert main(["report", str(run_folder), "--out", str(out)]) == 0
+    return out.read_text(encoding="utf-8"), build_report(run_folder)
+
+
+def test_html_embeds_every_figure(report_html):
+    text, report = report_html
+    assert len(report.figures()) >= 6
+    assert len(DATA_IMG.findall(text)) == len(report.figures())
+    assert 'class="error"' not in text
+
+
+def test_html_has_manifest_and_tables(report_html, small_run):
+    text, _ = report_html
+    assert "warring-states" in text
+    assert re.search(r"<td>seed</td>\s*<td>1</td>", text)
+    assert '"seed": 1' in text  # the full manifest (JSON)
+    assert text.count("<table") >= 5
+
+
+def test_html_references_no_external_url(report_html):
+    text, _ = report_html
+    assert not EXTERNAL.search(text)
+    assert "url(" not in text
+    assert "<script" not in text
+    assert "<link" not in text
+
+
+def test_png_format_writes_figures(run_folder, tmp_path):
+    out = tmp_path / "figs"
+    assert main(["report", str(run_folder), "--format", "png", "--out", str(out)]) == 0
+    files = sorted(out.glob("*.png"))
+    assert len(files) == len(build_report(run_folder).figures())
+    with Image.open(files[0]) as img:
+        assert img.size[0] > 300 and np.asarray(img.convert("L")).std() > 5
+
+
+def test_default_output_in_run_folder(run_folder, tmp_path):
+    folder = tmp_path / "copy"
+    shutil.copytree(run_folder, folder)
+    assert main(["report", str(folder)]) == 0
+    assert (folder / "report.html").stat().st_size > 10_000
+
+
+def test_cli_user_mistakes(run_folder, tmp_path, capsys):
+    assert main(["report", str(tmp_path / "missing")]) == 2
+    assert main(["report", str(run_folder), "--format", "pdf"]) == 2
+    err = capsys.readouterr().err
+    assert "no such file or folder" in err and "unknown format 'pdf'" in err
+    (tmp_path / "notes.txt").write_text("hello")
+    assert main(["report", str(tmp_path / "notes.txt")]) == 2
+
+
+def test_animate_command(run_folder, tmp_path):
+    out = tmp_path / "map.gif"
+    assert main(["animate", str(run_folder), "--out", str(out), "--fps", "20"]) == 0
+    with Image.open(out) as gif:
+        assert gif.n_frames == 31
+
+
+def test_history_csv_report(tmp_path):
+    years = np.arange(1816, 1900)
+    df = pd.DataFrame({"year": years, "con": np.linspace(0.2, 0.4, len(years)),
+                       "hhi": np.linspace(0.15, 0.3, len(years)),
+                       "polarity": np.where(years < 1850, "multipolar", "bipolar"),
+                       "UK": np.linspace(0.3, 0.2, len(years))})
+    path = tmp_path / "history.csv"
+    df.to_csv(path, index=False)
+    assert main(["report", str(path)]) == 0
+    text = (tmp_path / "history.html").read_text()
+    assert len(DATA_IMG.findall(text)) == 1
+    assert "<td>1816</td>" in text and "<td>1849</td>" in text and "bipolar" in text
+
+
+def test_report_kinds_are_extensible(tmp_path):
+    path = tmp_path / "thing.custom"
+    path.write_text("x")
+
+    def build(p: Path) -> Report:
+        rep = Report(title="custom")
+        rep.section("only").figure("an empty figure", Figure)
+        return rep
+
+    register_report_kind(ReportKind("custom", lambda p: p.suffix == ".custom", build))
+    try:
+        assert build_report(path).title == "custom"
+        out = write_report(path, tmp_path / "c.html")
+        assert len(DATA_IMG.findall(out.read_text())) == 1
+    finally:
+        from powerbalance.viz import report as module
+
+        module.REPORT_KINDS[:] = [k for k in module.REPORT_KINDS if k.name != "custom"]
+
+
+def test_a_failing_figure_does_not_lose_the_report():
+    def broken() -> Figure:
+        raise InputError("no data", source="test")
+
+    rep = Report(title="t")
+    rep.section("s").figure("broken", broken).table("t", pd.DataFrame({"a": [1]}))
+    text = rep.to_html()
+    assert 'class="error"' in text and "no data" in text and "<table" in text
+
+
+def test_run_report_other_world(small_run):
+    rep = run_report(small_run, world=1)  # no map recorded: the overview says so
+    assert any("World 1" == s.title for s in rep.sections)
+    assert 'class="error"' not in rep.to_html(width_px=400)
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(),
+                    reason="needs Debian's chromium: apt-get update && apt-get install -y chromium")
+def test_report_renders_in_headless_chromium(report_html, tmp_path):
+    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+    text, report = report_html
+    page_file = tmp_path / "report.html"
+    page_file.write_text(text, encoding="utf-8")
+    errors: list[str] = []
+    requests: list[str] = []
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                  "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"])
+        try:
+            page = browser.new_page(viewport={"width": 1100, "height": 900})
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("request", lambda r: requests.append(r.url))
+            page.goto(page_file.as_uri())
+            loaded = page.evaluate(
+                "Array.from(document.images).filter(i => i.complete && i.naturalWidth > 0)"
+                ".length")
+            shot = tmp_path / "shot.png"
+            page.screenshot(path=str(shot), full_page=True)
+        finally:
+            browser.close()
+    assert errors == []
+    assert all(u.startswith(("file:", "data:")) for u in requests), requests
+    assert loaded == len(report.figures())
+    with Image.open(shot) as img:
+        assert img.size[0] == 1100 and img.size[1] > 2000
+        gray = np.asarray(img.convert("L"), dtype=np.float64)
+    assert gray.std() > 10  # not blank
+
+
+def test_run_result_repr_html(small_run):
+    text = small_run._repr_html_()
+    assert "warring-states" in text and "<table>" in text
+    assert len(DATA_IMG.findall(text)) == 1
+    assert not EXTERNAL.search(text)
