@@ -23,6 +23,11 @@ F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 BoolA = npt.NDArray[np.bool_]
 
+#: Fields whose passive default is the same for every actor (``spend`` is not: it is the
+#: caller's base burden).
+_DEFAULT_FIELDS = frozenset({"attack", "offer", "accept", "leave", "join", "subvert",
+                             "subvert_spend", "counter_spend", "pay", "pay_spend"})
+
 
 @dataclass(frozen=True)
 class Actions:
@@ -61,12 +66,14 @@ class Actions:
         """Defend allies, spend ``spend``, start nothing."""
         none = np.full((batch, n), -1, dtype=np.int64)
         zero = np.zeros((batch, n))
-        return cls(
+        out = cls(
             spend=np.full((batch, n), spend), attack=none, offer=none.copy(),
             accept=np.ones((batch, n), bool), leave=np.zeros((batch, n), bool),
             join=np.ones((batch, n)), subvert=none.copy(), subvert_spend=zero,
             counter_spend=zero.copy(), pay=none.copy(), pay_spend=zero.copy(),
         )
+        object.__setattr__(out, "_fresh", _DEFAULT_FIELDS)
+        return out
 
     @classmethod
     def defensive(cls, obs: Observation, spend: float | F64) -> Actions:
@@ -83,19 +90,37 @@ class Actions:
         actions = cls.passive(state.batch, state.n_actors, params.base_spend)
         spend_arr = np.broadcast_to(np.asarray(spend, dtype=np.float64),
                                     (state.batch, state.n_actors)).copy()
-        counter = np.where(state.cohesion < params.counter_trigger, params.counter_spend, 0.0)
+        low = state.cohesion < params.counter_trigger
+        if not (params.counter_spend > 0 and low.any()):
+            return actions.replace(spend=spend_arr)
+        counter = np.where(low, params.counter_spend, 0.0)
         return actions.replace(spend=spend_arr + counter, counter_spend=counter)
 
     def replace(self, **changes: Any) -> Actions:
         """A copy with some arrays replaced."""
-        return replace(self, **changes)
+        out = replace(self, **changes)
+        object.__setattr__(out, "_fresh", self.fresh - changes.keys())
+        return out
+
+    @property
+    def fresh(self) -> frozenset[str]:
+        """Fields that still hold the passive defaults everywhere (merging them is a no-op)."""
+        return getattr(self, "_fresh", frozenset())
 
     def where(self, mask: BoolA, other: Actions) -> Actions:
-        """Take ``other``'s actions where ``mask`` is true, keep these elsewhere."""
-        return Actions(**{
-            f.name: np.where(mask, getattr(other, f.name), getattr(self, f.name))
+        """Take ``other``'s actions where ``mask`` is true, keep these elsewhere.
+
+        Fields that hold the passive defaults in both are not merged (they
+        would not change).
+        """
+        both = self.fresh & other.fresh
+        out = Actions(**{
+            f.name: (getattr(self, f.name) if f.name in both
+                     else np.where(mask, getattr(other, f.name), getattr(self, f.name)))
             for f in fields(self)
         })
+        object.__setattr__(out, "_fresh", both)
+        return out
 
 
 class Strategy(ABC):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from powerbalance.model.fastops import first_max_per_group, row_max_argmax
+from powerbalance.model.fastops import first_max_per_group, row_any, row_max_argmax
 from powerbalance.model.perception import Observation
 from powerbalance.strategies.base import F64, I64, BoolA
 
@@ -40,24 +40,51 @@ def coalition_against(obs: Observation, bw: I64, i: I64) -> BoolA:
 
 
 def wedge_target(obs: Observation, bw: I64, i: I64) -> I64:
-    """Per row, the member to pay when a coalition of at least two forms against i (-1 if none).
+    """Per row, the would-be coalition member to pay to stay out (-1 if none).
 
-    The member paid is the one whose (perceived, distance-discounted)
-    capability would add most to the coalition.
+    A coalition is *forming* against i when two or more actors have i as their
+    top threat and at least one of them is not yet allied with another: the
+    member paid is the one among those not yet committed whose (perceived,
+    distance-discounted) capability would add most to the coalition. Members
+    already allied with each other are not paid (the coalition has formed;
+    money cannot buy it apart this year).
     """
+    out = np.full(len(bw), -1, dtype=np.int64)
     members = coalition_against(obs, bw, i)
-    weight = np.where(members, obs.perceived[bw, i] * obs.reach[bw, i], -1.0)
-    _, target = row_max_argmax(weight)
-    forming = members.sum(axis=1) >= 2
-    return np.where(forming, target, -1)
+    rows = np.flatnonzero(members.sum(axis=1) >= 2)
+    if not len(rows):
+        return out
+    members = members[rows]
+    brow = bw[rows]
+    linked = (obs.state.alliance[brow] > 0) & members[:, None, :]
+    free = members & ~row_any(linked)
+    weight = np.where(free, obs.perceived[brow, i[rows]] * obs.reach[brow, i[rows]], -1.0)
+    best, target = row_max_argmax(weight)
+    go = best >= 0
+    out[rows[go]] = target[go]
+    return out
 
 
 def distrusted(obs: Observation, bw: I64, i: I64) -> BoolA:
     """(R, N) actors that actor i distrusts (remembered abandonment plus exploitation
     at least ``Params.distrust_threshold``)."""
     state = obs.state
-    return (state.abandonment[bw, i] + state.exploitation[bw, i]
-            >= obs.params.distrust_threshold)
+    threshold = obs.params.distrust_threshold
+    if not len(bw) or memory_peak(obs) < threshold:  # nobody distrusts anybody yet
+        return np.zeros((len(bw), state.n_actors), dtype=bool)
+    return state.abandonment[bw, i] + state.exploitation[bw, i] >= threshold
+
+
+def memory_peak(obs: Observation) -> float:
+    """An upper bound of anyone's remembered abandonment plus exploitation this year
+    (computed once per observation)."""
+    peak = getattr(obs, "_memory_peak", None)
+    if peak is None:
+        state = obs.state
+        peak = float(state.abandonment.max(initial=0.0)) + float(
+            state.exploitation.max(initial=0.0))
+        obs._memory_peak = peak  # type: ignore[attr-defined]
+    return float(peak)
 
 
 def regional_shares(obs: Observation, bw: I64, i: I64) -> tuple[F64, F64]:

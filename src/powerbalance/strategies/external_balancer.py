@@ -55,7 +55,7 @@ class ExternalBalancer(Strategy):
         if len(bw):
             offer[bw, i] = balancing_partner(obs, bw, i)
         bw, i = np.nonzero(mask)
-        if len(bw):
+        if len(bw) and float(state.exploitation.max(initial=0.0)) >= params.punish_threshold:
             culprits = state.exploitation[bw, i] >= params.punish_threshold
             rows = np.flatnonzero(row_any(culprits))
             if len(rows):

@@ -21,9 +21,10 @@ class Wedger(Strategy):
     Reinsurance Treaty and Britain's appeasement of Italy are his cases, and
     the persuaders of the Warring States (Zhang Yi) practised it. Balance-of-
     threat logic (Walt 1987) tells the wedger who the would-be members are:
-    actors whose top threat it is. When two or more of them exist and are not
-    allied with it, it pays the one whose perceived, distance-discounted
-    capability would add most to the coalition ``Params.wedge_payment`` of its
+    actors whose top threat it is. When two or more of them exist (not allied
+    with it) and the coalition is still forming (some of them not yet allied
+    with another), it pays the uncommitted one whose perceived,
+    distance-discounted capability would add most to the coalition ``Params.wedge_payment`` of its
     wealth each year; the payee stays out of alliance-making that year
     (:mod:`powerbalance.model.subversion`). Otherwise it behaves as a
     status-quo power: base spending, accepts alliances, defends allies, never
