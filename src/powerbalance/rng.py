@@ -51,6 +51,8 @@ class Stream(IntEnum):
     DIPLOMACY = 10
     SUBVERSION = 11
     SCENARIO = 12
+    PROFILE = 13
+    EVOLUTION = 14
 
 
 def _little_endian(words: U64) -> U64:

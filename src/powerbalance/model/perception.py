@@ -88,7 +88,7 @@ class Observation:
     def _top(self) -> tuple[F32, I64]:
         return row_max_argmax(self.threat)
 
-    @property
+    @cached_property
     def top_threat(self) -> I64:
         """(B, N) the most threatening actor for each actor (-1 if none)."""
         level, idx = self._top
