@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 
 from powerbalance.cli import simulate as _simulate  # noqa: F401  (registers commands)
+from powerbalance.cli import sweep as _sweep  # noqa: F401  (registers commands)
 from powerbalance.cli.app import app, err_console
 from powerbalance.errors import InputError
 

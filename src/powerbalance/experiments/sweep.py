@@ -154,3 +154,71 @@ def run_sweep(spec: SweepSpec | str | Path, out: str | Path, *, workers: int | N
         tasks_run=len(pending), tasks_skipped=len(plan.tasks) - len(pending),
         runs_total=plan.runs, runs_run=sum(t.count for t in pending),
         seconds=time.perf_counter() - started, timings=timings)
+
+
+#: Outcomes shown by :func:`sweep_report` unless others are asked for.
+REPORT_OUTCOMES = ("hegemon_ever", "unified", "final_live_actors", "wars")
+
+
+def sweep_report(folder: str | Path, outcomes: list[str] | None = None,
+                 group: str = "point", level: float = 0.95,
+                 sobol_outcome: str = "hegemon_ever") -> dict[str, object]:
+    """The statistics of a finished (or partial) sweep, as tables.
+
+    Keys: ``outcomes`` (per design point: means/proportions with CIs),
+    ``sobol`` (Sobol indices of ``sobol_outcome``'s per-point mean; Sobol
+    designs only, once every point is complete), ``survival`` (Kaplan-Meier
+    curves of state death by ``group``: ``point``, ``name``, ``strategy`` or
+    ``region``), ``wars`` (power-law fit of war sizes).
+    """
+    from powerbalance.errors import InputError
+    from powerbalance.experiments import stats
+    from powerbalance.experiments.design import salib_problem
+    from powerbalance.experiments.spec import parse_spec
+
+    store = SweepStore(folder)
+    meta = store.meta()
+    canon = meta["spec"]
+    out: dict[str, object] = {"name": meta.get("name", ""), "spec": canon}
+    runs = store.table("summaries")
+    if runs.empty:
+        raise InputError("no finished tasks yet", source=str(folder), field="SWEEP",
+                         allowed="a sweep with results (run 'powerbalance sweep' first)")
+    points = pd.read_parquet(store.points_path)
+    runs = runs.merge(points, on="point", how="left")
+    chosen = list(outcomes or REPORT_OUTCOMES)
+    table = stats.outcome_table(runs, chosen, by="point", level=level)
+    out["outcomes"] = points.merge(table, on="point", how="right")
+    out["runs"] = len(runs)
+    if canon["design"]["kind"] == "sobol":
+        per_point = runs.groupby("point")[sobol_outcome].mean()
+        complete = runs.groupby("point").size()
+        if len(per_point) == len(points) and (complete == canon["replicates"]).all():
+            spec = parse_spec({**_spec_to_toml(canon)}, source=str(store.meta_path))
+            out["sobol"] = stats.sobol_indices(salib_problem(spec),
+                                               per_point.sort_index().to_numpy(dtype=float),
+                                               second_order=canon["design"]["second_order"],
+                                               level=level)
+            out["sobol_outcome"] = sobol_outcome
+    if "lifetimes" in canon["keep"]:
+        life = store.table("lifetimes")
+        if group not in life.columns:
+            raise InputError(f"unknown group {group!r}", source="sweep-report", field="--group",
+                             allowed="point, name, strategy, region")
+        out["survival"] = stats.kaplan_meier(life, group=group, level=level)
+    if "wars" in canon["keep"]:
+        wars = store.table("wars")
+        if len(wars) >= 10:
+            out["war_sizes"] = stats.fit_war_sizes(wars["size"].to_numpy())
+    return out
+
+
+def _spec_to_toml(canon: dict[str, object]) -> dict[str, object]:
+    """A canonical spec turned back into the TOML-shaped dict :func:`parse_spec` reads."""
+    design = dict(canon["design"])  # type: ignore[call-overload]
+    if design.get("points") is None:
+        design.pop("points", None)
+    return {"scenario": canon["scenario"], "years": canon["years"], "seed": canon["seed"],
+            "replicates": canon["replicates"], "task_size": canon["task_size"],
+            "design": design, "parameters": canon["parameters"], "fixed": canon["fixed"],
+            "outcomes": {"keep": canon["keep"]}}
