@@ -6,7 +6,7 @@ import json
 import math
 import time
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import pandas as pd
 import typer
@@ -68,23 +68,24 @@ def _compact(table: pd.DataFrame) -> pd.DataFrame:
 
 @app.command("sweep")
 def sweep_command(
-    spec: Path = typer.Argument(..., help="Sweep spec (TOML)."),
-    out: Path | None = typer.Option(None, "--out", "-o",
-                                    help="Results folder (default: results/SPEC-NAME)."),
-    workers: int | None = typer.Option(None, "--workers", "-w",
-                                       help="Run on a Dask LocalCluster of N workers."),
-    scheduler: str | None = typer.Option(None, "--scheduler",
-                                         help="Run on an existing Dask cluster, tcp://HOST:PORT."),
-    backend: str = typer.Option("dask", "--backend",
-                                help="With --workers: 'dask' (LocalCluster) or 'processes' "
-                                "(concurrent.futures)."),
-    max_runs: int | None = typer.Option(None, "--max-runs",
-                                        help="Refuse designs with more runs (default: the "
-                                        "spec's max_runs)."),
-    connect_timeout: float = typer.Option(10.0, "--connect-timeout",
-                                          help="Seconds to wait for --scheduler."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="List the design; run nothing."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    spec: Annotated[Path, typer.Argument(help="Sweep spec (TOML).")],
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Results folder (default: results/SPEC-NAME).")] = None,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", "-w", help="Run on a Dask LocalCluster of N workers.")] = None,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="Run on an existing Dask cluster, tcp://HOST:PORT.")] = None,
+    backend: Annotated[str, typer.Option(
+        "--backend", help="With --workers: 'dask' (LocalCluster) or 'processes' "
+        "(concurrent.futures, spawn).")] = "dask",
+    max_runs: Annotated[int | None, typer.Option(
+        "--max-runs", help="Refuse designs with more runs (default: the spec's max_runs)."
+    )] = None,
+    connect_timeout: Annotated[float, typer.Option(
+        "--connect-timeout", help="Seconds to wait for --scheduler.")] = 10.0,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="List the design; run nothing.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Run (or resume) a parameter sweep into a folder of Parquet datasets."""
     from powerbalance.experiments.spec import load_spec
@@ -151,11 +152,13 @@ def sweep_command(
 
 @app.command("query")
 def query_command(
-    sweep: Path = typer.Argument(..., help="Sweep results folder."),
-    sql: str = typer.Argument(..., help="DuckDB SQL over sweep, points, tasks, runs, "
-                              "summaries, lifetimes, wars, system."),
-    fmt: str = typer.Option("table", "--format", "-f", help="table | csv | json"),
-    limit: int = typer.Option(50, "--limit", help="Rows shown in table format (0 = all)."),
+    sweep: Annotated[Path, typer.Argument(help="Sweep results folder.")],
+    sql: Annotated[str, typer.Argument(
+        help="DuckDB SQL over sweep, points, tasks, runs, summaries, lifetimes, wars, "
+        "system.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table | csv | json")] = "table",
+    limit: Annotated[int, typer.Option(
+        "--limit", help="Rows shown in table format (0 = all).")] = 50,
 ) -> None:
     """Run DuckDB SQL over a sweep's results."""
     from powerbalance.experiments.store import SweepStore
@@ -177,17 +180,19 @@ def query_command(
 
 @app.command("sweep-report")
 def report_command(
-    sweep: Path = typer.Argument(..., help="Sweep results folder."),
-    outcome: list[str] = typer.Option(None, "--outcome",
-                                      help="Outcome to tabulate (repeatable)."),
-    group: str = typer.Option("point", "--group",
-                              help="Survival groups: point | name | strategy | region."),
-    sobol_outcome: str = typer.Option("hegemon_ever", "--sobol-outcome",
-                                      help="Outcome whose per-point mean the Sobol indices "
-                                      "decompose."),
-    level: float = typer.Option(0.95, "--level", help="Confidence level."),
-    plot: Path | None = typer.Option(None, "--plot", help="Save the survival curves (PNG)."),
-    json_out: Path | None = typer.Option(None, "--json", help="Also write the report as JSON."),
+    sweep: Annotated[Path, typer.Argument(help="Sweep results folder.")],
+    outcome: Annotated[list[str] | None, typer.Option(
+        "--outcome", help="Outcome to tabulate (repeatable).")] = None,
+    group: Annotated[str, typer.Option(
+        "--group", help="Survival groups: point | name | strategy | region.")] = "point",
+    sobol_outcome: Annotated[str, typer.Option(
+        "--sobol-outcome", help="Outcome whose per-point mean the Sobol indices decompose."
+    )] = "hegemon_ever",
+    level: Annotated[float, typer.Option("--level", help="Confidence level.")] = 0.95,
+    plot: Annotated[Path | None, typer.Option(
+        "--plot", help="Save the survival curves (PNG).")] = None,
+    json_out: Annotated[Path | None, typer.Option(
+        "--json", help="Also write the report as JSON.")] = None,
 ) -> None:
     """Outcome CIs per design point, Sobol indices, survival and war-size fits."""
     from powerbalance.experiments import stats

@@ -179,6 +179,14 @@ def load_spec(path: str | Path) -> SweepSpec:
     return parse_spec(data, source=str(path), base_dir=path.parent)
 
 
+def _check_value(name: str, value: Any, source: str, fld: str) -> Any:
+    """A parameter value validated by :class:`Params` (error names the spec field)."""
+    try:
+        return getattr(Params().with_overrides({name: value}, source=source), name)
+    except InputError as exc:
+        raise InputError(exc.message, source=source, field=fld, allowed=exc.allowed) from None
+
+
 def parse_spec(data: dict[str, Any], source: str = "<spec>",
                base_dir: str | Path | None = None) -> SweepSpec:
     """Validate a spec given as a dict (the parsed TOML).
@@ -231,8 +239,8 @@ def parse_spec(data: dict[str, Any], source: str = "<spec>",
 
         scen = load_scenario(scenario)
     except InputError as exc:
-        raise fail("scenario", str(exc), "a built-in scenario name, generator spec or path"
-                   ) from None
+        raise fail("scenario", exc.message, exc.allowed
+                   or "a built-in scenario name, generator spec or path") from None
     name = data.get("name", Path(source).stem if source != "<spec>" else "sweep")
     if not isinstance(name, str):
         raise fail("name", f"expected a string, got {name!r}", "a string")
@@ -292,11 +300,8 @@ def parse_spec(data: dict[str, Any], source: str = "<spec>",
                 raise fail(f"{where}.values", "empty list of values", "a non-empty list")
             if "steps" in raw:
                 raise fail(f"{where}.steps", "'steps' goes with 'range'", "only with range")
-            checked = []
-            for k, v in enumerate(values):
-                one = Params().with_overrides({pname: v}, source=source)
-                checked.append(getattr(one, pname))
-                del k
+            checked = [_check_value(pname, v, source, f"{where}.values[{k}]")
+                       for k, v in enumerate(values)]
             if len(set(map(repr, checked))) != len(checked):
                 raise fail(f"{where}.values", "repeated values", "distinct values")
             axes.append(ParamAxis(pname, values=tuple(checked)))
@@ -310,8 +315,8 @@ def parse_spec(data: dict[str, Any], source: str = "<spec>",
                            for x in rng_)):
             raise fail(f"{where}.range", f"expected [lo, hi], got {rng_!r}",
                        "two numbers [lo, hi] with lo < hi")
-        lo_v = getattr(Params().with_overrides({pname: rng_[0]}, source=source), pname)
-        hi_v = getattr(Params().with_overrides({pname: rng_[1]}, source=source), pname)
+        lo_v = _check_value(pname, rng_[0], source, f"{where}.range[0]")
+        hi_v = _check_value(pname, rng_[1], source, f"{where}.range[1]")
         if not lo_v < hi_v:
             raise fail(f"{where}.range", f"empty range [{rng_[0]}, {rng_[1]}]",
                        "lo < hi")

@@ -60,7 +60,9 @@ def proportion_ci(k: int, n: int, level: float = 0.95) -> tuple[float, float, fl
     denom = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return p, max(0.0, centre - half), min(1.0, centre + half)
+    lo = 0.0 if k == 0 else max(0.0, centre - half)
+    hi = 1.0 if k == n else min(1.0, centre + half)
+    return p, lo, hi
 
 
 def outcome_table(runs: pd.DataFrame, outcomes: Sequence[str] | None = None,
@@ -203,6 +205,9 @@ def fit_war_sizes(sizes: npt.ArrayLike, xmin: float | None = None) -> dict[str, 
         warnings.simplefilter("ignore")
         fit = powerlaw.Fit(x, xmin=xmin, discrete=False, verbose=False)
         r, p = fit.distribution_compare("power_law", "lognormal", normalized_ratio=True)
-    return {"alpha": float(fit.power_law.alpha), "sigma": float(fit.power_law.sigma),
-            "xmin": float(fit.power_law.xmin), "n": float(len(x)),
-            "n_tail": float((x >= fit.power_law.xmin).sum()), "R": float(r), "p": float(p)}
+        pl = fit.power_law
+        sigma = getattr(pl, "standard_err", None)
+        sigma = pl.sigma if sigma is None else sigma
+    return {"alpha": float(pl.alpha), "sigma": float(sigma),
+            "xmin": float(pl.xmin), "n": float(len(x)),
+            "n_tail": float((x >= pl.xmin).sum()), "R": float(r), "p": float(p)}
