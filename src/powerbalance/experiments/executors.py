@@ -14,6 +14,10 @@ workers or the machine.
 * :class:`DaskExecutor`: a Dask distributed cluster, either an existing one
   (``scheduler="tcp://HOST:PORT"``, e.g. started by dask-jobqueue on SLURM or
   PBS) or a :class:`distributed.LocalCluster` of ``workers`` processes.
+
+Worker processes run their numerical libraries single-threaded (Dask's nanny
+sets ``OMP_NUM_THREADS=1`` and friends; local processes use threadpoolctl),
+so that N workers use N cores instead of fighting over them.
 """
 
 from __future__ import annotations
@@ -147,6 +151,18 @@ class InProcessExecutor(Executor):
             yield run_task(payload)
 
 
+_LIMITS: list[Any] = []
+
+
+def _one_thread_per_worker() -> None:
+    """Worker initializer: one BLAS/OpenMP thread, so that N workers use N cores."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl is a dependency
+        return
+    _LIMITS.append(threadpool_limits(limits=1))
+
+
 class ProcessExecutor(Executor):
     """Run tasks in ``workers`` local processes (spawn context, created locally)."""
 
@@ -158,7 +174,8 @@ class ProcessExecutor(Executor):
                              allowed="an integer >= 1")
         self.workers = workers
         self._pool = ProcessPoolExecutor(max_workers=workers,
-                                         mp_context=multiprocessing.get_context("spawn"))
+                                         mp_context=multiprocessing.get_context("spawn"),
+                                         initializer=_one_thread_per_worker)
 
     def map(self, payloads: Iterable[TaskPayload]) -> Iterator[TaskResult]:
         """Yield results as they complete, keeping every worker busy."""
