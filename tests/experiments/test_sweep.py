@@ -42,6 +42,15 @@ def test_executors_give_identical_parquet(tiny_spec: Path, tmp_path: Path) -> No
     assert not data["summaries"].duplicated(["point", "replicate"]).any()
 
 
+def test_cli_workers_uses_a_dask_local_cluster(tiny_spec: Path, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    ref, out = tmp_path / "ref", tmp_path / "cluster"
+    run_sweep(tiny_spec, ref)
+    assert main(["sweep", str(tiny_spec), "--out", str(out), "--workers", "1", "-q"]) == 0
+    assert "on dask (1 worker)" in " ".join(capsys.readouterr().out.split())
+    assert_same(ref, out)
+
+
 def test_resume_skips_finished_tasks_and_catalog(tiny_spec: Path, tmp_path: Path) -> None:
     out = tmp_path / "s"
     run_sweep(tiny_spec, out)
@@ -76,7 +85,7 @@ def test_orphan_files_of_unfinished_task_stay_out(tiny_spec: Path, tmp_path: Pat
 
 
 def test_sigkill_then_resume_equals_uninterrupted(tmp_path: Path) -> None:
-    spec_data = dict(TINY, years=50, replicates=12, task_size=1,
+    spec_data = dict(TINY, years=60, replicates=12, task_size=1,
                      parameters={"attack_odds": {"values": [0.5, 0.6, 0.7]}})
     spec = write_spec(tmp_path / "k.toml", spec_data)
     out, ref = tmp_path / "killed", tmp_path / "ref"
