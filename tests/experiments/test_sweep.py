@@ -145,6 +145,56 @@ def test_common_random_numbers_for_ignored_parameter(tmp_path: Path) -> None:
     assert row["wars"] == r.system["active_wars"].sum()
 
 
+def test_summaries_agree_with_run_tables(tmp_path: Path) -> None:
+    spec = parse_spec(dict(TINY, years=120, replicates=6, task_size=6,
+                           parameters={}, fixed={"hegemony_share": 0.22}))
+    run_sweep(spec, tmp_path / "s")
+    s = datasets(tmp_path / "s")["summaries"].set_index("replicate")
+    r = pb.run("warring-states", years=120, worlds=6, seed=11, record="system",
+               overrides={"hegemony_share": 0.22})
+    sysd, ev = r.system, r.events
+    for w in range(6):
+        g = sysd[sysd.world == w].sort_values("year")
+        row = s.loc[w]
+        assert bool(row["hegemon_ever"]) == bool(g["hegemon"].any())
+        assert bool(row["hegemon_end"]) == bool(g["hegemon"].iloc[-1])
+        if g["hegemon"].any():
+            assert row["first_hegemony_year"] == g.loc[g["hegemon"], "year"].iloc[0]
+        else:
+            assert pd.isna(row["first_hegemony_year"])
+        assert row["hhi_end"] == pytest.approx(g["hhi"].iloc[-1])
+        assert row["con_end"] == pytest.approx(g["con"].iloc[-1])
+        mine = ev[ev.world == w]
+        wars = mine[mine.kind.isin(["war_won", "war_lost"])]
+        assert row["wars"] == len(wars)
+        assert row["war_size_total"] == pytest.approx(wars["value"].sum())
+        assert row["deaths"] == (mine.kind == "death").sum()
+    assert s["hegemon_ever"].any()
+
+
+def test_sobol_sweep_report(tmp_path: Path) -> None:
+    spec = parse_spec(dict(TINY, years=10, replicates=3, task_size=3,
+                           design={"kind": "sobol", "points": 2},
+                           parameters={"attack_odds": {"range": [0.4, 0.8]},
+                                       "bid_spend": {"range": [0.04, 0.16]}}))
+    run_sweep(spec, tmp_path / "s")
+    rep = sweep_report(tmp_path / "s", sobol_outcome="wars")
+    sob = rep["sobol"]
+    assert isinstance(sob, pd.DataFrame)
+    assert sob["parameter"].tolist() == ["attack_odds", "bid_spend"]
+    assert np.isfinite(sob[["S1", "ST"]].to_numpy()).all()
+
+
+def test_changed_scenario_file_refused(tmp_path: Path) -> None:
+    scen = tmp_path / "ws.toml"
+    scen.write_text(pb.scenarios.builtin_path("warring-states").read_text())
+    spec = write_spec(tmp_path / "s.toml", dict(TINY, scenario="ws.toml", years=5))
+    run_sweep(spec, tmp_path / "out")
+    scen.write_text(scen.read_text().replace("years = 300", "years = 301"))
+    with pytest.raises(InputError, match="scenario_digest"):
+        run_sweep(spec, tmp_path / "out")
+
+
 @pytest.mark.parametrize("change, field", [
     ({"parameters": {"no_such_param": {"values": [1]}}}, "parameters.no_such_param"),
     ({"parameters": {"attack_odds": {"range": [0.5, 0.5], "steps": 2}}},

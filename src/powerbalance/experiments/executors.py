@@ -25,6 +25,7 @@ from __future__ import annotations
 import io
 import multiprocessing
 import time
+import uuid
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -239,7 +240,8 @@ class DaskExecutor(Executor):
         """Submit every payload and yield results as they complete."""
         from distributed import as_completed
 
-        futures = [self._client.submit(run_task, p, key=f"powerbalance-{p.key}-{id(self)}",
+        token = uuid.uuid4().hex  # unique keys: never a cached result of another sweep
+        futures = [self._client.submit(run_task, p, key=f"powerbalance-{p.key}-{token}",
                                        pure=False) for p in payloads]
         for fut in as_completed(futures):
             result: TaskResult = fut.result()

@@ -130,6 +130,8 @@ class SweepSpec:
     name: str = "sweep"
     description: str = ""
     source: str = "<spec>"
+    scenario_digest: str = ""
+    """SHA-256 of a scenario file's content (empty for built-ins and generators)."""
 
     @property
     def parameter_names(self) -> list[str]:
@@ -148,6 +150,7 @@ class SweepSpec:
         """
         return {
             "scenario": self.scenario,
+            "scenario_digest": self.scenario_digest,
             "years": self.years,
             "seed": self.seed,
             "replicates": self.replicates,
@@ -234,6 +237,9 @@ def parse_spec(data: dict[str, Any], source: str = "<spec>",
         candidate = Path(base_dir) / scenario
         if candidate.is_file():  # a relative scenario path is relative to the spec file
             scenario = str(candidate.resolve())
+    digest = ""
+    if Path(scenario).suffix == ".toml" and Path(scenario).is_file():
+        digest = hashlib.sha256(Path(scenario).read_bytes()).hexdigest()
     try:
         from powerbalance.scenarios import load as load_scenario
 
@@ -357,4 +363,5 @@ def parse_spec(data: dict[str, Any], source: str = "<spec>",
         design=kind, axes=tuple(axes), points=points, design_seed=design_seed or 0,
         second_order=second_order, fixed=fixed, keep=keep, task_size=task_size,
         max_runs=max_runs, name=name, description=description, source=source,
+        scenario_digest=digest,
     )

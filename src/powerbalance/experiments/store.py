@@ -124,6 +124,13 @@ class SweepStore:
                                  allowed="a new folder, an empty one, or this sweep's folder")
             return
         meta = self.meta()
+        from powerbalance import __version__
+
+        if meta.get("version") != __version__:
+            raise InputError(f"written by powerbalance {meta.get('version')}, this is "
+                             f"{__version__}; results of different versions are never mixed",
+                             source=str(self.folder), field="--out",
+                             allowed=f"a sweep folder of version {__version__}, or a new --out")
         if meta.get("spec_hash") != spec.spec_hash():
             old = meta.get("spec", {})
             new = spec.canonical()
@@ -146,15 +153,15 @@ class SweepStore:
         from powerbalance import __version__
 
         self.folder.mkdir(parents=True, exist_ok=True)
-        for name in spec.keep:
-            self.dataset_dir(name).mkdir(exist_ok=True)
         self.clean_temporaries()
-        if not self.exists():
+        if not self.exists():  # first, so that a kill never leaves a folder without it
             meta = {"name": spec.name, "description": spec.description,
                     "spec_hash": spec.spec_hash(), "spec": spec.canonical(),
                     "source": spec.source, "version": __version__,
                     "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
             atomic_write(self.meta_path, json.dumps(meta, indent=2).encode())
+        for name in spec.keep:
+            self.dataset_dir(name).mkdir(exist_ok=True)
         if not self.points_path.is_file():
             from powerbalance.experiments.executors import encode
 
@@ -275,9 +282,14 @@ class SweepStore:
 
     def connect(self, refresh: bool = True) -> duckdb.DuckDBPyConnection:
         """A read-only connection to the catalog, rebuilt first if stale."""
-        self.meta()
+        meta = self.meta()
         if refresh and not self.catalog_fresh():
-            self.refresh_catalog()
+            try:
+                self.refresh_catalog()
+            except OSError:  # a read-only folder: build the catalog in memory instead
+                con = duckdb.connect(":memory:")
+                self._build(con, meta, self.done_keys())
+                return con
         return duckdb.connect(str(self.catalog_path), read_only=True)
 
     def query(self, sql: str) -> pd.DataFrame:

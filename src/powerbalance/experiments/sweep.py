@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -173,8 +174,6 @@ def sweep_report(folder: str | Path, outcomes: list[str] | None = None,
     """
     from powerbalance.errors import InputError
     from powerbalance.experiments import stats
-    from powerbalance.experiments.design import salib_problem
-    from powerbalance.experiments.spec import parse_spec
 
     store = SweepStore(folder)
     meta = store.meta()
@@ -194,8 +193,7 @@ def sweep_report(folder: str | Path, outcomes: list[str] | None = None,
         per_point = runs.groupby("point")[sobol_outcome].mean()
         complete = runs.groupby("point").size()
         if len(per_point) == len(points) and (complete == canon["replicates"]).all():
-            spec = parse_spec({**_spec_to_toml(canon)}, source=str(store.meta_path))
-            out["sobol"] = stats.sobol_indices(salib_problem(spec),
+            out["sobol"] = stats.sobol_indices(_salib_problem(canon),
                                                per_point.sort_index().to_numpy(dtype=float),
                                                second_order=canon["design"]["second_order"],
                                                level=level)
@@ -213,12 +211,9 @@ def sweep_report(folder: str | Path, outcomes: list[str] | None = None,
     return out
 
 
-def _spec_to_toml(canon: dict[str, object]) -> dict[str, object]:
-    """A canonical spec turned back into the TOML-shaped dict :func:`parse_spec` reads."""
-    design = dict(canon["design"])  # type: ignore[call-overload]
-    if design.get("points") is None:
-        design.pop("points", None)
-    return {"scenario": canon["scenario"], "years": canon["years"], "seed": canon["seed"],
-            "replicates": canon["replicates"], "task_size": canon["task_size"],
-            "design": design, "parameters": canon["parameters"], "fixed": canon["fixed"],
-            "outcomes": {"keep": canon["keep"]}}
+def _salib_problem(canon: dict[str, Any]) -> dict[str, Any]:
+    """The SALib problem of a stored canonical spec (as :func:`design.salib_problem`)."""
+    params: dict[str, dict[str, Any]] = canon["parameters"]
+    return {"num_vars": len(params), "names": list(params),
+            "bounds": [list(v["range"]) if "range" in v else [0.0, 1.0]
+                       for v in params.values()]}
