@@ -39,8 +39,10 @@ def _storage(rep: SweepReport) -> float:
     return t["tables"] + t["encode"] + t["write"] + t["catalog"]
 
 
-def run(quick: bool = False, backend: str = "dask") -> list[tuple[str, float, str]]:
-    """Run the benchmark; ``quick`` shrinks it about tenfold; ``backend``: dask | processes."""
+def run(quick: bool = False, backend: str = "dask",
+        trials: int = 3) -> list[tuple[str, float, str]]:
+    """Run the benchmark; ``quick`` shrinks it; ``backend`` (dask | processes) runs the big
+    sweep; ``trials`` alternating scaling trials per worker count."""
     points, reps = (4, 250) if quick else (20, 500)
     rows: list[tuple[str, float, str]] = [("load_average_1min", os.getloadavg()[0],
                                             "before the benchmark")]
@@ -62,19 +64,33 @@ def run(quick: bool = False, backend: str = "dask") -> list[tuple[str, float, st
             ("write_seconds", rep.timings["write"], "s (driver: atomic file writes)"),
             ("catalog_seconds", rep.timings["catalog"], "s (DuckDB catalog rebuild)"),
         ]
-        # scaling: same tasks, workers started before the clock
-        small = parse_spec(_spec(8 if not quick else 4, 250, 300))
-        rate = {}
+        # scaling: same tasks, workers started before the clock; the machine may be
+        # shared, so trials alternate between 1 and 2 workers and the best of each counts
+        small = parse_spec(_spec(16 if not quick else 4, 250, 300))
+        rate: dict[int, float] = {1: 0.0, 2: 0.0}
+        busy: dict[int, float] = {1: 0.0, 2: 0.0}
+        task_s: dict[int, float] = {1: 0.0, 2: 0.0}
+        pools = {n: ProcessExecutor(n) for n in (1, 2)}
+        try:
+            for n, ex in pools.items():  # spawn and import the workers
+                run_sweep(parse_spec(_spec(n, 10, 5)), tmp / f"warm{n}", executor=ex)
+            for trial in range(trials):
+                for n, ex in pools.items():
+                    r = run_sweep(small, tmp / f"scale{n}-{trial}", executor=ex)
+                    if r.runs_run / r.seconds > rate[n]:
+                        rate[n] = r.runs_run / r.seconds
+                        busy[n] = r.timings["simulate"] / r.seconds / n
+                        task_s[n] = r.timings["simulate"] / r.tasks_run
+        finally:
+            for ex in pools.values():
+                ex.close()
         for n in (1, 2):
-            with ProcessExecutor(n) as ex:
-                list(ex.map([]))  # nothing yet: the pool starts lazily
-                warm = parse_spec(_spec(n, 10, 5))
-                run_sweep(warm, tmp / f"warm{n}", executor=ex)  # spawn + import the workers
-                r = run_sweep(small, tmp / f"scale{n}", executor=ex)
-            rate[n] = r.runs_run / r.seconds
-            rows.append((f"throughput_{n}_worker", rate[n], "runs/s (local processes)"))
-            rows.append((f"task_simulate_{n}_worker", r.timings["simulate"] / r.tasks_run,
+            rows.append((f"throughput_{n}_worker", rate[n],
+                         f"runs/s (local processes, best of {trials})"))
+            rows.append((f"task_simulate_{n}_worker", task_s[n],
                          "s per task (rises when cores are contended)"))
+            rows.append((f"workers_busy_{n}_worker", busy[n],
+                         "fraction of wall time the workers spent simulating"))
         rows.append(("scaling_2_over_1", rate[2] / rate[1], "x"))
         rows.append(("load_average_1min_after", os.getloadavg()[0], "after the benchmark"))
     finally:
