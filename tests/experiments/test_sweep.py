@@ -36,6 +36,15 @@ def test_executors_give_identical_parquet(tiny_spec: Path, tmp_path: Path) -> No
         run_sweep(tiny_spec, c, executor=ex)
     assert_same(a, b)
     assert_same(a, c)
+    # an existing cluster, reached by its scheduler address
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                      dashboard_address=None) as cluster:
+        d = tmp_path / "scheduler"
+        rep = run_sweep(tiny_spec, d, scheduler=cluster.scheduler_address, connect_timeout=5)
+        assert rep.executor == "dask (2 workers)"
+    assert_same(a, d)
     data = datasets(a)
     assert set(data) == {"summaries", "lifetimes", "wars", "system"}
     assert len(data["summaries"]) == 8
