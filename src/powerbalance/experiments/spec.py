@@ -10,7 +10,7 @@ is allowed)::
     seed = 2026                   # master seed: replicate r is world r of this seed
     replicates = 500              # per design point
     max_runs = 1000000            # refuse larger designs (points x replicates)
-    task_size = 500               # replicates per task (default: all of a point)
+    task_size = 500               # replicates per task (default: all of a point, <= 1000)
 
     [design]
     kind = "lhs"                  # grid | lhs | sobol
@@ -51,6 +51,8 @@ DESIGNS = ("grid", "lhs", "sobol")
 OUTCOMES = ("summaries", "lifetimes", "wars", "system")
 #: Kept unless the spec says otherwise.
 DEFAULT_OUTCOMES = ("summaries", "lifetimes", "wars")
+#: Default replicates per task when the spec gives no ``task_size``.
+DEFAULT_TASK_SIZE = 1000
 #: Default cap on points x replicates.
 DEFAULT_MAX_RUNS = 1_000_000
 
@@ -140,8 +142,13 @@ class SweepSpec:
 
     @property
     def replicates_per_task(self) -> int:
-        """Replicates simulated by one task (one array program)."""
-        return min(self.task_size or self.replicates, self.replicates)
+        """Replicates simulated by one task (one array program).
+
+        Default: all replicates of a point, at most :data:`DEFAULT_TASK_SIZE`
+        (the engine's throughput is flat beyond; smaller tasks bound memory and
+        lose less to a kill).
+        """
+        return min(self.task_size or DEFAULT_TASK_SIZE, self.replicates)
 
     def canonical(self) -> dict[str, Any]:
         """Everything that determines the results, as plain JSON-able data.
