@@ -18,7 +18,6 @@ from powerbalance.viz import (
     alliance_plot,
     concentration_plot,
     fan_chart,
-    fit_power_law,
     history_plot,
     kaplan_meier,
     lifetimes,
@@ -154,8 +153,10 @@ def test_fan_chart_by_column(small_run):
 
 
 def test_kaplan_meier_with_censoring():
-    km = kaplan_meier([1, 1, 2, 4, 4], [True, False, True, True, False])
+    km = kaplan_meier(pd.DataFrame({"duration": [1, 1, 2, 4, 4],
+                                    "died": [True, False, True, True, False]}))
     # 5 at risk, 1 death at t=1 -> 0.8; 3 at risk at 2, 1 death -> 0.8*2/3; t=4: 2 at risk, 1 death
+    assert km["time"].tolist() == [0.0, 1.0, 2.0, 4.0]
     assert np.allclose(km["survival"], [1.0, 0.8, 0.8 * 2 / 3, 0.8 * 2 / 3 * 0.5])
     assert km["at_risk"].tolist() == [5, 5, 3, 2]
 
@@ -163,11 +164,18 @@ def test_kaplan_meier_with_censoring():
 def test_lifetimes_and_survival_plot(warlike_run, tmp_path):
     life = lifetimes(warlike_run.actors, by="strategy")
     assert len(life) == 6 * 7
-    assert (life.loc[~life["observed"], "duration"] == 80).all()
+    assert (life.loc[~life["died"], "duration"] == 80).all()
     fig = survival_plot(warlike_run.actors, by="strategy")
     n_groups = warlike_run.actors["strategy"].nunique()
     assert len(fig.axes[0].get_lines()) == n_groups
+    assert len(fig.axes[0].collections) == n_groups  # a CI band per curve
     assert saved_size(fig, tmp_path / "k.png") == (640, 400)
+    # the same curves drawn from a kaplan_meier table (as a sweep does) give the same steps
+    curves = kaplan_meier(life, group="strategy")
+    again = survival_plot(curves)
+    for a, b in zip(fig.axes[0].get_lines(), again.axes[0].get_lines(), strict=True):
+        assert np.array_equal(a.get_ydata(), b.get_ydata())
+        assert a.get_label() == b.get_label()
 
 
 def test_survival_detects_deaths():
@@ -180,18 +188,7 @@ def test_survival_detects_deaths():
     life = lifetimes(pd.DataFrame(rows))
     assert life.set_index(["world", "actor"])["duration"].to_dict() == {
         (0, 0): 3, (0, 1): 2, (1, 0): 3, (1, 1): 2}
-    assert life["observed"].tolist() == [False, True, False, True]
-
-
-def test_fit_power_law_recovers_exponent():
-    rng = np.random.default_rng(42)
-    body = rng.uniform(0.1, 1.0, 2000)
-    tail = (1 - rng.random(3000)) ** (-1 / 1.2)  # alpha = 2.2 above 1
-    fit = fit_power_law(np.r_[body, tail])
-    assert abs(fit.alpha - 2.2) < 0.15
-    assert 0.7 < fit.xmin < 1.6
-    with pytest.raises(InputError):
-        fit_power_law([1.0])
+    assert life["died"].tolist() == [False, True, False, True]
 
 
 def test_war_size_plot(warlike_run, tmp_path):
@@ -201,6 +198,22 @@ def test_war_size_plot(warlike_run, tmp_path):
     assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
     assert len(ax.get_lines()[0].get_xdata()) == len(sizes)
     assert saved_size(fig, tmp_path / "w.png") == (640, 400)
+
+
+def test_war_size_plot_draws_the_stats_fit():
+    from powerbalance.experiments.stats import fit_war_sizes, power_law_ccdf
+
+    rng = np.random.default_rng(42)
+    sizes = np.r_[rng.uniform(0.1, 1.0, 200), (1 - rng.random(300)) ** (-1 / 1.2)]
+    fit = fit_war_sizes(sizes)
+    assert abs(fit["alpha"] - 2.2) < 0.3
+    ax = war_size_plot(pd.DataFrame({"size": sizes})).axes[0]
+    points, tail = ax.get_lines()
+    assert len(points.get_xdata()) == len(sizes)
+    assert tail.get_xdata()[0] == pytest.approx(fit["xmin"])
+    assert np.allclose(tail.get_ydata(), power_law_ccdf(fit, tail.get_xdata()))
+    assert f"α = {fit['alpha']:.2f}" in tail.get_label()
+    assert len(war_size_plot(sizes[:5]).axes[0].get_lines()) == 1  # too few wars to fit
 
 
 def test_tournament_plot(tmp_path):

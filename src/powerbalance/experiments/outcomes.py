@@ -26,6 +26,7 @@ import pandas as pd
 
 from powerbalance.experiments import tables
 from powerbalance.experiments.runner import Trajectory
+from powerbalance.experiments.stats import death_times
 from powerbalance.model.events import EventKind
 from powerbalance.model.state import Setting
 from powerbalance.params import Params
@@ -73,13 +74,13 @@ def summaries(traj: Trajectory, setting: Setting, params: Params, point: int,
 
 
 def lifetimes(traj: Trajectory, scenario: Scenario, point: int) -> pd.DataFrame:
-    """One row per replicate and actor: ``duration`` (years) and ``died``."""
+    """One row per replicate and actor: ``duration`` (years) and ``died``.
+
+    Computed by :func:`powerbalance.experiments.stats.death_times`, as
+    :func:`powerbalance.experiments.stats.lifetimes` does for a run's actors.
+    """
     t, b, n = traj.alive.shape
-    years = tables.record_years(traj, t - 1)
-    dead = ~traj.alive
-    died = dead.any(axis=0)  # (B, N)
-    death_year = years[dead.argmax(axis=0)]
-    duration = np.where(died, death_year, years[-1]).astype(np.int32)
+    duration, died = death_times(traj.alive, tables.record_years(traj, t - 1))  # (B, N)
     a = scenario.actors
     return pd.DataFrame({
         "point": np.full(b * n, point, np.int32),
@@ -88,7 +89,7 @@ def lifetimes(traj: Trajectory, scenario: Scenario, point: int) -> pd.DataFrame:
         "name": np.tile(np.array([x.name for x in a], dtype=object), b),
         "strategy": np.tile(np.array([x.strategy for x in a], dtype=object), b),
         "region": np.tile(np.array([x.region for x in a], dtype=object), b),
-        "duration": duration.reshape(-1),
+        "duration": duration.reshape(-1).astype(np.int32),
         "died": died.reshape(-1),
     })
 

@@ -5,10 +5,18 @@
   confidence intervals per design point.
 * :func:`sobol_indices`: first-order and total Sobol indices of an outcome to
   each parameter (SALib, on a Sobol/Saltelli design).
+* :func:`death_times` and :func:`lifetimes`: when each state died (or the
+  last year, censored), from alive arrays or from a run's actors table; the
+  sweep's ``lifetimes`` dataset is built with the same function.
 * :func:`kaplan_meier` and :func:`plot_survival`: Kaplan-Meier survival of
-  states by group (lifelines).
-* :func:`fit_war_sizes`: maximum-likelihood power-law fit of war sizes with
-  the ``powerlaw`` package (exponent, x_min, comparison with a log-normal).
+  states by group (lifelines); the plot is drawn by
+  :func:`powerbalance.viz.survival_plot`.
+* :func:`fit_war_sizes` and :func:`power_law_ccdf`: maximum-likelihood
+  power-law fit of war sizes with the ``powerlaw`` package (exponent, x_min,
+  comparison with a log-normal), and the tail it implies.
+
+These are the only implementations of these statistics in the package: the
+plots in :mod:`powerbalance.viz` call them and only draw.
 """
 
 from __future__ import annotations
@@ -126,10 +134,60 @@ def sobol_indices(problem: dict[str, Any], y: npt.ArrayLike, second_order: bool 
     })
 
 
+def death_times(alive: npt.ArrayLike, years: npt.ArrayLike
+                ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+    """Per state: the first recorded year it is not alive, else the last year (censored).
+
+    ``alive`` is a (years, ...) boolean array, ``years`` the year of each
+    row. Returns ``(duration, died)`` with the trailing shape of ``alive``.
+
+    >>> d, died = death_times([[True, True], [True, False], [True, False]], [0, 5, 10])
+    >>> d.tolist(), died.tolist()
+    ([10, 5], [False, True])
+    """
+    a = np.asarray(alive, dtype=bool)
+    y = np.asarray(years)
+    dead = ~a
+    died: npt.NDArray[np.bool_] = np.asarray(dead.any(axis=0), dtype=bool)
+    duration: npt.NDArray[np.int64] = np.where(died, y[dead.argmax(axis=0)],
+                                               y[-1]).astype(np.int64)
+    return duration, died
+
+
+def lifetimes(actors: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
+    """The lifetime of every world-actor of a run's actors table, for :func:`kaplan_meier`.
+
+    Columns world, actor, [by], ``duration`` (the first year not alive, or
+    the last year of the table if it survived) and ``died`` -- the schema of
+    a sweep's ``lifetimes`` dataset, computed by the same :func:`death_times`.
+    """
+    key = ["world", "actor"]
+    for c in [*key, "year", "alive"] + ([by] if by is not None else []):
+        if c not in actors.columns:
+            raise InputError(f"no column {c!r}", source="actors", field="by",
+                             allowed=", ".join(map(str, actors.columns)))
+    wide = actors.pivot_table(index="year", columns=key, values="alive", aggfunc="first",
+                              observed=True, dropna=False)
+    wide = wide.sort_index()
+    alive = wide.astype("boolean").fillna(True).to_numpy(dtype=bool)  # unrecorded: not dead
+    duration, died = death_times(alive, wide.index.to_numpy())
+    out = wide.columns.to_frame(index=False)
+    out["duration"] = duration
+    out["died"] = died
+    if by is not None:
+        first = actors.drop_duplicates(key).set_index(key)[by]
+        out[by] = first.reindex(pd.MultiIndex.from_frame(out[key])).to_numpy()
+        out = out[[*key, by, "duration", "died"]]
+    return out
+
+
 def kaplan_meier(lifetimes: pd.DataFrame, group: str | None = None,
                  duration: str = "duration", event: str = "died",
                  level: float = 0.95) -> pd.DataFrame:
     """Kaplan-Meier survival curves, one per group: group, time, survival, lo, hi, at_risk.
+
+    Each curve starts at time 0 with survival 1; ``at_risk`` counts the
+    states at risk just before each time (so at time 0, the group's size).
 
     >>> df = pd.DataFrame({"duration": [1, 2, 2, 3, 5], "died": [1, 1, 0, 1, 0]})
     >>> kaplan_meier(df)["survival"].round(2).tolist()
@@ -163,26 +221,15 @@ def kaplan_meier(lifetimes: pd.DataFrame, group: str | None = None,
 
 def plot_survival(curves: pd.DataFrame, path: str | Path, title: str = "Survival of states"
                   ) -> Path:
-    """Step plot of :func:`kaplan_meier` curves with CI bands, saved to ``path``."""
-    import matplotlib
+    """Save :func:`kaplan_meier` curves with CI bands to ``path`` (PNG).
 
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
+    Drawn by :func:`powerbalance.viz.survival_plot` (the one survival plot).
+    """
+    from powerbalance.viz.ensembles import survival_plot
 
-    fig, ax = plt.subplots(figsize=(7, 4.5))
-    for name, g in curves.groupby("group", sort=True):
-        line = ax.step(g["time"], g["survival"], where="post", label=str(name))[0]
-        ax.fill_between(g["time"], g["lo"], g["hi"], step="post", alpha=0.15,
-                        color=line.get_color())
-    ax.set_xlabel("year")
-    ax.set_ylabel("probability of survival")
-    ax.set_ylim(0, 1.02)
-    ax.set_title(title)
-    ax.legend(fontsize="small", ncol=2)
-    fig.tight_layout()
+    fig = survival_plot(curves, title=title)
     path = Path(path)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    fig.savefig(path, dpi=120, facecolor="white")
     return path
 
 
@@ -211,3 +258,14 @@ def fit_war_sizes(sizes: npt.ArrayLike, xmin: float | None = None) -> dict[str, 
     return {"alpha": float(pl.alpha), "sigma": float(sigma),
             "xmin": float(pl.xmin), "n": float(len(x)),
             "n_tail": float((x >= pl.xmin).sum()), "R": float(r), "p": float(p)}
+
+
+def power_law_ccdf(fit: dict[str, float], x: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    """P(X >= x) of the whole sample implied by a :func:`fit_war_sizes` fit, for x >= x_min.
+
+    >>> power_law_ccdf({"alpha": 2.0, "xmin": 1.0, "n": 10.0, "n_tail": 5.0}, [1.0, 4.0])
+    array([0.5  , 0.125])
+    """
+    xs = np.asarray(x, dtype=np.float64)
+    return np.asarray((fit["n_tail"] / fit["n"]) * (xs / fit["xmin"]) ** (1.0 - fit["alpha"]),
+                      dtype=np.float64)

@@ -2,17 +2,16 @@
 
 Every function builds its own :class:`matplotlib.figure.Figure` (no pyplot,
 no global state, Agg-friendly); actors keep the same colour across the plots
-of a run (:func:`actor_colors`).
+of a run (:func:`actor_colors`). Plots draw; the statistics they show come
+from :mod:`powerbalance.experiments.stats` (``kaplan_meier`` and
+``lifetimes`` are re-exported from there).
 """
 
+from powerbalance.experiments.stats import kaplan_meier, lifetimes
 from powerbalance.viz.colors import actor_colors, actor_names, palette
 from powerbalance.viz.ensembles import (
-    PowerLawFit,
     fan_chart,
     fan_quantiles,
-    fit_power_law,
-    kaplan_meier,
-    lifetimes,
     survival_plot,
     tournament_plot,
     war_size_plot,
@@ -37,7 +36,6 @@ from powerbalance.viz.timeseries import concentration_plot, share_matrix, shares
 
 __all__ = [
     "MapDrawer",
-    "PowerLawFit",
     "Report",
     "ReportFigure",
     "ReportKind",
@@ -50,7 +48,6 @@ __all__ = [
     "concentration_plot",
     "fan_chart",
     "fan_quantiles",
-    "fit_power_law",
     "history_plot",
     "kaplan_meier",
     "lifetimes",

@@ -1,7 +1,8 @@
 """Ensembles of worlds: fan charts, survival curves, war-size distributions, tournaments.
 
-The survival (Kaplan–Meier) and power-law tail estimators are small local
-implementations so that the plots need nothing beyond numpy and pandas.
+The statistics drawn here (Kaplan–Meier survival, the power-law fit of war
+sizes) are computed by :mod:`powerbalance.experiments.stats`, the one
+implementation the sweeps use too; these functions only draw.
 
 References
 ----------
@@ -14,7 +15,6 @@ References
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -24,6 +24,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import NullFormatter
 
 from powerbalance.errors import InputError
+from powerbalance.experiments import stats
 from powerbalance.viz._common import WAR_KINDS, new_axes, style_axes
 from powerbalance.viz.colors import palette
 
@@ -95,160 +96,48 @@ def fan_chart(
 # ---------------------------------------------------------------- survival
 
 
-def lifetimes(actors: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
-    """Time of death of every world-actor (first year not alive), censored at the last year.
+def survival_plot(table: pd.DataFrame, *, by: str | None = "strategy", ax: Axes | None = None,
+                  title: str | None = None, level: float = 0.95) -> Figure:
+    """Fraction of states alive over time (Kaplan–Meier step curves with CI bands), by group.
 
-    Returns columns world, actor, [by], duration, observed (True if it died).
+    ``table`` is either a curves table of
+    :func:`~powerbalance.experiments.stats.kaplan_meier` (columns group,
+    time, survival, lo, hi, at_risk; ``by`` is ignored) or a run's actors
+    table, whose lifetimes (:func:`~powerbalance.experiments.stats.lifetimes`)
+    are grouped by its column ``by`` (None: one curve).
     """
-    key = ["world", "actor"]
-    end = actors.groupby(key, observed=True)["year"].max()
-    dead = actors.loc[~actors["alive"].to_numpy(dtype=bool), [*key, "year"]]
-    death = dead.groupby(key, observed=True)["year"].min()
-    out = pd.DataFrame({"end": end})
-    out["death"] = death.reindex(out.index)
-    out["observed"] = out["death"].notna()
-    out["duration"] = out["death"].fillna(out["end"]).astype(np.int64)
-    out = out.drop(columns=["end", "death"]).reset_index()
-    if by is not None:
-        if by not in actors.columns:
-            raise InputError(f"no column {by!r}", source="actors", field="by",
-                             allowed=", ".join(map(str, actors.columns)))
-        first = actors.drop_duplicates(key).set_index(key)[by]
-        out[by] = first.reindex(pd.MultiIndex.from_frame(out[key])).to_numpy()
-    return out
-
-
-def kaplan_meier(durations: npt.ArrayLike, observed: npt.ArrayLike) -> pd.DataFrame:
-    """The Kaplan–Meier survival estimate: columns time, at_risk, deaths, survival.
-
-    Row 0 is time 0 with survival 1 (deaths at time 0 count at time 0).
-
-    >>> km = kaplan_meier([2, 3, 3, 5], [True, True, False, False])
-    >>> km[["time", "survival"]].round(3).values.tolist()
-    [[0.0, 1.0], [2.0, 0.75], [3.0, 0.5], [5.0, 0.5]]
-    """
-    d = np.asarray(durations, dtype=np.float64)
-    e = np.asarray(observed, dtype=bool)
-    times, idx = np.unique(d, return_inverse=True)
-    deaths = np.bincount(idx, weights=e, minlength=len(times)).astype(np.int64)
-    leaving = np.bincount(idx, minlength=len(times))
-    at_risk = len(d) - np.r_[0, np.cumsum(leaving)[:-1]]
-    surv = np.cumprod(1.0 - np.divide(deaths, at_risk, out=np.zeros(len(times)),
-                                      where=at_risk > 0))
-    frame = pd.DataFrame({"time": times, "at_risk": at_risk, "deaths": deaths,
-                          "survival": surv})
-    if len(times) == 0 or times[0] > 0:
-        head = pd.DataFrame({"time": [0.0], "at_risk": [len(d)], "deaths": [0],
-                             "survival": [1.0]})
-        frame = pd.concat([head, frame], ignore_index=True)
-    return frame
-
-
-def survival_plot(actors: pd.DataFrame, *, by: str | None = "strategy", ax: Axes | None = None,
-                  title: str | None = None) -> Figure:
-    """Fraction of actors alive over time (Kaplan–Meier), by group (a column of ``actors``)."""
-    life = lifetimes(actors, by)
-    groups = {"all actors": life} if by is None else {
-        str(k): g for k, g in life.groupby(by, observed=True, sort=True)}
+    if "survival" in table.columns:
+        curves = table
+        end = float(curves["time"].max()) if len(curves) else 0.0
+    else:
+        life = stats.lifetimes(table, by)
+        curves = stats.kaplan_meier(life, group=by, level=level)
+        if by is None:
+            curves = curves.assign(group="all actors")
+        end = float(table["year"].max())
+    groups = {str(k): g for k, g in curves.groupby("group", observed=True, sort=True)}
     fig, ax = new_axes(ax, figsize=(6.5, 4.0))
-    end = float(actors["year"].max())
     for (name, g), color in zip(groups.items(), palette(len(groups)), strict=True):
-        km = kaplan_meier(g["duration"], g["observed"])
-        t = np.r_[km["time"].to_numpy(), end]
-        s = np.r_[km["survival"].to_numpy(), km["survival"].iloc[-1]]
-        ax.step(t, s, where="post", color=color, linewidth=1.8, label=f"{name} (n={len(g)})")
+        t = np.r_[g["time"].to_numpy(dtype=np.float64), end]
+        s = np.r_[g["survival"].to_numpy(dtype=np.float64), g["survival"].iloc[-1]]
+        n = int(g["at_risk"].iloc[0]) if "at_risk" in g.columns else None
+        label = name if n is None else f"{name} (n={n})"
+        ax.step(t, s, where="post", color=color, linewidth=1.8, label=label)
+        if {"lo", "hi"} <= set(g.columns):
+            lo = np.r_[g["lo"].to_numpy(dtype=np.float64), g["lo"].iloc[-1]]
+            hi = np.r_[g["hi"].to_numpy(dtype=np.float64), g["hi"].iloc[-1]]
+            ax.fill_between(t, lo, hi, step="post", color=color, alpha=0.15, linewidth=0)
     ax.set_ylim(0, 1.02)
     ax.set_xlim(0, max(end, 1.0))
     ax.set_xlabel("year")
     ax.set_ylabel("fraction alive")
     ax.set_title(title if title is not None else "Survival of actors (Kaplan–Meier)")
-    ax.legend(frameon=False, fontsize="small", loc="lower left")
+    ax.legend(frameon=False, fontsize="small", loc="lower left", ncol=1 if len(groups) < 8 else 2)
     style_axes(ax)
     return fig
 
 
 # ---------------------------------------------------------------- power laws
-
-
-@dataclass(frozen=True)
-class PowerLawFit:
-    """A continuous power-law tail p(x) ~ x^-alpha for x >= xmin (Clauset et al. 2009)."""
-
-    alpha: float
-    """The MLE exponent 1 + n / sum(ln(x / xmin))."""
-    xmin: float
-    """The lower bound of the tail, chosen to minimise ``ks``."""
-    n_tail: int
-    """Observations at or above ``xmin``."""
-    n: int
-    """All observations."""
-    ks: float
-    """Kolmogorov–Smirnov distance between the tail and the fitted law."""
-
-    @property
-    def sigma(self) -> float:
-        """Standard error of ``alpha``: (alpha - 1) / sqrt(n_tail)."""
-        return (self.alpha - 1.0) / np.sqrt(self.n_tail) if self.n_tail else float("nan")
-
-    def ccdf(self, x: npt.ArrayLike) -> np.ndarray:
-        """P(X >= x) of the whole sample implied by the fit, for x >= xmin."""
-        xs = np.asarray(x, dtype=np.float64)
-        return (self.n_tail / self.n) * (xs / self.xmin) ** (1.0 - self.alpha)
-
-
-def fit_power_law(values: npt.ArrayLike, xmin: float | None = None, *, min_tail: int = 10,
-                  max_candidates: int = 200) -> PowerLawFit:
-    """Fit a continuous power-law tail by maximum likelihood, choosing ``xmin`` by KS distance.
-
-    For each candidate ``xmin`` (the distinct observations, thinned to at
-    most ``max_candidates`` evenly spaced quantiles, leaving at least
-    ``min_tail`` points in the tail) the exponent is the MLE
-    ``alpha = 1 + n / sum(ln(x_i / xmin))``; the candidate whose fitted CDF is
-    closest (KS distance) to the empirical tail wins. Non-positive and
-    non-finite values are dropped.
-
-    >>> rng = np.random.default_rng(0)
-    >>> x = (1 - rng.random(5000)) ** (-1 / 1.5)   # Pareto, alpha = 2.5, xmin = 1
-    >>> fit = fit_power_law(x, xmin=1.0)
-    >>> round(fit.alpha, 1), fit.n_tail
-    (2.5, 5000)
-    """
-    x = np.asarray(values, dtype=np.float64)
-    x = np.sort(x[np.isfinite(x) & (x > 0)])
-    if len(x) < 2:
-        raise InputError(f"{len(x)} positive values", source="values", field="values",
-                         allowed="at least 2 positive values")
-    logs = np.log(x)
-    suffix = np.r_[np.cumsum(logs[::-1])[::-1], 0.0]  # sum of logs from index i on
-
-    def fit_at(i: int) -> tuple[float, float]:
-        n = len(x) - i
-        denom = suffix[i] - n * logs[i]
-        alpha = float(1.0 + n / denom) if denom > 0 else float("inf")
-        tail = x[i:]
-        emp = np.arange(n) / n
-        model = 1.0 - (tail / x[i]) ** (1.0 - alpha) if np.isfinite(alpha) else np.ones(n)
-        return alpha, float(np.max(np.abs(emp - model)))
-
-    if xmin is not None:
-        i = int(np.searchsorted(x, xmin, side="left"))
-        if i >= len(x) - 1:
-            raise InputError(f"xmin {xmin} leaves fewer than 2 values", source="values",
-                             field="xmin", allowed=f"<= {x[-2]}")
-        alpha, ks = fit_at(i)
-        return PowerLawFit(alpha, float(x[i]), len(x) - i, len(x), ks)
-    firsts = np.unique(x[: max(len(x) - min_tail, 1)], return_index=True)[1]
-    if len(firsts) > max_candidates:
-        firsts = firsts[np.linspace(0, len(firsts) - 1, max_candidates).astype(np.int64)]
-    best: PowerLawFit | None = None
-    for i in firsts:
-        alpha, ks = fit_at(int(i))
-        if np.isfinite(alpha) and (best is None or ks < best.ks):
-            best = PowerLawFit(alpha, float(x[i]), len(x) - int(i), len(x), ks)
-    if best is None:
-        raise InputError("no tail could be fitted", source="values", field="values",
-                         allowed="values with a spread")
-    return best
 
 
 def war_sizes(events: pd.DataFrame) -> np.ndarray:
@@ -258,10 +147,22 @@ def war_sizes(events: pd.DataFrame) -> np.ndarray:
     return v[np.isfinite(v) & (v > 0)]
 
 
-def war_size_plot(events: pd.DataFrame, *, xmin: float | None = None, ax: Axes | None = None,
+def war_size_plot(wars: pd.DataFrame | npt.ArrayLike, *, xmin: float | None = None,
+                  fit: Mapping[str, float] | None = None, ax: Axes | None = None,
                   title: str | None = None) -> Figure:
-    """The CCDF P(X >= x) of war sizes on log-log axes, with a fitted power-law tail."""
-    sizes = np.sort(war_sizes(events))
+    """The CCDF P(X >= x) of war sizes on log-log axes, with a fitted power-law tail.
+
+    ``wars`` is a run's events table, a sweep's ``wars`` table (column
+    ``size``) or the sizes themselves. The tail is the fit of
+    :func:`~powerbalance.experiments.stats.fit_war_sizes` (``fit`` if given,
+    else fitted here with ``xmin``; none with fewer than 10 wars).
+    """
+    if isinstance(wars, pd.DataFrame):
+        raw = wars["size"].to_numpy(dtype=np.float64) if "size" in wars.columns \
+            else war_sizes(wars)
+    else:
+        raw = np.asarray(wars, dtype=np.float64)
+    sizes = np.sort(raw[np.isfinite(raw) & (raw > 0)])
     fig, ax = new_axes(ax, figsize=(6.0, 4.2))
     style_axes(ax)
     ax.set_title(title if title is not None else "War sizes: complementary CDF")
@@ -272,15 +173,16 @@ def war_size_plot(events: pd.DataFrame, *, xmin: float | None = None, ax: Axes |
     ccdf = 1.0 - np.arange(len(sizes)) / len(sizes)
     ax.loglog(sizes, ccdf, marker="o", linestyle="", markersize=3, color="#0072B2",
               alpha=0.7, label=f"wars (n={len(sizes)})")
-    try:
-        fit = fit_power_law(sizes, xmin, min_tail=min(10, max(len(sizes) // 2, 2)))
-    except InputError:
-        fit = None
+    if fit is None and len(sizes) >= 10:
+        try:
+            fit = stats.fit_war_sizes(sizes, xmin)
+        except InputError:
+            fit = None
     if fit is not None:
-        xs = np.geomspace(fit.xmin, sizes[-1], 50)
-        ax.loglog(xs, fit.ccdf(xs), color="#D55E00", linewidth=2,
-                  label=(f"power law: α = {fit.alpha:.2f} ± {fit.sigma:.2f}, "
-                         f"x_min = {fit.xmin:.3g} (n = {fit.n_tail})"))
+        xs = np.geomspace(fit["xmin"], sizes[-1], 50)
+        ax.loglog(xs, stats.power_law_ccdf(dict(fit), xs), color="#D55E00", linewidth=2,
+                  label=(f"power law: α = {fit['alpha']:.2f} ± {fit['sigma']:.2f}, "
+                         f"x_min = {fit['xmin']:.3g} (n = {fit['n_tail']:.0f})"))
     ax.xaxis.set_minor_formatter(NullFormatter())
     ax.yaxis.set_minor_formatter(NullFormatter())
     ax.set_xlabel("war size (forces lost by both sides)")
