@@ -188,3 +188,75 @@ def test_run_result_repr_html(small_run):
     assert "warring-states" in text and "<table>" in text
     assert len(DATA_IMG.findall(text)) == 1
     assert not EXTERNAL.search(text)
+
+
+# ---------------------------------------------------------------- sweep folders
+
+SWEEP = {"name": "tiny-report", "scenario": "warring-states", "years": 20, "seed": 11,
+         "replicates": 4, "task_size": 4,
+         "parameters": {"attack_odds": {"values": [0.5, 0.7]}},
+         "outcomes": {"keep": ["summaries", "lifetimes", "wars", "system"]}}
+
+
+@pytest.fixture(scope="module")
+def sweep_folder(tmp_path_factory) -> Path:
+    """A finished two-point sweep (8 runs of 20 years; under a second)."""
+    from powerbalance.experiments.spec import parse_spec
+    from powerbalance.experiments.sweep import run_sweep
+
+    folder = tmp_path_factory.mktemp("sweeps") / "tiny"
+    run_sweep(parse_spec(SWEEP), folder)
+    return folder
+
+
+def test_sweep_folder_report(sweep_folder, tmp_path):
+    report = build_report(sweep_folder)
+    assert report.title == "powerbalance sweep: tiny-report"
+    titles = [s.title for s in report.sections]
+    assert titles == ["Sweep", "Outcomes per design point", "Survival of states by point",
+                      "War sizes"]
+    assert [f.name for f in report.figures()] == ["outcomes", "fan-chart", "survival",
+                                                  "war-sizes"]
+    out = tmp_path / "sweep.html"
+    assert main(["report", str(sweep_folder), "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert len(DATA_IMG.findall(text)) == 4 and 'class="error"' not in text
+    assert not EXTERNAL.search(text) and "<script" not in text
+    assert re.search(r"<td>replicates per point</td>\s*<td>4</td>", text)
+    assert "hegemon_ever_lo" in text and "p1: attack_odds=0.7" in text
+    assert '"spec_hash"' in text  # the full sweep.json
+
+
+def test_sweep_report_matches_sweep_statistics(sweep_folder):
+    from powerbalance.experiments.sweep import sweep_report
+
+    rep = sweep_report(sweep_folder)
+    report = build_report(sweep_folder)
+    tables = {c: t for s in report.sections for c, t in s.tables}
+    pd.testing.assert_frame_equal(tables["Outcomes per design point"], rep["outcomes"])
+    end = tables["Survival at the last year"]
+    assert end["at_risk_at_start"].tolist() == [28, 28]  # 4 worlds x 7 states per point
+    curves = rep["survival"]
+    assert end["survival"].tolist() == curves.groupby("group")["survival"].last().tolist()
+    if "war_sizes" in rep:
+        fit = tables["Power-law fit"].set_index("statistic")["value"]
+        assert fit["alpha"] == pytest.approx(rep["war_sizes"]["alpha"])
+
+
+def test_sobol_sweep_report_without_survival(tmp_path):
+    from powerbalance.experiments.spec import parse_spec
+    from powerbalance.experiments.sweep import run_sweep
+
+    spec = {"name": "sob", "scenario": "warring-states", "years": 5, "seed": 2,
+            "replicates": 2, "design": {"kind": "sobol", "points": 4, "seed": 1},
+            "parameters": {"attack_odds": {"range": [0.4, 0.8]},
+                           "conquest_rate": {"range": [0.2, 0.6]}},
+            "outcomes": {"keep": ["summaries"]}}
+    run_sweep(parse_spec(spec), tmp_path / "sob")
+    report = build_report(tmp_path / "sob")
+    titles = [s.title for s in report.sections]
+    assert titles == ["Sweep", "Outcomes per design point", "Sensitivity (Sobol indices)"]
+    sobol = report.sections[2].tables[0][1]
+    assert sobol["parameter"].tolist() == ["attack_odds", "conquest_rate"]
+    assert report.figures() == []  # 16 points, 2 parameters: tables only
+    assert 'class="error"' not in report.to_html()

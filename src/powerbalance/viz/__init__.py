@@ -12,6 +12,7 @@ from powerbalance.viz.colors import actor_colors, actor_names, palette
 from powerbalance.viz.ensembles import (
     fan_chart,
     fan_quantiles,
+    outcome_plot,
     survival_plot,
     tournament_plot,
     war_size_plot,
@@ -53,6 +54,7 @@ __all__ = [
     "lifetimes",
     "map_animation",
     "map_plot",
+    "outcome_plot",
     "overview_figure",
     "palette",
     "register_report_kind",

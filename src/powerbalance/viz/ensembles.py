@@ -93,6 +93,39 @@ def fan_chart(
     return fig
 
 
+def outcome_plot(table: pd.DataFrame, x: str, outcomes: Sequence[str], *,
+                 title: str | None = None) -> Figure:
+    """Outcomes across design points: the estimate and its CI band against parameter ``x``.
+
+    ``table`` is an outcome table of
+    :func:`~powerbalance.experiments.stats.outcome_table` (columns ``x``,
+    ``OUTCOME``, ``OUTCOME_lo``, ``OUTCOME_hi``); one panel per outcome.
+    """
+    missing = {x, *outcomes} - set(table.columns)
+    if missing:
+        raise InputError(f"missing columns {sorted(missing)}", source="outcomes",
+                         field="columns", allowed=", ".join(map(str, table.columns)))
+    rows = table.sort_values(x)
+    ncols = min(max(len(outcomes), 1), 2)
+    nrows = -(-len(outcomes) // ncols) if outcomes else 1
+    fig = Figure(figsize=(3.8 * ncols, 2.9 * nrows), dpi=100, layout="constrained")
+    axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel()
+    xs = rows[x].to_numpy(dtype=np.float64)
+    for ax, name in zip(axes, outcomes, strict=False):
+        est = rows[name].to_numpy(dtype=np.float64)
+        lo = rows.get(f"{name}_lo", rows[name]).to_numpy(dtype=np.float64)
+        hi = rows.get(f"{name}_hi", rows[name]).to_numpy(dtype=np.float64)
+        ax.fill_between(xs, lo, hi, color="#0072B2", alpha=0.2, linewidth=0)
+        ax.plot(xs, est, color="#0072B2", marker="o", markersize=3, linewidth=1.6)
+        ax.set_xlabel(x.replace("_", " "))
+        ax.set_title(name.replace("_", " "), fontsize="medium")
+        style_axes(ax)
+    for ax in axes[len(outcomes):]:
+        ax.set_axis_off()
+    fig.suptitle(title if title is not None else "Outcomes across design points (band: CI)")
+    return fig
+
+
 # ---------------------------------------------------------------- survival
 
 

@@ -4,10 +4,11 @@ A :class:`Report` is a title, a manifest and a list of :class:`ReportSection`
 (text, figures and tables). Builders turn a result into a report; each kind
 of result registers a :class:`ReportKind` (how to recognise its path, how to
 load it, how to build the report), so experiments, sweeps or histories can be
-added without touching the HTML writer. Built in: run folders and history
-tables (CSV or Parquet with columns year, con, hhi, polarity, as written by
-``powerbalance history --format csv``; columns ``share_NAME`` are drawn as
-the major powers' shares).
+added without touching the HTML writer. Built in: run folders, sweep folders
+(written by ``powerbalance sweep SPEC --out DIR``) and history tables (CSV or
+Parquet with columns year, con, hhi, polarity, as written by ``powerbalance
+history --format csv``; columns ``share_NAME`` are drawn as the major
+powers' shares).
 
 The HTML embeds figures as base64 PNG and styles inline: it references no
 external URL and opens offline in any browser.
@@ -31,7 +32,14 @@ from matplotlib.figure import Figure
 
 from powerbalance.errors import InputError
 from powerbalance.viz.colors import actor_colors, actor_names
-from powerbalance.viz.ensembles import fan_chart, survival_plot, war_size_plot, war_sizes
+from powerbalance.viz.ensembles import (
+    fan_chart,
+    outcome_plot,
+    survival_plot,
+    tournament_plot,
+    war_size_plot,
+    war_sizes,
+)
 from powerbalance.viz.history import history_plot
 from powerbalance.viz.networks import alliance_plot
 from powerbalance.viz.overview import overview_figure
@@ -326,6 +334,164 @@ def run_report(result: RunResult, world: int = 0) -> Report:
     return report
 
 
+# ---------------------------------------------------------------- sweep reports
+
+
+#: Design points up to which a sweep report draws per-point figures (fan chart, intervals).
+MAX_POINTS_DRAWN = 12
+
+
+def point_labels(points: pd.DataFrame) -> dict[int, str]:
+    """A short label per design point: ``p3: attack_odds=0.5, ...``.
+
+    >>> point_labels(pd.DataFrame({"point": [0, 1], "a": [0.5, 0.712345]}))
+    {0: 'p0: a=0.5', 1: 'p1: a=0.7123'}
+    """
+    params = [c for c in points.columns if c != "point"]
+    out = {}
+    for row in points.to_dict("records"):
+        vals = ", ".join(f"{c}={row[c]:.4g}" if isinstance(row[c], float) else f"{c}={row[c]}"
+                         for c in params)
+        out[int(row["point"])] = f"p{int(row['point'])}" + (f": {vals}" if vals else "")
+    return out
+
+
+def sweep_spec_table(meta: dict[str, Any], runs: int, points: int) -> pd.DataFrame:
+    """The headline facts of a sweep's ``sweep.json`` as a two-column table."""
+    spec = meta.get("spec", {}) or {}
+    design = spec.get("design", {}) or {}
+    rows = [
+        ("name", meta.get("name", "")),
+        ("scenario", spec.get("scenario", "")),
+        ("years", spec.get("years", "")),
+        ("seed", spec.get("seed", "")),
+        ("replicates per point", spec.get("replicates", "")),
+        ("design", design.get("kind", "")),
+        ("design points", points),
+        ("finished runs", runs),
+        ("varied", json.dumps(spec.get("parameters", {}), default=str)),
+        ("fixed", json.dumps(spec.get("fixed", {}), default=str)),
+        ("kept", ", ".join(map(str, spec.get("keep", [])))),
+        ("spec hash", str(meta.get("spec_hash", ""))[:16]),
+        ("powerbalance version", meta.get("version", "")),
+        ("created", meta.get("created", "")),
+    ]
+    return pd.DataFrame(rows, columns=["field", "value"]).astype({"value": str})
+
+
+def interval_table(table: pd.DataFrame, outcomes: list[str], label: str = "point",
+                   labels: dict[int, str] | None = None) -> pd.DataFrame:
+    """Long form of an outcome table (strategy, metric, mean, lo, hi) for the interval plot."""
+    rows = []
+    for rec in table.to_dict("records"):
+        key = rec[label]
+        name = labels.get(int(key), str(key)) if labels is not None else str(key)
+        for o in outcomes:
+            m = float(rec[o])
+            lo, hi = float(rec[f"{o}_lo"]), float(rec[f"{o}_hi"])
+            rows.append({"strategy": name, "metric": o, "mean": m,
+                         "lo": m if np.isnan(lo) else lo, "hi": m if np.isnan(hi) else hi})
+    return pd.DataFrame(rows, columns=["strategy", "metric", "mean", "lo", "hi"])
+
+
+def sweep_folder_report(folder: str | Path, group: str = "point",
+                        level: float = 0.95) -> Report:
+    """The report of a sweep folder: spec, outcomes per design point with CIs, Sobol
+    indices, survival curves, war sizes with the power-law fit.
+
+    The statistics are those of :func:`powerbalance.experiments.sweep.sweep_report`;
+    this only lays them out and draws them.
+    """
+    from powerbalance.experiments.store import SweepStore
+    from powerbalance.experiments.sweep import REPORT_OUTCOMES, sweep_report
+
+    store = SweepStore(folder)
+    meta = store.meta()
+    spec = meta.get("spec", {}) or {}
+    rep = sweep_report(folder, group=group, level=level)
+    points = pd.read_parquet(store.points_path)
+    labels = point_labels(points)
+    name = str(rep.get("name") or Path(folder).name)
+    runs = int(rep["runs"])  # type: ignore[call-overload]
+    report = Report(title=f"powerbalance sweep: {name}",
+                    subtitle=(f"{runs} runs over {len(points)} design points of "
+                              f"{spec.get('scenario', '?')}, {spec.get('years', '?')} years, "
+                              f"seed {spec.get('seed', '?')}, "
+                              f"powerbalance {meta.get('version', '?')}"),
+                    manifest=meta)
+    about = report.section("Sweep", str(meta.get("description", "") or "").strip())
+    about.table("Specification", sweep_spec_table(meta, runs, len(points)))
+    about.table("Design points", points)
+
+    table = rep["outcomes"]
+    assert isinstance(table, pd.DataFrame)
+    outcomes = [o for o in REPORT_OUTCOMES if o in table.columns]
+    res = report.section(
+        "Outcomes per design point",
+        f"Means (t interval) and proportions (Wilson interval) with {level:.0%} confidence "
+        "intervals over the replicates of each design point.")
+    res.figures_first = True
+    res.table("Outcomes per design point", table)
+    params = [c for c in points.columns if c != "point"]
+    numeric = [c for c in params if pd.api.types.is_numeric_dtype(points[c])]
+    if len(params) == 1 and numeric and len(points) > 1:
+        res.figure(f"Outcomes against {params[0]} ({level:.0%} CI band)",
+                   lambda: outcome_plot(table, params[0], outcomes), "outcomes")
+    elif len(points) <= MAX_POINTS_DRAWN:
+        long = interval_table(table, outcomes, labels=labels)
+        res.figure(f"Outcomes by design point (estimate, {level:.0%} CI)",
+                   lambda: tournament_plot(long, title="Outcomes by design point"), "outcomes")
+    if "system" in spec.get("keep", []) and len(points) <= MAX_POINTS_DRAWN:
+        system = store.table("system")
+        if not system.empty:
+            arms = {labels.get(int(p), str(p)): g.rename(columns={"replicate": "world"})
+                    for p, g in system.groupby("point", sort=True)}
+            res.figure("Largest capability share by design point: median, 50% and 90% bands",
+                       lambda: fan_chart(arms), "fan-chart")
+
+    if "sobol" in rep:
+        sob = rep["sobol"]
+        assert isinstance(sob, pd.DataFrame)
+        report.section("Sensitivity (Sobol indices)",
+                       f"First-order (S1) and total (ST) Sobol indices of the per-point mean of "
+                       f"{rep.get('sobol_outcome')}, with bootstrap CI half-widths."
+                       ).table("Sobol indices", sob)
+
+    survival = rep.get("survival")
+    if isinstance(survival, pd.DataFrame):
+        curves = survival
+        if group == "point":
+            curves = survival.assign(group=[labels.get(int(g), g) for g in survival["group"]])
+        sec = report.section(f"Survival of states by {group}",
+                             "Kaplan-Meier estimate of the probability that a state is still "
+                             f"alive, with {level:.0%} confidence bands.")
+        sec.figures_first = True
+        sec.figure(f"Survival of states by {group} (Kaplan-Meier)",
+                   lambda: survival_plot(curves, title=f"Survival of states by {group}"),
+                   "survival")
+        end = (curves.groupby("group", sort=False)
+               .agg(at_risk_at_start=("at_risk", "first"), last_year=("time", "last"),
+                    survival=("survival", "last"), lo=("lo", "last"), hi=("hi", "last"))
+               .reset_index())
+        sec.table("Survival at the last year", end)
+
+    if "wars" in spec.get("keep", []):
+        wars = store.table("wars")
+        fit = rep.get("war_sizes")
+        sec = report.section("War sizes", f"{len(wars)} wars in {runs} runs.")
+        sec.figures_first = True
+        if isinstance(fit, dict):
+            sec.text += (" Power-law fit by maximum likelihood (Clauset, Shalizi & Newman "
+                         "2009); R > 0 favours the power law over a log-normal.")
+            sec.table("Power-law fit", pd.DataFrame(
+                {"statistic": list(fit), "value": [float(v) for v in fit.values()]}))
+        if not wars.empty:
+            sec.figure("War sizes: complementary CDF with the fitted power-law tail",
+                       lambda: war_size_plot(wars, fit=fit if isinstance(fit, dict) else None),
+                       "war-sizes")
+    return report
+
+
 # ---------------------------------------------------------------- history reports
 
 
@@ -416,6 +582,15 @@ def _build_run(path: Path) -> Report:
     return run_report(load_run(path))
 
 
+def _is_sweep_folder(path: Path) -> bool:
+    return path.is_dir() and (path / "sweep.json").is_file() and (
+        path / "points.parquet").is_file()
+
+
+def _build_sweep(path: Path) -> Report:
+    return sweep_folder_report(path)
+
+
 def _is_history(path: Path) -> bool:
     if not path.is_file() or path.suffix.lower() not in (".csv", ".parquet"):
         return False
@@ -439,6 +614,7 @@ def _build_history(path: Path) -> Report:
 #: The kinds of results :func:`build_report` knows, tried in order.
 REPORT_KINDS: list[ReportKind] = [
     ReportKind("run", _is_run_folder, _build_run),
+    ReportKind("sweep", _is_sweep_folder, _build_sweep),
     ReportKind("history", _is_history, _build_history),
 ]
 
@@ -450,17 +626,17 @@ def register_report_kind(kind: ReportKind, first: bool = True) -> None:
 
 
 def build_report(path: str | Path) -> Report:
-    """The report of the result at ``path`` (a run folder or a history table)."""
+    """The report of the result at ``path`` (a run or sweep folder, or a history table)."""
     path = Path(path)
     if not path.exists():
         raise InputError("no such file or folder", source=str(path), field="PATH",
-                         allowed="a run folder or a history CSV")
+                         allowed="a run or sweep folder, or a history CSV")
     for kind in REPORT_KINDS:
         if kind.detect(path):
             return kind.build(path)
     allowed = ", ".join(k.name for k in REPORT_KINDS)
     raise InputError("not a result powerbalance can report", source=str(path), field="PATH",
-                     allowed=f"one of: {allowed} (a run folder, or a CSV with columns "
+                     allowed=f"one of: {allowed} (a run or sweep folder, or a CSV with columns "
                      f"{', '.join(HISTORY_COLUMNS)})")
 
 
