@@ -22,6 +22,7 @@ from powerbalance.viz import (
     kaplan_meier,
     lifetimes,
     map_plot,
+    outcome_plot,
     palette,
     save_figure,
     shares_plot,
@@ -228,6 +229,21 @@ def test_tournament_plot(tmp_path):
     assert saved_size(fig, tmp_path / "t.png") == (640, 400)
     with pytest.raises(InputError, match="hi"):
         tournament_plot(df.drop(columns="hi"))
+
+
+def test_outcome_plot_one_panel_per_outcome(tmp_path):
+    from powerbalance.experiments.stats import outcome_table
+
+    runs = pd.DataFrame({"point": np.repeat([0, 1, 2], 4), "x": np.repeat([0.1, 0.2, 0.3], 4),
+                         "unified": [True, False] * 6, "wars": np.arange(12)})
+    table = outcome_table(runs, ["unified", "wars"], by=["point", "x"])
+    fig = outcome_plot(table, "x", ["unified", "wars"])
+    visible = [ax for ax in fig.axes if ax.axison]
+    assert len(visible) == 2
+    assert visible[1].get_lines()[0].get_ydata().tolist() == [1.5, 5.5, 9.5]
+    assert saved_size(fig, tmp_path / "o.png") == (640, 400)
+    with pytest.raises(InputError, match="nope"):
+        outcome_plot(table, "x", ["nope"])
 
 
 def test_history_plot_synthetic(tmp_path):

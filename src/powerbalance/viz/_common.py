@@ -28,6 +28,23 @@ def new_axes(ax: Axes | None, figsize: tuple[float, float] = (7.0, 4.0)) -> tupl
     return fig, fig.add_subplot()
 
 
+def panel_grid(n: int, max_cols: int, panel_w: float, panel_h: float,
+               extra_h: float = 0.0) -> tuple[Figure, list[Axes]]:
+    """A new figure with ``n`` panels in rows of at most ``max_cols``; unused cells hidden.
+
+    Each panel is ``panel_w`` x ``panel_h`` inches (plus ``extra_h`` for the
+    whole figure, e.g. a title). Returns the figure and the ``n`` axes.
+    """
+    ncols = max(min(n, max_cols), 1)
+    nrows = max(-(-n // ncols), 1)
+    fig = Figure(figsize=(panel_w * ncols, extra_h + panel_h * nrows), dpi=DPI,
+                 layout="constrained")
+    axes = list(np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel())
+    for ax in axes[n:]:
+        ax.set_axis_off()
+    return fig, axes[:n]
+
+
 def style_axes(ax: Axes, grid: bool = True) -> None:
     """Publication style: no top/right spines, a light grid behind the data."""
     ax.spines["top"].set_visible(False)

@@ -25,7 +25,7 @@ from matplotlib.ticker import NullFormatter
 
 from powerbalance.errors import InputError
 from powerbalance.experiments import stats
-from powerbalance.viz._common import WAR_KINDS, new_axes, style_axes
+from powerbalance.viz._common import WAR_KINDS, new_axes, panel_grid, style_axes
 from powerbalance.viz.colors import palette
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -106,12 +106,9 @@ def outcome_plot(table: pd.DataFrame, x: str, outcomes: Sequence[str], *,
         raise InputError(f"missing columns {sorted(missing)}", source="outcomes",
                          field="columns", allowed=", ".join(map(str, table.columns)))
     rows = table.sort_values(x)
-    ncols = min(max(len(outcomes), 1), 2)
-    nrows = -(-len(outcomes) // ncols) if outcomes else 1
-    fig = Figure(figsize=(3.8 * ncols, 2.9 * nrows), dpi=100, layout="constrained")
-    axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel()
+    fig, axes = panel_grid(len(outcomes), 2, 3.8, 2.9)
     xs = rows[x].to_numpy(dtype=np.float64)
-    for ax, name in zip(axes, outcomes, strict=False):
+    for ax, name in zip(axes, outcomes, strict=True):
         est = rows[name].to_numpy(dtype=np.float64)
         lo = rows.get(f"{name}_lo", rows[name]).to_numpy(dtype=np.float64)
         hi = rows.get(f"{name}_hi", rows[name]).to_numpy(dtype=np.float64)
@@ -120,8 +117,6 @@ def outcome_plot(table: pd.DataFrame, x: str, outcomes: Sequence[str], *,
         ax.set_xlabel(x.replace("_", " "))
         ax.set_title(name.replace("_", " "), fontsize="medium")
         style_axes(ax)
-    for ax in axes[len(outcomes):]:
-        ax.set_axis_off()
     fig.suptitle(title if title is not None else "Outcomes across design points (band: CI)")
     return fig
 
@@ -241,12 +236,8 @@ def tournament_plot(results: pd.DataFrame, *, title: str | None = None) -> Figur
     metrics = list(dict.fromkeys(results["metric"].astype(str)))
     strategies = list(dict.fromkeys(results["strategy"].astype(str)))
     colors = dict(zip(strategies, palette(len(strategies)), strict=True))
-    ncols = min(len(metrics), 3)
-    nrows = -(-len(metrics) // ncols) if metrics else 1
-    fig = Figure(figsize=(3.6 * max(ncols, 1), 0.5 + (0.35 * len(strategies) + 0.9) * nrows),
-                 dpi=100, layout="constrained")
-    axes = np.atleast_1d(fig.subplots(nrows, max(ncols, 1), squeeze=False)).ravel()
-    for ax, metric in zip(axes, metrics, strict=False):
+    fig, axes = panel_grid(len(metrics), 3, 3.6, 0.35 * len(strategies) + 0.9, extra_h=0.5)
+    for ax, metric in zip(axes, metrics, strict=True):
         rows = results[results["metric"].astype(str) == metric].set_index(
             results.loc[results["metric"].astype(str) == metric, "strategy"].astype(str))
         rows = rows.reindex(strategies)
@@ -260,7 +251,5 @@ def tournament_plot(results: pd.DataFrame, *, title: str | None = None) -> Figur
         ax.invert_yaxis()
         ax.set_title(metric.replace("_", " "), fontsize="medium")
         style_axes(ax)
-    for ax in axes[len(metrics):]:
-        ax.set_axis_off()
     fig.suptitle(title if title is not None else "Tournament: outcome by strategy (mean, interval)")
     return fig
