@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -260,3 +261,44 @@ def test_sobol_sweep_report_without_survival(tmp_path):
     assert sobol["parameter"].tolist() == ["attack_odds", "conquest_rate"]
     assert report.figures() == []  # 16 points, 2 parameters: tables only
     assert 'class="error"' not in report.to_html()
+
+
+# ---------------------------------------------------------------- experiment folders
+
+
+def write_experiment(folder: Path, arms: dict[str, Path], holds: bool = True) -> Path:
+    """An experiment folder as ``powerbalance experiment NAME --out DIR`` writes it."""
+    folder.mkdir(parents=True)
+    rows = [{"arm": a, "statistic": "hegemony", "mean": m, "ci_low": m - 0.1,
+             "ci_high": m + 0.1, "worlds": 4} for a, m in zip(arms, (0.2, 0.6), strict=True)]
+    pd.DataFrame(rows).to_csv(folder / "arms.csv", index=False)
+    pd.DataFrame([{"statistic": "hegemony", "low": "a", "high": "b", "difference": 0.4,
+                   "ci_low": 0.1, "holds": holds}]).to_csv(folder / "comparisons.csv",
+                                                           index=False)
+    pd.DataFrame(columns=["check", "value", "holds", "required"]).to_csv(
+        folder / "checks.csv", index=False)
+    for arm, run in arms.items():
+        shutil.copytree(run, folder / arm)
+    (folder / "experiment.json").write_text(json.dumps(
+        {"experiment": "made-up", "claim": 9, "worlds": 4, "years": 30, "seed": 1,
+         "confidence": 0.95, "holds": holds, "notes": "a note", "arms": rows}))
+    return folder
+
+
+def test_experiment_folder_report(run_folder, tmp_path):
+    folder = write_experiment(tmp_path / "exp", {"calm": run_folder, "bold": run_folder})
+    report = build_report(folder)
+    assert report.title == "powerbalance experiment: made-up"
+    assert "claim 9: holds at 95% confidence" in report.subtitle
+    assert [f.name for f in report.figures()] == ["arms", "fan-chart", "survival"]
+    assert main(["report", str(folder)]) == 0
+    text = (folder / "report.html").read_text(encoding="utf-8")
+    assert len(DATA_IMG.findall(text)) == 3 and 'class="error"' not in text
+    assert not EXTERNAL.search(text)
+    assert "the claim holds at 95% confidence" in text and "a note" in text
+    assert "<td>calm</td>" in text and "<td>bold</td>" in text
+    # one survival curve per arm, in the arms' order (the two arms hold the same worlds)
+    fig = report.figures()[2].make()
+    lines = fig.axes[0].get_lines()
+    assert [ln.get_label() for ln in lines] == ["calm (n=28)", "bold (n=28)"]
+    assert np.array_equal(lines[0].get_ydata(), lines[1].get_ydata())

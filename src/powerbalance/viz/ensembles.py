@@ -143,7 +143,7 @@ def survival_plot(table: pd.DataFrame, *, by: str | None = "strategy", ax: Axes 
         if by is None:
             curves = curves.assign(group="all actors")
         end = float(table["year"].max())
-    groups = {str(k): g for k, g in curves.groupby("group", observed=True, sort=True)}
+    groups = {str(k): g for k, g in curves.groupby("group", observed=True, sort=False)}
     fig, ax = new_axes(ax, figsize=(6.5, 4.0))
     for (name, g), color in zip(groups.items(), palette(len(groups)), strict=True):
         t = np.r_[g["time"].to_numpy(dtype=np.float64), end]

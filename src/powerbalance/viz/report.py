@@ -492,6 +492,85 @@ def sweep_folder_report(folder: str | Path, group: str = "point",
     return report
 
 
+# ---------------------------------------------------------------- experiment reports
+
+
+def experiment_folder_report(folder: str | Path) -> Report:
+    """The report of an experiment folder (``powerbalance experiment NAME --out DIR``).
+
+    The verdict, each arm's statistics with their confidence intervals, the
+    paired comparisons and checks (as the experiment wrote them), and, from
+    the arms' run folders: the largest share by arm (fan chart) and the
+    survival of states by arm (Kaplan-Meier, computed by
+    :mod:`powerbalance.experiments.stats`).
+    """
+    from powerbalance.experiments import stats
+    from powerbalance.experiments.results import load_run
+
+    folder = Path(folder)
+    summary = json.loads((folder / "experiment.json").read_text())
+    name = str(summary.get("experiment", folder.name))
+    conf = float(summary.get("confidence", 0.95))
+    pct = f"{conf:.0%}"
+    holds = bool(summary.get("holds", False))
+    verdict = "holds" if holds else "does not hold"
+    report = Report(title=f"powerbalance experiment: {name}",
+                    subtitle=(f"claim {summary.get('claim', '?')}: {verdict} at {pct} "
+                              f"confidence; {summary.get('worlds', '?')} worlds per arm, "
+                              f"seed {summary.get('seed', '?')} (common random numbers)"),
+                    manifest=summary)
+    claim_text = ""
+    try:
+        from powerbalance.experiments.claims import get
+
+        exp = get(name)
+        claim_text = f"Claim {exp.claim}: {exp.title}.\n\n{exp.claim_text}"
+    except Exception:  # an experiment this version does not know: the tables still stand
+        pass
+    text = "\n\n".join(t for t in (claim_text, f"Verdict: the claim {verdict} at {pct} "
+                                     "confidence.", str(summary.get("notes", "") or ""))
+                       if t.strip())
+    sec = report.section("Claim and verdict", text)
+    sec.figures_first = True
+    arms = pd.read_csv(folder / "arms.csv") if (folder / "arms.csv").is_file() \
+        else pd.DataFrame(summary.get("arms", []))
+    sec.table(f"Statistics per arm ({pct} CI)", arms)
+    for stem, caption in (("comparisons", "Comparisons (paired by world; one-sided bound)"),
+                          ("checks", "Checks")):
+        frame = pd.read_csv(folder / f"{stem}.csv") if (folder / f"{stem}.csv").is_file() \
+            else pd.DataFrame(summary.get(stem, []))
+        if len(frame):
+            sec.table(caption, frame)
+    if {"arm", "statistic", "mean", "ci_low", "ci_high"} <= set(arms.columns) and len(arms):
+        long = arms.rename(columns={"arm": "strategy", "statistic": "metric", "ci_low": "lo",
+                                    "ci_high": "hi"})
+        long["mean"] = long["mean"].astype(float)
+        long["lo"] = long["lo"].fillna(long["mean"]).astype(float)
+        long["hi"] = long["hi"].fillna(long["mean"]).astype(float)
+        sec.figure(f"Statistics by arm (mean, {pct} CI)",
+                   lambda: tournament_plot(long, title=f"{name}: statistics by arm"), "arms")
+    labels = list(dict.fromkeys(arms["arm"].astype(str))) if "arm" in arms.columns else []
+    labels += sorted(p.name for p in folder.iterdir() if p.name not in labels)
+    runs = {label: folder / label for label in labels if _is_run_folder(folder / label)}
+    if runs:
+        loaded = {label: load_run(path) for label, path in runs.items()}
+        by_arm = report.section("Arms compared", "The largest capability share over time and "
+                                "the survival of states in each arm (the same worlds, with "
+                                "common random numbers).")
+        by_arm.figure("Largest capability share by arm: median, 50% and 90% bands",
+                      lambda: fan_chart({k: r.system for k, r in loaded.items()},
+                                        title=f"{name}: largest share by arm"), "fan-chart")
+        life = pd.concat([stats.lifetimes(r.actors).assign(arm=k) for k, r in loaded.items()],
+                         ignore_index=True)
+        curves = stats.kaplan_meier(life, group="arm", level=conf)
+        order = {k: i for i, k in enumerate(loaded)}
+        curves = curves.sort_values("group", key=lambda g: g.map(order), kind="stable")
+        by_arm.figure("Survival of states by arm (Kaplan-Meier)",
+                      lambda: survival_plot(curves, title="Survival of states by arm"),
+                      "survival")
+    return report
+
+
 # ---------------------------------------------------------------- history reports
 
 
@@ -591,6 +670,14 @@ def _build_sweep(path: Path) -> Report:
     return sweep_folder_report(path)
 
 
+def _is_experiment_folder(path: Path) -> bool:
+    return path.is_dir() and (path / "experiment.json").is_file()
+
+
+def _build_experiment(path: Path) -> Report:
+    return experiment_folder_report(path)
+
+
 def _is_history(path: Path) -> bool:
     if not path.is_file() or path.suffix.lower() not in (".csv", ".parquet"):
         return False
@@ -615,6 +702,7 @@ def _build_history(path: Path) -> Report:
 REPORT_KINDS: list[ReportKind] = [
     ReportKind("run", _is_run_folder, _build_run),
     ReportKind("sweep", _is_sweep_folder, _build_sweep),
+    ReportKind("experiment", _is_experiment_folder, _build_experiment),
     ReportKind("history", _is_history, _build_history),
 ]
 
