@@ -69,23 +69,34 @@ class RunResult:
         if folder.exists() and not overwrite:
             raise InputError("folder exists", source=str(folder), field="--out",
                              allowed="a new folder")
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
-        try:
+
+        def fill(tmp: Path) -> None:
             for name in TABLES:
                 self.table(name).to_parquet(tmp / f"{name}.parquet", index=False)
             (tmp / "manifest.json").write_text(json.dumps(self.manifest, indent=2, default=str))
-            if folder.exists():
-                old = folder.with_name(f".{folder.name}.old-{os.getpid()}")
-                folder.rename(old)
-                tmp.rename(folder)
-                shutil.rmtree(old, ignore_errors=True)
-            else:
-                tmp.rename(folder)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        return folder
+
+        return write_folder(folder, fill)
+
+
+def write_folder(folder: str | Path, fill: Callable[[Path], None]) -> Path:
+    """Write a result folder atomically: ``fill`` writes into a temporary sibling folder,
+    which then replaces ``folder`` (an old one is removed); on failure nothing changes."""
+    folder = Path(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        fill(tmp)
+        if folder.exists():
+            old = folder.with_name(f".{folder.name}.old-{os.getpid()}")
+            folder.rename(old)
+            tmp.rename(folder)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            tmp.rename(folder)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return folder
 
 
 def load_run(folder: str | Path) -> RunResult:

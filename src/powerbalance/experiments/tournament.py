@@ -36,9 +36,6 @@ each strategy's fitness f_s as the mean final share of its actors.
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -51,6 +48,7 @@ import pandas as pd
 
 from powerbalance import rng
 from powerbalance.errors import InputError
+from powerbalance.experiments.results import write_folder
 from powerbalance.model.economy import capability_share
 from powerbalance.model.events import EventKind
 from powerbalance.model.state import Setting, WorldState
@@ -88,25 +86,13 @@ class TournamentResult:
     def write(self, folder: str | Path) -> Path:
         """Write ``tournament.parquet``, ``entries.parquet``, ``evolution.parquet`` and
         ``manifest.json`` atomically into ``folder``."""
-        folder = Path(folder)
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
-        try:
+        def fill(tmp: Path) -> None:
             self.table.to_parquet(tmp / "tournament.parquet", index=False)
             self.entries.to_parquet(tmp / "entries.parquet", index=False)
             self.evolution.to_parquet(tmp / "evolution.parquet", index=False)
             (tmp / "manifest.json").write_text(json.dumps(self.manifest, indent=2, default=str))
-            if folder.exists():
-                old = folder.with_name(f".{folder.name}.old-{os.getpid()}")
-                folder.rename(old)
-                tmp.rename(folder)
-                shutil.rmtree(old, ignore_errors=True)
-            else:
-                tmp.rename(folder)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        return folder
+
+        return write_folder(folder, fill)
 
 
 @dataclass
