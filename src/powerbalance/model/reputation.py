@@ -33,7 +33,7 @@ import numpy as np
 
 from powerbalance.model.events import EventKind, Events
 from powerbalance.model.perception import Observation
-from powerbalance.model.state import F64, I64, WorldState
+from powerbalance.model.state import F32, F64, I64, WorldState
 from powerbalance.params import Params
 from powerbalance.strategies.base import Actions
 
@@ -41,9 +41,9 @@ from powerbalance.strategies.base import Actions
 TOKEN_SHARE = 0.25
 
 
-def distrust(state: WorldState) -> F64:
+def distrust(state: WorldState) -> F32:
     """(B, N, N) i's remembered abandonment plus exploitation by j."""
-    return state.abandonment + state.exploitation
+    return np.asarray(state.abandonment + state.exploitation, dtype=np.float32)
 
 
 def screen_offers(state: WorldState, actions: Actions,

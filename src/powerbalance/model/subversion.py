@@ -168,9 +168,9 @@ def subversion(state: WorldState, actions: Actions, obs: Observation, setting: S
         order = np.lexsort((reaching, code))
         last = np.r_[code[order][1:] != code[order][:-1], True]
         top_code, top_actor = code[order][last], si[order][last]
-        main = np.full(batch * n, -1, dtype=np.int64)
-        main[top_code] = top_actor
-        main = main.reshape(batch, n)
+        main_flat = np.full(batch * n, -1, dtype=np.int64)
+        main_flat[top_code] = top_actor
+        main = main_flat.reshape(batch, n)
         captor = changes.get("captor", captor).copy()
         left = changes.get("capture_left", left).copy()
         capture = alive & (main >= 0) & (cohesion < params.capture_threshold) & (captor < 0)
