@@ -142,8 +142,9 @@ class Params:
         "Stated reason: a token contingent (Schweller 1998, Deadly Imbalances, on 'balking').",
         0, 1)
     late_entry_odds: float = _p(
-        0.55, "A buck-passer strikes a neighbour that fought a third party last year when its "
-        "estimated chance of victory is at least this.",
+        0.55, "A buck-passer strikes a neighbour that fought a third party last year (and a "
+        "bandwagoner one its patron fought) when its estimated chance of victory is at least "
+        "this.",
         "Stated reason: a weakened belligerent is attacked on slightly better than even odds "
         "(Mearsheimer 2001, ch. 5, buck-passers 'enter late').", 0, 1)
     wedge_payment: float = _p(

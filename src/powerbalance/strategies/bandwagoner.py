@@ -28,8 +28,8 @@ class Bandwagoner(Strategy):
     ``Params.late_entry_odds``. Others see through it: actors whose top threat
     the patron is remember the alignment as exploitation
     (:mod:`powerbalance.model.reputation`), refuse it as an ally and, if they
-    are balancers, punish it. It spends the base burden and never starts a
-    war of its own.
+    are balancers, punish it. It spends the base burden and starts no war
+    except against its patron's enemies.
     """
 
     name = "bandwagoner"
