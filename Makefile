@@ -1,4 +1,6 @@
 # Two commands do all set-up on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -11,7 +13,8 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
+	$(BIN)/python -m pip install --quiet -e '.[test,dev]' 2>&1 | { grep -v "is ignored" || true; }
+	$(BIN)/python -c "import powerbalance" # fail here, not later, if the install failed
 	touch $(STAMP)
 
 venv: $(STAMP)

@@ -155,7 +155,7 @@ def _resolve(state: WorldState, actions: Actions, obs: Observation, setting: Set
     engaged = np.bincount(slot, minlength=state.batch * n)
     committed = weight * (s.military.reshape(-1)[slot] / engaged[slot])
     strength = committed * obs.reach[pb, pk, t[pw]]
-    sides = np.bincount(pw * 2 + side, weights=strength, minlength=2 * nw)
+    sides = np.bincount(pw * 2 + side, weights=strength, minlength=2 * nw).astype(np.float64)
     s_att, s_def = sides[0::2], sides[1::2]
     p = victory_probability(s_att, s_def, params)
     u = rng.uniform_at(state.keys[b], state.year, rng.Stream.WAR, a, sub=round_)

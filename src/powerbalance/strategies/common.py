@@ -56,8 +56,12 @@ def wedge_target(obs: Observation, bw: I64, i: I64) -> I64:
         return out
     members = members[rows]
     brow = bw[rows]
-    linked = (obs.state.alliance[brow] > 0) & members[:, None, :]
-    free = members & ~row_any(linked)
+    # A member is free when it is allied with no other member. Each actor has one top
+    # threat, so member entries number at most N per world: gather only their rows.
+    mr, mk = np.nonzero(members)
+    linked = row_any((obs.state.alliance[brow[mr], mk] > 0) & members[mr])
+    free = members.copy()
+    free[mr, mk] = ~linked
     weight = np.where(free, obs.perceived[brow, i[rows]] * obs.reach[brow, i[rows]], -1.0)
     best, target = row_max_argmax(weight)
     go = best >= 0
