@@ -15,9 +15,10 @@ state (``Params.memory_decay`` a year):
 - **exploitation** (``WorldState.exploitation[b, i, j]``): j struck late
   (buck-passing, a ``late_entry`` event): it attacked an actor that i had
   fought last year while j itself had fought no one (Christensen & Snyder
-  1990; Mearsheimer 2001, ch. 5); or j allied with a stronger actor that is
-  i's top threat (bandwagoning with the threat: Walt 1987), weight
-  ``Params.bandwagon_weight``. Spread to witnesses as above.
+  1990; Mearsheimer 2001, ch. 5); or j allied with its own top threat when
+  that actor is also i's top threat (bandwagoning, alignment with the source
+  of danger: Walt 1987), weight ``Params.bandwagon_weight``. Spread to
+  witnesses as above.
 - **aggression** is the existing ``WorldState.hostility`` (war phase).
 
 Memory is used: an actor refuses alliance offers from anyone it distrusts
@@ -136,15 +137,16 @@ def remember(state: WorldState, actions: Actions, obs: Observation, year_events:
             out.append(Events.make(EventKind.LATE_ENTRY, lb, la, z, lt.astype(float)))
             culprits.append((lb, la))
 
-    # Bandwagoning: x allies with a stronger y that is o's top threat.
+    # Bandwagoning: x allies with y, the actor that threatens x most, and y is also o's
+    # top threat (balancers ally *against* their top threat, so they are not suspected).
     formed = ev.kind == EventKind.ALLIANCE_FORMED
     if formed.any() and params.bandwagon_weight > 0:
         fb, lo, hi = ev.world[formed], ev.actor[formed], ev.other[formed]
         fb2 = np.concatenate([fb, fb])
         x = np.concatenate([lo, hi])
         y = np.concatenate([hi, lo])
-        stronger = obs.share[fb2, y] > obs.share[fb2, x]
-        fb2, x, y = fb2[stronger], x[stronger], y[stronger]
+        with_threat = obs.top_threat[fb2, x] == y
+        fb2, x, y = fb2[with_threat], x[with_threat], y[with_threat]
         watchers = obs.top_threat[fb2] == y[:, None]
         rows = np.arange(len(fb2))
         watchers[rows, x] = False

@@ -7,7 +7,7 @@ import numpy as np
 from powerbalance.model.fastops import first_max_per_group
 from powerbalance.model.perception import Observation
 from powerbalance.strategies.base import Actions, BoolA, Strategy
-from powerbalance.strategies.common import wedge_target
+from powerbalance.strategies.common import rows_of, wedge_target
 from powerbalance.strategies.registry import register
 
 
@@ -52,7 +52,9 @@ class HegemonSeeker(Strategy):
         bw, i = np.nonzero(mask)
         if len(bw):
             # Candidate targets: neighbours it is not allied with (sparse pairs).
-            rows, j = np.nonzero(state.adjacent[bw, i] & (state.alliance[bw, i] <= 0))
+            own_row = bw * state.n_actors + i
+            rows, j = np.nonzero(rows_of(state.adjacent, own_row)
+                                 & (rows_of(state.alliance, own_row) <= 0))
             odds = obs.win_odds(bw[rows], i[rows], j)
             # Best target per actor: highest odds, the lowest index among ties.
             pick, best = first_max_per_group(rows, odds)
