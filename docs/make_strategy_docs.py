@@ -157,29 +157,36 @@ def tournament_section() -> list[str]:
     survivor = by["survival"].idxmax()
     last = evo.evolution[evo.evolution["generation"] == evo.evolution["generation"].max()]
     ranked = last.sort_values("share", ascending=False)
+    weakest = by["survival"].idxmin()
+    fighter_note = (
+        f"`{fighter}` fights by far the most wars ({by.loc[fighter, 'wars']:.1f} per actor "
+        f"over {YEARS} years) at the highest war cost ({by.loc[fighter, 'war_cost']:.1f})")
+    if by.loc[fighter, "final_share"] < fair:
+        fighter_note += (
+            f" and survives {by.loc[fighter, 'survival']:.1%} of the time, yet ends below the "
+            f"fair share ({by.loc[fighter, 'final_share']:.3f}): arming costs growth (guns "
+            "versus butter) and wars destroy wealth, the realist point that expansion rarely "
+            "pays against balancers")
+    rising = ranked[ranked["share"] > 1.2 / len(ranked)]["strategy"].tolist()
+    dying = ranked[ranked["share"] < 0.02]["strategy"].tolist()
     lines += ["",
-              "Reading it. In a seat-balanced round robin the fair share is "
+              "Reading it. In a seat-balanced round robin of seven seats the fair share is "
               f"1/7 = {fair:.3f}. `{top.strategy}` ends with the largest mean share "
               f"({top.final_share:.3f}) and `{bottom.strategy}` with the smallest "
-              f"({bottom.final_share:.3f}). `{fighter}` fights by far the most wars "
-              f"({by.loc[fighter, 'wars']:.1f} per actor over {YEARS} years) and pays the "
-              f"highest war cost ({by.loc[fighter, 'war_cost']:.1f}); `{survivor}` survives "
-              f"most often ({by.loc[survivor, 'survival']:.1%}). Survival and share do not "
-              "move together: heavy arming keeps an actor alive but costs growth (guns "
-              "versus butter) and its wars destroy wealth, which is the realist point that "
-              "expansion rarely pays in a balancing system; passive strategies are cheap but "
-              "are the first to be conquered. All seven states lie in one region here, so "
-              "`offshore-balancer` never finds a foreign hegemon to balance: it stays aloof "
-              "(no alliances), which shows what offshore balancing is without an ocean. "
-              "Because every profile faces the same worlds, "
-              "the differences between strategies are far more precise than their spread "
-              "across worlds suggests (the intervals above are per strategy, not for the "
-              "differences).", "",
-              "Payoffs depend on the mix: with every strategy present, a non-balancing "
-              "policy can profit from the balancers' efforts. Ten generations of replicator "
-              f"dynamics (200 worlds per generation) move the population from equal shares "
-              f"to: {', '.join(f'{r.strategy} {r.share:.2f}' for r in ranked.itertuples())}. "
-              "Regenerate this page with `python docs/make_strategy_docs.py`.", ""]
+              f"({bottom.final_share:.3f}). {fighter_note}. `{weakest}` is conquered most "
+              f"often (survival {by.loc[weakest, 'survival']:.1%}); `{survivor}` survives most "
+              f"often ({by.loc[survivor, 'survival']:.1%}). All seven states lie in one "
+              "region here, so `offshore-balancer` never finds a foreign hegemon to balance "
+              "and stays aloof (no alliances): offshore balancing without an ocean. Because "
+              "every profile faces the same worlds, differences between strategies are "
+              "estimated more precisely than the per-strategy intervals above suggest.", "",
+              "Payoffs depend on the mix of strategies, which the evolutionary option "
+              f"follows: ten generations of replicator dynamics (200 worlds per generation) "
+              f"move the population from equal shares to "
+              f"{', '.join(f'{r.strategy} {r.share:.2f}' for r in ranked.itertuples())}"
+              + (f"; {', '.join(f'`{x}`' for x in rising)} spread" if rising else "")
+              + (f" while {', '.join(f'`{x}`' for x in dying)} die out" if dying else "")
+              + ". Regenerate this page with `python docs/make_strategy_docs.py`.", ""]
     return lines
 
 
