@@ -91,8 +91,10 @@ def remember(state: WorldState, actions: Actions, obs: Observation, year_events:
     n = state.n_actors
     ev = Events.concat(year_events)
     keep = np.float32(1.0 - params.memory_decay)
-    aband = state.abandonment * keep
-    expl = state.exploitation * keep
+    # A memory that is all zero stays the same array until something is recorded in it
+    # (then it is copied: states are never modified in place).
+    aband = state.abandonment * keep if state.abandonment.any() else state.abandonment
+    expl = state.exploitation * keep if state.exploitation.any() else state.exploitation
     out: list[Events] = []
     culprits: list[tuple[I64, I64]] = []
 
@@ -108,8 +110,11 @@ def remember(state: WorldState, actions: Actions, obs: Observation, year_events:
         k = np.concatenate([k, jk[token]])
         t = np.concatenate([t, jt[token]])
         w = np.concatenate([w, np.full(int(token.sum()), params.balk_weight)])
-    _record(aband, b, t, k, w, params.reputation_spread)
-    culprits.append((b, k))
+    if len(b):
+        if aband is state.abandonment:
+            aband = aband.copy()
+        _record(aband, b, t, k, w, params.reputation_spread)
+        culprits.append((b, k))
 
     # Who fought whom this year.
     fought = np.zeros_like(state.fought)
@@ -133,6 +138,8 @@ def remember(state: WorldState, actions: Actions, obs: Observation, year_events:
         r, z = np.nonzero(others & late[:, None])
         if len(r):
             lb, la, lt = wb[r], wa[r], wt[r]
+            if expl is state.exploitation:
+                expl = expl.copy()
             _record(expl, lb, z, la, np.ones(len(r)), params.reputation_spread)
             out.append(Events.make(EventKind.LATE_ENTRY, lb, la, z, lt.astype(float)))
             culprits.append((lb, la))
@@ -153,6 +160,8 @@ def remember(state: WorldState, actions: Actions, obs: Observation, year_events:
         watchers[rows, y] = False
         r, o = np.nonzero(watchers & state.alive[fb2])
         if len(r):
+            if expl is state.exploitation:
+                expl = expl.copy()
             np.add.at(expl.reshape(-1), (fb2[r] * n + o) * n + x[r], params.bandwagon_weight)
             culprits.append((fb2[r], x[r]))
 

@@ -50,10 +50,12 @@ class BuckPasser(Strategy):
         if len(bw):
             offer[bw, i] = balancing_partner(obs, bw, i)
         bw, i = np.nonzero(mask)
-        quiet = ~row_any(state.fought[bw, i])
-        bw, i = bw[quiet], i[quiet]
-        if len(bw):
-            busy = row_any(state.fought[bw])                # (R, N): fought anyone
-            target = best_attack(obs, bw, i, busy, params.late_entry_odds)
+        if len(bw) and state.fought.any():
+            worlds = np.unique(bw)
+            busy = np.zeros(state.alive.shape, dtype=bool)
+            busy[worlds] = row_any(state.fought[worlds])    # (B, N): fought anyone last year
+            quiet = ~busy[bw, i]
+            bw, i = bw[quiet], i[quiet]
+            target = best_attack(obs, bw, i, busy[bw], params.late_entry_odds)
             attack[bw, i] = target
         return actions.replace(attack=attack, offer=offer, join=np.zeros_like(actions.join))
