@@ -209,9 +209,10 @@ class Params:
         0.5, "Abandonment weight of balking (sending a token share below 0.25 of one's forces).",
         "Stated reason: half an abandonment.", 0, 10)
     bandwagon_weight: float = _p(
-        0.5, "Exploitation weight an actor records against one that allies with its own top "
+        1.0, "Exploitation weight an actor records against one that allies with its own top "
         "threat when that actor is also the observer's top threat (bandwagoning).",
-        "Walt 1987: states that side with the threat are seen as its accomplices.", 0, 10)
+        "Walt 1987: states that side with the threat are seen as its accomplices; weight 1 "
+        "(one act suffices for distrust and punishment) is a stated choice.", 0, 10)
     distrust_threshold: float = _p(
         1.0, "An actor refuses alliance offers from one whose remembered abandonment plus "
         "exploitation is at least this.", "Stated reason: one betrayal of oneself, or two "

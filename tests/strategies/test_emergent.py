@@ -52,3 +52,20 @@ def test_abandoners_are_later_refused_alliances_more_often_than_loyal_actors():
     rate_after = ref_after / after.sum()
     rate_loyal = ref_loyal / loyal.sum()
     assert rate_after > 5 * rate_loyal  # observed: 0.16 versus 0.0025 per actor-year
+
+
+def test_a_balancer_punishes_a_bandwagoner_but_not_a_bystander():
+    """Others see through bandwagoning: the balancer remembers the alignment with its own
+    top threat and attacks the bandwagoner; the same actor as a bystander is left alone."""
+    attacks = {}
+    for strategy in ("bandwagoner", "status-quo"):
+        scen = line_scenario([
+            actor("Patron", [0], 100.0, 3.0),                    # rich, lightly armed
+            actor("Balancer", [1], 10.0, 20.0, strategy="external-balancer"),
+            actor("Small", [2], 2.0, 1.0, strategy=strategy),
+        ], provinces=3, params={"misperception": 0.0, "growth_noise": 0.0})
+        traj = simulate_scenario(scen, years=5, worlds=10, seed=2)
+        wars = np.concatenate([event_rows(traj, "war_won"), event_rows(traj, "war_lost")])
+        hits = wars[(wars[:, 2] == 1) & (wars[:, 3] == 2)]
+        attacks[strategy] = len(np.unique(hits[:, 0]))
+    assert attacks == {"bandwagoner": 10, "status-quo": 0}

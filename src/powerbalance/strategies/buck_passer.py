@@ -50,10 +50,8 @@ class BuckPasser(Strategy):
         if len(bw):
             offer[bw, i] = balancing_partner(obs, bw, i)
         bw, i = np.nonzero(mask)
-        if len(bw) and state.fought.any():
-            worlds = np.unique(bw)
-            busy = np.zeros(state.alive.shape, dtype=bool)
-            busy[worlds] = row_any(state.fought[worlds])    # (B, N): fought anyone last year
+        if len(bw):
+            busy = row_any(state.fought)                     # (B, N): fought anyone last year
             quiet = ~busy[bw, i]
             bw, i = bw[quiet], i[quiet]
             target = best_attack(obs, bw, i, busy[bw], params.late_entry_odds)
