@@ -53,3 +53,13 @@ def test_every_strategy_on_every_topology_and_batch_size(topology):
     state = batch.final_state
     assert np.all((state.cohesion >= 0) & (state.cohesion <= 1))
     assert np.all(state.abandonment >= 0) and np.all(state.exploitation >= 0)
+
+
+def test_every_strategy_under_serial_update_order():
+    scen = scenario("hex")
+    over = {"update_order": "serial", "fragment_threshold": 0.3}
+    one = simulate_scenario(scen, years=25, worlds=4, seed=11, overrides=over)
+    two = simulate_scenario(scen, years=25, worlds=1, seed=11, first_world=2, overrides=over)
+    for name in ("share", "territory", "alive"):
+        np.testing.assert_array_equal(getattr(one, name)[:, 2], getattr(two, name)[:, 0])
+    assert np.all(one.territory.sum(axis=-1) == scen.province_map.n)
