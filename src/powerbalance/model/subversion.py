@@ -216,7 +216,6 @@ def _secede(state: WorldState, fragment: np.ndarray, main: I64, setting: Setting
                                              owner[ok], count[ok])
     if not len(worlds):
         return state
-    rows = np.arange(len(worlds))
     value = np.where(secede, setting.province_map.value[None, :], -1.0)
     new_cap = np.argmax(value, axis=1)
     frac = secede.sum(axis=1) / count
@@ -254,5 +253,4 @@ def _secede(state: WorldState, fragment: np.ndarray, main: I64, setting: Setting
         arr = getattr(state, name).copy()
         arr[worlds] = getattr(fresh, name)
         new[name] = arr
-    del rows
     return state.replace(**new)
