@@ -13,6 +13,7 @@ from powerbalance.cli import analysis as _analysis  # noqa: F401  (registers com
 from powerbalance.cli import report as _report  # noqa: F401  (registers commands)
 from powerbalance.cli import simulate as _simulate  # noqa: F401  (registers commands)
 from powerbalance.cli import strategies as _strategies  # noqa: F401  (registers commands)
+from powerbalance.cli import sweep as _sweep  # noqa: F401  (registers commands)
 from powerbalance.cli.app import app, err_console
 from powerbalance.errors import InputError
 
