@@ -107,7 +107,8 @@ def mechanics_sections() -> list[str]:
               "```", "powerbalance strategies [--initiates-war] [--reads memory] "
               "[--where key=value] [--details]",
               "powerbalance tournament SCENARIO --strategies a,b,c --worlds N [--seed S] "
-              "[--years Y] [--out DIR] [--evolve GENERATIONS --dynamics replicator|moran]",
+              "[--years Y] [--out DIR] [--plot PNG] "
+              "[--evolve GENERATIONS --dynamics replicator|moran]",
               "```", "",
               "`--out` writes `tournament.parquet` (one row per strategy), `entries.parquet` "
               "(one row per profile, world and seat), `evolution.parquet` and "
