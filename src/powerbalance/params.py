@@ -153,6 +153,11 @@ class Params:
         "Crawford 2011 (Preventing enemy coalitions, International Security 35(4)): "
         "selective accommodation is cheap relative to fighting the coalition; 2% of wealth is "
         "a stated choice.", 0, 1)
+    wedge_price: float = _p(
+        0.05, "A payee stays out of coalitions only for a payment worth at least this share "
+        "of its own wealth (smaller offers are declined and nothing is paid).",
+        "Crawford 2011: wedge strategies succeed when the reward is large relative to the "
+        "target's stakes; 5% of a year's output is a stated choice.", 0, 100)
     seeker_wedges: bool = _p(
         True, "Whether the hegemon-seeker also pays would-be coalition members to stay out "
         "(MODEL.md section 5: 'wedges coalitions').",

@@ -3,10 +3,13 @@
 **Side payments** (before alliances form): an actor that pays
 (``Actions.pay``, ``Actions.pay_spend`` of its wealth) transfers that sum from
 its military stock to the payee's (a subsidy: Britain's to continental powers,
-Qin's gold to the courts of the six). The payee stays out of alliance-making
-this year: its offers are withdrawn and it accepts none (Crawford 2011,
-"Preventing enemy coalitions", *International Security* 35(4)). A
-``side_payment`` event records it.
+Qin's gold to the courts of the six), provided the sum is worth at least
+``Params.wedge_price`` of the payee's own wealth; a smaller offer is declined
+and nothing is paid (wedges work when the reward is large relative to the
+target's stakes). The payee stays out of alliance-making this year: its
+offers are withdrawn and it accepts none (Crawford 2011, "Preventing enemy
+coalitions", *International Security* 35(4)). A ``side_payment`` event
+records it.
 
 **Subversion** (after alliances, before war): each penetrator's money
 (``Actions.subvert_spend`` of its wealth, taken from its military stock)
@@ -97,6 +100,11 @@ def side_payments(state: WorldState, actions: Actions,
     n = state.n_actors
     amount = np.minimum(actions.pay_spend[pb, pw] * state.wealth[pb, pw],
                         state.military[pb, pw])
+    # The payee takes only an offer worth its while (Params.wedge_price of its wealth).
+    taken = (amount > 0) & (amount >= params.wedge_price * state.wealth[pb, j])
+    pb, pw, j, amount = pb[taken], pw[taken], j[taken], amount[taken]
+    if not len(pb):
+        return state, actions, []
     size = state.batch * n
     flow = (np.bincount(pb * n + j, weights=amount, minlength=size)
             - np.bincount(pb * n + pw, weights=amount, minlength=size))

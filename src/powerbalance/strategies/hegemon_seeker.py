@@ -27,7 +27,8 @@ class HegemonSeeker(Strategy):
     aversion. It defends its allies fully. With ``Params.seeker_wedges`` it
     also wedges the coalition forming against it: when two or more actors
     have it as their top threat, it pays the one that would add most to the
-    coalition ``Params.wedge_payment`` of its wealth to stay out (Crawford
+    coalition ``Params.wedge_payment`` of its wealth to stay out, which works
+    when the payee finds it worth ``Params.wedge_price`` of its own wealth (Crawford
     2011, "Preventing enemy coalitions", *International Security* 35(4);
     Zhang Yi's 連橫).
     """
