@@ -100,3 +100,16 @@ def test_distrusted_offers_are_refused_and_alliances_with_defectors_break():
     assert after.abandonment[0, 1, 0] > 2.0 * (1 - p.memory_decay)  # a witness adds its share
     assert after.alliance[0, 0, 2] == 0 and after.alliance[0, 2, 0] == 0
     assert int(EventKind.ALLIANCE_BROKEN) in Events.concat(out).kind.tolist()
+
+
+def test_a_captured_actor_leaves_other_alliances_and_sides_with_its_captor():
+    from powerbalance.model.subversion import follow_captors
+
+    state, setting, p = world([actor("P", [0]), actor("T", [1]), actor("C", [2])])
+    for a, b in ((0, 1), (1, 0), (1, 2), (2, 1)):
+        state = edit(state, "alliance", (0, a, b), 1.0)
+    state = edit(state, "captor", (0, 1), 0)
+    actions = Actions.passive(1, 3, p.base_spend).replace(attack=np.array([[1, -1, -1]]))
+    followed = follow_captors(state, actions)
+    assert followed.leave[0, 1] and followed.offer[0, 1] == 0 and followed.accept[0, 1]
+    assert followed.attack[0, 1] == -1  # never its own captor's target when that is itself

@@ -48,6 +48,7 @@ import numpy as np
 
 from powerbalance.model.derived import derive
 from powerbalance.model.events import EventKind, Events
+from powerbalance.model.fastops import row_any
 from powerbalance.model.perception import Observation
 from powerbalance.model.state import I64, Setting, WorldState
 from powerbalance.params import Params
@@ -71,9 +72,11 @@ def follow_captors(state: WorldState, actions: Actions) -> Actions:
     allied = state.alliance[bw, i] > 0
     with_captor = allied[np.arange(len(bw)), c]
     allied[np.arange(len(bw)), c] = False
-    offer[bw, i] = np.where(with_captor, -1, c)
+    others = row_any(allied)
+    # Leaving dissolves every alliance, the captor's too: offer it again the same year.
+    offer[bw, i] = np.where(with_captor & ~others, -1, c)
     accept[bw, i] = True
-    leave[bw, i] = allied.any(axis=1)
+    leave[bw, i] = others
     target = actions.attack[bw, c]
     safe = np.maximum(target, 0)
     ok = (target >= 0) & (target != i) & state.adjacent[bw, i, safe]
