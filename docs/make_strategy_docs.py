@@ -102,7 +102,7 @@ def mechanics_sections() -> list[str]:
                           ("Alliance-politics metrics", alliance_politics)):
         doc = _doc(module)
         lines += [f"## {title}", "", doc, ""]
-        lines += _param_table(_params(doc) or _module_params(module))
+        lines += _param_table(list(dict.fromkeys(_params(doc) + _module_params(module))))
     lines += ["## Tournaments", "", _doc(tournament), "",
               "```", "powerbalance strategies [--initiates-war] [--reads memory] "
               "[--where key=value] [--details]",
