@@ -35,7 +35,7 @@ class BuckPasser(Strategy):
     classifier = {
         "concept": "buck-passing (卸責), hedging",
         "stochastic": False,
-        "reads": frozenset({"own", "neighbours", "memory"}),
+        "reads": frozenset({"own", "neighbours", "system", "memory"}),
         "initiates_war": True,
         "makes_alliances": True,
     }

@@ -37,7 +37,7 @@ class ExternalBalancer(Strategy):
     classifier = {
         "concept": "external balancing (外部制衡)",
         "stochastic": False,
-        "reads": frozenset({"own", "system", "memory"}),
+        "reads": frozenset({"own", "neighbours", "system", "memory"}),
         "initiates_war": False,
         "makes_alliances": True,
     }
