@@ -24,11 +24,13 @@ def test_two_internal_balancers_spiral_into_arms_and_insecurity():
         military, wealth = traj.military[-1].astype(float), traj.wealth[-1].astype(float)
         burden = military / wealth                     # military stock per unit of output
         security = wealth / military[:, ::-1]          # own output per unit of rival forces
-        out[strategy] = (burden.mean(), security.mean(), traj.wars.sum())
+        spend = traj.final_state.spend           # share of output spent on arms
+        out[strategy] = (burden.mean(), security.mean(), traj.wars.sum(), spend.mean())
     spiral, calm = out["internal-balancer"], out["status-quo"]
     assert spiral[0] > 3 * calm[0]      # observed: 2.4 versus 0.26
     assert spiral[1] < calm[1] / 3      # observed: 0.44 versus 3.96
     assert spiral[2] == calm[2] == 0    # neither initiates: the spiral is not a war
+    assert spiral[3] > 5 * calm[3]      # observed: 0.24 (ceiling 0.25) versus 0.03
 
 
 def test_abandoners_are_later_refused_alliances_more_often_than_loyal_actors():
