@@ -1,0 +1,107 @@
+"""Commands that check the theory: ``experiment`` (claims of MODEL.md section 8) and
+``preset`` (classic models of the literature)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from powerbalance.cli.app import app, console, err_console
+from powerbalance.errors import InputError
+
+
+def _fmt(x: float) -> str:
+    if x != x:
+        return "-"
+    return f"{x:.3f}" if abs(x) < 1000 else f"{x:.0f}"
+
+
+def print_experiment(result: object) -> None:
+    """Print an experiment's per-arm statistics, comparisons, checks and verdict."""
+    from powerbalance.experiments.claims import ExperimentResult, get
+
+    assert isinstance(result, ExperimentResult)
+    exp = get(result.experiment)
+    console.print(f"[bold]Claim {exp.claim}: {exp.title}[/]")
+    console.print(exp.claim_text, highlight=False)
+    pct = int(round(100 * result.confidence))
+    arms = Table(title=f"{result.worlds} worlds per arm, seed {result.seed} "
+                       f"(common random numbers)")
+    for col in ("arm", "statistic", "mean", f"{pct}% CI"):
+        arms.add_column(col, justify="right" if col != "arm" else "left")
+    for row in result.arms.itertuples():
+        arms.add_row(str(row.arm), str(row.statistic), _fmt(row.mean),
+                     f"{_fmt(row.ci_low)} - {_fmt(row.ci_high)}")
+    console.print(arms)
+    if len(result.comparisons):
+        comp = Table(title=f"differences (paired by world; one-sided {pct}% bound)")
+        for col in ("statistic", "predicted", "difference", "bound", "holds"):
+            comp.add_column(col)
+        for row in result.comparisons.itertuples():
+            comp.add_row(str(row.statistic), f"{row.high} > {row.low}", _fmt(row.difference),
+                         f"> {_fmt(row.ci_low)}", "yes" if row.holds else "NO")
+        console.print(comp)
+    if len(result.checks):
+        chk = Table(title="checks")
+        for col in ("check", "value", "holds", "required"):
+            chk.add_column(col)
+        for row in result.checks.itertuples():
+            chk.add_row(str(row.check), _fmt(row.value) if isinstance(row.value, float)
+                        else str(row.value), "yes" if row.holds else "NO",
+                        "yes" if row.required else "no (strong form)")
+        console.print(chk)
+    if result.notes:
+        console.print(result.notes, highlight=False)
+    colour = "green" if result.holds else "red"
+    console.print(f"[bold {colour}]verdict: the claim {result.verdict()} at {pct}% "
+                  f"confidence[/] ({result.seconds:.1f} s)")
+
+
+@app.command("experiment")
+def experiment_command(
+    name: Annotated[str | None, typer.Argument(help="Experiment name (see --list).")] = None,
+    list_: Annotated[bool, typer.Option("--list", help="Describe every experiment.")] = False,
+    worlds: Annotated[int | None, typer.Option(help="Worlds per arm (default: the "
+                                                    "experiment's).")] = None,
+    seed: Annotated[int, typer.Option(help="Master seed (the same for every arm).")] = 0,
+    years: Annotated[int | None, typer.Option(help="Years per world (default: the "
+                                                   "scenarios').")] = None,
+    confidence: Annotated[float, typer.Option(help="Confidence of the verdict.")] = 0.95,
+    out: Annotated[Path | None, typer.Option(help="Write each arm's run folder and the "
+                                                  "summary tables here.")] = None,
+    option: Annotated[str, typer.Option(help="Experiment option (polarity-from-data: "
+                                             "'YEAR[,data=DIR]').")] = "",
+) -> None:
+    """Check a claim of balance-of-power theory: run its arms and print the verdict."""
+    from powerbalance.experiments.claims import listing, run_experiment
+
+    if list_ or name is None:
+        table = Table(title="experiments: the claims of MODEL.md section 8")
+        for col in ("claim", "name", "claim text", "arms", "worlds"):
+            table.add_column(col, overflow="fold")
+        for row in listing():
+            table.add_row(str(row["claim"]), row["name"], row["claim_text"], row["arms"],
+                          str(row["worlds"]))
+        console.print(table)
+        if name is None and not list_:
+            console.print("run one with: powerbalance experiment NAME")
+        return
+    if worlds is not None and worlds < 2:
+        raise InputError(f"{worlds}", source="--worlds", field="worlds", allowed=">= 2")
+    if seed < 0:
+        raise InputError(f"{seed}", source="--seed", field="seed", allowed=">= 0")
+    if years is not None and years < 1:
+        raise InputError(f"{years}", source="--years", field="years", allowed=">= 1")
+    started = time.perf_counter()
+    with err_console.status(f"running {name}"):
+        result = run_experiment(name, worlds=worlds, seed=seed, years=years,
+                                confidence=confidence, out=out, options=option,
+                                keep_runs=out is not None)
+    print_experiment(result)
+    if out is not None:
+        console.print(f"tables: {out}")
+    err_console.print(f"done in {time.perf_counter() - started:.1f} s", highlight=False)
