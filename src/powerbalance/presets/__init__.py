@@ -1,0 +1,1 @@
+"""Classic models of the literature as presets, for comparison with published figures."""
