@@ -105,3 +105,62 @@ def experiment_command(
     if out is not None:
         console.print(f"tables: {out}")
     err_console.print(f"done in {time.perf_counter() - started:.1f} s", highlight=False)
+
+
+@app.command("preset")
+def preset_command(
+    name: Annotated[str | None, typer.Argument(help="cusack-stoll or cederman-polarity.")] = None,
+    worlds: Annotated[int, typer.Option(help="Number of worlds.")] = 100,
+    seed: Annotated[int, typer.Option(help="Master seed.")] = 0,
+    length: Annotated[int | None, typer.Option("--turns", "--steps",
+                                               help="Turns (cusack-stoll) or steps "
+                                                    "(cederman-polarity).")] = None,
+    every: Annotated[int, typer.Option(help="Record the tables every this many turns.")] = 10,
+    out: Annotated[Path | None, typer.Option(help="Write the run folder here.")] = None,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="Preset parameter "
+                                                   "key=value (repeatable).")] = None,
+) -> None:
+    """Run a classic model of the literature (a preset) and print its published measures."""
+    from powerbalance.cli.simulate import parse_sets
+    from powerbalance.presets import PRESETS, run
+
+    if name is None:
+        table = Table(title="presets")
+        for col in ("name", "description", "compare with"):
+            table.add_column(col, overflow="fold")
+        for p in PRESETS.values():
+            table.add_row(p.name, p.description, p.compare_with)
+        console.print(table)
+        return
+    started = time.perf_counter()
+    with err_console.status(f"running {name}"):
+        result, summ = run(name, worlds=worlds, seed=seed, length=length,
+                           overrides=parse_sets(set_), every=every,
+                           out=str(out) if out is not None else None)
+    console.print(f"[bold]{name}[/]: {summ['worlds']} worlds, seed {seed}")
+    if "km" in summ:
+        km = summ["km"]
+        table = Table(title="state survival (Kaplan-Meier)")
+        table.add_column("turn", justify="right")
+        table.add_column("states surviving", justify="right")
+        last = int(summ["turns"])
+        for turn in sorted({0, *range(50, last + 1, 50), last}):
+            s = km.loc[km["time"] <= turn, "survival"]
+            table.add_row(str(turn), f"{100 * float(s.iloc[-1] if len(s) else 1.0):.1f}%")
+        console.print(table)
+        console.print(f"median turn of state death: {summ['median_death_turn']:.0f}; "
+                      f"states alive at the end: {summ['survivors']:.1f}; worlds ending in "
+                      f"one universal empire: {100 * summ['empire_share']:.1f}%")
+    if "polarity" in summ:
+        table = Table(title=f"polarity after {summ['steps']} steps (surviving states)")
+        table.add_column("class")
+        table.add_column("share of worlds", justify="right")
+        labels = {"unipolar": "1", "bipolar": "2", "multipolar": "3-10", "fragmented": ">10"}
+        for cls, share in summ["polarity"].items():
+            table.add_row(f"{cls} ({labels.get(cls, '')})", f"{100 * share:.1f}%")
+        console.print(table)
+        console.print(f"mean surviving states: {summ['survivors']:.1f}")
+    if out is not None:
+        console.print(f"run folder: {out}")
+    del result
+    err_console.print(f"done in {time.perf_counter() - started:.1f} s", highlight=False)
