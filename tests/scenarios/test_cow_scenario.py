@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import powerbalance as pb
-from powerbalance.analysis.cow import load_nmc, recompute_cinc
+from powerbalance.analysis.cow import detect_files, load_nmc, recompute_cinc
 from powerbalance.analysis.history import yearly_measures
 from powerbalance.errors import InputError
 from powerbalance.scenarios import load
@@ -69,7 +69,9 @@ def test_bad_specs_are_input_errors(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize("year", [1914, 1950, 2000])
 def test_real_data_year_reproduces_polarity_and_concentration(year: int) -> None:
     scen = load(f"cow:{year},data={DATA}")
-    measures = yearly_measures(load_nmc(DATA / "NMC-60-abridged.csv"), start=year, end=year)
+    nmc_file = detect_files(DATA).nmc  # the file the scenario reads (the newest NMC)
+    assert nmc_file is not None
+    measures = yearly_measures(load_nmc(nmc_file), start=year, end=year)
     row = measures.iloc[0]
     assert len(scen.actors) == int(row["states"])
     obs = observed_measures(scen)
