@@ -123,6 +123,109 @@ class Params:
         "Stated reason: expected-utility attack rule (Bueno de Mesquita 1981) with loss "
         "aversion 1.5 (Kahneman & Tversky 1979).", 0, 1)
 
+    internal_gain: float = _p(
+        0.05, "How much an internal balancer raises its military spending (share of wealth) "
+        "per unit by which the top threat's projected military exceeds internal_margin times "
+        "its own.", "Stated reason: arms races escalate by a few points of GDP (Richardson "
+        "1960, Arms and Insecurity, reaction coefficients).", 0, 10)
+    internal_margin: float = _p(
+        1.2, "Military superiority an internal balancer wants over its top threat's projected "
+        "military (above 1, two internal balancers spiral).",
+        "Jervis 1978 (Cooperation under the security dilemma, World Politics 30(2)): "
+        "each side's security requirement exceeds parity.", 0, 100)
+    max_spend: float = _p(
+        0.25, "Ceiling on the share of wealth any strategy spends on the military.",
+        "Stated reason: total-war mobilisation reached about a quarter to a half of output "
+        "(Harrison 1998, The Economics of World War II); a sustained ceiling of 25%.", 0, 1)
+    balk_share: float = _p(
+        0.1, "Share of its forces a balker sends when an ally is attacked (token help).",
+        "Stated reason: a token contingent (Schweller 1998, Deadly Imbalances, on 'balking').",
+        0, 1)
+    late_entry_odds: float = _p(
+        0.55, "A buck-passer strikes a neighbour that fought a third party last year when its "
+        "estimated chance of victory is at least this.",
+        "Stated reason: a weakened belligerent is attacked on slightly better than even odds "
+        "(Mearsheimer 2001, ch. 5, buck-passers 'enter late').", 0, 1)
+    wedge_payment: float = _p(
+        0.02, "Share of its wealth a wedger (or hegemon-seeker) pays one would-be coalition "
+        "member a year to stay out of alliances.",
+        "Crawford 2011 (Preventing enemy coalitions, International Security 35(4)): "
+        "selective accommodation is cheap relative to fighting the coalition; 2% of wealth is "
+        "a stated choice.", 0, 1)
+    seeker_wedges: bool = _p(
+        True, "Whether the hegemon-seeker also pays would-be coalition members to stay out "
+        "(MODEL.md section 5: 'wedges coalitions').",
+        "Crawford 2011: revisionists (Bismarck, Hitler 1939) use wedge strategies.")
+    subversion_spend: float = _p(
+        0.03, "Share of its wealth a penetrator spends each year subverting its target (on top "
+        "of the base military burden).",
+        "Stated reason: covert action budgets of a few percent of defence outlays, scaled up "
+        "for a dedicated strategy (Treverton 1987, Covert Action).", 0, 1)
+    subversion_efficacy: float = _p(
+        0.3, "Largest cohesion loss a year of subversion can cause (the contest function "
+        "S/(S + counter_efficacy C + subversion_resilience W) times this).",
+        "Stated reason: subversion works over several years, not one.", 0, 1)
+    subversion_resilience: float = _p(
+        0.05, "A target's own resistance to subversion, as a share of its wealth.",
+        "Stated reason: a state is not subverted by trifling sums.", 0, 100)
+    counter_efficacy: float = _p(
+        10.0, "Effect of a unit of counter-subversion money relative to a unit of subversion "
+        "money (defence is cheaper).", "Stated reason: counter-intelligence on home ground "
+        "has the advantage; 2% of wealth holds an equal rival spending 3% to a cohesion "
+        "of about 0.7, while a rival four times richer captures.", 0, 1000)
+    counter_spend: float = _p(
+        0.02, "Share of wealth an actor spends on counter-subversion when its cohesion is "
+        "below counter_trigger (on top of its military spending).",
+        "Stated reason: matches the penetrator's order of effort.", 0, 1)
+    counter_trigger: float = _p(
+        0.8, "Cohesion below which actors spend on counter-subversion.",
+        "Stated reason: regimes react once unrest is visible.", 0, 1)
+    cohesion_recovery: float = _p(
+        0.1, "Share of the gap to full cohesion recovered each year.",
+        "Stated reason: domestic unity returns within a decade or so once subversion stops.",
+        0, 1)
+    capture_threshold: float = _p(
+        0.4, "A target whose cohesion falls below this has its policy captured by the "
+        "penetrator that subverted it most.",
+        "Stated reason: a divided elite lets a foreign patron's faction rule (Polybius on "
+        "Macedon in Greece; Qin's bribery of Zhao's court, Shiji ch. 81).", 0, 1)
+    fragment_threshold: float = _p(
+        0.15, "A target whose cohesion falls below this fragments: its outer provinces "
+        "secede into a reserve or dead actor slot, as a client of the penetrator.",
+        "Stated reason: below capture, the state breaks up (stated choice).", 0, 1)
+    capture_spell: float = _p(
+        10, "Years a captured policy follows the penetrator (and a seceded client stays "
+        "captured).", "Stated reason: about one ruler's reign.", 1, 1000)
+    memory_decay: float = _p(
+        0.05, "Share of remembered abandonment and exploitation forgotten each year.",
+        "Stated reason: reputations outlast grievances over territory; about a generation "
+        "(Crescenzi 2007, Reputation and interstate conflict, AJPS 51(2)).", 0, 1)
+    reputation_spread: float = _p(
+        0.5, "Weight with which actors who merely witnessed a defection remember it "
+        "(1 for the victim).", "Stated reason: reputations are public but second-hand "
+        "(Crescenzi 2007; Mercer 1996 argues they matter less than this).", 0, 1)
+    balk_weight: float = _p(
+        0.5, "Abandonment weight of balking (sending a token share below 0.25 of one's forces).",
+        "Stated reason: half an abandonment.", 0, 10)
+    bandwagon_weight: float = _p(
+        0.5, "Exploitation weight an actor records against one that allies with a stronger "
+        "actor that is its top threat (bandwagoning).",
+        "Walt 1987: states that side with the threat are seen as its accomplices.", 0, 10)
+    distrust_threshold: float = _p(
+        1.0, "An actor refuses alliance offers from one whose remembered abandonment plus "
+        "exploitation is at least this.", "Stated reason: one betrayal of oneself, or two "
+        "witnessed, makes a partner unacceptable (Crescenzi 2007).", 0, 1e9)
+    punish_threshold: float = _p(
+        1.0, "An external balancer attacks a neighbouring bandwagoner or late striker whose "
+        "exploitation it remembers at least this much, when the odds clear attack_odds.",
+        "Stated reason: balancing coalitions punish defectors (Walt 1987; Schweller 1994).",
+        0, 1e9)
+    offshore_exit: float = _p(
+        0.1, "An offshore balancer leaves its alliances once the foreign regional hegemon's "
+        "regional share is this far below regional_hegemony_share (hysteresis).",
+        "Mearsheimer 2001, ch. 7: offshore balancers pass the buck back when the threat "
+        "recedes.", 0, 1)
+
     # --- alliances --------------------------------------------------------------
     alliance_commitment: float = _p(
         1.0, "Commitment of a newly formed alliance (share of forces promised).",

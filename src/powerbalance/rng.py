@@ -51,6 +51,16 @@ class Stream(IntEnum):
     DIPLOMACY = 10
     SUBVERSION = 11
     SCENARIO = 12
+    PROFILE = 13
+    EVOLUTION = 14
+
+
+def _little_endian(words: U64) -> U64:
+    """The words in little-endian layout, so that views split them the same on any machine."""
+    return words if _NATIVE_LITTLE else words.astype("<u8")
+
+
+_NATIVE_LITTLE = np.dtype(np.uint64).byteorder in ("=", "<") and np.little_endian
 
 
 def _mix(x: U64) -> U64:
@@ -103,7 +113,7 @@ def uniform(keys: U64, year: int, stream: int, shape: tuple[int, ...],
     """
     n = int(np.prod(shape, dtype=np.int64))
     words = _bits(keys, year, stream, (n + 1) // 2, sub)
-    halves = words.astype("<u8").view("<u4")[:, :n]
+    halves = _little_endian(words).view("<u4")[:, :n]
     out = (halves.astype(np.float64) + 0.5) * (1.0 / 2**32)
     return out.reshape((keys.shape[0], *shape))
 
@@ -118,11 +128,8 @@ def normal(keys: U64, year: int, stream: int, shape: tuple[int, ...],
     >>> abs(float(z.mean())) < 0.05 and abs(float(z.std()) - 1) < 0.05
     True
     """
-    n = int(np.prod(shape, dtype=np.int64))
-    words = _bits(keys, year, stream, (n + 3) // 4, sub)
-    idx = words.astype("<u8").view("<u2")[:, :n]
     table = _NORMAL_TABLE32 if dtype == np.float32 else _NORMAL_TABLE
-    return table[idx].reshape((keys.shape[0], *shape))
+    return from_table(keys, year, stream, shape, table, sub)
 
 
 def uniform_at(keys: U64, year: int, stream: int, elements: npt.ArrayLike,
@@ -149,3 +156,30 @@ def uniform_at(keys: U64, year: int, stream: int, elements: npt.ArrayLike,
         words = _mix(keys + counters * _GOLDEN)
     halves = np.where(e & 1, words >> np.uint64(32), words & np.uint64(0xFFFFFFFF))
     return (halves.astype(np.float64) + 0.5) * (1.0 / 2**32)
+
+
+#: Number of entries of a quantile table for :func:`from_table` (16 random bits each).
+TABLE_SIZE = 2**16
+
+
+def quantile_table(ppf: object, dtype: type = np.float64) -> npt.NDArray[np.floating]:
+    """A distribution's quantile function at the midpoints of :data:`TABLE_SIZE` bins.
+
+    >>> float(quantile_table(lambda p: p)[0]) == 0.5 / TABLE_SIZE
+    True
+    """
+    probs = (np.arange(TABLE_SIZE, dtype=np.float64) + 0.5) / TABLE_SIZE
+    return np.asarray(ppf(probs), dtype=dtype)  # type: ignore[operator]
+
+
+def from_table(keys: U64, year: int, stream: int, shape: tuple[int, ...],
+               table: npt.NDArray[np.floating], sub: int = 0) -> npt.NDArray[np.floating]:
+    """Draws of shape ``(B, *shape)`` from a quantile table (16 random bits per draw).
+
+    Any transformation of a normal variate folded into the table costs nothing
+    per draw: ``normal`` is ``from_table`` with the standard normal's table.
+    """
+    n = int(np.prod(shape, dtype=np.int64))
+    words = _bits(keys, year, stream, (n + 3) // 4, sub)
+    idx = _little_endian(words).view("<u2")[:, :n]
+    return np.take(table, idx).reshape((keys.shape[0], *shape))

@@ -62,3 +62,20 @@ def test_scenarios_and_params_list(capsys):
 def test_show_refuses_a_non_run_folder(tmp_path, capsys):
     assert main(["show", str(tmp_path)]) == 2
     assert "manifest.json" in capsys.readouterr().err
+
+
+def test_unwritable_output_is_one_line_not_a_traceback(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    rc = main(["run", "warring-states", "--years", "2", "--out", str(blocker / "run")])
+    assert rc == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert blocker.read_text() == "not a folder"
+
+
+@pytest.mark.parametrize("args", [["run", "--bogus"], ["nosuchcmd"], ["run"]])
+def test_usage_errors_exit_2_without_traceback(args, capsys):
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and ("Usage" in err or "Error" in err)

@@ -232,3 +232,48 @@ def test_history_plot_synthetic(tmp_path):
     assert band_labels == ["unipolar", "bipolar", "multipolar"]
     assert saved_size(fig, tmp_path / "h.png", 800, 600) == (800, 600)
     assert len(history_plot(hist).axes) == 2
+
+
+def test_plots_never_touch_global_random_state(small_run, warlike_run):
+    import io
+    import random
+
+    from powerbalance.viz import overview_figure
+    from powerbalance.viz.report import figure_png
+
+    def render() -> bytes:
+        buf = io.BytesIO()
+        overview_figure(small_run).savefig(buf, format="png")
+        return buf.getvalue() + figure_png(war_size_plot(warlike_run.events), 400)
+
+    saved_np, saved_py = np.random.get_state(), random.getstate()  # noqa: NPY002
+    try:
+        np.random.seed(1)  # noqa: NPY002  (the legacy global state is what is checked)
+        random.seed(1)
+        before_np, before_py = np.random.get_state()[1].copy(), random.getstate()  # noqa: NPY002
+        first = render()
+        assert np.array_equal(np.random.get_state()[1], before_np)  # noqa: NPY002
+        assert random.getstate() == before_py
+        np.random.seed(2)  # noqa: NPY002
+        random.seed(2)
+        assert render() == first
+    finally:
+        np.random.set_state(saved_np)  # noqa: NPY002
+        random.setstate(saved_py)
+
+
+def test_public_api_is_documented():
+    import inspect
+
+    from powerbalance import viz
+
+    missing = []
+    for name in viz.__all__:
+        obj = getattr(viz, name)
+        if not inspect.getdoc(obj):
+            missing.append(name)
+        if inspect.isclass(obj):
+            for attr, member in vars(obj).items():
+                if not attr.startswith("_") and callable(member) and not inspect.getdoc(member):
+                    missing.append(f"{name}.{attr}")
+    assert missing == []

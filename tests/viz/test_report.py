@@ -95,13 +95,19 @@ def test_history_csv_report(tmp_path):
     df = pd.DataFrame({"year": years, "con": np.linspace(0.2, 0.4, len(years)),
                        "hhi": np.linspace(0.15, 0.3, len(years)),
                        "polarity": np.where(years < 1850, "multipolar", "bipolar"),
-                       "UK": np.linspace(0.3, 0.2, len(years))})
+                       "leader_abb": np.where(years < 1870, "UK", "USA"),
+                       "leader_share": np.linspace(0.3, 0.25, len(years)),
+                       "entropy": np.linspace(2.0, 1.5, len(years)),
+                       "share_UK": np.linspace(0.3, 0.2, len(years)),
+                       "share_USA": np.linspace(0.1, 0.25, len(years))})
     path = tmp_path / "history.csv"
     df.to_csv(path, index=False)
     assert main(["report", str(path)]) == 0
     text = (tmp_path / "history.html").read_text()
     assert len(DATA_IMG.findall(text)) == 1
     assert "<td>1816</td>" in text and "<td>1849</td>" in text and "bipolar" in text
+    assert "Leading state periods" in text and "<td>1869</td>" in text  # UK until 1869
+    assert "<td>entropy</td>" in text  # every numeric column is summarised
 
 
 def test_report_kinds_are_extensible(tmp_path):

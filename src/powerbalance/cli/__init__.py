@@ -13,6 +13,8 @@ from powerbalance.cli import analysis as _analysis  # noqa: F401  (registers com
 from powerbalance.cli import experiment as _experiment  # noqa: F401  (registers commands)
 from powerbalance.cli import report as _report  # noqa: F401  (registers commands)
 from powerbalance.cli import simulate as _simulate  # noqa: F401  (registers commands)
+from powerbalance.cli import strategies as _strategies  # noqa: F401  (registers commands)
+from powerbalance.cli import sweep as _sweep  # noqa: F401  (registers commands)
 from powerbalance.cli.app import app, err_console
 from powerbalance.errors import InputError
 
@@ -26,15 +28,19 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         return 2
+    except OSError as exc:  # an unwritable --out, a vanished file: one line, no traceback
+        err_console.print(f"[bold red]error:[/] {exc.filename or ''}: {exc.strerror or exc}",
+                          highlight=False, soft_wrap=True)
+        return 2
     except SystemExit as exc:  # typer/click exit codes
         return int(exc.code or 0)
-    except Exception as exc:  # click usage errors carry their own exit code
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
+    except Exception as exc:
+        # Usage errors of the command-line parser (click, which typer may bundle under
+        # another module name) carry their own exit code and message.
+        if hasattr(exc, "exit_code") and hasattr(exc, "show"):
             exc.show()
-            return exc.exit_code
-        if isinstance(exc, click.exceptions.Abort):
+            return int(exc.exit_code)
+        if type(exc).__name__ == "Abort":
             return 1
         raise
     return 0

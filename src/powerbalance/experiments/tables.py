@@ -24,6 +24,7 @@ from powerbalance.model.events import EventKind, Events
 from powerbalance.model.state import Setting
 from powerbalance.params import Params
 from powerbalance.scenarios.model import Scenario
+from powerbalance.strategies import registry
 
 _KIND_LABELS = {int(k): k.label for k in EventKind}
 
@@ -40,9 +41,9 @@ def actor_table(traj: Trajectory, scenario: Scenario, years: int) -> pd.DataFram
     regions = [a.region for a in scenario.actors]
     region_cats = list(dict.fromkeys(regions))
     region_codes = np.array([region_cats.index(r) for r in regions])
-    strategies = [a.strategy for a in scenario.actors]
-    strat_cats = list(dict.fromkeys(strategies))
-    strat_codes = np.array([strat_cats.index(s) for s in strategies])
+    # Each world's own strategies (mixed profiles are drawn per world; they do not change).
+    strat_cats = registry.names()
+    strat_codes = np.repeat(traj.final_state.strategy.astype(np.int64), t, axis=0).reshape(-1)
     actor = np.tile(np.arange(n), t * b)
 
     def flat(arr: np.ndarray) -> np.ndarray:  # (T, B, N) -> world-major rows
@@ -54,7 +55,7 @@ def actor_table(traj: Trajectory, scenario: Scenario, years: int) -> pd.DataFram
         "actor": actor.astype(np.int16),
         "name": pd.Categorical.from_codes(actor, categories=scenario.names),
         "region": pd.Categorical.from_codes(region_codes[actor], categories=region_cats),
-        "strategy": pd.Categorical.from_codes(strat_codes[actor], categories=strat_cats),
+        "strategy": pd.Categorical.from_codes(strat_codes, categories=strat_cats),
         "alive": flat(traj.alive),
         "share": flat(traj.share),
         "wealth": flat(traj.wealth),

@@ -38,6 +38,23 @@ class EventKind(IntEnum):
     """actor's capability share reached the hegemony threshold; value = share."""
     HEGEMONY_LOST = 13
     """actor's share fell below the hegemony threshold; value = share."""
+    ALLIANCE_REFUSED = 14
+    """actor refused other's alliance offer because it distrusts other (a known defector);
+    value = actor's remembered abandonment plus exploitation by other."""
+    SIDE_PAYMENT = 15
+    """actor paid other to stay out of coalitions this year (a wedge); value = amount."""
+    SUBVERTED = 16
+    """actor spent on subverting other's cohesion; value = money that reached other."""
+    CAPTURED = 17
+    """actor's policy was captured by the penetrator other; value = years of the spell."""
+    RELEASED = 18
+    """actor's policy is its own again after capture by other."""
+    SECESSION = 19
+    """provinces of other seceded as the new actor (a reserve or dead slot); value =
+    provinces that seceded."""
+    LATE_ENTRY = 20
+    """actor struck late (buck-passing) at an enemy that other had fought last year while
+    actor stayed out; value = the target's actor index."""
 
     @property
     def label(self) -> str:

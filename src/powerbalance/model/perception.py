@@ -14,9 +14,10 @@ only some strategies need are computed lazily, once per year.
 
 from __future__ import annotations
 
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
+from scipy.special import ndtri
 
 from powerbalance import rng
 from powerbalance.model.derived import reach
@@ -33,6 +34,14 @@ def _diagonal(a: np.ndarray) -> np.ndarray:
     return a.reshape(b, n * n)[:, :: n + 1]
 
 
+@lru_cache(maxsize=8)
+def _error_table(sd: float) -> F32:
+    """Quantiles of the estimation error ``max(1 + sd * z, 0.05)``, z standard normal."""
+    table = np.maximum(1.0 + sd * rng.quantile_table(ndtri), 0.05).astype(PAIR)
+    table.setflags(write=False)
+    return table
+
+
 class Observation:
     """Everything a strategy may read in one year, for the whole batch."""
 
@@ -45,11 +54,8 @@ class Observation:
         # Dead actors have share 0, so they are perceived (and threaten) as nothing.
         self.share: F64 = capability_share(state.wealth, state.military, state.alive, params)
         if params.misperception > 0:
-            noise = rng.normal(state.keys, state.year, rng.Stream.PERCEPTION, (n, n),
-                               dtype=PAIR)
-            noise *= PAIR(params.misperception)
-            noise += PAIR(1.0)
-            np.maximum(noise, PAIR(0.05), out=noise)
+            noise = rng.from_table(state.keys, state.year, rng.Stream.PERCEPTION, (n, n),
+                                   _error_table(params.misperception))
             _diagonal(noise)[:] = 1.0
         else:
             noise = np.ones((state.batch, n, n), dtype=PAIR)
@@ -82,7 +88,7 @@ class Observation:
     def _top(self) -> tuple[F32, I64]:
         return row_max_argmax(self.threat)
 
-    @property
+    @cached_property
     def top_threat(self) -> I64:
         """(B, N) the most threatening actor for each actor (-1 if none)."""
         level, idx = self._top

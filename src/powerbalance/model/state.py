@@ -67,6 +67,20 @@ class WorldState:
     """(B, N, N) share of i's military power that reaches j's capital (cached likewise)."""
     base: F64
     """(B, N) production each actor extracts from its provinces (cached likewise)."""
+    abandonment: F32
+    """(B, N, N) float32: i's memory of j abandoning allies (weight 1 when i was the one abandoned,
+    ``Params.reputation_spread`` when i only saw it; balking counts ``balk_weight``; decays
+    by ``Params.memory_decay``). See :mod:`powerbalance.model.reputation`."""
+    exploitation: F32
+    """(B, N, N) float32: i's memory of j exploiting it: striking late at an enemy i had fought
+    (buck-passing) or aligning with i's top threat (bandwagoning); decays likewise."""
+    fought: BoolA
+    """(B, N, N) i fought j (as attacker, target or joining ally) last year."""
+    captor: I64
+    """(B, N) the penetrator that captured the actor's policy (-1 if none);
+    see :mod:`powerbalance.model.subversion`."""
+    capture_left: I64
+    """(B, N) years the capture still lasts."""
 
     @property
     def batch(self) -> int:

@@ -29,7 +29,7 @@ _MAP_KEYS = {"topology", "provinces", "land", "sea", "rows", "cols", "size", "de
              "regions"}
 _PROVINCE_KEYS = {"id", "name", "value", "x", "y", "region"}
 _ACTOR_KEYS = {"name", "provinces", "capital", "wealth", "military", "nuclear", "resolve",
-               "cohesion", "strategy", "region", "major"}
+               "cohesion", "strategy", "region", "major", "reserve"}
 
 
 class _Checker:
@@ -228,10 +228,26 @@ def _parse_actors(c: _Checker, raw: list[Any], pmap: ProvinceMap) -> list[ActorS
         if name in names:
             raise c.fail(f"{where}.name", f"duplicate actor name {name!r}", "unique names")
         names.add(name)
-        strategy = c.string(actor, "strategy", where, default="status-quo")
-        if strategy not in registry.names():
-            raise c.fail(f"{where}.strategy", f"unknown strategy {strategy!r}",
-                         ", ".join(registry.names()))
+        strategy, profile = _parse_strategy(c, actor.get("strategy", "status-quo"),
+                                            f"{where}.strategy")
+        reserve = actor.get("reserve", False)
+        if not isinstance(reserve, bool):
+            raise c.fail(f"{where}.reserve", "expected a boolean", "true | false")
+        if reserve:
+            for key in ("provinces", "capital", "wealth", "military"):
+                if key in actor:
+                    raise c.fail(f"{where}.{key}", "a reserve slot starts without territory",
+                                 "name, strategy, region, resolve, nuclear, cohesion")
+            parsed.append({
+                "name": name, "provinces": [], "capital": -1, "wealth": 0.0, "military": 0.0,
+                "nuclear": int(c.number(actor, "nuclear", where, 0, 0, 2, integer=True) or 0),
+                "resolve": c.number(actor, "resolve", where, 0.5, 0, 1),
+                "cohesion": c.number(actor, "cohesion", where, 1.0, 0, 1),
+                "strategy": strategy, "profile": profile,
+                "region": c.string(actor, "region", where, default="world"),
+                "major": False, "reserve": True,
+            })
+            continue
         capital_id = c.string(actor, "capital", where)
         if capital_id not in index:
             raise c.fail(f"{where}.capital", f"unknown province {capital_id!r}",
@@ -268,16 +284,50 @@ def _parse_actors(c: _Checker, raw: list[Any], pmap: ProvinceMap) -> list[ActorS
             "nuclear": int(c.number(actor, "nuclear", where, 0, 0, 2, integer=True) or 0),
             "resolve": c.number(actor, "resolve", where, 0.5, 0, 1),
             "cohesion": c.number(actor, "cohesion", where, 1.0, 0, 1),
-            "strategy": strategy, "region": region, "major": major,
+            "strategy": strategy, "profile": profile, "region": region, "major": major,
         })
     _assign_missing_provinces(c, parsed, pmap, owned_by)
+    if all(a.get("reserve") for a in parsed):
+        raise c.fail("actors", "every actor is a reserve slot", "at least one actor with land")
     return [ActorSpec(provinces=tuple(sorted(a.pop("provinces"))), **a) for a in parsed]
+
+
+def _parse_strategy(c: _Checker, raw: Any,
+                    field: str) -> tuple[str, tuple[tuple[str, float], ...]]:
+    """A strategy name, or a mixed profile ``{name = probability, ...}``.
+
+    Returns the label (the most probable name) and the normalised profile
+    (empty for a pure strategy).
+    """
+    allowed = ", ".join(registry.names())
+    if isinstance(raw, str):
+        if raw not in registry.names():
+            raise c.fail(field, f"unknown strategy {raw!r}", allowed)
+        return raw, ()
+    if not isinstance(raw, dict) or not raw:
+        raise c.fail(field, "expected a strategy name or a table {name = probability}",
+                     allowed)
+    items = []
+    for name, weight in raw.items():
+        if name not in registry.names():
+            raise c.fail(f"{field}.{name}", f"unknown strategy {name!r}", allowed)
+        if isinstance(weight, bool) or not isinstance(weight, int | float) or not (
+                weight >= 0) or weight != weight:
+            raise c.fail(f"{field}.{name}", f"bad probability {weight!r}", "a number >= 0")
+        items.append((name, float(weight)))
+    total = sum(w for _, w in items)
+    if total <= 0:
+        raise c.fail(field, "probabilities sum to zero", "probabilities summing to 1")
+    if abs(total - 1.0) > 1e-6:
+        raise c.fail(field, f"probabilities sum to {total:g}", "probabilities summing to 1")
+    label = max(items, key=lambda item: item[1])[0]
+    return label, tuple((name, w / total) for name, w in items)
 
 
 def _assign_missing_provinces(c: _Checker, parsed: list[dict[str, Any]], pmap: ProvinceMap,
                               owned_by: dict[int, str]) -> None:
     """Actors without a province list get the free provinces nearest their capital."""
-    missing = [a for a in parsed if a["provinces"] is None]
+    missing = [a for a in parsed if a["provinces"] is None and not a.get("reserve")]
     if not missing:
         return
     for a in missing:

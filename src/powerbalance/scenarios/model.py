@@ -37,8 +37,15 @@ class ActorSpec:
     resolve: float = 0.5
     cohesion: float = 1.0
     strategy: str = "status-quo"
+    """The strategy name (for a mixed profile, its most probable strategy)."""
     region: str = "world"
     major: bool = False
+    profile: tuple[tuple[str, float], ...] = ()
+    """A mixed profile ((name, probability), ...): the strategy is drawn per world at
+    initialisation from a counter-based stream (empty = the pure ``strategy``)."""
+    reserve: bool = False
+    """A reserve slot: starts dead, without provinces, and may be filled by seceding
+    provinces (see :mod:`powerbalance.model.subversion`)."""
 
 
 @dataclass(frozen=True)
@@ -73,6 +80,29 @@ class Scenario:
         return Setting.build(self.province_map, self.names, [a.region for a in self.actors],
                              params)
 
+    def draw_strategies(self, keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.int16]:
+        """(B, N) registry ids of each actor's strategy in the worlds of ``keys``.
+
+        Pure strategies are the same in every world; mixed profiles are drawn
+        per world and actor from the counter-based ``PROFILE`` stream, so world
+        k of a batch draws what it draws alone.
+        """
+        n = len(self.actors)
+        ids = np.array([registry.id_of(a.strategy, self.origin) for a in self.actors],
+                       dtype=np.int16)
+        out = np.broadcast_to(ids, (len(keys), n)).copy()
+        mixed = [k for k, a in enumerate(self.actors) if a.profile]
+        if mixed:
+            u = rng.uniform(keys, 0, rng.Stream.PROFILE, (n,))
+            for k in mixed:
+                names = [name for name, _ in self.actors[k].profile]
+                cum = np.cumsum([p for _, p in self.actors[k].profile])
+                pick = np.minimum(np.searchsorted(cum, u[:, k] * cum[-1], side="right"),
+                                  len(names) - 1)
+                choice = np.array([registry.id_of(name) for name in names], dtype=np.int16)
+                out[:, k] = choice[pick]
+        return out
+
     def initial_state(self, params: Params, setting: Setting, seed: int,
                       worlds: npt.ArrayLike) -> WorldState:
         """Initial state of the given global world indices under ``seed``."""
@@ -90,10 +120,11 @@ class Scenario:
         steady = params.base_spend / max(params.military_depreciation, 1e-9)
         military = np.array([a.military if a.military is not None else steady * wealth[i]
                              for i, a in enumerate(self.actors)], dtype=float)
-        ids = np.array([registry.id_of(a.strategy, self.origin) for a in self.actors],
-                       dtype=np.int16)
+        living = np.array([not a.reserve for a in self.actors])
+        keys = rng.world_keys(seed, worlds)
+        strategy = self.draw_strategies(keys)
 
-        cached = derive(owner[None], capital[None], np.ones((1, n), bool), setting, params, 0)
+        cached = derive(owner[None], capital[None], living[None], setting, params, 0)
 
         alliance = np.zeros((n, n), dtype=PAIR)
         for i, j, commitment in self.alliances:
@@ -104,8 +135,8 @@ class Scenario:
 
         return WorldState(
             year=0,
-            keys=rng.world_keys(seed, worlds),
-            alive=np.ones((b, n), dtype=bool),
+            keys=keys,
+            alive=tile(living),
             productivity=tile(productivity),
             wealth=tile(wealth),
             military=tile(military),
@@ -113,7 +144,7 @@ class Scenario:
             nuclear=tile(np.array([a.nuclear for a in self.actors], dtype=np.int8)),
             resolve=tile(np.array([a.resolve for a in self.actors], dtype=float)),
             cohesion=tile(np.array([a.cohesion for a in self.actors], dtype=float)),
-            strategy=tile(ids),
+            strategy=strategy,
             capital=tile(capital),
             owner=tile(owner),
             hostility=np.zeros((b, n, n), dtype=PAIR),
@@ -122,4 +153,9 @@ class Scenario:
             capital_distance=tile(cached.capital_distance[0]),
             reach=tile(cached.reach[0]),
             base=tile(cached.base[0]),
+            abandonment=np.zeros((b, n, n), dtype=np.float32),
+            exploitation=np.zeros((b, n, n), dtype=np.float32),
+            fought=np.zeros((b, n, n), dtype=bool),
+            captor=np.full((b, n), -1, dtype=np.int64),
+            capture_left=np.zeros((b, n), dtype=np.int64),
         )

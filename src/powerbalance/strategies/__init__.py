@@ -1,12 +1,30 @@
 """The strategy library: every policy of the theory, registered by name.
 
+Ten strategies (MODEL.md section 5), one module each; ``registry`` looks
+them up by name or id and filters them by classifier.
+
 >>> from powerbalance import strategies
 >>> strategies.registry.get("hegemon-seeker").classifier["initiates_war"]
 True
+>>> len(strategies.registry.names())
+10
 """
 
-from powerbalance.strategies import external_balancer, hegemon_seeker, registry, status_quo
+from powerbalance.strategies import (
+    balker,
+    bandwagoner,
+    buck_passer,
+    external_balancer,
+    hegemon_seeker,
+    internal_balancer,
+    offshore_balancer,
+    penetrator,
+    registry,
+    status_quo,
+    wedger,
+)
 from powerbalance.strategies.base import Actions, Strategy
 
-__all__ = ["Actions", "Strategy", "external_balancer", "hegemon_seeker", "registry",
-           "status_quo"]
+__all__ = ["Actions", "Strategy", "balker", "bandwagoner", "buck_passer", "external_balancer",
+           "hegemon_seeker", "internal_balancer", "offshore_balancer", "penetrator", "registry",
+           "status_quo", "wedger"]

@@ -11,7 +11,7 @@ few actors follow them.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any, ClassVar
 
 import numpy as np
@@ -22,6 +22,11 @@ from powerbalance.model.perception import Observation
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 BoolA = npt.NDArray[np.bool_]
+
+#: Fields whose passive default is the same for every actor (``spend`` is not: it is the
+#: caller's base burden).
+_DEFAULT_FIELDS = frozenset({"attack", "offer", "accept", "leave", "join", "subvert",
+                             "subvert_spend", "counter_spend", "pay", "pay_spend"})
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,11 @@ class Actions:
     leave: whether the actor leaves all its alliances.
     join: share of its forces an actor sends when an ally is attacked
         (1 = full help, a balker's token share, 0 = abandonment).
+    subvert: the actor whose cohesion it subverts this year, or -1 (penetration).
+    subvert_spend: share of wealth spent on subversion.
+    counter_spend: share of wealth spent on counter-subversion (defending cohesion).
+    pay: the actor paid to stay out of coalitions this year (a wedge), or -1.
+    pay_spend: share of wealth paid.
     """
 
     spend: F64
@@ -45,22 +55,72 @@ class Actions:
     accept: BoolA
     leave: BoolA
     join: F64
+    subvert: I64
+    subvert_spend: F64
+    counter_spend: F64
+    pay: I64
+    pay_spend: F64
 
     @classmethod
     def passive(cls, batch: int, n: int, spend: float) -> Actions:
         """Defend allies, spend ``spend``, start nothing."""
-        return cls(
-            spend=np.full((batch, n), spend), attack=np.full((batch, n), -1, dtype=np.int64),
-            offer=np.full((batch, n), -1, dtype=np.int64), accept=np.ones((batch, n), bool),
-            leave=np.zeros((batch, n), bool), join=np.ones((batch, n)),
+        none = np.full((batch, n), -1, dtype=np.int64)
+        zero = np.zeros((batch, n))
+        out = cls(
+            spend=np.full((batch, n), spend), attack=none, offer=none.copy(),
+            accept=np.ones((batch, n), bool), leave=np.zeros((batch, n), bool),
+            join=np.ones((batch, n)), subvert=none.copy(), subvert_spend=zero,
+            counter_spend=zero.copy(), pay=none.copy(), pay_spend=zero.copy(),
         )
+        object.__setattr__(out, "_fresh", _DEFAULT_FIELDS)
+        return out
+
+    @classmethod
+    def defensive(cls, obs: Observation, spend: float | F64) -> Actions:
+        """Passive actions with ``spend``, plus counter-subversion below ``counter_trigger``.
+
+        The common starting point of every strategy: defend allies, start
+        nothing, and spend ``Params.counter_spend`` of wealth defending
+        cohesion when it has fallen below ``Params.counter_trigger`` (raising
+        the budget by as much: covert money is paid out of the military stock,
+        see :mod:`powerbalance.model.subversion`). Strategies that pay side
+        payments or subvert raise ``spend`` by those shares likewise.
+        """
+        state, params = obs.state, obs.params
+        actions = cls.passive(state.batch, state.n_actors, params.base_spend)
+        spend_arr = np.broadcast_to(np.asarray(spend, dtype=np.float64),
+                                    (state.batch, state.n_actors)).copy()
+        low = state.cohesion < params.counter_trigger
+        if not (params.counter_spend > 0 and low.any()):
+            return actions.replace(spend=spend_arr)
+        counter = np.where(low, params.counter_spend, 0.0)
+        return actions.replace(spend=spend_arr + counter, counter_spend=counter)
+
+    def replace(self, **changes: Any) -> Actions:
+        """A copy with some arrays replaced."""
+        out = replace(self, **changes)
+        object.__setattr__(out, "_fresh", self.fresh - changes.keys())
+        return out
+
+    @property
+    def fresh(self) -> frozenset[str]:
+        """Fields that still hold the passive defaults everywhere (merging them is a no-op)."""
+        return getattr(self, "_fresh", frozenset())
 
     def where(self, mask: BoolA, other: Actions) -> Actions:
-        """Take ``other``'s actions where ``mask`` is true, keep these elsewhere."""
-        return Actions(**{
-            f.name: np.where(mask, getattr(other, f.name), getattr(self, f.name))
+        """Take ``other``'s actions where ``mask`` is true, keep these elsewhere.
+
+        Fields that hold the passive defaults in both are not merged (they
+        would not change).
+        """
+        both = self.fresh & other.fresh
+        out = Actions(**{
+            f.name: (getattr(self, f.name) if f.name in both
+                     else np.where(mask, getattr(other, f.name), getattr(self, f.name)))
             for f in fields(self)
         })
+        object.__setattr__(out, "_fresh", both)
+        return out
 
 
 class Strategy(ABC):

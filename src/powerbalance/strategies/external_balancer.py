@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from powerbalance.model.fastops import row_any, row_max_argmax
+from powerbalance.model.fastops import row_any
 from powerbalance.model.perception import Observation
 from powerbalance.strategies.base import Actions, BoolA, Strategy
+from powerbalance.strategies.common import balancing_partner, best_attack, threatened
 from powerbalance.strategies.registry import register
 
 
@@ -21,50 +22,46 @@ class ExternalBalancer(Strategy):
     T; if T's perceived, distance-discounted capability exceeds
     ``Params.balance_threshold`` times its own, it offers an alliance to the
     strongest actor not yet allied with it or with T, weighting candidates by
-    how close they stand to T (those T threatens most are natural partners).
-    When the top threat falls below ``Params.balance_exit`` times its own
-    capability it leaves its alliances ("no permanent friends"). It defends
-    allies with all its forces.
+    how close they stand to T (those T threatens most are natural partners),
+    and never to an actor it distrusts as a known defector
+    (:mod:`powerbalance.model.reputation`). When the top threat falls below
+    ``Params.balance_exit`` times its own capability it leaves its alliances
+    ("no permanent friends"). It defends allies with all its forces. A
+    balancing coalition punishes defectors: the actor attacks a neighbour whose
+    exploitation (bandwagoning with the threat, striking late) it remembers at
+    least ``Params.punish_threshold`` when its odds reach ``Params.attack_odds``
+    (Schweller 1994, "Bandwagoning for profit", on the costs of bandwagoning).
     """
 
     name = "external-balancer"
     classifier = {
         "concept": "external balancing (外部制衡)",
         "stochastic": False,
-        "reads": frozenset({"own", "system"}),
+        "reads": frozenset({"own", "system", "memory"}),
         "initiates_war": False,
         "makes_alliances": True,
     }
-    references = ("Waltz 1979", "Walt 1987")
+    references = ("Waltz 1979", "Walt 1987", "Schweller 1994")
 
     def decide(self, obs: Observation, mask: BoolA) -> Actions:
         """Offer an alliance against the top threat while threatened; leave once relieved."""
         state, params = obs.state, obs.params
         top, level = obs.top_threat, obs.top_threat_level
-        threatened = mask & (top >= 0) & (level >= params.balance_threshold * obs.share)
         relieved = mask & ((top < 0) | (level < params.balance_exit * obs.share))
-        actions = Actions.passive(state.batch, state.n_actors, params.base_spend)
+        actions = Actions.defensive(obs, params.base_spend)
         offer = actions.offer.copy()
-        bw, i = np.nonzero(threatened)
+        attack = actions.attack.copy()
+        bw, i = np.nonzero(threatened(obs, mask))
         if len(bw):
-            threat = top[bw, i]
-            near_threat = obs.reach[bw, threat, :]            # how close candidate j is to T
-            allied_to_threat = state.alliance[bw, :, threat]  # is j committed to T?
-            n = state.n_actors
-            others = np.arange(n)[None, :]
-            candidate = (
-                state.alive[bw]
-                & (others != i[:, None])
-                & (state.alliance[bw, i] <= 0)
-                & (allied_to_threat <= 0)
-                & (others != threat[:, None])
-            )
-            score = np.where(candidate, obs.perceived[bw, i] * near_threat, -1.0)
-            best, partner = row_max_argmax(score)
-            found = best > 0
-            offer[bw[found], i[found]] = partner[found]
+            offer[bw, i] = balancing_partner(obs, bw, i)
+        bw, i = np.nonzero(mask)
+        if len(bw) and float(state.exploitation.max(initial=0.0)) >= params.punish_threshold:
+            culprits = state.exploitation[bw, i] >= params.punish_threshold
+            rows = np.flatnonzero(row_any(culprits))
+            if len(rows):
+                target = best_attack(obs, bw[rows], i[rows], culprits[rows], params.attack_odds)
+                attack[bw[rows], i[rows]] = target
         leave = actions.leave.copy()
         rw, ri = np.nonzero(relieved)
         leave[rw, ri] = row_any(state.alliance[rw, ri] > 0)
-        return Actions(spend=actions.spend, attack=actions.attack, offer=offer,
-                       accept=actions.accept, leave=leave, join=actions.join)
+        return actions.replace(offer=offer, attack=attack, leave=leave)

@@ -7,6 +7,7 @@ import numpy as np
 from powerbalance.model.fastops import first_max_per_group
 from powerbalance.model.perception import Observation
 from powerbalance.strategies.base import Actions, BoolA, Strategy
+from powerbalance.strategies.common import wedge_target
 from powerbalance.strategies.registry import register
 
 
@@ -23,24 +24,31 @@ class HegemonSeeker(Strategy):
     neighbours it is not allied with,
     provided that chance is at least ``Params.attack_odds``: the expected-
     utility rule of Bueno de Mesquita (1981, *The War Trap*) with loss
-    aversion. It defends its allies fully.
+    aversion. It defends its allies fully. With ``Params.seeker_wedges`` it
+    also wedges the coalition forming against it: when two or more actors
+    have it as their top threat, it pays the one that would add most to the
+    coalition ``Params.wedge_payment`` of its wealth to stay out (Crawford
+    2011, "Preventing enemy coalitions", *International Security* 35(4);
+    Zhang Yi's 連橫).
     """
 
     name = "hegemon-seeker"
     classifier = {
         "concept": "revisionist bid for hegemony",
         "stochastic": False,
-        "reads": frozenset({"own", "neighbours"}),
+        "reads": frozenset({"own", "neighbours", "system"}),
         "initiates_war": True,
         "makes_alliances": False,
     }
-    references = ("Mearsheimer 2001", "Schweller 1994", "Bueno de Mesquita 1981")
+    references = ("Mearsheimer 2001", "Schweller 1994", "Bueno de Mesquita 1981",
+                  "Crawford 2011")
 
     def decide(self, obs: Observation, mask: BoolA) -> Actions:
-        """Attack the best-odds neighbour when the odds clear ``attack_odds``."""
+        """Attack the best-odds neighbour when the odds clear ``attack_odds``; wedge."""
         state, params = obs.state, obs.params
-        actions = Actions.passive(state.batch, state.n_actors, params.bid_spend)
+        actions = Actions.defensive(obs, params.bid_spend)
         attack = actions.attack.copy()
+        pay, pay_spend = actions.pay.copy(), actions.pay_spend.copy()
         bw, i = np.nonzero(mask)
         if len(bw):
             # Candidate targets: neighbours it is not allied with (sparse pairs).
@@ -50,8 +58,10 @@ class HegemonSeeker(Strategy):
             pick, best = first_max_per_group(rows, odds)
             go = best >= params.attack_odds
             attack[bw[rows[pick[go]]], i[rows[pick[go]]]] = j[pick[go]]
-        return Actions(spend=actions.spend, attack=attack, offer=actions.offer,
-                       accept=actions.accept, leave=actions.leave, join=actions.join)
-
-
-
+            if params.seeker_wedges and params.wedge_payment > 0:
+                member = wedge_target(obs, bw, i)
+                paying = member >= 0
+                pay[bw[paying], i[paying]] = member[paying]
+                pay_spend[bw[paying], i[paying]] = params.wedge_payment
+        return actions.replace(spend=actions.spend + pay_spend, attack=attack, pay=pay,
+                               pay_spend=pay_spend)

@@ -3,8 +3,8 @@
 >>> from powerbalance.strategies import registry
 >>> "status-quo" in registry.names()
 True
->>> [s.name for s in registry.filter(stochastic=False)][:1]
-['external-balancer']
+>>> [s.name for s in registry.filter(initiates_war=True)]
+['bandwagoner', 'buck-passer', 'hegemon-seeker']
 """
 
 from __future__ import annotations

@@ -18,6 +18,8 @@ class StatusQuo(Strategy):
     19(3)): security is scarce but aggression is self-defeating, so the actor
     keeps a peacetime defence burden (``Params.base_spend``), accepts
     defensive alliances, and fights only when attacked or when an ally is.
+    Like every strategy it spends ``Params.counter_spend`` on
+    counter-subversion when its cohesion falls below ``Params.counter_trigger``.
     """
 
     name = "status-quo"
@@ -32,4 +34,4 @@ class StatusQuo(Strategy):
 
     def decide(self, obs: Observation, mask: np.ndarray) -> Actions:
         """Spend the base burden, defend allies, start nothing."""
-        return Actions.passive(obs.state.batch, obs.state.n_actors, obs.params.base_spend)
+        return Actions.defensive(obs, obs.params.base_spend)

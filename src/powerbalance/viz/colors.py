@@ -2,9 +2,10 @@
 
 Up to 7 actors get the Okabe–Ito palette (without black, which is kept for
 text and capitals); up to 9 Paul Tol's *muted* palette; up to 16 both
-combined; more actors are spaced evenly along the perceptually uniform
-``cividis``-free *turbo*-like cycle of matplotlib's ``hsv`` (distinct, but no
-longer guaranteed colour-blind safe: with that many actors no palette is).
+combined. More actors get hues stepped by the golden angle with alternating
+saturation and brightness, so that actors next to each other in the
+scenario (often neighbours on the map) differ strongly; with that many
+actors no palette is colour-blind safe.
 
 References
 ----------
@@ -15,6 +16,7 @@ References
 
 from __future__ import annotations
 
+import colorsys
 from collections.abc import Iterable, Sequence
 
 import matplotlib as mpl
@@ -58,8 +60,14 @@ def palette(n: int) -> list[str]:
     both = list(OKABE_ITO) + list(TOL_MUTED)
     if n <= len(both):
         return both[:n]
-    cmap = mpl.colormaps["hsv"]
-    return [mpl.colors.to_hex(cmap(i / n)) for i in range(n)]
+    golden = (5.0**0.5 - 1.0) / 2.0
+    out = []
+    for i in range(n):
+        hue = (i * golden) % 1.0
+        sat = (0.75, 0.5, 0.95)[i % 3]
+        val = (0.9, 0.7, 0.55)[(i // 3) % 3]
+        out.append(mpl.colors.to_hex(colorsys.hsv_to_rgb(hue, sat, val)))
+    return out
 
 
 def actor_colors(names: Iterable[str]) -> dict[str, str]:

@@ -12,6 +12,12 @@ from powerbalance.viz._common import style_axes
 from powerbalance.viz.colors import POLARITY_COLORS, actor_colors
 from powerbalance.viz.timeseries import polarity_band
 
+#: Optional columns of a history table drawn with CON and HHI: label, colour, line style.
+OPTIONAL_LINES: dict[str, tuple[str, str, str]] = {
+    "leader_share": ("leader's share", "#009E73", "-."),
+    "mp_con": ("CON (major powers)", "#CC79A7", ":"),
+}
+
 
 def wide_powers(powers: pd.DataFrame) -> pd.DataFrame:
     """Major powers' shares as a year x power frame, from a long or a wide table.
@@ -40,8 +46,10 @@ def history_plot(history: pd.DataFrame, powers: pd.DataFrame | None = None, *,
                  title: str | None = None) -> Figure:
     """Concentration and polarity of a real (or any yearly) system, with major powers' shares.
 
-    ``history`` has columns year, con, hhi, polarity; ``powers`` (optional)
-    is a long or wide table of major powers' shares (see :func:`wide_powers`).
+    ``history`` has columns year, con, hhi, polarity (and optionally
+    leader_share, mp_con: see :data:`OPTIONAL_LINES`), as written by
+    ``powerbalance history --format csv``; ``powers`` (optional) is a long or
+    wide table of major powers' shares (see :func:`wide_powers`).
     Top: CON and HHI; middle: polarity band; bottom: the powers' shares.
     """
     need = {"year", "con", "hhi", "polarity"}
@@ -58,7 +66,12 @@ def history_plot(history: pd.DataFrame, powers: pd.DataFrame | None = None, *,
     top, band = axes[0], axes[1]
     top.plot(years, rows["con"], color="#D55E00", linewidth=1.6, label="CON")
     top.plot(years, rows["hhi"], color="#0072B2", linewidth=1.6, linestyle="--", label="HHI")
-    top.set_ylim(0, max(1e-9, float(np.nanmax(rows[["con", "hhi"]].to_numpy()))) * 1.15)
+    shown = ["con", "hhi"]
+    for col, (label, color, style) in OPTIONAL_LINES.items():
+        if col in rows.columns and rows[col].notna().any():
+            top.plot(years, rows[col], color=color, linewidth=1.2, linestyle=style, label=label)
+            shown.append(col)
+    top.set_ylim(0, max(1e-9, float(np.nanmax(rows[shown].to_numpy(dtype=float)))) * 1.15)
     top.set_ylabel("concentration")
     top.legend(frameon=False, fontsize="small", loc="upper left")
     style_axes(top)

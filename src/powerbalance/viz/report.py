@@ -5,7 +5,9 @@ A :class:`Report` is a title, a manifest and a list of :class:`ReportSection`
 of result registers a :class:`ReportKind` (how to recognise its path, how to
 load it, how to build the report), so experiments, sweeps or histories can be
 added without touching the HTML writer. Built in: run folders and history
-tables (CSV or Parquet with columns year, con, hhi, polarity).
+tables (CSV or Parquet with columns year, con, hhi, polarity, as written by
+``powerbalance history --format csv``; columns ``share_NAME`` are drawn as
+the major powers' shares).
 
 The HTML embeds figures as base64 PNG and styles inline: it references no
 external URL and opens offline in any browser.
@@ -68,6 +70,8 @@ class ReportSection:
     text: str = ""
     figures: list[ReportFigure] = field(default_factory=list)
     tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
+    figures_first: bool = False
+    """Render the figures before the tables (default: tables first)."""
 
     def figure(self, caption: str, make: FigureFactory, name: str = "") -> ReportSection:
         """Add a figure (made by ``make()`` when the report is written); return self."""
@@ -165,6 +169,18 @@ overflow-x:auto;font-size:0.82em}.error{color:#a00}
 """
 
 
+def figure_html(fig: ReportFigure, width_px: int = REPORT_WIDTH_PX) -> str:
+    """A ``<figure>`` with the PNG embedded, or an error paragraph if making it failed."""
+    esc = html.escape
+    try:
+        uri = png_data_uri(figure_png(fig.make(), width_px))
+    except Exception as exc:  # one broken figure must not lose the report
+        return (f'<p class="error">Figure "{esc(fig.caption)}" failed: '
+                f"{esc(type(exc).__name__)}: {esc(str(exc))}</p>")
+    return (f'<figure><img src="{uri}" alt="{esc(fig.caption)}">'
+            f"<figcaption>{esc(fig.caption)}</figcaption></figure>")
+
+
 def render_html(report: Report, width_px: int = REPORT_WIDTH_PX) -> str:
     """Render ``report`` as one HTML document with embedded figures and inline CSS."""
     esc = html.escape
@@ -178,18 +194,9 @@ def render_html(report: Report, width_px: int = REPORT_WIDTH_PX) -> str:
         parts.append(f"<section><h2>{esc(sec.title)}</h2>")
         if sec.text:
             parts.extend(f"<p>{esc(p)}</p>" for p in sec.text.split("\n\n") if p.strip())
-        for caption, frame in sec.tables:
-            parts.append(f"<h3>{esc(caption)}</h3>{table_html(frame)}")
-        for fig in sec.figures:
-            try:
-                made = fig.make()
-                uri = png_data_uri(figure_png(made, width_px))
-            except Exception as exc:  # one broken figure must not lose the report
-                parts.append(f'<p class="error">Figure "{esc(fig.caption)}" failed: '
-                             f"{esc(type(exc).__name__)}: {esc(str(exc))}</p>")
-                continue
-            parts.append(f'<figure><img src="{uri}" alt="{esc(fig.caption)}">'
-                         f"<figcaption>{esc(fig.caption)}</figcaption></figure>")
+        tables = [f"<h3>{esc(caption)}</h3>{table_html(frame)}" for caption, frame in sec.tables]
+        figures = [figure_html(fig, width_px) for fig in sec.figures]
+        parts.extend(figures + tables if sec.figures_first else tables + figures)
         parts.append("</section>")
     if report.manifest:
         text = json.dumps(report.manifest, indent=2, default=str)
@@ -327,26 +334,51 @@ HISTORY_COLUMNS = ("year", "con", "hhi", "polarity")
 
 def history_report(history: pd.DataFrame, powers: pd.DataFrame | None = None,
                    source: str = "history") -> Report:
-    """The report of a yearly history table (year, con, hhi, polarity [, powers' shares])."""
+    """The report of a yearly history table.
+
+    ``history`` has columns year, con, hhi, polarity, and optionally the
+    other columns of ``powerbalance history --format csv`` (leader_abb,
+    leader_share, effective_number, entropy, gini, ...); ``powers`` is an
+    optional table of major powers' shares (long or wide, see
+    :func:`~powerbalance.viz.history.wide_powers`).
+    """
     missing = set(HISTORY_COLUMNS) - set(history.columns)
     if missing:
         raise InputError(f"missing columns {sorted(missing)}", source=source, field="columns",
                          allowed=", ".join(HISTORY_COLUMNS))
-    rows = history.sort_values("year")
+    rows = history.sort_values("year").reset_index(drop=True)
     report = Report(title=f"History: {Path(source).name}",
                     subtitle=f"{rows['year'].min()}-{rows['year'].max()}, {len(rows)} years",
-                    manifest={"source": Path(source).name, "rows": len(rows)})
+                    manifest={"source": Path(source).name, "rows": len(rows),
+                              "columns": [str(c) for c in rows.columns]})
     sec = report.section("Concentration and polarity")
+    sec.figures_first = True
     sec.figure("Concentration (CON, HHI), polarity and major powers' shares",
                lambda: history_plot(rows, powers), "history")
-    pol = rows["polarity"].astype(str).to_numpy()
-    change = np.r_[0, np.flatnonzero(pol[1:] != pol[:-1]) + 1]
-    ends = np.r_[change[1:], len(pol)] - 1
-    yrs = rows["year"].to_numpy()
-    sec.table("Polarity periods", pd.DataFrame({"from": yrs[change], "to": yrs[ends],
-                                                "polarity": pol[change]}))
-    sec.table("Summary", rows[["con", "hhi"]].describe().T.reset_index(names="index"))
+    sec.table("Polarity periods", periods(rows, "polarity"))
+    leader = next((c for c in ("leader_abb", "leader") if c in rows.columns
+                   and rows[c].astype(str).str.len().gt(0).any()), None)
+    if leader is not None:
+        sec.table("Leading state periods", periods(rows, leader))
+    numeric = [c for c in rows.columns if c != "year"
+               and pd.api.types.is_numeric_dtype(rows[c]) and c not in ("leader",)]
+    sec.table("Summary", rows[numeric].describe().T.reset_index(names="measure"))
     return report
+
+
+def periods(rows: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Runs of equal values of ``column`` in a yearly table: from, to, value.
+
+    >>> periods(pd.DataFrame({"year": [1, 2, 3], "p": ["a", "a", "b"]}), "p").values.tolist()
+    [[1, 2, 'a'], [3, 3, 'b']]
+    """
+    values = rows[column].astype(str).to_numpy()
+    yrs = rows["year"].to_numpy()
+    if len(values) == 0:
+        return pd.DataFrame(columns=["from", "to", column])
+    starts = np.r_[0, np.flatnonzero(values[1:] != values[:-1]) + 1]
+    ends = np.r_[starts[1:], len(values)] - 1
+    return pd.DataFrame({"from": yrs[starts], "to": yrs[ends], column: values[starts]})
 
 
 def _read_table(path: Path) -> pd.DataFrame:
@@ -397,11 +429,11 @@ def _is_history(path: Path) -> bool:
 
 def _build_history(path: Path) -> Report:
     table = _read_table(path)
-    extra = [c for c in table.columns if c not in HISTORY_COLUMNS
-             and c not in ("effective_number", "largest_share", "leader", "live_actors")
-             and pd.api.types.is_numeric_dtype(table[c])]
-    powers = table[["year", *extra]] if extra else None
-    return history_report(table[list(HISTORY_COLUMNS)], powers, source=str(path))
+    shares = [c for c in table.columns if str(c).startswith("share_")]
+    powers = None
+    if shares:
+        powers = table[["year", *shares]].rename(columns=lambda c: str(c).removeprefix("share_"))
+    return history_report(table, powers, source=str(path))
 
 
 #: The kinds of results :func:`build_report` knows, tried in order.

@@ -1,0 +1,315 @@
+"""The results store of a sweep: a folder of Parquet datasets plus a DuckDB catalog.
+
+Layout of a sweep folder::
+
+    sweep.json            canonical spec, its hash, name, version
+    points.parquet        the design points (point + one column per parameter)
+    summaries/p00003-r000000.parquet   one file per finished task, per dataset
+    lifetimes/...  wars/...  system/...
+    catalog.duckdb        tables sweep, points, tasks, runs; views over the Parquet
+
+The Parquet files are the source of truth. Every file is written to a
+temporary name in the same folder and renamed into place (``os.replace``),
+and a task's ``summaries`` file is written last: a task is finished exactly
+when its summaries file exists. A sweep killed at any moment therefore loses
+at most its tasks in flight; files left by an unfinished task are rewritten
+(with identical content) when the sweep resumes and never enter the catalog,
+whose views list the files of finished tasks only. The catalog is rebuilt
+from the files (into a temporary file, then renamed) at the end of a run and
+whenever a query finds it stale.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from powerbalance.errors import InputError
+from powerbalance.experiments.spec import OUTCOMES, SweepSpec
+
+MARKER = "summaries"
+"""The dataset whose file marks a task as finished (written last)."""
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # pragma: no cover - platforms without directory fds
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (temp file in the same folder, fsync, rename)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".tmp-{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+class SweepStore:
+    """A sweep folder (see the module docstring)."""
+
+    def __init__(self, folder: str | Path) -> None:
+        self.folder = Path(folder)
+
+    # --- paths ----------------------------------------------------------------
+    @property
+    def meta_path(self) -> Path:
+        """``sweep.json``."""
+        return self.folder / "sweep.json"
+
+    @property
+    def points_path(self) -> Path:
+        """``points.parquet``."""
+        return self.folder / "points.parquet"
+
+    @property
+    def catalog_path(self) -> Path:
+        """``catalog.duckdb``."""
+        return self.folder / "catalog.duckdb"
+
+    def dataset_dir(self, name: str) -> Path:
+        """The folder of one dataset."""
+        return self.folder / name
+
+    def task_file(self, name: str, key: str) -> Path:
+        """The file of one task in one dataset."""
+        return self.dataset_dir(name) / f"{key}.parquet"
+
+    # --- metadata ---------------------------------------------------------------
+    def exists(self) -> bool:
+        """Whether the folder holds a sweep."""
+        return self.meta_path.is_file()
+
+    def meta(self) -> dict[str, Any]:
+        """The contents of ``sweep.json``."""
+        if not self.exists():
+            raise InputError("not a sweep folder (no sweep.json)", source=str(self.folder),
+                             field="SWEEP", allowed="a folder written by 'powerbalance sweep'")
+        data: dict[str, Any] = json.loads(self.meta_path.read_text())
+        return data
+
+    def check_compatible(self, spec: SweepSpec, design: pd.DataFrame) -> None:
+        """Refuse a folder that holds a different sweep (nothing is written)."""
+        if self.folder.exists() and not self.folder.is_dir():
+            raise InputError("exists and is not a folder", source=str(self.folder),
+                             field="--out", allowed="a new or a sweep folder")
+        if not self.exists():
+            if self.folder.is_dir() and any(p for p in self.folder.iterdir()
+                                            if not p.name.startswith(".")):
+                raise InputError("folder exists, is not empty and holds no sweep",
+                                 source=str(self.folder), field="--out",
+                                 allowed="a new folder, an empty one, or this sweep's folder")
+            return
+        meta = self.meta()
+        from powerbalance import __version__
+
+        if meta.get("version") != __version__:
+            raise InputError(f"written by powerbalance {meta.get('version')}, this is "
+                             f"{__version__}; results of different versions are never mixed",
+                             source=str(self.folder), field="--out",
+                             allowed=f"a sweep folder of version {__version__}, or a new --out")
+        if meta.get("spec_hash") != spec.spec_hash():
+            old = meta.get("spec", {})
+            new = spec.canonical()
+            diff = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
+            raise InputError(
+                f"holds a different sweep (spec hash {str(meta.get('spec_hash'))[:12]} != "
+                f"{spec.spec_hash()[:12]}; differs in: {', '.join(diff) or 'details'}); "
+                "results of different specs are never mixed",
+                source=str(self.folder), field="--out",
+                allowed="the same spec, or a new --out folder")
+        if self.points_path.is_file():
+            stored = pd.read_parquet(self.points_path)
+            if not stored.equals(design.reset_index(drop=True)):
+                raise InputError("the design computed now differs from the stored one "
+                                 "(another SALib/SciPy version?)", source=str(self.folder),
+                                 field="points.parquet", allowed="the same software versions")
+
+    def initialise(self, spec: SweepSpec, design: pd.DataFrame) -> None:
+        """Create the folder, ``sweep.json`` and ``points.parquet`` (idempotent)."""
+        from powerbalance import __version__
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.clean_temporaries()
+        if not self.exists():  # first, so that a kill never leaves a folder without it
+            meta = {"name": spec.name, "description": spec.description,
+                    "spec_hash": spec.spec_hash(), "spec": spec.canonical(),
+                    "source": spec.source, "version": __version__,
+                    "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+            atomic_write(self.meta_path, json.dumps(meta, indent=2).encode())
+        for name in spec.keep:
+            self.dataset_dir(name).mkdir(exist_ok=True)
+        if not self.points_path.is_file():
+            from powerbalance.experiments.executors import encode
+
+            atomic_write(self.points_path, encode(design))
+
+    def clean_temporaries(self) -> None:
+        """Remove temporary files left by a killed run."""
+        for sub in [self.folder, *(self.dataset_dir(n) for n in OUTCOMES)]:
+            if sub.is_dir():
+                for p in sub.glob(".tmp-*"):
+                    try:
+                        p.unlink()
+                    except OSError:  # pragma: no cover
+                        pass
+
+    # --- tasks ----------------------------------------------------------------
+    def done_keys(self) -> set[str]:
+        """Keys of the finished tasks (those with a summaries file)."""
+        d = self.dataset_dir(MARKER)
+        if not d.is_dir():
+            return set()
+        return {p.stem for p in d.glob("p*.parquet")}
+
+    def write_task(self, key: str, blobs: dict[str, bytes]) -> float:
+        """Write the encoded tables of a task, summaries last; return the seconds taken."""
+        t0 = time.perf_counter()
+        for name, data in blobs.items():
+            if name != MARKER:
+                atomic_write(self.task_file(name, key), data)
+        atomic_write(self.task_file(MARKER, key), blobs[MARKER])
+        return time.perf_counter() - t0
+
+    # --- catalog ----------------------------------------------------------------
+    def files(self, name: str, keys: set[str] | None = None) -> list[str]:
+        """Absolute paths of a dataset's files of finished tasks, sorted."""
+        keys = self.done_keys() if keys is None else keys
+        d = self.dataset_dir(name)
+        return sorted(str(p.resolve()) for p in d.glob("p*.parquet") if p.stem in keys) \
+            if d.is_dir() else []
+
+    def _fingerprint(self, keys: set[str]) -> str:
+        import hashlib
+
+        h = hashlib.sha256(str(self.folder.resolve()).encode())
+        for k in sorted(keys):
+            h.update(k.encode())
+        return h.hexdigest()
+
+    def catalog_fresh(self) -> bool:
+        """Whether the catalog lists exactly the finished tasks of this folder."""
+        if not self.catalog_path.is_file():
+            return False
+        try:
+            con = duckdb.connect(str(self.catalog_path), read_only=True)
+            try:
+                row = con.execute("SELECT value FROM sweep WHERE key = 'fingerprint'").fetchone()
+            finally:
+                con.close()
+        except duckdb.Error:
+            return False
+        return row is not None and row[0] == self._fingerprint(self.done_keys())
+
+    def refresh_catalog(self) -> Path:
+        """Rebuild ``catalog.duckdb`` from the Parquet files (atomically)."""
+        meta = self.meta()
+        keys = self.done_keys()
+        fd, tmp_name = tempfile.mkstemp(prefix=".tmp-catalog.", suffix=".duckdb",
+                                        dir=self.folder)
+        os.close(fd)
+        os.unlink(tmp_name)  # duckdb wants to create the file itself
+        tmp = Path(tmp_name)
+        try:
+            con = duckdb.connect(tmp_name)
+            try:
+                self._build(con, meta, keys)
+            finally:
+                con.close()
+            os.replace(tmp, self.catalog_path)
+        except BaseException:
+            for p in (tmp, Path(tmp_name + ".wal")):
+                if p.exists():
+                    p.unlink()
+            raise
+        return self.catalog_path
+
+    def _build(self, con: duckdb.DuckDBPyConnection, meta: dict[str, Any],
+               keys: set[str]) -> None:
+        spec = meta["spec"]
+        rows = [("name", meta.get("name", "")), ("spec_hash", meta["spec_hash"]),
+                ("spec", json.dumps(spec, sort_keys=True)), ("scenario", spec["scenario"]),
+                ("years", str(spec["years"])), ("seed", str(spec["seed"])),
+                ("replicates", str(spec["replicates"])), ("version", meta.get("version", "")),
+                ("folder", str(self.folder.resolve())),
+                ("fingerprint", self._fingerprint(keys))]
+        con.execute("CREATE TABLE sweep (key VARCHAR, value VARCHAR)")
+        con.executemany("INSERT INTO sweep VALUES (?, ?)", rows)
+        points_file = str(self.points_path.resolve()).replace("'", "''")
+        con.execute(f"CREATE TABLE points AS SELECT * FROM read_parquet('{points_file}')")
+        task_rows = sorted((k, int(k[1:6]), int(k[8:])) for k in keys)
+        con.execute("CREATE TABLE tasks (task VARCHAR, point INTEGER, first_replicate BIGINT)")
+        if task_rows:
+            con.executemany("INSERT INTO tasks VALUES (?, ?, ?)", task_rows)
+        param_cols = [c for c in con.execute("SELECT * FROM points LIMIT 0").df().columns
+                      if c != "point"]
+        for name in OUTCOMES:
+            files = self.files(name, keys)
+            if not files:
+                continue
+            listing = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+            con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet([{listing}])")
+        if self.files(MARKER, keys):
+            cols = ", ".join(f'p."{c}"' for c in param_cols)
+            sel = f"s.*{', ' + cols if cols else ''}"
+            con.execute(f"CREATE TABLE runs AS SELECT {sel} FROM summaries s "
+                        "JOIN points p USING (point) ORDER BY s.point, s.replicate")
+        else:
+            con.execute("CREATE TABLE runs AS SELECT * FROM points WHERE FALSE")
+
+    def connect(self, refresh: bool = True) -> duckdb.DuckDBPyConnection:
+        """A read-only connection to the catalog, rebuilt first if stale."""
+        meta = self.meta()
+        if refresh and not self.catalog_fresh():
+            try:
+                self.refresh_catalog()
+            except OSError:  # a read-only folder: build the catalog in memory instead
+                con = duckdb.connect(":memory:")
+                self._build(con, meta, self.done_keys())
+                return con
+        return duckdb.connect(str(self.catalog_path), read_only=True)
+
+    def query(self, sql: str) -> pd.DataFrame:
+        """Run DuckDB SQL over the catalog (tables/views: sweep, points, tasks, runs,
+        summaries, lifetimes, wars, system)."""
+        con = self.connect()
+        try:
+            return con.execute(sql).df()
+        except duckdb.Error as exc:
+            raise InputError(f"query failed: {exc}".splitlines()[0], source=str(self.folder),
+                             field="SQL", allowed="DuckDB SQL over sweep, points, tasks, runs, "
+                             "summaries, lifetimes, wars, system") from None
+        finally:
+            con.close()
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A whole dataset (or catalog table) as a DataFrame, sorted by point and replicate."""
+        if name in OUTCOMES:
+            files = self.files(name)
+            if not files:
+                return pd.DataFrame()
+            return pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+        return self.query(f"SELECT * FROM {name}")

@@ -1,0 +1,180 @@
+"""Reputation and memory: who abandoned, exploited or attacked whom, and what it costs them.
+
+Realists say the non-balancing policies are expedients that others see
+through. Actors therefore remember, in decaying (B, N, N) arrays of the
+state (``Params.memory_decay`` a year):
+
+- **abandonment** (``WorldState.abandonment[b, i, j]``): j was allied to
+  someone who was attacked and sent nothing (an ``abandoned`` event), or only
+  a token share below 0.25 of its forces (balking, weight
+  ``Params.balk_weight``). The abandoned ally remembers it with weight 1,
+  every other actor with ``Params.reputation_spread`` (reputations are public
+  but second-hand: Crescenzi 2007, "Reputation and interstate conflict",
+  *AJPS* 51(2); Mercer 1996, *Reputation and International Politics*, doubts
+  they travel at all, which ``reputation_spread = 0`` models).
+- **exploitation** (``WorldState.exploitation[b, i, j]``): j struck late
+  (buck-passing, a ``late_entry`` event): it attacked an actor that i had
+  fought last year while j itself had fought no one (Christensen & Snyder
+  1990; Mearsheimer 2001, ch. 5); or j allied with a stronger actor that is
+  i's top threat (bandwagoning with the threat: Walt 1987), weight
+  ``Params.bandwagon_weight``. Spread to witnesses as above.
+- **aggression** is the existing ``WorldState.hostility`` (war phase).
+
+Memory is used: an actor refuses alliance offers from anyone it distrusts
+(abandonment plus exploitation at least ``Params.distrust_threshold``:
+an ``alliance_refused`` event) and breaks existing alliances with them;
+external balancers punish bandwagoners and late strikers they remember
+(:mod:`powerbalance.strategies.external_balancer`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from powerbalance.model.events import EventKind, Events
+from powerbalance.model.perception import Observation
+from powerbalance.model.state import F64, I64, WorldState
+from powerbalance.params import Params
+from powerbalance.strategies.base import Actions
+
+#: Below this share of its forces an ally's help counts as balking.
+TOKEN_SHARE = 0.25
+
+
+def distrust(state: WorldState) -> F64:
+    """(B, N, N) i's remembered abandonment plus exploitation by j."""
+    return state.abandonment + state.exploitation
+
+
+def screen_offers(state: WorldState, actions: Actions,
+                  params: Params) -> tuple[Actions, list[Events]]:
+    """Refuse offers from distrusted actors before diplomacy; return actions and events.
+
+    An offer from i to j is refused (and withdrawn) when j would accept offers
+    this year but distrusts i at least ``Params.distrust_threshold``.
+    """
+    bw, i = np.nonzero(state.alive & (actions.offer >= 0))
+    if not len(bw):
+        return actions, []
+    j = actions.offer[bw, i]
+    level = state.abandonment[bw, j, i] + state.exploitation[bw, j, i]
+    refuse = ((level >= params.distrust_threshold) & actions.accept[bw, j] & state.alive[bw, j]
+              & (state.alliance[bw, i, j] <= 0) & (j != i))
+    if not refuse.any():
+        return actions, []
+    offer = actions.offer.copy()
+    offer[bw[refuse], i[refuse]] = -1
+    ev = Events.make(EventKind.ALLIANCE_REFUSED, bw[refuse], j[refuse], i[refuse], level[refuse])
+    return actions.replace(offer=offer), [ev]
+
+
+def _record(memory: np.ndarray, b: I64, victim: I64, culprit: I64, weight: F64,
+            spread: float) -> None:
+    """Add ``weight`` to the victim's memory of the culprit, ``spread * weight`` to others'."""
+    if not len(b):
+        return
+    _, n, _ = memory.shape
+    flat = memory.reshape(-1)
+    if spread > 0:
+        idx = ((b * n)[:, None] + np.arange(n)[None, :]) * n + culprit[:, None]
+        np.add.at(flat, idx.ravel(), np.repeat(weight * spread, n))
+        np.add.at(flat, (b * n + victim) * n + culprit, weight * (1.0 - spread))
+        memory[b, culprit, culprit] = 0.0
+    else:
+        np.add.at(flat, (b * n + victim) * n + culprit, weight)
+
+
+def remember(state: WorldState, actions: Actions, obs: Observation, year_events: list[Events],
+             params: Params) -> tuple[WorldState, list[Events]]:
+    """Update memories from this year's events; break alliances with the distrusted."""
+    n = state.n_actors
+    ev = Events.concat(year_events)
+    keep = np.float32(1.0 - params.memory_decay)
+    aband = state.abandonment * keep
+    expl = state.exploitation * keep
+    out: list[Events] = []
+    culprits: list[tuple[I64, I64]] = []
+
+    # Abandonment, and balking (a token share).
+    sel = ev.kind == EventKind.ABANDONED
+    b, k, t = ev.world[sel], ev.actor[sel], ev.other[sel]
+    w = np.ones(len(b))
+    joined = ev.kind == EventKind.WAR_JOINED
+    jb, jk, jt = ev.world[joined], ev.actor[joined], ev.other[joined]
+    token = actions.join[jb, jk] < TOKEN_SHARE
+    if token.any():
+        b = np.concatenate([b, jb[token]])
+        k = np.concatenate([k, jk[token]])
+        t = np.concatenate([t, jt[token]])
+        w = np.concatenate([w, np.full(int(token.sum()), params.balk_weight)])
+    _record(aband, b, t, k, w, params.reputation_spread)
+    culprits.append((b, k))
+
+    # Who fought whom this year.
+    fought = np.zeros_like(state.fought)
+    war_sel = (ev.kind == EventKind.WAR_WON) | (ev.kind == EventKind.WAR_LOST)
+    wb, wa, wt = ev.world[war_sel], ev.actor[war_sel], ev.other[war_sel]
+    fought[wb, wa, wt] = True
+    fought[wb, wt, wa] = True
+    if len(jb):
+        attacked = np.zeros_like(state.fought)
+        attacked[wb, wa, wt] = True
+        r, a = np.nonzero(attacked[jb, :, jt])
+        fought[jb[r], jk[r], a] = True
+        fought[jb[r], a, jk[r]] = True
+
+    # Late entry (buck-passing): a attacks t, which z fought last year, while a fought no one.
+    if len(wb):
+        prev = state.fought
+        others = prev[wb, wt].copy()
+        others[np.arange(len(wb)), wa] = False
+        late = ~prev[wb, wa].any(axis=1) & others.any(axis=1)
+        r, z = np.nonzero(others & late[:, None])
+        if len(r):
+            lb, la, lt = wb[r], wa[r], wt[r]
+            _record(expl, lb, z, la, np.ones(len(r)), params.reputation_spread)
+            out.append(Events.make(EventKind.LATE_ENTRY, lb, la, z, lt.astype(float)))
+            culprits.append((lb, la))
+
+    # Bandwagoning: x allies with a stronger y that is o's top threat.
+    formed = ev.kind == EventKind.ALLIANCE_FORMED
+    if formed.any() and params.bandwagon_weight > 0:
+        fb, lo, hi = ev.world[formed], ev.actor[formed], ev.other[formed]
+        fb2 = np.concatenate([fb, fb])
+        x = np.concatenate([lo, hi])
+        y = np.concatenate([hi, lo])
+        stronger = obs.share[fb2, y] > obs.share[fb2, x]
+        fb2, x, y = fb2[stronger], x[stronger], y[stronger]
+        watchers = obs.top_threat[fb2] == y[:, None]
+        rows = np.arange(len(fb2))
+        watchers[rows, x] = False
+        watchers[rows, y] = False
+        r, o = np.nonzero(watchers & state.alive[fb2])
+        if len(r):
+            np.add.at(expl.reshape(-1), (fb2[r] * n + o) * n + x[r], params.bandwagon_weight)
+            culprits.append((fb2[r], x[r]))
+
+    changes: dict[str, np.ndarray] = {"abandonment": aband, "exploitation": expl,
+                                      "fought": fought}
+    # Only entries recorded this year can have crossed the threshold (decay only lowers
+    # distrust), and each record touches column [b, :, culprit]: check those columns.
+    if culprits:
+        cb = np.concatenate([c[0] for c in culprits])
+        ck = np.concatenate([c[1] for c in culprits])
+        code = np.unique(cb * n + ck)
+        cb, ck = np.divmod(code, n)
+        level = aband[cb, :, ck] + expl[cb, :, ck]
+        bad = (state.alliance[cb, :, ck] > 0) & (level >= params.distrust_threshold)
+        r, holder = np.nonzero(bad)
+        if len(r):
+            bw_, x, y = cb[r], holder, ck[r]
+            lo, hi = np.minimum(x, y), np.maximum(x, y)
+            pairs = np.unique((bw_ * n + lo) * n + hi)
+            pw, rest = np.divmod(pairs, n * n)
+            plo, phi = np.divmod(rest, n)
+            out.append(Events.make(EventKind.ALLIANCE_BROKEN, pw, plo, phi))
+            alliance = state.alliance.copy()
+            alliance[pw, plo, phi] = 0.0
+            alliance[pw, phi, plo] = 0.0
+            changes["alliance"] = alliance
+    return state.replace(**changes), out

@@ -1,0 +1,138 @@
+"""Building blocks shared by several strategies (vectorised over the rows of one strategy).
+
+Every helper takes the rows ``(bw, i)`` of the actors deciding (from
+``np.nonzero(mask)``) and returns one value per row.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from powerbalance.model.fastops import first_max_per_group, row_any, row_max_argmax
+from powerbalance.model.perception import Observation
+from powerbalance.strategies.base import F64, I64, BoolA
+
+
+def best_attack(obs: Observation, bw: I64, i: I64, candidates: BoolA, min_odds: float) -> I64:
+    """Per row, the candidate with the best estimated odds if they reach ``min_odds``, else -1.
+
+    Candidates must also border the actor and not be allied with it. Odds are
+    computed for the candidate pairs only (sparse); ties go to the lowest index.
+    """
+    out = np.full(len(bw), -1, dtype=np.int64)
+    state = obs.state
+    rows, j = np.nonzero(candidates & state.adjacent[bw, i] & (state.alliance[bw, i] <= 0))
+    if not len(rows):
+        return out
+    odds = obs.win_odds(bw[rows], i[rows], j)
+    pick, best = first_max_per_group(rows, odds)
+    go = best >= min_odds
+    out[rows[pick[go]]] = j[pick[go]]
+    return out
+
+
+def coalition_against(obs: Observation, bw: I64, i: I64) -> BoolA:
+    """(R, N) would-be members of a coalition aimed at actor i: live actors whose top
+    threat is i and who are not allied with i."""
+    state = obs.state
+    return ((obs.top_threat[bw] == i[:, None]) & state.alive[bw]
+            & (state.alliance[bw, i] <= 0))
+
+
+def wedge_target(obs: Observation, bw: I64, i: I64) -> I64:
+    """Per row, the would-be coalition member to pay to stay out (-1 if none).
+
+    A coalition is *forming* against i when two or more actors have i as their
+    top threat and at least one of them is not yet allied with another: the
+    member paid is the one among those not yet committed whose (perceived,
+    distance-discounted) capability would add most to the coalition. Members
+    already allied with each other are not paid (the coalition has formed;
+    money cannot buy it apart this year).
+    """
+    out = np.full(len(bw), -1, dtype=np.int64)
+    members = coalition_against(obs, bw, i)
+    rows = np.flatnonzero(members.sum(axis=1) >= 2)
+    if not len(rows):
+        return out
+    members = members[rows]
+    brow = bw[rows]
+    # A member is free when it is allied with no other member. Each actor has one top
+    # threat, so member entries number at most N per world: gather only their rows.
+    mr, mk = np.nonzero(members)
+    linked = row_any((obs.state.alliance[brow[mr], mk] > 0) & members[mr])
+    free = members.copy()
+    free[mr, mk] = ~linked
+    weight = np.where(free, obs.perceived[brow, i[rows]] * obs.reach[brow, i[rows]], -1.0)
+    best, target = row_max_argmax(weight)
+    go = best >= 0
+    out[rows[go]] = target[go]
+    return out
+
+
+def distrusted(obs: Observation, bw: I64, i: I64) -> BoolA:
+    """(R, N) actors that actor i distrusts (remembered abandonment plus exploitation
+    at least ``Params.distrust_threshold``)."""
+    state = obs.state
+    threshold = obs.params.distrust_threshold
+    if not len(bw) or memory_peak(obs) < threshold:  # nobody distrusts anybody yet
+        return np.zeros((len(bw), state.n_actors), dtype=bool)
+    return state.abandonment[bw, i] + state.exploitation[bw, i] >= threshold
+
+
+def memory_peak(obs: Observation) -> float:
+    """An upper bound of anyone's remembered abandonment plus exploitation this year
+    (computed once per observation)."""
+    peak = getattr(obs, "_memory_peak", None)
+    if peak is None:
+        state = obs.state
+        peak = float(state.abandonment.max(initial=0.0)) + float(
+            state.exploitation.max(initial=0.0))
+        obs._memory_peak = peak  # type: ignore[attr-defined]
+    return float(peak)
+
+
+def regional_shares(obs: Observation, bw: I64, i: I64) -> tuple[F64, F64]:
+    """Perceived regional shares as seen by each row: ``(share_in_region (R, N),
+    region_total (R, number of regions))``."""
+    region = obs.setting.region
+    n_regions = len(obs.setting.region_names)
+    onehot = np.zeros((len(region), n_regions))
+    onehot[np.arange(len(region)), region] = 1.0
+    seen = np.where(obs.alive[bw], obs.perceived[bw, i], 0.0)
+    totals = seen @ onehot
+    denom = totals[:, region]
+    share = np.divide(seen, denom, out=np.zeros_like(seen), where=denom > 0)
+    return share, totals
+
+
+def threatened(obs: Observation, mask: BoolA) -> BoolA:
+    """(B, N) actors of ``mask`` whose top threat exceeds ``Params.balance_threshold``
+    times their own capability."""
+    return (mask & (obs.top_threat >= 0)
+            & (obs.top_threat_level >= obs.params.balance_threshold * obs.share))
+
+
+def balancing_partner(obs: Observation, bw: I64, i: I64) -> I64:
+    """Per row, the partner to offer an alliance against the top threat (-1 if none).
+
+    The strongest live actor not yet allied with i nor committed to the threat
+    T, weighted by how close it stands to T (those T threatens most are
+    natural partners), never T itself nor an actor i distrusts.
+    """
+    state = obs.state
+    threat = np.maximum(obs.top_threat[bw, i], 0)
+    near_threat = obs.reach[bw, threat, :]
+    allied_to_threat = state.alliance[bw, :, threat]
+    n = state.n_actors
+    others = np.arange(n)[None, :]
+    candidate = (
+        state.alive[bw]
+        & (others != i[:, None])
+        & (state.alliance[bw, i] <= 0)
+        & (allied_to_threat <= 0)
+        & (others != threat[:, None])
+        & ~distrusted(obs, bw, i)
+    )
+    score = np.where(candidate, obs.perceived[bw, i] * near_threat, -1.0)
+    best, partner = row_max_argmax(score)
+    return np.where(best > 0, partner, -1)

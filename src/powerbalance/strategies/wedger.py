@@ -1,0 +1,55 @@
+"""The wedge strategy (挑撥…不使結盟對抗我國): divide a coalition forming against oneself."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from powerbalance.model.perception import Observation
+from powerbalance.strategies.base import Actions, BoolA, Strategy
+from powerbalance.strategies.common import wedge_target
+from powerbalance.strategies.registry import register
+
+
+@register
+class Wedger(Strategy):
+    """Pays would-be members of a coalition aimed at itself to stay out.
+
+    Crawford (2011, "Preventing enemy coalitions: how wedge strategies shape
+    power politics", *International Security* 35(4)): a state facing an
+    encircling coalition uses selective accommodation (rewards) to keep a
+    pivotal member out of it, rather than fighting all of them; Bismarck's
+    Reinsurance Treaty and Britain's appeasement of Italy are his cases, and
+    the persuaders of the Warring States (Zhang Yi) practised it. Balance-of-
+    threat logic (Walt 1987) tells the wedger who the would-be members are:
+    actors whose top threat it is. When two or more of them exist (not allied
+    with it) and the coalition is still forming (some of them not yet allied
+    with another), it pays the uncommitted one whose perceived,
+    distance-discounted capability would add most to the coalition ``Params.wedge_payment`` of its
+    wealth each year; the payee stays out of alliance-making that year
+    (:mod:`powerbalance.model.subversion`). Otherwise it behaves as a
+    status-quo power: base spending, accepts alliances, defends allies, never
+    initiates war.
+    """
+
+    name = "wedger"
+    classifier = {
+        "concept": "wedge strategy (挑撥離間), selective accommodation",
+        "stochastic": False,
+        "reads": frozenset({"own", "system"}),
+        "initiates_war": False,
+        "makes_alliances": False,
+    }
+    references = ("Crawford 2011", "Walt 1987")
+
+    def decide(self, obs: Observation, mask: BoolA) -> Actions:
+        """Pay the most valuable would-be member of a coalition forming against it."""
+        params = obs.params
+        actions = Actions.defensive(obs, params.base_spend)
+        pay, pay_spend = actions.pay.copy(), actions.pay_spend.copy()
+        bw, i = np.nonzero(mask)
+        if len(bw) and params.wedge_payment > 0:
+            member = wedge_target(obs, bw, i)
+            paying = member >= 0
+            pay[bw[paying], i[paying]] = member[paying]
+            pay_spend[bw[paying], i[paying]] = params.wedge_payment
+        return actions.replace(spend=actions.spend + pay_spend, pay=pay, pay_spend=pay_spend)

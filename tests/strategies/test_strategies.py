@@ -1,0 +1,316 @@
+"""Each strategy against scripted opponents (see ``harness.py``), plus short runs that
+check its defining behaviour in the engine."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from powerbalance.model.subversion import follow_captors
+from powerbalance.params import Params
+from powerbalance.strategies import registry
+from tests.conftest import event_rows, line_scenario, simulate_scenario
+from tests.strategies.harness import EXACT, Situation, StrategyTestCase, actor, edit
+
+BASE = Params().base_spend
+
+
+def _fought(a: int, b: int):
+    """A setup: actors a and b fought each other last year."""
+    def setup(state):
+        state = edit(state, "fought", (0, a, b), True)
+        return edit(state, "fought", (0, b, a), True)
+    return setup
+
+
+class TestStatusQuo(StrategyTestCase):
+    name = "status-quo"
+    expected_classifier = {"initiates_war": False, "stochastic": False}
+    situations = (
+        Situation("never attacks even a much weaker neighbour",
+                  [actor("A", [0], military=10.0), actor("B", [1], military=0.1)], 0,
+                  lambda a, o, f: a.attack[0, f] == -1 and a.spend[0, f] == BASE
+                  and a.offer[0, f] == -1, provinces=2),
+        Situation("defends cohesion once it falls below the trigger",
+                  [actor("A", [0]), actor("B", [1])], 0,
+                  lambda a, o, f: a.counter_spend[0, f] == Params().counter_spend,
+                  provinces=2, setup=lambda s: edit(s, "cohesion", (0, 0), 0.5)),
+    )
+
+
+class TestInternalBalancer(StrategyTestCase):
+    name = "internal-balancer"
+    expected_classifier = {"initiates_war": False, "makes_alliances": False}
+    situations = (
+        Situation("keeps the base burden when it is already superior",
+                  [actor("A", [0], military=10.0), actor("B", [1], military=1.0)], 0,
+                  lambda a, o, f: a.spend[0, f] == BASE and a.offer[0, f] == -1
+                  and not a.accept[0, f], provinces=2),
+        Situation("arms against a stronger neighbour, without alliances",
+                  [actor("A", [0], military=1.0), actor("B", [1], military=10.0),
+                   actor("C", [2])], 0,
+                  lambda a, o, f: a.spend[0, f] > BASE and a.offer[0, f] == -1, provinces=3),
+    )
+
+    def test_spending_rises_with_the_threat(self):
+        spends = []
+        for rival in (1.1, 1.5, 2.5):
+            sit = Situation("", [actor("A", [0], military=1.0),
+                                 actor("B", [1], military=rival)], 0,
+                            lambda a, o, f: True, provinces=2)
+            from tests.strategies.harness import decide_in
+            actions, _ = decide_in(self.name, sit)
+            spends.append(actions.spend[0, 0])
+        assert spends[0] < spends[1] < spends[2] <= Params().max_spend
+
+
+class TestExternalBalancer(StrategyTestCase):
+    name = "external-balancer"
+    expected_classifier = {"initiates_war": False, "makes_alliances": True}
+    big = actor("Big", [0, 1], wealth=20.0, military=20.0)
+    situations = (
+        Situation("offers an alliance to the other small actor against the threat",
+                  [big, actor("B1", [2], 2.0), actor("B2", [3], 2.0)], 1,
+                  lambda a, o, f: a.offer[0, f] == 2),
+        Situation("leaves its alliances once the threat has passed",
+                  [actor("Big", [0, 1], wealth=0.1, military=0.0), actor("B1", [2], 2.0),
+                   actor("B2", [3], 2.0)], 1, lambda a, o, f: bool(a.leave[0, f]),
+                  alliances=[["B1", "B2"]]),
+        Situation("never offers to a known defector",
+                  [big, actor("B1", [2], 2.0), actor("B2", [3], 2.0)], 1,
+                  lambda a, o, f: a.offer[0, f] != 2,
+                  setup=lambda s: edit(s, "abandonment", (0, 1, 2), 5.0)),
+        Situation("punishes a bandwagoner it remembers, when the odds are good",
+                  [actor("E", [0], military=10.0), actor("X", [1], military=1.0)], 0,
+                  lambda a, o, f: a.attack[0, f] == 1, provinces=2,
+                  setup=lambda s: edit(s, "exploitation", (0, 0, 1), 2.0)),
+        Situation("does not attack anyone it holds nothing against",
+                  [actor("E", [0], military=10.0), actor("X", [1], military=1.0)], 0,
+                  lambda a, o, f: a.attack[0, f] == -1, provinces=2),
+    )
+
+
+class TestWedger(StrategyTestCase):
+    name = "wedger"
+    expected_classifier = {"initiates_war": False}
+    coalition = [actor("W", [0, 1], wealth=20.0, military=20.0),
+                 actor("B1", [2], 2.0, strategy="external-balancer"),
+                 actor("B2", [3], 2.0, strategy="external-balancer")]
+    situations = (
+        Situation("pays one member of a forming coalition to stay out", coalition, 0,
+                  lambda a, o, f: a.pay[0, f] in (1, 2) and a.pay_spend[0, f] > 0),
+        Situation("pays nobody when no coalition can form",
+                  [actor("W", [0], 20.0, 20.0), actor("B1", [1], 2.0)], 0,
+                  lambda a, o, f: a.pay[0, f] == -1, provinces=2),
+    )
+
+    def test_the_paid_member_stays_out_and_the_coalition_never_forms(self):
+        formed = {}
+        for big in ("wedger", "status-quo"):
+            actors = [dict(a) for a in self.coalition]
+            actors[0]["strategy"] = big
+            traj = simulate_scenario(line_scenario(actors, params=EXACT), years=6)
+            formed[big] = len(event_rows(traj, "alliance_formed"))
+            if big == "wedger":
+                paid = event_rows(traj, "side_payment")
+                assert len(paid) == 6 and set(paid[:, 3].astype(int)) <= {1, 2}
+        assert formed == {"wedger": 0, "status-quo": 1}
+
+
+class TestBandwagoner(StrategyTestCase):
+    name = "bandwagoner"
+    expected_classifier = {"makes_alliances": True}
+    actors = [actor("D", [0], wealth=20.0, military=20.0), actor("Bw", [1], 1.0, 0.5),
+              actor("C", [2, 3], 5.0, 3.0)]
+    situations = (
+        Situation("allies with the dominant neighbour", actors, 1,
+                  lambda a, o, f: a.offer[0, f] == 0),
+        Situation("stays with its patron", actors, 1,
+                  lambda a, o, f: a.offer[0, f] == -1 and not a.leave[0, f],
+                  alliances=[["D", "Bw"]]),
+        Situation("leaves a coalition against its patron", actors, 1,
+                  lambda a, o, f: a.offer[0, f] == 0 and bool(a.leave[0, f]),
+                  alliances=[["C", "Bw"]]),
+        Situation("shares the gains: attacks the patron's weakened enemy",
+                  [actor("D", [0], 20.0, 20.0), actor("Bw", [1], 5.0, 5.0),
+                   actor("C", [2, 3], 2.0, 0.5)], 1,
+                  lambda a, o, f: a.attack[0, f] == 2, setup=_fought(0, 2),
+                  alliances=[["D", "Bw"]]),
+    )
+
+    def test_alliance_with_the_patron_forms(self):
+        traj = simulate_scenario(line_scenario(
+            [{**a, "strategy": "bandwagoner"} if a["name"] == "Bw" else a for a in self.actors],
+            params=EXACT), years=2)
+        formed = {tuple(r) for r in event_rows(traj, "alliance_formed")[:, 2:4].astype(int)}
+        assert (0, 1) in formed
+
+
+class TestBalker(StrategyTestCase):
+    name = "balker"
+    expected_classifier = {"initiates_war": False, "makes_alliances": False}
+    situations = (
+        Situation("accepts alliances, offers none, sends a token share",
+                  [actor("X", [0]), actor("Bk", [1])], 1,
+                  lambda a, o, f: a.join[0, f] == Params().balk_share and a.accept[0, f]
+                  and a.offer[0, f] == -1, provinces=2, alliances=[["X", "Bk"]]),
+    )
+
+    def test_joins_but_contributes_no_more_than_its_minimal_share(self):
+        scen = line_scenario([
+            actor("H", [0], 10.0, 10.0, strategy="hegemon-seeker"),
+            actor("X", [1, 2], 3.0, 1.0), actor("Bk", [3], 5.0, 4.0, strategy="balker"),
+        ], params={**EXACT, "attack_odds": 0.5}, alliances=[["X", "Bk"]])
+        traj = simulate_scenario(scen, years=10, worlds=4)
+        joined = event_rows(traj, "war_joined")
+        mine = joined[joined[:, 2] == 2]
+        assert len(mine) > 0
+        cap = Params().balk_share * traj.military[:, :, 2].max()
+        assert (mine[:, 4] <= cap + 1e-9).all()
+
+
+class TestBuckPasser(StrategyTestCase):
+    name = "buck-passer"
+    expected_classifier = {"initiates_war": True}
+    situations = (
+        Situation("strikes the weakened side of a war between two others",
+                  [actor("A", [0], 5.0, 5.0), actor("B", [1], 2.0, 0.5),
+                   actor("C", [2], 5.0, 3.0)], 2,
+                  lambda a, o, f: a.attack[0, f] == 1, provinces=3, setup=_fought(0, 1)),
+        Situation("stays quiet while nobody fights",
+                  [actor("A", [0], 5.0, 5.0), actor("B", [1], 2.0, 0.5),
+                   actor("C", [2], 5.0, 3.0)], 2,
+                  lambda a, o, f: a.attack[0, f] == -1, provinces=3),
+        Situation("sends nothing to an attacked ally",
+                  [actor("A", [0]), actor("C", [1])], 1,
+                  lambda a, o, f: a.join[0, f] == 0.0, provinces=2, alliances=[["A", "C"]]),
+    )
+
+    def test_stays_out_then_attacks_the_weakened_loser(self):
+        scen = line_scenario([
+            actor("H", [0], 10.0, 8.0, strategy="hegemon-seeker"),
+            {**actor("V", [2, 1], 3.0, 2.0)},
+            actor("C", [3], 6.0, 3.0, strategy="buck-passer"),
+        ], params=EXACT)
+        traj = simulate_scenario(scen, years=8, worlds=8, seed=1)
+        war = np.concatenate([event_rows(traj, "war_won"), event_rows(traj, "war_lost")])
+        late = 0
+        for w in range(8):
+            rows = war[war[:, 0] == w]
+            first = rows[(rows[:, 2] == 0) & (rows[:, 3] == 1)][:, 1]
+            assert len(first), "the hegemon-seeker should attack V"
+            y0 = first.min()
+            by_c = rows[rows[:, 2] == 2]
+            assert not (by_c[:, 1] <= y0).any(), "C must stay out of the first war"
+            late += int(((by_c[:, 1] > y0) & (by_c[:, 3] == 1)).any())
+        assert late >= 6
+        assert len(event_rows(traj, "late_entry")) >= late
+        assert not (event_rows(traj, "war_joined")[:, 2] == 2).any()
+
+
+class TestPenetrator(StrategyTestCase):
+    name = "penetrator"
+    expected_classifier = {"initiates_war": False}
+    situations = (
+        Situation("subverts its rival and does not attack",
+                  [actor("P", [0], 10.0), actor("T", [1], 5.0)], 0,
+                  lambda a, o, f: a.subvert[0, f] == 1 and a.subvert_spend[0, f] > 0
+                  and a.attack[0, f] == -1, provinces=2),
+        Situation("moves on once a rival is its client",
+                  [actor("P", [0], 10.0), actor("T", [1], 5.0), actor("R", [2], 1.0)], 0,
+                  lambda a, o, f: a.subvert[0, f] == 2, provinces=3,
+                  setup=lambda s: edit(s, "captor", (0, 1), 0)),
+    )
+
+    def test_subversion_captures_and_the_captured_follow(self):
+        scen = line_scenario([actor("P", [0], 20.0, 2.0, strategy="penetrator"),
+                              actor("T", [1], 5.0, 1.0)], provinces=2, params=EXACT)
+        traj = simulate_scenario(scen, years=40)
+        captured = event_rows(traj, "captured")
+        assert len(captured) and captured[0, 2] == 1 and captured[0, 3] == 0
+        assert len(event_rows(traj, "subverted")) >= captured[0, 1]
+        # A captured actor's policy follows its captor.
+        state = traj.final_state
+        params = scen.make_params()
+        from powerbalance.strategies.base import Actions
+        state = edit(state, "captor", (0, 1), 0)
+        state = edit(state, "alliance", (0,), 0.0)
+        passive = Actions.passive(1, 2, params.base_spend)
+        followed = follow_captors(state, passive)
+        assert followed.offer[0, 1] == 0 and followed.join[0, 1] == 1.0
+
+    def test_counter_subversion_holds_off_an_equal_rival(self):
+        scen = line_scenario([actor("P", [0], 5.0, 2.0, strategy="penetrator"),
+                              actor("T", [1], 5.0, 2.0)], provinces=2, params=EXACT)
+        traj = simulate_scenario(scen, years=60)
+        assert len(event_rows(traj, "subverted")) > 50
+        assert not len(event_rows(traj, "captured"))
+        assert traj.final_state.cohesion[0, 1] < 1.0
+
+    def test_fragmentation_secedes_into_a_reserve_slot(self):
+        scen = line_scenario([
+            actor("P", [0], 30.0, 2.0, strategy="penetrator"),
+            actor("T", [1, 2, 3, 4], 5.0, 1.0),
+            {"name": "Rebels", "reserve": True},
+        ], provinces=5, params={**EXACT, "counter_spend": 0.0})
+        traj = simulate_scenario(scen, years=60)
+        assert not traj.alive[0, 0, 2]
+        seceded = event_rows(traj, "secession")
+        assert len(seceded) == 1 and seceded[0, 2] == 2 and seceded[0, 3] == 1
+        year = int(seceded[0, 1])
+        assert traj.alive[year, 0, 2] and traj.territory[year, 0, 2] >= 1
+        assert traj.territory[year, 0].sum() == 5
+        captured = event_rows(traj, "captured")
+        assert ((captured[:, 2] == 2) & (captured[:, 3] == 0)).any()
+
+
+class TestHegemonSeeker(StrategyTestCase):
+    name = "hegemon-seeker"
+    expected_classifier = {"initiates_war": True}
+    situations = (
+        Situation("attacks a weaker neighbour",
+                  [actor("H", [0], 10.0, 10.0), actor("W", [1], 2.0, 1.0)], 0,
+                  lambda a, o, f: a.attack[0, f] == 1 and a.spend[0, f] == Params().bid_spend,
+                  provinces=2),
+        Situation("does not attack a stronger one",
+                  [actor("H", [0], 2.0, 1.0), actor("W", [1], 10.0, 10.0)], 0,
+                  lambda a, o, f: a.attack[0, f] == -1, provinces=2),
+        Situation("wedges the coalition forming against it",
+                  TestWedger.coalition, 0, lambda a, o, f: a.pay[0, f] in (1, 2)),
+    )
+
+
+class TestOffshoreBalancer(StrategyTestCase):
+    name = "offshore-balancer"
+    expected_classifier = {"initiates_war": False, "makes_alliances": True}
+
+    @staticmethod
+    def _actors(h: float, r: float, s: float, island_hegemon: bool = False):
+        region = "island" if island_hegemon else "continent"
+        return [actor("H", [0], h, h, region=region), actor("R", [1], r, r, region="continent"),
+                actor("S", [2], s, s, region="continent"),
+                actor("O", [3], 5.0, 5.0, region="island")]
+
+    situations = (
+        Situation("does nothing while the other region is balanced",
+                  _actors(3.0, 3.0, 3.0), 3,
+                  lambda a, o, f: a.offer[0, f] == -1 and not a.accept[0, f]),
+        Situation("backs the strongest rival of a regional hegemon abroad",
+                  _actors(20.0, 4.0, 2.0), 3,
+                  lambda a, o, f: a.offer[0, f] == 1 and a.accept[0, f]),
+        Situation("ignores a dominant power in its own region",
+                  _actors(20.0, 4.0, 4.0, island_hegemon=True), 3,
+                  lambda a, o, f: a.offer[0, f] == -1,
+                  params={"regional_hegemony_share": 0.55}),
+        Situation("withdraws once the hegemon has fallen back",
+                  _actors(3.0, 3.0, 3.0), 3, lambda a, o, f: bool(a.leave[0, f]),
+                  alliances=[["O", "R"]]),
+    )
+
+
+def test_every_strategy_of_the_model_is_registered_and_tested():
+    tested = {cls.name for cls in StrategyTestCase.__subclasses__()}
+    required = {"internal-balancer", "external-balancer", "wedger", "bandwagoner", "balker",
+                "buck-passer", "penetrator", "hegemon-seeker", "offshore-balancer",
+                "status-quo"}
+    assert required <= set(registry.names())
+    assert required <= tested
