@@ -27,7 +27,7 @@ def print_experiment(result: object) -> None:
     assert isinstance(result, ExperimentResult)
     exp = get(result.experiment)
     console.print(f"[bold]Claim {exp.claim}: {exp.title}[/]")
-    console.print(exp.claim_text, highlight=False)
+    console.print(exp.claim_text, highlight=False, markup=False)
     pct = int(round(100 * result.confidence))
     arms = Table(title=f"{result.worlds} worlds per arm, seed {result.seed} "
                        f"(common random numbers)")
@@ -55,7 +55,7 @@ def print_experiment(result: object) -> None:
                         "yes" if row.required else "no (strong form)")
         console.print(chk)
     if result.notes:
-        console.print(result.notes, highlight=False)
+        console.print(result.notes, highlight=False, markup=False)
     colour = "green" if result.holds else "red"
     console.print(f"[bold {colour}]verdict: the claim {result.verdict()} at {pct}% "
                   f"confidence[/] ({result.seconds:.1f} s)")
