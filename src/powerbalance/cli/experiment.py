@@ -80,15 +80,15 @@ def experiment_command(
     from powerbalance.experiments.claims import listing, run_experiment
 
     if list_ or name is None:
-        table = Table(title="experiments: the claims of MODEL.md section 8")
-        for col in ("claim", "name", "claim text", "arms", "worlds"):
-            table.add_column(col, overflow="fold")
+        console.print("[bold]experiments: the claims of MODEL.md section 8[/]")
         for row in listing():
-            table.add_row(str(row["claim"]), row["name"], row["claim_text"], row["arms"],
-                          str(row["worlds"]))
-        console.print(table)
+            console.print(f"\n[bold]{row['claim']}. {row['name']}[/]: {row['title']}",
+                          highlight=False, soft_wrap=True)
+            console.print(f"   {row['claim_text']}", highlight=False, markup=False)
+            console.print(f"   arms: {row['arms']}; default {row['worlds']} worlds per arm",
+                          highlight=False, markup=False)
         if name is None and not list_:
-            console.print("run one with: powerbalance experiment NAME")
+            console.print("\nrun one with: powerbalance experiment NAME")
         return
     if worlds is not None and worlds < 2:
         raise InputError(f"{worlds}", source="--worlds", field="worlds", allowed=">= 2")
