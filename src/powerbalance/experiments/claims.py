@@ -392,7 +392,7 @@ register(Experiment(
     comparisons=(Comparison("france_hegemony", low="balancers", high="bandwagoners"),),
     checks=(Check("france_hegemony", "balancers", "<=", 0.5),
             Check("france_hegemony", "bandwagoners", ">=", 0.5, required=False)),
-    worlds=400,
+    worlds=1000,
 ))
 
 register(Experiment(
@@ -415,7 +415,7 @@ register(Experiment(
     comparisons=(Comparison("qin_hegemony", low="vertical", high="horizontal"),),
     checks=(Check("qin_hegemony", "vertical", "<=", 0.5),
             Check("qin_hegemony", "horizontal", ">=", 0.5, required=False)),
-    worlds=1000,
+    worlds=2000,
     notes=("The [params] of both variant files are the Warring States calibration (Qin's "
            "Legalist mobilisation, wars of annihilation, one theatre); see their stylisation."),
 ))
@@ -438,7 +438,7 @@ register(Experiment(
     comparisons=(Comparison("global_hegemony", low="ocean", high="no-ocean"),),
     checks=(Check("regional_hegemony", "ocean", ">=", 0.5),
             Check("global_hegemony", "ocean", "<=", 0.25)),
-    worlds=400,
+    worlds=1000,
 ))
 
 #: Mearsheimer (2001, ch. 8): continental great powers pass the buck, so the insular power's
@@ -473,7 +473,7 @@ register(Experiment(
     },
     comparisons=(Comparison("continental_hegemony", low="offshore", high="stays-out"),
                  Comparison("britain_wars", low="offshore", high="engaged")),
-    worlds=400,
+    worlds=1000,
     notes=("The continental great powers pass the buck (Mearsheimer 2001, ch. 8) and the "
            "offshore balancer reacts when a continental power holds 35% of the continent "
            "(regional_hegemony_share 0.35); continental hegemony is measured at 50%."),
@@ -499,7 +499,7 @@ register(Experiment(
     comparisons=(Comparison("superpower_war", low="deterrence", high="resolute"),),
     checks=(Check("superpower_war", "deterrence", "<=", 0.1),
             Check("other_wars", "deterrence", ">=", 1.0)),
-    worlds=300,
+    worlds=1000,
 ))
 
 register(Experiment(
@@ -525,7 +525,7 @@ register(Experiment(
     },
     comparisons=(Comparison("burden", low="restraint", high="arming"),
                  Comparison("wealth", low="arming", high="restraint")),
-    worlds=200,
+    worlds=500,
     notes=("Security relative to the rival is measured by the military balance: arming leaves "
            "it near parity (no gain) while each side faces a larger army and is poorer."),
 ))
@@ -548,7 +548,7 @@ register(Experiment(
     statistics={"qin_hegemony": ("Qin is hegemon at the end", hegemony_by("Qin"))},
     comparisons=(Comparison("qin_hegemony", low="balanced", high="exception"),),
     checks=(Check("qin_hegemony", "exception", ">=", 0.2),),
-    worlds=500,
+    worlds=1000,
 ))
 
 
