@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import settings
 
 from powerbalance.experiments.runner import Trajectory, simulate
 from powerbalance.scenarios import Scenario, parse
+
+
+# CI runs the same Hypothesis examples every time (a failure there is reproducible);
+# local runs explore new ones.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 def line_scenario(actors: list[dict[str, Any]], provinces: int = 4,

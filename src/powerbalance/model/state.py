@@ -118,6 +118,10 @@ class Setting:
     region_names: tuple[str, ...]
     value_rank: I64
     """(P,) rank of each province by production (higher is better), for new capitals."""
+    in_ptr: I64
+    """(P+1,) CSR pointers: the links ending at province q are ``in_links[in_ptr[q]:in_ptr[q+1]]``."""
+    in_links: I64
+    """Link ids (positions in ``link_src``/``link_dst``) grouped by their end province."""
 
     @classmethod
     def build(cls, province_map: ProvinceMap, names: tuple[str, ...], regions: list[str],
@@ -128,12 +132,14 @@ class Setting:
         order = np.lexsort((-np.arange(province_map.n), province_map.value))
         rank = np.empty(province_map.n, dtype=np.int64)
         rank[order] = np.arange(province_map.n)
+        in_links = np.argsort(dst, kind="stable")
+        in_ptr = np.searchsorted(dst[in_links], np.arange(province_map.n + 1))
         return cls(
             province_map=province_map,
             distance=province_map.distances(params.sea_cost),
             link_src=src, link_dst=dst, names=names,
             region=np.array([region_names.index(r) for r in regions], dtype=np.int64),
-            region_names=region_names, value_rank=rank,
+            region_names=region_names, value_rank=rank, in_ptr=in_ptr, in_links=in_links,
         )
 
     @property

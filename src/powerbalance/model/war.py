@@ -218,49 +218,72 @@ def _resolve(state: WorldState, actions: Actions, obs: Observation, setting: Set
         loser = np.where(att_wins, t, a)
         won = np.zeros(state.batch * n * n, dtype=bool)
         won[slot[winners] * n + loser[pw[winners]]] = True
-        _conquer(state, setting, params, s, won, np.unique(b), round_, events)
+        lost_b, lost_a = b[decided], loser[decided]
+        _conquer(state, setting, params, s, won, lost_b, lost_a, round_, events)
 
 
 def _conquer(state: WorldState, setting: Setting, params: Params, s: _Scratch,
-             won: np.ndarray, worlds: I64, round_: int, events: list[Events]) -> None:
-    """Move frontier provinces of losers to adjacent winners (``won[b, x, loser]``)."""
+             won: np.ndarray, lost_b: I64, lost_a: I64, round_: int,
+             events: list[Events]) -> None:
+    """Move frontier provinces of losers to adjacent winners (``won[b, x, loser]``).
+
+    Only the losers' provinces are examined: for each, the links ending there
+    (a CSR index of the map) name the neighbours that may claim it.
+    """
     n, p = state.n_actors, setting.n_provinces
-    src, dst = setting.link_src, setting.link_dst
+    worlds = np.unique(lost_b)
+    row_of = np.full(state.batch, -1, dtype=np.int64)
+    row_of[worlds] = np.arange(len(worlds))
+    loser_flag = np.zeros((len(worlds), n + 1), dtype=bool)  # column n: unowned
+    loser_flag[row_of[lost_b], lost_a] = True
     owner = s.owner[worlds]
-    o_src, o_dst = owner[:, src], owner[:, dst]
-    vw, vl = np.nonzero((o_src != o_dst) & (o_src >= 0) & (o_dst >= 0))
-    claimer, held_by = o_src[vw, vl], o_dst[vw, vl]
-    claim = won[(worlds[vw] * n + claimer) * n + held_by]
-    cw, cl, claimer = vw[claim], vl[claim], claimer[claim]
+    qw, q = np.nonzero(np.take_along_axis(loser_flag, np.where(owner >= 0, owner, n), axis=1))
+    if not len(qw):
+        return
+    # Expand each loser province into the links that end at it.
+    start, stop = setting.in_ptr[q], setting.in_ptr[q + 1]
+    counts = stop - start
+    rep = np.repeat(np.arange(len(q)), counts)
+    offset = np.arange(len(rep)) - np.repeat(np.cumsum(counts) - counts, counts)
+    cl = setting.in_links[start[rep] + offset]
+    cw = qw[rep]
+    claimer = owner[cw, setting.link_src[cl]]
+    held_by = owner[cw, q[rep]]
+    ok = (claimer >= 0) & (claimer != held_by)
+    ok[ok] = won[(worlds[cw[ok]] * n + claimer[ok]) * n + held_by[ok]]
+    cw, cl, claimer = cw[ok], cl[ok], claimer[ok]
     if not len(cw):
         return
     keys = state.keys[worlds]
     prio = rng.uniform_at(keys[cw], state.year, rng.Stream.CLAIM, cl, sub=round_)
     key = (prio * 2**16).astype(np.int64) << 20 | claimer
     flat_best = np.full(len(worlds) * p, -1, dtype=np.int64)
-    np.maximum.at(flat_best, cw * p + dst[cl], key)
+    np.maximum.at(flat_best, cw * p + setting.link_dst[cl], key)
     best = flat_best.reshape(len(worlds), p)
-    bw, q = np.nonzero(best >= 0)
-    u = rng.uniform_at(keys[bw], state.year, rng.Stream.CONQUEST, q, sub=round_)
+    bw, bq = np.nonzero(best >= 0)
+    u = rng.uniform_at(keys[bw], state.year, rng.Stream.CONQUEST, bq, sub=round_)
     taken = np.zeros_like(best, dtype=bool)
-    taken[bw, q] = u < params.conquest_rate
+    taken[bw, bq] = u < params.conquest_rate
     if not taken.any():
         return
     claimant = best & ((1 << 20) - 1)
     new_owner = np.where(taken, claimant, owner)
 
     if params.capital_loss_kills:
+        # A fallen capital hands all of its owner's provinces to the captor.
         cap = s.capital[worlds]
-        tw, q = np.nonzero(taken)
-        old = owner[tw, q]
-        fell = cap[tw, old] == q
-        for w_i, victim, captor in zip(tw[fell], old[fell], claimant[tw[fell], q[fell]],
-                                       strict=True):
-            new_owner[w_i] = np.where(owner[w_i] == victim, captor, new_owner[w_i])
+        tw, tq = np.nonzero(taken)
+        old = owner[tw, tq]
+        fell = cap[tw, old] == tq
+        heir = np.full((len(worlds), n + 1), -1, dtype=np.int64)
+        heir[tw[fell], old[fell]] = claimant[tw[fell], tq[fell]]
+        inherited = np.take_along_axis(heir, np.where(owner >= 0, owner, n), axis=1)
+        new_owner = np.where(inherited >= 0, inherited, new_owner)
 
     moved = new_owner != owner
-    tw, q = np.nonzero(moved)
-    codes, counts = np.unique((tw * n + new_owner[tw, q]) * n + owner[tw, q], return_counts=True)
+    tw, tq = np.nonzero(moved)
+    codes, counts = np.unique((tw * n + new_owner[tw, tq]) * n + owner[tw, tq],
+                              return_counts=True)
     cw2, rest = np.divmod(codes, n * n)
     winner, victim = np.divmod(rest, n)
     events.append(Events.make(EventKind.CONQUEST, worlds[cw2], winner, victim,
