@@ -22,18 +22,20 @@ def test_experiment_prints_arms_difference_and_verdict(tmp_path: Path,
                                                        capsys: pytest.CaptureFixture[str]) -> None:
     out_dir = tmp_path / "exp"
     rc = main(["experiment", "stopping-power-of-water", "--worlds", "20", "--years", "60",
-               "--seed", "2", "--out", str(out_dir)])
+               "--seed", "2", "--out", str(out_dir), "--plot", str(tmp_path / "arms.png")])
     assert rc == 0
     text = capsys.readouterr().out
     assert "ocean" in text and "95% CI" in text and "verdict" in text
     summary = json.loads((out_dir / "experiment.json").read_text())
     assert summary["worlds"] == 20 and summary["seed"] == 2
     assert (out_dir / "no-ocean" / "system.parquet").is_file()
+    assert (tmp_path / "arms.png").stat().st_size > 1000
 
 
 @pytest.mark.parametrize("args,needle", [
     (["experiment", "nonsense"], "unknown experiment"),
     (["experiment", "security-dilemma", "--worlds", "1"], "worlds"),
+    (["experiment", "security-dilemma", "--plot", "x.svg"], "png"),
     (["preset", "nonsense"], "unknown preset"),
     (["preset", "cusack-stoll", "--set", "width=-1"], "width"),
 ])

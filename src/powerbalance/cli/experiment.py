@@ -75,6 +75,8 @@ def experiment_command(
                                                   "summary tables here.")] = None,
     option: Annotated[str, typer.Option(help="Experiment option (polarity-from-data: "
                                              "'YEAR[,data=DIR]').")] = "",
+    plot: Annotated[Path | None, typer.Option(help="Write a PNG: the largest share over "
+                                                   "time in each arm (median and bands).")] = None,
 ) -> None:
     """Check a claim of balance-of-power theory: run its arms and print the verdict."""
     from powerbalance.experiments.claims import listing, run_experiment
@@ -96,12 +98,22 @@ def experiment_command(
         raise InputError(f"{seed}", source="--seed", field="seed", allowed=">= 0")
     if years is not None and years < 1:
         raise InputError(f"{years}", source="--years", field="years", allowed=">= 1")
+    if plot is not None and plot.suffix.lower() != ".png":
+        raise InputError(f"{plot}", source="--plot", field="plot", allowed="a .png path")
     started = time.perf_counter()
     with err_console.status(f"running {name}"):
         result = run_experiment(name, worlds=worlds, seed=seed, years=years,
                                 confidence=confidence, out=out, options=option,
-                                keep_runs=out is not None)
+                                keep_runs=out is not None or plot is not None)
     print_experiment(result)
+    if plot is not None:
+        from powerbalance.viz import fan_chart, save_figure
+
+        fig = fan_chart({label: r.system for label, r in result.runs.items()},
+                        title=f"{result.experiment}: largest share by arm")
+        plot.parent.mkdir(parents=True, exist_ok=True)
+        save_figure(fig, plot)
+        console.print(f"picture: {plot}")
     if out is not None:
         console.print(f"tables: {out}")
     err_console.print(f"done in {time.perf_counter() - started:.1f} s", highlight=False)
