@@ -49,3 +49,10 @@ def test_defence_dominance_keeps_more_states_alive() -> None:
 def test_bad_parameters_are_input_errors() -> None:
     with pytest.raises(InputError, match="predators"):
         ced.CedermanParams().with_overrides({"predators": "2"})
+
+
+def test_results_do_not_depend_on_batch_size() -> None:
+    whole, _ = ced.run(worlds=5, seed=3, overrides=SMALL, every=100)
+    chunked, _ = ced.run(worlds=5, seed=3, overrides=SMALL, every=100, batch_size=2)
+    for name in ("actors", "system", "events"):
+        assert whole.table(name).equals(chunked.table(name)), name

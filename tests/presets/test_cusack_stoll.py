@@ -125,3 +125,10 @@ def test_bad_parameters_are_input_errors() -> None:
         cs.CusackStollParams().with_overrides({"versailles": "maybe"})
     with pytest.raises(InputError, match="unknown preset"):
         run_preset("nope")
+
+
+def test_results_do_not_depend_on_batch_size() -> None:
+    whole, _ = cs.run(worlds=5, seed=3, turns=80, every=20)
+    chunked, _ = cs.run(worlds=5, seed=3, turns=80, every=20, batch_size=2)
+    for name in ("actors", "system", "events"):
+        assert whole.table(name).equals(chunked.table(name)), name
