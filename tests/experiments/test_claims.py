@@ -85,7 +85,8 @@ def test_nuclear_peace_between_superpowers_and_wars_elsewhere() -> None:
 
 def test_security_dilemma_spiral_costs_both() -> None:
     r = run_experiment("security-dilemma", worlds=60, seed=5, confidence=CONF)
-    assert comparison(r, "burden")["holds"] and comparison(r, "wealth")["holds"]
+    for stat in ("burden", "threat", "wealth"):
+        assert comparison(r, stat)["holds"], stat
     assert arm_mean(r, "arming", "balance") > 0.8  # no one gains relative security
     assert r.holds
 

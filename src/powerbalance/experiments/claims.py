@@ -541,14 +541,19 @@ register(Experiment(
                    final_actor_mean("military", ratio_to="wealth")),
         "wealth": ("wealth at the end (mean of both): butter given up for guns",
                    final_actor_mean("wealth")),
+        "threat": ("the rival's military each side faces at the end (mean of both)",
+                   final_actor_mean("military")),
         "balance": ("weaker over stronger military at the end (1 = parity)",
                     military_balance),
     },
     comparisons=(Comparison("burden", low="restraint", high="arming"),
+                 Comparison("threat", low="restraint", high="arming"),
                  Comparison("wealth", low="arming", high="restraint")),
     worlds=500,
-    notes=("Security relative to the rival is measured by the military balance: arming leaves "
-           "it near parity (no gain) while each side faces a larger army and is poorer."),
+    notes=("Less secure: each side ends up facing a larger army and poorer (guns instead of "
+           "butter), with no relative gain: the military balance stays near parity (with "
+           "restraint it drifts with growth shocks, with arming each side matches the other). "
+           "Neither side initiates war, so the risk of war itself is not measured."),
 ))
 
 register(Experiment(
