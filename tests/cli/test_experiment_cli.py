@@ -55,3 +55,9 @@ def test_preset_prints_survival(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert main(["preset", "cederman-polarity", "--worlds", "2", "--steps", "40",
                  "--set", "rows=4", "--set", "cols=4"]) == 0
     assert "polarity after 40 steps" in capsys.readouterr().out
+
+
+def test_run_of_a_preset_name_points_to_the_preset_command(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "cusack-stoll"]) == 2
+    assert "powerbalance preset cusack-stoll" in capsys.readouterr().err

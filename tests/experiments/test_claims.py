@@ -87,7 +87,7 @@ def test_security_dilemma_spiral_costs_both() -> None:
     r = run_experiment("security-dilemma", worlds=60, seed=5, confidence=CONF)
     for stat in ("burden", "threat", "wealth"):
         assert comparison(r, stat)["holds"], stat
-    assert arm_mean(r, "arming", "balance") > 0.8  # no one gains relative security
+    assert arm_mean(r, "arming", "balance") > 0.8  # the balance stays near parity
     assert r.holds
 
 
