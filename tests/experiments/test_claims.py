@@ -75,7 +75,9 @@ def test_water_stops_global_hegemony() -> None:
 
 
 def test_nuclear_peace_between_superpowers_and_wars_elsewhere() -> None:
-    r = run_experiment("nuclear-peace", worlds=150, years=50, seed=4, confidence=CONF)
+    # superpower wars are rare events (about 0.1 of worlds with resolve 1): 600 worlds give
+    # the 99.9% bound a margin of about five standard errors
+    r = run_experiment("nuclear-peace", worlds=600, years=50, seed=4, confidence=CONF)
     assert arm_mean(r, "deterrence", "superpower_war") <= 0.1
     assert arm_mean(r, "deterrence", "other_wars") >= 1.0  # conventional wars go on
     assert arm_mean(r, "resolute", "superpower_war") > 0.05  # resolve 1 breaks deterrence
