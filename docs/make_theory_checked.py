@@ -38,6 +38,10 @@ def _section(r: ExperimentResult) -> list[str]:
             changes = a.description or ", ".join(f"{k}={v}" for k, v in a.overrides.items())
             lines.append(f"| {a.label} | `{a.scenario}`: {changes} |")
         lines.append("")
+    if exp.statistics:
+        lines += ["Statistics (per world):", ""]
+        lines += [f"- `{k}`: {desc}" for k, (desc, _) in exp.statistics.items()]
+        lines.append("")
     lines += [f"| arm | statistic | mean | {pct}% CI |", "|---|---|---|---|"]
     for row in r.arms.itertuples():
         lines.append(f"| {row.arm} | {row.statistic} | {_fmt(row.mean)} | "
