@@ -47,13 +47,15 @@ def test_mistakes_exit_2(args: list[str], needle: str,
 
 def test_preset_prints_survival(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rc = main(["preset", "cusack-stoll", "--worlds", "3", "--turns", "60", "--out",
-               str(tmp_path / "cs")])
+               str(tmp_path / "cs"), "--plot", str(tmp_path / "cs.png")])
     assert rc == 0
     text = capsys.readouterr().out
     assert "Kaplan-Meier" in text and "universal empire" in text
     assert main(["show", str(tmp_path / "cs")]) == 0
+    assert (tmp_path / "cs.png").stat().st_size > 1000
     assert main(["preset", "cederman-polarity", "--worlds", "2", "--steps", "40",
-                 "--set", "rows=4", "--set", "cols=4"]) == 0
+                 "--set", "rows=4", "--set", "cols=4", "--plot", str(tmp_path / "c.png")]) == 0
+    assert (tmp_path / "c.png").stat().st_size > 1000
     assert "polarity after 40 steps" in capsys.readouterr().out
 
 

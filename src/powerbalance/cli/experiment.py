@@ -131,6 +131,9 @@ def preset_command(
     out: Annotated[Path | None, typer.Option(help="Write the run folder here.")] = None,
     set_: Annotated[list[str] | None, typer.Option("--set", help="Preset parameter "
                                                    "key=value (repeatable).")] = None,
+    plot: Annotated[Path | None, typer.Option(help="Write a PNG: state survival "
+                                                   "(cusack-stoll) or surviving states over "
+                                                   "time (cederman-polarity).")] = None,
 ) -> None:
     """Run a classic model of the literature (a preset) and print its published measures."""
     from powerbalance.cli.simulate import parse_sets
@@ -144,6 +147,8 @@ def preset_command(
             table.add_row(p.name, p.description, p.compare_with)
         console.print(table)
         return
+    if plot is not None and plot.suffix.lower() != ".png":
+        raise InputError(f"{plot}", source="--plot", field="plot", allowed="a .png path")
     started = time.perf_counter()
     with err_console.status(f"running {name}"):
         result, summ = run(name, worlds=worlds, seed=seed, length=length,
@@ -172,7 +177,17 @@ def preset_command(
             table.add_row(f"{cls} ({labels.get(cls, '')})", f"{100 * share:.1f}%")
         console.print(table)
         console.print(f"mean surviving states: {summ['survivors']:.1f}")
+    if plot is not None:
+        from powerbalance.viz import fan_chart, save_figure, survival_plot
+
+        if "km" in summ:
+            fig = survival_plot(result.actors, by=None, title=f"{name}: state survival")
+        else:
+            fig = fan_chart(result.system, column="live_actors",
+                            title=f"{name}: surviving states across worlds")
+        plot.parent.mkdir(parents=True, exist_ok=True)
+        save_figure(fig, plot)
+        console.print(f"picture: {plot}")
     if out is not None:
         console.print(f"run folder: {out}")
-    del result
     err_console.print(f"done in {time.perf_counter() - started:.1f} s", highlight=False)
