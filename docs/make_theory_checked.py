@@ -92,6 +92,13 @@ def render() -> str:
         "required check passes. A claim that does not hold in the model as built is reported "
         "as such: no outcome is hard-coded; scenario `[params]` state their reasons.",
         "",
+        "An experiment is data (`powerbalance.experiments.claims`): arms (a scenario, "
+        "parameter overrides, and one-word strategy changes per actor), per-world statistics "
+        "(small functions of a run's tables), the predicted comparisons and checks. Adding "
+        "one is a `register(Experiment(...))` call; `run_experiment(name, worlds=, seed=, "
+        "out=)` runs it from Python and `--out DIR` writes each arm's run folder, the "
+        "per-world statistics and the summary tables.",
+        "",
         "| claim | experiment | statistic | arms (mean) | verdict |",
         "|---|---|---|---|---|",
     ]
