@@ -24,11 +24,13 @@ the data folder defaults to ``$POWERBALANCE_DATA``.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import numpy as np
 
 from powerbalance.analysis.cow import (
+    DATA_ENV,
     NMC_COMPONENTS,
     data_dir,
     detect_files,
@@ -95,6 +97,10 @@ def cow_scenario(options: str = "", source: str = "cow") -> Scenario:
     year, opts = parse_spec(options, source)
     for key in ("majors", "others"):
         registry.get(opts[key], source)
+    if not opts["data"] and not os.environ.get(DATA_ENV):
+        raise InputError("no data folder given", source=source, field="data",
+                         allowed=f"cow:YEAR,data=DIR or the {DATA_ENV} environment variable "
+                                 "(a folder with the COW CSV files you downloaded)")
     folder = data_dir(opts["data"] or None)
     files = detect_files(folder)
     nmc = load_nmc(files.require("nmc", folder))
