@@ -12,7 +12,6 @@ from hypothesis import settings
 from powerbalance.experiments.runner import Trajectory, simulate
 from powerbalance.scenarios import Scenario, parse
 
-
 # CI runs the same Hypothesis examples every time (a failure there is reproducible);
 # local runs explore new ones.
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)

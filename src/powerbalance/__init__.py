@@ -15,9 +15,10 @@ __version__ = "0.1.0"
 
 from powerbalance.errors import InputError
 from powerbalance.experiments.results import RunResult, load_run, run
+from powerbalance.experiments.tournament import TournamentResult, tournament
 from powerbalance.params import Params
 from powerbalance.scenarios import Scenario
 from powerbalance.scenarios import load as load_scenario
 
-__all__ = ["InputError", "Params", "RunResult", "Scenario", "__version__", "load_run",
-           "load_scenario", "run"]
+__all__ = ["InputError", "Params", "RunResult", "Scenario", "TournamentResult", "__version__",
+           "load_run", "load_scenario", "run", "tournament"]

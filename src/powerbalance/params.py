@@ -142,8 +142,9 @@ class Params:
         "Stated reason: a token contingent (Schweller 1998, Deadly Imbalances, on 'balking').",
         0, 1)
     late_entry_odds: float = _p(
-        0.55, "A buck-passer strikes a neighbour that fought a third party last year when its "
-        "estimated chance of victory is at least this.",
+        0.55, "A buck-passer strikes a neighbour that fought a third party last year (and a "
+        "bandwagoner one its patron fought) when its estimated chance of victory is at least "
+        "this.",
         "Stated reason: a weakened belligerent is attacked on slightly better than even odds "
         "(Mearsheimer 2001, ch. 5, buck-passers 'enter late').", 0, 1)
     wedge_payment: float = _p(
@@ -152,6 +153,11 @@ class Params:
         "Crawford 2011 (Preventing enemy coalitions, International Security 35(4)): "
         "selective accommodation is cheap relative to fighting the coalition; 2% of wealth is "
         "a stated choice.", 0, 1)
+    wedge_price: float = _p(
+        0.05, "A payee stays out of coalitions only for a payment worth at least this share "
+        "of its own wealth (smaller offers are declined and nothing is paid).",
+        "Crawford 2011: wedge strategies succeed when the reward is large relative to the "
+        "target's stakes; 5% of a year's output is a stated choice.", 0, 100)
     seeker_wedges: bool = _p(
         True, "Whether the hegemon-seeker also pays would-be coalition members to stay out "
         "(MODEL.md section 5: 'wedges coalitions').",
@@ -208,9 +214,10 @@ class Params:
         0.5, "Abandonment weight of balking (sending a token share below 0.25 of one's forces).",
         "Stated reason: half an abandonment.", 0, 10)
     bandwagon_weight: float = _p(
-        0.5, "Exploitation weight an actor records against one that allies with a stronger "
-        "actor that is its top threat (bandwagoning).",
-        "Walt 1987: states that side with the threat are seen as its accomplices.", 0, 10)
+        1.0, "Exploitation weight an actor records against one that allies with its own top "
+        "threat when that actor is also the observer's top threat (bandwagoning).",
+        "Walt 1987: states that side with the threat are seen as its accomplices; weight 1 "
+        "(one act suffices for distrust and punishment) is a stated choice.", 0, 10)
     distrust_threshold: float = _p(
         1.0, "An actor refuses alliance offers from one whose remembered abandonment plus "
         "exploitation is at least this.", "Stated reason: one betrayal of oneself, or two "

@@ -31,10 +31,11 @@ def test_tournament_prints_and_writes(tmp_path, capsys):
     out = tmp_path / "t"
     rc = main(["tournament", "warring-states", "--strategies", "status-quo,hegemon-seeker",
                "--worlds", "5", "--years", "10", "--seed", "2", "--out", str(out),
-               "--evolve", "2", "--dynamics", "replicator"])
+               "--evolve", "2", "--dynamics", "replicator", "--plot", str(tmp_path / "t.png")])
     assert rc == 0
     text = capsys.readouterr().out
     assert "hegemon-seeker" in text and "replicator" in text
+    assert (tmp_path / "t.png").stat().st_size > 1000
     table = pd.read_parquet(out / "tournament.parquet")
     assert set(table["strategy"]) == {"status-quo", "hegemon-seeker"}
 

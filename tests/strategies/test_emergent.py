@@ -24,11 +24,13 @@ def test_two_internal_balancers_spiral_into_arms_and_insecurity():
         military, wealth = traj.military[-1].astype(float), traj.wealth[-1].astype(float)
         burden = military / wealth                     # military stock per unit of output
         security = wealth / military[:, ::-1]          # own output per unit of rival forces
-        out[strategy] = (burden.mean(), security.mean(), traj.wars.sum())
+        spend = traj.final_state.spend           # share of output spent on arms
+        out[strategy] = (burden.mean(), security.mean(), traj.wars.sum(), spend.mean())
     spiral, calm = out["internal-balancer"], out["status-quo"]
     assert spiral[0] > 3 * calm[0]      # observed: 2.4 versus 0.26
     assert spiral[1] < calm[1] / 3      # observed: 0.44 versus 3.96
     assert spiral[2] == calm[2] == 0    # neither initiates: the spiral is not a war
+    assert spiral[3] > 5 * calm[3]      # observed: 0.24 (ceiling 0.25) versus 0.03
 
 
 def test_abandoners_are_later_refused_alliances_more_often_than_loyal_actors():
@@ -52,3 +54,20 @@ def test_abandoners_are_later_refused_alliances_more_often_than_loyal_actors():
     rate_after = ref_after / after.sum()
     rate_loyal = ref_loyal / loyal.sum()
     assert rate_after > 5 * rate_loyal  # observed: 0.16 versus 0.0025 per actor-year
+
+
+def test_a_balancer_punishes_a_bandwagoner_but_not_a_bystander():
+    """Others see through bandwagoning: the balancer remembers the alignment with its own
+    top threat and attacks the bandwagoner; the same actor as a bystander is left alone."""
+    attacks = {}
+    for strategy in ("bandwagoner", "status-quo"):
+        scen = line_scenario([
+            actor("Patron", [0], 100.0, 3.0),                    # rich, lightly armed
+            actor("Balancer", [1], 10.0, 20.0, strategy="external-balancer"),
+            actor("Small", [2], 2.0, 1.0, strategy=strategy),
+        ], provinces=3, params={"misperception": 0.0, "growth_noise": 0.0})
+        traj = simulate_scenario(scen, years=5, worlds=10, seed=2)
+        wars = np.concatenate([event_rows(traj, "war_won"), event_rows(traj, "war_lost")])
+        hits = wars[(wars[:, 2] == 1) & (wars[:, 3] == 2)]
+        attacks[strategy] = len(np.unique(hits[:, 0]))
+    assert attacks == {"bandwagoner": 10, "status-quo": 0}

@@ -314,3 +314,24 @@ def test_every_strategy_of_the_model_is_registered_and_tested():
                 "status-quo"}
     assert required <= set(registry.names())
     assert required <= tested
+
+
+def test_offshore_balancer_backs_the_rival_once_a_continental_hegemon_rises():
+    def run(**over):
+        scen = line_scenario([
+            actor("H", [0, 1], 6.0, 6.0, strategy="hegemon-seeker", region="continent"),
+            actor("S", [2], 2.0, 1.0, region="continent"),
+            actor("R", [3, 4], 4.0, 3.0, region="continent"),
+            actor("O", [5], 8.0, 4.0, strategy="offshore-balancer", region="island"),
+        ], provinces=6, params={**EXACT, "attack_odds": 0.55, **over})
+        return simulate_scenario(scen, years=10, worlds=4, seed=1)
+
+    traj = run()
+    formed = event_rows(traj, "alliance_formed")
+    with_o = formed[(formed[:, 2] == 3) | (formed[:, 3] == 3)]
+    assert {(int(a), int(b)) for a, b in with_o[:, 2:4]} == {(2, 3)}  # the rival R
+    assert set(with_o[:, 0].astype(int)) == {0, 1, 2, 3}
+    # Without a hegemon in sight (regional threshold out of reach) it does nothing.
+    calm = run(regional_hegemony_share=0.99)
+    formed = event_rows(calm, "alliance_formed")
+    assert not ((formed[:, 2] == 3) | (formed[:, 3] == 3)).any()

@@ -55,6 +55,21 @@ def print_run_summary(result: Any) -> None:
     for row in final_polarity(result.system).itertuples():
         pol.add_row(row.polarity, str(row.worlds), _percent(row.share))
     console.print(pol)
+    print_alliance_politics(result)
+
+
+def print_alliance_politics(result: Any) -> None:
+    """Print the alliance-politics metrics of a run (see docs/strategies.md)."""
+    from powerbalance.experiments.alliance_politics import alliance_politics_summary
+
+    worlds = sorted(set(result.system["world"].tolist()))
+    table = Table(title="alliance politics")
+    for col in ("metric", "total", "per world", "worlds with any"):
+        table.add_column(col, justify="left" if col == "metric" else "right")
+    for row in alliance_politics_summary(result.events, worlds).itertuples():
+        table.add_row(row.metric.replace("_", "-"), str(row.total), f"{row.per_world:.2f}",
+                      _percent(row.worlds_with_any))
+    console.print(table)
 
 
 @app.command("run")

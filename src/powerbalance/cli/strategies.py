@@ -142,6 +142,8 @@ def tournament_command(
                                                    "key=value (repeatable).")] = None,
     batch_size: Annotated[int, typer.Option(help="Worlds (x profiles) per array "
                                                  "program.")] = 5000,
+    plot: Annotated[Path | None, typer.Option(help="Write a PNG of the outcomes by "
+                                                   "strategy.")] = None,
 ) -> None:
     """Pit strategies against each other over matched worlds; print and save the table."""
     from powerbalance.cli.simulate import parse_sets
@@ -152,6 +154,8 @@ def tournament_command(
     overrides = parse_sets(set_)
     scen = load(scenario)
     scen.make_params(overrides)
+    if plot is not None and plot.suffix.lower() != ".png":
+        raise InputError(f"{plot}", source="--plot", field="plot", allowed="a .png path")
     started = time.perf_counter()
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(),
                   TextColumn("{task.completed}/{task.total} years"), TimeElapsedColumn(),
@@ -168,4 +172,10 @@ def tournament_command(
     if out is not None:
         result.write(out)
         console.print(f"tables: {out}")
+    if plot is not None:
+        from powerbalance.viz import save_figure, tournament_plot
+
+        plot.parent.mkdir(parents=True, exist_ok=True)
+        save_figure(tournament_plot(result.long(), title=f"Tournament on {scen.name}"), plot)
+        console.print(f"picture: {plot}")
     err_console.print(f"done in {time.perf_counter() - started:.1f} s", highlight=False)

@@ -15,9 +15,10 @@ state (``Params.memory_decay`` a year):
 - **exploitation** (``WorldState.exploitation[b, i, j]``): j struck late
   (buck-passing, a ``late_entry`` event): it attacked an actor that i had
   fought last year while j itself had fought no one (Christensen & Snyder
-  1990; Mearsheimer 2001, ch. 5); or j allied with a stronger actor that is
-  i's top threat (bandwagoning with the threat: Walt 1987), weight
-  ``Params.bandwagon_weight``. Spread to witnesses as above.
+  1990; Mearsheimer 2001, ch. 5); or j allied with its own top threat when
+  that actor is also i's top threat (bandwagoning, alignment with the source
+  of danger: Walt 1987), weight ``Params.bandwagon_weight``. Spread to
+  witnesses as above.
 - **aggression** is the existing ``WorldState.hostility`` (war phase).
 
 Memory is used: an actor refuses alliance offers from anyone it distrusts
@@ -33,7 +34,7 @@ import numpy as np
 
 from powerbalance.model.events import EventKind, Events
 from powerbalance.model.perception import Observation
-from powerbalance.model.state import F64, I64, WorldState
+from powerbalance.model.state import F32, F64, I64, WorldState
 from powerbalance.params import Params
 from powerbalance.strategies.base import Actions
 
@@ -41,9 +42,9 @@ from powerbalance.strategies.base import Actions
 TOKEN_SHARE = 0.25
 
 
-def distrust(state: WorldState) -> F64:
+def distrust(state: WorldState) -> F32:
     """(B, N, N) i's remembered abandonment plus exploitation by j."""
-    return state.abandonment + state.exploitation
+    return np.asarray(state.abandonment + state.exploitation, dtype=np.float32)
 
 
 def screen_offers(state: WorldState, actions: Actions,
@@ -90,8 +91,10 @@ def remember(state: WorldState, actions: Actions, obs: Observation, year_events:
     n = state.n_actors
     ev = Events.concat(year_events)
     keep = np.float32(1.0 - params.memory_decay)
-    aband = state.abandonment * keep
-    expl = state.exploitation * keep
+    # A memory that is all zero stays the same array until something is recorded in it
+    # (then it is copied: states are never modified in place).
+    aband = state.abandonment * keep if state.abandonment.any() else state.abandonment
+    expl = state.exploitation * keep if state.exploitation.any() else state.exploitation
     out: list[Events] = []
     culprits: list[tuple[I64, I64]] = []
 
@@ -107,8 +110,11 @@ def remember(state: WorldState, actions: Actions, obs: Observation, year_events:
         k = np.concatenate([k, jk[token]])
         t = np.concatenate([t, jt[token]])
         w = np.concatenate([w, np.full(int(token.sum()), params.balk_weight)])
-    _record(aband, b, t, k, w, params.reputation_spread)
-    culprits.append((b, k))
+    if len(b):
+        if aband is state.abandonment:
+            aband = aband.copy()
+        _record(aband, b, t, k, w, params.reputation_spread)
+        culprits.append((b, k))
 
     # Who fought whom this year.
     fought = np.zeros_like(state.fought)
@@ -132,25 +138,30 @@ def remember(state: WorldState, actions: Actions, obs: Observation, year_events:
         r, z = np.nonzero(others & late[:, None])
         if len(r):
             lb, la, lt = wb[r], wa[r], wt[r]
+            if expl is state.exploitation:
+                expl = expl.copy()
             _record(expl, lb, z, la, np.ones(len(r)), params.reputation_spread)
             out.append(Events.make(EventKind.LATE_ENTRY, lb, la, z, lt.astype(float)))
             culprits.append((lb, la))
 
-    # Bandwagoning: x allies with a stronger y that is o's top threat.
+    # Bandwagoning: x allies with y, the actor that threatens x most, and y is also o's
+    # top threat (balancers ally *against* their top threat, so they are not suspected).
     formed = ev.kind == EventKind.ALLIANCE_FORMED
     if formed.any() and params.bandwagon_weight > 0:
         fb, lo, hi = ev.world[formed], ev.actor[formed], ev.other[formed]
         fb2 = np.concatenate([fb, fb])
         x = np.concatenate([lo, hi])
         y = np.concatenate([hi, lo])
-        stronger = obs.share[fb2, y] > obs.share[fb2, x]
-        fb2, x, y = fb2[stronger], x[stronger], y[stronger]
+        with_threat = obs.top_threat[fb2, x] == y
+        fb2, x, y = fb2[with_threat], x[with_threat], y[with_threat]
         watchers = obs.top_threat[fb2] == y[:, None]
         rows = np.arange(len(fb2))
         watchers[rows, x] = False
         watchers[rows, y] = False
         r, o = np.nonzero(watchers & state.alive[fb2])
         if len(r):
+            if expl is state.exploitation:
+                expl = expl.copy()
             np.add.at(expl.reshape(-1), (fb2[r] * n + o) * n + x[r], params.bandwagon_weight)
             culprits.append((fb2[r], x[r]))
 

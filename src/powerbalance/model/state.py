@@ -119,7 +119,8 @@ class Setting:
     value_rank: I64
     """(P,) rank of each province by production (higher is better), for new capitals."""
     in_ptr: I64
-    """(P+1,) CSR pointers: the links ending at province q are ``in_links[in_ptr[q]:in_ptr[q+1]]``."""
+    """(P+1,) CSR pointers: the links ending at province q are
+    ``in_links[in_ptr[q]:in_ptr[q+1]]``."""
     in_links: I64
     """Link ids (positions in ``link_src``/``link_dst``) grouped by their end province."""
 

@@ -3,10 +3,13 @@
 **Side payments** (before alliances form): an actor that pays
 (``Actions.pay``, ``Actions.pay_spend`` of its wealth) transfers that sum from
 its military stock to the payee's (a subsidy: Britain's to continental powers,
-Qin's gold to the courts of the six). The payee stays out of alliance-making
-this year: its offers are withdrawn and it accepts none (Crawford 2011,
-"Preventing enemy coalitions", *International Security* 35(4)). A
-``side_payment`` event records it.
+Qin's gold to the courts of the six), provided the sum is worth at least
+``Params.wedge_price`` of the payee's own wealth; a smaller offer is declined
+and nothing is paid (wedges work when the reward is large relative to the
+target's stakes). The payee stays out of alliance-making this year: its
+offers are withdrawn and it accepts none (Crawford 2011, "Preventing enemy
+coalitions", *International Security* 35(4)). A ``side_payment`` event
+records it.
 
 **Subversion** (after alliances, before war): each penetrator's money
 (``Actions.subvert_spend`` of its wealth, taken from its military stock)
@@ -45,6 +48,7 @@ import numpy as np
 
 from powerbalance.model.derived import derive
 from powerbalance.model.events import EventKind, Events
+from powerbalance.model.fastops import row_any
 from powerbalance.model.perception import Observation
 from powerbalance.model.state import I64, Setting, WorldState
 from powerbalance.params import Params
@@ -68,9 +72,11 @@ def follow_captors(state: WorldState, actions: Actions) -> Actions:
     allied = state.alliance[bw, i] > 0
     with_captor = allied[np.arange(len(bw)), c]
     allied[np.arange(len(bw)), c] = False
-    offer[bw, i] = np.where(with_captor, -1, c)
+    others = row_any(allied)
+    # Leaving dissolves every alliance, the captor's too: offer it again the same year.
+    offer[bw, i] = np.where(with_captor & ~others, -1, c)
     accept[bw, i] = True
-    leave[bw, i] = allied.any(axis=1)
+    leave[bw, i] = others
     target = actions.attack[bw, c]
     safe = np.maximum(target, 0)
     ok = (target >= 0) & (target != i) & state.adjacent[bw, i, safe]
@@ -97,6 +103,11 @@ def side_payments(state: WorldState, actions: Actions,
     n = state.n_actors
     amount = np.minimum(actions.pay_spend[pb, pw] * state.wealth[pb, pw],
                         state.military[pb, pw])
+    # The payee takes only an offer worth its while (Params.wedge_price of its wealth).
+    taken = (amount > 0) & (amount >= params.wedge_price * state.wealth[pb, j])
+    pb, pw, j, amount = pb[taken], pw[taken], j[taken], amount[taken]
+    if not len(pb):
+        return state, actions, []
     size = state.batch * n
     flow = (np.bincount(pb * n + j, weights=amount, minlength=size)
             - np.bincount(pb * n + pw, weights=amount, minlength=size))
@@ -168,9 +179,9 @@ def subversion(state: WorldState, actions: Actions, obs: Observation, setting: S
         order = np.lexsort((reaching, code))
         last = np.r_[code[order][1:] != code[order][:-1], True]
         top_code, top_actor = code[order][last], si[order][last]
-        main = np.full(batch * n, -1, dtype=np.int64)
-        main[top_code] = top_actor
-        main = main.reshape(batch, n)
+        main_flat = np.full(batch * n, -1, dtype=np.int64)
+        main_flat[top_code] = top_actor
+        main = main_flat.reshape(batch, n)
         captor = changes.get("captor", captor).copy()
         left = changes.get("capture_left", left).copy()
         capture = alive & (main >= 0) & (cohesion < params.capture_threshold) & (captor < 0)
@@ -216,7 +227,6 @@ def _secede(state: WorldState, fragment: np.ndarray, main: I64, setting: Setting
                                              owner[ok], count[ok])
     if not len(worlds):
         return state
-    rows = np.arange(len(worlds))
     value = np.where(secede, setting.province_map.value[None, :], -1.0)
     new_cap = np.argmax(value, axis=1)
     frac = secede.sum(axis=1) / count
@@ -254,5 +264,4 @@ def _secede(state: WorldState, fragment: np.ndarray, main: I64, setting: Setting
         arr = getattr(state, name).copy()
         arr[worlds] = getattr(fresh, name)
         new[name] = arr
-    del rows
     return state.replace(**new)

@@ -7,7 +7,7 @@ import numpy as np
 from powerbalance.model.fastops import row_any, row_max_argmax
 from powerbalance.model.perception import Observation
 from powerbalance.strategies.base import Actions, BoolA, Strategy
-from powerbalance.strategies.common import best_attack
+from powerbalance.strategies.common import best_attack, rows_of
 from powerbalance.strategies.registry import register
 
 
@@ -28,8 +28,8 @@ class Bandwagoner(Strategy):
     ``Params.late_entry_odds``. Others see through it: actors whose top threat
     the patron is remember the alignment as exploitation
     (:mod:`powerbalance.model.reputation`), refuse it as an ally and, if they
-    are balancers, punish it. It spends the base burden and never starts a
-    war of its own.
+    are balancers, punish it. It spends the base burden and starts no war
+    except against its patron's enemies.
     """
 
     name = "bandwagoner"
@@ -51,18 +51,20 @@ class Bandwagoner(Strategy):
         if len(bw):
             # The patron: the most threatening actor before any alliance discount (an ally
             # stays the patron although allies are not threats).
-            raw = (obs.perceived[bw, i] * obs.reach[bw, i]
-                   * (1.0 + params.hostility_weight * state.hostility[bw, i]))
+            own_row = bw * state.n_actors + i
+            raw = rows_of(obs.perceived, own_row) * rows_of(obs.reach, own_row)
+            if params.hostility_weight:
+                raw *= 1.0 + params.hostility_weight * rows_of(state.hostility, own_row)
             raw = np.where(state.alive[bw], raw, 0.0)
             raw[np.arange(len(bw)), i] = 0.0
             top, patron = row_max_argmax(raw)
             some = top > 0
             bw, i, patron = bw[some], i[some], patron[some]
-            allied = state.alliance[bw, i] > 0
+            allied = rows_of(state.alliance, bw * state.n_actors + i) > 0
             with_patron = allied[np.arange(len(bw)), patron]
             offer[bw, i] = np.where(with_patron, -1, patron)
             leave[bw, i] = row_any(allied) & ~with_patron
-            prey = state.fought[bw, patron].copy()
+            prey = rows_of(state.fought, bw * state.n_actors + patron)
             prey[np.arange(len(bw)), patron] = False
             target = best_attack(obs, bw, i, prey, params.late_entry_odds)
             attack[bw, i] = target

@@ -35,7 +35,7 @@ class BuckPasser(Strategy):
     classifier = {
         "concept": "buck-passing (卸責), hedging",
         "stochastic": False,
-        "reads": frozenset({"own", "neighbours", "memory"}),
+        "reads": frozenset({"own", "neighbours", "system", "memory"}),
         "initiates_war": True,
         "makes_alliances": True,
     }
@@ -50,10 +50,10 @@ class BuckPasser(Strategy):
         if len(bw):
             offer[bw, i] = balancing_partner(obs, bw, i)
         bw, i = np.nonzero(mask)
-        quiet = ~row_any(state.fought[bw, i])
-        bw, i = bw[quiet], i[quiet]
         if len(bw):
-            busy = row_any(state.fought[bw])                # (R, N): fought anyone
-            target = best_attack(obs, bw, i, busy, params.late_entry_odds)
+            busy = row_any(state.fought)                     # (B, N): fought anyone last year
+            quiet = ~busy[bw, i]
+            bw, i = bw[quiet], i[quiet]
+            target = best_attack(obs, bw, i, busy[bw], params.late_entry_odds)
             attack[bw, i] = target
         return actions.replace(attack=attack, offer=offer, join=np.zeros_like(actions.join))

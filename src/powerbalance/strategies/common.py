@@ -13,6 +13,13 @@ from powerbalance.model.perception import Observation
 from powerbalance.strategies.base import F64, I64, BoolA
 
 
+def rows_of(pair: np.ndarray, flat_rows: I64) -> np.ndarray:
+    """Rows ``pair[b, i, :]`` of a (B, N, N) array for flat row numbers ``b * N + i``
+    (one take on the leading axis, cheaper than fancy indexing on two axes)."""
+    b, n, _ = pair.shape
+    return pair.reshape(b * n, n)[flat_rows]
+
+
 def best_attack(obs: Observation, bw: I64, i: I64, candidates: BoolA, min_odds: float) -> I64:
     """Per row, the candidate with the best estimated odds if they reach ``min_odds``, else -1.
 
@@ -21,7 +28,9 @@ def best_attack(obs: Observation, bw: I64, i: I64, candidates: BoolA, min_odds: 
     """
     out = np.full(len(bw), -1, dtype=np.int64)
     state = obs.state
-    rows, j = np.nonzero(candidates & state.adjacent[bw, i] & (state.alliance[bw, i] <= 0))
+    own_row = bw * state.n_actors + i
+    rows, j = np.nonzero(candidates & rows_of(state.adjacent, own_row)
+                         & (rows_of(state.alliance, own_row) <= 0))
     if not len(rows):
         return out
     odds = obs.win_odds(bw[rows], i[rows], j)
@@ -35,8 +44,9 @@ def coalition_against(obs: Observation, bw: I64, i: I64) -> BoolA:
     """(R, N) would-be members of a coalition aimed at actor i: live actors whose top
     threat is i and who are not allied with i."""
     state = obs.state
+    n = state.n_actors
     return ((obs.top_threat[bw] == i[:, None]) & state.alive[bw]
-            & (state.alliance[bw, i] <= 0))
+            & (rows_of(state.alliance, bw * n + i) <= 0))
 
 
 def wedge_target(obs: Observation, bw: I64, i: I64) -> I64:
@@ -58,11 +68,14 @@ def wedge_target(obs: Observation, bw: I64, i: I64) -> I64:
     brow = bw[rows]
     # A member is free when it is allied with no other member. Each actor has one top
     # threat, so member entries number at most N per world: gather only their rows.
+    n = obs.state.n_actors
     mr, mk = np.nonzero(members)
-    linked = row_any((obs.state.alliance[brow[mr], mk] > 0) & members[mr])
+    linked = row_any((rows_of(obs.state.alliance, brow[mr] * n + mk) > 0) & members[mr])
     free = members.copy()
     free[mr, mk] = ~linked
-    weight = np.where(free, obs.perceived[brow, i[rows]] * obs.reach[brow, i[rows]], -1.0)
+    own_row = brow * n + i[rows]
+    weight = np.where(free, rows_of(obs.perceived, own_row) * rows_of(obs.reach, own_row),
+                      -1.0)
     best, target = row_max_argmax(weight)
     go = best >= 0
     out[rows[go]] = target[go]
@@ -76,7 +89,9 @@ def distrusted(obs: Observation, bw: I64, i: I64) -> BoolA:
     threshold = obs.params.distrust_threshold
     if not len(bw) or memory_peak(obs) < threshold:  # nobody distrusts anybody yet
         return np.zeros((len(bw), state.n_actors), dtype=bool)
-    return state.abandonment[bw, i] + state.exploitation[bw, i] >= threshold
+    own_row = bw * state.n_actors + i
+    return (rows_of(state.abandonment, own_row) + rows_of(state.exploitation, own_row)
+            >= threshold)
 
 
 def memory_peak(obs: Observation) -> float:
@@ -120,19 +135,18 @@ def balancing_partner(obs: Observation, bw: I64, i: I64) -> I64:
     natural partners), never T itself nor an actor i distrusts.
     """
     state = obs.state
-    threat = np.maximum(obs.top_threat[bw, i], 0)
-    near_threat = obs.reach[bw, threat, :]
-    allied_to_threat = state.alliance[bw, :, threat]
     n = state.n_actors
-    others = np.arange(n)[None, :]
-    candidate = (
-        state.alive[bw]
-        & (others != i[:, None])
-        & (state.alliance[bw, i] <= 0)
-        & (allied_to_threat <= 0)
-        & (others != threat[:, None])
-        & ~distrusted(obs, bw, i)
-    )
-    score = np.where(candidate, obs.perceived[bw, i] * near_threat, -1.0)
+    threat = np.maximum(obs.top_threat[bw, i], 0)
+    own_row, threat_row = bw * n + i, bw * n + threat   # rows of the flattened (B*N, N)
+    near_threat = rows_of(obs.reach, threat_row)
+    allied_to_threat = state.alliance[bw, :, threat]
+    candidate = state.alive[bw] & (rows_of(state.alliance, own_row) <= 0) & (
+        allied_to_threat <= 0)
+    at = np.arange(len(bw))
+    candidate[at, i] = False
+    candidate[at, threat] = False
+    if memory_peak(obs) >= obs.params.distrust_threshold:
+        candidate &= ~distrusted(obs, bw, i)
+    score = np.where(candidate, rows_of(obs.perceived, own_row) * near_threat, -1.0)
     best, partner = row_max_argmax(score)
     return np.where(best > 0, partner, -1)

@@ -7,7 +7,7 @@ import numpy as np
 from powerbalance.model.fastops import row_any
 from powerbalance.model.perception import Observation
 from powerbalance.strategies.base import Actions, BoolA, Strategy
-from powerbalance.strategies.common import balancing_partner, best_attack, threatened
+from powerbalance.strategies.common import balancing_partner, best_attack, rows_of, threatened
 from powerbalance.strategies.registry import register
 
 
@@ -37,7 +37,7 @@ class ExternalBalancer(Strategy):
     classifier = {
         "concept": "external balancing (外部制衡)",
         "stochastic": False,
-        "reads": frozenset({"own", "system", "memory"}),
+        "reads": frozenset({"own", "neighbours", "system", "memory"}),
         "initiates_war": False,
         "makes_alliances": True,
     }
@@ -56,7 +56,8 @@ class ExternalBalancer(Strategy):
             offer[bw, i] = balancing_partner(obs, bw, i)
         bw, i = np.nonzero(mask)
         if len(bw) and float(state.exploitation.max(initial=0.0)) >= params.punish_threshold:
-            culprits = state.exploitation[bw, i] >= params.punish_threshold
+            culprits = rows_of(state.exploitation, bw * state.n_actors + i) >= (
+                params.punish_threshold)
             rows = np.flatnonzero(row_any(culprits))
             if len(rows):
                 target = best_attack(obs, bw[rows], i[rows], culprits[rows], params.attack_odds)

@@ -7,7 +7,7 @@ import numpy as np
 from powerbalance.model.fastops import first_max_per_group
 from powerbalance.model.perception import Observation
 from powerbalance.strategies.base import Actions, BoolA, Strategy
-from powerbalance.strategies.common import wedge_target
+from powerbalance.strategies.common import rows_of, wedge_target
 from powerbalance.strategies.registry import register
 
 
@@ -21,15 +21,15 @@ class HegemonSeeker(Strategy):
     wealth on the military and each year attacks the neighbour against which
     its estimated chance of victory (own projected forces against the target's
     forces plus its committed allies', as it perceives them) is highest, among
-    neighbours it is not allied with,
-    provided that chance is at least ``Params.attack_odds``: the expected-
-    utility rule of Bueno de Mesquita (1981, *The War Trap*) with loss
-    aversion. It defends its allies fully. With ``Params.seeker_wedges`` it
-    also wedges the coalition forming against it: when two or more actors
-    have it as their top threat, it pays the one that would add most to the
-    coalition ``Params.wedge_payment`` of its wealth to stay out (Crawford
-    2011, "Preventing enemy coalitions", *International Security* 35(4);
-    Zhang Yi's 連橫).
+    neighbours it is not allied with, provided that chance is at least
+    ``Params.attack_odds``: the expected-utility rule of Bueno de Mesquita
+    (1981, *The War Trap*) with loss aversion. It defends its allies fully.
+    With ``Params.seeker_wedges`` it also wedges the coalition forming against
+    it, as the ``wedger`` does: it pays the uncommitted member that would add
+    most to the coalition ``Params.wedge_payment`` of its wealth to stay out,
+    which works when the payee finds it worth ``Params.wedge_price`` of its
+    own wealth (Crawford 2011, "Preventing enemy coalitions", *International
+    Security* 35(4); Zhang Yi's 連橫).
     """
 
     name = "hegemon-seeker"
@@ -52,7 +52,9 @@ class HegemonSeeker(Strategy):
         bw, i = np.nonzero(mask)
         if len(bw):
             # Candidate targets: neighbours it is not allied with (sparse pairs).
-            rows, j = np.nonzero(state.adjacent[bw, i] & (state.alliance[bw, i] <= 0))
+            own_row = bw * state.n_actors + i
+            rows, j = np.nonzero(rows_of(state.adjacent, own_row)
+                                 & (rows_of(state.alliance, own_row) <= 0))
             odds = obs.win_odds(bw[rows], i[rows], j)
             # Best target per actor: highest odds, the lowest index among ties.
             pick, best = first_max_per_group(rows, odds)

@@ -24,9 +24,11 @@ class Wedger(Strategy):
     actors whose top threat it is. When two or more of them exist (not allied
     with it) and the coalition is still forming (some of them not yet allied
     with another), it pays the uncommitted one whose perceived,
-    distance-discounted capability would add most to the coalition ``Params.wedge_payment`` of its
-    wealth each year; the payee stays out of alliance-making that year
-    (:mod:`powerbalance.model.subversion`). Otherwise it behaves as a
+    distance-discounted capability would add most to the coalition
+    ``Params.wedge_payment`` of its wealth each year; a payee that finds the
+    sum worth at least ``Params.wedge_price`` of its own wealth stays out of
+    alliance-making that year (:mod:`powerbalance.model.subversion`), so a
+    wedger can buy off the small but not the rich. Otherwise it behaves as a
     status-quo power: base spending, accepts alliances, defends allies, never
     initiates war.
     """
