@@ -29,14 +29,10 @@ def row_max_argmax(a: npt.NDArray[np.floating]) -> tuple[npt.NDArray[np.floating
     if n > SMALL_N:
         idx = np.argmax(a, axis=-1)
         return np.take_along_axis(a, idx[..., None], axis=-1)[..., 0], idx
-    best = a[..., 0].copy()
-    idx = np.zeros(best.shape, dtype=np.int64)
-    for j in range(1, n):
-        col = a[..., j]
-        better = col > best
-        np.copyto(best, col, where=better)
-        idx[better] = j
-    return best, idx
+    # Few columns: put the actor axis first (one contiguous copy) and reduce across
+    # it, vectorised over all rows; argmax keeps the first maximum as before.
+    columns = np.ascontiguousarray(np.moveaxis(a, -1, 0))
+    return columns.max(axis=0), columns.argmax(axis=0)
 
 
 def row_max(a: npt.NDArray[np.floating]) -> npt.NDArray[np.floating]:
