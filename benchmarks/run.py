@@ -25,9 +25,10 @@ def main(selected: list[str]) -> int:
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         started = time.perf_counter()
-        print(f"== {path.stem} ==", flush=True)
-        for label, seconds, note in module.run():
-            print(f"  {label:55s} {seconds:9.3f} s  {note}", flush=True)
+        print(f"== {path.stem} == (value: seconds, unless the note names another unit)",
+              flush=True)
+        for label, value, note in module.run():
+            print(f"  {label:55s} {value:11.3f}  {note}", flush=True)
         print(f"  ({time.perf_counter() - started:.1f} s)", flush=True)
     return 0
 
