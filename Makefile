@@ -19,10 +19,14 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 venv: $(STAMP)
 
-## The main job: the Warring States ensemble, a table and a picture.
+## The main job: the Warring States experiment, 合縱 (the six balance against Qin) versus
+## 連橫 (they bandwagon with Qin or pass the buck), then 1,000 worlds of 連橫 with the table
+## of who unified, when, and the polarity at the end, and the picture of world 0.
 run: $(STAMP)
-	$(BIN)/powerbalance run warring-states --worlds 1000 --years 300 --seed 2026 \
-		--out results/warring-states --plot results/warring-states.png
+	$(BIN)/powerbalance experiment warring-states --worlds 1000 --seed 2026 \
+		--out results/warring-states-experiment
+	$(BIN)/powerbalance run warring-states-horizontal-alliance --worlds 1000 --years 300 \
+		--seed 2026 --out results/warring-states --plot results/warring-states.png
 
 ## The whole test suite.
 test: $(STAMP)

@@ -52,6 +52,10 @@ def load(spec: str) -> Scenario:
         return load_file(path)
     if Path(spec).suffix == ".toml" or Path(spec).exists():
         return load_file(spec)
+    if spec in ("cusack-stoll", "cederman-polarity"):
+        raise InputError(f"{spec!r} is a preset (a classic model with its own rules)",
+                         source="scenario", field="name",
+                         allowed=f"powerbalance preset {spec} (or powerbalance.presets.run)")
     names = [n for n, _ in available()]
     raise InputError(f"unknown scenario {spec!r}", source="scenario", field="name",
                      allowed=", ".join(names) + ", or a path to a .toml file")

@@ -116,7 +116,14 @@ def random_scenario(options: str = "", source: str = "random") -> Scenario:
     )
 
 
-GENERATORS: dict[str, Callable[..., Scenario]] = {"random": random_scenario}
+def _cow(options: str = "", source: str = "cow") -> Scenario:
+    """The state system of a year from the user's Correlates of War data (cow:1914,data=DIR)."""
+    from powerbalance.scenarios.cow_scenario import cow_scenario
+
+    return cow_scenario(options, source=source)
+
+
+GENERATORS: dict[str, Callable[..., Scenario]] = {"random": random_scenario, "cow": _cow}
 
 
 def generate(name: str, options: str, source: str) -> Scenario:

@@ -97,7 +97,9 @@ def load_file(path: str | Path) -> Scenario:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"not valid TOML: {exc}", source=source, field="(file)",
                          allowed="TOML 1.0") from None
-    return parse(data, source)
+    from powerbalance.scenarios.variants import resolve
+
+    return parse(resolve(data, path), source)
 
 
 def parse(data: dict[str, Any], source: str) -> Scenario:

@@ -1,0 +1,193 @@
+"""Commands that check the theory: ``experiment`` (claims of MODEL.md section 8) and
+``preset`` (classic models of the literature)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from powerbalance.cli.app import app, console, err_console
+from powerbalance.errors import InputError
+
+
+def _fmt(x: float) -> str:
+    if x != x:
+        return "-"
+    return f"{x:.3f}" if abs(x) < 1000 else f"{x:.0f}"
+
+
+def print_experiment(result: object) -> None:
+    """Print an experiment's per-arm statistics, comparisons, checks and verdict."""
+    from powerbalance.experiments.claims import ExperimentResult, get
+
+    assert isinstance(result, ExperimentResult)
+    exp = get(result.experiment)
+    console.print(f"[bold]Claim {exp.claim}: {exp.title}[/]")
+    console.print(exp.claim_text, highlight=False, markup=False)
+    pct = int(round(100 * result.confidence))
+    arms = Table(title=f"{result.worlds} worlds per arm, seed {result.seed} "
+                       f"(common random numbers)")
+    for col in ("arm", "statistic", "mean", f"{pct}% CI"):
+        arms.add_column(col, justify="right" if col != "arm" else "left")
+    for row in result.arms.itertuples():
+        arms.add_row(str(row.arm), str(row.statistic), _fmt(row.mean),
+                     f"{_fmt(row.ci_low)} - {_fmt(row.ci_high)}")
+    console.print(arms)
+    if len(result.comparisons):
+        comp = Table(title=f"differences (paired by world; one-sided {pct}% bound)")
+        for col in ("statistic", "predicted", "difference", "bound", "holds"):
+            comp.add_column(col)
+        for row in result.comparisons.itertuples():
+            comp.add_row(str(row.statistic), f"{row.high} > {row.low}", _fmt(row.difference),
+                         f"> {_fmt(row.ci_low)}", "yes" if row.holds else "NO")
+        console.print(comp)
+    if len(result.checks):
+        chk = Table(title="checks")
+        for col in ("check", "value", "holds", "required"):
+            chk.add_column(col)
+        for row in result.checks.itertuples():
+            chk.add_row(str(row.check), _fmt(row.value) if isinstance(row.value, float)
+                        else str(row.value), "yes" if row.holds else "NO",
+                        "yes" if row.required else "no (strong form)")
+        console.print(chk)
+    if result.notes:
+        console.print(result.notes, highlight=False, markup=False)
+    colour = "green" if result.holds else "red"
+    console.print(f"[bold {colour}]verdict: the claim {result.verdict()} at {pct}% "
+                  f"confidence[/] ({result.seconds:.1f} s)")
+
+
+@app.command("experiment")
+def experiment_command(
+    name: Annotated[str | None, typer.Argument(help="Experiment name (see --list).")] = None,
+    list_: Annotated[bool, typer.Option("--list", help="Describe every experiment.")] = False,
+    worlds: Annotated[int | None, typer.Option(help="Worlds per arm (default: the "
+                                                    "experiment's).")] = None,
+    seed: Annotated[int, typer.Option(help="Master seed (the same for every arm).")] = 0,
+    years: Annotated[int | None, typer.Option(help="Years per world (default: the "
+                                                   "scenarios').")] = None,
+    confidence: Annotated[float, typer.Option(help="Confidence of the verdict.")] = 0.95,
+    out: Annotated[Path | None, typer.Option(help="Write each arm's run folder and the "
+                                                  "summary tables here.")] = None,
+    option: Annotated[str, typer.Option(help="Experiment option (polarity-from-data: "
+                                             "'YEAR[,data=DIR]').")] = "",
+    plot: Annotated[Path | None, typer.Option(help="Write a PNG: the largest share over "
+                                                   "time in each arm (median and bands).")] = None,
+) -> None:
+    """Check a claim of balance-of-power theory: run its arms and print the verdict."""
+    from powerbalance.experiments.claims import listing, run_experiment
+
+    if list_ or name is None:
+        console.print("[bold]experiments: the claims of MODEL.md section 8[/]")
+        for row in listing():
+            console.print(f"\n[bold]{row['claim']}. {row['name']}[/]: {row['title']}",
+                          highlight=False, soft_wrap=True)
+            console.print(f"   {row['claim_text']}", highlight=False, markup=False)
+            console.print(f"   arms: {row['arms']}; default {row['worlds']} worlds per arm",
+                          highlight=False, markup=False)
+        if name is None and not list_:
+            console.print("\nrun one with: powerbalance experiment NAME")
+        return
+    if worlds is not None and worlds < 2:
+        raise InputError(f"{worlds}", source="--worlds", field="worlds", allowed=">= 2")
+    if seed < 0:
+        raise InputError(f"{seed}", source="--seed", field="seed", allowed=">= 0")
+    if years is not None and years < 1:
+        raise InputError(f"{years}", source="--years", field="years", allowed=">= 1")
+    if plot is not None and plot.suffix.lower() != ".png":
+        raise InputError(f"{plot}", source="--plot", field="plot", allowed="a .png path")
+    started = time.perf_counter()
+    with err_console.status(f"running {name}"):
+        result = run_experiment(name, worlds=worlds, seed=seed, years=years,
+                                confidence=confidence, out=out, options=option,
+                                keep_runs=out is not None or plot is not None)
+    print_experiment(result)
+    if plot is not None:
+        from powerbalance.viz import fan_chart, save_figure
+
+        fig = fan_chart({label: r.system for label, r in result.runs.items()},
+                        title=f"{result.experiment}: largest share by arm")
+        plot.parent.mkdir(parents=True, exist_ok=True)
+        save_figure(fig, plot)
+        console.print(f"picture: {plot}")
+    if out is not None:
+        console.print(f"tables: {out}")
+    err_console.print(f"done in {time.perf_counter() - started:.1f} s", highlight=False)
+
+
+@app.command("preset")
+def preset_command(
+    name: Annotated[str | None, typer.Argument(help="cusack-stoll or cederman-polarity.")] = None,
+    worlds: Annotated[int, typer.Option(help="Number of worlds.")] = 100,
+    seed: Annotated[int, typer.Option(help="Master seed.")] = 0,
+    length: Annotated[int | None, typer.Option("--turns", "--steps",
+                                               help="Turns (cusack-stoll) or steps "
+                                                    "(cederman-polarity).")] = None,
+    every: Annotated[int, typer.Option(help="Record the tables every this many turns.")] = 10,
+    out: Annotated[Path | None, typer.Option(help="Write the run folder here.")] = None,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="Preset parameter "
+                                                   "key=value (repeatable).")] = None,
+    plot: Annotated[Path | None, typer.Option(help="Write a PNG: state survival "
+                                                   "(cusack-stoll) or surviving states over "
+                                                   "time (cederman-polarity).")] = None,
+) -> None:
+    """Run a classic model of the literature (a preset) and print its published measures."""
+    from powerbalance.cli.simulate import parse_sets
+    from powerbalance.presets import PRESETS, run
+
+    if name is None:
+        table = Table(title="presets")
+        for col in ("name", "description", "compare with"):
+            table.add_column(col, overflow="fold")
+        for p in PRESETS.values():
+            table.add_row(p.name, p.description, p.compare_with)
+        console.print(table)
+        return
+    if plot is not None and plot.suffix.lower() != ".png":
+        raise InputError(f"{plot}", source="--plot", field="plot", allowed="a .png path")
+    started = time.perf_counter()
+    with err_console.status(f"running {name}"):
+        result, summ = run(name, worlds=worlds, seed=seed, length=length,
+                           overrides=parse_sets(set_), every=every,
+                           out=str(out) if out is not None else None)
+    console.print(f"[bold]{name}[/]: {summ['worlds']} worlds, seed {seed}")
+    if "km" in summ:
+        km = summ["km"]
+        table = Table(title="state survival (Kaplan-Meier)")
+        table.add_column("turn", justify="right")
+        table.add_column("states surviving", justify="right")
+        last = int(summ["turns"])
+        for turn in sorted({0, *range(50, last + 1, 50), last}):
+            s = km.loc[km["time"] <= turn, "survival"]
+            table.add_row(str(turn), f"{100 * float(s.iloc[-1] if len(s) else 1.0):.1f}%")
+        console.print(table)
+        console.print(f"median turn of state death: {summ['median_death_turn']:.0f}; "
+                      f"states alive at the end: {summ['survivors']:.1f}; worlds ending in "
+                      f"one universal empire: {100 * summ['empire_share']:.1f}%")
+    if "polarity" in summ:
+        table = Table(title=f"polarity after {summ['steps']} steps (surviving states)")
+        table.add_column("class")
+        table.add_column("share of worlds", justify="right")
+        labels = {"unipolar": "1", "bipolar": "2", "multipolar": "3-10", "fragmented": ">10"}
+        for cls, share in summ["polarity"].items():
+            table.add_row(f"{cls} ({labels.get(cls, '')})", f"{100 * share:.1f}%")
+        console.print(table)
+        console.print(f"mean surviving states: {summ['survivors']:.1f}")
+    if plot is not None:
+        from powerbalance.viz import fan_chart, save_figure, survival_plot
+
+        if "km" in summ:
+            fig = survival_plot(result.actors, by=None, title=f"{name}: state survival")
+        else:
+            fig = fan_chart(result.system, column="live_actors",
+                            title=f"{name}: surviving states across worlds")
+        plot.parent.mkdir(parents=True, exist_ok=True)
+        save_figure(fig, plot)
+        console.print(f"picture: {plot}")
+    if out is not None:
+        console.print(f"run folder: {out}")
+    err_console.print(f"done in {time.perf_counter() - started:.1f} s", highlight=False)

@@ -1,0 +1,571 @@
+"""Cusack & Stoll (1990), *Exploring Realpolitik*: the REALPOLITIK model as a preset.
+
+A batch of B worlds of N states (98 by default) on a random regular graph of
+degree 8. Each state holds a single power stock. Each turn of each world:
+
+1. **Protagonist.** One live state is drawn with probability proportional to
+   its power (inverse CDF of the cumulative power with one counter-based
+   uniform per world).
+2. **Target.** It looks at its weakest live neighbour and attacks when its own
+   noisy estimate favours it: ``P * e1 > T * e2`` with estimate errors
+   ``e ~ N(1, noise)`` (``noise`` = 0.2 in the original).
+3. **Coalitions.** The target, then the protagonist, seek allies among the
+   protagonist's other neighbours, smallest first (the smallest winning
+   coalition): each invitee joins when its own noisy estimate says the
+   coalition, with it and the smaller invitees, beats the other side; the
+   inviter stops at the first prefix it estimates to be winning.
+4. **War.** The protagonist's side wins with probability
+   ``v(A, D) = 1 / (1 + (D/A)^(1/width))``, a logistic function of the log
+   power ratio, properly normalised: ``v(A, D) + v(D, A) = 1`` and
+   ``v = 0.5`` at equal power for every width. Every participant loses
+   ``C = (1 - (LSR - 0.5) / 0.5) * cost`` of its power (LSR = the larger
+   side's share of both sides' power; ``cost`` = 0.25), the losers pay
+   ``reparations`` (20%) of what remains to the winners (in proportion to
+   the winners' power); with the *Versailles rule* the losing principal's
+   whole power passes to the winning principal.
+5. **Growth.** Every live state's power grows by a Cauchy(0.03, 0.05) draw
+   (the ratio of two table normals) clipped to [-30%, +15%].
+6. **Death.** A state below power 1 dies; its borders pass to its conqueror
+   (the winning principal of the war it lost; none if it died of decline).
+
+Vectorised over worlds: every per-world sequential choice (one protagonist
+per turn, coalition prefixes) is an array operation over the batch, and every
+random number is a pure function of (seed, global world index, turn, stream,
+element), so world k of any batch is bit-identical to world k run alone.
+
+Compare with Cusack & Stoll (1990), ch. 5-6: the survival of states over 500
+turns (their figures of the number of surviving states per run) and the
+share of runs ending in a universal empire (rare under the balance-of-power
+rules with the noise of the original; common with the Versailles rule).
+Departures from the original: the original processes coalition invitations
+one state at a time with re-evaluation after each acceptance; here each
+invitee assumes that the smaller invitees joined (one array pass); growth is
+applied every turn to every state; the victory function's width replaces the
+original's tabulated probabilities.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from powerbalance import detmath, rng
+from powerbalance.errors import InputError
+from powerbalance.experiments.results import RunResult
+from powerbalance.model.events import EventKind
+from powerbalance.model.geography import random_regular
+
+# Random streams of the preset (disjoint from the engine's Stream values).
+_S_NOISE, _S_INIT = 202, 205
+
+
+@dataclass(frozen=True)
+class CusackStollParams:
+    """Parameters of the Cusack-Stoll preset (defaults: the original's standard run)."""
+
+    states: int = 98
+    """Number of states."""
+    degree: int = 8
+    """Degree of the random regular graph of borders."""
+    graph_seed: int = 0
+    """Seed of the border graph (the same graph in every world)."""
+    turns: int = 500
+    """Turns per run."""
+    power_mean: float = 10.0
+    """Mean of the initial power, N(mean, sd) floored at 1."""
+    power_sd: float = 3.33
+    """Standard deviation of the initial power."""
+    noise: float = 0.2
+    """Standard deviation of estimate errors N(1, noise)."""
+    width: float = 0.5
+    """Width of the victory function (smaller = more decisive)."""
+    cost: float = 0.25
+    """War cost of an evenly matched war (share of power)."""
+    reparations: float = 0.2
+    """Share of the losers' power paid to the winners."""
+    versailles: bool = False
+    """The losing principal's whole power passes to the winning principal."""
+    growth_location: float = 0.03
+    """Location of the Cauchy growth rate per turn."""
+    growth_scale: float = 0.05
+    """Scale of the Cauchy growth rate per turn."""
+    growth_min: float = -0.30
+    """Lower clip of growth per turn."""
+    growth_max: float = 0.15
+    """Upper clip of growth per turn."""
+    death_power: float = 1.0
+    """A state below this power dies."""
+
+    def with_overrides(self, overrides: dict[str, Any] | None,
+                       source: str = "--set") -> CusackStollParams:
+        """Copy with ``overrides`` (strings are converted to the field's type)."""
+        if not overrides:
+            return self
+        kinds = {f.name: type(getattr(self, f.name)) for f in fields(self)}
+        values: dict[str, Any] = {}
+        for key, raw in overrides.items():
+            if key not in kinds:
+                raise InputError(f"unknown parameter {key!r}", source=source, field=key,
+                                 allowed=", ".join(kinds))
+            kind = kinds[key]
+            try:
+                if kind is bool and isinstance(raw, str):
+                    if raw.lower() not in ("true", "false", "1", "0"):
+                        raise ValueError(raw)
+                    value: Any = raw.lower() in ("true", "1")
+                else:
+                    value = kind(raw)
+            except (TypeError, ValueError):
+                raise InputError(f"bad value {raw!r}", source=source, field=key,
+                                 allowed=kind.__name__) from None
+            values[key] = value
+        out = replace(self, **values)
+        out.validate(source)
+        return out
+
+    def validate(self, source: str = "params") -> None:
+        """Raise :class:`InputError` for values outside their ranges."""
+        checks = [
+            ("states", 3 <= self.states <= 5000, "3 to 5000"),
+            ("degree", 1 <= self.degree < self.states and self.states * self.degree % 2 == 0,
+             "1 to states-1, states x degree even"),
+            ("turns", 1 <= self.turns <= 1_000_000, "1 to 1000000"),
+            ("power_sd", self.power_sd >= 0, ">= 0"),
+            ("noise", 0 <= self.noise <= 1, "0 to 1"),
+            ("width", self.width > 0, "> 0"),
+            ("cost", 0 <= self.cost <= 1, "0 to 1"),
+            ("reparations", 0 <= self.reparations <= 1, "0 to 1"),
+            ("growth_scale", self.growth_scale >= 0, ">= 0"),
+            ("growth_min", -1 < self.growth_min <= self.growth_max, "> -1 and <= growth_max"),
+        ]
+        for name, ok, allowed in checks:
+            if not ok:
+                raise InputError(f"{getattr(self, name)!r}", source=source, field=name,
+                                 allowed=allowed)
+
+
+def victory(a: npt.ArrayLike, d: npt.ArrayLike, width: float) -> npt.NDArray[np.float64]:
+    """Probability that power ``a`` beats power ``d``: a logistic function of log(a/d).
+
+    ``1 / (1 + exp(-log(a/d) / width))``: 0.5 at equal power for every width,
+    and ``victory(a, d) + victory(d, a) == 1``.
+
+    >>> float(victory(5.0, 5.0, 0.1)), float(victory(5.0, 5.0, 3.0))
+    (0.5, 0.5)
+    >>> round(float(victory(2.0, 1.0, 0.5)), 3)
+    0.8
+    """
+    a = np.asarray(a, dtype=np.float64)
+    d = np.asarray(d, dtype=np.float64)
+    m = 1.0 / width
+    if m == round(m) and 1 <= m <= 8:  # integer exponent: exact products, no exp/log
+        ak, dk = a.copy(), d.copy()
+        for _ in range(int(m) - 1):
+            ak, dk = ak * a, dk * d
+        total = ak + dk
+        return np.divide(ak, total, out=np.full_like(total, 0.5), where=total > 0)
+    x = detmath.log(np.maximum(a, 1e-300) / np.maximum(d, 1e-300)) / width
+    return np.asarray(1.0 / (1.0 + detmath.exp(-x)), dtype=np.float64)
+
+
+@dataclass
+class CSState:
+    """State of a batch of Cusack-Stoll worlds (arrays with a leading batch axis)."""
+
+    turn: int
+    keys: rng.U64
+    power: npt.NDArray[np.float64]
+    """(B, N) power of each state (0 once dead)."""
+    alive: npt.NDArray[np.bool_]
+    adjacent: npt.NDArray[np.bool_]
+    """(B, N, N) current borders (a dead state's borders pass to its conqueror)."""
+
+
+@dataclass
+class CSTurn:
+    """What happened in one turn of every world (one entry per world)."""
+
+    protagonist: npt.NDArray[np.int64]
+    target: npt.NDArray[np.int64]
+    """-1 where no war."""
+    war: npt.NDArray[np.bool_]
+    protagonist_won: npt.NDArray[np.bool_]
+    attacker_side: npt.NDArray[np.bool_]
+    """(B, N) members of the protagonist's side (where war)."""
+    defender_side: npt.NDArray[np.bool_]
+    died: npt.NDArray[np.bool_]
+    """(B, N) states that died this turn."""
+    conqueror: npt.NDArray[np.int64]
+    """(B, N) who took a dead state's borders (-1 none)."""
+    size: npt.NDArray[np.float64]
+    """(B,) power lost in the war."""
+
+
+def initial_state(params: CusackStollParams, seed: int, worlds: npt.ArrayLike) -> CSState:
+    """Initial powers N(mean, sd) floored at 1 on the shared random regular graph."""
+    worlds = np.asarray(worlds, dtype=np.int64).reshape(-1)
+    keys = rng.world_keys(seed, worlds)
+    n = params.states
+    z = rng.normal(keys, 0, _S_INIT, (n,))
+    power = np.maximum(params.power_mean + params.power_sd * z, 1.0)
+    graph = random_regular(n, params.degree, params.graph_seed)
+    adj = np.zeros((n, n), dtype=bool)
+    adj[graph.land[:, 0], graph.land[:, 1]] = True
+    adj[graph.land[:, 1], graph.land[:, 0]] = True
+    return CSState(turn=0, keys=keys, power=power, alive=np.ones_like(power, dtype=bool),
+                   adjacent=np.broadcast_to(adj, (len(worlds), n, n)).copy())
+
+
+def _coalition(cand: npt.NDArray[np.bool_], power: npt.NDArray[np.float64],
+               own: npt.NDArray[np.float64], opponent: npt.NDArray[np.float64],
+               e_self: npt.NDArray[np.float64], e_other: npt.NDArray[np.float64],
+               e_lead: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
+    """Members joining a side of power ``own`` against ``opponent``, smallest first.
+
+    Invitee k (in ascending power) joins when its estimate of the side with
+    itself and all smaller candidates beats its estimate of the opponent; the
+    inviter stops at the first joined prefix it estimates to be winning. The
+    estimate factors ``e = 1 + noise * z`` (``e_self``, ``e_other``: per invitee,
+    indexed by its rank, i.i.d. draws; ``e_lead``: the inviter's two) multiply
+    the powers as the estimating state sees them.
+    """
+    b, n = power.shape
+    key = np.where(cand, power, np.inf)
+    order = np.argsort(key, axis=1, kind="stable")
+    r = np.arange(b)[:, None]
+    sp = key[r, order]
+    sc = sp < np.inf
+    sp = np.where(sc, sp, 0.0)
+    prefix = own[:, None] + np.cumsum(sp, axis=1)
+    joins = sc & (prefix * e_self > opponent[:, None] * e_other)
+    side = own[:, None] + np.cumsum(sp * joins, axis=1)
+    winning = side * e_lead[:, :1] > (opponent * e_lead[:, 1])[:, None]
+    stop = np.where(winning.any(axis=1), np.argmax(winning, axis=1), n - 1)
+    keep = joins & (np.arange(n)[None, :] <= stop[:, None])
+    out = np.zeros_like(cand)
+    out[r, order] = keep
+    return out
+
+
+def _draws(keys: rng.U64, t: int, n: int) -> tuple[npt.NDArray[np.float64],
+                                                    npt.NDArray[np.float64]]:
+    """The turn's random numbers from one counter-based call: 2 uniforms and 6n+8 normals.
+
+    Word 0 gives the two uniforms (32 bits each); the other words give four
+    16-bit table normals each (as :func:`powerbalance.rng.normal`).
+    """
+    m = 6 * n + 8
+    words = rng._bits(keys, t, _S_NOISE, 1 + (m + 3) // 4)
+    halves = words[:, :1].astype("<u8").view("<u4")
+    u = (halves.astype(np.float64) + 0.5) * (1.0 / 2**32)
+    idx = words[:, 1:].astype("<u8").view("<u2")[:, :m]
+    return u, rng._NORMAL_TABLE[idx]
+
+
+def step(state: CSState, params: CusackStollParams) -> tuple[CSState, CSTurn]:
+    """One turn of every world (pure: returns a new state).
+
+    Dead states have power 0 and no borders, so masks by ``alive`` are implicit.
+    """
+    t = state.turn + 1
+    keys, n = state.keys, params.states
+    b = len(keys)
+    rows = np.arange(b)
+    power, alive, adj = state.power, state.alive, state.adjacent
+    u, z = _draws(keys, t, n)
+    g = z[:, 4 * n + 8:]
+    e = 1.0 + params.noise * z[:, :4 * n + 8]  # estimate factors N(1, noise)
+    # 1. protagonist in proportion to power
+    cum = np.cumsum(power, axis=1)
+    pick = np.argmax(cum > u[:, :1] * cum[:, -1:], axis=1)
+    # 2. weakest neighbour, attacked when the protagonist's estimate favours it
+    nb = adj[rows, pick]
+    target = np.argmin(np.where(nb, power, np.inf), axis=1)
+    p_pow, t_pow = power[rows, pick], power[rows, target]
+    war = nb[rows, target] & (p_pow * e[:, 0] > t_pow * e[:, 1])
+    if not war.any():
+        return _quiet_turn(state, params, t, pick, g)
+    cand = nb & war[:, None]
+    cand[rows, target] = False
+    # 3. the target's coalition, then the protagonist's among the rest
+    defenders = _coalition(cand, power, t_pow, p_pow, e[:, 8:8 + n], e[:, 8 + n:8 + 2 * n],
+                           e[:, 2:4])
+    d_total = t_pow + (power * defenders).sum(axis=1)
+    attackers = _coalition(cand & ~defenders, power, p_pow, d_total, e[:, 8 + 2 * n:8 + 3 * n],
+                           e[:, 8 + 3 * n:], e[:, 4:6])
+    attackers[rows, pick] |= war
+    defenders[rows, target] |= war
+    a_total = (power * attackers).sum(axis=1)
+    d_total = (power * defenders).sum(axis=1)
+    # 4. war: victory, costs, reparations
+    p_win = victory(np.maximum(a_total, 1e-12), np.maximum(d_total, 1e-12), params.width)
+    won = war & (u[:, 1] < p_win)
+    both = np.maximum(a_total + d_total, 1e-12)
+    lsr = np.maximum(a_total, d_total) / both
+    cost = war * ((1.0 - (lsr - 0.5) / 0.5) * params.cost)
+    fighting = attackers | defenders
+    power = power * (1.0 - cost[:, None] * fighting)
+    winners = np.where(won[:, None], attackers, defenders)
+    losers = fighting & ~winners
+    paid = power * (losers * params.reparations)
+    w_pow = power * winners
+    w_tot = np.maximum(w_pow.sum(axis=1, keepdims=True), 1e-300)
+    power = power - paid + paid.sum(axis=1, keepdims=True) * w_pow / w_tot
+    winner_principal = np.where(won, pick, target)
+    if params.versailles:
+        loser_principal = np.where(won, target, pick)
+        wb = np.flatnonzero(war)
+        gain = power[wb, loser_principal[wb]]
+        power[wb, winner_principal[wb]] += gain
+        power[wb, loser_principal[wb]] = 0.0
+    size = cost * both
+    # 5. growth (Cauchy as a ratio of two normals, clipped); 6. death
+    power, alive, died = _grow_and_die(g, params, power, alive)
+    conqueror = np.where(died & losers, winner_principal[:, None], -1)
+    new_adj = adj
+    dw = np.flatnonzero(died.any(axis=1))
+    if len(dw):
+        new_adj = adj.copy()
+        sub = new_adj[dw]
+        dead = died[dw]
+        conq = winner_principal[dw]
+        passes = (dead & losers[dw])[:, :, None] & sub
+        inherited = passes.any(axis=1)
+        rr = np.arange(len(dw))
+        inherited &= alive[dw, conq][:, None]
+        sub[rr, conq] |= inherited
+        sub[rr, :, conq] |= inherited
+        sub[dead] = False
+        sub.transpose(0, 2, 1)[dead] = False
+        sub[rr, conq, conq] = False
+        new_adj[dw] = sub
+    rec = CSTurn(protagonist=pick, target=np.where(war, target, -1), war=war,
+                 protagonist_won=won, attacker_side=attackers, defender_side=defenders,
+                 died=died, conqueror=conqueror, size=size)
+    return CSState(turn=t, keys=keys, power=power, alive=alive, adjacent=new_adj), rec
+
+
+def _grow_and_die(g: npt.NDArray[np.float64], params: CusackStollParams,
+                  power: npt.NDArray[np.float64], alive: npt.NDArray[np.bool_],
+                  ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_],
+                             npt.NDArray[np.bool_]]:
+    """Cauchy growth (ratio ``g`` of two normals, clipped), then death below
+    ``death_power``."""
+    n = power.shape[1]
+    growth = params.growth_location + params.growth_scale * (g[:, :n] / g[:, n:])
+    growth = np.minimum(np.maximum(growth, params.growth_min), params.growth_max)
+    power = power * (1.0 + growth)
+    died = alive & (power < params.death_power)
+    alive = alive & ~died
+    return power * alive, alive, died
+
+
+def _quiet_turn(state: CSState, params: CusackStollParams, t: int,
+                pick: npt.NDArray[np.int64],
+                g: npt.NDArray[np.float64]) -> tuple[CSState, CSTurn]:
+    """A turn without war in any world: growth and decline only (borders of states that
+    die of decline vanish)."""
+    b, n = state.power.shape
+    power, alive, died = _grow_and_die(g, params, state.power, state.alive)
+    adj = state.adjacent
+    if died.any():
+        adj = adj.copy()
+        adj[died] = False
+        adj.transpose(0, 2, 1)[died] = False
+    none = np.zeros((b, n), bool)
+    rec = CSTurn(protagonist=pick, target=np.full(b, -1), war=np.zeros(b, bool),
+                 protagonist_won=np.zeros(b, bool), attacker_side=none, defender_side=none,
+                 died=died, conqueror=np.full((b, n), -1), size=np.zeros(b))
+    return CSState(turn=t, keys=state.keys, power=power, alive=alive, adjacent=adj), rec
+
+
+@dataclass
+class CSRun:
+    """Recorded arrays of a batch of Cusack-Stoll worlds (turns on the first axis)."""
+
+    worlds: npt.NDArray[np.int64]
+    power: npt.NDArray[np.float32]
+    """(T+1, B, N) power."""
+    alive: npt.NDArray[np.bool_]
+    protagonist: npt.NDArray[np.int64]
+    """(T, B)."""
+    target: npt.NDArray[np.int64]
+    """(T, B) the target, -1 where no war."""
+    protagonist_won: npt.NDArray[np.bool_]
+    size: npt.NDArray[np.float64]
+    """(T, B) power destroyed by the war."""
+    death_turn: npt.NDArray[np.int64]
+    """(B, N) turn of death, -1 if alive at the end."""
+    conqueror: npt.NDArray[np.int64]
+    """(B, N) who took a dead state's borders (-1 none)."""
+    joined: npt.NDArray[np.int64]
+    """(J, 4) turn, world position, helper, principal it fought beside."""
+    seconds: float = 0.0
+    params: CusackStollParams = field(default_factory=CusackStollParams)
+
+
+def simulate(params: CusackStollParams, seed: int, worlds: npt.ArrayLike,
+             turns: int | None = None, record_joined: bool = True) -> CSRun:
+    """Run the given global world indices for ``turns`` turns in one batch."""
+    params.validate()
+    turns = params.turns if turns is None else turns
+    state = initial_state(params, seed, worlds)
+    b, n = state.power.shape
+    power = np.zeros((turns + 1, b, n), np.float32)
+    alive = np.zeros((turns + 1, b, n), bool)
+    prot = np.zeros((turns, b), np.int64)
+    targ = np.zeros((turns, b), np.int64)
+    won = np.zeros((turns, b), bool)
+    size = np.zeros((turns, b))
+    death = np.full((b, n), -1, np.int64)
+    conqueror = np.full((b, n), -1, np.int64)
+    joined: list[np.ndarray] = []
+    power[0], alive[0] = state.power, state.alive
+    start = time.perf_counter()
+    for t in range(turns):
+        state, rec = step(state, params)
+        power[t + 1], alive[t + 1] = state.power, state.alive
+        prot[t], targ[t], won[t], size[t] = rec.protagonist, rec.target, rec.protagonist_won, \
+            rec.size
+        if record_joined and rec.war.any():
+            helpers = rec.attacker_side | rec.defender_side
+            wb = np.flatnonzero(rec.war)
+            helpers[wb, rec.protagonist[wb]] = False
+            helpers[wb, rec.target[wb]] = False
+            hw, hk = np.nonzero(helpers)
+            if len(hw):
+                beside = np.where(rec.attacker_side[hw, hk], rec.protagonist[hw], rec.target[hw])
+                joined.append(np.column_stack([np.full(len(hw), t + 1), hw, hk, beside]))
+        if rec.died.any():
+            death[rec.died] = t + 1
+            conqueror[rec.died] = rec.conqueror[rec.died]
+    return CSRun(worlds=np.asarray(worlds, dtype=np.int64).reshape(-1), power=power,
+                 alive=alive, protagonist=prot, target=targ, protagonist_won=won, size=size,
+                 death_turn=death, conqueror=conqueror,
+                 joined=np.concatenate(joined) if joined else np.zeros((0, 4), np.int64),
+                 seconds=time.perf_counter() - start, params=params)
+
+
+DESCRIPTION = ("Cusack & Stoll (1990), Exploring Realpolitik: 98 states on a random 8-regular "
+               "graph, one protagonist per turn, coalitions inside wars, 500 turns.")
+
+
+def names_of(n: int) -> list[str]:
+    """State names S00, S01, ... (zero-padded to the width of n - 1)."""
+    width = len(str(n - 1))
+    return [f"S{i:0{width}d}" for i in range(n)]
+
+
+def tables(cs: CSRun, seed: int, every: int = 1, started: float | None = None) -> RunResult:
+    """The run's tables (actors and system every ``every`` turns, plus the last turn)."""
+    from powerbalance.presets import tables as pt
+
+    started = time.time() if started is None else started
+    p = cs.params
+    t_all = cs.power.shape[0] - 1
+    years = np.unique(np.r_[np.arange(0, t_all + 1, max(every, 1)), t_all])
+    names = names_of(p.states)
+    power, alive = cs.power[years], cs.alive[years]
+    wars = np.zeros((len(years), len(cs.worlds)), np.int64)
+    wars[1:] = [(cs.target[max(y0, 0):y1] >= 0).sum(axis=0)
+                for y0, y1 in zip(years[:-1], years[1:], strict=True)]
+    actors = pt.actor_table(cs.worlds, years, power, alive, alive.astype(np.int16), names,
+                            ["realpolitik"] * p.states)
+    system = pt.system_table(cs.worlds, years, power, alive, wars, names)
+    tw, wb = np.nonzero(cs.target >= 0)
+    kind = np.where(cs.protagonist_won[tw, wb], int(EventKind.WAR_WON), int(EventKind.WAR_LOST))
+    dw, di = np.nonzero(cs.death_turn >= 0)
+    j = cs.joined
+    events = pt.event_table(
+        world=np.r_[cs.worlds[wb], cs.worlds[j[:, 1]], cs.worlds[dw]],
+        year=np.r_[tw + 1, j[:, 0], cs.death_turn[dw, di]],
+        kind=np.r_[kind, np.full(len(j), int(EventKind.WAR_JOINED)),
+                   np.full(len(dw), int(EventKind.DEATH))],
+        actor=np.r_[cs.protagonist[tw, wb], j[:, 2], di],
+        other=np.r_[cs.target[tw, wb], j[:, 3], cs.conqueror[dw, di]],
+        value=np.r_[cs.size[tw, wb], np.zeros(len(j)), np.zeros(len(dw))],
+        names=names,
+    )
+    graph = random_regular(p.states, p.degree, p.graph_seed)
+    angle = 2 * np.pi * np.arange(p.states) / p.states
+    coords = np.column_stack([np.cos(angle), np.sin(angle)])
+    static, links = pt.static_map(names, coords, np.ones(p.states), graph.land,
+                                  dict(enumerate(names)))
+    manifest = pt.manifest("cusack-stoll", DESCRIPTION, asdict(p), seed, len(cs.worlds),
+                           int(cs.worlds[0]) if len(cs.worlds) else 0, t_all, every, names,
+                           started, cs.seconds)
+    return pt.result(actors=actors, system=system, events=events,
+                     alliances=pt.empty_alliances(),
+                     provinces=pt.province_table(cs.worlds, years, None), map=static,
+                     links=links, manifest=manifest)
+
+
+def summary(cs: CSRun) -> dict[str, Any]:
+    """Survival of states and universal empires: the figures to compare with the book.
+
+    ``km``: Kaplan-Meier survival of states by turn (deaths observed, states alive
+    at the end censored); ``median_death_turn``: the turn at which half the
+    states have died (NaN if fewer than half die); ``empire_share``: share of
+    worlds with one state left; ``survivors``: mean number of states alive at the end.
+    """
+    import pandas as pd
+
+    from powerbalance.experiments.stats import kaplan_meier
+
+    t_all = cs.power.shape[0] - 1
+    d = cs.death_turn.reshape(-1)
+    observed = d >= 0
+    km = kaplan_meier(pd.DataFrame({"duration": np.where(observed, d, t_all),
+                                    "died": observed}))
+    below = km[km["survival"] <= 0.5]
+    survivors = cs.alive[-1].sum(axis=1)
+    return {
+        "km": km,
+        "median_death_turn": float(below["time"].iloc[0]) if len(below) else float("nan"),
+        "empire_share": float((survivors == 1).mean()),
+        "survivors": float(survivors.mean()),
+        "worlds": len(cs.worlds),
+        "turns": t_all,
+    }
+
+
+def run(worlds: int = 1, seed: int = 0, turns: int | None = None,
+        overrides: dict[str, Any] | None = None, every: int = 1, first_world: int = 0,
+        batch_size: int = 1000) -> tuple[RunResult, dict[str, Any]]:
+    """Run the preset: (tables, summary). Results do not depend on ``batch_size``.
+
+    >>> result, summ = run(worlds=2, turns=20, seed=1, overrides={"states": 20, "degree": 4})
+    >>> int(result.system["year"].max()), summ["worlds"]
+    (20, 2)
+    """
+    started = time.time()
+    params = CusackStollParams().with_overrides(overrides)
+    turns = params.turns if turns is None else turns
+    parts = [simulate(params, seed, np.arange(lo, min(lo + batch_size, first_world + worlds)),
+                      turns)
+             for lo in range(first_world, first_world + worlds, batch_size)]
+    cs = parts[0] if len(parts) == 1 else _concat(parts)
+    return tables(cs, seed, every, started), summary(cs)
+
+
+def _concat(parts: list[CSRun]) -> CSRun:
+    offset = np.cumsum([0] + [len(p.worlds) for p in parts[:-1]])
+    joined = [np.column_stack([p.joined[:, 0], p.joined[:, 1] + o, p.joined[:, 2:]])
+              for p, o in zip(parts, offset, strict=True)]
+    return CSRun(
+        worlds=np.concatenate([p.worlds for p in parts]),
+        power=np.concatenate([p.power for p in parts], axis=1),
+        alive=np.concatenate([p.alive for p in parts], axis=1),
+        protagonist=np.concatenate([p.protagonist for p in parts], axis=1),
+        target=np.concatenate([p.target for p in parts], axis=1),
+        protagonist_won=np.concatenate([p.protagonist_won for p in parts], axis=1),
+        size=np.concatenate([p.size for p in parts], axis=1),
+        death_turn=np.concatenate([p.death_turn for p in parts]),
+        conqueror=np.concatenate([p.conqueror for p in parts]),
+        joined=np.concatenate(joined), seconds=sum(p.seconds for p in parts),
+        params=parts[0].params,
+    )

@@ -1,0 +1,227 @@
+"""``cow:YEAR``: a scenario generated from the user's Correlates of War data.
+
+Each state of the system in that year (NMC rows) becomes an actor holding one
+province. Capability components become the actor's stocks: the economic and
+demographic components (iron and steel, energy, total and urban population)
+its wealth, the military ones (expenditure, personnel) its military. With
+the CINC rule (the mean over a state's non-missing component shares), each
+state's recomputed CINC splits exactly into an economic part and a military
+part, and the scenario sets ``wealth_weight`` to the economic parts' total
+share, so that the model's capability shares at year 0 *equal* the
+recomputed CINC shares of that year: the polarity and concentration of the
+simulation's year 0 are those of the data.
+
+The map comes from COW Direct Contiguity (Stinnett et al. 2002) in force that
+year: ``conttype`` 1 (land) is a land link of cost 1, 2 and 3 (water up to 12
+and 24 miles) land links of cost 2 and 3, and 4 and 5 (up to 150 and 400
+miles) sea links (cost 1 + ``sea_cost``). Major powers (``majors2016``) are
+flagged ``major``. Regions follow the COW code ranges (Americas 2-165, Europe
+200-399, Africa 400-626, Middle East 630-698, Asia and Oceania 700-999).
+
+Options: ``cow:1914`` or ``cow:1914,data=DIR,majors=external-balancer,others=status-quo``;
+the data folder defaults to ``$POWERBALANCE_DATA``.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import numpy as np
+
+from powerbalance.analysis.cow import (
+    DATA_ENV,
+    NMC_COMPONENTS,
+    data_dir,
+    detect_files,
+    load_contiguity,
+    load_majors,
+    load_nmc,
+    load_states,
+    majors_in_year,
+)
+from powerbalance.analysis.distribution import POLARITY_NAMES, concentration, polarity
+from powerbalance.errors import InputError
+from powerbalance.model.geography import ProvinceMap
+from powerbalance.scenarios.model import ActorSpec, Scenario
+
+_ECON = ("irst", "pec", "tpop", "upop")
+_MIL = ("milex", "milper")
+_REGIONS = ((2, 165, "americas", -90.0, 15.0), (200, 399, "europe", 15.0, 50.0),
+            (400, 626, "africa", 20.0, 0.0), (630, 698, "middle-east", 45.0, 30.0),
+            (700, 999, "asia", 110.0, 25.0))
+_DEFAULTS = {"data": "", "majors": "external-balancer", "others": "status-quo"}
+
+
+def region_of(ccode: int) -> tuple[str, float, float]:
+    """COW region name and a drawing centre (longitude, latitude) of a country code.
+
+    >>> region_of(200)[0], region_of(710)[0]
+    ('europe', 'asia')
+    """
+    for lo, hi, name, x, y in _REGIONS:
+        if lo <= ccode <= hi:
+            return name, x, y
+    return "other", 0.0, 0.0
+
+
+def parse_spec(options: str, source: str) -> tuple[int, dict[str, str]]:
+    """Year and options of a ``cow:`` spec (``1914,data=DIR``).
+
+    >>> parse_spec("1914,others=status-quo", "cow")
+    (1914, {'data': '', 'majors': 'external-balancer', 'others': 'status-quo'})
+    """
+    parts = [p.strip() for p in options.split(",") if p.strip()]
+    if not parts or not parts[0].lstrip("-").isdigit():
+        raise InputError("a year is needed, e.g. cow:1914", source=source, field="year",
+                         allowed="cow:YEAR[,data=DIR][,majors=STRATEGY][,others=STRATEGY]")
+    year = int(parts[0])
+    opts = dict(_DEFAULTS)
+    for item in parts[1:]:
+        key, eq, value = item.partition("=")
+        if not eq or key not in _DEFAULTS:
+            raise InputError(f"bad option {item!r}", source=source, field=key or item,
+                             allowed=", ".join(f"{k}=..." for k in _DEFAULTS))
+        opts[key] = value
+    return year, opts
+
+
+def cow_scenario(options: str = "", source: str = "cow") -> Scenario:
+    """The states of a year of the user's COW data, with capabilities, contiguity and majors.
+
+    Options: the year first, then data (folder; default $POWERBALANCE_DATA), majors and
+    others (strategies of major powers and of the rest).
+    """
+    from powerbalance.strategies import registry
+
+    year, opts = parse_spec(options, source)
+    for key in ("majors", "others"):
+        registry.get(opts[key], source)
+    if not opts["data"] and not os.environ.get(DATA_ENV):
+        raise InputError("no data folder given", source=source, field="data",
+                         allowed=f"cow:YEAR,data=DIR or the {DATA_ENV} environment variable "
+                                 "(a folder with the COW CSV files you downloaded)")
+    folder = data_dir(opts["data"] or None)
+    files = detect_files(folder)
+    nmc = load_nmc(files.require("nmc", folder))
+    rows = nmc[nmc["year"] == year].sort_values("ccode").reset_index(drop=True)
+    if rows.empty:
+        lo, hi = int(nmc["year"].min()), int(nmc["year"].max())
+        raise InputError(f"no states in {year}", source=source, field="year",
+                         allowed=f"a year from {lo} to {hi}")
+    econ, mil = _cinc_parts(rows)
+    names = _names(rows, files, folder)
+    majors = set(majors_in_year(load_majors(files.majors), year)) if files.majors else set()
+    ccodes = rows["ccode"].to_numpy(dtype=np.int64)
+    pmap = _contiguity_map(ccodes, names, files, year, econ + mil)
+    scale = 100.0
+    actors = []
+    for k, cc in enumerate(ccodes.tolist()):
+        region, _, _ = region_of(cc)
+        major = cc in majors
+        actors.append(ActorSpec(
+            name=names[k], provinces=(k,), capital=k,
+            wealth=float(max(econ[k] * scale, 1e-6)), military=float(max(mil[k] * scale, 1e-6)),
+            strategy=opts["majors"] if major else opts["others"], region=region, major=major,
+        ))
+    e_tot, m_tot = float(econ.sum()), float(mil.sum())
+    weight = e_tot / (e_tot + m_tot) if e_tot + m_tot > 0 else 0.5
+    params: dict[str, Any] = {"wealth_weight": weight}
+    return Scenario(
+        name=f"cow-{year}",
+        description=(f"The state system of {year} from the user's COW data: {len(actors)} states, "
+                     f"{len(majors & set(ccodes.tolist()))} major powers, capabilities from NMC, "
+                     "map from direct contiguity."),
+        province_map=pmap, actors=tuple(actors), params=params, years=50,
+        sources=("Singer, Bremer & Stuckey (1972); COW National Material Capabilities.",
+                 "Stinnett et al. (2002), COW Direct Contiguity v3.",
+                 "Correlates of War Project (2017), State System Membership v2016."),
+        stylisation=("One province per state (production = its CINC); wealth = the economic "
+                     "and demographic part of its CINC, military = the military part; "
+                     "wealth_weight set so that capability shares equal recomputed CINC shares."),
+        origin=source,
+    )
+
+
+def _cinc_parts(rows: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Economic and military parts of each state's recomputed CINC (they sum to it)."""
+    shares = {}
+    for c in NMC_COMPONENTS:
+        v = rows[c].to_numpy(dtype=float)
+        total = np.nansum(v)
+        shares[c] = v / total if total > 0 else np.where(np.isnan(v), np.nan, 0.0)
+    stack = np.column_stack([shares[c] for c in NMC_COMPONENTS])
+    count = np.maximum((~np.isnan(stack)).sum(axis=1), 1)
+    econ = np.nansum(np.column_stack([shares[c] for c in _ECON]), axis=1) / count
+    mil = np.nansum(np.column_stack([shares[c] for c in _MIL]), axis=1) / count
+    return econ, mil
+
+
+def _names(rows: Any, files: Any, folder: Any) -> list[str]:
+    abb = {int(c): str(a) for c, a in zip(rows["ccode"], rows["stateabb"], strict=True) if a}
+    if files.states is not None:
+        st = load_states(files.states)
+        for c, a in zip(st["ccode"], st["stateabb"], strict=True):
+            if isinstance(a, str) and a and int(c) not in abb:
+                abb[int(c)] = a
+    out = []
+    for c in rows["ccode"].tolist():
+        name = abb.get(int(c), f"C{int(c)}")
+        out.append(name if name not in out else f"{name}-{int(c)}")
+    return out
+
+
+def _contiguity_map(ccodes: np.ndarray, names: list[str], files: Any, year: int,
+                    cinc: np.ndarray) -> ProvinceMap:
+    index = {int(c): k for k, c in enumerate(ccodes.tolist())}
+    land: list[tuple[int, int]] = []
+    land_cost: list[float] = []
+    sea: list[tuple[int, int]] = []
+    if files.contdir is not None:
+        cont = load_contiguity(files.contdir)
+        cont = cont[(cont["begin_year"] <= year) & (cont["end_year"] >= year)]
+        seen: set[tuple[int, int]] = set()
+        for lo, hi, kind in zip(cont["statelno"], cont["statehno"], cont["conttype"],
+                                strict=True):
+            a, b = index.get(int(lo)), index.get(int(hi))
+            if a is None or b is None or a == b:
+                continue
+            pair = (min(a, b), max(a, b))
+            if pair in seen:
+                continue
+            seen.add(pair)
+            if int(kind) <= 3:
+                land.append(pair)
+                land_cost.append(float(kind))
+            else:
+                sea.append(pair)
+    coords = np.zeros((len(ccodes), 2))
+    counters: dict[str, int] = {}
+    for k, c in enumerate(ccodes.tolist()):
+        region, x, y = region_of(int(c))
+        j = counters.get(region, 0)
+        counters[region] = j + 1
+        angle = 2.39996 * j  # golden-angle spiral around the region's centre
+        radius = 3.0 * np.sqrt(j)
+        coords[k] = (x + radius * np.cos(angle), y + radius * np.sin(angle))
+    return ProvinceMap(
+        names=tuple(names), value=np.maximum(cinc * 100.0, 1e-3),
+        land=np.array(land, dtype=np.int64).reshape(-1, 2),
+        land_cost=np.array(land_cost, dtype=float),
+        sea=np.array(sea, dtype=np.int64).reshape(-1, 2),
+        coords=coords, topology="graph",
+    )
+
+
+def observed_measures(scenario: Scenario) -> dict[str, Any]:
+    """Polarity class and concentration (CON) of the data a ``cow:`` scenario came from.
+
+    Computed from the recomputed CINC of the year (the actors' economic plus
+    military parts), with the analysis layer's functions.
+    """
+    wealth = np.array([a.wealth or 0.0 for a in scenario.actors])
+    military = np.array([a.military or 0.0 for a in scenario.actors])
+    cinc = wealth + military
+    s = cinc / cinc.sum()
+    return {"polarity": POLARITY_NAMES[int(polarity(s))], "con": float(concentration(s)),
+            "states": len(s)}
