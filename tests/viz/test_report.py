@@ -302,3 +302,16 @@ def test_experiment_folder_report(run_folder, tmp_path):
     lines = fig.axes[0].get_lines()
     assert [ln.get_label() for ln in lines] == ["calm (n=28)", "bold (n=28)"]
     assert np.array_equal(lines[0].get_ydata(), lines[1].get_ydata())
+
+
+def test_report_of_a_real_experiment_folder(tmp_path):
+    out = tmp_path / "exp"
+    assert main(["experiment", "stopping-power-of-water", "--worlds", "6", "--years", "30",
+                 "--seed", "2", "--out", str(out)]) == 0
+    report = build_report(out)
+    assert report.title == "powerbalance experiment: stopping-power-of-water"
+    assert report.sections[0].text.startswith("Claim ")  # the claim's text, from the registry
+    assert [f.name for f in report.figures()] == ["arms", "fan-chart", "survival"]
+    text = report.to_html(width_px=400)
+    assert len(DATA_IMG.findall(text)) == 3 and 'class="error"' not in text
+    assert "<td>ocean</td>" in text and "<td>no-ocean</td>" in text and "verdict" in text.lower()
