@@ -12,8 +12,8 @@ from powerbalance.cli.app import app, console
 
 @app.command("report")
 def report(
-    path: Annotated[Path, typer.Argument(help="A run or sweep folder (or a history CSV).",
-                                         show_default=False)],
+    path: Annotated[Path, typer.Argument(
+        help="A run, sweep or experiment folder (or a history CSV).", show_default=False)],
     out: Annotated[Path | None, typer.Option(
         "--out", "-o", help="Output file (html) or folder (png). Default: PATH/report.html "
         "or PATH/figures/ for a folder, PATH.html or PATH-figures/ for a file.")] = None,

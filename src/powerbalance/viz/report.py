@@ -5,7 +5,8 @@ A :class:`Report` is a title, a manifest and a list of :class:`ReportSection`
 of result registers a :class:`ReportKind` (how to recognise its path, how to
 load it, how to build the report), so experiments, sweeps or histories can be
 added without touching the HTML writer. Built in: run folders, sweep folders
-(written by ``powerbalance sweep SPEC --out DIR``) and history tables (CSV or
+(written by ``powerbalance sweep SPEC --out DIR``), experiment folders
+(``powerbalance experiment NAME --out DIR``) and history tables (CSV or
 Parquet with columns year, con, hhi, polarity, as written by ``powerbalance
 history --format csv``; columns ``share_NAME`` are drawn as the major
 powers' shares).
@@ -714,17 +715,19 @@ def register_report_kind(kind: ReportKind, first: bool = True) -> None:
 
 
 def build_report(path: str | Path) -> Report:
-    """The report of the result at ``path`` (a run or sweep folder, or a history table)."""
+    """The report of the result at ``path``: a run, sweep or experiment folder, or a
+    history table."""
     path = Path(path)
     if not path.exists():
         raise InputError("no such file or folder", source=str(path), field="PATH",
-                         allowed="a run or sweep folder, or a history CSV")
+                         allowed="a run, sweep or experiment folder, or a history CSV")
     for kind in REPORT_KINDS:
         if kind.detect(path):
             return kind.build(path)
     allowed = ", ".join(k.name for k in REPORT_KINDS)
     raise InputError("not a result powerbalance can report", source=str(path), field="PATH",
-                     allowed=f"one of: {allowed} (a run or sweep folder, or a CSV with columns "
+                     allowed=f"one of: {allowed} (a run, sweep or experiment folder, or a "
+                     f"CSV with columns "
                      f"{', '.join(HISTORY_COLUMNS)})")
 
 
