@@ -30,7 +30,7 @@ from powerbalance.analysis.history import (
 from powerbalance.errors import InputError
 
 FIX = Path(__file__).parent / "fixtures" / "cow"
-NMC_FILES = ["NMC_5_0.csv", "NMC-60-abridged.csv", "NMC-70-abridged_peacesciencer.csv"]
+NMC_FILES = ["nmc-v5-fixture.csv", "nmc-v6-fixture.csv", "nmc-v7-fixture.csv"]
 
 # CINC of the fixture, computed by hand (component shares over non-missing values):
 # 1816: USA (.25+.125+0+.2+.25+.25)/6, UKG (.75+.375+.5+.6+.25+.75)/6,
@@ -52,7 +52,7 @@ def test_nmc_layouts_load_to_the_same_frame(name):
 
 
 def test_recomputed_cinc_matches_hand_values_and_published_column():
-    df = load_nmc(FIX / "NMC-60-abridged.csv")
+    df = load_nmc(FIX / "nmc-v6-fixture.csv")
     got = recompute_cinc(df)
     for cc, val in HAND_1816.items():
         row = (df.ccode == cc) & (df.year == 1816)
@@ -65,37 +65,38 @@ def test_recomputed_cinc_matches_hand_values_and_published_column():
 
 
 def test_other_loaders():
-    st = load_states(FIX / "states2016.csv")
+    st = load_states(FIX / "states-fixture.csv")
     assert st["ccode"].tolist() == [2, 200, 365]
-    mj = load_majors(FIX / "majors2016.csv")
+    mj = load_majors(FIX / "majors-fixture.csv")
     assert majors_in_year(mj, 1816) == [200, 365]
     assert majors_in_year(mj, 1900) == [2, 200, 365]
     assert majors_in_year(mj, 1920) == [2, 200]
     years = major_power_years(mj)
     assert len(years[years.ccode == 365]) == (1917 - 1816 + 1) + (2016 - 1922 + 1)
-    sy = load_system(FIX / "system2016.csv")
+    sy = load_system(FIX / "system-fixture.csv")
     assert len(sy) == 6
-    ct = load_contiguity(FIX / "contdir_v3.2_master.csv")
+    ct = load_contiguity(FIX / "contiguity-fixture.csv")
     assert ct["begin_year"].tolist() == [1816, 1816]
     assert ct["conttype"].tolist() == [4, 2]
-    at = load_atop_dyads(FIX / "atop5_1_ddy.csv")
+    at = load_atop_dyads(FIX / "atop-ddy-fixture.csv")
     assert at["atop_defense"].tolist() == [1, 0]
     assert at["atop_nonagg"].tolist() == [0, 1]
 
 
 def test_detection_by_columns_and_names(tmp_path):
     files = detect_files(FIX)
-    assert files.nmc is not None and files.nmc.name == "NMC-70-abridged_peacesciencer.csv"
-    assert files.states.name == "states2016.csv"
-    assert files.majors.name == "majors2016.csv"
-    assert files.system.name == "system2016.csv"
-    assert files.contdir.name == "contdir_v3.2_master.csv"
-    assert files.atop.name == "atop5_1_ddy.csv"
-    assert detect_files(FIX, nmc_version=6).nmc.name == "NMC-60-abridged.csv"
-    assert detect_files(FIX, nmc_version=5).nmc.name == "NMC_5_0.csv"
+    assert files.nmc is not None and files.nmc.name == "nmc-v7-fixture.csv"
+    assert files.states.name == "states-fixture.csv"
+    assert files.majors.name == "majors-fixture.csv"
+    assert files.system.name == "system-fixture.csv"
+    assert files.contdir.name == "contiguity-fixture.csv"
+    assert files.atop.name == "atop-ddy-fixture.csv"
+    assert detect_files(FIX, nmc_version=6).nmc.name == "nmc-v6-fixture.csv"
+    assert detect_files(FIX, nmc_version=5).nmc.name == "nmc-v5-fixture.csv"
     # names that say nothing: recognised by their columns
-    for src, dst in [("NMC_5_0.csv", "capabilities.csv"), ("majors2016.csv", "mp.csv"),
-                     ("states2016.csv", "members.csv"), ("atop5_1_ddy.csv", "alliances.csv")]:
+    for src, dst in [("nmc-v5-fixture.csv", "capabilities.csv"),
+                     ("majors-fixture.csv", "mp.csv"), ("states-fixture.csv", "members.csv"),
+                     ("atop-ddy-fixture.csv", "alliances.csv")]:
         shutil.copy(FIX / src, tmp_path / dst)
     f2 = detect_files(tmp_path)
     assert (f2.nmc.name, f2.majors.name, f2.states.name, f2.atop.name) == (
@@ -156,14 +157,14 @@ def test_bad_integer_and_flag_values(tmp_path):
 
 
 def test_yearly_measures_on_fixture():
-    nmc = load_nmc(FIX / "NMC-60-abridged.csv")
+    nmc = load_nmc(FIX / "nmc-v6-fixture.csv")
     y = yearly_measures(nmc).set_index("year")
     total = sum(HAND_1816.values())
     assert y.loc[1816, "leader"] == 200
     assert y.loc[1816, "leader_share"] == pytest.approx(HAND_1816[200] / total)
     s = np.array(list(HAND_1816.values())) / total
     assert y.loc[1816, "hhi"] == pytest.approx(np.sum(s**2))
-    mj = load_majors(FIX / "majors2016.csv")
+    mj = load_majors(FIX / "majors-fixture.csv")
     ym = yearly_measures(nmc, majors=mj, majors_only=True).set_index("year")
     assert ym.loc[1816, "states"] == 2  # the USA is not yet a major power
     assert ym.loc[1816, "leader_share"] == pytest.approx(
@@ -171,11 +172,11 @@ def test_yearly_measures_on_fixture():
 
 
 def test_transitions_and_balancing_on_fixture():
-    nmc = load_nmc(FIX / "NMC-60-abridged.csv")
+    nmc = load_nmc(FIX / "nmc-v6-fixture.csv")
     tr = historical_transitions(nmc, majors_only=False)
     # 1817: RUS (0.3389) overtakes UKG (0.3306)
     assert tr[["year", "dominant", "challenger"]].values.tolist() == [[1817, 200, 365]]
-    at = load_atop_dyads(FIX / "atop5_1_ddy.csv")
+    at = load_atop_dyads(FIX / "atop-ddy-fixture.csv")
     b = empirical_balancing(nmc, at).set_index("year")
     total = sum(HAND_1816.values())
     # 1816: UKG leads; USA and RUS are allied (defence) without it

@@ -164,7 +164,7 @@ def test_history_on_fixtures(capsys, tmp_path):
     assert rows[1816]["leader"] == 200
     assert rows[1816]["leader_share"] == pytest.approx((3.225 / 6) / (1.075 / 6 + 3.225 / 6
                                                                       + 1.7 / 4))
-    assert out["nmc_file"] == "NMC-60-abridged.csv"
+    assert out["nmc_file"] == "nmc-v6-fixture.csv"
     assert png.read_bytes()[:4] == b"\x89PNG"
     rc = main(["history", "--data", str(FIX), "--majors-only", "--from", "1816", "--to",
                "1816", "--format", "csv"])
@@ -179,7 +179,7 @@ def test_history_env_variable_and_bad_file(capsys, tmp_path, monkeypatch):
     assert "1817" in capsys.readouterr().out
     bad = tmp_path / "data"
     bad.mkdir()
-    shutil.copy(FIX / "majors2016.csv", bad)
+    shutil.copy(FIX / "majors-fixture.csv", bad)
     (bad / "NMC_5_0.csv").write_text("ccode,year,milex,milper,irst,pec,tpop,upop\n"
                                      "2,1816,1,1,1,1,1,1\n2,1817,1,1,1,1,?,1\n")
     assert main(["history", "--data", str(bad)]) == 2

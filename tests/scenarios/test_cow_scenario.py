@@ -34,7 +34,7 @@ def test_fixture_year_actors_components_majors_and_map() -> None:
 
 def test_fixture_shares_equal_recomputed_cinc() -> None:
     scen = load(f"cow:1816,data={FIXTURES}")
-    nmc = load_nmc(FIXTURES / "NMC-60-abridged.csv")
+    nmc = load_nmc(FIXTURES / "nmc-v6-fixture.csv")
     rows = nmc[nmc["year"] == 1816].sort_values("ccode")
     cinc = recompute_cinc(rows).to_numpy()
     r = pb.run(scen, years=2, worlds=2, seed=0)
