@@ -40,7 +40,7 @@ adaptive reallocation; wars end stochastically; no state-internal dynamics.
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
@@ -48,16 +48,16 @@ import numpy.typing as npt
 
 from powerbalance import rng
 from powerbalance.analysis import CEDERMAN_NAMES, cederman_class
-from powerbalance.errors import InputError
 from powerbalance.experiments.results import RunResult
 from powerbalance.model.events import EventKind
 from powerbalance.model.geography import square_grid
+from powerbalance.presets.params import PresetParams
 
 _S_INIT, _S_STEP = 211, 212
 
 
 @dataclass(frozen=True)
-class CedermanParams:
+class CedermanParams(PresetParams):
     """Parameters of the Cederman emergent-polarity preset."""
 
     rows: int = 10
@@ -81,36 +81,9 @@ class CedermanParams:
     alliances: bool = False
     """Status-quo neighbours of a victim that also border the attacker help defend it."""
 
-    def with_overrides(self, overrides: dict[str, Any] | None,
-                       source: str = "--set") -> CedermanParams:
-        """Copy with ``overrides`` (strings are converted to the field's type)."""
-        if not overrides:
-            return self
-        kinds = {f.name: type(getattr(self, f.name)) for f in fields(self)}
-        values: dict[str, Any] = {}
-        for key, raw in overrides.items():
-            if key not in kinds:
-                raise InputError(f"unknown parameter {key!r}", source=source, field=key,
-                                 allowed=", ".join(kinds))
-            kind = kinds[key]
-            try:
-                if kind is bool and isinstance(raw, str):
-                    if raw.lower() not in ("true", "false", "1", "0"):
-                        raise ValueError(raw)
-                    value: Any = raw.lower() in ("true", "1")
-                else:
-                    value = kind(raw)
-            except (TypeError, ValueError):
-                raise InputError(f"bad value {raw!r}", source=source, field=key,
-                                 allowed=kind.__name__) from None
-            values[key] = value
-        out = replace(self, **values)
-        out.validate(source)
-        return out
-
-    def validate(self, source: str = "params") -> None:
-        """Raise :class:`InputError` for values outside their ranges."""
-        checks = [
+    def checks(self) -> list[tuple[str, bool, str]]:
+        """(field, whether its value is allowed, the allowed range in words)."""
+        return [
             ("rows", 1 <= self.rows <= 200, "1 to 200"),
             ("cols", 2 <= self.cols <= 200, "2 to 200"),
             ("steps", 1 <= self.steps <= 1_000_000, "1 to 1000000"),
@@ -121,10 +94,6 @@ class CedermanParams:
             ("peace_probability", 0 <= self.peace_probability <= 1, "0 to 1"),
             ("noise", 0 <= self.noise <= 1, "0 to 1"),
         ]
-        for name, ok, allowed in checks:
-            if not ok:
-                raise InputError(f"{getattr(self, name)!r}", source=source, field=name,
-                                 allowed=allowed)
 
 
 @dataclass

@@ -47,24 +47,24 @@ original's tabulated probabilities.
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from powerbalance import detmath, rng
-from powerbalance.errors import InputError
 from powerbalance.experiments.results import RunResult
 from powerbalance.model.events import EventKind
 from powerbalance.model.geography import random_regular
+from powerbalance.presets.params import PresetParams
 
 # Random streams of the preset (disjoint from the engine's Stream values).
 _S_NOISE, _S_INIT = 202, 205
 
 
 @dataclass(frozen=True)
-class CusackStollParams:
+class CusackStollParams(PresetParams):
     """Parameters of the Cusack-Stoll preset (defaults: the original's standard run)."""
 
     states: int = 98
@@ -100,36 +100,9 @@ class CusackStollParams:
     death_power: float = 1.0
     """A state below this power dies."""
 
-    def with_overrides(self, overrides: dict[str, Any] | None,
-                       source: str = "--set") -> CusackStollParams:
-        """Copy with ``overrides`` (strings are converted to the field's type)."""
-        if not overrides:
-            return self
-        kinds = {f.name: type(getattr(self, f.name)) for f in fields(self)}
-        values: dict[str, Any] = {}
-        for key, raw in overrides.items():
-            if key not in kinds:
-                raise InputError(f"unknown parameter {key!r}", source=source, field=key,
-                                 allowed=", ".join(kinds))
-            kind = kinds[key]
-            try:
-                if kind is bool and isinstance(raw, str):
-                    if raw.lower() not in ("true", "false", "1", "0"):
-                        raise ValueError(raw)
-                    value: Any = raw.lower() in ("true", "1")
-                else:
-                    value = kind(raw)
-            except (TypeError, ValueError):
-                raise InputError(f"bad value {raw!r}", source=source, field=key,
-                                 allowed=kind.__name__) from None
-            values[key] = value
-        out = replace(self, **values)
-        out.validate(source)
-        return out
-
-    def validate(self, source: str = "params") -> None:
-        """Raise :class:`InputError` for values outside their ranges."""
-        checks = [
+    def checks(self) -> list[tuple[str, bool, str]]:
+        """(field, whether its value is allowed, the allowed range in words)."""
+        return [
             ("states", 3 <= self.states <= 5000, "3 to 5000"),
             ("degree", 1 <= self.degree < self.states and self.states * self.degree % 2 == 0,
              "1 to states-1, states x degree even"),
@@ -142,10 +115,6 @@ class CusackStollParams:
             ("growth_scale", self.growth_scale >= 0, ">= 0"),
             ("growth_min", -1 < self.growth_min <= self.growth_max, "> -1 and <= growth_max"),
         ]
-        for name, ok, allowed in checks:
-            if not ok:
-                raise InputError(f"{getattr(self, name)!r}", source=source, field=name,
-                                 allowed=allowed)
 
 
 def victory(a: npt.ArrayLike, d: npt.ArrayLike, width: float) -> npt.NDArray[np.float64]:
