@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from powerbalance.errors import InputError
 
 app = typer.Typer(
     name="powerbalance",
@@ -17,3 +24,24 @@ app = typer.Typer(
 console = Console()
 #: Console for errors and progress (standard error).
 err_console = Console(stderr=True)
+
+
+def check_png(path: Path | None, option: str = "--plot") -> None:
+    """Refuse a picture path that is not a .png file, before anything runs."""
+    if path is not None and path.suffix.lower() != ".png":
+        raise InputError(f"{path}", source=option, field=option.lstrip("-"),
+                         allowed="a .png path")
+
+
+@contextmanager
+def year_progress(description: str) -> Iterator[Callable[[int, int], None]]:
+    """A transient progress bar of simulated years; yields the ``progress(done, total)`` hook."""
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(),
+                  TextColumn("{task.completed}/{task.total} years"), TimeElapsedColumn(),
+                  TimeRemainingColumn(), console=err_console, transient=True) as bar:
+        task = bar.add_task(description, total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield progress

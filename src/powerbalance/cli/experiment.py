@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from powerbalance.cli.app import app, console, err_console
+from powerbalance.cli.app import app, check_png, console, err_console
 from powerbalance.errors import InputError
 
 
@@ -98,8 +98,7 @@ def experiment_command(
         raise InputError(f"{seed}", source="--seed", field="seed", allowed=">= 0")
     if years is not None and years < 1:
         raise InputError(f"{years}", source="--years", field="years", allowed=">= 1")
-    if plot is not None and plot.suffix.lower() != ".png":
-        raise InputError(f"{plot}", source="--plot", field="plot", allowed="a .png path")
+    check_png(plot)
     started = time.perf_counter()
     with err_console.status(f"running {name}"):
         result = run_experiment(name, worlds=worlds, seed=seed, years=years,
@@ -147,8 +146,7 @@ def preset_command(
             table.add_row(p.name, p.description, p.compare_with)
         console.print(table)
         return
-    if plot is not None and plot.suffix.lower() != ".png":
-        raise InputError(f"{plot}", source="--plot", field="plot", allowed="a .png path")
+    check_png(plot)
     started = time.perf_counter()
     with err_console.status(f"running {name}"):
         result, summ = run(name, worlds=worlds, seed=seed, length=length,

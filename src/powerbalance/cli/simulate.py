@@ -7,10 +7,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-from powerbalance.cli.app import app, console, err_console
+from powerbalance.cli.app import app, check_png, console, err_console, year_progress
 from powerbalance.errors import InputError
 
 
@@ -100,17 +99,9 @@ def run_command(
         raise InputError(f"{worlds}", source="--worlds", field="worlds", allowed=">= 1")
     if seed < 0:
         raise InputError(f"{seed}", source="--seed", field="seed", allowed=">= 0")
-    if plot is not None and plot.suffix.lower() != ".png":
-        raise InputError(f"{plot}", source="--plot", field="plot", allowed="a .png path")
+    check_png(plot)
     started = time.perf_counter()
-    with Progress(TextColumn("[bold]{task.description}"), BarColumn(),
-                  TextColumn("{task.completed}/{task.total} years"), TimeElapsedColumn(),
-                  TimeRemainingColumn(), console=err_console, transient=True) as bar:
-        task = bar.add_task(f"{scen.name} x {worlds}", total=None)
-
-        def progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
+    with year_progress(f"{scen.name} x {worlds}") as progress:
         result = run(scen, years=years, worlds=worlds, seed=seed, overrides=overrides,
                      out=out, batch_size=batch_size, progress=progress)
     print_run_summary(result)

@@ -7,10 +7,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-from powerbalance.cli.app import app, console, err_console
+from powerbalance.cli.app import app, check_png, console, err_console, year_progress
 from powerbalance.errors import InputError
 
 _READS = ("own", "neighbours", "system", "memory")
@@ -154,17 +153,9 @@ def tournament_command(
     overrides = parse_sets(set_)
     scen = load(scenario)
     scen.make_params(overrides)
-    if plot is not None and plot.suffix.lower() != ".png":
-        raise InputError(f"{plot}", source="--plot", field="plot", allowed="a .png path")
+    check_png(plot)
     started = time.perf_counter()
-    with Progress(TextColumn("[bold]{task.description}"), BarColumn(),
-                  TextColumn("{task.completed}/{task.total} years"), TimeElapsedColumn(),
-                  TimeRemainingColumn(), console=err_console, transient=True) as bar:
-        task = bar.add_task(f"tournament {scen.name}", total=None)
-
-        def progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
+    with year_progress(f"tournament {scen.name}") as progress:
         result = tournament(scen, names, worlds=worlds, seed=seed, years=years,
                             overrides=overrides, evolve=evolve, dynamics=dynamics,
                             population=population, batch_size=batch_size, progress=progress)
