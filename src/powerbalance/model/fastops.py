@@ -29,10 +29,19 @@ def row_max_argmax(a: npt.NDArray[np.floating]) -> tuple[npt.NDArray[np.floating
     if n > SMALL_N:
         idx = np.argmax(a, axis=-1)
         return np.take_along_axis(a, idx[..., None], axis=-1)[..., 0], idx
-    # Few columns: put the actor axis first (one contiguous copy) and reduce across
-    # it, vectorised over all rows; argmax keeps the first maximum as before.
+    # Few columns: put the actor axis first (one contiguous copy) and scan it with
+    # elementwise operations vectorised over all rows (``argmax`` along a leading axis
+    # would copy again). A later column wins only when strictly greater, so the first
+    # maximum is kept, as ``np.argmax`` does.
     columns = np.ascontiguousarray(np.moveaxis(a, -1, 0))
-    return columns.max(axis=0), columns.argmax(axis=0)
+    best = columns[0].copy()
+    idx = np.zeros(best.shape, dtype=np.int64)
+    greater = np.empty(best.shape, dtype=bool)
+    for j in range(1, n):
+        np.greater(columns[j], best, out=greater)
+        np.copyto(idx, j, where=greater)
+        np.maximum(best, columns[j], out=best)
+    return best, idx
 
 
 def row_max(a: npt.NDArray[np.floating]) -> npt.NDArray[np.floating]:
