@@ -117,6 +117,10 @@ class Observation:
         Own forces projected to j's capital against j's defence strength as i
         perceives it (with i's estimation error about j).
         """
-        own = self.state.military[b, i] * self.reach[b, i, j]
-        enemy = self.defence_strength[b, j] * self.noise[b, i, j]
+        # Flat indices: one take per array instead of fancy indexing on two or three axes.
+        n = self.state.n_actors
+        own_row, their_row = b * n + i, b * n + j
+        pair = own_row * n + j
+        own = self.state.military.reshape(-1)[own_row] * self.reach.reshape(-1)[pair]
+        enemy = self.defence_strength.reshape(-1)[their_row] * self.noise.reshape(-1)[pair]
         return victory_probability(own, enemy, self.params)
