@@ -65,10 +65,14 @@ class Observation:
         self.reach: F32 = (state.reach if params.technology_growth == 0.0
                            else reach(state.capital_distance, params, state.year))
         threat = self.perceived * self.reach
+        factor = None  # one scratch array for both factors
         if state.alliance.any():
-            threat *= PAIR(1.0) - state.alliance
+            factor = np.subtract(PAIR(1.0), state.alliance)
+            threat *= factor
         if params.hostility_weight and state.hostility.any():
-            threat *= PAIR(1.0) + PAIR(params.hostility_weight) * state.hostility
+            factor = np.multiply(state.hostility, PAIR(params.hostility_weight), out=factor)
+            factor += PAIR(1.0)
+            threat *= factor
         _diagonal(threat)[:] = 0.0
         self.threat: F32 = threat
 
