@@ -138,15 +138,17 @@ def balancing_partner(obs: Observation, bw: I64, i: I64) -> I64:
     n = state.n_actors
     threat = np.maximum(obs.top_threat[bw, i], 0)
     own_row, threat_row = bw * n + i, bw * n + threat   # rows of the flattened (B*N, N)
-    near_threat = rows_of(obs.reach, threat_row)
-    allied_to_threat = state.alliance[bw, :, threat]
-    candidate = state.alive[bw] & (rows_of(state.alliance, own_row) <= 0) & (
-        allied_to_threat <= 0)
+    candidate = rows_of(state.alliance, own_row) <= 0
+    candidate &= state.alliance[bw, :, threat] <= 0   # not committed to the threat
+    candidate &= state.alive[bw]
     at = np.arange(len(bw))
     candidate[at, i] = False
     candidate[at, threat] = False
     if memory_peak(obs) >= obs.params.distrust_threshold:
         candidate &= ~distrusted(obs, bw, i)
-    score = np.where(candidate, rows_of(obs.perceived, own_row) * near_threat, -1.0)
+    # Gathered rows are fresh arrays: weight and mask them in place.
+    score = rows_of(obs.perceived, own_row)
+    score *= rows_of(obs.reach, threat_row)   # near the threat
+    np.copyto(score, -1.0, where=~candidate)
     best, partner = row_max_argmax(score)
     return np.where(best > 0, partner, -1)
