@@ -59,6 +59,16 @@ def row_max(a: npt.NDArray[np.floating]) -> npt.NDArray[np.floating]:
     return best
 
 
+def any_nonzero(a: npt.NDArray[np.floating]) -> bool:
+    """``a.any()`` for a float array, from its maximum and minimum (SIMD reductions,
+    several times faster than ``any`` on large arrays); NaN counts as non-zero.
+
+    >>> any_nonzero(np.zeros((2, 3))), any_nonzero(np.array([0.0, -0.5])), any_nonzero(np.zeros(0))
+    (False, True, False)
+    """
+    return bool(a.max(initial=0.0) != 0 or a.min(initial=0.0) != 0)
+
+
 def row_any(a: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
     """Logical or over the last axis.
 

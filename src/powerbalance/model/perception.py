@@ -22,7 +22,7 @@ from scipy.special import ndtri
 from powerbalance import rng
 from powerbalance.model.derived import reach
 from powerbalance.model.economy import capability_share
-from powerbalance.model.fastops import row_max_argmax, sum_over_middle
+from powerbalance.model.fastops import any_nonzero, row_max_argmax, sum_over_middle
 from powerbalance.model.state import F32, F64, I64, PAIR, BoolA, Setting, WorldState
 from powerbalance.model.victory import victory_probability
 from powerbalance.params import Params
@@ -64,12 +64,13 @@ class Observation:
         self.distance: F64 = state.capital_distance
         self.reach: F32 = (state.reach if params.technology_growth == 0.0
                            else reach(state.capital_distance, params, state.year))
+        self.allied = any_nonzero(state.alliance)  # any alliance in the batch
         threat = self.perceived * self.reach
         factor = None  # one scratch array for both factors
-        if state.alliance.any():
+        if self.allied:
             factor = np.subtract(PAIR(1.0), state.alliance)
             threat *= factor
-        if params.hostility_weight and state.hostility.any():
+        if params.hostility_weight and any_nonzero(state.hostility):
             factor = np.multiply(state.hostility, PAIR(params.hostility_weight), out=factor)
             factor += PAIR(1.0)
             threat *= factor
@@ -107,7 +108,7 @@ class Observation:
     def defence_strength(self) -> F64:
         """(B, N) military an actor and its committed allies can bring to its defence."""
         m = np.where(self.alive, self.state.military, 0.0)
-        if not self.state.alliance.any():
+        if not self.allied:
             return m
         # sum_k alliance[b, k, j] * m[b, k] * reach[b, k, j]: k's help to j. The sum runs
         # over k in order for every (b, j), so it does not depend on the batch.

@@ -33,6 +33,7 @@ from __future__ import annotations
 import numpy as np
 
 from powerbalance.model.events import EventKind, Events
+from powerbalance.model.fastops import any_nonzero
 from powerbalance.model.perception import Observation
 from powerbalance.model.state import F32, F64, I64, WorldState
 from powerbalance.params import Params
@@ -93,8 +94,8 @@ def remember(state: WorldState, actions: Actions, obs: Observation, year_events:
     keep = np.float32(1.0 - params.memory_decay)
     # A memory that is all zero stays the same array until something is recorded in it
     # (then it is copied: states are never modified in place).
-    aband = state.abandonment * keep if state.abandonment.any() else state.abandonment
-    expl = state.exploitation * keep if state.exploitation.any() else state.exploitation
+    aband = state.abandonment * keep if any_nonzero(state.abandonment) else state.abandonment
+    expl = state.exploitation * keep if any_nonzero(state.exploitation) else state.exploitation
     out: list[Events] = []
     culprits: list[tuple[I64, I64]] = []
 
