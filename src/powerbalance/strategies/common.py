@@ -17,7 +17,13 @@ def rows_of(pair: np.ndarray, flat_rows: I64) -> np.ndarray:
     """Rows ``pair[b, i, :]`` of a (B, N, N) array for flat row numbers ``b * N + i``
     (one take on the leading axis, cheaper than fancy indexing on two axes)."""
     b, n, _ = pair.shape
-    return pair.reshape(b * n, n)[flat_rows]
+    return take_rows(pair.reshape(b * n, n), flat_rows)
+
+
+def take_rows(a: np.ndarray, rows: I64) -> np.ndarray:
+    """``a[rows]`` for a 2-D array: ``np.take`` along the leading axis copies whole rows,
+    several times faster than fancy indexing when rows are short."""
+    return np.take(a, rows, axis=0)
 
 
 def best_attack(obs: Observation, bw: I64, i: I64, candidates: BoolA, min_odds: float) -> I64:
@@ -45,7 +51,7 @@ def coalition_against(obs: Observation, bw: I64, i: I64) -> BoolA:
     threat is i and who are not allied with i."""
     state = obs.state
     n = state.n_actors
-    return ((obs.top_threat[bw] == i[:, None]) & state.alive[bw]
+    return ((take_rows(obs.top_threat, bw) == i[:, None]) & take_rows(state.alive, bw)
             & (rows_of(state.alliance, bw * n + i) <= 0))
 
 
@@ -140,7 +146,7 @@ def balancing_partner(obs: Observation, bw: I64, i: I64) -> I64:
     own_row, threat_row = bw * n + i, bw * n + threat   # rows of the flattened (B*N, N)
     candidate = rows_of(state.alliance, own_row) <= 0
     candidate &= state.alliance[bw, :, threat] <= 0   # not committed to the threat
-    candidate &= state.alive[bw]
+    candidate &= take_rows(state.alive, bw)
     at = np.arange(len(bw))
     candidate[at, i] = False
     candidate[at, threat] = False
