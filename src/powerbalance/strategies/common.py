@@ -80,8 +80,11 @@ def wedge_target(obs: Observation, bw: I64, i: I64) -> I64:
     free = members.copy()
     free[mr, mk] = ~linked
     own_row = brow * n + i[rows]
-    weight = np.where(free, rows_of(obs.perceived, own_row) * rows_of(obs.reach, own_row),
-                      -1.0)
+    weight = rows_of(obs.perceived, own_row)
+    weight *= rows_of(obs.reach, own_row)
+    # -1 where not free: as np.where(free, weight, -1.0) for finite weights >= +0.
+    weight *= free
+    weight -= ~free
     best, target = row_max_argmax(weight)
     go = best >= 0
     out[rows[go]] = target[go]
@@ -155,6 +158,9 @@ def balancing_partner(obs: Observation, bw: I64, i: I64) -> I64:
     # Gathered rows are fresh arrays: weight and mask them in place.
     score = rows_of(obs.perceived, own_row)
     score *= rows_of(obs.reach, threat_row)   # near the threat
-    np.copyto(score, -1.0, where=~candidate)
+    # Non-candidates score -1. Scores are finite and >= +0, so this arithmetic equals
+    # np.where(candidate, score, -1.0) bit for bit, without branching on a random mask.
+    score *= candidate
+    score -= ~candidate
     best, partner = row_max_argmax(score)
     return np.where(best > 0, partner, -1)
