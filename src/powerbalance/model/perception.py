@@ -78,6 +78,16 @@ class Observation:
         self.threat: F32 = threat
 
     @cached_property
+    def abandonment_peak(self) -> float:
+        """Largest remembered abandonment in the batch (0 if none)."""
+        return float(self.state.abandonment.max(initial=0.0))
+
+    @cached_property
+    def exploitation_peak(self) -> float:
+        """Largest remembered exploitation in the batch (0 if none)."""
+        return float(self.state.exploitation.max(initial=0.0))
+
+    @cached_property
     def pair_alive(self) -> BoolA:
         """(B, N, N) both i and j alive, i != j."""
         pair = self.alive[:, :, None] & self.alive[:, None, :]

@@ -106,13 +106,7 @@ def distrusted(obs: Observation, bw: I64, i: I64) -> BoolA:
 def memory_peak(obs: Observation) -> float:
     """An upper bound of anyone's remembered abandonment plus exploitation this year
     (computed once per observation)."""
-    peak = getattr(obs, "_memory_peak", None)
-    if peak is None:
-        state = obs.state
-        peak = float(state.abandonment.max(initial=0.0)) + float(
-            state.exploitation.max(initial=0.0))
-        obs._memory_peak = peak  # type: ignore[attr-defined]
-    return float(peak)
+    return obs.abandonment_peak + obs.exploitation_peak
 
 
 def regional_shares(obs: Observation, bw: I64, i: I64) -> tuple[F64, F64]:
