@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, fields, replace
+from functools import lru_cache
 from typing import Any, ClassVar
 
 import numpy as np
@@ -29,8 +30,10 @@ _DEFAULT_FIELDS = frozenset({"attack", "offer", "accept", "leave", "join", "subv
                              "subvert_spend", "counter_spend", "pay", "pay_spend"})
 
 
+@lru_cache(maxsize=64)
 def _constant(value: float | bool, dtype: type, batch: int, n: int) -> npt.NDArray[Any]:
-    """A read-only (batch, n) array holding ``value`` everywhere (a broadcast view)."""
+    """A read-only (batch, n) array holding ``value`` everywhere (a broadcast view,
+    shared by all callers: it cannot be written)."""
     return np.broadcast_to(np.asarray(value, dtype=dtype), (batch, n))
 
 
