@@ -38,10 +38,14 @@ def adjacency(owner: I64, n_actors: int, setting: Setting) -> BoolA:
     o_src = owner[:, setting.link_src]
     o_dst = owner[:, setting.link_dst]
     border = (o_src != o_dst) & (o_src >= 0) & (o_dst >= 0)
-    wb, lk = np.nonzero(border)
-    adj = np.zeros(b * n_actors * n_actors, dtype=bool)
-    adj[(wb * n_actors + o_src[wb, lk]) * n_actors + o_dst[wb, lk]] = True
-    return adj.reshape(b, n_actors, n_actors)
+    # Flat (world, i, j) cell of every link; links that are no border go to a spare cell.
+    size = b * n_actors * n_actors
+    cell = np.multiply(o_src, n_actors, dtype=np.int64)
+    cell += o_dst
+    cell += (np.arange(b) * (n_actors * n_actors))[:, None]
+    adj = np.zeros(size + 1, dtype=bool)
+    adj[np.where(border, cell, size)] = True
+    return adj[:size].reshape(b, n_actors, n_actors)
 
 
 def territory(owner: I64, n_actors: int) -> I64:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from powerbalance.model.events import EventKind, Events
+from powerbalance.model.fastops import sorted_unique
 from powerbalance.model.perception import Observation
 from powerbalance.model.state import WorldState
 from powerbalance.params import Params
@@ -35,7 +36,7 @@ def diplomacy(state: WorldState, actions: Actions, obs: Observation,
         bw, i = lw[ri], li[ri]
         lo, hi = np.minimum(i, j), np.maximum(i, j)
         n = state.n_actors
-        codes = np.unique((bw * n + lo) * n + hi)  # two leavers share one event
+        codes = sorted_unique((bw * n + lo) * n + hi)  # two leavers share one event
         ew, rest = np.divmod(codes, n * n)
         elo, ehi = np.divmod(rest, n)
         events.append(Events.make(EventKind.ALLIANCE_BROKEN, ew, elo, ehi))
@@ -52,7 +53,7 @@ def diplomacy(state: WorldState, actions: Actions, obs: Observation,
         bw, i, j = bw[ok], i[ok], j[ok]
         lo, hi = np.minimum(i, j), np.maximum(i, j)
         n = state.n_actors
-        codes = np.unique((bw * n + lo) * n + hi)
+        codes = sorted_unique((bw * n + lo) * n + hi)
         fw, rest = np.divmod(codes, n * n)
         flo, fhi = np.divmod(rest, n)
         k[fw, flo, fhi] = params.alliance_commitment

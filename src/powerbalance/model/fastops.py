@@ -29,10 +29,24 @@ def row_max_argmax(a: npt.NDArray[np.floating]) -> tuple[npt.NDArray[np.floating
     if n > SMALL_N:
         idx = np.argmax(a, axis=-1)
         return np.take_along_axis(a, idx[..., None], axis=-1)[..., 0], idx
-    # Few columns: put the actor axis first (one contiguous copy) and reduce across
-    # it, vectorised over all rows; argmax keeps the first maximum as before.
+    # Few columns: put the actor axis first (one contiguous copy) and scan it with
+    # elementwise operations vectorised over all rows (``argmax`` along a leading axis
+    # would copy again). A later column wins only when strictly greater, so the first
+    # maximum is kept, as ``np.argmax`` does.
+    # The index is updated arithmetically, idx += greater * (j - idx), in int8 (N <= 24):
+    # masked writes branch on an unpredictable mask and are several times slower.
     columns = np.ascontiguousarray(np.moveaxis(a, -1, 0))
-    return columns.max(axis=0), columns.argmax(axis=0)
+    best = columns[0].copy()
+    idx = np.zeros(best.shape, dtype=np.int8)
+    greater = np.empty(best.shape, dtype=bool)
+    step = np.empty(best.shape, dtype=np.int8)
+    for j in range(1, n):
+        np.greater(columns[j], best, out=greater)
+        np.subtract(j, idx, out=step)
+        step *= greater
+        idx += step
+        np.maximum(best, columns[j], out=best)
+    return best, idx.astype(np.int64)
 
 
 def row_max(a: npt.NDArray[np.floating]) -> npt.NDArray[np.floating]:
@@ -48,6 +62,42 @@ def row_max(a: npt.NDArray[np.floating]) -> npt.NDArray[np.floating]:
     for j in range(1, n):
         np.maximum(best, a[..., j], out=best)
     return best
+
+
+def sorted_unique(a: npt.NDArray[np.integer]) -> npt.NDArray[np.integer]:
+    """``np.unique(a)`` for a 1-D integer array: sort, then drop repeats (much faster
+    than NumPy's hash-based ``unique`` on the short arrays of a year).
+
+    >>> sorted_unique(np.array([5, 1, 5, 3])).tolist()
+    [1, 3, 5]
+    """
+    return unique_counts(a)[0]
+
+
+def unique_counts(a: npt.NDArray[np.integer]) -> tuple[npt.NDArray[np.integer],
+                                                       npt.NDArray[np.int64]]:
+    """``np.unique(a, return_counts=True)`` for a 1-D integer array, by sorting.
+
+    >>> values, counts = unique_counts(np.array([5, 1, 5, 3]))
+    >>> values.tolist(), counts.tolist()
+    ([1, 3, 5], [1, 1, 2])
+    """
+    a = np.sort(a)
+    first = np.empty(len(a), dtype=bool)
+    first[:1] = True
+    np.not_equal(a[1:], a[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    return a[starts], np.diff(starts, append=len(a))
+
+
+def any_nonzero(a: npt.NDArray[np.floating]) -> bool:
+    """``a.any()`` for a float array, from its maximum and minimum (SIMD reductions,
+    several times faster than ``any`` on large arrays); NaN counts as non-zero.
+
+    >>> any_nonzero(np.zeros((2, 3))), any_nonzero(np.array([0.0, -0.5])), any_nonzero(np.zeros(0))
+    (False, True, False)
+    """
+    return bool(a.max(initial=0.0) != 0 or a.min(initial=0.0) != 0)
 
 
 def row_any(a: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:

@@ -22,7 +22,7 @@ from scipy.special import ndtri
 from powerbalance import rng
 from powerbalance.model.derived import reach
 from powerbalance.model.economy import capability_share
-from powerbalance.model.fastops import row_max_argmax, sum_over_middle
+from powerbalance.model.fastops import any_nonzero, row_max_argmax, sum_over_middle
 from powerbalance.model.state import F32, F64, I64, PAIR, BoolA, Setting, WorldState
 from powerbalance.model.victory import victory_probability
 from powerbalance.params import Params
@@ -64,13 +64,28 @@ class Observation:
         self.distance: F64 = state.capital_distance
         self.reach: F32 = (state.reach if params.technology_growth == 0.0
                            else reach(state.capital_distance, params, state.year))
+        self.allied = any_nonzero(state.alliance)  # any alliance in the batch
         threat = self.perceived * self.reach
-        if state.alliance.any():
-            threat *= PAIR(1.0) - state.alliance
-        if params.hostility_weight and state.hostility.any():
-            threat *= PAIR(1.0) + PAIR(params.hostility_weight) * state.hostility
+        factor = None  # one scratch array for both factors
+        if self.allied:
+            factor = np.subtract(PAIR(1.0), state.alliance)
+            threat *= factor
+        if params.hostility_weight and any_nonzero(state.hostility):
+            factor = np.multiply(state.hostility, PAIR(params.hostility_weight), out=factor)
+            factor += PAIR(1.0)
+            threat *= factor
         _diagonal(threat)[:] = 0.0
         self.threat: F32 = threat
+
+    @cached_property
+    def abandonment_peak(self) -> float:
+        """Largest remembered abandonment in the batch (0 if none)."""
+        return float(self.state.abandonment.max(initial=0.0))
+
+    @cached_property
+    def exploitation_peak(self) -> float:
+        """Largest remembered exploitation in the batch (0 if none)."""
+        return float(self.state.exploitation.max(initial=0.0))
 
     @cached_property
     def pair_alive(self) -> BoolA:
@@ -103,7 +118,7 @@ class Observation:
     def defence_strength(self) -> F64:
         """(B, N) military an actor and its committed allies can bring to its defence."""
         m = np.where(self.alive, self.state.military, 0.0)
-        if not self.state.alliance.any():
+        if not self.allied:
             return m
         # sum_k alliance[b, k, j] * m[b, k] * reach[b, k, j]: k's help to j. The sum runs
         # over k in order for every (b, j), so it does not depend on the batch.
@@ -117,6 +132,10 @@ class Observation:
         Own forces projected to j's capital against j's defence strength as i
         perceives it (with i's estimation error about j).
         """
-        own = self.state.military[b, i] * self.reach[b, i, j]
-        enemy = self.defence_strength[b, j] * self.noise[b, i, j]
+        # Flat indices: one take per array instead of fancy indexing on two or three axes.
+        n = self.state.n_actors
+        own_row, their_row = b * n + i, b * n + j
+        pair = own_row * n + j
+        own = self.state.military.reshape(-1)[own_row] * self.reach.reshape(-1)[pair]
+        enemy = self.defence_strength.reshape(-1)[their_row] * self.noise.reshape(-1)[pair]
         return victory_probability(own, enemy, self.params)

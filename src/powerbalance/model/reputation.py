@@ -33,6 +33,7 @@ from __future__ import annotations
 import numpy as np
 
 from powerbalance.model.events import EventKind, Events
+from powerbalance.model.fastops import any_nonzero, sorted_unique
 from powerbalance.model.perception import Observation
 from powerbalance.model.state import F32, F64, I64, WorldState
 from powerbalance.params import Params
@@ -93,8 +94,8 @@ def remember(state: WorldState, actions: Actions, obs: Observation, year_events:
     keep = np.float32(1.0 - params.memory_decay)
     # A memory that is all zero stays the same array until something is recorded in it
     # (then it is copied: states are never modified in place).
-    aband = state.abandonment * keep if state.abandonment.any() else state.abandonment
-    expl = state.exploitation * keep if state.exploitation.any() else state.exploitation
+    aband = state.abandonment * keep if any_nonzero(state.abandonment) else state.abandonment
+    expl = state.exploitation * keep if any_nonzero(state.exploitation) else state.exploitation
     out: list[Events] = []
     culprits: list[tuple[I64, I64]] = []
 
@@ -172,7 +173,7 @@ def remember(state: WorldState, actions: Actions, obs: Observation, year_events:
     if culprits:
         cb = np.concatenate([c[0] for c in culprits])
         ck = np.concatenate([c[1] for c in culprits])
-        code = np.unique(cb * n + ck)
+        code = sorted_unique(cb * n + ck)
         cb, ck = np.divmod(code, n)
         level = aband[cb, :, ck] + expl[cb, :, ck]
         bad = (state.alliance[cb, :, ck] > 0) & (level >= params.distrust_threshold)
@@ -180,7 +181,7 @@ def remember(state: WorldState, actions: Actions, obs: Observation, year_events:
         if len(r):
             bw_, x, y = cb[r], holder, ck[r]
             lo, hi = np.minimum(x, y), np.maximum(x, y)
-            pairs = np.unique((bw_ * n + lo) * n + hi)
+            pairs = sorted_unique((bw_ * n + lo) * n + hi)
             pw, rest = np.divmod(pairs, n * n)
             plo, phi = np.divmod(rest, n)
             out.append(Events.make(EventKind.ALLIANCE_BROKEN, pw, plo, phi))

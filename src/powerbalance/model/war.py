@@ -42,6 +42,7 @@ from powerbalance.model.derived import (
 )
 from powerbalance.model.deterrence import deterrence
 from powerbalance.model.events import EventKind, Events
+from powerbalance.model.fastops import sorted_unique, unique_counts
 from powerbalance.model.perception import Observation
 from powerbalance.model.state import F32, F64, I64, PAIR, Setting, WorldState
 from powerbalance.model.victory import victory_probability
@@ -168,7 +169,7 @@ def _resolve(state: WorldState, actions: Actions, obs: Observation, setting: Set
     lost = np.bincount(slot, weights=loss, minlength=state.batch * n)
     s.military -= lost.reshape(state.batch, n)
     np.maximum(s.military, 0.0, out=s.military)
-    hit, count_hit = np.unique(np.concatenate([b * n + a, b * n + t]), return_counts=True)
+    hit, count_hit = unique_counts(np.concatenate([b * n + a, b * n + t]))
     flat_prod = s.productivity.reshape(-1)
     flat_prod[hit] *= detmath.power(1.0 - params.war_damage, count_hit)
 
@@ -231,7 +232,7 @@ def _conquer(state: WorldState, setting: Setting, params: Params, s: _Scratch,
     (a CSR index of the map) name the neighbours that may claim it.
     """
     n, p = state.n_actors, setting.n_provinces
-    worlds = np.unique(lost_b)
+    worlds = sorted_unique(lost_b)
     row_of = np.full(state.batch, -1, dtype=np.int64)
     row_of[worlds] = np.arange(len(worlds))
     loser_flag = np.zeros((len(worlds), n + 1), dtype=bool)  # column n: unowned
@@ -282,14 +283,13 @@ def _conquer(state: WorldState, setting: Setting, params: Params, s: _Scratch,
 
     moved = new_owner != owner
     tw, tq = np.nonzero(moved)
-    codes, counts = np.unique((tw * n + new_owner[tw, tq]) * n + owner[tw, tq],
-                              return_counts=True)
+    codes, counts = unique_counts((tw * n + new_owner[tw, tq]) * n + owner[tw, tq])
     cw2, rest = np.divmod(codes, n * n)
     winner, victim = np.divmod(rest, n)
     events.append(Events.make(EventKind.CONQUEST, worlds[cw2], winner, victim,
                               counts.astype(float)))
     s.owner[worlds] = new_owner
-    s.changed[worlds[np.unique(tw)]] = True
+    s.changed[worlds[sorted_unique(tw)]] = True
 
 
 def _bury_the_dead(state: WorldState, s: _Scratch, setting: Setting, params: Params,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, fields, replace
+from functools import lru_cache
 from typing import Any, ClassVar
 
 import numpy as np
@@ -27,6 +28,13 @@ BoolA = npt.NDArray[np.bool_]
 #: caller's base burden).
 _DEFAULT_FIELDS = frozenset({"attack", "offer", "accept", "leave", "join", "subvert",
                              "subvert_spend", "counter_spend", "pay", "pay_spend"})
+
+
+@lru_cache(maxsize=64)
+def _constant(value: float | bool, dtype: type, batch: int, n: int) -> npt.NDArray[Any]:
+    """A read-only (batch, n) array holding ``value`` everywhere (a broadcast view,
+    shared by all callers: it cannot be written)."""
+    return np.broadcast_to(np.asarray(value, dtype=dtype), (batch, n))
 
 
 @dataclass(frozen=True)
@@ -63,14 +71,18 @@ class Actions:
 
     @classmethod
     def passive(cls, batch: int, n: int, spend: float) -> Actions:
-        """Defend allies, spend ``spend``, start nothing."""
-        none = np.full((batch, n), -1, dtype=np.int64)
-        zero = np.zeros((batch, n))
+        """Defend allies, spend ``spend``, start nothing.
+
+        Every array is a read-only broadcast of one value (nothing is written per
+        actor): whoever changes a field copies it first, as all callers do.
+        """
+        none = _constant(-1, np.int64, batch, n)
+        zero = _constant(0.0, np.float64, batch, n)
         out = cls(
-            spend=np.full((batch, n), spend), attack=none, offer=none.copy(),
-            accept=np.ones((batch, n), bool), leave=np.zeros((batch, n), bool),
-            join=np.ones((batch, n)), subvert=none.copy(), subvert_spend=zero,
-            counter_spend=zero.copy(), pay=none.copy(), pay_spend=zero.copy(),
+            spend=_constant(spend, np.float64, batch, n), attack=none, offer=none,
+            accept=_constant(True, np.bool_, batch, n), leave=_constant(False, np.bool_, batch, n),
+            join=_constant(1.0, np.float64, batch, n), subvert=none, subvert_spend=zero,
+            counter_spend=zero, pay=none, pay_spend=zero,
         )
         object.__setattr__(out, "_fresh", _DEFAULT_FIELDS)
         return out
@@ -89,7 +101,9 @@ class Actions:
         state, params = obs.state, obs.params
         actions = cls.passive(state.batch, state.n_actors, params.base_spend)
         spend_arr = np.broadcast_to(np.asarray(spend, dtype=np.float64),
-                                    (state.batch, state.n_actors)).copy()
+                                    (state.batch, state.n_actors))
+        if np.ndim(spend):
+            spend_arr = spend_arr.copy()  # not a view of the caller's array
         low = state.cohesion < params.counter_trigger
         if not (params.counter_spend > 0 and low.any()):
             return actions.replace(spend=spend_arr)

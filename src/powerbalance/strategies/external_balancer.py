@@ -55,7 +55,7 @@ class ExternalBalancer(Strategy):
         if len(bw):
             offer[bw, i] = balancing_partner(obs, bw, i)
         bw, i = np.nonzero(mask)
-        if len(bw) and float(state.exploitation.max(initial=0.0)) >= params.punish_threshold:
+        if len(bw) and obs.exploitation_peak >= params.punish_threshold:
             culprits = rows_of(state.exploitation, bw * state.n_actors + i) >= (
                 params.punish_threshold)
             rows = np.flatnonzero(row_any(culprits))
