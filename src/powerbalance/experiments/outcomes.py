@@ -45,7 +45,8 @@ def summaries(traj: Trajectory, setting: Setting, params: Params, point: int,
     share = np.where(traj.alive, traj.share.astype(np.float64), 0.0)
     live = traj.alive.sum(axis=-1)
     hegemon = (share.max(axis=-1) >= params.hegemony_share) | (live == 1)  # (T+1, B)
-    end = tables.system_metrics(traj.share[-1], traj.alive[-1], setting, params)
+    end = tables.system_metrics(traj.share[-1], traj.alive[-1], params.hegemony_share,
+                               setting.region, params.regional_hegemony_share)
     ever = hegemon.any(axis=0)
     years = tables.record_years(traj, len(traj.share) - 1)
     first = pd.array(np.where(ever, years[hegemon.argmax(axis=0)], 0), dtype="Int32")

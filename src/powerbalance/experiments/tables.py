@@ -9,6 +9,7 @@ simulated and real data).
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from powerbalance.analysis import (
@@ -26,7 +27,7 @@ from powerbalance.params import Params
 from powerbalance.scenarios.model import Scenario
 from powerbalance.strategies import registry
 
-_KIND_LABELS = {int(k): k.label for k in EventKind}
+_LABELS = [k.label for k in EventKind]
 
 
 def record_years(traj: Trajectory, years: int) -> np.ndarray:
@@ -64,22 +65,27 @@ def actor_table(traj: Trajectory, scenario: Scenario, years: int) -> pd.DataFram
     })
 
 
-def system_metrics(share: np.ndarray, alive: np.ndarray, setting: Setting, params: Params,
+def system_metrics(share: np.ndarray, alive: np.ndarray, hegemony_share: float,
+                   region: np.ndarray | None = None, regional_hegemony_share: float = 0.5,
                    rules: PolarityRules | None = None) -> dict[str, np.ndarray]:
-    """System metrics of share arrays (..., N): the columns of the system table."""
+    """System metrics of share arrays (..., N): the columns of the system table.
+
+    ``region`` gives each actor's region index (regional hegemons are counted
+    per region with at least two actors); ``None`` means one region.
+    """
     s = np.where(alive, share.astype(np.float64), 0.0)
     live = alive.sum(axis=-1)
     top = s.max(axis=-1)
-    hegemon = (top >= params.hegemony_share) | (live == 1)
+    hegemon = (top >= hegemony_share) | (live == 1)
     regional = np.zeros(live.shape, dtype=np.int16)
-    for r in range(len(setting.region_names)):
-        members = setting.region == r
+    for r in np.unique(region) if region is not None else ():
+        members = region == r
         if members.sum() < 2:
             continue
         rs = s[..., members]
         total = rs.sum(axis=-1)
         frac = np.divide(rs.max(axis=-1), total, out=np.zeros_like(total), where=total > 0)
-        regional += (frac >= params.regional_hegemony_share) & ((alive[..., members]).sum(-1) >= 1)
+        regional += (frac >= regional_hegemony_share) & ((alive[..., members]).sum(-1) >= 1)
     return {
         "live_actors": live.astype(np.int16),
         "largest_share": top,
@@ -93,25 +99,34 @@ def system_metrics(share: np.ndarray, alive: np.ndarray, setting: Setting, param
     }
 
 
-def system_table(traj: Trajectory, scenario: Scenario, setting: Setting, params: Params,
-                 years: int) -> pd.DataFrame:
-    """One row per world x year with the system metrics of MODEL.md section 7."""
-    t, b, _ = traj.share.shape
-    share = np.swapaxes(traj.share, 0, 1)  # world-major
-    alive = np.swapaxes(traj.alive, 0, 1)
-    m = system_metrics(share, alive, setting, params)
+def system_frame(worlds: np.ndarray, years: np.ndarray, share: np.ndarray, alive: np.ndarray,
+                 wars: np.ndarray, names: list[str] | tuple[str, ...], hegemony_share: float,
+                 region: np.ndarray | None = None,
+                 regional_hegemony_share: float = 0.5) -> pd.DataFrame:
+    """One row per world x year from (T, B, N) shares and alive flags and (T, B) wars."""
+    t, b, _ = share.shape
+    m = system_metrics(np.swapaxes(share, 0, 1), np.swapaxes(alive, 0, 1), hegemony_share,
+                       region, regional_hegemony_share)  # world-major
     code = m.pop("polarity_code").reshape(-1)
     out = pd.DataFrame({
-        "world": np.repeat(traj.worlds, t).astype(np.int32),
-        "year": np.tile(record_years(traj, years), b).astype(np.int32),
+        "world": np.repeat(worlds, t).astype(np.int32),
+        "year": np.tile(years, b).astype(np.int32),
     })
     for key, value in m.items():
         out[key] = value.reshape(-1)
     out["leader_name"] = pd.Categorical.from_codes(out["leader"].to_numpy(),
-                                                   categories=scenario.names)
+                                                   categories=list(names))
     out["polarity"] = pd.Categorical.from_codes(code, categories=list(POLARITY_NAMES))
-    out["active_wars"] = np.swapaxes(traj.wars, 0, 1).reshape(-1)
+    out["active_wars"] = np.swapaxes(wars, 0, 1).reshape(-1).astype(np.int32)
     return out
+
+
+def system_table(traj: Trajectory, scenario: Scenario, setting: Setting, params: Params,
+                 years: int) -> pd.DataFrame:
+    """One row per world x year with the system metrics of MODEL.md section 7."""
+    return system_frame(traj.worlds, record_years(traj, years), traj.share, traj.alive,
+                        traj.wars, scenario.names, params.hegemony_share, setting.region,
+                        params.regional_hegemony_share)
 
 
 def hegemony_events(traj: Trajectory, params: Params) -> tuple[Events, np.ndarray]:
@@ -128,25 +143,36 @@ def hegemony_events(traj: Trajectory, params: Params) -> tuple[Events, np.ndarra
     return Events.concat(parts), np.concatenate(years).astype(np.int32)
 
 
-def event_table(traj: Trajectory, scenario: Scenario, params: Params) -> pd.DataFrame:
-    """One row per event, sorted by world, year and kind."""
-    heg, heg_years = hegemony_events(traj, params)
-    ev = Events.concat([traj.events, heg])
-    year = np.concatenate([traj.event_year, heg_years]).astype(np.int32)
-    names = ["-", *scenario.names]
-    labels = [k.label for k in EventKind]
+def events_frame(world: npt.ArrayLike, year: npt.ArrayLike, kind: npt.ArrayLike,
+                 actor: npt.ArrayLike, other: npt.ArrayLike, value: npt.ArrayLike,
+                 names: list[str] | tuple[str, ...]) -> pd.DataFrame:
+    """Events in table layout (``kind`` as :class:`EventKind` codes), sorted by world,
+    year, kind, actor and other."""
+    kinds = np.asarray(kind, dtype=np.int64)
+    a = np.asarray(actor, dtype=np.int64)
+    o = np.asarray(other, dtype=np.int64)
+    cats = ["-", *names]
     df = pd.DataFrame({
-        "world": traj.worlds[ev.world].astype(np.int32),
-        "year": year,
-        "kind": pd.Categorical.from_codes(ev.kind.astype(np.int64) - 1, categories=labels),
-        "actor": ev.actor.astype(np.int16),
-        "other": ev.other.astype(np.int16),
-        "actor_name": pd.Categorical.from_codes(ev.actor + 1, categories=names),
-        "other_name": pd.Categorical.from_codes(ev.other + 1, categories=names),
-        "value": ev.value,
+        "world": np.asarray(world, dtype=np.int32),
+        "year": np.asarray(year, dtype=np.int32),
+        "kind": pd.Categorical.from_codes(kinds - 1, categories=_LABELS),
+        "actor": a.astype(np.int16),
+        "other": o.astype(np.int16),
+        "actor_name": pd.Categorical.from_codes(a + 1, categories=cats),
+        "other_name": pd.Categorical.from_codes(o + 1, categories=cats),
+        "value": np.asarray(value, dtype=np.float64),
     })
     return df.sort_values(["world", "year", "kind", "actor", "other"], kind="stable",
                           ignore_index=True)
+
+
+def event_table(traj: Trajectory, scenario: Scenario, params: Params) -> pd.DataFrame:
+    """One row per event of a run (including hegemony crossings)."""
+    heg, heg_years = hegemony_events(traj, params)
+    ev = Events.concat([traj.events, heg])
+    year = np.concatenate([traj.event_year, heg_years])
+    return events_frame(traj.worlds[ev.world], year, ev.kind, ev.actor, ev.other, ev.value,
+                        scenario.names)
 
 
 def alliance_table(traj: Trajectory) -> pd.DataFrame:

@@ -298,6 +298,7 @@ def summary(run: CedRun) -> dict[str, Any]:
 
 def tables(run: CedRun, seed: int, started: float | None = None) -> RunResult:
     """The run's tables (engine layout; wealth = military = provinces held)."""
+    from powerbalance.experiments.tables import events_frame
     from powerbalance.presets import tables as pt
 
     started = time.time() if started is None else started
@@ -315,7 +316,7 @@ def tables(run: CedRun, seed: int, started: float | None = None) -> RunResult:
         actors["strategy"] = pd_categorical(np.swapaxes(per_row, 0, 1).reshape(-1))
     system = pt.system_table(run.worlds, run.steps, power, alive, run.wars, names)
     e = run.events
-    events = pt.event_table(world=run.worlds[e[:, 1]], year=e[:, 0], kind=e[:, 2],
+    events = events_frame(world=run.worlds[e[:, 1]], year=e[:, 0], kind=e[:, 2],
                             actor=e[:, 3], other=e[:, 4], value=np.ones(len(e)), names=names)
     grid = square_grid(p.rows, p.cols)
     static, links = pt.static_map(names, grid.coords, grid.value, grid.land,

@@ -431,6 +431,7 @@ def names_of(n: int) -> list[str]:
 
 def tables(cs: CSRun, seed: int, every: int = 1, started: float | None = None) -> RunResult:
     """The run's tables (actors and system every ``every`` turns, plus the last turn)."""
+    from powerbalance.experiments.tables import events_frame
     from powerbalance.presets import tables as pt
 
     started = time.time() if started is None else started
@@ -449,7 +450,7 @@ def tables(cs: CSRun, seed: int, every: int = 1, started: float | None = None) -
     kind = np.where(cs.protagonist_won[tw, wb], int(EventKind.WAR_WON), int(EventKind.WAR_LOST))
     dw, di = np.nonzero(cs.death_turn >= 0)
     j = cs.joined
-    events = pt.event_table(
+    events = events_frame(
         world=np.r_[cs.worlds[wb], cs.worlds[j[:, 1]], cs.worlds[dw]],
         year=np.r_[tw + 1, j[:, 0], cs.death_turn[dw, di]],
         kind=np.r_[kind, np.full(len(j), int(EventKind.WAR_JOINED)),

@@ -16,28 +16,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from powerbalance.analysis import (
-    POLARITY_NAMES,
-    concentration,
-    effective_number,
-    hhi,
-    polarity,
-)
+from powerbalance.analysis import normalize_shares
 from powerbalance.experiments.results import RunResult
-from powerbalance.model.events import EventKind
-
-_LABELS = [k.label for k in EventKind]
-
-
-def shares(power: npt.NDArray[np.floating]) -> npt.NDArray[np.float64]:
-    """Each state's share of the total power (rows summing to 1 or 0), last axis = states.
-
-    >>> shares(np.array([[1.0, 3.0, 0.0]])).tolist()
-    [[0.25, 0.75, 0.0]]
-    """
-    p = np.asarray(power, dtype=np.float64)
-    total = p.sum(axis=-1, keepdims=True)
-    return np.divide(p, total, out=np.zeros_like(p), where=total > 0)
+from powerbalance.experiments.tables import system_frame
 
 
 def actor_table(worlds: npt.NDArray[np.int64], years: npt.NDArray[np.int64],
@@ -46,7 +27,7 @@ def actor_table(worlds: npt.NDArray[np.int64], years: npt.NDArray[np.int64],
                 strategy: list[str], region: str = "world") -> pd.DataFrame:
     """One row per world x recorded year x state; arrays are (T, B, N)."""
     t, b, n = power.shape
-    share = shares(power)
+    share = normalize_shares(power)
 
     def flat(arr: np.ndarray) -> np.ndarray:
         return np.swapaxes(arr, 0, 1).reshape(-1)
@@ -74,52 +55,9 @@ def system_table(worlds: npt.NDArray[np.int64], years: npt.NDArray[np.int64],
                  power: npt.NDArray[np.floating], alive: npt.NDArray[np.bool_],
                  wars: npt.NDArray[np.integer], names: list[str],
                  hegemony_share: float = 0.5) -> pd.DataFrame:
-    """One row per world x recorded year with the engine's system columns."""
-    s = np.swapaxes(shares(power), 0, 1)            # (B, T, N)
-    al = np.swapaxes(alive, 0, 1)
-    live = al.sum(axis=-1)
-    top = s.max(axis=-1)
-    leader = s.argmax(axis=-1)
-    t = power.shape[0]
-    out = pd.DataFrame({
-        "world": np.repeat(worlds, t).astype(np.int32),
-        "year": np.tile(years, len(worlds)).astype(np.int32),
-        "live_actors": live.reshape(-1).astype(np.int16),
-        "largest_share": top.reshape(-1),
-        "leader": leader.reshape(-1).astype(np.int16),
-        "hhi": hhi(s).reshape(-1),
-        "effective_number": effective_number(s).reshape(-1),
-        "con": concentration(s).reshape(-1),
-        "hegemon": ((top >= hegemony_share) | (live == 1)).reshape(-1),
-        "regional_hegemons": np.zeros(s.shape[0] * t, np.int16),
-    })
-    out["leader_name"] = pd.Categorical.from_codes(out["leader"].to_numpy(), categories=names)
-    out["polarity"] = pd.Categorical.from_codes(polarity(s).reshape(-1),
-                                                categories=list(POLARITY_NAMES))
-    out["active_wars"] = np.swapaxes(wars, 0, 1).reshape(-1).astype(np.int32)
-    return out
-
-
-def event_table(world: npt.ArrayLike, year: npt.ArrayLike, kind: list[EventKind] | npt.ArrayLike,
-                actor: npt.ArrayLike, other: npt.ArrayLike, value: npt.ArrayLike,
-                names: list[str]) -> pd.DataFrame:
-    """Events in the engine's layout (``kind`` as :class:`EventKind` values)."""
-    kinds = np.asarray(kind, dtype=np.int64)
-    a = np.asarray(actor, dtype=np.int64)
-    o = np.asarray(other, dtype=np.int64)
-    cats = ["-", *names]
-    df = pd.DataFrame({
-        "world": np.asarray(world, dtype=np.int32),
-        "year": np.asarray(year, dtype=np.int32),
-        "kind": pd.Categorical.from_codes(kinds - 1, categories=_LABELS),
-        "actor": a.astype(np.int16),
-        "other": o.astype(np.int16),
-        "actor_name": pd.Categorical.from_codes(a + 1, categories=cats),
-        "other_name": pd.Categorical.from_codes(o + 1, categories=cats),
-        "value": np.asarray(value, dtype=np.float64),
-    })
-    return df.sort_values(["world", "year", "kind", "actor", "other"], kind="stable",
-                          ignore_index=True)
+    """One row per world x recorded year with the engine's system columns (one region)."""
+    return system_frame(worlds, years, normalize_shares(power), alive, wars, names,
+                        hegemony_share)
 
 
 def empty_alliances() -> pd.DataFrame:
