@@ -34,6 +34,7 @@ from scipy.stats import norm
 
 from powerbalance.errors import InputError
 from powerbalance.experiments.results import RunResult, run
+from powerbalance.experiments.stats import proportion_ci
 from powerbalance.scenarios import Scenario, load
 
 #: A per-world statistic: (run result, scenario) -> one value per world (ordered by world).
@@ -637,27 +638,12 @@ def _mean_row(arm: str, stat: str, values: np.ndarray, confidence: float) -> dic
     mean = float(values.mean()) if n else float("nan")
     z = float(norm.ppf(0.5 + confidence / 2))
     if n and set(np.unique(values)) <= {0.0, 1.0}:
-        lo, hi = wilson(mean, n, z)
+        _, lo, hi = proportion_ci(int(values.sum()), n, confidence)
     else:
         se = float(values.std(ddof=1) / math.sqrt(n)) if n > 1 else 0.0
         lo, hi = mean - z * se, mean + z * se
     return {"arm": arm, "statistic": stat, "mean": mean, "ci_low": lo, "ci_high": hi,
             "worlds": n}
-
-
-def wilson(p: float, n: int, z: float) -> tuple[float, float]:
-    """Wilson score interval of a proportion ``p`` out of ``n`` at normal quantile ``z``.
-
-    >>> lo, hi = wilson(0.0, 100, 1.96)
-    >>> lo == 0.0 and 0.03 < hi < 0.04
-    True
-    """
-    if n == 0:
-        return 0.0, 1.0
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def run_experiment(name: str | Experiment, *, worlds: int | None = None, seed: int = 0,
