@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -54,7 +54,6 @@ class Trajectory:
     """(T+1, M, P) owner of each province in the recorded map worlds (-1 unowned)."""
     seconds: float = 0.0
     record: str = "full"
-    extra: dict[str, float] = field(default_factory=dict)
 
 
 def simulate(scenario: Scenario, params: Params, setting: Setting, seed: int,

@@ -49,21 +49,6 @@ def row_max_argmax(a: npt.NDArray[np.floating]) -> tuple[npt.NDArray[np.floating
     return best, idx.astype(np.int64)
 
 
-def row_max(a: npt.NDArray[np.floating]) -> npt.NDArray[np.floating]:
-    """Maximum over the last axis.
-
-    >>> row_max(np.array([[1.0, 3.0], [5.0, 0.0]])).tolist()
-    [3.0, 5.0]
-    """
-    n = a.shape[-1]
-    if n > SMALL_N:
-        return np.max(a, axis=-1)
-    best = a[..., 0].copy()
-    for j in range(1, n):
-        np.maximum(best, a[..., j], out=best)
-    return best
-
-
 def sorted_unique(a: npt.NDArray[np.integer]) -> npt.NDArray[np.integer]:
     """``np.unique(a)`` for a 1-D integer array: sort, then drop repeats (much faster
     than NumPy's hash-based ``unique`` on the short arrays of a year).

@@ -61,7 +61,6 @@ class Observation:
             noise = np.ones((state.batch, n, n), dtype=PAIR)
         self.noise: F32 = noise
         self.perceived: F32 = noise * self.share.astype(PAIR)[:, None, :]
-        self.distance: F64 = state.capital_distance
         self.reach: F32 = (state.reach if params.technology_growth == 0.0
                            else reach(state.capital_distance, params, state.year))
         self.allied = any_nonzero(state.alliance)  # any alliance in the batch
