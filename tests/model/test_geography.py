@@ -80,3 +80,16 @@ def test_random_regular_is_reproducible_and_regular():
     np.testing.assert_array_equal(a.land, b.land)
     assert set(np.bincount(a.land.ravel(), minlength=98).tolist()) == {8}
     assert len({tuple(e) for e in a.land.tolist()}) == len(a.land)  # no multi-edges
+
+
+def test_technology_growth_flattens_the_gradient_over_time():
+    from powerbalance.model.derived import reach
+    from powerbalance.params import Params
+
+    d = np.array([0.0, 5.0, 12.0, 30.0])
+    params = Params().with_overrides({"technology_growth": 0.02})
+    early, late = reach(d, params, 0), reach(d, params, 50)
+    assert early[0] == late[0] == 1.0
+    assert np.all(late[1:] > early[1:])
+    static = Params()
+    np.testing.assert_array_equal(reach(d, static, 0), reach(d, static, 50))
