@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import inspect
+import json
 import re
 import shlex
 from dataclasses import dataclass
@@ -130,7 +131,7 @@ CHECKED: dict[tuple[str, str], str] = {
 }
 
 #: Pages whose every block one test runs, in order.
-WHOLE_PAGES: dict[str, str] = {}
+WHOLE_PAGES = {"docs/tutorial.md": "test_tutorial"}
 
 
 def test_every_code_block_is_checked():
@@ -465,3 +466,65 @@ def test_sweeps_page_cluster_examples():
         for keyword in re.findall(r"(\w+)=", calls[0]):
             assert keyword in parameters, (name, keyword)
 
+
+
+def test_relative_links_of_the_pages_resolve():
+    missing = []
+    for page in pages():
+        text = (ROOT / page).read_text(encoding="utf-8")
+        for target in re.findall(r"\]\(([^)\s]+)\)", text):
+            if re.match(r"[a-z]+:", target) or target.startswith("#"):
+                continue
+            if not ((ROOT / page).parent / target.split("#")[0]).exists():
+                missing.append(f"{page}: {target}")
+    assert missing == []
+    assert not any("MODEL.md" in (ROOT / page).read_text(encoding="utf-8") for page in pages())
+
+
+# --------------------------------------------------------------------------- tutorial
+
+#: Lines of the tutorial's shell blocks that set up the machine (the suite runs in a set-up
+#: environment); every other line must be a powerbalance command.
+TUTORIAL_SETUP = {"make venv", "source .venv/bin/activate"}
+
+
+def _header_words(text: str) -> set[str]:
+    """The words of the column headers of the rich tables in ``text``."""
+    return {word for line in text.splitlines() if "┃" in line
+            for cell in line.split("┃") for word in cell.split()}
+
+
+def _labels(text: str) -> set[str]:
+    """The labels of 'label: value' lines (picture:, run folder:, verdict:, ...)."""
+    return set(re.findall(r"^([a-z][a-z ]*): ", text, re.MULTILINE))
+
+
+def test_tutorial(tmp_path, monkeypatch, capsys):
+    """Every command of the tutorial runs (in order, at a small size), and each printed
+    output shown keeps the shown tables' columns and labels."""
+    monkeypatch.chdir(tmp_path)
+    blocks = page_blocks("docs/tutorial.md")
+    ran = 0
+    for index, b in enumerate(blocks):
+        if b.lang != "bash":
+            assert b.lang == "text" and blocks[index - 1].lang == "bash", b
+            continue
+        lines = [line.strip() for line in re.sub(r"\\\n\s*", " ", b.text).splitlines()]
+        assert all(line in TUTORIAL_SETUP or line.startswith("powerbalance ")
+                   for line in lines if line), b.text
+        out = "".join(cli(capsys, small(argv)) for argv in commands(b.text))
+        ran += len(commands(b.text))
+        shown = blocks[index + 1] if index + 1 < len(blocks) else None
+        if shown is not None and shown.lang == "text":
+            assert _header_words(shown.text) <= _header_words(out), (b.first, out)
+            assert _labels(shown.text) <= _labels(out), (b.first, out)
+            assert _header_words(shown.text) | _labels(shown.text) or \
+                shown.text.split()[0] == out.split()[0], b.first
+    assert ran == 9
+    # what the page says the commands leave behind
+    for path in ["results/lianheng/manifest.json", "results/lianheng.png", "lianheng.html",
+                 "results/short-reach/manifest.json", "results/experiment"]:
+        assert (tmp_path / path).exists(), path
+    manifest = json.loads((tmp_path / "results/short-reach/manifest.json").read_text())
+    assert manifest["params"]["reach_midpoint"] == 10.0
+    assert cli(capsys, ["params"]).count("reach_midpoin") >= 1
