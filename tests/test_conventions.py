@@ -174,7 +174,9 @@ def test_log_levels_of_the_global_options(capsys, options, shown):
 def test_the_cli_removes_its_log_handler_when_the_command_ends():
     from powerbalance.cli import main
 
-    before = list(logging.getLogger().handlers)
-    assert main(["-v", "scenarios"]) == 0
-    assert logging.getLogger().handlers == before
-    assert logging.getLogger("powerbalance").level == logging.NOTSET
+    before = list(logging.getLogger().handlers), logging.getLogger().level
+    package_level = logging.getLogger("powerbalance").level
+    assert main(["-vv", "scenarios"]) == 0
+    assert (list(logging.getLogger().handlers), logging.getLogger().level) == before
+    assert logging.getLogger("powerbalance").level == package_level
+    assert warnings.showwarning.__module__ != "logging"  # warnings are the warnings module's

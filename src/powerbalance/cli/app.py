@@ -60,8 +60,10 @@ def global_options(
                     platform.python_version(), platform.platform(terse=True))
 
 
-#: The one handler the CLI installs on the root logger (None until configured).
+#: The one handler the CLI installs on the root logger (None until configured), and the
+#: levels it replaced.
 _handler: logging.Handler | None = None
+_saved_levels: tuple[int, int] = (logging.WARNING, logging.NOTSET)
 
 
 def configure_logging(verbose: int = 0, quiet: bool = False) -> None:
@@ -75,8 +77,9 @@ def configure_logging(verbose: int = 0, quiet: bool = False) -> None:
     """
     from rich.logging import RichHandler
 
-    global _handler
+    global _handler, _saved_levels
     reset_logging()
+    _saved_levels = (logging.getLogger().level, logging.getLogger("powerbalance").level)
     level = logging.ERROR if quiet else {0: logging.WARNING, 1: logging.INFO}.get(
         verbose, logging.DEBUG)
     _handler = RichHandler(console=err_console, show_time=verbose >= 2, show_path=verbose >= 2,
@@ -93,8 +96,8 @@ def reset_logging() -> None:
     global _handler
     if _handler is not None:
         logging.getLogger().removeHandler(_handler)
-        logging.getLogger().setLevel(logging.WARNING)
-        logging.getLogger("powerbalance").setLevel(logging.NOTSET)
+        logging.getLogger().setLevel(_saved_levels[0])
+        logging.getLogger("powerbalance").setLevel(_saved_levels[1])
         logging.captureWarnings(False)
         _handler = None
 
