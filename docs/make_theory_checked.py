@@ -1,4 +1,4 @@
-"""Write docs/theory-checked.md: every claim of MODEL.md section 8, checked by its experiment.
+"""Write docs/theory-checked.md: every claim of the theory, checked by its experiment.
 
 Run: ``.venv/bin/python docs/make_theory_checked.py`` (about a minute on a laptop core:
 every experiment at its default size, seed 0). Claim 8 reads the COW data folder from
@@ -84,7 +84,7 @@ def render() -> str:
     lines = [
         "# The theory, checked",
         "",
-        "Each claim of balance-of-power theory in MODEL.md section 8 is an ensemble experiment "
+        "Each claim of balance-of-power theory checked here is an ensemble experiment "
         "shipped with the product: `powerbalance experiment --list` describes them, "
         "`powerbalance experiment NAME` runs one. Arms use common random numbers (the same "
         "seed and world indices), differences are paired by world, and a claim *holds* when "

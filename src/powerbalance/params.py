@@ -160,7 +160,7 @@ class Params:
         "target's stakes; 5% of a year's output is a stated choice.", 0, 100)
     seeker_wedges: bool = _p(
         True, "Whether the hegemon-seeker also pays would-be coalition members to stay out "
-        "(MODEL.md section 5: 'wedges coalitions').",
+        "(docs/strategies.md: the hegemon-seeker 'wedges coalitions').",
         "Crawford 2011: revisionists (Bismarck, Hitler 1939) use wedge strategies.")
     subversion_spend: float = _p(
         0.03, "Share of its wealth a penetrator spends each year subverting its target (on top "

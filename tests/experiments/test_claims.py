@@ -1,4 +1,4 @@
-"""The claims of MODEL.md section 8 as experiments: each runs small and points the claimed way.
+"""The claims of docs/theory-checked.md as experiments: each runs small and points the claimed way.
 
 Sizes are small (a few seconds each); bounds are one-sided 99.9% intervals
 of paired (common random numbers) differences, which a correct model passes

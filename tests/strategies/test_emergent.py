@@ -14,8 +14,8 @@ from tests.strategies.harness import actor
 
 
 def test_two_internal_balancers_spiral_into_arms_and_insecurity():
-    """MODEL.md section 8.6: two internal balancers facing each other arm in a spiral and
-    end up less secure than two status-quo actors who do not."""
+    """Claim 6 of docs/theory-checked.md: two internal balancers facing each other arm in a spiral
+    and end up less secure than two status-quo actors who do not."""
     out = {}
     for strategy in ("internal-balancer", "status-quo"):
         scen = line_scenario([actor("A", [0], 10.0, 3.0, strategy=strategy),

@@ -15,7 +15,7 @@ from powerbalance.cli import report as _report  # noqa: F401  (registers command
 from powerbalance.cli import simulate as _simulate  # noqa: F401  (registers commands)
 from powerbalance.cli import strategies as _strategies  # noqa: F401  (registers commands)
 from powerbalance.cli import sweep as _sweep  # noqa: F401  (registers commands)
-from powerbalance.cli.app import app, err_console
+from powerbalance.cli.app import app, err_console, logger, reset_logging
 from powerbalance.errors import InputError
 
 __all__ = ["app", "main"]
@@ -24,8 +24,16 @@ __all__ = ["app", "main"]
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit code (2 for a user mistake)."""
     try:
+        return _main(argv)
+    finally:  # the logging set up by the global options ends with the command
+        reset_logging()
+
+
+def _main(argv: list[str] | None) -> int:
+    try:
         app(args=argv, standalone_mode=False)
     except InputError as exc:
+        logger.debug("the input error was raised here (-vv)", exc_info=True)
         err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         return 2
     except OSError as exc:  # an unwritable --out, a vanished file: one line, no traceback

@@ -9,15 +9,16 @@ import json
 import math
 from fractions import Fraction
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import numpy as np
-import pandas as pd
 import typer
 from rich.table import Table
 
 from powerbalance.cli.app import app, console
 from powerbalance.errors import InputError
+
+if TYPE_CHECKING:  # pandas and numpy load inside the commands: `--help` stays fast
+    import pandas as pd
 
 FORMATS = ("table", "csv", "json")
 _ARGS = {"ignore_unknown_options": True}  # so that "-5" reaches our own checks
@@ -43,6 +44,8 @@ def _number(text: str, field: str) -> Fraction:
 
 
 def _jsonable(v: Any) -> Any:
+    import numpy as np
+
     if isinstance(v, np.generic):
         v = v.item()
     if isinstance(v, float) and not math.isfinite(v):
@@ -53,6 +56,8 @@ def _jsonable(v: Any) -> Any:
 
 
 def _fmt_cell(v: Any, digits: int = 4) -> str:
+    import numpy as np
+
     if isinstance(v, np.generic):
         v = v.item()
     if isinstance(v, float):
@@ -67,6 +72,8 @@ def _fmt_cell(v: Any, digits: int = 4) -> str:
 def _emit(df: pd.DataFrame, fmt: str, *, title: str | None = None,
           extra: dict[str, Any] | None = None, notes: list[str] | None = None) -> None:
     """Print a frame as a rich table, CSV or JSON (``extra`` goes into the JSON)."""
+    import pandas as pd
+
     if fmt == "csv":
         console.print(df.to_csv(index=False), end="", markup=False, highlight=False,
                       soft_wrap=True)
@@ -116,6 +123,8 @@ def power_index(
     fmt: FormatOpt = "table",
 ) -> None:
     """Voting power in a weighted game [QUOTA; W1, W2, ...]: who holds the balance."""
+    import pandas as pd
+
     from powerbalance.analysis.voting import (
         INDEX_NAMES,
         CompositeGame,
@@ -205,6 +214,8 @@ def parties(
     fmt: FormatOpt = "table",
 ) -> None:
     """Effective number of parties, concentration and who holds the balance of power."""
+    import pandas as pd
+
     from powerbalance.analysis.nor import nor_analysis
     from powerbalance.analysis.parties import GUIDELINES, effective_number_of_parties, market_hhi
     from powerbalance.analysis.voting import WeightedGame, banzhaf, shapley_shubik

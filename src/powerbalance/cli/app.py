@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -24,6 +26,80 @@ app = typer.Typer(
 console = Console()
 #: Console for errors and progress (standard error).
 err_console = Console(stderr=True)
+
+logger = logging.getLogger(__name__)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from powerbalance import __version__
+
+        console.print(f"powerbalance {__version__}", markup=False, highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def global_options(
+    version: Annotated[bool, typer.Option(
+        "--version", is_eager=True, callback=_print_version,
+        help="Print the version and exit.")] = False,
+    verbose: Annotated[int, typer.Option(
+        "--verbose", "-v", count=True,
+        help="More log messages on standard error: -v info, -vv debug.")] = 0,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="Only errors on standard error: no warnings.")] = False,
+) -> None:
+    """A laboratory for the balance of power: simulate, measure, experiment."""
+    configure_logging(verbose=verbose, quiet=quiet)
+    if verbose:  # the first line of a bug report
+        import platform
+
+        from powerbalance import __version__
+
+        logger.info("powerbalance %s, Python %s on %s", __version__,
+                    platform.python_version(), platform.platform(terse=True))
+
+
+#: The one handler the CLI installs on the root logger (None until configured), and the
+#: levels it replaced.
+_handler: logging.Handler | None = None
+_saved_levels: tuple[int, int] = (logging.WARNING, logging.NOTSET)
+
+
+def configure_logging(verbose: int = 0, quiet: bool = False) -> None:
+    """Send log records (and Python warnings) to standard error through rich, once.
+
+    Library modules only call ``logging.getLogger(__name__)``; the command line is the one
+    place that decides where records go. powerbalance's own records show from WARNING
+    (``-q``: ERROR, ``-v``: INFO, ``-vv``: DEBUG); other libraries' from WARNING (``-q``:
+    ERROR). Calling it again replaces the handler, so repeated in-process runs do not
+    print each record twice.
+    """
+    from rich.logging import RichHandler
+
+    global _handler, _saved_levels
+    reset_logging()
+    _saved_levels = (logging.getLogger().level, logging.getLogger("powerbalance").level)
+    level = logging.ERROR if quiet else {0: logging.WARNING, 1: logging.INFO}.get(
+        verbose, logging.DEBUG)
+    _handler = RichHandler(console=err_console, show_time=verbose >= 2, show_path=verbose >= 2,
+                           markup=False, rich_tracebacks=False)
+    root = logging.getLogger()
+    root.addHandler(_handler)
+    root.setLevel(logging.ERROR if quiet else logging.WARNING)
+    logging.getLogger("powerbalance").setLevel(level)
+    logging.captureWarnings(True)
+
+
+def reset_logging() -> None:
+    """Remove the CLI's handler and give Python warnings back to the warnings module."""
+    global _handler
+    if _handler is not None:
+        logging.getLogger().removeHandler(_handler)
+        logging.getLogger().setLevel(_saved_levels[0])
+        logging.getLogger("powerbalance").setLevel(_saved_levels[1])
+        logging.captureWarnings(False)
+        _handler = None
 
 
 def check_png(path: Path | None, option: str = "--plot") -> None:

@@ -1,4 +1,4 @@
-"""Commands that check the theory: ``experiment`` (claims of MODEL.md section 8) and
+"""Commands that check the theory: ``experiment`` (the claims of docs/theory-checked.md) and
 ``preset`` (classic models of the literature)."""
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ def experiment_command(
     from powerbalance.experiments.claims import listing, run_experiment
 
     if list_ or name is None:
-        console.print("[bold]experiments: the claims of MODEL.md section 8[/]")
+        console.print("[bold]experiments: the claims of docs/theory-checked.md[/]")
         for row in listing():
             console.print(f"\n[bold]{row['claim']}. {row['name']}[/]: {row['title']}",
                           highlight=False, soft_wrap=True)

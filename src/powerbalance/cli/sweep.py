@@ -6,9 +6,8 @@ import json
 import math
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 from rich.progress import (
     BarColumn,
@@ -25,6 +24,9 @@ from rich.text import Text
 from powerbalance.cli.app import app, console, err_console
 from powerbalance.errors import InputError
 
+if TYPE_CHECKING:  # pandas loads inside the commands: `--help` stays fast
+    import pandas as pd
+
 
 class _RunsPerSecond(ProgressColumn):
     """Runs simulated per second since the start of this call."""
@@ -38,6 +40,8 @@ class _RunsPerSecond(ProgressColumn):
 
 
 def _frame_table(df: pd.DataFrame, title: str | None = None, digits: int = 4) -> Table:
+    import pandas as pd
+
     table = Table(title=title, show_lines=False, header_style="bold")
     for c in df.columns:
         table.add_column(str(c), justify="right" if df[c].dtype.kind in "iufb" else "left")
@@ -195,6 +199,8 @@ def report_command(
         "--json", help="Also write the report as JSON.")] = None,
 ) -> None:
     """Outcome CIs per design point, Sobol indices, survival and war-size fits."""
+    import pandas as pd
+
     from powerbalance.experiments import stats
     from powerbalance.experiments.sweep import sweep_report
 

@@ -1,4 +1,4 @@
-"""The theory's claims as experiments (MODEL.md section 8): a registry of data.
+"""The theory's claims as experiments (docs/theory-checked.md): a registry of data.
 
 An :class:`Experiment` is data: the claim, its arms (each a scenario plus
 parameter overrides and one-word strategy changes per actor), the per-world

@@ -123,7 +123,7 @@ def system_frame(worlds: np.ndarray, years: np.ndarray, share: np.ndarray, alive
 
 def system_table(traj: Trajectory, scenario: Scenario, setting: Setting, params: Params,
                  years: int) -> pd.DataFrame:
-    """One row per world x year with the system metrics of MODEL.md section 7."""
+    """One row per world x year with the system metrics of docs/model.md (Outputs)."""
     return system_frame(traj.worlds, record_years(traj, years), traj.share, traj.alive,
                         traj.wars, scenario.names, params.hegemony_share, setting.region,
                         params.regional_hegemony_share)

@@ -1,4 +1,4 @@
-"""Nuclear deterrence (MODEL.md section 6).
+"""Nuclear deterrence (docs/model.md, One year: war and deterrence).
 
 A target is *protected* when it has a secure second strike (``nuclear == 2``)
 or a live ally committed to it at least ``Params.extended_commitment`` has one

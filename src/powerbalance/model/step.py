@@ -1,6 +1,6 @@
 """One year of the model: the pure function ``step(state, setting, params)``.
 
-Phases, in the order of MODEL.md section 4: economy, perception, policy
+Phases, in the order of docs/model.md (One year): economy, perception, policy
 (captured actors follow their captor), diplomacy (side payments, offers from
 distrusted actors refused, alliances, then subversion), war (with
 deterrence), memory of the year (reputation), bookkeeping. The randomness of a year is a

@@ -1,6 +1,6 @@
 """The strategy library: every policy of the theory, registered by name.
 
-Ten strategies (MODEL.md section 5), one module each; ``registry`` looks
+Ten strategies (docs/strategies.md), one module each; ``registry`` looks
 them up by name or id and filters them by classifier.
 
 >>> from powerbalance import strategies
