@@ -1,13 +1,31 @@
-"""Helpers shared by the plot modules: figures, world selection, war spans, styling."""
+"""Helpers shared by the plot modules: fonts, figures, legends, world selection, war spans.
+
+Fonts: importing :mod:`powerbalance.viz` appends one CJK font to matplotlib's
+``font.family`` (:func:`configure_fonts`), so that Chinese, Japanese and Korean
+names (秦, 楚, 齊 ... in the Warring States scenarios) render instead of boxes;
+matplotlib (>= 3.6) takes each glyph from the first family that has it, so
+Latin text keeps the user's font. The font is Noto Sans CJK (SIL Open Font
+License 1.1) shipped by the ``noto-cjk-sans-otc`` package, a dependency, so
+every install has it; a system copy (Debian's ``fonts-noto-cjk``) or another
+CJK font from :data:`CJK_FAMILIES` is used where that package is missing.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+import math
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 
+import matplotlib as mpl
 import numpy as np
 import pandas as pd
+from matplotlib import font_manager
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
+from matplotlib.lines import Line2D
 
 from powerbalance.errors import InputError
 
@@ -16,6 +34,58 @@ DPI = 100
 
 #: War event kinds that put ``actor`` and ``other`` on opposite sides.
 WAR_KINDS = ("war_won", "war_lost")
+
+
+#: CJK font families, best first: Traditional Chinese forms suit the historical scenarios.
+CJK_FAMILIES = ("Noto Sans CJK TC", "Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK HK",
+                "Noto Sans CJK KR", "Source Han Sans TC", "Source Han Sans SC",
+                "WenQuanYi Zen Hei", "Droid Sans Fallback")
+
+
+@functools.cache
+def cjk_font() -> font_manager.FontEntry | None:
+    """The font used for CJK glyphs: the packaged Noto Sans CJK, else a system CJK font.
+
+    Returns matplotlib's entry for it (``name``, ``fname``, ``index`` in a
+    collection), or None when no CJK font is installed at all.
+    """
+    try:
+        import noto_cjk_sans_otc  # the OFL font file, shipped as a dependency
+    except ImportError:  # pragma: no cover - an install without the dependency
+        pass
+    else:
+        path = str(noto_cjk_sans_otc.FONT_PATH)
+        if not any(f.fname == path for f in font_manager.fontManager.ttflist):
+            font_manager.fontManager.addfont(path)
+    by_name: dict[str, font_manager.FontEntry] = {}
+    for entry in font_manager.fontManager.ttflist:
+        if entry.style == "normal" and entry.weight in (400, "normal", "regular"):
+            by_name.setdefault(entry.name, entry)
+    return next((by_name[n] for n in CJK_FAMILIES if n in by_name), None)
+
+
+def configure_fonts() -> str | None:
+    """Append the CJK font (:func:`cjk_font`) to ``font.family``; return its family name.
+
+    Idempotent; the families already there stay first, so only glyphs they
+    lack (CJK ideographs) come from the CJK font.
+    """
+    font = cjk_font()
+    if font is None:
+        return None
+    families = list(mpl.rcParams["font.family"])
+    if font.name not in families:
+        mpl.rcParams["font.family"] = [*families, font.name]
+    return font.name
+
+
+def cjk_font_path() -> Path | None:
+    """The file of the CJK font (for embedding it in HTML), or None."""
+    font = cjk_font()
+    return Path(font.fname) if font is not None else None
+
+
+configure_fonts()
 
 
 def new_axes(ax: Axes | None, figsize: tuple[float, float] = (7.0, 4.0)) -> tuple[Figure, Axes]:
@@ -108,3 +178,59 @@ def war_pairs(events: pd.DataFrame | None, world: int, year: int) -> set[tuple[i
             if a != k:
                 pairs.add((min(int(k), a), max(int(k), a)))
     return pairs
+
+
+# ---------------------------------------------------------------- legends
+
+#: A legend lists at most this many series; the rest are folded into one "others" entry.
+LEGEND_MAX_ENTRIES = 16
+#: Colour of the series folded into "others".
+OTHERS_COLOR = "#B0B0B0"
+
+
+def spread_pick(values: Sequence[float], k: int = LEGEND_MAX_ENTRIES) -> list[int]:
+    """Indices of at most ``k`` series whose ``values`` spread evenly from highest to lowest.
+
+    The series a folded legend names: the highest, the lowest and evenly
+    spaced ranks between, highest first.
+
+    >>> spread_pick([0.5, 0.9, 0.1, 0.3, 0.7], k=3)
+    [1, 3, 2]
+    """
+    order = sorted(range(len(values)), key=lambda i: (-values[i], i))
+    if len(order) <= k:
+        return order
+    ranks = np.unique(np.round(np.linspace(0, len(order) - 1, k)).astype(int))
+    return [order[r] for r in ranks]
+
+
+def legend_columns(ax: Axes, entries: int, fontsize_pt: float) -> int:
+    """Columns a legend of ``entries`` needs to fit the height of ``ax`` (at least 1)."""
+    fig = ax.figure
+    height_pt = ax.get_position().height * fig.get_size_inches()[1] * 72.0
+    rows = max(int(height_pt / (1.7 * fontsize_pt)), 4)
+    return max(math.ceil(entries / rows), 1)
+
+
+def outside_legend(ax: Axes, handles: Sequence[Artist], labels: Sequence[str], *,
+                   others: int = 0, others_label: str = "others",
+                   fontsize: str | float = "small", title: str | None = None) -> Legend:
+    """A legend outside the axes, on their right, that never covers the data.
+
+    The rule, whatever the number of series: the legend sits beside the axes
+    (anchored at their upper right corner; constrained layout shrinks the
+    axes to make room), in as many columns as the axes' height needs. At most
+    :data:`LEGEND_MAX_ENTRIES` series are listed: callers pass the most
+    important first, fold the rest (draw them in :data:`OTHERS_COLOR`) and
+    give their count as ``others``, listed as one entry "N others".
+    """
+    handles, labels = list(handles), list(labels)
+    if others:
+        handles.append(Line2D([], [], color=OTHERS_COLOR, linewidth=4))
+        labels.append(f"{others} {others_label}")
+    size_pt = font_manager.FontProperties(size=fontsize).get_size_in_points()
+    ncols = legend_columns(ax, len(labels), size_pt)
+    return ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1.0),
+                     borderaxespad=0.0, frameon=False, fontsize=fontsize, ncols=ncols,
+                     title=title, title_fontsize=fontsize, columnspacing=1.0,
+                     handlelength=1.5)
