@@ -195,7 +195,7 @@ def spread_pick(values: Sequence[float], k: int = LEGEND_MAX_ENTRIES) -> list[in
     spaced ranks between, highest first.
 
     >>> spread_pick([0.5, 0.9, 0.1, 0.3, 0.7], k=3)
-    [1, 3, 2]
+    [1, 0, 2]
     """
     order = sorted(range(len(values)), key=lambda i: (-values[i], i))
     if len(order) <= k:
@@ -234,3 +234,54 @@ def outside_legend(ax: Axes, handles: Sequence[Artist], labels: Sequence[str], *
                      borderaxespad=0.0, frameon=False, fontsize=fontsize, ncols=ncols,
                      title=title, title_fontsize=fontsize, columnspacing=1.0,
                      handlelength=1.5)
+
+
+# ---------------------------------------------------------------- time axis
+
+#: Smallest yearly change (of any plotted share or index) that counts as something happening.
+ACTIVE_TOLERANCE = 1e-3
+#: Years shown after the last change, as a fraction of the active period (at least
+#: :data:`ACTIVE_MIN_MARGIN` years).
+ACTIVE_MARGIN = 0.25
+#: The fewest years shown after the last change.
+ACTIVE_MIN_MARGIN = 10
+
+
+def active_until(years: np.ndarray, values: np.ndarray, busy: Iterable[int] = (),
+                 tol: float = ACTIVE_TOLERANCE) -> int:
+    """The last year a time axis needs to show: the active period plus a margin.
+
+    The rule: the *last change* is the last year in which any column of
+    ``values`` (rows = ``years``) moved by more than ``tol`` from the year
+    before, or a year in ``busy`` (e.g. years of war); the axis ends
+    ``max(ACTIVE_MIN_MARGIN, ACTIVE_MARGIN x (last change - first year))``
+    years after it, or at the last year if that comes first. A system that
+    keeps changing is shown whole.
+
+    >>> years = np.arange(100)
+    >>> flat_after_20 = np.minimum(years, 20)[:, None] / 20.0
+    >>> int(active_until(years, flat_after_20))
+    30
+    >>> int(active_until(years, flat_after_20, busy=[60]))
+    75
+    """
+    years = np.asarray(years)
+    if len(years) < 2:
+        return int(years[-1]) if len(years) else 0
+    values = np.asarray(values, dtype=np.float64).reshape(len(years), -1)
+    moved = np.flatnonzero(np.nanmax(np.abs(np.diff(values, axis=0)), axis=1, initial=0.0)
+                           > tol)
+    last = int(years[moved[-1] + 1]) if len(moved) else int(years[0])
+    for year in busy:
+        last = max(last, int(year))
+    margin = max(ACTIVE_MIN_MARGIN, math.ceil(ACTIVE_MARGIN * (last - int(years[0]))))
+    return min(last + margin, int(years[-1]))
+
+
+def mark_cropped(ax: Axes, shown_until: int, last_year: int) -> None:
+    """Say on ``ax`` that the time axis stops at ``shown_until`` because nothing changes after."""
+    if shown_until >= last_year:
+        return
+    ax.annotate(f"no change to year {last_year} →", xy=(1.0, 0.0), xycoords="axes fraction",
+                xytext=(0, 3), textcoords="offset points", ha="right", va="bottom",
+                fontsize="x-small", color="#505050", zorder=6)
