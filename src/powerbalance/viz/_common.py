@@ -12,7 +12,9 @@ CJK font from :data:`CJK_FAMILIES` is used where that package is missing.
 
 from __future__ import annotations
 
+import base64
 import functools
+import io
 import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -86,6 +88,57 @@ def cjk_font_path() -> Path | None:
 
 
 configure_fonts()
+
+#: CSS family of the CJK font that HTML reports embed (:func:`cjk_font_face_css`).
+HTML_CJK_FAMILY = "powerbalance CJK"
+#: Unicode blocks drawn from the CJK font: radicals to ideographs (with kana and Hangul
+#: letters), Hangul syllables, compatibility ideographs, full-width forms, extension B+.
+CJK_RANGES = ((0x2E80, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF),
+              (0x20000, 0x2FA1F))
+
+
+def cjk_chars(text: str) -> str:
+    """The distinct CJK characters of ``text`` (see :data:`CJK_RANGES`), sorted.
+
+    >>> cjk_chars("Qin 秦 and Chu 楚, Qin 秦")
+    '楚秦'
+    """
+    found = {c for c in text if any(lo <= ord(c) <= hi for lo, hi in CJK_RANGES)}
+    return "".join(sorted(found))
+
+
+@functools.lru_cache(maxsize=8)
+def _font_subset(chars: str) -> bytes:
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    font = cjk_font()
+    assert font is not None
+    with TTFont(font.fname, fontNumber=font.index, lazy=True) as tt:
+        options = subset.Options()
+        options.layout_features = []  # plain glyphs: no ligatures or vertical forms needed
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(text=chars)
+        subsetter.subset(tt)
+        buf = io.BytesIO()
+        tt.save(buf)
+    return buf.getvalue()
+
+
+def cjk_font_face_css(text: str) -> str:
+    """A CSS ``@font-face`` embedding the CJK font, cut down to the CJK characters of ``text``.
+
+    An HTML page with it renders its Chinese names in any browser, without
+    a CJK font installed and without a download (the font is a ``data:``
+    URI of a few kB). Empty when ``text`` has no CJK character or no CJK
+    font is installed. Use the family :data:`HTML_CJK_FAMILY`.
+    """
+    chars = cjk_chars(text)
+    if not chars or cjk_font() is None:
+        return ""
+    data = base64.b64encode(_font_subset(chars)).decode("ascii")
+    return (f'@font-face{{font-family:"{HTML_CJK_FAMILY}";'
+            f'src:url(data:font/otf;base64,{data}) format("opentype")}}')
 
 
 def new_axes(ax: Axes | None, figsize: tuple[float, float] = (7.0, 4.0)) -> tuple[Figure, Axes]:

@@ -100,9 +100,9 @@ def fan_chart(
         ax.fill_between(years, q[0.05], q[0.95], color=color, alpha=0.15, linewidth=0)
         ax.fill_between(years, q[0.25], q[0.75], color=color, alpha=0.35, linewidth=0)
         n = groups[name]["world"].nunique()
-        (line,) = ax.plot(years, q[0.5], color=color, linewidth=1.8, zorder=2)
-        handles.append(line)
         labels.append(f"{name} (n={n}): median")
+        (line,) = ax.plot(years, q[0.5], color=color, linewidth=1.8, zorder=2, label=labels[-1])
+        handles.append(line)
     ax.set_xlabel("year")
     ax.set_ylabel(column.replace("_", " "))
     if column in ("largest_share", "hhi", "con"):
@@ -182,9 +182,10 @@ def survival_plot(table: pd.DataFrame, *, by: str | None = "strategy", ax: Axes 
             continue
         color = next(colors)
         n = int(g["at_risk"].iloc[0]) if "at_risk" in g.columns else None
-        (line,) = ax.step(t, s, where="post", color=color, linewidth=1.8, zorder=2)
-        handles.append(line)
         labels.append(name if n is None else f"{name} (n={n})")
+        (line,) = ax.step(t, s, where="post", color=color, linewidth=1.8, zorder=2,
+                          label=labels[-1])
+        handles.append(line)
         if {"lo", "hi"} <= set(g.columns):
             lo = np.r_[g["lo"].to_numpy(dtype=np.float64), g["lo"].iloc[-1]]
             hi = np.r_[g["hi"].to_numpy(dtype=np.float64), g["hi"].iloc[-1]]

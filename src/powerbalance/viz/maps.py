@@ -24,7 +24,15 @@ from powerbalance.viz._common import (
     outside_legend,
     war_pairs,
 )
-from powerbalance.viz.basemap import draw_basemap, geo_extent, has_geography, wrap_segments
+from powerbalance.viz.basemap import (
+    COAST,
+    LAND,
+    SEA,
+    draw_basemap,
+    geo_extent,
+    has_geography,
+    wrap_segments,
+)
 from powerbalance.viz.colors import UNOWNED, WAR, actor_colors
 
 
@@ -266,14 +274,18 @@ class MapAnimation(animation.FuncAnimation):
                          repeat=False, cache_frame_data=False)
 
     def _palette(self, frame: Image.Image) -> Image.Image:
-        """A 128-colour palette from ``frame`` plus swatches of every actor, war and unowned."""
+        """A GIF palette: every actor's colour, war, unowned, white, black (and land and sea
+        on real geography) exactly, then the frame's most frequent other colours."""
         colors = [*self.drawer.colors.values(), UNOWNED, WAR, "#FFFFFF", "#000000"]
-        sample = Image.new("RGB", (frame.width, frame.height + 32), "white")
-        sample.paste(frame, (0, 0))
-        for k, color in enumerate(colors):
-            sample.paste(Image.new("RGB", (32, 32), color), (32 * k % frame.width,
-                                                             frame.height))
-        return sample.quantize(colors=128, method=Image.Quantize.MAXCOVERAGE)
+        if self.drawer.geography:
+            colors += [LAND, SEA, COAST]
+        exact = list(dict.fromkeys(colors))[:128]
+        fixed = [int(round(255 * v)) for c in exact for v in to_rgba(c)[:3]]
+        rest = frame.quantize(colors=256 - len(exact), method=Image.Quantize.MAXCOVERAGE)
+        flat = fixed + (rest.getpalette() or [])[:3 * (256 - len(exact))]
+        palette = Image.new("P", (1, 1))
+        palette.putpalette(flat + [0] * (768 - len(flat)))
+        return palette
 
     def write_gif(self, path: str | Path, fps: int = 10) -> Path:
         """Write the frames as an animated GIF (Pillow), looping forever; return ``path``."""
