@@ -259,7 +259,8 @@ def spread_pick(values: Sequence[float], k: int = LEGEND_MAX_ENTRIES) -> list[in
 
 def legend_columns(ax: Axes, entries: int, fontsize_pt: float) -> int:
     """Columns a legend of ``entries`` needs to fit the height of ``ax`` (at least 1)."""
-    fig = ax.figure
+    fig = ax.get_figure(root=True)
+    assert isinstance(fig, Figure)
     height_pt = ax.get_position().height * fig.get_size_inches()[1] * 72.0
     rows = max(int(height_pt / (1.7 * fontsize_pt)), 4)
     return max(math.ceil(entries / rows), 1)

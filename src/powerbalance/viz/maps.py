@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
@@ -249,7 +250,12 @@ def map_plot(
     fronts. The key beside the map names the actors' colours.
     """
     drawer = MapDrawer(map_, links, provinces, names, world=world, events=events, colors=colors)
-    fig, ax = new_axes(ax, figsize=(7.5, 5.0))
+    height = 5.0
+    if drawer.geography:  # as tall as the region is, for a 5-inch-wide map (key beside it)
+        west, east, south, north = geo_extent(drawer.xy[:, 0], drawer.xy[:, 1])
+        wide = (east - west) * math.cos(math.radians(0.5 * (south + north)))
+        height = min(max(5.0 * (north - south) / max(wide, 1e-9) + 0.6, 3.2), 6.0)
+    fig, ax = new_axes(ax, figsize=(7.5, height))
     drawer.draw(ax, int(drawer.years[-1]) if year is None else year, labels=labels,
                 legend=legend)
     return fig
