@@ -42,6 +42,8 @@ def runs() -> dict[str, pb.RunResult]:
                        overrides={"attack_odds": 0.45}),
         "random": pb.run("random:actors=20", years=200, worlds=100, seed=SEED,
                          overrides={"capital_loss_kills": True}),
+        "cold": pb.run("cold-war-1950", years=50, worlds=1, seed=SEED),
+        "many": pb.run("random:actors=48", years=120, worlds=1, seed=SEED),
     }
 
 
@@ -100,7 +102,7 @@ def first_war_year(result: pb.RunResult, world: int = 0) -> int:
 
 def entries(r: dict[str, pb.RunResult]) -> list[tuple[str, str, Callable[[], Figure]]]:
     """(file stem, caption, figure factory) for every plot of the gallery."""
-    ws, bold, rnd = r["ws"], r["bold"], r["random"]
+    ws, bold, rnd, cold, many = r["ws"], r["bold"], r["random"], r["cold"], r["many"]
     names = viz.actor_names(ws.actors)
     war_year = first_war_year(ws)
     history, powers = synthetic_history()
@@ -115,6 +117,15 @@ def entries(r: dict[str, pb.RunResult]) -> list[tuple[str, str, Callable[[], Fig
          " owners, land and (dashed) sea links, capitals and war fronts.",
          lambda: viz.map_plot(ws.map, ws.links, ws.provinces, names=names, year=war_year,
                               events=ws.events)),
+        ("map-cold-war", "`map_plot(...)` of `cold-war-1950`: provinces with `lon`/`lat` are "
+         "drawn on the Natural Earth coastlines shipped with the package.",
+         lambda: viz.map_plot(cold.map, cold.links, cold.provinces,
+                              names=viz.actor_names(cold.actors), events=cold.events)),
+        ("map-48-actors", "`map_plot(...)` of `random:actors=48` at year 0: 48 colours chosen "
+         "greedily far apart in CAM02-UCS (Okabe-Ito first); the key lists the 15 largest "
+         "and counts the rest.",
+         lambda: viz.map_plot(many.map, many.links, many.provinces,
+                              names=viz.actor_names(many.actors), year=0)),
         ("alliances", "`alliance_plot(actors, alliances, map_=map)`: nodes at the capitals, "
          "sized by capability; edge width = years allied.",
          lambda: viz.alliance_plot(ws.actors, ws.alliances, map_=ws.map)),
@@ -148,7 +159,11 @@ def main() -> int:
              "Every plot of `powerbalance.viz`, made by `docs/make_gallery.py` from seeded runs "
              f"(seed {SEED}; Warring States, 200 worlds x 300 years unless noted). Regenerate "
              "with `python docs/make_gallery.py`. Actors keep the same colour in every plot "
-             "of a run (`actor_colors`, Okabe-Ito for up to 7 actors).", "",
+             "of a run (`actor_colors`: Okabe-Ito for up to 7 actors, Tol's muted for 8-9, then "
+             "a greedy max-min CAM02-UCS palette). Legends sit beside the axes; past 16 "
+             "series the rest are folded into one \"others\" entry. Time axes stop 25% "
+             "(at least 10 years) after the last change. `--plot` also writes `.svg` "
+             "and `.pdf`.", "",
              "A whole run as one self-contained HTML file: "
              "`powerbalance report RUN_FOLDER [--out report.html] [--format html|png]`; the map "
              "as an animation: `powerbalance animate RUN_FOLDER --out map.gif`.", ""]
@@ -161,13 +176,13 @@ def main() -> int:
                   f"![{stem}](gallery/{stem}.png)", ""]
     ws = r["ws"]
     anim = viz.map_animation(ws.map, ws.links, ws.provinces, names=viz.actor_names(ws.actors),
-                             events=ws.events, years=list(range(0, 301, 3)), figsize=(4.5, 3.75),
-                             dpi=72)
+                             events=ws.events, years=list(range(0, 121, 2)))
     gif = viz.save_animation(anim, OUT / "map.gif", fps=12)
     print(f"{gif.name:<20} {gif.stat().st_size / 1024:7.1f} KB")
     lines += ["## Animation", "",
               "`save_animation(map_animation(map, links, provinces, names=...), 'map.gif')`: "
-              "one frame per year (every third year here).", "", "![map](gallery/map.gif)", ""]
+              "one frame per year (every second year of the first 120 here), 800 x 560 "
+              "with the colour key.", "", "![map](gallery/map.gif)", ""]
     src = textwrap.dedent(inspect.getsource(strategy_outcomes))
     lines += ["## The tournament table", "",
               "The table behind the tournament plot, computed from a run:", "",

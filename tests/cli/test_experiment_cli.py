@@ -35,7 +35,7 @@ def test_experiment_prints_arms_difference_and_verdict(tmp_path: Path,
 @pytest.mark.parametrize("args,needle", [
     (["experiment", "nonsense"], "unknown experiment"),
     (["experiment", "security-dilemma", "--worlds", "1"], "worlds"),
-    (["experiment", "security-dilemma", "--plot", "x.svg"], "png"),
+    (["experiment", "security-dilemma", "--plot", "x.jpg"], "png"),
     (["preset", "nonsense"], "unknown preset"),
     (["preset", "cusack-stoll", "--set", "width=-1"], "width"),
 ])

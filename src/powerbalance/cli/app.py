@@ -102,11 +102,15 @@ def reset_logging() -> None:
         _handler = None
 
 
+#: Picture formats a ``--plot`` path may have (matplotlib writes each by its suffix).
+PICTURE_SUFFIXES = (".png", ".svg", ".pdf")
+
+
 def check_png(path: Path | None, option: str = "--plot") -> None:
-    """Refuse a picture path that is not a .png file, before anything runs."""
-    if path is not None and path.suffix.lower() != ".png":
+    """Refuse a picture path that is not .png, .svg or .pdf, before anything runs."""
+    if path is not None and path.suffix.lower() not in PICTURE_SUFFIXES:
         raise InputError(f"{path}", source=option, field=option.lstrip("-"),
-                         allowed="a .png path")
+                         allowed="a " + ", ".join(PICTURE_SUFFIXES) + " path")
 
 
 @contextmanager

@@ -199,7 +199,7 @@ def province_table(traj: Trajectory, years: int) -> pd.DataFrame:
 
 
 def geography_tables(scenario: Scenario, params: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Static map tables: provinces (id, name, x, y, value) and links (a, b, kind, cost)."""
+    """Static map tables: provinces (id, x, y, value, lon, lat) and links (a, b, kind, cost)."""
     pm = scenario.province_map
     provinces = pd.DataFrame({
         "province": np.arange(pm.n, dtype=np.int32),
@@ -208,6 +208,8 @@ def geography_tables(scenario: Scenario, params: Params) -> tuple[pd.DataFrame, 
         "y": pm.coords[:, 1],
         "value": pm.value,
     })
+    lonlat = pm.lonlat if pm.lonlat is not None else np.full((pm.n, 2), np.nan)
+    provinces["lon"], provinces["lat"] = lonlat[:, 0], lonlat[:, 1]  # NaN: no real geography
     if pm.topology == "none":
         a, b = np.triu_indices(pm.n, 1)
         links = pd.DataFrame({"a": a, "b": b, "kind": "none", "cost": 0.0})

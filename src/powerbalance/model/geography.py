@@ -42,6 +42,8 @@ class ProvinceMap:
     sea: int array (S, 2) of undirected sea links between coastal provinces.
     coords: (P, 2) positions for drawing.
     topology: one of :data:`TOPOLOGIES`.
+    lonlat: (P, 2) longitude and latitude in degrees for drawing on real geography
+        (NaN where unknown), or None for an abstract map.
     """
 
     names: tuple[str, ...]
@@ -52,6 +54,7 @@ class ProvinceMap:
     coords: npt.NDArray[np.float64]
     topology: str = "graph"
     regions: tuple[str, ...] = field(default=())
+    lonlat: npt.NDArray[np.float64] | None = None
 
     @property
     def n(self) -> int:

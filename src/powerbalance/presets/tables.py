@@ -87,7 +87,7 @@ def static_map(ids: list[str], coords: npt.NDArray[np.float64], value: npt.NDArr
     """The ``map`` and ``links`` tables."""
     provinces = pd.DataFrame({
         "province": np.arange(len(ids), dtype=np.int32), "id": ids, "x": coords[:, 0],
-        "y": coords[:, 1], "value": value,
+        "y": coords[:, 1], "value": value, "lon": np.nan, "lat": np.nan,
         "initial_capital_of": [capital_of.get(q, "") for q in range(len(ids))],
     })
     link = pd.DataFrame({"a": links[:, 0], "b": links[:, 1], "kind": "land", "cost": 1.0})

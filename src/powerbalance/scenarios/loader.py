@@ -27,7 +27,7 @@ _TOP_KEYS = {"name", "description", "years", "sources", "stylisation", "map", "p
              "actors", "alliances"}
 _MAP_KEYS = {"topology", "provinces", "land", "sea", "rows", "cols", "size", "degree", "seed",
              "regions"}
-_PROVINCE_KEYS = {"id", "name", "value", "x", "y", "region"}
+_PROVINCE_KEYS = {"id", "name", "value", "x", "y", "region", "lon", "lat"}
 _ACTOR_KEYS = {"name", "provinces", "capital", "wealth", "military", "nuclear", "resolve",
                "cohesion", "strategy", "region", "major", "reserve"}
 
@@ -164,7 +164,7 @@ def _parse_graph(c: _Checker, m: dict[str, Any]) -> ProvinceMap:
     if not isinstance(provinces, list) or not provinces:
         raise c.fail("map.provinces", "a graph needs [[map.provinces]]", "a list of tables")
     ids: list[str] = []
-    value, coords = [], []
+    value, coords, lonlat = [], [], []
     for k, prov in enumerate(provinces):
         where = f"map.provinces[{k}]"
         if not isinstance(prov, dict):
@@ -177,6 +177,9 @@ def _parse_graph(c: _Checker, m: dict[str, Any]) -> ProvinceMap:
         value.append(c.number(prov, "value", where, 1.0, 0, 1e9))
         coords.append((c.number(prov, "x", where, float(k), -1e9, 1e9),
                        c.number(prov, "y", where, 0.0, -1e9, 1e9)))
+        # Optional real geography (degrees), for drawing on a coastline map only.
+        lonlat.append((c.number(prov, "lon", where, float("nan"), -180, 180),
+                       c.number(prov, "lat", where, float("nan"), -90, 90)))
     index = {pid: k for k, pid in enumerate(ids)}
     land, land_cost = _parse_links(c, m.get("land", []), "map.land", index, default_cost=1.0)
     sea, _ = _parse_links(c, m.get("sea", []), "map.sea", index, default_cost=0.0)
@@ -186,6 +189,7 @@ def _parse_graph(c: _Checker, m: dict[str, Any]) -> ProvinceMap:
         land_cost=np.array(land_cost, dtype=float),
         sea=np.array(sea, dtype=np.int64).reshape(-1, 2),
         coords=np.array(coords, dtype=float), topology="graph",
+        lonlat=np.array(lonlat, dtype=float),
     )
 
 

@@ -25,7 +25,15 @@ from matplotlib.ticker import NullFormatter
 
 from powerbalance.errors import InputError
 from powerbalance.experiments import stats
-from powerbalance.viz._common import WAR_KINDS, new_axes, panel_grid, style_axes
+from powerbalance.viz._common import (
+    OTHERS_COLOR,
+    WAR_KINDS,
+    new_axes,
+    outside_legend,
+    panel_grid,
+    spread_pick,
+    style_axes,
+)
 from powerbalance.viz.colors import palette
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -71,24 +79,38 @@ def fan_chart(
     """Median and 50%/90% bands of a system column (the largest share) over time, by arm.
 
     ``arms`` is a dict name -> system table, or one system table (split by
-    the column ``by`` when given).
+    the column ``by`` when given). The legend sits outside the axes
+    (:func:`~powerbalance.viz._common.outside_legend`); with more than
+    :data:`~powerbalance.viz._common.LEGEND_MAX_ENTRIES` arms, only arms whose
+    final medians spread evenly from highest to lowest keep a colour, bands
+    and a legend entry; the others are thin grey medians, counted as one entry.
     """
     groups = _arms(arms, by)
     fig, ax = new_axes(ax, figsize=(7.0, 4.0))
-    for (name, table), color in zip(groups.items(), palette(len(groups)), strict=True):
-        q = fan_quantiles(table, column)
+    fans = {name: fan_quantiles(table, column) for name, table in groups.items()}
+    named = set(spread_pick([float(q[0.5].iloc[-1]) for q in fans.values()]))
+    colors = iter(palette(len(named)))
+    handles, labels = [], []
+    for k, (name, q) in enumerate(fans.items()):
         years = q.index.to_numpy()
+        if k not in named:  # folded into "others": the median only, thin and grey
+            ax.plot(years, q[0.5], color=OTHERS_COLOR, linewidth=0.8, zorder=1)
+            continue
+        color = next(colors)
         ax.fill_between(years, q[0.05], q[0.95], color=color, alpha=0.15, linewidth=0)
         ax.fill_between(years, q[0.25], q[0.75], color=color, alpha=0.35, linewidth=0)
-        n = table["world"].nunique()
-        ax.plot(years, q[0.5], color=color, linewidth=1.8, label=f"{name} (n={n}): median")
+        n = groups[name]["world"].nunique()
+        labels.append(f"{name} (n={n}): median")
+        (line,) = ax.plot(years, q[0.5], color=color, linewidth=1.8, zorder=2, label=labels[-1])
+        handles.append(line)
     ax.set_xlabel("year")
     ax.set_ylabel(column.replace("_", " "))
     if column in ("largest_share", "hhi", "con"):
         ax.set_ylim(0, 1)
     ax.set_title(title if title is not None else
                  f"{column.replace('_', ' ').capitalize()} across worlds (bands: 50%, 90%)")
-    ax.legend(frameon=False, fontsize="small", loc="upper left")
+    outside_legend(ax, handles, labels, others=len(fans) - len(named),
+                   others_label="other arms: median")
     style_axes(ax)
     return fig
 
@@ -132,7 +154,11 @@ def survival_plot(table: pd.DataFrame, *, by: str | None = "strategy", ax: Axes 
     :func:`~powerbalance.experiments.stats.kaplan_meier` (columns group,
     time, survival, lo, hi, at_risk; ``by`` is ignored) or a run's actors
     table, whose lifetimes (:func:`~powerbalance.experiments.stats.lifetimes`)
-    are grouped by its column ``by`` (None: one curve).
+    are grouped by its column ``by`` (None: one curve). Legend rule as in
+    :func:`fan_chart`: outside the axes; beyond
+    :data:`~powerbalance.viz._common.LEGEND_MAX_ENTRIES` groups, those whose
+    final survival spreads evenly from highest to lowest are named, the
+    others drawn thin grey and counted as one entry.
     """
     if "survival" in table.columns:
         curves = table
@@ -145,12 +171,21 @@ def survival_plot(table: pd.DataFrame, *, by: str | None = "strategy", ax: Axes 
         end = float(table["year"].max())
     groups = {str(k): g for k, g in curves.groupby("group", observed=True, sort=False)}
     fig, ax = new_axes(ax, figsize=(6.5, 4.0))
-    for (name, g), color in zip(groups.items(), palette(len(groups)), strict=True):
+    named = set(spread_pick([float(g["survival"].iloc[-1]) for g in groups.values()]))
+    colors = iter(palette(len(named)))
+    handles, labels = [], []
+    for k, (name, g) in enumerate(groups.items()):
         t = np.r_[g["time"].to_numpy(dtype=np.float64), end]
         s = np.r_[g["survival"].to_numpy(dtype=np.float64), g["survival"].iloc[-1]]
+        if k not in named:  # folded into "others": the curve only, thin and grey
+            ax.step(t, s, where="post", color=OTHERS_COLOR, linewidth=0.8, zorder=1)
+            continue
+        color = next(colors)
         n = int(g["at_risk"].iloc[0]) if "at_risk" in g.columns else None
-        label = name if n is None else f"{name} (n={n})"
-        ax.step(t, s, where="post", color=color, linewidth=1.8, label=label)
+        labels.append(name if n is None else f"{name} (n={n})")
+        (line,) = ax.step(t, s, where="post", color=color, linewidth=1.8, zorder=2,
+                          label=labels[-1])
+        handles.append(line)
         if {"lo", "hi"} <= set(g.columns):
             lo = np.r_[g["lo"].to_numpy(dtype=np.float64), g["lo"].iloc[-1]]
             hi = np.r_[g["hi"].to_numpy(dtype=np.float64), g["hi"].iloc[-1]]
@@ -160,7 +195,8 @@ def survival_plot(table: pd.DataFrame, *, by: str | None = "strategy", ax: Axes 
     ax.set_xlabel("year")
     ax.set_ylabel("fraction alive")
     ax.set_title(title if title is not None else "Survival of actors (Kaplan–Meier)")
-    ax.legend(frameon=False, fontsize="small", loc="lower left", ncol=1 if len(groups) < 8 else 2)
+    outside_legend(ax, handles, labels, others=len(groups) - len(named),
+                   others_label="other groups")
     style_axes(ax)
     return fig
 

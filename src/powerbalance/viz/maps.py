@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,7 +18,22 @@ from matplotlib.lines import Line2D
 from PIL import Image
 
 from powerbalance.errors import InputError
-from powerbalance.viz._common import new_axes, one_world, war_pairs
+from powerbalance.viz._common import (
+    LEGEND_MAX_ENTRIES,
+    new_axes,
+    one_world,
+    outside_legend,
+    war_pairs,
+)
+from powerbalance.viz.basemap import (
+    COAST,
+    LAND,
+    SEA,
+    draw_basemap,
+    geo_extent,
+    has_geography,
+    wrap_segments,
+)
 from powerbalance.viz.colors import UNOWNED, WAR, actor_colors
 
 
@@ -26,21 +42,27 @@ class MapDrawer:
 
     The static parts (links, positions) are drawn once; :meth:`update` only
     recolours provinces, moves fronts and capitals, so animations are cheap.
+    When every province has a ``lon`` and ``lat`` (real-world scenarios), the
+    map is drawn on real geography over a coastline basemap
+    (:mod:`powerbalance.viz.basemap`); otherwise at the provinces' (x, y).
+    A key beside the map names the actors' colours.
 
     Parameters
     ----------
-    map_: the static provinces table (province, x, y, value, initial_capital_of).
+    map_: the static provinces table (province, x, y, value, initial_capital_of;
+        optionally lon, lat).
     links: the links table (a, b, kind).
     provinces: owners per world, year and province (``owner`` -1 = unowned).
     names: actor names by index (scenario order).
     world: which world.
     events: the events table, for war fronts (optional).
     colors: actor name -> colour.
+    geography: draw on lon/lat over coastlines (default: when the map has them).
     """
 
     def __init__(self, map_: pd.DataFrame, links: pd.DataFrame, provinces: pd.DataFrame,
                  names: Sequence[str], *, world: int = 0, events: pd.DataFrame | None = None,
-                 colors: dict[str, str] | None = None) -> None:
+                 colors: dict[str, str] | None = None, geography: bool | None = None) -> None:
         self.map = map_.sort_values("province").reset_index(drop=True)
         self.links = links
         self.names = [str(n) for n in names]
@@ -52,7 +74,12 @@ class MapDrawer:
         wide = wide.reindex(columns=self.map["province"], fill_value=-1).fillna(-1)
         self.years = wide.index.to_numpy()
         self.owners = wide.to_numpy(dtype=np.int64)
-        self.xy = self.map[["x", "y"]].to_numpy(dtype=np.float64)
+        self.geography = has_geography(self.map) if geography is None else geography
+        if self.geography and not has_geography(self.map):
+            raise InputError("provinces without lon/lat", source="map", field="lon, lat",
+                             allowed="finite degrees for every province")
+        self.xy = self.map[["lon", "lat"] if self.geography else ["x", "y"]].to_numpy(
+            dtype=np.float64)
         rgba = [to_rgba(self.colors.get(n, UNOWNED)) for n in self.names]
         self._rgba = np.array([*rgba, to_rgba(UNOWNED)])  # index -1 -> unowned
         cap = self.map["initial_capital_of"].astype(str).to_numpy()
@@ -72,7 +99,10 @@ class MapDrawer:
     def _segments(self, mask: np.ndarray) -> np.ndarray:
         a = self.links["a"].to_numpy()[mask]
         b = self.links["b"].to_numpy()[mask]
-        return np.stack([self.xy[a], self.xy[b]], axis=1) if len(a) else np.zeros((0, 2, 2))
+        if not len(a):
+            return np.zeros((0, 2, 2))
+        segments = np.stack([self.xy[a], self.xy[b]], axis=1)
+        return wrap_segments(segments) if self.geography else segments
 
     def _front_segments(self, owner: np.ndarray, year: int) -> np.ndarray:
         pairs = war_pairs(self.events, self.world, year)
@@ -117,26 +147,69 @@ class MapDrawer:
                                                textcoords="offset points", fontsize=7,
                                                zorder=5))
         self.title = ax.set_title("")
-        pad_x = 0.05 * max(np.ptp(self.xy[:, 0]), 1e-9)
-        pad_y = 0.05 * max(np.ptp(self.xy[:, 1]), 1e-9)
-        ax.set_xlim(self.xy[:, 0].min() - pad_x, self.xy[:, 0].max() + pad_x)
-        ax.set_ylim(self.xy[:, 1].min() - pad_y, self.xy[:, 1].max() + pad_y)
-        ax.set_aspect("equal", adjustable="box")
+        if self.geography:
+            draw_basemap(ax, geo_extent(self.xy[:, 0], self.xy[:, 1]))
+        else:
+            pad_x = 0.05 * max(np.ptp(self.xy[:, 0]), 1e-9)
+            pad_y = 0.05 * max(np.ptp(self.xy[:, 1]), 1e-9)
+            ax.set_xlim(self.xy[:, 0].min() - pad_x, self.xy[:, 0].max() + pad_x)
+            ax.set_ylim(self.xy[:, 1].min() - pad_y, self.xy[:, 1].max() + pad_y)
+            ax.set_aspect("equal", adjustable="box")
         ax.set_xticks([])
         ax.set_yticks([])
         for spine in ax.spines.values():
             spine.set_color("#CCCCCC")
         if legend:
-            handles = [Line2D([], [], color="#9A9A9A", lw=0.8, label="land link"),
-                       Line2D([], [], color="#5B8DB8", lw=0.8, ls="--", label="sea link"),
-                       Line2D([], [], color=WAR, lw=2.6, label="war front"),
-                       Line2D([], [], marker="*", color="black", ls="", ms=9, label="capital"),
-                       Line2D([], [], marker="x", color="#404040", ls="", ms=6,
-                              label="fallen capital")]
-            ax.legend(handles=handles, loc="lower left", fontsize="x-small", frameon=True,
-                      framealpha=0.8)
+            self.legend(ax)
         self.update(year)
         return ax
+
+    def key_actors(self) -> tuple[list[int], int]:
+        """Actors named in the colour key and how many are folded into "others".
+
+        The key lists the actors that own a province in some drawn year, in
+        scenario order; beyond :data:`~powerbalance.viz._common.LEGEND_MAX_ENTRIES`
+        it keeps those holding the most provinces at their peak.
+        """
+        owners = self.owners[self.owners >= 0]
+        peak = np.zeros(len(self.names), dtype=np.int64)
+        for row in self.owners:
+            counts = np.bincount(row[row >= 0], minlength=len(self.names))
+            peak = np.maximum(peak, counts[:len(self.names)])
+        present = [i for i in range(len(self.names)) if peak[i] > 0] if len(owners) else []
+        if len(present) <= LEGEND_MAX_ENTRIES:
+            return present, 0
+        kept = sorted(sorted(present, key=lambda i: (-peak[i], i))[:LEGEND_MAX_ENTRIES - 1])
+        return kept, len(present) - len(kept)
+
+    def legend(self, ax: Axes) -> None:
+        """The key beside the map: actors' colours, then links, fronts and capitals."""
+        shown, others = self.key_actors()
+        handles: list = [Line2D([], [], marker="o", ls="", ms=7, markerfacecolor=self._rgba[i],
+                                markeredgecolor="#404040", markeredgewidth=0.5)
+                         for i in shown]
+        labels = [self.names[i] for i in shown]
+        if others:
+            handles.append(Line2D([], [], marker="o", ls="", ms=7, markerfacecolor="#B0B0B0",
+                                  markeredgecolor="#404040", markeredgewidth=0.5))
+            labels.append(f"{others} other actors")
+        if (self.owners < 0).any():
+            handles.append(Line2D([], [], marker="o", ls="", ms=7, markerfacecolor=UNOWNED,
+                                  markeredgecolor="#404040", markeredgewidth=0.5))
+            labels.append("unowned")
+        symbols = [(Line2D([], [], color="#9A9A9A", lw=0.8), "land link"),
+                   (Line2D([], [], color="#5B8DB8", lw=0.8, ls="--"), "sea link"),
+                   (Line2D([], [], color=WAR, lw=2.6), "war front"),
+                   (Line2D([], [], marker="*", color="black", ls="", ms=9), "capital"),
+                   (Line2D([], [], marker="x", color="#404040", ls="", ms=6),
+                    "fallen capital")]
+        kinds = set(self.links["kind"].astype(str)) if not self.links.empty else set()
+        for handle, label in symbols:
+            if label.endswith("link") and label.split()[0] not in kinds:
+                continue
+            handles.append(handle)
+            labels.append(label)
+        outside_legend(ax, handles, labels, fontsize="x-small")
 
     def update(self, year: int) -> list:
         """Redraw the changing parts for ``year``; return the changed artists."""
@@ -169,13 +242,20 @@ def map_plot(
 ) -> Figure:
     """The map of ``world`` at ``year`` (default: the last recorded year).
 
-    Provinces are markers at their (x, y) sized by value and coloured by
-    owner; land links are solid, sea links dashed; capitals held by their
-    actor are stars, fallen capitals crosses; links between provinces of
-    actors at war that year (from ``events``) are drawn as red fronts.
+    Provinces are markers at their (x, y), or at their (lon, lat) over a
+    coastline basemap when the map table has them, sized by value and
+    coloured by owner; land links are solid, sea links dashed; capitals held
+    by their actor are stars, fallen capitals crosses; links between
+    provinces of actors at war that year (from ``events``) are drawn as red
+    fronts. The key beside the map names the actors' colours.
     """
     drawer = MapDrawer(map_, links, provinces, names, world=world, events=events, colors=colors)
-    fig, ax = new_axes(ax, figsize=(6.0, 5.0))
+    height = 5.0
+    if drawer.geography:  # as tall as the region is, for a 5-inch-wide map (key beside it)
+        west, east, south, north = geo_extent(drawer.xy[:, 0], drawer.xy[:, 1])
+        wide = (east - west) * math.cos(math.radians(0.5 * (south + north)))
+        height = min(max(5.0 * (north - south) / max(wide, 1e-9) + 0.6, 3.2), 6.0)
+    fig, ax = new_axes(ax, figsize=(7.5, height))
     drawer.draw(ax, int(drawer.years[-1]) if year is None else year, labels=labels,
                 legend=legend)
     return fig
@@ -200,14 +280,18 @@ class MapAnimation(animation.FuncAnimation):
                          repeat=False, cache_frame_data=False)
 
     def _palette(self, frame: Image.Image) -> Image.Image:
-        """A 128-colour palette from ``frame`` plus swatches of every actor, war and unowned."""
+        """A GIF palette: every actor's colour, war, unowned, white, black (and land and sea
+        on real geography) exactly, then the frame's most frequent other colours."""
         colors = [*self.drawer.colors.values(), UNOWNED, WAR, "#FFFFFF", "#000000"]
-        sample = Image.new("RGB", (frame.width, frame.height + 32), "white")
-        sample.paste(frame, (0, 0))
-        for k, color in enumerate(colors):
-            sample.paste(Image.new("RGB", (32, 32), color), (32 * k % frame.width,
-                                                             frame.height))
-        return sample.quantize(colors=128, method=Image.Quantize.MAXCOVERAGE)
+        if self.drawer.geography:
+            colors += [LAND, SEA, COAST]
+        exact = list(dict.fromkeys(colors))[:128]
+        fixed = [int(round(255 * v)) for c in exact for v in to_rgba(c)[:3]]
+        rest = frame.quantize(colors=256 - len(exact), method=Image.Quantize.MAXCOVERAGE)
+        flat = fixed + (rest.getpalette() or [])[:3 * (256 - len(exact))]
+        palette = Image.new("P", (1, 1))
+        palette.putpalette(flat + [0] * (768 - len(flat)))
+        return palette
 
     def write_gif(self, path: str | Path, fps: int = 10) -> Path:
         """Write the frames as an animated GIF (Pillow), looping forever; return ``path``."""
@@ -252,11 +336,14 @@ def map_animation(
     events: pd.DataFrame | None = None,
     colors: dict[str, str] | None = None,
     years: Sequence[int] | None = None,
-    figsize: tuple[float, float] = (6.0, 5.0),
-    dpi: float = 80,
+    figsize: tuple[float, float] = (8.0, 5.6),
+    dpi: float = 100,
     interval_ms: int = 100,
 ) -> MapAnimation:
     """An animation of the map of ``world``, one frame per recorded year (or per ``years``).
+
+    The default size is 800 x 560 pixels (``figsize`` x ``dpi``), with the
+    colour key of actors beside the map.
 
     Save it with :func:`save_animation` (GIF, or MP4 where ffmpeg is
     present); frames are drawn by :meth:`MapDrawer.update`.

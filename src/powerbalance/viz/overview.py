@@ -52,10 +52,12 @@ def overview_figure(result: RunResult, world: int = 0) -> Figure:
 
 def save_figure(fig: Figure, path: str | Path, width_px: int | None = None,
                 height_px: int | None = None, dpi: float = 100) -> Path:
-    """Write ``fig`` as an image (PNG by default) of exactly the requested pixel size.
+    """Write ``fig`` as an image of exactly the requested pixel size: PNG, SVG or PDF.
 
-    Without a size, the figure's own size at ``dpi`` is used; with only one
-    of ``width_px``/``height_px``, the other follows the figure's aspect ratio.
+    The format follows the suffix (``.png``, ``.svg``, ``.pdf``; PNG for any
+    other). Without a size, the figure's own size at ``dpi`` is used; with
+    only one of ``width_px``/``height_px``, the other follows the figure's
+    aspect ratio (for SVG and PDF the size is ``pixels / dpi`` inches).
 
     >>> import io
     >>> from matplotlib.figure import Figure
@@ -83,5 +85,7 @@ def save_figure(fig: Figure, path: str | Path, width_px: int | None = None,
         # A hair over the exact size: Agg truncates width * dpi to whole pixels.
         fig.set_size_inches((width_px + 1e-3) / dpi, (height_px + 1e-3) / dpi)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=dpi, facecolor="white")
+    fmt = path.suffix.lower().lstrip(".")
+    fig.savefig(path, dpi=dpi, facecolor="white",
+                format=fmt if fmt in ("png", "svg", "pdf") else "png")
     return path

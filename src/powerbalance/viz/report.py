@@ -32,6 +32,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from powerbalance.errors import InputError
+from powerbalance.viz._common import HTML_CJK_FAMILY, cjk_font_face_css
 from powerbalance.viz.colors import actor_colors, actor_names
 from powerbalance.viz.ensembles import (
     fan_chart,
@@ -165,7 +166,7 @@ def table_html(frame: pd.DataFrame, max_rows: int = 60) -> str:
 
 
 _CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,"{cjk}",sans-serif;
 margin:0 auto;max-width:1080px;padding:24px;color:#222;line-height:1.45;background:#fff}
 h1{font-size:1.7em;margin-bottom:0.1em}h2{border-bottom:1px solid #ddd;padding-bottom:4px;
 margin-top:2em}.subtitle{color:#555;margin-top:0}figure{margin:1.2em 0}
@@ -175,7 +176,7 @@ table.table th,table.table td{padding:3px 9px;border-bottom:1px solid #e3e3e3;te
 table.table th{background:#f5f5f5}table.table td:first-child,table.table th:first-child
 {text-align:left}.note{color:#777;font-size:0.85em}pre{background:#f7f7f7;padding:10px;
 overflow-x:auto;font-size:0.82em}.error{color:#a00}
-"""
+""".replace("{cjk}", HTML_CJK_FAMILY)
 
 
 def figure_html(fig: ReportFigure, width_px: int = REPORT_WIDTH_PX) -> str:
@@ -212,7 +213,9 @@ def render_html(report: Report, width_px: int = REPORT_WIDTH_PX) -> str:
         parts.append("<section><h2>Manifest</h2><details><summary>The full manifest "
                      f"(JSON)</summary><pre>{esc(text, quote=False)}</pre></details></section>")
     parts.append("</body></html>")
-    return "\n".join(parts)
+    document = "\n".join(parts)
+    # Chinese names render in any browser: the CJK glyphs used, embedded (a few kB).
+    return document.replace("<style>", f"<style>{cjk_font_face_css(document)}", 1)
 
 
 # ---------------------------------------------------------------- run reports

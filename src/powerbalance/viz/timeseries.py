@@ -9,7 +9,18 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from powerbalance.analysis import POLARITY_NAMES
-from powerbalance.viz._common import new_axes, one_world, spans, style_axes, war_years
+from powerbalance.viz._common import (
+    LEGEND_MAX_ENTRIES,
+    OTHERS_COLOR,
+    active_until,
+    mark_cropped,
+    new_axes,
+    one_world,
+    outside_legend,
+    spans,
+    style_axes,
+    war_years,
+)
 from powerbalance.viz.colors import POLARITY_COLORS, WAR, actor_names, colors_for
 
 
@@ -47,10 +58,17 @@ def shares_plot(
     ax: Axes | None = None,
     legend: bool = True,
     title: str | None = None,
+    crop: bool = True,
 ) -> Figure:
     """Capability shares of one world over time: one stacked area per actor.
 
     Years with at least one active war (``system.active_wars > 0``) are shaded.
+    With more than :data:`~powerbalance.viz._common.LEGEND_MAX_ENTRIES`
+    actors, the ones with the largest peak shares keep their colours and the
+    rest are stacked as one grey "others" area. With ``crop``, the time axis
+    stops a margin after the last change
+    (:func:`~powerbalance.viz._common.active_until`: after unification, say)
+    and says so.
 
     Parameters
     ----------
@@ -59,19 +77,33 @@ def shares_plot(
     world: which world to draw.
     colors: actor name -> colour (default :func:`~powerbalance.viz.actor_colors`).
     ax: draw into these axes instead of a new figure.
-    legend: add a legend of actors (and of the war shading).
+    legend: add a legend of actors (and of the war shading), outside the axes.
     title: the axes title (default ``"Capability shares, world N"``).
+    crop: end the time axis after the active period (False: all years).
     """
     fig, ax = new_axes(ax)
     wide = share_matrix(actors, world)
     palette = colors_for(actors, colors)
+    others = 0
+    if wide.shape[1] > LEGEND_MAX_ENTRIES:
+        peak = wide.max(axis=0).to_numpy()
+        keep = sorted(np.argsort(-peak, kind="stable")[:LEGEND_MAX_ENTRIES - 1])
+        rest = wide.drop(columns=wide.columns[keep])
+        others = rest.shape[1]
+        wide = wide.iloc[:, keep].assign(**{"\0others": rest.sum(axis=1)})
     names = list(wide.columns)
     years = wide.index.to_numpy()
     ax.stackplot(years, wide.to_numpy().T, labels=names,
-                 colors=[palette.get(n, "#999999") for n in names],
+                 colors=[OTHERS_COLOR if n == "\0others" else palette.get(n, "#999999")
+                         for n in names],
                  edgecolor="white", linewidth=0.3, zorder=2)
     n_wars = shade_wars(ax, system, world)
-    ax.set_xlim(years.min(), max(years.max(), years.min() + 1))
+    until = int(years.max())
+    if crop:
+        busy = war_years(system, world) if system is not None else ()
+        until = active_until(years, wide.to_numpy(), busy)
+        mark_cropped(ax, until, int(years.max()))
+    ax.set_xlim(years.min(), max(until, years.min() + 1))
     ax.set_ylim(0, 1)
     ax.set_xlabel("year")
     ax.set_ylabel("capability share")
@@ -79,12 +111,12 @@ def shares_plot(
     style_axes(ax, grid=False)
     if legend:
         handles, labels = ax.get_legend_handles_labels()
-        handles, labels = handles[::-1], labels[::-1]
+        pairs = [(h, lab) for h, lab in zip(handles, labels, strict=True) if lab != "\0others"]
+        handles, labels = [h for h, _ in pairs][::-1], [lab for _, lab in pairs][::-1]
         if n_wars:
             handles.append(Patch(facecolor=WAR, alpha=0.22, label="war"))
             labels.append("war")
-        ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1.0),
-                  frameon=False, fontsize="small", ncols=1 if len(labels) <= 16 else 2)
+        outside_legend(ax, handles, labels, others=others, others_label="other actors")
     return fig
 
 
