@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -24,6 +25,12 @@ app = typer.Typer(
 console = Console()
 #: Console for errors and progress (standard error).
 err_console = Console(stderr=True)
+
+
+#: The ``--force`` option of every writing command (see :mod:`powerbalance.outputs`).
+ForceOption = Annotated[bool, typer.Option(
+    "--force", help="Replace an earlier output of this command at the same path (never a "
+    "file powerbalance did not write).")]
 
 
 def check_png(path: Path | None, option: str = "--plot") -> None:
