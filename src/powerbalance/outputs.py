@@ -283,6 +283,12 @@ class Output:
     option: str = "--out"
 
 
+def output(path: str | Path | None, kind: str, *, folder: bool,
+           option: str = "--out") -> Output | None:
+    """An :class:`Output` for an optional command-line path (None when not given)."""
+    return None if path is None else Output(Path(path), kind, folder, option)
+
+
 def _refuse(out: Output, message: str, allowed: str) -> InputError:
     return InputError(message, source=str(out.path), field=out.option, allowed=allowed)
 
@@ -494,7 +500,7 @@ def write_file(path: str | Path, write: Callable[[Path], Any], *, kind: str,
         write(tmp)
         if not tmp.is_file():
             raise OSError(f"the writer produced no file at {tmp}")
-        os.chmod(tmp, 0o666 & ~_umask())
+        os.chmod(tmp, 0o666 & ~current_umask())
         _fsync(tmp)
         _after_step("temp-written")
         digest = _sha256(tmp)
@@ -521,7 +527,7 @@ def write_file(path: str | Path, write: Callable[[Path], Any], *, kind: str,
     return path
 
 
-def _umask() -> int:
+def current_umask() -> int:
     """The process umask (read without changing it where /proc allows)."""
     try:
         for line in Path("/proc/self/status").read_text().splitlines():

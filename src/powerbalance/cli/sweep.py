@@ -22,8 +22,9 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from powerbalance.cli.app import app, console, err_console
+from powerbalance.cli.app import ForceOption, app, console, err_console
 from powerbalance.errors import InputError
+from powerbalance.outputs import check_outputs, output, write_file
 
 
 class _RunsPerSecond(ProgressColumn):
@@ -193,6 +194,7 @@ def report_command(
         "--plot", help="Save the survival curves (PNG).")] = None,
     json_out: Annotated[Path | None, typer.Option(
         "--json", help="Also write the report as JSON.")] = None,
+    force: ForceOption = False,
 ) -> None:
     """Outcome CIs per design point, Sobol indices, survival and war-size fits."""
     from powerbalance.experiments import stats
@@ -200,6 +202,8 @@ def report_command(
 
     if not 0 < level < 1:
         raise InputError(f"{level}", source="--level", field="level", allowed="0 < level < 1")
+    check_outputs([output(plot, "plot", folder=False, option="--plot"),
+                   output(json_out, "json", folder=False, option="--json")], force)
     rep = sweep_report(sweep, outcomes=outcome or None, group=group, level=level,
                        sobol_outcome=sobol_outcome)
     table = rep["outcomes"]
@@ -219,7 +223,9 @@ def report_command(
         console.print(_frame_table(summary, title=f"Kaplan-Meier survival at the last year "
                                    f"by {group}", digits=3))
         if plot is not None:
-            stats.plot_survival(survival, plot, title=f"{rep['name']}: survival by {group}")
+            write_file(plot, lambda tmp: stats.plot_survival(
+                survival, tmp, title=f"{rep['name']}: survival by {group}"),
+                kind="plot", force=force, option="--plot")
             console.print(f"survival plot: {plot}")
     fit = rep.get("war_sizes")
     if isinstance(fit, dict):
@@ -231,5 +237,6 @@ def report_command(
     if json_out is not None:
         def conv(v: object) -> object:
             return v.to_dict(orient="records") if isinstance(v, pd.DataFrame) else v
-        json_out.write_text(json.dumps({k: conv(v) for k, v in rep.items()}, default=str,
-                                       indent=2))
+        text = json.dumps({k: conv(v) for k, v in rep.items()}, default=str, indent=2)
+        write_file(json_out, lambda tmp: tmp.write_text(text, encoding="utf-8"), kind="json",
+                   force=force, option="--json")

@@ -35,7 +35,6 @@ each strategy's fitness f_s as the mean final share of its actors.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -48,11 +47,11 @@ import pandas as pd
 
 from powerbalance import rng
 from powerbalance.errors import InputError
-from powerbalance.outputs import write_folder
 from powerbalance.model.economy import capability_share
 from powerbalance.model.events import EventKind
 from powerbalance.model.state import Setting, WorldState
 from powerbalance.model.step import step
+from powerbalance.outputs import write_folder
 from powerbalance.params import Params
 from powerbalance.scenarios import Scenario, load
 from powerbalance.strategies import registry
