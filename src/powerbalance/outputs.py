@@ -22,13 +22,15 @@ Rules (docs/outputs.md tells the user the same):
   2. write the new output into ``staging/partial`` and its manifest;
   3. fsync every file and folder of ``partial``;
   4. rename ``partial`` to ``staging/new`` (``new`` exists only when complete);
-  5. rename the old target (if any) to ``staging/old``;
-  6. rename ``staging/new`` to the target (fsync the parent);
-  7. remove the staging folder (its marker last).
+  5. swap ``staging/new`` and the target in one atomic step where the system allows
+     (Linux ``renameat2(RENAME_EXCHANGE)``); elsewhere rename the old target to
+     ``staging/old``, then ``staging/new`` to the target; fsync the parent;
+  6. remove the staging folder (its marker last).
 
-  A kill at any step leaves the old output in place (steps 1-5), both outputs on disk
-  (between 5 and 6: the next write or :func:`recover` renames ``new`` into place), or
-  the new output (6-7). A single file is written to ``.powerbalance-tmp.<pid>-<hex>.NAME``
+  A kill at any step leaves the old output in place (steps 1-4), the new one (5-6),
+  or, only on systems without an atomic swap and only between its two renames, both on
+  disk with the target name free: the next write, or :func:`recover`, renames the
+  complete ``new`` into place. A single file is written to ``.powerbalance-tmp.<pid>-<hex>.NAME``
   (fsync), the sidecar first lists the old and the new hash, ``os.replace`` swaps the
   file in, and the sidecar is rewritten with the new hash alone, so the file on disk is
   recognised as ours whatever step a kill interrupts.
@@ -430,6 +432,36 @@ def _remove_staging(staging: Path) -> None:
 # ------------------------------------------------------------------ writers
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux ``renameat2(RENAME_EXCHANGE)``); False
+    where the platform or the file system cannot, and nothing was changed."""
+    libc = _libc()
+    if libc is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    rc = libc.renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return bool(rc == 0)
+
+
+_LIBC: list[Any] = []
+
+
+def _libc() -> Any:
+    if not _LIBC:
+        lib = None
+        if os.name == "posix":
+            import ctypes
+
+            try:
+                lib = ctypes.CDLL(None, use_errno=True)
+                lib.renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int,
+                                          ctypes.c_char_p, ctypes.c_uint]
+            except (OSError, AttributeError):  # pragma: no cover - no renameat2 here
+                lib = None
+        _LIBC.append(lib)
+    return _LIBC[0]
+
+
 def write_folder(path: str | Path, fill: Callable[[Path], None], *, kind: str,
                  manifest: dict[str, Any], force: bool = False,
                  option: str = "--out") -> Path:
@@ -467,10 +499,13 @@ def write_folder(path: str | Path, fill: Callable[[Path], None], *, kind: str,
         _after_step("staged")
         if os.path.lexists(path):
             _check_existing(out, force)  # again, just before the swap
-            os.rename(path, staging / "old")
-            _fsync(parent)
-            _after_step("old-moved")
-        os.rename(staging / "new", path)
+            if not _exchange(staging / "new", path):  # one atomic swap where possible
+                os.rename(path, staging / "old")
+                _fsync(parent)
+                _after_step("old-moved")
+                os.rename(staging / "new", path)
+        else:
+            os.rename(staging / "new", path)
         _fsync(parent)
         _after_step("swapped")
     except BaseException:
@@ -542,6 +577,7 @@ def current_umask() -> int:
 
 FOLDER_STEPS = ("staging-created", "filled", "manifest-written", "synced", "staged",
                 "old-moved", "swapped", "cleaned")
-"""The steps of :func:`write_folder`, in order (``old-moved`` only when replacing)."""
+"""The steps of :func:`write_folder`, in order (``old-moved`` only when replacing an old
+output without an atomic swap)."""
 FILE_STEPS = ("temp-written", "sidecar-both", "replaced", "sidecar-final")
 """The steps of :func:`write_file`, in order."""

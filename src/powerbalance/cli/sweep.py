@@ -87,6 +87,9 @@ def sweep_command(
     dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="List the design; run nothing.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    dashboard: Annotated[bool, typer.Option(
+        "--dashboard", help="With --workers: serve the Dask dashboard on 127.0.0.1:8787 "
+        "(off by default).")] = False,
 ) -> None:
     """Run (or resume) a parameter sweep into a folder of Parquet datasets."""
     from powerbalance.experiments.spec import load_spec
@@ -119,6 +122,9 @@ def sweep_command(
     state: dict[str, Any] = {}
 
     def on_start(plan: Any, executor: Any) -> None:
+        if getattr(executor, "dashboard_link", None):
+            err_console.print(f"Dask dashboard: {executor.dashboard_link}", highlight=False,
+                              markup=False)
         state["first_runs"] = None
         state["task"] = progress.add_task(f"{parsed.name} [{executor.describe()}]",
                                           total=len(plan.tasks),
@@ -136,7 +142,8 @@ def sweep_command(
     with progress:
         report = run_sweep(parsed, folder, workers=workers, scheduler=scheduler,
                            backend=backend, max_runs=max_runs,
-                           connect_timeout=connect_timeout, progress=tick, on_start=on_start)
+                           connect_timeout=connect_timeout, progress=tick, on_start=on_start,
+                           dashboard=dashboard)
     t = report.timings
     storage = t.get("tables", 0) + t.get("encode", 0) + t.get("write", 0) + t.get("catalog", 0)
     console.print(
