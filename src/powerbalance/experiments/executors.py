@@ -262,7 +262,7 @@ class DaskExecutor(Executor):
                 self._cluster = LocalCluster(
                     n_workers=n, threads_per_worker=1, processes=processes,
                     dashboard_address=DASHBOARD_ADDRESS if dashboard else "127.0.0.1:0",
-                    **network)
+                    scheduler_kwargs={"dashboard": dashboard}, **network)
             self._client = Client(self._cluster)
             self.workers = n
         self.dashboard_link: str | None = (
