@@ -492,3 +492,13 @@ def test_kill_file_write_at_every_step(step: str, tmp_path: Path) -> None:
     assert own_file_kind(plot) == "plot", "the file on disk must stay recognisably ours"
     assert main([*RUN, "--seed", "3", "--plot", str(plot), "--force"]) == 0
     assert own_file_kind(plot) == "plot" and not tmp_leftovers(tmp_path)
+
+
+def test_a_foreign_file_named_like_a_sidecar_is_not_overwritten(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    side = sidecar_path(tmp_path / "p.png")
+    side.write_text("not ours")
+    before = snapshot(tmp_path)
+    assert main([*RUN, "--plot", str(tmp_path / "p.png")]) == 2
+    assert side.name in one_error_line(capsys)
+    assert snapshot(tmp_path) == before

@@ -327,6 +327,10 @@ def check_output(out: Output, force: bool = False) -> None:
 
 def _check_existing(out: Output, force: bool) -> None:
     if not os.path.lexists(out.path):
+        side = sidecar_path(out.path)
+        if not out.folder and os.path.lexists(side) and _sidecar(out.path) is None:
+            raise _refuse(out, f"{side.name} exists and was not written by powerbalance",
+                          "a new path")
         return
     hint = "--force to replace it, or a new path"
     if out.folder:
@@ -359,10 +363,6 @@ def _check_existing(out: Output, force: bool) -> None:
     if not force:
         raise _refuse(out, f"exists (an earlier powerbalance {out.kind} output); nothing "
                       "was changed", hint)
-    side = sidecar_path(out.path)
-    if os.path.lexists(side) and _sidecar(out.path) is None:  # pragma: no cover - guarded
-        raise _refuse(out, f"{side.name} exists and was not written by powerbalance",
-                      "a new path")
 
 
 def check_outputs(outputs: Iterable[Output | None], force: bool = False) -> None:
