@@ -22,11 +22,12 @@ venv: $(STAMP)
 ## The main job: the Warring States experiment, 合縱 (the six balance against Qin) versus
 ## 連橫 (they bandwagon with Qin or pass the buck), then 1,000 worlds of 連橫 with the table
 ## of who unified, when, and the polarity at the end, and the picture of world 0.
+## --force: a second `make run` replaces its own earlier results (never anything else).
 run: $(STAMP)
 	$(BIN)/powerbalance experiment warring-states --worlds 1000 --seed 2026 \
-		--out results/warring-states-experiment
+		--out results/warring-states-experiment --force
 	$(BIN)/powerbalance run warring-states-horizontal-alliance --worlds 1000 --years 300 \
-		--seed 2026 --out results/warring-states --plot results/warring-states.png
+		--seed 2026 --out results/warring-states --plot results/warring-states.png --force
 
 ## The whole test suite.
 test: $(STAMP)

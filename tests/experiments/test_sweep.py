@@ -83,13 +83,14 @@ def test_orphan_files_of_unfinished_task_stay_out(tiny_spec: Path, tmp_path: Pat
     store = SweepStore(out)
     key = "p00001-r000002"
     (store.task_file("summaries", key)).unlink()
-    (store.dataset_dir("wars") / f".tmp-{key}.parquet.xyz").write_bytes(b"garbage")
+    (store.dataset_dir("wars") / f".powerbalance-tmp.999999999-abcdef01.{key}.parquet"
+     ).write_bytes(b"garbage")
     assert store.query("SELECT count(*) AS n FROM runs")["n"].item() == 6
     assert store.query("SELECT count(DISTINCT replicate || '-' || point) AS n "
                        "FROM lifetimes")["n"].item() == 6
     rep = run_sweep(tiny_spec, out)
     assert rep.tasks_run == 1
-    assert not list(store.dataset_dir("wars").glob(".tmp-*"))
+    assert not list(store.dataset_dir("wars").glob(".powerbalance-tmp.*"))
     assert_same(ref, out)
 
 

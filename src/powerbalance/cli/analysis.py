@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from powerbalance.cli.app import app, console
+from powerbalance.cli.app import ForceOption, app, console
 from powerbalance.errors import InputError
 
 if TYPE_CHECKING:  # pandas and numpy load inside the commands: `--help` stays fast
@@ -284,8 +284,14 @@ def history(
     persistence: Annotated[int, typer.Option(help="years a new leader must stay ahead "
                                                   "to count as a transition")] = 1,
     fmt: FormatOpt = "table",
+    force: ForceOption = False,
 ) -> None:
     """Yearly polarity and concentration of the real system (COW NMC, ATOP)."""
+    from powerbalance.outputs import check_output, output
+
+    plot_out = output(plot, "plot", folder=False, option="--plot")
+    if plot_out is not None:
+        check_output(plot_out, force)
     from powerbalance.analysis.cow import (
         attach_abbreviations,
         cinc_difference,
@@ -353,7 +359,11 @@ def history(
                              for r in trans.to_dict("records")],
              "cinc_max_abs_difference": max_diff, "nmc_file": Path(files.nmc or "").name}
     if plot is not None:
-        _plot_history(table, nmc, majors, start, end, majors_only, trans, plot)
+        from powerbalance.outputs import write_file
+
+        write_file(plot, lambda tmp: _plot_history(table, nmc, majors, start, end,
+                                                   majors_only, trans, tmp),
+                   kind="plot", force=force, option="--plot")
         notes.append(f"plot written to {plot}")
     _emit(show if fmt == "table" else table, fmt,
           title=f"Balance of power {int(table['year'].min())}-{int(table['year'].max())}",
@@ -408,21 +418,23 @@ def analyze(
     per_year: Annotated[Path | None, typer.Option(help="also write per world-year "
                                                        "measures to this CSV")] = None,
     fmt: FormatOpt = "table",
+    force: ForceOption = False,
 ) -> None:
     """Recompute and aggregate the measures of a simulation run folder."""
     from powerbalance.analysis.runs import analyze_run
+    from powerbalance.outputs import check_output, output, write_file
 
+    per_year_out = output(per_year, "table", folder=False, option="--per-year")
+    if per_year_out is not None:
+        check_output(per_year_out, force)
     fmt = _check_format(fmt)
     if not 0.0 < hegemony < 1.0:
         raise InputError(f"hegemony threshold {hegemony}", source="--hegemony",
                          field="hegemony", allowed="between 0 and 1")
     res = analyze_run(run, hegemony=hegemony)
     if per_year is not None:
-        try:
-            res.per_year.to_csv(per_year, index=False)
-        except OSError as exc:
-            raise InputError(f"cannot write: {exc.strerror}", source="--per-year",
-                             field="per_year", allowed="a writable path") from exc
+        write_file(per_year, lambda tmp: res.per_year.to_csv(tmp, index=False), kind="table",
+                   force=force, option="--per-year")
     summary = res.summary.copy()
     summary["value"] = [_fmt_cell(v) if fmt == "table" else v for v in summary["value"]]
     extra = {"transitions": [{k: _jsonable(v) for k, v in r.items()}

@@ -106,6 +106,12 @@ def reset_logging() -> None:
 PICTURE_SUFFIXES = (".png", ".svg", ".pdf")
 
 
+#: The ``--force`` option of every writing command (see :mod:`powerbalance.outputs`).
+ForceOption = Annotated[bool, typer.Option(
+    "--force", help="Replace an earlier output of this command at the same path (never a "
+    "file powerbalance did not write).")]
+
+
 def check_png(path: Path | None, option: str = "--plot") -> None:
     """Refuse a picture path that is not .png, .svg or .pdf, before anything runs."""
     if path is not None and path.suffix.lower() not in PICTURE_SUFFIXES:

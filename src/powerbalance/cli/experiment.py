@@ -10,8 +10,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from powerbalance.cli.app import app, check_png, console, err_console
+from powerbalance.cli.app import ForceOption, app, check_png, console, err_console
 from powerbalance.errors import InputError
+from powerbalance.outputs import check_outputs, output
 
 
 def _fmt(x: float) -> str:
@@ -77,6 +78,7 @@ def experiment_command(
                                              "'YEAR[,data=DIR]').")] = "",
     plot: Annotated[Path | None, typer.Option(help="Write a PNG: the largest share over "
                                                    "time in each arm (median and bands).")] = None,
+    force: ForceOption = False,
 ) -> None:
     """Check a claim of balance-of-power theory: run its arms and print the verdict."""
     from powerbalance.experiments.claims import listing, run_experiment
@@ -99,19 +101,21 @@ def experiment_command(
     if years is not None and years < 1:
         raise InputError(f"{years}", source="--years", field="years", allowed=">= 1")
     check_png(plot)
+    check_outputs([output(out, "experiment", folder=True),
+                   output(plot, "plot", folder=False, option="--plot")], force)
     started = time.perf_counter()
     with err_console.status(f"running {name}"):
         result = run_experiment(name, worlds=worlds, seed=seed, years=years,
                                 confidence=confidence, out=out, options=option,
-                                keep_runs=out is not None or plot is not None)
+                                keep_runs=out is not None or plot is not None, force=force)
     print_experiment(result)
     if plot is not None:
-        from powerbalance.viz import fan_chart, save_figure
+        from powerbalance.cli.simulate import save_plot
+        from powerbalance.viz import fan_chart
 
         fig = fan_chart({label: r.system for label, r in result.runs.items()},
                         title=f"{result.experiment}: largest share by arm")
-        plot.parent.mkdir(parents=True, exist_ok=True)
-        save_figure(fig, plot)
+        save_plot(fig, plot, force)
         console.print(f"picture: {plot}")
     if out is not None:
         console.print(f"tables: {out}")
@@ -133,6 +137,7 @@ def preset_command(
     plot: Annotated[Path | None, typer.Option(help="Write a PNG: state survival "
                                                    "(cusack-stoll) or surviving states over "
                                                    "time (cederman-polarity).")] = None,
+    force: ForceOption = False,
 ) -> None:
     """Run a classic model of the literature (a preset) and print its published measures."""
     from powerbalance.cli.simulate import parse_sets
@@ -147,11 +152,13 @@ def preset_command(
         console.print(table)
         return
     check_png(plot)
+    check_outputs([output(out, "run", folder=True),
+                   output(plot, "plot", folder=False, option="--plot")], force)
     started = time.perf_counter()
     with err_console.status(f"running {name}"):
         result, summ = run(name, worlds=worlds, seed=seed, length=length,
                            overrides=parse_sets(set_), every=every,
-                           out=str(out) if out is not None else None)
+                           out=str(out) if out is not None else None, force=force)
     console.print(f"[bold]{name}[/]: {summ['worlds']} worlds, seed {seed}")
     if "km" in summ:
         km = summ["km"]
@@ -176,15 +183,15 @@ def preset_command(
         console.print(table)
         console.print(f"mean surviving states: {summ['survivors']:.1f}")
     if plot is not None:
-        from powerbalance.viz import fan_chart, save_figure, survival_plot
+        from powerbalance.cli.simulate import save_plot
+        from powerbalance.viz import fan_chart, survival_plot
 
         if "km" in summ:
             fig = survival_plot(result.actors, by=None, title=f"{name}: state survival")
         else:
             fig = fan_chart(result.system, column="live_actors",
                             title=f"{name}: surviving states across worlds")
-        plot.parent.mkdir(parents=True, exist_ok=True)
-        save_figure(fig, plot)
+        save_plot(fig, plot, force)
         console.print(f"picture: {plot}")
     if out is not None:
         console.print(f"run folder: {out}")

@@ -1,4 +1,8 @@
-"""Commands that draw results: ``report`` (a self-contained HTML report) and ``animate``."""
+"""Commands that draw results: ``report`` (a self-contained HTML report) and ``animate``.
+
+Both write through :mod:`powerbalance.outputs`: a path that exists is refused unless it
+is an earlier output of the same command and ``--force`` is given.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,17 @@ from typing import Annotated
 
 import typer
 
-from powerbalance.cli.app import app, console
+from powerbalance.cli.app import ForceOption, app, console
+from powerbalance.errors import InputError
+
+
+def _report_target(path: Path, out: Path | None, fmt: str) -> Path:
+    """The default output of ``report`` (see its ``--out`` help)."""
+    if out is not None:
+        return out
+    if fmt == "html":
+        return path / "report.html" if path.is_dir() else path.with_suffix(".html")
+    return path / "figures" if path.is_dir() else path.with_name(f"{path.stem}-figures")
 
 
 @app.command("report")
@@ -20,15 +34,38 @@ def report(
     fmt: Annotated[str, typer.Option("--format", "-f",
                                      help="html: one self-contained file; png: the figures "
                                           "alone, in a folder.")] = "html",
+    force: ForceOption = False,
 ) -> None:
     """Write a report of a result that opens offline in any browser."""
+    from powerbalance.outputs import Output, check_output, write_file, write_folder
+    from powerbalance.viz.report import FORMATS
+
+    fmt = fmt.lower()
+    if fmt not in FORMATS:
+        raise InputError(f"unknown format {fmt!r}", source="--format", field="format",
+                         allowed=", ".join(FORMATS))
+    target = _report_target(path, out, fmt)
+    kind = "report" if fmt == "html" else "figures"
+    check_output(Output(target, kind, folder=fmt == "png"), force)  # before any work
+
     import matplotlib
 
     matplotlib.use("Agg")
-    from powerbalance.viz.report import write_report
+    from powerbalance.viz.report import build_report
 
-    written = write_report(path, out, fmt.lower())
-    console.print(f"wrote {written}", highlight=False, soft_wrap=True)
+    built = build_report(path)
+    if fmt == "html":
+        written = write_file(target, built.write_html, kind=kind, force=force)
+    else:
+        figures: list[str] = []
+
+        def fill(tmp: Path) -> None:
+            figures.extend(p.name for p in built.write_pngs(tmp))
+
+        written = write_folder(target, fill, kind=kind, force=force,
+                               manifest={"source": str(path), "title": built.title,
+                                         "figures": figures})
+    console.print(f"wrote {written}", highlight=False, soft_wrap=True, markup=False)
 
 
 @app.command("animate")
@@ -39,19 +76,28 @@ def animate(
     ] = None,
     world: Annotated[int, typer.Option(help="Which world (one with a recorded map).")] = 0,
     fps: Annotated[int, typer.Option(help="Frames (years) per second.")] = 10,
+    force: ForceOption = False,
 ) -> None:
     """Animate the map of one world of a run, one frame per year."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from powerbalance.errors import InputError
-    from powerbalance.experiments.results import load_run
-    from powerbalance.viz import actor_names, map_animation, save_animation
+    from powerbalance.outputs import Output, check_output, write_file
 
     if fps < 1:
         raise InputError(f"{fps}", source="--fps", field="fps", allowed="an integer >= 1")
+    target = out if out is not None else Path(path) / "map.gif"
+    if target.suffix.lower() not in (".gif", ".mp4"):
+        raise InputError(f"unknown animation format {target.suffix!r}", source=str(target),
+                         field="--out", allowed=".gif, .mp4")
+    check_output(Output(target, "animation", folder=False), force)  # before any work
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from powerbalance.experiments.results import load_run
+    from powerbalance.viz import actor_names, map_animation, save_animation
+
     result = load_run(path)
     anim = map_animation(result.map, result.links, result.provinces,
                          names=actor_names(result.actors), world=world, events=result.events)
-    written = save_animation(anim, out if out is not None else Path(path) / "map.gif", fps=fps)
-    console.print(f"wrote {written}", highlight=False, soft_wrap=True)
+    written = write_file(target, lambda tmp: save_animation(anim, tmp, fps=fps),
+                         kind="animation", force=force)
+    console.print(f"wrote {written}", highlight=False, soft_wrap=True, markup=False)

@@ -9,8 +9,16 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from powerbalance.cli.app import app, check_png, console, err_console, year_progress
+from powerbalance.cli.app import (
+    ForceOption,
+    app,
+    check_png,
+    console,
+    err_console,
+    year_progress,
+)
 from powerbalance.errors import InputError
+from powerbalance.outputs import check_outputs, output, write_file
 
 
 def parse_sets(items: list[str] | None) -> dict[str, Any]:
@@ -23,6 +31,14 @@ def parse_sets(items: list[str] | None) -> dict[str, Any]:
                              allowed="key=value, e.g. --set sea_cost=2")
         out[key.strip()] = value.strip()
     return out
+
+
+def save_plot(fig: Any, path: Path, force: bool, option: str = "--plot") -> Path:
+    """Save a figure as a single-file output (see :mod:`powerbalance.outputs`)."""
+    from powerbalance.viz import save_figure
+
+    return write_file(path, lambda tmp: save_figure(fig, tmp), kind="plot", force=force,
+                      option=option)
 
 
 def _percent(x: float) -> str:
@@ -79,12 +95,15 @@ def run_command(
                                                    "the scenario's).")] = None,
     worlds: Annotated[int, typer.Option(help="Number of worlds (ensemble size).")] = 1,
     seed: Annotated[int, typer.Option(help="Master seed of every random stream.")] = 0,
-    out: Annotated[Path | None, typer.Option(help="Write the run folder here.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Write the run folder here (a new path; "
+                                                  "--force replaces an earlier run "
+                                                  "folder).")] = None,
     set_: Annotated[list[str] | None, typer.Option("--set", help="Parameter override "
                                                    "key=value (repeatable).")] = None,
     plot: Annotated[Path | None, typer.Option(help="Write a PNG: shares over time and the "
                                                    "final map of world 0.")] = None,
     batch_size: Annotated[int, typer.Option(help="Worlds per array program.")] = 1000,
+    force: ForceOption = False,
 ) -> None:
     """Simulate a scenario and print who unified the system, when, and the polarity."""
     from powerbalance.experiments.results import run
@@ -100,16 +119,17 @@ def run_command(
     if seed < 0:
         raise InputError(f"{seed}", source="--seed", field="seed", allowed=">= 0")
     check_png(plot)
+    check_outputs([output(out, "run", folder=True),
+                   output(plot, "plot", folder=False, option="--plot")], force)
     started = time.perf_counter()
     with year_progress(f"{scen.name} x {worlds}") as progress:
         result = run(scen, years=years, worlds=worlds, seed=seed, overrides=overrides,
-                     out=out, batch_size=batch_size, progress=progress)
+                     out=out, batch_size=batch_size, progress=progress, force=force)
     print_run_summary(result)
     if plot is not None:
-        from powerbalance.viz import overview_figure, save_figure
+        from powerbalance.viz import overview_figure
 
-        plot.parent.mkdir(parents=True, exist_ok=True)
-        save_figure(overview_figure(result, world=0), plot)
+        save_plot(overview_figure(result, world=0), plot, force)
         console.print(f"picture: {plot}")
     if out is not None:
         console.print(f"run folder: {out}")

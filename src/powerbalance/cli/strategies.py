@@ -9,8 +9,16 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from powerbalance.cli.app import app, check_png, console, err_console, year_progress
+from powerbalance.cli.app import (
+    ForceOption,
+    app,
+    check_png,
+    console,
+    err_console,
+    year_progress,
+)
 from powerbalance.errors import InputError
+from powerbalance.outputs import check_outputs, output
 
 _READS = ("own", "neighbours", "system", "memory")
 
@@ -143,6 +151,7 @@ def tournament_command(
                                                  "program.")] = 5000,
     plot: Annotated[Path | None, typer.Option(help="Write a PNG of the outcomes by "
                                                    "strategy.")] = None,
+    force: ForceOption = False,
 ) -> None:
     """Pit strategies against each other over matched worlds; print and save the table."""
     from powerbalance.cli.simulate import parse_sets
@@ -154,6 +163,8 @@ def tournament_command(
     scen = load(scenario)
     scen.make_params(overrides)
     check_png(plot)
+    check_outputs([output(out, "tournament", folder=True),
+                   output(plot, "plot", folder=False, option="--plot")], force)
     started = time.perf_counter()
     with year_progress(f"tournament {scen.name}") as progress:
         result = tournament(scen, names, worlds=worlds, seed=seed, years=years,
@@ -161,12 +172,13 @@ def tournament_command(
                             population=population, batch_size=batch_size, progress=progress)
     print_tournament(result)
     if out is not None:
-        result.write(out)
+        result.write(out, force=force)
         console.print(f"tables: {out}")
     if plot is not None:
-        from powerbalance.viz import save_figure, tournament_plot
+        from powerbalance.cli.simulate import save_plot
+        from powerbalance.viz import tournament_plot
 
-        plot.parent.mkdir(parents=True, exist_ok=True)
-        save_figure(tournament_plot(result.long(), title=f"Tournament on {scen.name}"), plot)
+        save_plot(tournament_plot(result.long(), title=f"Tournament on {scen.name}"), plot,
+                  force)
         console.print(f"picture: {plot}")
     err_console.print(f"done in {time.perf_counter() - started:.1f} s", highlight=False)

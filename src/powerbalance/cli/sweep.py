@@ -21,8 +21,9 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from powerbalance.cli.app import app, console, err_console
+from powerbalance.cli.app import ForceOption, app, console, err_console
 from powerbalance.errors import InputError
+from powerbalance.outputs import check_outputs, output, write_file
 
 if TYPE_CHECKING:  # pandas loads inside the commands: `--help` stays fast
     import pandas as pd
@@ -90,6 +91,9 @@ def sweep_command(
     dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="List the design; run nothing.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    dashboard: Annotated[bool, typer.Option(
+        "--dashboard", help="With --workers: serve the Dask dashboard on 127.0.0.1:8787 "
+        "(off by default).")] = False,
 ) -> None:
     """Run (or resume) a parameter sweep into a folder of Parquet datasets."""
     from powerbalance.experiments.spec import load_spec
@@ -122,6 +126,9 @@ def sweep_command(
     state: dict[str, Any] = {}
 
     def on_start(plan: Any, executor: Any) -> None:
+        if getattr(executor, "dashboard_link", None):
+            err_console.print(f"Dask dashboard: {executor.dashboard_link}", highlight=False,
+                              markup=False)
         state["first_runs"] = None
         state["task"] = progress.add_task(f"{parsed.name} [{executor.describe()}]",
                                           total=len(plan.tasks),
@@ -139,7 +146,8 @@ def sweep_command(
     with progress:
         report = run_sweep(parsed, folder, workers=workers, scheduler=scheduler,
                            backend=backend, max_runs=max_runs,
-                           connect_timeout=connect_timeout, progress=tick, on_start=on_start)
+                           connect_timeout=connect_timeout, progress=tick, on_start=on_start,
+                           dashboard=dashboard)
     t = report.timings
     storage = t.get("tables", 0) + t.get("encode", 0) + t.get("write", 0) + t.get("catalog", 0)
     console.print(
@@ -197,6 +205,7 @@ def report_command(
         "--plot", help="Save the survival curves (PNG).")] = None,
     json_out: Annotated[Path | None, typer.Option(
         "--json", help="Also write the report as JSON.")] = None,
+    force: ForceOption = False,
 ) -> None:
     """Outcome CIs per design point, Sobol indices, survival and war-size fits."""
     import pandas as pd
@@ -206,6 +215,8 @@ def report_command(
 
     if not 0 < level < 1:
         raise InputError(f"{level}", source="--level", field="level", allowed="0 < level < 1")
+    check_outputs([output(plot, "plot", folder=False, option="--plot"),
+                   output(json_out, "json", folder=False, option="--json")], force)
     rep = sweep_report(sweep, outcomes=outcome or None, group=group, level=level,
                        sobol_outcome=sobol_outcome)
     table = rep["outcomes"]
@@ -225,7 +236,9 @@ def report_command(
         console.print(_frame_table(summary, title=f"Kaplan-Meier survival at the last year "
                                    f"by {group}", digits=3))
         if plot is not None:
-            stats.plot_survival(survival, plot, title=f"{rep['name']}: survival by {group}")
+            write_file(plot, lambda tmp: stats.plot_survival(
+                survival, tmp, title=f"{rep['name']}: survival by {group}"),
+                kind="plot", force=force, option="--plot")
             console.print(f"survival plot: {plot}")
     fit = rep.get("war_sizes")
     if isinstance(fit, dict):
@@ -237,5 +250,6 @@ def report_command(
     if json_out is not None:
         def conv(v: object) -> object:
             return v.to_dict(orient="records") if isinstance(v, pd.DataFrame) else v
-        json_out.write_text(json.dumps({k: conv(v) for k, v in rep.items()}, default=str,
-                                       indent=2))
+        text = json.dumps({k: conv(v) for k, v in rep.items()}, default=str, indent=2)
+        write_file(json_out, lambda tmp: tmp.write_text(text, encoding="utf-8"), kind="json",
+                   force=force, option="--json")

@@ -165,20 +165,28 @@ class ExperimentResult:
             "checks": self.checks.to_dict("records"),
         }
 
-    def write(self, folder: str | Path) -> Path:
-        """Write each arm's run folder, ``per_world.parquet``, the summary tables and JSON."""
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        for label, result in self.runs.items():
-            result.write(folder / label)
-        self.arms.to_csv(folder / "arms.csv", index=False)
-        self.comparisons.to_csv(folder / "comparisons.csv", index=False)
-        self.checks.to_csv(folder / "checks.csv", index=False)
-        if len(self.per_world):
-            self.per_world.to_parquet(folder / "per_world.parquet", index=False)
-        (folder / "experiment.json").write_text(json.dumps(self.to_dict(), indent=2,
-                                                           default=_json_default))
-        return folder
+    def write(self, folder: str | Path, force: bool = False) -> Path:
+        """Write each arm's run folder, ``per_world.parquet``, the summary tables and JSON,
+        as one atomic folder output (an earlier experiment folder of ours is replaced only
+        with ``force``; see :mod:`powerbalance.outputs`)."""
+        from powerbalance.outputs import write_folder, write_manifest
+
+        def fill(tmp: Path) -> None:
+            for label, result in self.runs.items():
+                (tmp / label).mkdir()
+                result.write_into(tmp / label)
+                write_manifest(tmp / label, result.manifest, "run")
+            self.arms.to_csv(tmp / "arms.csv", index=False)
+            self.comparisons.to_csv(tmp / "comparisons.csv", index=False)
+            self.checks.to_csv(tmp / "checks.csv", index=False)
+            if len(self.per_world):
+                self.per_world.to_parquet(tmp / "per_world.parquet", index=False)
+            (tmp / "experiment.json").write_text(json.dumps(self.to_dict(), indent=2,
+                                                            default=_json_default))
+
+        return write_folder(folder, fill, kind="experiment", force=force,
+                            manifest={"experiment": self.experiment, "seed": self.seed,
+                                      "worlds": self.worlds})
 
 
 def _json_default(x: Any) -> Any:
@@ -649,7 +657,7 @@ def _mean_row(arm: str, stat: str, values: np.ndarray, confidence: float) -> dic
 def run_experiment(name: str | Experiment, *, worlds: int | None = None, seed: int = 0,
                    years: int | None = None, confidence: float = 0.95,
                    out: str | Path | None = None, options: str = "",
-                   keep_runs: bool = True) -> ExperimentResult:
+                   keep_runs: bool = True, force: bool = False) -> ExperimentResult:
     """Run an experiment's arms with common random numbers and judge its claim.
 
     ``confidence`` is the one-sided confidence of each comparison (the claim
@@ -660,6 +668,10 @@ def run_experiment(name: str | Experiment, *, worlds: int | None = None, seed: i
     ['ocean', 'no-ocean']
     """
     exp = name if isinstance(name, Experiment) else get(name)
+    if out is not None:  # refuse a bad --out before anything runs
+        from powerbalance.outputs import Output, check_output
+
+        check_output(Output(Path(out), "experiment", folder=True), force)
     worlds = exp.worlds if worlds is None else worlds
     if not isinstance(worlds, int) or worlds < 2:
         raise InputError(f"{worlds!r}", source="--worlds", field="worlds",
@@ -674,7 +686,7 @@ def run_experiment(name: str | Experiment, *, worlds: int | None = None, seed: i
     else:
         result = _run_arms(exp, worlds, seed, years, confidence, keep_runs or out is not None)
     if out is not None:
-        result.write(out)
+        result.write(out, force=force)
     return result
 
 

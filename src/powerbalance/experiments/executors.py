@@ -13,7 +13,9 @@ workers or the machine.
   locally; the global start method is never changed).
 * :class:`DaskExecutor`: a Dask distributed cluster, either an existing one
   (``scheduler="tcp://HOST:PORT"``, e.g. started by dask-jobqueue on SLURM or
-  PBS) or a :class:`distributed.LocalCluster` of ``workers`` processes.
+  PBS) or a :class:`distributed.LocalCluster` of ``workers`` processes, secured
+  with TLS and throw-away certificates (``Security.temporary()``), listening on
+  127.0.0.1 only, its dashboard off unless asked for (``dashboard=True``).
 
 Worker processes run their numerical libraries single-threaded (Dask's nanny
 sets ``OMP_NUM_THREADS=1`` and friends; local processes use threadpoolctl),
@@ -35,6 +37,9 @@ import numpy as np
 import pandas as pd
 
 from powerbalance.errors import InputError
+
+#: Where the dashboard of a LocalCluster listens when asked for (``sweep --dashboard``).
+DASHBOARD_ADDRESS = "127.0.0.1:8787"
 
 #: Dask config key of the malloc setting a LocalCluster's workers are spared (see docs).
 NANNY_MALLOC_KEY = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
@@ -210,7 +215,7 @@ class DaskExecutor(Executor):
 
     def __init__(self, scheduler: str | None = None, workers: int | None = None,
                  connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
-                 processes: bool = True) -> None:
+                 processes: bool = True, dashboard: bool = False) -> None:
         try:
             from distributed import Client, LocalCluster
         except ImportError:  # pragma: no cover - dask is a dependency
@@ -239,11 +244,29 @@ class DaskExecutor(Executor):
             # Dask's nanny sets MALLOC_TRIM_THRESHOLD_ in its workers, which fixes glibc's
             # mmap threshold: every large numpy temporary is then mmap'ed and page-faulted
             # afresh, and the simulation takes twice the CPU time. Unset it for our cluster.
-            with dask.config.set({NANNY_MALLOC_KEY: None}):
-                self._cluster = LocalCluster(n_workers=n, threads_per_worker=1,
-                                             processes=processes, dashboard_address=None)
+            # Secured: every connection to the scheduler, workers and nannies is TLS with a
+            # throw-away certificate of this cluster (Security.temporary), so no other
+            # process can submit code to our workers; all listen on 127.0.0.1 only. The
+            # HTTP endpoints (dashboard, metrics, proxy) are off unless asked for: the
+            # scheduler's server then listens on a random local port with no routes.
+            from distributed.security import Security
+
+            config: dict[str, Any] = {NANNY_MALLOC_KEY: None}
+            if not dashboard:
+                config.update({"distributed.scheduler.http.routes": [],
+                               "distributed.worker.http.routes": []})
+            network: dict[str, Any] = ({"host": "127.0.0.1", "protocol": "tls://",
+                                        "security": Security.temporary()}
+                                       if processes else {})  # threads: no network at all
+            with dask.config.set(config):
+                self._cluster = LocalCluster(
+                    n_workers=n, threads_per_worker=1, processes=processes,
+                    dashboard_address=DASHBOARD_ADDRESS if dashboard else "127.0.0.1:0",
+                    scheduler_kwargs={"dashboard": dashboard}, **network)
             self._client = Client(self._cluster)
             self.workers = n
+        self.dashboard_link: str | None = (
+            self._client.dashboard_link if dashboard and self._cluster is not None else None)
 
     def map(self, payloads: Iterable[TaskPayload]) -> Iterator[TaskResult]:
         """Submit every payload and yield results as they complete."""
@@ -266,7 +289,8 @@ class DaskExecutor(Executor):
 
 def make_executor(workers: int | None = None, scheduler: str | None = None, *,
                   backend: str | None = None,
-                  connect_timeout: float = DEFAULT_CONNECT_TIMEOUT) -> Executor:
+                  connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+                  dashboard: bool = False) -> Executor:
     """The executor for the CLI options.
 
     ``scheduler`` given: Dask on that cluster. ``workers`` given: a Dask
@@ -287,7 +311,7 @@ def make_executor(workers: int | None = None, scheduler: str | None = None, *,
     if kind == "processes":
         return ProcessExecutor(workers)
     if kind == "dask":
-        return DaskExecutor(workers=workers)
+        return DaskExecutor(workers=workers, dashboard=dashboard)
     if kind == "in-process":
         return InProcessExecutor()
     raise InputError(f"unknown backend {kind!r}", source="--backend", field="backend",

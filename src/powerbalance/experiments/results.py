@@ -4,17 +4,16 @@ A run folder holds ``actors.parquet``, ``system.parquet``, ``events.parquet``,
 ``alliances.parquet``, ``provinces.parquet`` (province owners per year of the
 map worlds), ``map.parquet`` and ``links.parquet`` (the static map), and
 ``manifest.json`` (scenario, parameters, seed, package version, timings).
-It is written to a temporary folder beside the target and renamed into
-place, so a failed or interrupted run never leaves a half-written result.
+It is written by :func:`powerbalance.outputs.write_folder`: into a staging
+folder beside the target, then swapped into place, so a failed or interrupted
+run leaves the old folder or the new one, never neither and never half of one;
+an existing folder is replaced only with ``force`` when it is one of ours.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import platform
-import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -27,6 +26,7 @@ import pandas as pd
 from powerbalance.errors import InputError
 from powerbalance.experiments import tables
 from powerbalance.experiments.runner import simulate
+from powerbalance.outputs import Output, check_output, write_folder
 from powerbalance.params import Params
 from powerbalance.scenarios import Scenario, load
 from powerbalance.scenarios.model import Scenario as _Scenario
@@ -63,40 +63,23 @@ class RunResult:
         last = self.system["year"].max()
         return self.system[self.system["year"] == last].reset_index(drop=True)
 
-    def write(self, folder: str | Path, overwrite: bool = True) -> Path:
-        """Write the run folder atomically; return its path."""
-        folder = Path(folder)
-        if folder.exists() and not overwrite:
-            raise InputError("folder exists", source=str(folder), field="--out",
-                             allowed="a new folder")
+    def write(self, folder: str | Path, force: bool = False) -> Path:
+        """Write the run folder atomically; return its path.
 
-        def fill(tmp: Path) -> None:
-            for name in TABLES:
-                self.table(name).to_parquet(tmp / f"{name}.parquet", index=False)
-            (tmp / "manifest.json").write_text(json.dumps(self.manifest, indent=2, default=str))
+        An existing ``folder`` is replaced only with ``force`` and only when it is an
+        earlier run folder of ours (see :mod:`powerbalance.outputs`); anything else is
+        refused with an :class:`InputError` and left untouched.
+        """
+        return write_folder(folder, self.write_into, kind="run", manifest=self.manifest,
+                            force=force)
 
-        return write_folder(folder, fill)
-
-
-def write_folder(folder: str | Path, fill: Callable[[Path], None]) -> Path:
-    """Write a result folder atomically: ``fill`` writes into a temporary sibling folder,
-    which then replaces ``folder`` (an old one is removed); on failure nothing changes."""
-    folder = Path(folder)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
-    try:
-        fill(tmp)
-        if folder.exists():
-            old = folder.with_name(f".{folder.name}.old-{os.getpid()}")
-            folder.rename(old)
-            tmp.rename(folder)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            tmp.rename(folder)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return folder
+    def write_into(self, folder: Path) -> None:
+        """Write the tables into the empty folder ``folder`` (the manifest is written by
+        :func:`powerbalance.outputs.write_folder`, after them, with the write time)."""
+        t0 = time.perf_counter()
+        for name in TABLES:
+            self.table(name).to_parquet(folder / f"{name}.parquet", index=False)
+        self.manifest.setdefault("timings", {})["write_seconds"] = time.perf_counter() - t0
 
 
 def load_run(folder: str | Path) -> RunResult:
@@ -106,15 +89,39 @@ def load_run(folder: str | Path) -> RunResult:
     if not manifest_path.is_file():
         raise InputError("not a run folder (no manifest.json)", source=str(folder),
                          field="RUN", allowed="a folder written by 'powerbalance run --out'")
-    manifest = json.loads(manifest_path.read_text())
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"manifest.json cannot be read ({_first_line(exc)})",
+                         source=str(folder), field="RUN",
+                         allowed="a complete run folder") from None
+    if not (isinstance(manifest, dict) and isinstance(manifest.get("scenario"), dict)):
+        raise InputError("manifest.json is not a run manifest", source=str(folder),
+                         field="RUN", allowed="a folder written by 'powerbalance run --out'")
     frames = {}
     for name in TABLES:
         path = folder / f"{name}.parquet"
         if not path.is_file():
             raise InputError(f"missing {name}.parquet", source=str(folder), field="RUN",
                              allowed="a complete run folder")
-        frames[name] = pd.read_parquet(path)
+        frames[name] = read_parquet(path, field="RUN")
     return RunResult(manifest=manifest, **frames)
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def read_parquet(path: str | Path, field: str = "FILE") -> pd.DataFrame:
+    """Read a Parquet file; a corrupt or unreadable one is an :class:`InputError`."""
+    import pyarrow as pa
+
+    try:
+        return pd.read_parquet(path)
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        raise InputError(f"not a readable Parquet file ({_first_line(exc)})",
+                         source=str(path), field=field,
+                         allowed="a Parquet file written by powerbalance") from None
 
 
 def run(
@@ -130,6 +137,7 @@ def run(
     record: str = "full",
     map_worlds: int = 1,
     progress: Callable[[int, int], None] | None = None,
+    force: bool = False,
 ) -> RunResult:
     """Simulate ``worlds`` worlds of a scenario and return (and optionally write) the tables.
 
@@ -141,7 +149,8 @@ def run(
     worlds: number of worlds; world indices run from ``first_world``.
     seed: the master seed; every random stream derives from it.
     overrides: parameter values replacing the defaults and the scenario's.
-    out: write the run folder there.
+    out: write the run folder there (see :meth:`RunResult.write`).
+    force: replace an earlier run folder of ours at ``out``.
     batch_size: worlds per array program (results do not depend on it).
     record: ``full`` (every year), ``system`` (no alliance table), ``final``.
     map_worlds: record province owners for this many worlds (from ``first_world``).
@@ -156,6 +165,8 @@ def run(
     >>> int(r.system["world"].nunique()), int(r.system["year"].max())
     (2, 5)
     """
+    if out is not None:  # refuse a bad --out before anything runs
+        check_output(Output(Path(out), "run", folder=True), force)
     scen = scenario if isinstance(scenario, _Scenario) else load(scenario)
     years = scen.years if years is None else years
     if not isinstance(years, int) or years < 1:
@@ -197,11 +208,7 @@ def run(
         scenario=scen,
     )
     if out is not None:
-        t0 = time.perf_counter()
-        result.write(out)
-        result.manifest["timings"]["write_seconds"] = time.perf_counter() - t0
-        (Path(out) / "manifest.json").write_text(json.dumps(result.manifest, indent=2,
-                                                            default=str))
+        result.write(out, force=force)
     return result
 
 

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -189,6 +190,10 @@ def load_spec(path: str | Path) -> SweepSpec:
     return parse_spec(data, source=str(path), base_dir=path.parent)
 
 
+_SAFE_NAME = re.compile(r"[^\W_][\w .-]{0,99}")
+"""A sweep name: one folder name under results/ (no separator, no '..', no markup)."""
+
+
 def _check_value(name: str, value: Any, source: str, fld: str) -> Any:
     """A parameter value validated by :class:`Params` (error names the spec field)."""
     try:
@@ -257,6 +262,10 @@ def parse_spec(data: dict[str, Any], source: str = "<spec>",
     name = data.get("name", Path(source).stem if source != "<spec>" else "sweep")
     if not isinstance(name, str):
         raise fail("name", f"expected a string, got {name!r}", "a string")
+    if not _SAFE_NAME.fullmatch(name) or name.endswith("."):
+        # the name is the default results folder: it must not leave results/
+        raise fail("name", f"{name!r} is not a plain folder name", "letters, digits, "
+                   "spaces, '.', '_', '-' (not first), at most 100 characters")
     description = data.get("description", "")
     if not isinstance(description, str):
         raise fail("description", f"expected a string, got {description!r}", "a string")

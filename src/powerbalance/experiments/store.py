@@ -15,15 +15,16 @@ when its summaries file exists. A sweep killed at any moment therefore loses
 at most its tasks in flight; files left by an unfinished task are rewritten
 (with identical content) when the sweep resumes and never enter the catalog,
 whose views list the files of finished tasks only. The catalog is rebuilt
-from the files (into a temporary file, then renamed) at the end of a run and
-whenever a query finds it stale.
+from the files (into a temporary file, then renamed) at the end of a run.
+Queries never open it: :meth:`SweepStore.query` builds views over the files
+of finished tasks in a locked-down, in-memory DuckDB (read-only SQL, no other
+file, no extension), so no query can change the store.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -33,39 +34,26 @@ import pandas as pd
 
 from powerbalance.errors import InputError
 from powerbalance.experiments.spec import OUTCOMES, SweepSpec
+from powerbalance.outputs import TMP_PREFIX, atomic_write_bytes, current_umask, recover
 
 MARKER = "summaries"
 """The dataset whose file marks a task as finished (written last)."""
 
 
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:  # pragma: no cover - platforms without directory fds
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover
-        pass
-    finally:
-        os.close(fd)
-
-
 def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (temp file in the same folder, fsync, rename)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".tmp-{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    """Write ``data`` to ``path`` atomically (:func:`powerbalance.outputs.atomic_write_bytes`)."""
+    atomic_write_bytes(path, data)
+
+
+def _read_only_settings(con: duckdb.DuckDBPyConnection, files: list[str]) -> None:
+    """Lock a connection down: only ``files`` can be read, nothing written or loaded."""
+    listing = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+    con.execute(f"SET allowed_paths = [{listing}]")
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+
+
+_READ_ONLY_STATEMENTS = (duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN)
 
 
 class SweepStore:
@@ -108,7 +96,17 @@ class SweepStore:
         if not self.exists():
             raise InputError("not a sweep folder (no sweep.json)", source=str(self.folder),
                              field="SWEEP", allowed="a folder written by 'powerbalance sweep'")
-        data: dict[str, Any] = json.loads(self.meta_path.read_text())
+        try:
+            data = json.loads(self.meta_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise InputError(f"sweep.json cannot be read ({type(exc).__name__})",
+                             source=str(self.folder), field="sweep.json",
+                             allowed="a folder written by 'powerbalance sweep'") from None
+        if not (isinstance(data, dict) and isinstance(data.get("spec"), dict)
+                and "spec_hash" in data):
+            raise InputError("sweep.json is not a sweep manifest", source=str(self.folder),
+                             field="sweep.json",
+                             allowed="a folder written by 'powerbalance sweep'")
         return data
 
     def check_compatible(self, spec: SweepSpec, design: pd.DataFrame) -> None:
@@ -142,7 +140,9 @@ class SweepStore:
                 source=str(self.folder), field="--out",
                 allowed="the same spec, or a new --out folder")
         if self.points_path.is_file():
-            stored = pd.read_parquet(self.points_path)
+            from powerbalance.experiments.results import read_parquet
+
+            stored = read_parquet(self.points_path, field="points.parquet")
             if not stored.equals(design.reset_index(drop=True)):
                 raise InputError("the design computed now differs from the stored one "
                                  "(another SALib/SciPy version?)", source=str(self.folder),
@@ -168,14 +168,13 @@ class SweepStore:
             atomic_write(self.points_path, encode(design))
 
     def clean_temporaries(self) -> None:
-        """Remove temporary files left by a killed run."""
+        """Remove temporary files left by a killed run (ours only: recognised by name,
+        see :func:`powerbalance.outputs.recover`)."""
         for sub in [self.folder, *(self.dataset_dir(n) for n in OUTCOMES)]:
             if sub.is_dir():
-                for p in sub.glob(".tmp-*"):
-                    try:
-                        p.unlink()
-                    except OSError:  # pragma: no cover
-                        pass
+                targets = {p.name.split(".", 3)[-1] for p in sub.glob(f"{TMP_PREFIX}*")}
+                for name in targets:
+                    recover(sub / name)
 
     # --- tasks ----------------------------------------------------------------
     def done_keys(self) -> set[str]:
@@ -228,18 +227,24 @@ class SweepStore:
         """Rebuild ``catalog.duckdb`` from the Parquet files (atomically)."""
         meta = self.meta()
         keys = self.done_keys()
-        fd, tmp_name = tempfile.mkstemp(prefix=".tmp-catalog.", suffix=".duckdb",
-                                        dir=self.folder)
-        os.close(fd)
-        os.unlink(tmp_name)  # duckdb wants to create the file itself
-        tmp = Path(tmp_name)
+        import secrets
+
+        # duckdb creates the file itself; the name is one recover() knows as ours
+        tmp = self.folder / f"{TMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}.catalog.duckdb"
+        tmp_name = str(tmp)
         try:
             con = duckdb.connect(tmp_name)
             try:
                 self._build(con, meta, keys)
             finally:
                 con.close()
+            os.chmod(tmp, 0o666 & ~current_umask())
             os.replace(tmp, self.catalog_path)
+        except duckdb.Error as exc:
+            for p in (tmp, Path(tmp_name + ".wal")):
+                if p.exists():
+                    p.unlink()
+            raise self._corrupt(exc) from None
         except BaseException:
             for p in (tmp, Path(tmp_name + ".wal")):
                 if p.exists():
@@ -247,8 +252,17 @@ class SweepStore:
             raise
         return self.catalog_path
 
+    def _corrupt(self, exc: BaseException) -> InputError:
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        return InputError(f"a file of the store cannot be read ({first})",
+                          source=str(self.folder), field="SWEEP",
+                          allowed="a sweep folder written by 'powerbalance sweep'")
+
     def _build(self, con: duckdb.DuckDBPyConnection, meta: dict[str, Any],
-               keys: set[str]) -> None:
+               keys: set[str], materialise: bool = True) -> None:
+        """Create the tables and views of the catalog in ``con``; with ``materialise``
+        false, ``points`` and ``runs`` are views too (nothing copied)."""
+        table = "TABLE" if materialise else "VIEW"
         spec = meta["spec"]
         rows = [("name", meta.get("name", "")), ("spec_hash", meta["spec_hash"]),
                 ("spec", json.dumps(spec, sort_keys=True)), ("scenario", spec["scenario"]),
@@ -259,7 +273,7 @@ class SweepStore:
         con.execute("CREATE TABLE sweep (key VARCHAR, value VARCHAR)")
         con.executemany("INSERT INTO sweep VALUES (?, ?)", rows)
         points_file = str(self.points_path.resolve()).replace("'", "''")
-        con.execute(f"CREATE TABLE points AS SELECT * FROM read_parquet('{points_file}')")
+        con.execute(f"CREATE {table} points AS SELECT * FROM read_parquet('{points_file}')")
         task_rows = sorted((k, int(k[1:6]), int(k[8:])) for k in keys)
         con.execute("CREATE TABLE tasks (task VARCHAR, point INTEGER, first_replicate BIGINT)")
         if task_rows:
@@ -275,33 +289,66 @@ class SweepStore:
         if self.files(MARKER, keys):
             cols = ", ".join(f'p."{c}"' for c in param_cols)
             sel = f"s.*{', ' + cols if cols else ''}"
-            con.execute(f"CREATE TABLE runs AS SELECT {sel} FROM summaries s "
+            con.execute(f"CREATE {table} runs AS SELECT {sel} FROM summaries s "
                         "JOIN points p USING (point) ORDER BY s.point, s.replicate")
         else:
-            con.execute("CREATE TABLE runs AS SELECT * FROM points WHERE FALSE")
+            con.execute(f"CREATE {table} runs AS SELECT * FROM points WHERE FALSE")
 
-    def connect(self, refresh: bool = True) -> duckdb.DuckDBPyConnection:
-        """A read-only connection to the catalog, rebuilt first if stale."""
+    def connect(self) -> duckdb.DuckDBPyConnection:
+        """A read-only DuckDB connection over the store, for untrusted SQL.
+
+        An in-memory database holds views over the Parquet files of finished tasks (no
+        copy; ``catalog.duckdb`` is not opened, so no query can change it). Then only
+        those files may be read (``allowed_paths``), external access, extension
+        autoloading and autoinstalling are off, and the configuration is locked: SQL
+        can neither read other files nor write any file nor load code.
+        """
         meta = self.meta()
-        if refresh and not self.catalog_fresh():
-            try:
-                self.refresh_catalog()
-            except OSError:  # a read-only folder: build the catalog in memory instead
-                con = duckdb.connect(":memory:")
-                self._build(con, meta, self.done_keys())
-                return con
-        return duckdb.connect(str(self.catalog_path), read_only=True)
+        keys = self.done_keys()
+        con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False,
+                                                 "autoload_known_extensions": False})
+        try:
+            self._build(con, meta, keys, materialise=False)
+            files = [str(self.points_path.resolve()),
+                     *(f for name in OUTCOMES for f in self.files(name, keys))]
+            _read_only_settings(con, files)
+        except duckdb.Error as exc:
+            con.close()
+            raise self._corrupt(exc) from None
+        except BaseException:
+            con.close()
+            raise
+        return con
 
     def query(self, sql: str) -> pd.DataFrame:
-        """Run DuckDB SQL over the catalog (tables/views: sweep, points, tasks, runs,
-        summaries, lifetimes, wars, system)."""
-        con = self.connect()
+        """Run one or more read-only statements (``SELECT``, ``EXPLAIN``) over the store
+        (tables/views: sweep, points, tasks, runs, summaries, lifetimes, wars, system);
+        return the result of the last. Anything else is refused (see :meth:`connect`)."""
+        allowed = "read-only DuckDB SQL (SELECT) over sweep, points, tasks, runs, summaries, " \
+                  "lifetimes, wars, system"
         try:
-            return con.execute(sql).df()
+            statements = duckdb.extract_statements(sql)
         except duckdb.Error as exc:
             raise InputError(f"query failed: {exc}".splitlines()[0], source=str(self.folder),
-                             field="SQL", allowed="DuckDB SQL over sweep, points, tasks, runs, "
-                             "summaries, lifetimes, wars, system") from None
+                             field="SQL", allowed=allowed) from None
+        if not statements:
+            raise InputError("empty query", source=str(self.folder), field="SQL",
+                             allowed=allowed)
+        for st in statements:
+            if st.type not in _READ_ONLY_STATEMENTS:
+                raise InputError(f"{st.type.name} statements are refused: queries are "
+                                 "read-only", source=str(self.folder), field="SQL",
+                                 allowed=allowed)
+        con = self.connect()
+        try:
+            result = None
+            for st in statements:
+                result = con.execute(st)
+            assert result is not None
+            return result.df()
+        except duckdb.Error as exc:
+            raise InputError(f"query failed: {exc}".splitlines()[0], source=str(self.folder),
+                             field="SQL", allowed=allowed) from None
         finally:
             con.close()
 
@@ -311,5 +358,7 @@ class SweepStore:
             files = self.files(name)
             if not files:
                 return pd.DataFrame()
-            return pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+            from powerbalance.experiments.results import read_parquet
+
+            return pd.concat([read_parquet(f, field=name) for f in files], ignore_index=True)
         return self.query(f"SELECT * FROM {name}")

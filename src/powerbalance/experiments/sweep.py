@@ -110,10 +110,11 @@ def run_sweep(spec: SweepSpec | str | Path, out: str | Path, *, workers: int | N
               executor: Executor | None = None, max_runs: int | None = None,
               connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
               progress: Progress | None = None,
-              on_start: Callable[[SweepPlan, Executor], None] | None = None) -> SweepReport:
+              on_start: Callable[[SweepPlan, Executor], None] | None = None,
+              dashboard: bool = False) -> SweepReport:
     """Run (or resume) a sweep into the folder ``out``; return what was done.
 
-    ``workers``/``scheduler``/``backend`` choose the executor as in
+    ``workers``/``scheduler``/``backend``/``dashboard`` choose the executor as in
     :func:`~powerbalance.experiments.executors.make_executor` (default:
     in-process); or pass an ``executor``. Everything is validated (spec,
     design size, folder, scheduler) before anything is written.
@@ -124,7 +125,7 @@ def run_sweep(spec: SweepSpec | str | Path, out: str | Path, *, workers: int | N
     own = executor is None
     if executor is None:
         executor = make_executor(workers, scheduler, backend=backend,
-                                 connect_timeout=connect_timeout)
+                                 connect_timeout=connect_timeout, dashboard=dashboard)
     timings = {"setup": 0.0, "simulate": 0.0, "tables": 0.0, "encode": 0.0, "write": 0.0,
                "catalog": 0.0}
     pending = plan.pending

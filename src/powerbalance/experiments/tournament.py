@@ -35,7 +35,6 @@ each strategy's fitness f_s as the mean final share of its actors.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -48,11 +47,11 @@ import pandas as pd
 
 from powerbalance import rng
 from powerbalance.errors import InputError
-from powerbalance.experiments.results import write_folder
 from powerbalance.model.economy import capability_share
 from powerbalance.model.events import EventKind
 from powerbalance.model.state import Setting, WorldState
 from powerbalance.model.step import step
+from powerbalance.outputs import write_folder
 from powerbalance.params import Params
 from powerbalance.scenarios import Scenario, load
 from powerbalance.strategies import registry
@@ -83,16 +82,17 @@ class TournamentResult:
                              "hi": rec[f"{metric}_hi"]})
         return pd.DataFrame(rows)
 
-    def write(self, folder: str | Path) -> Path:
+    def write(self, folder: str | Path, force: bool = False) -> Path:
         """Write ``tournament.parquet``, ``entries.parquet``, ``evolution.parquet`` and
-        ``manifest.json`` atomically into ``folder``."""
+        ``manifest.json`` atomically into ``folder`` (an earlier tournament folder of ours
+        is replaced only with ``force``; see :mod:`powerbalance.outputs`)."""
         def fill(tmp: Path) -> None:
             self.table.to_parquet(tmp / "tournament.parquet", index=False)
             self.entries.to_parquet(tmp / "entries.parquet", index=False)
             self.evolution.to_parquet(tmp / "evolution.parquet", index=False)
-            (tmp / "manifest.json").write_text(json.dumps(self.manifest, indent=2, default=str))
 
-        return write_folder(folder, fill)
+        return write_folder(folder, fill, kind="tournament", manifest=self.manifest,
+                            force=force)
 
 
 @dataclass

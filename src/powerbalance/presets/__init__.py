@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from powerbalance.errors import InputError
@@ -86,9 +87,14 @@ def get(name: str) -> Preset:
 
 def run(name: str, *, worlds: int = 1, seed: int = 0, length: int | None = None,
         overrides: dict[str, Any] | None = None, every: int = 10,
-        out: str | None = None) -> tuple[RunResult, dict[str, Any]]:
-    """Run a preset; write the run folder to ``out`` if given. Returns (tables, summary)."""
+        out: str | None = None, force: bool = False) -> tuple[RunResult, dict[str, Any]]:
+    """Run a preset; write the run folder to ``out`` if given (an earlier one of ours is
+    replaced only with ``force``). Returns (tables, summary)."""
     preset = get(name)
+    if out is not None:  # refuse a bad --out before anything runs
+        from powerbalance.outputs import Output, check_output
+
+        check_output(Output(Path(out), "run", folder=True), force)
     if worlds < 1:
         raise InputError(f"{worlds}", source="--worlds", field="worlds", allowed=">= 1")
     if seed < 0:
@@ -99,5 +105,5 @@ def run(name: str, *, worlds: int = 1, seed: int = 0, length: int | None = None,
     result, summ = preset.run(worlds=worlds, seed=seed, length=length, overrides=overrides,
                               every=every)
     if out is not None:
-        result.write(out)
+        result.write(out, force=force)
     return result, summ
