@@ -54,6 +54,8 @@ class Lab:
     pool: JobPool
     data: str | None = None
     """The COW data folder given to ``powerbalance serve --data`` (never from a request)."""
+    scenarios: dict[str, Any] = field(default_factory=dict)
+    """Scenarios the server adds to the built-ins (``serve --scenario FILE``), by name."""
     memo: dict[str, Any] = field(default_factory=dict)
     """Derived data computed once per server (the history tables)."""
 
@@ -65,13 +67,18 @@ def get_lab(request: Request) -> Lab:
 
 
 def create_app(data: str | Path | None = None, *, workers: int = 2, max_pending: int = 16,
-               allowed_hosts: list[str] | None = None) -> FastAPI:
+               allowed_hosts: list[str] | None = None,
+               scenarios: list[Any] | tuple[Any, ...] = ()) -> FastAPI:
     """The web lab; ``data`` is the COW data folder of the History page (``--data``).
+
+    ``scenarios`` (:class:`~powerbalance.scenarios.Scenario` objects) are offered
+    beside the built-ins under their names (the server's choice, never the browser's).
 
     ``allowed_hosts`` (e.g. ``["127.0.0.1", "localhost"]``) refuses requests naming
     another host, which stops DNS-rebinding pages from reaching a local server.
     """
-    from powerbalance.web.routers import compare, history, params, runs, scenarios
+    from powerbalance.web.routers import compare, history, params, runs
+    from powerbalance.web.routers import scenarios as scenario_routes
 
     if data is not None:
         from powerbalance.analysis.cow import data_dir
@@ -89,7 +96,8 @@ def create_app(data: str | Path | None = None, *, workers: int = 2, max_pending:
 
     app = FastAPI(title="powerbalance lab", lifespan=lifespan, docs_url=None, redoc_url=None,
                   openapi_url="/api/openapi.json")
-    app.state.lab = Lab(pool=pool, data=None if data is None else str(data))
+    app.state.lab = Lab(pool=pool, data=None if data is None else str(data),
+                        scenarios={s.name: s for s in scenarios})
 
     if allowed_hosts:
         from starlette.middleware.trustedhost import TrustedHostMiddleware
@@ -119,7 +127,7 @@ def create_app(data: str | Path | None = None, *, workers: int = 2, max_pending:
         return JSONResponse(status_code=503, content={"detail": str(exc)},
                             headers={"Retry-After": "5"})
 
-    for module in (scenarios, params, runs, compare, history):
+    for module in (scenario_routes, params, runs, compare, history):
         app.include_router(module.router)
 
     static = static_dir()

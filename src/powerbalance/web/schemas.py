@@ -47,8 +47,9 @@ _COW = re.compile(r"^cow:(\d{4})$")
 ParamValue = float | bool | Annotated[str, StringConstraints(max_length=32)]
 Overrides = Annotated[dict[Annotated[str, StringConstraints(max_length=64)], ParamValue],
                       Field(default_factory=dict, max_length=len(Params.fields()))]
+#: A scenario as the browser names it: looked up in the lab's lists, never opened as a path.
 ScenarioSpec = Annotated[str, StringConstraints(min_length=1, max_length=96,
-                                                pattern=r"^[a-z0-9:=,._-]+$")]
+                                                pattern=r"^[^/\\\x00-\x1f]+$")]
 
 
 class LimitError(ValueError):
@@ -154,7 +155,7 @@ def memory_estimate(actors: int, provinces: int, worlds: int, years: int,
     """Estimated bytes of a run's tables and recorded arrays.
 
     >>> memory_estimate(7, 40, 1000, 300) // 2**20
-    163
+    180
     """
     slots = worlds * (years + 1)
     maps = min(worlds, map_worlds) * (years + 1) * provinces

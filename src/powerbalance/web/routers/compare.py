@@ -104,6 +104,8 @@ def _build(lab: Lab, req: CompareRequest) -> tuple[claims.Experiment, dict[str, 
         return exp, {"options": options}, size, cli_command(words)
     assert req.scenario is not None
     resolved, scen = load_spec(lab, req.scenario)
+    if resolved.startswith("server:"):
+        raise LimitError("scenario", "two-settings comparisons take a built-in scenario")
     check_overrides(scen.make_params, req.a, "a")
     check_overrides(scen.make_params, req.b, "b")
     years = req.years or scen.years

@@ -35,8 +35,11 @@ from powerbalance.web.schemas import MAP_WORLDS, RunRequest, check_overrides, ch
 
 router = APIRouter(prefix="/api/runs", tags=["runs"])
 
-#: Most log rows sent for one world (the download has them all).
-MAX_LOG_ROWS = 5000
+#: Most log rows sent for one world (the events download has them all).
+MAX_LOG_ROWS = 20000
+#: The events the log shows: wars, alliances, deaths and hegemony.
+LOG_KINDS = ("war_won", "war_lost", "war_joined", "alliance_formed", "alliance_broken",
+             "death", "hegemony_reached", "hegemony_lost")
 #: Seconds between progress events, and between keep-alive comments.
 PROGRESS_INTERVAL, KEEPALIVE = 0.1, 15.0
 
@@ -66,7 +69,8 @@ def submit_run(lab: Lab, req: RunRequest, first_world: int = 0) -> Job:
 
     info = {"scenario": req.scenario, "name": scen.name, "worlds": req.worlds, "years": years,
             "seed": req.seed, "params": overrides, "first_world": first_world,
-            "cli": run_cli(req.scenario, req.worlds, years, req.seed, overrides),
+            "cli": run_cli(scen.origin if resolved.startswith("server:") else req.scenario,
+                           req.worlds, years, req.seed, overrides),
             "memory_estimate": size}
     if req.scenario.startswith("cow:"):
         info["cli_note"] = "with POWERBALANCE_DATA set to the folder of the server's --data"
@@ -257,7 +261,8 @@ def world_payload(result: RunResult, world: int) -> dict[str, Any]:
     a = result.actors[result.actors["world"] == world]
     s = result.system[result.system["world"] == world].sort_values("year")
     al = result.alliances[result.alliances["world"] == world]
-    ev = result.events[result.events["world"] == world]
+    ev = result.events[(result.events["world"] == world)
+                       & result.events["kind"].isin(LOG_KINDS)]
     pv = result.provinces[result.provinces["world"] == world]
     return {
         "world": world,

@@ -22,6 +22,8 @@ _KEEP = 32
 
 def load_spec(lab: Lab, spec: str) -> tuple[str, Scenario]:
     """The resolved spec and the scenario of a lab spec (loaded once per server)."""
+    if spec in lab.scenarios:
+        return f"server:{spec}", lab.scenarios[spec]
     resolved = resolve_spec(spec, lab.data)
     cache: OrderedDict[str, Scenario] = lab.memo.setdefault("scenarios", OrderedDict())
     with _LOCK:
@@ -43,6 +45,8 @@ def list_scenarios(lab: Annotated[Lab, Depends(get_lab)]) -> dict[str, Any]:
     """Every built-in scenario and generator with its one-line description."""
     names = set(builtin_names())
     rows = [{"name": n, "summary": d} for n, d in available() if n in names]
+    rows += [{"name": n, "summary": s.description.strip().split("\n")[0]}
+             for n, s in lab.scenarios.items()]
     return {"scenarios": rows, "history": lab.data is not None}
 
 
@@ -52,11 +56,17 @@ def scenario_detail(spec: str, lab: Annotated[Lab, Depends(get_lab)]) -> dict[st
     _, scen = load_spec(lab, spec)
     params = scen.make_params()
     provinces, links = tables.geography_tables(scen, params)
+    owners = [-1] * scen.province_map.n
+    for k, actor in enumerate(scen.actors):
+        for q in actor.provinces:
+            owners[q] = k
+    from powerbalance.viz.colors import UNOWNED, actor_colors
     return plain({
         "name": scen.name, "spec": spec, "description": scen.description.strip(),
         "sources": list(scen.sources), "stylisation": scen.stylisation, "years": scen.years,
         "actors": [{"name": a.name, "strategy": a.strategy, "region": a.region,
                     "provinces": len(a.provinces), "major": a.major} for a in scen.actors],
         "params": asdict(params), "overrides": dict(scen.params),
-        "map": map_payload(provinces, links),
+        "map": map_payload(provinces, links), "owners": owners,
+        "colors": actor_colors(scen.names), "unowned": UNOWNED,
     })
