@@ -20,6 +20,7 @@ from powerbalance.web.schemas import MAP_WORLDS, MAX_ACTORS, MAX_WORLDS, MAX_YEA
 
 from .conftest import CHINESE_NAME, SCRIPT_NAME, TestClient, data_folder
 
+
 def wait(client: Any, job: dict[str, Any], kind: str = "runs",
          timeout: float = 120) -> dict[str, Any]:
     """Poll a job until it is final; return its last state."""

@@ -82,8 +82,8 @@ class CompareRequest(BaseModel):
     scenario: ScenarioSpec | None = None
     a: Overrides
     b: Overrides
-    statistic: Annotated[str, StringConstraints(max_length=96,
-                                                pattern=r"^[a-z_]+(:[^<>&\"']{1,64})?$")] = "unified"
+    statistic: Annotated[str, StringConstraints(
+        max_length=96, pattern=r"^[a-z_]+(:[^/\\\x00-\x1f]{1,64})?$")] = "unified"
     worlds: int = Field(100, ge=2, le=MAX_WORLDS)
     years: int | None = Field(None, ge=1, le=MAX_YEARS)
     seed: int = Field(0, ge=0, le=2**63 - 1)

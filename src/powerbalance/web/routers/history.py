@@ -11,6 +11,7 @@ as in ``powerbalance history``; they are computed once per server.
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Annotated, Any
 
 import pandas as pd
@@ -47,7 +48,7 @@ def history_tables(lab: Lab) -> dict[str, Any]:
         )
 
         files = detect_files(lab.data)
-        nmc = load_nmc(files.require("nmc", lab.data))
+        nmc = load_nmc(files.require("nmc", Path(lab.data)))
         if files.states is not None and (nmc["stateabb"] == "").any():
             nmc = attach_abbreviations(nmc, load_states(files.states))
         majors = load_majors(files.majors) if files.majors else None

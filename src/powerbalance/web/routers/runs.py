@@ -21,7 +21,7 @@ from fastapi.responses import Response, StreamingResponse
 
 from powerbalance.experiments.results import TABLES, RunResult, run
 from powerbalance.web.app import Lab, get_lab
-from powerbalance.web.jobs import CANCELLED, DONE, FAILED, FINAL, Job
+from powerbalance.web.jobs import CANCELLED, DONE, FINAL, Job
 from powerbalance.web.payloads import (
     cli_command,
     columns,

@@ -135,12 +135,13 @@ async function drawMap(svg, map, colorOf, tip) {
     gBase.selectAll("path").data(land.features).join("path")
       .attr("class", "land").attr("d", path);
     const coords = pts.coordinates;
+    // Each province a small circle: half the distance to its nearest neighbour, capped
+    // near the typical spacing so that a lone province does not swallow the map.
+    const nearest = coords.map((c, i) => d3.min(coords, (o, j) => (j === i ? Infinity : d3.geoDistance(c, o))));
+    const typical = d3.median(nearest.filter(Number.isFinite)) || 0.02;
     for (let i = 0; i < n; i++) {
-      let nearest = Infinity;
-      for (let j = 0; j < n; j++) {
-        if (j !== i) nearest = Math.min(nearest, d3.geoDistance(coords[i], coords[j]));
-      }
-      const deg = Math.min(Math.max((nearest * 180 / Math.PI) * 0.5, 0.3), 6);
+      const rad = Math.min(Number.isFinite(nearest[i]) ? nearest[i] * 0.5 : typical, typical * 0.7);
+      const deg = Math.min(Math.max(rad * 180 / Math.PI, 0.2), 6);
       shapes.push(path(d3.geoCircle().center(coords[i]).radius(deg)()));
       centres.push(projection(coords[i]));
     }
@@ -405,7 +406,8 @@ const Lab = {
     const started = performance.now();
     const snap = job.status === "done" ? job : await follow("runs", job.id, (s) => {
       $("#progress").value = s.total ? s.done / s.total : 0;
-      setStatus($("#status"), `${s.status}: ${s.done}/${s.total || "?"} years`);
+      setStatus($("#status"), s.status === "queued" ? "queued…"
+        : `simulating: ${s.done}/${s.total || "?"} years`);
     });
     $("#run").disabled = false;
     $("#cancel").disabled = true;
@@ -418,6 +420,7 @@ const Lab = {
     await this.show(job.id);
     const secs = ((performance.now() - started) / 1000).toFixed(2);
     setStatus($("#status"), `done in ${secs} s${job.cached ? " (from the cache)" : ""}`);
+    $("#results").dataset.run = job.id;  // for tests and scripts: this run is on screen
   },
 
   async cancel() {
@@ -456,6 +459,7 @@ const Lab = {
   async openWorld(world) {
     const id = this.jobInfo.id;
     setStatus($("#status"), `loading world ${world}…`);
+    delete $("#map").dataset.world;
     this.world = await api(`/api/runs/${id}/worlds/${world}`);
     $("#world").value = world;
     const sm = this.summary;
@@ -480,6 +484,7 @@ const Lab = {
     for (const f of ["png", "svg"]) downloadLink(this.figureLinks, `/api/runs/${id}/figure/${world}.${f}`, `world ${world}.${f}`);
     this.setYear(years[years.length - 1]);
     setStatus($("#status"), "");
+    $("#map").dataset.world = String(world);
   },
 
   yearIndex() {
@@ -770,6 +775,7 @@ const Compare = {
     $("#cmp-progress").value = 1;
     await this.show(this.job.id);
     setStatus($("#cmp-status"), `done${this.job.cached ? " (from the cache)" : ""}`);
+    $("#cmp-results").dataset.job = this.job.id;
   },
 
   async show(id) {
