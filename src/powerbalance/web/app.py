@@ -13,6 +13,7 @@ scenarios and results, which the page writes as text, can never run.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -66,6 +67,15 @@ def get_lab(request: Request) -> Lab:
     return lab
 
 
+def _warm_up() -> None:
+    """Read the scenario list and import the plotting colours before the first visitor asks
+    (the first page load should not pay for matplotlib's import)."""
+    from powerbalance.viz import colors  # noqa: F401
+    from powerbalance.web.schemas import builtin_scenarios
+
+    builtin_scenarios()
+
+
 def create_app(data: str | Path | None = None, *, workers: int = 2, max_pending: int = 16,
                allowed_hosts: list[str] | None = None,
                scenarios: list[Any] | tuple[Any, ...] = ()) -> FastAPI:
@@ -91,6 +101,7 @@ def create_app(data: str | Path | None = None, *, workers: int = 2, max_pending:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        threading.Thread(target=_warm_up, daemon=True, name="lab-warm-up").start()
         yield
         pool.shutdown()
 

@@ -11,6 +11,7 @@ sends a file path).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -101,11 +102,18 @@ class CompareRequest(BaseModel):
         return "experiment" if self.experiment is not None else "settings"
 
 
-def builtin_names() -> list[str]:
-    """The built-in scenario names the lab offers (files and generators, not ``cow``)."""
+@lru_cache(maxsize=1)
+def builtin_scenarios() -> tuple[tuple[str, str], ...]:
+    """(name, one-line description) of the built-in scenarios the lab offers (files and
+    generators, not ``cow``); read once per server (the package's files do not change)."""
     from powerbalance.scenarios import available
 
-    return [name for name, _ in available() if name != "cow"]
+    return tuple((name, text) for name, text in available() if name != "cow")
+
+
+def builtin_names() -> list[str]:
+    """The built-in scenario names the lab offers."""
+    return [name for name, _ in builtin_scenarios()]
 
 
 def resolve_spec(spec: str, data: str | None) -> str:

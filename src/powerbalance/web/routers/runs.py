@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections import OrderedDict
 from dataclasses import asdict
 from typing import Annotated, Any
 
@@ -40,6 +41,8 @@ MAX_LOG_ROWS = 20000
 #: The events the log shows: wars, alliances, deaths and hegemony.
 LOG_KINDS = ("war_won", "war_lost", "war_joined", "alliance_formed", "alliance_broken",
              "death", "hegemony_reached", "hegemony_lost")
+#: World payloads kept (a class looking at the same worlds asks for them again and again).
+MAX_WORLD_PAYLOADS = 64
 #: Seconds between progress events, and between keep-alive comments.
 PROGRESS_INTERVAL, KEEPALIVE = 0.1, 15.0
 
@@ -188,7 +191,14 @@ async def run_world(job_id: str, world: int,
                     lab: Annotated[Lab, Depends(get_lab)]) -> dict[str, Any]:
     """One world: shares, system measures, alliances, the log and the map owners per year."""
     job = finished(lab, job_id)
-    return world_payload(await world_result(lab, job, world), world)
+    key = (job.kind, job.key, world)
+    memo: OrderedDict[Any, dict[str, Any]] = lab.memo.setdefault("worlds", OrderedDict())
+    if key not in memo:
+        memo[key] = await asyncio.to_thread(world_payload, await world_result(lab, job, world),
+                                            world)
+        while len(memo) > MAX_WORLD_PAYLOADS:
+            memo.popitem(last=False)
+    return memo[key]
 
 
 @router.get("/{job_id}/tables/{name}.{fmt}")

@@ -10,10 +10,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 
 from powerbalance.experiments import tables
-from powerbalance.scenarios import Scenario, available, load
+from powerbalance.scenarios import Scenario, load
 from powerbalance.web.app import Lab, get_lab
 from powerbalance.web.payloads import map_payload, plain
-from powerbalance.web.schemas import MAX_ACTORS, LimitError, builtin_names, resolve_spec
+from powerbalance.web.schemas import MAX_ACTORS, LimitError, builtin_scenarios, resolve_spec
 
 router = APIRouter(prefix="/api/scenarios", tags=["scenarios"])
 _LOCK = threading.Lock()
@@ -43,8 +43,7 @@ def load_spec(lab: Lab, spec: str) -> tuple[str, Scenario]:
 @router.get("")
 def list_scenarios(lab: Annotated[Lab, Depends(get_lab)]) -> dict[str, Any]:
     """Every built-in scenario and generator with its one-line description."""
-    names = set(builtin_names())
-    rows = [{"name": n, "summary": d} for n, d in available() if n in names]
+    rows = [{"name": n, "summary": d} for n, d in builtin_scenarios()]
     rows += [{"name": n, "summary": s.description.strip().split("\n")[0]}
              for n, s in lab.scenarios.items()]
     return {"scenarios": rows, "history": lab.data is not None}
@@ -53,7 +52,14 @@ def list_scenarios(lab: Annotated[Lab, Depends(get_lab)]) -> dict[str, Any]:
 @router.get("/{spec}")
 def scenario_detail(spec: str, lab: Annotated[Lab, Depends(get_lab)]) -> dict[str, Any]:
     """A scenario's description, sources, actors, default years and parameters, and map."""
-    _, scen = load_spec(lab, spec)
+    resolved, scen = load_spec(lab, spec)
+    details: dict[str, Any] = lab.memo.setdefault("scenario_details", {})
+    if resolved not in details:
+        details[resolved] = _detail(spec, scen)
+    return details[resolved]  # type: ignore[no-any-return]
+
+
+def _detail(spec: str, scen: Scenario) -> dict[str, Any]:
     params = scen.make_params()
     provinces, links = tables.geography_tables(scen, params)
     owners = [-1] * scen.province_map.n
