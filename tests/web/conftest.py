@@ -114,3 +114,38 @@ def browser_context_args() -> dict[str, Any]:
 def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Where the browser tests leave their screenshots (test artefacts)."""
     return tmp_path_factory.mktemp("weblab-screenshots")
+
+
+# pytest-playwright keeps one sync Playwright for the whole session; other tests (the HTML
+# report's) start their own with sync_playwright(), which refuses to run inside a live one.
+# Module scope here ends ours with the browser tests' module.
+@pytest.fixture(scope="module")
+def playwright(_pw_api_request_contexts: Any) -> Iterator[Any]:
+    """pytest-playwright's Playwright, for this module only."""
+    from playwright.sync_api import sync_playwright
+
+    pw = sync_playwright().start()
+    if _pw_api_request_contexts:
+        _pw_api_request_contexts.instrument(pw)
+    yield pw
+    pw.stop()
+
+
+@pytest.fixture(scope="module")
+def browser_type(playwright: Any, browser_name: str) -> Any:
+    """The browser type of pytest-playwright's ``--browser`` (chromium by default)."""
+    return getattr(playwright, browser_name)
+
+
+@pytest.fixture(scope="module")
+def launch_browser(browser_type_launch_args: dict[str, Any], browser_type: Any) -> Any:
+    """Launch Debian's chromium with :func:`browser_type_launch_args`."""
+    return lambda **kwargs: browser_type.launch(**{**browser_type_launch_args, **kwargs})
+
+
+@pytest.fixture(scope="module")
+def browser(launch_browser: Any) -> Iterator[Any]:
+    """One browser for the module's tests."""
+    b = launch_browser()
+    yield b
+    b.close()

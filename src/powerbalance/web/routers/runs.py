@@ -237,7 +237,7 @@ def summary(result: RunResult) -> dict[str, Any]:
     m = result.manifest
     names = list(m["scenario"]["actors"])
     fans = {}
-    for column in ("largest_share", "con", "effective_number"):
+    for column in ("largest_share",):  # the page's fan chart (each costs a pivot + quantiles)
         q = fan_quantiles(result.system, column)
         fans[column] = {"years": q.index.tolist(), "quantiles": [float(c) for c in q.columns],
                         "values": plain(np.round(q.to_numpy(), 5))}
