@@ -308,6 +308,9 @@ def test_two_settings_are_compared_by_the_librarys_paired_difference(client):
     assert job.status_code == 200, job.text
     state = wait(client, job.json(), "compare")
     assert state["status"] == "done", state
+    assert state["cli"] == ("powerbalance run warring-states --worlds 6 --years 25 --seed 4 && "
+                            "powerbalance run warring-states --worlds 6 --years 25 --seed 4 "
+                            "--set conquest_rate=0.9")
     result = state["result"]
     (comp,) = result["comparisons"]
     assert (comp["low"], comp["high"]) == ("A", "B")

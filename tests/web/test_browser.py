@@ -115,6 +115,11 @@ def test_run_warring_states_scrub_the_year_and_open_a_world(lab, live_server):
     assert page.locator("#network circle").count() == 7
     assert page.locator("#outcomes rect").count() == 8  # seven states and "anyone"
     assert page.locator("#downloads a").count() >= 14
+    # The map as drawn, as an SVG file.
+    with page.expect_download() as download:
+        page.click("#map ~ * a.svg-download, .toolbar a.svg-download")
+    saved = Path(download.value.path()).read_text(encoding="utf-8")
+    assert saved.startswith("<svg") and saved.count('class="province"') == 45
 
 
 def test_compare_two_parameter_settings(lab):

@@ -18,7 +18,13 @@ from powerbalance.experiments import claims
 from powerbalance.web.app import Lab, get_lab
 from powerbalance.web.jobs import Job
 from powerbalance.web.payloads import cli_command, plain, table_response
-from powerbalance.web.routers.runs import describe, finished, job_of, progress_stream
+from powerbalance.web.routers.runs import (
+    describe,
+    finished,
+    job_of,
+    progress_stream,
+    run_cli,
+)
 from powerbalance.web.routers.scenarios import load_spec
 from powerbalance.web.schemas import (
     CompareRequest,
@@ -119,10 +125,10 @@ def _build(lab: Lab, req: CompareRequest) -> tuple[claims.Experiment, dict[str, 
         statistics={req.statistic: (text, fn)},
         comparisons=(claims.Comparison(req.statistic, low="A", high="B"),),
         worlds=req.worlds, years=req.years)
-    a = " ".join(f"--set {k}={v}" for k, v in sorted(req.a.items())) or "(defaults)"
-    b = " ".join(f"--set {k}={v}" for k, v in sorted(req.b.items())) or "(defaults)"
-    command = (f"powerbalance run {req.scenario} --worlds {req.worlds} --years {years} "
-               f"--seed {req.seed}, arm A: {a}; arm B: {b}")
+    # The two arms are two runs with the same seed (common random numbers: world k of each
+    # draws the same streams), so these two commands give the paired worlds.
+    command = " && ".join(run_cli(req.scenario, req.worlds, years, req.seed, arm)
+                          for arm in (req.a, req.b))
     return exp, {}, size, command
 
 

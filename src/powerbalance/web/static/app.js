@@ -895,6 +895,32 @@ const History = {
   },
 };
 
+// ------------------------------------------------------------------ SVG downloads
+// Every chart card gets an "svg" link that saves the chart as the browser drew it.
+function svgLinks() {
+  for (const svg of document.querySelectorAll("svg.chart, svg.map:not(.preview)")) {
+    const card = svg.closest(".card");
+    if (!card || card.querySelector("a.svg-download")) continue;
+    const a = el("a", "svg", "svg-download");
+    a.href = "#";
+    a.addEventListener("click", (ev) => {
+      ev.preventDefault();
+      const copy = svg.cloneNode(true);
+      copy.setAttribute("xmlns", "http://www.w3.org/2000/svg");
+      const [w, h] = size(d3.select(svg));
+      copy.setAttribute("width", w);
+      copy.setAttribute("height", h);
+      const blob = new Blob([new XMLSerializer().serializeToString(copy)], { type: "image/svg+xml" });
+      const link = el("a");
+      link.href = URL.createObjectURL(blob);
+      link.download = `${svg.id || "chart"}.svg`;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+    });
+    card.querySelector("h3, .toolbar")?.appendChild(a);
+  }
+}
+
 // ------------------------------------------------------------------ start
 window.addEventListener("hashchange", showPage);
 window.addEventListener("DOMContentLoaded", async () => {
@@ -904,5 +930,6 @@ window.addEventListener("DOMContentLoaded", async () => {
     setStatus($("#status"), e.message, true);
   }
   showPage();
+  svgLinks();
   document.body.dataset.ready = "true";
 });
