@@ -387,3 +387,9 @@ def test_history_from_the_servers_data_folder():
         detail = c.get("/api/scenarios/cow:1914").json()
         assert detail["name"].startswith("cow") and len(detail["actors"]) > 20
         assert c.get("/api/history/figure.png").content[:4] == b"\x89PNG"
+        # A simulation started from 1914 reads the server's folder, never the browser's.
+        job = c.post("/api/runs", json={"scenario": "cow:1914", "worlds": 2, "years": 5}).json()
+        state = wait(c, job)
+        assert state["status"] == "done", state
+        assert len(state["summary"]["actors"]) == len(detail["actors"])
+        assert "POWERBALANCE_DATA" in state["cli_note"]

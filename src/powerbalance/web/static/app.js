@@ -717,8 +717,10 @@ const Compare = {
       row.title = `${p.doc}\nallowed: ${p.allowed}`;
     };
     sel.addEventListener("change", sync);
-    if (box === "#cmp-b") sel.value = "conquest_rate";
+    const first = box === "#cmp-b" && !$(box).children.length;
+    if (first) sel.value = "conquest_rate";
     sync();
+    if (first) input.value = "0.9";  // a setting that differs from A, as an example
     const rm = el("button", "×");
     rm.type = "button";
     rm.addEventListener("click", () => row.remove());
