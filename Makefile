@@ -29,6 +29,11 @@ run: $(STAMP)
 	$(BIN)/powerbalance run warring-states-horizontal-alliance --worlds 1000 --years 300 \
 		--seed 2026 --out results/warring-states --plot results/warring-states.png --force
 
+## The web lab on http://127.0.0.1:8000/ (make serve DATA=DIR adds the History page).
+.PHONY: serve
+serve: $(STAMP)
+	$(BIN)/powerbalance serve $(if $(DATA),--data $(DATA))
+
 ## The whole test suite.
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q

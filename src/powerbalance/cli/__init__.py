@@ -12,6 +12,7 @@ import sys
 from powerbalance.cli import analysis as _analysis  # noqa: F401  (registers commands)
 from powerbalance.cli import experiment as _experiment  # noqa: F401  (registers commands)
 from powerbalance.cli import report as _report  # noqa: F401  (registers commands)
+from powerbalance.cli import serve as _serve  # noqa: F401  (registers commands)
 from powerbalance.cli import simulate as _simulate  # noqa: F401  (registers commands)
 from powerbalance.cli import strategies as _strategies  # noqa: F401  (registers commands)
 from powerbalance.cli import sweep as _sweep  # noqa: F401  (registers commands)

@@ -1,0 +1,151 @@
+"""The FastAPI application: routers per concern, the shared lab state, security headers.
+
+``create_app()`` builds the app; ``powerbalance serve`` runs it on uvicorn.
+Every route is a thin shell over the library's public API (the one the CLI and
+notebooks use): :func:`powerbalance.run`, the scenario and parameter registries,
+:mod:`powerbalance.experiments.claims` and :mod:`powerbalance.analysis`.
+
+Security: the app serves only the files of its own ``static/`` folder and the
+API; a Content-Security-Policy allows scripts, styles, images and connections
+from the app itself only (no inline scripts, no other host), so that text from
+scenarios and results, which the page writes as text, can never run.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from powerbalance.errors import InputError
+from powerbalance.web.jobs import JobPool, PoolBusy
+from powerbalance.web.schemas import LimitError
+
+#: The Content-Security-Policy of every response.
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+       "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; "
+       "frame-ancestors 'none'")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+
+
+def static_dir() -> Path:
+    """The folder of the lab's own front-end files."""
+    return Path(str(resources.files("powerbalance.web") / "static"))
+
+
+@dataclass
+class Lab:
+    """What the routes share: the worker pool (with its cache) and the server's data folder."""
+
+    pool: JobPool
+    data: str | None = None
+    """The COW data folder given to ``powerbalance serve --data`` (never from a request)."""
+    scenarios: dict[str, Any] = field(default_factory=dict)
+    """Scenarios the server adds to the built-ins (``serve --scenario FILE``), by name."""
+    memo: dict[str, Any] = field(default_factory=dict)
+    """Derived data computed once per server (the history tables)."""
+
+
+def get_lab(request: Request) -> Lab:
+    """Dependency: the lab state of the app serving ``request``."""
+    lab: Lab = request.app.state.lab
+    return lab
+
+
+def _warm_up() -> None:
+    """Read the scenario list and import the plotting colours before the first visitor asks
+    (the first page load should not pay for matplotlib's import)."""
+    from powerbalance.viz import colors  # noqa: F401
+    from powerbalance.web.schemas import builtin_scenarios
+
+    builtin_scenarios()
+
+
+def create_app(data: str | Path | None = None, *, workers: int = 2, max_pending: int = 16,
+               allowed_hosts: list[str] | None = None,
+               scenarios: list[Any] | tuple[Any, ...] = ()) -> FastAPI:
+    """The web lab; ``data`` is the COW data folder of the History page (``--data``).
+
+    ``scenarios`` (:class:`~powerbalance.scenarios.Scenario` objects) are offered
+    beside the built-ins under their names (the server's choice, never the browser's).
+
+    ``allowed_hosts`` (e.g. ``["127.0.0.1", "localhost"]``) refuses requests naming
+    another host, which stops DNS-rebinding pages from reaching a local server.
+    """
+    from powerbalance.web.routers import compare, history, params, runs
+    from powerbalance.web.routers import scenarios as scenario_routes
+
+    if data is not None:
+        from powerbalance.analysis.cow import data_dir
+
+        data = str(data_dir(data).resolve())
+        if "," in data or "=" in data:
+            raise InputError(f"{data}", source="--data", field="data",
+                             allowed="a folder whose path has no ',' or '='")
+    pool = JobPool(workers=workers, max_pending=max_pending)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        threading.Thread(target=_warm_up, daemon=True, name="lab-warm-up").start()
+        yield
+        pool.shutdown()
+
+    app = FastAPI(title="powerbalance lab", lifespan=lifespan, docs_url=None, redoc_url=None,
+                  openapi_url="/api/openapi.json")
+    app.state.lab = Lab(pool=pool, data=None if data is None else str(data),
+                        scenarios={s.name: s for s in scenarios})
+
+    if allowed_hosts:
+        from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
+
+    @app.middleware("http")
+    async def security_headers(request: Request,
+                               call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        response = await call_next(request)
+        for key, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(key, value)
+        return response
+
+    @app.exception_handler(LimitError)
+    async def limit_error(request: Request, exc: LimitError) -> JSONResponse:
+        return JSONResponse(status_code=422, content={"detail": [
+            {"loc": ["body", exc.field], "msg": str(exc), "type": "limit"}]})
+
+    @app.exception_handler(InputError)
+    async def input_error(request: Request, exc: InputError) -> JSONResponse:
+        return JSONResponse(status_code=422, content={"detail": [
+            {"loc": ["body"], "msg": str(exc), "type": "input"}]})
+
+    @app.exception_handler(PoolBusy)
+    async def pool_busy(request: Request, exc: PoolBusy) -> JSONResponse:
+        return JSONResponse(status_code=503, content={"detail": str(exc)},
+                            headers={"Retry-After": "5"})
+
+    for module in (scenario_routes, params, runs, compare, history):
+        app.include_router(module.router)
+
+    static = static_dir()
+
+    @app.get("/", include_in_schema=False)
+    async def index() -> FileResponse:
+        return FileResponse(static / "index.html", media_type="text/html; charset=utf-8")
+
+    app.mount("/static", StaticFiles(directory=static), name="static")
+    return app

@@ -1,0 +1,111 @@
+"""JSON payloads from the library's tables: reshaping only, no statistics of their own.
+
+JSON has no NaN, no NumPy scalars and no categories: :func:`plain` turns them
+into ``null``, Python numbers and strings. Tables go out column-wise
+(:func:`columns`), which is compact and what the charts read.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import shlex
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from fastapi import HTTPException
+from fastapi.responses import Response
+
+DOWNLOAD_FORMATS = ("parquet", "csv")
+
+
+def plain(value: Any) -> Any:
+    """``value`` with NumPy, pandas and non-finite numbers made JSON-safe.
+
+    >>> plain({"a": np.float64("nan"), "b": np.int16(3), "c": [np.bool_(True)]})
+    {'a': None, 'b': 3, 'c': [True]}
+    """
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return plain(value.tolist())
+    if isinstance(value, pd.DataFrame):
+        return plain(value.to_dict("records"))
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def columns(frame: pd.DataFrame, digits: int | None = 5) -> dict[str, list[Any]]:
+    """A table as ``{column: values}``, floats rounded to ``digits`` (sizes the payload)."""
+    out: dict[str, list[Any]] = {}
+    for name in frame.columns:
+        col = frame[name]
+        if isinstance(col.dtype, pd.CategoricalDtype) or col.dtype == object:
+            out[str(name)] = [None if v is None or (isinstance(v, float) and v != v) else str(v)
+                              for v in col.tolist()]
+        elif pd.api.types.is_float_dtype(col.dtype) and digits is not None:
+            out[str(name)] = plain(np.round(col.to_numpy(dtype=np.float64), digits))
+        else:
+            out[str(name)] = plain(col.to_numpy())
+    return out
+
+
+def table_response(frame: pd.DataFrame, fmt: str, stem: str) -> Response:
+    """A table as a Parquet or CSV download named ``stem.fmt``."""
+    if fmt not in DOWNLOAD_FORMATS:
+        raise HTTPException(404, f"format {fmt!r}: allowed {', '.join(DOWNLOAD_FORMATS)}")
+    if fmt == "csv":
+        body = frame.to_csv(index=False).encode("utf-8")
+        media = "text/csv; charset=utf-8"
+    else:
+        buf = io.BytesIO()
+        frame.to_parquet(buf, index=False)
+        body, media = buf.getvalue(), "application/vnd.apache.parquet"
+    return Response(body, media_type=media, headers={
+        "Content-Disposition": f'attachment; filename="{safe_stem(stem)}.{fmt}"'})
+
+
+def figure_response(fig: Any, fmt: str, stem: str) -> Response:
+    """A matplotlib figure (from :mod:`powerbalance.viz`) as a PNG or SVG download."""
+    if fmt not in ("png", "svg"):
+        raise HTTPException(404, f"format {fmt!r}: allowed png, svg")
+    buf = io.BytesIO()
+    fig.savefig(buf, format=fmt, dpi=100, facecolor="white")
+    media = "image/png" if fmt == "png" else "image/svg+xml"
+    return Response(buf.getvalue(), media_type=media, headers={
+        "Content-Disposition": f'attachment; filename="{safe_stem(stem)}.{fmt}"'})
+
+
+def safe_stem(text: str) -> str:
+    """A file name stem of ASCII letters, digits and ``-_.`` (for download headers).
+
+    >>> safe_stem('cow:1914 "x"')
+    'cow-1914--x-'
+    """
+    return "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "-" for c in text)
+
+
+def cli_command(words: list[str]) -> str:
+    """A shell command line (quoted where needed) from its words."""
+    return " ".join(shlex.quote(w) for w in words)
+
+
+def map_payload(provinces: pd.DataFrame, links: pd.DataFrame) -> dict[str, Any]:
+    """The static map of a run or scenario (the ``map`` and ``links`` tables).
+
+    ``geo`` is true when every province has finite ``lon`` and ``lat`` (degrees): the
+    page then draws them on the world basemap; otherwise on a plain ``x``/``y`` layout.
+    """
+    geo = {"lon", "lat"} <= set(provinces.columns) and bool(
+        np.isfinite(provinces[["lon", "lat"]].to_numpy(dtype=np.float64)).all())
+    keep = [c for c in ("province", "id", "x", "y", "lon", "lat", "value",
+                        "initial_capital_of") if c in provinces.columns]
+    drawn = links[links["kind"] != "none"] if "kind" in links.columns else links
+    return {"geo": geo, "provinces": columns(provinces[keep]),
+            "links": columns(drawn[["a", "b", "kind"]].reset_index(drop=True))}

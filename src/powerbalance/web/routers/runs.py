@@ -1,0 +1,290 @@
+"""Runs: submit a simulation (:func:`powerbalance.run`), follow it, read and download it.
+
+A run records the province owners of its first :data:`~powerbalance.web.schemas.MAP_WORLDS`
+worlds. Any other world is opened by simulating that one world again
+(``first_world=k``): a world's random streams depend only on the master seed
+and its index, so it comes out bit-identical to the same world of the ensemble.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections import OrderedDict
+from dataclasses import asdict
+from typing import Annotated, Any
+
+import numpy as np
+import pandas as pd
+from fastapi import APIRouter, Depends, HTTPException
+from fastapi.responses import Response, StreamingResponse
+
+from powerbalance.experiments.results import TABLES, RunResult, run
+from powerbalance.web.app import Lab, get_lab
+from powerbalance.web.jobs import CANCELLED, DONE, FINAL, Job
+from powerbalance.web.payloads import (
+    cli_command,
+    columns,
+    figure_response,
+    map_payload,
+    plain,
+    table_response,
+)
+from powerbalance.web.routers.scenarios import load_spec
+from powerbalance.web.schemas import MAP_WORLDS, RunRequest, check_overrides, check_size
+
+router = APIRouter(prefix="/api/runs", tags=["runs"])
+
+#: Most log rows sent for one world (the events download has them all).
+MAX_LOG_ROWS = 20000
+#: The events the log shows: wars, alliances, deaths and hegemony.
+LOG_KINDS = ("war_won", "war_lost", "war_joined", "alliance_formed", "alliance_broken",
+             "death", "hegemony_reached", "hegemony_lost")
+#: World payloads kept (a class looking at the same worlds asks for them again and again).
+MAX_WORLD_PAYLOADS = 64
+#: Seconds between progress events, and between keep-alive comments.
+PROGRESS_INTERVAL, KEEPALIVE = 0.1, 15.0
+
+
+def run_cli(spec: str, worlds: int, years: int, seed: int, overrides: dict[str, Any]) -> str:
+    """The ``powerbalance run`` command that gives the same run."""
+    words = ["powerbalance", "run", spec, "--worlds", str(worlds), "--years", str(years),
+             "--seed", str(seed)]
+    for key, value in sorted(overrides.items()):
+        words += ["--set", f"{key}={str(value).lower() if isinstance(value, bool) else value}"]
+    return cli_command(words)
+
+
+def submit_run(lab: Lab, req: RunRequest, first_world: int = 0) -> Job:
+    """Validate a run request against the limits and queue it (or take it from the cache)."""
+    resolved, scen = load_spec(lab, req.scenario)
+    params = check_overrides(scen.make_params, req.params, "params")
+    years = req.years if req.years is not None else scen.years
+    size = check_size(len(scen.actors), scen.province_map.n, req.worlds, years)
+    key = (resolved, json.dumps(asdict(params), sort_keys=True, default=str), req.seed,
+           req.worlds, years, first_world)
+    overrides = dict(req.params)
+
+    def work(progress: Any) -> RunResult:
+        return run(scen, years=years, worlds=req.worlds, seed=req.seed, overrides=overrides,
+                   first_world=first_world, map_worlds=MAP_WORLDS, progress=progress)
+
+    info = {"scenario": req.scenario, "name": scen.name, "worlds": req.worlds, "years": years,
+            "seed": req.seed, "params": overrides, "first_world": first_world,
+            "cli": run_cli(scen.origin if resolved.startswith("server:") else req.scenario,
+                           req.worlds, years, req.seed, overrides),
+            "memory_estimate": size}
+    if req.scenario.startswith("cow:"):
+        info["cli_note"] = "with POWERBALANCE_DATA set to the folder of the server's --data"
+    return lab.pool.submit("run", key, work, info, size=size)
+
+
+def job_of(lab: Lab, job_id: str, kind: str = "run") -> Job:
+    """The job ``job_id`` of ``kind``, or 404."""
+    job = lab.pool.get(job_id)
+    if job is None or job.kind != kind:
+        raise HTTPException(404, f"no {kind} {job_id!r} (unknown, or forgotten by the server)")
+    return job
+
+
+def finished(lab: Lab, job_id: str, kind: str = "run") -> Job:
+    """The finished job ``job_id``, or 404 / 409 while it is not done."""
+    job = job_of(lab, job_id, kind)
+    if job.status != DONE:
+        raise HTTPException(409, f"{kind} {job_id} is {job.status}")
+    return job
+
+
+def describe(job: Job) -> dict[str, Any]:
+    """The job's state and what it is."""
+    return plain({**job.snapshot(), **{k: v for k, v in job.info.items()
+                                       if not k.startswith("_")}})
+
+
+@router.post("")
+def create_run(req: RunRequest, lab: Annotated[Lab, Depends(get_lab)]) -> dict[str, Any]:
+    """Queue a run; the answer names the job to follow (``cached`` when it is already done)."""
+    return describe(submit_run(lab, req))
+
+
+@router.get("/{job_id}")
+def get_run(job_id: str, lab: Annotated[Lab, Depends(get_lab)]) -> dict[str, Any]:
+    """The job's state; once done, the run's summary across worlds too."""
+    job = job_of(lab, job_id)
+    out = describe(job)
+    if job.status == DONE:
+        if "_summary" not in job.info:
+            job.info["_summary"] = summary(job.result)
+        out["summary"] = job.info["_summary"]
+    return out
+
+
+@router.delete("/{job_id}")
+def cancel_run(job_id: str, lab: Annotated[Lab, Depends(get_lab)]) -> dict[str, Any]:
+    """Cancel a queued or running run (the engine stops at the next simulated year)."""
+    job_of(lab, job_id)
+    job = lab.pool.cancel(job_id)
+    assert job is not None
+    return describe(job)
+
+
+@router.get("/{job_id}/events")
+async def run_events(job_id: str, lab: Annotated[Lab, Depends(get_lab)]) -> StreamingResponse:
+    """Progress as server-sent events (``event: progress``) until the job is final."""
+    return progress_stream(job_of(lab, job_id))
+
+
+def progress_stream(job: Job) -> StreamingResponse:
+    """Server-sent events of ``job``'s snapshot whenever it changes, until it is final."""
+
+    async def stream() -> Any:
+        last: tuple[Any, ...] | None = None
+        quiet = time.monotonic()
+        while True:
+            snap = job.snapshot()
+            state = (snap["status"], snap["done"], snap["total"])
+            if state != last:
+                last, quiet = state, time.monotonic()
+                yield f"event: progress\ndata: {json.dumps(plain(snap))}\n\n"
+            elif time.monotonic() - quiet > KEEPALIVE:
+                quiet = time.monotonic()
+                yield ": keep-alive\n\n"
+            if snap["status"] in FINAL:
+                return
+            await asyncio.sleep(PROGRESS_INTERVAL)
+
+    return StreamingResponse(stream(), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+@router.get("/{job_id}/map")
+def run_map(job_id: str, lab: Annotated[Lab, Depends(get_lab)]) -> dict[str, Any]:
+    """The run's static map: provinces (x, y, and lon/lat where known) and links."""
+    result: RunResult = finished(lab, job_id).result
+    return map_payload(result.map, result.links)
+
+
+async def world_result(lab: Lab, job: Job, world: int) -> RunResult:
+    """A result holding ``world``'s province owners: the run itself or a re-run of that world."""
+    result: RunResult = job.result
+    first, worlds = job.info["first_world"], job.info["worlds"]
+    if not first <= world < first + worlds:
+        raise HTTPException(404, f"world {world}: this run has worlds {first}-"
+                                 f"{first + worlds - 1}")
+    if world in set(result.provinces["world"].unique().tolist()):
+        return result
+    req = RunRequest(scenario=job.info["scenario"], params=job.info["params"], worlds=1,
+                     years=job.info["years"], seed=job.info["seed"])
+    sub = submit_run(lab, req, first_world=world)
+    if sub.future is not None and sub.status not in FINAL:
+        await asyncio.wrap_future(sub.future)
+    if sub.status != DONE:
+        raise HTTPException(409 if sub.status == CANCELLED else 500,
+                            f"re-running world {world}: {sub.status} {sub.error or ''}")
+    sub_result: RunResult = sub.result
+    return sub_result
+
+
+@router.get("/{job_id}/worlds/{world}")
+async def run_world(job_id: str, world: int,
+                    lab: Annotated[Lab, Depends(get_lab)]) -> dict[str, Any]:
+    """One world: shares, system measures, alliances, the log and the map owners per year."""
+    job = finished(lab, job_id)
+    key = (job.kind, job.key, world)
+    memo: OrderedDict[Any, dict[str, Any]] = lab.memo.setdefault("worlds", OrderedDict())
+    if key not in memo:
+        memo[key] = await asyncio.to_thread(world_payload, await world_result(lab, job, world),
+                                            world)
+        while len(memo) > MAX_WORLD_PAYLOADS:
+            memo.popitem(last=False)
+    return memo[key]
+
+
+@router.get("/{job_id}/tables/{name}.{fmt}")
+def run_table(job_id: str, name: str, fmt: str,
+              lab: Annotated[Lab, Depends(get_lab)]) -> Response:
+    """Download one table of the run (Parquet or CSV)."""
+    if name not in TABLES:
+        raise HTTPException(404, f"table {name!r}: allowed {', '.join(TABLES)}")
+    job = finished(lab, job_id)
+    return table_response(job.result.table(name), fmt,
+                          f"{job.info['name']}-seed{job.info['seed']}-{name}")
+
+
+@router.get("/{job_id}/figure/{world}.{fmt}")
+async def run_figure(job_id: str, world: int, fmt: str,
+                     lab: Annotated[Lab, Depends(get_lab)]) -> Response:
+    """Download the overview figure of one world (:func:`powerbalance.viz.overview_figure`)."""
+    if fmt not in ("png", "svg"):
+        raise HTTPException(404, f"format {fmt!r}: allowed png, svg")
+    job = finished(lab, job_id)
+    result = await world_result(lab, job, world)
+    from powerbalance.viz import overview_figure
+
+    fig = await asyncio.to_thread(overview_figure, result, world)
+    return figure_response(fig, fmt, f"{job.info['name']}-seed{job.info['seed']}-world{world}")
+
+
+# ---------------------------------------------------------------------------- payloads
+
+def summary(result: RunResult) -> dict[str, Any]:
+    """Across worlds: who unified and when, final polarity, fan quantiles, final states."""
+    from powerbalance.experiments.summary import final_polarity, unification
+    from powerbalance.viz.colors import UNOWNED, actor_colors
+    from powerbalance.viz.ensembles import fan_quantiles
+
+    m = result.manifest
+    names = list(m["scenario"]["actors"])
+    fans = {}
+    for column in ("largest_share",):  # the page's fan chart (each costs a pivot + quantiles)
+        q = fan_quantiles(result.system, column)
+        fans[column] = {"years": q.index.tolist(), "quantiles": [float(c) for c in q.columns],
+                        "values": plain(np.round(q.to_numpy(), 5))}
+    final = result.final()[["world", "leader_name", "largest_share", "live_actors",
+                            "polarity"]]
+    return plain({
+        "scenario": {k: m["scenario"][k] for k in ("name", "description", "sources")},
+        "actors": names, "colors": actor_colors(names), "unowned": UNOWNED,
+        "seed": m["seed"], "worlds": m["worlds"], "years": m["years"],
+        "first_world": m["first_world"], "overrides": m["overrides"],
+        "timings": m["timings"], "version": m["version"],
+        "unification": unification(result.system, names),
+        "final_polarity": final_polarity(result.system),
+        "fans": fans, "final": columns(final),
+        "map_worlds": sorted(result.provinces["world"].unique().tolist()),
+        "tables": list(TABLES),
+    })
+
+
+def _matrix(frame: pd.DataFrame, column: str, index: str, cols: str, fill: float,
+            digits: int | None = None) -> list[list[Any]]:
+    wide = frame.pivot(index=index, columns=cols, values=column).sort_index()
+    values = wide.to_numpy()
+    if digits is not None:
+        values = np.round(values.astype(np.float64), digits)
+    return plain(np.where(pd.isna(values), fill, values))
+
+
+def world_payload(result: RunResult, world: int) -> dict[str, Any]:
+    """Everything the Lab page draws for one world."""
+    a = result.actors[result.actors["world"] == world]
+    s = result.system[result.system["world"] == world].sort_values("year")
+    al = result.alliances[result.alliances["world"] == world]
+    ev = result.events[(result.events["world"] == world)
+                       & result.events["kind"].isin(LOG_KINDS)]
+    pv = result.provinces[result.provinces["world"] == world]
+    return {
+        "world": world,
+        "years": s["year"].tolist(),
+        "shares": _matrix(a, "share", "year", "actor", 0.0, 5),
+        "alive": _matrix(a, "alive", "year", "actor", False),
+        "system": columns(s[["year", "live_actors", "largest_share", "leader_name", "hhi",
+                             "effective_number", "con", "polarity", "active_wars",
+                             "hegemon"]]),
+        "alliances": columns(al[["year", "actor", "ally"]]),
+        "log": columns(ev[["year", "kind", "actor_name", "other_name", "value"]]
+                       .head(MAX_LOG_ROWS), 4),
+        "log_total": len(ev),
+        "owners": _matrix(pv, "owner", "year", "province", -1) if len(pv) else [],
+    }
