@@ -23,6 +23,7 @@ def _fmt(x: float) -> str:
 def print_experiment(result: object) -> None:
     """Print an experiment's per-arm statistics, comparisons, checks and verdict."""
     from powerbalance.experiments.claims import ExperimentResult, get
+    from powerbalance.experiments.stats import format_interval
 
     assert isinstance(result, ExperimentResult)
     exp = get(result.experiment)
@@ -35,7 +36,8 @@ def print_experiment(result: object) -> None:
         arms.add_column(col, justify="right" if col != "arm" else "left")
     for row in result.arms.itertuples():
         arms.add_row(str(row.arm), str(row.statistic), _fmt(row.mean),
-                     f"{_fmt(row.ci_low)} - {_fmt(row.ci_high)}")
+                     format_interval(row.mean, row.ci_low, row.ci_high, minimum=3,
+                                     bounds_only=True))
     console.print(arms)
     if len(result.comparisons):
         comp = Table(title=f"differences (paired by world; one-sided {pct}% bound)")

@@ -31,6 +31,7 @@ def _percent(x: float) -> str:
 
 def print_run_summary(result: Any) -> None:
     """Print the unification and polarity tables of a run."""
+    from powerbalance.experiments.stats import format_interval
     from powerbalance.experiments.summary import final_polarity, unification
 
     names = result.manifest["scenario"]["actors"]
@@ -44,7 +45,7 @@ def print_run_summary(result: Any) -> None:
     for row in unification(result.system, names).itertuples():
         year = "-" if row.worlds == 0 else f"{row.median_year:.0f}"
         table.add_row(row.actor, str(row.worlds),
-                      f"{_percent(row.share)} ({_percent(row.ci_low)}-{_percent(row.ci_high)})",
+                      format_interval(row.share, row.ci_low, row.ci_high, percent=True),
                       year)
     console.print(table)
     pol = Table(title="polarity at the end")

@@ -54,6 +54,8 @@ def _frame_table(df: pd.DataFrame, title: str | None = None, digits: int = 4) ->
 
 def _compact(table: pd.DataFrame) -> pd.DataFrame:
     """Outcome columns as 'estimate [lo, hi]' strings (parameters and n kept)."""
+    from powerbalance.experiments.stats import format_interval
+
     names = [c[:-3] for c in table.columns if c.endswith("_lo") and f"{c[:-3]}_hi" in table]
     out = table[[c for c in table.columns
                  if c not in names and not c.endswith(("_lo", "_hi"))]].copy()
@@ -61,7 +63,7 @@ def _compact(table: pd.DataFrame) -> pd.DataFrame:
         if out[c].dtype.kind == "f":
             out[c] = out[c].map(lambda v: f"{v:.4g}")
     for name in names:
-        out[name] = [f"{e:.3g} [{lo:.3g}, {hi:.3g}]" for e, lo, hi in
+        out[name] = [format_interval(e, lo, hi) for e, lo, hi in
                      zip(table[name], table[f"{name}_lo"], table[f"{name}_hi"], strict=True)]
     return out
 

@@ -168,7 +168,8 @@ def sweep_report(folder: str | Path, outcomes: list[str] | None = None,
 
     Keys: ``outcomes`` (per design point: means/proportions with CIs),
     ``sobol`` (Sobol indices of ``sobol_outcome``'s per-point mean; Sobol
-    designs only, once every point is complete), ``survival`` (Kaplan-Meier
+    designs only, once every point is complete; their bootstrap intervals are
+    seeded from the sweep's master seed), ``survival`` (Kaplan-Meier
     curves of state death by ``group``: ``point``, ``name``, ``strategy`` or
     ``region``), ``wars`` (power-law fit of war sizes).
     """
@@ -196,7 +197,7 @@ def sweep_report(folder: str | Path, outcomes: list[str] | None = None,
             out["sobol"] = stats.sobol_indices(_salib_problem(canon),
                                                per_point.sort_index().to_numpy(dtype=float),
                                                second_order=canon["design"]["second_order"],
-                                               level=level)
+                                               seed=int(canon["seed"]), level=level)
             out["sobol_outcome"] = sobol_outcome
     if "lifetimes" in canon["keep"]:
         life = store.table("lifetimes")

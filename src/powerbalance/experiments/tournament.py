@@ -16,7 +16,8 @@ at the start), the **survival** rate, the mean **final share** of capability
 (0 for the dead), the **wars** fought (as attacker, target or joining ally)
 and their **cost** (military lost in wars), each with a 95% confidence
 interval. Intervals treat the world as the unit (the entries of one world
-are averaged first; worlds are independent): mean ± 1.96 standard errors.
+are averaged first; worlds are independent): the Student t interval of the
+mean over worlds (:func:`powerbalance.experiments.stats.mean_ci`).
 
 The **evolutionary** option lets the shares x_s of strategies in a
 population change by success over generations. Each generation simulates
@@ -49,6 +50,7 @@ import pandas as pd
 from powerbalance import rng
 from powerbalance.errors import InputError
 from powerbalance.experiments.results import write_folder
+from powerbalance.experiments.stats import mean_ci
 from powerbalance.model.economy import capability_share
 from powerbalance.model.events import EventKind
 from powerbalance.model.state import Setting, WorldState
@@ -168,12 +170,9 @@ def profiles(strategies: list[str], n_actors: int) -> npt.NDArray[np.int16]:
 
 
 def _ci(per_world: pd.DataFrame, column: str) -> tuple[float, float, float]:
-    values = per_world[column].to_numpy(dtype=np.float64)
-    m = float(values.mean()) if len(values) else float("nan")
-    if len(values) < 2:
-        return m, m, m
-    half = 1.96 * float(values.std(ddof=1)) / np.sqrt(len(values))
-    return m, m - half, m + half
+    """Mean over worlds with its 95% t interval; one world gives [mean, mean]."""
+    m, lo, hi = mean_ci(per_world[column].to_numpy(dtype=np.float64))
+    return (m, m, m) if len(per_world) < 2 else (m, lo, hi)
 
 
 def summarise(entries: pd.DataFrame) -> pd.DataFrame:

@@ -249,14 +249,17 @@ def params_table(manifest: dict[str, Any]) -> pd.DataFrame:
 
 
 def final_outcomes(system: pd.DataFrame) -> pd.DataFrame:
-    """Across worlds at the last year: polarity classes, hegemony, concentration."""
+    """Across worlds at the last year: polarity classes, hegemony, concentration.
+
+    Shares of worlds carry their 95% Wilson interval.
+    """
     last = system[system["year"] == system["year"].max()]
     n = len(last)
     pol = last["polarity"].astype(str).value_counts()
     rows: list[tuple[str, str]] = [("worlds", str(n)), ("final year", str(system["year"].max()))]
-    rows += [(f"polarity: {k}", f"{v} ({v / n:.1%})") for k, v in pol.items()]
+    rows += [(f"polarity: {k}", _count_share(int(v), n)) for k, v in pol.items()]
     rows += [
-        ("worlds with a hegemon", f"{int(last['hegemon'].sum())} ({last['hegemon'].mean():.1%})"),
+        ("worlds with a hegemon", _count_share(int(last["hegemon"].sum()), n)),
         ("largest share: median [5%, 95%]",
          "{:.3f} [{:.3f}, {:.3f}]".format(*np.quantile(last["largest_share"], [0.5, 0.05, 0.95]))),
         ("effective number: median", f"{last['effective_number'].median():.2f}"),
@@ -264,6 +267,13 @@ def final_outcomes(system: pd.DataFrame) -> pd.DataFrame:
         ("CON: mean", f"{last['con'].mean():.3f}"),
     ]
     return pd.DataFrame(rows, columns=["outcome", "value"])
+
+
+def _count_share(k: int, n: int) -> str:
+    """``k (share [95% Wilson interval])``, e.g. ``0 (0.0% [0.0%, 0.4%])`` for 0 of 1,000."""
+    from powerbalance.experiments.stats import format_interval, proportion_ci
+
+    return f"{k} ({format_interval(*proportion_ci(k, n), percent=True)})"
 
 
 def actor_outcomes(actors: pd.DataFrame) -> pd.DataFrame:
