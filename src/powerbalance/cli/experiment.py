@@ -10,7 +10,14 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from powerbalance.cli.app import app, check_png, console, err_console
+from powerbalance.cli.app import (
+    app,
+    check_png,
+    console,
+    err_console,
+    progress_bar,
+    year_progress,
+)
 from powerbalance.errors import InputError
 
 
@@ -102,10 +109,11 @@ def experiment_command(
         raise InputError(f"{years}", source="--years", field="years", allowed=">= 1")
     check_png(plot)
     started = time.perf_counter()
-    with err_console.status(f"running {name}"):
+    with year_progress(f"experiment {name}") as progress:
         result = run_experiment(name, worlds=worlds, seed=seed, years=years,
                                 confidence=confidence, out=out, options=option,
-                                keep_runs=out is not None or plot is not None)
+                                keep_runs=out is not None or plot is not None,
+                                progress=progress)
     print_experiment(result)
     if plot is not None:
         from powerbalance.viz import fan_chart, save_figure
@@ -150,10 +158,11 @@ def preset_command(
         return
     check_png(plot)
     started = time.perf_counter()
-    with err_console.status(f"running {name}"):
+    with progress_bar(f"preset {name}", unit="turns" if name == "cusack-stoll" else "steps"
+                      ) as progress:
         result, summ = run(name, worlds=worlds, seed=seed, length=length,
                            overrides=parse_sets(set_), every=every,
-                           out=str(out) if out is not None else None)
+                           out=str(out) if out is not None else None, progress=progress)
     console.print(f"[bold]{name}[/]: {summ['worlds']} worlds, seed {seed}")
     if "km" in summ:
         km = summ["km"]

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from powerbalance.cli.app import app, console
+from powerbalance.cli.app import app, console, progress_bar
 
 
 @app.command("report")
@@ -27,7 +27,8 @@ def report(
     matplotlib.use("Agg")
     from powerbalance.viz.report import write_report
 
-    written = write_report(path, out, fmt.lower())
+    with progress_bar("report", unit="figures") as progress:
+        written = write_report(path, out, fmt.lower(), progress=progress)
     console.print(f"wrote {written}", highlight=False, soft_wrap=True)
 
 
@@ -53,5 +54,7 @@ def animate(
     result = load_run(path)
     anim = map_animation(result.map, result.links, result.provinces,
                          names=actor_names(result.actors), world=world, events=result.events)
-    written = save_animation(anim, out if out is not None else Path(path) / "map.gif", fps=fps)
+    with progress_bar("animation", unit="frames") as progress:
+        written = save_animation(anim, out if out is not None else Path(path) / "map.gif",
+                                 fps=fps, progress=progress)
     console.print(f"wrote {written}", highlight=False, soft_wrap=True)

@@ -102,7 +102,9 @@ def run_command(
         raise InputError(f"{seed}", source="--seed", field="seed", allowed=">= 0")
     check_png(plot)
     started = time.perf_counter()
-    with year_progress(f"{scen.name} x {worlds}") as progress:
+    batches = -(-worlds // max(batch_size, 1))  # the run simulates its years once per batch
+    total = batches * (scen.years if years is None else years)
+    with year_progress(f"{scen.name} x {worlds}", total) as progress:
         result = run(scen, years=years, worlds=worlds, seed=seed, overrides=overrides,
                      out=out, batch_size=batch_size, progress=progress)
     print_run_summary(result)

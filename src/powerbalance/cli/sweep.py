@@ -22,7 +22,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from powerbalance.cli.app import app, console, err_console
+from powerbalance.cli.app import app, console, err_console, progress_bar
 from powerbalance.errors import InputError
 
 
@@ -202,8 +202,9 @@ def report_command(
 
     if not 0 < level < 1:
         raise InputError(f"{level}", source="--level", field="level", allowed="0 < level < 1")
-    rep = sweep_report(sweep, outcomes=outcome or None, group=group, level=level,
-                       sobol_outcome=sobol_outcome)
+    with progress_bar("sweep-report", unit="steps") as progress:
+        rep = sweep_report(sweep, outcomes=outcome or None, group=group, level=level,
+                           sobol_outcome=sobol_outcome, progress=progress)
     table = rep["outcomes"]
     assert isinstance(table, pd.DataFrame)
     console.print(_frame_table(_compact(table), title=f"{rep['name']}: outcomes per design point "

@@ -649,11 +649,13 @@ def _mean_row(arm: str, stat: str, values: np.ndarray, confidence: float) -> dic
 def run_experiment(name: str | Experiment, *, worlds: int | None = None, seed: int = 0,
                    years: int | None = None, confidence: float = 0.95,
                    out: str | Path | None = None, options: str = "",
-                   keep_runs: bool = True) -> ExperimentResult:
+                   keep_runs: bool = True,
+                   progress: Callable[[int, int], None] | None = None) -> ExperimentResult:
     """Run an experiment's arms with common random numbers and judge its claim.
 
     ``confidence`` is the one-sided confidence of each comparison (the claim
     holds when the lower bound of high - low is above zero) and of each check.
+    ``progress`` is called with (years done, total years) over all arms.
 
     >>> r = run_experiment("stopping-power-of-water", worlds=8, years=40, seed=1)
     >>> list(r.arms["arm"].unique())
@@ -672,24 +674,31 @@ def run_experiment(name: str | Experiment, *, worlds: int | None = None, seed: i
         result = exp.runner(exp, worlds=worlds, seed=seed, years=years,
                             confidence=confidence, options=options)
     else:
-        result = _run_arms(exp, worlds, seed, years, confidence, keep_runs or out is not None)
+        result = _run_arms(exp, worlds, seed, years, confidence, keep_runs or out is not None,
+                           progress)
     if out is not None:
         result.write(out)
     return result
 
 
 def _run_arms(exp: Experiment, worlds: int, seed: int, years: int | None,
-              confidence: float, keep_runs: bool) -> ExperimentResult:
+              confidence: float, keep_runs: bool,
+              progress: Callable[[int, int], None] | None = None) -> ExperimentResult:
     started = time.perf_counter()
     scenarios = {arm.label: arm.build() for arm in exp.arms}
     for arm in exp.arms:  # validate every override before anything runs
         scenarios[arm.label].make_params(arm.overrides, source=f"arm {arm.label}")
     values: dict[tuple[str, str], np.ndarray] = {}
     runs: dict[str, RunResult] = {}
-    for arm in exp.arms:
+    for index, arm in enumerate(exp.arms):
         scen = scenarios[arm.label]
+
+        def tick(done: int, total: int, index: int = index) -> None:  # arm's years -> all arms'
+            if progress is not None:
+                progress(index * total + done, len(exp.arms) * total)
+
         result = run(scen, years=years, worlds=worlds, seed=seed, overrides=arm.overrides,
-                     record="full")
+                     record="full", progress=tick)
         for stat, (_, fn) in exp.statistics.items():
             values[(arm.label, stat)] = fn(result, scen)
         if keep_runs:

@@ -243,6 +243,7 @@ def tournament(
         if progress is not None:
             progress(done + k, total)
 
+    tick(0)  # the total, before the first year is simulated
     parts = []
     for lo in chunks:
         ids = np.arange(lo, min(lo + per_chunk, worlds))

@@ -54,6 +54,9 @@ REPORT_WIDTH_PX = 1000
 
 FigureFactory = Callable[[], Figure]
 
+#: A progress hook, called with (figures made, figures in all).
+Progress = Callable[[int, int], None]
+
 
 @dataclass
 class ReportFigure:
@@ -112,26 +115,31 @@ class Report:
         """All figures, in order."""
         return [f for s in self.sections for f in s.figures]
 
-    def to_html(self, width_px: int = REPORT_WIDTH_PX) -> str:
+    def to_html(self, width_px: int = REPORT_WIDTH_PX, progress: Progress | None = None) -> str:
         """The report as one self-contained HTML document."""
-        return render_html(self, width_px)
+        return render_html(self, width_px, progress)
 
-    def write_html(self, path: str | Path, width_px: int = REPORT_WIDTH_PX) -> Path:
+    def write_html(self, path: str | Path, width_px: int = REPORT_WIDTH_PX,
+                   progress: Progress | None = None) -> Path:
         """Write the HTML document to ``path``; return it."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(self.to_html(width_px), encoding="utf-8")
+        path.write_text(self.to_html(width_px, progress), encoding="utf-8")
         return path
 
-    def write_pngs(self, folder: str | Path, width_px: int = REPORT_WIDTH_PX) -> list[Path]:
+    def write_pngs(self, folder: str | Path, width_px: int = REPORT_WIDTH_PX,
+                   progress: Progress | None = None) -> list[Path]:
         """Write every figure as ``NN-stem.png`` into ``folder``; return the paths."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         out = []
-        for k, fig in enumerate(self.figures(), start=1):
+        figures = self.figures()
+        for k, fig in enumerate(figures, start=1):
             path = folder / f"{k:02d}-{fig.stem}.png"
             path.write_bytes(figure_png(fig.make(), width_px))
             out.append(path)
+            if progress is not None:
+                progress(k, len(figures))
         return out
 
 
@@ -190,9 +198,24 @@ def figure_html(fig: ReportFigure, width_px: int = REPORT_WIDTH_PX) -> str:
             f"<figcaption>{esc(fig.caption)}</figcaption></figure>")
 
 
-def render_html(report: Report, width_px: int = REPORT_WIDTH_PX) -> str:
-    """Render ``report`` as one HTML document with embedded figures and inline CSS."""
+def render_html(report: Report, width_px: int = REPORT_WIDTH_PX,
+                progress: Progress | None = None) -> str:
+    """Render ``report`` as one HTML document with embedded figures and inline CSS.
+
+    ``progress`` is called with (figures made, figures in all) as each is drawn.
+    """
     esc = html.escape
+    total = len(report.figures())
+    made = 0
+
+    def draw(fig: ReportFigure) -> str:
+        nonlocal made
+        text = figure_html(fig, width_px)
+        made += 1
+        if progress is not None:
+            progress(made, total)
+        return text
+
     parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
              f"<title>{esc(report.title)}</title><style>{_CSS}</style></head><body>",
@@ -204,7 +227,7 @@ def render_html(report: Report, width_px: int = REPORT_WIDTH_PX) -> str:
         if sec.text:
             parts.extend(f"<p>{esc(p)}</p>" for p in sec.text.split("\n\n") if p.strip())
         tables = [f"<h3>{esc(caption)}</h3>{table_html(frame)}" for caption, frame in sec.tables]
-        figures = [figure_html(fig, width_px) for fig in sec.figures]
+        figures = [draw(fig) for fig in sec.figures]
         parts.extend(figures + tables if sec.figures_first else tables + figures)
         parts.append("</section>")
     if report.manifest:
@@ -744,11 +767,14 @@ def build_report(path: str | Path) -> Report:
 FORMATS = ("html", "png")
 
 
-def write_report(path: str | Path, out: str | Path | None = None, fmt: str = "html") -> Path:
+def write_report(path: str | Path, out: str | Path | None = None, fmt: str = "html",
+                 progress: Progress | None = None) -> Path:
     """Build the report of ``path`` and write it; return the file (html) or folder (png).
 
     Default output: ``PATH/report.html`` (``PATH/figures/``) for a folder,
     ``PATH`` with suffix ``.html`` (``PATH-figures/``) for a file.
+    ``progress`` is called with (figures made, figures in all) once the
+    report is built (when the number of figures is known).
     """
     if fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r}", source="--format", field="format",
@@ -758,8 +784,8 @@ def write_report(path: str | Path, out: str | Path | None = None, fmt: str = "ht
     if fmt == "html":
         target = Path(out) if out is not None else (
             path / "report.html" if path.is_dir() else path.with_suffix(".html"))
-        return report.write_html(target)
+        return report.write_html(target, progress=progress)
     folder = Path(out) if out is not None else (
         path / "figures" if path.is_dir() else path.with_name(f"{path.stem}-figures"))
-    report.write_pngs(folder)
+    report.write_pngs(folder, progress=progress)
     return folder
