@@ -17,7 +17,7 @@ at the start), the **survival** rate, the mean **final share** of capability
 and their **cost** (military lost in wars), each with a 95% confidence
 interval. Intervals treat the world as the unit (the entries of one world
 are averaged first; worlds are independent): the Student t interval of the
-mean over worlds (:func:`powerbalance.experiments.stats.mean_ci`).
+mean over worlds.
 
 The **evolutionary** option lets the shares x_s of strategies in a
 population change by success over generations. Each generation simulates
