@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import typer
@@ -56,6 +55,6 @@ def progress_bar(description: str, total: int | None = None, unit: str = "steps"
 
 
 def year_progress(description: str, total: int | None = None
-                  ) -> contextlib.AbstractContextManager[Callable[[int, int], None]]:
+                  ) -> AbstractContextManager[Callable[[int, int], None]]:
     """A :func:`progress_bar` of simulated years (``total`` years in all, when known)."""
     return progress_bar(description, total, "years")
