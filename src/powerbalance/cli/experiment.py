@@ -10,14 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from powerbalance.cli.app import (
-    app,
-    check_png,
-    console,
-    err_console,
-    progress_bar,
-    year_progress,
-)
+from powerbalance.cli.app import app, check_png, console, err_console
 from powerbalance.errors import InputError
 
 
@@ -88,6 +81,7 @@ def experiment_command(
                                                    "time in each arm (median and bands).")] = None,
 ) -> None:
     """Check a claim of balance-of-power theory: run its arms and print the verdict."""
+    from powerbalance.cli.app import year_progress
     from powerbalance.experiments.claims import listing, run_experiment
 
     if list_ or name is None:
@@ -145,6 +139,7 @@ def preset_command(
                                                    "time (cederman-polarity).")] = None,
 ) -> None:
     """Run a classic model of the literature (a preset) and print its published measures."""
+    from powerbalance.cli.app import progress_bar
     from powerbalance.cli.simulate import parse_sets
     from powerbalance.presets import PRESETS, run
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from powerbalance.cli.app import app, console, progress_bar
+from powerbalance.cli.app import app, console
 
 
 @app.command("report")
@@ -25,6 +25,7 @@ def report(
     import matplotlib
 
     matplotlib.use("Agg")
+    from powerbalance.cli.app import progress_bar
     from powerbalance.viz.report import write_report
 
     with progress_bar("report", unit="figures") as progress:
@@ -45,6 +46,7 @@ def animate(
     import matplotlib
 
     matplotlib.use("Agg")
+    from powerbalance.cli.app import progress_bar
     from powerbalance.errors import InputError
     from powerbalance.experiments.results import load_run
     from powerbalance.viz import actor_names, map_animation, save_animation

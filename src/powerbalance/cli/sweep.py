@@ -22,7 +22,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from powerbalance.cli.app import app, console, err_console, progress_bar
+from powerbalance.cli.app import app, console, err_console
 from powerbalance.errors import InputError
 
 
@@ -197,6 +197,7 @@ def report_command(
         "--json", help="Also write the report as JSON.")] = None,
 ) -> None:
     """Outcome CIs per design point, Sobol indices, survival and war-size fits."""
+    from powerbalance.cli.app import progress_bar
     from powerbalance.experiments import stats
     from powerbalance.experiments.sweep import sweep_report
 

@@ -50,7 +50,6 @@ import pandas as pd
 from powerbalance import rng
 from powerbalance.errors import InputError
 from powerbalance.experiments.results import write_folder
-from powerbalance.experiments.stats import mean_ci
 from powerbalance.model.economy import capability_share
 from powerbalance.model.events import EventKind
 from powerbalance.model.state import Setting, WorldState
@@ -171,6 +170,8 @@ def profiles(strategies: list[str], n_actors: int) -> npt.NDArray[np.int16]:
 
 def _ci(per_world: pd.DataFrame, column: str) -> tuple[float, float, float]:
     """Mean over worlds with its 95% t interval; one world gives [mean, mean]."""
+    from powerbalance.experiments.stats import mean_ci  # the one statistics module
+
     m, lo, hi = mean_ci(per_world[column].to_numpy(dtype=np.float64))
     return (m, m, m) if len(per_world) < 2 else (m, lo, hi)
 
