@@ -691,10 +691,12 @@ def power_indices(game: Game, which: Sequence[str] = ("ss", "bz")) -> dict[str, 
 
 @dataclass(frozen=True)
 class Estimate:
-    """A Monte Carlo estimate per player with a normal-approximation interval.
+    """A Monte Carlo estimate per player with a Wilson score interval (Wilson 1927).
 
-    Attributes: ``value`` (the estimates), ``stderr``, ``low`` and ``high``
-    (bounds at the ``level`` two-sided confidence) and ``samples``.
+    Attributes: ``value`` (the estimates), ``stderr`` (the binomial standard
+    error), ``low`` and ``high`` (Wilson bounds at the ``level`` two-sided
+    confidence, from :func:`powerbalance.experiments.stats.proportion_interval`)
+    and ``samples``.
     """
 
     value: npt.NDArray[np.float64]
@@ -705,17 +707,15 @@ class Estimate:
     level: float
 
 
-def _z(level: float) -> float:
-    from scipy.stats import norm
-
-    return float(norm.ppf(0.5 + level / 2))
-
-
 def _estimate(hits: npt.NDArray[np.float64], samples: int, level: float) -> Estimate:
+    # the one statistics module (Wilson score interval, Wilson 1927; imported here so that
+    # importing the analysis layer stays light)
+    from powerbalance.experiments.stats import proportion_interval
+
     p = hits / samples
     se = np.sqrt(p * (1 - p) / samples)
-    z = _z(level)
-    return Estimate(p, se, np.clip(p - z * se, 0, 1), np.clip(p + z * se, 0, 1), samples, level)
+    low, high = proportion_interval(np.rint(hits), samples, level)
+    return Estimate(p, se, low, high, samples, level)
 
 
 def monte_carlo_shapley_shubik(game: Game, samples: int = 10_000, *, seed: int | None = 0,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -120,14 +120,27 @@ def check_png(path: Path | None, option: str = "--plot") -> None:
 
 
 @contextmanager
-def year_progress(description: str) -> Iterator[Callable[[int, int], None]]:
-    """A transient progress bar of simulated years; yields the ``progress(done, total)`` hook."""
+def progress_bar(description: str, total: int | None = None, unit: str = "steps"
+                 ) -> Iterator[Callable[[int, int], None]]:
+    """A transient progress bar on standard error; yields the ``progress(done, total)`` hook.
+
+    The bar shows its total from the start: ``total`` when the caller knows
+    it, otherwise the bar stays hidden until the first call of the hook
+    brings it, so it never shows an unknown total.
+    """
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(),
-                  TextColumn("{task.completed}/{task.total} years"), TimeElapsedColumn(),
-                  TimeRemainingColumn(), console=err_console, transient=True) as bar:
-        task = bar.add_task(description, total=None)
+                  TextColumn(f"{{task.completed:.0f}}/{{task.total:.0f}} {unit}"),
+                  TimeElapsedColumn(), TimeRemainingColumn(), console=err_console,
+                  transient=True) as bar:
+        task = bar.add_task(description, total=total, visible=total is not None)
 
         def progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+            bar.update(task, completed=done, total=total, visible=True)
 
         yield progress
+
+
+def year_progress(description: str, total: int | None = None
+                  ) -> AbstractContextManager[Callable[[int, int], None]]:
+    """A :func:`progress_bar` of simulated years (``total`` years in all, when known)."""
+    return progress_bar(description, total, "years")

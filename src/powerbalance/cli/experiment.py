@@ -24,6 +24,7 @@ def _fmt(x: float) -> str:
 def print_experiment(result: object) -> None:
     """Print an experiment's per-arm statistics, comparisons, checks and verdict."""
     from powerbalance.experiments.claims import ExperimentResult, get
+    from powerbalance.experiments.stats import format_interval
 
     assert isinstance(result, ExperimentResult)
     exp = get(result.experiment)
@@ -36,7 +37,8 @@ def print_experiment(result: object) -> None:
         arms.add_column(col, justify="right" if col != "arm" else "left")
     for row in result.arms.itertuples():
         arms.add_row(str(row.arm), str(row.statistic), _fmt(row.mean),
-                     f"{_fmt(row.ci_low)} - {_fmt(row.ci_high)}")
+                     format_interval(row.mean, row.ci_low, row.ci_high, minimum=3,
+                                     bounds_only=True))
     console.print(arms)
     if len(result.comparisons):
         comp = Table(title=f"differences (paired by world; one-sided {pct}% bound)")
@@ -81,6 +83,7 @@ def experiment_command(
     force: ForceOption = False,
 ) -> None:
     """Check a claim of balance-of-power theory: run its arms and print the verdict."""
+    from powerbalance.cli.app import year_progress
     from powerbalance.experiments.claims import listing, run_experiment
 
     if list_ or name is None:
@@ -104,10 +107,11 @@ def experiment_command(
     check_outputs([output(out, "experiment", folder=True),
                    output(plot, "plot", folder=False, option="--plot")], force)
     started = time.perf_counter()
-    with err_console.status(f"running {name}"):
+    with year_progress(f"experiment {name}") as progress:
         result = run_experiment(name, worlds=worlds, seed=seed, years=years,
                                 confidence=confidence, out=out, options=option,
-                                keep_runs=out is not None or plot is not None, force=force)
+                                keep_runs=out is not None or plot is not None, force=force,
+                                progress=progress)
     print_experiment(result)
     if plot is not None:
         from powerbalance.cli.simulate import save_plot
@@ -140,6 +144,7 @@ def preset_command(
     force: ForceOption = False,
 ) -> None:
     """Run a classic model of the literature (a preset) and print its published measures."""
+    from powerbalance.cli.app import progress_bar
     from powerbalance.cli.simulate import parse_sets
     from powerbalance.presets import PRESETS, run
 
@@ -155,10 +160,12 @@ def preset_command(
     check_outputs([output(out, "run", folder=True),
                    output(plot, "plot", folder=False, option="--plot")], force)
     started = time.perf_counter()
-    with err_console.status(f"running {name}"):
+    with progress_bar(f"preset {name}", unit="turns" if name == "cusack-stoll" else "steps"
+                      ) as progress:
         result, summ = run(name, worlds=worlds, seed=seed, length=length,
                            overrides=parse_sets(set_), every=every,
-                           out=str(out) if out is not None else None, force=force)
+                           out=str(out) if out is not None else None, force=force,
+                           progress=progress)
     console.print(f"[bold]{name}[/]: {summ['worlds']} worlds, seed {seed}")
     if "km" in summ:
         km = summ["km"]

@@ -51,20 +51,23 @@ def report(
     import matplotlib
 
     matplotlib.use("Agg")
+    from powerbalance.cli.app import progress_bar
     from powerbalance.viz.report import build_report
 
     built = build_report(path)
-    if fmt == "html":
-        written = write_file(target, built.write_html, kind=kind, force=force)
-    else:
-        figures: list[str] = []
+    with progress_bar("report", unit="figures") as progress:
+        if fmt == "html":
+            written = write_file(target, lambda tmp: built.write_html(tmp, progress=progress),
+                                 kind=kind, force=force)
+        else:
+            figures: list[str] = []
 
-        def fill(tmp: Path) -> None:
-            figures.extend(p.name for p in built.write_pngs(tmp))
+            def fill(tmp: Path) -> None:
+                figures.extend(p.name for p in built.write_pngs(tmp, progress=progress))
 
-        written = write_folder(target, fill, kind=kind, force=force,
-                               manifest={"source": str(path), "title": built.title,
-                                         "figures": figures})
+            written = write_folder(target, fill, kind=kind, force=force,
+                                   manifest={"source": str(path), "title": built.title,
+                                             "figures": figures})
     console.print(f"wrote {written}", highlight=False, soft_wrap=True, markup=False)
 
 
@@ -79,6 +82,7 @@ def animate(
     force: ForceOption = False,
 ) -> None:
     """Animate the map of one world of a run, one frame per year."""
+    from powerbalance.cli.app import progress_bar
     from powerbalance.outputs import Output, check_output, write_file
 
     if fps < 1:
@@ -98,6 +102,8 @@ def animate(
     result = load_run(path)
     anim = map_animation(result.map, result.links, result.provinces,
                          names=actor_names(result.actors), world=world, events=result.events)
-    written = write_file(target, lambda tmp: save_animation(anim, tmp, fps=fps),
-                         kind="animation", force=force)
+    with progress_bar("animation", unit="frames") as progress:
+        written = write_file(target,
+                             lambda tmp: save_animation(anim, tmp, fps=fps, progress=progress),
+                             kind="animation", force=force)
     console.print(f"wrote {written}", highlight=False, soft_wrap=True, markup=False)

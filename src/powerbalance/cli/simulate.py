@@ -47,6 +47,7 @@ def _percent(x: float) -> str:
 
 def print_run_summary(result: Any) -> None:
     """Print the unification and polarity tables of a run."""
+    from powerbalance.experiments.stats import format_interval
     from powerbalance.experiments.summary import final_polarity, unification
 
     names = result.manifest["scenario"]["actors"]
@@ -60,7 +61,7 @@ def print_run_summary(result: Any) -> None:
     for row in unification(result.system, names).itertuples():
         year = "-" if row.worlds == 0 else f"{row.median_year:.0f}"
         table.add_row(row.actor, str(row.worlds),
-                      f"{_percent(row.share)} ({_percent(row.ci_low)}-{_percent(row.ci_high)})",
+                      format_interval(row.share, row.ci_low, row.ci_high, percent=True),
                       year)
     console.print(table)
     pol = Table(title="polarity at the end")
@@ -122,7 +123,9 @@ def run_command(
     check_outputs([output(out, "run", folder=True),
                    output(plot, "plot", folder=False, option="--plot")], force)
     started = time.perf_counter()
-    with year_progress(f"{scen.name} x {worlds}") as progress:
+    batches = -(-worlds // max(batch_size, 1))  # the run simulates its years once per batch
+    total = batches * (scen.years if years is None else years)
+    with year_progress(f"{scen.name} x {worlds}", total) as progress:
         result = run(scen, years=years, worlds=worlds, seed=seed, overrides=overrides,
                      out=out, batch_size=batch_size, progress=progress, force=force)
     print_run_summary(result)

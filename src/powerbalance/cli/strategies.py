@@ -96,6 +96,9 @@ def strategies_command(
 
 
 def _fmt(mean: float, lo: float, hi: float, digits: int = 3) -> str:
+    from powerbalance.experiments.stats import interval_decimals
+
+    digits = interval_decimals(lo, hi, digits)  # a tiny interval keeps a visible width
     return f"{mean:.{digits}f} ± {(hi - lo) / 2:.{digits}f}"
 
 

@@ -59,6 +59,8 @@ def _frame_table(df: pd.DataFrame, title: str | None = None, digits: int = 4) ->
 
 def _compact(table: pd.DataFrame) -> pd.DataFrame:
     """Outcome columns as 'estimate [lo, hi]' strings (parameters and n kept)."""
+    from powerbalance.experiments.stats import format_interval
+
     names = [c[:-3] for c in table.columns if c.endswith("_lo") and f"{c[:-3]}_hi" in table]
     out = table[[c for c in table.columns
                  if c not in names and not c.endswith(("_lo", "_hi"))]].copy()
@@ -66,7 +68,7 @@ def _compact(table: pd.DataFrame) -> pd.DataFrame:
         if out[c].dtype.kind == "f":
             out[c] = out[c].map(lambda v: f"{v:.4g}")
     for name in names:
-        out[name] = [f"{e:.3g} [{lo:.3g}, {hi:.3g}]" for e, lo, hi in
+        out[name] = [format_interval(e, lo, hi) for e, lo, hi in
                      zip(table[name], table[f"{name}_lo"], table[f"{name}_hi"], strict=True)]
     return out
 
@@ -210,6 +212,7 @@ def report_command(
     """Outcome CIs per design point, Sobol indices, survival and war-size fits."""
     import pandas as pd
 
+    from powerbalance.cli.app import progress_bar
     from powerbalance.experiments import stats
     from powerbalance.experiments.sweep import sweep_report
 
@@ -217,8 +220,9 @@ def report_command(
         raise InputError(f"{level}", source="--level", field="level", allowed="0 < level < 1")
     check_outputs([output(plot, "plot", folder=False, option="--plot"),
                    output(json_out, "json", folder=False, option="--json")], force)
-    rep = sweep_report(sweep, outcomes=outcome or None, group=group, level=level,
-                       sobol_outcome=sobol_outcome)
+    with progress_bar("sweep-report", unit="steps") as progress:
+        rep = sweep_report(sweep, outcomes=outcome or None, group=group, level=level,
+                           sobol_outcome=sobol_outcome, progress=progress)
     table = rep["outcomes"]
     assert isinstance(table, pd.DataFrame)
     console.print(_frame_table(_compact(table), title=f"{rep['name']}: outcomes per design point "

@@ -7,7 +7,8 @@ should score higher). :func:`run_experiment` runs every arm with **common
 random numbers** (the same master seed and the same global world indices, so
 world k of every arm draws the same random streams), computes each statistic
 per world, and compares arms by the mean of the *paired* per-world
-differences with a normal confidence interval. A claim *holds* at the chosen
+differences with a Student t interval (:func:`~powerbalance.experiments.stats.paired_difference`;
+0/1 statistics of one arm get Wilson intervals). A claim *holds* at the chosen
 confidence when every required comparison's one-sided interval excludes zero
 in the predicted direction and every required check passes.
 
@@ -21,7 +22,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,11 +30,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
 from powerbalance.errors import InputError
 from powerbalance.experiments.results import RunResult, run
-from powerbalance.experiments.stats import proportion_ci
+from powerbalance.experiments.stats import mean_ci, paired_difference, proportion_ci
 from powerbalance.scenarios import Scenario, load
 
 #: A per-world statistic: (run result, scenario) -> one value per world (ordered by world).
@@ -642,14 +641,15 @@ register(Experiment(
 # ---------------------------------------------------------------------------
 
 def _mean_row(arm: str, stat: str, values: np.ndarray, confidence: float) -> dict[str, Any]:
+    """Mean with its interval: Wilson for 0/1 statistics, Student t otherwise."""
     n = len(values)
     mean = float(values.mean()) if n else float("nan")
-    z = float(norm.ppf(0.5 + confidence / 2))
     if n and set(np.unique(values)) <= {0.0, 1.0}:
         _, lo, hi = proportion_ci(int(values.sum()), n, confidence)
     else:
-        se = float(values.std(ddof=1) / math.sqrt(n)) if n > 1 else 0.0
-        lo, hi = mean - z * se, mean + z * se
+        _, lo, hi = mean_ci(values, confidence)
+        if n == 1:  # one world: no spread to estimate, the interval is the value
+            lo = hi = mean
     return {"arm": arm, "statistic": stat, "mean": mean, "ci_low": lo, "ci_high": hi,
             "worlds": n}
 
@@ -657,11 +657,13 @@ def _mean_row(arm: str, stat: str, values: np.ndarray, confidence: float) -> dic
 def run_experiment(name: str | Experiment, *, worlds: int | None = None, seed: int = 0,
                    years: int | None = None, confidence: float = 0.95,
                    out: str | Path | None = None, options: str = "",
-                   keep_runs: bool = True, force: bool = False) -> ExperimentResult:
+                   keep_runs: bool = True, force: bool = False,
+                   progress: Callable[[int, int], None] | None = None) -> ExperimentResult:
     """Run an experiment's arms with common random numbers and judge its claim.
 
     ``confidence`` is the one-sided confidence of each comparison (the claim
     holds when the lower bound of high - low is above zero) and of each check.
+    ``progress`` is called with (years done, total years) over all arms.
 
     >>> r = run_experiment("stopping-power-of-water", worlds=8, years=40, seed=1)
     >>> list(r.arms["arm"].unique())
@@ -684,43 +686,46 @@ def run_experiment(name: str | Experiment, *, worlds: int | None = None, seed: i
         result = exp.runner(exp, worlds=worlds, seed=seed, years=years,
                             confidence=confidence, options=options)
     else:
-        result = _run_arms(exp, worlds, seed, years, confidence, keep_runs or out is not None)
+        result = _run_arms(exp, worlds, seed, years, confidence, keep_runs or out is not None,
+                           progress)
     if out is not None:
         result.write(out, force=force)
     return result
 
 
 def _run_arms(exp: Experiment, worlds: int, seed: int, years: int | None,
-              confidence: float, keep_runs: bool) -> ExperimentResult:
+              confidence: float, keep_runs: bool,
+              progress: Callable[[int, int], None] | None = None) -> ExperimentResult:
     started = time.perf_counter()
     scenarios = {arm.label: arm.build() for arm in exp.arms}
     for arm in exp.arms:  # validate every override before anything runs
         scenarios[arm.label].make_params(arm.overrides, source=f"arm {arm.label}")
     values: dict[tuple[str, str], np.ndarray] = {}
     runs: dict[str, RunResult] = {}
-    for arm in exp.arms:
+    for index, arm in enumerate(exp.arms):
         scen = scenarios[arm.label]
+
+        def tick(done: int, total: int, index: int = index) -> None:  # arm's years -> all arms'
+            if progress is not None:
+                progress(index * total + done, len(exp.arms) * total)
+
         result = run(scen, years=years, worlds=worlds, seed=seed, overrides=arm.overrides,
-                     record="full")
+                     record="full", progress=tick)
         for stat, (_, fn) in exp.statistics.items():
             values[(arm.label, stat)] = fn(result, scen)
         if keep_runs:
             runs[arm.label] = result
     rows = [_mean_row(a, s, v, confidence) for (a, s), v in values.items()]
     arms = pd.DataFrame(rows)
-    z1 = float(norm.ppf(confidence))
     comp_rows = []
     for c in exp.comparisons:
-        d = values[(c.high, c.statistic)] - values[(c.low, c.statistic)]
-        mean = float(d.mean())
-        se = float(d.std(ddof=1) / math.sqrt(len(d))) if len(d) > 1 else 0.0
-        lower = mean - z1 * se
+        diff = paired_difference(values[(c.high, c.statistic)], values[(c.low, c.statistic)],
+                                 confidence)
         comp_rows.append({
             "statistic": c.statistic, "low": c.low, "high": c.high,
             "low_mean": float(values[(c.low, c.statistic)].mean()),
             "high_mean": float(values[(c.high, c.statistic)].mean()),
-            "difference": mean, "se": se, "ci_low": lower, "ci_high": mean + z1 * se,
-            "holds": bool(lower > 0), "required": c.required,
+            **diff, "holds": bool(diff["ci_low"] > 0), "required": c.required,
         })
     check_rows = []
     for k in exp.checks:

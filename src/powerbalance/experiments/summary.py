@@ -6,13 +6,15 @@ import numpy as np
 import pandas as pd
 
 from powerbalance.analysis import POLARITY_NAMES
+from powerbalance.experiments.stats import proportion_ci
 
 
 def unification(system: pd.DataFrame, names: list[str] | tuple[str, ...]) -> pd.DataFrame:
     """How often each actor (and anyone) unified the system, and the median year.
 
     A world is *unified* in the first year only one actor is alive; the
-    unifier is that year's leader.
+    unifier is that year's leader. ``ci_low`` and ``ci_high`` bound the share
+    with the 95% Wilson interval (:func:`powerbalance.experiments.stats.proportion_ci`).
 
     >>> sys = pd.DataFrame({"world": [0, 0, 1, 1], "year": [0, 1, 0, 1],
     ...                     "live_actors": [2, 1, 2, 2], "leader": [0, 1, 0, 0]})
@@ -32,11 +34,9 @@ def unification(system: pd.DataFrame, names: list[str] | tuple[str, ...]) -> pd.
 
 def _row(name: str, years: pd.Series, worlds: int) -> dict[str, object]:
     n = len(years)
-    p = n / worlds if worlds else 0.0
-    half = 1.96 * np.sqrt(p * (1 - p) / worlds) if worlds else 0.0
+    p, lo, hi = proportion_ci(n, worlds) if worlds else (0.0, 0.0, 0.0)
     return {
-        "actor": name, "worlds": n, "share": p,
-        "ci_low": max(0.0, p - half), "ci_high": min(1.0, p + half),
+        "actor": name, "worlds": n, "share": p, "ci_low": lo, "ci_high": hi,
         "median_year": float(np.median(years)) if n else float("nan"),
     }
 

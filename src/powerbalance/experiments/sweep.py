@@ -164,14 +164,17 @@ REPORT_OUTCOMES = ("hegemon_ever", "unified", "final_live_actors", "wars")
 
 def sweep_report(folder: str | Path, outcomes: list[str] | None = None,
                  group: str = "point", level: float = 0.95,
-                 sobol_outcome: str = "hegemon_ever") -> dict[str, object]:
+                 sobol_outcome: str = "hegemon_ever",
+                 progress: Callable[[int, int], None] | None = None) -> dict[str, object]:
     """The statistics of a finished (or partial) sweep, as tables.
 
     Keys: ``outcomes`` (per design point: means/proportions with CIs),
     ``sobol`` (Sobol indices of ``sobol_outcome``'s per-point mean; Sobol
-    designs only, once every point is complete), ``survival`` (Kaplan-Meier
+    designs only, once every point is complete; their bootstrap intervals are
+    seeded from the sweep's master seed), ``survival`` (Kaplan-Meier
     curves of state death by ``group``: ``point``, ``name``, ``strategy`` or
-    ``region``), ``wars`` (power-law fit of war sizes).
+    ``region``), ``wars`` (power-law fit of war sizes). ``progress`` is
+    called with (steps done, steps in all), the total from the start.
     """
     from powerbalance.errors import InputError
     from powerbalance.experiments import stats
@@ -180,6 +183,17 @@ def sweep_report(folder: str | Path, outcomes: list[str] | None = None,
     meta = store.meta()
     canon = meta["spec"]
     out: dict[str, object] = {"name": meta.get("name", ""), "spec": canon}
+    steps = 1 + sum([canon["design"]["kind"] == "sobol", "lifetimes" in canon["keep"],
+                     "wars" in canon["keep"]])
+    done = 0
+
+    def step() -> None:
+        nonlocal done
+        if progress is not None:
+            progress(done, steps)
+        done += 1
+
+    step()
     runs = store.table("summaries")
     if runs.empty:
         raise InputError("no finished tasks yet", source=str(folder), field="SWEEP",
@@ -190,6 +204,7 @@ def sweep_report(folder: str | Path, outcomes: list[str] | None = None,
     table = stats.outcome_table(runs, chosen, by="point", level=level)
     out["outcomes"] = points.merge(table, on="point", how="right")
     out["runs"] = len(runs)
+    step()
     if canon["design"]["kind"] == "sobol":
         per_point = runs.groupby("point")[sobol_outcome].mean()
         complete = runs.groupby("point").size()
@@ -197,18 +212,21 @@ def sweep_report(folder: str | Path, outcomes: list[str] | None = None,
             out["sobol"] = stats.sobol_indices(_salib_problem(canon),
                                                per_point.sort_index().to_numpy(dtype=float),
                                                second_order=canon["design"]["second_order"],
-                                               level=level)
+                                               seed=int(canon["seed"]), level=level)
             out["sobol_outcome"] = sobol_outcome
+        step()
     if "lifetimes" in canon["keep"]:
         life = store.table("lifetimes")
         if group not in life.columns:
             raise InputError(f"unknown group {group!r}", source="sweep-report", field="--group",
                              allowed="point, name, strategy, region")
         out["survival"] = stats.kaplan_meier(life, group=group, level=level)
+        step()
     if "wars" in canon["keep"]:
         wars = store.table("wars")
         if len(wars) >= 10:
             out["war_sizes"] = stats.fit_war_sizes(wars["size"].to_numpy())
+        step()
     return out
 
 

@@ -16,7 +16,8 @@ at the start), the **survival** rate, the mean **final share** of capability
 (0 for the dead), the **wars** fought (as attacker, target or joining ally)
 and their **cost** (military lost in wars), each with a 95% confidence
 interval. Intervals treat the world as the unit (the entries of one world
-are averaged first; worlds are independent): mean ± 1.96 standard errors.
+are averaged first; worlds are independent): the Student t interval of the
+mean over worlds.
 
 The **evolutionary** option lets the shares x_s of strategies in a
 population change by success over generations. Each generation simulates
@@ -168,12 +169,11 @@ def profiles(strategies: list[str], n_actors: int) -> npt.NDArray[np.int16]:
 
 
 def _ci(per_world: pd.DataFrame, column: str) -> tuple[float, float, float]:
-    values = per_world[column].to_numpy(dtype=np.float64)
-    m = float(values.mean()) if len(values) else float("nan")
-    if len(values) < 2:
-        return m, m, m
-    half = 1.96 * float(values.std(ddof=1)) / np.sqrt(len(values))
-    return m, m - half, m + half
+    """Mean over worlds with its 95% t interval; one world gives [mean, mean]."""
+    from powerbalance.experiments.stats import mean_ci  # the one statistics module
+
+    m, lo, hi = mean_ci(per_world[column].to_numpy(dtype=np.float64))
+    return (m, m, m) if len(per_world) < 2 else (m, lo, hi)
 
 
 def summarise(entries: pd.DataFrame) -> pd.DataFrame:
@@ -244,6 +244,7 @@ def tournament(
         if progress is not None:
             progress(done + k, total)
 
+    tick(0)  # the total, before the first year is simulated
     parts = []
     for lo in chunks:
         ids = np.arange(lo, min(lo + per_chunk, worlds))

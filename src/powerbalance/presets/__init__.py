@@ -33,6 +33,22 @@ class Preset:
     """Name of the length argument of ``run`` (``turns`` or ``steps``)."""
 
 
+def batch_progress(progress: Callable[[int, int], None] | None, batch: int, batches: int,
+                   length: int) -> Callable[[int], None] | None:
+    """The per-batch hook ``done -> progress(batch * length + done, batches * length)``.
+
+    Defined before :data:`PRESETS`, whose building imports the preset modules that use it.
+    """
+    if progress is None:
+        return None
+    hook = progress
+
+    def tick(done: int) -> None:
+        hook(batch * length + done, batches * length)
+
+    return tick
+
+
 def _cusack_stoll(**kwargs: Any) -> tuple[RunResult, dict[str, Any]]:
     from powerbalance.presets import cusack_stoll
 
@@ -87,9 +103,14 @@ def get(name: str) -> Preset:
 
 def run(name: str, *, worlds: int = 1, seed: int = 0, length: int | None = None,
         overrides: dict[str, Any] | None = None, every: int = 10,
-        out: str | None = None, force: bool = False) -> tuple[RunResult, dict[str, Any]]:
+        out: str | None = None, force: bool = False,
+        progress: Callable[[int, int], None] | None = None
+        ) -> tuple[RunResult, dict[str, Any]]:
     """Run a preset; write the run folder to ``out`` if given (an earlier one of ours is
-    replaced only with ``force``). Returns (tables, summary)."""
+    replaced only with ``force``). Returns (tables, summary).
+
+    ``progress`` is called with (turns or steps done, total) of the whole run.
+    """
     preset = get(name)
     if out is not None:  # refuse a bad --out before anything runs
         from powerbalance.outputs import Output, check_output
@@ -103,7 +124,7 @@ def run(name: str, *, worlds: int = 1, seed: int = 0, length: int | None = None,
         raise InputError(f"{length}", source=f"--{preset.length_name}", field="length",
                          allowed=">= 1")
     result, summ = preset.run(worlds=worlds, seed=seed, length=length, overrides=overrides,
-                              every=every)
+                              every=every, progress=progress)
     if out is not None:
         result.write(out, force=force)
     return result, summ

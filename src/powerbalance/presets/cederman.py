@@ -40,6 +40,7 @@ adaptive reallocation; wars end stochastically; no state-internal dynamics.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -51,6 +52,7 @@ from powerbalance.analysis import CEDERMAN_NAMES, cederman_class
 from powerbalance.experiments.results import RunResult
 from powerbalance.model.events import EventKind
 from powerbalance.model.geography import square_grid
+from powerbalance.presets import batch_progress
 from powerbalance.presets.params import PresetParams
 
 _S_INIT, _S_STEP = 211, 212
@@ -242,8 +244,12 @@ class CedRun:
 
 
 def simulate(params: CedermanParams, seed: int, worlds: npt.ArrayLike,
-             steps: int | None = None, every: int = 10, map_worlds: int = 1) -> CedRun:
-    """Run the given global world indices for ``steps`` steps in one batch."""
+             steps: int | None = None, every: int = 10, map_worlds: int = 1,
+             progress: Callable[[int], None] | None = None) -> CedRun:
+    """Run the given global world indices for ``steps`` steps in one batch.
+
+    ``progress`` is called with the number of steps done after each step.
+    """
     params.validate()
     steps = params.steps if steps is None else steps
     links = _links(params)
@@ -269,6 +275,8 @@ def simulate(params: CedermanParams, seed: int, worlds: npt.ArrayLike,
     k = 1
     for t in range(1, steps + 1):
         state, ev = step(state, params, links)
+        if progress is not None:
+            progress(t)
         for kind, arr in ((EventKind.CONQUEST, ev["conquest"]), (EventKind.DEATH, ev["death"])):
             if len(arr):
                 events.append(np.column_stack([np.full(len(arr), t), arr[:, 0],
@@ -340,8 +348,11 @@ def pd_categorical(values: npt.NDArray[Any]) -> Any:
 
 def run(worlds: int = 1, seed: int = 0, steps: int | None = None,
         overrides: dict[str, Any] | None = None, every: int = 10, first_world: int = 0,
-        batch_size: int = 200) -> tuple[RunResult, dict[str, Any]]:
+        batch_size: int = 200, progress: Callable[[int, int], None] | None = None
+        ) -> tuple[RunResult, dict[str, Any]]:
     """Run the preset: (tables, summary). Results do not depend on ``batch_size``.
+
+    ``progress`` is called with (steps done, total steps) over all batches.
 
     >>> result, summ = run(worlds=2, steps=20, seed=1, overrides={"rows": 4, "cols": 4})
     >>> summ["worlds"], int(result.system["year"].max())
@@ -349,9 +360,11 @@ def run(worlds: int = 1, seed: int = 0, steps: int | None = None,
     """
     started = time.time()
     params = CedermanParams().with_overrides(overrides)
+    length = params.steps if steps is None else steps
+    starts = range(first_world, first_world + worlds, batch_size)
     parts = [simulate(params, seed, np.arange(lo, min(lo + batch_size, first_world + worlds)),
-                      steps, every)
-             for lo in range(first_world, first_world + worlds, batch_size)]
+                      steps, every, progress=batch_progress(progress, k, len(starts), length))
+             for k, lo in enumerate(starts)]
     if len(parts) == 1:
         cr = parts[0]
     else:

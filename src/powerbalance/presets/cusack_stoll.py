@@ -47,6 +47,7 @@ original's tabulated probabilities.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -57,6 +58,7 @@ from powerbalance import detmath, rng
 from powerbalance.experiments.results import RunResult
 from powerbalance.model.events import EventKind
 from powerbalance.model.geography import random_regular
+from powerbalance.presets import batch_progress
 from powerbalance.presets.params import PresetParams
 
 # Random streams of the preset (disjoint from the engine's Stream values).
@@ -378,8 +380,12 @@ class CSRun:
 
 
 def simulate(params: CusackStollParams, seed: int, worlds: npt.ArrayLike,
-             turns: int | None = None, record_joined: bool = True) -> CSRun:
-    """Run the given global world indices for ``turns`` turns in one batch."""
+             turns: int | None = None, record_joined: bool = True,
+             progress: Callable[[int], None] | None = None) -> CSRun:
+    """Run the given global world indices for ``turns`` turns in one batch.
+
+    ``progress`` is called with the number of turns done after each turn.
+    """
     params.validate()
     turns = params.turns if turns is None else turns
     state = initial_state(params, seed, worlds)
@@ -398,6 +404,8 @@ def simulate(params: CusackStollParams, seed: int, worlds: npt.ArrayLike,
     for t in range(turns):
         state, rec = step(state, params)
         power[t + 1], alive[t + 1] = state.power, state.alive
+        if progress is not None:
+            progress(t + 1)
         prot[t], targ[t], won[t], size[t] = rec.protagonist, rec.target, rec.protagonist_won, \
             rec.size
         if record_joined and rec.war.any():
@@ -505,8 +513,11 @@ def summary(cs: CSRun) -> dict[str, Any]:
 
 def run(worlds: int = 1, seed: int = 0, turns: int | None = None,
         overrides: dict[str, Any] | None = None, every: int = 1, first_world: int = 0,
-        batch_size: int = 1000) -> tuple[RunResult, dict[str, Any]]:
+        batch_size: int = 1000, progress: Callable[[int, int], None] | None = None
+        ) -> tuple[RunResult, dict[str, Any]]:
     """Run the preset: (tables, summary). Results do not depend on ``batch_size``.
+
+    ``progress`` is called with (turns done, total turns) over all batches.
 
     >>> result, summ = run(worlds=2, turns=20, seed=1, overrides={"states": 20, "degree": 4})
     >>> int(result.system["year"].max()), summ["worlds"]
@@ -515,9 +526,10 @@ def run(worlds: int = 1, seed: int = 0, turns: int | None = None,
     started = time.time()
     params = CusackStollParams().with_overrides(overrides)
     turns = params.turns if turns is None else turns
+    starts = range(first_world, first_world + worlds, batch_size)
     parts = [simulate(params, seed, np.arange(lo, min(lo + batch_size, first_world + worlds)),
-                      turns)
-             for lo in range(first_world, first_world + worlds, batch_size)]
+                      turns, progress=batch_progress(progress, k, len(starts), turns))
+             for k, lo in enumerate(starts)]
     cs = parts[0] if len(parts) == 1 else _concat(parts)
     return tables(cs, seed, every, started), summary(cs)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -293,8 +293,12 @@ class MapAnimation(animation.FuncAnimation):
         palette.putpalette(flat + [0] * (768 - len(flat)))
         return palette
 
-    def write_gif(self, path: str | Path, fps: int = 10) -> Path:
-        """Write the frames as an animated GIF (Pillow), looping forever; return ``path``."""
+    def write_gif(self, path: str | Path, fps: int = 10,
+                  progress: Callable[[int, int], None] | None = None) -> Path:
+        """Write the frames as an animated GIF (Pillow), looping forever; return ``path``.
+
+        ``progress`` is called with (frames drawn, frames in all).
+        """
         from matplotlib.backends.backend_agg import FigureCanvasAgg
 
         fig = self.fig
@@ -316,6 +320,8 @@ class MapAnimation(animation.FuncAnimation):
                 if palette is None:  # one palette for all frames: the colours never change
                     palette = self._palette(rgb)
                 frames.append(rgb.quantize(palette=palette, dither=Image.Dither.NONE))
+                if progress is not None:
+                    progress(len(frames), len(self.years))
         finally:
             for artist in moving:
                 artist.set_animated(False)
@@ -364,13 +370,17 @@ def map_animation(
 
 
 def save_animation(anim: animation.Animation, path: str | Path, *, fps: int = 10,
-                   dpi: float | None = None) -> Path:
-    """Write an animation: GIF (Pillow) for ``.gif``, MP4 (ffmpeg, where present) for ``.mp4``."""
+                   dpi: float | None = None,
+                   progress: Callable[[int, int], None] | None = None) -> Path:
+    """Write an animation: GIF (Pillow) for ``.gif``, MP4 (ffmpeg, where present) for ``.mp4``.
+
+    ``progress`` is called with (frames written, frames in all).
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     writer: animation.AbstractMovieWriter
     if suffix == ".gif" and isinstance(anim, MapAnimation) and dpi is None:
-        return anim.write_gif(path, fps)
+        return anim.write_gif(path, fps, progress)
     if suffix == ".gif":
         writer = animation.PillowWriter(fps=fps)
     elif suffix == ".mp4":
@@ -382,5 +392,6 @@ def save_animation(anim: animation.Animation, path: str | Path, *, fps: int = 10
         raise InputError(f"unknown animation format {path.suffix!r}", source=str(path),
                          field="format", allowed=".gif, .mp4")
     path.parent.mkdir(parents=True, exist_ok=True)
-    anim.save(str(path), writer=writer, dpi=dpi)
+    hook = None if progress is None else (lambda i, n: progress(i + 1, n))
+    anim.save(str(path), writer=writer, dpi=dpi, progress_callback=hook)
     return path

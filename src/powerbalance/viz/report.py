@@ -55,6 +55,9 @@ REPORT_WIDTH_PX = 1000
 
 FigureFactory = Callable[[], Figure]
 
+#: A progress hook, called with (figures made, figures in all).
+Progress = Callable[[int, int], None]
+
 
 @dataclass
 class ReportFigure:
@@ -113,26 +116,31 @@ class Report:
         """All figures, in order."""
         return [f for s in self.sections for f in s.figures]
 
-    def to_html(self, width_px: int = REPORT_WIDTH_PX) -> str:
+    def to_html(self, width_px: int = REPORT_WIDTH_PX, progress: Progress | None = None) -> str:
         """The report as one self-contained HTML document."""
-        return render_html(self, width_px)
+        return render_html(self, width_px, progress)
 
-    def write_html(self, path: str | Path, width_px: int = REPORT_WIDTH_PX) -> Path:
+    def write_html(self, path: str | Path, width_px: int = REPORT_WIDTH_PX,
+                   progress: Progress | None = None) -> Path:
         """Write the HTML document to ``path``; return it."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(self.to_html(width_px), encoding="utf-8")
+        path.write_text(self.to_html(width_px, progress), encoding="utf-8")
         return path
 
-    def write_pngs(self, folder: str | Path, width_px: int = REPORT_WIDTH_PX) -> list[Path]:
+    def write_pngs(self, folder: str | Path, width_px: int = REPORT_WIDTH_PX,
+                   progress: Progress | None = None) -> list[Path]:
         """Write every figure as ``NN-stem.png`` into ``folder``; return the paths."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         out = []
-        for k, fig in enumerate(self.figures(), start=1):
+        figures = self.figures()
+        for k, fig in enumerate(figures, start=1):
             path = folder / f"{k:02d}-{fig.stem}.png"
             path.write_bytes(figure_png(fig.make(), width_px))
             out.append(path)
+            if progress is not None:
+                progress(k, len(figures))
         return out
 
 
@@ -191,9 +199,24 @@ def figure_html(fig: ReportFigure, width_px: int = REPORT_WIDTH_PX) -> str:
             f"<figcaption>{esc(fig.caption)}</figcaption></figure>")
 
 
-def render_html(report: Report, width_px: int = REPORT_WIDTH_PX) -> str:
-    """Render ``report`` as one HTML document with embedded figures and inline CSS."""
+def render_html(report: Report, width_px: int = REPORT_WIDTH_PX,
+                progress: Progress | None = None) -> str:
+    """Render ``report`` as one HTML document with embedded figures and inline CSS.
+
+    ``progress`` is called with (figures made, figures in all) as each is drawn.
+    """
     esc = html.escape
+    total = len(report.figures())
+    made = 0
+
+    def draw(fig: ReportFigure) -> str:
+        nonlocal made
+        text = figure_html(fig, width_px)
+        made += 1
+        if progress is not None:
+            progress(made, total)
+        return text
+
     parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
              f"<title>{esc(report.title)}</title><style>{_CSS}</style></head><body>",
@@ -205,7 +228,7 @@ def render_html(report: Report, width_px: int = REPORT_WIDTH_PX) -> str:
         if sec.text:
             parts.extend(f"<p>{esc(p)}</p>" for p in sec.text.split("\n\n") if p.strip())
         tables = [f"<h3>{esc(caption)}</h3>{table_html(frame)}" for caption, frame in sec.tables]
-        figures = [figure_html(fig, width_px) for fig in sec.figures]
+        figures = [draw(fig) for fig in sec.figures]
         parts.extend(figures + tables if sec.figures_first else tables + figures)
         parts.append("</section>")
     if report.manifest:
@@ -252,14 +275,17 @@ def params_table(manifest: dict[str, Any]) -> pd.DataFrame:
 
 
 def final_outcomes(system: pd.DataFrame) -> pd.DataFrame:
-    """Across worlds at the last year: polarity classes, hegemony, concentration."""
+    """Across worlds at the last year: polarity classes, hegemony, concentration.
+
+    Shares of worlds carry their 95% Wilson interval.
+    """
     last = system[system["year"] == system["year"].max()]
     n = len(last)
     pol = last["polarity"].astype(str).value_counts()
     rows: list[tuple[str, str]] = [("worlds", str(n)), ("final year", str(system["year"].max()))]
-    rows += [(f"polarity: {k}", f"{v} ({v / n:.1%})") for k, v in pol.items()]
+    rows += [(f"polarity: {k}", _count_share(int(v), n)) for k, v in pol.items()]
     rows += [
-        ("worlds with a hegemon", f"{int(last['hegemon'].sum())} ({last['hegemon'].mean():.1%})"),
+        ("worlds with a hegemon", _count_share(int(last["hegemon"].sum()), n)),
         ("largest share: median [5%, 95%]",
          "{:.3f} [{:.3f}, {:.3f}]".format(*np.quantile(last["largest_share"], [0.5, 0.05, 0.95]))),
         ("effective number: median", f"{last['effective_number'].median():.2f}"),
@@ -267,6 +293,13 @@ def final_outcomes(system: pd.DataFrame) -> pd.DataFrame:
         ("CON: mean", f"{last['con'].mean():.3f}"),
     ]
     return pd.DataFrame(rows, columns=["outcome", "value"])
+
+
+def _count_share(k: int, n: int) -> str:
+    """``k (share [95% Wilson interval])``, e.g. ``0 (0.0% [0.0%, 0.4%])`` for 0 of 1,000."""
+    from powerbalance.experiments.stats import format_interval, proportion_ci
+
+    return f"{k} ({format_interval(*proportion_ci(k, n), percent=True)})"
 
 
 def actor_outcomes(actors: pd.DataFrame) -> pd.DataFrame:
@@ -737,11 +770,14 @@ def build_report(path: str | Path) -> Report:
 FORMATS = ("html", "png")
 
 
-def write_report(path: str | Path, out: str | Path | None = None, fmt: str = "html") -> Path:
+def write_report(path: str | Path, out: str | Path | None = None, fmt: str = "html",
+                 progress: Progress | None = None) -> Path:
     """Build the report of ``path`` and write it; return the file (html) or folder (png).
 
     Default output: ``PATH/report.html`` (``PATH/figures/``) for a folder,
     ``PATH`` with suffix ``.html`` (``PATH-figures/``) for a file.
+    ``progress`` is called with (figures made, figures in all) once the
+    report is built (when the number of figures is known).
     """
     if fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r}", source="--format", field="format",
@@ -751,8 +787,8 @@ def write_report(path: str | Path, out: str | Path | None = None, fmt: str = "ht
     if fmt == "html":
         target = Path(out) if out is not None else (
             path / "report.html" if path.is_dir() else path.with_suffix(".html"))
-        return report.write_html(target)
+        return report.write_html(target, progress=progress)
     folder = Path(out) if out is not None else (
         path / "figures" if path.is_dir() else path.with_name(f"{path.stem}-figures"))
-    report.write_pngs(folder)
+    report.write_pngs(folder, progress=progress)
     return folder
