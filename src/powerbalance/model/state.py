@@ -81,6 +81,11 @@ class WorldState:
     see :mod:`powerbalance.model.subversion`."""
     capture_left: I64
     """(B, N) years the capture still lasts."""
+    scale: I64
+    """(B,) log2 of the unit in which ``productivity``, ``wealth`` and ``military`` of each
+    world are held: the true value is ``stored * 2**scale`` (0 until a world grows past
+    :data:`powerbalance.model.economy.RESCALE_ABOVE`; see
+    :func:`powerbalance.model.economy.renormalise`)."""
 
     @property
     def batch(self) -> int:

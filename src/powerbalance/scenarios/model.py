@@ -158,4 +158,5 @@ class Scenario:
             fought=np.zeros((b, n, n), dtype=bool),
             captor=np.full((b, n), -1, dtype=np.int64),
             capture_left=np.zeros((b, n), dtype=np.int64),
+            scale=np.zeros(b, dtype=np.int64),
         )
