@@ -129,3 +129,14 @@ def test_renormalise_is_an_exact_power_of_two(values, scale0):
     assert shift > 0 and w.max() <= 2.0**33
     normal = v >= np.ldexp(2.0**-1022, shift)  # no underflow: the scaling is exact
     np.testing.assert_array_equal(np.ldexp(p, shift)[normal], v[normal])
+
+
+@given(st.floats(-0.1, 0.1), st.integers(0, 100_000), st.sampled_from(["logistic",
+                                                                        "exponential"]))
+def test_technology_shifted_gradients_stay_finite_at_any_year(growth, year, kind):
+    from powerbalance.model.derived import reach
+
+    params = Params().with_overrides({"technology_growth": growth, "gradient": kind})
+    r = reach(np.array([[[0.0, 1.0, 1e6]]]), params, year)
+    assert np.all(np.isfinite(r)) and np.all((r >= 0) & (r <= 1))
+    assert r[0, 0, 0] == 1.0
