@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sys
 
+from rich.markup import escape
+
 from powerbalance.cli import analysis as _analysis  # noqa: F401  (registers commands)
 from powerbalance.cli import experiment as _experiment  # noqa: F401  (registers commands)
 from powerbalance.cli import report as _report  # noqa: F401  (registers commands)
@@ -26,11 +28,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         app(args=argv, standalone_mode=False)
     except InputError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True,
+                          highlight=False, soft_wrap=True)
         return 2
     except OSError as exc:  # an unwritable --out, a vanished file: one line, no traceback
-        err_console.print(f"[bold red]error:[/] {exc.filename or ''}: {exc.strerror or exc}",
-                          highlight=False, soft_wrap=True)
+        text = f"{exc.filename or ''}: {exc.strerror or exc}"
+        err_console.print(f"[bold red]error:[/] {escape(text)}", markup=True, highlight=False,
+                          soft_wrap=True)
         return 2
     except SystemExit as exc:  # typer/click exit codes
         return int(exc.code or 0)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from powerbalance.errors import InputError
@@ -20,10 +21,13 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+# Both consoles print user text (names, paths, messages) as it is: markup and emoji codes
+# are off, so a name such as "[bold]" or "[/]" is neither interpreted nor an error. A print
+# that wants styling passes markup=True and escapes what it interpolates.
 #: Console for results (standard output).
-console = Console()
+console = Console(markup=False, emoji=False)
 #: Console for errors and progress (standard error).
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, markup=False, emoji=False)
 
 
 def check_png(path: Path | None, option: str = "--plot") -> None:
@@ -39,7 +43,7 @@ def year_progress(description: str) -> Iterator[Callable[[int, int], None]]:
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(),
                   TextColumn("{task.completed}/{task.total} years"), TimeElapsedColumn(),
                   TimeRemainingColumn(), console=err_console, transient=True) as bar:
-        task = bar.add_task(description, total=None)
+        task = bar.add_task(escape(description), total=None)
 
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)

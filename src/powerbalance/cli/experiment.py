@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from powerbalance.cli.app import app, check_png, console, err_console
@@ -26,7 +27,7 @@ def print_experiment(result: object) -> None:
 
     assert isinstance(result, ExperimentResult)
     exp = get(result.experiment)
-    console.print(f"[bold]Claim {exp.claim}: {exp.title}[/]")
+    console.print(f"[bold]Claim {exp.claim}: {escape(exp.title)}[/]", markup=True)
     console.print(exp.claim_text, highlight=False, markup=False)
     pct = int(round(100 * result.confidence))
     arms = Table(title=f"{result.worlds} worlds per arm, seed {result.seed} "
@@ -58,7 +59,7 @@ def print_experiment(result: object) -> None:
         console.print(result.notes, highlight=False, markup=False)
     colour = "green" if result.holds else "red"
     console.print(f"[bold {colour}]verdict: the claim {result.verdict()} at {pct}% "
-                  f"confidence[/] ({result.seconds:.1f} s)")
+                  f"confidence[/] ({result.seconds:.1f} s)", markup=True)
 
 
 @app.command("experiment")
@@ -82,10 +83,11 @@ def experiment_command(
     from powerbalance.experiments.claims import listing, run_experiment
 
     if list_ or name is None:
-        console.print("[bold]experiments: the claims of MODEL.md section 8[/]")
+        console.print("[bold]experiments: the claims of MODEL.md section 8[/]", markup=True)
         for row in listing():
-            console.print(f"\n[bold]{row['claim']}. {row['name']}[/]: {row['title']}",
-                          highlight=False, soft_wrap=True)
+            console.print(f"\n[bold]{row['claim']}. {escape(row['name'])}[/]: "
+                          f"{escape(row['title'])}", markup=True, highlight=False,
+                          soft_wrap=True)
             console.print(f"   {row['claim_text']}", highlight=False, markup=False)
             console.print(f"   arms: {row['arms']}; default {row['worlds']} worlds per arm",
                           highlight=False, markup=False)
@@ -152,7 +154,8 @@ def preset_command(
         result, summ = run(name, worlds=worlds, seed=seed, length=length,
                            overrides=parse_sets(set_), every=every,
                            out=str(out) if out is not None else None)
-    console.print(f"[bold]{name}[/]: {summ['worlds']} worlds, seed {seed}")
+    console.print(f"[bold]{escape(name)}[/]: {summ['worlds']} worlds, seed {seed}",
+                  markup=True)
     if "km" in summ:
         km = summ["km"]
         table = Table(title="state survival (Kaplan-Meier)")

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import pandas as pd
 import typer
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     Progress,
@@ -119,7 +120,7 @@ def sweep_command(
 
     def on_start(plan: Any, executor: Any) -> None:
         state["first_runs"] = None
-        state["task"] = progress.add_task(f"{parsed.name} [{executor.describe()}]",
+        state["task"] = progress.add_task(escape(f"{parsed.name} [{executor.describe()}]"),
                                           total=len(plan.tasks),
                                           completed=len(plan.tasks) - len(plan.pending),
                                           runs=0, started=time.perf_counter())
@@ -139,9 +140,10 @@ def sweep_command(
     t = report.timings
     storage = t.get("tables", 0) + t.get("encode", 0) + t.get("write", 0) + t.get("catalog", 0)
     console.print(
-        f"[bold]{parsed.name}[/]: {report.tasks_run} tasks run, {report.tasks_skipped} already "
-        f"done; {report.runs_run} runs in {report.seconds:.1f} s "
-        f"({report.runs_per_second:,.0f} runs/s) on {report.executor}.", highlight=False)
+        f"[bold]{escape(parsed.name)}[/]: {report.tasks_run} tasks run, "
+        f"{report.tasks_skipped} already done; {report.runs_run} runs in {report.seconds:.1f} s "
+        f"({report.runs_per_second:,.0f} runs/s) on {escape(str(report.executor))}.",
+        markup=True, highlight=False)
     console.print(
         f"simulation {t.get('simulate', 0):.1f} s (worker time), storage "
         f"{storage:.2f} s (tables {t.get('tables', 0):.2f}, encode {t.get('encode', 0):.2f}, "

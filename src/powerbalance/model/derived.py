@@ -19,7 +19,6 @@ from powerbalance.model.geography import gradient
 from powerbalance.model.state import F64, I64, PAIR, BoolA, Setting
 from powerbalance.params import Params
 
-
 #: Range a technology-shifted midpoint is held in: ``1.1 ** 100_000`` overflows and
 #: ``0.9 ** 100_000`` underflows to 0 (a 0/0 at distance 0); beyond these bounds every
 #: gradient is already 0 or 1 to double precision.

@@ -32,7 +32,6 @@ from powerbalance.model.derived import territorial_base
 from powerbalance.model.state import F64, I64, Setting, WorldState
 from powerbalance.params import Params
 
-
 #: A world whose largest productivity, wealth or military stock passes this is renormalised
 #: (2**64: far above any start value a scenario may give, 1e15, and far below the float32
 #: limit of the pairwise arrays, 3.4e38, so that sums over thousands of allies stay finite).
