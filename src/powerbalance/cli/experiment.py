@@ -12,7 +12,13 @@ from rich.markup import escape
 from rich.table import Table
 
 from powerbalance.cli.app import app, check_png, console, err_console
-from powerbalance.errors import InputError
+from powerbalance.cli.checks import (
+    MAX_TURNS,
+    check_float,
+    check_int,
+    check_out,
+    check_run_options,
+)
 
 
 def _fmt(x: float) -> str:
@@ -94,12 +100,9 @@ def experiment_command(
         if name is None and not list_:
             console.print("\nrun one with: powerbalance experiment NAME")
         return
-    if worlds is not None and worlds < 2:
-        raise InputError(f"{worlds}", source="--worlds", field="worlds", allowed=">= 2")
-    if seed < 0:
-        raise InputError(f"{seed}", source="--seed", field="seed", allowed=">= 0")
-    if years is not None and years < 1:
-        raise InputError(f"{years}", source="--years", field="years", allowed=">= 1")
+    check_run_options(years=years, worlds=worlds, seed=seed, min_worlds=2)
+    check_float(confidence, "--confidence", 0, 1, open_low=True, open_high=True)
+    check_out(out)
     check_png(plot)
     started = time.perf_counter()
     with err_console.status(f"running {name}"):
@@ -140,6 +143,10 @@ def preset_command(
     from powerbalance.cli.simulate import parse_sets
     from powerbalance.presets import PRESETS, run
 
+    check_run_options(worlds=worlds, seed=seed)
+    check_int(length, "--turns", 1, MAX_TURNS)
+    check_int(every, "--every", 1, MAX_TURNS)
+    check_out(out)
     if name is None:
         table = Table(title="presets")
         for col in ("name", "description", "compare with"):

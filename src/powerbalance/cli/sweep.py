@@ -89,12 +89,17 @@ def sweep_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Run (or resume) a parameter sweep into a folder of Parquet datasets."""
-    from powerbalance.experiments.spec import load_spec
+    from powerbalance.cli.checks import MAX_WORKERS, check_float, check_int, check_out
+    from powerbalance.experiments.spec import MAX_RUNS, load_spec
     from powerbalance.experiments.sweep import plan_sweep, run_sweep
 
     if backend not in ("dask", "processes"):
         raise InputError(f"invalid value {backend!r}", source="--backend", field="backend",
                          allowed="dask | processes")
+    check_int(workers, "--workers", 1, MAX_WORKERS)
+    check_int(max_runs, "--max-runs", 1, MAX_RUNS)
+    check_float(connect_timeout, "--connect-timeout", 0, 3600, open_low=True)
+    check_out(out)
     parsed = load_spec(spec)
     folder = out if out is not None else Path("results") / parsed.name
     if dry_run:
