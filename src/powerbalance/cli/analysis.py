@@ -33,12 +33,27 @@ def _check_format(fmt: str) -> str:
     return f
 
 
+#: Longest number accepted on the command line (a longer one is surely a mistake, and a
+#: decimal exponent such as 1e999999999 would take Fraction minutes to expand).
+_MAX_NUMBER_TEXT = 100
+
+
 def _number(text: str, field: str) -> Fraction:
+    """An exact number from ``7``, ``2.5``, ``1/3`` or ``1e6``: finite, within the float
+    range, at most 100 characters."""
+    allowed = "finite numbers such as 7, 2.5, 1e6 or 1/3 (magnitude below 1e308)"
+    raw = text.strip()
+    if len(raw) > _MAX_NUMBER_TEXT:
+        raise InputError(f"{len(raw)} characters", source="argument", field=field,
+                         allowed=allowed)
+    num, _, den = raw.partition("/")
     try:
-        value = Fraction(text.strip())
-    except (ValueError, ZeroDivisionError) as exc:
+        if not all(math.isfinite(float(part)) for part in ([num, den] if den else [num])):
+            raise ValueError(raw)
+        value = Fraction(raw)
+    except (ValueError, ZeroDivisionError, OverflowError):
         raise InputError(f"not a number: {text!r}", source="argument", field=field,
-                         allowed="numbers such as 7, 2.5 or 1/3") from exc
+                         allowed=allowed) from None
     return value
 
 
@@ -118,6 +133,7 @@ def power_index(
     """Voting power in a weighted game [QUOTA; W1, W2, ...]: who holds the balance."""
     from powerbalance.analysis.voting import (
         INDEX_NAMES,
+        MAX_SAMPLES,
         CompositeGame,
         WeightedGame,
         dummy_players,
@@ -126,8 +142,11 @@ def power_index(
         power_indices,
         veto_players,
     )
+    from powerbalance.cli.checks import MAX_SEED, check_int
 
     fmt = _check_format(fmt)
+    check_int(seed, "--seed", 0, MAX_SEED)
+    check_int(samples, "--samples", 0, MAX_SAMPLES)
     if not weights:
         raise InputError("no weights", source="argument", field="weights",
                          allowed="one or more non-negative numbers")
@@ -177,13 +196,18 @@ def power_index(
         for key, vals in res.items():
             df[key] = [float(v) for v in vals]
             df[f"{key}_exact"] = [str(v) for v in vals]
-    dummies = [game.player_names()[i] for i in dummy_players(game)] if game.n <= 5000 else []
+    try:  # dummies need exact swing counts; a game too large for them says so
+        dummies: list[str] | None = [game.player_names()[i] for i in dummy_players(game)]
+    except InputError:
+        dummies = None
     vetoes = [game.player_names()[i] for i in veto_players(game)]
     extra["dummies"] = dummies
     extra["vetoes"] = vetoes
+    dummy_text = "not counted (too large to count exactly)" if dummies is None else (
+        ", ".join(dummies) or "none")
     notes = [f"quota {q} of total {sum(ws)}; "
              + "; ".join(f"{k} = {INDEX_NAMES[k]}" for k in which),
-             f"dummies: {', '.join(dummies) or 'none'}; vetoes: {', '.join(vetoes) or 'none'}"]
+             f"dummies: {dummy_text}; vetoes: {', '.join(vetoes) or 'none'}"]
     title = f"Voting power [{q}; {', '.join(str(w) for w in ws)}]"
     if also:
         title += "".join(f" and [{spec}]" for spec in also)
