@@ -19,6 +19,7 @@ from powerbalance.errors import InputError
 from powerbalance.model import geography
 from powerbalance.model.state import check_memory, setting_bytes
 from powerbalance.params import Params
+from powerbalance.scenarios.loader import MAX_ACTORS
 from powerbalance.scenarios.model import ActorSpec, Scenario
 from powerbalance.strategies import registry
 
@@ -33,7 +34,7 @@ _RANDOM_DEFAULTS: dict[str, Any] = {
 
 #: Allowed range of each numeric option of ``random`` (inclusive).
 _RANDOM_RANGES: dict[str, tuple[float, float]] = {
-    "actors": (2, 5000),
+    "actors": (2, MAX_ACTORS),
     "provinces": (1, 100),
     "inequality": (0, 5),
     "seed": (0, 2**63 - 1),
@@ -100,7 +101,7 @@ def _parse_mix(mix: str, source: str) -> tuple[list[str], np.ndarray]:
 def random_scenario(options: str = "", source: str = "random") -> Scenario:
     """N actors on a hex map with unequal wealth.
 
-    Options: actors (2 to 5000), provinces per actor (1 to 100), inequality (0 to 5),
+    Options: actors (2 to 4000), provinces per actor (1 to 100), inequality (0 to 5),
     seed (0 to 2**63 - 1), mix. A map too large for the memory (its distance matrix
     has (actors x provinces)**2 entries) is refused before it is built.
     """

@@ -40,8 +40,10 @@ MAX_FILE_BYTES = 16 * 2**20
 MAX_NAME_LENGTH = 200
 MAX_TEXT_LENGTH = 20_000
 MAX_SOURCES = 1000
-#: Most actors in a scenario (as for the ``random`` generator).
-MAX_ACTORS = 5000
+#: Most actors in a scenario (also for the ``random`` generator): the perception phase
+#: draws N x N random numbers per world and year, and the counter-based streams hold 2**24
+#: elements per draw (see :mod:`powerbalance.rng`), so N <= 4096.
+MAX_ACTORS = 4000
 #: Largest start wealth or military of an actor: a GDP in dollars fits; the model is
 #: scale-free (only ratios matter), and stocks are renormalised well below the float
 #: limits as they grow (see :func:`powerbalance.model.economy.renormalise`).
@@ -109,6 +111,8 @@ class _Checker:
             raise self.fail(field, f"expected a string, got {type(value).__name__}", "a string")
         if choices and value not in choices:
             raise self.fail(field, f"invalid value {value!r}", " | ".join(choices))
+        if not multiline and not value.strip():  # a name, id or region
+            raise self.fail(field, "empty", "a non-empty string")
         return check_text(value, source=self.source, field=field, multiline=multiline,
                           limit=MAX_TEXT_LENGTH if multiline else MAX_NAME_LENGTH)
 
