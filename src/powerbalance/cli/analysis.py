@@ -57,6 +57,18 @@ def _number(text: str, field: str) -> Fraction:
     return value
 
 
+def _names(text: str | None) -> list[str] | None:
+    """Comma-separated player names: printable, each at most 200 characters."""
+    from powerbalance.scenarios.loader import check_text
+
+    if not text:
+        return None
+    names = [x.strip() for x in text.split(",")]
+    for k, name in enumerate(names):
+        check_text(name, source="--names", field=f"names[{k}]")
+    return names
+
+
 def _jsonable(v: Any) -> Any:
     if isinstance(v, np.generic):
         v = v.item()
@@ -155,7 +167,7 @@ def power_index(
                          allowed="a number between 0 and the total weight")
     ws = [_number(w, f"weights[{i}]") for i, w in enumerate(weights)]
     q = _number(quota, "quota")
-    name_list = [x.strip() for x in names.split(",")] if names else None
+    name_list = _names(names)
     base = WeightedGame(q, ws, names=name_list, source="argument")
     game: WeightedGame | CompositeGame = base
     if also:
@@ -253,7 +265,7 @@ def parties(
     enp = float(effective_number_of_parties(floats))
     h = float(market_hhi(floats))
     q = _number(quota, "quota") if quota is not None else Fraction(math.floor(total / 2) + 1)
-    name_list = [x.strip() for x in names.split(",")] if names else None
+    name_list = _names(names)
     game = WeightedGame(q, vals, names=name_list, source="argument")
     nor = nor_analysis(vals)
     df = pd.DataFrame({
@@ -316,6 +328,12 @@ def history(
     )
 
     fmt = _check_format(fmt)
+    if persistence < 1 or persistence > 1000:
+        raise InputError(f"persistence {persistence}", source="--persistence",
+                         field="persistence", allowed="1 to 1000")
+    if start is not None and end is not None and start > end:
+        raise InputError(f"--from {start} is after --to {end}", source="--from",
+                         field="from", allowed="a first year not after the last")
     folder = data_dir(data)
     files = detect_files(folder, nmc_version=nmc_version)
     nmc = load_nmc(files.require("nmc", folder))
@@ -335,9 +353,6 @@ def history(
         mp = mp[["year", "con", "polarity"]].rename(columns={"con": "mp_con",
                                                              "polarity": "mp_polarity"})
         table = table.merge(mp, on="year", how="left")
-    if persistence < 1:
-        raise InputError(f"persistence {persistence}", source="--persistence",
-                         field="persistence", allowed=">= 1")
     trans = historical_transitions(nmc, majors=majors, majors_only=majors is not None,
                                    start=start, end=end, persistence=persistence)
     diff = cinc_difference(nmc)
