@@ -13,7 +13,6 @@ option and parameter. Each command is called in-process with the working folder 
 
 from __future__ import annotations
 
-import math
 import os
 from pathlib import Path
 
@@ -70,7 +69,8 @@ FILES: dict[str, str] = {
     "sweep_escape.toml": 'name = "../x"\nscenario = "warring-states"\nyears = 5\n'
                          '[parameters]\nattack_odds = [0.5, 0.6]\n',
     "sweep_steps.toml": 'name = "s"\nscenario = "warring-states"\nyears = 5\n'
-                        '[parameters]\nattack_odds = { range = [0.4, 0.8], steps = 1000000000000 }\n',
+                        '[parameters]\nattack_odds = { range = [0.4, 0.8], '
+                        'steps = 1000000000000 }\n',
     "sweep_points.toml": 'name = "s"\nscenario = "warring-states"\nyears = 5\n'
                          '[design]\nkind = "lhs"\npoints = 1000000000000\n'
                          '[parameters]\nattack_odds = { range = [0.4, 0.8] }\n',
