@@ -78,4 +78,5 @@ def test_unwritable_output_is_one_line_not_a_traceback(tmp_path, capsys):
 def test_usage_errors_exit_2_without_traceback(args, capsys):
     assert main(args) == 2
     err = capsys.readouterr().err
-    assert "Traceback" not in err and ("Usage" in err or "Error" in err)
+    assert "Traceback" not in err and err.startswith("error: ") and err.count("\n") == 1
+    assert "--help" in err

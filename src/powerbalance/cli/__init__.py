@@ -50,7 +50,8 @@ def main(argv: list[str] | None = None) -> int:
                 exc.show()
             else:
                 ctx = getattr(exc, "ctx", None)
-                where = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+                sub = ctx.command_path.partition(" ")[2] if ctx is not None else ""
+                where = f" (see 'powerbalance {sub} --help')".replace("  ", " ")
                 _print_error(f"{exc.format_message()}{where}")
             return int(exc.exit_code)
         if type(exc).__name__ == "Abort":
