@@ -16,6 +16,7 @@ import numpy.typing as npt
 
 from powerbalance import rng
 from powerbalance.model.derived import derive, territorial_base
+from powerbalance.model.economy import renormalise
 from powerbalance.model.geography import ProvinceMap
 from powerbalance.model.state import (
     PAIR,
@@ -134,6 +135,11 @@ class Scenario:
         military = np.array([a.military if a.military is not None else steady * wealth[i]
                              for i, a in enumerate(self.actors)], dtype=float)
         living = np.array([not a.reserve for a in self.actors])
+        # Large start stocks (wealth up to 1e15; with military_depreciation = 0 the steady
+        # military is base_spend / 1e-9 times wealth) start renormalised like grown ones.
+        productivity, wealth, military, scale = renormalise(
+            productivity[None], wealth[None], military[None], np.zeros(1, dtype=np.int64))
+        productivity, wealth, military = productivity[0], wealth[0], military[0]
         keys = rng.world_keys(seed, worlds)
         strategy = self.draw_strategies(keys)
 
@@ -171,7 +177,7 @@ class Scenario:
             fought=np.zeros((b, n, n), dtype=bool),
             captor=np.full((b, n), -1, dtype=np.int64),
             capture_left=np.zeros((b, n), dtype=np.int64),
-            scale=np.zeros(b, dtype=np.int64),
+            scale=np.repeat(scale, b),
         )
 
 
