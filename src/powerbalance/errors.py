@@ -6,6 +6,31 @@ code 2, with no traceback; the Python API raises it as is.
 
 from __future__ import annotations
 
+import unicodedata
+
+#: Longest part (source, field, message) an error line echoes; the allowed values may be
+#: a longer list. User text beyond this is cut with an ellipsis, so the line stays readable.
+MAX_PART = 300
+MAX_ALLOWED = 2000
+
+
+def one_line(text: str, limit: int = MAX_PART) -> str:
+    """``text`` with control characters and line breaks written as escapes, cut at ``limit``.
+
+    >>> one_line("a\\nb\\x1b[2J")
+    'a\\\\nb\\\\x1b[2J'
+    >>> len(one_line("x" * 1000))
+    300
+    """
+    out = []
+    for ch in text:
+        if unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp"):
+            out.append(ch.encode("unicode_escape", "backslashreplace").decode("ascii"))
+        else:
+            out.append(ch)
+    clean = "".join(out)
+    return clean if len(clean) <= limit else clean[: limit - 1] + "\u2026"
+
 
 class InputError(ValueError):
     """A user mistake in a file, option or argument.
@@ -43,8 +68,9 @@ class InputError(ValueError):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        parts = [p for p in (self.source, self.field) if p]
-        text = ": ".join([*parts, self.message])
+        """One line: control characters escaped, each part cut at :data:`MAX_PART`."""
+        parts = [one_line(str(p)) for p in (self.source, self.field) if p]
+        text = ": ".join([*parts, one_line(str(self.message))])
         if self.allowed:
-            text += f" (allowed: {self.allowed})"
+            text += f" (allowed: {one_line(str(self.allowed), MAX_ALLOWED)})"
         return text

@@ -359,7 +359,7 @@ def _coerce(f: dataclasses.Field[Any], raw: Any, source: str) -> Any:
         if isinstance(raw, bool):
             raise ValueError
         value = float(raw)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise InputError(f"expected a number, got {raw!r}", source=source, field=f.name,
                          allowed=allowed) from None
     lo, hi = meta["lo"], meta["hi"]

@@ -42,7 +42,7 @@ def test_good_scenario_parses():
 @pytest.mark.parametrize("path,value,field,allowed", [
     (("actors", 0, "strategy"), "kamikaze", "actors[0].strategy", "status-quo"),
     (("actors", 1, "provinces"), ["a", "c"], "actors[1].provinces", "owned at most once"),
-    (("actors", 0, "wealth"), -1.0, "actors[0].wealth", ">= 0"),
+    (("actors", 0, "wealth"), -1.0, "actors[0].wealth", "from 0 to 1e+15"),
     (("actors", 0, "colour"), "red", "actors[0].colour", "capital"),
     (("actors", 0, "wealth"), "rich", "actors[0].wealth", "a number"),
     (("actors", 0, "resolve"), 1.5, "actors[0].resolve", "from 0 to 1"),

@@ -74,7 +74,7 @@ def test_profile_in_a_toml_file(tmp_path):
 @pytest.mark.parametrize("strategy,field,allowed", [
     ({"bandwagoner": 0.6, "kamikaze": 0.4}, "actors[0].strategy.kamikaze", "status-quo"),
     ({"bandwagoner": 0.6, "buck-passer": 0.6}, "actors[0].strategy", "summing to 1"),
-    ({"bandwagoner": -0.5, "buck-passer": 1.5}, "actors[0].strategy.bandwagoner", ">= 0"),
+    ({"bandwagoner": -0.5, "buck-passer": 1.5}, "actors[0].strategy.bandwagoner", "from 0 to 1"),
     ({}, "actors[0].strategy", "status-quo"),
     (3, "actors[0].strategy", "status-quo"),
 ])

@@ -33,6 +33,7 @@ Citations the data owners require are in ``docs/analysis.md``.
 
 from __future__ import annotations
 
+import csv
 import os
 import re
 from dataclasses import dataclass, fields
@@ -70,6 +71,8 @@ DATA_ENV = "POWERBALANCE_DATA"
 NMC_COMPONENTS: tuple[str, ...] = ("milex", "milper", "irst", "pec", "tpop", "upop")
 
 _MISSING = ["-9", "-9.0", "-9.00", ""]
+#: Largest magnitude of a code or date column (YYYYMM dates of contiguity are the longest).
+_MAX_INT = 10**9
 
 
 def data_dir(path: str | os.PathLike[str] | None = None) -> Path:
@@ -202,9 +205,46 @@ def detect_files(folder: str | os.PathLike[str], *, nmc_version: float | None = 
     return DataFiles(**{k: v for k, v in picked.items() if k in names})
 
 
+def _check_rows(p: Path) -> None:
+    """Refuse a file with a row of more or fewer fields than its header (pandas would pad
+    a truncated row with missing values, or a cut-off download would pass as data)."""
+    try:
+        with p.open("r", encoding="utf-8-sig", errors="replace", newline="") as fh:
+            reader = csv.reader(fh)
+            width = len(next(reader, []))
+            for row in reader:
+                if row and len(row) != width:
+                    raise InputError(f"{len(row)} fields where the header has {width} "
+                                     f"(line {reader.line_num})", source=str(p), field="(row)",
+                                     allowed="one value per column in every row; is the "
+                                     "file truncated or damaged?")
+    except csv.Error as exc:
+        raise InputError(f"malformed CSV ({exc})", source=str(p), field="(row)",
+                         allowed="comma-separated values with a header row") from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", source=str(p)) from None
+
+
+def _check_unique(df: pd.DataFrame, p: Path, keys: list[str]) -> None:
+    """Refuse duplicated key rows (a file pasted twice would double-count)."""
+    if not keys or not set(keys) <= set(df.columns):
+        return
+    dup = df.duplicated(keys, keep="first").to_numpy()
+    if dup.any():
+        row = int(np.flatnonzero(dup)[0])
+        key = ", ".join(f"{k}={df[k].iloc[row]}" for k in keys)
+        raise InputError(f"duplicated row {key} (line {row + 2})", source=str(p),
+                         field=", ".join(keys), allowed="one row per " + ", ".join(keys))
+
+
 def _read(path: str | os.PathLike[str], required: list[str], floats: list[str],
-          ints: list[str], missing: list[str] | None = None) -> pd.DataFrame:
-    """Read a CSV with explicit dtypes; any mistake becomes an InputError."""
+          ints: list[str], missing: list[str] | None = None,
+          unique: list[str] | None = None) -> pd.DataFrame:
+    """Read a CSV with explicit dtypes; any mistake becomes an InputError.
+
+    Rows must have one field per column, numbers must be finite, and the ``unique`` key
+    columns may not repeat.
+    """
     p = Path(path)
     if not p.is_file():
         raise InputError("no such file", source=str(p), allowed="an existing CSV file")
@@ -224,6 +264,17 @@ def _read(path: str | os.PathLike[str], required: list[str], floats: list[str],
     df.columns = [c.strip().lower() for c in df.columns]
     if df.empty:
         raise InputError("no rows", source=str(p), allowed="at least one data row")
+    _check_rows(p)
+    for c in floats:
+        if c not in df.columns:
+            continue
+        values = df[c].to_numpy(dtype=np.float64)
+        bad = np.isinf(values)
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            raise InputError(f"not a finite number: {values[row]} (line {row + 2})",
+                             source=str(p), field=c,
+                             allowed="finite numbers, with -9 or an empty cell for missing")
     for c in ints:
         if c not in df.columns:
             continue
@@ -233,7 +284,12 @@ def _read(path: str | os.PathLike[str], required: list[str], floats: list[str],
             row = int(np.flatnonzero(bad.to_numpy())[0])
             raise InputError(f"not an integer: {df[c].iloc[row]!r} (line {row + 2})",
                              source=str(p), field=c, allowed="whole numbers")
+        if (col.abs() > _MAX_INT).any():
+            row = int(np.flatnonzero((col.abs() > _MAX_INT).to_numpy())[0])
+            raise InputError(f"value {df[c].iloc[row]!r} (line {row + 2})", source=str(p),
+                             field=c, allowed=f"whole numbers up to {_MAX_INT}")
         df[c] = col.astype(np.int64)
+    _check_unique(df, p, unique or [])
     return df
 
 
@@ -273,7 +329,7 @@ def load_nmc(path: str | os.PathLike[str]) -> pd.DataFrame:
     """
     floats = [*NMC_COMPONENTS, "cinc"]
     df = _read(path, ["ccode", "year", *NMC_COMPONENTS], floats, ["ccode", "year"],
-               missing=_MISSING)
+               missing=_MISSING, unique=["ccode", "year"])
     if "cinc" not in df.columns:
         df["cinc"] = np.nan
     if "stateabb" not in df.columns:
@@ -359,7 +415,8 @@ def load_states(path: str | os.PathLike[str]) -> pd.DataFrame:
     >>> load_states(f)["endyear"].tolist()
     [2016]
     """
-    df = _read(path, [*_SPELL, "statenme"], [], ["ccode", "styear", "endyear"])
+    df = _read(path, [*_SPELL, "statenme"], [], ["ccode", "styear", "endyear"],
+               unique=["ccode", "styear"])
     if "stateabb" not in df.columns:
         df["stateabb"] = ""
     return df
@@ -374,7 +431,7 @@ def load_majors(path: str | os.PathLike[str]) -> pd.DataFrame:
     >>> majors_in_year(load_majors(f), 1900)
     [200]
     """
-    df = _read(path, _SPELL, [], ["ccode", "styear", "endyear"])
+    df = _read(path, _SPELL, [], ["ccode", "styear", "endyear"], unique=["ccode", "styear"])
     if "stateabb" not in df.columns:
         df["stateabb"] = ""
     return df
@@ -417,7 +474,7 @@ def load_system(path: str | os.PathLike[str]) -> pd.DataFrame:
     >>> load_system(f)["ccode"].tolist()
     [2]
     """
-    df = _read(path, ["ccode", "year"], [], ["ccode", "year"])
+    df = _read(path, ["ccode", "year"], [], ["ccode", "year"], unique=["ccode", "year"])
     if "stateabb" not in df.columns:
         df["stateabb"] = ""
     return df
@@ -437,7 +494,8 @@ def load_contiguity(path: str | os.PathLike[str]) -> pd.DataFrame:
     [[1920, 2016]]
     """
     df = _read(path, ["statelno", "statehno", "conttype", "begin", "end"], [],
-               ["statelno", "statehno", "conttype", "begin", "end"])
+               ["statelno", "statehno", "conttype", "begin", "end"],
+               unique=["statelno", "statehno", "begin"])
     bad = ~df["conttype"].between(1, 5)
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
@@ -460,7 +518,7 @@ def load_atop_dyads(path: str | os.PathLike[str]) -> pd.DataFrame:
     """
     kinds = ["atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul"]
     df = _read(path, ["ccode1", "ccode2", "year", "atop_defense"], [],
-               ["ccode1", "ccode2", "year", *kinds])
+               ["ccode1", "ccode2", "year", *kinds], unique=["ccode1", "ccode2", "year"])
     for c in kinds:
         if c not in df.columns:
             df[c] = 0

@@ -77,6 +77,44 @@ INDEX_NAMES: dict[str, str] = {
 
 Number = int | float | Fraction
 
+#: Limits of the exact algorithms, so that no input runs for hours. The generating
+#: functions cost about (players x quota) big-integer additions for Banzhaf swings and
+#: (players^2 x primes x quota) machine additions for Shapley-Shubik pivots, with the quota
+#: on the integer scale of the weights (decimals and fractions scale it up); measured at
+#: about 3e7 and 1.5e9 a second, so each limit is some ten seconds of work.
+MAX_EXACT_QUOTA = 10**7
+MAX_BANZHAF_WORK = 3 * 10**8
+MAX_SHAPLEY_WORK = 2 * 10**10
+#: Limits of the Monte Carlo estimators: samples, and samples x players^2 (each sample
+#: tests every player's coalitions, each test a sum over the players).
+MAX_SAMPLES = 10**8
+MAX_MONTE_CARLO_WORK = 10**9
+
+
+def _check_exact(game: WeightedGame, work: int, limit: int, what: str) -> None:
+    """Refuse an exact computation whose quota or work estimate is above its limit."""
+    hint = "use Monte Carlo (power-index --samples N)"
+    if game.int_quota > MAX_EXACT_QUOTA:
+        raise InputError(f"exact {what} needs the quota on an integer scale of at most "
+                         f"{MAX_EXACT_QUOTA:.0e}; these weights give {game.int_quota:.3g}",
+                         source=game.source, field="weights",
+                         allowed=f"integer weights and quota up to {MAX_EXACT_QUOTA:.0e} "
+                         f"(or decimals with few digits); {hint}")
+    if work > limit:
+        raise InputError(f"exact {what} would take about {work:.2g} steps", source=game.source,
+                         field="weights", allowed=f"at most {limit:.0e} steps; {hint}")
+
+
+def _check_samples(game: Game, samples: int) -> None:
+    if not 1 <= samples <= MAX_SAMPLES:
+        raise InputError(f"{samples} samples", field="samples",
+                         allowed=f"1 to {MAX_SAMPLES:.0e}")
+    work = samples * game.n * game.n
+    if work > MAX_MONTE_CARLO_WORK:
+        raise InputError(f"{samples} samples of {game.n} players would take about {work:.2g} "
+                         "steps", field="samples",
+                         allowed=f"samples x players^2 at most {MAX_MONTE_CARLO_WORK:.0e}")
+
 
 def _to_integers(quota: Number, weights: Sequence[Number], source: str) -> tuple[int, list[int]]:
     """Scale a rational quota and weights to integers with the same game."""
@@ -312,6 +350,7 @@ def swing_counts(game: Game) -> list[int]:
     if isinstance(game, CompositeGame):
         return _enumerate(game)[0]
     q, w = game.int_quota, game.int_weights
+    _check_exact(game, game.n * q, MAX_BANZHAF_WORK, "Banzhaf counting")
     prefix = _prefix(_weight_polynomial(w, q))
     cache: dict[int, int] = {}
     out = []
@@ -473,6 +512,9 @@ def pivot_counts(game: Game) -> list[int]:
     n = game.n
     if isinstance(game, CompositeGame):
         return _enumerate(game)[1]
+    primes = 1 + n // 62  # residues modulo primes below 2**62 whose product exceeds 2**n
+    _check_exact(game, n * (n + 1) * primes * game.int_quota, MAX_SHAPLEY_WORK,
+                 "Shapley-Shubik counting")
     windows = _size_weight_windows(game.int_weights, game.int_quota)
     fact = [math.factorial(k) for k in range(n + 1)]
     weights_s = [fact[s] * fact[n - 1 - s] for s in range(n)]
@@ -597,6 +639,7 @@ def count_minimal_winning(game: WeightedGame) -> int:
     3
     """
     q, w = game.int_quota, game.int_weights
+    _check_exact(game, game.n * q, MAX_BANZHAF_WORK, "counting of minimal winning coalitions")
     order = sorted(range(game.n), key=lambda i: (-w[i], i))
     p = np.zeros(q, dtype=object)
     p[:] = 0
@@ -660,9 +703,14 @@ def veto_players(game: Game) -> list[int]:
     >>> veto_players(WeightedGame(39, [7] * 5 + [1] * 10))
     [0, 1, 2, 3, 4]
     """
-    n = game.n
-    everyone = list(range(n))
-    return [i for i in range(n) if not game.wins([j for j in everyone if j != i])]
+    # i is a veto player when everyone else together falls short of the quota (in some
+    # component game): one pass, not one coalition sum per player.
+    games = game.games if isinstance(game, CompositeGame) else [game]
+    vetoes: set[int] = set()
+    for g in games:
+        total, q = g.total, g.int_quota
+        vetoes.update(i for i, wi in enumerate(g.int_weights) if total - wi < q)
+    return sorted(vetoes)
 
 
 def power_indices(game: Game, which: Sequence[str] = ("ss", "bz")) -> dict[str, list[Fraction]]:
@@ -729,8 +777,7 @@ def monte_carlo_shapley_shubik(game: Game, samples: int = 10_000, *, seed: int |
     >>> bool(abs(est.value[0] - 2/3) < 4 * est.stderr[0] + 1e-9)
     True
     """
-    if samples <= 0:
-        raise InputError("samples must be positive", field="samples", allowed=">= 1")
+    _check_samples(game, samples)
     rng = np.random.default_rng(seed)
     n = game.n
     hits = np.zeros(n)
@@ -763,8 +810,7 @@ def monte_carlo_banzhaf(game: Game, samples: int = 10_000, *, seed: int | None =
     >>> bool(abs(est.value[0] - 0.75) < 4 * est.stderr[0] + 1e-9)
     True
     """
-    if samples <= 0:
-        raise InputError("samples must be positive", field="samples", allowed=">= 1")
+    _check_samples(game, samples)
     rng = np.random.default_rng(seed)
     n = game.n
     hits = np.zeros(n)

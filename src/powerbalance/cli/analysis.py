@@ -34,13 +34,40 @@ def _check_format(fmt: str) -> str:
     return f
 
 
+#: Longest number accepted on the command line (a longer one is surely a mistake, and a
+#: decimal exponent such as 1e999999999 would take Fraction minutes to expand).
+_MAX_NUMBER_TEXT = 100
+
+
 def _number(text: str, field: str) -> Fraction:
+    """An exact number from ``7``, ``2.5``, ``1/3`` or ``1e6``: finite, within the float
+    range, at most 100 characters."""
+    allowed = "finite numbers such as 7, 2.5, 1e6 or 1/3 (magnitude below 1e308)"
+    raw = text.strip()
+    if len(raw) > _MAX_NUMBER_TEXT:
+        raise InputError(f"{len(raw)} characters", source="argument", field=field,
+                         allowed=allowed)
+    num, _, den = raw.partition("/")
     try:
-        value = Fraction(text.strip())
-    except (ValueError, ZeroDivisionError) as exc:
+        if not all(math.isfinite(float(part)) for part in ([num, den] if den else [num])):
+            raise ValueError(raw)
+        value = Fraction(raw)
+    except (ValueError, ZeroDivisionError, OverflowError):
         raise InputError(f"not a number: {text!r}", source="argument", field=field,
-                         allowed="numbers such as 7, 2.5 or 1/3") from exc
+                         allowed=allowed) from None
     return value
+
+
+def _names(text: str | None) -> list[str] | None:
+    """Comma-separated player names: printable, each at most 200 characters."""
+    from powerbalance.scenarios.loader import check_text
+
+    if not text:
+        return None
+    names = [x.strip() for x in text.split(",")]
+    for k, name in enumerate(names):
+        check_text(name, source="--names", field=f"names[{k}]")
+    return names
 
 
 def _jsonable(v: Any) -> Any:
@@ -127,6 +154,7 @@ def power_index(
 
     from powerbalance.analysis.voting import (
         INDEX_NAMES,
+        MAX_SAMPLES,
         CompositeGame,
         WeightedGame,
         dummy_players,
@@ -135,8 +163,11 @@ def power_index(
         power_indices,
         veto_players,
     )
+    from powerbalance.cli.checks import MAX_SEED, check_int
 
     fmt = _check_format(fmt)
+    check_int(seed, "--seed", 0, MAX_SEED)
+    check_int(samples, "--samples", 0, MAX_SAMPLES)
     if not weights:
         raise InputError("no weights", source="argument", field="weights",
                          allowed="one or more non-negative numbers")
@@ -145,7 +176,7 @@ def power_index(
                          allowed="a number between 0 and the total weight")
     ws = [_number(w, f"weights[{i}]") for i, w in enumerate(weights)]
     q = _number(quota, "quota")
-    name_list = [x.strip() for x in names.split(",")] if names else None
+    name_list = _names(names)
     base = WeightedGame(q, ws, names=name_list, source="argument")
     game: WeightedGame | CompositeGame = base
     if also:
@@ -186,13 +217,18 @@ def power_index(
         for key, vals in res.items():
             df[key] = [float(v) for v in vals]
             df[f"{key}_exact"] = [str(v) for v in vals]
-    dummies = [game.player_names()[i] for i in dummy_players(game)] if game.n <= 5000 else []
+    try:  # dummies need exact swing counts; a game too large for them says so
+        dummies: list[str] | None = [game.player_names()[i] for i in dummy_players(game)]
+    except InputError:
+        dummies = None
     vetoes = [game.player_names()[i] for i in veto_players(game)]
     extra["dummies"] = dummies
     extra["vetoes"] = vetoes
+    dummy_text = "not counted (too large to count exactly)" if dummies is None else (
+        ", ".join(dummies) or "none")
     notes = [f"quota {q} of total {sum(ws)}; "
              + "; ".join(f"{k} = {INDEX_NAMES[k]}" for k in which),
-             f"dummies: {', '.join(dummies) or 'none'}; vetoes: {', '.join(vetoes) or 'none'}"]
+             f"dummies: {dummy_text}; vetoes: {', '.join(vetoes) or 'none'}"]
     title = f"Voting power [{q}; {', '.join(str(w) for w in ws)}]"
     if also:
         title += "".join(f" and [{spec}]" for spec in also)
@@ -240,7 +276,7 @@ def parties(
     enp = float(effective_number_of_parties(floats))
     h = float(market_hhi(floats))
     q = _number(quota, "quota") if quota is not None else Fraction(math.floor(total / 2) + 1)
-    name_list = [x.strip() for x in names.split(",")] if names else None
+    name_list = _names(names)
     game = WeightedGame(q, vals, names=name_list, source="argument")
     nor = nor_analysis(vals)
     df = pd.DataFrame({
@@ -309,6 +345,12 @@ def history(
     )
 
     fmt = _check_format(fmt)
+    if persistence < 1 or persistence > 1000:
+        raise InputError(f"persistence {persistence}", source="--persistence",
+                         field="persistence", allowed="1 to 1000")
+    if start is not None and end is not None and start > end:
+        raise InputError(f"--from {start} is after --to {end}", source="--from",
+                         field="from", allowed="a first year not after the last")
     folder = data_dir(data)
     files = detect_files(folder, nmc_version=nmc_version)
     nmc = load_nmc(files.require("nmc", folder))
@@ -328,9 +370,6 @@ def history(
         mp = mp[["year", "con", "polarity"]].rename(columns={"con": "mp_con",
                                                              "polarity": "mp_polarity"})
         table = table.merge(mp, on="year", how="left")
-    if persistence < 1:
-        raise InputError(f"persistence {persistence}", source="--persistence",
-                         field="persistence", allowed=">= 1")
     trans = historical_transitions(nmc, majors=majors, majors_only=majors is not None,
                                    start=start, end=end, persistence=persistence)
     diff = cinc_difference(nmc)

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from powerbalance.errors import InputError
@@ -22,10 +23,13 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+# Both consoles print user text (names, paths, messages) as it is: markup and emoji codes
+# are off, so a name such as "[bold]" or "[/]" is neither interpreted nor an error. A print
+# that wants styling passes markup=True and escapes what it interpolates.
 #: Console for results (standard output).
-console = Console()
+console = Console(markup=False, emoji=False)
 #: Console for errors and progress (standard error).
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, markup=False, emoji=False)
 
 logger = logging.getLogger(__name__)
 
@@ -132,7 +136,7 @@ def progress_bar(description: str, total: int | None = None, unit: str = "steps"
                   TextColumn(f"{{task.completed:.0f}}/{{task.total:.0f}} {unit}"),
                   TimeElapsedColumn(), TimeRemainingColumn(), console=err_console,
                   transient=True) as bar:
-        task = bar.add_task(description, total=total, visible=total is not None)
+        task = bar.add_task(escape(description), total=total, visible=total is not None)
 
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total, visible=True)

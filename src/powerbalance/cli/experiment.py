@@ -8,10 +8,17 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from powerbalance.cli.app import ForceOption, app, check_png, console, err_console
-from powerbalance.errors import InputError
+from powerbalance.cli.checks import (
+    MAX_TURNS,
+    check_float,
+    check_int,
+    check_out,
+    check_run_options,
+)
 from powerbalance.outputs import check_outputs, output
 
 
@@ -28,7 +35,7 @@ def print_experiment(result: object) -> None:
 
     assert isinstance(result, ExperimentResult)
     exp = get(result.experiment)
-    console.print(f"[bold]Claim {exp.claim}: {exp.title}[/]")
+    console.print(f"[bold]Claim {exp.claim}: {escape(exp.title)}[/]", markup=True)
     console.print(exp.claim_text, highlight=False, markup=False)
     pct = int(round(100 * result.confidence))
     arms = Table(title=f"{result.worlds} worlds per arm, seed {result.seed} "
@@ -61,7 +68,7 @@ def print_experiment(result: object) -> None:
         console.print(result.notes, highlight=False, markup=False)
     colour = "green" if result.holds else "red"
     console.print(f"[bold {colour}]verdict: the claim {result.verdict()} at {pct}% "
-                  f"confidence[/] ({result.seconds:.1f} s)")
+                  f"confidence[/] ({result.seconds:.1f} s)", markup=True)
 
 
 @app.command("experiment")
@@ -87,22 +94,20 @@ def experiment_command(
     from powerbalance.experiments.claims import listing, run_experiment
 
     if list_ or name is None:
-        console.print("[bold]experiments: the claims of docs/theory-checked.md[/]")
+        console.print("[bold]experiments: the claims of docs/theory-checked.md[/]", markup=True)
         for row in listing():
-            console.print(f"\n[bold]{row['claim']}. {row['name']}[/]: {row['title']}",
-                          highlight=False, soft_wrap=True)
+            console.print(f"\n[bold]{row['claim']}. {escape(row['name'])}[/]: "
+                          f"{escape(row['title'])}", markup=True, highlight=False,
+                          soft_wrap=True)
             console.print(f"   {row['claim_text']}", highlight=False, markup=False)
             console.print(f"   arms: {row['arms']}; default {row['worlds']} worlds per arm",
                           highlight=False, markup=False)
         if name is None and not list_:
             console.print("\nrun one with: powerbalance experiment NAME")
         return
-    if worlds is not None and worlds < 2:
-        raise InputError(f"{worlds}", source="--worlds", field="worlds", allowed=">= 2")
-    if seed < 0:
-        raise InputError(f"{seed}", source="--seed", field="seed", allowed=">= 0")
-    if years is not None and years < 1:
-        raise InputError(f"{years}", source="--years", field="years", allowed=">= 1")
+    check_run_options(years=years, worlds=worlds, seed=seed, min_worlds=2)
+    check_float(confidence, "--confidence", 0, 1, open_low=True, open_high=True)
+    check_out(out)
     check_png(plot)
     check_outputs([output(out, "experiment", folder=True),
                    output(plot, "plot", folder=False, option="--plot")], force)
@@ -148,6 +153,10 @@ def preset_command(
     from powerbalance.cli.simulate import parse_sets
     from powerbalance.presets import PRESETS, run
 
+    check_run_options(worlds=worlds, seed=seed)
+    check_int(length, "--turns", 1, MAX_TURNS)
+    check_int(every, "--every", 1, MAX_TURNS)
+    check_out(out)
     if name is None:
         table = Table(title="presets")
         for col in ("name", "description", "compare with"):
@@ -166,7 +175,8 @@ def preset_command(
                            overrides=parse_sets(set_), every=every,
                            out=str(out) if out is not None else None, force=force,
                            progress=progress)
-    console.print(f"[bold]{name}[/]: {summ['worlds']} worlds, seed {seed}")
+    console.print(f"[bold]{escape(name)}[/]: {summ['worlds']} worlds, seed {seed}",
+                  markup=True)
     if "km" in summ:
         km = summ["km"]
         table = Table(title="state survival (Kaplan-Meier)")

@@ -107,21 +107,20 @@ def run_command(
     force: ForceOption = False,
 ) -> None:
     """Simulate a scenario and print who unified the system, when, and the polarity."""
+    from powerbalance.cli.checks import check_out, check_run_options
     from powerbalance.experiments.results import run
     from powerbalance.scenarios import load
+    from powerbalance.scenarios.model import check_run_memory
 
+    check_run_options(years=years, worlds=worlds, seed=seed, batch_size=batch_size)
+    check_out(out)
+    check_png(plot)
     overrides = parse_sets(set_)
     scen = load(scenario)
     scen.make_params(overrides)  # validate before anything runs or is written
-    if years is not None and years < 1:
-        raise InputError(f"{years}", source="--years", field="years", allowed=">= 1")
-    if worlds < 1:
-        raise InputError(f"{worlds}", source="--worlds", field="worlds", allowed=">= 1")
-    if seed < 0:
-        raise InputError(f"{seed}", source="--seed", field="seed", allowed=">= 0")
-    check_png(plot)
     check_outputs([output(out, "run", folder=True),
                    output(plot, "plot", folder=False, option="--plot")], force)
+    check_run_memory(scen, worlds=worlds, years=years or scen.years, batch_size=batch_size)
     started = time.perf_counter()
     batches = -(-worlds // max(batch_size, 1))  # the run simulates its years once per batch
     total = batches * (scen.years if years is None else years)

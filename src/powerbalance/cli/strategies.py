@@ -157,10 +157,21 @@ def tournament_command(
     force: ForceOption = False,
 ) -> None:
     """Pit strategies against each other over matched worlds; print and save the table."""
+    from powerbalance.cli.checks import (
+        MAX_GENERATIONS,
+        MAX_POPULATION,
+        check_int,
+        check_out,
+        check_run_options,
+    )
     from powerbalance.cli.simulate import parse_sets
     from powerbalance.experiments.tournament import tournament
     from powerbalance.scenarios import load
 
+    check_run_options(years=years, worlds=worlds, seed=seed, batch_size=batch_size)
+    check_int(evolve, "--evolve", 0, MAX_GENERATIONS)
+    check_int(population, "--population", 1, MAX_POPULATION)
+    check_out(out)
     names = [s.strip() for s in strategies.split(",") if s.strip()]
     overrides = parse_sets(set_)
     scen = load(scenario)

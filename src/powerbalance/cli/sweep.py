@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     Progress,
@@ -98,12 +99,17 @@ def sweep_command(
         "(off by default).")] = False,
 ) -> None:
     """Run (or resume) a parameter sweep into a folder of Parquet datasets."""
-    from powerbalance.experiments.spec import load_spec
+    from powerbalance.cli.checks import MAX_WORKERS, check_float, check_int, check_out
+    from powerbalance.experiments.spec import MAX_RUNS, load_spec
     from powerbalance.experiments.sweep import plan_sweep, run_sweep
 
     if backend not in ("dask", "processes"):
         raise InputError(f"invalid value {backend!r}", source="--backend", field="backend",
                          allowed="dask | processes")
+    check_int(workers, "--workers", 1, MAX_WORKERS)
+    check_int(max_runs, "--max-runs", 1, MAX_RUNS)
+    check_float(connect_timeout, "--connect-timeout", 0, 3600, open_low=True)
+    check_out(out)
     parsed = load_spec(spec)
     folder = out if out is not None else Path("results") / parsed.name
     if dry_run:
@@ -132,7 +138,7 @@ def sweep_command(
             err_console.print(f"Dask dashboard: {executor.dashboard_link}", highlight=False,
                               markup=False)
         state["first_runs"] = None
-        state["task"] = progress.add_task(f"{parsed.name} [{executor.describe()}]",
+        state["task"] = progress.add_task(escape(f"{parsed.name} [{executor.describe()}]"),
                                           total=len(plan.tasks),
                                           completed=len(plan.tasks) - len(plan.pending),
                                           runs=0, started=time.perf_counter())
@@ -153,9 +159,10 @@ def sweep_command(
     t = report.timings
     storage = t.get("tables", 0) + t.get("encode", 0) + t.get("write", 0) + t.get("catalog", 0)
     console.print(
-        f"[bold]{parsed.name}[/]: {report.tasks_run} tasks run, {report.tasks_skipped} already "
-        f"done; {report.runs_run} runs in {report.seconds:.1f} s "
-        f"({report.runs_per_second:,.0f} runs/s) on {report.executor}.", highlight=False)
+        f"[bold]{escape(parsed.name)}[/]: {report.tasks_run} tasks run, "
+        f"{report.tasks_skipped} already done; {report.runs_run} runs in {report.seconds:.1f} s "
+        f"({report.runs_per_second:,.0f} runs/s) on {escape(str(report.executor))}.",
+        markup=True, highlight=False)
     console.print(
         f"simulation {t.get('simulate', 0):.1f} s (worker time), storage "
         f"{storage:.2f} s (tables {t.get('tables', 0):.2f}, encode {t.get('encode', 0):.2f}, "

@@ -12,6 +12,7 @@ can analyse it.
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,7 +69,8 @@ def n_points(spec: SweepSpec) -> int:
     """Number of design points, without building the design."""
     d = len(spec.axes)
     if spec.design == "grid":
-        return int(np.prod([len(a.grid()) for a in spec.axes])) if d else 1
+        # math.prod: Python integers, so many large axes cannot wrap around to a small count
+        return math.prod(len(a.grid()) for a in spec.axes) if d else 1
     assert spec.points is not None
     if spec.design == "lhs":
         return spec.points

@@ -30,6 +30,7 @@ from powerbalance.outputs import Output, check_output, write_folder
 from powerbalance.params import Params
 from powerbalance.scenarios import Scenario, load
 from powerbalance.scenarios.model import Scenario as _Scenario
+from powerbalance.scenarios.model import check_run_memory
 
 TABLES = ("actors", "system", "events", "alliances", "provinces", "map", "links")
 
@@ -178,6 +179,8 @@ def run(
     if batch_size < 1:
         raise InputError(f"{batch_size}", source="run", field="batch_size", allowed=">= 1")
     params = scen.make_params(overrides)
+    check_run_memory(scen, worlds=worlds, years=years, batch_size=batch_size, record=record,
+                     map_worlds=map_worlds)
     setting = scen.setting(params)
     started = time.time()
     frames: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLES[:5]}

@@ -20,7 +20,7 @@ import numpy.typing as npt
 from powerbalance.model.derived import territory
 from powerbalance.model.economy import capability_share
 from powerbalance.model.events import Events
-from powerbalance.model.state import Setting, WorldState
+from powerbalance.model.state import Setting, WorldState, batch_bytes, check_memory
 from powerbalance.model.step import step
 from powerbalance.params import Params
 from powerbalance.scenarios.model import Scenario
@@ -71,9 +71,13 @@ def simulate(scenario: Scenario, params: Params, setting: Setting, seed: int,
     if record not in RECORD_LEVELS:
         raise ValueError(f"record must be one of {RECORD_LEVELS}")
     worlds = np.asarray(worlds, dtype=np.int64).reshape(-1)
-    state = scenario.initial_state(params, setting, seed, worlds)
     keep_all = record != "final"
     slots = years + 1 if keep_all else 2
+    n_map = int(np.isin(worlds, np.asarray(map_worlds, dtype=np.int64)).sum())
+    check_memory(batch_bytes(len(worlds), len(scenario.actors), setting.n_provinces, slots,
+                             n_map), f"{len(worlds)} worlds x {years} years at once",
+                 source="run", field="batch_size", hint="fewer worlds per batch")
+    state = scenario.initial_state(params, setting, seed, worlds)
     b, n = state.batch, state.n_actors
     traj: dict[str, Any] = {
         "share": np.zeros((slots, b, n), np.float32),

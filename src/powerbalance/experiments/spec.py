@@ -45,6 +45,7 @@ from typing import Any
 
 from powerbalance.errors import InputError
 from powerbalance.params import Params
+from powerbalance.scenarios.loader import MAX_TEXT_LENGTH, check_text
 
 #: Design kinds.
 DESIGNS = ("grid", "lhs", "sobol")
@@ -176,6 +177,15 @@ class SweepSpec:
         return hashlib.sha256(text.encode()).hexdigest()
 
 
+#: A sweep's name becomes the folder ``results/NAME``.
+_FOLDER_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,99}")
+#: Most levels of one parameter (grid steps or listed values), most points of an lhs or
+#: sobol design, and the largest ``max_runs`` a spec may allow.
+MAX_STEPS = 10**6
+MAX_POINTS = 10**7
+MAX_RUNS = 10**9
+
+
 def load_spec(path: str | Path) -> SweepSpec:
     """Read and validate a sweep spec file."""
     path = Path(path)
@@ -184,14 +194,11 @@ def load_spec(path: str | Path) -> SweepSpec:
                          allowed="a sweep spec .toml file")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise InputError(f"not valid TOML: {exc}", source=str(path), field="SPEC",
                          allowed="a TOML file") from None
     return parse_spec(data, source=str(path), base_dir=path.parent)
 
-
-_SAFE_NAME = re.compile(r"[^\W_][\w .-]{0,99}")
-"""A sweep name: one folder name under results/ (no separator, no '..', no markup)."""
 
 
 def _check_value(name: str, value: Any, source: str, fld: str) -> Any:
@@ -262,18 +269,20 @@ def parse_spec(data: dict[str, Any], source: str = "<spec>",
     name = data.get("name", Path(source).stem if source != "<spec>" else "sweep")
     if not isinstance(name, str):
         raise fail("name", f"expected a string, got {name!r}", "a string")
-    if not _SAFE_NAME.fullmatch(name) or name.endswith("."):
-        # the name is the default results folder: it must not leave results/
-        raise fail("name", f"{name!r} is not a plain folder name", "letters, digits, "
-                   "spaces, '.', '_', '-' (not first), at most 100 characters")
+    if not _FOLDER_NAME.fullmatch(name) or name in (".", ".."):
+        # the name becomes the folder results/NAME: no separators, no "..", no hidden folder
+        raise fail("name", f"{name!r} is not a plain folder name",
+                   "letters, digits, '.', '_' and '-' (not first), at most 100 characters")
     description = data.get("description", "")
     if not isinstance(description, str):
         raise fail("description", f"expected a string, got {description!r}", "a string")
+    check_text(description, source=source, field="description", multiline=True,
+               limit=MAX_TEXT_LENGTH)
     years = integer(data, "years", "years", scen.years, 1, 100_000)
     seed = integer(data, "seed", "seed", 0, 0, 2**63 - 1)
     replicates = integer(data, "replicates", "replicates", 1, 1, 10**9)
-    max_runs = integer(data, "max_runs", "max_runs", DEFAULT_MAX_RUNS, 1)
-    task_size = integer(data, "task_size", "task_size", None, 1)
+    max_runs = integer(data, "max_runs", "max_runs", DEFAULT_MAX_RUNS, 1, MAX_RUNS)
+    task_size = integer(data, "task_size", "task_size", None, 1, 10**9)
     assert seed is not None and replicates is not None and max_runs is not None
 
     design_tab = table(data.get("design", {}), "design")
@@ -281,7 +290,7 @@ def parse_spec(data: dict[str, Any], source: str = "<spec>",
     kind = design_tab.get("kind", "grid")
     if kind not in DESIGNS:
         raise fail("design.kind", f"invalid value {kind!r}", " | ".join(DESIGNS))
-    points = integer(design_tab, "points", "design.points", None, 1)
+    points = integer(design_tab, "points", "design.points", None, 1, MAX_POINTS)
     design_seed = integer(design_tab, "seed", "design.seed", 0, 0, 2**32 - 1)
     second_order = design_tab.get("second_order", False)
     if not isinstance(second_order, bool):
@@ -320,6 +329,8 @@ def parse_spec(data: dict[str, Any], source: str = "<spec>",
             values = raw["values"]
             if not isinstance(values, list) or not values:
                 raise fail(f"{where}.values", "empty list of values", "a non-empty list")
+            if len(values) > MAX_STEPS:
+                raise fail(f"{where}.values", f"{len(values)} values", f"at most {MAX_STEPS}")
             if "steps" in raw:
                 raise fail(f"{where}.steps", "'steps' goes with 'range'", "only with range")
             checked = [_check_value(pname, v, source, f"{where}.values[{k}]")
@@ -342,7 +353,7 @@ def parse_spec(data: dict[str, Any], source: str = "<spec>",
         if not lo_v < hi_v:
             raise fail(f"{where}.range", f"empty range [{rng_[0]}, {rng_[1]}]",
                        "lo < hi")
-        steps = integer(raw, "steps", f"{where}.steps", None, 1)
+        steps = integer(raw, "steps", f"{where}.steps", None, 1, MAX_STEPS)
         if kind == "grid" and steps is None:
             raise fail(f"{where}.steps", "missing (a grid needs the number of levels of a "
                        "range)", "an integer >= 1")

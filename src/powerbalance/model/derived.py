@@ -19,10 +19,25 @@ from powerbalance.model.geography import gradient
 from powerbalance.model.state import F64, I64, PAIR, BoolA, Setting
 from powerbalance.params import Params
 
+#: Range a technology-shifted midpoint is held in: ``1.1 ** 100_000`` overflows and
+#: ``0.9 ** 100_000`` underflows to 0 (a 0/0 at distance 0); beyond these bounds every
+#: gradient is already 0 or 1 to double precision.
+MIDPOINT_RANGE = (1e-300, 1e300)
+
 
 def reach_midpoint(midpoint: float, params: Params, year: int) -> float:
-    """A gradient midpoint shifted by technology: ``midpoint * (1 + g) ** year``."""
-    return float(midpoint * (1.0 + params.technology_growth) ** year)
+    """A gradient midpoint shifted by technology: ``midpoint * (1 + g) ** year``, held
+    within :data:`MIDPOINT_RANGE`.
+
+    >>> p = Params().with_overrides({"technology_growth": 0.1})
+    >>> reach_midpoint(10.0, p, 100_000) == MIDPOINT_RANGE[1]
+    True
+    """
+    try:
+        mid = float(midpoint * (1.0 + params.technology_growth) ** year)
+    except OverflowError:
+        mid = MIDPOINT_RANGE[1]
+    return min(max(mid, MIDPOINT_RANGE[0]), MIDPOINT_RANGE[1])
 
 
 def actor_distance(capital: I64, setting: Setting) -> F64:

@@ -8,6 +8,19 @@ Wealth is productivity times that base. Productivity grows at
 ``growth_rate`` with a normal shock, minus ``guns_butter`` times the share of
 wealth spent on the military (guns versus butter: what is spent on arms is
 not invested). The military stock depreciates and is replenished by spending.
+
+Numerical range (every allowed setting, up to 100,000 years): productivity,
+wealth and military are float64, but ``growth_rate = 0.5`` multiplies them by
+1.5 a year, which passes the float64 range after about 1,750 years (and the
+float32 pairwise arrays of perception after about 220). The model is
+scale-free (only ratios of wealth and military matter), so :func:`renormalise`
+divides the stocks of a world by a power of two once its largest stock passes
+:data:`RESCALE_ABOVE`, and counts the shift in ``WorldState.scale``. A power of
+two is exact in binary floating point, so the shares, odds and decisions are
+bit-identical to a computation with unbounded range; only the absolute floors
+(``min_productivity``, which is in start units and is rescaled with the stocks,
+and the 1e-12 strength floor of the victory function, which is not) see the
+change. A world that never grows past 2**64 is never touched.
 """
 
 from __future__ import annotations
@@ -16,8 +29,39 @@ import numpy as np
 
 from powerbalance import rng
 from powerbalance.model.derived import territorial_base
-from powerbalance.model.state import F64, Setting, WorldState
+from powerbalance.model.state import F64, I64, Setting, WorldState
 from powerbalance.params import Params
+
+#: A world whose largest productivity, wealth or military stock passes this is renormalised
+#: (2**64: far above any start value a scenario may give, 1e15, and far below the float32
+#: limit of the pairwise arrays, 3.4e38, so that sums over thousands of allies stay finite).
+RESCALE_ABOVE = 2.0**64
+#: The binary exponent a renormalised world's largest stock is brought down to.
+RESCALE_TO_EXPONENT = 32
+
+
+def renormalise(productivity: F64, wealth: F64, military: F64,
+                scale: I64) -> tuple[F64, F64, F64, I64]:
+    """Divide the stocks of worlds whose largest stock passes :data:`RESCALE_ABOVE` by a
+    power of two (exact), bringing it to about ``2**RESCALE_TO_EXPONENT``; add the shift
+    to ``scale``. Other worlds are returned untouched.
+
+    >>> p = np.array([[1.0, 2.0**70]]); w = p * 3; m = p / 2
+    >>> p2, w2, m2, s2 = renormalise(p, w, m, np.zeros(1, dtype=np.int64))
+    >>> int(s2[0]), float(w2[0, 1] / w2[0, 0]) == 2.0**70, float(w2.max()) < 2.0**64
+    (40, True, True)
+    """
+    peak = np.maximum(np.maximum(wealth.max(axis=-1, initial=0.0),
+                                 military.max(axis=-1, initial=0.0)),
+                      productivity.max(axis=-1, initial=0.0))
+    big = peak > RESCALE_ABOVE
+    if not big.any():
+        return productivity, wealth, military, scale
+    _, exponent = np.frexp(peak)
+    shift = np.where(big, exponent - RESCALE_TO_EXPONENT, 0).astype(np.int64)
+    down = -shift[:, None]
+    return (np.ldexp(productivity, down), np.ldexp(wealth, down), np.ldexp(military, down),
+            scale + shift)
 
 
 def economy(state: WorldState, setting: Setting, params: Params) -> WorldState:
@@ -28,19 +72,41 @@ def economy(state: WorldState, setting: Setting, params: Params) -> WorldState:
                                    params, state.year)
     shock = rng.normal(state.keys, state.year, rng.Stream.GROWTH, (state.n_actors,))
     growth = params.growth_rate - params.guns_butter * state.spend + params.growth_noise * shock
-    productivity = np.maximum(state.productivity * (1.0 + growth), params.min_productivity)
+    # The floor is in start units; in a renormalised world it shrinks with the unit.
+    floor: float | F64 = params.min_productivity
+    if state.scale.any():
+        floor = np.ldexp(params.min_productivity, -state.scale)[:, None]
+    productivity = np.maximum(state.productivity * (1.0 + growth), floor)
     productivity = np.where(state.alive, productivity, 0.0)
     wealth = productivity * base
     military = (1.0 - params.military_depreciation) * state.military + state.spend * wealth
     military = np.where(state.alive, military, 0.0)
-    return state.replace(productivity=productivity, wealth=wealth, military=military)
+    productivity, wealth, military, scale = renormalise(productivity, wealth, military,
+                                                        state.scale)
+    return state.replace(productivity=productivity, wealth=wealth, military=military,
+                         scale=scale)
 
 
 def capability_share(wealth: F64, military: F64, alive: np.ndarray, params: Params) -> F64:
     """Composite capability share among live actors (COW-CINC style).
 
     ``wealth_weight * wealth share + (1 - wealth_weight) * military share``;
-    dead actors get 0.
+    dead actors get 0. The shares of the live actors of a world always sum to 1:
+
+    - a component whose total is 0 (no live actor holds any military, say, with
+      ``base_spend = 0``) carries no information and is left out, the other
+      component taking its weight, as COW's CINC averages only the components
+      that are not missing (Singer, Bremer & Stuckey 1972);
+    - when no component with a positive weight has a positive total, every live
+      actor gets an equal share (nothing distinguishes them).
+
+    >>> from powerbalance.params import Params
+    >>> alive = np.array([[True, True, False]])
+    >>> capability_share(np.array([[1.0, 3.0, 5.0]]), np.zeros((1, 3)), alive,
+    ...                  Params()).tolist()
+    [[0.25, 0.75, 0.0]]
+    >>> capability_share(np.zeros((1, 3)), np.zeros((1, 3)), alive, Params()).tolist()
+    [[0.5, 0.5, 0.0]]
     """
     w = np.where(alive, wealth, 0.0)
     m = np.where(alive, military, 0.0)
@@ -48,4 +114,18 @@ def capability_share(wealth: F64, military: F64, alive: np.ndarray, params: Para
     msum = m.sum(axis=-1, keepdims=True)
     ws = np.divide(w, wsum, out=np.zeros_like(w), where=wsum > 0)
     ms = np.divide(m, msum, out=np.zeros_like(m), where=msum > 0)
-    return params.wealth_weight * ws + (1.0 - params.wealth_weight) * ms
+    share = params.wealth_weight * ws + (1.0 - params.wealth_weight) * ms
+    degenerate = ~((wsum > 0) & (msum > 0))
+    if not degenerate.any():
+        return share
+    # Only worlds with an empty component are recomputed (the others stay bit-identical).
+    weight_w = np.where(wsum > 0, params.wealth_weight, 0.0)
+    weight_m = np.where(msum > 0, 1.0 - params.wealth_weight, 0.0)
+    weight = weight_w + weight_m
+    mixed = np.divide(weight_w * ws + weight_m * ms, weight, out=np.zeros_like(share),
+                      where=weight > 0)
+    live = alive.sum(axis=-1, keepdims=True)
+    equal = np.divide(alive.astype(np.float64), live, out=np.zeros_like(share),
+                      where=live > 0)
+    fallback = np.where(weight > 0, mixed, equal)
+    return np.where(degenerate, fallback, share)

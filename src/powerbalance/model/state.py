@@ -8,12 +8,14 @@ relation to j", province arrays (B, P).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from powerbalance.errors import InputError
 from powerbalance.model.geography import ProvinceMap
 from powerbalance.params import Params
 
@@ -81,6 +83,11 @@ class WorldState:
     see :mod:`powerbalance.model.subversion`."""
     capture_left: I64
     """(B, N) years the capture still lasts."""
+    scale: I64
+    """(B,) log2 of the unit in which ``productivity``, ``wealth`` and ``military`` of each
+    world are held: the true value is ``stored * 2**scale`` (0 until a world grows past
+    :data:`powerbalance.model.economy.RESCALE_ABOVE`; see
+    :func:`powerbalance.model.economy.renormalise`)."""
 
     @property
     def batch(self) -> int:
@@ -147,3 +154,92 @@ class Setting:
     def n_provinces(self) -> int:
         """Number of provinces P."""
         return self.province_map.n
+
+
+# --------------------------------------------------------------------------- memory estimate
+# Bytes per unit of the arrays a run holds, measured with tracemalloc (peak of a step and
+# of the table building, see tests/model/test_memory_estimate.py) and rounded up: a (B, N, N)
+# pair costs about 90 bytes at the peak of a year (the state's eight pairwise arrays, the
+# next state's, and the temporaries of perception and war), a recorded actor-year 15 bytes
+# in the trajectory and about 150 in the tidy tables (actor, system and event rows with
+# pandas' copies).
+PAIR_BYTES = 160
+ACTOR_BYTES = 256
+PROVINCE_BYTES = 64
+RECORD_BYTES = 16
+TABLE_ROW_BYTES = 200
+#: The share of the available memory (``psutil.virtual_memory().available``) a run may plan
+#: to use; the rest is left to the operating system, other programs and the estimate's error.
+MEMORY_FRACTION = 0.5
+
+
+def available_memory() -> int:
+    """Bytes of memory available to a new allocation (psutil; ``os.sysconf`` as fallback)."""
+    try:
+        import psutil
+
+        return int(psutil.virtual_memory().available)
+    except (ImportError, OSError):  # pragma: no cover - psutil ships with dask.distributed
+        return int(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+
+
+def memory_budget() -> int:
+    """Bytes a run may plan to allocate: :data:`MEMORY_FRACTION` of the available memory."""
+    return int(MEMORY_FRACTION * available_memory())
+
+
+def format_bytes(n: float) -> str:
+    """``1536`` -> ``'1.5 KiB'``.
+
+    >>> format_bytes(3 * 2**40), format_bytes(12)
+    ('3.0 TiB', '12 B')
+    """
+    for unit, size in (("PiB", 2**50), ("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20),
+                       ("KiB", 2**10)):
+        if n >= size:
+            return f"{n / size:.1f} {unit}"
+    return f"{int(n)} B"
+
+
+def setting_bytes(provinces: int) -> int:
+    """Memory of the static setting: the (P, P) float64 distance matrix, twice (the
+    shortest-path result and the scenario's own use of it)."""
+    return 2 * 8 * provinces * provinces
+
+
+def batch_bytes(batch: int, actors: int, provinces: int, slots: int = 1,
+                map_worlds: int = 0) -> int:
+    """Peak memory of simulating ``batch`` worlds at once, with ``slots`` recorded years
+    (the trajectory) and the province owners of ``map_worlds`` worlds."""
+    per_world = PAIR_BYTES * actors * actors + ACTOR_BYTES * actors + PROVINCE_BYTES * provinces
+    recorded = RECORD_BYTES * slots * batch * actors + 2 * slots * map_worlds * provinces
+    return batch * per_world + recorded
+
+
+def run_bytes(worlds: int, years: int, actors: int, provinces: int, *, batch_size: int,
+              record: str = "full", map_worlds: int = 1) -> int:
+    """Peak memory of a whole run: the setting, one batch, and the tables of every world."""
+    slots = years + 1 if record != "final" else 2
+    batch = min(batch_size, worlds)
+    tables = TABLE_ROW_BYTES * slots * worlds * actors
+    return (setting_bytes(provinces) + batch_bytes(batch, actors, provinces, slots,
+                                                   min(map_worlds, worlds)) + tables)
+
+
+def check_memory(needed: int, what: str, *, source: str, field: str, hint: str = "",
+                 budget: int | None = None) -> None:
+    """Refuse (:class:`InputError`) what would need more than the memory budget.
+
+    >>> check_memory(2**50, "a run", source="run", field="worlds", budget=2**30)
+    Traceback (most recent call last):
+    ...
+    powerbalance.errors.InputError: run: worlds: a run needs about 1.0 PiB of memory \
+(allowed: at most 1.0 GiB, 50% of the memory available now)
+    """
+    limit = memory_budget() if budget is None else budget
+    if needed > limit:
+        allowed = (f"at most {format_bytes(limit)}, {MEMORY_FRACTION:.0%} of the memory "
+                   "available now"
+                   + (f"; {hint}" if hint else ""))
+        raise InputError(f"{what} needs about {format_bytes(needed)} of memory",
+                         source=source, field=field, allowed=allowed)

@@ -17,7 +17,9 @@ import numpy as np
 
 from powerbalance.errors import InputError
 from powerbalance.model import geography
+from powerbalance.model.state import check_memory, setting_bytes
 from powerbalance.params import Params
+from powerbalance.scenarios.loader import MAX_ACTORS
 from powerbalance.scenarios.model import ActorSpec, Scenario
 from powerbalance.strategies import registry
 
@@ -30,10 +32,29 @@ _RANDOM_DEFAULTS: dict[str, Any] = {
 }
 
 
-def _parse_options(options: str, defaults: dict[str, Any], source: str) -> dict[str, Any]:
+#: Allowed range of each numeric option of ``random`` (inclusive).
+_RANDOM_RANGES: dict[str, tuple[float, float]] = {
+    "actors": (2, MAX_ACTORS),
+    "provinces": (1, 100),
+    "inequality": (0, 5),
+    "seed": (0, 2**63 - 1),
+}
+#: Largest weight of one strategy in a ``mix`` (weights are normalised; this only keeps
+#: them finite and their sum exact enough).
+MAX_MIX_WEIGHT = 1e9
+#: Longest generator option string accepted.
+MAX_OPTIONS_LENGTH = 10_000
+
+
+def _parse_options(options: str, defaults: dict[str, Any], source: str,
+                   ranges: dict[str, tuple[float, float]] | None = None) -> dict[str, Any]:
+    """``key=value,key=value`` into typed values, each checked against ``ranges``."""
     out = dict(defaults)
     if not options:
         return out
+    if len(options) > MAX_OPTIONS_LENGTH:
+        raise InputError(f"{len(options)} characters of options", source=source[:80],
+                         field="options", allowed=f"at most {MAX_OPTIONS_LENGTH} characters")
     for item in options.split(","):
         key, eq, value = item.partition("=")
         key = key.strip()
@@ -41,27 +62,35 @@ def _parse_options(options: str, defaults: dict[str, Any], source: str) -> dict[
             raise InputError(f"bad option {item!r}", source=source, field=key or item,
                              allowed=", ".join(f"{k}=..." for k in defaults))
         default = defaults[key]
+        lo, hi = (ranges or {}).get(key, (None, None))
+        allowed = (f"{type(default).__name__} from {lo} to {hi}" if lo is not None
+                   and hi is not None else type(default).__name__)
         try:
             out[key] = type(default)(value) if not isinstance(default, str) else value
         except ValueError:
             raise InputError(f"expected {type(default).__name__}, got {value!r}",
-                             source=source, field=key, allowed=type(default).__name__) from None
+                             source=source, field=key, allowed=allowed) from None
+        if lo is not None and hi is not None and not lo <= out[key] <= hi:  # NaN fails too
+            raise InputError(f"{key} = {value.strip()} out of range", source=source, field=key,
+                             allowed=allowed)
     return out
 
 
 def _parse_mix(mix: str, source: str) -> tuple[list[str], np.ndarray]:
     names, weights = [], []
+    allowed = f"name:weight+name:weight with weights from 0 to {MAX_MIX_WEIGHT:g}"
     for part in mix.split("+"):
         name, _, w = part.partition(":")
-        registry.get(name, source)
+        registry.get(name.strip(), source)
         try:
             weight = float(w or 1.0)
         except ValueError:
             raise InputError(f"bad weight {w!r}", source=source, field="mix",
-                             allowed="name:weight+name:weight") from None
-        if weight < 0:
-            raise InputError("negative weight", source=source, field="mix", allowed=">= 0")
-        names.append(name)
+                             allowed=allowed) from None
+        if not 0 <= weight <= MAX_MIX_WEIGHT:  # NaN and inf fail too
+            raise InputError(f"weight {w.strip()} of {name.strip()!r}", source=source,
+                             field="mix", allowed=allowed)
+        names.append(name.strip())
         weights.append(weight)
     total = sum(weights)
     if total <= 0:
@@ -72,22 +101,18 @@ def _parse_mix(mix: str, source: str) -> tuple[list[str], np.ndarray]:
 def random_scenario(options: str = "", source: str = "random") -> Scenario:
     """N actors on a hex map with unequal wealth.
 
-    Options: actors, provinces (per actor), inequality, seed, mix.
+    Options: actors (2 to 4000), provinces per actor (1 to 100), inequality (0 to 5),
+    seed (0 to 2**63 - 1), mix. A map too large for the memory (its distance matrix
+    has (actors x provinces)**2 entries) is refused before it is built.
     """
-    opt = _parse_options(options, _RANDOM_DEFAULTS, source)
+    opt = _parse_options(options, _RANDOM_DEFAULTS, source, _RANDOM_RANGES)
     n = opt["actors"]
-    if not 2 <= n <= 5000:
-        raise InputError(f"{n} actors", source=source, field="actors", allowed="2 to 5000")
     per = opt["provinces"]
-    if not 1 <= per <= 100:
-        raise InputError(f"{per} provinces per actor", source=source, field="provinces",
-                         allowed="1 to 100")
-    if not 0 <= opt["inequality"] <= 5:
-        raise InputError(f"inequality {opt['inequality']}", source=source, field="inequality",
-                         allowed="0 to 5")
     names, weights = _parse_mix(opt["mix"], source)
-    rng = np.random.default_rng(np.random.SeedSequence(opt["seed"]))
     cells = n * per
+    check_memory(setting_bytes(cells), f"a map of {n} x {per} = {cells} provinces",
+                 source=source, field="provinces", hint="fewer actors or provinces")
+    rng = np.random.default_rng(np.random.SeedSequence(opt["seed"]))
     cols = int(np.ceil(np.sqrt(cells)))
     rows = int(np.ceil(cells / cols))
     pmap = geography.hex_grid(rows, cols)

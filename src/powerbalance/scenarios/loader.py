@@ -10,7 +10,9 @@ field and what is allowed.
 
 from __future__ import annotations
 
+import math
 import tomllib
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ import numpy as np
 from powerbalance.errors import InputError
 from powerbalance.model import geography
 from powerbalance.model.geography import ProvinceMap
+from powerbalance.model.state import check_memory, setting_bytes
 from powerbalance.params import Params
 from powerbalance.scenarios.model import ActorSpec, Scenario
 from powerbalance.strategies import registry
@@ -30,6 +33,55 @@ _MAP_KEYS = {"topology", "provinces", "land", "sea", "rows", "cols", "size", "de
 _PROVINCE_KEYS = {"id", "name", "value", "x", "y", "region", "lon", "lat"}
 _ACTOR_KEYS = {"name", "provinces", "capital", "wealth", "military", "nuclear", "resolve",
                "cohesion", "strategy", "region", "major", "reserve"}
+
+#: Largest scenario file read (a 1,000 x 1,000 graph map is far smaller).
+MAX_FILE_BYTES = 16 * 2**20
+#: Longest name, id or region (characters); descriptions and stylisation notes may be longer.
+MAX_NAME_LENGTH = 200
+MAX_TEXT_LENGTH = 20_000
+MAX_SOURCES = 1000
+#: Most actors in a scenario (also for the ``random`` generator): the perception phase
+#: draws N x N random numbers per world and year, and the counter-based streams hold 2**24
+#: elements per draw (see :mod:`powerbalance.rng`), so N <= 4096.
+MAX_ACTORS = 4000
+#: Largest start wealth or military of an actor: a GDP in dollars fits; the model is
+#: scale-free (only ratios matter), and stocks are renormalised well below the float
+#: limits as they grow (see :func:`powerbalance.model.economy.renormalise`).
+MAX_STOCK = 1e15
+#: Largest cost of a land or sea link (in land steps), as for ``sea_cost``.
+MAX_LINK_COST = 1e6
+
+
+def check_text(value: str, *, source: str, field: str, multiline: bool = False,
+               limit: int = MAX_NAME_LENGTH) -> str:
+    """Refuse text with control characters (a newline or tab only where ``multiline``) or
+    longer than ``limit``; return it unchanged. Markup such as ``[bold]`` is allowed: the
+    CLI prints user text literally.
+
+    >>> check_text("Qin [bold]", source="s.toml", field="name")
+    'Qin [bold]'
+    >>> check_text("Q\x1b[2Jin", source="s.toml", field="name")
+    Traceback (most recent call last):
+    ...
+    powerbalance.errors.InputError: s.toml: name: control character '\\x1b' at position 1 \
+(allowed: printable text of at most 200 characters)
+    """
+    allowed = f"printable text of at most {limit} characters"
+    if len(value) > limit:
+        raise InputError(f"{len(value)} characters", source=source, field=field,
+                         allowed=allowed)
+    for k, ch in enumerate(value):
+        if multiline and ch in "\n\t\r":
+            continue
+        if unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp"):
+            raise InputError(f"control character {ch!r} at position {k}", source=source,
+                             field=field, allowed=allowed)
+    return value
+
+
+def _num(x: float) -> str:
+    """A bound as written in an error: ``1e+15``, ``0.5``, ``100000``."""
+    return str(x) if isinstance(x, int) else f"{x:g}"
 
 
 class _Checker:
@@ -48,7 +100,7 @@ class _Checker:
                 raise self.fail(field, "unknown key", ", ".join(sorted(allowed)))
 
     def string(self, table: dict[str, Any], key: str, where: str, default: str | None = None,
-               choices: tuple[str, ...] | None = None) -> str:
+               choices: tuple[str, ...] | None = None, multiline: bool = False) -> str:
         field = f"{where}.{key}" if where else key
         if key not in table:
             if default is None:
@@ -59,15 +111,18 @@ class _Checker:
             raise self.fail(field, f"expected a string, got {type(value).__name__}", "a string")
         if choices and value not in choices:
             raise self.fail(field, f"invalid value {value!r}", " | ".join(choices))
-        return value
+        if not multiline and not value.strip():  # a name, id or region
+            raise self.fail(field, "empty", "a non-empty string")
+        return check_text(value, source=self.source, field=field, multiline=multiline,
+                          limit=MAX_TEXT_LENGTH if multiline else MAX_NAME_LENGTH)
 
     def number(self, table: dict[str, Any], key: str, where: str, default: float | None,
                lo: float | None = None, hi: float | None = None,
                integer: bool = False) -> float | None:
         field = f"{where}.{key}" if where else key
         allowed = f"{'an integer' if integer else 'a number'}" + (
-            f" from {lo} to {hi}" if lo is not None and hi is not None
-            else f" >= {lo}" if lo is not None else "")
+            f" from {_num(lo)} to {_num(hi)}" if lo is not None and hi is not None
+            else f" >= {_num(lo)}" if lo is not None else "")
         if key not in table:
             return default
         value = table[key]
@@ -75,7 +130,8 @@ class _Checker:
                 integer and not isinstance(value, int)):
             raise self.fail(field, f"expected {allowed.split(' from')[0].split(' >=')[0]}, "
                             f"got {type(value).__name__}", allowed)
-        if value != value or (lo is not None and value < lo) or (hi is not None and value > hi):
+        if not math.isfinite(value) or (lo is not None and value < lo) or (
+                hi is not None and value > hi):
             raise self.fail(field, f"value {value} out of range", allowed)
         return value
 
@@ -92,9 +148,13 @@ def load_file(path: str | Path) -> Scenario:
     if not path.is_file():
         raise InputError("no such scenario file", source=source, field="path",
                          allowed="an existing .toml file or a built-in scenario name")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise InputError(f"{size} bytes", source=source, field="(file)",
+                         allowed=f"a scenario file of at most {MAX_FILE_BYTES // 2**20} MiB")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise InputError(f"not valid TOML: {exc}", source=source, field="(file)",
                          allowed="TOML 1.0") from None
     from powerbalance.scenarios.variants import resolve
@@ -107,12 +167,17 @@ def parse(data: dict[str, Any], source: str) -> Scenario:
     c = _Checker(source)
     c.keys(data, _TOP_KEYS, "")
     name = c.string(data, "name", "")
-    description = c.string(data, "description", "", default="")
+    description = c.string(data, "description", "", default="", multiline=True)
     years = int(c.number(data, "years", "", 300, 1, 100_000, integer=True) or 300)
     sources = data.get("sources", [])
     if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
         raise c.fail("sources", "expected a list of strings", "a list of strings")
-    stylisation = c.string(data, "stylisation", "", default="")
+    if len(sources) > MAX_SOURCES:
+        raise c.fail("sources", f"{len(sources)} sources", f"at most {MAX_SOURCES}")
+    for k, text in enumerate(sources):
+        check_text(text, source=source, field=f"sources[{k}]", multiline=True,
+                   limit=MAX_TEXT_LENGTH)
+    stylisation = c.string(data, "stylisation", "", default="", multiline=True)
     if not isinstance(data.get("map"), dict):
         raise c.fail("map", "missing table [map]", "a [map] table")
     pmap = _parse_map(c, data["map"])
@@ -123,6 +188,8 @@ def parse(data: dict[str, Any], source: str) -> Scenario:
     actors_raw = data.get("actors")
     if not isinstance(actors_raw, list) or not actors_raw:
         raise c.fail("actors", "at least one [[actors]] entry is needed", "[[actors]] tables")
+    if len(actors_raw) > MAX_ACTORS:
+        raise c.fail("actors", f"{len(actors_raw)} actors", f"at most {MAX_ACTORS}")
     actors = _parse_actors(c, actors_raw, pmap)
     alliances = _parse_alliances(c, data.get("alliances", []), [a.name for a in actors])
     return Scenario(name=name, description=description, province_map=pmap,
@@ -145,11 +212,13 @@ def _parse_map(c: _Checker, m: dict[str, Any]) -> ProvinceMap:
         cols = int(c.number(m, "cols", "map", None, 1, 1000, integer=True) or 0)
         if not rows or not cols:
             raise c.fail("map.rows", "rows and cols are required", "integers from 1 to 1000")
+        _check_map_memory(c, rows * cols, "map.rows")
         return geography.hex_grid(rows, cols) if topology == "hex" else geography.square_grid(
             rows, cols)
     size = int(c.number(m, "size", "map", None, 1, 100_000, integer=True) or 0)
     if not size:
         raise c.fail("map.size", "missing", "an integer from 1 to 100000")
+    _check_map_memory(c, size, "map.size")
     if topology == "none":
         return geography.no_geography(size)
     degree = int(c.number(m, "degree", "map", 4, 1, size - 1, integer=True) or 4)
@@ -159,10 +228,17 @@ def _parse_map(c: _Checker, m: dict[str, Any]) -> ProvinceMap:
     return geography.random_regular(size, degree, seed)
 
 
+def _check_map_memory(c: _Checker, provinces: int, field: str) -> None:
+    """Refuse a map whose (P, P) distance matrix would not fit in memory, before building it."""
+    check_memory(setting_bytes(provinces), f"a map of {provinces} provinces", source=c.source,
+                 field=field, hint="a smaller map")
+
+
 def _parse_graph(c: _Checker, m: dict[str, Any]) -> ProvinceMap:
     provinces = m.get("provinces")
     if not isinstance(provinces, list) or not provinces:
         raise c.fail("map.provinces", "a graph needs [[map.provinces]]", "a list of tables")
+    _check_map_memory(c, len(provinces), "map.provinces")
     ids: list[str] = []
     value, coords, lonlat = [], [], []
     for k, prov in enumerate(provinces):
@@ -198,20 +274,23 @@ def _parse_links(c: _Checker, raw: Any, where: str, index: dict[str, int],
     if not isinstance(raw, list):
         raise c.fail(where, "expected a list of [a, b] or [a, b, cost]", "a list")
     links, costs = [], []
-    allowed = "[\"id\", \"id\"] or [\"id\", \"id\", cost > 0] with known province ids"
+    allowed = (f"[\"id\", \"id\"] or [\"id\", \"id\", cost] with known province ids and "
+               f"0 < cost <= {MAX_LINK_COST:g}")
     for k, link in enumerate(raw):
         field = f"{where}[{k}]"
         if not isinstance(link, list) or len(link) not in (2, 3):
             raise c.fail(field, "malformed link", allowed)
         a, b = link[0], link[1]
+        if not isinstance(a, str) or not isinstance(b, str):
+            raise c.fail(field, "province ids must be strings", allowed)
         if a not in index or b not in index:
             bad = a if a not in index else b
             raise c.fail(field, f"unknown province {bad!r}", allowed)
         if a == b:
             raise c.fail(field, "a province cannot border itself", allowed)
         cost = link[2] if len(link) == 3 else default_cost
-        if isinstance(cost, bool) or not isinstance(cost, int | float) or cost <= 0 and len(
-                link) == 3:
+        if len(link) == 3 and (isinstance(cost, bool) or not isinstance(cost, int | float)
+                               or not 0 < cost <= MAX_LINK_COST):  # NaN and inf fail too
             raise c.fail(field, f"bad cost {cost!r}", allowed)
         links.append((index[a], index[b]))
         costs.append(float(cost))
@@ -283,8 +362,8 @@ def _parse_actors(c: _Checker, raw: list[Any], pmap: ProvinceMap) -> list[ActorS
             raise c.fail(f"{where}.major", "expected a boolean", "true | false")
         parsed.append({
             "name": name, "provinces": prov_idx, "capital": index[capital_id],
-            "wealth": c.number(actor, "wealth", where, None, 0),
-            "military": c.number(actor, "military", where, None, 0),
+            "wealth": c.number(actor, "wealth", where, None, 0, MAX_STOCK),
+            "military": c.number(actor, "military", where, None, 0, MAX_STOCK),
             "nuclear": int(c.number(actor, "nuclear", where, 0, 0, 2, integer=True) or 0),
             "resolve": c.number(actor, "resolve", where, 0.5, 0, 1),
             "cohesion": c.number(actor, "cohesion", where, 1.0, 0, 1),
@@ -316,8 +395,8 @@ def _parse_strategy(c: _Checker, raw: Any,
         if name not in registry.names():
             raise c.fail(f"{field}.{name}", f"unknown strategy {name!r}", allowed)
         if isinstance(weight, bool) or not isinstance(weight, int | float) or not (
-                weight >= 0) or weight != weight:
-            raise c.fail(f"{field}.{name}", f"bad probability {weight!r}", "a number >= 0")
+                0 <= weight <= 1):  # NaN and inf fail too
+            raise c.fail(f"{field}.{name}", f"bad probability {weight!r}", "a number from 0 to 1")
         items.append((name, float(weight)))
     total = sum(w for _, w in items)
     if total <= 0:
@@ -362,7 +441,7 @@ def _parse_alliances(c: _Checker, raw: Any, names: list[str]) -> tuple[tuple[int
             raise c.fail(field, "malformed alliance", allowed)
         a, b = item[0], item[1]
         for x in (a, b):
-            if x not in names:
+            if not isinstance(x, str) or x not in names:
                 raise c.fail(field, f"unknown actor {x!r}", ", ".join(names))
         if a == b:
             raise c.fail(field, "an actor cannot ally with itself", allowed)

@@ -16,8 +16,17 @@ import numpy.typing as npt
 
 from powerbalance import rng
 from powerbalance.model.derived import derive, territorial_base
+from powerbalance.model.economy import renormalise
 from powerbalance.model.geography import ProvinceMap
-from powerbalance.model.state import PAIR, Setting, WorldState
+from powerbalance.model.state import (
+    PAIR,
+    Setting,
+    WorldState,
+    batch_bytes,
+    check_memory,
+    run_bytes,
+    setting_bytes,
+)
 from powerbalance.params import Params
 from powerbalance.strategies import registry
 
@@ -77,6 +86,9 @@ class Scenario:
 
     def setting(self, params: Params) -> Setting:
         """The static setting (distances depend on ``params.sea_cost``)."""
+        check_memory(setting_bytes(self.province_map.n),
+                     f"the distances of {self.province_map.n} provinces", source=self.origin,
+                     field="map", hint="a smaller map")
         return Setting.build(self.province_map, self.names, [a.region for a in self.actors],
                              params)
 
@@ -108,6 +120,8 @@ class Scenario:
         """Initial state of the given global world indices under ``seed``."""
         worlds = np.asarray(worlds, dtype=np.int64).reshape(-1)
         b, n, p = len(worlds), len(self.actors), self.province_map.n
+        check_memory(batch_bytes(b, n, p), f"a batch of {b} worlds of {n} actors",
+                     source=self.origin, field="worlds", hint="fewer worlds at once")
         owner = np.full(p, -1, dtype=np.int64)
         for i, actor in enumerate(self.actors):
             owner[list(actor.provinces)] = i
@@ -121,6 +135,11 @@ class Scenario:
         military = np.array([a.military if a.military is not None else steady * wealth[i]
                              for i, a in enumerate(self.actors)], dtype=float)
         living = np.array([not a.reserve for a in self.actors])
+        # Large start stocks (wealth up to 1e15; with military_depreciation = 0 the steady
+        # military is base_spend / 1e-9 times wealth) start renormalised like grown ones.
+        productivity, wealth, military, scale = renormalise(
+            productivity[None], wealth[None], military[None], np.zeros(1, dtype=np.int64))
+        productivity, wealth, military = productivity[0], wealth[0], military[0]
         keys = rng.world_keys(seed, worlds)
         strategy = self.draw_strategies(keys)
 
@@ -158,4 +177,27 @@ class Scenario:
             fought=np.zeros((b, n, n), dtype=bool),
             captor=np.full((b, n), -1, dtype=np.int64),
             capture_left=np.zeros((b, n), dtype=np.int64),
+            scale=np.repeat(scale, b),
         )
+
+
+def check_run_memory(scenario: Scenario, *, worlds: int, years: int, batch_size: int,
+                     record: str = "full", map_worlds: int = 1,
+                     budget: int | None = None) -> None:
+    """Refuse, before anything is allocated, a run whose tables, batch or map would not fit
+    in memory (see :func:`powerbalance.model.state.run_bytes`): one line with the estimate
+    and the limit.
+
+    >>> from powerbalance.scenarios import load
+    >>> check_run_memory(load("warring-states"), worlds=10**7, years=300, batch_size=1000)
+    Traceback (most recent call last):
+    ...
+    powerbalance.errors.InputError: run: worlds: 10000000 worlds x 300 years of 7 actors \
+needs about ... of memory (allowed: at most ...)
+    """
+    n, p = len(scenario.actors), scenario.province_map.n
+    needed = run_bytes(worlds, years, n, p, batch_size=batch_size, record=record,
+                       map_worlds=map_worlds)
+    check_memory(needed, f"{worlds} worlds x {years} years of {n} actors", source="run",
+                 field="worlds", hint="fewer worlds or years (each run keeps a row per world, "
+                 "year and actor in memory), or a sweep", budget=budget)
