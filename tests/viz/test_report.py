@@ -315,3 +315,32 @@ def test_report_of_a_real_experiment_folder(tmp_path):
     text = report.to_html(width_px=400)
     assert len(DATA_IMG.findall(text)) == 3 and 'class="error"' not in text
     assert "<td>ocean</td>" in text and "<td>no-ocean</td>" in text and "verdict" in text.lower()
+
+
+def test_write_report_from_python_never_replaces_a_foreign_file(tmp_path):
+    """The Python API follows the output policy too: a user's file at the target is
+    refused even with force, our own earlier report is replaced only with force."""
+    path = tmp_path / "thing.custom"
+    path.write_text("x")
+
+    def build(p: Path) -> Report:
+        rep = Report(title="custom")
+        rep.section("only").table("t", pd.DataFrame({"a": [1]}))
+        return rep
+
+    register_report_kind(ReportKind("custom", lambda p: p.suffix == ".custom", build))
+    try:
+        mine = tmp_path / "notes.html"
+        mine.write_text("my notes")
+        for force in (False, True):
+            with pytest.raises(InputError):
+                write_report(path, mine, force=force)
+        assert mine.read_text() == "my notes"
+        ours = write_report(path, tmp_path / "r.html")
+        with pytest.raises(InputError, match="--force"):
+            write_report(path, ours)
+        assert write_report(path, ours, force=True) == ours
+    finally:
+        from powerbalance.viz import report as module
+
+        module.REPORT_KINDS[:] = [k for k in module.REPORT_KINDS if k.name != "custom"]

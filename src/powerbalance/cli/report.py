@@ -15,15 +15,6 @@ from powerbalance.cli.app import ForceOption, app, console
 from powerbalance.errors import InputError
 
 
-def _report_target(path: Path, out: Path | None, fmt: str) -> Path:
-    """The default output of ``report`` (see its ``--out`` help)."""
-    if out is not None:
-        return out
-    if fmt == "html":
-        return path / "report.html" if path.is_dir() else path.with_suffix(".html")
-    return path / "figures" if path.is_dir() else path.with_name(f"{path.stem}-figures")
-
-
 @app.command("report")
 def report(
     path: Annotated[Path, typer.Argument(
@@ -37,37 +28,25 @@ def report(
     force: ForceOption = False,
 ) -> None:
     """Write a report of a result that opens offline in any browser."""
-    from powerbalance.outputs import Output, check_output, write_file, write_folder
-    from powerbalance.viz.report import FORMATS
+    from powerbalance.outputs import Output, check_output
+    from powerbalance.viz.report import FORMATS, report_target
 
     fmt = fmt.lower()
     if fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r}", source="--format", field="format",
                          allowed=", ".join(FORMATS))
-    target = _report_target(path, out, fmt)
+    target = report_target(path, out, fmt)
     kind = "report" if fmt == "html" else "figures"
-    check_output(Output(target, kind, folder=fmt == "png"), force)  # before any work
+    check_output(Output(target, kind, folder=fmt == "png"), force)  # before the imports
 
     import matplotlib
 
     matplotlib.use("Agg")
     from powerbalance.cli.app import progress_bar
-    from powerbalance.viz.report import build_report
+    from powerbalance.viz.report import write_report
 
-    built = build_report(path)
     with progress_bar("report", unit="figures") as progress:
-        if fmt == "html":
-            written = write_file(target, lambda tmp: built.write_html(tmp, progress=progress),
-                                 kind=kind, force=force)
-        else:
-            figures: list[str] = []
-
-            def fill(tmp: Path) -> None:
-                figures.extend(p.name for p in built.write_pngs(tmp, progress=progress))
-
-            written = write_folder(target, fill, kind=kind, force=force,
-                                   manifest={"source": str(path), "title": built.title,
-                                             "figures": figures})
+        written = write_report(path, target, fmt, progress=progress, force=force)
     console.print(f"wrote {written}", highlight=False, soft_wrap=True, markup=False)
 
 

@@ -770,25 +770,44 @@ def build_report(path: str | Path) -> Report:
 FORMATS = ("html", "png")
 
 
+def report_target(path: str | Path, out: str | Path | None = None, fmt: str = "html") -> Path:
+    """Where :func:`write_report` writes: ``out`` if given, else ``PATH/report.html``
+    (``PATH/figures/``) for a folder, ``PATH`` with suffix ``.html`` (``PATH-figures/``)
+    for a file."""
+    if out is not None:
+        return Path(out)
+    path = Path(path)
+    if fmt == "html":
+        return path / "report.html" if path.is_dir() else path.with_suffix(".html")
+    return path / "figures" if path.is_dir() else path.with_name(f"{path.stem}-figures")
+
+
 def write_report(path: str | Path, out: str | Path | None = None, fmt: str = "html",
-                 progress: Progress | None = None) -> Path:
+                 progress: Progress | None = None, force: bool = False) -> Path:
     """Build the report of ``path`` and write it; return the file (html) or folder (png).
 
-    Default output: ``PATH/report.html`` (``PATH/figures/``) for a folder,
-    ``PATH`` with suffix ``.html`` (``PATH-figures/``) for a file.
-    ``progress`` is called with (figures made, figures in all) once the
-    report is built (when the number of figures is known).
+    The target (:func:`report_target`) is written through :mod:`powerbalance.outputs`:
+    an existing path is refused unless it is an earlier report of ours and ``force`` is
+    given, and the write is atomic. ``progress`` is called with (figures made, figures in
+    all) once the report is built (when the number of figures is known).
     """
+    from powerbalance.outputs import Output, check_output, write_file, write_folder
+
     if fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r}", source="--format", field="format",
                          allowed=", ".join(FORMATS))
-    path = Path(path)
-    report = build_report(path)
+    target = report_target(path, out, fmt)
+    kind = "report" if fmt == "html" else "figures"
+    check_output(Output(target, kind, folder=fmt == "png"), force)  # before any work
+    built = build_report(path)
     if fmt == "html":
-        target = Path(out) if out is not None else (
-            path / "report.html" if path.is_dir() else path.with_suffix(".html"))
-        return report.write_html(target, progress=progress)
-    folder = Path(out) if out is not None else (
-        path / "figures" if path.is_dir() else path.with_name(f"{path.stem}-figures"))
-    report.write_pngs(folder, progress=progress)
-    return folder
+        return write_file(target, lambda tmp: built.write_html(tmp, progress=progress),
+                          kind=kind, force=force)
+    figures: list[str] = []
+
+    def fill(tmp: Path) -> None:
+        figures.extend(p.name for p in built.write_pngs(tmp, progress=progress))
+
+    return write_folder(target, fill, kind=kind, force=force,
+                        manifest={"source": str(path), "title": built.title,
+                                  "figures": figures})
