@@ -98,6 +98,9 @@ def pages() -> list[str]:
 CHECKED: dict[tuple[str, str], str] = {
     ("README.md", "make run"): "not run: `make run` and `make test` are the CI's own commands "
                                "(.ci/run runs `make test`)",
+    ("README.md", "make serve"): "not run: it starts a server that runs until stopped; "
+                                 "tests/web/test_serve.py runs `serve` with its options and "
+                                 "tests/web/test_browser.py drives the served lab",
     ("README.md", "arm "): "test_readme_experiment_output_has_the_shown_columns",
     ("README.md", "import powerbalance as pb"): "test_readme_python_example",
     ("README.md", "powerbalance scenarios"): "test_readme_command_line",
