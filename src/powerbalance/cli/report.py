@@ -28,17 +28,6 @@ def report(
     force: ForceOption = False,
 ) -> None:
     """Write a report of a result that opens offline in any browser."""
-    from powerbalance.outputs import Output, check_output
-    from powerbalance.viz.report import FORMATS, report_target
-
-    fmt = fmt.lower()
-    if fmt not in FORMATS:
-        raise InputError(f"unknown format {fmt!r}", source="--format", field="format",
-                         allowed=", ".join(FORMATS))
-    target = report_target(path, out, fmt)
-    kind = "report" if fmt == "html" else "figures"
-    check_output(Output(target, kind, folder=fmt == "png"), force)  # before the imports
-
     import matplotlib
 
     matplotlib.use("Agg")
@@ -46,7 +35,7 @@ def report(
     from powerbalance.viz.report import write_report
 
     with progress_bar("report", unit="figures") as progress:
-        written = write_report(path, target, fmt, progress=progress, force=force)
+        written = write_report(path, out, fmt.lower(), progress=progress, force=force)
     console.print(f"wrote {written}", highlight=False, soft_wrap=True, markup=False)
 
 
