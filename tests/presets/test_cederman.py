@@ -56,3 +56,23 @@ def test_results_do_not_depend_on_batch_size() -> None:
     chunked, _ = ced.run(worlds=5, seed=3, overrides=SMALL, every=100, batch_size=2)
     for name in ("actors", "system", "events"):
         assert whole.table(name).equals(chunked.table(name)), name
+
+
+def test_a_grid_too_large_for_memory_is_refused_before_allocating(monkeypatch) -> None:
+    from powerbalance.model import state
+
+    monkeypatch.setattr(state, "available_memory", lambda: 2 * 2**30)
+    with pytest.raises(InputError, match="rows x cols.*per world"):
+        ced.run(worlds=1, steps=1, overrides={"rows": 200, "cols": 200})
+
+
+def test_the_batch_shrinks_to_fit_memory_and_results_stay_the_same(monkeypatch) -> None:
+    from powerbalance.model import state
+
+    whole, _ = ced.run(worlds=4, seed=3, overrides=SMALL, every=100)
+    one_world = ced._PAIR_BYTES * 36 ** 2  # a budget of one 6 x 6 world at a time
+    monkeypatch.setattr(state, "memory_budget", lambda: one_world)
+    assert ced._batch_that_fits(ced.CedermanParams().with_overrides(SMALL), 200) == 1
+    small, _ = ced.run(worlds=4, seed=3, overrides=SMALL, every=100)
+    for name in ("actors", "system", "events"):
+        assert whole.table(name).equals(small.table(name)), name

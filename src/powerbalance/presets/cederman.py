@@ -49,6 +49,7 @@ import numpy.typing as npt
 
 from powerbalance import rng
 from powerbalance.analysis import CEDERMAN_NAMES, cederman_class
+from powerbalance.errors import InputError
 from powerbalance.experiments.results import RunResult
 from powerbalance.model.events import EventKind
 from powerbalance.model.geography import square_grid
@@ -346,6 +347,29 @@ def pd_categorical(values: npt.NDArray[Any]) -> Any:
     return pd.Categorical(values)
 
 
+#: Bytes one world of a step allocates per (state, state) pair: the boolean adjacency and
+#: the float64 target scores with their temporaries (measured, rounded up).
+_PAIR_BYTES = 26
+
+
+def _batch_that_fits(params: CedermanParams, batch_size: int) -> int:
+    """The largest batch not above ``batch_size`` whose step fits in the memory budget
+    (results do not depend on the batch size); refuse, in one line, a grid whose single
+    world does not fit."""
+    from powerbalance.model.state import format_bytes, memory_budget
+
+    n = params.rows * params.cols
+    per_world = _PAIR_BYTES * n * n
+    budget = memory_budget()
+    if per_world > budget:
+        raise InputError(f"a {params.rows} x {params.cols} grid needs about "
+                         f"{format_bytes(per_world)} per world and step", source="preset",
+                         field="rows x cols",
+                         allowed=f"at most {format_bytes(budget)}, 50% of the memory "
+                                 "available now")
+    return max(1, min(batch_size, budget // per_world))
+
+
 def run(worlds: int = 1, seed: int = 0, steps: int | None = None,
         overrides: dict[str, Any] | None = None, every: int = 10, first_world: int = 0,
         batch_size: int = 200, progress: Callable[[int, int], None] | None = None
@@ -361,6 +385,7 @@ def run(worlds: int = 1, seed: int = 0, steps: int | None = None,
     started = time.time()
     params = CedermanParams().with_overrides(overrides)
     length = params.steps if steps is None else steps
+    batch_size = _batch_that_fits(params, batch_size)
     starts = range(first_world, first_world + worlds, batch_size)
     parts = [simulate(params, seed, np.arange(lo, min(lo + batch_size, first_world + worlds)),
                       steps, every, progress=batch_progress(progress, k, len(starts), length))
