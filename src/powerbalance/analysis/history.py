@@ -37,10 +37,18 @@ from powerbalance.analysis.transitions import balancing_frame, power_transitions
 from powerbalance.errors import InputError
 
 __all__ = [
+    "DEFAULT_GAP_RATIO",
+    "DEFAULT_PERSISTENCE",
+    "POLARITY_INDICES",
     "CapabilityMatrix",
     "capability_matrix",
     "empirical_balancing",
+    "great_power_polarity",
+    "great_power_shares",
     "historical_transitions",
+    "persistent_labels",
+    "polarity_history",
+    "polarity_spells",
     "yearly_measures",
 ]
 
@@ -199,4 +207,197 @@ def empirical_balancing(nmc: pd.DataFrame, atop: pd.DataFrame, *,
     out = balancing_frame(actors, al, by=["year"])
     ab = out["leader"].map(lambda c: m.abbrev.get(int(c), ""))
     out.insert(2, "leader_abb", ab)
+    return out
+
+
+# ------------------------------------------------------------------ polarity of real years
+
+#: Capability indices of the great-power polarity (see :func:`great_power_shares`).
+POLARITY_INDICES: tuple[str, ...] = ("military-economic", "cinc", "milex")
+
+#: Default number of years a new polarity label must hold before it replaces the old one.
+#: Chosen with the data in view (docs/validation.md): 5 years would also absorb the
+#: 1948-1951 bipolar run, which the Korean-war peak of US spending in 1952 interrupts.
+DEFAULT_PERSISTENCE = 3
+
+#: A pole must be at least this many times stronger than the next power down: the
+#: superpower ratio of :class:`~powerbalance.analysis.distribution.PolarityRules`.
+DEFAULT_GAP_RATIO = PolarityRules().superpower_ratio
+
+
+def great_power_shares(nmc: pd.DataFrame, majors: pd.DataFrame, *,
+                       index: str = "military-economic", start: int | None = None,
+                       end: int | None = None) -> CapabilityMatrix:
+    """Each major power's share of the great-power system's capability, per year.
+
+    The system is the COW major powers of the year (``majors2016``). Indices:
+
+    - ``military-economic`` (the default): the mean of the power's share of
+      great-power military expenditure (NMC ``milex``) and its share of
+      great-power CINC, over the two that are not missing. Wohlforth (1999)
+      measures unipolarity by shares of great-power defence spending and of
+      economic output; NMC has no GDP, so CINC (Singer, Bremer & Stuckey 1972)
+      stands for the economic and demographic base.
+    - ``cinc``: the share of great-power CINC only (the capability index of
+      Mansfield 1993).
+    - ``milex``: the share of great-power military expenditure only.
+
+    >>> df = pd.DataFrame({"ccode": [2, 200], "year": [1950, 1950],
+    ...                    **{c: [3.0, 1.0] for c in
+    ...                       ("milex", "milper", "irst", "pec", "tpop", "upop")}})
+    >>> mj = pd.DataFrame({"ccode": [2, 200], "styear": [1816, 1816], "endyear": [2016, 2016]})
+    >>> great_power_shares(df, mj).values.tolist()
+    [[0.75, 0.25]]
+    """
+    if index not in POLARITY_INDICES:
+        raise InputError(f"unknown capability index {index!r}", source="--index",
+                         field="index", allowed=", ".join(POLARITY_INDICES))
+    m = capability_matrix(nmc, majors=majors, majors_only=True, start=start, end=end)
+    cinc = normalize_shares(m.values)
+    if index == "cinc":
+        return CapabilityMatrix(m.years, m.ccodes, cinc, m.abbrev)
+    sel = nmc[nmc["year"].isin(m.years) & nmc["ccode"].isin(m.ccodes)]
+    mil = np.full(m.values.shape, np.nan)
+    yi = np.searchsorted(m.years, sel["year"].to_numpy(dtype=np.int64))
+    ci = np.searchsorted(m.ccodes, sel["ccode"].to_numpy(dtype=np.int64))
+    mil[yi, ci] = sel["milex"].to_numpy(dtype=np.float64)
+    mil[m.values <= 0] = np.nan  # not a major power that year
+    total = np.nansum(mil, axis=1, keepdims=True)
+    mil_share = np.divide(mil, total, out=np.full_like(mil, np.nan), where=total > 0)
+    if index == "milex":
+        return CapabilityMatrix(m.years, m.ccodes, np.nan_to_num(mil_share), m.abbrev)
+    parts = np.stack([np.where(cinc > 0, cinc, np.nan), mil_share])
+    counts = np.sum(~np.isnan(parts), axis=0)
+    mixed = np.divide(np.nansum(parts, axis=0), counts, out=np.zeros(counts.shape),
+                      where=counts > 0)
+    return CapabilityMatrix(m.years, m.ccodes, normalize_shares(np.nan_to_num(mixed)),
+                            m.abbrev)
+
+
+def great_power_polarity(shares: npt.ArrayLike, *, gap_ratio: float = DEFAULT_GAP_RATIO,
+                         rules: PolarityRules | None = None) -> npt.NDArray[np.int8]:
+    """Polarity of a great-power system; codes index ``POLARITY_NAMES``.
+
+    ``s1 >= s2 >= s3`` are the three largest shares of great-power capability.
+    Poles are the powers that stand far above the rest (Waltz 1979, ch. 8: the
+    number of great powers "of the first rank"); "far" is a ratio of
+    ``gap_ratio`` (default 2, the superpower ratio of
+    :class:`~powerbalance.analysis.distribution.PolarityRules`):
+
+    0. *unipolar*: ``s1 >= rules.unipolar_share`` and ``s2 < rules.great_power_share``
+       (one power, nobody else of account: Mansfield 1993's half of the capabilities);
+    1. *unipolar with great powers* (one superpower and several great powers,
+       一超多強; Huntington 1999, Wohlforth 1999): ``s1 >= gap_ratio * s2``;
+    2. *bipolar*: ``s2 >= gap_ratio * s3`` (two powers, each far above the third);
+    3. *multipolar*: otherwise.
+
+    >>> [POLARITY_NAMES[c] for c in great_power_polarity(
+    ...     [[0.45, 0.4, 0.1, 0.05], [0.5, 0.2, 0.2, 0.1], [0.3, 0.3, 0.2, 0.2]])]
+    ['bipolar', 'unipolar with great powers', 'multipolar']
+    """
+    if gap_ratio < 1.0:
+        raise ValueError(f"gap_ratio must be >= 1, got {gap_ratio}")
+    rules = rules or PolarityRules()
+    s = normalize_shares(shares)
+    if s.shape[-1] < 3:
+        s = np.pad(s, [(0, 0)] * (s.ndim - 1) + [(0, 3 - s.shape[-1])])
+    top = -np.sort(-s, axis=-1)[..., :3]
+    s1, s2, s3 = top[..., 0], top[..., 1], top[..., 2]
+    code = np.full(s1.shape, 3, dtype=np.int8)
+    code = np.where((s2 > 0) & (s2 >= gap_ratio * s3), 2, code)
+    code = np.where((s1 > 0) & (s1 >= gap_ratio * s2), 1, code)
+    code = np.where((s1 >= rules.unipolar_share) & (s2 < rules.great_power_share), 0, code)
+    return np.asarray(code, dtype=np.int8)
+
+
+def persistent_labels(labels: npt.ArrayLike, persistence: int = DEFAULT_PERSISTENCE
+                      ) -> npt.NDArray[np.int64]:
+    """Labels that change only when the new one holds ``persistence`` years in a row.
+
+    A run of equal labels shorter than ``persistence`` takes the label of the
+    run before it (the first run, of the run after it); a change is dated to
+    the first year of the run that confirms it. ``persistence=1`` returns the
+    labels unchanged.
+
+    >>> persistent_labels([3, 3, 3, 2, 3, 3, 2, 2, 2], 3).tolist()
+    [3, 3, 3, 3, 3, 3, 2, 2, 2]
+    >>> persistent_labels([1, 3, 3, 3], 2).tolist()
+    [3, 3, 3, 3]
+    """
+    if persistence < 1:
+        raise InputError(f"persistence {persistence}", source="--persistence",
+                         field="persistence", allowed=">= 1")
+    lab = np.asarray(labels, dtype=np.int64).copy()
+    if len(lab) == 0 or persistence == 1:
+        return lab
+    starts = np.flatnonzero(np.r_[True, lab[1:] != lab[:-1]])
+    ends = np.r_[starts[1:], len(lab)]
+    long_runs = [(a, b) for a, b in zip(starts, ends, strict=True) if b - a >= persistence]
+    if not long_runs:
+        return lab
+    out = lab.copy()
+    current = lab[long_runs[0][0]]  # short runs at the start take the first lasting label
+    for a, b in zip(starts, ends, strict=True):
+        if b - a >= persistence:
+            current = lab[a]
+        out[a:b] = current
+    return out
+
+
+def polarity_history(nmc: pd.DataFrame, majors: pd.DataFrame, *,
+                     index: str = "military-economic", gap_ratio: float = DEFAULT_GAP_RATIO,
+                     persistence: int = DEFAULT_PERSISTENCE, start: int | None = None,
+                     end: int | None = None) -> pd.DataFrame:
+    """The polarity of the great-power system in every year (the default classification).
+
+    Shares by :func:`great_power_shares` (``index``), classes by
+    :func:`great_power_polarity` (``gap_ratio``), smoothed by
+    :func:`persistent_labels` (``persistence``). Columns: ``year, powers,
+    first, second, third`` (abbreviations or codes), ``s1, s2, s3``,
+    ``raw_polarity``, ``polarity``, ``gp_con`` (CON of the great-power system).
+    The CINC-only classification of all states stays in
+    :func:`yearly_measures` (column ``polarity``).
+    """
+    m = great_power_shares(nmc, majors, index=index, start=start, end=end)
+    s = m.values
+    order = np.argsort(-s, axis=1, kind="stable")[:, :3]
+    if s.shape[1] < 3:
+        order = np.pad(order, [(0, 0), (0, 3 - s.shape[1])], constant_values=-1)
+    raw = great_power_polarity(s, gap_ratio=gap_ratio)
+    smooth = persistent_labels(raw, persistence)
+    names = np.array(POLARITY_NAMES, dtype=object)
+
+    def who(k: int) -> list[str]:
+        return [m.abbrev.get(int(m.ccodes[j]), str(int(m.ccodes[j]))) if j >= 0 and
+                s[i, j] > 0 else "" for i, j in enumerate(order[:, k])]
+
+    def share(k: int) -> npt.NDArray[np.float64]:
+        j = order[:, k]
+        return np.where(j >= 0, s[np.arange(len(s)), np.maximum(j, 0)], 0.0)
+
+    return pd.DataFrame({
+        "year": m.years, "powers": np.count_nonzero(s > 0, axis=1),
+        "first": who(0), "second": who(1), "third": who(2),
+        "s1": share(0), "s2": share(1), "s3": share(2),
+        "raw_polarity": names[raw], "polarity": names[smooth],
+        "gp_con": concentration(s),
+    })
+
+
+def polarity_spells(table: pd.DataFrame, column: str = "polarity") -> list[tuple[int, int, str]]:
+    """The runs of equal labels of a yearly table: ``(first year, last year, label)``.
+
+    >>> t = pd.DataFrame({"year": [1, 2, 3], "polarity": ["multipolar", "multipolar", "bipolar"]})
+    >>> polarity_spells(t)
+    [(1, 2, 'multipolar'), (3, 3, 'bipolar')]
+    """
+    rows = table.sort_values("year")
+    years = rows["year"].to_numpy(dtype=np.int64)
+    labels = rows[column].astype(str).to_numpy()
+    out: list[tuple[int, int, str]] = []
+    for y, lab in zip(years, labels, strict=True):
+        if out and out[-1][2] == lab and out[-1][1] == y - 1:
+            out[-1] = (out[-1][0], int(y), lab)
+        else:
+            out.append((int(y), int(y), str(lab)))
     return out

@@ -1,4 +1,4 @@
-"""Analysis commands: ``analyze``, ``power-index``, ``parties`` and ``history``.
+"""Analysis commands: ``analyze``, ``power-index``, ``parties``, ``history`` and ``facts``.
 
 Each prints a table (rich), CSV or JSON on standard output (``--format``).
 """
@@ -396,6 +396,53 @@ def _plot_history(table: pd.DataFrame, nmc: pd.DataFrame, majors: pd.DataFrame |
                          field="plot", allowed="a writable .png path") from exc
     finally:
         plt.close(fig)
+
+
+# --------------------------------------------------------------------------- facts
+
+
+@app.command("facts")
+def facts_command(
+    run: Annotated[Path | None, typer.Argument(help="a simulation run folder (omit with "
+                                                    "--data)")] = None,
+    data: Annotated[str | None, typer.Option("--data", help="folder of COW/GML/ATOP CSV "
+                                                          "files (default: "
+                                                          "$POWERBALANCE_DATA)")] = None,
+    start: Annotated[int | None, typer.Option("--from", help="first year")] = None,
+    end: Annotated[int | None, typer.Option("--to", help="last year")] = None,
+    seed: Annotated[int, typer.Option(help="master seed of the bootstrap")] = 0,
+    bootstrap: Annotated[int, typer.Option(help="bootstrap resamples of the power-law "
+                                                "tail (0: none)")] = 300,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Stylised facts of war and the state system, from real data or a run folder.
+
+    Definitions: docs/validation.md, "Facts: definitions".
+    """
+    from powerbalance.analysis.facts import compute_facts, from_data, from_run
+
+    fmt = _check_format(fmt)
+    if seed < 0:
+        raise InputError(f"{seed}", source="--seed", field="seed", allowed=">= 0")
+    if bootstrap > 100_000:
+        raise InputError(f"{bootstrap}", source="--bootstrap", field="bootstrap",
+                         allowed="0 to 100000")
+    if run is not None and data is not None:
+        raise InputError("both a run folder and --data", source="argument", field="RUN",
+                         allowed="a run folder, or --data DIR, not both")
+    inputs = (from_run(run, start=start, end=end) if run is not None
+              else from_data(data, start=start, end=end))
+    table = compute_facts(inputs, seed=seed, bootstrap=bootstrap)
+    notes = [*inputs.notes, "definitions: docs/validation.md, 'Facts: definitions'; "
+             "intervals 95%; t intervals over years treat years as independent"]
+    if inputs.polarity is not None and inputs.worlds == 1:
+        from powerbalance.analysis.history import polarity_spells
+
+        spells = polarity_spells(inputs.polarity)
+        notes.append("polarity (great powers): " + "; ".join(
+            f"{a}-{b} {lab}" for a, b, lab in spells))
+    _emit(table, fmt, title=f"Facts ({inputs.source}, {inputs.first_year}-{inputs.last_year})",
+          extra={"source": inputs.source, "notes": notes, "seed": seed}, notes=notes)
 
 
 # --------------------------------------------------------------------------- analyze
