@@ -215,8 +215,8 @@ def wars_from_events(events: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     ...                    "kind": ["war_won", "war_joined", "war_lost"],
     ...                    "actor": [1, 3, 2], "other": [2, 2, 1], "value": [9.0, 1.0, 4.0]})
     >>> w, e = wars_from_events(ev)
-    >>> w[["start", "end", "participants", "deaths"]].values.tolist()
-    [[5, 5, 3, 9.0], [7, 7, 2, 4.0]]
+    >>> w["participants"].tolist(), w["deaths"].tolist(), w["start"].tolist()
+    ([3, 2], [9.0, 4.0], [5, 7])
     """
     kind = events["kind"].astype(str)
     fights = events[kind.isin(["war_won", "war_lost"])].reset_index(drop=True)
@@ -478,7 +478,7 @@ def _severity_rows(deaths: npt.NDArray[np.float64], years: str, seed: int,
              int(fit["n_tail"]), years, boot),
         _row("war severity: share of wars in the power-law tail",
              stats.proportion_ci(int(fit["n_tail"]), len(sizes)), len(sizes), years, "Wilson"),
-        _row("war severity: power law vs log-normal, normalised log-likelihood ratio R",
+        _row("war severity: log-likelihood ratio R, power law vs log-normal",
              (fit["R"], math.nan, math.nan), len(sizes), years, f"p = {fit['p']:.3f}"),
     ]
     return rows
