@@ -79,3 +79,20 @@ def test_cinc_only_polarity_stays_available(polarity):
     assert cinc.loc[1995, "polarity"] != "unipolar with great powers"
     cinc_gp = polarity_history(nmc, majors, index="cinc").set_index("year")
     assert cinc_gp.loc[1995, "polarity"] != polarity[2].loc[1995, "polarity"]
+
+
+def test_regions_and_dyads_on_real_data():
+    from powerbalance.analysis.cow import attach_abbreviations, load_maoz_powers, load_states
+    from powerbalance.analysis.history import dyad_history, regional_history, state_codes
+
+    files = detect_files(DATA)
+    states = load_states(files.states)
+    nmc = attach_abbreviations(load_nmc(files.nmc), states)
+    codes = state_codes(states)
+    _, asia = regional_history(nmc, "asia", powers=load_maoz_powers(files.powers),
+                               abbrev=codes)
+    asia = asia.set_index("year")
+    assert "CHN" in asia.loc[1990, "regional_powers"]  # Maoz: China regional power 1970-
+    assert asia.loc[1990, "powers"] > 20
+    _, strait = dyad_history(nmc, "CHN,TAW", abbrev=codes)
+    assert strait["year"].min() == 1949 and (strait["ratio"] > 1).all()

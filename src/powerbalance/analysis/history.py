@@ -50,6 +50,11 @@ __all__ = [
     "polarity_history",
     "polarity_spells",
     "yearly_measures",
+    "COW_REGIONS",
+    "dyad_history",
+    "region_members",
+    "regional_history",
+    "state_codes",
 ]
 
 
@@ -225,22 +230,25 @@ DEFAULT_PERSISTENCE = 3
 DEFAULT_GAP_RATIO = PolarityRules().superpower_ratio
 
 
-def great_power_shares(nmc: pd.DataFrame, majors: pd.DataFrame, *,
+def great_power_shares(nmc: pd.DataFrame, majors: pd.DataFrame | None, *,
                        index: str = "military-economic", start: int | None = None,
-                       end: int | None = None) -> CapabilityMatrix:
+                       end: int | None = None,
+                       members: pd.DataFrame | None = None) -> CapabilityMatrix:
     """Each major power's share of the great-power system's capability, per year.
 
-    The system is the COW major powers of the year (``majors2016``). Indices:
+    The system is the COW major powers of the year (``majors2016``), or the
+    ``ccode, year`` rows of ``members`` when given (a region, a user's list).
+    Indices:
 
     - ``military-economic`` (the default): the mean of the power's share of
-      great-power military expenditure (NMC ``milex``) and its share of
-      great-power CINC, over the two that are not missing. Wohlforth (1999)
+      the system's military expenditure (NMC ``milex``) and its share of the
+      system's CINC, over the two that are not missing. Wohlforth (1999)
       measures unipolarity by shares of great-power defence spending and of
       economic output; NMC has no GDP, so CINC (Singer, Bremer & Stuckey 1972)
       stands for the economic and demographic base.
-    - ``cinc``: the share of great-power CINC only (the capability index of
+    - ``cinc``: the share of the system's CINC only (the capability index of
       Mansfield 1993).
-    - ``milex``: the share of great-power military expenditure only.
+    - ``milex``: the share of the system's military expenditure only.
 
     >>> df = pd.DataFrame({"ccode": [2, 200], "year": [1950, 1950],
     ...                    **{c: [3.0, 1.0] for c in
@@ -252,7 +260,19 @@ def great_power_shares(nmc: pd.DataFrame, majors: pd.DataFrame, *,
     if index not in POLARITY_INDICES:
         raise InputError(f"unknown capability index {index!r}", source="--index",
                          field="index", allowed=", ".join(POLARITY_INDICES))
-    m = capability_matrix(nmc, majors=majors, majors_only=True, start=start, end=end)
+    if members is not None:
+        key = nmc["year"].to_numpy(dtype=np.int64) * 10_000 + nmc["ccode"].to_numpy(np.int64)
+        mkey = (members["year"].to_numpy(dtype=np.int64) * 10_000
+                + members["ccode"].to_numpy(dtype=np.int64))
+        cinc_all = recompute_cinc(nmc)
+        sub = nmc.assign(cinc=cinc_all)[np.isin(key, mkey)]
+        if sub.empty:
+            raise InputError("no state of the region has capability data",
+                             source="--region", field="region",
+                             allowed="states with NMC rows in the years asked for")
+        m = capability_matrix(sub, start=start, end=end, published=True)
+    else:
+        m = capability_matrix(nmc, majors=majors, majors_only=True, start=start, end=end)
     cinc = normalize_shares(m.values)
     if index == "cinc":
         return CapabilityMatrix(m.years, m.ccodes, cinc, m.abbrev)
@@ -261,7 +281,7 @@ def great_power_shares(nmc: pd.DataFrame, majors: pd.DataFrame, *,
     yi = np.searchsorted(m.years, sel["year"].to_numpy(dtype=np.int64))
     ci = np.searchsorted(m.ccodes, sel["ccode"].to_numpy(dtype=np.int64))
     mil[yi, ci] = sel["milex"].to_numpy(dtype=np.float64)
-    mil[m.values <= 0] = np.nan  # not a major power that year
+    mil[m.values <= 0] = np.nan  # not a member of the system that year
     total = np.nansum(mil, axis=1, keepdims=True)
     mil_share = np.divide(mil, total, out=np.full_like(mil, np.nan), where=total > 0)
     if index == "milex":
@@ -270,8 +290,7 @@ def great_power_shares(nmc: pd.DataFrame, majors: pd.DataFrame, *,
     counts = np.sum(~np.isnan(parts), axis=0)
     mixed = np.divide(np.nansum(parts, axis=0), counts, out=np.zeros(counts.shape),
                       where=counts > 0)
-    return CapabilityMatrix(m.years, m.ccodes, normalize_shares(np.nan_to_num(mixed)),
-                            m.abbrev)
+    return CapabilityMatrix(m.years, m.ccodes, normalize_shares(mixed), m.abbrev)
 
 
 def great_power_polarity(shares: npt.ArrayLike, *, gap_ratio: float = DEFAULT_GAP_RATIO,
@@ -344,21 +363,28 @@ def persistent_labels(labels: npt.ArrayLike, persistence: int = DEFAULT_PERSISTE
     return out
 
 
-def polarity_history(nmc: pd.DataFrame, majors: pd.DataFrame, *,
+def polarity_history(nmc: pd.DataFrame, majors: pd.DataFrame | None, *,
                      index: str = "military-economic", gap_ratio: float = DEFAULT_GAP_RATIO,
                      persistence: int = DEFAULT_PERSISTENCE, start: int | None = None,
-                     end: int | None = None) -> pd.DataFrame:
+                     end: int | None = None, members: pd.DataFrame | None = None
+                     ) -> pd.DataFrame:
     """The polarity of the great-power system in every year (the default classification).
 
     Shares by :func:`great_power_shares` (``index``), classes by
     :func:`great_power_polarity` (``gap_ratio``), smoothed by
     :func:`persistent_labels` (``persistence``). Columns: ``year, powers,
     first, second, third`` (abbreviations or codes), ``s1, s2, s3``,
-    ``raw_polarity``, ``polarity``, ``gp_con`` (CON of the great-power system).
-    The CINC-only classification of all states stays in
-    :func:`yearly_measures` (column ``polarity``).
+    ``raw_polarity``, ``polarity``, ``gp_con`` and ``hhi`` (CON and HHI of the system).
+    ``members`` (``ccode, year``) replaces the great powers by another system,
+    e.g. a region (:func:`region_members`). The CINC-only classification of all
+    states stays in :func:`yearly_measures` (column ``polarity``). The labels are
+    smoothed over every year of the data and then cut to ``start``-``end``, so a
+    window never changes the label of a year.
     """
-    m = great_power_shares(nmc, majors, index=index, start=start, end=end)
+    if start is not None and end is not None and start > end:
+        raise InputError(f"--from {start} is after --to {end}", source="--from", field="years",
+                         allowed="from <= to")
+    m = great_power_shares(nmc, majors, index=index, members=members)
     s = m.values
     order = np.argsort(-s, axis=1, kind="stable")[:, :3]
     if s.shape[1] < 3:
@@ -375,13 +401,22 @@ def polarity_history(nmc: pd.DataFrame, majors: pd.DataFrame, *,
         j = order[:, k]
         return np.where(j >= 0, s[np.arange(len(s)), np.maximum(j, 0)], 0.0)
 
-    return pd.DataFrame({
+    out = pd.DataFrame({
         "year": m.years, "powers": np.count_nonzero(s > 0, axis=1),
         "first": who(0), "second": who(1), "third": who(2),
         "s1": share(0), "s2": share(1), "s3": share(2),
         "raw_polarity": names[raw], "polarity": names[smooth],
-        "gp_con": concentration(s),
+        "gp_con": concentration(s), "hhi": hhi(s),
     })
+    keep = np.ones(len(out), dtype=bool)
+    if start is not None:
+        keep &= out["year"].to_numpy() >= start
+    if end is not None:
+        keep &= out["year"].to_numpy() <= end
+    if not keep.any():
+        raise InputError("no capability data in the years asked for", source="--from/--to",
+                         field="years", allowed=f"{int(m.years.min())}-{int(m.years.max())}")
+    return out[keep].reset_index(drop=True)
 
 
 def polarity_spells(table: pd.DataFrame, column: str = "polarity") -> list[tuple[int, int, str]]:
@@ -401,3 +436,149 @@ def polarity_spells(table: pd.DataFrame, column: str = "polarity") -> list[tuple
         else:
             out.append((int(y), int(y), str(lab)))
     return out
+
+
+# ------------------------------------------------------------------ regions and dyads
+
+#: COW regions by country-code range (COW State System codebook: 2-165 the Americas,
+#: 200-399 Europe, 402-626 Africa, 630-698 the Middle East, 700-999 Asia and Oceania).
+COW_REGIONS: dict[str, tuple[int, int]] = {
+    "americas": (2, 199),
+    "europe": (200, 399),
+    "africa": (400, 629),
+    "middle-east": (630, 699),
+    "asia": (700, 999),
+}
+
+
+def _codes(items: list[str], abbrev: dict[str, int], source: str) -> list[int]:
+    out = []
+    for item in items:
+        text = item.strip()
+        if text.isdigit():
+            out.append(int(text))
+        elif text.upper() in abbrev:
+            out.append(abbrev[text.upper()])
+        else:
+            raise InputError(f"unknown state {text!r}", source=source, field="state",
+                             allowed="COW country codes or abbreviations (e.g. 710 or CHN)")
+    return out
+
+
+def state_codes(states: pd.DataFrame | None) -> dict[str, int]:
+    """COW abbreviation -> country code, from a states (or NMC) table.
+
+    >>> state_codes(pd.DataFrame({"stateabb": ["USA", "CHN"], "ccode": [2, 710]}))
+    {'USA': 2, 'CHN': 710}
+    """
+    if states is None or "stateabb" not in states.columns:
+        return {}
+    rows = states[states["stateabb"].astype(str) != ""].drop_duplicates("stateabb")
+    return {str(a).upper(): int(c) for a, c in zip(rows["stateabb"], rows["ccode"],
+                                                    strict=True)}
+
+
+def region_members(nmc: pd.DataFrame, region: str,
+                   abbrev: dict[str, int] | None = None) -> tuple[str, pd.DataFrame]:
+    """The ``ccode, year`` rows of a region: a COW region by name (:data:`COW_REGIONS`)
+    or a comma-separated list of codes or abbreviations. Returns (label, members).
+
+    >>> n = pd.DataFrame({"ccode": [2, 710, 713], "year": [1950] * 3})
+    >>> region_members(n, "710,713")[1]["ccode"].tolist()
+    [710, 713]
+    >>> region_members(n, "americas")[1]["ccode"].tolist()
+    [2]
+    """
+    name = region.strip().lower()
+    if name in COW_REGIONS:
+        lo, hi = COW_REGIONS[name]
+        sel = nmc["ccode"].between(lo, hi)
+        label = f"{name} (COW codes {lo}-{hi})"
+    else:
+        items = [x for x in region.split(",") if x.strip()]
+        if len(items) < 2:
+            raise InputError(f"unknown region {region!r}", source="--region", field="region",
+                             allowed=", ".join(COW_REGIONS) + ", or a list of at least two "
+                                     "states (codes or abbreviations)")
+        codes = _codes(items, abbrev or {}, "--region")
+        sel = nmc["ccode"].isin(codes)
+        label = "states " + ", ".join(str(c) for c in codes)
+    out = nmc.loc[sel, ["ccode", "year"]].drop_duplicates().reset_index(drop=True)
+    if out.empty:
+        raise InputError(f"no state of {region!r} in the capability data", source="--region",
+                         field="region", allowed="states with NMC rows")
+    return label, out
+
+
+def regional_history(nmc: pd.DataFrame, region: str, *, powers: pd.DataFrame | None = None,
+                     abbrev: dict[str, int] | None = None, index: str = "military-economic",
+                     persistence: int = DEFAULT_PERSISTENCE, start: int | None = None,
+                     end: int | None = None) -> tuple[str, pd.DataFrame]:
+    """Polarity and concentration of a region in every year, with Maoz powers marked.
+
+    The region's states are a system of their own: shares by
+    :func:`great_power_shares` over its members, polarity by the great-power
+    rule with persistence (:func:`polarity_history`), and ``con, hhi`` of the
+    shares. With Maoz's (2010) powers (``load_maoz_powers``), ``regional_powers``
+    and ``global_powers`` list the members that were such powers that year.
+    """
+    label, members = region_members(nmc, region, abbrev)
+    table = polarity_history(nmc, None, index=index, persistence=persistence, start=start,
+                             end=end, members=members)
+    m = great_power_shares(nmc, None, index=index, start=start, end=end, members=members)
+    table = table.rename(columns={"gp_con": "con"})
+    table["leader_share"] = table["s1"]
+    if powers is not None:
+        names = {c: n for n, c in (abbrev or {}).items()}
+        for kind in ("reg", "glob"):
+            marks = []
+            for i, year in enumerate(m.years):
+                present = m.ccodes[m.values[i] > 0]
+                rows = powers[(powers[f"{kind}styear"] <= year) & (powers[f"{kind}endyear"]
+                                                                    >= year)]
+                codes = sorted(set(rows["ccode"].astype(int)) & {int(c) for c in present})
+                marks.append(", ".join(names.get(c, str(c)) for c in codes))
+            table["regional_powers" if kind == "reg" else "global_powers"] = marks
+    return label, table
+
+
+def dyad_history(nmc: pd.DataFrame, pair: str, *, abbrev: dict[str, int] | None = None,
+                 start: int | None = None, end: int | None = None) -> tuple[
+                     tuple[int, int], pd.DataFrame]:
+    """The capability ratio of a pair over time: ``year, cinc_a, cinc_b, ratio`` (a / b,
+    recomputed CINC) and ``milex_ratio``, in the years both have data.
+
+    >>> df = pd.DataFrame({"ccode": [710, 713], "year": [1950, 1950],
+    ...                    **{c: [9.0, 1.0] for c in
+    ...                       ("milex", "milper", "irst", "pec", "tpop", "upop")}})
+    >>> dyad_history(df, "710,713")[1]["ratio"].round(6).tolist()
+    [9.0]
+    """
+    items = [x for x in pair.split(",") if x.strip()]
+    if len(items) != 2:
+        raise InputError(f"not a pair: {pair!r}", source="--dyad", field="dyad",
+                         allowed="two states, e.g. CHN,TAW or 710,713")
+    a, b = _codes(items, abbrev or {}, "--dyad")
+    if a == b:
+        raise InputError(f"the same state twice: {pair!r}", source="--dyad", field="dyad",
+                         allowed="two different states")
+    df = nmc.assign(cinc_r=recompute_cinc(nmc))
+    if start is not None:
+        df = df[df["year"] >= start]
+    if end is not None:
+        df = df[df["year"] <= end]
+    sa = df[df["ccode"] == a].set_index("year")
+    sb = df[df["ccode"] == b].set_index("year")
+    years = sa.index.intersection(sb.index).sort_values()
+    if len(years) == 0:
+        raise InputError(f"no year with data for both {a} and {b}", source="--dyad",
+                         field="dyad", allowed="two states that coexist in the NMC data")
+    ca = sa.loc[years, "cinc_r"].to_numpy(dtype=np.float64)
+    cb = sb.loc[years, "cinc_r"].to_numpy(dtype=np.float64)
+    ma = sa.loc[years, "milex"].to_numpy(dtype=np.float64)
+    mb = sb.loc[years, "milex"].to_numpy(dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = pd.DataFrame({"year": years.to_numpy(dtype=np.int64), "cinc_a": ca,
+                            "cinc_b": cb, "ratio": np.where(cb > 0, ca / cb, np.nan),
+                            "milex_ratio": np.where(mb > 0, ma / mb, np.nan)})
+    return (a, b), out

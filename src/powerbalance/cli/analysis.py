@@ -283,9 +283,23 @@ def history(
     = None,
     persistence: Annotated[int, typer.Option(help="years a new leader must stay ahead "
                                                   "to count as a transition")] = 1,
+    region: Annotated[str | None, typer.Option(help="a COW region (americas, europe, africa, "
+                                                    "middle-east, asia) or a list of states, "
+                                                    "e.g. CHN,JPN,ROK")] = None,
+    dyad: Annotated[str | None, typer.Option(help="the capability ratio of a pair, e.g. "
+                                                  "CHN,TAW")] = None,
+    polarity_index: Annotated[str, typer.Option(help="capability index of the polarity: "
+                                                     "military-economic, cinc, milex")]
+    = "military-economic",
+    polarity_persistence: Annotated[int, typer.Option(help="years a new polarity label must "
+                                                           "hold")] = 3,
     fmt: FormatOpt = "table",
 ) -> None:
-    """Yearly polarity and concentration of the real system (COW NMC, ATOP)."""
+    """Yearly polarity and concentration of the real system (COW NMC, ATOP).
+
+    The polarity column classifies the great-power system (COW major powers; rule and
+    sources in docs/validation.md); cinc_polarity is the CINC-only rule on all states.
+    """
     from powerbalance.analysis.cow import (
         attach_abbreviations,
         cinc_difference,
@@ -306,8 +320,13 @@ def history(
     folder = data_dir(data)
     files = detect_files(folder, nmc_version=nmc_version)
     nmc = load_nmc(files.require("nmc", folder))
-    if files.states is not None and (nmc["stateabb"] == "").any():
-        nmc = attach_abbreviations(nmc, load_states(files.states))
+    states = load_states(files.states) if files.states is not None else None
+    if states is not None and (nmc["stateabb"] == "").any():
+        nmc = attach_abbreviations(nmc, states)
+    if region is not None or dyad is not None:
+        _history_part(nmc, states, files, region, dyad, polarity_index, polarity_persistence,
+                      start, end, plot, fmt)
+        return
     majors = load_majors(files.majors) if files.majors else None
     if majors_only and majors is None:
         files.require("majors", folder)
@@ -322,6 +341,15 @@ def history(
         mp = mp[["year", "con", "polarity"]].rename(columns={"con": "mp_con",
                                                              "polarity": "mp_polarity"})
         table = table.merge(mp, on="year", how="left")
+    if majors is not None:
+        from powerbalance.analysis.history import polarity_history
+
+        gp = polarity_history(nmc, majors, index=polarity_index,
+                              persistence=polarity_persistence, start=start, end=end)
+        table = table.rename(columns={"polarity": "cinc_polarity"}).merge(
+            gp[["year", "polarity", "first", "second", "gp_con"]].rename(
+                columns={"first": "pole1", "second": "pole2"}), on="year", how="left")
+        table["polarity"] = table["polarity"].fillna("-")
     if persistence < 1:
         raise InputError(f"persistence {persistence}", source="--persistence",
                          field="persistence", allowed=">= 1")
@@ -334,7 +362,7 @@ def history(
                                 "leader_share": "share", "with_leader": "allied",
                                 "against_leader": "against"})
     short = {"unipolar with great powers": "uni+great", "multipolar": "multi"}
-    for col in ("polarity", "mp_polarity"):
+    for col in ("polarity", "mp_polarity", "cinc_polarity"):
         if col in show.columns:
             show[col] = show[col].map(lambda p: short.get(p, p))
     if (show["leader"] == "").all():
@@ -346,6 +374,9 @@ def history(
     notes = [f"NMC file: {Path(files.nmc or '').name}; {scope}; shares = recomputed CINC "
              "renormalised per year; allied/against = capability in ATOP defence pacts "
              "with / without the leader; mp_* = major-power subsystem",
+             f"polarity: great-power system, {polarity_index} index, persistence "
+             f"{polarity_persistence} (docs/validation.md); cinc_polarity: CINC shares of "
+             f"{scope}" if majors is not None else "polarity: CINC shares (no majors file)",
              f"CINC recomputed vs published: max |difference| {max_diff:.2e} "
              f"over {len(diff)} rows",
              f"power transitions among major powers: {tr_text}"]
@@ -358,6 +389,62 @@ def history(
     _emit(show if fmt == "table" else table, fmt,
           title=f"Balance of power {int(table['year'].min())}-{int(table['year'].max())}",
           extra=extra, notes=notes)
+
+
+def _history_part(nmc: pd.DataFrame, states: pd.DataFrame | None, files: Any,
+                  region: str | None, dyad: str | None, index: str, persistence: int,
+                  start: int | None, end: int | None, plot: Path | None, fmt: str) -> None:
+    """``history --region`` (a regional system) or ``--dyad`` (a pair's capability ratio)."""
+    from powerbalance.analysis.cow import load_maoz_powers
+    from powerbalance.analysis.history import (
+        dyad_history,
+        polarity_spells,
+        regional_history,
+        state_codes,
+    )
+
+    if region is not None and dyad is not None:
+        raise InputError("both --region and --dyad", source="--dyad", field="dyad",
+                         allowed="one of them")
+    codes = state_codes(states if states is not None else nmc)
+    names = {c: a for a, c in codes.items()}
+    if dyad is not None:
+        (a, b), table = dyad_history(nmc, dyad, abbrev=codes, start=start, end=end)
+        na, nb = names.get(a, str(a)), names.get(b, str(b))
+        if plot is not None:
+            from powerbalance.viz.history import dyad_plot
+
+            _save_figure(dyad_plot(table, na, nb), plot)
+        last = table.iloc[-1]
+        notes = [f"ratio = recomputed CINC of {na} / {nb}; milex_ratio = military "
+                 f"expenditure {na} / {nb}; {int(last['year'])}: {last['ratio']:.2f}"]
+        _emit(table, fmt, title=f"Capability ratio {na} / {nb}",
+              extra={"a": a, "b": b}, notes=notes)
+        return
+    assert region is not None
+    powers = load_maoz_powers(files.powers) if files.powers is not None else None
+    label, table = regional_history(nmc, region, powers=powers, abbrev=codes, index=index,
+                                    persistence=persistence, start=start, end=end)
+    spells = "; ".join(f"{x}-{y} {lab}" for x, y, lab in polarity_spells(table))
+    notes = [f"region: {label}; shares: {index} index over the region's states; "
+             f"persistence {persistence}",
+             "regional_powers / global_powers: Maoz (2010)" if powers is not None else
+             "no Maoz powers file: regional powers not marked",
+             f"polarity: {spells}"]
+    if plot is not None:
+        from powerbalance.viz.history import history_plot
+
+        _save_figure(history_plot(table, title=f"Region: {label}"), plot)
+    _emit(table, fmt, title=f"Regional balance: {label}", extra={"region": label},
+          notes=notes)
+
+
+def _save_figure(fig: Any, path: Path) -> None:
+    try:
+        fig.savefig(path, dpi=120)
+    except OSError as exc:
+        raise InputError(f"cannot write plot: {exc.strerror}", source="--plot",
+                         field="plot", allowed="a writable .png path") from exc
 
 
 def _plot_history(table: pd.DataFrame, nmc: pd.DataFrame, majors: pd.DataFrame | None,
