@@ -105,3 +105,25 @@ def test_history_region_mistakes(capsys, extra, message):
     assert main(["history", "--data", str(FIX), *extra]) == 2
     err = capsys.readouterr().err.strip()
     assert message in err and "\n" not in err
+
+
+def test_history_of_a_simulated_region(capsys, tmp_path):
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "manifest.json").write_text("{}")
+    rows = []
+    for world in (0, 1):
+        for year in range(4):
+            # east: two equal powers in world 0 (bipolar), one dominant in world 1
+            east = (0.3, 0.3) if world == 0 else (0.56, 0.04)
+            for actor, (region, share) in enumerate(zip(("east", "east", "west"),
+                                                        (*east, 0.4), strict=True)):
+                rows.append({"world": world, "year": year, "actor": actor, "region": region,
+                             "alive": True, "share": share})
+    pd.DataFrame(rows).to_parquet(run / "actors.parquet")
+    assert main(["history", "--run", str(run), "--region", "east", "--format", "csv"]) == 0
+    df = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert df["worlds"].tolist() == [2] * 4
+    assert df["bipolar"].tolist() == [0.5] * 4 and df["unipolar"].tolist() == [0.5] * 4
+    assert main(["history", "--run", str(run), "--region", "north"]) == 2
+    assert "east, west" in capsys.readouterr().err

@@ -54,6 +54,7 @@ __all__ = [
     "dyad_history",
     "region_members",
     "regional_history",
+    "run_regional_history",
     "state_codes",
 ]
 
@@ -582,3 +583,51 @@ def dyad_history(nmc: pd.DataFrame, pair: str, *, abbrev: dict[str, int] | None 
                             "cinc_b": cb, "ratio": np.where(cb > 0, ca / cb, np.nan),
                             "milex_ratio": np.where(mb > 0, ma / mb, np.nan)})
     return (a, b), out
+
+
+def run_regional_history(actors: pd.DataFrame, region: str | None = None, *,
+                         persistence: int = DEFAULT_PERSISTENCE) -> pd.DataFrame:
+    """The same regional measures for a simulation: per world and year of a run's actors
+    table (``world, year, actor, region, alive, share``), the polarity (great-power rule
+    with persistence, per world), CON and HHI of the shares of the live actors of
+    ``region`` (all actors when ``None``), its leader and the leader's share.
+
+    >>> a = pd.DataFrame({"world": 0, "year": [0, 0, 0], "actor": [0, 1, 2],
+    ...                   "region": ["east", "east", "west"], "alive": True,
+    ...                   "share": [0.46, 0.04, 0.5]})
+    >>> r = run_regional_history(a, "east").iloc[0]
+    >>> r.polarity, int(r.leader), round(float(r.leader_share), 2)
+    ('unipolar', 0, 0.92)
+    """
+    for c in ("world", "year", "actor", "alive", "share"):
+        if c not in actors.columns:
+            raise InputError(f"no column {c!r}", source="actors", field=c,
+                             allowed="a run's actors table")
+    sel = actors[actors["alive"].astype(bool)]
+    if region is not None:
+        if "region" not in actors.columns:
+            raise InputError("no column 'region'", source="actors", field="region",
+                             allowed="a run's actors table")
+        names = sorted({str(r) for r in actors["region"].unique()})
+        if region not in names:
+            raise InputError(f"unknown region {region!r}", source="--region", field="region",
+                             allowed=", ".join(names))
+        sel = sel[sel["region"].astype(str) == region]
+    wide = sel.pivot_table(index=["world", "year"], columns="actor", values="share",
+                           fill_value=0.0, observed=True)
+    s = normalize_shares(wide.to_numpy(dtype=np.float64))
+    keys = wide.index.to_frame(index=False)
+    raw = great_power_polarity(s)
+    smooth = np.empty(len(raw), dtype=np.int64)
+    worlds = keys["world"].to_numpy()
+    for w in np.unique(worlds):
+        idx = np.flatnonzero(worlds == w)
+        smooth[idx] = persistent_labels(raw[idx], persistence)
+    lead = np.argmax(s, axis=1) if s.size else np.zeros(0, dtype=np.int64)
+    return pd.DataFrame({
+        "world": worlds, "year": keys["year"].to_numpy(),
+        "actors": np.count_nonzero(s > 0, axis=1),
+        "leader": wide.columns.to_numpy()[lead], "leader_share": s[np.arange(len(s)), lead],
+        "con": concentration(s), "hhi": hhi(s),
+        "polarity": np.array(POLARITY_NAMES, dtype=object)[smooth],
+    })

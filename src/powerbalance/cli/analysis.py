@@ -293,6 +293,9 @@ def history(
     = "military-economic",
     polarity_persistence: Annotated[int, typer.Option(help="years a new polarity label must "
                                                            "hold")] = 3,
+    run_folder: Annotated[Path | None, typer.Option("--run", help="a simulation run folder "
+                                                                  "instead of real data "
+                                                                  "(with --region)")] = None,
     fmt: FormatOpt = "table",
 ) -> None:
     """Yearly polarity and concentration of the real system (COW NMC, ATOP).
@@ -317,6 +320,9 @@ def history(
     )
 
     fmt = _check_format(fmt)
+    if run_folder is not None:
+        _run_regions(run_folder, region, polarity_persistence, fmt)
+        return
     folder = data_dir(data)
     files = detect_files(folder, nmc_version=nmc_version)
     nmc = load_nmc(files.require("nmc", folder))
@@ -437,6 +443,31 @@ def _history_part(nmc: pd.DataFrame, states: pd.DataFrame | None, files: Any,
         _save_figure(history_plot(table, title=f"Region: {label}"), plot)
     _emit(table, fmt, title=f"Regional balance: {label}", extra={"region": label},
           notes=notes)
+
+
+def _run_regions(run: Path, region: str | None, persistence: int, fmt: str) -> None:
+    """``history --run RUN [--region NAME]``: a simulated region's balance, per year over
+    worlds (median CON and leader's share, share of worlds in each polarity class)."""
+    import pandas as pd
+
+    from powerbalance.analysis.distribution import POLARITY_NAMES
+    from powerbalance.analysis.history import run_regional_history
+    from powerbalance.analysis.runs import load_run_table
+
+    actors = load_run_table(run, "actors", ("world", "year", "actor", "alive", "share"))
+    assert actors is not None
+    per = run_regional_history(actors, region, persistence=persistence)
+    grouped = per.groupby("year")
+    table = pd.DataFrame({"worlds": grouped.size(), "con": grouped["con"].median(),
+                          "leader_share": grouped["leader_share"].median()})
+    for name in POLARITY_NAMES:
+        table[name] = grouped["polarity"].apply(lambda p, n=name: float((p == n).mean()))
+    table = table.reset_index()
+    scope = f"region {region!r}" if region else "all actors"
+    _emit(table, fmt, title=f"Balance in {run.name}: {scope}",
+          notes=[f"{scope}; per year: median over worlds of CON and the leader's share, and "
+                 f"the share of worlds in each polarity class (great-power rule, persistence "
+                 f"{persistence})"])
 
 
 def _save_figure(fig: Any, path: Path) -> None:
