@@ -165,7 +165,7 @@ def test_run_folder_without_wars_table_derives_wars_from_events(tmp_path):
     inputs = from_run(_run_folder(tmp_path))
     assert any("derived from events" in n for n in inputs.notes)
     f = _facts(inputs, bootstrap=0)
-    assert f.loc["war onsets per year", "value"] == pytest.approx(2 / 4)  # years 2-5
+    assert f.loc["war onsets per year", "value"] == pytest.approx(2 / 10)  # years 0-9
     assert f.loc["share of multilateral wars (more than two states)",
                  "value"] == pytest.approx(1 / 2)
     assert f.loc["war duration (calendar years spanned)", "value"] == pytest.approx(1.0)
@@ -173,9 +173,9 @@ def test_run_folder_without_wars_table_derives_wars_from_events(tmp_path):
     # 26 alive actor-years (actor 2 alive in years 0-5); one death
     assert f.loc["state deaths per state-year (exits from the system)",
                  "value"] == pytest.approx(1 / 26)
-    # defensive alliance years 3-4: actors 1 and 2 of 3
+    # alliance in years 3-4: actors 1 and 2 of 3; no alliance in the run's other 8 years
     assert f.loc["share of states in a defensive alliance (mean of yearly shares)",
-                 "value"] == pytest.approx(2 / 3)
+                 "value"] == pytest.approx(2 * (2 / 3) / 10)
     # great powers: >= 5% of capability: three actors to year 5, two after
     assert f.loc["number of great powers (mean over years)",
                  "value"] == pytest.approx((6 * 3 + 4 * 2) / 10)
@@ -192,17 +192,17 @@ def test_run_folder_with_wars_table(tmp_path):
     inputs = from_run(_run_folder(tmp_path, wars))
     assert any("wars.parquet" in n for n in inputs.notes)
     f = _facts(inputs, bootstrap=0)
-    assert f.loc["war onsets per year", "value"] == pytest.approx(3 / 7)  # years 1-7
+    assert f.loc["war onsets per year", "value"] == pytest.approx(3 / 10)  # years 0-9
     assert f.loc["war duration (calendar years spanned)",
                  "value"] == pytest.approx((3 + 1 + 4) / 3)
     assert f.loc["war severity: median battle deaths per war", "value"] == pytest.approx(30.0)
     assert f.loc["share of multilateral wars (more than two states)",
                  "value"] == pytest.approx(1 / 3)
     # entries: actors 0, 1 in year 1; 1, 2 in year 4; 0 again in 4 (2 already): state-years
-    # with a new war: (1,0), (1,1), (4,1), (4,2), (4,0) of 5 x 3 + 2 x 2 (actor 2 dead
+    # with a new war: (1,0), (1,1), (4,1), (4,2), (4,0) of the run's 26 (actor 2 dead
     # from year 6)
     assert f.loc["war entries per state-year (state-years with a new war)",
-                 "value"] == pytest.approx(5 / 19)
+                 "value"] == pytest.approx(5 / 26)
 
 
 def test_wars_table_with_counts_instead_of_lists(tmp_path):
@@ -233,10 +233,8 @@ def test_real_engine_run_folder(tmp_path):
     f = _facts(inputs, bootstrap=0)
     onsets = f.loc["war onsets per year"]
     years = int(res.actors["year"].max()) - int(res.actors["year"].min()) + 1
-    if n_wars:
-        span = inputs.wars["end"].max() - inputs.wars["start"].min() + 1
-        assert onsets["value"] == pytest.approx(n_wars / (2 * span))
-    assert onsets["n"] <= 2 * years
+    assert onsets["value"] == pytest.approx(n_wars / (2 * years))  # the run's every year
+    assert onsets["n"] == 2 * years
     assert not math.isnan(f.loc["number of great powers (mean over years)", "value"])
 
 

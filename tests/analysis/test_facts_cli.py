@@ -38,7 +38,7 @@ def test_facts_window_and_csv(capsys):
     (["facts", "--data", "FIXDIR", "--seed", "-1"], "seed"),
     (["facts", "--data", "FIXDIR", "--bootstrap", "-3"], "bootstrap"),
     (["facts", "no-such-run-folder"], "manifest.json"),
-    (["facts", "FIXDIR", "--data", "FIXDIR"], "not both"),
+    (["facts", "FIXDIR", "--data", "FIXDIR"], "manifest.json"),
 ])
 def test_facts_user_mistakes_are_one_line_exit_2(capsys, argv, message):
     argv = [str(FIX) if a == "FIXDIR" else a for a in argv]
@@ -127,3 +127,17 @@ def test_history_of_a_simulated_region(capsys, tmp_path):
     assert df["bipolar"].tolist() == [0.5] * 4 and df["unipolar"].tolist() == [0.5] * 4
     assert main(["history", "--run", str(run), "--region", "north"]) == 2
     assert "east, west" in capsys.readouterr().err
+
+
+def test_facts_of_data_against_a_run(capsys, tmp_path):
+    assert main(["run", "warring-states", "--worlds", "3", "--years", "20", "--seed", "3",
+                 "--out", str(tmp_path / "ws")]) == 0
+    capsys.readouterr()
+    assert main(["facts", str(tmp_path / "ws"), "--data", str(FIX), "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    rows = {r["fact"]: r for r in out["rows"]}
+    onsets = rows["war onsets per year"]
+    assert onsets["observed"] == pytest.approx(0.5) and onsets["worlds"] == 3
+    assert onsets["model_lo"] <= onsets["model_median"] <= onsets["model_hi"]
+    assert 0.0 <= onsets["percentile"] <= 1.0
+    assert "MID onsets per year" not in rows  # the model has none to compare

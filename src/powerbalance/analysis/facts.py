@@ -40,7 +40,9 @@ from powerbalance.experiments import stats
 __all__ = [
     "FACT_COLUMNS",
     "FactInputs",
+    "compare_facts",
     "compute_facts",
+    "facts_by_world",
     "facts",
     "from_data",
     "from_run",
@@ -90,6 +92,9 @@ class FactInputs:
     great_powers: pd.DataFrame | None = None
     polarity: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
+    coverage: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """First and last year each source covers (``wars``, ``mids``, ``defence``); a
+    source without an entry covers the years of its rows."""
 
     @property
     def worlds(self) -> int:
@@ -168,8 +173,13 @@ def from_data(folder: str | Path | None, *, start: int | None = None,
                                   "con": ph["gp_con"]})
             notes.append(f"capabilities: {Path(files.nmc).name} (great-power polarity, "
                          "military-economic index)")
+    coverage = {"wars": (int(war_rows["year"].min()), int(war_rows["year"].max()))}
+    if mids is not None:
+        coverage["mids"] = (int(mids["year"].min()), int(mids["year"].max()))
+    if files.atop is not None and defence is not None:
+        coverage["defence"] = (int(at["year"].min()), int(at["year"].max()))
     return FactInputs("data", first, last, sy, exits, wars, entries, mids, defence, great,
-                      polar, notes)
+                      polar, notes, coverage)
 
 
 def _cow_wars(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -380,8 +390,10 @@ def from_run(folder: str | Path, *, start: int | None = None,
                           "con": concentration(wide.to_numpy(dtype=np.float64))})
     notes.append(f"run: {root.name}; {sy['world'].nunique()} worlds; great powers = actors "
                  f"with >= {SIM_GREAT_POWER_SHARE:.0%} of capability")
+    # every source of a run covers all its years
+    coverage = {"wars": (lo, hi), "defence": (lo, hi)}
     return FactInputs("simulation", first, last, sy, exits, wars, entries, None, defence,
-                      great, polar, notes)
+                      great, polar, notes, coverage)
 
 
 # ------------------------------------------------------------------ the facts
@@ -498,12 +510,16 @@ def compute_facts(inputs: FactInputs, *, seed: int = 0,
     worlds = sorted(int(w) for w in inputs.state_years["world"].unique())
     rows: list[dict[str, Any]] = []
     sy = _in(inputs.state_years, "year", first, last)
-    # wars: the window is also bounded by the years the war source covers
-    if len(inputs.wars):
-        wlo, whi = _window(int(inputs.wars["start"].min()), int(inputs.wars["end"].max()),
-                           first, last)
-    else:
-        wlo, whi = first, last
+    def covered(name: str, table: pd.DataFrame | None, lo_col: str,
+                hi_col: str) -> tuple[int, int]:
+        # the window, bounded by the years the source covers
+        if name in inputs.coverage:
+            return _window(*inputs.coverage[name], first, last)
+        if table is not None and len(table):
+            return _window(int(table[lo_col].min()), int(table[hi_col].max()), first, last)
+        return first, last
+
+    wlo, whi = covered("wars", inputs.wars, "start", "end")
     wspan = f"{wlo}-{whi}"
     wars = _in(inputs.wars, "start", wlo, whi)
     rows.append(_row("war onsets per year", stats.mean_ci(_yearly_counts(
@@ -523,8 +539,7 @@ def compute_facts(inputs: FactInputs, *, seed: int = 0,
     rows.append(_row("share of multilateral wars (more than two states)",
                      stats.proportion_ci(multi, len(wars)), len(wars), wspan, "Wilson"))
     if inputs.mids is not None and len(inputs.mids):
-        mlo, mhi = _window(int(inputs.mids["year"].min()), int(inputs.mids["year"].max()),
-                           first, last)
+        mlo, mhi = covered("mids", inputs.mids, "year", "year")
         mspan = f"{mlo}-{mhi}"
         mids = _in(inputs.mids, "year", mlo, mhi)
         rows.append(_row("MID onsets per year", stats.mean_ci(_yearly_counts(
@@ -543,8 +558,7 @@ def compute_facts(inputs: FactInputs, *, seed: int = 0,
     rows.append(_row("state deaths per state-year (exits from the system)",
                      stats.proportion_ci(len(ex), len(sy)), len(sy), span, "Wilson"))
     if inputs.defence is not None and len(inputs.defence):
-        alo, ahi = _window(int(inputs.defence["year"].min()), int(inputs.defence["year"].max()),
-                           first, last)
+        alo, ahi = covered("defence", inputs.defence, "year", "year")
         sy_a = _in(sy, "year", alo, ahi)
         flagged = sy_a.merge(inputs.defence.drop_duplicates(), on=["world", "year", "actor"],
                              how="left", indicator=True)
@@ -571,6 +585,71 @@ def compute_facts(inputs: FactInputs, *, seed: int = 0,
             rows.append(_row(f"share of years {name}", stats.proportion_ci(k, len(pol)),
                              len(pol), pspan, "Wilson"))
     return pd.DataFrame(rows, columns=list(FACT_COLUMNS))
+
+
+def _world(inputs: FactInputs, world: int) -> FactInputs:
+    """The inputs of one world."""
+    def one(df: pd.DataFrame | None) -> pd.DataFrame | None:
+        return None if df is None else df[df["world"] == world]
+
+    return FactInputs(inputs.source, inputs.first_year, inputs.last_year,
+                      inputs.state_years[inputs.state_years["world"] == world],
+                      inputs.exits[inputs.exits["world"] == world],
+                      inputs.wars[inputs.wars["world"] == world],
+                      inputs.entries[inputs.entries["world"] == world],
+                      one(inputs.mids), one(inputs.defence), one(inputs.great_powers),
+                      one(inputs.polarity), inputs.notes, inputs.coverage)
+
+
+def facts_by_world(inputs: FactInputs) -> pd.DataFrame:
+    """The facts of every world separately (no bootstrap): ``world, fact, value``.
+
+    >>> fi = FactInputs("simulation", 0, 1,
+    ...     pd.DataFrame({"world": [0, 0, 1, 1], "year": [0, 1, 0, 1], "actor": 0}),
+    ...     pd.DataFrame({"world": [], "year": [], "actor": []}),
+    ...     pd.DataFrame({"world": [1], "war": [0], "start": [0], "end": [0],
+    ...                   "participants": [2], "deaths": [5.0]}),
+    ...     pd.DataFrame({"world": [1], "war": [0], "actor": [0], "year": [0]}),
+    ...     coverage={"wars": (0, 1)})
+    >>> t = facts_by_world(fi)
+    >>> t[t["fact"] == "war onsets per year"]["value"].tolist()
+    [0.0, 0.5]
+    """
+    worlds = sorted(int(w) for w in inputs.state_years["world"].unique())
+    parts = []
+    for w in worlds:
+        table = compute_facts(_world(inputs, w), bootstrap=0)
+        parts.append(table[["fact", "value"]].assign(world=w))
+    return pd.concat(parts, ignore_index=True)[["world", "fact", "value"]]
+
+
+def compare_facts(observed: pd.DataFrame, per_world: pd.DataFrame,
+                  band: float = 0.90) -> pd.DataFrame:
+    """Observed facts against a model's distribution of per-world facts.
+
+    Columns: ``fact, observed, model_median, model_lo, model_hi`` (the central
+    ``band`` of the worlds), ``percentile`` (the share of worlds whose value is
+    below the observed one, ties counted half) and ``worlds`` (worlds with a value).
+    Facts missing on either side are left out.
+
+    >>> obs = pd.DataFrame({"fact": ["x"], "value": [2.0]})
+    >>> pw = pd.DataFrame({"world": [0, 1, 2, 3], "fact": "x", "value": [1.0, 2.0, 3.0, 4.0]})
+    >>> compare_facts(obs, pw)[["model_median", "percentile", "worlds"]].values.tolist()
+    [[2.5, 0.375, 4.0]]
+    """
+    rows = []
+    for fact, value in zip(observed["fact"], observed["value"], strict=True):
+        vals = per_world.loc[per_world["fact"] == fact, "value"].to_numpy(dtype=np.float64)
+        vals = vals[np.isfinite(vals)]
+        if not len(vals) or not np.isfinite(value):
+            continue
+        lo, med, hi = np.quantile(vals, [(1 - band) / 2, 0.5, (1 + band) / 2])
+        pct = (np.sum(vals < value) + 0.5 * np.sum(vals == value)) / len(vals)
+        rows.append({"fact": fact, "observed": float(value), "model_median": float(med),
+                     "model_lo": float(lo), "model_hi": float(hi), "percentile": float(pct),
+                     "worlds": len(vals)})
+    return pd.DataFrame(rows, columns=["fact", "observed", "model_median", "model_lo",
+                                       "model_hi", "percentile", "worlds"])
 
 
 def facts(source: str | Path, *, data: bool = False, start: int | None = None,

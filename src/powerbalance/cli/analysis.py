@@ -535,6 +535,8 @@ def facts_command(
 ) -> None:
     """Stylised facts of war and the state system, from real data or a run folder.
 
+    With both RUN_FOLDER and --data: each fact of the data (years --from/--to) against
+    the run's worlds (median, 90% band, the observed value's percentile).
     Definitions: docs/validation.md, "Facts: definitions".
     """
     from powerbalance.analysis.facts import compute_facts, from_data, from_run
@@ -546,8 +548,8 @@ def facts_command(
         raise InputError(f"{bootstrap}", source="--bootstrap", field="bootstrap",
                          allowed="0 to 100000")
     if run is not None and data is not None:
-        raise InputError("both a run folder and --data", source="argument", field="RUN",
-                         allowed="a run folder, or --data DIR, not both")
+        _compare_facts(run, data, start, end, fmt)
+        return
     inputs = (from_run(run, start=start, end=end) if run is not None
               else from_data(data, start=start, end=end))
     table = compute_facts(inputs, seed=seed, bootstrap=bootstrap)
@@ -561,6 +563,29 @@ def facts_command(
             f"{a}-{b} {lab}" for a, b, lab in spells))
     _emit(table, fmt, title=f"Facts ({inputs.source}, {inputs.first_year}-{inputs.last_year})",
           extra={"source": inputs.source, "notes": notes, "seed": seed}, notes=notes)
+
+
+def _compare_facts(run: Path, data: str, start: int | None, end: int | None,
+                   fmt: str) -> None:
+    """``facts RUN --data DIR``: the data's facts against the run's distribution of them."""
+    from powerbalance.analysis.facts import (
+        compare_facts,
+        compute_facts,
+        facts_by_world,
+        from_data,
+        from_run,
+    )
+
+    model = from_run(run)
+    observed = from_data(data, start=start, end=end)
+    table = compare_facts(compute_facts(observed, bootstrap=0), facts_by_world(model))
+    notes = [*observed.notes, *model.notes,
+             f"observed: {observed.first_year}-{observed.last_year}; model: its years "
+             f"{model.first_year}-{model.last_year} (a model year is a calendar year); "
+             "model_lo/hi: the central 90% of worlds; percentile: share of worlds below "
+             "the observed value (ties half)"]
+    _emit(table, fmt, title=f"Facts: data against {run.name}", notes=notes,
+          extra={"notes": notes})
 
 
 # --------------------------------------------------------------------------- analyze
