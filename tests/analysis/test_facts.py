@@ -81,13 +81,28 @@ def test_defensive_alliance_share_counts_defence_pacts_only(data_facts):
 
 
 def test_great_powers_con_and_polarity(data_facts):
-    assert data_facts.loc["number of great powers (mean over years)",
+    assert data_facts.loc["number of great powers (COW major powers; mean over years)",
                           "value"] == pytest.approx(2.5)
     # 1900-1904 two equal powers (CON 0); 1905-1909 shares 10:10:1 (CON 3/7)
-    assert data_facts.loc["CON of the great-power system (mean over years)",
+    assert data_facts.loc["CON of the COW great-power system (mean over years)",
                           "value"] == pytest.approx(3 / 14)
-    assert data_facts.loc["share of years bipolar", "value"] == pytest.approx(1.0)
-    assert data_facts.loc["share of years multipolar", "value"] == pytest.approx(0.0)
+    assert data_facts.loc["share of years bipolar (COW great powers)",
+                          "value"] == pytest.approx(1.0)
+    assert data_facts.loc["share of years multipolar (COW great powers)",
+                          "value"] == pytest.approx(0.0)
+
+
+def test_strongest_states_are_defined_alike_for_data_and_runs(data_facts):
+    # all states' CINC: UKG and RUS 10, FRN 5 (to 1905), the USA 1 from 1905: every one
+    # has at least 5% in every year but the USA (1/26 in 1905, 1/21 after)
+    label = "states with at least 5% of capability"
+    assert data_facts.loc[f"{label} (mean over years)", "value"] == pytest.approx(
+        (6 * 3 + 4 * 2) / 10)
+    # 1900-1905 shares 2:2:1 (CON 0.2; s2 = 2 s3 exactly: bipolar); 1906-1909 two
+    # equal powers (CON 0)
+    assert data_facts.loc[f"CON of the {label} (mean over years)",
+                          "value"] == pytest.approx(6 * 0.2 / 10)
+    assert data_facts.loc[f"share of years bipolar ({label})", "value"] == pytest.approx(1.0)
 
 
 def test_window_restricts_every_fact():
@@ -176,9 +191,10 @@ def test_run_folder_without_wars_table_derives_wars_from_events(tmp_path):
     # alliance in years 3-4: actors 1 and 2 of 3; no alliance in the run's other 8 years
     assert f.loc["share of states in a defensive alliance (mean of yearly shares)",
                  "value"] == pytest.approx(2 * (2 / 3) / 10)
-    # great powers: >= 5% of capability: three actors to year 5, two after
-    assert f.loc["number of great powers (mean over years)",
+    # strongest states: >= 5% of capability: three actors to year 5, two after
+    assert f.loc["states with at least 5% of capability (mean over years)",
                  "value"] == pytest.approx((6 * 3 + 4 * 2) / 10)
+    assert "number of great powers (COW major powers; mean over years)" not in f.index
     assert "MID onsets per year" not in f.index  # a simulation has no disputes
 
 
@@ -235,7 +251,8 @@ def test_real_engine_run_folder(tmp_path):
     years = int(res.actors["year"].max()) - int(res.actors["year"].min()) + 1
     assert onsets["value"] == pytest.approx(n_wars / (2 * years))  # the run's every year
     assert onsets["n"] == 2 * years
-    assert not math.isnan(f.loc["number of great powers (mean over years)", "value"])
+    assert not math.isnan(f.loc["states with at least 5% of capability (mean over years)",
+                                "value"])
 
 
 def test_not_a_run_folder(tmp_path):

@@ -43,8 +43,8 @@ def test_every_fact_has_a_value_and_known_sources(real):
     inputs, f = real
     assert f["value"].notna().all()
     assert inputs.mids is not None and inputs.defence is not None
-    assert f.loc["number of great powers (mean over years)", "value"] == pytest.approx(
-        5.95, abs=0.05)
+    assert f.loc["number of great powers (COW major powers; mean over years)",
+                 "value"] == pytest.approx(5.95, abs=0.05)
 
 
 @pytest.fixture(scope="module")

@@ -55,9 +55,10 @@ FACT_COLUMNS = ("fact", "value", "lo", "hi", "n", "years", "interval")
 #: Number of bootstrap resamples of the power-law tail fit.
 DEFAULT_BOOTSTRAP = 300
 
-#: Share of the great-power system's capability that makes an actor of a simulation a
-#: great power (Mansfield 1993's 5% of major-power capabilities, applied to all actors).
-SIM_GREAT_POWER_SHARE = 0.05
+#: Share of the system's capability that makes a state one of the strongest, for the facts
+#: computed alike on data and simulations (Mansfield 1993's 5% of major-power
+#: capabilities, applied to all states).
+STRONG_SHARE = 0.05
 
 #: Streams of the facts' resampling, disjoint from the model's (see powerbalance.rng).
 _BOOTSTRAP_STREAM = 0xFAC7
@@ -76,8 +77,12 @@ class FactInputs:
     - ``entries``: world, war, actor, year -- an actor's first year in a war;
     - ``mids``: world, year, fatality (0-6, NaN unknown) or ``None``;
     - ``defence``: world, year, actor -- members with a defensive ally, or ``None``;
-    - ``great_powers``: world, year, actor, or ``None``;
-    - ``polarity``: world, year, polarity, con -- of the great-power system, or ``None``.
+    - ``great_powers``: world, year, actor -- COW major powers (real data only), or ``None``;
+    - ``polarity``: world, year, polarity, con -- of the COW great-power system on the
+      military-economic index (real data only), or ``None``;
+    - ``capability``: world, year, actor, share -- each member's share of the system's
+      capability (recomputed CINC for the data, the model's capability for a run), from
+      which the like-with-like facts of the strongest states are computed.
     """
 
     source: str
@@ -95,6 +100,7 @@ class FactInputs:
     coverage: dict[str, tuple[int, int]] = field(default_factory=dict)
     """First and last year each source covers (``wars``, ``mids``, ``defence``); a
     source without an entry covers the years of its rows."""
+    capability: pd.DataFrame | None = None
 
     @property
     def worlds(self) -> int:
@@ -158,7 +164,14 @@ def from_data(folder: str | Path | None, *, start: int | None = None,
                              at[["year", "ccode2"]].rename(columns={"ccode2": "actor"})])
         defence = members.drop_duplicates().assign(world=0)[["world", "year", "actor"]]
         notes.append(f"alliances: {Path(files.atop).name} (atop_defense)")
-    great, polar = None, None
+    great, polar, capability = None, None, None
+    if files.nmc is not None:
+        nmc_all = cow.load_nmc(files.nmc)
+        cinc = cow.recompute_cinc(nmc_all).to_numpy(dtype=np.float64)
+        capability = pd.DataFrame({"world": 0, "year": nmc_all["year"].to_numpy(np.int64),
+                                   "actor": nmc_all["ccode"].to_numpy(np.int64),
+                                   "share": np.nan_to_num(cinc)})
+        capability["share"] /= capability.groupby("year")["share"].transform("sum")
     if files.majors is not None:
         majors = cow.load_majors(files.majors)
         mp = cow.major_power_years(majors)
@@ -167,8 +180,7 @@ def from_data(folder: str | Path | None, *, start: int | None = None,
         if files.nmc is not None:
             from powerbalance.analysis.history import polarity_history
 
-            nmc = cow.load_nmc(files.nmc)
-            ph = polarity_history(nmc, majors)
+            ph = polarity_history(nmc_all, majors)
             polar = pd.DataFrame({"world": 0, "year": ph["year"], "polarity": ph["polarity"],
                                   "con": ph["gp_con"]})
             notes.append(f"capabilities: {Path(files.nmc).name} (great-power polarity, "
@@ -179,7 +191,7 @@ def from_data(folder: str | Path | None, *, start: int | None = None,
     if files.atop is not None and defence is not None:
         coverage["defence"] = (int(at["year"].min()), int(at["year"].max()))
     return FactInputs("data", first, last, sy, exits, wars, entries, mids, defence, great,
-                      polar, notes, coverage)
+                      polar, notes, coverage, capability)
 
 
 def _cow_wars(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -322,14 +334,9 @@ def from_run(folder: str | Path, *, start: int | None = None,
     State-years are the alive rows of ``actors.parquet``; exits are ``death``
     events; wars come from ``wars.parquet`` (see :func:`_wars_table`), or, if the
     run has none, from ``events.parquet`` by :func:`wars_from_events`;
-    alliances (``alliances.parquet``) count as defensive; great powers are the
-    actors with at least :data:`SIM_GREAT_POWER_SHARE` of the capability of
-    the system, and polarity is classified on their shares by the same rule
-    as the real data (:func:`~powerbalance.analysis.history.great_power_polarity`).
+    alliances (``alliances.parquet``) count as defensive; the capability
+    shares are the ``share`` column of the alive actors.
     """
-    from powerbalance.analysis.distribution import POLARITY_NAMES, concentration
-    from powerbalance.analysis.history import great_power_polarity, persistent_labels
-
     root = Path(folder)
     if not (root / "manifest.json").is_file():
         raise InputError("not a run folder (no manifest.json)", source=str(root), field="RUN",
@@ -372,28 +379,13 @@ def from_run(folder: str | Path, *, start: int | None = None,
         defence = pd.concat([al[["world", "year", "actor"]],
                              al[["world", "year", "ally"]].rename(columns={"ally": "actor"})])
         defence = defence.drop_duplicates().astype(np.int64).reset_index(drop=True)
-    share = alive[["world", "year", "actor", "share"]].copy()
-    share["share"] = share["share"].astype(np.float64)
-    great = share[share["share"] >= SIM_GREAT_POWER_SHARE][["world", "year", "actor"]]
-    great = great.astype(np.int64).reset_index(drop=True)
-    wide = share[share["share"] >= SIM_GREAT_POWER_SHARE].pivot_table(
-        index=["world", "year"], columns="actor", values="share", fill_value=0.0)
-    codes = great_power_polarity(wide.to_numpy(dtype=np.float64))
-    keys = wide.index.to_frame(index=False)
-    smooth = np.empty_like(codes, dtype=np.int64)
-    for w in keys["world"].unique():
-        idx = np.flatnonzero(keys["world"].to_numpy() == w)
-        smooth[idx] = persistent_labels(codes[idx])
-    polar = pd.DataFrame({"world": keys["world"].to_numpy(dtype=np.int64),
-                          "year": keys["year"].to_numpy(dtype=np.int64),
-                          "polarity": np.array(POLARITY_NAMES, dtype=object)[smooth],
-                          "con": concentration(wide.to_numpy(dtype=np.float64))})
-    notes.append(f"run: {root.name}; {sy['world'].nunique()} worlds; great powers = actors "
-                 f"with >= {SIM_GREAT_POWER_SHARE:.0%} of capability")
+    capability = alive[["world", "year", "actor", "share"]].copy()
+    capability["share"] = capability["share"].astype(np.float64)
+    notes.append(f"run: {root.name}; {sy['world'].nunique()} worlds")
     # every source of a run covers all its years
     coverage = {"wars": (lo, hi), "defence": (lo, hi)}
     return FactInputs("simulation", first, last, sy, exits, wars, entries, None, defence,
-                      great, polar, notes, coverage)
+                      None, None, notes, coverage, capability)
 
 
 # ------------------------------------------------------------------ the facts
@@ -570,21 +562,65 @@ def compute_facts(inputs: FactInputs, *, seed: int = 0,
     if inputs.great_powers is not None and len(inputs.great_powers):
         gp = _in(inputs.great_powers, "year", first, last)
         counts = gp.groupby(["world", "year"]).size().to_numpy(dtype=np.float64)
-        rows.append(_row("number of great powers (mean over years)", stats.mean_ci(counts),
-                         len(counts), span, "t over world-years"))
+        rows.append(_row("number of great powers (COW major powers; mean over years)",
+                         stats.mean_ci(counts), len(counts), span, "t over world-years"))
     if inputs.polarity is not None and len(inputs.polarity):
         pol = _in(inputs.polarity, "year", first, last)
         pspan = f"{int(pol['year'].min())}-{int(pol['year'].max())}" if len(pol) else span
-        rows.append(_row("CON of the great-power system (mean over years)",
+        rows.append(_row("CON of the COW great-power system (mean over years)",
                          stats.mean_ci(pol["con"].to_numpy(dtype=np.float64)), len(pol), pspan,
                          "t over world-years"))
         from powerbalance.analysis.distribution import POLARITY_NAMES
 
         for name in POLARITY_NAMES:
             k = int((pol["polarity"] == name).sum())
-            rows.append(_row(f"share of years {name}", stats.proportion_ci(k, len(pol)),
-                             len(pol), pspan, "Wilson"))
+            rows.append(_row(f"share of years {name} (COW great powers)",
+                             stats.proportion_ci(k, len(pol)), len(pol), pspan, "Wilson"))
+    if inputs.capability is not None and len(inputs.capability):
+        rows += _strong_state_rows(inputs.capability, first, last)
     return pd.DataFrame(rows, columns=list(FACT_COLUMNS))
+
+
+def _strong_state_rows(capability: pd.DataFrame, first: int, last: int
+                       ) -> list[dict[str, Any]]:
+    """The facts of the states with at least :data:`STRONG_SHARE` of capability, per
+    world-year: how many, their CON, and their polarity (the great-power rule with
+    persistence, per world, over all years, then cut to ``first``-``last``) -- the same
+    definition for data and simulations."""
+    from powerbalance.analysis.distribution import POLARITY_NAMES, concentration
+    from powerbalance.analysis.history import great_power_polarity, persistent_labels
+
+    strong = capability[capability["share"] >= STRONG_SHARE]
+    if strong.empty:
+        return []
+    wide = strong.pivot_table(index=["world", "year"], columns="actor", values="share",
+                              fill_value=0.0)
+    shares = wide.to_numpy(dtype=np.float64)
+    keys = wide.index.to_frame(index=False)
+    worlds = keys["world"].to_numpy()
+    codes = great_power_polarity(shares)
+    smooth = np.empty(len(codes), dtype=np.int64)
+    for w in np.unique(worlds):
+        idx = np.flatnonzero(worlds == w)
+        smooth[idx] = persistent_labels(codes[idx])
+    years = keys["year"].to_numpy()
+    keep = (years >= first) & (years <= last)
+    if not keep.any():
+        return []
+    shares, smooth, years = shares[keep], smooth[keep], years[keep]
+    span = f"{int(years.min())}-{int(years.max())}"
+    n = len(shares)
+    label = f"states with at least {STRONG_SHARE:.0%} of capability"
+    rows = [_row(f"{label} (mean over years)",
+                 stats.mean_ci(np.count_nonzero(shares > 0, axis=1).astype(np.float64)), n,
+                 span, "t over world-years"),
+            _row(f"CON of the {label} (mean over years)",
+                 stats.mean_ci(concentration(shares)), n, span, "t over world-years")]
+    for code, name in enumerate(POLARITY_NAMES):
+        rows.append(_row(f"share of years {name} ({label})",
+                         stats.proportion_ci(int((smooth == code).sum()), n), n, span,
+                         "Wilson"))
+    return rows
 
 
 def _world(inputs: FactInputs, world: int) -> FactInputs:
@@ -598,7 +634,8 @@ def _world(inputs: FactInputs, world: int) -> FactInputs:
                       inputs.wars[inputs.wars["world"] == world],
                       inputs.entries[inputs.entries["world"] == world],
                       one(inputs.mids), one(inputs.defence), one(inputs.great_powers),
-                      one(inputs.polarity), inputs.notes, inputs.coverage)
+                      one(inputs.polarity), inputs.notes, inputs.coverage,
+                      one(inputs.capability))
 
 
 def facts_by_world(inputs: FactInputs) -> pd.DataFrame:
