@@ -275,14 +275,6 @@ def history(
     = None,
     start: Annotated[int | None, typer.Option("--from", help="first year")] = None,
     end: Annotated[int | None, typer.Option("--to", help="last year")] = None,
-    majors_only: Annotated[bool, typer.Option("--majors-only",
-                                              help="only the major powers of each year")]
-    = False,
-    plot: Annotated[Path | None, typer.Option(help="write a concentration plot (PNG)")] = None,
-    nmc_version: Annotated[int | None, typer.Option(help="NMC version to use (5, 6, 7)")]
-    = None,
-    persistence: Annotated[int, typer.Option(help="years a new leader must stay ahead "
-                                                  "to count as a transition")] = 1,
     region: Annotated[str | None, typer.Option(help="a COW region (americas, europe, africa, "
                                                     "middle-east, asia) or a list of states, "
                                                     "e.g. CHN,JPN,ROK")] = None,
@@ -296,13 +288,17 @@ def history(
     run_folder: Annotated[Path | None, typer.Option("--run", help="a simulation run folder "
                                                                   "instead of real data "
                                                                   "(with --region)")] = None,
+    majors_only: Annotated[bool, typer.Option("--majors-only",
+                                              help="only the major powers of each year")]
+    = False,
+    plot: Annotated[Path | None, typer.Option(help="write a concentration plot (PNG)")] = None,
+    nmc_version: Annotated[int | None, typer.Option(help="NMC version to use (5, 6, 7)")]
+    = None,
+    persistence: Annotated[int, typer.Option(help="years a new leader must stay ahead "
+                                                  "to count as a transition")] = 1,
     fmt: FormatOpt = "table",
 ) -> None:
-    """Yearly polarity and concentration of the real system (COW NMC, ATOP).
-
-    The polarity column classifies the great-power system (COW major powers; rule and
-    sources in docs/validation.md); cinc_polarity is the CINC-only rule on all states.
-    """
+    """Yearly polarity and concentration of the real system (COW NMC, ATOP)."""
     from powerbalance.analysis.cow import (
         attach_abbreviations,
         cinc_difference,
@@ -319,10 +315,10 @@ def history(
         yearly_measures,
     )
 
-    fmt = _check_format(fmt)
-    if run_folder is not None:
-        _run_regions(run_folder, region, polarity_persistence, fmt)
+    if run_folder is not None:  # a simulated region: the polarity column, rule and persistence
+        _run_regions(run_folder, region, polarity_persistence, _check_format(fmt))
         return
+    fmt = _check_format(fmt)
     folder = data_dir(data)
     files = detect_files(folder, nmc_version=nmc_version)
     nmc = load_nmc(files.require("nmc", folder))
@@ -347,6 +343,15 @@ def history(
         mp = mp[["year", "con", "polarity"]].rename(columns={"con": "mp_con",
                                                              "polarity": "mp_polarity"})
         table = table.merge(mp, on="year", how="left")
+    if persistence < 1:
+        raise InputError(f"persistence {persistence}", source="--persistence",
+                         field="persistence", allowed=">= 1")
+    trans = historical_transitions(nmc, majors=majors, majors_only=majors is not None,
+                                   start=start, end=end, persistence=persistence)
+    diff = cinc_difference(nmc)
+    max_diff = float(diff["difference"].abs().max())
+    # the polarity column: the great-power system's (docs/validation.md); the CINC-only
+    # rule of the scope stays as cinc_polarity
     if majors is not None:
         from powerbalance.analysis.history import polarity_history
 
@@ -356,13 +361,6 @@ def history(
             gp[["year", "polarity", "first", "second", "gp_con"]].rename(
                 columns={"first": "pole1", "second": "pole2"}), on="year", how="left")
         table["polarity"] = table["polarity"].fillna("-")
-    if persistence < 1:
-        raise InputError(f"persistence {persistence}", source="--persistence",
-                         field="persistence", allowed=">= 1")
-    trans = historical_transitions(nmc, majors=majors, majors_only=majors is not None,
-                                   start=start, end=end, persistence=persistence)
-    diff = cinc_difference(nmc)
-    max_diff = float(diff["difference"].abs().max())
     show = table.drop(columns=["leader", "entropy", "gini", "cederman"])
     show = show.rename(columns={"leader_abb": "leader", "effective_number": "n_eff",
                                 "leader_share": "share", "with_leader": "allied",
