@@ -92,6 +92,11 @@ def test_history_region_and_dyad(capsys, tmp_path):
     df = pd.read_csv(io.StringIO(capsys.readouterr().out))
     assert df["ratio"].tolist() == pytest.approx([2.0] * 6)  # 10 against 5 while FRN lives
     assert png2.read_bytes()[:4] == b"\x89PNG"
+    # an existing file is never replaced
+    before = png2.read_bytes()
+    assert main(["history", "--data", str(data), "--dyad", "UKG,FRN", "--plot",
+                 str(png2)]) == 2
+    assert "file exists" in capsys.readouterr().err and png2.read_bytes() == before
 
 
 @pytest.mark.parametrize(("extra", "message"), [

@@ -469,11 +469,30 @@ def _run_regions(run: Path, region: str | None, persistence: int, fmt: str) -> N
 
 
 def _save_figure(fig: Any, path: Path) -> None:
+    """Write a figure atomically (a temporary sibling renamed into place); an existing
+    file is never replaced (the product does not overwrite a file it did not write)."""
+    import os
+    import tempfile
+
+    path = Path(path)
+    if path.exists():
+        raise InputError("file exists", source="--plot", field="plot",
+                         allowed="a new .png path (the command does not replace files)")
     try:
-        fig.savefig(path, dpi=120)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".png", dir=path.parent)
     except OSError as exc:
         raise InputError(f"cannot write plot: {exc.strerror}", source="--plot",
                          field="plot", allowed="a writable .png path") from exc
+    os.close(fd)
+    try:
+        fig.savefig(tmp, dpi=120, format="png")
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise InputError(f"cannot write plot: {exc.strerror}", source="--plot",
+                         field="plot", allowed="a writable .png path") from exc
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 def _plot_history(table: pd.DataFrame, nmc: pd.DataFrame, majors: pd.DataFrame | None,
