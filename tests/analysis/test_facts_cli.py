@@ -96,7 +96,7 @@ def test_history_region_and_dyad(capsys, tmp_path):
     before = png2.read_bytes()
     assert main(["history", "--data", str(data), "--dyad", "UKG,FRN", "--plot",
                  str(png2)]) == 2
-    assert "file exists" in capsys.readouterr().err and png2.read_bytes() == before
+    assert "exists" in capsys.readouterr().err and png2.read_bytes() == before
 
 
 @pytest.mark.parametrize(("extra", "message"), [
