@@ -16,6 +16,10 @@ kind          columns that identify it                                   typical
 ``system``    ccode, year (no capability columns)                         ``system2016.csv``
 ``contdir``   conttype, begin, end, statelno, statehno                    ``contdir...csv``
 ``atop``      ccode1, ccode2, year, atop_defense                          ``atop...ddy...csv``
+``wars``      warnum, ccode1, ccode2, year, sidea1, batdeath1             ``cow_war_inter...ddy...``
+``mids``      dispnum, styear, fatality                                   ``gml_mid...disps...``
+``capitals``  ccode, capital, lat, lng                                    ``cow_capitals...csv``
+``powers``    ccode, regstdate, globstdate                                ``maoz_powers...csv``
 ============  =========================================================  ================
 
 National Material Capabilities comes in several layouts: v5 (``NMC_5_0.csv``)
@@ -53,6 +57,10 @@ __all__ = [
     "data_dir",
     "detect_files",
     "load_atop_dyads",
+    "load_capitals",
+    "load_maoz_powers",
+    "load_mids",
+    "load_wars",
     "load_contiguity",
     "load_majors",
     "load_nmc",
@@ -102,6 +110,10 @@ class DataFiles:
     system: Path | None = None
     contdir: Path | None = None
     atop: Path | None = None
+    wars: Path | None = None
+    mids: Path | None = None
+    capitals: Path | None = None
+    powers: Path | None = None
 
     def require(self, kind: str, folder: Path | None = None) -> Path:
         """The path of ``kind``, or an :class:`InputError` saying what is missing.
@@ -127,6 +139,12 @@ _EXPECT = {
     "system": "a CSV with columns ccode, year (e.g. system2016.csv)",
     "contdir": "a CSV with columns statelno, statehno, conttype, begin, end",
     "atop": "a CSV with columns ccode1, ccode2, year, atop_defense (ATOP dyad-years)",
+    "wars": "a CSV with columns warnum, ccode1, ccode2, year, sidea1, batdeath1 "
+            "(COW Inter-State War v4 dyad-years)",
+    "mids": "a CSV with columns dispnum, styear, fatality (MIDs, one row per dispute)",
+    "capitals": "a CSV with columns ccode, capital, stdate, enddate, lat, lng",
+    "powers": "a CSV with columns ccode, regstdate, regenddate, globstdate, globenddate "
+              "(Maoz regional and global powers)",
 }
 
 
@@ -145,6 +163,14 @@ def _classify(cols: list[str]) -> str | None:
         return "nmc"
     if {"ccode1", "ccode2", "year", "atop_defense"} <= c:
         return "atop"
+    if {"warnum", "ccode1", "ccode2", "year", "sidea1", "batdeath1"} <= c:
+        return "wars"
+    if {"dispnum", "styear", "fatality"} <= c:
+        return "mids"
+    if {"ccode", "capital", "lat", "lng"} <= c:
+        return "capitals"
+    if {"ccode", "regstdate", "globstdate"} <= c:
+        return "powers"
     if {"statelno", "statehno", "conttype", "begin", "end"} <= c:
         return "contdir"
     if {"ccode", "styear", "endyear"} <= c:
@@ -195,7 +221,7 @@ def detect_files(folder: str | os.PathLike[str], *, nmc_version: float | None = 
         elif kind == "atop":
             ddy = [p for p in paths if "ddy" in p.name.lower()]
             picked[kind] = (ddy or paths)[0]
-        elif kind == "contdir":
+        elif kind in ("contdir", "wars", "mids", "capitals", "powers"):
             picked[kind] = paths[0]
         else:
             pat = {"states": "states", "majors": "major", "system": "system"}[kind]
@@ -528,3 +554,118 @@ def load_atop_dyads(path: str | os.PathLike[str]) -> pd.DataFrame:
             raise InputError(f"value {df[c].iloc[row]} (line {row + 2})", source=str(path),
                              field=c, allowed="0 or 1")
     return df[["ccode1", "ccode2", "year", *kinds]]
+
+
+def _check_codes(df: pd.DataFrame, path: str | os.PathLike[str], column: str,
+                 allowed: set[int], text: str) -> None:
+    """Refuse a code outside ``allowed`` with the line it is on."""
+    bad = ~df[column].isin(sorted(allowed))
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(f"value {df[column].iloc[row]} (line {row + 2})", source=str(path),
+                         field=column, allowed=text)
+
+
+def load_wars(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """COW Inter-State War v4.0 directed dyad-years (Sarkees & Wayman 2010).
+
+    One row per ``warnum, ccode1, ccode2, year``: ``sidea1`` (1 side A, 2 side
+    B), ``initiator1`` (0/1), ``outcome1`` (COW codes; NaN where empty),
+    ``batdeath1`` (the participant's battle deaths over the whole war, NaN
+    where ``-9``), and the same for ``ccode2``.
+
+    >>> import tempfile, os
+    >>> f = os.path.join(tempfile.mkdtemp(), "war_ddy.csv")
+    >>> _ = open(f, "w").write("warnum,ccode1,ccode2,year,sidea1,sidea2,batdeath1,batdeath2\\n"
+    ...                        "1,220,230,1823,1,2,400,-9\\n")
+    >>> load_wars(f)[["sidea1", "batdeath1", "batdeath2"]].values.tolist()
+    [[1.0, 400.0, nan]]
+    """
+    floats = ["batdeath1", "batdeath2", "outcome1", "outcome2"]
+    df = _read(path, ["warnum", "ccode1", "ccode2", "year", "sidea1", "batdeath1"], floats,
+               ["warnum", "ccode1", "ccode2", "year", "sidea1"], missing=_MISSING)
+    for c in ("sidea2", "initiator1", "initiator2", "cowinteronset"):
+        if c in df.columns:
+            df[c] = pd.to_numeric(df[c], errors="coerce")
+    _check_codes(df, path, "sidea1", {1, 2}, "1 (side A) or 2 (side B)")
+    for c in ("batdeath1", "batdeath2"):
+        if c in df.columns and (df[c] < 0).any():
+            row = int(np.flatnonzero((df[c] < 0).to_numpy())[0])
+            raise InputError(f"negative battle deaths {df[c].iloc[row]} (line {row + 2})",
+                             source=str(path), field=c, allowed=">= 0, or -9 for missing")
+    return df
+
+
+def load_mids(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """Militarized interstate disputes, one row per dispute (GML 2.2.1; Gibler, Miller &
+    Little 2016): ``dispnum, styear, fatality`` (0 none ... 6 more than 999 deaths, NaN
+    where ``-9``) and the other columns of the file.
+
+    >>> import tempfile, os
+    >>> f = os.path.join(tempfile.mkdtemp(), "mids.csv")
+    >>> _ = open(f, "w").write("dispnum,styear,fatality,hostlev\\n2,1902,0,3\\n3,1913,-9,4\\n")
+    >>> load_mids(f)["fatality"].tolist()
+    [0.0, nan]
+    """
+    df = _read(path, ["dispnum", "styear", "fatality"], ["fatality"], ["dispnum", "styear"],
+               missing=_MISSING)
+    ok = df["fatality"].isna() | df["fatality"].isin([0, 1, 2, 3, 4, 5, 6])
+    if not ok.all():
+        row = int(np.flatnonzero(~ok.to_numpy())[0])
+        raise InputError(f"fatality level {df['fatality'].iloc[row]} (line {row + 2})",
+                         source=str(path), field="fatality", allowed="0-6, or -9 for missing")
+    return df
+
+
+def _years_of_dates(df: pd.DataFrame, path: str | os.PathLike[str], column: str) -> pd.Series:
+    """The year of each ISO date (``YYYY-MM-DD``) of ``column``; NA where the cell is empty."""
+    raw = df[column].astype("string").str.strip()
+    parsed = pd.to_datetime(raw, format="%Y-%m-%d", errors="coerce")
+    bad = raw.notna() & (raw != "") & parsed.isna()
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(f"not a date: {raw.iloc[row]!r} (line {row + 2})", source=str(path),
+                         field=column, allowed="YYYY-MM-DD, or empty")
+    return parsed.dt.year.astype("Int64")
+
+
+def load_capitals(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """Capitals of COW states with coordinates (peacesciencer; Miller 2022): ``ccode,
+    capital, lat, lng, styear, endyear`` (a state whose capital moved has several rows).
+
+    >>> import tempfile, os
+    >>> f = os.path.join(tempfile.mkdtemp(), "capitals.csv")
+    >>> _ = open(f, "w").write("ccode,capital,stdate,enddate,lat,lng\\n"
+    ...                        "2,Washington,1816-01-01,2024-12-31,38.9,-77.0\\n")
+    >>> load_capitals(f)[["styear", "endyear"]].values.tolist()
+    [[1816, 2024]]
+    """
+    df = _read(path, ["ccode", "capital", "stdate", "enddate", "lat", "lng"], ["lat", "lng"],
+               ["ccode"])
+    for c, limit in (("lat", 90.0), ("lng", 180.0)):
+        bad = ~df[c].between(-limit, limit)
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy())[0])
+            raise InputError(f"coordinate {df[c].iloc[row]} (line {row + 2})",
+                             source=str(path), field=c, allowed=f"-{limit:g} to {limit:g}")
+    df["styear"] = _years_of_dates(df, path, "stdate")
+    df["endyear"] = _years_of_dates(df, path, "enddate")
+    return df
+
+
+def load_maoz_powers(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """Maoz (2010) regional and global powers: ``ccode, regstyear, regendyear, globstyear,
+    globendyear`` (NA where the state has no such spell on that row).
+
+    >>> import tempfile, os
+    >>> f = os.path.join(tempfile.mkdtemp(), "maoz.csv")
+    >>> _ = open(f, "w").write("ccode,regstdate,regenddate,globstdate,globenddate\\n"
+    ...                        "140,1970-01-01,2019-12-31,,\\n")
+    >>> load_maoz_powers(f).iloc[0][["regstyear", "globstyear"]].tolist()
+    [1970, <NA>]
+    """
+    cols = ["regstdate", "regenddate", "globstdate", "globenddate"]
+    df = _read(path, ["ccode", *cols], [], ["ccode"])
+    for c in cols:
+        df[c.replace("date", "year")] = _years_of_dates(df, path, c)
+    return df[["ccode", *[c.replace("date", "year") for c in cols]]]

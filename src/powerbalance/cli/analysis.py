@@ -1,4 +1,4 @@
-"""Analysis commands: ``analyze``, ``power-index``, ``parties`` and ``history``.
+"""Analysis commands: ``analyze``, ``power-index``, ``parties``, ``history`` and ``facts``.
 
 Each prints a table (rich), CSV or JSON on standard output (``--format``).
 """
@@ -311,6 +311,19 @@ def history(
     = None,
     start: Annotated[int | None, typer.Option("--from", help="first year")] = None,
     end: Annotated[int | None, typer.Option("--to", help="last year")] = None,
+    region: Annotated[str | None, typer.Option(help="a COW region (americas, europe, africa, "
+                                                    "middle-east, asia) or a list of states, "
+                                                    "e.g. CHN,JPN,ROK")] = None,
+    dyad: Annotated[str | None, typer.Option(help="the capability ratio of a pair, e.g. "
+                                                  "CHN,TAW")] = None,
+    polarity_index: Annotated[str, typer.Option(help="capability index of the polarity: "
+                                                     "military-economic, cinc, milex")]
+    = "military-economic",
+    polarity_persistence: Annotated[int, typer.Option(help="years a new polarity label must "
+                                                           "hold")] = 3,
+    run_folder: Annotated[Path | None, typer.Option("--run", help="a simulation run folder "
+                                                                  "instead of real data "
+                                                                  "(with --region)")] = None,
     majors_only: Annotated[bool, typer.Option("--majors-only",
                                               help="only the major powers of each year")]
     = False,
@@ -344,6 +357,9 @@ def history(
         yearly_measures,
     )
 
+    if run_folder is not None:  # a simulated region: the polarity column, rule and persistence
+        _run_regions(run_folder, region, polarity_persistence, _check_format(fmt))
+        return
     fmt = _check_format(fmt)
     if persistence < 1 or persistence > 1000:
         raise InputError(f"persistence {persistence}", source="--persistence",
@@ -354,8 +370,13 @@ def history(
     folder = data_dir(data)
     files = detect_files(folder, nmc_version=nmc_version)
     nmc = load_nmc(files.require("nmc", folder))
-    if files.states is not None and (nmc["stateabb"] == "").any():
-        nmc = attach_abbreviations(nmc, load_states(files.states))
+    states = load_states(files.states) if files.states is not None else None
+    if states is not None and (nmc["stateabb"] == "").any():
+        nmc = attach_abbreviations(nmc, states)
+    if region is not None or dyad is not None:
+        _history_part(nmc, states, files, region, dyad, polarity_index, polarity_persistence,
+                      start, end, plot, fmt)
+        return
     majors = load_majors(files.majors) if files.majors else None
     if majors_only and majors is None:
         files.require("majors", folder)
@@ -374,12 +395,23 @@ def history(
                                    start=start, end=end, persistence=persistence)
     diff = cinc_difference(nmc)
     max_diff = float(diff["difference"].abs().max())
+    # the polarity column: the great-power system's (docs/validation.md); the CINC-only
+    # rule of the scope stays as cinc_polarity
+    if majors is not None:
+        from powerbalance.analysis.history import polarity_history
+
+        gp = polarity_history(nmc, majors, index=polarity_index,
+                              persistence=polarity_persistence, start=start, end=end)
+        table = table.rename(columns={"polarity": "cinc_polarity"}).merge(
+            gp[["year", "polarity", "first", "second", "gp_con"]].rename(
+                columns={"first": "pole1", "second": "pole2"}), on="year", how="left")
+        table["polarity"] = table["polarity"].fillna("-")
     show = table.drop(columns=["leader", "entropy", "gini", "cederman"])
     show = show.rename(columns={"leader_abb": "leader", "effective_number": "n_eff",
                                 "leader_share": "share", "with_leader": "allied",
                                 "against_leader": "against"})
     short = {"unipolar with great powers": "uni+great", "multipolar": "multi"}
-    for col in ("polarity", "mp_polarity"):
+    for col in ("polarity", "mp_polarity", "cinc_polarity"):
         if col in show.columns:
             show[col] = show[col].map(lambda p: short.get(p, p))
     if (show["leader"] == "").all():
@@ -391,6 +423,9 @@ def history(
     notes = [f"NMC file: {Path(files.nmc or '').name}; {scope}; shares = recomputed CINC "
              "renormalised per year; allied/against = capability in ATOP defence pacts "
              "with / without the leader; mp_* = major-power subsystem",
+             f"polarity: great-power system, {polarity_index} index, persistence "
+             f"{polarity_persistence} (docs/validation.md); cinc_polarity: CINC shares of "
+             f"{scope}" if majors is not None else "polarity: CINC shares (no majors file)",
              f"CINC recomputed vs published: max |difference| {max_diff:.2e} "
              f"over {len(diff)} rows",
              f"power transitions among major powers: {tr_text}"]
@@ -407,6 +442,106 @@ def history(
     _emit(show if fmt == "table" else table, fmt,
           title=f"Balance of power {int(table['year'].min())}-{int(table['year'].max())}",
           extra=extra, notes=notes)
+
+
+def _history_part(nmc: pd.DataFrame, states: pd.DataFrame | None, files: Any,
+                  region: str | None, dyad: str | None, index: str, persistence: int,
+                  start: int | None, end: int | None, plot: Path | None, fmt: str) -> None:
+    """``history --region`` (a regional system) or ``--dyad`` (a pair's capability ratio)."""
+    from powerbalance.analysis.cow import load_maoz_powers
+    from powerbalance.analysis.history import (
+        dyad_history,
+        polarity_spells,
+        regional_history,
+        state_codes,
+    )
+
+    if region is not None and dyad is not None:
+        raise InputError("both --region and --dyad", source="--dyad", field="dyad",
+                         allowed="one of them")
+    codes = state_codes(states if states is not None else nmc)
+    names = {c: a for a, c in codes.items()}
+    if dyad is not None:
+        (a, b), table = dyad_history(nmc, dyad, abbrev=codes, start=start, end=end)
+        na, nb = names.get(a, str(a)), names.get(b, str(b))
+        if plot is not None:
+            from powerbalance.viz.history import dyad_plot
+
+            _save_figure(dyad_plot(table, na, nb), plot)
+        last = table.iloc[-1]
+        notes = [f"ratio = recomputed CINC of {na} / {nb}; milex_ratio = military "
+                 f"expenditure {na} / {nb}; {int(last['year'])}: {last['ratio']:.2f}"]
+        _emit(table, fmt, title=f"Capability ratio {na} / {nb}",
+              extra={"a": a, "b": b}, notes=notes)
+        return
+    assert region is not None
+    powers = load_maoz_powers(files.powers) if files.powers is not None else None
+    label, table = regional_history(nmc, region, powers=powers, abbrev=codes, index=index,
+                                    persistence=persistence, start=start, end=end)
+    spells = "; ".join(f"{x}-{y} {lab}" for x, y, lab in polarity_spells(table))
+    notes = [f"region: {label}; shares: {index} index over the region's states; "
+             f"persistence {persistence}",
+             "regional_powers / global_powers: Maoz (2010)" if powers is not None else
+             "no Maoz powers file: regional powers not marked",
+             f"polarity: {spells}"]
+    if plot is not None:
+        from powerbalance.viz.history import history_plot
+
+        _save_figure(history_plot(table, title=f"Region: {label}"), plot)
+    _emit(table, fmt, title=f"Regional balance: {label}", extra={"region": label},
+          notes=notes)
+
+
+def _run_regions(run: Path, region: str | None, persistence: int, fmt: str) -> None:
+    """``history --run RUN [--region NAME]``: a simulated region's balance, per year over
+    worlds (median CON and leader's share, share of worlds in each polarity class)."""
+    import pandas as pd
+
+    from powerbalance.analysis.distribution import POLARITY_NAMES
+    from powerbalance.analysis.history import run_regional_history
+    from powerbalance.analysis.runs import load_run_table
+
+    actors = load_run_table(run, "actors", ("world", "year", "actor", "alive", "share"))
+    assert actors is not None
+    per = run_regional_history(actors, region, persistence=persistence)
+    grouped = per.groupby("year")
+    table = pd.DataFrame({"worlds": grouped.size(), "con": grouped["con"].median(),
+                          "leader_share": grouped["leader_share"].median()})
+    for name in POLARITY_NAMES:
+        table[name] = grouped["polarity"].apply(lambda p, n=name: float((p == n).mean()))
+    table = table.reset_index()
+    scope = f"region {region!r}" if region else "all actors"
+    _emit(table, fmt, title=f"Balance in {run.name}: {scope}",
+          notes=[f"{scope}; per year: median over worlds of CON and the leader's share, and "
+                 f"the share of worlds in each polarity class (great-power rule, persistence "
+                 f"{persistence})"])
+
+
+def _save_figure(fig: Any, path: Path) -> None:
+    """Write a figure atomically (a temporary sibling renamed into place); an existing
+    file is never replaced (the product does not overwrite a file it did not write)."""
+    import os
+    import tempfile
+
+    path = Path(path)
+    if path.exists():
+        raise InputError("file exists", source="--plot", field="plot",
+                         allowed="a new .png path (the command does not replace files)")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".png", dir=path.parent)
+    except OSError as exc:
+        raise InputError(f"cannot write plot: {exc.strerror}", source="--plot",
+                         field="plot", allowed="a writable .png path") from exc
+    os.close(fd)
+    try:
+        fig.savefig(tmp, dpi=120, format="png")
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise InputError(f"cannot write plot: {exc.strerror}", source="--plot",
+                         field="plot", allowed="a writable .png path") from exc
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 def _plot_history(table: pd.DataFrame, nmc: pd.DataFrame, majors: pd.DataFrame | None,
@@ -445,6 +580,78 @@ def _plot_history(table: pd.DataFrame, nmc: pd.DataFrame, majors: pd.DataFrame |
                          field="plot", allowed="a writable .png path") from exc
     finally:
         plt.close(fig)
+
+
+# --------------------------------------------------------------------------- facts
+
+
+@app.command("facts")
+def facts_command(
+    run: Annotated[Path | None, typer.Argument(help="a simulation run folder (omit with "
+                                                    "--data)")] = None,
+    data: Annotated[str | None, typer.Option("--data", help="folder of COW/GML/ATOP CSV "
+                                                          "files (default: "
+                                                          "$POWERBALANCE_DATA)")] = None,
+    start: Annotated[int | None, typer.Option("--from", help="first year")] = None,
+    end: Annotated[int | None, typer.Option("--to", help="last year")] = None,
+    seed: Annotated[int, typer.Option(help="master seed of the bootstrap")] = 0,
+    bootstrap: Annotated[int, typer.Option(help="bootstrap resamples of the power-law "
+                                                "tail (0: none)")] = 300,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Stylised facts of war and the state system, from real data or a run folder.
+
+    With both RUN_FOLDER and --data: each fact of the data (years --from/--to) against
+    the run's worlds (median, 90% band, the observed value's percentile).
+    Definitions: docs/validation.md, "Facts: definitions".
+    """
+    from powerbalance.analysis.facts import compute_facts, from_data, from_run
+
+    fmt = _check_format(fmt)
+    if seed < 0:
+        raise InputError(f"{seed}", source="--seed", field="seed", allowed=">= 0")
+    if bootstrap > 100_000:
+        raise InputError(f"{bootstrap}", source="--bootstrap", field="bootstrap",
+                         allowed="0 to 100000")
+    if run is not None and data is not None:
+        _compare_facts(run, data, start, end, fmt)
+        return
+    inputs = (from_run(run, start=start, end=end) if run is not None
+              else from_data(data, start=start, end=end))
+    table = compute_facts(inputs, seed=seed, bootstrap=bootstrap)
+    notes = [*inputs.notes, "definitions: docs/validation.md, 'Facts: definitions'; "
+             "intervals 95%; t intervals over years treat years as independent"]
+    if inputs.polarity is not None and inputs.worlds == 1:
+        from powerbalance.analysis.history import polarity_spells
+
+        spells = polarity_spells(inputs.polarity)
+        notes.append("polarity (great powers): " + "; ".join(
+            f"{a}-{b} {lab}" for a, b, lab in spells))
+    _emit(table, fmt, title=f"Facts ({inputs.source}, {inputs.first_year}-{inputs.last_year})",
+          extra={"source": inputs.source, "notes": notes, "seed": seed}, notes=notes)
+
+
+def _compare_facts(run: Path, data: str, start: int | None, end: int | None,
+                   fmt: str) -> None:
+    """``facts RUN --data DIR``: the data's facts against the run's distribution of them."""
+    from powerbalance.analysis.facts import (
+        compare_facts,
+        compute_facts,
+        facts_by_world,
+        from_data,
+        from_run,
+    )
+
+    model = from_run(run)
+    observed = from_data(data, start=start, end=end)
+    table = compare_facts(compute_facts(observed, bootstrap=0), facts_by_world(model))
+    notes = [*observed.notes, *model.notes,
+             f"observed: {observed.first_year}-{observed.last_year}; model: its years "
+             f"{model.first_year}-{model.last_year} (a model year is a calendar year); "
+             "model_lo/hi: the central 90% of worlds; percentile: share of worlds below "
+             "the observed value (ties half)"]
+    _emit(table, fmt, title=f"Facts: data against {run.name}", notes=notes,
+          extra={"notes": notes})
 
 
 # --------------------------------------------------------------------------- analyze

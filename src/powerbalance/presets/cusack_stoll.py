@@ -21,8 +21,9 @@ degree 8. Each state holds a single power stock. Each turn of each world:
    ``C = (1 - (LSR - 0.5) / 0.5) * cost`` of its power (LSR = the larger
    side's share of both sides' power; ``cost`` = 0.25), the losers pay
    ``reparations`` (20%) of what remains to the winners (in proportion to
-   the winners' power); with the *Versailles rule* the losing principal's
-   whole power passes to the winning principal.
+   the winners' power); with the *Versailles rule* the losing principal
+   surrenders part of its power to the winning principal (by default the share
+   equal to the winner's probability of victory; ``versailles_transfer``).
 5. **Growth.** Every live state's power grows by a Cauchy(0.03, 0.05) draw
    (the ratio of two table normals) clipped to [-30%, +15%].
 6. **Death.** A state below power 1 dies; its borders pass to its conqueror
@@ -61,6 +62,9 @@ from powerbalance.model.geography import random_regular
 from powerbalance.presets import batch_progress
 from powerbalance.presets.params import PresetParams
 
+#: Readings of the Versailles rule (see :attr:`CusackStollParams.versailles_transfer`).
+VERSAILLES_TRANSFERS = ("victory-probability", "whole", "loser-probability")
+
 # Random streams of the preset (disjoint from the engine's Stream values).
 _S_NOISE, _S_INIT = 202, 205
 
@@ -90,7 +94,14 @@ class CusackStollParams(PresetParams):
     reparations: float = 0.2
     """Share of the losers' power paid to the winners."""
     versailles: bool = False
-    """The losing principal's whole power passes to the winning principal."""
+    """The Versailles rule: the losing principal surrenders power to the winning principal."""
+    versailles_transfer: str = "victory-probability"
+    """How much it surrenders: ``victory-probability``, the share of its power equal to
+    the winner's probability of victory (the reading of Horvath's 2020 reimplementation,
+    github.com/benhorvath/statesim); ``whole``, all of it (this preset's first reading);
+    ``loser-probability``, the share equal to the loser's own probability of victory
+    (an exploratory reading). None reproduces both published figures
+    (docs/presets.md)."""
     growth_location: float = 0.03
     """Location of the Cauchy growth rate per turn."""
     growth_scale: float = 0.05
@@ -116,6 +127,8 @@ class CusackStollParams(PresetParams):
             ("reparations", 0 <= self.reparations <= 1, "0 to 1"),
             ("growth_scale", self.growth_scale >= 0, ">= 0"),
             ("growth_min", -1 < self.growth_min <= self.growth_max, "> -1 and <= growth_max"),
+            ("versailles_transfer", self.versailles_transfer in VERSAILLES_TRANSFERS,
+             ", ".join(VERSAILLES_TRANSFERS)),
         ]
 
 
@@ -290,9 +303,14 @@ def step(state: CSState, params: CusackStollParams) -> tuple[CSState, CSTurn]:
     if params.versailles:
         loser_principal = np.where(won, target, pick)
         wb = np.flatnonzero(war)
-        gain = power[wb, loser_principal[wb]]
+        if params.versailles_transfer == "whole":
+            gain = power[wb, loser_principal[wb]]
+        elif params.versailles_transfer == "loser-probability":
+            gain = power[wb, loser_principal[wb]] * np.where(won, 1.0 - p_win, p_win)[wb]
+        else:  # the share the winner was expected to win: its probability of victory
+            gain = power[wb, loser_principal[wb]] * np.where(won, p_win, 1.0 - p_win)[wb]
         power[wb, winner_principal[wb]] += gain
-        power[wb, loser_principal[wb]] = 0.0
+        power[wb, loser_principal[wb]] -= gain
     size = cost * both
     # 5. growth (Cauchy as a ratio of two normals, clipped); 6. death
     power, alive, died = _grow_and_die(g, params, power, alive)
@@ -488,7 +506,9 @@ def summary(cs: CSRun) -> dict[str, Any]:
     ``km``: Kaplan-Meier survival of states by turn (deaths observed, states alive
     at the end censored); ``median_death_turn``: the turn at which half the
     states have died (NaN if fewer than half die); ``empire_share``: share of
-    worlds with one state left; ``survivors``: mean number of states alive at the end.
+    worlds with one state left; ``empire_turn_median``: the median, over the worlds
+    that reach one, of the first turn with one state left (NaN if none does);
+    ``survivors``: mean number of states alive at the end.
     """
     import pandas as pd
 
@@ -501,10 +521,15 @@ def summary(cs: CSRun) -> dict[str, Any]:
                                     "died": observed}))
     below = km[km["survival"] <= 0.5]
     survivors = cs.alive[-1].sum(axis=1)
+    one_left = cs.alive.sum(axis=2) == 1  # (T+1, B)
+    reached = one_left.any(axis=0)
+    empire_turns = np.argmax(one_left, axis=0)[reached]
     return {
         "km": km,
         "median_death_turn": float(below["time"].iloc[0]) if len(below) else float("nan"),
         "empire_share": float((survivors == 1).mean()),
+        "empire_turn_median": float(np.median(empire_turns)) if len(empire_turns)
+        else float("nan"),
         "survivors": float(survivors.mean()),
         "worlds": len(cs.worlds),
         "turns": t_all,

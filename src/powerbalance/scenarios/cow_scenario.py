@@ -18,13 +18,22 @@ miles) sea links (cost 1 + ``sea_cost``). Major powers (``majors2016``) are
 flagged ``major``. Regions follow the COW code ranges (Americas 2-165, Europe
 200-399, Africa 400-626, Middle East 630-698, Asia and Oceania 700-999).
 
-Options: ``cow:1914`` or ``cow:1914,data=DIR,majors=external-balancer,others=status-quo``;
-the data folder defaults to ``$POWERBALANCE_DATA``.
+Real-world starting point (issue 12): when the folder holds them, the map is
+drawn at the states' capitals of that year (COW capitals with coordinates,
+via peacesciencer; longitude, latitude), the ATOP defence pacts in force that
+year (``atop_defense`` = 1; Leeds et al. 2002) are the initial alliances at
+full commitment, and states with nuclear weapons that year (:data:`NUCLEAR_TESTS`,
+from the year of their first test) have ``nuclear = 2``.
+
+Options: ``cow:1914`` or ``cow:1914,data=DIR,majors=external-balancer,others=status-quo``,
+``alliances=atop|none``, ``nuclear=tests|none``; the data folder defaults to
+``$POWERBALANCE_DATA``.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -34,6 +43,8 @@ from powerbalance.analysis.cow import (
     NMC_COMPONENTS,
     data_dir,
     detect_files,
+    load_atop_dyads,
+    load_capitals,
     load_contiguity,
     load_majors,
     load_nmc,
@@ -50,7 +61,19 @@ _MIL = ("milex", "milper")
 _REGIONS = ((2, 165, "americas", -90.0, 15.0), (200, 399, "europe", 15.0, 50.0),
             (400, 626, "africa", 20.0, 0.0), (630, 698, "middle-east", 45.0, 30.0),
             (700, 999, "asia", 110.0, 25.0))
-_DEFAULTS = {"data": "", "majors": "external-balancer", "others": "status-quo"}
+_DEFAULTS = {"data": "", "majors": "external-balancer", "others": "status-quo",
+             "alliances": "atop", "nuclear": "tests"}
+_CHOICES = {"alliances": ("atop", "none"), "nuclear": ("tests", "none")}
+
+#: Year of each state's first nuclear test (COW code: year), the start of its nuclear
+#: status here: USA 1945 (Trinity), USSR 1949, UK 1952, France 1960, China 1964, India
+#: 1974, Pakistan 1998, North Korea 2006 (Norris & Kristensen, "Nuclear Notebook",
+#: *Bulletin of the Atomic Scientists*; CTBTO). Israel has never declared or tested a
+#: weapon and is left out. The model has one deterrent level (``nuclear = 2``, a secure
+#: second strike); giving it from the first test overstates the early years of each
+#: arsenal.
+NUCLEAR_TESTS: dict[int, int] = {2: 1945, 365: 1949, 200: 1952, 220: 1960, 710: 1964,
+                                 750: 1974, 770: 1998, 731: 2006}
 
 
 def region_of(ccode: int) -> tuple[str, float, float]:
@@ -68,8 +91,8 @@ def region_of(ccode: int) -> tuple[str, float, float]:
 def parse_spec(options: str, source: str) -> tuple[int, dict[str, str]]:
     """Year and options of a ``cow:`` spec (``1914,data=DIR``).
 
-    >>> parse_spec("1914,others=status-quo", "cow")
-    (1914, {'data': '', 'majors': 'external-balancer', 'others': 'status-quo'})
+    >>> parse_spec("1914,others=status-quo", "cow")[1]["others"]
+    'status-quo'
     """
     parts = [p.strip() for p in options.split(",") if p.strip()]
     if not parts or not parts[0].lstrip("-").isdigit():
@@ -82,6 +105,9 @@ def parse_spec(options: str, source: str) -> tuple[int, dict[str, str]]:
         if not eq or key not in _DEFAULTS:
             raise InputError(f"bad option {item!r}", source=source, field=key or item,
                              allowed=", ".join(f"{k}=..." for k in _DEFAULTS))
+        if key in _CHOICES and value not in _CHOICES[key]:
+            raise InputError(f"bad value {value!r}", source=source, field=key,
+                             allowed=", ".join(_CHOICES[key]))
         opts[key] = value
     return year, opts
 
@@ -114,6 +140,10 @@ def cow_scenario(options: str = "", source: str = "cow") -> Scenario:
     majors = set(majors_in_year(load_majors(files.majors), year)) if files.majors else set()
     ccodes = rows["ccode"].to_numpy(dtype=np.int64)
     pmap = _contiguity_map(ccodes, names, files, year, econ + mil)
+    capitals = _capital_coords(ccodes, files, year)
+    if capitals is not None:
+        pmap = replace(pmap, coords=capitals)
+    alliances = _alliances(ccodes, files, year) if opts["alliances"] == "atop" else ()
     scale = 100.0
     actors = []
     for k, cc in enumerate(ccodes.tolist()):
@@ -123,6 +153,8 @@ def cow_scenario(options: str = "", source: str = "cow") -> Scenario:
             name=names[k], provinces=(k,), capital=k,
             wealth=float(max(econ[k] * scale, 1e-6)), military=float(max(mil[k] * scale, 1e-6)),
             strategy=opts["majors"] if major else opts["others"], region=region, major=major,
+            nuclear=2 if opts["nuclear"] == "tests" and NUCLEAR_TESTS.get(cc, 10**6) <= year
+            else 0,
         ))
     e_tot, m_tot = float(econ.sum()), float(mil.sum())
     weight = e_tot / (e_tot + m_tot) if e_tot + m_tot > 0 else 0.5
@@ -133,9 +165,13 @@ def cow_scenario(options: str = "", source: str = "cow") -> Scenario:
                      f"{len(majors & set(ccodes.tolist()))} major powers, capabilities from NMC, "
                      "map from direct contiguity."),
         province_map=pmap, actors=tuple(actors), params=params, years=50,
+        alliances=alliances,
         sources=("Singer, Bremer & Stuckey (1972); COW National Material Capabilities.",
                  "Stinnett et al. (2002), COW Direct Contiguity v3.",
-                 "Correlates of War Project (2017), State System Membership v2016."),
+                 "Correlates of War Project (2017), State System Membership v2016.",
+                 "Leeds et al. (2002), ATOP (defence pacts in force that year).",
+                 "COW capitals with coordinates (peacesciencer; Miller 2022).",
+                 "First nuclear tests: Norris & Kristensen, Nuclear Notebook."),
         stylisation=("One province per state (production = its CINC); wealth = the economic "
                      "and demographic part of its CINC, military = the military part; "
                      "wealth_weight set so that capability shares equal recomputed CINC shares."),
@@ -211,6 +247,38 @@ def _contiguity_map(ccodes: np.ndarray, names: list[str], files: Any, year: int,
         sea=np.array(sea, dtype=np.int64).reshape(-1, 2),
         coords=coords, topology="graph",
     )
+
+
+def _capital_coords(ccodes: np.ndarray, files: Any, year: int) -> np.ndarray | None:
+    """(longitude, latitude) of each state's capital in ``year``; ``None`` without the file.
+
+    A state whose capital is not listed for that year keeps the drawing position of its
+    region (the capitals file dates each capital; a moved capital has several rows)."""
+    if files.capitals is None:
+        return None
+    cap = load_capitals(files.capitals)
+    cap = cap[(cap["styear"].fillna(-10**6) <= year) & (cap["endyear"].fillna(10**6) >= year)]
+    where = {int(c): (float(x), float(y)) for c, x, y in
+             zip(cap["ccode"], cap["lng"], cap["lat"], strict=True)}
+    coords = np.zeros((len(ccodes), 2))
+    for k, c in enumerate(ccodes.tolist()):
+        coords[k] = where.get(int(c), region_of(int(c))[1:])
+    return coords
+
+
+def _alliances(ccodes: np.ndarray, files: Any, year: int) -> tuple[tuple[int, int, float], ...]:
+    """ATOP defence pacts in force in ``year`` between the year's states, at commitment 1."""
+    if files.atop is None:
+        return ()
+    at = load_atop_dyads(files.atop)
+    at = at[(at["year"] == year) & (at["atop_defense"] == 1)]
+    index = {int(c): k for k, c in enumerate(ccodes.tolist())}
+    pairs = set()
+    for a, b in zip(at["ccode1"], at["ccode2"], strict=True):
+        i, j = index.get(int(a)), index.get(int(b))
+        if i is not None and j is not None and i != j:
+            pairs.add((min(i, j), max(i, j)))
+    return tuple((i, j, 1.0) for i, j in sorted(pairs))
 
 
 def observed_measures(scenario: Scenario) -> dict[str, Any]:

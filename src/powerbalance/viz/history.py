@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 
 from powerbalance.errors import InputError
 from powerbalance.viz._common import style_axes
@@ -98,4 +99,31 @@ def history_plot(history: pd.DataFrame, powers: pd.DataFrame | None = None, *,
     axes[-1].set_xlim(years.min() - 0.5, years.max() + 0.5)
     fig.suptitle(title if title is not None else
                  f"Concentration and polarity, {years.min()}-{years.max()}")
+    return fig
+
+
+def dyad_plot(dyad: pd.DataFrame, a: str, b: str) -> Figure:
+    """The capability ratio of a pair over time (``powerbalance history --dyad A,B``).
+
+    ``dyad`` has columns year, ratio (CINC of a over b) and optionally
+    milex_ratio; the ratio is drawn on a log scale with parity (1) marked.
+    """
+    missing = {"year", "ratio"} - set(dyad.columns)
+    if missing:
+        raise InputError(f"missing columns {sorted(missing)}", source="dyad", field="columns",
+                         allowed="year, ratio[, milex_ratio]")
+    fig = Figure(figsize=(8.0, 3.6), dpi=100, layout="constrained")
+    ax = fig.subplots()
+    ax.plot(dyad["year"], dyad["ratio"], color="#0072B2", linewidth=1.6, label="CINC ratio")
+    if "milex_ratio" in dyad.columns and dyad["milex_ratio"].notna().any():
+        ax.plot(dyad["year"], dyad["milex_ratio"], color="#D55E00", linewidth=1.2,
+                linestyle="--", label="military expenditure ratio")
+    ax.axhline(1.0, color="grey", linewidth=0.8, linestyle=":")
+    ax.set_yscale("log")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("year")
+    ax.set_ylabel(f"{a} / {b}")
+    ax.legend(frameon=False, fontsize="small")
+    style_axes(ax)
+    fig.suptitle(f"Capability ratio {a} / {b}")
     return fig
