@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -411,41 +410,6 @@ def _yearly_counts(df: pd.DataFrame, column: str, first: int, last: int,
     return counts.reindex(grid, fill_value=0).to_numpy(dtype=np.float64)
 
 
-def _tail_fit(sizes: npt.NDArray[np.float64]) -> dict[str, float]:
-    """x_min by the KS method and the MLE exponent (stats' search when it has one)."""
-    search: Callable[[npt.ArrayLike], dict[str, float]] | None = getattr(
-        stats, "xmin_search", None)
-    if search is not None:
-        return search(sizes)
-    return _ks_xmin_search(sizes)
-
-
-def _ks_xmin_search(sizes: npt.ArrayLike) -> dict[str, float]:
-    """Continuous power-law x_min minimising the KS distance; alpha its MLE (CSN 2009,
-    eq. 3.1 and section 3.3). Used until the statistics module provides ``xmin_search``.
-
-    >>> rng = np.random.default_rng(0)
-    >>> x = np.r_[rng.uniform(0.1, 1.0, 300), (1 - rng.random(1500)) ** (-1 / 1.5)]
-    >>> round(_ks_xmin_search(x)["alpha"], 1)
-    2.5
-    """
-    xs = np.sort(np.asarray(sizes, dtype=np.float64))
-    n = len(xs)
-    distinct, first = np.unique(xs, return_index=True)
-    log_x = np.log(distinct)
-    tail_log_sum = np.cumsum(np.log(xs)[::-1])[::-1]
-    best = (math.inf, math.nan, math.nan)
-    for j in range(len(distinct) - 1):
-        i = first[j]
-        m = n - i
-        alpha = 1.0 + m / (tail_log_sum[i] - m * log_x[j])
-        fitted = -np.expm1((1.0 - alpha) * (log_x[j:] - log_x[j]))
-        d = float(np.abs(fitted - (first[j:] - i) / m).max())
-        if d < best[0]:
-            best = (d, float(distinct[j]), float(alpha))
-    return {"xmin": best[1], "alpha": best[2], "D": best[0]}
-
-
 def _severity_rows(deaths: npt.NDArray[np.float64], years: str, seed: int,
                    bootstrap: int) -> list[dict[str, Any]]:
     from scipy.stats import bootstrap as scipy_bootstrap
@@ -456,14 +420,14 @@ def _severity_rows(deaths: npt.NDArray[np.float64], years: str, seed: int,
                  len(sizes), years, "none")]
     if len(sizes) < 10:
         return rows
-    found = _tail_fit(sizes)
+    found = stats.xmin_search(sizes)
     fit = stats.fit_war_sizes(sizes, xmin=found["xmin"])
     lo_a = hi_a = lo_x = hi_x = math.nan
     if bootstrap > 0:
         rng = np.random.default_rng([seed, _BOOTSTRAP_STREAM])
 
         def statistic(sample: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-            f = _tail_fit(sample) if len(np.unique(sample)) > 2 else {"alpha": math.nan,
+            f = stats.xmin_search(sample) if len(np.unique(sample)) > 2 else {"alpha": math.nan,
                                                                       "xmin": math.nan}
             return np.array([f["alpha"], math.log10(f["xmin"])])
 

@@ -375,7 +375,7 @@ def history(
         nmc = attach_abbreviations(nmc, states)
     if region is not None or dyad is not None:
         _history_part(nmc, states, files, region, dyad, polarity_index, polarity_persistence,
-                      start, end, plot, fmt)
+                      start, end, plot, fmt, force)
         return
     majors = load_majors(files.majors) if files.majors else None
     if majors_only and majors is None:
@@ -446,7 +446,8 @@ def history(
 
 def _history_part(nmc: pd.DataFrame, states: pd.DataFrame | None, files: Any,
                   region: str | None, dyad: str | None, index: str, persistence: int,
-                  start: int | None, end: int | None, plot: Path | None, fmt: str) -> None:
+                  start: int | None, end: int | None, plot: Path | None, fmt: str,
+                  force: bool = False) -> None:
     """``history --region`` (a regional system) or ``--dyad`` (a pair's capability ratio)."""
     from powerbalance.analysis.cow import load_maoz_powers
     from powerbalance.analysis.history import (
@@ -455,6 +456,7 @@ def _history_part(nmc: pd.DataFrame, states: pd.DataFrame | None, files: Any,
         regional_history,
         state_codes,
     )
+    from powerbalance.cli.simulate import save_plot
 
     if region is not None and dyad is not None:
         raise InputError("both --region and --dyad", source="--dyad", field="dyad",
@@ -467,7 +469,7 @@ def _history_part(nmc: pd.DataFrame, states: pd.DataFrame | None, files: Any,
         if plot is not None:
             from powerbalance.viz.history import dyad_plot
 
-            _save_figure(dyad_plot(table, na, nb), plot)
+            save_plot(dyad_plot(table, na, nb), plot, force)
         last = table.iloc[-1]
         notes = [f"ratio = recomputed CINC of {na} / {nb}; milex_ratio = military "
                  f"expenditure {na} / {nb}; {int(last['year'])}: {last['ratio']:.2f}"]
@@ -487,7 +489,7 @@ def _history_part(nmc: pd.DataFrame, states: pd.DataFrame | None, files: Any,
     if plot is not None:
         from powerbalance.viz.history import history_plot
 
-        _save_figure(history_plot(table, title=f"Region: {label}"), plot)
+        save_plot(history_plot(table, title=f"Region: {label}"), plot, force)
     _emit(table, fmt, title=f"Regional balance: {label}", extra={"region": label},
           notes=notes)
 
@@ -515,33 +517,6 @@ def _run_regions(run: Path, region: str | None, persistence: int, fmt: str) -> N
           notes=[f"{scope}; per year: median over worlds of CON and the leader's share, and "
                  f"the share of worlds in each polarity class (great-power rule, persistence "
                  f"{persistence})"])
-
-
-def _save_figure(fig: Any, path: Path) -> None:
-    """Write a figure atomically (a temporary sibling renamed into place); an existing
-    file is never replaced (the product does not overwrite a file it did not write)."""
-    import os
-    import tempfile
-
-    path = Path(path)
-    if path.exists():
-        raise InputError("file exists", source="--plot", field="plot",
-                         allowed="a new .png path (the command does not replace files)")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".png", dir=path.parent)
-    except OSError as exc:
-        raise InputError(f"cannot write plot: {exc.strerror}", source="--plot",
-                         field="plot", allowed="a writable .png path") from exc
-    os.close(fd)
-    try:
-        fig.savefig(tmp, dpi=120, format="png")
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise InputError(f"cannot write plot: {exc.strerror}", source="--plot",
-                         field="plot", allowed="a writable .png path") from exc
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def _plot_history(table: pd.DataFrame, nmc: pd.DataFrame, majors: pd.DataFrame | None,
