@@ -1,8 +1,9 @@
 """Run a scenario and keep its results: tables, manifest, and a run folder on disk.
 
 A run folder holds ``actors.parquet``, ``system.parquet``, ``events.parquet``,
-``alliances.parquet``, ``provinces.parquet`` (province owners per year of the
-map worlds), ``map.parquet`` and ``links.parquet`` (the static map), and
+``alliances.parquet``, ``wars.parquet`` (one row per war: see
+:func:`powerbalance.experiments.tables.war_table`), ``provinces.parquet``
+(province owners per year of the map worlds), ``map.parquet`` and ``links.parquet`` (the static map), and
 ``manifest.json`` (scenario, parameters, seed, package version, timings).
 It is written to a temporary folder beside the target and renamed into
 place, so a failed or interrupted run never leaves a half-written result.
@@ -31,7 +32,7 @@ from powerbalance.params import Params
 from powerbalance.scenarios import Scenario, load
 from powerbalance.scenarios.model import Scenario as _Scenario
 
-TABLES = ("actors", "system", "events", "alliances", "provinces", "map", "links")
+TABLES = ("actors", "system", "events", "alliances", "provinces", "map", "links", "wars")
 
 
 @dataclass
@@ -47,6 +48,7 @@ class RunResult:
     links: pd.DataFrame
     manifest: dict[str, Any]
     scenario: Scenario | None = field(default=None, repr=False)
+    wars: pd.DataFrame = field(default_factory=tables.empty_war_table)
 
     def table(self, name: str) -> pd.DataFrame:
         """A table by name (one of :data:`TABLES`)."""
@@ -110,6 +112,8 @@ def load_run(folder: str | Path) -> RunResult:
     frames = {}
     for name in TABLES:
         path = folder / f"{name}.parquet"
+        if name == "wars" and not path.is_file():  # folders written before the wars table
+            continue
         if not path.is_file():
             raise InputError(f"missing {name}.parquet", source=str(folder), field="RUN",
                              allowed="a complete run folder")
@@ -169,7 +173,7 @@ def run(
     params = scen.make_params(overrides)
     setting = scen.setting(params)
     started = time.time()
-    frames: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLES[:5]}
+    frames: dict[str, list[pd.DataFrame]] = {name: [] for name in (*TABLES[:5], "wars")}
     map_ids = np.arange(first_world, first_world + min(map_worlds, worlds))
     sim_seconds = 0.0
     chunks = list(range(first_world, first_world + worlds, batch_size))
@@ -188,6 +192,7 @@ def run(
         frames["events"].append(tables.event_table(traj, scen, params))
         frames["alliances"].append(tables.alliance_table(traj))
         frames["provinces"].append(tables.province_table(traj, years))
+        frames["wars"].append(tables.war_table(traj))
     static_provinces, links = tables.geography_tables(scen, params)
     result = RunResult(
         **{name: pd.concat(parts, ignore_index=True) for name, parts in frames.items()},
