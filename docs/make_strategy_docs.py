@@ -166,8 +166,11 @@ def tournament_section() -> list[str]:
     ranked = last.sort_values("share", ascending=False)
     weakest = by["survival"].idxmin()
     fighter_note = (
-        f"`{fighter}` fights by far the most wars ({by.loc[fighter, 'wars']:.1f} per actor "
-        f"over {YEARS} years) at the highest war cost ({by.loc[fighter, 'war_cost']:.1f})")
+        f"`{fighter}` fights the most wars ({by.loc[fighter, 'wars']:.1f} per actor "
+        f"over {YEARS} years) at a war cost of {by.loc[fighter, 'war_cost']:.1f}"
+        + (" (the highest)" if by["war_cost"].idxmax() == fighter else
+           f" (`{by['war_cost'].idxmax()}` pays the most: "
+           f"{by['war_cost'].max():.1f})"))
     if by.loc[fighter, "final_share"] < fair:
         fighter_note += (
             f" and survives {by.loc[fighter, 'survival']:.1%} of the time, yet ends below the "

@@ -113,6 +113,8 @@ MUTANTS = (
            "            pick, best = first_max_per_group(rows, odds)"),
     Mutant("hegemon-seeker ignores the expected cost", "strategies/hegemon_seeker.py",
            "    return gain - cost, odds", "    return gain, odds"),
+    Mutant("preventive strike without decline", "strategies/common.py",
+           "    declining = state.momentum[bw, i] < 0", "    declining = state.momentum[bw, i] < 1"),
     Mutant("hegemon-seeker attacks its ally", "strategies/hegemon_seeker.py",
            "                                 & (rows_of(state.alliance, own_row) <= 0))",
            "                                 & (rows_of(state.alliance, own_row) <= 2))"),

@@ -368,7 +368,10 @@ class TestHegemonSeeker(StrategyTestCase):
                   TestWedger.coalition, 0, lambda a, o, f: a.pay[0, f] in (1, 2)),
         Situation("spares its ally (the patron spares its bandwagoner)",
                   [actor("H", [0], 10.0, 10.0), actor("W", [1], 2.0, 1.0)], 0,
-                  lambda a, o, f: a.attack[0, f] == -1, provinces=2, alliances=[["H", "W"]]),
+                  lambda a, o, f: a.attack[0, f] == -1, provinces=2, alliances=[["H", "W"]],
+                  # H's own help to W counts for nothing (a hollow record), so only the
+                  # alliance itself keeps H from attacking.
+                  setup=lambda s: edit(s, "calls", (0, 0), 1e6)),
         Situation("attacks where the expected net gain is largest, not the best odds",
                   [actor("Poor", [0], 0.5, 0.2), actor("H", [1, 4], 10.0, 10.0),
                    actor("Rich", [2, 3], 3.0, 1.0)], 1,
@@ -447,3 +450,21 @@ def test_offshore_balancer_backs_the_rival_once_a_continental_hegemon_rises():
     calm = run(regional_hegemony_share=0.99)
     formed = event_rows(calm, "alliance_formed")
     assert not ((formed[:, 2] == 3) | (formed[:, 3] == 3)).any()
+
+
+def test_a_declining_seeker_strikes_a_rising_challenger_preventively():
+    from tests.strategies.harness import decide_in
+
+    def attack(my_trend: float, their_trend: float) -> int:
+        sit = Situation("", [actor("H", [0], 10.0, 10.0), actor("C", [1], 9.5, 8.0)], 0,
+                        lambda a, o, f: True, provinces=2,
+                        params={"war_damage": 0.5, "attack_odds": 0.5},
+                        setup=lambda s: edit(edit(s, "momentum", (0, 0), my_trend),
+                                             "momentum", (0, 1), their_trend))
+        actions, _ = decide_in("hegemon-seeker", sit)
+        return int(actions.attack[0, 0])
+
+    assert attack(0.0, 0.0) == -1         # the stake alone does not pay (war_damage)
+    assert attack(-0.02, 0.03) == 1       # decline against a rising challenger: prevention
+    assert attack(0.01, 0.03) == -1       # not declining
+    assert attack(-0.02, -0.01) == -1     # the challenger is not rising

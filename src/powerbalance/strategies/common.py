@@ -200,3 +200,29 @@ def buck_catcher(obs: Observation, bw: I64, i: I64, threat: I64) -> I64:
     score -= ~same
     best, catcher = row_max_argmax(score)
     return np.where(best >= 0, catcher, -1)
+
+
+def preventive_target(obs: Observation, bw: I64, i: I64) -> I64:
+    """Per row, the rising challenger a declining actor strikes preventively (-1 if none).
+
+    Copeland (2000, *The Origins of Major War*): a power in decline facing a
+    rising rival wages preventive war before it is overtaken. The actor's
+    capability share must be shrinking (negative smoothed growth) and the
+    target a neighbour whose share grows and has reached
+    ``Params.preventive_ratio`` of its own (as perceived); the best odds among
+    such neighbours win when they reach ``Params.attack_odds``.
+    """
+    state, params = obs.state, obs.params
+    n = state.n_actors
+    out = np.full(len(bw), -1, dtype=np.int64)
+    declining = state.momentum[bw, i] < 0
+    if not declining.any():
+        return out
+    rows = np.flatnonzero(declining)
+    b, me = bw[rows], i[rows]
+    seen = rows_of(obs.perceived, b * n + me)
+    rising = (take_rows(state.momentum, b) > 0) & (
+        seen >= params.preventive_ratio * obs.share[b, me][:, None])
+    rising[np.arange(len(b)), me] = False
+    out[rows] = best_attack(obs, b, me, rising, params.attack_odds)
+    return out

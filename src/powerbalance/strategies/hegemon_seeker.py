@@ -8,7 +8,7 @@ from powerbalance.model.derived import frontier_value
 from powerbalance.model.fastops import first_max_per_group, nonzero
 from powerbalance.model.perception import Observation
 from powerbalance.strategies.base import F64, I64, Actions, BoolA, Strategy
-from powerbalance.strategies.common import rows_of, wedge_target
+from powerbalance.strategies.common import preventive_target, rows_of, wedge_target
 from powerbalance.strategies.registry import register
 
 
@@ -34,8 +34,12 @@ class HegemonSeeker(Strategy):
 
     It attacks the neighbour with the largest expected net gain when that is
     positive and p is at least ``Params.attack_odds`` (loss aversion: a bid
-    is not staked on worse odds). It defends its allies fully and joins their
-    offensive wars. With ``Params.seeker_wedges`` it also wedges the
+    is not staked on worse odds). It has the *preventive* trait (classifier
+    ``preventive``; Copeland 2000, *The Origins of Major War*): when no stake
+    pays but its own share is in decline and a neighbouring challenger's is
+    rising and has reached ``Params.preventive_ratio`` of its own, it strikes
+    the challenger when its odds reach ``Params.attack_odds``. It defends its
+    allies fully and joins their offensive wars. With ``Params.seeker_wedges`` it also wedges the
     coalition forming against it, as the ``wedger`` does (Crawford 2011,
     "Preventing enemy coalitions", *International Security* 35(4); Zhang Yi's
     連橫).
@@ -49,9 +53,10 @@ class HegemonSeeker(Strategy):
         "reads": frozenset({"own", "neighbours", "system"}),
         "initiates_war": True,
         "makes_alliances": False,
+        "preventive": True,
     }
     references = ("Mearsheimer 2001", "Schweller 1994", "Bueno de Mesquita 1981",
-                  "Crawford 2011")
+                  "Crawford 2011", "Copeland 2000")
 
     def decide(self, obs: Observation, mask: BoolA) -> Actions:
         """Attack the neighbour of the largest positive expected net gain; wedge."""
@@ -70,6 +75,12 @@ class HegemonSeeker(Strategy):
             pick, best = first_max_per_group(rows, net)
             go = (best > 0) & (odds[pick] >= params.attack_odds)
             attack[bw[rows[pick[go]]], i[rows[pick[go]]]] = j[pick[go]]
+            # The preventive trait: a declining seeker strikes a rising challenger even
+            # where the stakes alone would not pay.
+            idle = attack[bw, i] < 0
+            if idle.any():
+                strike = preventive_target(obs, bw[idle], i[idle])
+                attack[bw[idle], i[idle]] = strike
             if params.seeker_wedges and params.wedge_payment > 0:
                 member = wedge_target(obs, bw, i)
                 paying = member >= 0
