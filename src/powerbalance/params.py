@@ -161,6 +161,14 @@ class Params:
         "of its own wealth (smaller offers are declined and nothing is paid).",
         "Crawford 2011: wedge strategies succeed when the reward is large relative to the "
         "target's stakes; 5% of a year's output is a stated choice.", 0, 100)
+    seeker_rule: str = _p(
+        "expected-utility", "The hegemon-seeker's attack rule: 'expected-utility' attacks the "
+        "neighbour of the largest positive expected net gain (value at stake x chance of "
+        "winning against the expected coalition, minus attrition and war damage) when the "
+        "odds also clear attack_odds; 'odds' attacks the neighbour of the best odds when they "
+        "clear attack_odds (the rule before issue 11, kept for ablations).",
+        "Bueno de Mesquita 1981 (The War Trap): expected utility of war; issue 11 asks for the "
+        "expected-utility form.", choices=("expected-utility", "odds"))
     seeker_wedges: bool = _p(
         True, "Whether the hegemon-seeker also pays would-be coalition members to stay out "
         "(MODEL.md section 5: 'wedges coalitions').",

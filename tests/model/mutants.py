@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the mutants quote source lines verbatim)
 """Mutation check of the defining rules: each mutant changes one rule of the engine or of a
 strategy (its target, partner or timing); the tests must fail on every one of them.
 

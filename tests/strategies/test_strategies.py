@@ -468,3 +468,14 @@ def test_a_declining_seeker_strikes_a_rising_challenger_preventively():
     assert attack(-0.02, 0.03) == 1       # decline against a rising challenger: prevention
     assert attack(0.01, 0.03) == -1       # not declining
     assert attack(-0.02, -0.01) == -1     # the challenger is not rising
+
+
+def test_the_odds_rule_of_the_seeker_is_a_switch():
+    from tests.strategies.harness import decide_in
+
+    sit = TestHegemonSeeker.situations[4]   # the net gain points elsewhere than the odds
+    assert "net gain" in sit.description
+    odds_rule = Situation(sit.description, sit.actors, sit.focal, sit.expect,
+                          provinces=sit.provinces, params={"seeker_rule": "odds"})
+    assert decide_in("hegemon-seeker", sit)[0].attack[0, 1] == 2
+    assert decide_in("hegemon-seeker", odds_rule)[0].attack[0, 1] == 0

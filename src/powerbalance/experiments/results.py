@@ -3,7 +3,8 @@
 A run folder holds ``actors.parquet``, ``system.parquet``, ``events.parquet``,
 ``alliances.parquet``, ``wars.parquet`` (one row per war: see
 :func:`powerbalance.experiments.tables.war_table`), ``provinces.parquet``
-(province owners per year of the map worlds), ``map.parquet`` and ``links.parquet`` (the static map), and
+(province owners per year of the map worlds), ``map.parquet`` and
+``links.parquet`` (the static map), and
 ``manifest.json`` (scenario, parameters, seed, package version, timings).
 It is written to a temporary folder beside the target and renamed into
 place, so a failed or interrupted run never leaves a half-written result.

@@ -26,10 +26,11 @@ class Bandwagoner(Strategy):
     it is not yet with the patron. It stays loyal: a patron it is allied with
     remains its patron while that patron's threat is at least
     1 / ``Params.balance_threshold`` of the top threat's (the balancer's
-    hysteresis band), so noise does not make it switch sides every year. Allied, it answers the patron's offensive
-    calls with all its forces (``Actions.join_offence``: the war phase calls
-    the attacker's allies too) and receives a share of the conquests in
-    proportion to the strength it contributed (:mod:`powerbalance.model.war`);
+    hysteresis band), so noise does not make it switch sides every year.
+    Allied, it answers the patron's offensive calls with all its forces
+    (``Actions.join_offence``: the war phase calls the attacker's allies too)
+    and receives a share of the conquests in proportion to the strength it
+    contributed (:mod:`powerbalance.model.war`);
     the patron spares it, since no strategy attacks an ally. It starts no war
     of its own and spends the base burden. Others see through it: actors whose
     top threat the patron is remember the alignment as exploitation

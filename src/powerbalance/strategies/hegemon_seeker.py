@@ -34,7 +34,9 @@ class HegemonSeeker(Strategy):
 
     It attacks the neighbour with the largest expected net gain when that is
     positive and p is at least ``Params.attack_odds`` (loss aversion: a bid
-    is not staked on worse odds). It has the *preventive* trait (classifier
+    is not staked on worse odds). ``Params.seeker_rule = "odds"`` restores the
+    rule used before (the neighbour of the best odds, when they reach
+    ``attack_odds``), for ablations. It has the *preventive* trait (classifier
     ``preventive``; Copeland 2000, *The Origins of Major War*): when no stake
     pays but its own share is in decline and a neighbouring challenger's is
     rising and has reached ``Params.preventive_ratio`` of its own, it strikes
@@ -70,7 +72,11 @@ class HegemonSeeker(Strategy):
             own_row = bw * state.n_actors + i
             rows, j = nonzero(rows_of(state.adjacent, own_row)
                                  & (rows_of(state.alliance, own_row) <= 0))
-            net, odds = expected_net_gain(obs, bw[rows], i[rows], j)
+            if params.seeker_rule == "odds":
+                odds = obs.win_odds(bw[rows], i[rows], j)
+                net = odds
+            else:
+                net, odds = expected_net_gain(obs, bw[rows], i[rows], j)
             # Best target per actor: highest net gain, the lowest index among ties.
             pick, best = first_max_per_group(rows, net)
             go = (best > 0) & (odds[pick] >= params.attack_odds)
