@@ -25,7 +25,7 @@ from typing import Any
 import pandas as pd
 
 from powerbalance.experiments import alliance_politics, tournament
-from powerbalance.model import reputation, subversion
+from powerbalance.model import diplomacy, perception, reputation, subversion, war
 from powerbalance.params import Params
 from powerbalance.strategies import registry
 
@@ -61,7 +61,10 @@ def _param_table(names: list[str]) -> list[str]:
 
 def strategy_sections() -> list[str]:
     """The summary table and one section per registered strategy."""
-    lines = ["## The ten strategies", "",
+    count = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+             "fourteen fifteen").split()
+    n = len(registry.names())
+    lines = [f"## The {count[n] if n < len(count) else n} strategies", "",
              "| name | seed concept | stochastic | reads | initiates war | seeks alliances |",
              "|---|---|---|---|---|---|"]
     classes = [registry.get(n) for n in registry.names()]
@@ -97,7 +100,10 @@ def mechanics_sections() -> list[str]:
              "strategy. A scenario may also declare *reserve slots* (`reserve = true`, no "
              "provinces): actors that start dead and can be filled by secession "
              "(see Penetration).", ""]
-    for title, module in (("Reputation and memory", reputation),
+    for title, module in (("Alliances: formation, aims and leaving", diplomacy),
+                          ("Threat, trend and the expected help of allies", perception),
+                          ("Crises, wars, water and the nuclear taboo", war),
+                          ("Reputation and memory", reputation),
                           ("Penetration, side payments and captured policies", subversion),
                           ("Alliance-politics metrics", alliance_politics)):
         doc = _doc(module)
@@ -160,8 +166,11 @@ def tournament_section() -> list[str]:
     ranked = last.sort_values("share", ascending=False)
     weakest = by["survival"].idxmin()
     fighter_note = (
-        f"`{fighter}` fights by far the most wars ({by.loc[fighter, 'wars']:.1f} per actor "
-        f"over {YEARS} years) at the highest war cost ({by.loc[fighter, 'war_cost']:.1f})")
+        f"`{fighter}` fights the most wars ({by.loc[fighter, 'wars']:.1f} per actor "
+        f"over {YEARS} years) at a war cost of {by.loc[fighter, 'war_cost']:.1f}"
+        + (" (the highest)" if by["war_cost"].idxmax() == fighter else
+           f" (`{by['war_cost'].idxmax()}` pays the most: "
+           f"{by['war_cost'].max():.1f})"))
     if by.loc[fighter, "final_share"] < fair:
         fighter_note += (
             f" and survives {by.loc[fighter, 'survival']:.1%} of the time, yet ends below the "

@@ -113,13 +113,15 @@ class Params:
         "capability exceeds this multiple of its own.",
         "Walt 1987; stated choice: a quarter more than oneself.", 0, 100)
     balance_exit: float = _p(
-        1.0, "An external balancer leaves its alliances once the top threat falls below this "
-        "multiple of its own capability (below balance_threshold: hysteresis, so that noise "
-        "does not make alliances flicker).", "Stated reason: alliances outlast small swings "
+        1.0, "An alliance's threat has passed once it threatens neither member more than this "
+        "multiple of that member's own capability (below balance_threshold: hysteresis, so "
+        "that noise does not make alliances flicker); external balancers leave only such "
+        "alliances.", "Stated reason: alliances outlast small swings "
         "(Walt 1987 on alliance persistence).", 0, 100)
     attack_odds: float = _p(
-        0.6, "A hegemon-seeker attacks when its estimated chance of victory is at least this "
-        "(expected gain exceeds expected cost with a loss aversion of 1.5).",
+        0.6, "A hegemon-seeker attacks only when its estimated chance of victory is at least "
+        "this, on top of its expected-utility rule (the loss-aversion floor); external "
+        "balancers punish defectors at these odds.",
         "Stated reason: expected-utility attack rule (Bueno de Mesquita 1981) with loss "
         "aversion 1.5 (Kahneman & Tversky 1979).", 0, 1)
 
@@ -142,11 +144,12 @@ class Params:
         "Stated reason: a token contingent (Schweller 1998, Deadly Imbalances, on 'balking').",
         0, 1)
     late_entry_odds: float = _p(
-        0.55, "A buck-passer strikes a neighbour that fought a third party last year (and a "
-        "bandwagoner one its patron fought) when its estimated chance of victory is at least "
-        "this.",
+        0.55, "A jackal strikes a weakened victim of a stronger revisionist, and a buck-passer "
+        "balancing late strikes its busy threat, when its estimated chance of victory is at "
+        "least this (1 = late strikes off).",
         "Stated reason: a weakened belligerent is attacked on slightly better than even odds "
-        "(Mearsheimer 2001, ch. 5, buck-passers 'enter late').", 0, 1)
+        "(Mearsheimer 2001, ch. 5, buck-passers 'enter late'; Schweller 1994 on jackals).",
+        0, 1)
     wedge_payment: float = _p(
         0.02, "Share of its wealth a wedger (or hegemon-seeker) pays one would-be coalition "
         "member a year to stay out of alliances.",
@@ -158,6 +161,14 @@ class Params:
         "of its own wealth (smaller offers are declined and nothing is paid).",
         "Crawford 2011: wedge strategies succeed when the reward is large relative to the "
         "target's stakes; 5% of a year's output is a stated choice.", 0, 100)
+    seeker_rule: str = _p(
+        "expected-utility", "The hegemon-seeker's attack rule: 'expected-utility' attacks the "
+        "neighbour of the largest positive expected net gain (value at stake x chance of "
+        "winning against the expected coalition, minus attrition and war damage) when the "
+        "odds also clear attack_odds; 'odds' attacks the neighbour of the best odds when they "
+        "clear attack_odds (the rule before issue 11, kept for ablations).",
+        "Bueno de Mesquita 1981 (The War Trap): expected utility of war; issue 11 asks for the "
+        "expected-utility form.", choices=("expected-utility", "odds"))
     seeker_wedges: bool = _p(
         True, "Whether the hegemon-seeker also pays would-be coalition members to stay out "
         "(docs/strategies.md: the hegemon-seeker 'wedges coalitions').",
@@ -237,6 +248,86 @@ class Params:
     alliance_commitment: float = _p(
         1.0, "Commitment of a newly formed alliance (share of forces promised).",
         "Stated reason: a full defensive pact.", 0, 1)
+    reliability_prior: float = _p(
+        0.745, "Expected share of its promised help an ally with no record sends (the prior "
+        "mean of reliability; an ally's help is valued at commitment x reliability).",
+        "Leeds, Long & Mitchell 2000 (Reevaluating alliance reliability, Journal of Conflict "
+        "Resolution 44(5)): alliance commitments were honoured in 74.5% of the cases that "
+        "invoked them, 1816-1944; Smith 1995 and Leeds 2003 on alliances that may fail.", 0, 1)
+    reliability_weight: float = _p(
+        2.0, "Weight of the prior in calls: reliability = (honoured + prior x weight) / "
+        "(calls + weight), the mean of a Beta posterior over the ally's record.",
+        "Stated reason: two calls answered or refused move the estimate half way from the "
+        "prior.", 0.001, 1e6)
+    trend_horizon: float = _p(
+        5.0, "Years ahead over which a rival's growth is projected when its threat is judged "
+        "(threat x (1 + horizon x positive smoothed growth of its share); 0 = no trend).",
+        "Organski & Kugler 1980 (The War Ledger) and Walt 1987: a rising power threatens "
+        "before it is strong; five years is a stated choice (a planning cycle).", 0, 100)
+    trend_smoothing: float = _p(
+        0.3, "Weight of the latest year in the smoothed growth of each actor's capability "
+        "share (exponential smoothing).", "Stated reason: filters the yearly shocks "
+        "(growth_noise) out of the trend over three or four years.", 0.001, 1)
+    buck_alarm: float = _p(
+        0.8, "A buck-passer stops passing the buck and balances when its threat's perceived "
+        "capability share reaches this multiple of hegemony_share (the threat nears "
+        "hegemony) or when no buck-catcher is left.",
+        "Mearsheimer 2001, ch. 8: buck-passers balance late, once the catcher cannot contain "
+        "the threat alone; 0.8 of the hegemony share is a stated choice.", 0, 10)
+    balk_pressure: float = _p(
+        1.0, "A balker accepts an alliance only from a proposer whose capability share is at "
+        "least this multiple of its own (joins only when pressed by a stronger ally), or "
+        "from anyone while it fought last year (pressed by a demand).",
+        "Schweller 2006 (Unanswered Threats): balkers comply with a stronger partner's "
+        "demands but shirk; parity is a stated choice.", 0, 100)
+    stake_horizon: float = _p(
+        10.0, "Years of a province's production a hegemon-seeker counts as the value at stake "
+        "of a war (expected gain = chance of winning x conquest_rate x production of the "
+        "target's frontier x this).", "Stated reason: conquests are held for about a "
+        "decade before they are lost or absorbed (Bueno de Mesquita 1981 values the stake, "
+        "not its horizon).", 0, 1000)
+    concession_odds: float = _p(
+        0.2, "A target concedes a demand (a peaceful transfer of the demanded frontier "
+        "provinces) when its estimated chance of resisting successfully is below this.",
+        "Fearon 1995 (Rationalist explanations for war, International Organization 49(3)): "
+        "costly war leaves a bargaining range, so a weak target concedes; one in five is a "
+        "stated choice.", 0, 1)
+    peace_odds: float = _p(
+        0.5, "After each year's campaign the side that lost it concedes (the war ends) when "
+        "its chance of winning the next campaign, on the forces the fighting revealed, is "
+        "below this; otherwise the war goes on.",
+        "Slantchev 2003 (The principle of convergence in wartime negotiations, APSR 97(4)) "
+        "and Fearon 1995: fighting reveals the balance and wars end when expectations "
+        "converge; a side beaten and shown to be weaker gives up.", 0, 1)
+    amphibious_penalty: float = _p(
+        0.5, "Share of its strength an attacker loses when it can reach its target only "
+        "across the sea (no land border): the amphibious penalty, on top of distance.",
+        "Mearsheimer 2001, ch. 4 (the stopping power of water): amphibious assaults on a "
+        "defended great power rarely succeed. At 0.5 an attacker across the sea needs twice "
+        "the projected strength of an insular defender for even odds, so an equal "
+        "continental rival (odds 1/3) never clears attack_odds.", 0, 1)
+    taboo_restraint: float = _p(
+        0.9, "Probability that a nuclear-armed side facing defeat by a non-nuclear enemy "
+        "refrains from first use (the nuclear taboo).",
+        "Tannenwald 1999 (The nuclear taboo, International Organization 53(3)): nuclear "
+        "states lost or stalemated wars against non-nuclear ones (Korea, Vietnam, "
+        "Afghanistan) without using the weapon; 0.9 is a stated choice.", 0, 1)
+    taboo_hostility: float = _p(
+        1.0, "Hostility every live observer adds towards an actor that uses nuclear weapons "
+        "first against a non-nuclear state (the taboo's cost in reputation).",
+        "Tannenwald 1999: first use would make the user a pariah; one act of aggression's "
+        "worth of grievance in every capital is a stated choice.", 0, 100)
+    growth_spread: float = _p(
+        0.005, "Standard deviation of each actor's own mean growth rate around growth_rate, "
+        "drawn once per world (differential growth drives power transitions).",
+        "Organski & Kugler 1980 (The War Ledger): uneven growth; Maddison 2001 shows "
+        "long-run national growth rates differing by about half a point a year.", 0, 0.5)
+    preventive_ratio: float = _p(
+        0.8, "A declining leader whose strategy has the preventive trait attacks a rising "
+        "challenger once the challenger's share reaches this fraction of its own (when its "
+        "odds clear attack_odds).",
+        "Copeland 2000 (The Origins of Major War): a dominant power facing deep decline "
+        "wages preventive war before it is overtaken; 0.8 is a stated choice.", 0, 10)
 
     # --- war -----------------------------------------------------------------
     victory_function: str = _p(

@@ -53,6 +53,8 @@ class Stream(IntEnum):
     SCENARIO = 12
     PROFILE = 13
     EVOLUTION = 14
+    TRAIT = 15
+    ACTIVATION = 16
 
 
 def _little_endian(words: U64) -> U64:

@@ -188,3 +188,57 @@ def test_history_env_variable_and_bad_file(capsys, tmp_path, monkeypatch):
     (bad / "NMC_5_0.csv").unlink()
     assert main(["history", "--data", str(bad)]) == 2
     assert "no nmc file found" in capsys.readouterr().err
+
+
+def test_analyze_prints_wars_and_alliance_reliability_by_strategy(run_folder, capsys):
+    events = pd.DataFrame({
+        "world": [0, 0, 0, 0, 1], "year": [1, 1, 1, 2, 3],
+        "kind": ["war_won", "ally_called", "ally_called", "ally_called", "concession"],
+        "actor": [0, 1, 2, 2, 1], "other": [1, 2, 1, 0, 0], "value": [3.0, 0.5, 0.0, 1.0, 2.0]})
+    events.to_parquet(run_folder / "events.parquet")
+    actors = pd.read_parquet(run_folder / "actors.parquet")
+    actors["strategy"] = actors["actor"].map({0: "hegemon-seeker", 1: "balker",
+                                              2: "buck-passer"})
+    actors.to_parquet(run_folder / "actors.parquet")
+    pd.DataFrame({"world": [0, 0], "war": [0, 1], "start": [1, 2], "end": [2, None],
+                  "initiator": [0, 0], "target": [1, 2], "outcome": ["initiator won", "ongoing"],
+                  "campaigns": [2, 1], "initiator_side": [[0], [0, 2]], "target_side": [[1], [2]],
+                  "initiator_losses": [1.0, 2.0], "target_losses": [3.0, 4.0],
+                  "provinces_to_initiator_side": [2, 0], "provinces_to_target_side": [0, 1]}
+                 ).astype({"end": "Int32"}).to_parquet(run_folder / "wars.parquet")
+    assert main(["analyze", str(run_folder), "--format", "json"]) == 0
+    summ = {r["metric"]: r["value"] for r in json.loads(capsys.readouterr().out)["rows"]}
+    assert summ["wars (total)"] == 2
+    assert summ["war duration in years (mean of ended wars)"] == 2.0
+    assert summ["battle losses per war (mean, both sides)"] == 5.0
+    assert summ["provinces transferred per war (mean)"] == 1.5
+    assert summ["demands conceded without war (total)"] == 1
+    # Actor 1 was attacked in world 0, year 1: calls to its side there are defensive.
+    assert summ["defensive calls to buck-passer allies: made"] == 1
+    assert summ["defensive calls to buck-passer allies: honoured (share)"] == 0.0
+    assert summ["offensive calls to buck-passer allies: mean share of forces sent"] == 1.0
+    assert summ["offensive calls to balker allies: mean share of forces sent"] == 0.5
+
+
+def test_every_run_folder_has_a_wars_table_that_matches_the_events(tmp_path):
+    import powerbalance as pb
+    from powerbalance.experiments.results import load_run
+
+    pb.run("warring-states-horizontal-alliance", years=40, worlds=6, seed=5,
+           out=tmp_path / "r", batch_size=4)
+    run = load_run(tmp_path / "r")
+    wars, ev = run.wars, run.events
+    kind = ev["kind"].astype(str)
+    assert len(wars) == (kind == "war_begun").sum() > 0
+    assert wars.groupby("world")["war"].apply(lambda s: list(s) == list(range(len(s)))).all()
+    ended = wars[wars["end"].notna()]
+    assert (ended["end"] >= ended["start"]).all()
+    assert len(ended) == (kind == "war_ended").sum()
+    campaigns = (kind == "war_won").sum() + (kind == "war_lost").sum()
+    assert wars["campaigns"].sum() == campaigns
+    assert all(s[0] == i for s, i in zip(wars["initiator_side"], wars["initiator"], strict=True))
+    assert all(s[0] == t for s, t in zip(wars["target_side"], wars["target"], strict=True))
+    size = ev[kind.isin(["war_won", "war_lost"])]["value"].sum()
+    assert (wars["initiator_losses"] + wars["target_losses"]).sum() == pytest.approx(size)
+    assert set(wars["outcome"]) <= {"initiator won", "target won", "no winner", "broken off",
+                                    "ongoing"}

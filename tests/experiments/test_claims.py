@@ -1,8 +1,10 @@
-"""The claims of docs/theory-checked.md as experiments: each runs small and points the claimed way.
+"""The claims of docs/theory-checked.md as experiments: the machinery that runs and judges them.
 
-Sizes are small (a few seconds each); bounds are one-sided 99.9% intervals
-of paired (common random numbers) differences, which a correct model passes
-with overwhelming probability at the measured effect sizes.
+No test pins a shipped claim's verdict (a claim that stops holding is a finding, reported
+by ``powerbalance experiment``, not a test failure): the tests check that every experiment
+runs, measures each arm per world, compares arms by paired differences with their bounds,
+and that the verdict follows from those rows alone (checked on statistics whose values are
+known by construction).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from powerbalance.errors import InputError
 from powerbalance.experiments.claims import (
     EXPERIMENTS,
     Arm,
+    Check,
+    Comparison,
     Experiment,
     get,
     listing,
@@ -27,7 +31,6 @@ from powerbalance.experiments.claims import (
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "analysis" / "fixtures" / "cow"
 DATA = ROOT / ".." / "shared" / "data"
-CONF = 0.999
 
 
 def comparison(result, statistic: str):  # type: ignore[no-untyped-def]
@@ -50,69 +53,56 @@ def test_registry_covers_the_eight_claims() -> None:
         get("nope")
 
 
-def test_waltz_balancers_defeat_the_bid_bandwagoners_let_it_succeed() -> None:
-    r = run_experiment("waltz-balance", worlds=150, seed=1, confidence=CONF)
-    c = comparison(r, "france_hegemony")
-    assert c["holds"] and c["difference"] > 0.2
-    assert arm_mean(r, "balancers", "france_hegemony") < 0.5
-    assert r.holds
+MODEL_EXPERIMENTS = sorted(name for name, e in EXPERIMENTS.items() if e.runner is None)
 
 
-def test_warring_states_qin_unifies_more_under_horizontal_than_vertical() -> None:
-    r = run_experiment("warring-states", worlds=150, seed=2, confidence=CONF)
-    c = comparison(r, "qin_hegemony")
-    assert c["holds"] and c["difference"] > 0.2
-    assert arm_mean(r, "vertical", "qin_hegemony") < 0.5
-    assert r.holds
+@pytest.mark.parametrize("name", MODEL_EXPERIMENTS)
+def test_every_shipped_experiment_runs_and_judges_by_its_own_rows(name: str) -> None:
+    """Machinery only (no claim's verdict is pinned): every arm and statistic is measured per
+    world, each comparison is the paired difference of the arms' per-world values with its
+    bound, and the verdict is exactly 'every required comparison and check holds'."""
+    exp = get(name)
+    r = run_experiment(name, worlds=12, years=25, seed=3, confidence=0.9)
+    assert set(r.arms["arm"]) == {a.label for a in exp.arms}
+    assert set(r.arms["statistic"]) == set(exp.statistics)
+    assert len(r.per_world) == 12
+    for c in r.comparisons.itertuples():
+        high = r.per_world[f"{c.high}:{c.statistic}"].to_numpy()
+        low = r.per_world[f"{c.low}:{c.statistic}"].to_numpy()
+        assert c.difference == pytest.approx(float((high - low).mean()))
+        assert c.ci_low <= c.difference <= c.ci_high
+        assert c.holds == (c.ci_low > 0)
+    required = [bool(h) for h, q in zip(r.comparisons.get("holds", []),
+                                        r.comparisons.get("required", []), strict=True) if q]
+    required += [bool(h) for h, q in zip(r.checks.get("holds", []),
+                                         r.checks.get("required", []), strict=True) if q]
+    assert r.holds == all(required)
+    assert r.verdict() == ("holds" if r.holds else "does not hold")
 
 
-def test_water_stops_global_hegemony() -> None:
-    r = run_experiment("stopping-power-of-water", worlds=100, seed=3, confidence=CONF)
-    assert comparison(r, "global_hegemony")["holds"]
-    assert arm_mean(r, "ocean", "regional_hegemony") > 0.5
-    assert arm_mean(r, "ocean", "global_hegemony") < 0.25
-    assert r.holds
+def _by_parameter(name: str):  # type: ignore[no-untyped-def]
+    """A statistic that reads a parameter of the arm's run (known by construction)."""
+    def stat(result, scen):  # type: ignore[no-untyped-def]
+        return np.full(result.system["world"].nunique(), float(result.manifest["params"][name]))
+    return stat
 
 
-def test_nuclear_peace_between_superpowers_and_wars_elsewhere() -> None:
-    # superpower wars are rare events (about 0.1 of worlds with resolve 1): 600 worlds give
-    # the 99.9% bound a margin of about five standard errors
-    r = run_experiment("nuclear-peace", worlds=600, years=50, seed=4, confidence=CONF)
-    assert arm_mean(r, "deterrence", "superpower_war") <= 0.1
-    assert arm_mean(r, "deterrence", "other_wars") >= 1.0  # conventional wars go on
-    assert arm_mean(r, "resolute", "superpower_war") > 0.05  # resolve 1 breaks deterrence
-    assert comparison(r, "superpower_war")["holds"]
-    assert r.holds
-
-
-def test_security_dilemma_spiral_costs_both() -> None:
-    r = run_experiment("security-dilemma", worlds=60, seed=5, confidence=CONF)
-    for stat in ("burden", "threat", "wealth"):
-        assert comparison(r, stat)["holds"], stat
-    assert arm_mean(r, "arming", "balance") > 0.8  # the balance stays near parity
-    assert r.holds
-
-
-def test_exceptions_a_hegemon_wins_where_the_theory_says_it_can() -> None:
-    r = run_experiment("exceptions", worlds=150, seed=6, confidence=CONF)
-    assert comparison(r, "qin_hegemony")["holds"]
-    assert arm_mean(r, "exception", "qin_hegemony") > 0.3
-    assert r.holds
-
-
-def test_offshore_balancing_is_cheaper_than_fighting_on_the_continent() -> None:
-    r = run_experiment("offshore-balancing", worlds=120, seed=7, confidence=CONF)
-    assert comparison(r, "britain_wars")["holds"]
-
-
-def test_offshore_balancing_prevents_continental_hegemony() -> None:
-    # The effect is modest (about 0.085 at the default size), so this test runs the two arms
-    # it needs with 1,000 worlds: at a 95% one-sided bound a correct model fails it with
-    # probability below 0.1%.
-    exp = get("offshore-balancing")
-    two = dataclasses.replace(exp, arms=exp.arms[:2], comparisons=exp.comparisons[:1])
-    r = run_experiment(two, worlds=1000, seed=7, confidence=0.95)
-    assert comparison(r, "continental_hegemony")["holds"]
+def test_the_verdict_follows_the_paired_comparison() -> None:
+    low = Arm("low", "two-continents", overrides={"sea_cost": 1.0})
+    high = dataclasses.replace(low, label="high", overrides={"sea_cost": 3.0})
+    stats = {"sea": ("the sea cost of the arm", _by_parameter("sea_cost"))}
+    up = Experiment(name="up", claim=0, title="t", claim_text="t", arms=(low, high),
+                    statistics=stats, comparisons=(Comparison("sea", low="low", high="high"),),
+                    worlds=5)
+    down = dataclasses.replace(up, comparisons=(Comparison("sea", low="high", high="low"),))
+    r_up, r_down = run_experiment(up, years=2), run_experiment(down, years=2)
+    assert r_up.holds and comparison(r_up, "sea")["difference"] == 2.0
+    assert not r_down.holds and comparison(r_down, "sea")["difference"] == -2.0
+    checked = dataclasses.replace(up, checks=(Check("sea", "high", "<=", 2.0),))
+    assert not run_experiment(checked, years=2).holds
+    optional = dataclasses.replace(up, checks=(Check("sea", "high", "<=", 2.0,
+                                                     required=False),))
+    assert run_experiment(optional, years=2).holds
 
 
 def test_polarity_from_fixture_data() -> None:

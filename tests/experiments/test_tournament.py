@@ -94,13 +94,13 @@ def test_alliance_politics_of_a_run_counts_what_the_events_show():
     )
 
     r = pb.run("random:actors=8,provinces=3,inequality=1.0,seed=1,"
-               "mix=hegemon-seeker:1+external-balancer:1+buck-passer:1+balker:1",
+               "mix=hegemon-seeker:2+external-balancer:2+buck-passer:1+balker:1+jackal:2",
                years=60, worlds=30, seed=3)
     per_world = alliance_politics(r.events, range(30))
     assert list(per_world.columns) == ["world", *COLUMNS] and len(per_world) == 30
     kinds = r.events["kind"].astype(str)
     assert per_world["abandonment"].sum() == (kinds == "abandoned").sum() > 0
-    assert per_world["buck_passing"].sum() == (kinds == "late_entry").sum() > 0
+    assert per_world["late_strikes"].sum() == (kinds == "late_entry").sum() > 0
     assert per_world["chain_ganging"].sum() <= (kinds == "war_joined").sum()
     assert per_world["entrapment"].sum() <= (kinds == "war_joined").sum()
     summary = alliance_politics_summary(r.events, range(30))

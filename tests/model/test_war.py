@@ -7,7 +7,8 @@ from powerbalance.model.victory import victory_probability
 from powerbalance.params import Params
 from tests.conftest import event_rows, line_scenario, simulate_scenario
 
-NO_NOISE = {"misperception": 0.0, "growth_noise": 0.0}
+#: Combat tests keep targets from conceding (concessions have their own tests).
+NO_NOISE = {"misperception": 0.0, "growth_noise": 0.0, "concession_odds": 0.0}
 
 
 def duel(attacker: dict | None = None, target: dict | None = None, **params):

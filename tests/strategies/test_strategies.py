@@ -71,10 +71,24 @@ class TestExternalBalancer(StrategyTestCase):
         Situation("offers an alliance to the other small actor against the threat",
                   [big, actor("B1", [2], 2.0), actor("B2", [3], 2.0)], 1,
                   lambda a, o, f: a.offer[0, f] == 2),
-        Situation("leaves its alliances once the threat has passed",
+        Situation("of two partners offers to the stronger one near the threat",
+                  [actor("Big", [1], 20.0, 20.0), actor("B1", [2], 2.0),
+                   actor("Weak", [0], 1.0, 0.5), actor("Strong", [3], 4.0, 3.0)], 1,
+                  lambda a, o, f: a.offer[0, f] == 3),
+        Situation("leaves only alliances whose threat has passed, never all at once",
                   [actor("Big", [0, 1], wealth=0.1, military=0.0), actor("B1", [2], 2.0),
-                   actor("B2", [3], 2.0)], 1, lambda a, o, f: bool(a.leave[0, f]),
+                   actor("B2", [3], 2.0)], 1,
+                  lambda a, o, f: bool(a.leave_passed[0, f]) and not a.leave[0, f],
                   alliances=[["B1", "B2"]]),
+        Situation("a strong actor balances a weaker but rising rival (threat has a trend)",
+                  [actor("S", [0], 6.0, 6.0), actor("R", [1], 5.0, 5.0),
+                   actor("P", [2], 1.0, 1.0)], 0,
+                  lambda a, o, f: a.offer[0, f] == 2, provinces=3,
+                  setup=lambda s: edit(s, "momentum", (0, 1), 0.2)),
+        Situation("the same rival without the trend is no threat to it",
+                  [actor("S", [0], 6.0, 6.0), actor("R", [1], 5.0, 5.0),
+                   actor("P", [2], 1.0, 1.0)], 0,
+                  lambda a, o, f: a.offer[0, f] == -1, provinces=3),
         Situation("never offers to a known defector",
                   [big, actor("B1", [2], 2.0), actor("B2", [3], 2.0)], 1,
                   lambda a, o, f: a.offer[0, f] != 2,
@@ -98,6 +112,16 @@ class TestWedger(StrategyTestCase):
     situations = (
         Situation("pays one member of a forming coalition to stay out", coalition, 0,
                   lambda a, o, f: a.pay[0, f] in (1, 2) and a.pay_spend[0, f] > 0),
+        Situation("pays the member that would add most to the coalition",
+                  [actor("W", [0, 1], wealth=20.0, military=20.0),
+                   actor("B1", [2], 1.0, 0.5, strategy="external-balancer"),
+                   actor("B2", [3], 4.0, 2.0, strategy="external-balancer")], 0,
+                  lambda a, o, f: a.pay[0, f] == 2 and a.pressure[0, f] == -1),
+        Situation("pressures a member too rich to buy",
+                  [actor("W", [0, 1], wealth=20.0, military=20.0),
+                   actor("B1", [2], 1.0, 0.5, strategy="external-balancer"),
+                   actor("B2", [3], 12.0, 6.0, strategy="external-balancer")], 0,
+                  lambda a, o, f: a.pressure[0, f] == 2 and a.pay[0, f] == -1),
         Situation("pays nobody when no coalition can form",
                   [actor("W", [0], 20.0, 20.0), actor("B1", [1], 2.0)], 0,
                   lambda a, o, f: a.pay[0, f] == -1, provinces=2),
@@ -127,14 +151,24 @@ class TestBandwagoner(StrategyTestCase):
         Situation("stays with its patron", actors, 1,
                   lambda a, o, f: a.offer[0, f] == -1 and not a.leave[0, f],
                   alliances=[["D", "Bw"]]),
+        Situation("stays loyal to its patron when another is only slightly more threatening",
+                  [actor("D", [0], 10.0, 10.0), actor("Bw", [1], 1.0, 0.5),
+                   actor("E", [2, 3], 11.0, 11.0)], 1,
+                  lambda a, o, f: a.offer[0, f] == -1 and not a.leave[0, f],
+                  alliances=[["D", "Bw"]]),
+        Situation("but follows a threat that clearly overshadows it",
+                  [actor("D", [0], 10.0, 10.0), actor("Bw", [1], 1.0, 0.5),
+                   actor("E", [2, 3], 30.0, 30.0)], 1,
+                  lambda a, o, f: a.offer[0, f] == 2 and bool(a.leave[0, f]),
+                  alliances=[["D", "Bw"]]),
         Situation("leaves a coalition against its patron", actors, 1,
                   lambda a, o, f: a.offer[0, f] == 0 and bool(a.leave[0, f]),
                   alliances=[["C", "Bw"]]),
-        Situation("shares the gains: attacks the patron's weakened enemy",
+        Situation("fights its patron's wars (answers offensive calls), starts none",
                   [actor("D", [0], 20.0, 20.0), actor("Bw", [1], 5.0, 5.0),
                    actor("C", [2, 3], 2.0, 0.5)], 1,
-                  lambda a, o, f: a.attack[0, f] == 2, setup=_fought(0, 2),
-                  alliances=[["D", "Bw"]]),
+                  lambda a, o, f: a.join_offence[0, f] == 1.0 and a.attack[0, f] == -1,
+                  setup=_fought(0, 2), alliances=[["D", "Bw"]]),
     )
 
     def test_alliance_with_the_patron_forms(self):
@@ -149,10 +183,16 @@ class TestBalker(StrategyTestCase):
     name = "balker"
     expected_classifier = {"initiates_war": False, "makes_alliances": False}
     situations = (
-        Situation("accepts alliances, offers none, sends a token share",
+        Situation("joins only when pressed by a stronger ally, sends a token share",
                   [actor("X", [0]), actor("Bk", [1])], 1,
                   lambda a, o, f: a.join[0, f] == Params().balk_share and a.accept[0, f]
-                  and a.offer[0, f] == -1, provinces=2, alliances=[["X", "Bk"]]),
+                  and a.accept_ratio[0, f] == Params().balk_pressure
+                  and a.offer[0, f] == -1 and a.join_offence[0, f] == 0.0,
+                  provinces=2, alliances=[["X", "Bk"]]),
+        Situation("pressed by a demand (it fought last year) it accepts anyone",
+                  [actor("X", [0]), actor("Bk", [1])], 1,
+                  lambda a, o, f: a.accept_ratio[0, f] == 0.0, provinces=2,
+                  setup=_fought(0, 1)),
     )
 
     def test_joins_but_contributes_no_more_than_its_minimal_share(self):
@@ -171,40 +211,90 @@ class TestBalker(StrategyTestCase):
 class TestBuckPasser(StrategyTestCase):
     name = "buck-passer"
     expected_classifier = {"initiates_war": True}
+    # The threat T borders a buck-catcher C and the buck-passer BP (a line C - T - BP).
+    trio = [actor("T", [1], 20.0, 3.0), actor("C", [0], 3.0, 2.0), actor("BP", [2], 3.0, 9.0)]
     situations = (
-        Situation("strikes the weakened side of a war between two others",
+        Situation("passes the buck to a catcher: stays out of the threat's wars, arms",
+                  [actor("T", [1], 20.0, 10.0), actor("C", [0], 3.0, 2.0),
+                   actor("BP", [2], 3.0, 2.0)], 2,
+                  lambda a, o, f: a.shirk[0, f] == 0 and a.offer[0, f] == -1
+                  and a.attack[0, f] == -1 and a.spend[0, f] > BASE and a.join[0, f] == 1.0,
+                  provinces=3, params={"buck_alarm": 10.0}, setup=_fought(0, 1)),
+        Situation("balances late when the threat nears hegemony: allies with the catcher and "
+                  "strikes the busy threat", trio, 2,
+                  lambda a, o, f: a.shirk[0, f] == -1 and a.offer[0, f] == 1
+                  and a.attack[0, f] == 0, provinces=3, params={"buck_alarm": 0.1},
+                  setup=_fought(0, 1)),
+        Situation("a neighbour that the threat does not threaten is no catcher",
+                  [actor("X", [0], 1.0, 0.5), actor("BP", [1], 3.0, 9.0),
+                   actor("T", [2], 20.0, 3.0)], 1,
+                  lambda a, o, f: a.shirk[0, f] == -1 and a.attack[0, f] == 2,
+                  provinces=3, params={"buck_alarm": 10.0}, alliances=[["X", "T"]],
+                  setup=_fought(2, 0)),
+        Situation("balances when no catcher is left",
+                  [actor("T", [0], 20.0, 3.0), actor("BP", [1], 3.0, 9.0)], 1,
+                  lambda a, o, f: a.shirk[0, f] == -1 and a.attack[0, f] == 0,
+                  provinces=2, params={"buck_alarm": 10.0}, setup=_fought(0, 1)),
+        Situation("does not strike the threat while it is not busy",
+                  trio, 2, lambda a, o, f: a.attack[0, f] == -1, provinces=3,
+                  params={"buck_alarm": 0.1}),
+        Situation("never raids the threat's weakened victim",
+                  [actor("T", [0], 20.0, 10.0), actor("V", [1], 1.0, 0.2),
+                   actor("BP", [2], 3.0, 5.0)], 2,
+                  lambda a, o, f: a.attack[0, f] != 1, provinces=3,
+                  params={"buck_alarm": 10.0}, setup=_fought(0, 1)),
+        Situation("stays quiet while nobody threatens it",
                   [actor("A", [0], 5.0, 5.0), actor("B", [1], 2.0, 0.5),
                    actor("C", [2], 5.0, 3.0)], 2,
-                  lambda a, o, f: a.attack[0, f] == 1, provinces=3, setup=_fought(0, 1)),
-        Situation("stays quiet while nobody fights",
-                  [actor("A", [0], 5.0, 5.0), actor("B", [1], 2.0, 0.5),
-                   actor("C", [2], 5.0, 3.0)], 2,
-                  lambda a, o, f: a.attack[0, f] == -1, provinces=3),
-        Situation("sends nothing to an attacked ally",
-                  [actor("A", [0]), actor("C", [1])], 1,
-                  lambda a, o, f: a.join[0, f] == 0.0, provinces=2, alliances=[["A", "C"]]),
+                  lambda a, o, f: a.attack[0, f] == -1 and a.shirk[0, f] == -1, provinces=3,
+                  setup=_fought(0, 1)),
     )
 
-    def test_stays_out_then_attacks_the_weakened_loser(self):
-        scen = line_scenario([
-            actor("H", [0], 10.0, 8.0, strategy="hegemon-seeker"),
-            {**actor("V", [2, 1], 3.0, 2.0)},
-            actor("C", [3], 6.0, 3.0, strategy="buck-passer"),
-        ], params=EXACT)
-        traj = simulate_scenario(scen, years=8, worlds=8, seed=1)
-        war = np.concatenate([event_rows(traj, "war_won"), event_rows(traj, "war_lost")])
-        late = 0
-        for w in range(8):
-            rows = war[war[:, 0] == w]
-            first = rows[(rows[:, 2] == 0) & (rows[:, 3] == 1)][:, 1]
-            assert len(first), "the hegemon-seeker should attack V"
-            y0 = first.min()
-            by_c = rows[rows[:, 2] == 2]
-            assert not (by_c[:, 1] <= y0).any(), "C must stay out of the first war"
-            late += int(((by_c[:, 1] > y0) & (by_c[:, 3] == 1)).any())
-        assert late >= 6
-        assert len(event_rows(traj, "late_entry")) >= late
-        assert not (event_rows(traj, "war_joined")[:, 2] == 2).any()
+    def test_stays_out_of_the_catchers_war_then_enters_against_the_threat(self):
+        # C (the catcher) is allied with BP; T attacks C. While passing the buck BP sends
+        # nothing against T; once T nears hegemony BP fights T on C's side.
+        def run(alarm: float):
+            scen = line_scenario([
+                actor("T", [1], 20.0, 6.0, strategy="hegemon-seeker"),
+                actor("C", [0], 3.0, 2.0), actor("BP", [2], 3.0, 4.0, strategy="buck-passer"),
+            ], provinces=3, alliances=[["C", "BP"]],
+                params={**EXACT, "buck_alarm": alarm, "concession_odds": 0.0})
+            return simulate_scenario(scen, years=4, worlds=6, seed=1)
+
+        passing = run(10.0)
+        called = event_rows(passing, "ally_called")
+        mine = called[called[:, 2] == 2]
+        assert len(mine) and (mine[:, 4] == 0).all()
+        assert not (event_rows(passing, "war_joined")[:, 2] == 2).any()
+        late = run(0.1)
+        joined = event_rows(late, "war_joined")
+        assert ((joined[:, 2] == 2) & (joined[:, 3] == 1)).any()  # on the catcher's side
+        war = np.concatenate([event_rows(late, "war_won"), event_rows(late, "war_lost")])
+        assert not ((war[:, 2] == 2) & (war[:, 3] == 1)).any()  # never against the catcher
+
+
+class TestJackal(StrategyTestCase):
+    name = "jackal"
+    expected_classifier = {"initiates_war": True, "makes_alliances": False}
+
+    @staticmethod
+    def _victim(lion_strength: float):
+        def setup(state):
+            state = edit(state, "last_target", (0, 0), 1)
+            return _fought(0, 1)(state)
+        return ([actor("L", [0], lion_strength, lion_strength), actor("V", [1], 2.0, 0.5),
+                 actor("J", [2], 5.0, 3.0)], setup)
+
+    situations = (
+        Situation("strikes the weakened victim of a stronger revisionist",
+                  _victim(20.0)[0], 2, lambda a, o, f: a.attack[0, f] == 1, provinces=3,
+                  setup=_victim(20.0)[1]),
+        Situation("leaves alone the victim of a weaker attacker",
+                  _victim(1.0)[0], 2, lambda a, o, f: a.attack[0, f] == -1, provinces=3,
+                  setup=_victim(1.0)[1]),
+        Situation("stays quiet while nobody fights",
+                  _victim(20.0)[0], 2, lambda a, o, f: a.attack[0, f] == -1, provinces=3),
+    )
 
 
 class TestPenetrator(StrategyTestCase):
@@ -276,6 +366,31 @@ class TestHegemonSeeker(StrategyTestCase):
                   lambda a, o, f: a.attack[0, f] == -1, provinces=2),
         Situation("wedges the coalition forming against it",
                   TestWedger.coalition, 0, lambda a, o, f: a.pay[0, f] in (1, 2)),
+        Situation("spares its ally (the patron spares its bandwagoner)",
+                  [actor("H", [0], 10.0, 10.0), actor("W", [1], 2.0, 1.0)], 0,
+                  lambda a, o, f: a.attack[0, f] == -1, provinces=2, alliances=[["H", "W"]],
+                  # H's own help to W counts for nothing (a hollow record), so only the
+                  # alliance itself keeps H from attacking.
+                  setup=lambda s: edit(s, "calls", (0, 0), 1e6)),
+        Situation("attacks where the expected net gain is largest, not the best odds",
+                  [actor("Poor", [0], 0.5, 0.2), actor("H", [1, 4], 10.0, 10.0),
+                   actor("Rich", [2, 3], 3.0, 1.0)], 1,
+                  lambda a, o, f: a.attack[0, f] == 2, provinces=5),
+        Situation("does not attack when the expected cost exceeds the gain",
+                  [actor("H", [0], 10.0, 10.0), actor("W", [1], 2.0, 1.0)], 0,
+                  lambda a, o, f: a.attack[0, f] == -1, provinces=2,
+                  params={"war_damage": 0.5}),
+        Situation("attacks a target whose ally's record is hollow",
+                  [actor("H", [0], 10.0, 5.0), actor("W", [1], 2.0, 1.0),
+                   actor("A", [2], 10.0, 6.0)], 0,
+                  lambda a, o, f: a.attack[0, f] == 1, provinces=3, alliances=[["W", "A"]],
+                  setup=lambda s: edit(s, "calls", (0, 2), 20.0)),
+        Situation("is deterred by the same ally with a kept record",
+                  [actor("H", [0], 10.0, 5.0), actor("W", [1], 2.0, 1.0),
+                   actor("A", [2], 10.0, 6.0)], 0,
+                  lambda a, o, f: a.attack[0, f] == -1, provinces=3, alliances=[["W", "A"]],
+                  setup=lambda s: edit(edit(s, "calls", (0, 2), 20.0), "honoured", (0, 2),
+                                       20.0)),
     )
 
 
@@ -310,7 +425,7 @@ class TestOffshoreBalancer(StrategyTestCase):
 def test_every_strategy_of_the_model_is_registered_and_tested():
     tested = {cls.name for cls in StrategyTestCase.__subclasses__()}
     required = {"internal-balancer", "external-balancer", "wedger", "bandwagoner", "balker",
-                "buck-passer", "penetrator", "hegemon-seeker", "offshore-balancer",
+                "buck-passer", "jackal", "penetrator", "hegemon-seeker", "offshore-balancer",
                 "status-quo"}
     assert required <= set(registry.names())
     assert required <= tested
@@ -335,3 +450,32 @@ def test_offshore_balancer_backs_the_rival_once_a_continental_hegemon_rises():
     calm = run(regional_hegemony_share=0.99)
     formed = event_rows(calm, "alliance_formed")
     assert not ((formed[:, 2] == 3) | (formed[:, 3] == 3)).any()
+
+
+def test_a_declining_seeker_strikes_a_rising_challenger_preventively():
+    from tests.strategies.harness import decide_in
+
+    def attack(my_trend: float, their_trend: float) -> int:
+        sit = Situation("", [actor("H", [0], 10.0, 10.0), actor("C", [1], 9.5, 8.0)], 0,
+                        lambda a, o, f: True, provinces=2,
+                        params={"war_damage": 0.5, "attack_odds": 0.5},
+                        setup=lambda s: edit(edit(s, "momentum", (0, 0), my_trend),
+                                             "momentum", (0, 1), their_trend))
+        actions, _ = decide_in("hegemon-seeker", sit)
+        return int(actions.attack[0, 0])
+
+    assert attack(0.0, 0.0) == -1         # the stake alone does not pay (war_damage)
+    assert attack(-0.02, 0.03) == 1       # decline against a rising challenger: prevention
+    assert attack(0.01, 0.03) == -1       # not declining
+    assert attack(-0.02, -0.01) == -1     # the challenger is not rising
+
+
+def test_the_odds_rule_of_the_seeker_is_a_switch():
+    from tests.strategies.harness import decide_in
+
+    sit = TestHegemonSeeker.situations[4]   # the net gain points elsewhere than the odds
+    assert "net gain" in sit.description
+    odds_rule = Situation(sit.description, sit.actors, sit.focal, sit.expect,
+                          provinces=sit.provinces, params={"seeker_rule": "odds"})
+    assert decide_in("hegemon-seeker", sit)[0].attack[0, 1] == 2
+    assert decide_in("hegemon-seeker", odds_rule)[0].attack[0, 1] == 0

@@ -4,7 +4,12 @@ A run folder holds ``manifest.json`` and Parquet tables written by the engine;
 this module only reads ``actors.parquet`` (required) and ``alliances.parquet``
 (optional) and recomputes, for every world and year, entropy, Gini, the ratio
 of the first to the second power, Cederman's class, regional hegemons, power
-transitions and balancing against the leader, then aggregates them.
+transitions and balancing against the leader, then aggregates them. With
+``wars.parquet`` and ``events.parquet`` it adds the wars (count, duration,
+outcome, severity, provinces transferred, concessions) and the reliability of
+allies by strategy: calls made, calls honoured (some help sent) and the mean
+share of forces sent, for defensive and offensive calls (Leeds, Long &
+Mitchell 2000 measure the first two on real alliances).
 """
 
 from __future__ import annotations
@@ -33,7 +38,8 @@ from powerbalance.analysis.distribution import (
 from powerbalance.analysis.transitions import balancing_frame, power_transitions
 from powerbalance.errors import InputError
 
-__all__ = ["RunAnalysis", "analyze_run", "load_run_table", "measure_actors"]
+__all__ = ["RunAnalysis", "alliance_reliability", "analyze_run", "load_run_table",
+           "measure_actors", "war_summary"]
 
 ACTOR_COLUMNS = ("world", "year", "actor", "region", "alive", "share")
 
@@ -77,6 +83,75 @@ class RunAnalysis:
     balancing: pd.DataFrame | None
     summary: pd.DataFrame
     manifest: dict[str, object]
+    reliability: pd.DataFrame | None = None
+    """Calls to allies by strategy and kind (see :func:`alliance_reliability`)."""
+
+
+def alliance_reliability(events: pd.DataFrame, actors: pd.DataFrame) -> pd.DataFrame:
+    """Calls made to allies, calls honoured and the mean share of forces sent, by the called
+    ally's strategy and the kind of call (``defensive``: the principal was attacked that year;
+    ``offensive``: it was the initiator), from ``ally_called`` events.
+
+    >>> ev = pd.DataFrame({"world": [0, 0, 0], "year": [1, 1, 1],
+    ...                    "kind": ["ally_called", "ally_called", "war_won"],
+    ...                    "actor": [2, 3, 0], "other": [1, 1, 1], "value": [1.0, 0.0, 5.0]})
+    >>> act = pd.DataFrame({"world": [0] * 4, "year": [1] * 4, "actor": [0, 1, 2, 3],
+    ...                     "strategy": ["a", "b", "c", "d"]})
+    >>> alliance_reliability(ev, act)[["strategy", "kind", "calls", "honoured"]].values.tolist()
+    [['c', 'defensive', 1, 1], ['d', 'defensive', 1, 0]]
+    """
+    kind = events["kind"].astype(str)
+    called = events[kind == "ally_called"][["world", "year", "actor", "other", "value"]]
+    cols = ["strategy", "kind", "calls", "honoured", "share_honoured", "mean_share_sent"]
+    if called.empty:
+        return pd.DataFrame(columns=cols)
+    wars = events[kind.isin(["war_won", "war_lost"])][["world", "year", "other"]]
+    targets = wars.drop_duplicates().assign(defensive=True)
+    called = called.merge(targets, on=["world", "year", "other"], how="left")
+    called["kind"] = np.where(called["defensive"].eq(True), "defensive", "offensive")
+    if "strategy" in actors.columns:
+        strat = actors[["world", "actor", "strategy"]].drop_duplicates(["world", "actor"])
+        called = called.merge(strat, on=["world", "actor"], how="left")
+        called["strategy"] = called["strategy"].astype(str)
+    else:
+        called["strategy"] = "?"
+    called["honoured"] = called["value"] > 0
+    out = called.groupby(["strategy", "kind"], sort=True).agg(
+        calls=("value", "size"), honoured=("honoured", "sum"),
+        mean_share_sent=("value", "mean")).reset_index()
+    out["share_honoured"] = out["honoured"] / out["calls"]
+    out["calls"] = out["calls"].astype(int)
+    out["honoured"] = out["honoured"].astype(int)
+    return out[cols]
+
+
+def war_summary(wars: pd.DataFrame, events: pd.DataFrame | None,
+                n_worlds: int) -> list[tuple[str, object]]:
+    """Metric rows for the wars table (and the concession events)."""
+    rows: list[tuple[str, object]] = [("wars (total)", len(wars)),
+                                      ("wars per world (mean)", len(wars) / max(n_worlds, 1))]
+    if len(wars):
+        ended = wars[wars["end"].notna()]
+        duration = (ended["end"].astype(float) - ended["start"].astype(float) + 1.0)
+        rows += [
+            ("war duration in years (mean of ended wars)", float(duration.mean())
+             if len(ended) else float("nan")),
+            ("wars lasting more than one year (share)", float((duration > 1).mean())
+             if len(ended) else float("nan")),
+            ("wars won by the initiator (share of ended wars)",
+             float((ended["outcome"] == "initiator won").mean()) if len(ended) else float("nan")),
+            ("battle losses per war (mean, both sides)",
+             float((wars["initiator_losses"] + wars["target_losses"]).mean())),
+            ("provinces transferred per war (mean)",
+             float((wars["provinces_to_initiator_side"]
+                    + wars["provinces_to_target_side"]).mean())),
+            ("wars with allies on the initiator's side (share)",
+             float((wars["initiator_side"].map(len) > 1).mean())),
+        ]
+    if events is not None:
+        kind = events["kind"].astype(str)
+        rows.append(("demands conceded without war (total)", int((kind == "concession").sum())))
+    return rows
 
 
 def measure_actors(actors: pd.DataFrame, *, rules: PolarityRules | None = None,
@@ -216,4 +291,21 @@ def analyze_run(folder: str | Path, *, rules: PolarityRules | None = None,
         live = actors[actors["alive"].astype(bool)]
         bal = balancing_frame(live, alliances, by=["world", "year"])
     summary = _summary(per, regional, transitions, bal)
-    return RunAnalysis(per, regional, transitions, bal, summary, manifest)
+    events = load_run_table(folder, "events", ("world", "year", "kind", "actor", "other",
+                                               "value"), optional=True)
+    wars = load_run_table(folder, "wars", ("world", "start", "end", "outcome"), optional=True)
+    extra: list[tuple[str, object]] = []
+    if wars is not None:
+        extra += war_summary(wars, events, int(per["world"].nunique()))
+    reliability = None
+    if events is not None:
+        reliability = alliance_reliability(events, actors)
+        for row in reliability.itertuples():
+            label = f"{row.kind} calls to {row.strategy} allies"
+            extra += [(f"{label}: made", int(row.calls)),
+                      (f"{label}: honoured (share)", float(row.share_honoured)),
+                      (f"{label}: mean share of forces sent", float(row.mean_share_sent))]
+    if extra:
+        summary = pd.concat([summary, pd.DataFrame(extra, columns=["metric", "value"],
+                                                   dtype=object)], ignore_index=True)
+    return RunAnalysis(per, regional, transitions, bal, summary, manifest, reliability)

@@ -1,4 +1,4 @@
-"""Alliance-politics metrics of a run: abandonment, entrapment, chain-ganging, buck-passing.
+"""Alliance-politics metrics of a run: abandonment, entrapment, chain-ganging, late strikes.
 
 Computed from the events table of a run (one row per event; see
 :class:`~powerbalance.model.events.EventKind`), per world. Definitions:
@@ -15,10 +15,12 @@ Computed from the events table of a run (one row per event; see
   bucks", *International Organization* 44(2)): allies chained to one another
   go to war together. The number of wars (world, year, defender) in which
   two or more allies joined the defender.
-- **buck-passing** (Christensen & Snyder 1990; Mearsheimer 2001): letting
-  another state bear the cost and entering late. The number of ``late_entry``
+- **late strikes** (Schweller 1994, "Bandwagoning for profit", on jackals):
+  preying on a state another has weakened. The number of ``late_entry``
   events: an actor that fought no one last year attacked an actor that a
-  third party had fought last year.
+  third party (not its ally) had fought last year. (Buck-passing proper,
+  staying out of the threat's war, shows as ``abandoned`` events of
+  buck-passers and in the reliability figures of ``powerbalance analyze``.)
 
 :func:`alliance_politics` gives one row per world with these four columns
 (the column set :data:`COLUMNS`); :func:`alliance_politics_summary` their
@@ -33,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 #: The alliance-politics columns of the run summary.
-COLUMNS = ("abandonment", "entrapment", "chain_ganging", "buck_passing")
+COLUMNS = ("abandonment", "entrapment", "chain_ganging", "late_strikes")
 
 
 def _kind(events: pd.DataFrame, *labels: str) -> pd.DataFrame:
@@ -42,7 +44,7 @@ def _kind(events: pd.DataFrame, *labels: str) -> pd.DataFrame:
 
 def alliance_politics(events: pd.DataFrame, worlds: Iterable[int] | None = None,
                       window: int = 5) -> pd.DataFrame:
-    """Per world: counts of abandonment, entrapment, chain-ganging and buck-passing.
+    """Per world: counts of abandonment, entrapment, chain-ganging and late strikes.
 
     ``worlds``: the worlds to report (worlds without events get zeros);
     default, those in ``events``.
@@ -54,8 +56,8 @@ def alliance_politics(events: pd.DataFrame, worlds: Iterable[int] | None = None,
     ...     "actor": [1, 2, 3, 4, 5, 0], "other": [2, 1, 1, 1, 1, 2],
     ...     "value": 0.0})
     >>> alliance_politics(ev).to_dict("records")  # doctest: +NORMALIZE_WHITESPACE
-    [{'world': 0, 'abandonment': 1, 'entrapment': 2, 'chain_ganging': 1, 'buck_passing': 0},
-     {'world': 1, 'abandonment': 0, 'entrapment': 0, 'chain_ganging': 0, 'buck_passing': 1}]
+    [{'world': 0, 'abandonment': 1, 'entrapment': 2, 'chain_ganging': 1, 'late_strikes': 0},
+     {'world': 1, 'abandonment': 0, 'entrapment': 0, 'chain_ganging': 0, 'late_strikes': 1}]
     """
     world_ids = (sorted(set(events["world"].tolist())) if worlds is None
                  else sorted(set(int(w) for w in worlds)))
@@ -83,7 +85,7 @@ def alliance_politics(events: pd.DataFrame, worlds: Iterable[int] | None = None,
 
     per_war = joined.groupby(["world", "year", "ally"]).size().reset_index(name="allies")
     count(per_war[per_war["allies"] >= 2], "chain_ganging")
-    count(_kind(ev, "late_entry"), "buck_passing")
+    count(_kind(ev, "late_entry"), "late_strikes")
     return out
 
 

@@ -1,8 +1,10 @@
 """Run a scenario and keep its results: tables, manifest, and a run folder on disk.
 
 A run folder holds ``actors.parquet``, ``system.parquet``, ``events.parquet``,
-``alliances.parquet``, ``provinces.parquet`` (province owners per year of the
-map worlds), ``map.parquet`` and ``links.parquet`` (the static map), and
+``alliances.parquet``, ``wars.parquet`` (one row per war: see
+:func:`powerbalance.experiments.tables.war_table`), ``provinces.parquet``
+(province owners per year of the map worlds), ``map.parquet`` and
+``links.parquet`` (the static map), and
 ``manifest.json`` (scenario, parameters, seed, package version, timings).
 It is written by :func:`powerbalance.outputs.write_folder`: into a staging
 folder beside the target, then swapped into place, so a failed or interrupted
@@ -32,7 +34,7 @@ from powerbalance.scenarios import Scenario, load
 from powerbalance.scenarios.model import Scenario as _Scenario
 from powerbalance.scenarios.model import check_run_memory
 
-TABLES = ("actors", "system", "events", "alliances", "provinces", "map", "links")
+TABLES = ("actors", "system", "events", "alliances", "provinces", "map", "links", "wars")
 
 
 @dataclass
@@ -48,6 +50,7 @@ class RunResult:
     links: pd.DataFrame
     manifest: dict[str, Any]
     scenario: Scenario | None = field(default=None, repr=False)
+    wars: pd.DataFrame = field(default_factory=tables.empty_war_table)
 
     def table(self, name: str) -> pd.DataFrame:
         """A table by name (one of :data:`TABLES`)."""
@@ -102,6 +105,8 @@ def load_run(folder: str | Path) -> RunResult:
     frames = {}
     for name in TABLES:
         path = folder / f"{name}.parquet"
+        if name == "wars" and not path.is_file():  # folders written before the wars table
+            continue
         if not path.is_file():
             raise InputError(f"missing {name}.parquet", source=str(folder), field="RUN",
                              allowed="a complete run folder")
@@ -183,7 +188,7 @@ def run(
                      map_worlds=map_worlds)
     setting = scen.setting(params)
     started = time.time()
-    frames: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLES[:5]}
+    frames: dict[str, list[pd.DataFrame]] = {name: [] for name in (*TABLES[:5], "wars")}
     map_ids = np.arange(first_world, first_world + min(map_worlds, worlds))
     sim_seconds = 0.0
     chunks = list(range(first_world, first_world + worlds, batch_size))
@@ -202,6 +207,7 @@ def run(
         frames["events"].append(tables.event_table(traj, scen, params))
         frames["alliances"].append(tables.alliance_table(traj))
         frames["provinces"].append(tables.province_table(traj, years))
+        frames["wars"].append(tables.war_table(traj))
     static_provinces, links = tables.geography_tables(scen, params)
     result = RunResult(
         **{name: pd.concat(parts, ignore_index=True) for name, parts in frames.items()},

@@ -22,6 +22,7 @@ from powerbalance.model.economy import capability_share
 from powerbalance.model.events import Events
 from powerbalance.model.state import Setting, WorldState, batch_bytes, check_memory
 from powerbalance.model.step import step
+from powerbalance.model.war import Campaigns
 from powerbalance.params import Params
 from powerbalance.scenarios.model import Scenario
 
@@ -48,6 +49,10 @@ class Trajectory:
     event_year: npt.NDArray[np.int32]
     alliance_pairs: npt.NDArray[np.int32]
     final_state: WorldState
+    campaigns: Campaigns
+    """Participants of every campaign (``start`` is the year the war began)."""
+    campaign_year: npt.NDArray[np.int32]
+    """(rows,) the year of each campaign row."""
     map_worlds: npt.NDArray[np.int64]
     """Global indices of the worlds whose province owners were recorded."""
     owners: npt.NDArray[np.int16]
@@ -92,6 +97,8 @@ def simulate(scenario: Scenario, params: Params, setting: Setting, seed: int,
     events: list[Events] = []
     event_years: list[np.ndarray] = []
     pairs: list[np.ndarray] = []
+    campaigns: list[Campaigns] = []
+    campaign_years: list[np.ndarray] = []
     start = time.perf_counter()
 
     def store(slot: int, s: WorldState, wars: np.ndarray | None) -> None:
@@ -113,6 +120,9 @@ def simulate(scenario: Scenario, params: Params, setting: Setting, seed: int,
         if len(rec.events):
             events.append(rec.events)
             event_years.append(np.full(len(rec.events), year, np.int32))
+        if len(rec.campaigns.world):
+            campaigns.append(rec.campaigns)
+            campaign_years.append(np.full(len(rec.campaigns.world), year, np.int32))
         if keep_all or year == years:
             store(year if keep_all else 1, state, rec.wars)
         if progress is not None:
@@ -122,6 +132,9 @@ def simulate(scenario: Scenario, params: Params, setting: Setting, seed: int,
         worlds=worlds, events=ev,
         event_year=np.concatenate(event_years) if event_years else np.zeros(0, np.int32),
         alliance_pairs=np.concatenate(pairs) if pairs else np.zeros((0, 4), np.int32),
-        final_state=state, seconds=time.perf_counter() - start, record=record,
+        final_state=state, campaigns=Campaigns.concat(campaigns),
+        campaign_year=(np.concatenate(campaign_years) if campaign_years
+                       else np.zeros(0, np.int32)),
+        seconds=time.perf_counter() - start, record=record,
         map_worlds=worlds[map_pos], owners=owners, **traj,
     )

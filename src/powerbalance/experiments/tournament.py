@@ -267,7 +267,7 @@ def tournament(
     manifest = {
         "scenario": {"name": scen.name, "origin": scen.origin, "actors": list(scen.names)},
         "strategies": strategies, "worlds": worlds, "seed": seed, "years": years,
-        "profiles": [[registry.names()[int(x)] for x in row] for row in prof],
+        "profiles": [[registry.names_by_id()[int(x)] for x in row] for row in prof],
         "overrides": overrides or {}, "evolve": evolve, "dynamics": dynamics,
         "population": population, "seconds": time.perf_counter() - started,
     }
@@ -279,7 +279,7 @@ def _entries(out: _Outcome, strategy: np.ndarray, worlds: np.ndarray, profile: n
              scen: Scenario) -> pd.DataFrame:
     """One row per (row, actor) alive at the start."""
     r, a = np.nonzero(out.alive0)
-    names = registry.names()
+    names = registry.names_by_id()
     return pd.DataFrame({
         "profile": profile[r].astype(np.int16),
         "world": worlds[r].astype(np.int32),

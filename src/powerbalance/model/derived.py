@@ -47,20 +47,73 @@ def actor_distance(capital: I64, setting: Setting) -> F64:
     return setting.distance.reshape(-1)[cap[:, :, None] * p + cap[:, None, :]]
 
 
-def adjacency(owner: I64, n_actors: int, setting: Setting) -> BoolA:
-    """(B, N, N) whether i and j share a land or sea border (owners of linked provinces)."""
-    b = owner.shape[0]
+@dataclass(frozen=True)
+class Borders:
+    """Who borders whom, from the province owners (see :func:`borders`)."""
+
+    adjacent: BoolA
+    """(B, N, N) i and j share a land or sea border."""
+    land_adjacent: BoolA | None
+    """(B, N, N) i and j share a land border (when asked for)."""
+    frontier: npt.NDArray[np.float32] | None
+    """(B, N, N) production of j's provinces that border one of i's (when asked for)."""
+
+
+def borders(owner: I64, n_actors: int, setting: Setting, land: bool = False,
+            frontier: bool = False) -> Borders:
+    """Adjacency of the owners of linked provinces, in one pass over the links; with
+    ``land`` the land-only adjacency too (maps with sea links), with ``frontier`` the
+    value of each neighbour's frontier provinces (what i could take from j in a war: the
+    stake), each province counted once."""
+    b, p = owner.shape
     o_src = owner[:, setting.link_src]
     o_dst = owner[:, setting.link_dst]
     border = (o_src != o_dst) & (o_src >= 0) & (o_dst >= 0)
     # Flat (world, i, j) cell of every link; links that are no border go to a spare cell.
     size = b * n_actors * n_actors
-    cell = np.multiply(o_src, n_actors, dtype=np.int64)
-    cell += o_dst
-    cell += (np.arange(b) * (n_actors * n_actors))[:, None]
-    adj = np.zeros(size + 1, dtype=bool)
-    adj[np.where(border, cell, size)] = True
-    return adj[:size].reshape(b, n_actors, n_actors)
+    pair_cell = np.multiply(o_src, n_actors, dtype=np.int64)
+    pair_cell += o_dst
+    pair_cell += (np.arange(b, dtype=np.int64) * (n_actors * n_actors))[:, None]
+
+    def flags(mask: BoolA) -> BoolA:
+        adj = np.zeros(size + 1, dtype=bool)
+        adj[np.where(mask, pair_cell, size)] = True
+        return adj[:size].reshape(b, n_actors, n_actors)
+
+    land_adj = None
+    if land and setting.link_land is not None:
+        land_adj = flags(border & setting.link_land[None, :])
+    value = None
+    if frontier:
+        # Each (world, claimant, province) once: flag the cells, then read them back.
+        cell = np.multiply(o_src, p, dtype=np.int64)
+        cell += setting.link_dst[None, :]
+        cell += (np.arange(b, dtype=np.int64) * (n_actors * p))[:, None]
+        seen = np.zeros(b * n_actors * p + 1, dtype=bool)
+        seen[np.where(border, cell, b * n_actors * p)] = True
+        rest, q = np.divmod(np.flatnonzero(seen[:-1]), p)
+        cw, x = np.divmod(rest, n_actors)
+        pair = (cw * n_actors + x) * n_actors + owner[cw, q]
+        value = np.bincount(pair, weights=setting.province_map.value[q],
+                            minlength=size).astype(PAIR).reshape(b, n_actors, n_actors)
+    return Borders(flags(border), land_adj, value)
+
+
+def adjacency(owner: I64, n_actors: int, setting: Setting, land_only: bool = False) -> BoolA:
+    """(B, N, N) whether i and j share a land or sea border (owners of linked provinces);
+    with ``land_only``, a land border (maps with sea links only)."""
+    if land_only and setting.link_land is not None:
+        out = borders(owner, n_actors, setting, land=True).land_adjacent
+        assert out is not None
+        return out
+    return borders(owner, n_actors, setting).adjacent
+
+
+def frontier_value(owner: I64, n_actors: int, setting: Setting) -> npt.NDArray[np.float32]:
+    """(B, N, N) production of j's provinces that border one of i's (see :func:`borders`)."""
+    out = borders(owner, n_actors, setting, frontier=True).frontier
+    assert out is not None
+    return out
 
 
 def territory(owner: I64, n_actors: int) -> I64:

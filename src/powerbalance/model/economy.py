@@ -4,10 +4,12 @@ An actor's territorial base is the production of its provinces, each
 discounted by the loss-of-strength gradient of its distance from the capital
 (large empires overstretch: Boulding 1962; Gilpin 1981, *War and Change in
 World Politics*); see :func:`powerbalance.model.derived.territorial_base`.
-Wealth is productivity times that base. Productivity grows at
-``growth_rate`` with a normal shock, minus ``guns_butter`` times the share of
-wealth spent on the military (guns versus butter: what is spent on arms is
-not invested). The military stock depreciates and is replenished by spending.
+Wealth is productivity times that base. Productivity grows at the actor's
+own rate (``growth_rate`` plus ``growth_spread`` times a normal draw per
+actor: differential growth, Organski & Kugler 1980) with a normal shock,
+minus ``guns_butter`` times the share of wealth spent on the military
+(guns versus butter: what is spent on arms is not invested). The military
+stock depreciates and is replenished by spending.
 
 Numerical range (every allowed setting, up to 100,000 years): productivity,
 wealth and military are float64, but ``growth_rate = 0.5`` multiplies them by
@@ -71,7 +73,11 @@ def economy(state: WorldState, setting: Setting, params: Params) -> WorldState:
         base, _ = territorial_base(state.owner, state.capital, state.n_actors, setting,
                                    params, state.year)
     shock = rng.normal(state.keys, state.year, rng.Stream.GROWTH, (state.n_actors,))
-    growth = params.growth_rate - params.guns_butter * state.spend + params.growth_noise * shock
+    own_rate = state.growth
+    if np.isnan(own_rate).any():  # the first step draws each actor's own mean growth
+        own_rate = own_growth(state, params)
+        state = state.replace(growth=own_rate)
+    growth = own_rate - params.guns_butter * state.spend + params.growth_noise * shock
     # The floor is in start units; in a renormalised world it shrinks with the unit.
     floor: float | F64 = params.min_productivity
     if state.scale.any():
@@ -85,6 +91,13 @@ def economy(state: WorldState, setting: Setting, params: Params) -> WorldState:
                                                         state.scale)
     return state.replace(productivity=productivity, wealth=wealth, military=military,
                          scale=scale)
+
+
+def own_growth(state: WorldState, params: Params) -> F64:
+    """(B, N) each actor's mean growth rate: ``growth_rate + growth_spread * z``, z drawn per
+    world and actor from the ``TRAIT`` stream (Organski & Kugler 1980: uneven growth)."""
+    z = rng.normal(state.keys, 0, rng.Stream.TRAIT, (state.n_actors,))
+    return np.asarray(params.growth_rate + params.growth_spread * z, dtype=np.float64)
 
 
 def capability_share(wealth: F64, military: F64, alive: np.ndarray, params: Params) -> F64:

@@ -53,8 +53,29 @@ class EventKind(IntEnum):
     """provinces of other seceded as the new actor (a reserve or dead slot); value =
     provinces that seceded."""
     LATE_ENTRY = 20
-    """actor struck late (buck-passing) at an enemy that other had fought last year while
-    actor stayed out; value = the target's actor index."""
+    """actor struck late at an enemy that other had fought last year while actor stayed out
+    (a jackal's strike); value = the target's actor index."""
+    PRESSURED = 21
+    """actor pressured other (a coercive wedge) and other, intimidated, stayed out of
+    alliance-making this year; value = other's threat from actor over its own capability."""
+    DEMAND = 22
+    """actor demanded other's frontier provinces (a crisis); value = other's estimated chance
+    of resisting successfully."""
+    CONCESSION = 23
+    """actor conceded a demand of other: a peaceful transfer; value = provinces transferred."""
+    WAR_BEGUN = 24
+    """actor's war against other began (the demand was resisted); value = 0."""
+    WAR_ENDED = 25
+    """actor's war against other ended; value = outcome code (1 initiator won, 2 target won,
+    3 no winner: mutual nuclear devastation, 4 contact lost or a principal destroyed by a
+    third party)."""
+    ALLY_CALLED = 26
+    """actor was called to fight on the side of its ally other; value = share of its forces
+    it sent (0 = abandonment; offensive calls are those where other is the initiator)."""
+    POWER_TRANSITION = 27
+    """actor overtook other as the actor with the largest capability share; value = share."""
+    NUCLEAR_TABOO = 28
+    """actor broke the nuclear taboo: first use against the non-nuclear other; value = 0."""
 
     @property
     def label(self) -> str:

@@ -49,6 +49,24 @@ def row_max_argmax(a: npt.NDArray[np.floating]) -> tuple[npt.NDArray[np.floating
     return best, idx.astype(np.int64)
 
 
+def nonzero(a: npt.NDArray[np.generic]) -> tuple[npt.NDArray[np.int64], ...]:
+    """``np.nonzero(a)`` (indices in C order), several times faster for 2-D and 3-D arrays:
+    one ``np.flatnonzero`` and integer division instead of numpy's per-axis walk.
+
+    >>> [x.tolist() for x in nonzero(np.array([[0, 1], [1, 1]]))]
+    [[0, 1, 1], [1, 0, 1]]
+    """
+    flat = np.flatnonzero(a)
+    if a.ndim <= 1:
+        return (flat,)
+    out = []
+    for size in a.shape[:0:-1]:
+        flat, idx = np.divmod(flat, size)
+        out.append(idx)
+    out.append(flat)
+    return tuple(out[::-1])
+
+
 def sorted_unique(a: npt.NDArray[np.integer]) -> npt.NDArray[np.integer]:
     """``np.unique(a)`` for a 1-D integer array: sort, then drop repeats (much faster
     than NumPy's hash-based ``unique`` on the short arrays of a year).

@@ -26,7 +26,7 @@ def decide(obs: Observation) -> Actions:
     state = obs.state
     actions = Actions.passive(state.batch, state.n_actors, obs.params.base_spend)
     present = np.flatnonzero(np.bincount(state.strategy[state.alive],
-                                         minlength=len(registry.names())))
+                                         minlength=registry.id_count()))
     for sid in present.tolist():
         mask = (state.strategy == sid) & state.alive
         actions = actions.where(mask, _instance(int(sid)).decide(obs, mask))

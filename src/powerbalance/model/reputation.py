@@ -13,12 +13,12 @@ state (``Params.memory_decay`` a year):
   *AJPS* 51(2); Mercer 1996, *Reputation and International Politics*, doubts
   they travel at all, which ``reputation_spread = 0`` models).
 - **exploitation** (``WorldState.exploitation[b, i, j]``): j struck late
-  (buck-passing, a ``late_entry`` event): it attacked an actor that i had
-  fought last year while j itself had fought no one (Christensen & Snyder
-  1990; Mearsheimer 2001, ch. 5); or j allied with its own top threat when
-  that actor is also i's top threat (bandwagoning, alignment with the source
-  of danger: Walt 1987), weight ``Params.bandwagon_weight``. Spread to
-  witnesses as above.
+  (a jackal's strike, a ``late_entry`` event): it attacked an actor that i
+  had fought last year while j itself had fought no one and was not i's ally
+  (Schweller 1994 on jackals; an ally entering late is balancing); or j
+  allied with its own top threat when that actor is also i's top threat
+  (bandwagoning, alignment with the source of danger: Walt 1987), weight
+  ``Params.bandwagon_weight``. Spread to witnesses as above.
 - **aggression** is the existing ``WorldState.hostility`` (war phase).
 
 Memory is used: an actor refuses alliance offers from anyone it distrusts
@@ -33,7 +33,7 @@ from __future__ import annotations
 import numpy as np
 
 from powerbalance.model.events import EventKind, Events
-from powerbalance.model.fastops import any_nonzero, sorted_unique
+from powerbalance.model.fastops import any_nonzero, nonzero, sorted_unique
 from powerbalance.model.perception import Observation
 from powerbalance.model.state import F32, F64, I64, WorldState
 from powerbalance.params import Params
@@ -55,7 +55,7 @@ def screen_offers(state: WorldState, actions: Actions,
     An offer from i to j is refused (and withdrawn) when j would accept offers
     this year but distrusts i at least ``Params.distrust_threshold``.
     """
-    bw, i = np.nonzero(state.alive & (actions.offer >= 0))
+    bw, i = nonzero(state.alive & (actions.offer >= 0))
     if not len(bw):
         return actions, []
     j = actions.offer[bw, i]
@@ -105,7 +105,14 @@ def remember(state: WorldState, actions: Actions, obs: Observation, year_events:
     w = np.ones(len(b))
     joined = ev.kind == EventKind.WAR_JOINED
     jb, jk, jt = ev.world[joined], ev.actor[joined], ev.other[joined]
-    token = actions.join[jb, jk] < TOKEN_SHARE
+    war_sel = (ev.kind == EventKind.WAR_WON) | (ev.kind == EventKind.WAR_LOST)
+    wb, wa, wt = ev.world[war_sel], ev.actor[war_sel], ev.other[war_sel]
+    attacked = np.zeros_like(state.fought)
+    attacked[wb, wa, wt] = True
+    # A token share counts as balking only in an ally's defence (offensive help is a
+    # favour, not an obligation).
+    defending = attacked[jb, :, jt].any(axis=1) if len(jb) else np.zeros(0, dtype=bool)
+    token = (actions.join[jb, jk] < TOKEN_SHARE) & defending
     if token.any():
         b = np.concatenate([b, jb[token]])
         k = np.concatenate([k, jk[token]])
@@ -119,14 +126,13 @@ def remember(state: WorldState, actions: Actions, obs: Observation, year_events:
 
     # Who fought whom this year.
     fought = np.zeros_like(state.fought)
-    war_sel = (ev.kind == EventKind.WAR_WON) | (ev.kind == EventKind.WAR_LOST)
-    wb, wa, wt = ev.world[war_sel], ev.actor[war_sel], ev.other[war_sel]
     fought[wb, wa, wt] = True
     fought[wb, wt, wa] = True
     if len(jb):
-        attacked = np.zeros_like(state.fought)
-        attacked[wb, wa, wt] = True
-        r, a = np.nonzero(attacked[jb, :, jt])
+        # A helper fought the enemies of the principal it helped: its attackers, or the
+        # targets it attacked.
+        enemies = attacked[jb, :, jt] | attacked[jb, jt, :]
+        r, a = nonzero(enemies)
         fought[jb[r], jk[r], a] = True
         fought[jb[r], a, jk[r]] = True
 
@@ -136,7 +142,9 @@ def remember(state: WorldState, actions: Actions, obs: Observation, year_events:
         others = prev[wb, wt].copy()
         others[np.arange(len(wb)), wa] = False
         late = ~prev[wb, wa].any(axis=1) & others.any(axis=1)
-        r, z = np.nonzero(others & late[:, None])
+        # Joining a war on the side of one who fought t is balancing, not exploitation.
+        others &= ~(state.alliance[wb, wa] > 0)
+        r, z = nonzero(others & late[:, None])
         if len(r):
             lb, la, lt = wb[r], wa[r], wt[r]
             if expl is state.exploitation:
@@ -159,7 +167,7 @@ def remember(state: WorldState, actions: Actions, obs: Observation, year_events:
         rows = np.arange(len(fb2))
         watchers[rows, x] = False
         watchers[rows, y] = False
-        r, o = np.nonzero(watchers & state.alive[fb2])
+        r, o = nonzero(watchers & state.alive[fb2])
         if len(r):
             if expl is state.exploitation:
                 expl = expl.copy()
@@ -177,7 +185,7 @@ def remember(state: WorldState, actions: Actions, obs: Observation, year_events:
         cb, ck = np.divmod(code, n)
         level = aband[cb, :, ck] + expl[cb, :, ck]
         bad = (state.alliance[cb, :, ck] > 0) & (level >= params.distrust_threshold)
-        r, holder = np.nonzero(bad)
+        r, holder = nonzero(bad)
         if len(r):
             bw_, x, y = cb[r], holder, ck[r]
             lo, hi = np.minimum(x, y), np.maximum(x, y)

@@ -88,6 +88,55 @@ class WorldState:
     world are held: the true value is ``stored * 2**scale`` (0 until a world grows past
     :data:`powerbalance.model.economy.RESCALE_ABOVE`; see
     :func:`powerbalance.model.economy.renormalise`)."""
+    # Fields below default to their start values (filled in by ``__post_init__``), so a
+    # state can be built without them.
+    aim: npt.NDArray[np.int16] = None  # type: ignore[assignment]
+    """(B, N, N) the threat each alliance i-j was formed against (-1: not recorded, e.g. an
+    alliance in force at the start); see :mod:`powerbalance.model.diplomacy`."""
+    calls: F64 = None  # type: ignore[assignment]
+    """(B, N) decaying count of the times the actor was called to an ally's defence."""
+    honoured: F64 = None  # type: ignore[assignment]
+    """(B, N) decaying sum of the shares of its forces it sent when called (its record:
+    reliability is honoured / calls, Leeds 2003)."""
+    last_share: F64 = None  # type: ignore[assignment]
+    """(B, N) capability share of the previous year (0 before the first)."""
+    momentum: F64 = None  # type: ignore[assignment]
+    """(B, N) smoothed yearly relative growth of the capability share (the trend of threat)."""
+    war_target: I64 = None  # type: ignore[assignment]
+    """(B, N) the target of the war the actor is waging (-1 none): wars last until one side
+    concedes or collapses (:mod:`powerbalance.model.war`)."""
+    war_start: I64 = None  # type: ignore[assignment]
+    """(B, N) year the actor's current war began (-1 none)."""
+    last_target: I64 = None  # type: ignore[assignment]
+    """(B, N) the actor it fought as initiator in last year's campaign (-1 none), ongoing or
+    ended: the victims a jackal preys on."""
+    leader: I64 = None  # type: ignore[assignment]
+    """(B,) the actor with the largest capability share last year (-1 before the first)."""
+    growth: F64 = None  # type: ignore[assignment]
+    """(B, N) each actor's own mean growth rate (``Params.growth_spread`` around
+    ``Params.growth_rate``, drawn at the first step; NaN until then)."""
+    frontier: F32 | None = None
+    """(B, N, N) production of j's provinces bordering i's (the stake of a war), kept like
+    ``adjacent``; None until the first step computes it."""
+    land_adjacent: BoolA | None = None
+    """(B, N, N) i and j share a *land* border; None on maps without sea links (then it
+    equals ``adjacent``). Kept like ``adjacent``; the amphibious penalty reads it."""
+
+    def __post_init__(self) -> None:
+        b, n = self.alive.shape
+        starts: dict[str, Any] = {
+            "aim": lambda: np.full((b, n, n), -1, dtype=np.int16),
+            "calls": lambda: np.zeros((b, n)), "honoured": lambda: np.zeros((b, n)),
+            "last_share": lambda: np.zeros((b, n)), "momentum": lambda: np.zeros((b, n)),
+            "war_target": lambda: np.full((b, n), -1, dtype=np.int64),
+            "war_start": lambda: np.full((b, n), -1, dtype=np.int64),
+            "last_target": lambda: np.full((b, n), -1, dtype=np.int64),
+            "leader": lambda: np.full(b, -1, dtype=np.int64),
+            "growth": lambda: np.full((b, n), np.nan),
+        }
+        for name, make in starts.items():
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, make())
 
     @property
     def batch(self) -> int:
@@ -130,6 +179,8 @@ class Setting:
     ``in_links[in_ptr[q]:in_ptr[q+1]]``."""
     in_links: I64
     """Link ids (positions in ``link_src``/``link_dst``) grouped by their end province."""
+    link_land: BoolA | None = None
+    """Which links are land links; None when the map has no sea links."""
 
     @classmethod
     def build(cls, province_map: ProvinceMap, names: tuple[str, ...], regions: list[str],
@@ -142,12 +193,17 @@ class Setting:
         rank[order] = np.arange(province_map.n)
         in_links = np.argsort(dst, kind="stable")
         in_ptr = np.searchsorted(dst[in_links], np.arange(province_map.n + 1))
+        link_land = None
+        if province_map.topology != "none" and len(province_map.sea):
+            n_links = len(province_map.land) + len(province_map.sea)
+            link_land = (np.arange(len(src)) % n_links) < len(province_map.land)
         return cls(
             province_map=province_map,
             distance=province_map.distances(params.sea_cost),
             link_src=src, link_dst=dst, names=names,
             region=np.array([region_names.index(r) for r in regions], dtype=np.int64),
             region_names=region_names, value_rank=rank, in_ptr=in_ptr, in_links=in_links,
+            link_land=link_land,
         )
 
     @property

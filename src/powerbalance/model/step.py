@@ -1,11 +1,25 @@
 """One year of the model: the pure function ``step(state, setting, params)``.
 
-Phases, in the order of docs/model.md (One year): economy, perception, policy
-(captured actors follow their captor), diplomacy (side payments, offers from
-distrusted actors refused, alliances, then subversion), war (with
-deterrence), memory of the year (reputation), bookkeeping. The randomness of a year is a
-pure function of the worlds' keys and the year (see :mod:`powerbalance.rng`),
-so ``step`` is deterministic given its arguments.
+Phases, in the order of docs/model.md (One year): economy, perception (with the
+trend of every actor's share), policy (captured actors follow their captor),
+diplomacy (side payments and coercive wedges, offers from distrusted actors
+refused, alliances, then subversion), war (crises, deterrence, campaigns),
+memory of the year (reputation), bookkeeping (power transitions). The
+randomness of a year is a pure function of the worlds' keys and the year (see
+:mod:`powerbalance.rng`), so ``step`` is deterministic given its arguments.
+
+``Params.update_order`` chooses how actors act within a year:
+
+- ``synchronous``: all actors decide on the same information, then all
+  offers, demands and wars are resolved together (Cederman 1997);
+- ``serial``: Cusack-Stoll activation (Cusack & Stoll 1990, *Exploring
+  Realpolitik*): the actors of each world act one at a time in a random order
+  drawn each year; the protagonist's initiatives (offers, leaving, wedges,
+  demands) are resolved at once, and the others respond (accept, join, concede)
+  on the state it left. Everyone's decision is taken afresh on the updated
+  state at each activation, so the year costs N decisions instead of one.
+  Spending is set at the first activation; subversion and memory are resolved
+  once, after the last.
 """
 
 from __future__ import annotations
@@ -14,16 +28,25 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from powerbalance import rng
+from powerbalance.model.derived import adjacency, frontier_value
 from powerbalance.model.diplomacy import diplomacy
 from powerbalance.model.economy import economy
-from powerbalance.model.events import Events
-from powerbalance.model.perception import Observation
+from powerbalance.model.events import EventKind, Events
+from powerbalance.model.perception import Observation, update_trend
 from powerbalance.model.policy import decide
 from powerbalance.model.reputation import remember, screen_offers
-from powerbalance.model.state import F64, I64, Setting, WorldState
-from powerbalance.model.subversion import follow_captors, side_payments, subversion
-from powerbalance.model.war import war
+from powerbalance.model.state import F64, I64, BoolA, Setting, WorldState
+from powerbalance.model.subversion import follow_captors, pressures, side_payments, subversion
+from powerbalance.model.war import Campaigns, war
 from powerbalance.params import Params
+from powerbalance.strategies.base import Actions
+
+#: Actions a protagonist takes on its own initiative (the rest are responses).
+INITIATIVES = ("attack", "offer", "leave", "leave_passed", "pay", "pay_spend", "pressure",
+               "subvert", "subvert_spend")
+_PASSIVE = {"attack": -1, "offer": -1, "leave": False, "leave_passed": False, "pay": -1,
+            "pay_spend": 0.0, "pressure": -1, "subvert": -1, "subvert_spend": 0.0}
 
 
 @dataclass(frozen=True)
@@ -32,26 +55,102 @@ class YearRecord:
 
     events: Events
     wars: I64
-    """(B,) wars fought (not deterred) in each world this year."""
+    """(B,) campaigns fought (wars not deterred or conceded) in each world this year."""
     war_losses: F64
     """(B, N) military each actor lost in this year's wars (attrition, nuclear
     devastation, and the forces of actors destroyed)."""
+    campaigns: Campaigns
+    """The participants of each campaign of the year (for the wars table)."""
 
 
 def step(state: WorldState, setting: Setting, params: Params) -> tuple[WorldState, YearRecord]:
     """Advance every world of the batch by one year."""
+    if state.frontier is None:
+        state = state.replace(frontier=frontier_value(state.owner, state.n_actors, setting))
+    if setting.link_land is not None and state.land_adjacent is None:
+        pair = state.alive[:, :, None] & state.alive[:, None, :]
+        state = state.replace(land_adjacent=adjacency(state.owner, state.n_actors, setting,
+                                                      land_only=True) & pair)
     state = economy(state, setting, params)
-    obs = Observation(state, setting, params)
-    actions = follow_captors(state, decide(obs))
-    state = state.replace(spend=np.where(state.alive, actions.spend, 0.0))
+    state = update_trend(state, params)
+    before = state.military
+    if params.update_order == "serial":
+        state, parts, wars, campaigns, actions, obs = _serial_year(state, setting, params)
+    else:
+        obs = Observation(state, setting, params, share=state.last_share)
+        actions = follow_captors(state, decide(obs))
+        state = state.replace(spend=np.where(state.alive, actions.spend, 0.0))
+        state, parts = _diplomacy(state, actions, obs, params)
+        state, subverted = subversion(state, actions, obs, setting, params)
+        state, fighting, wars, campaigns = war(state, actions, obs, setting, params)
+        parts += subverted + fighting
+    losses = np.maximum(before - state.military, 0.0)
+    state, remembered = remember(state, actions, obs, parts, params)
+    state, transitions = _transitions(state, params)
+    state = state.replace(year=state.year + 1)
+    events = Events.concat(parts + remembered + transitions)
+    return state, YearRecord(events, wars, losses, campaigns)
+
+
+def _diplomacy(state: WorldState, actions: Actions, obs: Observation,
+               params: Params) -> tuple[WorldState, list[Events]]:
+    """Side payments, coercive wedges, refusals and alliances."""
     state, actions, paid = side_payments(state, actions, params)
+    actions, pressed = pressures(actions, obs, params)
     actions, refused = screen_offers(state, actions, params)
     state, diplomatic = diplomacy(state, actions, obs, params)
-    state, subverted = subversion(state, actions, obs, setting, params)
-    before = state.military
-    state, fighting, wars = war(state, actions, obs, setting, params)
-    losses = np.maximum(before - state.military, 0.0)
-    state, remembered = remember(state, actions, obs, fighting + diplomatic, params)
-    state = state.replace(year=state.year + 1)
-    events = Events.concat(paid + refused + diplomatic + subverted + fighting + remembered)
-    return state, YearRecord(events, wars, losses)
+    return state, paid + pressed + refused + diplomatic
+
+
+def _serial_year(state: WorldState, setting: Setting, params: Params
+                 ) -> tuple[WorldState, list[Events], I64, Campaigns, Actions, Observation]:
+    """One year of Cusack-Stoll activation (see the module docstring)."""
+    n = state.n_actors
+    prio = rng.uniform(state.keys, state.year, rng.Stream.ACTIVATION, (n,))
+    turn = np.argsort(np.argsort(prio, axis=1, kind="stable"), axis=1, kind="stable")
+    parts: list[Events] = []
+    campaigns: list[Campaigns] = []
+    wars = np.zeros(state.batch, dtype=np.int64)
+    taken: dict[str, np.ndarray] = {}
+    obs = Observation(state, setting, params, share=state.last_share)
+    actions = follow_captors(state, decide(obs))
+    state = state.replace(spend=np.where(state.alive, actions.spend, 0.0))
+    for r in range(n):
+        if r:
+            obs = Observation(state, setting, params)
+            actions = follow_captors(state, decide(obs))
+        protagonist: BoolA = (turn == r) & state.alive
+        own = actions.replace(**{
+            name: np.where(protagonist, getattr(actions, name), _PASSIVE[name])
+            for name in INITIATIVES if name not in ("subvert", "subvert_spend")})
+        for name in INITIATIVES:
+            value = np.where(protagonist, getattr(actions, name), _PASSIVE[name])
+            taken[name] = value if name not in taken else np.where(protagonist, value,
+                                                                     taken[name])
+        state, diplomatic = _diplomacy(state, own, obs, params)
+        state, fighting, fought, camp = war(state, own, obs, setting, params,
+                                            active=protagonist, decay=r == 0)
+        parts += diplomatic + fighting
+        campaigns.append(camp)
+        wars += fought
+    year_actions = actions.replace(**taken)
+    state, subverted = subversion(state, year_actions, obs, setting, params)
+    parts += subverted
+    return state, parts, wars, Campaigns.concat(campaigns), year_actions, obs
+
+
+def _transitions(state: WorldState, params: Params) -> tuple[WorldState, list[Events]]:
+    """Record the leader (largest share) and a ``power_transition`` event when a challenger
+    overtakes it (Organski & Kugler 1980)."""
+    share = np.where(state.alive, state.last_share, -1.0)
+    leader = np.argmax(share, axis=1)
+    has = state.alive.any(axis=1)
+    leader = np.where(has, leader, -1)
+    old = state.leader
+    w = np.flatnonzero((old >= 0) & (leader >= 0) & (leader != old))
+    events: list[Events] = []
+    if len(w):
+        events.append(Events.make(EventKind.POWER_TRANSITION, w, leader[w], old[w],
+                                  share[w, leader[w]]))
+    return state.replace(leader=leader), events
+

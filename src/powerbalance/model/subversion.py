@@ -9,7 +9,9 @@ and nothing is paid (wedges work when the reward is large relative to the
 target's stakes). The payee stays out of alliance-making this year: its
 offers are withdrawn and it accepts none (Crawford 2011, "Preventing enemy
 coalitions", *International Security* 35(4)). A ``side_payment`` event
-records it.
+records it. A coercive wedge (``Actions.pressure``) works without money: the
+pressured actor stays out likewise when the presser threatens it by at least
+``balance_threshold`` times its own capability (a ``pressured`` event).
 
 **Subversion** (after alliances, before war): each penetrator's money
 (``Actions.subvert_spend`` of its wealth, taken from its military stock)
@@ -46,9 +48,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from powerbalance.model.derived import derive
+from powerbalance.model.derived import adjacency, derive, frontier_value
 from powerbalance.model.events import EventKind, Events
-from powerbalance.model.fastops import row_any
+from powerbalance.model.fastops import nonzero, row_any
 from powerbalance.model.perception import Observation
 from powerbalance.model.state import I64, Setting, WorldState
 from powerbalance.params import Params
@@ -60,7 +62,7 @@ def follow_captors(state: WorldState, actions: Actions) -> Actions:
     captured = state.alive & (state.captor >= 0)
     if not captured.any():
         return actions
-    bw, i = np.nonzero(captured)
+    bw, i = nonzero(captured)
     c = state.captor[bw, i]
     live = state.alive[bw, c]
     bw, i, c = bw[live], i[live], c[live]
@@ -84,15 +86,25 @@ def follow_captors(state: WorldState, actions: Actions) -> Actions:
     join[bw, i] = 1.0
     subvert[bw, i] = -1
     pay[bw, i] = -1
+    shirk, join_offence = actions.shirk.copy(), actions.join_offence.copy()
+    leave_passed, pressure = actions.leave_passed.copy(), actions.pressure.copy()
+    accept_ratio = actions.accept_ratio.copy()
+    shirk[bw, i] = -1
+    join_offence[bw, i] = 1.0    # a client fights its captor's wars
+    leave_passed[bw, i] = False
+    pressure[bw, i] = -1
+    accept_ratio[bw, i] = 0.0
     return actions.replace(offer=offer, accept=accept, leave=leave, attack=attack, join=join,
-                           subvert=subvert, pay=pay)
+                           subvert=subvert, pay=pay, shirk=shirk, join_offence=join_offence,
+                           leave_passed=leave_passed, pressure=pressure,
+                           accept_ratio=accept_ratio)
 
 
 def side_payments(state: WorldState, actions: Actions,
                   params: Params) -> tuple[WorldState, Actions, list[Events]]:
     """Transfer side payments; payees stay out of alliance-making this year."""
     alive = state.alive
-    pb, pw = np.nonzero(alive & (actions.pay >= 0) & (actions.pay_spend > 0))
+    pb, pw = nonzero(alive & (actions.pay >= 0) & (actions.pay_spend > 0))
     if not len(pb):
         return state, actions, []
     j = actions.pay[pb, pw]
@@ -120,6 +132,29 @@ def side_payments(state: WorldState, actions: Actions,
             [ev])
 
 
+def pressures(actions: Actions, obs: Observation,
+              params: Params) -> tuple[Actions, list[Events]]:
+    """Coercive wedges: a pressured actor stays out of alliance-making this year when it is
+    intimidated, i.e. its threat from the presser is at least ``balance_threshold`` times its
+    own capability (Crawford 2011: wedges by rewards *or* by threats of punishment)."""
+    pb, pw = nonzero(obs.alive & (actions.pressure >= 0))
+    if not len(pb):
+        return actions, []
+    j = actions.pressure[pb, pw]
+    n = obs.state.n_actors
+    ratio = (obs.threat.reshape(-1)[(pb * n + j) * n + pw]
+             / np.maximum(obs.share[pb, j], 1e-12))
+    cowed = obs.alive[pb, j] & (j != pw) & (ratio >= params.balance_threshold)
+    pb, pw, j = pb[cowed], pw[cowed], j[cowed]
+    if not len(pb):
+        return actions, []
+    offer, accept = actions.offer.copy(), actions.accept.copy()
+    offer[pb, j] = -1
+    accept[pb, j] = False
+    ev = Events.make(EventKind.PRESSURED, pb, pw, j, ratio[cowed])
+    return actions.replace(offer=offer, accept=accept), [ev]
+
+
 def subversion(state: WorldState, actions: Actions, obs: Observation, setting: Setting,
                params: Params) -> tuple[WorldState, list[Events]]:
     """Cohesion recovery, subversion, counter-subversion, capture, release, secession."""
@@ -132,7 +167,7 @@ def subversion(state: WorldState, actions: Actions, obs: Observation, setting: S
     held = captor >= 0
     if held.any():
         left = np.where(held, left - 1, left)
-        bw, i = np.nonzero(held)
+        bw, i = nonzero(held)
         c = captor[bw, i]
         end = (left[bw, i] <= 0) | ~alive[bw, c] | ~alive[bw, i]
         if end.any():
@@ -149,7 +184,7 @@ def subversion(state: WorldState, actions: Actions, obs: Observation, setting: S
                             cohesion)
         changes["cohesion"] = cohesion
 
-    sb, si = np.nonzero(alive & (actions.subvert >= 0) & (actions.subvert_spend > 0))
+    sb, si = nonzero(alive & (actions.subvert >= 0) & (actions.subvert_spend > 0))
     counter = alive & (actions.counter_spend > 0)
     if not len(sb) and not counter.any():
         return (state.replace(**changes) if changes else state), events
@@ -186,7 +221,7 @@ def subversion(state: WorldState, actions: Actions, obs: Observation, setting: S
         left = changes.get("capture_left", left).copy()
         capture = alive & (main >= 0) & (cohesion < params.capture_threshold) & (captor < 0)
         if capture.any():
-            cb, ci = np.nonzero(capture)
+            cb, ci = nonzero(capture)
             captor[cb, ci] = main[cb, ci]
             left[cb, ci] = int(params.capture_spell)
             events.append(Events.make(EventKind.CAPTURED, cb, ci, main[cb, ci],
@@ -264,4 +299,14 @@ def _secede(state: WorldState, fragment: np.ndarray, main: I64, setting: Setting
         arr = getattr(state, name).copy()
         arr[worlds] = getattr(fresh, name)
         new[name] = arr
+    if state.frontier is not None:
+        frontier = state.frontier.copy()
+        frontier[worlds] = frontier_value(new["owner"][worlds], state.n_actors, setting)
+        new["frontier"] = frontier
+    if state.land_adjacent is not None:
+        land = state.land_adjacent.copy()
+        alive_w = new["alive"][worlds]
+        land[worlds] = (adjacency(new["owner"][worlds], state.n_actors, setting, land_only=True)
+                        & alive_w[:, :, None] & alive_w[:, None, :])
+        new["land_adjacent"] = land
     return state.replace(**new)

@@ -1,30 +1,64 @@
-"""Phase 5, war: declaration, deterrence, allies, victory, costs, conquest, death.
+"""Phase 5, war: demands, deterrence, concessions, campaigns, allies, conquest, peace, death.
 
-Wars are fought within the year. An attack needs a live, adjacent target
-(land or sea border). Deterrence is checked first (:mod:`.deterrence`). The
-target's allies are called: each sends ``join`` of its forces times its
-commitment (a balker sends a token share, a buck-passer nothing, which is an
-*abandonment*); allies committed to both sides stay out. An actor in several
-wars splits its forces evenly among them. Strength is committed forces times
-the loss-of-strength gradient of the distance to the target's capital.
+**Crisis.** An actor not yet at war that chooses a target (a live neighbour)
+makes a demand: the target's frontier provinces (a ``demand`` event).
+Deterrence is checked first (:mod:`.deterrence`), and a target that became an
+ally this year (after the choice of target) is spared. The target then judges
+its chance of resisting successfully, its expected defence strength (its
+forces and its allies' expected help, :mod:`.perception`) against the
+challenger's projected forces as it perceives them (less the amphibious
+penalty when they come across the sea); below ``Params.concession_odds`` it
+concedes: each demanded frontier province passes to the challenger with
+probability ``conquest_rate`` without a fight (a ``concession`` event, a
+peaceful transfer: Fearon 1995, "Rationalist explanations for war",
+*International Organization* 49(3)). Otherwise the war begins
+(``war_begun``).
 
-The outcome is drawn from the victory function (:mod:`.victory`). Each side
-loses ``destructiveness`` times the enemy's share of total strength of its
-committed forces (Lanchester-style attrition), and both principals lose
-``war_damage`` of productivity. A nuclear-armed side facing defeat crosses
-the nuclear threshold with probability ``nuclear_escalation``: against a
-nuclear enemy both principals are devastated (MAD) and the war ends with no
-winner; against a non-nuclear enemy that enemy is devastated and loses.
+**Campaigns.** A war lasts until one side concedes or collapses, one
+campaign a year, each on that year's forces and allies (Slantchev 2003, "The
+principle of convergence in wartime negotiations", *APSR* 97(4)). Both
+principals' allies are called each year: the target's allies send ``join``
+of their forces (a balker a token share; 0 is an abandonment), the
+initiator's allies ``join_offence`` (0 for a defensive pact: Leeds 2003,
+"Alliance reliability in times of war", *International Organization* 57(4));
+an ally committed to both sides stays out, and an ally whose ``shirk`` is the
+enemy sends nothing (the buck-passer). Every call is an ``ally_called`` event
+and enters the ally's public record (``WorldState.calls``/``honoured``, from
+which reliability is inferred). An actor in several wars splits its forces
+evenly among them. Strength is committed forces times the loss-of-strength
+gradient of the distance to the target's capital; an initiator that reaches
+its target only across the sea (no land border) loses
+``Params.amphibious_penalty`` of its side's strength (the stopping power of
+water: Mearsheimer 2001, ch. 4).
 
-Each frontier province of the loser bordering a member of the winning side
-passes to that member with probability ``conquest_rate`` (a province claimed
-by several winners goes to one at random). An actor left with no province,
-or whose capital falls when ``capital_loss_kills`` is set, dies; its
-territory passes on. Capitals that fall otherwise move to the actor's most
-productive remaining province.
+The campaign is won with the chance of the victory function
+(:mod:`.victory`). Each side loses ``destructiveness`` times the enemy's
+share of total strength of its committed forces (Lanchester-style
+attrition), and both principals lose ``war_damage`` of productivity. Each
+frontier province of the campaign's loser bordering a member of the winning
+side passes to one such member with probability ``conquest_rate``; a
+province claimed by several goes to one of them with chance proportional to
+the strength each contributed (allies share the conquests in proportion to
+their contribution: Schweller 1994). The side that lost the campaign
+concedes, ending the war, when its chance of winning the next campaign on
+the forces the fighting revealed is below ``Params.peace_odds``; a war also
+ends when a principal dies or the two no longer border each other
+(``war_ended`` with the outcome).
 
-With ``update_order = "serial"`` wars are resolved one at a time in a random
-order per world, each seeing the forces and borders the previous left.
+**Nuclear weapons.** A nuclear-armed side losing a campaign may cross the
+threshold, through its strongest nuclear member (the principal first): with
+probability ``nuclear_escalation`` against a nuclear enemy, which retaliates:
+both principals, the escalating member and the retaliating one are
+devastated (MAD) and the war ends with no winner; against a non-nuclear
+enemy only when the taboo fails (probability ``nuclear_escalation x (1 -
+taboo_restraint)``: Tannenwald 1999, "The nuclear taboo", *International
+Organization* 53(3)); that strike devastates the enemy principal but does not
+decide the campaign by itself, and every live observer adds
+``taboo_hostility`` to its grievance against the user (``nuclear_taboo``).
+
+An actor left with no province, or whose capital falls when
+``capital_loss_kills`` is set, dies; its territory passes on. Capitals that
+fall otherwise move to the actor's most productive remaining province.
 """
 
 from __future__ import annotations
@@ -35,19 +69,55 @@ import numpy as np
 
 from powerbalance import detmath, rng
 from powerbalance.model.derived import (
-    adjacency,
+    borders,
     reach,
     territorial_base,
     territory,
 )
 from powerbalance.model.deterrence import deterrence
 from powerbalance.model.events import EventKind, Events
-from powerbalance.model.fastops import sorted_unique, unique_counts
+from powerbalance.model.fastops import nonzero, sorted_unique, unique_counts
 from powerbalance.model.perception import Observation
-from powerbalance.model.state import F32, F64, I64, PAIR, Setting, WorldState
+from powerbalance.model.state import F32, F64, I64, PAIR, BoolA, Setting, WorldState
 from powerbalance.model.victory import victory_probability
 from powerbalance.params import Params
 from powerbalance.strategies.base import Actions
+
+#: Outcome codes of ``war_ended`` events and the wars table.
+INITIATOR_WON, TARGET_WON, NO_WINNER, BROKEN_OFF = 1, 2, 3, 4
+OUTCOMES = {INITIATOR_WON: "initiator won", TARGET_WON: "target won",
+            NO_WINNER: "no winner", BROKEN_OFF: "broken off"}
+
+
+@dataclass(frozen=True)
+class Campaigns:
+    """One row per participant of each campaign fought this year (sparse)."""
+
+    world: I64
+    initiator: I64
+    target: I64
+    start: I64
+    """Year the war began."""
+    actor: I64
+    side: I64
+    """0 the initiator's side, 1 the target's."""
+    committed: F64
+    lost: F64
+
+    @classmethod
+    def empty(cls) -> Campaigns:
+        """No campaign."""
+        z = np.zeros(0, dtype=np.int64)
+        return cls(z, z, z, z, z, z, np.zeros(0), np.zeros(0))
+
+    @classmethod
+    def concat(cls, parts: list[Campaigns]) -> Campaigns:
+        """All rows of ``parts`` in order."""
+        if not parts:
+            return cls.empty()
+        return cls(*(np.concatenate([getattr(p, f) for p in parts])
+                     for f in ("world", "initiator", "target", "start", "actor", "side",
+                               "committed", "lost")))
 
 
 @dataclass
@@ -59,17 +129,51 @@ class _Scratch:
     owner: I64
     capital: I64
     hostility: F32
+    calls: F64
+    honoured: F64
+    war_target: I64
+    war_start: I64
+    last_target: I64
     changed: np.ndarray
     """(B,) worlds whose borders changed this year."""
+    campaigns: list[Campaigns]
 
 
 def war(state: WorldState, actions: Actions, obs: Observation, setting: Setting,
-        params: Params) -> tuple[WorldState, list[Events], I64]:
-    """Resolve this year's wars; return new state, events and wars fought per world."""
+        params: Params, active: BoolA | None = None,
+        decay: bool = True) -> tuple[WorldState, list[Events], I64, Campaigns]:
+    """Resolve this year's crises and campaigns.
+
+    Returns the new state, the events, the campaigns fought per world and the
+    participants of each campaign. ``active`` (B, N) restricts the initiators
+    (serial activation); ``decay`` applies the year's decay of hostility.
+    """
     alive = state.alive
     n = state.n_actors
     events: list[Events] = []
-    b, a = np.nonzero(alive & (actions.attack >= 0))
+    mover = alive if active is None else alive & active
+    s = _Scratch(state.military.copy(), state.productivity.copy(), state.owner.copy(),
+                 state.capital.copy(),
+                 state.hostility * PAIR(1.0 - params.hostility_decay) if decay
+                 else state.hostility.copy(),
+                 state.calls * (1.0 - params.memory_decay) if decay else state.calls.copy(),
+                 state.honoured * (1.0 - params.memory_decay) if decay
+                 else state.honoured.copy(),
+                 state.war_target.copy(), state.war_start.copy(),
+                 np.where(mover, -1, state.last_target) if active is not None
+                 else np.full_like(state.last_target, -1),
+                 np.zeros(state.batch, dtype=bool), [])
+
+    # Wars under way: they go on while both principals live and border each other.
+    ob, oa = nonzero(mover & (state.war_target >= 0))
+    ot = state.war_target[ob, oa]
+    going = alive[ob, ot] & obs.adjacent[ob, oa, ot]
+    if (~going).any():
+        _end(s, events, ob[~going], oa[~going], ot[~going], BROKEN_OFF)
+    ob, oa, ot = ob[going], oa[going], ot[going]
+
+    # New crises: demands by actors not at war.
+    b, a = nonzero(mover & (actions.attack >= 0) & (state.war_target < 0))
     t = actions.attack[b, a]
     ok = (t != a) & alive[b, t] & obs.adjacent[b, a, t]
     b, a, t = b[ok], a[ok], t[ok]
@@ -83,46 +187,80 @@ def war(state: WorldState, actions: Actions, obs: Observation, setting: Setting,
                                   t[failed], accident[failed].astype(float)))
     b, a, t = b[~deterred], a[~deterred], t[~deterred]
 
-    # Attacking an ally (an alliance formed this very year) breaks the alliance.
-    betrayed = state.alliance[b, a, t] > 0
-    if betrayed.any():
-        bb, lo, hi = b[betrayed], np.minimum(a, t)[betrayed], np.maximum(a, t)[betrayed]
-        events.append(Events.make(EventKind.ALLIANCE_BROKEN, bb, lo, hi))
-        alliance = state.alliance.copy()
-        alliance[bb, lo, hi] = 0.0
-        alliance[bb, hi, lo] = 0.0
-        state = state.replace(alliance=alliance)
+    # An alliance formed this very year (after the choice of target) calls the demand off:
+    # a power that accepts another's alignment spares it (the patron spares its
+    # bandwagoner).
+    spared = state.alliance[b, a, t] > 0
+    b, a, t = b[~spared], a[~spared], t[~spared]
 
-    scratch = _Scratch(state.military.copy(), state.productivity.copy(), state.owner.copy(),
-                       state.capital.copy(), state.hostility * PAIR(1.0 - params.hostility_decay),
-                       np.zeros(state.batch, dtype=bool))
-    wars_per_world = np.bincount(b, minlength=state.batch)
+    resist = _resistance_odds(state, obs, params, b, a, t)
+    events.append(Events.make(EventKind.DEMAND, b, a, t, resist))
+    concede = resist < params.concession_odds
+    if concede.any():
+        claims = _Claims.of((b[concede] * n + a[concede]) * n + t[concede],
+                            np.ones(int(concede.sum())))
+        _conquer(state, setting, params, s, claims, b[concede], t[concede], 0, events,
+                 kind=EventKind.CONCESSION)
+    b, a, t = b[~concede], a[~concede], t[~concede]
+    if len(b):
+        events.append(Events.make(EventKind.WAR_BEGUN, b, a, t))
+        s.war_target[b, a] = t
+        s.war_start[b, a] = state.year + 1   # the calendar year of the step's events
 
-    if params.update_order == "serial" and len(b):
-        prio = rng.uniform(state.keys, state.year, rng.Stream.ORDER, (n,))[b, a]
-        order = np.lexsort((prio, b))
-        b, a, t = b[order], a[order], t[order]
-        start = np.searchsorted(b, b)  # first war of each world in sorted order
-        rank = np.arange(len(b)) - start
-        for r in range(int(rank.max()) + 1):
-            sel = rank == r
-            bs, as_, ts = b[sel], a[sel], t[sel]
-            # A war whose attacker or target was wiped out by an earlier one is off.
-            held = territory(scratch.owner, n)
-            live = (held[bs, as_] > 0) & (held[bs, ts] > 0)
-            _resolve(state, actions, obs, setting, params, scratch, bs[live], as_[live],
-                     ts[live], r, events)
-    elif len(b):
-        _resolve(state, actions, obs, setting, params, scratch, b, a, t, 0, events)
+    # This year's campaigns: the wars under way and the new ones, by world and initiator.
+    cb, ca = np.concatenate([ob, b]), np.concatenate([oa, a])
+    order = np.lexsort((ca, cb))
+    cb, ca = cb[order], ca[order]
+    ct = s.war_target[cb, ca]
+    wars_per_world = np.bincount(cb, minlength=state.batch)
+    if len(cb):
+        _campaign(state, actions, obs, setting, params, s, cb, ca, ct, events)
 
-    new_state = _bury_the_dead(state, scratch, setting, params, events)
-    return new_state, events, wars_per_world
+    new_state = _bury_the_dead(state, s, setting, params, events)
+    return new_state, events, wars_per_world, Campaigns.concat(s.campaigns)
 
 
-def _resolve(state: WorldState, actions: Actions, obs: Observation, setting: Setting,
-             params: Params, s: _Scratch, b: I64, a: I64, t: I64, round_: int,
-             events: list[Events]) -> None:
-    """Fight one round of wars (at most one per attacker) and conquer; updates ``s``.
+def _resistance_odds(state: WorldState, obs: Observation, params: Params, b: I64, a: I64,
+                     t: I64) -> F64:
+    """Target t's estimate of its chance to resist a's demand: its expected defence strength
+    against a's projected forces as t perceives them (amphibious penalty included)."""
+    n = state.n_actors
+    pair_ta = (b * n + t) * n + a
+    attacker = (state.military[b, a] * obs.reach.reshape(-1)[(b * n + a) * n + t]
+                * obs.noise.reshape(-1)[pair_ta])
+    if state.land_adjacent is not None and params.amphibious_penalty > 0:
+        attacker = attacker * np.where(obs.across_water(b, a, t),
+                                       1.0 - params.amphibious_penalty, 1.0)
+    defence = obs.defence_strength[b, t]
+    return np.asarray(1.0 - victory_probability(attacker, defence, params), dtype=np.float64)
+
+
+def _end(s: _Scratch, events: list[Events], b: I64, a: I64, t: I64, outcome: int | I64) -> None:
+    """Close the wars of initiators (b, a) against t with ``outcome``."""
+    if not len(b):
+        return
+    events.append(Events.make(EventKind.WAR_ENDED, b, a, t,
+                              np.broadcast_to(np.asarray(outcome, dtype=float), (len(b),))))
+    s.war_target[b, a] = -1
+    s.war_start[b, a] = -1
+
+
+def _calls(state: WorldState, actions: Actions, b: I64, principal: I64, enemy: I64,
+           share: np.ndarray) -> tuple[I64, I64, F64]:
+    """The allies called to principal's side: (war row, ally, share of forces it sends)."""
+    k = state.alliance[b, :, principal]
+    hw, hk = nonzero(k > 0)
+    ok = (state.alive[b[hw], hk] & (state.alliance[b[hw], hk, enemy[hw]] <= 0)
+          & (hk != principal[hw]) & (hk != enemy[hw]))
+    hw, hk = hw[ok], hk[ok]
+    sent = np.where(actions.shirk[b[hw], hk] == enemy[hw], 0.0, share[b[hw], hk])
+    return hw, hk, np.clip(sent, 0.0, 1.0)
+
+
+def _campaign(state: WorldState, actions: Actions, obs: Observation, setting: Setting,
+              params: Params, s: _Scratch, b: I64, a: I64, t: I64,
+              events: list[Events]) -> None:
+    """Fight one campaign per war (b, initiator a, target t); update ``s``.
 
     Participants are kept as sparse lists (war, actor, side, weight), so the
     cost grows with the number of belligerents, not with wars x actors.
@@ -130,25 +268,33 @@ def _resolve(state: WorldState, actions: Actions, obs: Observation, setting: Set
     n = state.n_actors
     nw = len(b)
     rows = np.arange(nw)
-    # The target's allies: committed to it, alive, not committed to the attacker too.
-    k_def = state.alliance[b, :, t]
-    hw, hk = np.nonzero(k_def > 0)
-    ok = (state.alive[b[hw], hk] & (state.alliance[b[hw], hk, a[hw]] <= 0)
-          & (hk != a[hw]) & (hk != t[hw]))
-    hw, hk = hw[ok], hk[ok]
-    join = actions.join[b[hw], hk]
-    abandon = join <= 0
+    dw, dk, dsent = _calls(state, actions, b, t, a, actions.join)
+    aw, ak, asent = _calls(state, actions, b, a, t, actions.join_offence)
+    principal_of = np.concatenate([t[dw], a[aw]])
+    events.append(Events.make(EventKind.ALLY_CALLED, b[np.concatenate([dw, aw])],
+                              np.concatenate([dk, ak]), principal_of,
+                              np.concatenate([dsent, asent])))
+    abandon = dsent <= 0
     if abandon.any():
-        events.append(Events.make(EventKind.ABANDONED, b[hw[abandon]], hk[abandon],
-                                  t[hw[abandon]]))
-    help_weight = (k_def[hw, hk] * join)[~abandon]
-    hw, hk = hw[~abandon], hk[~abandon]
+        events.append(Events.make(EventKind.ABANDONED, b[dw[abandon]], dk[abandon],
+                                  t[dw[abandon]]))
+    # The public record of defensive calls (reliability).
+    np.add.at(s.calls.reshape(-1), b[dw] * n + dk, 1.0)
+    np.add.at(s.honoured.reshape(-1), b[dw] * n + dk, dsent)
 
-    # Participants, ordered by war then actor.
-    pw = np.concatenate([rows, rows, hw])
-    pk = np.concatenate([a, t, hk])
-    side = np.concatenate([np.zeros(nw, np.int64), np.ones(nw + len(hw), np.int64)])
-    weight = np.concatenate([np.ones(2 * nw), help_weight])
+    help_d = (state.alliance[b[dw], dk, t[dw]] * dsent)
+    help_a = (state.alliance[b[aw], ak, a[aw]] * asent)
+    keep_d, keep_a = help_d > 0, help_a > 0
+    dw, dk, help_d = dw[keep_d], dk[keep_d], help_d[keep_d]
+    aw, ak, help_a = aw[keep_a], ak[keep_a], help_a[keep_a]
+
+    # Participants, ordered by war then actor. An actor called to both sides of one war
+    # (allied to neither principal's enemy, so only through a principal) cannot occur.
+    pw = np.concatenate([rows, rows, dw, aw])
+    pk = np.concatenate([a, t, dk, ak])
+    side = np.concatenate([np.zeros(nw, np.int64), np.ones(nw + len(dw), np.int64),
+                           np.zeros(len(aw), np.int64)])
+    weight = np.concatenate([np.ones(2 * nw), help_d, help_a])
     order = np.lexsort((pk, pw))
     pw, pk, side, weight = pw[order], pk[order], side[order], weight[order]
     pb = b[pw]
@@ -156,15 +302,20 @@ def _resolve(state: WorldState, actions: Actions, obs: Observation, setting: Set
     engaged = np.bincount(slot, minlength=state.batch * n)
     committed = weight * (s.military.reshape(-1)[slot] / engaged[slot])
     strength = committed * obs.reach[pb, pk, t[pw]]
+    if state.land_adjacent is not None and params.amphibious_penalty > 0:
+        wet = obs.across_water(b, a, t)
+        strength = np.where((side == 0) & wet[pw], strength * (1.0 - params.amphibious_penalty),
+                            strength)
     sides = np.bincount(pw * 2 + side, weights=strength, minlength=2 * nw).astype(np.float64)
     s_att, s_def = sides[0::2], sides[1::2]
     p = victory_probability(s_att, s_def, params)
-    u = rng.uniform_at(state.keys[b], state.year, rng.Stream.WAR, a, sub=round_)
+    u = rng.uniform_at(state.keys[b], state.year, rng.Stream.WAR, a)
     att_wins = u < p
 
     total = np.maximum(s_att + s_def, 1e-12)
-    frac = np.where(side == 0, (params.destructiveness * s_def / total)[pw],
-                    (params.destructiveness * s_att / total)[pw])
+    frac_att = params.destructiveness * s_def / total
+    frac_def = params.destructiveness * s_att / total
+    frac = np.where(side == 0, frac_att[pw], frac_def[pw])
     loss = committed * frac
     lost = np.bincount(slot, weights=loss, minlength=state.batch * n)
     s.military -= lost.reshape(state.batch, n)
@@ -172,64 +323,128 @@ def _resolve(state: WorldState, actions: Actions, obs: Observation, setting: Set
     hit, count_hit = unique_counts(np.concatenate([b * n + a, b * n + t]))
     flat_prod = s.productivity.reshape(-1)
     flat_prod[hit] *= detmath.power(1.0 - params.war_damage, count_hit)
+    after_att, after_def = s_att * (1.0 - frac_att), s_def * (1.0 - frac_def)
 
-    # Nuclear threshold: the side facing defeat may escalate.
-    nuc_side = np.zeros(2 * nw, dtype=np.int64)
-    np.maximum.at(nuc_side, pw * 2 + side, state.nuclear.reshape(-1)[slot].astype(np.int64))
-    nuc_att, nuc_def = nuc_side[0::2], nuc_side[1::2]
+    # Nuclear threshold: the side losing the campaign may escalate through its strongest
+    # nuclear member (the principal first among equals).
+    nuc = state.nuclear.reshape(-1)[slot].astype(np.int64)
+    rank = nuc * 4 + (pk == np.where(side == 0, a[pw], t[pw]))  # level, then principal
+    best = np.full(2 * nw, -1, dtype=np.int64)
+    np.maximum.at(best, pw * 2 + side, rank * (n + 1) + (n - pk))
+    level = np.where(best >= 0, best // (n + 1) // 4, 0)
+    member = np.where(best >= 0, n - best % (n + 1), -1)
+    nuc_att, nuc_def = level[0::2], level[1::2]
     loser_nuc = np.where(att_wins, nuc_def, nuc_att)
     winner_nuc = np.where(att_wins, nuc_att, nuc_def)
-    esc_u = rng.uniform_at(state.keys[b], state.year, rng.Stream.ESCALATION, a, sub=round_)
-    escalate = (loser_nuc >= 1) & (esc_u < params.nuclear_escalation)
+    escalator = np.where(att_wins, member[1::2], member[0::2])
+    retaliator = np.where(att_wins, member[0::2], member[1::2])
+    esc_u = rng.uniform_at(state.keys[b], state.year, rng.Stream.ESCALATION, a)
+    chance = np.where(winner_nuc >= 1, params.nuclear_escalation,
+                      params.nuclear_escalation * (1.0 - params.taboo_restraint))
+    escalate = (loser_nuc >= 1) & (esc_u < chance)
     mutual = escalate & (winner_nuc >= 1)
     one_sided = escalate & ~mutual
     if escalate.any():
-        dev = 1.0 - params.nuclear_devastation
-        hit_a = mutual | (one_sided & ~att_wins)  # attacker hit when it was winning
-        hit_t = mutual | (one_sided & att_wins)
-        victims = np.concatenate([b[hit_a] * n + a[hit_a], b[hit_t] * n + t[hit_t]])
-        hit = np.bincount(victims, minlength=state.batch * n).reshape(state.batch, n)
-        factor = detmath.power(dev, hit)
+        loser = np.where(att_wins, t, a)
+        winner = np.where(att_wins, a, t)
+        m, o = mutual, one_sided
+        size_bn = state.batch * n
+        war_of = np.concatenate([rows[escalate], rows[m], rows[m], rows[m]])
+        victims = np.concatenate([b[escalate] * n + winner[escalate],
+                                  b[m] * n + loser[m], b[m] * n + escalator[m],
+                                  b[m] * n + retaliator[m]])
+        victims = sorted_unique(war_of * size_bn + victims) % size_bn  # once per war
+        hit_count = np.bincount(victims, minlength=state.batch * n).reshape(state.batch, n)
+        factor = detmath.power(1.0 - params.nuclear_devastation, hit_count)
         s.productivity *= factor
         s.military *= factor
-        escalator = np.where(att_wins, t, a)
-        enemy = np.where(att_wins, a, t)
         events.append(Events.make(EventKind.NUCLEAR_WAR, b[escalate], escalator[escalate],
-                                  enemy[escalate], mutual[escalate].astype(float)))
-        att_wins = np.where(one_sided, ~att_wins, att_wins)
+                                  winner[escalate], mutual[escalate].astype(float)))
+        if o.any():
+            events.append(Events.make(EventKind.NUCLEAR_TABOO, b[o], escalator[o], winner[o]))
+            # Every live observer holds the first use against the user.
+            ob = b[o]
+            grudge = state.alive[ob].astype(PAIR) * PAIR(params.taboo_hostility)
+            grudge[np.arange(len(ob)), escalator[o]] = 0.0
+            n_ = state.n_actors
+            cells = ((ob[:, None] * n_ + np.arange(n_)[None, :]) * n_ + escalator[o][:, None])
+            np.add.at(s.hostility.reshape(-1), cells.ravel(), grudge.ravel())
+            devastated = 1.0 - params.nuclear_devastation
+            after_att = np.where(o & ~att_wins, after_att * devastated, after_att)
+            after_def = np.where(o & att_wins, after_def * devastated, after_def)
 
     size = np.bincount(pw, weights=loss, minlength=nw)
     events.append(Events.make(EventKind.WAR_WON, b[att_wins], a[att_wins], t[att_wins],
                               size[att_wins]))
     events.append(Events.make(EventKind.WAR_LOST, b[~att_wins], a[~att_wins], t[~att_wins],
                               size[~att_wins]))
-    helper = (side == 1) & (pk != t[pw])
-    events.append(Events.make(EventKind.WAR_JOINED, pb[helper], pk[helper], t[pw[helper]],
-                              committed[helper]))
+    principal = pk == np.where(side == 0, a[pw], t[pw])
+    helper = ~principal
+    events.append(Events.make(EventKind.WAR_JOINED, pb[helper], pk[helper],
+                              np.where(side == 0, a[pw], t[pw])[helper], committed[helper]))
+    s.campaigns.append(Campaigns(pb, a[pw], t[pw], s.war_start[pb, a[pw]], pk, side,
+                                 committed, loss))
+    s.last_target[b, a] = t
 
-    # The defending side remembers the aggression (balance of threat).
-    # (world, defender, attacker) is unique within a round: each attacker fights once.
-    defender = side == 1
-    s.hostility.reshape(-1)[slot[defender] * n + a[pw[defender]]] += 1.0
+    # The target's side remembers the aggression of every member of the initiator's side
+    # (balance of threat).
+    attacking = np.zeros((nw, n), dtype=PAIR)
+    a_rows = side == 0
+    attacking[pw[a_rows], pk[a_rows]] = 1.0
+    d_rows = ~a_rows
+    np.add.at(s.hostility, (pb[d_rows], pk[d_rows]), attacking[pw[d_rows]])
 
     decided = ~mutual
     winner_side = np.where(att_wins, 0, 1)
     winners = (side == winner_side[pw]) & decided[pw]
     if winners.any():
         loser = np.where(att_wins, t, a)
-        won = np.zeros(state.batch * n * n, dtype=bool)
-        won[slot[winners] * n + loser[pw[winners]]] = True
+        claims = _Claims.of(slot[winners] * n + loser[pw[winners]],
+                            np.maximum(strength[winners], 1e-12))
         lost_b, lost_a = b[decided], loser[decided]
-        _conquer(state, setting, params, s, won, lost_b, lost_a, round_, events)
+        _conquer(state, setting, params, s, claims, lost_b, lost_a, 1, events)
+
+    # Peace: mutual devastation ends the war; otherwise the campaign's loser concedes when
+    # the forces revealed leave it less than peace_odds of winning the next campaign.
+    loser_odds = np.where(att_wins, 1.0 - victory_probability(after_att, after_def, params),
+                          victory_probability(after_att, after_def, params))
+    concedes = ~mutual & (loser_odds < params.peace_odds)
+    _end(s, events, b[mutual], a[mutual], t[mutual], NO_WINNER)
+    outcome = np.where(att_wins, INITIATOR_WON, TARGET_WON)
+    _end(s, events, b[concedes], a[concedes], t[concedes], outcome[concedes])
+
+
+@dataclass(frozen=True)
+class _Claims:
+    """Claim weights of winners on losers: sorted codes ``(b * N + winner) * N + loser``."""
+
+    code: I64
+    weight: F64
+
+    @classmethod
+    def of(cls, code: I64, weight: F64) -> _Claims:
+        """Claims from (possibly repeated) codes; repeated weights add up."""
+        uniq, inverse = np.unique(code, return_inverse=True)
+        return cls(uniq, np.asarray(np.bincount(inverse, weights=weight, minlength=len(uniq)),
+                                    dtype=np.float64))
+
+    def lookup(self, code: I64) -> F64:
+        """The weight of each code (0 where there is no claim)."""
+        pos = np.minimum(np.searchsorted(self.code, code), max(len(self.code) - 1, 0))
+        if not len(self.code):
+            return np.zeros(len(code))
+        return np.where(self.code[pos] == code, self.weight[pos], 0.0)
 
 
 def _conquer(state: WorldState, setting: Setting, params: Params, s: _Scratch,
-             won: np.ndarray, lost_b: I64, lost_a: I64, round_: int,
-             events: list[Events]) -> None:
-    """Move frontier provinces of losers to adjacent winners (``won[b, x, loser]``).
+             claims: _Claims, lost_b: I64, lost_a: I64, round_: int,
+             events: list[Events], kind: EventKind = EventKind.CONQUEST) -> None:
+    """Move frontier provinces of losers to adjacent winners.
 
-    Only the losers' provinces are examined: for each, the links ending there
-    (a CSR index of the map) name the neighbours that may claim it.
+    ``claims`` holds each winner's claim weight on a loser (its contribution). Only the
+    losers' provinces are examined: for each, the links ending there (a CSR index of the
+    map) name the neighbours that may claim it; among several claimants one is drawn with
+    chance proportional to its weight (Efraimidis-Spirakis keys ``u ** (1 / w)``).
     """
     n, p = state.n_actors, setting.n_provinces
     worlds = sorted_unique(lost_b)
@@ -238,7 +453,7 @@ def _conquer(state: WorldState, setting: Setting, params: Params, s: _Scratch,
     loser_flag = np.zeros((len(worlds), n + 1), dtype=bool)  # column n: unowned
     loser_flag[row_of[lost_b], lost_a] = True
     owner = s.owner[worlds]
-    qw, q = np.nonzero(np.take_along_axis(loser_flag, np.where(owner >= 0, owner, n), axis=1))
+    qw, q = nonzero(np.take_along_axis(loser_flag, np.where(owner >= 0, owner, n), axis=1))
     if not len(qw):
         return
     # Expand each loser province into the links that end at it.
@@ -251,17 +466,24 @@ def _conquer(state: WorldState, setting: Setting, params: Params, s: _Scratch,
     claimer = owner[cw, setting.link_src[cl]]
     held_by = owner[cw, q[rep]]
     ok = (claimer >= 0) & (claimer != held_by)
-    ok[ok] = won[(worlds[cw[ok]] * n + claimer[ok]) * n + held_by[ok]]
-    cw, cl, claimer = cw[ok], cl[ok], claimer[ok]
+    weight = np.zeros(len(ok))
+    weight[ok] = claims.lookup((worlds[cw[ok]] * n + claimer[ok]) * n + held_by[ok])
+    ok &= weight > 0
+    cw, cl, claimer, weight = cw[ok], cl[ok], claimer[ok], weight[ok]
     if not len(cw):
         return
     keys = state.keys[worlds]
-    prio = rng.uniform_at(keys[cw], state.year, rng.Stream.CLAIM, cl, sub=round_)
-    key = (prio * 2**16).astype(np.int64) << 20 | claimer
-    flat_best = np.full(len(worlds) * p, -1, dtype=np.int64)
-    np.maximum.at(flat_best, cw * p + setting.link_dst[cl], key)
+    u = rng.uniform_at(keys[cw], state.year, rng.Stream.CLAIM, cl, sub=round_)
+    # Weighted draw among the claimants of a province: the largest u ** (1 / weight) wins,
+    # i.e. the smallest -log(u) / weight (compared as the bits of a positive float32,
+    # which order like the numbers, with the claimer in the low bits).
+    cost = (-detmath.log(u) / weight).astype(np.float32)
+    key = cost.view(np.int32).astype(np.int64) << 20 | claimer
+    none = np.iinfo(np.int64).max
+    flat_best = np.full(len(worlds) * p, none, dtype=np.int64)
+    np.minimum.at(flat_best, cw * p + setting.link_dst[cl], key)
     best = flat_best.reshape(len(worlds), p)
-    bw, bq = np.nonzero(best >= 0)
+    bw, bq = nonzero(best != none)
     u = rng.uniform_at(keys[bw], state.year, rng.Stream.CONQUEST, bq, sub=round_)
     taken = np.zeros_like(best, dtype=bool)
     taken[bw, bq] = u < params.conquest_rate
@@ -273,7 +495,7 @@ def _conquer(state: WorldState, setting: Setting, params: Params, s: _Scratch,
     if params.capital_loss_kills:
         # A fallen capital hands all of its owner's provinces to the captor.
         cap = s.capital[worlds]
-        tw, tq = np.nonzero(taken)
+        tw, tq = nonzero(taken)
         old = owner[tw, tq]
         fell = cap[tw, old] == tq
         heir = np.full((len(worlds), n + 1), -1, dtype=np.int64)
@@ -282,27 +504,32 @@ def _conquer(state: WorldState, setting: Setting, params: Params, s: _Scratch,
         new_owner = np.where(inherited >= 0, inherited, new_owner)
 
     moved = new_owner != owner
-    tw, tq = np.nonzero(moved)
+    tw, tq = nonzero(moved)
     codes, counts = unique_counts((tw * n + new_owner[tw, tq]) * n + owner[tw, tq])
     cw2, rest = np.divmod(codes, n * n)
     winner, victim = np.divmod(rest, n)
-    events.append(Events.make(EventKind.CONQUEST, worlds[cw2], winner, victim,
-                              counts.astype(float)))
+    if kind == EventKind.CONCESSION:   # the victim conceded to the winner
+        events.append(Events.make(kind, worlds[cw2], victim, winner, counts.astype(float)))
+    else:
+        events.append(Events.make(kind, worlds[cw2], winner, victim, counts.astype(float)))
     s.owner[worlds] = new_owner
     s.changed[worlds[sorted_unique(tw)]] = True
 
 
 def _bury_the_dead(state: WorldState, s: _Scratch, setting: Setting, params: Params,
                    events: list[Events]) -> WorldState:
-    """Kill actors without provinces, move fallen capitals, refresh cached borders.
+    """Kill actors without provinces, end their wars, move fallen capitals, refresh the
+    cached borders.
 
     Only worlds whose borders changed this year can have deaths or fallen
     capitals, so only they are examined.
     """
+    war_fields = {"hostility": s.hostility, "calls": s.calls, "honoured": s.honoured,
+                  "war_target": s.war_target, "war_start": s.war_start,
+                  "last_target": s.last_target}
     changed = np.flatnonzero(s.changed)
     if not len(changed):
-        return state.replace(military=s.military, productivity=s.productivity,
-                             hostility=s.hostility)
+        return state.replace(military=s.military, productivity=s.productivity, **war_fields)
     n = state.n_actors
     owner = s.owner[changed]
     count = territory(owner, n)
@@ -322,8 +549,18 @@ def _bury_the_dead(state: WorldState, s: _Scratch, setting: Setting, params: Par
         new_cap = by_rank[np.maximum(best[:-1].reshape(len(changed), n), 0)]
         capital = np.where(lost_capital, new_cap, capital)
     if died.any():
-        dw, di = np.nonzero(died)
+        dw, di = nonzero(died)
         events.append(Events.make(EventKind.DEATH, changed[dw], di, cap_owner[dw, di]))
+        # Wars whose principal collapsed end: the survivor won.
+        dead = np.zeros((state.batch, n), dtype=bool)
+        dead[changed[dw], di] = True
+        wb, wa = nonzero(s.war_target >= 0)
+        wt = s.war_target[wb, wa]
+        gone_a, gone_t = dead[wb, wa], dead[wb, wt]
+        over = gone_a | gone_t
+        outcome = np.where(gone_a & gone_t, NO_WINNER,
+                           np.where(gone_t, INITIATOR_WON, TARGET_WON))
+        _end(s, events, wb[over], wa[over], wt[over], outcome[over])
     capital = np.where(alive_c, capital, -1)
 
     alive = state.alive.copy()
@@ -335,19 +572,30 @@ def _bury_the_dead(state: WorldState, s: _Scratch, setting: Setting, params: Par
     productivity[changed] = np.where(alive_c, productivity[changed], 0.0)
     wealth[changed] = np.where(alive_c, wealth[changed], 0.0)
     alliance = state.alliance
-    dw, di = np.nonzero(died)
+    dw, di = nonzero(died)
     if len(dw):
         alliance = alliance.copy()
         alliance[changed[dw], di, :] = 0.0
         alliance[changed[dw], :, di] = 0.0
     pair = alive_c[:, :, None] & alive_c[:, None, :]
+    fresh = borders(owner, n, setting, land=state.land_adjacent is not None,
+                    frontier=state.frontier is not None)
     adjacent = state.adjacent.copy()
-    adjacent[changed] = adjacency(owner, n, setting) & pair
+    adjacent[changed] = fresh.adjacent & pair
+    cached: dict[str, np.ndarray | None] = {"adjacent": adjacent}
+    if fresh.frontier is not None and state.frontier is not None:
+        frontier = state.frontier.copy()
+        frontier[changed] = fresh.frontier
+        cached["frontier"] = frontier
+    if fresh.land_adjacent is not None and state.land_adjacent is not None:
+        land = state.land_adjacent.copy()
+        land[changed] = fresh.land_adjacent & pair
+        cached["land_adjacent"] = land
     base = state.base.copy()
     fresh_base, _ = territorial_base(owner, capital, n, setting, params, state.year)
     base[changed] = np.where(alive_c, fresh_base, 0.0)
-    cached = {"adjacent": adjacent, "base": base}
-    mw, mi = np.nonzero(capital != state.capital[changed])
+    cached["base"] = base
+    mw, mi = nonzero(capital != state.capital[changed])
     if len(mw):
         # Capitals moved (or their actors died): re-measure only those actors' rows and
         # columns; the distance and the gradient are symmetric.
@@ -363,4 +611,4 @@ def _bury_the_dead(state: WorldState, s: _Scratch, setting: Setting, params: Par
         cached.update(capital_distance=distance, reach=reach_)
     return state.replace(alive=alive, military=military, productivity=productivity,
                          wealth=wealth, owner=s.owner, capital=full_capital,
-                         hostility=s.hostility, alliance=alliance, **cached)
+                         alliance=alliance, **war_fields, **cached)

@@ -1,13 +1,13 @@
 """The strategy library: every policy of the theory, registered by name.
 
-Ten strategies (docs/strategies.md), one module each; ``registry`` looks
+Eleven strategies (docs/strategies.md), one module each; ``registry`` looks
 them up by name or id and filters them by classifier.
 
 >>> from powerbalance import strategies
 >>> strategies.registry.get("hegemon-seeker").classifier["initiates_war"]
 True
 >>> len(strategies.registry.names())
-10
+11
 """
 
 from powerbalance.strategies import (
@@ -17,6 +17,7 @@ from powerbalance.strategies import (
     external_balancer,
     hegemon_seeker,
     internal_balancer,
+    jackal,
     offshore_balancer,
     penetrator,
     registry,
@@ -26,5 +27,5 @@ from powerbalance.strategies import (
 from powerbalance.strategies.base import Actions, Strategy
 
 __all__ = ["Actions", "Strategy", "balker", "bandwagoner", "buck_passer", "external_balancer",
-           "hegemon_seeker", "internal_balancer", "offshore_balancer", "penetrator", "registry",
-           "status_quo", "wedger"]
+           "hegemon_seeker", "internal_balancer", "jackal", "offshore_balancer", "penetrator",
+           "registry", "status_quo", "wedger"]

@@ -27,7 +27,8 @@ BoolA = npt.NDArray[np.bool_]
 #: Fields whose passive default is the same for every actor (``spend`` is not: it is the
 #: caller's base burden).
 _DEFAULT_FIELDS = frozenset({"attack", "offer", "accept", "leave", "join", "subvert",
-                             "subvert_spend", "counter_spend", "pay", "pay_spend"})
+                             "subvert_spend", "counter_spend", "pay", "pay_spend", "shirk",
+                             "join_offence", "accept_ratio", "leave_passed", "pressure"})
 
 
 @lru_cache(maxsize=64)
@@ -55,6 +56,15 @@ class Actions:
     counter_spend: share of wealth spent on counter-subversion (defending cohesion).
     pay: the actor paid to stay out of coalitions this year (a wedge), or -1.
     pay_spend: share of wealth paid.
+    shirk: the actor against which it sends nothing when called (a buck-passer stays out of
+        its threat's wars), or -1.
+    join_offence: share of its forces an actor sends when an ally *attacks* (an offensive
+        call; 0 = the alliance is defensive for it: Leeds 2003).
+    accept_ratio: offers are accepted only from proposers whose capability share is at least
+        this multiple of its own (0 = from anyone; a balker joins only when pressed).
+    leave_passed: leave the alliances whose recorded threat has passed (see
+        :mod:`powerbalance.model.diplomacy`).
+    pressure: the actor it pressures (a coercive wedge) to stay out of coalitions, or -1.
     """
 
     spend: F64
@@ -68,6 +78,11 @@ class Actions:
     counter_spend: F64
     pay: I64
     pay_spend: F64
+    shirk: I64
+    join_offence: F64
+    accept_ratio: F64
+    leave_passed: BoolA
+    pressure: I64
 
     @classmethod
     def passive(cls, batch: int, n: int, spend: float) -> Actions:
@@ -82,7 +97,8 @@ class Actions:
             spend=_constant(spend, np.float64, batch, n), attack=none, offer=none,
             accept=_constant(True, np.bool_, batch, n), leave=_constant(False, np.bool_, batch, n),
             join=_constant(1.0, np.float64, batch, n), subvert=none, subvert_spend=zero,
-            counter_spend=zero, pay=none, pay_spend=zero,
+            counter_spend=zero, pay=none, pay_spend=zero, shirk=none, join_offence=zero,
+            accept_ratio=zero, leave_passed=_constant(False, np.bool_, batch, n), pressure=none,
         )
         object.__setattr__(out, "_fresh", _DEFAULT_FIELDS)
         return out
@@ -140,12 +156,14 @@ class Actions:
 class Strategy(ABC):
     """Base class of all strategies.
 
-    Subclasses set :attr:`name`, :attr:`classifier` (a dict with at least
+    Subclasses set :attr:`name`, :attr:`uid` (a stable id), :attr:`classifier` (a dict with at least
     ``concept``, ``stochastic`` and ``reads``), :attr:`references`, and
     implement :meth:`decide`.
     """
 
     name: ClassVar[str]
+    uid: ClassVar[int]
+    """Stable id stored in states (never reused, never renumbered)."""
     classifier: ClassVar[dict[str, Any]]
     references: ClassVar[tuple[str, ...]] = ()
 

@@ -1,14 +1,14 @@
 """Building blocks shared by several strategies (vectorised over the rows of one strategy).
 
 Every helper takes the rows ``(bw, i)`` of the actors deciding (from
-``np.nonzero(mask)``) and returns one value per row.
+``nonzero(mask)``) and returns one value per row.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from powerbalance.model.fastops import first_max_per_group, row_any, row_max_argmax
+from powerbalance.model.fastops import first_max_per_group, nonzero, row_any, row_max_argmax
 from powerbalance.model.perception import Observation
 from powerbalance.strategies.base import F64, I64, BoolA
 
@@ -35,7 +35,7 @@ def best_attack(obs: Observation, bw: I64, i: I64, candidates: BoolA, min_odds: 
     out = np.full(len(bw), -1, dtype=np.int64)
     state = obs.state
     own_row = bw * state.n_actors + i
-    rows, j = np.nonzero(candidates & rows_of(state.adjacent, own_row)
+    rows, j = nonzero(candidates & rows_of(state.adjacent, own_row)
                          & (rows_of(state.alliance, own_row) <= 0))
     if not len(rows):
         return out
@@ -75,7 +75,7 @@ def wedge_target(obs: Observation, bw: I64, i: I64) -> I64:
     # A member is free when it is allied with no other member. Each actor has one top
     # threat, so member entries number at most N per world: gather only their rows.
     n = obs.state.n_actors
-    mr, mk = np.nonzero(members)
+    mr, mk = nonzero(members)
     linked = row_any((rows_of(obs.state.alliance, brow[mr] * n + mk) > 0) & members[mr])
     free = members.copy()
     free[mr, mk] = ~linked
@@ -158,3 +158,71 @@ def balancing_partner(obs: Observation, bw: I64, i: I64) -> I64:
     score -= ~candidate
     best, partner = row_max_argmax(score)
     return np.where(best > 0, partner, -1)
+
+
+def internal_spend(obs: Observation, bw: I64, i: I64) -> F64:
+    """Per row, the internal balancer's military spending (share of wealth).
+
+    Spending moves from last year's by ``Params.internal_gain`` times the
+    relative gap between ``Params.internal_margin`` times the top threat's
+    projected military (as perceived) and the actor's own, between
+    ``Params.base_spend`` and ``Params.max_spend`` (Waltz 1979, ch. 6;
+    Richardson 1960 reaction coefficients).
+    """
+    state, params = obs.state, obs.params
+    top = obs.top_threat[bw, i]
+    t = np.maximum(top, 0)
+    rival = state.military[bw, t] * obs.noise[bw, i, t] * obs.reach[bw, i, t]
+    rival = np.where(top >= 0, rival, 0.0)
+    own = np.maximum(state.military[bw, i], 1e-9)
+    gap = (params.internal_margin * rival - own) / own
+    prev = np.maximum(state.spend[bw, i], params.base_spend)
+    return np.asarray(np.clip(prev + params.internal_gain * gap, params.base_spend,
+                              max(params.max_spend, params.base_spend)), dtype=np.float64)
+
+
+def buck_catcher(obs: Observation, bw: I64, i: I64, threat: I64) -> I64:
+    """Per row, the buck-catcher for actor i against its threat T (-1 if none).
+
+    Another live actor, neither i nor T, whose own top threat is also T
+    (threatened by the same threat: Mearsheimer 2001, ch. 5); the strongest of
+    them as i perceives it, ties to the lowest index.
+    """
+    state = obs.state
+    n = state.n_actors
+    same = (take_rows(obs.top_threat, bw) == threat[:, None]) & take_rows(state.alive, bw)
+    at = np.arange(len(bw))
+    same[at, i] = False
+    same[at, np.maximum(threat, 0)] = False
+    same &= (threat >= 0)[:, None]
+    score = rows_of(obs.perceived, bw * n + i)
+    score *= same
+    score -= ~same
+    best, catcher = row_max_argmax(score)
+    return np.where(best >= 0, catcher, -1)
+
+
+def preventive_target(obs: Observation, bw: I64, i: I64) -> I64:
+    """Per row, the rising challenger a declining actor strikes preventively (-1 if none).
+
+    Copeland (2000, *The Origins of Major War*): a power in decline facing a
+    rising rival wages preventive war before it is overtaken. The actor's
+    capability share must be shrinking (negative smoothed growth) and the
+    target a neighbour whose share grows and has reached
+    ``Params.preventive_ratio`` of its own (as perceived); the best odds among
+    such neighbours win when they reach ``Params.attack_odds``.
+    """
+    state, params = obs.state, obs.params
+    n = state.n_actors
+    out = np.full(len(bw), -1, dtype=np.int64)
+    declining = state.momentum[bw, i] < 0
+    if not declining.any():
+        return out
+    rows = np.flatnonzero(declining)
+    b, me = bw[rows], i[rows]
+    seen = rows_of(obs.perceived, b * n + me)
+    rising = (take_rows(state.momentum, b) > 0) & (
+        seen >= params.preventive_ratio * obs.share[b, me][:, None])
+    rising[np.arange(len(b)), me] = False
+    out[rows] = best_attack(obs, b, me, rising, params.attack_odds)
+    return out

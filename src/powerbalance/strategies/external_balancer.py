@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from powerbalance.model.fastops import row_any
+from powerbalance.model.fastops import nonzero, row_any
 from powerbalance.model.perception import Observation
 from powerbalance.strategies.base import Actions, BoolA, Strategy
 from powerbalance.strategies.common import balancing_partner, best_attack, rows_of, threatened
@@ -24,9 +24,16 @@ class ExternalBalancer(Strategy):
     strongest actor not yet allied with it or with T, weighting candidates by
     how close they stand to T (those T threatens most are natural partners),
     and never to an actor it distrusts as a known defector
-    (:mod:`powerbalance.model.reputation`). When the top threat falls below
-    ``Params.balance_exit`` times its own capability it leaves its alliances
-    ("no permanent friends"). It defends allies with all its forces. A
+    (:mod:`powerbalance.model.reputation`). Threat includes the rival's trend
+    (its growth projected ``Params.trend_horizon`` years ahead, see
+    :mod:`powerbalance.model.perception`), so a strong actor still balances a
+    weaker but rising rival. Every alliance records the threat it was formed
+    against, and the actor leaves only the alliances whose threat has passed,
+    i.e. threatens neither member by ``Params.balance_exit`` times that
+    member's capability (:mod:`powerbalance.model.diplomacy`): a great power
+    keeps protecting weaker partners from a rival it does not fear for
+    itself ("no permanent friends", but no desertion while the threat lasts).
+    It defends allies with all its forces. A
     balancing coalition punishes defectors: the actor attacks a neighbour whose
     exploitation (bandwagoning with the threat, striking late) it remembers at
     least ``Params.punish_threshold`` when its odds reach ``Params.attack_odds``
@@ -34,6 +41,7 @@ class ExternalBalancer(Strategy):
     """
 
     name = "external-balancer"
+    uid = 3
     classifier = {
         "concept": "external balancing (外部制衡)",
         "stochastic": False,
@@ -44,17 +52,15 @@ class ExternalBalancer(Strategy):
     references = ("Waltz 1979", "Walt 1987", "Schweller 1994")
 
     def decide(self, obs: Observation, mask: BoolA) -> Actions:
-        """Offer an alliance against the top threat while threatened; leave once relieved."""
+        """Offer an alliance against the top threat while threatened; leave passed alliances."""
         state, params = obs.state, obs.params
-        top, level = obs.top_threat, obs.top_threat_level
-        relieved = mask & ((top < 0) | (level < params.balance_exit * obs.share))
         actions = Actions.defensive(obs, params.base_spend)
         offer = actions.offer.copy()
         attack = actions.attack.copy()
-        bw, i = np.nonzero(threatened(obs, mask))
+        bw, i = nonzero(threatened(obs, mask))
         if len(bw):
             offer[bw, i] = balancing_partner(obs, bw, i)
-        bw, i = np.nonzero(mask)
+        bw, i = nonzero(mask)
         if len(bw) and obs.exploitation_peak >= params.punish_threshold:
             culprits = rows_of(state.exploitation, bw * state.n_actors + i) >= (
                 params.punish_threshold)
@@ -62,7 +68,5 @@ class ExternalBalancer(Strategy):
             if len(rows):
                 target = best_attack(obs, bw[rows], i[rows], culprits[rows], params.attack_odds)
                 attack[bw[rows], i[rows]] = target
-        leave = actions.leave.copy()
-        rw, ri = np.nonzero(relieved)
-        leave[rw, ri] = row_any(state.alliance[rw, ri] > 0)
-        return actions.replace(offer=offer, attack=attack, leave=leave)
+        return actions.replace(offer=offer, attack=attack,
+                               leave_passed=np.ones_like(actions.leave_passed))

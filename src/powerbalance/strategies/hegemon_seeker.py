@@ -4,66 +4,112 @@ from __future__ import annotations
 
 import numpy as np
 
-from powerbalance.model.fastops import first_max_per_group
+from powerbalance.model.derived import frontier_value
+from powerbalance.model.fastops import first_max_per_group, nonzero
 from powerbalance.model.perception import Observation
-from powerbalance.strategies.base import Actions, BoolA, Strategy
-from powerbalance.strategies.common import rows_of, wedge_target
+from powerbalance.strategies.base import F64, I64, Actions, BoolA, Strategy
+from powerbalance.strategies.common import preventive_target, rows_of, wedge_target
 from powerbalance.strategies.registry import register
 
 
 @register
 class HegemonSeeker(Strategy):
-    """Arms heavily and attacks the weakest neighbour whenever the expected gain exceeds the cost.
+    """Arms heavily and attacks the neighbour where the expected gain most exceeds the cost.
 
     The offensive realist's revisionist (Mearsheimer 2001, *The Tragedy of
     Great Power Politics*; Schweller 1994, "Bandwagoning for profit",
     *International Security* 19(1)): it spends ``Params.bid_spend`` of its
-    wealth on the military and each year attacks the neighbour against which
-    its estimated chance of victory (own projected forces against the target's
-    forces plus its committed allies', as it perceives them) is highest, among
-    neighbours it is not allied with, provided that chance is at least
-    ``Params.attack_odds``: the expected-utility rule of Bueno de Mesquita
-    (1981, *The War Trap*) with loss aversion. It defends its allies fully.
-    With ``Params.seeker_wedges`` it also wedges the coalition forming against
-    it, as the ``wedger`` does: it pays the uncommitted member that would add
-    most to the coalition ``Params.wedge_payment`` of its wealth to stay out,
-    which works when the payee finds it worth ``Params.wedge_price`` of its
-    own wealth (Crawford 2011, "Preventing enemy coalitions", *International
-    Security* 35(4); Zhang Yi's 連橫).
+    wealth on the military. Its attack rule is the expected-utility rule of
+    Bueno de Mesquita (1981, *The War Trap*): for each neighbour j it is not
+    allied with, with p its estimated chance of victory against j and the
+    coalition it *expects* to defend j (each ally counted at commitment x
+    reliability, :mod:`powerbalance.model.perception`),
+
+    - expected gain = p x ``conquest_rate`` x production of j's provinces on
+      its frontier x its own productivity x ``Params.stake_horizon`` years;
+    - expected cost = ``destructiveness`` x (1 - p) x its military (the
+      attrition of the contest, whose enemy share is 1 - p at decisiveness 1)
+      + ``war_damage`` x its wealth x ``stake_horizon`` (the war's lasting
+      damage to its economy).
+
+    It attacks the neighbour with the largest expected net gain when that is
+    positive and p is at least ``Params.attack_odds`` (loss aversion: a bid
+    is not staked on worse odds). ``Params.seeker_rule = "odds"`` restores the
+    rule used before (the neighbour of the best odds, when they reach
+    ``attack_odds``), for ablations. It has the *preventive* trait (classifier
+    ``preventive``; Copeland 2000, *The Origins of Major War*): when no stake
+    pays but its own share is in decline and a neighbouring challenger's is
+    rising and has reached ``Params.preventive_ratio`` of its own, it strikes
+    the challenger when its odds reach ``Params.attack_odds``. It defends its
+    allies fully and joins their offensive wars. With ``Params.seeker_wedges`` it also wedges the
+    coalition forming against it, as the ``wedger`` does (Crawford 2011,
+    "Preventing enemy coalitions", *International Security* 35(4); Zhang Yi's
+    連橫).
     """
 
     name = "hegemon-seeker"
+    uid = 4
     classifier = {
         "concept": "revisionist bid for hegemony",
         "stochastic": False,
         "reads": frozenset({"own", "neighbours", "system"}),
         "initiates_war": True,
         "makes_alliances": False,
+        "preventive": True,
     }
     references = ("Mearsheimer 2001", "Schweller 1994", "Bueno de Mesquita 1981",
-                  "Crawford 2011")
+                  "Crawford 2011", "Copeland 2000")
 
     def decide(self, obs: Observation, mask: BoolA) -> Actions:
-        """Attack the best-odds neighbour when the odds clear ``attack_odds``; wedge."""
+        """Attack the neighbour of the largest positive expected net gain; wedge."""
         state, params = obs.state, obs.params
         actions = Actions.defensive(obs, params.bid_spend)
         attack = actions.attack.copy()
         pay, pay_spend = actions.pay.copy(), actions.pay_spend.copy()
-        bw, i = np.nonzero(mask)
+        bw, i = nonzero(mask)
         if len(bw):
             # Candidate targets: neighbours it is not allied with (sparse pairs).
             own_row = bw * state.n_actors + i
-            rows, j = np.nonzero(rows_of(state.adjacent, own_row)
+            rows, j = nonzero(rows_of(state.adjacent, own_row)
                                  & (rows_of(state.alliance, own_row) <= 0))
-            odds = obs.win_odds(bw[rows], i[rows], j)
-            # Best target per actor: highest odds, the lowest index among ties.
-            pick, best = first_max_per_group(rows, odds)
-            go = best >= params.attack_odds
+            if params.seeker_rule == "odds":
+                odds = obs.win_odds(bw[rows], i[rows], j)
+                net = odds
+            else:
+                net, odds = expected_net_gain(obs, bw[rows], i[rows], j)
+            # Best target per actor: highest net gain, the lowest index among ties.
+            pick, best = first_max_per_group(rows, net)
+            go = (best > 0) & (odds[pick] >= params.attack_odds)
             attack[bw[rows[pick[go]]], i[rows[pick[go]]]] = j[pick[go]]
+            # The preventive trait: a declining seeker strikes a rising challenger even
+            # where the stakes alone would not pay.
+            idle = attack[bw, i] < 0
+            if idle.any():
+                strike = preventive_target(obs, bw[idle], i[idle])
+                attack[bw[idle], i[idle]] = strike
             if params.seeker_wedges and params.wedge_payment > 0:
                 member = wedge_target(obs, bw, i)
                 paying = member >= 0
                 pay[bw[paying], i[paying]] = member[paying]
                 pay_spend[bw[paying], i[paying]] = params.wedge_payment
         return actions.replace(spend=actions.spend + pay_spend, attack=attack, pay=pay,
-                               pay_spend=pay_spend)
+                               pay_spend=pay_spend,
+                               join_offence=np.ones_like(actions.join_offence))
+
+
+def expected_net_gain(obs: Observation, b: I64, i: I64, j: I64) -> tuple[F64, F64]:
+    """Per pair (b, i -> j): (expected gain - expected cost, estimated odds) of i attacking j
+    (see :class:`HegemonSeeker`)."""
+    state, params = obs.state, obs.params
+    odds = obs.win_odds(b, i, j)
+    if not len(b):
+        return odds, odds
+    n = state.n_actors
+    frontier = state.frontier
+    if frontier is None:   # a state that has not been stepped yet
+        frontier = frontier_value(state.owner, n, obs.setting)
+    value = frontier.reshape(-1)[(b * n + i) * n + j].astype(np.float64)
+    gain = odds * params.conquest_rate * value * state.productivity[b, i] * params.stake_horizon
+    cost = (params.destructiveness * (1.0 - odds) * state.military[b, i]
+            + params.war_damage * state.wealth[b, i] * params.stake_horizon)
+    return gain - cost, odds

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from powerbalance.model.fastops import nonzero
 from powerbalance.model.perception import Observation
 from powerbalance.strategies.base import Actions, BoolA, Strategy
+from powerbalance.strategies.common import internal_spend
 from powerbalance.strategies.registry import register
 
 
@@ -30,6 +32,7 @@ class InternalBalancer(Strategy):
     """
 
     name = "internal-balancer"
+    uid = 5
     classifier = {
         "concept": "internal balancing (內部制衡), self-strengthening",
         "stochastic": False,
@@ -43,16 +46,8 @@ class InternalBalancer(Strategy):
         """Move spending towards superiority over the top threat's projected forces."""
         state, params = obs.state, obs.params
         spend = np.full((state.batch, state.n_actors), params.base_spend)
-        bw, i = np.nonzero(mask)
+        bw, i = nonzero(mask)
         if len(bw):
-            top = obs.top_threat[bw, i]
-            t = np.maximum(top, 0)
-            rival = state.military[bw, t] * obs.noise[bw, i, t] * obs.reach[bw, i, t]
-            rival = np.where(top >= 0, rival, 0.0)
-            own = np.maximum(state.military[bw, i], 1e-9)
-            gap = (params.internal_margin * rival - own) / own
-            prev = np.maximum(state.spend[bw, i], params.base_spend)
-            spend[bw, i] = np.clip(prev + params.internal_gain * gap, params.base_spend,
-                                   max(params.max_spend, params.base_spend))
+            spend[bw, i] = internal_spend(obs, bw, i)
         actions = Actions.defensive(obs, spend)
         return actions.replace(accept=np.zeros_like(actions.accept))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from powerbalance.model.fastops import row_any, row_max_argmax
+from powerbalance.model.fastops import nonzero, row_any, row_max_argmax
 from powerbalance.model.perception import Observation
 from powerbalance.strategies.base import Actions, BoolA, Strategy
 from powerbalance.strategies.common import regional_shares
@@ -32,6 +32,7 @@ class OffshoreBalancer(Strategy):
     """
 
     name = "offshore-balancer"
+    uid = 6
     classifier = {
         "concept": "offshore balancing (離岸平衡)",
         "stochastic": False,
@@ -47,7 +48,7 @@ class OffshoreBalancer(Strategy):
         actions = Actions.defensive(obs, params.base_spend)
         offer, accept, leave = (actions.offer.copy(), np.zeros_like(actions.accept),
                                 actions.leave.copy())
-        bw, i = np.nonzero(mask)
+        bw, i = nonzero(mask)
         if len(bw):
             region = obs.setting.region
             share, _ = regional_shares(obs, bw, i)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from powerbalance.model.fastops import row_max_argmax
+from powerbalance.model.fastops import nonzero, row_max_argmax
 from powerbalance.model.perception import Observation
 from powerbalance.strategies.base import Actions, BoolA, Strategy
 from powerbalance.strategies.registry import register
@@ -29,6 +29,7 @@ class Penetrator(Strategy):
     """
 
     name = "penetrator"
+    uid = 7
     classifier = {
         "concept": "penetration (滲透), subversion",
         "stochastic": False,
@@ -43,7 +44,7 @@ class Penetrator(Strategy):
         state, params = obs.state, obs.params
         actions = Actions.defensive(obs, params.base_spend)
         subvert, spend = actions.subvert.copy(), actions.subvert_spend.copy()
-        bw, i = np.nonzero(mask)
+        bw, i = nonzero(mask)
         if len(bw) and params.subversion_spend > 0:
             mine = state.captor[bw] == i[:, None]
             threat = obs.threat[bw, i]

@@ -4,7 +4,14 @@
 >>> "status-quo" in registry.names()
 True
 >>> [s.name for s in registry.filter(initiates_war=True)]
-['bandwagoner', 'buck-passer', 'hegemon-seeker']
+['buck-passer', 'hegemon-seeker', 'jackal']
+>>> registry.id_of("balker"), registry.id_of("jackal")
+(0, 10)
+
+Ids are stable: each strategy declares its own ``uid`` (the first ten are the
+positions the strategies had in the sorted list before ids were declared, so
+states and tables stored then keep their meaning), and a new strategy takes
+the next free number. Tables store strategies by name.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from powerbalance.errors import InputError
 from powerbalance.strategies.base import Strategy
 
 _REGISTRY: dict[str, type[Strategy]] = {}
+_BY_ID: dict[int, type[Strategy]] = {}
 
 
 def register(cls: type[Strategy]) -> type[Strategy]:
@@ -24,13 +32,32 @@ def register(cls: type[Strategy]) -> type[Strategy]:
             raise TypeError(f"strategy {cls.name!r}: classifier lacks {key!r}")
     if cls.name in _REGISTRY and _REGISTRY[cls.name] is not cls:
         raise ValueError(f"strategy {cls.name!r} registered twice")
+    uid = getattr(cls, "uid", None)
+    if not isinstance(uid, int) or uid < 0:
+        raise TypeError(f"strategy {cls.name!r}: declare a stable non-negative int uid")
+    if uid in _BY_ID and _BY_ID[uid] is not cls:
+        raise ValueError(f"strategy {cls.name!r}: uid {uid} already taken by "
+                         f"{_BY_ID[uid].name!r}")
     _REGISTRY[cls.name] = cls
+    _BY_ID[uid] = cls
     return cls
 
 
 def names() -> list[str]:
-    """Registered names, sorted; a name's position is its id."""
+    """Registered names, sorted (for listings; ids are :func:`id_of`)."""
     return sorted(_REGISTRY)
+
+
+def names_by_id() -> list[str]:
+    """Names indexed by id (``names_by_id()[id_of(x)] == x``); a gap in the ids would read
+    ``""``. Use it as the categories of a table column of strategy ids."""
+    size = max(_BY_ID, default=-1) + 1
+    return [(_BY_ID[k].name if k in _BY_ID else "") for k in range(size)]
+
+
+def id_count() -> int:
+    """One more than the largest id (the length of :func:`names_by_id`)."""
+    return max(_BY_ID, default=-1) + 1
 
 
 def get(name: str, source: str = "strategy") -> type[Strategy]:
@@ -43,14 +70,13 @@ def get(name: str, source: str = "strategy") -> type[Strategy]:
 
 
 def id_of(name: str, source: str = "strategy") -> int:
-    """Numeric id of a strategy (its index in :func:`names`)."""
-    get(name, source)
-    return names().index(name)
+    """Stable numeric id of a strategy (its class's ``uid``)."""
+    return int(get(name, source).uid)
 
 
 def by_id(idx: int) -> type[Strategy]:
     """Strategy class of a numeric id."""
-    return _REGISTRY[names()[idx]]
+    return _BY_ID[int(idx)]
 
 
 def filter(**criteria: Any) -> list[type[Strategy]]:

@@ -23,6 +23,7 @@ class StatusQuo(Strategy):
     """
 
     name = "status-quo"
+    uid = 8
     classifier = {
         "concept": "defensive realism (status quo)",
         "stochastic": False,

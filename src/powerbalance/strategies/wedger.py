@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import numpy as np
-
+from powerbalance.model.fastops import nonzero
 from powerbalance.model.perception import Observation
 from powerbalance.strategies.base import Actions, BoolA, Strategy
 from powerbalance.strategies.common import wedge_target
@@ -12,7 +11,7 @@ from powerbalance.strategies.registry import register
 
 @register
 class Wedger(Strategy):
-    """Pays would-be members of a coalition aimed at itself to stay out.
+    """Pays or pressures would-be members of a coalition aimed at itself to stay out.
 
     Crawford (2011, "Preventing enemy coalitions: how wedge strategies shape
     power politics", *International Security* 35(4)): a state facing an
@@ -28,12 +27,16 @@ class Wedger(Strategy):
     ``Params.wedge_payment`` of its wealth each year; a payee that finds the
     sum worth at least ``Params.wedge_price`` of its own wealth stays out of
     alliance-making that year (:mod:`powerbalance.model.subversion`), so a
-    wedger can buy off the small but not the rich. Otherwise it behaves as a
-    status-quo power: base spending, accepts alliances, defends allies, never
-    initiates war.
+    wedger can buy off the small but not the rich. A member too rich to buy it
+    pressures instead (Crawford's coercive wedge: the threat of punishment):
+    the member stays out when it is intimidated, i.e. the wedger threatens it
+    by at least ``Params.balance_threshold`` times its own capability.
+    Otherwise it behaves as a status-quo power: base spending, accepts
+    alliances, defends allies, never initiates war.
     """
 
     name = "wedger"
+    uid = 9
     classifier = {
         "concept": "wedge strategy (挑撥離間), selective accommodation",
         "stochastic": False,
@@ -48,10 +51,17 @@ class Wedger(Strategy):
         params = obs.params
         actions = Actions.defensive(obs, params.base_spend)
         pay, pay_spend = actions.pay.copy(), actions.pay_spend.copy()
-        bw, i = np.nonzero(mask)
-        if len(bw) and params.wedge_payment > 0:
+        pressure = actions.pressure.copy()
+        bw, i = nonzero(mask)
+        if len(bw):
             member = wedge_target(obs, bw, i)
-            paying = member >= 0
-            pay[bw[paying], i[paying]] = member[paying]
-            pay_spend[bw[paying], i[paying]] = params.wedge_payment
-        return actions.replace(spend=actions.spend + pay_spend, pay=pay, pay_spend=pay_spend)
+            some = member >= 0
+            bw, i, member = bw[some], i[some], member[some]
+            wealth = obs.state.wealth
+            affordable = (params.wedge_payment * wealth[bw, i]
+                          >= params.wedge_price * wealth[bw, member]) & (params.wedge_payment > 0)
+            pay[bw[affordable], i[affordable]] = member[affordable]
+            pay_spend[bw[affordable], i[affordable]] = params.wedge_payment
+            pressure[bw[~affordable], i[~affordable]] = member[~affordable]
+        return actions.replace(spend=actions.spend + pay_spend, pay=pay, pay_spend=pay_spend,
+                               pressure=pressure)

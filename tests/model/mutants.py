@@ -1,0 +1,228 @@
+# ruff: noqa: E501  (the mutants quote source lines verbatim)
+"""Mutation check of the defining rules: each mutant changes one rule of the engine or of a
+strategy (its target, partner or timing); the tests must fail on every one of them.
+
+Run ``python -m tests.model.mutants`` from the repository root to print the kill count
+(``tests/model/test_mutations.py`` runs the same check as a slow test). Each mutant is
+applied to a temporary copy of the package, which shadows the installed one through
+``PYTHONPATH``, and the named test files run against it; a mutant is *killed* when they
+fail. The first five are the mutants issue 11 found surviving.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = ROOT / "src" / "powerbalance"
+
+STRATEGY_TESTS = ("tests/strategies/test_strategies.py",)
+ENGINE_TESTS = ("tests/model/test_fidelity.py",)
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """One change of one rule: replace ``old`` (which must occur exactly once) by ``new``."""
+
+    name: str
+    path: str
+    """File under src/powerbalance."""
+    old: str
+    new: str
+    tests: tuple[str, ...] = STRATEGY_TESTS
+
+
+MUTANTS = (
+    # --- the five that survived before issue 11 ------------------------------------------
+    Mutant("wedge target: the first free member, not the most valuable",
+           "strategies/common.py",
+           "    weight = rows_of(obs.perceived, own_row)\n    weight *= rows_of(obs.reach, own_row)",
+           "    weight = np.ones((len(brow), n), dtype=np.float32)"),
+    Mutant("balancing partner: the weakest candidate, not the strongest near the threat",
+           "strategies/common.py",
+           "    score = rows_of(obs.perceived, own_row)\n    score *= rows_of(obs.reach, threat_row)",
+           "    score = 1.0 - rows_of(obs.perceived, own_row)"),
+    Mutant("external balancer offers when not threatened",
+           "strategies/external_balancer.py",
+           "        bw, i = nonzero(threatened(obs, mask))",
+           "        bw, i = nonzero(mask & (obs.top_threat >= 0))"),
+    Mutant("buck-passer strikes its threat while the threat is not busy",
+           "strategies/buck_passer.py",
+           "                busy = row_any(state.fought)[lw, lt]",
+           "                busy = np.ones(len(lw), dtype=bool)"),
+    Mutant("buck-passer never offers an alliance when it balances late",
+           "strategies/buck_passer.py",
+           "                offer[lw, li] = balancing_partner(obs, lw, li)\n", ""),
+    # --- the strategies' other defining rules ------------------------------------------------
+    Mutant("buck-passer does not stay out of the threat's wars",
+           "strategies/buck_passer.py", "            shirk[pw, pi] = threat[~late]\n", ""),
+    Mutant("buck-passer: any other actor is a catcher",
+           "strategies/common.py",
+           "    same = (take_rows(obs.top_threat, bw) == threat[:, None]) & take_rows(state.alive, bw)",
+           "    same = take_rows(state.alive, bw).copy()"),
+    Mutant("buck-passer balances at once (no passing while a catcher holds)",
+           "strategies/buck_passer.py", "            late = (catcher < 0) | near_hegemony",
+           "            late = catcher > -2"),
+    Mutant("buck-passer does not arm internally", "strategies/buck_passer.py",
+           "            spend[bw, i] = internal_spend(obs, bw, i) + (spend[bw, i] - params.base_spend)\n",
+           ""),
+    Mutant("jackal preys on victims of weaker attackers too", "strategies/jackal.py",
+           "            lion = (victim_of >= 0) & stronger & take_rows(state.alive, bw)",
+           "            lion = (victim_of >= 0) & take_rows(state.alive, bw)"),
+    Mutant("jackal attacks any neighbour", "strategies/jackal.py",
+           "            prey = np.zeros((len(bw), n), dtype=bool)",
+           "            prey = np.ones((len(bw), n), dtype=bool)"),
+    Mutant("bandwagoner does not fight its patron's wars", "strategies/bandwagoner.py",
+           "                               join_offence=np.ones_like(actions.join_offence))",
+           "                               join_offence=actions.join_offence)",
+           STRATEGY_TESTS + ENGINE_TESTS),
+    Mutant("bandwagoner's patron: the least threatening actor", "strategies/bandwagoner.py",
+           "            top, patron = row_max_argmax(raw)",
+           "            top, patron = row_max_argmax(np.where(raw > 0, 1.0 / raw, 0.0))"),
+    Mutant("bandwagoner switches patrons at once (no loyalty)", "strategies/bandwagoner.py",
+           "            stay = (kept > 0) & (kept * params.balance_threshold >= top)",
+           "            stay = (kept > 0) & (kept >= top)"),
+    Mutant("balker joins when not pressed", "strategies/balker.py",
+           "        ratio = np.where(pressed, 0.0, params.balk_pressure)",
+           "        ratio = np.zeros_like(pressed, dtype=float)"),
+    Mutant("balker is not pressed by a demand", "strategies/balker.py",
+           "        ratio = np.where(pressed, 0.0, params.balk_pressure)",
+           "        ratio = np.full(pressed.shape, params.balk_pressure)"),
+    Mutant("balker sends its full forces", "strategies/balker.py",
+           "        return actions.replace(join=np.full_like(actions.join, params.balk_share),",
+           "        return actions.replace(join=actions.join,"),
+    Mutant("wedger never pressures", "strategies/wedger.py",
+           "            pressure[bw[~affordable], i[~affordable]] = member[~affordable]\n", ""),
+    Mutant("wedger pays whatever the price", "strategies/wedger.py",
+           "                          >= params.wedge_price * wealth[bw, member]) & (params.wedge_payment > 0)",
+           "                          >= 0) & (params.wedge_payment > 0)"),
+    Mutant("external balancer never leaves a passed alliance", "strategies/external_balancer.py",
+           "                               leave_passed=np.ones_like(actions.leave_passed))",
+           "                               leave_passed=actions.leave_passed)"),
+    Mutant("external balancer ignores the trend of threat", "model/perception.py",
+           "            threat *= rising.astype(PAIR)[:, None, :]\n", "", STRATEGY_TESTS + ENGINE_TESTS),
+    Mutant("hegemon-seeker picks the best odds, not the largest net gain",
+           "strategies/hegemon_seeker.py",
+           "            pick, best = first_max_per_group(rows, net)",
+           "            pick, best = first_max_per_group(rows, odds)"),
+    Mutant("hegemon-seeker ignores the expected cost", "strategies/hegemon_seeker.py",
+           "    return gain - cost, odds", "    return gain, odds"),
+    Mutant("preventive strike without decline", "strategies/common.py",
+           "    declining = state.momentum[bw, i] < 0", "    declining = state.momentum[bw, i] < 1"),
+    Mutant("hegemon-seeker attacks its ally", "strategies/hegemon_seeker.py",
+           "                                 & (rows_of(state.alliance, own_row) <= 0))",
+           "                                 & (rows_of(state.alliance, own_row) <= 2))"),
+    # --- the engine's rules ----------------------------------------------------------------------
+    Mutant("allies count at full strength whatever their record", "model/perception.py",
+           "        help_ *= (m * self.reliability).astype(PAIR)[:, :, None]",
+           "        help_ *= m.astype(PAIR)[:, :, None]", STRATEGY_TESTS + ENGINE_TESTS),
+    Mutant("the record of calls is not kept", "model/war.py",
+           "    np.add.at(s.honoured.reshape(-1), b[dw] * n + dk, dsent)\n", "", ENGINE_TESTS),
+    Mutant("the attacker's allies are not called", "model/war.py",
+           "    aw, ak, asent = _calls(state, actions, b, a, t, actions.join_offence)",
+           "    aw, ak, asent = _calls(state, actions, b[:0], a[:0], t[:0], actions.join_offence)",
+           ENGINE_TESTS),
+    Mutant("an ally shirking against the enemy still fights", "model/war.py",
+           "    sent = np.where(actions.shirk[b[hw], hk] == enemy[hw], 0.0, share[b[hw], hk])",
+           "    sent = share[b[hw], hk]", ENGINE_TESTS),
+    Mutant("conquests are not shared by contribution (claim weights ignored)", "model/war.py",
+           "    cost = (-detmath.log(u) / weight).astype(np.float32)",
+           "    cost = (-detmath.log(u)).astype(np.float32)", ENGINE_TESTS),
+    Mutant("targets never concede", "model/war.py",
+           "    concede = resist < params.concession_odds", "    concede = resist < -1.0",
+           ENGINE_TESTS),
+    Mutant("wars never end by concession", "model/war.py",
+           "    concedes = ~mutual & (loser_odds < params.peace_odds)",
+           "    concedes = ~mutual & (loser_odds < -1.0)", ENGINE_TESTS),
+    Mutant("wars last one year", "model/war.py",
+           "    concedes = ~mutual & (loser_odds < params.peace_odds)",
+           "    concedes = ~mutual", ENGINE_TESTS),
+    Mutant("an alliance records no threat", "model/diplomacy.py",
+           "            target = obs.top_threat[bw, i].astype(np.int16)",
+           "            target = np.full(len(bw), -1, dtype=np.int16)", ENGINE_TESTS),
+    Mutant("an alliance's threat passes when it no longer threatens the leaver alone",
+           "model/diplomacy.py",
+           "    gone = (aim < 0) | ~flat[(b * n + j) * n + np.maximum(aim, 0)]",
+           "    gone = np.ones(len(b), dtype=bool)", ENGINE_TESTS),
+    Mutant("accept_ratio is ignored", "model/diplomacy.py",
+           "            & (obs.share[bw, i] >= actions.accept_ratio[bw, j] * obs.share[bw, j])\n",
+           "", ENGINE_TESTS),
+    Mutant("pressure intimidates everyone", "model/subversion.py",
+           "    cowed = obs.alive[pb, j] & (j != pw) & (ratio >= params.balance_threshold)",
+           "    cowed = obs.alive[pb, j] & (j != pw)", ENGINE_TESTS),
+    Mutant("no amphibious penalty in estimates", "model/perception.py",
+           "        if self.state.land_adjacent is not None and self.params.amphibious_penalty > 0:",
+           "        if False:", ENGINE_TESTS),
+    Mutant("nuclear first use wins the campaign (the old rule)", "model/war.py",
+           "    size = np.bincount(pw, weights=loss, minlength=nw)",
+           "    att_wins = np.where(one_sided, ~att_wins, att_wins)\n"
+           "    size = np.bincount(pw, weights=loss, minlength=nw)", ENGINE_TESTS),
+    Mutant("first use costs no hostility", "model/war.py",
+           "            np.add.at(s.hostility.reshape(-1), cells.ravel(), grudge.ravel())\n", "",
+           ENGINE_TESTS),
+    Mutant("the escalating ally is not hit back", "model/war.py",
+           "                                  b[m] * n + loser[m], b[m] * n + escalator[m],",
+           "                                  b[m] * n + loser[m], b[m] * n + loser[m],",
+           ENGINE_TESTS),
+    Mutant("no power-transition event", "model/step.py",
+           "    w = np.flatnonzero((old >= 0) & (leader >= 0) & (leader != old))",
+           "    w = np.zeros(0, dtype=np.int64)", ENGINE_TESTS),
+    Mutant("serial means synchronous", "model/step.py",
+           '    if params.update_order == "serial":', "    if False:", ENGINE_TESTS),
+    Mutant("strategy ids are positions in the sorted names", "strategies/registry.py",
+           "    return int(get(name, source).uid)", "    get(name, source)\n"
+           "    return names().index(name)", ENGINE_TESTS),
+)
+
+
+def apply(mutant: Mutant, into: Path) -> None:
+    """Write the mutated package into ``into/powerbalance``."""
+    shutil.copytree(PACKAGE, into / "powerbalance",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    path = into / "powerbalance" / mutant.path
+    text = path.read_text(encoding="utf-8")
+    count = text.count(mutant.old)
+    if count != 1:
+        raise ValueError(f"mutant {mutant.name!r}: the rule occurs {count} times in "
+                         f"{mutant.path} (expected once); update the mutant")
+    path.write_text(text.replace(mutant.old, mutant.new), encoding="utf-8")
+
+
+def killed(mutant: Mutant) -> bool:
+    """Whether the mutant's tests fail against the mutated package."""
+    with tempfile.TemporaryDirectory(prefix="pb-mutant-") as tmp:
+        apply(mutant, Path(tmp))
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([tmp, str(ROOT)]),
+               "PYTHONDONTWRITEBYTECODE": "1"}
+        run = subprocess.run(
+            [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:randomly", "-p",
+             "no:cacheprovider", "--no-header", "-o", "addopts=", *mutant.tests],
+            cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+        return run.returncode != 0
+
+
+def baseline_passes() -> bool:
+    """The unmutated copy passes every test file the mutants use (so a kill means
+    something)."""
+    files = tuple(sorted({t for m in MUTANTS for t in m.tests}))
+    return not killed(Mutant("none", MUTANTS[0].path, MUTANTS[0].old, MUTANTS[0].old, files))
+
+
+def check(workers: int = 2) -> list[tuple[Mutant, bool]]:
+    """Run every mutant; return (mutant, killed) pairs."""
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(zip(MUTANTS, pool.map(killed, MUTANTS), strict=True))
+
+
+if __name__ == "__main__":
+    results = check()
+    for m, k in results:
+        print(f"{'killed  ' if k else 'SURVIVED'} {m.name}")
+    print(f"{sum(k for _, k in results)} of {len(results)} mutants killed")
