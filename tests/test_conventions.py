@@ -171,6 +171,26 @@ def test_log_levels_of_the_global_options(capsys, options, shown):
     assert ("a Python warning" in err) == (not options == ("-q",))
 
 
+def test_other_libraries_info_records_stay_hidden_even_when_their_logger_says_info(capsys):
+    """distributed sets its own loggers to INFO: without -v its records must not reach the
+    terminal (the handler filters other libraries below WARNING)."""
+    from powerbalance.cli.app import global_options, reset_logging
+
+    chatty = logging.getLogger("distributed.example")
+    old = chatty.level
+    chatty.setLevel(logging.INFO)
+    try:
+        global_options(version=False, verbose=0, quiet=False)
+        capsys.readouterr()
+        chatty.info("a cluster started")
+        chatty.warning("a cluster warning")
+        err = capsys.readouterr().err
+    finally:
+        reset_logging()
+        chatty.setLevel(old)
+    assert "a cluster started" not in err and "a cluster warning" in err
+
+
 def test_the_cli_removes_its_log_handler_when_the_command_ends():
     from powerbalance.cli import main
 

@@ -54,7 +54,7 @@ def test_facts_on_a_run_folder(capsys, tmp_path):
     assert main(["facts", str(tmp_path / "ws"), "--bootstrap", "0", "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["source"] == "simulation"
-    assert any("derived from events" in n for n in out["notes"])
+    assert any("wars: wars.parquet" in n for n in out["notes"])  # the engine's wars table
     facts = {r["fact"] for r in out["rows"]}
     assert "war onsets per year" in facts and "MID onsets per year" not in facts
 

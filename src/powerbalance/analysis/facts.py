@@ -276,8 +276,13 @@ def _side_members(value: Any) -> list[int] | None:
     return None
 
 
-def _wars_table(table: pd.DataFrame, source: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _wars_table(table: pd.DataFrame, source: str, last_year: int | None = None
+                ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Wars and entries from an engine's ``wars`` table.
+
+    A war still going on when the run ends has no ``end``: it is censored at
+    ``last_year`` (its duration is then a lower bound), or at its start when no last year
+    is given.
 
     Schema: world, war, start, end (years), initiator, target (actor indices),
     outcome, the participants of each side (columns whose names contain
@@ -296,7 +301,7 @@ def _wars_table(table: pd.DataFrame, source: str) -> tuple[pd.DataFrame, pd.Data
         "world": table["world"].to_numpy(dtype=np.int64),
         "war": np.arange(n, dtype=np.int64),
         "start": table["start"].to_numpy(dtype=np.int64),
-        "end": table["end"].to_numpy(dtype=np.int64),
+        "end": _censored_end(table, last_year),
     })
     members: list[list[int]] = [[] for _ in range(n)]
     counts = np.zeros(n, dtype=np.int64)
@@ -324,6 +329,15 @@ def _wars_table(table: pd.DataFrame, source: str) -> tuple[pd.DataFrame, pd.Data
         wars["world"], wars["start"], members, strict=True)) for a in ms]
     entries = pd.DataFrame(rows, columns=["world", "war", "actor", "year"], dtype=np.int64)
     return wars, entries.drop_duplicates(["world", "war", "actor"]).reset_index(drop=True)
+
+
+def _censored_end(table: pd.DataFrame, last_year: int | None) -> npt.NDArray[np.int64]:
+    """The ``end`` column with ongoing wars (missing end) censored at ``last_year``."""
+    end = pd.to_numeric(table["end"], errors="coerce").to_numpy(dtype=np.float64,
+                                                                na_value=np.nan)
+    start = table["start"].to_numpy(dtype=np.float64)
+    fill = start if last_year is None else np.maximum(start, float(last_year))
+    return np.where(np.isnan(end), fill, end).astype(np.int64)
 
 
 def from_run(folder: str | Path, *, start: int | None = None,
@@ -355,8 +369,9 @@ def from_run(folder: str | Path, *, start: int | None = None,
     events = _run_table(root, "events", ("world", "year", "kind", "actor", "other", "value"))
     table = _run_table(root, "wars", ("world", "war", "start", "end"))
     if table is not None:
-        wars, entries = _wars_table(table, str(root / "wars.parquet"))
-        notes.append("wars: wars.parquet (severity = battle losses of both sides)")
+        wars, entries = _wars_table(table, str(root / "wars.parquet"), last_year=hi)
+        notes.append("wars: wars.parquet (severity = battle losses of both sides; a war "
+                     "going on at the end is censored at the last year)")
     elif events is not None:
         wars, entries = wars_from_events(events)
         notes.append("wars: derived from events.parquet (this run has no wars table): one "

@@ -88,6 +88,12 @@ def configure_logging(verbose: int = 0, quiet: bool = False) -> None:
         verbose, logging.DEBUG)
     _handler = RichHandler(console=err_console, show_time=verbose >= 2, show_path=verbose >= 2,
                            markup=False, rich_tracebacks=False)
+    # Libraries that set their own loggers' levels (distributed logs its cluster's start at
+    # INFO) reach this handler through propagation whatever the root's level: the handler
+    # itself lets other libraries' records through from WARNING (-q: ERROR) only.
+    others = logging.ERROR if quiet else logging.WARNING
+    _handler.addFilter(lambda record: record.name == "powerbalance"
+                       or record.name.startswith("powerbalance.") or record.levelno >= others)
     root = logging.getLogger()
     root.addHandler(_handler)
     root.setLevel(logging.ERROR if quiet else logging.WARNING)
