@@ -308,6 +308,31 @@ def test_first_use_against_a_non_nuclear_state_breaks_the_taboo_and_does_not_dec
     assert not (rec2.events.kind == EventKind.NUCLEAR_TABOO).any()
 
 
+def test_a_one_sided_strike_weakens_the_struck_side_in_the_decision_to_concede():
+    # A nuclear A loses campaigns against a strong non-nuclear B. Without a strike the
+    # loser A concedes (peace_odds); a first use devastates B, the side struck, so in the
+    # concession decision it is B's strength that falls and A fights on.
+    scen = line_scenario([
+        actor("A", [0, 1], 5.0, 2.0, strategy="hegemon-seeker", nuclear=1, resolve=1.0),
+        actor("B", [2, 3], 5.0, 6.0), actor("O", [4], 1.0, 1.0)], provinces=5,
+        params={**FIGHT, "attack_odds": 0.0, "taboo_restraint": 0.0,
+                "nuclear_escalation": 1.0, "peace_odds": 0.5, "war_damage": 0.0})
+
+    def first_year(**overrides: float):  # type: ignore[no-untyped-def]
+        state, setting, params = start(scen, 200)
+        _, rec = step(state, setting, dataclasses.replace(params, **overrides))
+        ev = rec.events
+        lost = set(ev.world[(ev.kind == EventKind.WAR_LOST) & (ev.actor == 0)].tolist())
+        ended = set(ev.world[ev.kind == EventKind.WAR_ENDED].tolist())
+        struck = set(ev.world[ev.kind == EventKind.NUCLEAR_TABOO].tolist())
+        return lost, ended, struck
+
+    lost, ended, struck = first_year(taboo_restraint=1.0)
+    assert len(lost) > 50 and not struck and lost <= ended   # no strike: the loser concedes
+    lost, ended, struck = first_year()
+    assert len(struck) > 50 and struck <= lost and not struck & ended
+
+
 def test_an_ally_whose_arsenal_escalates_is_exposed_to_retaliation():
     scen = line_scenario([
         actor("A", [0, 1], 10.0, 10.0, strategy="hegemon-seeker", nuclear=2, resolve=1.0),

@@ -370,8 +370,9 @@ def _campaign(state: WorldState, actions: Actions, obs: Observation, setting: Se
             cells = ((ob[:, None] * n_ + np.arange(n_)[None, :]) * n_ + escalator[o][:, None])
             np.add.at(s.hostility.reshape(-1), cells.ravel(), grudge.ravel())
             devastated = 1.0 - params.nuclear_devastation
-            after_att = np.where(o & ~att_wins, after_att * devastated, after_att)
-            after_def = np.where(o & att_wins, after_def * devastated, after_def)
+            # The side struck is the campaign's winner (the user's enemy).
+            after_att = np.where(o & att_wins, after_att * devastated, after_att)
+            after_def = np.where(o & ~att_wins, after_def * devastated, after_def)
 
     size = np.bincount(pw, weights=loss, minlength=nw)
     events.append(Events.make(EventKind.WAR_WON, b[att_wins], a[att_wins], t[att_wins],
