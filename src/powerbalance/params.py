@@ -346,7 +346,8 @@ class Params:
         "Stated reason: annual campaign losses of tens of percent (Lanchester-style attrition).",
         0, 1)
     war_damage: float = _p(
-        0.05, "Share of productivity the two principal belligerents lose per war.",
+        0.05, "Share of productivity the two principal belligerents lose per campaign-year "
+        "(each year a war goes on).",
         "Stated reason: wars destroy wealth as well as forces (Organski & Kugler 1980, "
         "The War Ledger, on the phoenix factor).", 0, 1)
     conquest_rate: float = _p(

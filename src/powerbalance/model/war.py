@@ -22,9 +22,10 @@ of their forces (a balker a token share; 0 is an abandonment), the
 initiator's allies ``join_offence`` (0 for a defensive pact: Leeds 2003,
 "Alliance reliability in times of war", *International Organization* 57(4));
 an ally committed to both sides stays out, and an ally whose ``shirk`` is the
-enemy sends nothing (the buck-passer). Every call is an ``ally_called`` event
-and enters the ally's public record (``WorldState.calls``/``honoured``, from
-which reliability is inferred). An actor in several wars splits its forces
+enemy sends nothing (the buck-passer). Every call is an ``ally_called`` event;
+the defensive calls enter the ally's public record (``WorldState.calls``/
+``honoured``, from which reliability is inferred): an offensive call refused
+by a defensive pact is no broken promise. An actor in several wars splits its forces
 evenly among them. Strength is committed forces times the loss-of-strength
 gradient of the distance to the target's capital; each participant, on
 either side, that borders the target only across the sea (no land border)
@@ -35,7 +36,8 @@ none (the stopping power of water: Mearsheimer 2001, ch. 4).
 The campaign is won with the chance of the victory function
 (:mod:`.victory`). Each side loses ``destructiveness`` times the enemy's
 share of total strength of its committed forces (Lanchester-style
-attrition), and both principals lose ``war_damage`` of productivity. Each
+attrition), and both principals lose ``war_damage`` of productivity each
+campaign-year. Each
 frontier province of the campaign's loser bordering a member of the winning
 side passes to one such member with probability ``conquest_rate``; a
 province claimed by several goes to one of them with chance proportional to
