@@ -300,8 +300,9 @@ class Params:
         "and Fearon 1995: fighting reveals the balance and wars end when expectations "
         "converge; a side beaten and shown to be weaker gives up.", 0, 1)
     amphibious_penalty: float = _p(
-        0.5, "Share of its strength an attacker loses when it can reach its target only "
-        "across the sea (no land border): the amphibious penalty, on top of distance.",
+        0.5, "Share of its strength a belligerent (the attacker or an ally of either side) "
+        "loses when it borders the target only across the sea (no land border): the "
+        "amphibious penalty, on top of distance.",
         "Mearsheimer 2001, ch. 4 (the stopping power of water): amphibious assaults on a "
         "defended great power rarely succeed. At 0.5 an attacker across the sea needs twice "
         "the projected strength of an insular defender for even odds, so an equal "
@@ -345,7 +346,8 @@ class Params:
         "Stated reason: annual campaign losses of tens of percent (Lanchester-style attrition).",
         0, 1)
     war_damage: float = _p(
-        0.05, "Share of productivity the two principal belligerents lose per war.",
+        0.05, "Share of productivity the two principal belligerents lose per campaign-year "
+        "(each year a war goes on).",
         "Stated reason: wars destroy wealth as well as forces (Organski & Kugler 1980, "
         "The War Ledger, on the phoenix factor).", 0, 1)
     conquest_rate: float = _p(

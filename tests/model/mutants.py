@@ -164,6 +164,16 @@ MUTANTS = (
            "    size = np.bincount(pw, weights=loss, minlength=nw)",
            "    att_wins = np.where(one_sided, ~att_wins, att_wins)\n"
            "    size = np.bincount(pw, weights=loss, minlength=nw)", ENGINE_TESTS),
+    Mutant("a one-sided strike weakens the user, not the side struck, in the concession",
+           "model/war.py",
+           "            after_att = np.where(o & att_wins, after_att * devastated, after_att)\n"
+           "            after_def = np.where(o & ~att_wins, after_def * devastated, after_def)",
+           "            after_att = np.where(o & ~att_wins, after_att * devastated, after_att)\n"
+           "            after_def = np.where(o & att_wins, after_def * devastated, after_def)",
+           ENGINE_TESTS),
+    Mutant("no amphibious penalty in campaigns", "model/war.py",
+           "        strength = np.where(wet, strength * (1.0 - params.amphibious_penalty), strength)",
+           "        strength = np.where(wet, strength, strength)", ENGINE_TESTS),
     Mutant("first use costs no hostility", "model/war.py",
            "            np.add.at(s.hostility.reshape(-1), cells.ravel(), grudge.ravel())\n", "",
            ENGINE_TESTS),

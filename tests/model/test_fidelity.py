@@ -284,6 +284,49 @@ def test_the_amphibious_penalty_lowers_odds_across_the_sea():
     assert len(event_rows(traj, "demand"))
 
 
+def test_the_amphibious_penalty_in_a_campaign_falls_on_each_participant_by_its_own_border():
+    # A attacks T across the sea with its ally L, which borders T by land; T's ally S
+    # comes across the sea. A and S pay the penalty, L and T do not.
+    from powerbalance.model.derived import adjacency
+    from powerbalance.model.war import war
+
+    def campaign(penalty: float):  # type: ignore[no-untyped-def]
+        from powerbalance.scenarios import parse
+
+        scen = parse({"name": "test-sea", "params": {**FIGHT, "amphibious_penalty": penalty},
+                      "actors": [actor("A", [0], 5.0, 5.0), actor("T", [1], 5.0, 5.0),
+                                 actor("S", [2], 5.0, 4.0), actor("L", [3], 5.0, 3.0)],
+                      "alliances": [["T", "S"], ["A", "L"]],
+                      "map": {"topology": "graph",
+                              "provinces": [{"id": f"p{i}", "x": float(i % 2), "y": i // 2}
+                                            for i in range(4)],
+                              "land": [["p3", "p1"]], "sea": [["p0", "p1"], ["p1", "p2"]]}},
+                     "test-sea.toml")
+        state, setting, params = start(scen)
+        state = state.replace(land_adjacent=adjacency(state.owner, 4, setting, land_only=True))
+        obs = Observation(state, setting, params)
+        assert obs.adjacent[0, 0, 1] and not state.land_adjacent[0, 0, 1]
+        assert state.land_adjacent[0, 3, 1] and not state.land_adjacent[0, 2, 1]
+        actions = Actions.passive(1, 4, params.base_spend).replace(
+            attack=np.array([[1, -1, -1, -1]]), join_offence=np.ones((1, 4)))
+        _, _, _, camp = war(state, actions, obs, setting, params)
+        assert sorted(camp.actor.tolist()) == [0, 1, 2, 3]
+        strength = camp.committed * obs.reach[0, camp.actor, 1]
+        # Attrition reveals the strength of each side: a side loses destructiveness x the
+        # enemy's share of the total.
+        enemy_share = camp.lost / camp.committed / params.destructiveness
+        return camp, strength, enemy_share
+
+    p = 0.5
+    camp, strength, _ = campaign(0.0)
+    _, _, enemy_share = campaign(p)
+    wet = np.isin(camp.actor, [0, 2])                        # A and S cross the sea
+    paid = np.where(wet, (1 - p) * strength, strength)
+    s_att, s_def = paid[camp.side == 0].sum(), paid[camp.side == 1].sum()
+    want = np.where(camp.side == 0, s_def, s_att) / (s_att + s_def)
+    assert enemy_share == pytest.approx(want)
+
+
 def test_first_use_against_a_non_nuclear_state_breaks_the_taboo_and_does_not_decide():
     # A nuclear A loses campaigns against a strong non-nuclear B; the taboo never holds.
     scen = line_scenario([
@@ -306,6 +349,31 @@ def test_first_use_against_a_non_nuclear_state_breaks_the_taboo_and_does_not_dec
     state2, setting2, _ = start(scen, 400)
     _, rec2 = step(state2, setting2, restrained)
     assert not (rec2.events.kind == EventKind.NUCLEAR_TABOO).any()
+
+
+def test_a_one_sided_strike_weakens_the_struck_side_in_the_decision_to_concede():
+    # A nuclear A loses campaigns against a strong non-nuclear B. Without a strike the
+    # loser A concedes (peace_odds); a first use devastates B, the side struck, so in the
+    # concession decision it is B's strength that falls and A fights on.
+    scen = line_scenario([
+        actor("A", [0, 1], 5.0, 2.0, strategy="hegemon-seeker", nuclear=1, resolve=1.0),
+        actor("B", [2, 3], 5.0, 6.0), actor("O", [4], 1.0, 1.0)], provinces=5,
+        params={**FIGHT, "attack_odds": 0.0, "taboo_restraint": 0.0,
+                "nuclear_escalation": 1.0, "peace_odds": 0.5, "war_damage": 0.0})
+
+    def first_year(**overrides: float):  # type: ignore[no-untyped-def]
+        state, setting, params = start(scen, 200)
+        _, rec = step(state, setting, dataclasses.replace(params, **overrides))
+        ev = rec.events
+        lost = set(ev.world[(ev.kind == EventKind.WAR_LOST) & (ev.actor == 0)].tolist())
+        ended = set(ev.world[ev.kind == EventKind.WAR_ENDED].tolist())
+        struck = set(ev.world[ev.kind == EventKind.NUCLEAR_TABOO].tolist())
+        return lost, ended, struck
+
+    lost, ended, struck = first_year(taboo_restraint=1.0)
+    assert len(lost) > 50 and not struck and lost <= ended   # no strike: the loser concedes
+    lost, ended, struck = first_year()
+    assert len(struck) > 50 and struck <= lost and not struck & ended
 
 
 def test_an_ally_whose_arsenal_escalates_is_exposed_to_retaliation():

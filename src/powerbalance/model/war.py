@@ -22,19 +22,22 @@ of their forces (a balker a token share; 0 is an abandonment), the
 initiator's allies ``join_offence`` (0 for a defensive pact: Leeds 2003,
 "Alliance reliability in times of war", *International Organization* 57(4));
 an ally committed to both sides stays out, and an ally whose ``shirk`` is the
-enemy sends nothing (the buck-passer). Every call is an ``ally_called`` event
-and enters the ally's public record (``WorldState.calls``/``honoured``, from
-which reliability is inferred). An actor in several wars splits its forces
+enemy sends nothing (the buck-passer). Every call is an ``ally_called`` event;
+the defensive calls enter the ally's public record (``WorldState.calls``/
+``honoured``, from which reliability is inferred): an offensive call refused
+by a defensive pact is no broken promise. An actor in several wars splits its forces
 evenly among them. Strength is committed forces times the loss-of-strength
-gradient of the distance to the target's capital; an initiator that reaches
-its target only across the sea (no land border) loses
-``Params.amphibious_penalty`` of its side's strength (the stopping power of
-water: Mearsheimer 2001, ch. 4).
+gradient of the distance to the target's capital; each participant, on
+either side, that borders the target only across the sea (no land border)
+loses ``Params.amphibious_penalty`` of its own strength, while its partners
+with a land border (or none at all: distance already discounts them) pay
+none (the stopping power of water: Mearsheimer 2001, ch. 4).
 
 The campaign is won with the chance of the victory function
 (:mod:`.victory`). Each side loses ``destructiveness`` times the enemy's
 share of total strength of its committed forces (Lanchester-style
-attrition), and both principals lose ``war_damage`` of productivity. Each
+attrition), and both principals lose ``war_damage`` of productivity each
+campaign-year. Each
 frontier province of the campaign's loser bordering a member of the winning
 side passes to one such member with probability ``conquest_rate``; a
 province claimed by several goes to one of them with chance proportional to
@@ -303,9 +306,10 @@ def _campaign(state: WorldState, actions: Actions, obs: Observation, setting: Se
     committed = weight * (s.military.reshape(-1)[slot] / engaged[slot])
     strength = committed * obs.reach[pb, pk, t[pw]]
     if state.land_adjacent is not None and params.amphibious_penalty > 0:
-        wet = obs.across_water(b, a, t)
-        strength = np.where((side == 0) & wet[pw], strength * (1.0 - params.amphibious_penalty),
-                            strength)
+        # Each participant by its own access to the target: one that borders it only
+        # across the sea pays, one with a land border (or no border at all) does not.
+        wet = obs.adjacent[pb, pk, t[pw]] & obs.across_water(pb, pk, t[pw])
+        strength = np.where(wet, strength * (1.0 - params.amphibious_penalty), strength)
     sides = np.bincount(pw * 2 + side, weights=strength, minlength=2 * nw).astype(np.float64)
     s_att, s_def = sides[0::2], sides[1::2]
     p = victory_probability(s_att, s_def, params)
@@ -370,8 +374,9 @@ def _campaign(state: WorldState, actions: Actions, obs: Observation, setting: Se
             cells = ((ob[:, None] * n_ + np.arange(n_)[None, :]) * n_ + escalator[o][:, None])
             np.add.at(s.hostility.reshape(-1), cells.ravel(), grudge.ravel())
             devastated = 1.0 - params.nuclear_devastation
-            after_att = np.where(o & ~att_wins, after_att * devastated, after_att)
-            after_def = np.where(o & att_wins, after_def * devastated, after_def)
+            # The side struck is the campaign's winner (the user's enemy).
+            after_att = np.where(o & att_wins, after_att * devastated, after_att)
+            after_def = np.where(o & ~att_wins, after_def * devastated, after_def)
 
     size = np.bincount(pw, weights=loss, minlength=nw)
     events.append(Events.make(EventKind.WAR_WON, b[att_wins], a[att_wins], t[att_wins],
