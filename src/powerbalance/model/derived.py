@@ -85,18 +85,53 @@ def borders(owner: I64, n_actors: int, setting: Setting, land: bool = False,
         land_adj = flags(border & setting.link_land[None, :])
     value = None
     if frontier:
-        # Each (world, claimant, province) once: flag the cells, then read them back.
-        cell = np.multiply(o_src, p, dtype=np.int64)
-        cell += setting.link_dst[None, :]
-        cell += (np.arange(b, dtype=np.int64) * (n_actors * p))[:, None]
-        seen = np.zeros(b * n_actors * p + 1, dtype=bool)
-        seen[np.where(border, cell, b * n_actors * p)] = True
-        rest, q = np.divmod(np.flatnonzero(seen[:-1]), p)
-        cw, x = np.divmod(rest, n_actors)
-        pair = (cw * n_actors + x) * n_actors + owner[cw, q]
-        value = np.bincount(pair, weights=setting.province_map.value[q],
-                            minlength=size).astype(PAIR).reshape(b, n_actors, n_actors)
+        value = _frontier(owner, o_src, border, n_actors, setting)
     return Borders(flags(border), land_adj, value)
+
+
+#: Largest in-degree for which :func:`_frontier` compares the links into a province pairwise
+#: (denser maps, such as those without geography, flag cells instead).
+_PAIRWISE_DEGREE = 16
+
+
+def _frontier(owner: I64, o_src: I64, border: BoolA, n_actors: int,
+              setting: Setting) -> npt.NDArray[np.float32]:
+    """(B, N, N) production of j's provinces bordering one of i's, each (world, claimant,
+    province) counted once; the sums add provinces in increasing order either way."""
+    b, p = owner.shape
+    size = b * n_actors * n_actors
+    degree = int(np.diff(setting.in_ptr).max(initial=0))
+    if degree <= _PAIRWISE_DEGREE:
+        # Links grouped by their end province (increasing): a claimant is counted at its
+        # first link into the province. Links from one owner into one province are all
+        # borders or none, so comparing owners suffices.
+        order = setting.in_links
+        dst = setting.link_dst[order]
+        claimant = o_src[:, order]
+        keep = border[:, order]
+        for shift in range(1, degree):
+            same = dst[shift:] == dst[:-shift]
+            keep[:, shift:] &= ~((claimant[:, shift:] == claimant[:, :-shift]) & same)
+        flat = np.flatnonzero(keep)
+        w, k = np.divmod(flat, len(order))
+        q = dst[k]
+        pair = w * n_actors
+        pair += claimant.reshape(-1)[flat]
+        pair *= n_actors
+        pair += owner.reshape(-1)[w * p + q]
+        return np.bincount(pair, weights=setting.province_map.value[q],
+                           minlength=size).astype(PAIR).reshape(b, n_actors, n_actors)
+    # Each (world, claimant, province) once: flag the cells, then read them back.
+    cell = np.multiply(o_src, p, dtype=np.int64)
+    cell += setting.link_dst[None, :]
+    cell += (np.arange(b, dtype=np.int64) * (n_actors * p))[:, None]
+    seen = np.zeros(b * n_actors * p + 1, dtype=bool)
+    seen[np.where(border, cell, b * n_actors * p)] = True
+    rest, q = np.divmod(np.flatnonzero(seen[:-1]), p)
+    cw, x = np.divmod(rest, n_actors)
+    pair = (cw * n_actors + x) * n_actors + owner[cw, q]
+    return np.bincount(pair, weights=setting.province_map.value[q],
+                       minlength=size).astype(PAIR).reshape(b, n_actors, n_actors)
 
 
 def adjacency(owner: I64, n_actors: int, setting: Setting, land_only: bool = False) -> BoolA:
