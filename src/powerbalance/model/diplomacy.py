@@ -22,7 +22,6 @@ again ("no permanent friends, no permanent enemies": Palmerston, 1848).
 from __future__ import annotations
 
 import numpy as np
-import numpy.typing as npt
 
 from powerbalance.model.events import EventKind, Events
 from powerbalance.model.fastops import nonzero, sorted_unique
@@ -100,16 +99,11 @@ def _passed(state: WorldState, obs: Observation, params: Params, bw: I64,
     # held[b, x, T]: T still threatens x by balance_exit times x's capability (a dead T
     # threatens nobody). First the leaver's own view (most alliances stop there), then the
     # partner's for the rest.
-    # Read only the cells asked for (no (B, N, N) temporary): each is the same float32
-    # comparison the whole array would make.
-    threat, bar = obs.threat.reshape(-1), (params.balance_exit * obs.share).reshape(-1)
-
-    def held(x_row: I64, target: I64) -> npt.NDArray[np.bool_]:
-        t = threat[x_row * n + target]
-        return (t >= bar[x_row].astype(PAIR)) & (t > 0)
-
+    held = (obs.threat >= (params.balance_exit * obs.share).astype(PAIR)[:, :, None])
+    held &= obs.threat > 0
+    flat = held.reshape(-1)
     safe = np.maximum(aim, 0)
-    rest = np.flatnonzero(~held(row, safe) | (aim < 0))
+    rest = np.flatnonzero(~flat[row * n + safe] | (aim < 0))
     b, i, j, aim = b[rest], i[rest], j[rest], aim[rest]
-    gone = (aim < 0) | ~held(b * n + j, np.maximum(aim, 0))
+    gone = (aim < 0) | ~flat[(b * n + j) * n + np.maximum(aim, 0)]
     return b[gone], i[gone], j[gone]
