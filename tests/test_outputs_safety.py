@@ -502,3 +502,18 @@ def test_a_foreign_file_named_like_a_sidecar_is_not_overwritten(
     assert main([*RUN, "--plot", str(tmp_path / "p.png")]) == 2
     assert side.name in one_error_line(capsys)
     assert snapshot(tmp_path) == before
+
+
+def test_an_output_naming_the_current_folder_or_a_parent_is_refused(tmp_path, monkeypatch):
+    """Written the long way (``../here``, an absolute path), the current folder or one of
+    its parents is never an output, whatever it holds."""
+    from powerbalance.errors import InputError
+    from powerbalance.outputs import Output, check_name
+
+    here = tmp_path / "work" / "here"
+    here.mkdir(parents=True)
+    monkeypatch.chdir(here)
+    for path in (Path("../here"), here, here.parent, Path("/")):
+        with pytest.raises(InputError, match="current folder or a parent|not a valid"):
+            check_name(Output(path, "run", folder=True))
+    check_name(Output(Path("results/run1"), "run", folder=True))  # a new folder is fine

@@ -295,11 +295,19 @@ def _refuse(out: Output, message: str, allowed: str) -> InputError:
     return InputError(message, source=str(out.path), field=out.option, allowed=allowed)
 
 
-def _check_name(out: Output) -> None:
+def check_name(out: Output) -> None:
+    """Refuse a path that names no output of its own: ``''``, ``.``, ``..``, the current
+    folder or one of its parents (the root included), or a name kept for temporaries."""
     name = out.path.name
+    allowed = "a path ending in a new file or folder name, e.g. results/run1"
     if name in ("", ".", "..") or str(out.path).strip() == "":
-        raise _refuse(out, "not a valid output path", "a path ending in a new file or "
-                      "folder name, e.g. results/run1")
+        raise _refuse(out, "not a valid output path", allowed)
+    try:
+        target, here = out.path.resolve(), Path.cwd().resolve()
+    except (OSError, RuntimeError) as exc:
+        raise _refuse(out, f"cannot be resolved ({exc})", allowed) from None
+    if target == here or target in here.parents:
+        raise _refuse(out, "names the current folder or a parent of it", allowed)
     if _TMP_RE.match(name) or (name.startswith(".") and name.endswith(SIDECAR_SUFFIX)):
         raise _refuse(out, "a name powerbalance keeps for its temporary files",
                       "another name")
@@ -319,7 +327,7 @@ def _check_parent(out: Output) -> None:
 def check_output(out: Output, force: bool = False) -> None:
     """Refuse (``InputError``) an output that must not be written; clean up interrupted
     writes to it first (see the module docstring). Changes nothing else."""
-    _check_name(out)
+    check_name(out)
     _check_parent(out)
     recover(out.path)
     _check_existing(out, force)

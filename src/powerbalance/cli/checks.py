@@ -67,31 +67,20 @@ def check_float(value: float | None, option: str, lo: float, hi: float, *,
 
 
 def check_out(path: Path | None, option: str = "--out") -> None:
-    """Refuse an output path that names no folder of its own: ``''``, ``.``, ``..``, the
-    current folder or one of its parents, or the root.
+    """Refuse, before anything runs, an output folder path that names no folder of its own
+    (:func:`powerbalance.outputs.check_name`: ``''``, ``.``, ``..``, the current folder or
+    one of its parents).
 
     >>> check_out(Path("."))
     Traceback (most recent call last):
     ...
-    powerbalance.errors.InputError: --out: out: '.' names the current folder or a parent of \
-it (allowed: a path to a new folder, e.g. results/run1)
+    powerbalance.errors.InputError: .: --out: not a valid output path (allowed: a path \
+ending in a new file or folder name, e.g. results/run1)
     """
-    if path is None:
-        return
-    allowed = "a path to a new folder, e.g. results/run1"
-    text = str(path)
-    if not text.strip() or path.name in ("", ".", ".."):
-        raise InputError(f"{text!r} names the current folder or a parent of it",
-                         source=option, field=option.lstrip("-"), allowed=allowed)
-    try:
-        target = path.resolve()
-        here = Path.cwd().resolve()
-    except (OSError, RuntimeError) as exc:
-        raise InputError(f"{text!r} cannot be resolved ({exc})", source=option,
-                         field=option.lstrip("-"), allowed=allowed) from None
-    if target == here or target in here.parents:
-        raise InputError(f"{text!r} names the current folder or a parent of it",
-                         source=option, field=option.lstrip("-"), allowed=allowed)
+    if path is not None:
+        from powerbalance.outputs import Output, check_name
+
+        check_name(Output(path, "output", folder=True, option=option))
 
 
 def check_run_options(*, years: int | None = None, worlds: int | None = None,
