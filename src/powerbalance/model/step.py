@@ -34,7 +34,7 @@ from powerbalance.model.diplomacy import diplomacy
 from powerbalance.model.economy import economy
 from powerbalance.model.events import EventKind, Events
 from powerbalance.model.perception import Observation, update_trend
-from powerbalance.model.policy import decide
+from powerbalance.model.policy import ActionOverride, decide
 from powerbalance.model.reputation import remember, screen_offers
 from powerbalance.model.state import F64, I64, BoolA, Setting, WorldState
 from powerbalance.model.subversion import follow_captors, pressures, side_payments, subversion
@@ -63,8 +63,10 @@ class YearRecord:
     """The participants of each campaign of the year (for the wars table)."""
 
 
-def step(state: WorldState, setting: Setting, params: Params) -> tuple[WorldState, YearRecord]:
-    """Advance every world of the batch by one year."""
+def step(state: WorldState, setting: Setting, params: Params,
+         override: ActionOverride | None = None) -> tuple[WorldState, YearRecord]:
+    """Advance every world of the batch by one year; ``override`` replaces some actors'
+    decisions after their strategies decide (see :func:`~powerbalance.model.policy.decide`)."""
     if state.frontier is None:
         state = state.replace(frontier=frontier_value(state.owner, state.n_actors, setting))
     if setting.link_land is not None and state.land_adjacent is None:
@@ -75,10 +77,11 @@ def step(state: WorldState, setting: Setting, params: Params) -> tuple[WorldStat
     state = update_trend(state, params)
     before = state.military
     if params.update_order == "serial":
-        state, parts, wars, campaigns, actions, obs = _serial_year(state, setting, params)
+        state, parts, wars, campaigns, actions, obs = _serial_year(state, setting, params,
+                                                                   override)
     else:
         obs = Observation(state, setting, params, share=state.last_share)
-        actions = follow_captors(state, decide(obs))
+        actions = follow_captors(state, decide(obs, override))
         state = state.replace(spend=np.where(state.alive, actions.spend, 0.0))
         state, parts = _diplomacy(state, actions, obs, params)
         state, subverted = subversion(state, actions, obs, setting, params)
@@ -102,7 +105,8 @@ def _diplomacy(state: WorldState, actions: Actions, obs: Observation,
     return state, paid + pressed + refused + diplomatic
 
 
-def _serial_year(state: WorldState, setting: Setting, params: Params
+def _serial_year(state: WorldState, setting: Setting, params: Params,
+                 override: ActionOverride | None = None
                  ) -> tuple[WorldState, list[Events], I64, Campaigns, Actions, Observation]:
     """One year of Cusack-Stoll activation (see the module docstring)."""
     n = state.n_actors
@@ -113,12 +117,12 @@ def _serial_year(state: WorldState, setting: Setting, params: Params
     wars = np.zeros(state.batch, dtype=np.int64)
     taken: dict[str, np.ndarray] = {}
     obs = Observation(state, setting, params, share=state.last_share)
-    actions = follow_captors(state, decide(obs))
+    actions = follow_captors(state, decide(obs, override))
     state = state.replace(spend=np.where(state.alive, actions.spend, 0.0))
     for r in range(n):
         if r:
             obs = Observation(state, setting, params)
-            actions = follow_captors(state, decide(obs))
+            actions = follow_captors(state, decide(obs, override))
         protagonist: BoolA = (turn == r) & state.alive
         own = actions.replace(**{
             name: np.where(protagonist, getattr(actions, name), _PASSIVE[name])

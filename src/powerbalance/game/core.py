@@ -1,0 +1,257 @@
+"""The game's core: a batch of worlds on the engine where some actors are played.
+
+:class:`World` wraps the pure :func:`~powerbalance.model.step.step`: the actors
+named as *players* take the actions given to :meth:`World.step` (their levers,
+see :mod:`powerbalance.game.levers`), the others follow their registry
+strategies. The player's decisions replace its strategy's through the engine's
+override hook (:data:`powerbalance.model.policy.ActionOverride`), after every
+strategy has decided, so the rest of the year (diplomacy, subversion, war,
+memory) runs the engine's own rules on them.
+
+What a player sees (:meth:`World.observe`) is what its actor perceives: the
+capability shares of the others through its own estimation error of the year
+(:class:`~powerbalance.model.perception.Observation`), the threats it feels, its
+own estimate of the odds of beating each rival, the public facts (who is alive,
+borders, alliances, wars) and its own memory; never the true strength of others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from powerbalance.errors import InputError
+from powerbalance.game.levers import LEVERS, to_actions
+from powerbalance.model.economy import capability_share
+from powerbalance.model.perception import Observation
+from powerbalance.model.state import Setting, WorldState
+from powerbalance.model.step import YearRecord, step
+from powerbalance.params import Params
+from powerbalance.scenarios import load
+from powerbalance.scenarios.model import Scenario
+from powerbalance.strategies.base import Actions
+
+F32 = npt.NDArray[np.float32]
+
+#: Names of the per-rival blocks of an observation, in order (each holds N values, one per
+#: actor of the scenario, the player's own slot included).
+RIVAL_BLOCKS = ("perceived_share", "threat", "win_odds", "alive", "neighbour", "my_commitment",
+                "their_commitment", "grievance", "at_war")
+#: Names of the scalars that end an observation.
+SELF_FIELDS = ("spend", "cohesion", "nuclear", "resolve", "year", "prestige")
+#: Upper bounds of the blocks and scalars (values are clipped into them: a misperceived
+#: share can exceed 1, a threat grows with grievance and trend).
+_BLOCK_HIGH = {"perceived_share": 4.0, "threat": 16.0, "grievance": 16.0}
+_SELF_LOW = {"prestige": -1.0}
+
+#: Weight of prestige in the reward (see :meth:`World.rewards`).
+PRESTIGE_WEIGHT = 0.1
+#: Reward of the year in which a played actor is eliminated.
+DEATH_PENALTY = -1.0
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where each named quantity sits in the flat observation vector."""
+
+    n_actors: int
+
+    @property
+    def size(self) -> int:
+        """Length of the observation vector: ``9 N + 6``."""
+        return len(RIVAL_BLOCKS) * self.n_actors + len(SELF_FIELDS)
+
+    def slice(self, name: str) -> slice:
+        """Positions of a block (N values) or a scalar (one value)."""
+        n = self.n_actors
+        if name in RIVAL_BLOCKS:
+            k = RIVAL_BLOCKS.index(name)
+            return slice(k * n, (k + 1) * n)
+        k = len(RIVAL_BLOCKS) * n + SELF_FIELDS.index(name)
+        return slice(k, k + 1)
+
+    def bounds(self) -> tuple[F32, F32]:
+        """(low, high) of every position."""
+        low = np.zeros(self.size, np.float32)
+        high = np.ones(self.size, np.float32)
+        for name in (*RIVAL_BLOCKS, *SELF_FIELDS):
+            high[self.slice(name)] = _BLOCK_HIGH.get(name, 1.0)
+            low[self.slice(name)] = _SELF_LOW.get(name, 0.0)
+        return low, high
+
+
+def resolve_players(scenario: Scenario, players: list[str] | tuple[str, ...] | None,
+                    source: str = "players") -> list[int]:
+    """Actor indices of the named players (all majors' names allowed); an
+    :class:`InputError` lists the choices."""
+    names = list(scenario.names)
+    chosen = list(players) if players else names[:1]
+    out = []
+    for name in chosen:
+        if name not in names:
+            raise InputError(f"unknown actor {name!r}", source=source, field="players",
+                             allowed=", ".join(names))
+        if names.index(name) in out:
+            raise InputError(f"actor {name!r} named twice", source=source, field="players",
+                             allowed="each actor at most once")
+        out.append(names.index(name))
+    return out
+
+
+def affinity(state: WorldState) -> npt.NDArray[np.float64]:
+    """(B, N, N) how j regards i, in [-1, 1], at ``[b, j, i]``: j's commitment to i less its
+    grievance against i and its memory of i abandoning or exploiting allies (each passed
+    through ``tanh`` so a long memory saturates). A documented proxy of standing built
+    from the engine's own state (the engine has no affinity of its own)."""
+    memory = np.tanh(state.abandonment.astype(np.float64) + state.exploitation)
+    aff = state.alliance.astype(np.float64) - np.tanh(state.hostility.astype(np.float64)) - memory
+    return np.clip(aff, -1.0, 1.0)
+
+
+def prestige(state: WorldState, params: Params,
+             standing: npt.NDArray[np.float64] | None = None) -> npt.NDArray[np.float64]:
+    """(B, N) the standing of every actor: the sum over the other live actors j of j's
+    capability share times j's affinity towards it (:func:`affinity`), plus the game's
+    crisis ``standing`` (backing down in a crisis lowers it, see
+    :mod:`powerbalance.game.crisis`), clipped to [-1, 1]."""
+    share = capability_share(state.wealth, state.military, state.alive, params)
+    aff = affinity(state)
+    n = state.n_actors
+    aff[:, np.arange(n), np.arange(n)] = 0.0
+    weight = np.where(state.alive, share, 0.0)
+    out = np.einsum("bj,bji->bi", weight, aff)
+    if standing is not None:
+        out = out + standing
+    return np.clip(out, -1.0, 1.0)
+
+
+class World:
+    """B worlds of a scenario with some actors played (the rest follow their strategies).
+
+    ``players`` are actor names; ``worlds`` the global world indices (world k of a batch
+    is bit-identical to world k alone, as in every run of the engine).
+    """
+
+    def __init__(self, scenario: str | Scenario = "warring-states", *, seed: int = 0,
+                 players: list[str] | tuple[str, ...] | None = None,
+                 worlds: npt.ArrayLike = (0,), params: Params | None = None,
+                 overrides: dict[str, object] | None = None) -> None:
+        self.scenario = load(scenario) if isinstance(scenario, str) else scenario
+        self.params = params if params is not None else self.scenario.make_params(overrides)
+        self.setting: Setting = self.scenario.setting(self.params)
+        self.players = resolve_players(self.scenario, players)
+        self.worlds = np.asarray(worlds, dtype=np.int64).reshape(-1)
+        self.layout = Layout(len(self.scenario.actors))
+        self.low, self.high = self.layout.bounds()
+        self.reset(seed)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Actor names of the scenario."""
+        return self.scenario.names
+
+    def reset(self, seed: int) -> None:
+        """Start again from the scenario's initial state under ``seed``."""
+        self.seed = int(seed)
+        self.state: WorldState = self.scenario.initial_state(self.params, self.setting,
+                                                             self.seed, self.worlds)
+        self.standing = np.zeros((self.state.batch, self.state.n_actors))
+        self.last_record: YearRecord | None = None
+        self._obs: Observation | None = None
+
+    @property
+    def perception(self) -> Observation:
+        """The engine's observation of the current state (each actor's view of the year to
+        come: its estimation error of this year's perception stream)."""
+        if self._obs is None:
+            self._obs = Observation(self.state, self.setting, self.params)
+        return self._obs
+
+    def share(self) -> npt.NDArray[np.float64]:
+        """(B, N) true capability shares now (for rewards and summaries, not for players)."""
+        s = self.state
+        return capability_share(s.wealth, s.military, s.alive, self.params)
+
+    def prestige(self) -> npt.NDArray[np.float64]:
+        """(B, N) prestige now (see :func:`prestige`)."""
+        return prestige(self.state, self.params, self.standing)
+
+    def observe(self) -> F32:
+        """(B, P, 9N+6) float32: what each player perceives (layout :class:`Layout`)."""
+        obs, s, lay = self.perception, self.state, self.layout
+        b, n = s.batch, s.n_actors
+        pl = np.asarray(self.players)
+        out = np.empty((b, len(pl), lay.size), np.float32)
+        bb = np.repeat(np.arange(b), n * len(pl))
+        ii = np.tile(np.repeat(pl, n), b)
+        jj = np.tile(np.arange(n), b * len(pl))
+        odds = obs.win_odds(bb, ii, jj).reshape(b, len(pl), n)
+        at_war = (s.war_target[:, pl, None] == np.arange(n)) | (
+            s.war_target[:, None, :] == pl[None, :, None])
+        blocks = {
+            "perceived_share": obs.perceived[:, pl, :],
+            "threat": obs.threat[:, pl, :],
+            "win_odds": np.where(s.alive[:, None, :], odds, 0.0),
+            "alive": np.broadcast_to(s.alive[:, None, :], (b, len(pl), n)),
+            "neighbour": s.adjacent[:, pl, :],
+            "my_commitment": s.alliance[:, pl, :],
+            "their_commitment": np.swapaxes(s.alliance[:, :, pl], 1, 2),
+            "grievance": s.hostility[:, pl, :],
+            "at_war": at_war & s.alive[:, None, :],
+        }
+        for name, value in blocks.items():
+            out[:, :, lay.slice(name)] = value
+        scalars = {
+            "spend": s.spend[:, pl] / max(self.params.max_spend, 1e-9),
+            "cohesion": s.cohesion[:, pl], "nuclear": s.nuclear[:, pl] / 2.0,
+            "resolve": s.resolve[:, pl],
+            "year": np.full((b, len(pl)), min(s.year / max(self.scenario.years, 1), 1.0)),
+            "prestige": self.prestige()[:, pl],
+        }
+        for name, value in scalars.items():
+            out[:, :, lay.slice(name).start] = value
+        np.clip(out, self.low, self.high, out=out)
+        return out
+
+    def actions_of(self, levers: npt.ArrayLike) -> Actions:
+        """The engine's actions of the players from their levers (B, P, len(LEVERS))."""
+        lv = np.asarray(levers, dtype=np.int64).reshape(self.state.batch, len(self.players),
+                                                       len(LEVERS))
+        return to_actions(lv, self.players, self.state, self.params)
+
+    def step(self, levers: npt.ArrayLike,
+             withdraw: tuple[tuple[int, str], ...] = ()) -> YearRecord:
+        """One year with the players' levers (B, P, len(LEVERS)); returns the year's record.
+
+        ``withdraw``: (actor, "attack" or "pressure") pairs whose demand is withdrawn this
+        year whatever the actor's strategy decides (a rival that backed down in a crisis).
+        """
+        lv = np.asarray(levers, dtype=np.int64).reshape(self.state.batch, len(self.players),
+                                                       len(LEVERS))
+        mask = np.zeros((self.state.batch, self.state.n_actors), bool)
+        mask[:, self.players] = True
+
+        def override(obs: Observation, actions: Actions) -> Actions:
+            # Read on the state the engine decides on (after this year's economy).
+            mine = to_actions(lv, self.players, obs.state, self.params)
+            actions = actions.where(mask & obs.state.alive, mine)
+            if withdraw:
+                changed = {name: np.array(getattr(actions, name)) for _, name in withdraw}
+                for actor, name in withdraw:
+                    changed[name][:, actor] = -1
+                actions = actions.replace(**changed)
+            return actions
+
+        self.state, record = step(self.state, self.setting, self.params, override)
+        self.last_record = record
+        self._obs = None
+        return record
+
+    def preview(self) -> Actions:
+        """What every actor's strategy would decide on the current state (the engine's own
+        estimate of the rivals' next moves, for an advisor)."""
+        from powerbalance.model.policy import decide
+
+        return decide(self.perception)

@@ -1,0 +1,237 @@
+"""Learning environments on the engine: PettingZoo, Gymnasium and a batched version.
+
+- :func:`parallel_env` / :class:`PowerBalanceParallelEnv`: a PettingZoo ``ParallelEnv``
+  with one agent per played actor (agent names are the actors' names); the other actors
+  follow their registry strategies.
+- :class:`PowerBalanceEnv`: the Gymnasium single-agent version (one played actor).
+- :class:`BatchedEnv`: many worlds stepped at once by the engine's batch axis, for
+  training at engine speed (arrays in, arrays out).
+
+**Observation** (all three): a ``Box`` of ``9 N + 6`` float32 values for N actors,
+what the played actor perceives (see :class:`powerbalance.game.core.Layout`): nine
+blocks of N values (the perceived capability share of each actor with the year's
+estimation error, the threat each poses to it, its own estimate of its odds of
+beating each, alive, neighbour, its commitment to each, each one's commitment to
+it, its grievance against each, at war with each) then its own spending (share of
+``max_spend``), cohesion, nuclear status (0, 0.5, 1), resolve, the year (share of the
+scenario's years) and its prestige.
+
+**Action**: a ``MultiDiscrete`` move over the levers of
+:mod:`powerbalance.game.levers`.
+
+**Reward** of a played actor each year: its true capability share after the year plus
+``PRESTIGE_WEIGHT`` (0.1) times its prestige (:func:`powerbalance.game.core.prestige`:
+the capability-weighted affinity of every other actor towards it), or
+``DEATH_PENALTY`` (-1) in the year it is eliminated (then it is terminated). All
+agents terminate when one actor is left (the system is unified); all are truncated
+after ``max_years`` years.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+import numpy.typing as npt
+from gymnasium import spaces
+from pettingzoo import ParallelEnv
+
+from powerbalance.game.core import DEATH_PENALTY, PRESTIGE_WEIGHT, World
+from powerbalance.game.levers import LEVERS, choices, passive_move
+from powerbalance.scenarios.model import Scenario
+
+#: Default episode length (years).
+MAX_YEARS = 100
+
+
+def _year_rewards(world: World, alive_before: npt.NDArray[np.bool_]
+                  ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_],
+                             npt.NDArray[np.bool_]]:
+    """(B, P) rewards and eliminations of the players, and (B,) unified worlds."""
+    s = world.state
+    pl = world.players
+    alive = s.alive[:, pl]
+    value = world.share()[:, pl] + PRESTIGE_WEIGHT * world.prestige()[:, pl]
+    died = alive_before & ~alive
+    reward = np.where(alive, value, np.where(died, DEATH_PENALTY, 0.0))
+    unified = s.alive.sum(axis=1) <= 1
+    return reward, died, unified
+
+
+class PowerBalanceParallelEnv(ParallelEnv):  # type: ignore[misc]
+    """PettingZoo ``ParallelEnv`` of a scenario (see the module docstring)."""
+
+    metadata = {"name": "powerbalance_v0", "render_modes": ["ansi"], "is_parallelizable": True}
+
+    def __init__(self, scenario: str | Scenario = "warring-states", seed: int = 0,
+                 players: list[str] | tuple[str, ...] | None = None,
+                 max_years: int = MAX_YEARS, render_mode: str | None = None,
+                 overrides: dict[str, object] | None = None) -> None:
+        self.world = World(scenario, seed=seed, players=players, overrides=overrides)
+        self._seed = int(seed)
+        self.max_years = int(max_years)
+        self.render_mode = render_mode
+        self.possible_agents = [self.world.names[i] for i in self.world.players]
+        self.agents = list(self.possible_agents)
+        n = len(self.world.names)
+        self._obs_space = spaces.Box(self.world.low, self.world.high, dtype=np.float32)
+        self._act_space = spaces.MultiDiscrete(choices(n))
+        self._passive = passive_move(self.world.params)
+
+    def observation_space(self, agent: str) -> spaces.Space:  # type: ignore[override]
+        """The Box of :class:`~powerbalance.game.core.Layout` (the same for every agent)."""
+        return self._obs_space
+
+    def action_space(self, agent: str) -> spaces.Space:  # type: ignore[override]
+        """``MultiDiscrete`` over :data:`~powerbalance.game.levers.LEVERS`."""
+        return self._act_space
+
+    def _observations(self, agents: list[str]) -> dict[str, npt.NDArray[np.float32]]:
+        obs = self.world.observe()[0]
+        return {a: obs[self.possible_agents.index(a)] for a in agents}
+
+    def reset(self, seed: int | None = None, options: dict[str, Any] | None = None
+              ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Start a new game (``seed`` replaces the seed given at construction)."""
+        if seed is not None:
+            self._seed = int(seed)
+        self.world.reset(self._seed)
+        self.agents = list(self.possible_agents)
+        return self._observations(self.agents), {a: {"year": 0} for a in self.agents}
+
+    def step(self, actions: dict[str, Any]) -> tuple[dict[str, Any], ...]:
+        """One year: ``actions`` maps each live agent to its move (a missing agent plays the
+        passive move)."""
+        moves = np.array([actions.get(a, self._passive) if a in self.agents else self._passive
+                          for a in self.possible_agents], dtype=np.int64)
+        acting = list(self.agents)
+        before = self.world.state.alive[:, self.world.players].copy()
+        self.world.step(moves[None])
+        reward, died, unified = _year_rewards(self.world, before)
+        year = self.world.state.year
+        truncate = year >= self.max_years
+        idx = {a: self.possible_agents.index(a) for a in acting}
+        rewards = {a: float(reward[0, idx[a]]) for a in acting}
+        terms = {a: bool(died[0, idx[a]] or unified[0]) for a in acting}
+        truncs = {a: bool(truncate and not terms[a]) for a in acting}
+        infos: dict[str, Any] = {a: {"year": year} for a in acting}
+        obs = self._observations(acting)
+        self.agents = [a for a in acting if not (terms[a] or truncs[a])]
+        return obs, rewards, terms, truncs, infos
+
+    def render(self) -> str | None:
+        """Text: the year and each actor's true capability share (``ansi`` mode)."""
+        if self.render_mode != "ansi":
+            return None
+        share = self.world.share()[0]
+        rows = [f"year {self.world.state.year}"] + [
+            f"{name:>12} {share[i]:6.3f}{'' if self.world.state.alive[0, i] else ' (dead)'}"
+            for i, name in enumerate(self.world.names)]
+        return "\n".join(rows)
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+def parallel_env(scenario: str | Scenario = "warring-states", seed: int = 0,
+                 players: list[str] | tuple[str, ...] | None = None,
+                 **kwargs: Any) -> PowerBalanceParallelEnv:
+    """A PettingZoo ``ParallelEnv`` of ``scenario`` with the named actors played (the first
+    actor by default); see :class:`PowerBalanceParallelEnv` for the keyword arguments.
+
+    >>> env = parallel_env("warring-states", seed=1, players=["Qin", "Chu"])
+    >>> obs, infos = env.reset()
+    >>> sorted(obs), obs["Qin"].shape
+    (['Chu', 'Qin'], (69,))
+    """
+    return PowerBalanceParallelEnv(scenario, seed, players, **kwargs)
+
+
+class PowerBalanceEnv(gym.Env):  # type: ignore[misc]
+    """Gymnasium single-agent environment: one played actor (see the module docstring).
+
+    ``reset(seed=s)`` starts the game of seed ``s``; ``reset()`` without a seed starts
+    the next game from the environment's own random generator (seeded by the
+    constructor's ``seed``).
+    """
+
+    metadata = {"render_modes": ["ansi"]}
+
+    def __init__(self, scenario: str | Scenario = "warring-states", seed: int = 0,
+                 player: str | None = None, max_years: int = MAX_YEARS,
+                 render_mode: str | None = None,
+                 overrides: dict[str, object] | None = None) -> None:
+        self._env = PowerBalanceParallelEnv(scenario, seed, [player] if player else None,
+                                            max_years, render_mode, overrides)
+        self.agent = self._env.possible_agents[0]
+        self.observation_space = self._env.observation_space(self.agent)
+        self.action_space = self._env.action_space(self.agent)
+        self.render_mode = render_mode
+        self._first_seed = int(seed)
+
+    @property
+    def world(self) -> World:
+        """The worlds behind the environment."""
+        return self._env.world
+
+    def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None
+              ) -> tuple[npt.NDArray[np.float32], dict[str, Any]]:
+        """Start a game (see the class docstring)."""
+        first = self._np_random is None
+        super().reset(seed=seed if seed is not None else (self._first_seed if first else None))
+        game_seed = int(self.np_random.integers(2**31))
+        obs, infos = self._env.reset(seed=game_seed)
+        return obs[self.agent], {**infos[self.agent], "seed": game_seed}
+
+    def step(self, action: npt.ArrayLike) -> tuple[npt.NDArray[np.float32], float, bool, bool,
+                                                   dict[str, Any]]:
+        """One year with the played actor's move."""
+        if self.agent not in self._env.agents:
+            raise RuntimeError("step() after the episode ended: call reset()")
+        obs, rew, term, trunc, info = self._env.step({self.agent: np.asarray(action)})
+        return (obs[self.agent], rew[self.agent], term[self.agent], trunc[self.agent],
+                info[self.agent])
+
+    def render(self) -> str | None:
+        """See :meth:`PowerBalanceParallelEnv.render`."""
+        return self._env.render()
+
+
+class BatchedEnv:
+    """Many worlds at once: ``reset()`` -> obs (B, P, D); ``step(moves (B, P, L))`` -> obs,
+    rewards (B, P), terminated (B, P), truncated (B,).
+
+    World k is world k of the seed (bit-identical to the same world in a ParallelEnv of
+    that seed... with the same moves). A terminated actor stays terminated (reward 0)
+    until ``reset``: the batch runs to ``max_years`` (no per-world restart).
+    """
+
+    def __init__(self, scenario: str | Scenario = "warring-states", seed: int = 0,
+                 players: list[str] | tuple[str, ...] | None = None, worlds: int = 64,
+                 max_years: int = MAX_YEARS, overrides: dict[str, object] | None = None
+                 ) -> None:
+        self.world = World(scenario, seed=seed, players=players, worlds=np.arange(worlds),
+                           overrides=overrides)
+        self.max_years = int(max_years)
+        self.n_levers = len(LEVERS)
+        self.nvec = choices(len(self.world.names))
+        self._done = np.zeros((worlds, len(self.world.players)), bool)
+
+    def reset(self, seed: int | None = None) -> npt.NDArray[np.float32]:
+        """Start every world again (under ``seed`` if given)."""
+        self.world.reset(self.world.seed if seed is None else seed)
+        self._done[:] = False
+        return self.world.observe()
+
+    def step(self, moves: npt.ArrayLike) -> tuple[npt.NDArray[np.float32],
+                                                  npt.NDArray[np.float64],
+                                                  npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+        """One year in every world."""
+        before = self.world.state.alive[:, self.world.players].copy()
+        self.world.step(moves)
+        reward, died, unified = _year_rewards(self.world, before)
+        reward = np.where(self._done, 0.0, reward)
+        self._done |= died | unified[:, None]
+        truncated = np.full(self.world.state.batch, self.world.state.year >= self.max_years)
+        return self.world.observe(), reward, self._done.copy(), truncated

@@ -1,0 +1,162 @@
+"""The levers of a played actor: the engine's policy levers as small integer choices.
+
+A move is a vector of ``len(LEVERS)`` integers (a Gymnasium ``MultiDiscrete``); the
+engine fields are those of :class:`~powerbalance.strategies.base.Actions`:
+
+===============  ==========================  =============================================
+lever            choices                     engine field
+===============  ==========================  =============================================
+spend            0..5: SPEND_LEVELS          ``spend``: share of wealth on the military
+attack           0 none, k: actor k-1        ``attack``: a demand on a live neighbour (war
+                                             if refused, see :mod:`powerbalance.model.war`)
+offer            0 none, k: actor k-1        ``offer``: an alliance offer
+accept           0 refuse, 1 accept          ``accept``: accept this year's offers
+leave            0 stay, 1 leave             ``leave``: leave all alliances
+defend           0, 1, 2: JOIN_LEVELS        ``join``: share of forces sent to an attacked ally
+join_offence     0, 1, 2: JOIN_LEVELS        ``join_offence``: share sent when an ally attacks
+pay              0 none, k: actor k-1        ``pay`` + ``pay_spend = Params.wedge_payment``
+pressure         0 none, k: actor k-1        ``pressure``: a coercive wedge (stay out)
+subvert          0 none, k: actor k-1        ``subvert`` + ``subvert_spend =
+                                             Params.subversion_spend``
+===============  ==========================  =============================================
+
+A target that is the actor itself or dead means none; an attack on an actor that is
+not a neighbour means none (the engine's wars are between neighbours). Side payments,
+subversion and counter-subversion (``Params.counter_spend`` when cohesion is below
+``Params.counter_trigger``, as every strategy does) are paid on top of military
+spending, as the strategies do.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from powerbalance.model.state import WorldState
+from powerbalance.params import Params
+from powerbalance.strategies.base import Actions
+
+LEVERS = ("spend", "attack", "offer", "accept", "leave", "defend", "join_offence", "pay",
+          "pressure", "subvert")
+#: Military spending (share of wealth) of each ``spend`` choice; the top one is
+#: ``Params.max_spend`` whatever its value.
+SPEND_LEVELS = (0.0, 0.03, 0.06, 0.1, 0.15, None)
+#: Shares of its forces an actor sends to an ally's war (none, half, all).
+JOIN_LEVELS = (0.0, 0.5, 1.0)
+_TARGETS = ("attack", "offer", "pay", "pressure", "subvert")
+
+
+def choices(n_actors: int) -> npt.NDArray[np.int64]:
+    """Number of choices of each lever (the ``nvec`` of a ``MultiDiscrete`` space)."""
+    count = {"spend": len(SPEND_LEVELS), "accept": 2, "leave": 2, "defend": len(JOIN_LEVELS),
+             "join_offence": len(JOIN_LEVELS)}
+    return np.array([count.get(name, n_actors + 1) for name in LEVERS], dtype=np.int64)
+
+
+def spend_levels(params: Params) -> npt.NDArray[np.float64]:
+    """The military spending of each ``spend`` choice under ``params``."""
+    top = params.max_spend
+    return np.array([top if x is None else min(x, top) for x in SPEND_LEVELS])
+
+
+def passive_move(params: Params) -> list[int]:
+    """The move that spends about ``Params.base_spend``, accepts offers, defends allies and
+    starts nothing (what a status-quo actor does)."""
+    levels = spend_levels(params)
+    spend = int(np.argmin(np.abs(levels - params.base_spend)))
+    move = dict.fromkeys(LEVERS, 0) | {"spend": spend, "accept": 1, "defend": 2}
+    return [move[name] for name in LEVERS]
+
+
+def to_actions(levers: npt.NDArray[np.int64], players: list[int], state: WorldState,
+               params: Params) -> Actions:
+    """(B, N) engine actions whose player columns hold the moves ``levers`` (B, P, L).
+
+    Out-of-range choices are clipped into range; invalid targets mean none (see the
+    module docstring). Other columns hold passive actions (the override keeps only the
+    players' columns).
+    """
+    b, n = state.batch, state.n_actors
+    nvec = choices(n)
+    lv = np.clip(levers, 0, nvec - 1)
+    pl = np.asarray(players, dtype=np.int64)
+    rows = np.arange(b)[:, None]
+    col = {name: lv[:, :, k] for k, name in enumerate(LEVERS)}
+
+    def target(name: str) -> npt.NDArray[np.int64]:
+        t = col[name] - 1
+        safe = np.maximum(t, 0)
+        ok = (t >= 0) & (t != pl[None, :]) & state.alive[rows, safe]
+        if name == "attack":
+            ok &= state.adjacent[rows, pl[None, :], safe]
+        return np.where(ok, t, -1)
+
+    passive = Actions.passive(b, n, params.base_spend)
+    out: dict[str, np.ndarray] = {}
+
+    def put(field: str, values: npt.NDArray, dtype: type) -> None:
+        arr: np.ndarray = np.array(getattr(passive, field), dtype=dtype)  # a writable copy
+        arr[:, pl] = values
+        out[field] = arr
+
+    targets = {name: target(name) for name in _TARGETS}
+    pay_spend = np.where(targets["pay"] >= 0, params.wedge_payment, 0.0)
+    subvert_spend = np.where(targets["subvert"] >= 0, params.subversion_spend, 0.0)
+    military = spend_levels(params)[col["spend"]]
+    join = np.asarray(JOIN_LEVELS)
+    # Counter-subversion as every strategy does it (Actions.defensive): below the trigger.
+    low = state.cohesion[:, pl] < params.counter_trigger
+    counter = np.where(low, params.counter_spend, 0.0)
+    put("spend", military + pay_spend + subvert_spend + counter, np.float64)
+    put("counter_spend", counter, np.float64)
+    for name in ("attack", "offer", "pay", "pressure", "subvert"):
+        put(name, targets[name], np.int64)
+    put("pay_spend", pay_spend, np.float64)
+    put("subvert_spend", subvert_spend, np.float64)
+    put("accept", col["accept"] == 1, np.bool_)
+    put("leave", col["leave"] == 1, np.bool_)
+    put("join", join[col["defend"]], np.float64)
+    put("join_offence", join[col["join_offence"]], np.float64)
+    return passive.replace(**out)
+
+
+def describe(move: list[int] | npt.NDArray[np.int64], names: tuple[str, ...],
+             params: Params) -> dict[str, object]:
+    """A move in words: ``{"spend": 0.06, "attack": "Chu", ...}`` (None for no target)."""
+    move = [int(x) for x in move]
+    out: dict[str, object] = {}
+    for k, name in enumerate(LEVERS):
+        v = move[k]
+        if name == "spend":
+            out[name] = float(spend_levels(params)[min(v, len(SPEND_LEVELS) - 1)])
+        elif name in ("accept", "leave"):
+            out[name] = bool(v)
+        elif name in ("defend", "join_offence"):
+            out[name] = JOIN_LEVELS[min(v, len(JOIN_LEVELS) - 1)]
+        else:
+            out[name] = names[v - 1] if 0 < v <= len(names) else None
+    return out
+
+
+def encode(words: dict[str, object], names: tuple[str, ...], params: Params) -> list[int]:
+    """The inverse of :func:`describe` (missing levers take :func:`passive_move`'s choice);
+    a ``ValueError`` names a bad lever or value."""
+    move = dict(zip(LEVERS, passive_move(params), strict=True))
+    for name, value in words.items():
+        if name not in LEVERS:
+            raise ValueError(f"unknown lever {name!r} (allowed: {', '.join(LEVERS)})")
+        if name == "spend":
+            levels = spend_levels(params)
+            move[name] = int(np.argmin(np.abs(levels - float(value))))  # type: ignore[arg-type]
+        elif name in ("accept", "leave"):
+            move[name] = int(bool(value))
+        elif name in ("defend", "join_offence"):
+            move[name] = int(np.argmin(np.abs(np.asarray(JOIN_LEVELS) - float(value))))  # type: ignore[arg-type]
+        elif value is None or value == "":
+            move[name] = 0
+        elif value in names:
+            move[name] = names.index(str(value)) + 1
+        else:
+            raise ValueError(f"lever {name}: unknown actor {value!r} "
+                             f"(allowed: {', '.join(names)})")
+    return [move[name] for name in LEVERS]
