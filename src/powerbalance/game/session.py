@@ -77,7 +77,7 @@ class Game:
                              allowed=", ".join(LEVELS))
         self.scenario_name = scenario
         self.level = level
-        overrides = {"misperception": LEVELS[level]["misperception"]}
+        overrides: dict[str, object] = {"misperception": LEVELS[level]["misperception"]}
         self.world = World(scenario, seed=seed, players=[player] if player else None,
                            overrides=overrides)
         self.me = self.world.players[0]
@@ -161,7 +161,7 @@ class Game:
                 "allied": bool(s.alliance[0, me, j] > 0),
                 "likely": move,
             })
-        rivals.sort(key=lambda r: -r["threat"])
+        rivals.sort(key=lambda r: -float(r["threat"]))  # type: ignore[arg-type]
         return {
             "year": self.year, "player": self.player,
             "share": round(float(self.world.share()[0, me]), 4),
