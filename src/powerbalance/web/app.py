@@ -87,7 +87,7 @@ def create_app(data: str | Path | None = None, *, workers: int = 2, max_pending:
     ``allowed_hosts`` (e.g. ``["127.0.0.1", "localhost"]``) refuses requests naming
     another host, which stops DNS-rebinding pages from reaching a local server.
     """
-    from powerbalance.web.routers import compare, history, params, runs
+    from powerbalance.web.routers import compare, game, history, params, runs
     from powerbalance.web.routers import scenarios as scenario_routes
 
     if data is not None:
@@ -138,7 +138,7 @@ def create_app(data: str | Path | None = None, *, workers: int = 2, max_pending:
         return JSONResponse(status_code=503, content={"detail": str(exc)},
                             headers={"Retry-After": "5"})
 
-    for module in (scenario_routes, params, runs, compare, history):
+    for module in (scenario_routes, params, runs, compare, history, game):
         app.include_router(module.router)
 
     static = static_dir()
