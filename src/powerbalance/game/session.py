@@ -25,7 +25,14 @@ import numpy as np
 from powerbalance.errors import InputError
 from powerbalance.game import crisis as ladder
 from powerbalance.game.core import World
-from powerbalance.game.levers import LEVERS, describe, encode, passive_move
+from powerbalance.game.levers import (
+    JOIN_LEVELS,
+    LEVERS,
+    describe,
+    encode,
+    passive_move,
+    spend_levels,
+)
 from powerbalance.model.events import EventKind
 from powerbalance.outputs import write_file
 
@@ -188,6 +195,8 @@ class Game:
                 "issue": c.issue, "challenger": self.names[c.challenger], "defcon": c.defcon,
                 "to_move": self.names[c.to_move], "outcome": c.outcome,
                 "history": [[self.names[a], m, d] for a, m, d in c.history]},
+            "spend_levels": spend_levels(self.world.params).tolist(),
+            "join_levels": list(JOIN_LEVELS), "passive": passive_words(self),
             "advice": None if self.over else self.advice(),
             "history": self.history,
             "transcript": self.transcript[-40:],
