@@ -112,6 +112,14 @@ CHECKED: dict[tuple[str, str], str] = {
     ("docs/analysis.md", ">>> r = nor_analysis"): "doctest of the page",
     ("docs/analysis.md", "powerbalance power-index --quota"): "test_synopses_name_real_options",
     ("docs/gallery.md", "def strategy_outcomes"): "test_gallery_table_function",
+    ("docs/game.md", ">>> from powerbalance.game import parallel_env"): "doctest of the page",
+    ("docs/game.md", ">>> import numpy as np"): "doctest of the page",
+    ("docs/game.md", ">>> from powerbalance.game.session import"): "doctest of the page",
+    ("docs/game.md", "printf 'spend=0.1"): "test_game_page_terminal_session",
+    ("docs/game.md", "python examples/train_policy_gradient.py"): (
+        "not run: it trains for minutes; tests/game/test_example.py runs the script at a "
+        "tiny size"),
+    ("README.md", "powerbalance play "): "test_game_page_terminal_session",
     ("docs/model.md", "state, record = "): "test_model_step_example",
     ("docs/presets.md", "powerbalance preset "): "test_presets_commands",
     ("docs/scenarios.md", 'name = "my-scenario"'): "test_scenario_template_runs",
@@ -159,6 +167,7 @@ def test_analysis_page_is_collected_as_a_doctest():
 
     options = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]
     assert "docs/analysis.md" in options["ini_options"]["testpaths"]
+    assert "docs/game.md" in options["ini_options"]["testpaths"]
     assert "--doctest-glob=*.md" in options["ini_options"]["addopts"]
 
 
@@ -531,3 +540,32 @@ def test_tutorial(tmp_path, monkeypatch, capsys):
     manifest = json.loads((tmp_path / "results/short-reach/manifest.json").read_text())
     assert manifest["params"]["reach_midpoint"] == 10.0
     assert cli(capsys, ["params"]).count("reach_midpoin") >= 1
+
+
+# --------------------------------------------------------------------------- docs/game.md
+
+def test_game_page_terminal_session(tmp_path, monkeypatch, capsys):
+    """The page's scripted `powerbalance play` session runs as shown (its moves on stdin),
+    the saved game loads, and the README's command starts a game."""
+    import io
+
+    text = re.sub(r"\\\n\s*", " ", block("docs/game.md", "printf 'spend=0.1").text)
+    first, second = [line.strip() for line in text.splitlines() if line.strip()]
+    printf, _, command = first.partition(" | ")
+    stdin = shlex.split(printf)[1].encode().decode("unicode_escape")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    out = cli(capsys, shlex.split(command)[1:])
+    assert "USA spend 0.10, pressure USSR" in out and "saved my-game.json" in out
+    record = json.loads((tmp_path / "my-game.json").read_text())
+    assert [t["move"]["offer"] for t in record["turns"]] == [None, "UK"]
+    monkeypatch.setattr("sys.stdin", io.StringIO("quit\n"))
+    again = cli(capsys, shlex.split(second)[1:])
+    assert "year 2: USA spend 0.03, offer UK" in again
+    readme = commands(block("README.md", "powerbalance play ").text)
+    assert len(readme) == 1
+    (tmp_path / "fresh").mkdir()
+    monkeypatch.chdir(tmp_path / "fresh")  # its --save names a new file there
+    monkeypatch.setattr("sys.stdin", io.StringIO("quit\n"))
+    assert "Year 1 of" in cli(capsys, readme[0])
+    assert (tmp_path / "fresh" / "my-game.json").is_file()
