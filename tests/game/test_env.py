@@ -184,3 +184,15 @@ def test_layout_bounds_cover_every_position():
     lay = Layout(7)
     low, high = lay.bounds()
     assert (high > low).all() and len(low) == lay.size == 69
+
+
+def test_gymnasium_make_builds_the_registered_env_and_it_passes_check_env():
+    import gymnasium as gym
+
+    from powerbalance.game.env import ENV_ID
+
+    env = gym.make(ENV_ID, scenario="cold-war-1950", player="USSR", max_years=20)
+    assert env.unwrapped.agent == "USSR"
+    check_env(env.unwrapped, skip_render_check=True)
+    obs, _ = env.reset(seed=3)
+    assert env.observation_space.contains(obs)

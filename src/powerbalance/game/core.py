@@ -160,6 +160,7 @@ class World:
         self.standing = np.zeros((self.state.batch, self.state.n_actors))
         self.last_record: YearRecord | None = None
         self._obs: Observation | None = None
+        self._preview: Actions | None = None
 
     @property
     def perception(self) -> Observation:
@@ -247,11 +248,14 @@ class World:
         self.state, record = step(self.state, self.setting, self.params, override)
         self.last_record = record
         self._obs = None
+        self._preview = None
         return record
 
     def preview(self) -> Actions:
         """What every actor's strategy would decide on the current state (the engine's own
-        estimate of the rivals' next moves, for an advisor)."""
+        estimate of the rivals' next moves, for an advisor); computed once per year."""
         from powerbalance.model.policy import decide
 
-        return decide(self.perception)
+        if self._preview is None:
+            self._preview = decide(self.perception)
+        return self._preview

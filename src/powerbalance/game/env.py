@@ -235,3 +235,9 @@ class BatchedEnv:
         self._done |= died | unified[:, None]
         truncated = np.full(self.world.state.batch, self.world.state.year >= self.max_years)
         return self.world.observe(), reward, self._done.copy(), truncated
+
+
+#: The Gymnasium id of :class:`PowerBalanceEnv` (``gymnasium.make(ENV_ID, player="Qin")``).
+ENV_ID = "powerbalance/PowerBalance-v0"
+if ENV_ID not in gym.registry:
+    gym.register(id=ENV_ID, entry_point="powerbalance.game.env:PowerBalanceEnv")
