@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from gymnasium.utils.env_checker import check_env
-from pettingzoo.test import parallel_api_test
+from pettingzoo.test import parallel_api_test, parallel_seed_test
 
 from powerbalance.errors import InputError
 from powerbalance.game import BatchedEnv, PowerBalanceEnv, World, parallel_env
@@ -19,6 +19,11 @@ from powerbalance.scenarios import load
 def test_parallel_env_passes_the_pettingzoo_api_test():
     parallel_api_test(parallel_env("warring-states", seed=3, players=["Qin", "Chu", "Han"]),
                       num_cycles=120)
+
+
+def test_parallel_env_passes_the_pettingzoo_seed_test():
+    parallel_seed_test(lambda: parallel_env("warring-states", seed=0, players=["Qin", "Chu"],
+                                            max_years=30))
 
 
 def test_gymnasium_env_passes_check_env():

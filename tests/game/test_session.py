@@ -148,3 +148,31 @@ def test_history_is_recorded_each_year():
         game.play({"spend": 0.1})
     assert [h["year"] for h in game.history] == [0, 1, 2, 3, 4]
     assert np.isfinite([h["share"] for h in game.history]).all()
+
+
+def test_below_the_multipolar_level_minor_powers_start_nothing():
+    held = Game("cold-war-1950", "USA", seed=1, level="expert", years=30)
+    free = Game("cold-war-1950", "USA", seed=1, level="multipolar", years=30)
+    minors = [k for k, a in enumerate(held.world.scenario.actors) if not a.major]
+    assert set(held.world.held) == set(minors) and free.world.held == ()
+    initiatives = {"held": 0, "free": 0}
+    for name, game in (("held", held), ("free", free)):
+        for _ in range(15):
+            preview = game.world.preview()
+            for field in ("attack", "offer", "pay", "pressure", "subvert"):
+                initiatives[name] += int((getattr(preview, field)[0, minors] >= 0).sum())
+            game.play({})
+    assert initiatives["held"] == 0 < initiatives["free"]
+
+
+def test_a_multipolar_summary_without_the_player_is_the_engines_own_run():
+    from tests.conftest import simulate_scenario
+
+    game = Game("warring-states", "Qin", seed=5, level="multipolar", years=4)
+    for _ in range(4):
+        game.play({})
+    ens = game.summary(worlds=3)["ensemble"]
+    traj = simulate_scenario(game.world.scenario, years=4, worlds=3, seed=5,
+                             overrides={"misperception": 0.05})
+    median = np.median(traj.share[:, :, 0].astype(np.float64), axis=1)
+    np.testing.assert_allclose(ens["median"], median, atol=1e-5)

@@ -80,7 +80,8 @@ def play_command(
     player: Annotated[str | None, typer.Option(help="The power you lead (default: the "
                                                     "scenario's first actor).")] = None,
     seed: Annotated[int, typer.Option(help="Seed of the world.")] = 0,
-    level: Annotated[str, typer.Option(help="beginner, intermediate or expert.")]
+    level: Annotated[str, typer.Option(help="beginner, intermediate, expert or multipolar "
+                                            "(where the minor powers act too).")]
     = "intermediate",
     years: Annotated[int | None, typer.Option(help="Length of the game in years "
                                                    "(default 50).")] = None,

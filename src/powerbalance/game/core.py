@@ -84,10 +84,10 @@ class Layout:
 
 def resolve_players(scenario: Scenario, players: list[str] | tuple[str, ...] | None,
                     source: str = "players") -> list[int]:
-    """Actor indices of the named players (all majors' names allowed); an
-    :class:`InputError` lists the choices."""
+    """Actor indices of the named players (None: the first actor; an empty list: nobody
+    plays); an :class:`InputError` lists the choices."""
     names = list(scenario.names)
-    chosen = list(players) if players else names[:1]
+    chosen = names[:1] if players is None else list(players)
     out = []
     for name in chosen:
         if name not in names:
@@ -137,11 +137,16 @@ class World:
     def __init__(self, scenario: str | Scenario = "warring-states", *, seed: int = 0,
                  players: list[str] | tuple[str, ...] | None = None,
                  worlds: npt.ArrayLike = (0,), params: Params | None = None,
-                 overrides: dict[str, object] | None = None) -> None:
+                 overrides: dict[str, object] | None = None,
+                 held: tuple[int, ...] | list[int] = ()) -> None:
         self.scenario = load(scenario) if isinstance(scenario, str) else scenario
         self.params = params if params is not None else self.scenario.make_params(overrides)
         self.setting: Setting = self.scenario.setting(self.params)
         self.players = resolve_players(self.scenario, players)
+        self.held = tuple(sorted(set(held) - set(self.players)))
+        """Actors that start nothing (no demand, offer, leaving, payment, pressure or
+        subversion) whatever their strategy decides; they still spend, accept offers and
+        defend their allies (the game's levels hold the minor powers so)."""
         self.worlds = np.asarray(worlds, dtype=np.int64).reshape(-1)
         self.layout = Layout(len(self.scenario.actors))
         self.low, self.high = self.layout.bounds()
@@ -235,9 +240,10 @@ class World:
         mask[:, self.players] = True
 
         def override(obs: Observation, actions: Actions) -> Actions:
-            # Read on the state the engine decides on (after this year's economy).
-            mine = to_actions(lv, self.players, obs.state, self.params)
-            actions = actions.where(mask & obs.state.alive, mine)
+            actions = self._hold(actions)
+            if self.players:  # read on the state the engine decides on (after the economy)
+                mine = to_actions(lv, self.players, obs.state, self.params)
+                actions = actions.where(mask & obs.state.alive, mine)
             if withdraw:
                 changed = {name: np.array(getattr(actions, name)) for _, name in withdraw}
                 for actor, name in withdraw:
@@ -245,7 +251,9 @@ class World:
                 actions = actions.replace(**changed)
             return actions
 
-        self.state, record = step(self.state, self.setting, self.params, override)
+        plain = not (self.players or self.held or withdraw)
+        self.state, record = step(self.state, self.setting, self.params,
+                                  None if plain else override)
         self.last_record = record
         self._obs = None
         self._preview = None
@@ -257,5 +265,24 @@ class World:
         from powerbalance.model.policy import decide
 
         if self._preview is None:
-            self._preview = decide(self.perception)
+            self._preview = self._hold(decide(self.perception))
         return self._preview
+
+    def _hold(self, actions: Actions) -> Actions:
+        """``actions`` with the initiatives of :attr:`held` actors undone."""
+        if not self.held:
+            return actions
+        h = list(self.held)
+        changed: dict[str, np.ndarray] = {}
+        spend = np.array(actions.spend)
+        spend[:, h] -= np.asarray(actions.pay_spend)[:, h] + np.asarray(actions.subvert_spend)[:, h]
+        changed["spend"] = spend
+        for name, none in (("attack", -1), ("offer", -1), ("pay", -1), ("pressure", -1),
+                           ("subvert", -1), ("pay_spend", 0.0), ("subvert_spend", 0.0),
+                           ("leave", False), ("leave_passed", False)):
+            if name in actions.fresh:
+                continue
+            arr = np.array(getattr(actions, name))
+            arr[:, h] = none
+            changed[name] = arr
+        return actions.replace(**changed)

@@ -75,17 +75,19 @@ class PowerBalanceParallelEnv(ParallelEnv):  # type: ignore[misc]
         self.possible_agents = [self.world.names[i] for i in self.world.players]
         self.agents = list(self.possible_agents)
         n = len(self.world.names)
-        self._obs_space = spaces.Box(self.world.low, self.world.high, dtype=np.float32)
-        self._act_space = spaces.MultiDiscrete(choices(n))
+        # One space object per agent (each can be seeded on its own).
+        self._obs_spaces = {a: spaces.Box(self.world.low, self.world.high, dtype=np.float32)
+                            for a in self.possible_agents}
+        self._act_spaces = {a: spaces.MultiDiscrete(choices(n)) for a in self.possible_agents}
         self._passive = passive_move(self.world.params)
 
     def observation_space(self, agent: str) -> spaces.Space:  # type: ignore[override]
-        """The Box of :class:`~powerbalance.game.core.Layout` (the same for every agent)."""
-        return self._obs_space
+        """The Box of :class:`~powerbalance.game.core.Layout` (the same bounds for all)."""
+        return self._obs_spaces[agent]
 
     def action_space(self, agent: str) -> spaces.Space:  # type: ignore[override]
         """``MultiDiscrete`` over :data:`~powerbalance.game.levers.LEVERS`."""
-        return self._act_space
+        return self._act_spaces[agent]
 
     def _observations(self, agents: list[str]) -> dict[str, npt.NDArray[np.float32]]:
         obs = self.world.observe()[0]

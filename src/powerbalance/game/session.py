@@ -38,13 +38,17 @@ from powerbalance.outputs import write_file
 
 FORMAT = "powerbalance-game"
 VERSION = 1
-#: The levels: the rivals' boldness in crises (see :mod:`powerbalance.game.crisis`) and the
+#: The levels: the rivals' boldness in crises (see :mod:`powerbalance.game.crisis`), the
 #: estimation error of every actor (``Params.misperception``: a beginner's rivals misjudge
-#: more, so they bluff and fold more often).
+#: more, so they bluff and fold more often), and whether the minor powers (the actors a
+#: scenario does not mark ``major``) act: below the multipolar level they start nothing
+#: (no demand, offer, leaving, payment, pressure or subversion) but still arm, accept
+#: offers and defend their allies, as the minor countries of Crawford's game do.
 LEVELS: dict[str, dict[str, float]] = {
-    "beginner": {"boldness": 0.8, "misperception": 0.2},
-    "intermediate": {"boldness": 1.0, "misperception": 0.1},
-    "expert": {"boldness": 1.25, "misperception": 0.05},
+    "beginner": {"boldness": 0.8, "misperception": 0.2, "minors_act": 0.0},
+    "intermediate": {"boldness": 1.0, "misperception": 0.1, "minors_act": 0.0},
+    "expert": {"boldness": 1.25, "misperception": 0.05, "minors_act": 0.0},
+    "multipolar": {"boldness": 1.25, "misperception": 0.05, "minors_act": 1.0},
 }
 #: Default length of a game (years), at most the scenario's own.
 GAME_YEARS = 50
@@ -87,6 +91,8 @@ class Game:
         overrides: dict[str, object] = {"misperception": LEVELS[level]["misperception"]}
         self.world = World(scenario, seed=seed, players=[player] if player else None,
                            overrides=overrides)
+        if not LEVELS[level]["minors_act"]:
+            self.world.held = held_minors(self.world)
         self.me = self.world.players[0]
         self.boldness = LEVELS[level]["boldness"]
         limit = self.world.scenario.years
@@ -347,22 +353,26 @@ class Game:
     # ------------------------------------------------------------------ summary
     def summary(self, worlds: int = 16) -> dict[str, Any]:
         """The player's history against the AI-only ensemble from the same start: the same
-        scenario, seed and level with nobody playing, worlds 0 to ``worlds - 1`` (world 0
-        is the player's world without the player)."""
-        from powerbalance.experiments.runner import simulate
-
+        scenario, seed and level (its minor powers held or not) with nobody playing, worlds
+        0 to ``worlds - 1`` (world 0 is the player's world without the player)."""
         w = self.world
         years = max(self.year, 1)
-        traj = simulate(w.scenario, w.params, w.setting, w.seed, np.arange(worlds), years,
-                        record="system")
-        share = traj.share[:, :, self.me].astype(np.float64)
+        ai = World(w.scenario, seed=w.seed, players=[], worlds=np.arange(worlds),
+                   params=w.params)
+        if not LEVELS[self.level]["minors_act"]:
+            ai.held = held_minors(ai)  # the level's rule for every minor (the player's too)
+        shares = [ai.share()[:, self.me]]
+        for _ in range(years):
+            ai.step(np.zeros((worlds, 0, len(LEVERS)), np.int64))
+            shares.append(ai.share()[:, self.me])
+        share = np.array(shares)
         q = np.quantile(share, [0.1, 0.5, 0.9], axis=1)
         return {
             "player": self.player, "over": self.over, "years": self.year,
             "mine": [h["share"] for h in self.history],
             "ensemble": {"year": list(range(years + 1)), "p10": q[0].round(5).tolist(),
                          "median": q[1].round(5).tolist(), "p90": q[2].round(5).tolist(),
-                         "survived": float(traj.alive[-1, :, self.me].mean())},
+                         "survived": float(ai.state.alive[:, self.me].mean())},
             "prestige": [h["prestige"] for h in self.history],
         }
 
@@ -394,6 +404,12 @@ class Game:
         text = json.dumps(self.record(), indent=1, ensure_ascii=False) + "\n"
         return write_file(path, lambda tmp: tmp.write_text(text, encoding="utf-8"),
                           kind="game", force=force)
+
+
+def held_minors(world: World) -> tuple[int, ...]:
+    """The minor powers of a world's scenario (not ``major``), the player's own excepted."""
+    return tuple(k for k, a in enumerate(world.scenario.actors)
+                 if not a.major and k not in world.players)
 
 
 def replay(record: dict[str, Any], source: str = "game") -> Game:

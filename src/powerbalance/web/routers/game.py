@@ -43,7 +43,7 @@ class NewGame(BaseModel):
     scenario: ScenarioSpec = "warring-states"
     player: Name | None = None
     seed: int = Field(0, ge=0, le=2**63 - 1)
-    level: Literal["beginner", "intermediate", "expert"] = "intermediate"
+    level: Literal["beginner", "intermediate", "expert", "multipolar"] = "intermediate"
     years: int = Field(50, ge=1, le=MAX_GAME_YEARS)
 
 
@@ -126,7 +126,7 @@ def setup(lab: Annotated[Lab, Depends(get_lab)]) -> dict[str, Any]:
             rows.append({"name": name, "powers": powers,
                          "suggested": FEATURED.get(name, powers[0]), "years": scen.years})
         memo["game_setup"] = {"scenarios": rows, "levels": ["beginner", "intermediate",
-                                                            "expert"]}
+                                                            "expert", "multipolar"]}
     return memo["game_setup"]  # type: ignore[no-any-return]
 
 
