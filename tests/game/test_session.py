@@ -108,16 +108,27 @@ def test_advisor_reports_the_players_own_estimates():
     assert threats == sorted(threats, reverse=True)
 
 
+def _first_demand_on(player: str) -> tuple[Game, dict]:
+    """A game of warring-states at the first year a rival is likely to make a demand on
+    ``player`` (over a few seeds: Qin's demands on its neighbours come within decades)."""
+    for seed in range(6):
+        game = Game("warring-states", player, seed=seed, level="multipolar", years=40)
+        for _ in range(39):
+            demands = game.demands_on_me()
+            if demands:
+                return game, demands[0]
+            game.play({})
+    raise AssertionError(f"no rival made a demand on {player} in 6 games of 40 years")
+
+
 def test_player_challenges_a_rivals_demand_and_the_rival_answers_first():
-    game = Game("warring-states", "Chu", seed=1, years=30)
-    for _ in range(10):
-        game.play({})
-    demands = game.demands_on_me()
-    assert demands == [{"rival": "Qin", "issue": "attack", "target": "Chu"}]
-    game.play({"spend": 0.25}, challenge="Qin")
-    assert any("Chu challenges Qin's attack" in line for line in game.transcript)
+    game, demand = _first_demand_on("Chu")
+    rival = demand["rival"]
+    game.play({"spend": 0.25}, challenge=rival)
+    assert any(f"Chu challenges {rival}'s {demand['issue']}" in line
+               for line in game.transcript)
     first = next(i for i, line in enumerate(game.transcript) if "challenges" in line)
-    assert game.transcript[first + 1].lstrip().startswith("Qin ")
+    assert game.transcript[first + 1].lstrip().startswith(f"{rival} ")
 
 
 def test_the_game_ends_after_its_years_with_a_summary():

@@ -26,7 +26,15 @@ def test_setup_offers_the_featured_powers(client):
     assert "escape-test" not in rows
 
 
-def test_a_game_plays_turns_and_a_crisis_and_resumes_from_its_save(client):
+def _rival_challenges_then_folds(monkeypatch):
+    """The rival questions the opening move and backs down at the next rung (the crisis
+    flow does not depend on the engine's odds of the day)."""
+    monkeypatch.setattr(ladder, "ai_escalates", lambda odds, resolve, bold, defcon:
+                        defcon == ladder.PEACE)
+
+
+def test_a_game_plays_turns_and_a_crisis_and_resumes_from_its_save(client, monkeypatch):
+    _rival_challenges_then_folds(monkeypatch)
     view = _new(client)
     gid = view["id"]
     assert view["year"] == 0 and view["advice"]["player"] == "USA"
