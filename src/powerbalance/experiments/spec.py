@@ -49,8 +49,9 @@ from powerbalance.scenarios.loader import MAX_TEXT_LENGTH, check_text
 
 #: Design kinds.
 DESIGNS = ("grid", "lhs", "sobol")
-#: Outcome datasets a sweep can keep.
-OUTCOMES = ("summaries", "lifetimes", "wars", "system")
+#: Outcome datasets a sweep can keep (``facts``: the facts of every world, as
+#: ``powerbalance facts RUN_FOLDER`` computes them; what a calibration keeps).
+OUTCOMES = ("summaries", "lifetimes", "wars", "system", "facts")
 #: Kept unless the spec says otherwise.
 DEFAULT_OUTCOMES = ("summaries", "lifetimes", "wars")
 #: Default replicates per task when the spec gives no ``task_size``.
