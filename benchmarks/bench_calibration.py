@@ -11,7 +11,9 @@ histories. Skipped without ``../shared/data``.
 from __future__ import annotations
 
 import os
+import resource
 import tempfile
+import time
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
@@ -19,8 +21,8 @@ TARGET_HISTORIES = 10_000
 
 
 def _spec(points: int) -> dict[str, object]:
-    return {"name": "bench", "scenario": f"cow:1816,majors=hegemon-seeker,data={DATA.resolve()}",
-            "years": 97, "seed": 1,
+    return {"name": "bench", "scenario": "cow:1816,majors=hegemon-seeker",
+            "data": str(DATA.resolve()), "years": 97, "seed": 1,
             "method": {"points": points, "replicates": 10, "accept": 0.25, "task_size": 10},
             "priors": {"attack_odds": {"range": [0.3, 0.95]},
                        "conquest_rate": {"range": [0.05, 0.9]}}}
@@ -36,16 +38,25 @@ def run() -> list[tuple[str, float, str]]:
     rows = []
     for workers in (None, 2):
         spec = parse_calibration_spec(_spec(points), source="bench")
+        own, kids = time.process_time(), resource.getrusage(resource.RUSAGE_CHILDREN)
         with tempfile.TemporaryDirectory() as tmp:
             result = calibrate(spec, Path(tmp) / "cal", workers=workers,
                                backend="processes" if workers else None)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (time.process_time() - own + after.ru_utime + after.ru_stime
+               - kids.ru_utime - kids.ru_stime)
         rate = result.histories_per_second
         label = "in-process" if workers is None else f"{workers} processes"
         rows.append((f"calibrate cow:1816 x 97 years, {label} (histories/s)", rate,
-                     f"{result.runs} histories in {result.seconds:.1f} s"))
-        rows.append((f"  -> {TARGET_HISTORIES} histories, {label} (minutes)",
+                     f"{result.runs} histories in {result.seconds:.1f} s wall, {cpu:.1f} s CPU"))
+        rows.append((f"  -> {TARGET_HISTORIES} histories, {label} (minutes of wall)",
                      TARGET_HISTORIES / rate / 60 if rate else float("inf"),
                      "target < 30 min on 2 cores"))
+        # a shared machine inflates the wall time; CPU seconds per history tell what two
+        # dedicated cores would do
+        rows.append((f"  -> {TARGET_HISTORIES} histories on 2 dedicated cores (minutes, "
+                     "from CPU s)", TARGET_HISTORIES * cpu / result.runs / 2 / 60,
+                     f"{cpu / result.runs:.3f} CPU s per history"))
     return rows
 
 

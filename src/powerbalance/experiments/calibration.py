@@ -218,6 +218,9 @@ range (allowed: 0 to 1)
         from powerbalance.analysis.cow import DATA_ENV
 
         folder = os.environ.get(DATA_ENV) or None
+    named = [o[len("data="):] for o in scenario.split(",") if o.startswith("data=")]
+    if named and "data" not in data:  # the scenario's own data option names the folder
+        folder = named[0]
     if _cow_year(scenario) is not None and "data=" not in scenario and folder is not None:
         scenario = f"{scenario},data={folder}"
     start = data.get("start_year", _cow_year(scenario))
