@@ -105,7 +105,7 @@ def render_section(calibration: Path, data: Path, *, worlds: int, seed: int,
              "parameter sets); `fitted` marks the facts of the distance.", ""]
     lines += _table(fit, FIT_COLUMNS)
     lines += ["", "### Out of sample: windows not fitted", "",
-              f"`powerbalance validate --params {summary['name']}` ({worlds} worlds per "
+              f"`powerbalance validate --params CALIBRATION_FOLDER` ({worlds} worlds per "
               f"window, seed {seed}; cow:YEAR with the calibration's options).", ""]
     lines += _table(out, WINDOW_COLUMNS)
     lines += ["", "### Out of sample: historical scenarios", "",

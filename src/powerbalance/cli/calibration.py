@@ -51,8 +51,7 @@ def calibrate_command(
 ) -> None:
     """Fit the spec's priors to the facts of its training window (ABC rejection)."""
     from powerbalance.cli.checks import check_out
-    from powerbalance.experiments.calibration import calibrate, check_folder, \
-        load_calibration_spec
+    from powerbalance.experiments.calibration import calibrate, check_folder, load_calibration_spec
 
     _check_executor(workers, backend)
     check_out(out)

@@ -30,8 +30,6 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from powerbalance.errors import InputError
-
 if TYPE_CHECKING:
     from powerbalance.experiments.executors import Executor
     from powerbalance.experiments.results import RunResult
