@@ -75,3 +75,17 @@ def test_bad_specs_exit_2_with_one_line_and_write_nothing(tmp_path, capsys, body
 def test_bad_options_exit_2(capsys, args, needle):
     assert main([*args, "--data", str(FIXTURES)] if args[0] == "validate" else args) == 2
     assert needle in capsys.readouterr().err
+
+
+def test_a_result_file_edited_by_hand_is_no_longer_replaced(tmp_path, capsys):
+    spec = tmp_path / "cal.toml"
+    spec.write_text(SPEC, encoding="utf-8")
+    out = tmp_path / "cal"
+    assert main(["calibrate", str(spec), "--out", str(out), "-q"]) == 0
+    with (out / "fit.csv").open("a", encoding="utf-8") as fh:
+        fh.write("my note\n")
+    edited = (out / "fit.csv").read_bytes()
+    capsys.readouterr()
+    assert main(["calibrate", str(spec), "--out", str(out), "-q"]) == 2
+    assert "not written by powerbalance" in capsys.readouterr().err
+    assert (out / "fit.csv").read_bytes() == edited
