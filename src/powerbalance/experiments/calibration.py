@@ -217,7 +217,8 @@ range (allowed: 0 to 1)
     else:
         from powerbalance.analysis.cow import DATA_ENV
 
-        folder = os.environ.get(DATA_ENV) or None
+        env = os.environ.get(DATA_ENV)
+        folder = str(Path(env).resolve()) if env else None
     named = [o[len("data="):] for o in scenario.split(",") if o.startswith("data=")]
     if named and "data" not in data:  # the scenario's own data option names the folder
         folder = named[0]
