@@ -52,7 +52,8 @@ def test_calibrate_then_run_and_validate_with_its_params(tmp_path, capsys):
     (SPEC.replace("[0.3, 0.9]", "[0.3, 1.9]"), "priors.attack_odds.range[1]"),
     (SPEC.replace("accept = 0.34", "accept = 2"), "method.accept"),
     (SPEC.replace('years = 4', 'years = "x"'), "years"),
-    (SPEC + "extra = 1\n", "method.extra"),
+    (SPEC + "extra = 1\n", "priors.extra"),
+    (SPEC.replace("[method]", "[method]\nextra = 1"), "method.extra"),
     ("not toml [", "not valid TOML"),
 ])
 def test_bad_specs_exit_2_with_one_line_and_write_nothing(tmp_path, capsys, body, needle):
