@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from powerbalance.errors import InputError
@@ -460,3 +461,44 @@ def _coerce(f: dataclasses.Field[Any], raw: Any, source: str) -> Any:
         raise InputError(f"value {value} out of range", source=source, field=f.name,
                          allowed=allowed)
     return value
+
+
+#: Tables a params file may hold: ``[params]`` (the values) and ``[calibration]``
+#: (provenance written by ``powerbalance calibrate``; not read as parameters).
+PARAMS_FILE_TABLES = ("params", "calibration")
+
+
+def load_params_file(path: str | Path) -> dict[str, Any]:
+    """The validated ``[params]`` of a params file (``powerbalance run --params FILE``).
+
+    A params file is TOML with a ``[params]`` table of parameter values, such as the
+    ``calibrated-params.toml`` that ``powerbalance calibrate`` writes; its values are
+    overrides (``--set`` goes over them).
+
+    >>> load_params_file("no-such.toml")
+    Traceback (most recent call last):
+    ...
+    powerbalance.errors.InputError: no-such.toml: --params: no such file (allowed: a params \
+.toml file with a [params] table)
+    """
+    import tomllib
+
+    path = Path(path)
+    allowed = "a params .toml file with a [params] table"
+    if not path.is_file():
+        raise InputError("no such file", source=str(path), field="--params", allowed=allowed)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError, OSError) as exc:
+        raise InputError(f"not valid TOML: {exc}", source=str(path), field="--params",
+                         allowed=allowed) from None
+    for key in data:
+        if key not in PARAMS_FILE_TABLES:
+            raise InputError("unknown key", source=str(path), field=key,
+                             allowed=", ".join(PARAMS_FILE_TABLES))
+    table = data.get("params")
+    if not isinstance(table, dict):
+        raise InputError("missing or not a table", source=str(path), field="params",
+                         allowed=allowed)
+    checked = Params().with_overrides(table, source=f"{path} [params]")
+    return {k: getattr(checked, k) for k in table}

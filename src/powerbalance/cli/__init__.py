@@ -12,6 +12,7 @@ import sys
 from rich.markup import escape
 
 from powerbalance.cli import analysis as _analysis  # noqa: F401  (registers commands)
+from powerbalance.cli import calibration as _calibration  # noqa: F401  (registers commands)
 from powerbalance.cli import experiment as _experiment  # noqa: F401  (registers commands)
 from powerbalance.cli import play as _play  # noqa: F401  (registers commands)
 from powerbalance.cli import report as _report  # noqa: F401  (registers commands)

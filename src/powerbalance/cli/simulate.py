@@ -104,6 +104,10 @@ def run_command(
     plot: Annotated[Path | None, typer.Option(help="Write a PNG: shares over time and the "
                                                    "final map of world 0.")] = None,
     batch_size: Annotated[int, typer.Option(help="Worlds per array program.")] = 1000,
+    params: Annotated[Path | None, typer.Option("--params", help="A params file ([params] "
+                                                "table, e.g. the calibrated-params.toml of "
+                                                "'powerbalance calibrate'); --set goes over "
+                                                "it.")] = None,
     force: ForceOption = False,
 ) -> None:
     """Simulate a scenario and print who unified the system, when, and the polarity."""
@@ -116,6 +120,10 @@ def run_command(
     check_out(out)
     check_png(plot)
     overrides = parse_sets(set_)
+    if params is not None:
+        from powerbalance.params import load_params_file
+
+        overrides = {**load_params_file(params), **overrides}
     scen = load(scenario)
     scen.make_params(overrides)  # validate before anything runs or is written
     check_outputs([output(out, "run", folder=True),

@@ -108,7 +108,9 @@ def run_task(payload: TaskPayload) -> TaskResult:
     setting = scen.setting(params)
     worlds = np.arange(payload.first, payload.first + payload.count, dtype=np.int64)
     t1 = time.perf_counter()
-    traj = simulate(scen, params, setting, payload.seed, worlds, payload.years, record="system")
+    # the facts need the alliance pairs, which only a full record keeps
+    record = "full" if "facts" in payload.keep else "system"
+    traj = simulate(scen, params, setting, payload.seed, worlds, payload.years, record=record)
     t2 = time.perf_counter()
     frames: dict[str, pd.DataFrame] = {}
     if "lifetimes" in payload.keep:
@@ -117,6 +119,10 @@ def run_task(payload: TaskPayload) -> TaskResult:
         frames["wars"] = outcomes.wars(traj, payload.point)
     if "system" in payload.keep:
         frames["system"] = outcomes.system(traj, scen, setting, params, payload.point)
+    if "facts" in payload.keep:
+        from powerbalance.experiments.calibration import world_facts
+
+        frames["facts"] = world_facts(traj, scen, params, payload.point)
     frames["summaries"] = outcomes.summaries(traj, setting, params, payload.point, payload.seed)
     t3 = time.perf_counter()
     blobs = {name: encode(frame) for name, frame in frames.items()}

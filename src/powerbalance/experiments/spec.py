@@ -51,6 +51,9 @@ from powerbalance.scenarios.loader import MAX_TEXT_LENGTH, check_text
 DESIGNS = ("grid", "lhs", "sobol")
 #: Outcome datasets a sweep can keep.
 OUTCOMES = ("summaries", "lifetimes", "wars", "system")
+#: Every dataset a sweep store may hold: the outcomes and ``facts`` (the facts of every
+#: world, as ``powerbalance facts RUN_FOLDER`` computes them; what a calibration keeps).
+DATASETS = (*OUTCOMES, "facts")
 #: Kept unless the spec says otherwise.
 DEFAULT_OUTCOMES = ("summaries", "lifetimes", "wars")
 #: Default replicates per task when the spec gives no ``task_size``.
@@ -376,14 +379,14 @@ def parse_spec(data: dict[str, Any], source: str = "<spec>",
     keep_raw = out_tab.get("keep", list(DEFAULT_OUTCOMES))
     if not isinstance(keep_raw, list) or not keep_raw:
         raise fail("outcomes.keep", f"expected a non-empty list, got {keep_raw!r}",
-                   ", ".join(OUTCOMES))
+                   ", ".join(DATASETS))
     for k in keep_raw:
-        if k not in OUTCOMES:
-            raise fail("outcomes.keep", f"unknown outcome {k!r}", ", ".join(OUTCOMES))
+        if k not in DATASETS:
+            raise fail("outcomes.keep", f"unknown outcome {k!r}", ", ".join(DATASETS))
     if "summaries" not in keep_raw:
         raise fail("outcomes.keep", "'summaries' is required (it marks a finished task)",
                    "a list containing 'summaries'")
-    keep = tuple(k for k in OUTCOMES if k in keep_raw)
+    keep = tuple(k for k in DATASETS if k in keep_raw)
 
     return SweepSpec(
         scenario=scenario, years=years or scen.years, seed=seed, replicates=replicates,

@@ -33,7 +33,7 @@ import duckdb
 import pandas as pd
 
 from powerbalance.errors import InputError
-from powerbalance.experiments.spec import OUTCOMES, SweepSpec
+from powerbalance.experiments.spec import DATASETS, SweepSpec
 from powerbalance.outputs import TMP_PREFIX, atomic_write_bytes, current_umask, recover
 
 MARKER = "summaries"
@@ -170,7 +170,7 @@ class SweepStore:
     def clean_temporaries(self) -> None:
         """Remove temporary files left by a killed run (ours only: recognised by name,
         see :func:`powerbalance.outputs.recover`)."""
-        for sub in [self.folder, *(self.dataset_dir(n) for n in OUTCOMES)]:
+        for sub in [self.folder, *(self.dataset_dir(n) for n in DATASETS)]:
             if sub.is_dir():
                 targets = {p.name.split(".", 3)[-1] for p in sub.glob(f"{TMP_PREFIX}*")}
                 for name in targets:
@@ -280,7 +280,7 @@ class SweepStore:
             con.executemany("INSERT INTO tasks VALUES (?, ?, ?)", task_rows)
         param_cols = [c for c in con.execute("SELECT * FROM points LIMIT 0").df().columns
                       if c != "point"]
-        for name in OUTCOMES:
+        for name in DATASETS:
             files = self.files(name, keys)
             if not files:
                 continue
@@ -310,7 +310,7 @@ class SweepStore:
         try:
             self._build(con, meta, keys, materialise=False)
             files = [str(self.points_path.resolve()),
-                     *(f for name in OUTCOMES for f in self.files(name, keys))]
+                     *(f for name in DATASETS for f in self.files(name, keys))]
             _read_only_settings(con, files)
         except duckdb.Error as exc:
             con.close()
@@ -354,7 +354,7 @@ class SweepStore:
 
     def table(self, name: str) -> pd.DataFrame:
         """A whole dataset (or catalog table) as a DataFrame, sorted by point and replicate."""
-        if name in OUTCOMES:
+        if name in DATASETS:
             files = self.files(name)
             if not files:
                 return pd.DataFrame()
