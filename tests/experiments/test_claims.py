@@ -34,6 +34,7 @@ from powerbalance.experiments.claims import (
     robust_parameters,
     robustness_band,
     run_experiment,
+    side_switches,
     unified,
 )
 from powerbalance.experiments.mechanisms import MECHANISMS
@@ -58,9 +59,9 @@ def arm_mean(result, arm: str, statistic: str) -> float:  # type: ignore[no-unty
     return float(a[(a["arm"] == arm) & (a["statistic"] == statistic)]["mean"].iloc[0])
 
 
-def test_registry_covers_the_eight_claims() -> None:
+def test_registry_covers_the_claims() -> None:
     claims = sorted(e.claim for e in EXPERIMENTS.values())
-    assert claims == list(range(1, 9))
+    assert claims == list(range(1, 11))
     for row in listing():
         assert row["claim_text"] and row["title"] and row["arms"]
     with pytest.raises(InputError, match="unknown experiment"):
@@ -187,6 +188,27 @@ def test_null_effects_are_the_paired_differences_against_the_null() -> None:
     assert row["ci_low"] <= row["difference"] <= row["ci_high"]
 
 
+def test_side_switches_count_partners_allied_then_fought_or_fought_then_allied() -> None:
+    """Tables built by hand: world 0 allies with 1 then fights it (a switch), only allies
+    with 2 and only fights 3; world 1 fights 1 as an ally of 2's target, then allies with
+    it (a switch); world 2 does neither."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    alliances = pd.DataFrame({"world": [0, 0, 1], "year": [2, 2, 3], "actor": [0, 0, 0],
+                              "ally": [1, 2, 1]})
+    events = pd.DataFrame({
+        "world": [0, 0, 1, 1], "year": [5, 6, 1, 1],
+        "kind": ["war_won", "war_lost", "war_won", "war_joined"],
+        "actor": [1, 0, 1, 0], "other": [0, 3, 2, 2]})
+    system = pd.DataFrame({"world": [0, 1, 2], "year": [0, 0, 0]})
+    result = SimpleNamespace(alliances=alliances, events=events, system=system)
+    scen = SimpleNamespace(names=("Britain", "A", "B", "C"))
+    counts = side_switches("Britain")(result, scen)  # type: ignore[arg-type]
+    assert counts.tolist() == [1.0, 1.0, 0.0]
+
+
 def _alive(actor: str):  # type: ignore[no-untyped-def]
     from powerbalance.experiments.claims import survives
     return survives(actor)
@@ -272,6 +294,22 @@ def test_robustness_draws_from_a_registered_posterior(monkeypatch: pytest.Monkey
     rb = robustness_band(_synthetic(_product("hostility_decay", "attack_odds", offset=0.6)),
                          4, worlds=2, years=1)
     assert rb.source == "calibrated posterior" and rb.holds == 3
+
+
+def test_the_expedients_tournament_judges_by_its_own_rows() -> None:
+    """Machinery of claim 10's runner: the advantage is the balancers' mean final share minus
+    the expedients' in each world, compared across the arms by paired difference."""
+    r = run_experiment("expedients-seen-through", worlds=4, years=8, seed=1)
+    pw = r.per_world
+    for arm in ("reputation", "no-reputation"):
+        expected = pw[f"{arm}:external-balancer"] - (pw[f"{arm}:bandwagoner"]
+                                                     + pw[f"{arm}:buck-passer"]) / 2
+        np.testing.assert_allclose(pw[f"{arm}:advantage"], expected)
+    c = comparison(r, "advantage")
+    d = pw["reputation:advantage"] - pw["no-reputation:advantage"]
+    assert c["difference"] == pytest.approx(float(d.mean()))
+    assert r.holds == (bool(c["holds"]) and bool(r.checks["holds"].all()))
+    assert set(r.null_effects["null"]) == {"status-quo"}
 
 
 def test_polarity_from_fixture_data() -> None:

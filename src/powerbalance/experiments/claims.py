@@ -24,7 +24,7 @@ a Latin hypercube of the uncalibrated parameters' plausible ranges
 >>> sorted(EXPERIMENTS)[:2]
 ['exceptions', 'nuclear-peace']
 >>> len({e.claim for e in EXPERIMENTS.values()})
-8
+10
 """
 
 from __future__ import annotations
@@ -127,8 +127,9 @@ class Experiment:
     title: str
     claim_text: str
     arms: tuple[Arm, ...]
-    statistics: dict[str, tuple[str, Statistic]]
-    """name -> (description, per-world function)."""
+    statistics: dict[str, tuple[str, Statistic | None]]
+    """name -> (description, per-world function); None where the experiment's ``runner``
+    computes the statistic itself (a tournament)."""
     comparisons: tuple[Comparison, ...]
     checks: tuple[Check, ...] = ()
     worlds: int = 500
@@ -141,6 +142,8 @@ class Experiment:
     the result, switched off one at a time by :func:`ablate` (empty: all of them)."""
     null: bool = True
     """Run each arm's null arm (:func:`null_arms`) beside the arms."""
+    alliances: bool = False
+    """A statistic reads the alliance table (runs record every year's alliances)."""
 
     def arm(self, label: str) -> Arm:
         """The arm called ``label``."""
@@ -409,6 +412,49 @@ def military_balance(result: RunResult, scen: Scenario) -> np.ndarray:
     return _per_world(result, lo / hi)
 
 
+def _opposite_sides(result: RunResult) -> pd.DataFrame:
+    """(world, year, a, b) for every pair on opposite sides of a war: principals, and each
+    ally called in to defend a target against that target's attacker."""
+    wars = _war_sides(result)
+    ev = result.events
+    joined = ev[ev["kind"] == "war_joined"][["world", "year", "actor", "other"]]
+    joined = joined.rename(columns={"actor": "helper", "other": "target"})
+    via = wars.merge(joined, on=["world", "year", "target"])
+    pairs = pd.concat([wars.rename(columns={"attacker": "a", "target": "b"})[
+                           ["world", "year", "a", "b"]],
+                       via.rename(columns={"attacker": "a", "helper": "b"})[
+                           ["world", "year", "a", "b"]]], ignore_index=True)
+    return pairs
+
+
+def side_switches(actor: str) -> Statistic:
+    """Partners with whom ``actor`` changed sides: allies it later fought, or enemies it
+    later allied with (no permanent friends, no permanent enemies); needs the alliance
+    table."""
+
+    def stat(result: RunResult, scen: Scenario) -> np.ndarray:
+        i = actor_index(scen, actor)
+        al = result.alliances
+        al = al[(al["actor"] == i) | (al["ally"] == i)]
+        partner = np.where(al["actor"] == i, al["ally"], al["actor"])
+        allied = pd.DataFrame({"world": al["world"].to_numpy(), "other": partner,
+                               "year": al["year"].to_numpy()})
+        fights = _opposite_sides(result)
+        fights = fights[(fights["a"] == i) | (fights["b"] == i)]
+        foe = np.where(fights["a"] == i, fights["b"], fights["a"])
+        fought = pd.DataFrame({"world": fights["world"].to_numpy(), "other": foe,
+                               "year": fights["year"].to_numpy()})
+        key = ["world", "other"]
+        a = allied.groupby(key)["year"].agg(["min", "max"])
+        f = fought.groupby(key)["year"].agg(["min", "max"])
+        both = a.join(f, lsuffix="_ally", rsuffix="_war", how="inner")
+        switched = ((both["min_ally"] < both["max_war"]) | (both["min_war"] < both["max_ally"]))
+        counts = switched.groupby(level="world").sum()
+        return _per_world(result, counts.astype(float))
+
+    return stat
+
+
 def survives(actor: str) -> Statistic:
     """1 where ``actor`` is alive at the end."""
 
@@ -487,7 +533,7 @@ register(Experiment(
     checks=(Check("france_hegemony", "balancers", "<=", 0.5),),
     worlds=1000,
     mechanisms=("late-entry", "reputation-refusals", "punishment", "alliance-reliability",
-                "wedges", "threat-trend", "hostility", "concessions"),
+                "wedges", "threat-trend"),
     notes=("The balancing coalition must do the containing: the balancers arm is compared "
            "with the null (the same world with the coalition, Spain and Bavaria status-quo), "
            "not only with the bandwagoners."),
@@ -516,7 +562,7 @@ register(Experiment(
             Check("qin_unifies", "horizontal", ">=", 0.5)),
     worlds=2000,
     mechanisms=("late-entry", "reputation-refusals", "punishment", "alliance-reliability",
-                "wedges", "concessions", "extraction-decay", "threat-trend"),
+                "wedges", "extraction-decay"),
     notes=("The [params] of both variant files are the Warring States calibration (Qin's "
            "Legalist mobilisation, wars of annihilation, one theatre); see their stylisation."),
 ))
@@ -588,8 +634,8 @@ register(Experiment(
                  Comparison("britain_wealth", low="engaged", high="offshore"),
                  Comparison("britain_military", low="engaged", high="offshore")),
     worlds=1000,
-    mechanisms=("late-entry", "reputation-refusals", "punishment", "alliance-reliability",
-                "amphibious-penalty", "wedges", "threat-trend", "concessions"),
+    mechanisms=("late-entry", "reputation-refusals", "alliance-reliability",
+                "amphibious-penalty", "wedges", "threat-trend"),
     notes=("The continental great powers pass the buck (Mearsheimer 2001, ch. 8) and the "
            "offshore balancer reacts when a continental power holds 35% of the continent "
            "(regional_hegemony_share 0.35: an early warning; a trigger at the 50% used to "
@@ -691,6 +737,43 @@ register(Experiment(
 ))
 
 
+register(Experiment(
+    name="the-balancer", claim=9,
+    title="The balancer: no permanent friends",
+    claim_text=("An offshore balancer that backs the rival of whoever nears continental "
+                "hegemony changes sides over time (allies with former enemies and fights "
+                "former allies) and so prevents a continental hegemon more often than an "
+                "insular power that stays out."),
+    arms=(
+        Arm("stays-out", "europe-1713", overrides=_OFFSHORE_PARAMS,
+            strategies={"Britain": "status-quo"},
+            description="Britain defends itself and never allies on the continent."),
+        Arm("balancer", "europe-1713", overrides=_OFFSHORE_PARAMS,
+            strategies={"Britain": "offshore-balancer"},
+            description="Britain balances offshore (the continental powers keep the "
+                        "scenario's strategies)."),
+    ),
+    statistics={
+        "britain_switches": ("partners with whom Britain changed sides (ally then enemy, or "
+                             "enemy then ally)", side_switches("Britain")),
+        "continental_hegemony": ("a continental power holds half of the continent's "
+                                 "capability in some year",
+                                 regional_hegemony_in("europe", share=0.5)),
+        "britain_survives": ("Britain is alive at the end", survives("Britain")),
+    },
+    comparisons=(Comparison("britain_switches", low="stays-out", high="balancer"),
+                 Comparison("continental_hegemony", low="balancer", high="stays-out")),
+    checks=(Check("britain_switches", "balancer", ">=", 1.0),),
+    worlds=500, alliances=True,
+    mechanisms=("reputation-refusals", "alliance-reliability", "late-entry", "threat-trend",
+                "amphibious-penalty", "concessions"),
+    notes=("Palmerston (1848): 'we have no eternal allies, and we have no perpetual enemies'. "
+           "A switch is counted once per partner: an ally Britain later fought or an enemy it "
+           "later allied with. Changes sides over time: at least one such partner per world "
+           "on average."),
+))
+
+
 def _cow_runner(exp: Experiment, *, worlds: int, seed: int, years: int | None,
                 confidence: float, options: str = "") -> ExperimentResult:
     from powerbalance.scenarios.cow_scenario import cow_scenario, observed_measures
@@ -725,6 +808,89 @@ def _cow_runner(exp: Experiment, *, worlds: int, seed: int, years: int | None,
         notes=(f"{scen.name}: {len(scen.actors)} states; observed polarity "
                f"{observed['polarity']!r}, CON {observed['con']:.3f}"),
     )
+
+
+#: The tournament of claim 10: balancing, the two expedients, the null and the bid.
+_EXPEDIENTS = ("bandwagoner", "buck-passer")
+_TOURNAMENT = ("external-balancer", *_EXPEDIENTS, "status-quo", "hegemon-seeker")
+#: Reputation off: nobody refuses a partner for its record and nobody punishes defectors.
+_NO_REPUTATION = {**MECHANISMS["reputation-refusals"].overrides,
+                  **MECHANISMS["punishment"].overrides}
+#: Generations of replicator dynamics reported (not judged) by claim 10.
+EXPEDIENT_GENERATIONS = 5
+
+
+def _expedients_runner(exp: Experiment, *, worlds: int, seed: int, years: int | None,
+                       confidence: float, options: str = "") -> ExperimentResult:
+    from powerbalance.experiments.tournament import tournament
+
+    started = time.perf_counter()
+    scenario = exp.arms[0].scenario
+    values: dict[tuple[str, str], np.ndarray] = {}
+    shares: dict[str, str] = {}
+    for arm in exp.arms:
+        t = tournament(scenario, list(_TOURNAMENT), worlds=worlds, seed=seed, years=years,
+                       overrides=arm.overrides, evolve=EXPEDIENT_GENERATIONS)
+        wide = (t.entries.groupby(["world", "strategy"], observed=True)["final_share"].mean()
+                .unstack("strategy").reindex(np.arange(worlds)))
+        balancer = wide["external-balancer"].to_numpy(dtype=float)
+        expedient = wide[list(_EXPEDIENTS)].mean(axis=1).to_numpy(dtype=float)
+        values[(arm.label, "advantage")] = balancer - expedient
+        for strat in _TOURNAMENT:
+            values[(arm.label, strat)] = wide[strat].to_numpy(dtype=float)
+        ev = t.evolution
+        last = ev[ev["generation"] == ev["generation"].max()].set_index("strategy")["share"]
+        shares[arm.label] = ", ".join(f"{k} {float(last[k]):.2f}" for k in _TOURNAMENT)
+    rows = [_mean_row(a, s, v, confidence) for (a, s), v in values.items()]
+    comparisons, checks, holds = _judge(exp, values, confidence)
+    two_sided = (1 + confidence) / 2
+    effects = [{"arm": arm.label, "null": "status-quo", "statistic": strat,
+                "arm_mean": float(values[(arm.label, strat)].mean()),
+                "null_mean": float(values[(arm.label, "status-quo")].mean()),
+                **paired_difference(values[(arm.label, strat)],
+                                    values[(arm.label, "status-quo")], two_sided)}
+               for arm in exp.arms for strat in _TOURNAMENT if strat != "status-quo"]
+    per_world = pd.DataFrame({f"{a}:{s}": v for (a, s), v in values.items()})
+    per_world.insert(0, "world", np.arange(worlds))
+    notes = (exp.notes + f" Replicator dynamics after {EXPEDIENT_GENERATIONS} generations of "
+             f"{worlds} worlds (reported, not judged): " +
+             "; ".join(f"{k}: {v}" for k, v in shares.items()) + ".")
+    return ExperimentResult(
+        experiment=exp.name, claim=exp.claim, worlds=worlds, years=years, seed=seed,
+        confidence=confidence, arms=pd.DataFrame(rows), comparisons=comparisons,
+        checks=checks, holds=holds, seconds=time.perf_counter() - started,
+        per_world=per_world, notes=notes, nulls={a.label: "status-quo" for a in exp.arms},
+        null_effects=pd.DataFrame(effects))
+
+
+register(Experiment(
+    name="expedients-seen-through", claim=10,
+    title="Expedients are seen through (反制)",
+    claim_text=("Bandwagoning and buck-passing are short-term expedients that others detect "
+                "and counter: with reputation (refusals and punishment of defectors) balancing "
+                "does better against them than without it, and better than them, so it is "
+                "selected in the long run."),
+    arms=(
+        Arm("reputation", "warring-states",
+            description="a tournament (the strategies rotate through the seats) with "
+                        "reputation on."),
+        Arm("no-reputation", "warring-states", overrides=_NO_REPUTATION,
+            description="the same tournament with nobody refusing a partner for its record "
+                        "and nobody punishing defectors."),
+    ),
+    statistics={
+        "advantage": ("mean final share of the balancers minus that of the bandwagoners and "
+                      "buck-passers, per world", None),
+        **{s: (f"mean final share of the {s} seats", None) for s in _TOURNAMENT},
+    },
+    comparisons=(Comparison("advantage", low="no-reputation", high="reputation"),),
+    checks=(Check("advantage", "reputation", ">=", 0.0),),
+    worlds=200, years=100, runner=_expedients_runner, null=False,
+    notes=("Tournament of external-balancer, bandwagoner, buck-passer, status-quo and "
+           "hegemon-seeker on warring-states (every seat plays every strategy once, the same "
+           "worlds in both arms); status-quo is the null. 'Selected' means a positive fitness "
+           "advantage, which replicator dynamics turn into a growing share."),
+))
 
 
 register(Experiment(
@@ -895,9 +1061,14 @@ def _arm_values(exp: Experiment, arms: list[Arm], worlds: int, seed: int, years:
             if progress is not None:
                 progress(index * total + done, len(arms) * total)
 
+        record = "full" if keep_runs or exp.alliances else "system"  # alliances cost time
         result = run(scen, years=years, worlds=worlds, seed=seed, overrides=merged[arm.label],
-                     record="full", progress=tick)
+                     record=record, progress=tick)
         for stat, (_, fn) in exp.statistics.items():
+            if fn is None:
+                raise InputError(f"statistic {stat!r} is computed by the experiment's runner",
+                                 source=f"experiment {exp.name}", field="statistics",
+                                 allowed="a per-world function")
             values[(arm.label, stat)] = fn(result, scen)
         if keep_runs:
             runs[arm.label] = result
