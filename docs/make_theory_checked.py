@@ -32,9 +32,9 @@ SHARED = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
 #: Worlds per arm (and per null arm) of each experiment's main run.
 MAIN_WORLDS = 300
 #: Worlds per arm of each ablation run and of each robustness set.
-PROBE_WORLDS = 80
+PROBE_WORLDS = 60
 #: Parameter sets of each robustness band.
-BAND_SETS = 8
+BAND_SETS = 6
 
 
 def _fmt(x: object) -> str:
