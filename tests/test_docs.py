@@ -286,7 +286,7 @@ def test_readme_experiment_output_has_the_shown_columns(capsys):
     for arm in ("vertical", "horizontal"):
         assert re.search(rf"{arm}\s+\S+\s+qin_hegemony", out.replace("│", " ")) or \
             re.search(rf"{arm}\s+qin_hegemony", out.replace("│", " ")), arm
-    assert "the claim holds" in shown
+    assert re.search(r"the claim (holds|does not hold)", shown)  # no verdict is pinned
     assert re.search(r"verdict: the claim (holds|does not hold)", out)
 
 

@@ -32,7 +32,24 @@ def test_experiment_prints_arms_difference_and_verdict(tmp_path: Path,
     assert (tmp_path / "arms.png").stat().st_size > 1000
 
 
+def test_experiment_ablates_and_bands_from_the_command_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out_dir = tmp_path / "exp"
+    rc = main(["experiment", "security-dilemma", "--worlds", "6", "--years", "12",
+               "--ablate", "--robustness", "3", "--probe-worlds", "4", "--out", str(out_dir)])
+    assert rc == 0
+    text = capsys.readouterr().out
+    assert "ablation" in text and ("carried by" in text or "no single mechanism" in text)
+    assert "holds in" in text and "of 3" in text and "sensitivity" in text
+    summary = json.loads((out_dir / "experiment.json").read_text())
+    assert summary["robustness"]["n"] == 3 and summary["robustness"]["worlds"] == 4
+    assert (out_dir / "ablation.csv").is_file() and (out_dir / "robustness.csv").is_file()
+
+
 @pytest.mark.parametrize("args,needle", [
+    (["experiment", "security-dilemma", "--robustness", "-1"], "robustness"),
+    (["experiment", "security-dilemma", "--probe-worlds", "1"], "probe-worlds"),
+    (["experiment", "polarity-from-data", "--ablate", "--worlds", "2"], "compares no arms"),
     (["experiment", "nonsense"], "unknown experiment"),
     (["experiment", "security-dilemma", "--worlds", "1"], "worlds"),
     (["experiment", "security-dilemma", "--plot", "x.jpg"], "png"),

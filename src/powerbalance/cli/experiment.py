@@ -57,18 +57,75 @@ def print_experiment(result: object) -> None:
         console.print(comp)
     if len(result.checks):
         chk = Table(title="checks")
-        for col in ("check", "value", "holds", "required"):
+        for col in ("check", "value", "holds"):
             chk.add_column(col)
         for row in result.checks.itertuples():
             chk.add_row(str(row.check), _fmt(row.value) if isinstance(row.value, float)
-                        else str(row.value), "yes" if row.holds else "NO",
-                        "yes" if row.required else "no (strong form)")
+                        else str(row.value), "yes" if row.holds else "NO")
         console.print(chk)
+    if len(result.null_effects):
+        eff = Table(title=f"effect of each arm against its null (nobody balances, bandwagons "
+                          f"or passes the buck; paired by world, two-sided {pct}% CI)")
+        for col in ("arm", "null", "statistic", "arm - null", f"{pct}% CI"):
+            eff.add_column(col)
+        for row in result.null_effects.itertuples():
+            eff.add_row(str(row.arm), str(row.null), str(row.statistic), _fmt(row.difference),
+                        format_interval(row.difference, row.ci_low, row.ci_high, minimum=3,
+                                        bounds_only=True))
+        console.print(eff)
+    elif result.nulls:
+        console.print("null arms: every arm is its own null (nobody to switch off)",
+                      highlight=False, markup=False)
     if result.notes:
         console.print(result.notes, highlight=False, markup=False)
     colour = "green" if result.holds else "red"
     console.print(f"[bold {colour}]verdict: the claim {result.verdict()} at {pct}% "
                   f"confidence[/] ({result.seconds:.1f} s)", markup=True)
+    if result.ablation is not None:
+        print_ablation(result.ablation)
+    if result.robustness is not None:
+        print_robustness(result.robustness)
+
+
+def print_ablation(ab: object) -> None:
+    """Print how the claim's statistic moves with each mechanism off, and the carrier."""
+    from powerbalance.experiments.claims import Ablation
+    from powerbalance.experiments.stats import format_interval
+
+    assert isinstance(ab, Ablation)
+    pct = int(round(100 * ab.confidence))
+    table = Table(title=f"ablation: {ab.statistic} ({ab.high} - {ab.low}) with each mechanism "
+                        f"off ({ab.worlds} worlds per arm, paired by world, {pct}% CI); "
+                        f"baseline {_fmt(ab.baseline['difference'])}")
+    for col in ("mechanism off", "difference", f"{pct}% CI", "move", f"move {pct}% CI",
+                "towards no effect"):
+        table.add_column(col)
+    for row in ab.table.itertuples():
+        table.add_row(str(row.mechanism), _fmt(row.difference),
+                      format_interval(row.difference, row.ci_low, row.ci_high, minimum=3,
+                                      bounds_only=True),
+                      f"{row.move:+.3f}",
+                      format_interval(row.move, row.move_low, row.move_high, minimum=3,
+                                      bounds_only=True),
+                      ("yes" if row.significant else "within noise") if row.towards_null
+                      else "no")
+    console.print(table)
+    console.print(ab.summary(), highlight=False, markup=False)
+
+
+def print_robustness(rb: object) -> None:
+    """Print the robustness band and the parameters the verdict is most sensitive to."""
+    from powerbalance.experiments.claims import Robustness
+
+    assert isinstance(rb, Robustness)
+    console.print(f"robustness: the claim {rb.band()}; {rb.source}, {rb.worlds} worlds per "
+                  "arm at each set", highlight=False, markup=False)
+    table = Table(title="sensitivity (Spearman rank correlation over the parameter sets)")
+    for col in ("parameter", "rho with the difference", "p", "rho with the verdict"):
+        table.add_column(col)
+    for row in rb.sensitivity.head(5).itertuples():
+        table.add_row(str(row.parameter), _fmt(row.rho), _fmt(row.p), _fmt(row.rho_verdict))
+    console.print(table)
 
 
 @app.command("experiment")
@@ -87,9 +144,19 @@ def experiment_command(
                                              "'YEAR[,data=DIR]').")] = "",
     plot: Annotated[Path | None, typer.Option(help="Write a PNG: the largest share over "
                                                    "time in each arm (median and bands).")] = None,
+    ablate: Annotated[bool, typer.Option("--ablate", help="Switch off each mechanism that "
+                                         "could produce the result and print how the claim's "
+                                         "statistic moves; names the carrier.")] = False,
+    robustness: Annotated[int, typer.Option(help="Rerun the verdict at N parameter sets "
+                                                 "(Latin hypercube over plausible ranges) and "
+                                                 "print in how many it holds.")] = 0,
+    probe_worlds: Annotated[int | None, typer.Option(help="Worlds per arm of each ablation "
+                                                          "and robustness run (default: "
+                                                          "--worlds).")] = None,
     force: ForceOption = False,
 ) -> None:
-    """Check a claim of balance-of-power theory: run its arms and print the verdict."""
+    """Check a claim of balance-of-power theory: run its arms and null arms, print the verdict
+    (and with --ablate / --robustness N, the carrying mechanism and the robustness band)."""
     from powerbalance.cli.app import year_progress
     from powerbalance.experiments.claims import listing, run_experiment
 
@@ -107,6 +174,8 @@ def experiment_command(
         return
     check_run_options(years=years, worlds=worlds, seed=seed, min_worlds=2)
     check_float(confidence, "--confidence", 0, 1, open_low=True, open_high=True)
+    check_int(robustness, "--robustness", 0, 10_000)
+    check_int(probe_worlds, "--probe-worlds", 2, 10**7)
     check_out(out)
     check_png(plot)
     check_outputs([output(out, "experiment", folder=True),
@@ -116,7 +185,8 @@ def experiment_command(
         result = run_experiment(name, worlds=worlds, seed=seed, years=years,
                                 confidence=confidence, out=out, options=option,
                                 keep_runs=out is not None or plot is not None, force=force,
-                                progress=progress)
+                                progress=progress, ablation=ablate, robustness=robustness,
+                                probe_worlds=probe_worlds)
     print_experiment(result)
     if plot is not None:
         from powerbalance.cli.simulate import save_plot

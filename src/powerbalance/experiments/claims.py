@@ -9,20 +9,31 @@ world k of every arm draws the same random streams), computes each statistic
 per world, and compares arms by the mean of the *paired* per-world
 differences with a Student t interval (:func:`~powerbalance.experiments.stats.paired_difference`;
 0/1 statistics of one arm get Wilson intervals). A claim *holds* at the chosen
-confidence when every required comparison's one-sided interval excludes zero
-in the predicted direction and every required check passes.
+confidence when *every* comparison's one-sided interval excludes zero in the
+predicted direction and *every* check passes: each is a stated part of the claim
+and none is optional.
+
+Every arm also runs beside its **null arm** (:func:`null_arms`: the same world
+with nobody balancing, bandwagoning or passing the buck) and reports its effect
+against it (``null_effects``). :func:`ablate` switches off, one at a time, each
+mechanism that could produce the result (:mod:`~powerbalance.experiments.mechanisms`)
+and names the one that carries it; :func:`robustness_band` reruns the verdict over
+a Latin hypercube of the uncalibrated parameters' plausible ranges
+(:mod:`~powerbalance.experiments.plausible`) and says in how many sets it holds.
 
 >>> sorted(EXPERIMENTS)[:2]
 ['exceptions', 'nuclear-peace']
 >>> len({e.claim for e in EXPERIMENTS.values()})
-8
+10
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,8 +43,16 @@ import numpy as np
 import pandas as pd
 
 from powerbalance.errors import InputError
+from powerbalance.experiments.mechanisms import MECHANISMS, Mechanism, mechanism
+from powerbalance.experiments.plausible import PLAUSIBLE, posterior_for
 from powerbalance.experiments.results import RunResult, run
-from powerbalance.experiments.stats import mean_ci, paired_difference, proportion_ci
+from powerbalance.experiments.stats import (
+    derived_seed,
+    format_interval,
+    mean_ci,
+    paired_difference,
+    proportion_ci,
+)
 from powerbalance.scenarios import Scenario, load
 
 #: A per-world statistic: (run result, scenario) -> one value per world (ordered by world).
@@ -83,7 +102,6 @@ class Comparison:
     statistic: str
     low: str
     high: str
-    required: bool = True
 
 
 @dataclass(frozen=True)
@@ -98,7 +116,6 @@ class Check:
     arm: str
     op: str
     bound: float
-    required: bool = True
 
 
 @dataclass(frozen=True)
@@ -110,8 +127,9 @@ class Experiment:
     title: str
     claim_text: str
     arms: tuple[Arm, ...]
-    statistics: dict[str, tuple[str, Statistic]]
-    """name -> (description, per-world function)."""
+    statistics: dict[str, tuple[str, Statistic | None]]
+    """name -> (description, per-world function); None where the experiment's ``runner``
+    computes the statistic itself (a tournament)."""
     comparisons: tuple[Comparison, ...]
     checks: tuple[Check, ...] = ()
     worlds: int = 500
@@ -119,6 +137,13 @@ class Experiment:
     notes: str = ""
     runner: Callable[..., ExperimentResult] | None = None
     """A custom runner (used by claim 8, which reads the user's data)."""
+    mechanisms: tuple[str, ...] = ()
+    """Names in :data:`~powerbalance.experiments.mechanisms.MECHANISMS` that could produce
+    the result, switched off one at a time by :func:`ablate` (empty: all of them)."""
+    null: bool = True
+    """Run each arm's null arm (:func:`null_arms`) beside the arms."""
+    alliances: bool = False
+    """A statistic reads the alliance table (runs record every year's alliances)."""
 
     def arm(self, label: str) -> Arm:
         """The arm called ``label``."""
@@ -148,6 +173,12 @@ class ExperimentResult:
     runs: dict[str, RunResult] = field(default_factory=dict, repr=False)
     per_world: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     notes: str = ""
+    nulls: dict[str, str] = field(default_factory=dict)
+    """Each arm's null arm (an arm with nothing to switch off is its own null)."""
+    null_effects: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """One row per arm x statistic: arm - null, paired by world, two-sided interval."""
+    ablation: Ablation | None = None
+    robustness: Robustness | None = None
 
     def verdict(self) -> str:
         """``holds`` or ``does not hold`` (at the chosen confidence)."""
@@ -162,6 +193,14 @@ class ExperimentResult:
             "arms": self.arms.to_dict("records"),
             "comparisons": self.comparisons.to_dict("records"),
             "checks": self.checks.to_dict("records"),
+            "nulls": self.nulls, "null_effects": self.null_effects.to_dict("records"),
+            "carrier": self.ablation.carrier if self.ablation is not None else None,
+            "robustness": ({"n": self.robustness.n, "holds": self.robustness.holds,
+                            "ci_low": self.robustness.ci_low,
+                            "ci_high": self.robustness.ci_high,
+                            "worlds": self.robustness.worlds,
+                            "source": self.robustness.source}
+                           if self.robustness is not None else None),
         }
 
     def write(self, folder: str | Path, force: bool = False) -> Path:
@@ -178,6 +217,13 @@ class ExperimentResult:
             self.arms.to_csv(tmp / "arms.csv", index=False)
             self.comparisons.to_csv(tmp / "comparisons.csv", index=False)
             self.checks.to_csv(tmp / "checks.csv", index=False)
+            if len(self.null_effects):
+                self.null_effects.to_csv(tmp / "null_effects.csv", index=False)
+            if self.ablation is not None:
+                self.ablation.table.to_csv(tmp / "ablation.csv", index=False)
+            if self.robustness is not None:
+                self.robustness.points.to_csv(tmp / "robustness.csv", index=False)
+                self.robustness.sensitivity.to_csv(tmp / "sensitivity.csv", index=False)
             if len(self.per_world):
                 self.per_world.to_parquet(tmp / "per_world.parquet", index=False)
             (tmp / "experiment.json").write_text(json.dumps(self.to_dict(), indent=2,
@@ -366,6 +412,76 @@ def military_balance(result: RunResult, scen: Scenario) -> np.ndarray:
     return _per_world(result, lo / hi)
 
 
+def _opposite_sides(result: RunResult) -> pd.DataFrame:
+    """(world, year, a, b) for every pair on opposite sides of a war: principals, and each
+    ally called in to defend a target against that target's attacker."""
+    wars = _war_sides(result)
+    ev = result.events
+    joined = ev[ev["kind"] == "war_joined"][["world", "year", "actor", "other"]]
+    joined = joined.rename(columns={"actor": "helper", "other": "target"})
+    via = wars.merge(joined, on=["world", "year", "target"])
+    pairs = pd.concat([wars.rename(columns={"attacker": "a", "target": "b"})[
+                           ["world", "year", "a", "b"]],
+                       via.rename(columns={"attacker": "a", "helper": "b"})[
+                           ["world", "year", "a", "b"]]], ignore_index=True)
+    return pairs
+
+
+def side_switches(actor: str) -> Statistic:
+    """Partners with whom ``actor`` changed sides: allies it later fought, or enemies it
+    later allied with (no permanent friends, no permanent enemies); needs the alliance
+    table."""
+
+    def stat(result: RunResult, scen: Scenario) -> np.ndarray:
+        i = actor_index(scen, actor)
+        al = result.alliances
+        al = al[(al["actor"] == i) | (al["ally"] == i)]
+        partner = np.where(al["actor"] == i, al["ally"], al["actor"])
+        allied = pd.DataFrame({"world": al["world"].to_numpy(), "other": partner,
+                               "year": al["year"].to_numpy()})
+        fights = _opposite_sides(result)
+        fights = fights[(fights["a"] == i) | (fights["b"] == i)]
+        foe = np.where(fights["a"] == i, fights["b"], fights["a"])
+        fought = pd.DataFrame({"world": fights["world"].to_numpy(), "other": foe,
+                               "year": fights["year"].to_numpy()})
+        key = ["world", "other"]
+        a = allied.groupby(key)["year"].agg(["min", "max"])
+        f = fought.groupby(key)["year"].agg(["min", "max"])
+        both = a.join(f, lsuffix="_ally", rsuffix="_war", how="inner")
+        switched = ((both["min_ally"] < both["max_war"]) | (both["min_war"] < both["max_ally"]))
+        counts = switched.groupby(level="world").sum()
+        return _per_world(result, counts.astype(float))
+
+    return stat
+
+
+def survives(actor: str) -> Statistic:
+    """1 where ``actor`` is alive at the end."""
+
+    def stat(result: RunResult, scen: Scenario) -> np.ndarray:
+        i = actor_index(scen, actor)
+        a = result.actors[(result.actors["year"] == result.actors["year"].max())
+                          & (result.actors["actor"] == i)]
+        return _per_world(result, a.set_index("world")["alive"].astype(float))
+
+    return stat
+
+
+def kept(actor: str, column: str) -> Statistic:
+    """``actor``'s ``column`` (wealth, military) at the end over its value at the start:
+    1 - the share it lost (0 where it died)."""
+
+    def stat(result: RunResult, scen: Scenario) -> np.ndarray:
+        i = actor_index(scen, actor)
+        a = result.actors[result.actors["actor"] == i]
+        first = a[a["year"] == 0].set_index("world")[column].astype(float)
+        last = a[a["year"] == a["year"].max()].set_index("world")
+        ratio = (last[column].astype(float) / first.reindex(last.index).clip(lower=1e-12))
+        return _per_world(result, ratio.where(last["alive"].astype(bool), 0.0))
+
+    return stat
+
+
 # ---------------------------------------------------------------------------
 # The registry
 # ---------------------------------------------------------------------------
@@ -412,10 +528,15 @@ register(Experiment(
         "france_ever_hegemon": ("France was hegemon in some year",
                                 hegemony_by("France", at_end=False)),
     },
-    comparisons=(Comparison("france_hegemony", low="balancers", high="bandwagoners"),),
-    checks=(Check("france_hegemony", "balancers", "<=", 0.5),
-            Check("france_hegemony", "bandwagoners", ">=", 0.5, required=False)),
+    comparisons=(Comparison("france_hegemony", low="balancers", high="bandwagoners"),
+                 Comparison("france_hegemony", low="balancers", high="null")),
+    checks=(Check("france_hegemony", "balancers", "<=", 0.5),),
     worlds=1000,
+    mechanisms=("late-entry", "reputation-refusals", "punishment", "alliance-reliability",
+                "wedges", "threat-trend"),
+    notes=("The balancing coalition must do the containing: the balancers arm is compared "
+           "with the null (the same world with the coalition, Spain and Bavaria status-quo), "
+           "not only with the bandwagoners."),
 ))
 
 register(Experiment(
@@ -435,10 +556,13 @@ register(Experiment(
                          "China)", hegemony_by("Qin", at_end=True)),
         "qin_unifies": ("Qin is the only state left at the end", unified_by("Qin")),
     },
-    comparisons=(Comparison("qin_hegemony", low="vertical", high="horizontal"),),
+    comparisons=(Comparison("qin_hegemony", low="vertical", high="horizontal"),
+                 Comparison("qin_hegemony", low="vertical", high="null:vertical")),
     checks=(Check("qin_hegemony", "vertical", "<=", 0.5),
-            Check("qin_hegemony", "horizontal", ">=", 0.5, required=False)),
+            Check("qin_unifies", "horizontal", ">=", 0.5)),
     worlds=2000,
+    mechanisms=("late-entry", "reputation-refusals", "punishment", "alliance-reliability",
+                "wedges", "extraction-decay"),
     notes=("The [params] of both variant files are the Warring States calibration (Qin's "
            "Legalist mobilisation, wars of annihilation, one theatre); see their stylisation."),
 ))
@@ -462,6 +586,8 @@ register(Experiment(
     checks=(Check("regional_hegemony", "ocean", ">=", 0.5),
             Check("global_hegemony", "ocean", "<=", 0.25)),
     worlds=1000,
+    mechanisms=("amphibious-penalty", "extraction-decay", "concessions", "war-damage",
+                "uneven-growth", "misperception"),
 ))
 
 #: Mearsheimer (2001, ch. 8): continental great powers pass the buck, so the insular power's
@@ -495,17 +621,29 @@ register(Experiment(
                                  regional_hegemony_in("europe", share=0.5)),
         "france_hegemony": ("France holds half of the continent's capability in some year",
                             regional_hegemony_by("France", share=0.5)),
-        "britain_wars": ("wars Britain fought (its cost)", wars_fought_by("Britain")),
+        "britain_survives": ("Britain is alive at the end", survives("Britain")),
+        "britain_wealth": ("Britain's wealth at the end over its wealth at the start (0 if "
+                           "dead): 1 - the wealth it lost", kept("Britain", "wealth")),
+        "britain_military": ("Britain's military at the end over its military at the start "
+                             "(0 if dead): 1 - the military it lost",
+                             kept("Britain", "military")),
+        "britain_wars": ("wars Britain fought", wars_fought_by("Britain")),
     },
     comparisons=(Comparison("continental_hegemony", low="offshore", high="stays-out"),
-                 Comparison("britain_wars", low="offshore", high="engaged")),
+                 Comparison("britain_survives", low="engaged", high="offshore"),
+                 Comparison("britain_wealth", low="engaged", high="offshore"),
+                 Comparison("britain_military", low="engaged", high="offshore")),
     worlds=1000,
+    mechanisms=("late-entry", "reputation-refusals", "alliance-reliability",
+                "amphibious-penalty", "wedges", "threat-trend"),
     notes=("The continental great powers pass the buck (Mearsheimer 2001, ch. 8) and the "
            "offshore balancer reacts when a continental power holds 35% of the continent "
            "(regional_hegemony_share 0.35: an early warning; a trigger at the 50% used to "
            "measure hegemony could only react after the fact). A continental hegemon is any "
            "continental power with half of the continent's capability (in the model it is "
-           "most often Austria, rarely France)."),
+           "most often Austria, rarely France). The cost is what Britain loses -- its survival, "
+           "its wealth and its military at the end relative to the start -- not the number of "
+           "wars it fights (reported, not judged)."),
 ))
 
 register(Experiment(
@@ -518,6 +656,8 @@ register(Experiment(
         Arm("deterrence", "cold-war-1950", description="both superpowers resolve 0.5."),
         Arm("resolute", "cold-war-1950", changes={"USSR": {"resolve": 1.0}},
             description="the USSR is willing to be destroyed (resolve 1)."),
+        Arm("no-nuclear", "cold-war-1950", changes={"USA": {"nuclear": 0}, "USSR": {"nuclear": 0}},
+            description="the control: the same world without nuclear weapons."),
     ),
     statistics={
         "superpower_war": ("the USA and the USSR fought on opposite sides",
@@ -525,10 +665,16 @@ register(Experiment(
         "other_wars": ("wars with neither superpower as attacker or target",
                        wars_without("USA", "USSR")),
     },
-    comparisons=(Comparison("superpower_war", low="deterrence", high="resolute"),),
+    comparisons=(Comparison("superpower_war", low="deterrence", high="no-nuclear"),
+                 Comparison("superpower_war", low="deterrence", high="resolute")),
     checks=(Check("superpower_war", "deterrence", "<=", 0.1),
             Check("other_wars", "deterrence", ">=", 1.0)),
     worlds=1000,
+    mechanisms=("deterrence", "nuclear-escalation", "nuclear-taboo", "alliance-reliability",
+                "concessions", "misperception"),
+    notes=("The nuclear peace is measured against a no-nuclear control (the same world, the "
+           "superpowers without weapons): the claim is that the weapons, not the rest of the "
+           "world, keep the superpowers apart."),
 ))
 
 register(Experiment(
@@ -558,6 +704,7 @@ register(Experiment(
                  Comparison("threat", low="restraint", high="arming"),
                  Comparison("wealth", low="arming", high="restraint")),
     worlds=500,
+    mechanisms=("guns-vs-butter", "misperception", "uneven-growth", "threat-trend"),
     notes=("Less secure: each side ends up facing a larger army and poorer (guns instead of "
            "butter), with no relative gain: the military balance stays near parity (with "
            "restraint it drifts with growth shocks, with arming each side matches the other). "
@@ -567,22 +714,63 @@ register(Experiment(
 register(Experiment(
     name="exceptions", claim=7,
     title="Exceptions: where a hegemon does win",
-    claim_text=("Parameter regions where a hegemon does win (weak extraction decay, "
-                "bandwagoning neighbours, no sea barrier) are reachable and reported "
-                "(Qin, the Mongols)."),
+    claim_text=("Parameter regions where a hegemon does win even against a balancing "
+                "coalition (weak extraction decay, no sea barrier, long reach) are reachable "
+                "and reported (Qin against 合縱, the Mongols' reach)."),
     arms=(
         Arm("balanced", "warring-states-vertical-alliance", strategies=VERTICAL,
             description="the vertical alliance under the Warring States calibration."),
-        Arm("exception", "warring-states-horizontal-alliance", strategies=HORIZONTAL,
+        Arm("exception", "warring-states-vertical-alliance", strategies=VERTICAL,
             overrides={"extraction_midpoint": 1000.0, "sea_cost": 0.0,
                        "reach_midpoint": 40.0},
-            description=("bandwagoning neighbours, no extraction decay, no sea barrier, "
-                         "long reach (the Mongols' horse archers).")),
+            description=("the same vertical alliance with no extraction decay, no sea "
+                         "barrier and long reach (the Mongols' horse archers).")),
     ),
     statistics={"qin_hegemony": ("Qin is hegemon at the end", hegemony_by("Qin"))},
     comparisons=(Comparison("qin_hegemony", low="balanced", high="exception"),),
     checks=(Check("qin_hegemony", "exception", ">=", 0.2),),
     worlds=1000,
+    mechanisms=("late-entry", "reputation-refusals", "punishment", "alliance-reliability",
+                "wedges", "concessions"),
+    notes=("The named parameters are varied within 合縱 (the six balance in both arms), so "
+           "the claim does not restate claim 2. No steppe-empire scenario ships yet."),
+))
+
+
+register(Experiment(
+    name="the-balancer", claim=9,
+    title="The balancer: no permanent friends",
+    claim_text=("An offshore balancer that backs the rival of whoever nears continental "
+                "hegemony changes sides over time (allies with former enemies and fights "
+                "former allies) and so prevents a continental hegemon more often than an "
+                "insular power that stays out."),
+    arms=(
+        Arm("stays-out", "europe-1713", overrides=_OFFSHORE_PARAMS,
+            strategies={"Britain": "status-quo"},
+            description="Britain defends itself and never allies on the continent."),
+        Arm("balancer", "europe-1713", overrides=_OFFSHORE_PARAMS,
+            strategies={"Britain": "offshore-balancer"},
+            description="Britain balances offshore (the continental powers keep the "
+                        "scenario's strategies)."),
+    ),
+    statistics={
+        "britain_switches": ("partners with whom Britain changed sides (ally then enemy, or "
+                             "enemy then ally)", side_switches("Britain")),
+        "continental_hegemony": ("a continental power holds half of the continent's "
+                                 "capability in some year",
+                                 regional_hegemony_in("europe", share=0.5)),
+        "britain_survives": ("Britain is alive at the end", survives("Britain")),
+    },
+    comparisons=(Comparison("britain_switches", low="stays-out", high="balancer"),
+                 Comparison("continental_hegemony", low="balancer", high="stays-out")),
+    checks=(Check("britain_switches", "balancer", ">=", 1.0),),
+    worlds=500, alliances=True,
+    mechanisms=("reputation-refusals", "alliance-reliability", "late-entry", "threat-trend",
+                "amphibious-penalty", "concessions"),
+    notes=("Palmerston (1848): 'we have no eternal allies, and we have no perpetual enemies'. "
+           "A switch is counted once per partner: an ally Britain later fought or an enemy it "
+           "later allied with. Changes sides over time: at least one such partner per world "
+           "on average."),
 ))
 
 
@@ -608,11 +796,9 @@ def _cow_runner(exp: Experiment, *, worlds: int, seed: int, years: int | None,
     ])
     checks = pd.DataFrame([
         {"check": "polarity at year 0 equals the data's", "value": str(first["polarity"]),
-         "bound": observed["polarity"], "holds": str(first["polarity"]) == observed["polarity"],
-         "required": True},
+         "bound": observed["polarity"], "holds": str(first["polarity"]) == observed["polarity"]},
         {"check": "concentration at year 0 equals the data's", "value": float(first["con"]),
-         "bound": observed["con"], "holds": abs(float(first["con"]) - observed["con"]) < 1e-6,
-         "required": True},
+         "bound": observed["con"], "holds": abs(float(first["con"]) - observed["con"]) < 1e-6},
     ])
     holds = bool(checks["holds"].all())
     return ExperimentResult(
@@ -622,6 +808,89 @@ def _cow_runner(exp: Experiment, *, worlds: int, seed: int, years: int | None,
         notes=(f"{scen.name}: {len(scen.actors)} states; observed polarity "
                f"{observed['polarity']!r}, CON {observed['con']:.3f}"),
     )
+
+
+#: The tournament of claim 10: balancing, the two expedients, the null and the bid.
+_EXPEDIENTS = ("bandwagoner", "buck-passer")
+_TOURNAMENT = ("external-balancer", *_EXPEDIENTS, "status-quo", "hegemon-seeker")
+#: Reputation off: nobody refuses a partner for its record and nobody punishes defectors.
+_NO_REPUTATION = {**MECHANISMS["reputation-refusals"].overrides,
+                  **MECHANISMS["punishment"].overrides}
+#: Generations of replicator dynamics reported (not judged) by claim 10.
+EXPEDIENT_GENERATIONS = 5
+
+
+def _expedients_runner(exp: Experiment, *, worlds: int, seed: int, years: int | None,
+                       confidence: float, options: str = "") -> ExperimentResult:
+    from powerbalance.experiments.tournament import tournament
+
+    started = time.perf_counter()
+    scenario = exp.arms[0].scenario
+    values: dict[tuple[str, str], np.ndarray] = {}
+    shares: dict[str, str] = {}
+    for arm in exp.arms:
+        t = tournament(scenario, list(_TOURNAMENT), worlds=worlds, seed=seed, years=years,
+                       overrides=arm.overrides, evolve=EXPEDIENT_GENERATIONS)
+        wide = (t.entries.groupby(["world", "strategy"], observed=True)["final_share"].mean()
+                .unstack("strategy").reindex(np.arange(worlds)))
+        balancer = wide["external-balancer"].to_numpy(dtype=float)
+        expedient = wide[list(_EXPEDIENTS)].mean(axis=1).to_numpy(dtype=float)
+        values[(arm.label, "advantage")] = balancer - expedient
+        for strat in _TOURNAMENT:
+            values[(arm.label, strat)] = wide[strat].to_numpy(dtype=float)
+        ev = t.evolution
+        last = ev[ev["generation"] == ev["generation"].max()].set_index("strategy")["share"]
+        shares[arm.label] = ", ".join(f"{k} {float(last[k]):.2f}" for k in _TOURNAMENT)
+    rows = [_mean_row(a, s, v, confidence) for (a, s), v in values.items()]
+    comparisons, checks, holds = _judge(exp, values, confidence)
+    two_sided = (1 + confidence) / 2
+    effects = [{"arm": arm.label, "null": "status-quo", "statistic": strat,
+                "arm_mean": float(values[(arm.label, strat)].mean()),
+                "null_mean": float(values[(arm.label, "status-quo")].mean()),
+                **paired_difference(values[(arm.label, strat)],
+                                    values[(arm.label, "status-quo")], two_sided)}
+               for arm in exp.arms for strat in _TOURNAMENT if strat != "status-quo"]
+    per_world = pd.DataFrame({f"{a}:{s}": v for (a, s), v in values.items()})
+    per_world.insert(0, "world", np.arange(worlds))
+    notes = (exp.notes + f" Replicator dynamics after {EXPEDIENT_GENERATIONS} generations of "
+             f"{worlds} worlds (reported, not judged): " +
+             "; ".join(f"{k}: {v}" for k, v in shares.items()) + ".")
+    return ExperimentResult(
+        experiment=exp.name, claim=exp.claim, worlds=worlds, years=years, seed=seed,
+        confidence=confidence, arms=pd.DataFrame(rows), comparisons=comparisons,
+        checks=checks, holds=holds, seconds=time.perf_counter() - started,
+        per_world=per_world, notes=notes, nulls={a.label: "status-quo" for a in exp.arms},
+        null_effects=pd.DataFrame(effects))
+
+
+register(Experiment(
+    name="expedients-seen-through", claim=10,
+    title="Expedients are seen through (反制)",
+    claim_text=("Bandwagoning and buck-passing are short-term expedients that others detect "
+                "and counter: with reputation (refusals and punishment of defectors) balancing "
+                "does better against them than without it, and better than them, so it is "
+                "selected in the long run."),
+    arms=(
+        Arm("reputation", "warring-states",
+            description="a tournament (the strategies rotate through the seats) with "
+                        "reputation on."),
+        Arm("no-reputation", "warring-states", overrides=_NO_REPUTATION,
+            description="the same tournament with nobody refusing a partner for its record "
+                        "and nobody punishing defectors."),
+    ),
+    statistics={
+        "advantage": ("mean final share of the balancers minus that of the bandwagoners and "
+                      "buck-passers, per world", None),
+        **{s: (f"mean final share of the {s} seats", None) for s in _TOURNAMENT},
+    },
+    comparisons=(Comparison("advantage", low="no-reputation", high="reputation"),),
+    checks=(Check("advantage", "reputation", ">=", 0.0),),
+    worlds=200, years=100, runner=_expedients_runner, null=False,
+    notes=("Tournament of external-balancer, bandwagoner, buck-passer, status-quo and "
+           "hegemon-seeker on warring-states (every seat plays every strategy once, the same "
+           "worlds in both arms); status-quo is the null. 'Selected' means a positive fitness "
+           "advantage, which replicator dynamics turn into a growing share."),
+))
 
 
 register(Experiment(
@@ -658,16 +927,24 @@ def run_experiment(name: str | Experiment, *, worlds: int | None = None, seed: i
                    years: int | None = None, confidence: float = 0.95,
                    out: str | Path | None = None, options: str = "",
                    keep_runs: bool = True, force: bool = False,
-                   progress: Callable[[int, int], None] | None = None) -> ExperimentResult:
-    """Run an experiment's arms with common random numbers and judge its claim.
+                   progress: Callable[[int, int], None] | None = None,
+                   ablation: bool = False, robustness: int = 0,
+                   probe_worlds: int | None = None) -> ExperimentResult:
+    """Run an experiment's arms and null arms with common random numbers and judge its claim.
 
     ``confidence`` is the one-sided confidence of each comparison (the claim
     holds when the lower bound of high - low is above zero) and of each check.
     ``progress`` is called with (years done, total years) over all arms.
+    ``ablation`` also runs :func:`ablate` and ``robustness`` > 0 runs
+    :func:`robustness_band` with that many parameter sets, each at ``probe_worlds``
+    worlds per arm (default: ``worlds``); their tables are attached to the result
+    (and written with it).
 
     >>> r = run_experiment("stopping-power-of-water", worlds=8, years=40, seed=1)
     >>> list(r.arms["arm"].unique())
     ['ocean', 'no-ocean']
+    >>> r.nulls  # nobody balances in two-continents: each arm is its own null
+    {'ocean': 'ocean', 'no-ocean': 'no-ocean'}
     """
     exp = name if isinstance(name, Experiment) else get(name)
     if out is not None:  # refuse a bad --out before anything runs
@@ -675,12 +952,18 @@ def run_experiment(name: str | Experiment, *, worlds: int | None = None, seed: i
 
         check_output(Output(Path(out), "experiment", folder=True), force)
     worlds = exp.worlds if worlds is None else worlds
-    if not isinstance(worlds, int) or worlds < 2:
-        raise InputError(f"{worlds!r}", source="--worlds", field="worlds",
-                         allowed="an integer >= 2")
+    _check_worlds(worlds, "--worlds")
     if not 0.5 < confidence < 1:
         raise InputError(f"{confidence}", source="--confidence", field="confidence",
                          allowed="a number between 0.5 and 1")
+    if isinstance(robustness, bool) or not isinstance(robustness, int) or robustness < 0:
+        raise InputError(f"{robustness!r}", source="--robustness", field="N",
+                         allowed="an integer >= 0")
+    probe = worlds if probe_worlds is None else probe_worlds
+    _check_worlds(probe, "--probe-worlds")
+    if exp.runner is not None and (ablation or robustness):
+        raise InputError(f"{exp.name} compares no arms", source="--ablate/--robustness",
+                         field="NAME", allowed="an experiment with arms and comparisons")
     years = years if years is not None else exp.years
     if exp.runner is not None:
         result = exp.runner(exp, worlds=worlds, seed=seed, years=years,
@@ -688,35 +971,113 @@ def run_experiment(name: str | Experiment, *, worlds: int | None = None, seed: i
     else:
         result = _run_arms(exp, worlds, seed, years, confidence, keep_runs or out is not None,
                            progress)
+        if ablation:
+            result.ablation = ablate(exp, worlds=probe, seed=seed, years=years,
+                                     confidence=confidence, baseline=result)
+        if robustness:
+            result.robustness = robustness_band(exp, robustness, worlds=probe, seed=seed,
+                                                years=years, confidence=confidence)
     if out is not None:
         result.write(out, force=force)
     return result
 
 
-def _run_arms(exp: Experiment, worlds: int, seed: int, years: int | None,
-              confidence: float, keep_runs: bool,
-              progress: Callable[[int, int], None] | None = None) -> ExperimentResult:
-    started = time.perf_counter()
-    scenarios = {arm.label: arm.build() for arm in exp.arms}
-    for arm in exp.arms:  # validate every override before anything runs
-        scenarios[arm.label].make_params(arm.overrides, source=f"arm {arm.label}")
+def _check_worlds(worlds: object, source: str) -> None:
+    if isinstance(worlds, bool) or not isinstance(worlds, int) or worlds < 2:
+        raise InputError(f"{worlds!r}", source=source, field="worlds",
+                         allowed="an integer >= 2")
+
+
+#: Strategies the null arm keeps: the bid itself and those who already do nothing.
+NULL_KEEPS = ("hegemon-seeker", "status-quo")
+
+
+def _freeze(d: dict[str, Any]) -> str:
+    return json.dumps(d, sort_keys=True, default=str)
+
+
+def null_arms(exp: Experiment) -> tuple[tuple[Arm, ...], dict[str, str]]:
+    """The null arms of an experiment and, for each arm, the label of its null.
+
+    An arm's null is the same world (scenario, parameter overrides, actor
+    changes) with nobody balancing, bandwagoning, passing the buck or doing
+    anything else but the bid: every actor whose strategy is not in
+    :data:`NULL_KEEPS` plays ``status-quo``. Arms that share a world share a
+    null (``null``, or ``null:ARM`` when the arms run several worlds); an arm
+    that already is its own null (nothing to switch off) is not run twice.
+
+    >>> extra, of = null_arms(get("waltz-balance"))
+    >>> [a.label for a in extra], of
+    (['null'], {'balancers': 'null', 'bandwagoners': 'null'})
+    """
+    groups: dict[tuple[str, str, str], list[Arm]] = {}
+    for arm in exp.arms:
+        groups.setdefault((arm.scenario, _freeze(arm.overrides), _freeze(arm.changes)),
+                          []).append(arm)
+    extra: list[Arm] = []
+    of: dict[str, str] = {}
+    for members in groups.values():
+        base = members[0]
+        scen = base.build()
+        quiet = {a.name: "status-quo" for a in scen.actors if a.strategy not in NULL_KEEPS}
+        null = Arm("null" if len(groups) == 1 else f"null:{base.label}", base.scenario,
+                   overrides=dict(base.overrides), strategies=quiet,
+                   changes={k: dict(v) for k, v in base.changes.items()},
+                   description="the same world with nobody balancing, bandwagoning or "
+                               "passing the buck (" + (", ".join(quiet) or "nobody") +
+                               " status-quo)")
+        target = tuple(a.strategy for a in null.build().actors)
+        same = [a for a in members if tuple(s.strategy for s in a.build().actors) == target]
+        label = same[0].label if same else null.label
+        if not same:
+            extra.append(null)
+        for a in members:
+            of[a.label] = label
+    return tuple(extra), of
+
+
+def all_arms(exp: Experiment) -> dict[str, Arm]:
+    """Every arm of an experiment by label, its null arms included."""
+    extra, _ = null_arms(exp) if exp.null else ((), {})
+    arms = {a.label: a for a in (*exp.arms, *extra)}
+    return arms
+
+
+def _arm_values(exp: Experiment, arms: list[Arm], worlds: int, seed: int, years: int | None,
+                extra: dict[str, Any] | None = None, keep_runs: bool = False,
+                progress: Callable[[int, int], None] | None = None
+                ) -> tuple[dict[tuple[str, str], np.ndarray], dict[str, RunResult]]:
+    """Every statistic of every arm per world; ``extra`` overrides apply under each arm's own."""
+    scenarios = {arm.label: arm.build() for arm in arms}
+    merged = {arm.label: {**(extra or {}), **arm.overrides} for arm in arms}
+    for arm in arms:  # validate every override before anything runs
+        scenarios[arm.label].make_params(merged[arm.label], source=f"arm {arm.label}")
     values: dict[tuple[str, str], np.ndarray] = {}
     runs: dict[str, RunResult] = {}
-    for index, arm in enumerate(exp.arms):
+    for index, arm in enumerate(arms):
         scen = scenarios[arm.label]
 
         def tick(done: int, total: int, index: int = index) -> None:  # arm's years -> all arms'
             if progress is not None:
-                progress(index * total + done, len(exp.arms) * total)
+                progress(index * total + done, len(arms) * total)
 
-        result = run(scen, years=years, worlds=worlds, seed=seed, overrides=arm.overrides,
-                     record="full", progress=tick)
+        record = "full" if keep_runs or exp.alliances else "system"  # alliances cost time
+        result = run(scen, years=years, worlds=worlds, seed=seed, overrides=merged[arm.label],
+                     record=record, progress=tick)
         for stat, (_, fn) in exp.statistics.items():
+            if fn is None:
+                raise InputError(f"statistic {stat!r} is computed by the experiment's runner",
+                                 source=f"experiment {exp.name}", field="statistics",
+                                 allowed="a per-world function")
             values[(arm.label, stat)] = fn(result, scen)
         if keep_runs:
             runs[arm.label] = result
-    rows = [_mean_row(a, s, v, confidence) for (a, s), v in values.items()]
-    arms = pd.DataFrame(rows)
+    return values, runs
+
+
+def _judge(exp: Experiment, values: dict[tuple[str, str], np.ndarray], confidence: float
+           ) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
+    """Comparisons, checks and the verdict: the claim holds when every part of it holds."""
     comp_rows = []
     for c in exp.comparisons:
         diff = paired_difference(values[(c.high, c.statistic)], values[(c.low, c.statistic)],
@@ -725,7 +1086,7 @@ def _run_arms(exp: Experiment, worlds: int, seed: int, years: int | None,
             "statistic": c.statistic, "low": c.low, "high": c.high,
             "low_mean": float(values[(c.low, c.statistic)].mean()),
             "high_mean": float(values[(c.high, c.statistic)].mean()),
-            **diff, "holds": bool(diff["ci_low"] > 0), "required": c.required,
+            **diff, "holds": bool(diff["ci_low"] > 0),
         })
     check_rows = []
     for k in exp.checks:
@@ -736,20 +1097,276 @@ def _run_arms(exp: Experiment, worlds: int, seed: int, years: int | None,
         check_rows.append({
             "check": f"{k.statistic} in {k.arm} {k.op} {k.bound:g}",
             "value": float(v.mean()), "bound": k.bound, "holds": bool(ok),
-            "required": k.required,
         })
-    comparisons = pd.DataFrame(comp_rows)
-    checks = pd.DataFrame(check_rows)
-    holds = all(r["holds"] for r in comp_rows if r["required"]) and all(
-        r["holds"] for r in check_rows if r["required"])
+    holds = all(r["holds"] for r in comp_rows) and all(r["holds"] for r in check_rows)
+    return pd.DataFrame(comp_rows), pd.DataFrame(check_rows), holds
+
+
+def _needed(exp: Experiment) -> list[str]:
+    """Labels of the arms the verdict reads (comparisons and checks), in arm order."""
+    used = {c.low for c in exp.comparisons} | {c.high for c in exp.comparisons}
+    used |= {k.arm for k in exp.checks}
+    return [label for label in all_arms(exp) if label in used]
+
+
+def _run_arms(exp: Experiment, worlds: int, seed: int, years: int | None,
+              confidence: float, keep_runs: bool,
+              progress: Callable[[int, int], None] | None = None) -> ExperimentResult:
+    started = time.perf_counter()
+    arms = all_arms(exp)
+    _, of = null_arms(exp) if exp.null else ((), {})
+    for c in exp.comparisons:
+        for label in (c.low, c.high):
+            if label not in arms:
+                raise InputError(f"unknown arm {label!r}", source=f"experiment {exp.name}",
+                                 field="comparison", allowed=", ".join(arms))
+    values, runs = _arm_values(exp, list(arms.values()), worlds, seed, years,
+                               keep_runs=keep_runs, progress=progress)
+    rows = [_mean_row(a, s, v, confidence) for (a, s), v in values.items()]
+    comparisons, checks, holds = _judge(exp, values, confidence)
+    effect_rows = []
+    two_sided = (1 + confidence) / 2
+    for arm in exp.arms:
+        null = of.get(arm.label)
+        if null is None or null == arm.label:
+            continue
+        for stat in exp.statistics:
+            d = paired_difference(values[(arm.label, stat)], values[(null, stat)], two_sided)
+            effect_rows.append({"arm": arm.label, "null": null, "statistic": stat,
+                                "arm_mean": float(values[(arm.label, stat)].mean()),
+                                "null_mean": float(values[(null, stat)].mean()), **d})
     per_world = pd.DataFrame({f"{a}:{s}": v for (a, s), v in values.items()})
     per_world.insert(0, "world", np.arange(worlds))
     return ExperimentResult(
         experiment=exp.name, claim=exp.claim, worlds=worlds, years=years, seed=seed,
-        confidence=confidence, arms=arms, comparisons=comparisons, checks=checks,
-        holds=holds, seconds=time.perf_counter() - started, runs=runs, per_world=per_world,
-        notes=exp.notes,
+        confidence=confidence, arms=pd.DataFrame(rows), comparisons=comparisons,
+        checks=checks, holds=holds, seconds=time.perf_counter() - started, runs=runs,
+        per_world=per_world, notes=exp.notes, nulls=dict(of),
+        null_effects=pd.DataFrame(effect_rows),
     )
+
+
+# ---------------------------------------------------------------------------
+# Mechanism attribution and robustness
+# ---------------------------------------------------------------------------
+
+def applicable_mechanisms(exp: Experiment) -> list[Mechanism]:
+    """The mechanisms an ablation of ``exp`` switches off: those it lists (default: all),
+    less any that changes a parameter an arm sets itself (that parameter is the treatment)."""
+    treated = {k for a in exp.arms for k in a.overrides}
+    names = exp.mechanisms or tuple(MECHANISMS)
+    return [mechanism(n) for n in names if not set(mechanism(n).overrides) & treated]
+
+
+def _primary(exp: Experiment) -> Comparison:
+    if not exp.comparisons:
+        raise InputError(f"{exp.name} has no comparison", source=f"experiment {exp.name}",
+                         field="comparisons", allowed="at least one comparison")
+    return exp.comparisons[0]
+
+
+@dataclass
+class Ablation:
+    """How the claim's statistic (the first comparison's paired difference) moves when each
+    mechanism is switched off; ``carrier`` names the one whose removal moves it furthest
+    towards no difference (None when no removal moves it there beyond its interval)."""
+
+    statistic: str
+    low: str
+    high: str
+    worlds: int
+    confidence: float
+    baseline: dict[str, float]
+    table: pd.DataFrame
+    """One row per mechanism: difference with its two-sided interval, the move (ablated -
+    baseline, paired by world) with its interval, and whether it is towards no difference."""
+    carrier: str | None
+
+    def summary(self) -> str:
+        """One sentence naming the mechanism that carries the result (computed)."""
+        if self.carrier is None:
+            return ("no single mechanism carries the result: no ablation moves "
+                    f"{self.statistic} ({self.high} - {self.low}) towards no difference "
+                    "beyond its interval")
+        row = self.table.set_index("mechanism").loc[self.carrier]
+        return (f"carried by {self.carrier}: with it off, {self.statistic} "
+                f"({self.high} - {self.low}) moves from {self.baseline['difference']:.3f} to "
+                f"{row['difference']:.3f} (move {row['move']:+.3f} "
+                f"[{row['move_low']:+.3f}, {row['move_high']:+.3f}])")
+
+
+def ablate(name: str | Experiment, *, worlds: int | None = None, seed: int = 0,
+           years: int | None = None, confidence: float = 0.95,
+           baseline: ExperimentResult | None = None,
+           mechanisms: tuple[str, ...] | None = None) -> Ablation:
+    """Switch off each mechanism that could produce the result and measure the claim's move.
+
+    The claim's statistic is the paired difference (high - low) of the
+    experiment's first comparison. Both arms are rerun with each mechanism of
+    :func:`applicable_mechanisms` off, on the same worlds (common random
+    numbers), so the move of the difference is itself paired by world: its
+    interval is the t interval of the per-world moves (two-sided at
+    ``confidence``). The *carrier* is the mechanism with the largest move
+    towards zero difference whose interval excludes zero. ``baseline``: a
+    result of the same seed and years with at least ``worlds`` worlds whose
+    first worlds serve as the unablated arms (no rerun).
+    """
+    exp = name if isinstance(name, Experiment) else get(name)
+    worlds = exp.worlds if worlds is None else worlds
+    _check_worlds(worlds, "--probe-worlds")
+    years = years if years is not None else exp.years
+    comp = _primary(exp)
+    arms = all_arms(exp)
+    pair = [arms[comp.low], arms[comp.high]]
+    mechs = ([mechanism(n) for n in mechanisms] if mechanisms is not None
+             else applicable_mechanisms(exp))
+
+    def diff(values: dict[tuple[str, str], np.ndarray]) -> np.ndarray:
+        return values[(comp.high, comp.statistic)] - values[(comp.low, comp.statistic)]
+
+    if (baseline is not None and baseline.worlds >= worlds and baseline.seed == seed
+            and baseline.years == years and len(baseline.per_world)):
+        pw = baseline.per_world.iloc[:worlds]
+        d0 = (pw[f"{comp.high}:{comp.statistic}"].to_numpy(dtype=float)
+              - pw[f"{comp.low}:{comp.statistic}"].to_numpy(dtype=float))
+    else:
+        d0 = diff(_arm_values(exp, pair, worlds, seed, years)[0])
+    level = (1 + confidence) / 2
+    base = paired_difference(d0, np.zeros_like(d0), level)
+    rows = []
+    for m in mechs:
+        d1 = diff(_arm_values(exp, pair, worlds, seed, years, extra=m.overrides)[0])
+        now = paired_difference(d1, np.zeros_like(d1), level)
+        move = paired_difference(d1, d0, level)
+        sign = float(np.sign(base["difference"]))
+        towards = sign != 0 and sign * move["difference"] < 0
+        significant = sign != 0 and (move["ci_high"] < 0 if sign > 0 else move["ci_low"] > 0)
+        rows.append({"mechanism": m.name, "switch": _freeze(m.overrides), "doc": m.doc,
+                     "difference": now["difference"], "ci_low": now["ci_low"],
+                     "ci_high": now["ci_high"], "move": move["difference"],
+                     "move_low": move["ci_low"], "move_high": move["ci_high"],
+                     "towards_null": bool(towards), "significant": bool(significant)})
+    table = pd.DataFrame(rows)
+    carrier = None
+    if len(table):
+        cand = table[table["towards_null"] & table["significant"]]
+        if len(cand):
+            carrier = str(cand.loc[cand["move"].abs().idxmax(), "mechanism"])
+    return Ablation(statistic=comp.statistic, low=comp.low, high=comp.high, worlds=worlds,
+                    confidence=confidence, baseline=base, table=table, carrier=carrier)
+
+
+def robust_parameters(exp: Experiment) -> list[str]:
+    """The parameters a robustness band varies: those with a plausible range
+    (:data:`~powerbalance.experiments.plausible.PLAUSIBLE`) that no scenario of the
+    experiment calibrates in its ``[params]``."""
+    calibrated = {k for a in exp.arms for k in load(a.scenario).params}
+    return [p for p in PLAUSIBLE if p not in calibrated]
+
+
+@dataclass
+class Robustness:
+    """In how many of N parameter sets the claim holds, and what the verdict is sensitive to."""
+
+    n: int
+    holds: int
+    ci_low: float
+    ci_high: float
+    confidence: float
+    worlds: int
+    source: str
+    """``latin hypercube over K parameters`` or ``calibrated posterior``."""
+    points: pd.DataFrame
+    """One row per parameter set: the values, the claim's difference and the verdict."""
+    sensitivity: pd.DataFrame
+    """One row per varied parameter: Spearman's rho with the claim's difference, its
+    p-value, and rho with the verdict; sorted by |rho| (largest first)."""
+
+    def band(self) -> str:
+        """``holds in k of N (95% CI lo-hi)``."""
+        pct = int(round(100 * self.confidence))
+        interval = format_interval(self.holds / self.n, self.ci_low, self.ci_high,
+                                   percent=True, bounds_only=True)
+        return f"holds in {self.holds} of {self.n} ({pct}% CI {interval})"
+
+    def most_sensitive(self, k: int = 3) -> list[str]:
+        """The ``k`` parameters with the largest |rho| (NaN-free rows only)."""
+        s = self.sensitivity.dropna(subset=["rho"])
+        return [str(p) for p in s["parameter"].head(k)]
+
+
+def robustness_band(name: str | Experiment, n: int, *, worlds: int | None = None,
+                    seed: int = 0, years: int | None = None,
+                    confidence: float = 0.95) -> Robustness:
+    """Rerun the claim's verdict at ``n`` parameter sets and count where it holds.
+
+    The sets are drawn from a registered calibrated posterior when all the
+    experiment's scenarios share one
+    (:func:`~powerbalance.experiments.plausible.register_posterior`), otherwise
+    a Latin hypercube (``scipy.stats.qmc.LatinHypercube``, seeded from
+    ``seed``) over :func:`robust_parameters`. Each set runs every arm the
+    verdict reads at ``worlds`` worlds with the same world indices (common
+    random numbers); an arm's own overrides win over the set's. The band is
+    the Wilson interval of k of n (two-sided at ``confidence``); sensitivity
+    is Spearman's rank correlation of each parameter with the claim's
+    difference (the first comparison) and with the verdict.
+    """
+    from scipy.stats import qmc, spearmanr
+
+    exp = name if isinstance(name, Experiment) else get(name)
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise InputError(f"{n!r}", source="--robustness", field="N", allowed="an integer >= 1")
+    worlds = exp.worlds if worlds is None else worlds
+    _check_worlds(worlds, "--probe-worlds")
+    years = years if years is not None else exp.years
+    comp = _primary(exp)
+    arms = all_arms(exp)
+    needed = [arms[label] for label in _needed(exp)]
+    sampler = posterior_for({a.scenario for a in exp.arms})
+    if sampler is not None:
+        sets = sampler(n, seed)
+        names = sorted({k for s in sets for k in s})
+        source = "calibrated posterior"
+    else:
+        names = robust_parameters(exp)
+        if not names:
+            raise InputError("no uncalibrated parameter to vary",
+                             source=f"experiment {exp.name}", field="robustness",
+                             allowed="an experiment with a parameter of PLAUSIBLE uncalibrated")
+        unit = qmc.LatinHypercube(d=len(names), seed=derived_seed(seed, "robustness")).random(n)
+        lo = np.array([PLAUSIBLE[p].lo for p in names])
+        hi = np.array([PLAUSIBLE[p].hi for p in names])
+        values = lo + unit * (hi - lo)
+        sets = [{p: float(v) for p, v in zip(names, row, strict=True)} for row in values]
+        source = f"latin hypercube over {len(names)} parameters"
+    rows = []
+    for point, extra in enumerate(sets):
+        vals, _ = _arm_values(exp, needed, worlds, seed, years, extra=extra)
+        _, _, holds = _judge(exp, vals, confidence)
+        d = vals[(comp.high, comp.statistic)] - vals[(comp.low, comp.statistic)]
+        rows.append({"point": point, **extra, "difference": float(d.mean()), "holds": holds})
+    points = pd.DataFrame(rows)
+    k = int(points["holds"].sum())
+    _, lo_ci, hi_ci = proportion_ci(k, n, confidence)
+    sens = []
+    for p in names:
+        x = points[p].to_numpy(dtype=float) if p in points else np.full(n, np.nan)
+        rho, pval, rho_v = math.nan, math.nan, math.nan
+        if n >= 3 and np.ptp(x) > 0:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                if np.ptp(points["difference"].to_numpy()) > 0:
+                    res = spearmanr(x, points["difference"].to_numpy(dtype=float))
+                    rho, pval = float(res.statistic), float(res.pvalue)
+                if 0 < k < n:
+                    rho_v = float(spearmanr(x, points["holds"].to_numpy(dtype=float)).statistic)
+        sens.append({"parameter": p, "rho": rho, "p": pval, "rho_verdict": rho_v,
+                     "reason": PLAUSIBLE[p].reason if p in PLAUSIBLE else source})
+    sensitivity = pd.DataFrame(sens)
+    sensitivity = sensitivity.reindex(sensitivity["rho"].abs().sort_values(
+        ascending=False, na_position="last").index).reset_index(drop=True)
+    return Robustness(n=n, holds=k, ci_low=lo_ci, ci_high=hi_ci, confidence=confidence,
+                      worlds=worlds, source=source, points=points, sensitivity=sensitivity)
 
 
 def get(name: str) -> Experiment:

@@ -1,0 +1,85 @@
+"""The model's mechanisms as switches: what ``powerbalance experiment NAME --ablate`` turns off.
+
+Each :class:`Mechanism` is a set of :class:`~powerbalance.params.Params` overrides
+that switches one mechanism of the engine off, using the switches the parameters
+already document (``late_entry_odds = 1`` means "late strikes off", a
+``distrust_threshold`` no memory reaches means "nobody refuses", and so on). An
+ablation reruns an experiment's arms with one mechanism off, on the same worlds
+(common random numbers), and measures how the claim's statistic moves; the
+mechanism whose removal moves it furthest towards no effect is the one that carries
+the result (:func:`powerbalance.experiments.claims.ablate`).
+
+>>> MECHANISMS["late-entry"].overrides
+{'late_entry_odds': 1.0}
+>>> all(m.doc for m in MECHANISMS.values())
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from powerbalance.errors import InputError
+
+
+@dataclass(frozen=True)
+class Mechanism:
+    """A mechanism of the engine and the parameter values that switch it off."""
+
+    name: str
+    overrides: dict[str, Any] = field(default_factory=dict)
+    doc: str = ""
+
+
+#: A threshold no remembered grievance reaches (the largest the parameters allow).
+NEVER = 1e9
+
+MECHANISMS: dict[str, Mechanism] = {m.name: m for m in (
+    Mechanism("late-entry", {"late_entry_odds": 1.0},
+              "jackals and late-balancing buck-passers never strike a weakened victim "
+              "(late_entry_odds = 1: 'late strikes off')"),
+    Mechanism("reputation-refusals", {"distrust_threshold": NEVER},
+              "nobody refuses an alliance offer for remembered abandonment or exploitation"),
+    Mechanism("punishment", {"punish_threshold": NEVER},
+              "external balancers never punish bandwagoners and late strikers"),
+    Mechanism("alliance-reliability", {"reliability_prior": 1.0, "reliability_weight": 1e6},
+              "every ally's help is valued at its full commitment, whatever its record "
+              "(alliances cannot be expected to fail)"),
+    Mechanism("deterrence", {"resolve_threshold": 0.0},
+              "no attacker is deterred by a secure second strike"),
+    Mechanism("nuclear-escalation", {"nuclear_escalation": 0.0},
+              "no nuclear-armed side facing defeat crosses the nuclear threshold"),
+    Mechanism("nuclear-taboo", {"taboo_restraint": 0.0, "taboo_hostility": 0.0},
+              "no restraint from first use against non-nuclear states and no pariah cost"),
+    Mechanism("guns-vs-butter", {"guns_butter": 0.0},
+              "military spending costs no growth"),
+    Mechanism("water", {"sea_cost": 0.0, "amphibious_penalty": 0.0},
+              "sea crossings cost no extra distance and no amphibious penalty"),
+    Mechanism("amphibious-penalty", {"amphibious_penalty": 0.0},
+              "an attack across the sea loses no strength (distance still counts)"),
+    Mechanism("extraction-decay", {"extraction_midpoint": 1e6},
+              "distant provinces yield as much as the core (no loss of extraction)"),
+    Mechanism("threat-trend", {"trend_horizon": 0.0},
+              "threat is judged on present capability, not projected growth"),
+    Mechanism("hostility", {"hostility_weight": 0.0},
+              "remembered aggression adds no threat (balance of power, not of threat)"),
+    Mechanism("wedges", {"seeker_wedges": False},
+              "the hegemon-seeker pays nobody to stay out of coalitions"),
+    Mechanism("concessions", {"concession_odds": 0.0},
+              "no target concedes a demand without a war"),
+    Mechanism("misperception", {"misperception": 0.0},
+              "everyone sees others' capabilities exactly"),
+    Mechanism("war-damage", {"war_damage": 0.0},
+              "wars destroy forces but no productivity"),
+    Mechanism("uneven-growth", {"growth_spread": 0.0},
+              "every actor has the same mean growth rate (no power transitions by growth)"),
+)}
+
+
+def mechanism(name: str) -> Mechanism:
+    """The mechanism called ``name`` (an :class:`InputError` lists the choices)."""
+    if name not in MECHANISMS:
+        raise InputError(f"unknown mechanism {name!r}", source="--ablate", field="mechanism",
+                         allowed=", ".join(MECHANISMS))
+    return MECHANISMS[name]

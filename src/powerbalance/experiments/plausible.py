@@ -1,0 +1,126 @@
+"""Plausible ranges of the uncalibrated parameters: what a robustness band varies.
+
+``powerbalance experiment NAME --robustness N`` reruns an experiment at N
+parameter sets and reports in how many the claim holds. Where a calibrated
+posterior exists for the experiment's scenarios (:data:`POSTERIORS`, filled by
+a calibration: see :func:`register_posterior`) the sets are drawn from it;
+otherwise they are a Latin hypercube over the ranges below (McKay, Beckman &
+Conover 1979), one per parameter whose default is a *stated choice* rather than
+a measured figure, each with the reason for its bounds. Parameters a scenario
+calibrates in its ``[params]`` table are held at the scenario's values, and an
+arm's own overrides (its treatment) always win.
+
+Each range lies inside the parameter's allowed range (a test checks it) and
+contains its default.
+
+References: M. D. McKay, R. J. Beckman & W. J. Conover (1979), "A comparison
+of three methods for selecting values of input variables in the analysis of
+output from a computer code", *Technometrics* 21(2): 239-245.
+
+>>> PLAUSIBLE["attack_odds"].lo, PLAUSIBLE["attack_odds"].hi
+(0.5, 0.75)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class PlausibleRange:
+    """The range [lo, hi] a parameter plausibly takes, and why."""
+
+    name: str
+    lo: float
+    hi: float
+    reason: str
+
+
+PLAUSIBLE: dict[str, PlausibleRange] = {r.name: r for r in (
+    PlausibleRange("growth_noise", 0.01, 0.05,
+                   "yearly output shocks of one to five percent (Maddison 2001's series)"),
+    PlausibleRange("guns_butter", 0.0, 0.3,
+                   "Dunne & Tian 2013 find effects from none to small negative ones"),
+    PlausibleRange("misperception", 0.0, 0.2,
+                   "from perfect information to Cusack & Stoll's (1990) N(1, 0.2)"),
+    PlausibleRange("hostility_weight", 0.25, 1.0,
+                   "aggression one of Walt's (1987) four sources of threat: a quarter to all "
+                   "of the weight of capability"),
+    PlausibleRange("hostility_decay", 0.05, 0.2,
+                   "grievances fade over five to twenty years"),
+    PlausibleRange("balance_threshold", 1.1, 1.5,
+                   "threatened by a tenth to a half more than oneself (stated choice 1.25)"),
+    PlausibleRange("attack_odds", 0.5, 0.75,
+                   "from even odds to the loss-averse floor of Kahneman & Tversky's 1.5-2"),
+    PlausibleRange("late_entry_odds", 0.5, 0.7,
+                   "a weakened victim struck at even to clearly favourable odds"),
+    PlausibleRange("memory_decay", 0.02, 0.1,
+                   "reputations last ten to fifty years (Crescenzi 2007)"),
+    PlausibleRange("reputation_spread", 0.25, 0.75,
+                   "second-hand reputations weigh a quarter to three quarters "
+                   "(Mercer 1996 argues they weigh little)"),
+    PlausibleRange("distrust_threshold", 0.5, 2.0,
+                   "half a betrayal to two betrayals of oneself make a partner unacceptable"),
+    PlausibleRange("punish_threshold", 0.5, 2.0,
+                   "balancers punish after half an act to two acts of exploitation"),
+    PlausibleRange("trend_horizon", 0.0, 10.0,
+                   "from no projection to two planning cycles (Organski & Kugler 1980)"),
+    PlausibleRange("buck_alarm", 0.6, 1.0,
+                   "buck-passers balance when the threat holds 60% of the hegemony share up to "
+                   "the share itself (Mearsheimer 2001, ch. 8)"),
+    PlausibleRange("destructiveness", 0.15, 0.45,
+                   "annual campaign losses of fifteen to forty-five percent"),
+    PlausibleRange("war_damage", 0.02, 0.1,
+                   "two to ten percent of productivity lost per campaign-year "
+                   "(Organski & Kugler 1980 on recovery)"),
+    PlausibleRange("concession_odds", 0.1, 0.3,
+                   "a target concedes below one-in-ten to three-in-ten odds (Fearon 1995)"),
+    PlausibleRange("peace_odds", 0.4, 0.6,
+                   "a beaten side gives up near even odds (Slantchev 2003)"),
+    PlausibleRange("stake_horizon", 5.0, 20.0,
+                   "conquests held for five to twenty years"),
+    PlausibleRange("wedge_price", 0.02, 0.1,
+                   "a payee stays out for two to ten percent of a year's output "
+                   "(Crawford 2011)"),
+    PlausibleRange("conquest_rate", 0.3, 0.7,
+                   "a won war takes a third to two thirds of the frontier"),
+    PlausibleRange("sea_cost", 3.0, 10.0,
+                   "one sea crossing as costly as three to ten land steps "
+                   "(Mearsheimer 2001, ch. 4; stated choice 5)"),
+    PlausibleRange("amphibious_penalty", 0.3, 0.7,
+                   "an attacker across the sea needs about 1.4 to 3.3 times the strength"),
+    PlausibleRange("deterrence_accident", 0.0, 0.03,
+                   "accidents rare but not impossible (Sagan 1993)"),
+    PlausibleRange("nuclear_escalation", 0.25, 0.75,
+                   "escalation a gamble either way (Schelling 1960)"),
+    PlausibleRange("internal_margin", 1.0, 1.5,
+                   "security requirements from parity to half again (Jervis 1978)"),
+    PlausibleRange("internal_gain", 0.02, 0.1,
+                   "arms races escalating by two to ten points of spending per unit of gap "
+                   "(Richardson 1960)"),
+)}
+
+#: A sampler of a calibrated posterior: (number of draws, seed) -> one dict of parameter
+#: values per draw.
+Posterior = Callable[[int, int], list[dict[str, Any]]]
+
+#: Calibrated posteriors by scenario name (none yet: the history calibration registers its
+#: own with :func:`register_posterior`; robustness then draws from it instead of the
+#: Latin hypercube).
+POSTERIORS: dict[str, Posterior] = {}
+
+
+def register_posterior(scenario: str, sampler: Posterior) -> None:
+    """Use ``sampler`` for robustness bands of experiments whose arms all run ``scenario``."""
+    POSTERIORS[scenario] = sampler
+
+
+def posterior_for(scenarios: set[str]) -> Posterior | None:
+    """The posterior shared by all of ``scenarios``, if one is registered for each and it is
+    the same sampler; else None (robustness falls back to the Latin hypercube)."""
+    samplers = {id(POSTERIORS[s]): POSTERIORS[s] for s in scenarios if s in POSTERIORS}
+    if len(samplers) == 1 and all(s in POSTERIORS for s in scenarios):
+        return next(iter(samplers.values()))
+    return None
