@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import socket
 import threading
 import time
@@ -10,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from powerbalance.scenarios import Scenario, parse
@@ -55,6 +57,12 @@ def client() -> Iterator[Any]:
 
     with TestClient(create_app(scenarios=[escape_scenario()], workers=1)) as c:
         yield c
+
+
+def unpacked(p: dict[str, Any]) -> np.ndarray:
+    """A packed matrix of a world payload (dtype, shape, base64) as the array it encodes."""
+    data = np.frombuffer(base64.b64decode(p["base64"]), np.dtype(p["dtype"]).newbyteorder("<"))
+    return data.reshape(p["shape"])
 
 
 def free_port() -> int:

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from .conftest import CHINESE_NAME, CHROMIUM, SCRIPT_NAME, data_folder
+from .conftest import CHINESE_NAME, CHROMIUM, SCRIPT_NAME, data_folder, unpacked
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
@@ -78,6 +78,7 @@ def scrub(page: Any, year: int) -> list[str]:
     page.eval_on_selector("#year", "(el, y) => { el.value = y; "
                           "el.dispatchEvent(new Event('input')); }", year)
     assert page.text_content("#year-label") == str(year)
+    page.wait_for_selector(f"#map[data-year='{year}']", state="attached")  # the next frame
     return list(page.eval_on_selector_all("#map path.province", FILLS))
 
 
@@ -85,7 +86,7 @@ def expected_fills(base: str, job: str, world: int, year: int) -> list[str]:
     """The colours the map must show: the API's owners in that year, the run's colours."""
     summary = httpx.get(f"{base}/api/runs/{job}").json()["summary"]
     data = httpx.get(f"{base}/api/runs/{job}/worlds/{world}").json()
-    owners = data["owners"][data["years"].index(year)]
+    owners = unpacked(data["owners"])[data["years"].index(year)].tolist()
     return [summary["colors"][summary["actors"][o]] if o >= 0 else summary["unowned"]
             for o in owners]
 
@@ -98,8 +99,9 @@ def test_run_warring_states_scrub_the_year_and_open_a_world(lab, live_server):
     # The first recorded world in which a province changed hands, and the year it did.
     world, changed = next(
         (w, y) for w in range(8)
-        for data in [httpx.get(f"{live_server}/api/runs/{job}/worlds/{w}").json()]
-        for y in data["years"] if data["owners"][data["years"].index(y)] != data["owners"][0])
+        for owners in [unpacked(httpx.get(f"{live_server}/api/runs/{job}/worlds/{w}")
+                                .json()["owners"])]
+        for y in range(len(owners)) if (owners[y] != owners[0]).any())
     if world != 0:
         page.select_option("#world", str(world))
         page.wait_for_selector(f"#map[data-world='{world}']", state="attached", timeout=60_000)

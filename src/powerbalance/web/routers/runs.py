@@ -1,5 +1,9 @@
 """Runs: submit a simulation (:func:`powerbalance.run`), follow it, read and download it.
 
+The page's payloads are computed once and kept as JSON bytes; a world's
+matrices (owners, shares, survival per year) go out packed as typed arrays
+(:func:`~powerbalance.web.payloads.packed`).
+
 A run records the province owners of its first :data:`~powerbalance.web.schemas.MAP_WORLDS`
 worlds. Any other world is opened by simulating that one world again
 (``first_world=k``): a world's random streams depend only on the master seed
@@ -27,7 +31,10 @@ from powerbalance.web.payloads import (
     cli_command,
     columns,
     figure_response,
+    json_bytes,
+    json_response,
     map_payload,
+    packed,
     plain,
     table_response,
 )
@@ -45,6 +52,9 @@ LOG_KINDS = ("war_won", "war_lost", "war_joined", "alliance_formed", "alliance_b
 MAX_WORLD_PAYLOADS = 64
 #: Seconds between progress events, and between keep-alive comments.
 PROGRESS_INTERVAL, KEEPALIVE = 0.1, 15.0
+#: Seconds between looks at a job's state: its end is announced within this, not within
+#: a whole progress interval (a one-world run lasts under a second).
+POLL = 0.01
 
 
 def run_cli(spec: str, worlds: int, years: int, seed: int, overrides: dict[str, Any]) -> str:
@@ -74,7 +84,7 @@ def submit_run(lab: Lab, req: RunRequest, first_world: int = 0) -> Job:
             "seed": req.seed, "params": overrides, "first_world": first_world,
             "cli": run_cli(scen.origin if resolved.startswith("server:") else req.scenario,
                            req.worlds, years, req.seed, overrides),
-            "memory_estimate": size}
+            "memory_estimate": size, "_province_names": scen.province_names}
     if req.scenario.startswith("cow:"):
         info["cli_note"] = "with POWERBALANCE_DATA set to the folder of the server's --data"
     return lab.pool.submit("run", key, work, info, size=size)
@@ -109,7 +119,7 @@ def create_run(req: RunRequest, lab: Annotated[Lab, Depends(get_lab)]) -> dict[s
 
 
 @router.get("/{job_id}")
-def get_run(job_id: str, lab: Annotated[Lab, Depends(get_lab)]) -> dict[str, Any]:
+def get_run(job_id: str, lab: Annotated[Lab, Depends(get_lab)]) -> Response:
     """The job's state; once done, the run's summary across worlds too."""
     job = job_of(lab, job_id)
     out = describe(job)
@@ -117,7 +127,7 @@ def get_run(job_id: str, lab: Annotated[Lab, Depends(get_lab)]) -> dict[str, Any
         if "_summary" not in job.info:
             job.info["_summary"] = summary(job.result)
         out["summary"] = job.info["_summary"]
-    return out
+    return json_response(out)
 
 
 @router.delete("/{job_id}")
@@ -140,29 +150,34 @@ def progress_stream(job: Job) -> StreamingResponse:
 
     async def stream() -> Any:
         last: tuple[Any, ...] | None = None
-        quiet = time.monotonic()
+        sent = quiet = -float("inf")
         while True:
             snap = job.snapshot()
             state = (snap["status"], snap["done"], snap["total"])
-            if state != last:
-                last, quiet = state, time.monotonic()
+            now = time.monotonic()
+            final = snap["status"] in FINAL
+            if state != last and (final or last is None or now - sent >= PROGRESS_INTERVAL):
+                last, sent, quiet = state, now, now
                 yield f"event: progress\ndata: {json.dumps(plain(snap))}\n\n"
-            elif time.monotonic() - quiet > KEEPALIVE:
-                quiet = time.monotonic()
+            elif now - quiet > KEEPALIVE:
+                quiet = now
                 yield ": keep-alive\n\n"
-            if snap["status"] in FINAL:
+            if final:
                 return
-            await asyncio.sleep(PROGRESS_INTERVAL)
+            await asyncio.sleep(POLL)
 
     return StreamingResponse(stream(), media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 
 @router.get("/{job_id}/map")
-def run_map(job_id: str, lab: Annotated[Lab, Depends(get_lab)]) -> dict[str, Any]:
+def run_map(job_id: str, lab: Annotated[Lab, Depends(get_lab)]) -> Response:
     """The run's static map: provinces (x, y, and lon/lat where known) and links."""
-    result: RunResult = finished(lab, job_id).result
-    return map_payload(result.map, result.links)
+    job = finished(lab, job_id)
+    if "_map" not in job.info:
+        job.info["_map"] = json_bytes(map_payload(job.result.map, job.result.links,
+                                                  job.info["_province_names"]))
+    return json_response(job.info["_map"])
 
 
 async def world_result(lab: Lab, job: Job, world: int) -> RunResult:
@@ -188,17 +203,18 @@ async def world_result(lab: Lab, job: Job, world: int) -> RunResult:
 
 @router.get("/{job_id}/worlds/{world}")
 async def run_world(job_id: str, world: int,
-                    lab: Annotated[Lab, Depends(get_lab)]) -> dict[str, Any]:
+                    lab: Annotated[Lab, Depends(get_lab)]) -> Response:
     """One world: shares, system measures, alliances, the log and the map owners per year."""
     job = finished(lab, job_id)
     key = (job.kind, job.key, world)
-    memo: OrderedDict[Any, dict[str, Any]] = lab.memo.setdefault("worlds", OrderedDict())
+    memo: OrderedDict[Any, bytes] = lab.memo.setdefault("worlds", OrderedDict())
     if key not in memo:
-        memo[key] = await asyncio.to_thread(world_payload, await world_result(lab, job, world),
-                                            world)
+        result = await world_result(lab, job, world)
+        memo[key] = await asyncio.to_thread(
+            lambda: json_bytes(world_payload(result, world)))
         while len(memo) > MAX_WORLD_PAYLOADS:
             memo.popitem(last=False)
-    return memo[key]
+    return json_response(memo[key])
 
 
 @router.get("/{job_id}/tables/{name}.{fmt}")
@@ -258,16 +274,20 @@ def summary(result: RunResult) -> dict[str, Any]:
 
 
 def _matrix(frame: pd.DataFrame, column: str, index: str, cols: str, fill: float,
-            digits: int | None = None) -> list[list[Any]]:
+            dtype: str) -> dict[str, Any]:
+    """``column`` as an ``index`` x ``cols`` matrix, gaps filled, packed as ``dtype``."""
     wide = frame.pivot(index=index, columns=cols, values=column).sort_index()
     values = wide.to_numpy()
-    if digits is not None:
-        values = np.round(values.astype(np.float64), digits)
-    return plain(np.where(pd.isna(values), fill, values))
+    return packed(np.where(pd.isna(values), fill, values).astype(np.float64), dtype)
 
 
 def world_payload(result: RunResult, world: int) -> dict[str, Any]:
-    """Everything the Lab page draws for one world."""
+    """Everything the Lab page draws for one world.
+
+    ``shares`` (float32), ``alive`` (uint8) and ``owners`` (int16, -1 for unowned; null
+    for a world without a recorded map) are year x actor and year x province matrices
+    packed as typed arrays (:func:`~powerbalance.web.payloads.packed`).
+    """
     a = result.actors[result.actors["world"] == world]
     s = result.system[result.system["world"] == world].sort_values("year")
     al = result.alliances[result.alliances["world"] == world]
@@ -277,8 +297,8 @@ def world_payload(result: RunResult, world: int) -> dict[str, Any]:
     return {
         "world": world,
         "years": s["year"].tolist(),
-        "shares": _matrix(a, "share", "year", "actor", 0.0, 5),
-        "alive": _matrix(a, "alive", "year", "actor", False),
+        "shares": _matrix(a, "share", "year", "actor", 0.0, "float32"),
+        "alive": _matrix(a, "alive", "year", "actor", 0, "uint8"),
         "system": columns(s[["year", "live_actors", "largest_share", "leader_name", "hhi",
                              "effective_number", "con", "polarity", "active_wars",
                              "hegemon"]]),
@@ -286,5 +306,5 @@ def world_payload(result: RunResult, world: int) -> dict[str, Any]:
         "log": columns(ev[["year", "kind", "actor_name", "other_name", "value"]]
                        .head(MAX_LOG_ROWS), 4),
         "log_total": len(ev),
-        "owners": _matrix(pv, "owner", "year", "province", -1) if len(pv) else [],
+        "owners": _matrix(pv, "owner", "year", "province", -1, "int16") if len(pv) else None,
     }

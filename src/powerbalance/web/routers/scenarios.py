@@ -73,6 +73,6 @@ def _detail(spec: str, scen: Scenario) -> dict[str, Any]:
         "actors": [{"name": a.name, "strategy": a.strategy, "region": a.region,
                     "provinces": len(a.provinces), "major": a.major} for a in scen.actors],
         "params": asdict(params), "overrides": dict(scen.params),
-        "map": map_payload(provinces, links), "owners": owners,
+        "map": map_payload(provinces, links, scen.province_names), "owners": owners,
         "colors": actor_colors(scen.names), "unowned": UNOWNED,
     })
