@@ -89,6 +89,10 @@ def test_scenarios_and_params_come_from_the_registries(client):
     assert detail["sources"] == list(scen.sources)
     assert [a["name"] for a in detail["actors"]] == list(scen.names)
     assert len(detail["map"]["provinces"]["id"]) == scen.province_map.n
+    # Province names from the file (for tooltips); a generated map has ids only.
+    assert detail["map"]["provinces"]["name"] == list(scen.province_names)
+    assert scen.province_names[0] == "Xianyang 咸陽"
+    assert "name" not in client.get("/api/scenarios/random").json()["map"]["provinces"]
     assert detail["params"] == json.loads(json.dumps(
         __import__("dataclasses").asdict(scen.make_params())))
     rows = {p["name"]: p for p in client.get("/api/params").json()["params"]}

@@ -16,7 +16,14 @@ from typing import Any
 import httpx
 import pytest
 
-from .conftest import CHINESE_NAME, CHROMIUM, SCRIPT_NAME, data_folder, unpacked
+from .conftest import (
+    CHINESE_NAME,
+    CHROMIUM,
+    PROVINCE_NAME,
+    SCRIPT_NAME,
+    data_folder,
+    unpacked,
+)
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
@@ -146,10 +153,30 @@ def test_compare_two_parameter_settings(lab):
     assert "B − A" in page.text_content("#cmp-diff-table")
 
 
-def test_names_are_shown_as_text_never_run(lab):
+def tooltip_of(page: Any, selector: str) -> str:
+    """Hover ``selector``; return the tooltip's text (it must hold text only, no elements)."""
+    page.hover(selector)
+    page.wait_for_selector("#tooltip:not([hidden])")
+    assert page.locator("#tooltip *").count() == 0
+    return str(page.text_content("#tooltip"))
+
+
+def test_names_are_shown_as_text_never_run(lab, live_server):
     page, _ = lab
     scripts = page.locator("script").count()
-    run_in_lab(page, "escape-test", worlds=1, years=5)
+    page.select_option("#scenario", "escape-test")
+    page.wait_for_function("() => document.querySelector('#status').textContent === ''")
+    # Tooltips name the province (its id where it has no name) and its owner.
+    assert tooltip_of(page, "#preview-map path[data-province=p0]") == (
+        f"{PROVINCE_NAME}: {SCRIPT_NAME}")
+    assert tooltip_of(page, "#preview-map path[data-province=p3]") == f"p3: {CHINESE_NAME}"
+    job = run_in_lab(page, "escape-test", worlds=1, years=5)
+    names = httpx.get(f"{live_server}/api/runs/{job}").json()["summary"]["actors"]
+    owners = unpacked(httpx.get(f"{live_server}/api/runs/{job}/worlds/0").json()["owners"])
+    for k, province in ((0, "p0"), (2, "p2")):
+        owner = names[owners[-1][k]] if owners[-1][k] >= 0 else "unowned"
+        label = PROVINCE_NAME if province == "p0" else province
+        assert tooltip_of(page, f"#map path[data-province={province}]") == f"{label}: {owner}"
     legend = page.text_content("#legend")
     assert SCRIPT_NAME in legend and CHINESE_NAME in legend
     page.click("#scenario-details summary")
