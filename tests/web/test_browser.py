@@ -143,6 +143,16 @@ def test_compare_two_parameter_settings(lab):
     page.check("input[name=cmp-mode][value=settings]")
     page.select_option("#cmp-statistic", "wars_fought_by")
     page.select_option("#cmp-actor", "Qin")
+    # A long comparison streams its years and stops on Cancel.
+    page.fill("#cmp-worlds", "200")
+    page.fill("#cmp-years", "1000")
+    page.click("#cmp-run")
+    page.wait_for_function("() => /simulating: [1-9][0-9]*\\/2000 years/"
+                           ".test(document.querySelector('#cmp-status').textContent)")
+    page.click("#cmp-cancel")
+    page.wait_for_function("() => document.querySelector('#cmp-status').textContent "
+                           "=== 'cancelled'", timeout=60_000)
+    assert page.is_hidden("#cmp-results")
     page.fill("#cmp-worlds", "6")
     page.fill("#cmp-years", "30")
     page.click("#cmp-run")

@@ -773,10 +773,20 @@ const Compare = {
     $("#cmp-a-add").addEventListener("click", () => this.addRow("#cmp-a"));
     $("#cmp-b-add").addEventListener("click", () => this.addRow("#cmp-b"));
     $("#cmp-run").addEventListener("click", () => this.run());
-    $("#cmp-cancel").addEventListener("click", () => this.job && api(`/api/compare/${this.job.id}`, { method: "DELETE" }));
+    $("#cmp-cancel").addEventListener("click", () => this.cancel());
     this.describeExperiment();
     await this.loadActors();
     this.addRow("#cmp-b");
+  },
+
+  async cancel() {
+    if (!this.job) return;
+    $("#cmp-cancel").disabled = true;
+    try {
+      await api(`/api/compare/${this.job.id}`, { method: "DELETE" });
+    } catch (e) {
+      setStatus($("#cmp-status"), e.message, true);
+    }
   },
 
   mode() {
@@ -881,7 +891,8 @@ const Compare = {
     $("#cmp-cancel").disabled = false;
     const snap = this.job.status === "done" ? this.job : await follow("compare", this.job.id, (s) => {
       $("#cmp-progress").value = s.total ? s.done / s.total : 0;
-      setStatus($("#cmp-status"), `${s.status}…`);
+      setStatus($("#cmp-status"), s.status === "running" && s.total > 1
+        ? `simulating: ${s.done}/${s.total} years (all arms)` : `${s.status}…`);
     });
     $("#cmp-run").disabled = false;
     $("#cmp-cancel").disabled = true;
