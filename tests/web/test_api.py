@@ -426,6 +426,7 @@ def test_history_from_the_servers_data_folder():
         assert len(powers_1816) == 5  # majors2016: five great powers in 1816
         detail = c.get("/api/scenarios/cow:1914").json()
         assert detail["name"].startswith("cow") and len(detail["actors"]) > 20
+        assert detail["map"]["geo"] is True  # capitals (degrees): drawn on the world map
         assert c.get("/api/history/figure.png").content[:4] == b"\x89PNG"
         # A simulation started from 1914 reads the server's folder, never the browser's.
         job = c.post("/api/runs", json={"scenario": "cow:1914", "worlds": 2, "years": 5}).json()

@@ -8,7 +8,7 @@ folder of pytest's temporary directory.
 
 from __future__ import annotations
 
-import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -129,11 +129,17 @@ def test_run_warring_states_scrub_the_year_and_open_a_world(lab, live_server):
     assert page.locator("#network circle").count() == 7
     assert page.locator("#outcomes rect").count() == 8  # seven states and "anyone"
     assert page.locator("#downloads a").count() >= 14
-    # The map as drawn, as an SVG file.
+    # The map as drawn, as an SVG file that carries its own colours, and as a PNG.
     with page.expect_download() as download:
-        page.click("#map ~ * a.svg-download, .toolbar a.svg-download")
+        page.click(".toolbar a.svg-download:not(.png-download)")
     saved = Path(download.value.path()).read_text(encoding="utf-8")
     assert saved.startswith("<svg") and saved.count('class="province"') == 45
+    assert re.search(r"class=\"land\" [^>]*style=\"fill: rgb", saved)
+    with page.expect_download() as download:
+        page.click(".toolbar a.png-download")
+    assert download.value.suggested_filename == "map.png"
+    png = Path(download.value.path()).read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
 
 
 def test_compare_two_parameter_settings(lab):
@@ -198,19 +204,11 @@ def test_names_are_shown_as_text_never_run(lab, live_server):
 
 
 def test_real_geography_draws_on_the_world_basemap(lab, live_server):
-    """Where the map table has lon/lat, the provinces are drawn on the world-atlas
-    basemap (here the API's map answer is given lon/lat = the x/y that warring-states
-    stores as longitude and latitude)."""
+    """Warring States has lon/lat for every province: the map is drawn on the world-atlas
+    basemap (China's coastline), one shape per province."""
     page, _ = lab
-
-    def with_lonlat(route: Any) -> None:
-        body = httpx.get(route.request.url).json()
-        p = body["provinces"]
-        p["lon"], p["lat"], body["geo"] = p["x"], p["y"], True
-        route.fulfill(status=200, content_type="application/json", body=json.dumps(body))
-
-    page.route("**/api/runs/*/map", with_lonlat)
-    run_in_lab(page, "warring-states", worlds=1, years=10)
+    job = run_in_lab(page, "warring-states", worlds=1, years=10)
+    assert httpx.get(f"{live_server}/api/runs/{job}/map").json()["geo"] is True
     assert page.locator("#map path.land").count() > 100  # countries of world-atlas 110m
     assert page.locator("#map path.province").count() == 45
 
@@ -231,3 +229,4 @@ def test_history_page(lab):
                            "document.querySelector('#status').textContent === ''",
                            timeout=60_000)
     assert page.locator("#preview-map path.province").count() > 20
+    assert page.locator("#preview-map path.land").count() > 100  # on the world basemap

@@ -8,6 +8,8 @@ const WAR_KINDS = new Set(["war_won", "war_lost", "war_joined", "death", "hegemo
   "hegemony_lost"]);
 // Milliseconds per year when playing.
 const PLAY_MS = 80;
+// Most actors in the outcome chart (besides "anyone").
+const MAX_OUTCOME_ROWS = 12;
 const POLARITY = {
   "unipolar": "#EE8866", "unipolar with great powers": "#EEDD88",
   "bipolar": "#77AADD", "multipolar": "#AAAA00",
@@ -695,7 +697,14 @@ const Lab = {
     const svg = d3.select("#outcomes");
     svg.selectAll("*").remove();
     const [w, h] = size(svg);
-    const rows = sm.unification;
+    // Many actors (a COW year has dozens): the ones that unified some world, most first,
+    // up to MAX_OUTCOME_ROWS, and "anyone"; the table download has them all.
+    let rows = sm.unification;
+    if (rows.length > MAX_OUTCOME_ROWS + 1) {
+      const anyone = rows[rows.length - 1];  // the library's last row
+      rows = rows.slice(0, -1).filter((r) => r.worlds > 0)
+        .sort((a, b) => b.worlds - a.worlds).slice(0, MAX_OUTCOME_ROWS).concat([anyone]);
+    }
     const m = { l: 110, r: 50, t: 8, b: 22 };
     const y = d3.scaleBand().domain(rows.map((r) => r.actor)).range([m.t, h - m.b]).padding(0.2);
     const x = d3.scaleLinear().domain([0, 1]).range([m.l, w - m.r]);
@@ -939,8 +948,9 @@ const Compare = {
     if (!rows.length) return;
     const [w, h] = size(svg);
     const m = { l: 160, r: 20, t: 10, b: 24 };
-    const lo = Math.min(0, ...rows.map((c) => c.ci_low));
-    const hi = Math.max(0, ...rows.map((c) => c.ci_high));
+    let lo = Math.min(0, ...rows.map((c) => c.ci_low));
+    let hi = Math.max(0, ...rows.map((c) => c.ci_high));
+    if (hi - lo < 1e-9) { lo -= 1; hi += 1; }  // no spread at all (every world alike)
     const x = d3.scaleLinear().domain([lo, hi]).nice().range([m.l, w - m.r]);
     const y = d3.scaleBand().domain(rows.map((c, k) => k)).range([m.t, h - m.b]).padding(0.4);
     svg.append("line").attr("class", "cursor").attr("x1", x(0)).attr("x2", x(0)).attr("y1", m.t).attr("y2", h - m.b);
@@ -1023,29 +1033,77 @@ const History = {
   },
 };
 
-// ------------------------------------------------------------------ SVG downloads
-// Every chart card gets an "svg" link that saves the chart as the browser drew it.
+// ------------------------------------------------------------------ SVG and PNG downloads
+// Every chart card gets "svg" and "png" links that save the chart as the browser drew it.
+// The page's stylesheet does not travel with a file: the styles that draw (fills, strokes,
+// fonts) are copied onto each element of the copy.
+const DRAWN_STYLES = ["fill", "fill-opacity", "stroke", "stroke-width", "stroke-dasharray",
+  "stroke-opacity", "opacity", "font-family", "font-size", "font-weight", "text-anchor",
+  "dominant-baseline", "visibility"];
+
+function standaloneSvg(svg) {
+  const copy = svg.cloneNode(true);
+  const from = svg.querySelectorAll("*");
+  const to = copy.querySelectorAll("*");
+  for (let k = 0; k < from.length; k++) {
+    const cs = getComputedStyle(from[k]);
+    for (const prop of DRAWN_STYLES) to[k].style.setProperty(prop, cs.getPropertyValue(prop));
+  }
+  const [w, h] = size(d3.select(svg));
+  copy.setAttribute("xmlns", "http://www.w3.org/2000/svg");
+  copy.setAttribute("width", w);
+  copy.setAttribute("height", h);
+  copy.style.setProperty("font-family", getComputedStyle(svg).getPropertyValue("font-family"));
+  return { text: new XMLSerializer().serializeToString(copy), w, h };
+}
+
+function saveBlob(blob, name) {
+  const link = el("a");
+  link.href = URL.createObjectURL(blob);
+  link.download = name;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+}
+
+// The chart drawn onto a white canvas at twice its size, saved as PNG.
+function savePng(svg, name) {
+  const { text, w, h } = standaloneSvg(svg);
+  const img = new Image();
+  const url = URL.createObjectURL(new Blob([text], { type: "image/svg+xml" }));
+  img.onload = () => {
+    const canvas = document.createElement("canvas");
+    canvas.width = 2 * w;
+    canvas.height = 2 * h;
+    const ctx = canvas.getContext("2d");
+    ctx.fillStyle = "#fff";
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
+    URL.revokeObjectURL(url);
+    canvas.toBlob((blob) => saveBlob(blob, name), "image/png");
+  };
+  img.src = url;
+}
+
 function svgLinks() {
   for (const svg of document.querySelectorAll("svg.chart, svg.map:not(.preview)")) {
     const card = svg.closest(".card");
     if (!card || card.querySelector("a.svg-download")) continue;
-    const a = el("a", "svg", "svg-download");
-    a.href = "#";
-    a.addEventListener("click", (ev) => {
+    const bar = card.querySelector("h3, .toolbar");
+    if (!bar) continue;
+    const stem = svg.id || "chart";
+    const svgLink = el("a", "svg", "svg-download");
+    svgLink.href = "#";
+    svgLink.addEventListener("click", (ev) => {
       ev.preventDefault();
-      const copy = svg.cloneNode(true);
-      copy.setAttribute("xmlns", "http://www.w3.org/2000/svg");
-      const [w, h] = size(d3.select(svg));
-      copy.setAttribute("width", w);
-      copy.setAttribute("height", h);
-      const blob = new Blob([new XMLSerializer().serializeToString(copy)], { type: "image/svg+xml" });
-      const link = el("a");
-      link.href = URL.createObjectURL(blob);
-      link.download = `${svg.id || "chart"}.svg`;
-      link.click();
-      setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+      saveBlob(new Blob([standaloneSvg(svg).text], { type: "image/svg+xml" }), `${stem}.svg`);
     });
-    card.querySelector("h3, .toolbar")?.appendChild(a);
+    const pngLink = el("a", "png", "svg-download png-download");
+    pngLink.href = "#";
+    pngLink.addEventListener("click", (ev) => {
+      ev.preventDefault();
+      savePng(svg, `${stem}.png`);
+    });
+    bar.append(svgLink, pngLink);
   }
 }
 
