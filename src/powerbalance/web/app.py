@@ -68,18 +68,23 @@ def get_lab(request: Request) -> Lab:
     return lab
 
 
-def _warm_up() -> None:
-    """Read the scenario list, import what a run's summary uses and simulate one year of the
-    default scenario before the first visitor asks (the first page load and the first run
-    should not pay for matplotlib's and SciPy's imports)."""
+#: The scenario the Lab page opens with (``static/app.js`` names the same).
+DEFAULT_SCENARIO = "warring-states"
+
+
+def _warm_up(lab: Lab) -> None:
+    """Read the scenario list and the default scenario's page, import what a run's summary
+    uses and simulate one year of it before the first visitor asks (the first page load and
+    the first run should not pay for matplotlib's and SciPy's imports)."""
     from powerbalance.experiments import summary  # noqa: F401
     from powerbalance.experiments.results import run
-    from powerbalance.scenarios import load
     from powerbalance.viz import colors, ensembles  # noqa: F401
+    from powerbalance.web.routers.scenarios import load_spec, scenario_detail
     from powerbalance.web.schemas import builtin_scenarios
 
     builtin_scenarios()
-    run(load("warring-states"), years=1, worlds=1, seed=0)
+    scenario_detail(DEFAULT_SCENARIO, lab)
+    run(load_spec(lab, DEFAULT_SCENARIO)[1], years=1, worlds=1, seed=0)
 
 
 def create_app(data: str | Path | None = None, *, workers: int = 2, max_pending: int = 16,
@@ -107,7 +112,8 @@ def create_app(data: str | Path | None = None, *, workers: int = 2, max_pending:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        threading.Thread(target=_warm_up, daemon=True, name="lab-warm-up").start()
+        threading.Thread(target=_warm_up, args=(app.state.lab,), daemon=True,
+                         name="lab-warm-up").start()
         yield
         pool.shutdown()
 

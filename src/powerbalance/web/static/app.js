@@ -132,13 +132,16 @@ function showPage() {
 
 // ------------------------------------------------------------------ map drawing
 let worldAtlas = null;
-async function atlas() {
+function atlas() {  // one fetch, shared by every map (started early: see Lab.init)
   if (!worldAtlas) {
-    const topo = await (await fetch("/static/vendor/countries-110m.json")).json();
-    worldAtlas = topojson.feature(topo, topo.objects.countries);
+    worldAtlas = fetch("/static/vendor/countries-110m.json").then((r) => r.json())
+      .then((topo) => topojson.feature(topo, topo.objects.countries));
   }
   return worldAtlas;
 }
+
+// The default scenario of the picker.
+const DEFAULT_SCENARIO = "warring-states";
 
 // A province's name in a map payload (its id where the scenario names none).
 function provinceLabel(map, i) {
@@ -303,6 +306,10 @@ const Lab = {
   timer: null, charts: {},
 
   async init() {
+    // Everything the first view needs at once: lists, the default scenario, the basemap.
+    this.prefetched = { [DEFAULT_SCENARIO]: api(`/api/scenarios/${DEFAULT_SCENARIO}`) };
+    this.prefetched[DEFAULT_SCENARIO].catch(() => null);  // an error shows when it is used
+    atlas().catch(() => { worldAtlas = null; });
     const [scen, params] = await Promise.all([api("/api/scenarios"), api("/api/params")]);
     this.registry = params.params;
     this.history = scen.history;
@@ -312,7 +319,7 @@ const Lab = {
       o.value = s.name;
       sel.appendChild(o);
     }
-    sel.value = scen.scenarios.some((s) => s.name === "warring-states") ? "warring-states"
+    sel.value = scen.scenarios.some((s) => s.name === DEFAULT_SCENARIO) ? DEFAULT_SCENARIO
       : scen.scenarios[0].name;
     sel.addEventListener("change", () => this.pick(sel.value));
     $("#run").addEventListener("click", () => this.run());
@@ -335,7 +342,9 @@ const Lab = {
     $("#scenario").value = spec;
     setStatus($("#status"), "loading scenario…");
     try {
-      this.scenario = await api(`/api/scenarios/${encodeURIComponent(spec)}`);
+      const early = this.prefetched[spec];
+      delete this.prefetched[spec];
+      this.scenario = await (early || api(`/api/scenarios/${encodeURIComponent(spec)}`));
     } catch (e) {
       setStatus($("#status"), e.message, true);
       return;
