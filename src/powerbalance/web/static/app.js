@@ -1112,7 +1112,9 @@ function svgLinks() {
       ev.preventDefault();
       savePng(svg, `${stem}.png`);
     });
-    bar.append(svgLink, pngLink);
+    const links = el("span", null, "chart-downloads");
+    links.append(svgLink, pngLink);
+    bar.append(links);
   }
 }
 
