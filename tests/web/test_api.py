@@ -216,6 +216,11 @@ def test_a_run_agrees_with_the_library(client):
     owners = ref.provinces[ref.provinces["world"] == 1].pivot(index="year", columns="province",
                                                               values="owner")
     np.testing.assert_array_equal(unpacked(world["owners"]), owners.to_numpy())
+    assert world["owners"]["dtype"] == "int8"  # seven actors: one byte per province-year
+    pacts = ref.alliances[ref.alliances["world"] == 1]
+    for column in ("year", "actor", "ally"):
+        np.testing.assert_array_equal(unpacked(world["alliances"][column]),
+                                      pacts[column].to_numpy())
     assert set(world["log"]["kind"]) <= {"war_won", "war_lost", "war_joined", "death",
                                          "alliance_formed", "alliance_broken",
                                          "hegemony_reached", "hegemony_lost"}

@@ -66,7 +66,16 @@ def columns(frame: pd.DataFrame, digits: int | None = 5) -> dict[str, list[Any]]
 
 
 #: Typed arrays the page can read (:func:`packed`), by NumPy dtype name.
-PACKED_DTYPES = ("uint8", "int16", "int32", "float32", "float64")
+PACKED_DTYPES = ("int8", "uint8", "int16", "int32", "float32", "float64")
+
+
+def index_dtype(count: int) -> str:
+    """The smallest packed dtype holding the indices ``-1 .. count - 1`` (actors, provinces).
+
+    >>> index_dtype(7), index_dtype(200)
+    ('int8', 'int16')
+    """
+    return "int8" if count < 128 else "int16" if count < 2**15 else "int32"
 
 
 def packed(values: Any, dtype: str) -> dict[str, Any]:

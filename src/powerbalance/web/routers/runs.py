@@ -31,6 +31,7 @@ from powerbalance.web.payloads import (
     cli_command,
     columns,
     figure_response,
+    index_dtype,
     json_bytes,
     json_response,
     map_payload,
@@ -284,9 +285,11 @@ def _matrix(frame: pd.DataFrame, column: str, index: str, cols: str, fill: float
 def world_payload(result: RunResult, world: int) -> dict[str, Any]:
     """Everything the Lab page draws for one world.
 
-    ``shares`` (float32), ``alive`` (uint8) and ``owners`` (int16, -1 for unowned; null
-    for a world without a recorded map) are year x actor and year x province matrices
-    packed as typed arrays (:func:`~powerbalance.web.payloads.packed`).
+    ``shares`` (float32), ``alive`` (uint8) and ``owners`` (actor indices, -1 for
+    unowned; null for a world without a recorded map) are year x actor and year x
+    province matrices, and ``alliances`` three columns (year, actor, ally), packed as
+    typed arrays (:func:`~powerbalance.web.payloads.packed`; actor indices in the
+    smallest integer type that holds them, :func:`~powerbalance.web.payloads.index_dtype`).
     """
     a = result.actors[result.actors["world"] == world]
     s = result.system[result.system["world"] == world].sort_values("year")
@@ -294,6 +297,7 @@ def world_payload(result: RunResult, world: int) -> dict[str, Any]:
     ev = result.events[(result.events["world"] == world)
                        & result.events["kind"].isin(LOG_KINDS)]
     pv = result.provinces[result.provinces["world"] == world]
+    actor_index = index_dtype(len(result.manifest["scenario"]["actors"]))
     return {
         "world": world,
         "years": s["year"].tolist(),
@@ -302,9 +306,10 @@ def world_payload(result: RunResult, world: int) -> dict[str, Any]:
         "system": columns(s[["year", "live_actors", "largest_share", "leader_name", "hhi",
                              "effective_number", "con", "polarity", "active_wars",
                              "hegemon"]]),
-        "alliances": columns(al[["year", "actor", "ally"]]),
+        "alliances": {c: packed(al[c].to_numpy(), "int16" if c == "year" else actor_index)
+                      for c in ("year", "actor", "ally")},
         "log": columns(ev[["year", "kind", "actor_name", "other_name", "value"]]
                        .head(MAX_LOG_ROWS), 4),
         "log_total": len(ev),
-        "owners": _matrix(pv, "owner", "year", "province", -1, "int16") if len(pv) else None,
+        "owners": _matrix(pv, "owner", "year", "province", -1, actor_index) if len(pv) else None,
     }

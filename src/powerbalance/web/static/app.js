@@ -78,7 +78,7 @@ const tooltip = {
 
 // A packed matrix of the API ({dtype, shape, base64}: little-endian bytes) as a typed array
 // with row access; one decode instead of parsing a number at a time.
-const TYPED = { uint8: Uint8Array, int16: Int16Array, int32: Int32Array, float32: Float32Array,
+const TYPED = { int8: Int8Array, uint8: Uint8Array, int16: Int16Array, int32: Int32Array, float32: Float32Array,
   float64: Float64Array };
 function unpack(p) {
   if (!p) return null;
@@ -531,6 +531,9 @@ const Lab = {
     W.shares = unpack(W.shares);
     W.alive = unpack(W.alive);
     W.owners = unpack(W.owners);
+    const A = W.alliances;
+    W.alliances = { year: unpack(A.year).data, actor: unpack(A.actor).data,
+      ally: unpack(A.ally).data };
     return W;
   },
 
