@@ -300,6 +300,10 @@ def test_large_payloads_are_compressed_and_the_stream_is_not(client):
     assert world.headers["content-encoding"] == "gzip"
     assert int(world.headers["content-length"]) < len(world.content) / 2
     assert world.json()["owners"]["shape"] == [61, 45]
+    plain = client.get(f"/api/runs/{job['id']}/worlds/0", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.content == world.content
+    scripts = client.get("/static/vendor/d3.min.js", headers={"Accept-Encoding": "gzip"})
+    assert scripts.headers["content-encoding"] == "gzip"  # static files through the middleware
     with client.stream("GET", f"/api/runs/{job['id']}/events",
                        headers={"Accept-Encoding": "gzip"}) as r:
         assert "content-encoding" not in r.headers

@@ -79,11 +79,11 @@ def _warm_up(lab: Lab) -> None:
     from powerbalance.experiments import summary  # noqa: F401
     from powerbalance.experiments.results import run
     from powerbalance.viz import colors, ensembles  # noqa: F401
-    from powerbalance.web.routers.scenarios import load_spec, scenario_detail
+    from powerbalance.web.routers.scenarios import detail_body, load_spec
     from powerbalance.web.schemas import builtin_scenarios
 
     builtin_scenarios()
-    scenario_detail(DEFAULT_SCENARIO, lab)
+    detail_body(lab, DEFAULT_SCENARIO)
     run(load_spec(lab, DEFAULT_SCENARIO)[1], years=1, worlds=1, seed=0)
 
 

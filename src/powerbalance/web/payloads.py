@@ -6,22 +6,24 @@ into ``null``, Python numbers and strings. Tables go out column-wise
 matrices (a world's owners, shares and survival per year) go out packed
 (:func:`packed`): the bytes of a typed array in base64, which the page reads
 into a JavaScript typed array without parsing one number at a time.
-:func:`json_response` serialises a payload once, without FastAPI's per-value
-encoder, so that a memoised payload is answered as bytes.
+:func:`json_body` serialises a payload once, without FastAPI's per-value
+encoder, and gzips it once; :func:`json_response` answers with those bytes.
 """
 
 from __future__ import annotations
 
 import base64
+import gzip
 import io
 import json
 import math
 import shlex
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from fastapi import HTTPException
+from fastapi import HTTPException, Request
 from fastapi.responses import Response
 
 DOWNLOAD_FORMATS = ("parquet", "csv")
@@ -95,16 +97,36 @@ def packed(values: Any, dtype: str) -> dict[str, Any]:
             "base64": base64.b64encode(array.tobytes()).decode("ascii")}
 
 
-def json_bytes(payload: Any) -> bytes:
-    """``payload`` (JSON-safe: see :func:`plain`) as compact UTF-8 JSON."""
-    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False).encode("utf-8")
+#: Bodies from this size on are also kept gzipped (smaller ones gain little).
+GZIP_MIN_BYTES = 2048
 
 
-def json_response(payload: Any) -> Response:
-    """``payload`` (or its :func:`json_bytes`) as a JSON response."""
-    body = payload if isinstance(payload, bytes) else json_bytes(payload)
-    return Response(body, media_type="application/json")
+@dataclass(frozen=True)
+class JsonBody:
+    """A payload serialised once: its JSON bytes and, when large, their gzip (also once, so
+    that a payload many viewers ask for is not compressed again for each of them)."""
+
+    raw: bytes
+    gzipped: bytes | None
+
+
+def json_body(payload: Any) -> JsonBody:
+    """``payload`` (JSON-safe: see :func:`plain`) as compact UTF-8 JSON, gzipped if large."""
+    raw = json.dumps(payload, separators=(",", ":"), ensure_ascii=False,
+                     allow_nan=False).encode("utf-8")
+    return JsonBody(raw, gzip.compress(raw, 5, mtime=0) if len(raw) >= GZIP_MIN_BYTES
+                    else None)
+
+
+def json_response(payload: Any, request: Request | None = None) -> Response:
+    """A JSON response of ``payload`` (or of its :class:`JsonBody`), gzipped when the
+    ``request`` accepts it and the body has a gzipped form."""
+    body = payload if isinstance(payload, JsonBody) else json_body(payload)
+    accepts = request is not None and "gzip" in request.headers.get("accept-encoding", "")
+    if body.gzipped is not None and accepts:
+        return Response(body.gzipped, media_type="application/json",
+                        headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"})
+    return Response(body.raw, media_type="application/json")
 
 
 def table_response(frame: pd.DataFrame, fmt: str, stem: str) -> Response:

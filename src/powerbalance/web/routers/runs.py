@@ -21,18 +21,19 @@ from typing import Annotated, Any
 
 import numpy as np
 import pandas as pd
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response, StreamingResponse
 
 from powerbalance.experiments.results import TABLES, RunResult, run
 from powerbalance.web.app import Lab, get_lab
 from powerbalance.web.jobs import CANCELLED, DONE, FINAL, Job
 from powerbalance.web.payloads import (
+    JsonBody,
     cli_command,
     columns,
     figure_response,
     index_dtype,
-    json_bytes,
+    json_body,
     json_response,
     map_payload,
     packed,
@@ -120,15 +121,15 @@ def create_run(req: RunRequest, lab: Annotated[Lab, Depends(get_lab)]) -> dict[s
 
 
 @router.get("/{job_id}")
-def get_run(job_id: str, lab: Annotated[Lab, Depends(get_lab)]) -> Response:
-    """The job's state; once done, the run's summary across worlds too."""
+def get_run(job_id: str, request: Request, lab: Annotated[Lab, Depends(get_lab)]) -> Response:
+    """The job's state; once done, the run's summary across worlds too (then the answer no
+    longer changes: it is serialised once)."""
     job = job_of(lab, job_id)
-    out = describe(job)
-    if job.status == DONE:
-        if "_summary" not in job.info:
-            job.info["_summary"] = summary(job.result)
-        out["summary"] = job.info["_summary"]
-    return json_response(out)
+    if job.status != DONE:
+        return json_response(describe(job))
+    if "_done" not in job.info:
+        job.info["_done"] = json_body({**describe(job), "summary": summary(job.result)})
+    return json_response(job.info["_done"], request)
 
 
 @router.delete("/{job_id}")
@@ -172,13 +173,13 @@ def progress_stream(job: Job) -> StreamingResponse:
 
 
 @router.get("/{job_id}/map")
-def run_map(job_id: str, lab: Annotated[Lab, Depends(get_lab)]) -> Response:
+def run_map(job_id: str, request: Request, lab: Annotated[Lab, Depends(get_lab)]) -> Response:
     """The run's static map: provinces (x, y, and lon/lat where known) and links."""
     job = finished(lab, job_id)
     if "_map" not in job.info:
-        job.info["_map"] = json_bytes(map_payload(job.result.map, job.result.links,
-                                                  job.info["_province_names"]))
-    return json_response(job.info["_map"])
+        job.info["_map"] = json_body(map_payload(job.result.map, job.result.links,
+                                                 job.info["_province_names"]))
+    return json_response(job.info["_map"], request)
 
 
 async def world_result(lab: Lab, job: Job, world: int) -> RunResult:
@@ -203,19 +204,18 @@ async def world_result(lab: Lab, job: Job, world: int) -> RunResult:
 
 
 @router.get("/{job_id}/worlds/{world}")
-async def run_world(job_id: str, world: int,
+async def run_world(job_id: str, world: int, request: Request,
                     lab: Annotated[Lab, Depends(get_lab)]) -> Response:
     """One world: shares, system measures, alliances, the log and the map owners per year."""
     job = finished(lab, job_id)
     key = (job.kind, job.key, world)
-    memo: OrderedDict[Any, bytes] = lab.memo.setdefault("worlds", OrderedDict())
+    memo: OrderedDict[Any, JsonBody] = lab.memo.setdefault("worlds", OrderedDict())
     if key not in memo:
         result = await world_result(lab, job, world)
-        memo[key] = await asyncio.to_thread(
-            lambda: json_bytes(world_payload(result, world)))
+        memo[key] = await asyncio.to_thread(lambda: json_body(world_payload(result, world)))
         while len(memo) > MAX_WORLD_PAYLOADS:
             memo.popitem(last=False)
-    return json_response(memo[key])
+    return json_response(memo[key], request)
 
 
 @router.get("/{job_id}/tables/{name}.{fmt}")
