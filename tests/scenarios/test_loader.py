@@ -37,6 +37,9 @@ def test_good_scenario_parses():
     assert s.names == ("X", "Y")
     assert s.actors[1].provinces == (1, 2)
     assert s.province_map.land_cost.tolist() == [1.0, 3.0]
+    assert s.province_names == ()  # no province is named
+    named = mutate(("map", "provinces", 1, "name"), "Bei 北")
+    assert parse(named, "good.toml").province_names == ("a", "Bei 北", "c")
 
 
 @pytest.mark.parametrize("path,value,field,allowed", [
@@ -54,6 +57,7 @@ def test_good_scenario_parses():
     (("params",), {"warp_speed": 9}, "warp_speed", "sea_cost"),
     (("years",), 0, "years", "from 1"),
     (("bogus",), 1, "bogus", "actors"),
+    (("map", "provinces", 1, "name"), 7, "map.provinces[1].name", "a string"),
 ])
 def test_bad_input_names_file_field_and_allowed_values(path, value, field, allowed):
     with pytest.raises(InputError) as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import socket
 import threading
 import time
@@ -10,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from powerbalance.scenarios import Scenario, parse
@@ -30,17 +32,21 @@ CHROMIUM = Path("/usr/bin/chromium")
 SCRIPT_NAME = "<script>document.body.dataset.pwned='1'</script>"
 #: A non-Latin name (the lab must render Chinese names).
 CHINESE_NAME = "秦國"
+#: A province name in markup and Chinese (tooltips show names, as text).
+PROVINCE_NAME = "<i>Ying 郢</i>"
 
 
 def escape_scenario() -> Scenario:
-    """Two actors on a line of four provinces, one named like a script tag, one in Chinese."""
+    """Two actors on a line of four provinces, one named like a script tag, one in Chinese;
+    the first province has a name in markup, the others only ids."""
     return parse({
         "name": "escape-test",
         "description": "A test scenario whose names are <b>markup</b> & non-Latin: 合縱連橫.",
         "sources": ["<img src=x onerror=alert(1)>"],
         "map": {"topology": "graph",
-                "provinces": [{"id": f"p{i}", "x": float(i), "y": float(i % 2)}
-                              for i in range(4)],
+                "provinces": [{"id": "p0", "name": PROVINCE_NAME, "x": 0.0, "y": 0.0},
+                              *({"id": f"p{i}", "x": float(i), "y": float(i % 2)}
+                                for i in range(1, 4))],
                 "land": [[f"p{i}", f"p{i + 1}"] for i in range(3)]},
         "actors": [{"name": SCRIPT_NAME, "provinces": ["p0", "p1"], "capital": "p0",
                     "strategy": "hegemon-seeker"},
@@ -55,6 +61,12 @@ def client() -> Iterator[Any]:
 
     with TestClient(create_app(scenarios=[escape_scenario()], workers=1)) as c:
         yield c
+
+
+def unpacked(p: dict[str, Any]) -> np.ndarray:
+    """A packed matrix of a world payload (dtype, shape, base64) as the array it encodes."""
+    data = np.frombuffer(base64.b64decode(p["base64"]), np.dtype(p["dtype"]).newbyteorder("<"))
+    return data.reshape(p["shape"])
 
 
 def free_port() -> int:

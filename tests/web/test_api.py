@@ -18,7 +18,7 @@ from powerbalance.experiments import claims
 from powerbalance.web.app import CSP, static_dir
 from powerbalance.web.schemas import MAP_WORLDS, MAX_ACTORS, MAX_WORLDS, MAX_YEARS
 
-from .conftest import CHINESE_NAME, SCRIPT_NAME, TestClient, data_folder
+from .conftest import CHINESE_NAME, SCRIPT_NAME, TestClient, data_folder, unpacked
 
 
 def wait(client: Any, job: dict[str, Any], kind: str = "runs",
@@ -89,6 +89,10 @@ def test_scenarios_and_params_come_from_the_registries(client):
     assert detail["sources"] == list(scen.sources)
     assert [a["name"] for a in detail["actors"]] == list(scen.names)
     assert len(detail["map"]["provinces"]["id"]) == scen.province_map.n
+    # Province names from the file (for tooltips); a generated map has ids only.
+    assert detail["map"]["provinces"]["name"] == list(scen.province_names)
+    assert scen.province_names[0] == "Xianyang 咸陽"
+    assert "name" not in client.get("/api/scenarios/random").json()["map"]["provinces"]
     assert detail["params"] == json.loads(json.dumps(
         __import__("dataclasses").asdict(scen.make_params())))
     rows = {p["name"]: p for p in client.get("/api/params").json()["params"]}
@@ -205,10 +209,18 @@ def test_a_run_agrees_with_the_library(client):
     world = client.get(f"/api/runs/{job['id']}/worlds/1").json()
     share = ref.actors[ref.actors["world"] == 1].pivot(index="year", columns="actor",
                                                        values="share")
-    np.testing.assert_allclose(world["shares"], share.to_numpy(), atol=1e-5)
+    np.testing.assert_allclose(unpacked(world["shares"]), share.to_numpy(), atol=1e-6)
+    alive = ref.actors[ref.actors["world"] == 1].pivot(index="year", columns="actor",
+                                                       values="alive")
+    np.testing.assert_array_equal(unpacked(world["alive"]), alive.to_numpy().astype(np.uint8))
     owners = ref.provinces[ref.provinces["world"] == 1].pivot(index="year", columns="province",
                                                               values="owner")
-    assert world["owners"] == owners.to_numpy().tolist()
+    np.testing.assert_array_equal(unpacked(world["owners"]), owners.to_numpy())
+    assert world["owners"]["dtype"] == "int8"  # seven actors: one byte per province-year
+    pacts = ref.alliances[ref.alliances["world"] == 1]
+    for column in ("year", "actor", "ally"):
+        np.testing.assert_array_equal(unpacked(world["alliances"][column]),
+                                      pacts[column].to_numpy())
     assert set(world["log"]["kind"]) <= {"war_won", "war_lost", "war_joined", "death",
                                          "alliance_formed", "alliance_broken",
                                          "hegemony_reached", "hegemony_lost"}
@@ -224,7 +236,7 @@ def test_a_world_beyond_the_recorded_maps_is_re_run_bit_identical(client):
     world = client.get(f"/api/runs/{job['id']}/worlds/{k}").json()
     owners = ref.provinces[ref.provinces["world"] == k].pivot(index="year", columns="province",
                                                               values="owner")
-    assert world["owners"] == owners.to_numpy().tolist()
+    np.testing.assert_array_equal(unpacked(world["owners"]), owners.to_numpy())
     assert client.get(f"/api/runs/{job['id']}/worlds/{worlds}").status_code == 404
 
 
@@ -282,6 +294,21 @@ def test_progress_streams_as_server_sent_events(client):
     assert done == sorted(done) and done[-1] == 60
 
 
+def test_large_payloads_are_compressed_and_the_stream_is_not(client):
+    job = wait(client, submit(client, scenario="warring-states", worlds=1, years=60, seed=9))
+    world = client.get(f"/api/runs/{job['id']}/worlds/0", headers={"Accept-Encoding": "gzip"})
+    assert world.headers["content-encoding"] == "gzip"
+    assert int(world.headers["content-length"]) < len(world.content) / 2
+    assert world.json()["owners"]["shape"] == [61, 45]
+    plain = client.get(f"/api/runs/{job['id']}/worlds/0", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.content == world.content
+    scripts = client.get("/static/vendor/d3.min.js", headers={"Accept-Encoding": "gzip"})
+    assert scripts.headers["content-encoding"] == "gzip"  # static files through the middleware
+    with client.stream("GET", f"/api/runs/{job['id']}/events",
+                       headers={"Accept-Encoding": "gzip"}) as r:
+        assert "content-encoding" not in r.headers
+
+
 def test_tables_and_figures_download(client):
     job = wait(client, submit(client, scenario="warring-states", worlds=2, years=8, seed=2))
     ref = pb.run("warring-states", worlds=2, years=8, seed=2)
@@ -328,6 +355,28 @@ def test_two_settings_are_compared_by_the_librarys_paired_difference(client):
     per_world = pd.read_csv(io.BytesIO(client.get(
         f"/api/compare/{state['id']}/tables/per_world.csv").content))
     assert len(per_world) == 6
+
+
+def test_a_comparison_streams_its_years_and_can_be_cancelled(client):
+    body = {"scenario": "warring-states", "a": {}, "b": {"conquest_rate": 0.9},
+            "worlds": 4, "years": 30, "seed": 8}
+    job = client.post("/api/compare", json=body).json()
+    with client.stream("GET", f"/api/compare/{job['id']}/events") as r:
+        events = [json.loads(line[5:]) for line in r.iter_lines() if line.startswith("data:")]
+    assert events[-1]["status"] == "done"
+    # Years over both arms: the stream passes through the middle, never backwards.
+    assert [e["done"] for e in events] == sorted(e["done"] for e in events)
+    assert events[-1]["total"] == 60 and any(0 < e["done"] < 60 for e in events)
+    long = client.post("/api/compare", json={**body, "worlds": 200, "years": 1000}).json()
+    deadline = time.monotonic() + 60
+    while client.get(f"/api/compare/{long['id']}").json()["done"] == 0:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    assert client.delete(f"/api/compare/{long['id']}").status_code == 200
+    state = wait(client, long, "compare")
+    assert state["status"] == "cancelled" and 0 < state["done"] < state["total"] == 2000
+    assert "result" not in state
+    assert client.app.state.lab.pool.pending() == 0
 
 
 def test_an_experiment_of_the_registry_runs_with_its_arms(client):
@@ -386,6 +435,7 @@ def test_history_from_the_servers_data_folder():
         assert len(powers_1816) == 5  # majors2016: five great powers in 1816
         detail = c.get("/api/scenarios/cow:1914").json()
         assert detail["name"].startswith("cow") and len(detail["actors"]) > 20
+        assert detail["map"]["geo"] is True  # capitals (degrees): drawn on the world map
         assert c.get("/api/history/figure.png").content[:4] == b"\x89PNG"
         # A simulation started from 1914 reads the server's folder, never the browser's.
         job = c.post("/api/runs", json={"scenario": "cow:1914", "worlds": 2, "years": 5}).json()

@@ -8,7 +8,7 @@ folder of pytest's temporary directory.
 
 from __future__ import annotations
 
-import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,14 @@ from typing import Any
 import httpx
 import pytest
 
-from .conftest import CHINESE_NAME, CHROMIUM, SCRIPT_NAME, data_folder
+from .conftest import (
+    CHINESE_NAME,
+    CHROMIUM,
+    PROVINCE_NAME,
+    SCRIPT_NAME,
+    data_folder,
+    unpacked,
+)
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
@@ -78,6 +85,7 @@ def scrub(page: Any, year: int) -> list[str]:
     page.eval_on_selector("#year", "(el, y) => { el.value = y; "
                           "el.dispatchEvent(new Event('input')); }", year)
     assert page.text_content("#year-label") == str(year)
+    page.wait_for_selector(f"#map[data-year='{year}']", state="attached")  # the next frame
     return list(page.eval_on_selector_all("#map path.province", FILLS))
 
 
@@ -85,7 +93,7 @@ def expected_fills(base: str, job: str, world: int, year: int) -> list[str]:
     """The colours the map must show: the API's owners in that year, the run's colours."""
     summary = httpx.get(f"{base}/api/runs/{job}").json()["summary"]
     data = httpx.get(f"{base}/api/runs/{job}/worlds/{world}").json()
-    owners = data["owners"][data["years"].index(year)]
+    owners = unpacked(data["owners"])[data["years"].index(year)].tolist()
     return [summary["colors"][summary["actors"][o]] if o >= 0 else summary["unowned"]
             for o in owners]
 
@@ -98,8 +106,9 @@ def test_run_warring_states_scrub_the_year_and_open_a_world(lab, live_server):
     # The first recorded world in which a province changed hands, and the year it did.
     world, changed = next(
         (w, y) for w in range(8)
-        for data in [httpx.get(f"{live_server}/api/runs/{job}/worlds/{w}").json()]
-        for y in data["years"] if data["owners"][data["years"].index(y)] != data["owners"][0])
+        for owners in [unpacked(httpx.get(f"{live_server}/api/runs/{job}/worlds/{w}")
+                                .json()["owners"])]
+        for y in range(len(owners)) if (owners[y] != owners[0]).any())
     if world != 0:
         page.select_option("#world", str(world))
         page.wait_for_selector(f"#map[data-world='{world}']", state="attached", timeout=60_000)
@@ -120,11 +129,17 @@ def test_run_warring_states_scrub_the_year_and_open_a_world(lab, live_server):
     assert page.locator("#network circle").count() == 7
     assert page.locator("#outcomes rect").count() == 8  # seven states and "anyone"
     assert page.locator("#downloads a").count() >= 14
-    # The map as drawn, as an SVG file.
+    # The map as drawn, as an SVG file that carries its own colours, and as a PNG.
     with page.expect_download() as download:
-        page.click("#map ~ * a.svg-download, .toolbar a.svg-download")
+        page.click(".toolbar a.svg-download:not(.png-download)")
     saved = Path(download.value.path()).read_text(encoding="utf-8")
     assert saved.startswith("<svg") and saved.count('class="province"') == 45
+    assert re.search(r"class=\"land\" [^>]*style=\"fill: rgb", saved)
+    with page.expect_download() as download:
+        page.click(".toolbar a.png-download")
+    assert download.value.suggested_filename == "map.png"
+    png = Path(download.value.path()).read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
 
 
 def test_compare_two_parameter_settings(lab):
@@ -134,6 +149,16 @@ def test_compare_two_parameter_settings(lab):
     page.check("input[name=cmp-mode][value=settings]")
     page.select_option("#cmp-statistic", "wars_fought_by")
     page.select_option("#cmp-actor", "Qin")
+    # A long comparison streams its years and stops on Cancel.
+    page.fill("#cmp-worlds", "200")
+    page.fill("#cmp-years", "1000")
+    page.click("#cmp-run")
+    page.wait_for_function("() => /simulating: [1-9][0-9]*\\/2000 years/"
+                           ".test(document.querySelector('#cmp-status').textContent)")
+    page.click("#cmp-cancel")
+    page.wait_for_function("() => document.querySelector('#cmp-status').textContent "
+                           "=== 'cancelled'", timeout=60_000)
+    assert page.is_hidden("#cmp-results")
     page.fill("#cmp-worlds", "6")
     page.fill("#cmp-years", "30")
     page.click("#cmp-run")
@@ -144,10 +169,30 @@ def test_compare_two_parameter_settings(lab):
     assert "B − A" in page.text_content("#cmp-diff-table")
 
 
-def test_names_are_shown_as_text_never_run(lab):
+def tooltip_of(page: Any, selector: str) -> str:
+    """Hover ``selector``; return the tooltip's text (it must hold text only, no elements)."""
+    page.hover(selector)
+    page.wait_for_selector("#tooltip:not([hidden])")
+    assert page.locator("#tooltip *").count() == 0
+    return str(page.text_content("#tooltip"))
+
+
+def test_names_are_shown_as_text_never_run(lab, live_server):
     page, _ = lab
     scripts = page.locator("script").count()
-    run_in_lab(page, "escape-test", worlds=1, years=5)
+    page.select_option("#scenario", "escape-test")
+    page.wait_for_function("() => document.querySelector('#status').textContent === ''")
+    # Tooltips name the province (its id where it has no name) and its owner.
+    assert tooltip_of(page, "#preview-map path[data-province=p0]") == (
+        f"{PROVINCE_NAME}: {SCRIPT_NAME}")
+    assert tooltip_of(page, "#preview-map path[data-province=p3]") == f"p3: {CHINESE_NAME}"
+    job = run_in_lab(page, "escape-test", worlds=1, years=5)
+    names = httpx.get(f"{live_server}/api/runs/{job}").json()["summary"]["actors"]
+    owners = unpacked(httpx.get(f"{live_server}/api/runs/{job}/worlds/0").json()["owners"])
+    for k, province in ((0, "p0"), (2, "p2")):
+        owner = names[owners[-1][k]] if owners[-1][k] >= 0 else "unowned"
+        label = PROVINCE_NAME if province == "p0" else province
+        assert tooltip_of(page, f"#map path[data-province={province}]") == f"{label}: {owner}"
     legend = page.text_content("#legend")
     assert SCRIPT_NAME in legend and CHINESE_NAME in legend
     page.click("#scenario-details summary")
@@ -159,19 +204,11 @@ def test_names_are_shown_as_text_never_run(lab):
 
 
 def test_real_geography_draws_on_the_world_basemap(lab, live_server):
-    """Where the map table has lon/lat, the provinces are drawn on the world-atlas
-    basemap (here the API's map answer is given lon/lat = the x/y that warring-states
-    stores as longitude and latitude)."""
+    """Warring States has lon/lat for every province: the map is drawn on the world-atlas
+    basemap (China's coastline), one shape per province."""
     page, _ = lab
-
-    def with_lonlat(route: Any) -> None:
-        body = httpx.get(route.request.url).json()
-        p = body["provinces"]
-        p["lon"], p["lat"], body["geo"] = p["x"], p["y"], True
-        route.fulfill(status=200, content_type="application/json", body=json.dumps(body))
-
-    page.route("**/api/runs/*/map", with_lonlat)
-    run_in_lab(page, "warring-states", worlds=1, years=10)
+    job = run_in_lab(page, "warring-states", worlds=1, years=10)
+    assert httpx.get(f"{live_server}/api/runs/{job}/map").json()["geo"] is True
     assert page.locator("#map path.land").count() > 100  # countries of world-atlas 110m
     assert page.locator("#map path.province").count() == 45
 
@@ -192,3 +229,4 @@ def test_history_page(lab):
                            "document.querySelector('#status').textContent === ''",
                            timeout=60_000)
     assert page.locator("#preview-map path.province").count() > 20
+    assert page.locator("#preview-map path.land").count() > 100  # on the world basemap

@@ -141,8 +141,8 @@ def cow_scenario(options: str = "", source: str = "cow") -> Scenario:
     ccodes = rows["ccode"].to_numpy(dtype=np.int64)
     pmap = _contiguity_map(ccodes, names, files, year, econ + mil)
     capitals = _capital_coords(ccodes, files, year)
-    if capitals is not None:
-        pmap = replace(pmap, coords=capitals)
+    if capitals is not None:  # real positions (degrees): drawn on the world's coastlines too
+        pmap = replace(pmap, coords=capitals, lonlat=capitals)
     alliances = _alliances(ccodes, files, year) if opts["alliances"] == "atop" else ()
     scale = 100.0
     actors = []

@@ -195,7 +195,18 @@ def parse(data: dict[str, Any], source: str) -> Scenario:
     return Scenario(name=name, description=description, province_map=pmap,
                     actors=tuple(actors), params=dict(params), years=years,
                     alliances=alliances,
-                    sources=tuple(sources), stylisation=stylisation, origin=source)
+                    sources=tuple(sources), stylisation=stylisation, origin=source,
+                    province_names=_province_names(c, data["map"], pmap))
+
+
+def _province_names(c: _Checker, m: dict[str, Any], pmap: ProvinceMap) -> tuple[str, ...]:
+    """The ``name`` of each province of a graph map (its id where it has none); empty when
+    no province has one (generated maps, or a file that names none)."""
+    provinces = m.get("provinces", []) if pmap.topology == "graph" else []
+    if not any("name" in prov for prov in provinces):
+        return ()
+    return tuple(c.string(prov, "name", f"map.provinces[{k}]", default=pmap.names[k])
+                 for k, prov in enumerate(provinces))
 
 
 def _parse_map(c: _Checker, m: dict[str, Any]) -> ProvinceMap:

@@ -72,6 +72,9 @@ class Scenario:
     sources: tuple[str, ...] = ()
     stylisation: str = ""
     origin: str = "<built-in>"
+    province_names: tuple[str, ...] = ()
+    """Display names of the provinces by index (a graph map's ``name``, else its id); empty
+    when the scenario names none. For drawing only: the engine knows provinces by index."""
 
     @property
     def names(self) -> tuple[str, ...]:

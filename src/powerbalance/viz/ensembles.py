@@ -64,7 +64,10 @@ def fan_quantiles(system: pd.DataFrame, column: str = "largest_share",
         raise InputError(f"no column {column!r}", source="system", field="column",
                          allowed=", ".join(map(str, system.columns)))
     wide = system.pivot_table(index="year", columns="world", values=column, observed=True)
-    values = np.nanquantile(wide.to_numpy(dtype=np.float64), list(quantiles), axis=1)
+    table = wide.to_numpy(dtype=np.float64)
+    # The same quantiles; nanquantile loops in Python over the years, so only where needed.
+    quantile = np.nanquantile if np.isnan(table).any() else np.quantile
+    values = quantile(table, list(quantiles), axis=1)
     return pd.DataFrame(values.T, index=wide.index, columns=list(quantiles))
 
 

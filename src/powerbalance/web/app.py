@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
@@ -67,13 +68,23 @@ def get_lab(request: Request) -> Lab:
     return lab
 
 
-def _warm_up() -> None:
-    """Read the scenario list and import the plotting colours before the first visitor asks
-    (the first page load should not pay for matplotlib's import)."""
-    from powerbalance.viz import colors  # noqa: F401
+#: The scenario the Lab page opens with (``static/app.js`` names the same).
+DEFAULT_SCENARIO = "warring-states"
+
+
+def _warm_up(lab: Lab) -> None:
+    """Read the scenario list and the default scenario's page, import what a run's summary
+    uses and simulate one year of it before the first visitor asks (the first page load and
+    the first run should not pay for matplotlib's and SciPy's imports)."""
+    from powerbalance.experiments import summary  # noqa: F401
+    from powerbalance.experiments.results import run
+    from powerbalance.viz import colors, ensembles  # noqa: F401
+    from powerbalance.web.routers.scenarios import detail_body, load_spec
     from powerbalance.web.schemas import builtin_scenarios
 
     builtin_scenarios()
+    detail_body(lab, DEFAULT_SCENARIO)
+    run(load_spec(lab, DEFAULT_SCENARIO)[1], years=1, worlds=1, seed=0)
 
 
 def create_app(data: str | Path | None = None, *, workers: int = 2, max_pending: int = 16,
@@ -101,7 +112,8 @@ def create_app(data: str | Path | None = None, *, workers: int = 2, max_pending:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        threading.Thread(target=_warm_up, daemon=True, name="lab-warm-up").start()
+        threading.Thread(target=_warm_up, args=(app.state.lab,), daemon=True,
+                         name="lab-warm-up").start()
         yield
         pool.shutdown()
 
@@ -114,6 +126,10 @@ def create_app(data: str | Path | None = None, *, workers: int = 2, max_pending:
         from starlette.middleware.trustedhost import TrustedHostMiddleware
 
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
+
+    # Payloads of a long run are large; compressing costs far less than sending them (the
+    # progress stream, text/event-stream, is left alone by the middleware).
+    app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=5)
 
     @app.middleware("http")
     async def security_headers(request: Request,

@@ -139,11 +139,12 @@ def create_compare(req: CompareRequest, lab: Annotated[Lab, Depends(get_lab)]) -
     key = (req.model_dump_json(),)
 
     def work(progress: Any) -> claims.ExperimentResult:
+        # Years done over all arms; a cancel raises from inside the engine's next year. A data
+        # experiment (its own runner) reports only its start and end.
         progress(0, 1)
         result = claims.run_experiment(exp, worlds=req.worlds, seed=req.seed,
                                        years=req.years, confidence=req.confidence,
-                                       keep_runs=False, **extra)
-        progress(1, 1)
+                                       keep_runs=False, progress=progress, **extra)
         return result
 
     info = {"request": req.model_dump(), "cli": command, "memory_estimate": size,
@@ -165,7 +166,7 @@ def get_compare(job_id: str, lab: Annotated[Lab, Depends(get_lab)]) -> dict[str,
 
 @router.delete("/{job_id}")
 def cancel_compare(job_id: str, lab: Annotated[Lab, Depends(get_lab)]) -> dict[str, Any]:
-    """Cancel a queued comparison (a running one stops when it next reports)."""
+    """Cancel a queued or running comparison (the engine stops at the next simulated year)."""
     job_of(lab, job_id, "compare")
     job = lab.pool.cancel(job_id)
     assert job is not None

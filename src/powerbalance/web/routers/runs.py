@@ -1,5 +1,9 @@
 """Runs: submit a simulation (:func:`powerbalance.run`), follow it, read and download it.
 
+The page's payloads are computed once and kept as JSON bytes; a world's
+matrices (owners, shares, survival per year) go out packed as typed arrays
+(:func:`~powerbalance.web.payloads.packed`).
+
 A run records the province owners of its first :data:`~powerbalance.web.schemas.MAP_WORLDS`
 worlds. Any other world is opened by simulating that one world again
 (``first_world=k``): a world's random streams depend only on the master seed
@@ -17,17 +21,22 @@ from typing import Annotated, Any
 
 import numpy as np
 import pandas as pd
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response, StreamingResponse
 
 from powerbalance.experiments.results import TABLES, RunResult, run
 from powerbalance.web.app import Lab, get_lab
 from powerbalance.web.jobs import CANCELLED, DONE, FINAL, Job
 from powerbalance.web.payloads import (
+    JsonBody,
     cli_command,
     columns,
     figure_response,
+    index_dtype,
+    json_body,
+    json_response,
     map_payload,
+    packed,
     plain,
     table_response,
 )
@@ -45,6 +54,9 @@ LOG_KINDS = ("war_won", "war_lost", "war_joined", "alliance_formed", "alliance_b
 MAX_WORLD_PAYLOADS = 64
 #: Seconds between progress events, and between keep-alive comments.
 PROGRESS_INTERVAL, KEEPALIVE = 0.1, 15.0
+#: Seconds between looks at a job's state: its end is announced within this, not within
+#: a whole progress interval (a one-world run lasts under a second).
+POLL = 0.01
 
 
 def run_cli(spec: str, worlds: int, years: int, seed: int, overrides: dict[str, Any]) -> str:
@@ -74,7 +86,7 @@ def submit_run(lab: Lab, req: RunRequest, first_world: int = 0) -> Job:
             "seed": req.seed, "params": overrides, "first_world": first_world,
             "cli": run_cli(scen.origin if resolved.startswith("server:") else req.scenario,
                            req.worlds, years, req.seed, overrides),
-            "memory_estimate": size}
+            "memory_estimate": size, "_province_names": scen.province_names}
     if req.scenario.startswith("cow:"):
         info["cli_note"] = "with POWERBALANCE_DATA set to the folder of the server's --data"
     return lab.pool.submit("run", key, work, info, size=size)
@@ -109,15 +121,15 @@ def create_run(req: RunRequest, lab: Annotated[Lab, Depends(get_lab)]) -> dict[s
 
 
 @router.get("/{job_id}")
-def get_run(job_id: str, lab: Annotated[Lab, Depends(get_lab)]) -> dict[str, Any]:
-    """The job's state; once done, the run's summary across worlds too."""
+def get_run(job_id: str, request: Request, lab: Annotated[Lab, Depends(get_lab)]) -> Response:
+    """The job's state; once done, the run's summary across worlds too (then the answer no
+    longer changes: it is serialised once)."""
     job = job_of(lab, job_id)
-    out = describe(job)
-    if job.status == DONE:
-        if "_summary" not in job.info:
-            job.info["_summary"] = summary(job.result)
-        out["summary"] = job.info["_summary"]
-    return out
+    if job.status != DONE:
+        return json_response(describe(job))
+    if "_done" not in job.info:
+        job.info["_done"] = json_body({**describe(job), "summary": summary(job.result)})
+    return json_response(job.info["_done"], request)
 
 
 @router.delete("/{job_id}")
@@ -140,29 +152,34 @@ def progress_stream(job: Job) -> StreamingResponse:
 
     async def stream() -> Any:
         last: tuple[Any, ...] | None = None
-        quiet = time.monotonic()
+        sent = quiet = -float("inf")
         while True:
             snap = job.snapshot()
             state = (snap["status"], snap["done"], snap["total"])
-            if state != last:
-                last, quiet = state, time.monotonic()
+            now = time.monotonic()
+            final = snap["status"] in FINAL
+            if state != last and (final or last is None or now - sent >= PROGRESS_INTERVAL):
+                last, sent, quiet = state, now, now
                 yield f"event: progress\ndata: {json.dumps(plain(snap))}\n\n"
-            elif time.monotonic() - quiet > KEEPALIVE:
-                quiet = time.monotonic()
+            elif now - quiet > KEEPALIVE:
+                quiet = now
                 yield ": keep-alive\n\n"
-            if snap["status"] in FINAL:
+            if final:
                 return
-            await asyncio.sleep(PROGRESS_INTERVAL)
+            await asyncio.sleep(POLL)
 
     return StreamingResponse(stream(), media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 
 @router.get("/{job_id}/map")
-def run_map(job_id: str, lab: Annotated[Lab, Depends(get_lab)]) -> dict[str, Any]:
+def run_map(job_id: str, request: Request, lab: Annotated[Lab, Depends(get_lab)]) -> Response:
     """The run's static map: provinces (x, y, and lon/lat where known) and links."""
-    result: RunResult = finished(lab, job_id).result
-    return map_payload(result.map, result.links)
+    job = finished(lab, job_id)
+    if "_map" not in job.info:
+        job.info["_map"] = json_body(map_payload(job.result.map, job.result.links,
+                                                 job.info["_province_names"]))
+    return json_response(job.info["_map"], request)
 
 
 async def world_result(lab: Lab, job: Job, world: int) -> RunResult:
@@ -187,18 +204,18 @@ async def world_result(lab: Lab, job: Job, world: int) -> RunResult:
 
 
 @router.get("/{job_id}/worlds/{world}")
-async def run_world(job_id: str, world: int,
-                    lab: Annotated[Lab, Depends(get_lab)]) -> dict[str, Any]:
+async def run_world(job_id: str, world: int, request: Request,
+                    lab: Annotated[Lab, Depends(get_lab)]) -> Response:
     """One world: shares, system measures, alliances, the log and the map owners per year."""
     job = finished(lab, job_id)
     key = (job.kind, job.key, world)
-    memo: OrderedDict[Any, dict[str, Any]] = lab.memo.setdefault("worlds", OrderedDict())
+    memo: OrderedDict[Any, JsonBody] = lab.memo.setdefault("worlds", OrderedDict())
     if key not in memo:
-        memo[key] = await asyncio.to_thread(world_payload, await world_result(lab, job, world),
-                                            world)
+        result = await world_result(lab, job, world)
+        memo[key] = await asyncio.to_thread(lambda: json_body(world_payload(result, world)))
         while len(memo) > MAX_WORLD_PAYLOADS:
             memo.popitem(last=False)
-    return memo[key]
+    return json_response(memo[key], request)
 
 
 @router.get("/{job_id}/tables/{name}.{fmt}")
@@ -258,33 +275,41 @@ def summary(result: RunResult) -> dict[str, Any]:
 
 
 def _matrix(frame: pd.DataFrame, column: str, index: str, cols: str, fill: float,
-            digits: int | None = None) -> list[list[Any]]:
+            dtype: str) -> dict[str, Any]:
+    """``column`` as an ``index`` x ``cols`` matrix, gaps filled, packed as ``dtype``."""
     wide = frame.pivot(index=index, columns=cols, values=column).sort_index()
     values = wide.to_numpy()
-    if digits is not None:
-        values = np.round(values.astype(np.float64), digits)
-    return plain(np.where(pd.isna(values), fill, values))
+    return packed(np.where(pd.isna(values), fill, values).astype(np.float64), dtype)
 
 
 def world_payload(result: RunResult, world: int) -> dict[str, Any]:
-    """Everything the Lab page draws for one world."""
+    """Everything the Lab page draws for one world.
+
+    ``shares`` (float32), ``alive`` (uint8) and ``owners`` (actor indices, -1 for
+    unowned; null for a world without a recorded map) are year x actor and year x
+    province matrices, and ``alliances`` three columns (year, actor, ally), packed as
+    typed arrays (:func:`~powerbalance.web.payloads.packed`; actor indices in the
+    smallest integer type that holds them, :func:`~powerbalance.web.payloads.index_dtype`).
+    """
     a = result.actors[result.actors["world"] == world]
     s = result.system[result.system["world"] == world].sort_values("year")
     al = result.alliances[result.alliances["world"] == world]
     ev = result.events[(result.events["world"] == world)
                        & result.events["kind"].isin(LOG_KINDS)]
     pv = result.provinces[result.provinces["world"] == world]
+    actor_index = index_dtype(len(result.manifest["scenario"]["actors"]))
     return {
         "world": world,
         "years": s["year"].tolist(),
-        "shares": _matrix(a, "share", "year", "actor", 0.0, 5),
-        "alive": _matrix(a, "alive", "year", "actor", False),
+        "shares": _matrix(a, "share", "year", "actor", 0.0, "float32"),
+        "alive": _matrix(a, "alive", "year", "actor", 0, "uint8"),
         "system": columns(s[["year", "live_actors", "largest_share", "leader_name", "hhi",
                              "effective_number", "con", "polarity", "active_wars",
                              "hegemon"]]),
-        "alliances": columns(al[["year", "actor", "ally"]]),
+        "alliances": {c: packed(al[c].to_numpy(), "int16" if c == "year" else actor_index)
+                      for c in ("year", "actor", "ally")},
         "log": columns(ev[["year", "kind", "actor_name", "other_name", "value"]]
                        .head(MAX_LOG_ROWS), 4),
         "log_total": len(ev),
-        "owners": _matrix(pv, "owner", "year", "province", -1) if len(pv) else [],
+        "owners": _matrix(pv, "owner", "year", "province", -1, actor_index) if len(pv) else None,
     }

@@ -7,12 +7,13 @@ from collections import OrderedDict
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
 
 from powerbalance.experiments import tables
 from powerbalance.scenarios import Scenario, load
 from powerbalance.web.app import Lab, get_lab
-from powerbalance.web.payloads import map_payload, plain
+from powerbalance.web.payloads import JsonBody, json_body, json_response, map_payload, plain
 from powerbalance.web.schemas import MAX_ACTORS, LimitError, builtin_scenarios, resolve_spec
 
 router = APIRouter(prefix="/api/scenarios", tags=["scenarios"])
@@ -50,13 +51,19 @@ def list_scenarios(lab: Annotated[Lab, Depends(get_lab)]) -> dict[str, Any]:
 
 
 @router.get("/{spec}")
-def scenario_detail(spec: str, lab: Annotated[Lab, Depends(get_lab)]) -> dict[str, Any]:
+def scenario_detail(spec: str, request: Request,
+                    lab: Annotated[Lab, Depends(get_lab)]) -> Response:
     """A scenario's description, sources, actors, default years and parameters, and map."""
+    return json_response(detail_body(lab, spec), request)
+
+
+def detail_body(lab: Lab, spec: str) -> JsonBody:
+    """The scenario page of ``spec``, serialised once per server."""
     resolved, scen = load_spec(lab, spec)
-    details: dict[str, Any] = lab.memo.setdefault("scenario_details", {})
+    details: dict[str, JsonBody] = lab.memo.setdefault("scenario_details", {})
     if resolved not in details:
-        details[resolved] = _detail(spec, scen)
-    return details[resolved]  # type: ignore[no-any-return]
+        details[resolved] = json_body(_detail(spec, scen))
+    return details[resolved]
 
 
 def _detail(spec: str, scen: Scenario) -> dict[str, Any]:
@@ -73,6 +80,6 @@ def _detail(spec: str, scen: Scenario) -> dict[str, Any]:
         "actors": [{"name": a.name, "strategy": a.strategy, "region": a.region,
                     "provinces": len(a.provinces), "major": a.major} for a in scen.actors],
         "params": asdict(params), "overrides": dict(scen.params),
-        "map": map_payload(provinces, links), "owners": owners,
+        "map": map_payload(provinces, links, scen.province_names), "owners": owners,
         "colors": actor_colors(scen.names), "unowned": UNOWNED,
     })

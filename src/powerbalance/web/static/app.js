@@ -6,6 +6,10 @@
 const $ = (sel) => document.querySelector(sel);
 const WAR_KINDS = new Set(["war_won", "war_lost", "war_joined", "death", "hegemony_reached",
   "hegemony_lost"]);
+// Milliseconds per year when playing.
+const PLAY_MS = 80;
+// Most actors in the outcome chart (besides "anyone").
+const MAX_OUTCOME_ROWS = 12;
 const POLARITY = {
   "unipolar": "#EE8866", "unipolar with great powers": "#EEDD88",
   "bipolar": "#77AADD", "multipolar": "#AAAA00",
@@ -72,6 +76,26 @@ const tooltip = {
   hide() { $("#tooltip").hidden = true; },
 };
 
+// A packed matrix of the API ({dtype, shape, base64}: little-endian bytes) as a typed array
+// with row access; one decode instead of parsing a number at a time.
+const TYPED = { int8: Int8Array, uint8: Uint8Array, int16: Int16Array, int32: Int32Array, float32: Float32Array,
+  float64: Float64Array };
+function unpack(p) {
+  if (!p) return null;
+  const bin = atob(p.base64);
+  const bytes = new Uint8Array(bin.length);
+  for (let k = 0; k < bin.length; k++) bytes[k] = bin.charCodeAt(k);
+  const data = new TYPED[p.dtype](bytes.buffer);
+  const cols = p.shape[1];
+  return { rows: p.shape[0], cols, data, row: (i) => data.subarray(i * cols, (i + 1) * cols) };
+}
+
+// Milliseconds since the Run click, by phase: what the benchmark reads off the page.
+const timing = {
+  start() { this.t0 = performance.now(); this.marks = {}; },
+  mark(name) { if (this.t0 !== undefined) this.marks[name] = Math.round(performance.now() - this.t0); },
+};
+
 function downloadLink(parent, href, label) {
   const a = el("a", label);
   a.href = href;
@@ -108,15 +132,25 @@ function showPage() {
 
 // ------------------------------------------------------------------ map drawing
 let worldAtlas = null;
-async function atlas() {
+function atlas() {  // one fetch, shared by every map (started early: see Lab.init)
   if (!worldAtlas) {
-    const topo = await (await fetch("/static/vendor/countries-110m.json")).json();
-    worldAtlas = topojson.feature(topo, topo.objects.countries);
+    worldAtlas = fetch("/static/vendor/countries-110m.json").then((r) => r.json())
+      .then((topo) => topojson.feature(topo, topo.objects.countries));
   }
   return worldAtlas;
 }
 
-// Draw provinces of a map payload into svg; returns {paint(owners)} to colour them.
+// The default scenario of the picker.
+const DEFAULT_SCENARIO = "warring-states";
+
+// A province's name in a map payload (its id where the scenario names none).
+function provinceLabel(map, i) {
+  const P = map.provinces;
+  return P.name && P.name[i] ? P.name[i] : P.id[i];
+}
+
+// Draw provinces of a map payload into svg once; returns {paint(owners)}, which only
+// changes the fills (a year on the slider costs one attribute per province).
 async function drawMap(svg, map, colorOf, tip) {
   svg.selectAll("*").remove();
   const [w, h] = size(svg);
@@ -172,8 +206,13 @@ async function drawMap(svg, map, colorOf, tip) {
       .join("circle").attr("class", "capital").attr("r", 2.5)
       .attr("cx", (i) => centres[i][0]).attr("cy", (i) => centres[i][1]);
   }
-  const paint = (owners) => {
-    cells.attr("fill", (i) => colorOf(owners ? owners[i] : null, i));
+  const nodes = cells.nodes();
+  const shown = new Array(n).fill(null);
+  const paint = (owners) => {  // touch only the provinces whose colour changed
+    for (let i = 0; i < n; i++) {
+      const c = colorOf(owners ? owners[i] : null, i);
+      if (shown[i] !== c) { nodes[i].setAttribute("fill", c); shown[i] = c; }
+    }
   };
   paint(null);
   return { paint };
@@ -198,12 +237,18 @@ function lineChart(svg, years, series, opts = {}) {
   const x = d3.scaleLinear().domain(d3.extent(years)).range([m.l, w - m.r]);
   const yMax = opts.yMax ?? d3.max(series, (s) => d3.max(s.values)) ?? 1;
   const y = d3.scaleLinear().domain([0, yMax || 1]).nice().range([h - m.b, m.t]);
-  if (opts.band) {  // polarity band under the axis
-    svg.append("g").selectAll("rect").data(d3.range(years.length)).join("rect")
-      .attr("x", (i) => x(years[i])).attr("width", (i) => (i < years.length - 1 ? x(years[i + 1]) - x(years[i]) : 0) + 0.5)
+  if (opts.band) {  // polarity band under the axis: one rect per run of equal polarity
+    const runs = [];
+    for (let i = 0; i < years.length; i++) {
+      if (runs.length && runs[runs.length - 1].p === opts.band[i]) runs[runs.length - 1].to = i;
+      else runs.push({ p: opts.band[i], from: i, to: i });
+    }
+    const right = (i) => (i < years.length - 1 ? x(years[i + 1]) : x(years[i]));
+    svg.append("g").selectAll("rect").data(runs).join("rect")
+      .attr("x", (r) => x(years[r.from])).attr("width", (r) => right(r.to) - x(years[r.from]) + 0.5)
       .attr("y", h - 14).attr("height", 10)
-      .attr("fill", (i) => POLARITY[opts.band[i]] || "#ccc")
-      .on("mousemove", (ev, i) => tooltip.show(ev, `${years[i]}: ${opts.band[i]}`))
+      .attr("fill", (r) => POLARITY[r.p] || "#ccc")
+      .on("mousemove", (ev, r) => tooltip.show(ev, `${years[r.from]}–${years[r.to]}: ${r.p}`))
       .on("mouseleave", () => tooltip.hide());
   }
   for (const s of series) {
@@ -261,6 +306,10 @@ const Lab = {
   timer: null, charts: {},
 
   async init() {
+    // Everything the first view needs at once: lists, the default scenario, the basemap.
+    this.prefetched = { [DEFAULT_SCENARIO]: api(`/api/scenarios/${DEFAULT_SCENARIO}`) };
+    this.prefetched[DEFAULT_SCENARIO].catch(() => null);  // an error shows when it is used
+    atlas().catch(() => { worldAtlas = null; });
     const [scen, params] = await Promise.all([api("/api/scenarios"), api("/api/params")]);
     this.registry = params.params;
     this.history = scen.history;
@@ -270,7 +319,7 @@ const Lab = {
       o.value = s.name;
       sel.appendChild(o);
     }
-    sel.value = scen.scenarios.some((s) => s.name === "warring-states") ? "warring-states"
+    sel.value = scen.scenarios.some((s) => s.name === DEFAULT_SCENARIO) ? DEFAULT_SCENARIO
       : scen.scenarios[0].name;
     sel.addEventListener("change", () => this.pick(sel.value));
     $("#run").addEventListener("click", () => this.run());
@@ -293,7 +342,9 @@ const Lab = {
     $("#scenario").value = spec;
     setStatus($("#status"), "loading scenario…");
     try {
-      this.scenario = await api(`/api/scenarios/${encodeURIComponent(spec)}`);
+      const early = this.prefetched[spec];
+      delete this.prefetched[spec];
+      this.scenario = await (early || api(`/api/scenarios/${encodeURIComponent(spec)}`));
     } catch (e) {
       setStatus($("#status"), e.message, true);
       return;
@@ -311,7 +362,7 @@ const Lab = {
     const names = s.actors.map((a) => a.name);
     await drawMap(d3.select("#preview-map"), s.map,
       (o, i) => (s.owners[i] >= 0 ? s.colors[names[s.owners[i]]] : s.unowned),
-      (i) => `${s.map.provinces.id[i]}: ${s.owners[i] >= 0 ? names[s.owners[i]] : "unowned"}`);
+      (i) => `${provinceLabel(s.map, i)}: ${s.owners[i] >= 0 ? names[s.owners[i]] : "unowned"}`);
     setStatus($("#status"), "");
   },
 
@@ -387,6 +438,8 @@ const Lab = {
 
   async run() {
     this.stop();
+    timing.start();
+    delete $("#results").dataset.run;
     const body = {
       scenario: $("#scenario").value, params: this.overrides(),
       worlds: +$("#worlds").value, years: +$("#years").value, seed: +$("#seed").value,
@@ -402,6 +455,7 @@ const Lab = {
       return;
     }
     this.job = job;
+    timing.mark("submitted");
     $("#cancel").disabled = job.status === "done";
     const started = performance.now();
     const snap = job.status === "done" ? job : await follow("runs", job.id, (s) => {
@@ -417,7 +471,10 @@ const Lab = {
       return;
     }
     $("#progress").value = 1;
-    await this.show(job.id);
+    timing.mark("simulated");
+    await this.show(job.id, job.first_world);
+    timing.mark("drawn");
+    $("#results").dataset.timings = JSON.stringify(timing.marks);
     const secs = ((performance.now() - started) / 1000).toFixed(2);
     setStatus($("#status"), `done in ${secs} s${job.cached ? " (from the cache)" : ""}`);
     $("#results").dataset.run = job.id;  // for tests and scripts: this run is on screen
@@ -427,8 +484,11 @@ const Lab = {
     if (this.job) await api(`/api/runs/${this.job.id}`, { method: "DELETE" });
   },
 
-  async show(id) {
-    const res = await api(`/api/runs/${id}`);
+  async show(id, firstWorld = 0) {
+    // The summary, the map and the first world are independent: ask for all three at once.
+    const [res, mapData, world] = await Promise.all([
+      api(`/api/runs/${id}`), api(`/api/runs/${id}/map`), this.fetchWorld(id, firstWorld)]);
+    timing.mark("fetched");
     this.summary = res.summary;
     this.jobInfo = res;
     const sm = res.summary;
@@ -451,29 +511,57 @@ const Lab = {
       ws.appendChild(o);
     }
     legend($("#legend"), sm.actors, sm.colors);
-    this.mapData = await api(`/api/runs/${id}/map`);
+    // A run of the same map (same scenario, another seed or setting) keeps the drawn paths;
+    // only the colours (the run's actors) are looked up afresh.
+    const key = JSON.stringify(mapData);
+    if (key !== this.mapKey) {
+      this.mapKey = key;
+      this.mapData = mapData;
+      const colorOf = (o) => (o === null || o === undefined || o < 0 ? this.summary.unowned
+        : this.summary.colors[this.summary.actors[o]]);
+      this.mapView = await drawMap(d3.select("#map"), mapData, colorOf,
+        (i) => this.provinceTip(i));
+    }
     this.renderEnsemble();
-    await this.openWorld(sm.first_world);
+    this.showWorld(world);
+  },
+
+  async fetchWorld(id, world) {
+    const W = await api(`/api/runs/${id}/worlds/${world}`);
+    W.shares = unpack(W.shares);
+    W.alive = unpack(W.alive);
+    W.owners = unpack(W.owners);
+    const A = W.alliances;
+    W.alliances = { year: unpack(A.year).data, actor: unpack(A.actor).data,
+      ally: unpack(A.ally).data };
+    return W;
+  },
+
+  // "Name: owner" of a province in the year on the slider (its id where it has no name).
+  provinceTip(i) {
+    const o = this.world && this.world.owners ? this.world.owners.row(this.yearIndex())[i] : -1;
+    return `${provinceLabel(this.mapData, i)}: ${o >= 0 ? this.summary.actors[o] : "unowned"}`;
   },
 
   async openWorld(world) {
-    const id = this.jobInfo.id;
     setStatus($("#status"), `loading world ${world}…`);
     delete $("#map").dataset.world;
-    this.world = await api(`/api/runs/${id}/worlds/${world}`);
+    this.showWorld(await this.fetchWorld(this.jobInfo.id, world));
+    setStatus($("#status"), "");
+  },
+
+  showWorld(W) {
+    const id = this.jobInfo.id;
+    const world = W.world;
+    this.world = W;
+    this.stop();
     $("#world").value = world;
     const sm = this.summary;
-    const colorOf = (o) => (o === null || o === undefined || o < 0 ? sm.unowned : sm.colors[sm.actors[o]]);
-    const P = this.mapData.provinces;
-    this.mapView = await drawMap(d3.select("#map"), this.mapData, colorOf, (i) => {
-      const o = this.world.owners.length ? this.world.owners[this.yearIndex()][i] : -1;
-      return `${P.id[i]}: ${o >= 0 ? sm.actors[o] : "unowned"}`;
-    });
-    const W = this.world;
     const years = W.years;
     $("#year").max = years[years.length - 1];
     $("#year").min = years[0];
-    const series = sm.actors.map((n, a) => ({ label: n, color: sm.colors[n], values: W.shares.map((r) => r[a]) }));
+    const series = sm.actors.map((n, a) => ({ label: n, color: sm.colors[n],
+      values: Array.from({ length: W.shares.rows }, (_, i) => W.shares.data[i * W.shares.cols + a]) }));
     this.charts.shares = lineChart(d3.select("#shares"), years, series, { yMax: 1, yLabel: "share" });
     const S = W.system;
     this.charts.polarity = lineChart(d3.select("#polarity"), years, [
@@ -482,8 +570,8 @@ const Lab = {
     ], { yMax: 1, band: S.polarity, yLabel: "CON, largest share; band: polarity" });
     clear(this.figureLinks);
     for (const f of ["png", "svg"]) downloadLink(this.figureLinks, `/api/runs/${id}/figure/${world}.${f}`, `world ${world}.${f}`);
-    this.setYear(years[years.length - 1]);
-    setStatus($("#status"), "");
+    this.network = null;  // rebuilt for this world's actors on the next year drawn
+    this.drawYear(years[years.length - 1]);
     $("#map").dataset.world = String(world);
   },
 
@@ -494,64 +582,103 @@ const Lab = {
     return i >= 0 ? i : years.length - 1;
   },
 
+  // The slider's input: the label at once, the drawing on the next animation frame (a fast
+  // drag draws once per frame, not once per event).
   setYear(year) {
+    $("#year").value = year;
+    $("#year-label").textContent = String(year);
+    this.pendingYear = year;
+    if (!this.frame) {
+      this.frame = requestAnimationFrame(() => {
+        this.frame = null;
+        this.drawYear(this.pendingYear);
+      });
+    }
+  },
+
+  drawYear(year) {
     $("#year").value = year;
     $("#year-label").textContent = String(year);
     $("#network-year").textContent = String(year);
     const i = this.yearIndex();
-    if (this.world.owners.length) this.mapView.paint(this.world.owners[i]);
+    if (this.world.owners) this.mapView.paint(this.world.owners.row(i));
     this.charts.shares.moveTo(year);
     this.charts.polarity.moveTo(year);
     this.renderNetwork(year, i);
     this.renderLog();
+    $("#map").dataset.year = String(year);  // for tests: this year is painted
   },
 
+  // Play: one year per PLAY_MS on animation frames (paused with the tab hidden).
   togglePlay() {
-    if (this.timer) { this.stop(); return; }
+    if (this.playing) { this.stop(); return; }
     const years = this.world.years;
-    if (+$("#year").value >= years[years.length - 1]) this.setYear(years[0]);
+    if (+$("#year").value >= years[years.length - 1]) this.drawYear(years[0]);
     $("#play").textContent = "Pause";
-    this.timer = setInterval(() => {
-      const y = +$("#year").value + 1;
-      if (y > years[years.length - 1]) { this.stop(); return; }
-      this.setYear(y);
-    }, 80);
+    this.playing = true;
+    let last = performance.now();
+    const step = (now) => {
+      if (!this.playing) return;
+      if (now - last >= PLAY_MS) {
+        last = now;
+        const y = +$("#year").value + 1;
+        if (y > years[years.length - 1]) { this.stop(); return; }
+        this.drawYear(y);
+      }
+      this.timer = requestAnimationFrame(step);
+    };
+    this.timer = requestAnimationFrame(step);
   },
 
   stop() {
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) cancelAnimationFrame(this.timer);
     this.timer = null;
+    this.playing = false;
     $("#play").textContent = "Play";
   },
 
+  // The alliance network: nodes built once per world, then per year only their sizes and
+  // colours and the set of edges change.
   renderNetwork(year, i) {
     const svg = d3.select("#network");
-    svg.selectAll("*").remove();
-    const [w, h] = size(svg);
     const sm = this.summary;
     const n = sm.actors.length;
-    const r = Math.min(w, h) / 2 - 40;
-    const pos = sm.actors.map((_, k) => [w / 2 + r * Math.cos(2 * Math.PI * k / n - Math.PI / 2),
-      h / 2 + r * Math.sin(2 * Math.PI * k / n - Math.PI / 2)]);
-    const A = this.world.alliances;
-    const edges = [];
-    for (let k = 0; k < A.year.length; k++) if (A.year[k] === year) edges.push([A.actor[k], A.ally[k]]);
-    svg.append("g").selectAll("line").data(edges).join("line").attr("class", "edge")
+    if (!this.network) {
+      svg.selectAll("*").remove();
+      const [w, h] = size(svg);
+      const r = Math.min(w, h) / 2 - 40;
+      const pos = sm.actors.map((_, k) => [w / 2 + r * Math.cos(2 * Math.PI * k / n - Math.PI / 2),
+        h / 2 + r * Math.sin(2 * Math.PI * k / n - Math.PI / 2)]);
+      const gEdges = svg.append("g");
+      const g = svg.append("g").selectAll("g").data(d3.range(n)).join("g")
+        .attr("transform", (k) => `translate(${pos[k][0]},${pos[k][1]})`);
+      const circles = g.append("circle").attr("stroke", "#1d2330").attr("stroke-width", 0.5)
+        .on("mousemove", (ev, k) => {
+          const j = this.yearIndex();
+          const alive = this.world.alive.row(j)[k];
+          tooltip.show(ev, `${sm.actors[k]}: share ${fmt(this.world.shares.row(j)[k])}${alive ? "" : " (dead)"}`);
+        })
+        .on("mouseleave", () => tooltip.hide());
+      const labels = n <= 40 ? g.append("text").attr("class", "node-label")
+        .attr("text-anchor", "middle").text((k) => sm.actors[k]) : null;
+      // Alliances by year, indexed once.
+      const A = this.world.alliances;
+      const byYear = new Map();
+      for (let k = 0; k < A.year.length; k++) {
+        if (!byYear.has(A.year[k])) byYear.set(A.year[k], []);
+        byYear.get(A.year[k]).push([A.actor[k], A.ally[k]]);
+      }
+      this.network = { pos, gEdges, circles, labels, byYear };
+    }
+    const { pos, gEdges, circles, labels, byYear } = this.network;
+    gEdges.selectAll("line").data(byYear.get(year) || []).join("line").attr("class", "edge")
       .attr("x1", (e) => pos[e[0]][0]).attr("y1", (e) => pos[e[0]][1])
       .attr("x2", (e) => pos[e[1]][0]).attr("y2", (e) => pos[e[1]][1]);
-    const alive = this.world.alive[i];
-    const share = this.world.shares[i];
-    const g = svg.append("g").selectAll("g").data(d3.range(n)).join("g")
-      .attr("transform", (k) => `translate(${pos[k][0]},${pos[k][1]})`);
-    g.append("circle").attr("r", (k) => 4 + 22 * Math.sqrt(share[k]))
-      .attr("fill", (k) => (alive[k] ? sm.colors[sm.actors[k]] : "#eee"))
-      .attr("stroke", "#1d2330").attr("stroke-width", 0.5)
-      .on("mousemove", (ev, k) => tooltip.show(ev, `${sm.actors[k]}: share ${fmt(share[k])}${alive[k] ? "" : " (dead)"}`))
-      .on("mouseleave", () => tooltip.hide());
-    if (n <= 40) {
-      g.append("text").attr("class", "node-label").attr("text-anchor", "middle")
-        .attr("dy", (k) => -(8 + 22 * Math.sqrt(share[k]))).text((k) => sm.actors[k]);
-    }
+    const alive = this.world.alive.row(i);
+    const share = this.world.shares.row(i);
+    circles.attr("r", (k) => 4 + 22 * Math.sqrt(share[k]))
+      .attr("fill", (k) => (alive[k] ? sm.colors[sm.actors[k]] : "#eee"));
+    if (labels) labels.attr("dy", (k) => -(8 + 22 * Math.sqrt(share[k])));
   },
 
   renderLog() {
@@ -566,12 +693,14 @@ const Lab = {
       rows.push(k);
     }
     const tbody = $("#log tbody");
-    clear(tbody);
+    const frag = document.createDocumentFragment();
     for (const k of rows) {
       const tr = el("tr", null, L.year[k] === year ? "current" : null);
       for (const v of [L.year[k], L.kind[k].replaceAll("_", " "), L.actor_name[k], L.other_name[k]]) tr.appendChild(el("td", v === "-" ? "" : v));
-      tbody.appendChild(tr);
+      frag.appendChild(tr);
     }
+    clear(tbody);
+    tbody.appendChild(frag);
   },
 
   renderEnsemble() {
@@ -580,7 +709,14 @@ const Lab = {
     const svg = d3.select("#outcomes");
     svg.selectAll("*").remove();
     const [w, h] = size(svg);
-    const rows = sm.unification;
+    // Many actors (a COW year has dozens): the ones that unified some world, most first,
+    // up to MAX_OUTCOME_ROWS, and "anyone"; the table download has them all.
+    let rows = sm.unification;
+    if (rows.length > MAX_OUTCOME_ROWS + 1) {
+      const anyone = rows[rows.length - 1];  // the library's last row
+      rows = rows.slice(0, -1).filter((r) => r.worlds > 0)
+        .sort((a, b) => b.worlds - a.worlds).slice(0, MAX_OUTCOME_ROWS).concat([anyone]);
+    }
     const m = { l: 110, r: 50, t: 8, b: 22 };
     const y = d3.scaleBand().domain(rows.map((r) => r.actor)).range([m.t, h - m.b]).padding(0.2);
     const x = d3.scaleLinear().domain([0, 1]).range([m.l, w - m.r]);
@@ -658,10 +794,20 @@ const Compare = {
     $("#cmp-a-add").addEventListener("click", () => this.addRow("#cmp-a"));
     $("#cmp-b-add").addEventListener("click", () => this.addRow("#cmp-b"));
     $("#cmp-run").addEventListener("click", () => this.run());
-    $("#cmp-cancel").addEventListener("click", () => this.job && api(`/api/compare/${this.job.id}`, { method: "DELETE" }));
+    $("#cmp-cancel").addEventListener("click", () => this.cancel());
     this.describeExperiment();
     await this.loadActors();
     this.addRow("#cmp-b");
+  },
+
+  async cancel() {
+    if (!this.job) return;
+    $("#cmp-cancel").disabled = true;
+    try {
+      await api(`/api/compare/${this.job.id}`, { method: "DELETE" });
+    } catch (e) {
+      setStatus($("#cmp-status"), e.message, true);
+    }
   },
 
   mode() {
@@ -766,7 +912,8 @@ const Compare = {
     $("#cmp-cancel").disabled = false;
     const snap = this.job.status === "done" ? this.job : await follow("compare", this.job.id, (s) => {
       $("#cmp-progress").value = s.total ? s.done / s.total : 0;
-      setStatus($("#cmp-status"), `${s.status}…`);
+      setStatus($("#cmp-status"), s.status === "running" && s.total > 1
+        ? `simulating: ${s.done}/${s.total} years (all arms)` : `${s.status}…`);
     });
     $("#cmp-run").disabled = false;
     $("#cmp-cancel").disabled = true;
@@ -813,8 +960,9 @@ const Compare = {
     if (!rows.length) return;
     const [w, h] = size(svg);
     const m = { l: 160, r: 20, t: 10, b: 24 };
-    const lo = Math.min(0, ...rows.map((c) => c.ci_low));
-    const hi = Math.max(0, ...rows.map((c) => c.ci_high));
+    let lo = Math.min(0, ...rows.map((c) => c.ci_low));
+    let hi = Math.max(0, ...rows.map((c) => c.ci_high));
+    if (hi - lo < 1e-9) { lo -= 1; hi += 1; }  // no spread at all (every world alike)
     const x = d3.scaleLinear().domain([lo, hi]).nice().range([m.l, w - m.r]);
     const y = d3.scaleBand().domain(rows.map((c, k) => k)).range([m.t, h - m.b]).padding(0.4);
     svg.append("line").attr("class", "cursor").attr("x1", x(0)).attr("x2", x(0)).attr("y1", m.t).attr("y2", h - m.b);
@@ -897,29 +1045,79 @@ const History = {
   },
 };
 
-// ------------------------------------------------------------------ SVG downloads
-// Every chart card gets an "svg" link that saves the chart as the browser drew it.
+// ------------------------------------------------------------------ SVG and PNG downloads
+// Every chart card gets "svg" and "png" links that save the chart as the browser drew it.
+// The page's stylesheet does not travel with a file: the styles that draw (fills, strokes,
+// fonts) are copied onto each element of the copy.
+const DRAWN_STYLES = ["fill", "fill-opacity", "stroke", "stroke-width", "stroke-dasharray",
+  "stroke-opacity", "opacity", "font-family", "font-size", "font-weight", "text-anchor",
+  "dominant-baseline", "visibility"];
+
+function standaloneSvg(svg) {
+  const copy = svg.cloneNode(true);
+  const from = svg.querySelectorAll("*");
+  const to = copy.querySelectorAll("*");
+  for (let k = 0; k < from.length; k++) {
+    const cs = getComputedStyle(from[k]);
+    for (const prop of DRAWN_STYLES) to[k].style.setProperty(prop, cs.getPropertyValue(prop));
+  }
+  const [w, h] = size(d3.select(svg));
+  copy.setAttribute("xmlns", "http://www.w3.org/2000/svg");
+  copy.setAttribute("width", w);
+  copy.setAttribute("height", h);
+  copy.style.setProperty("font-family", getComputedStyle(svg).getPropertyValue("font-family"));
+  return { text: new XMLSerializer().serializeToString(copy), w, h };
+}
+
+function saveBlob(blob, name) {
+  const link = el("a");
+  link.href = URL.createObjectURL(blob);
+  link.download = name;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+}
+
+// The chart drawn onto a white canvas at twice its size, saved as PNG.
+function savePng(svg, name) {
+  const { text, w, h } = standaloneSvg(svg);
+  const img = new Image();
+  const url = URL.createObjectURL(new Blob([text], { type: "image/svg+xml" }));
+  img.onload = () => {
+    const canvas = document.createElement("canvas");
+    canvas.width = 2 * w;
+    canvas.height = 2 * h;
+    const ctx = canvas.getContext("2d");
+    ctx.fillStyle = "#fff";
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
+    URL.revokeObjectURL(url);
+    canvas.toBlob((blob) => saveBlob(blob, name), "image/png");
+  };
+  img.src = url;
+}
+
 function svgLinks() {
   for (const svg of document.querySelectorAll("svg.chart, svg.map:not(.preview)")) {
     const card = svg.closest(".card");
     if (!card || card.querySelector("a.svg-download")) continue;
-    const a = el("a", "svg", "svg-download");
-    a.href = "#";
-    a.addEventListener("click", (ev) => {
+    const bar = card.querySelector("h3, .toolbar");
+    if (!bar) continue;
+    const stem = svg.id || "chart";
+    const svgLink = el("a", "svg", "svg-download");
+    svgLink.href = "#";
+    svgLink.addEventListener("click", (ev) => {
       ev.preventDefault();
-      const copy = svg.cloneNode(true);
-      copy.setAttribute("xmlns", "http://www.w3.org/2000/svg");
-      const [w, h] = size(d3.select(svg));
-      copy.setAttribute("width", w);
-      copy.setAttribute("height", h);
-      const blob = new Blob([new XMLSerializer().serializeToString(copy)], { type: "image/svg+xml" });
-      const link = el("a");
-      link.href = URL.createObjectURL(blob);
-      link.download = `${svg.id || "chart"}.svg`;
-      link.click();
-      setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+      saveBlob(new Blob([standaloneSvg(svg).text], { type: "image/svg+xml" }), `${stem}.svg`);
     });
-    card.querySelector("h3, .toolbar")?.appendChild(a);
+    const pngLink = el("a", "png", "svg-download png-download");
+    pngLink.href = "#";
+    pngLink.addEventListener("click", (ev) => {
+      ev.preventDefault();
+      savePng(svg, `${stem}.png`);
+    });
+    const links = el("span", null, "chart-downloads");
+    links.append(svgLink, pngLink);
+    bar.append(links);
   }
 }
 
