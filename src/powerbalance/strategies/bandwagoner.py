@@ -27,7 +27,8 @@ class Bandwagoner(Strategy):
     discount, so that the patron stays the patron once allied.
 
     Each year the actor offers an alliance to its patron until they are
-    allied, and leaves any other alliance while it is not yet with the
+    allied (a patron whose own top threat it is refuses it:
+    :mod:`powerbalance.model.diplomacy`), and leaves any other alliance while it is not yet with the
     patron. The alignment is stable while the threat persists: the patron it
     follows (an ally whose alliance is recorded as aimed at that ally itself,
     the alignment with the threat; or, for an alliance with no recorded aim
@@ -37,9 +38,10 @@ class Bandwagoner(Strategy):
     alliance's threat has passed, :mod:`powerbalance.model.diplomacy`),
     whoever else grows; noise and a rival's swings do not make it switch
     sides. An alliance aimed at a third party (a coalition against the
-    patron) is no alignment with the patron: it leaves it. While with its patron it accepts no other alliance (an alliance
-    with the patron's enemies would make it a balancer and call it to both
-    sides). Allied, it answers the patron's offensive calls with all its
+    patron) is no alignment with the patron: it leaves it. While with its
+    patron it accepts no other alliance (an alliance with the patron's
+    enemies would make it a balancer and call it to both sides). Allied, it
+    answers the patron's offensive calls with all its
     forces (``Actions.join_offence``: the war phase calls the attacker's allies
     too) and receives a share of the conquests in proportion to the strength
     it contributed (:mod:`powerbalance.model.war`); the patron spares it,
