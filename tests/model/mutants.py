@@ -157,8 +157,9 @@ MUTANTS = (
            "    if params.seeker_damage_weight:", "    if False:"),
     Mutant("hegemon-seeker counts the damage to its economy whatever the weight",
            "strategies/hegemon_seeker.py",
+           "    if params.seeker_damage_weight:\n"
            "        cost = cost + (params.seeker_damage_weight * params.war_damage * state.wealth[b, i]",
-           "        cost = cost + (1.0 * params.war_damage * state.wealth[b, i]"),
+           "    if True:\n        cost = cost + (1.0 * params.war_damage * state.wealth[b, i]"),
     Mutant("preventive strike without decline", "strategies/common.py",
            "    declining = state.momentum[bw, i] < 0", "    declining = state.momentum[bw, i] < 1"),
     Mutant("hegemon-seeker attacks its ally", "strategies/hegemon_seeker.py",
