@@ -145,11 +145,10 @@ class Params:
         "Stated reason: a token contingent (Schweller 1998, Deadly Imbalances, on 'balking').",
         0, 1)
     late_entry_odds: float = _p(
-        0.55, "A jackal strikes a weakened victim of a stronger revisionist, and a buck-passer "
-        "balancing late strikes its busy threat, when its estimated chance of victory is at "
-        "least this (1 = late strikes off).",
+        0.55, "A jackal strikes a weakened victim of a stronger revisionist when its estimated "
+        "chance of victory is at least this (1 = late strikes off).",
         "Stated reason: a weakened belligerent is attacked on slightly better than even odds "
-        "(Mearsheimer 2001, ch. 5, buck-passers 'enter late'; Schweller 1994 on jackals).",
+        "(Schweller 1994 on jackals).",
         0, 1)
     wedge_payment: float = _p(
         0.02, "Share of its wealth a wedger (or hegemon-seeker) pays one would-be coalition "
@@ -275,6 +274,14 @@ class Params:
         "hegemony) or when no buck-catcher is left.",
         "Mearsheimer 2001, ch. 8: buck-passers balance late, once the catcher cannot contain "
         "the threat alone; 0.8 of the hegemony share is a stated choice.", 0, 10)
+    buck_failing_odds: float = _p(
+        0.5, "A buck-passer judges its buck-catcher failing, and balances late by joining the "
+        "catcher's war against the threat, when the catcher is at war with the threat and "
+        "its estimated chance of winning (its expected defence strength, allies counted at "
+        "commitment x reliability, against the threat's projected forces) is below this.",
+        "Mearsheimer 2001, ch. 8 (and Christensen & Snyder 1990): the buck-passer enters once "
+        "the catcher cannot contain the threat alone; 0.5, a catcher expected to lose its "
+        "war, is that definition, not a tuned value.", 0, 1)
     balk_pressure: float = _p(
         1.0, "A balker accepts an alliance only from a proposer whose capability share is at "
         "least this multiple of its own (joins only when pressed by a stronger ally), or "
@@ -287,6 +294,16 @@ class Params:
         "target's frontier x this).", "Stated reason: conquests are held for about a "
         "decade before they are lost or absorbed (Bueno de Mesquita 1981 values the stake, "
         "not its horizon).", 0, 1000)
+    seeker_damage_weight: float = _p(
+        0.0, "Weight of the war's lasting damage to its own economy (war_damage x its wealth "
+        "x stake_horizon) in the hegemon-seeker's expected cost, on top of the attrition of "
+        "its forces against the expected coalition (0 = the cost is the attrition alone; 1 = "
+        "its whole economy's absolute loss, the rule before the issue-11 review).",
+        "Issue 11 defines the expected cost as the attrition against the expected coalition "
+        "(Bueno de Mesquita 1981, The War Trap: the stakes weighed by the chance of winning; "
+        "Fearon 1995: the costs of fighting). war_damage strikes both principals in the same "
+        "proportion, so it leaves the balance between them unchanged, and a hegemon-seeker "
+        "maximises relative power (Mearsheimer 2001, ch. 2): 0 by that definition.", 0, 100)
     concession_odds: float = _p(
         0.2, "A target concedes a demand (a peaceful transfer of the demanded frontier "
         "provinces) when its estimated chance of resisting successfully is below this.",

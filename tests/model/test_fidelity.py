@@ -392,6 +392,33 @@ def test_an_ally_whose_arsenal_escalates_is_exposed_to_retaliation():
     assert (new.military[w, 2] < 0.2 * state.military[w, 2]).all()   # and it was hit back
 
 
+def test_a_late_strike_on_ones_own_top_threat_is_balancing_not_exploitation():
+    # Z fought T last year; A, which fought no one, now strikes T. When T is A's top threat
+    # (A balances against it, the buck-passer's late entry) nobody counts it as a jackal's
+    # raid; when T is a weak victim and A's top threat is someone else, Z remembers it.
+    from powerbalance.model.events import Events
+    from powerbalance.model.reputation import remember
+
+    def late_entries(t_strength: float) -> tuple[int, float, int]:
+        scen = line_scenario([actor("Z", [0], 8.0, 8.0), actor("T", [1], t_strength, t_strength),
+                              actor("A", [2], 3.0, 3.0)], provinces=3,
+                             params={**EXACT, "reputation_spread": 0.0})
+        state, setting, params = start(scen)
+        fought = state.fought.copy()
+        fought[0, 0, 1] = fought[0, 1, 0] = True
+        state = state.replace(fought=fought)
+        obs = Observation(state, setting, params)
+        actions = Actions.passive(1, 3, params.base_spend)
+        won = Events.make(EventKind.WAR_WON, [0], [2], [1], 1.0)
+        new, out = remember(state, actions, obs, [won], params)
+        late = sum(int((e.kind == EventKind.LATE_ENTRY).sum()) for e in out)
+        return late, float(new.exploitation[0, 0, 2]), int(obs.top_threat[0, 2])
+
+    assert late_entries(20.0) == (0, 0.0, 1)        # T, A's top threat: balancing against it
+    late, memory, top = late_entries(0.5)           # T a weak victim: a jackal's strike
+    assert top == 0 and late == 1 and memory > 0
+
+
 def test_threat_includes_the_trend_and_the_trend_follows_the_share():
     scen = line_scenario([actor("S", [0], 6.0, 6.0), actor("R", [1], 5.0, 5.0)],
                          provinces=2, params=EXACT)

@@ -140,6 +140,13 @@ class TestWedger(StrategyTestCase):
         assert formed == {"wedger": 0, "status-quo": 1}
 
 
+def _aimed(a: int, b: int, threat: int):
+    """A setup: the alliance of a and b is recorded as aimed at ``threat``."""
+    def setup(state):
+        return edit(edit(state, "aim", (0, a, b), threat), "aim", (0, b, a), threat)
+    return setup
+
+
 class TestBandwagoner(StrategyTestCase):
     name = "bandwagoner"
     expected_classifier = {"makes_alliances": True}
@@ -155,12 +162,27 @@ class TestBandwagoner(StrategyTestCase):
                   [actor("D", [0], 10.0, 10.0), actor("Bw", [1], 1.0, 0.5),
                    actor("E", [2, 3], 11.0, 11.0)], 1,
                   lambda a, o, f: a.offer[0, f] == -1 and not a.leave[0, f],
-                  alliances=[["D", "Bw"]]),
-        Situation("but follows a threat that clearly overshadows it",
+                  alliances=[["D", "Bw"]], setup=_aimed(0, 1, 0)),
+        Situation("stays with its patron while the patron still threatens it, even when "
+                  "another overshadows it",
                   [actor("D", [0], 10.0, 10.0), actor("Bw", [1], 1.0, 0.5),
                    actor("E", [2, 3], 30.0, 30.0)], 1,
+                  lambda a, o, f: a.offer[0, f] == -1 and not a.leave[0, f],
+                  alliances=[["D", "Bw"]], setup=_aimed(0, 1, 0)),
+        Situation("changes patron once its patron's threat has passed",
+                  [actor("D", [0], 1.0, 0.5), actor("Bw", [1], 3.0, 3.0),
+                   actor("E", [2, 3], 20.0, 20.0)], 1,
                   lambda a, o, f: a.offer[0, f] == 2 and bool(a.leave[0, f]),
-                  alliances=[["D", "Bw"]]),
+                  alliances=[["D", "Bw"]], setup=_aimed(0, 1, 0)),
+        Situation("its patron is the rising power, not a larger static one",
+                  [actor("D", [0], 12.0, 12.0), actor("Bw", [1], 1.0, 0.5),
+                   actor("E", [2], 10.0, 10.0)], 1,
+                  lambda a, o, f: a.offer[0, f] == 2, provinces=3,
+                  setup=lambda s: edit(s, "momentum", (0, 2), 0.1)),
+        Situation("accepts no other alliance while with its patron", actors, 1,
+                  lambda a, o, f: not a.accept[0, f], alliances=[["D", "Bw"]]),
+        Situation("is open to offers while not yet with its patron", actors, 1,
+                  lambda a, o, f: bool(a.accept[0, f])),
         Situation("leaves a coalition against its patron", actors, 1,
                   lambda a, o, f: a.offer[0, f] == 0 and bool(a.leave[0, f]),
                   alliances=[["C", "Bw"]]),
@@ -170,6 +192,22 @@ class TestBandwagoner(StrategyTestCase):
                   lambda a, o, f: a.join_offence[0, f] == 1.0 and a.attack[0, f] == -1,
                   setup=_fought(0, 2), alliances=[["D", "Bw"]]),
     )
+
+    def test_the_patron_spares_it_and_it_fights_the_patrons_war_on_its_side(self):
+        # H (the seeker) borders V and Bw; Bw allies with H, H attacks V, Bw joins H's side.
+        scen = line_scenario([
+            # V, not Bw, is H's top threat (H accepts no alliance from its top threat).
+            actor("V", [0], 4.0, 2.0), actor("H", [1], 10.0, 10.0, strategy="hegemon-seeker"),
+            actor("Bw", [2], 2.0, 1.0, strategy="bandwagoner"),
+        ], provinces=3, params={**EXACT, "concession_odds": 0.0, "seeker_wedges": False})
+        traj = simulate_scenario(scen, years=6, worlds=4)
+        formed = event_rows(traj, "alliance_formed")
+        assert ((formed[:, 2] == 1) & (formed[:, 3] == 2)).any()
+        joined = event_rows(traj, "war_joined")
+        assert ((joined[:, 2] == 2) & (joined[:, 3] == 1)).any()   # Bw on H's side
+        war = np.concatenate([event_rows(traj, "war_won"), event_rows(traj, "war_lost")])
+        pair = {(int(a), int(b)) for a, b in war[:, 2:4]}
+        assert (1, 2) not in pair and (2, 1) not in pair          # the patron spares it
 
     def test_alliance_with_the_patron_forms(self):
         traj = simulate_scenario(line_scenario(
@@ -208,11 +246,21 @@ class TestBalker(StrategyTestCase):
         assert (mine[:, 4] <= cap + 1e-9).all()
 
 
+def _war(initiator: int, target: int):
+    """A setup: ``initiator`` is at war with ``target`` (and they fought last year)."""
+    def setup(state):
+        return _fought(initiator, target)(edit(state, "war_target", (0, initiator), target))
+    return setup
+
+
 class TestBuckPasser(StrategyTestCase):
     name = "buck-passer"
-    expected_classifier = {"initiates_war": True}
+    expected_classifier = {"initiates_war": False}
     # The threat T borders a buck-catcher C and the buck-passer BP (a line C - T - BP).
     trio = [actor("T", [1], 20.0, 3.0), actor("C", [0], 3.0, 2.0), actor("BP", [2], 3.0, 9.0)]
+    # T, rich but lightly armed, fights C; C is weak (failing) or strongly armed (holding).
+    failing = [actor("T", [1], 20.0, 6.0), actor("C", [0], 3.0, 1.0), actor("BP", [2], 3.0, 2.0)]
+    holding = [actor("T", [1], 20.0, 3.0), actor("C", [0], 3.0, 9.0), actor("BP", [2], 3.0, 2.0)]
     situations = (
         Situation("passes the buck to a catcher: stays out of the threat's wars, arms",
                   [actor("T", [1], 20.0, 10.0), actor("C", [0], 3.0, 2.0),
@@ -220,24 +268,45 @@ class TestBuckPasser(StrategyTestCase):
                   lambda a, o, f: a.shirk[0, f] == 0 and a.offer[0, f] == -1
                   and a.attack[0, f] == -1 and a.spend[0, f] > BASE and a.join[0, f] == 1.0,
                   provinces=3, params={"buck_alarm": 10.0}, setup=_fought(0, 1)),
-        Situation("balances late when the threat nears hegemony: allies with the catcher and "
-                  "strikes the busy threat", trio, 2,
+        Situation("balances late when the threat nears hegemony: joins the catcher's war, "
+                  "starts none", trio, 2,
                   lambda a, o, f: a.shirk[0, f] == -1 and a.offer[0, f] == 1
-                  and a.attack[0, f] == 0, provinces=3, params={"buck_alarm": 0.1},
-                  setup=_fought(0, 1)),
+                  and a.attack[0, f] == -1, provinces=3, params={"buck_alarm": 0.1},
+                  setup=_war(0, 1)),
+        Situation("joins the catcher's own offensive war against the threat", trio, 2,
+                  lambda a, o, f: a.offer[0, f] == 1 and a.join_offence[0, f] == 1.0,
+                  provinces=3, params={"buck_alarm": 0.1}, setup=_war(1, 0)),
+        Situation("joins no offensive war while none is against the threat", trio, 2,
+                  lambda a, o, f: a.join_offence[0, f] == 0.0,
+                  provinces=3, params={"buck_alarm": 0.1}, setup=_war(0, 1)),
+        Situation("a failing catcher: joins its war against the threat although the threat "
+                  "is far from hegemony", failing, 2,
+                  lambda a, o, f: a.shirk[0, f] == -1 and a.offer[0, f] == 1
+                  and a.attack[0, f] == -1,
+                  provinces=3, params={"buck_alarm": 10.0}, setup=_war(0, 1)),
+        Situation("a catcher holding its own is left to fight", holding, 2,
+                  lambda a, o, f: a.shirk[0, f] == 0 and a.offer[0, f] == -1,
+                  provinces=3, params={"buck_alarm": 10.0}, setup=_war(0, 1)),
+        Situation("already allied with the failing catcher: fights on its side, no offer",
+                  failing, 2,
+                  lambda a, o, f: a.shirk[0, f] == -1 and a.offer[0, f] == -1,
+                  provinces=3, params={"buck_alarm": 10.0}, setup=_war(0, 1),
+                  alliances=[["C", "BP"]]),
         Situation("a neighbour that the threat does not threaten is no catcher",
                   [actor("X", [0], 1.0, 0.5), actor("BP", [1], 3.0, 9.0),
                    actor("T", [2], 20.0, 3.0)], 1,
-                  lambda a, o, f: a.shirk[0, f] == -1 and a.attack[0, f] == 2,
+                  lambda a, o, f: a.shirk[0, f] == -1 and a.attack[0, f] == -1,
                   provinces=3, params={"buck_alarm": 10.0}, alliances=[["X", "T"]],
                   setup=_fought(2, 0)),
-        Situation("balances when no catcher is left",
+        Situation("balances when no catcher is left: stands against the threat, strikes not",
                   [actor("T", [0], 20.0, 3.0), actor("BP", [1], 3.0, 9.0)], 1,
-                  lambda a, o, f: a.shirk[0, f] == -1 and a.attack[0, f] == 0,
+                  lambda a, o, f: a.shirk[0, f] == -1 and a.attack[0, f] == -1,
                   provinces=2, params={"buck_alarm": 10.0}, setup=_fought(0, 1)),
-        Situation("does not strike the threat while it is not busy",
-                  trio, 2, lambda a, o, f: a.attack[0, f] == -1, provinces=3,
-                  params={"buck_alarm": 0.1}),
+        Situation("offers an alliance against the threat when nobody is fighting it",
+                  [actor("C", [0], 3.0, 2.0), actor("T", [1], 20.0, 3.0),
+                   actor("BP", [2], 3.0, 9.0)], 2,
+                  lambda a, o, f: a.offer[0, f] == 0 and a.shirk[0, f] == -1,
+                  provinces=3, params={"buck_alarm": 0.1}),
         Situation("never raids the threat's weakened victim",
                   [actor("T", [0], 20.0, 10.0), actor("V", [1], 1.0, 0.2),
                    actor("BP", [2], 3.0, 5.0)], 2,
@@ -258,7 +327,8 @@ class TestBuckPasser(StrategyTestCase):
                 actor("T", [1], 20.0, 6.0, strategy="hegemon-seeker"),
                 actor("C", [0], 3.0, 2.0), actor("BP", [2], 3.0, 4.0, strategy="buck-passer"),
             ], provinces=3, alliances=[["C", "BP"]],
-                params={**EXACT, "buck_alarm": alarm, "concession_odds": 0.0})
+                params={**EXACT, "buck_alarm": alarm, "concession_odds": 0.0,
+                        "buck_failing_odds": 0.0})
             return simulate_scenario(scen, years=4, worlds=6, seed=1)
 
         passing = run(10.0)
@@ -271,6 +341,29 @@ class TestBuckPasser(StrategyTestCase):
         assert ((joined[:, 2] == 2) & (joined[:, 3] == 1)).any()  # on the catcher's side
         war = np.concatenate([event_rows(late, "war_won"), event_rows(late, "war_lost")])
         assert not ((war[:, 2] == 2) & (war[:, 3] == 1)).any()  # never against the catcher
+
+    def test_joins_a_failing_catchers_ongoing_war_instead_of_starting_its_own(self):
+        # No alliance at the start: T attacks C; C is failing, so BP allies with C and fights
+        # in C's war against T (a war_joined on C's side), never a war of its own.
+        def run(failing_odds: float):
+            scen = line_scenario([
+                actor("T", [1, 3], 20.0, 8.0, strategy="hegemon-seeker"),
+                actor("C", [0], 3.0, 1.0), actor("BP", [2], 3.0, 4.0, strategy="buck-passer"),
+            ], provinces=4,
+                params={**EXACT, "buck_alarm": 10.0, "concession_odds": 0.0,
+                        "buck_failing_odds": failing_odds, "seeker_wedges": False})
+            return simulate_scenario(scen, years=6, worlds=6, seed=1)
+
+        late = run(0.5)
+        joined = event_rows(late, "war_joined")
+        mine = joined[joined[:, 2] == 2]
+        assert len(mine) and (mine[:, 3] == 1).all()            # on C's side only
+        begun = event_rows(late, "war_begun")
+        assert not (begun[:, 2] == 2).any()                     # no war of its own
+        formed = event_rows(late, "alliance_formed")
+        assert ((formed[:, 2] == 1) & (formed[:, 3] == 2)).any()
+        passing = run(0.0)                                      # never judged failing
+        assert not (event_rows(passing, "war_joined")[:, 2] == 2).any()
 
 
 class TestJackal(StrategyTestCase):
@@ -376,9 +469,17 @@ class TestHegemonSeeker(StrategyTestCase):
                   [actor("Poor", [0], 0.5, 0.2), actor("H", [1, 4], 10.0, 10.0),
                    actor("Rich", [2, 3], 3.0, 1.0)], 1,
                   lambda a, o, f: a.attack[0, f] == 2, provinces=5),
-        Situation("does not attack when the expected cost exceeds the gain",
+        Situation("does not attack when the expected attrition exceeds the gain",
                   [actor("H", [0], 10.0, 10.0), actor("W", [1], 2.0, 1.0)], 0,
                   lambda a, o, f: a.attack[0, f] == -1, provinces=2,
+                  params={"stake_horizon": 0.1, "destructiveness": 1.0}),
+        Situation("counts the war's damage to its economy at seeker_damage_weight",
+                  [actor("H", [0], 10.0, 10.0), actor("W", [1], 2.0, 1.0)], 0,
+                  lambda a, o, f: a.attack[0, f] == -1, provinces=2,
+                  params={"war_damage": 0.5, "seeker_damage_weight": 1.0}),
+        Situation("but not by default: the damage strikes both principals alike",
+                  [actor("H", [0], 10.0, 10.0), actor("W", [1], 2.0, 1.0)], 0,
+                  lambda a, o, f: a.attack[0, f] == 1, provinces=2,
                   params={"war_damage": 0.5}),
         Situation("attacks a target whose ally's record is hollow",
                   [actor("H", [0], 10.0, 5.0), actor("W", [1], 2.0, 1.0),
@@ -458,13 +559,13 @@ def test_a_declining_seeker_strikes_a_rising_challenger_preventively():
     def attack(my_trend: float, their_trend: float) -> int:
         sit = Situation("", [actor("H", [0], 10.0, 10.0), actor("C", [1], 9.5, 8.0)], 0,
                         lambda a, o, f: True, provinces=2,
-                        params={"war_damage": 0.5, "attack_odds": 0.5},
+                        params={"stake_horizon": 0.0, "attack_odds": 0.5},
                         setup=lambda s: edit(edit(s, "momentum", (0, 0), my_trend),
                                              "momentum", (0, 1), their_trend))
         actions, _ = decide_in("hegemon-seeker", sit)
         return int(actions.attack[0, 0])
 
-    assert attack(0.0, 0.0) == -1         # the stake alone does not pay (war_damage)
+    assert attack(0.0, 0.0) == -1         # the stake alone does not pay (no horizon)
     assert attack(-0.02, 0.03) == 1       # decline against a rising challenger: prevention
     assert attack(0.01, 0.03) == -1       # not declining
     assert attack(-0.02, -0.01) == -1     # the challenger is not rising

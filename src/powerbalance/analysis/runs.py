@@ -90,7 +90,11 @@ class RunAnalysis:
 def alliance_reliability(events: pd.DataFrame, actors: pd.DataFrame) -> pd.DataFrame:
     """Calls made to allies, calls honoured and the mean share of forces sent, by the called
     ally's strategy and the kind of call (``defensive``: the principal was attacked that year;
-    ``offensive``: it was the initiator), from ``ally_called`` events.
+    ``offensive``: it was the initiator), from ``ally_called`` events. The strategy is the
+    called ally's own (a captured actor's calls count under its own strategy). A principal
+    that is attacked and attacks in the same year has all its calls of that year counted as
+    defensive (the events do not tell the two apart; none in 4,838 calls of a 300-world
+    warring-states-horizontal-alliance run).
 
     >>> ev = pd.DataFrame({"world": [0, 0, 0], "year": [1, 1, 1],
     ...                    "kind": ["ally_called", "ally_called", "war_won"],

@@ -15,7 +15,8 @@ state (``Params.memory_decay`` a year):
 - **exploitation** (``WorldState.exploitation[b, i, j]``): j struck late
   (a jackal's strike, a ``late_entry`` event): it attacked an actor that i
   had fought last year while j itself had fought no one and was not i's ally
-  (Schweller 1994 on jackals; an ally entering late is balancing); or j
+  (Schweller 1994 on jackals; an ally entering late, or a strike on the
+  striker's own top threat, is balancing: Mearsheimer 2001, ch. 8); or j
   allied with its own top threat when that actor is also i's top threat
   (bandwagoning, alignment with the source of danger: Walt 1987), weight
   ``Params.bandwagon_weight``. Spread to witnesses as above.
@@ -142,6 +143,8 @@ def remember(state: WorldState, actions: Actions, obs: Observation, year_events:
         others = prev[wb, wt].copy()
         others[np.arange(len(wb)), wa] = False
         late = ~prev[wb, wa].any(axis=1) & others.any(axis=1)
+        # A strike on one's own top threat is balancing against it, not a jackal's raid.
+        late &= obs.top_threat[wb, wa] != wt
         # Joining a war on the side of one who fought t is balancing, not exploitation.
         others &= ~(state.alliance[wb, wa] > 0)
         r, z = nonzero(others & late[:, None])

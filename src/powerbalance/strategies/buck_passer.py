@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from powerbalance.model.fastops import nonzero, row_any
+from powerbalance.model.fastops import nonzero, row_max_argmax
 from powerbalance.model.perception import Observation
-from powerbalance.strategies.base import Actions, BoolA, Strategy
+from powerbalance.model.victory import victory_probability
+from powerbalance.strategies.base import F64, I64, Actions, BoolA, Strategy
 from powerbalance.strategies.common import (
     balancing_partner,
-    best_attack,
     buck_catcher,
     internal_spend,
+    rows_of,
+    take_rows,
     threatened,
 )
 from powerbalance.strategies.registry import register
@@ -27,22 +29,33 @@ class BuckPasser(Strategy):
     let another state, the *buck-catcher*, bear the cost of checking the
     threat. It stays out of the threat's wars, builds up its own strength in
     case the catcher fails (internal balancing), and balances against the
-    threat itself only late, when no catcher is left or the threat nears
-    hegemony. It never raids the threat's other victims (that is the
-    ``jackal``).
+    threat itself only late: when the catcher is failing, when no catcher is
+    left or when the threat nears hegemony, it joins the war against the
+    threat on the side of those fighting it (Britain and France in 1939, the
+    Soviet Union's entry against Japan in 1945). It never raids the threat's
+    other victims (that is the ``jackal``) and starts no war of its own.
 
     Each year the actor finds its top threat T. When T threatens it by at
     least ``Params.balance_threshold`` times its own capability:
 
-    - while a catcher exists (another live actor, neither it nor T, whose top
-      threat is also T) and T's perceived capability share is below
-      ``Params.buck_alarm`` x ``Params.hegemony_share``, it passes the buck:
-      no alliance offer against T, nothing sent when called to fight T
+    - the catcher C is the strongest other live actor, neither it nor T,
+      whose top threat is also T (:func:`~powerbalance.strategies.common.buck_catcher`);
+      C is *failing* (:func:`catcher_failing`) when it is at war with T and
+      its chance of winning, as the actor estimates it (C's expected defence
+      strength, allies counted at commitment x reliability, against T's
+      forces projected over the distance), is below ``Params.buck_failing_odds``;
+    - while C exists and is not failing and T's perceived capability share is
+      below ``Params.buck_alarm`` x ``Params.hegemony_share``, it passes the
+      buck: no alliance offer against T, nothing sent when called to fight T
       (``Actions.shirk``), and spending as an internal balancer;
-    - otherwise it balances late: it offers an alliance against T as the
-      external balancer does, fights T with all its forces when called, keeps
-      arming, and attacks T itself when T fought someone last year (T is
-      committed elsewhere) and its odds reach ``Params.late_entry_odds``.
+    - otherwise it balances late: when someone is at war with T (the catcher
+      first, else the strongest such belligerent, :func:`war_to_join`), it
+      offers that belligerent an alliance and fights T with all its forces
+      on its side: diplomacy comes before war within a year, so the new ally
+      is called into the ongoing war that same year (on the defensive call,
+      or on the offensive one when the belligerent is the war's initiator:
+      ``Actions.join_offence``). When nobody is fighting T it offers an
+      alliance against T as the external balancer does. It keeps arming.
 
     When not threatened it behaves as a status-quo power that defends its allies.
     """
@@ -53,16 +66,16 @@ class BuckPasser(Strategy):
         "concept": "buck-passing (卸責), hedging",
         "stochastic": False,
         "reads": frozenset({"own", "neighbours", "system"}),
-        "initiates_war": True,
+        "initiates_war": False,
         "makes_alliances": True,
     }
     references = ("Christensen & Snyder 1990", "Mearsheimer 2001")
 
     def decide(self, obs: Observation, mask: BoolA) -> Actions:
-        """Pass the buck while a catcher holds; balance late against the threat."""
+        """Pass the buck while a catcher holds; join the war against the threat late."""
         state, params = obs.state, obs.params
         actions = Actions.defensive(obs, params.base_spend)
-        attack, offer = actions.attack.copy(), actions.offer.copy()
+        offer, join_offence = actions.offer.copy(), actions.join_offence.copy()
         shirk, spend = actions.shirk.copy(), actions.spend.copy()
         bw, i = nonzero(threatened(obs, mask))
         if len(bw):
@@ -71,14 +84,79 @@ class BuckPasser(Strategy):
             catcher = buck_catcher(obs, bw, i, threat)
             near_hegemony = (obs.perceived[bw, i, threat]
                              >= params.buck_alarm * params.hegemony_share)
-            late = (catcher < 0) | near_hegemony
+            failing = catcher_failing(obs, bw, i, threat, catcher)
+            late = (catcher < 0) | near_hegemony | failing
             pw, pi = bw[~late], i[~late]
             shirk[pw, pi] = threat[~late]
-            lw, li, lt = bw[late], i[late], threat[late]
+            lw, li, lt, lc = bw[late], i[late], threat[late], catcher[late]
             if len(lw):
-                offer[lw, li] = balancing_partner(obs, lw, li)
-                busy = row_any(state.fought)[lw, lt]
-                target = np.zeros((len(lw), state.n_actors), dtype=bool)
-                target[np.arange(len(lw)), lt] = busy
-                attack[lw, li] = best_attack(obs, lw, li, target, params.late_entry_odds)
-        return actions.replace(attack=attack, offer=offer, shirk=shirk, spend=spend)
+                ally = war_to_join(obs, lw, li, lt, lc)
+                joining = ally >= 0
+                n = state.n_actors
+                allied = state.alliance.reshape(-1)[(lw * n + li) * n + np.maximum(ally, 0)] > 0
+                partner = balancing_partner(obs, lw, li)
+                offer[lw, li] = np.where(joining, np.where(allied, -1, ally), partner)
+                # The belligerent's own offensive war against T calls it as an attacker's ally.
+                initiator = joining & (state.war_target[lw, np.maximum(ally, 0)] == lt)
+                join_offence[lw[initiator], li[initiator]] = 1.0
+        return actions.replace(offer=offer, shirk=shirk, spend=spend, join_offence=join_offence)
+
+
+def at_war_with(obs: Observation, bw: I64, threat: I64) -> BoolA:
+    """(R, N) actors at war with the threat T of each row: T's target, or those whose
+    own war is against T."""
+    state = obs.state
+    war_target = take_rows(state.war_target, bw)
+    out = war_target == threat[:, None]
+    their = state.war_target[bw, threat]
+    hit = their >= 0
+    out[np.flatnonzero(hit), their[hit]] = True
+    out &= take_rows(state.alive, bw)
+    out[np.arange(len(bw)), threat] = False
+    return out
+
+
+def catcher_failing(obs: Observation, bw: I64, i: I64, threat: I64, catcher: I64) -> BoolA:
+    """Per row, the buck-catcher is failing: it is at war with the threat T and its chance
+    of winning, as actor i estimates it, is below ``Params.buck_failing_odds``.
+
+    The estimate sets C's expected defence strength (its forces and its allies'
+    expected help, :attr:`~powerbalance.model.perception.Observation.defence_strength`)
+    against T's forces projected over the distance to C's capital, each with i's
+    estimation error (Mearsheimer 2001, ch. 8: the buck-passer enters once the
+    catcher cannot contain the threat alone).
+    """
+    state, params = obs.state, obs.params
+    n = state.n_actors
+    c = np.maximum(catcher, 0)
+    rows = np.arange(len(bw))
+    fighting = (catcher >= 0) & at_war_with(obs, bw, threat)[rows, c]
+    if not fighting.any():
+        return fighting
+    b, me, t, c = bw[fighting], i[fighting], threat[fighting], c[fighting]
+    noise = obs.noise.reshape(-1)
+    attacker = (state.military[b, t] * obs.reach.reshape(-1)[(b * n + t) * n + c]
+                * noise[(b * n + me) * n + t])
+    defence = obs.defence_strength[b, c] * noise[(b * n + me) * n + c]
+    odds: F64 = 1.0 - victory_probability(attacker, defence, params)
+    out = fighting.copy()
+    out[fighting] = odds < params.buck_failing_odds
+    return out
+
+
+def war_to_join(obs: Observation, bw: I64, i: I64, threat: I64, catcher: I64) -> I64:
+    """Per row, the belligerent on whose side actor i joins the war against T (-1 if nobody
+    is at war with T): the catcher when it is fighting T, else the strongest (as i
+    perceives it) of those at war with T."""
+    state = obs.state
+    n = state.n_actors
+    fighting = at_war_with(obs, bw, threat)
+    rows = np.arange(len(bw))
+    fighting[rows, i] = False
+    score = rows_of(obs.perceived, bw * n + i)
+    score *= fighting
+    score -= ~fighting
+    best, strongest = row_max_argmax(score)
+    c = np.maximum(catcher, 0)
+    catcher_fights = (catcher >= 0) & fighting[rows, c]
+    return np.where(catcher_fights, catcher, np.where(best >= 0, strongest, -1))

@@ -26,11 +26,24 @@ class HegemonSeeker(Strategy):
     reliability, :mod:`powerbalance.model.perception`),
 
     - expected gain = p x ``conquest_rate`` x production of j's provinces on
-      its frontier x its own productivity x ``Params.stake_horizon`` years;
-    - expected cost = ``destructiveness`` x (1 - p) x its military (the
-      attrition of the contest, whose enemy share is 1 - p at decisiveness 1)
-      + ``war_damage`` x its wealth x ``stake_horizon`` (the war's lasting
-      damage to its economy).
+      its frontier x its own productivity x ``Params.stake_horizon`` years
+      (the value of the provinces at stake times the chance of winning them);
+    - expected cost = ``destructiveness`` x (1 - p) x its military: the
+      attrition of its forces in the contest against the *expected*
+      coalition (1 - p is the enemy's share of total strength at
+      decisiveness 1, and p already counts j's allies at their expected
+      help, so a hollow ally adds little cost), plus
+      ``Params.seeker_damage_weight`` x ``war_damage`` x its wealth x
+      ``stake_horizon`` (the war's lasting damage to its own economy; 0 by
+      default: war_damage strikes both principals in the same proportion
+      and leaves the balance between them unchanged, and the seeker
+      maximises relative power, Mearsheimer 2001 ch. 2; Fearon 1995's cost
+      of fighting is the forces it burns).
+
+    Both terms are in the same unit, wealth-years: the gain is a flow of
+    production over ``stake_horizon`` years; military is bought one for one
+    out of wealth (:mod:`powerbalance.model.economy`), so a unit of forces
+    lost costs one unit of a year's wealth.
 
     It attacks the neighbour with the largest expected net gain when that is
     positive and p is at least ``Params.attack_odds`` (loss aversion: a bid
@@ -110,6 +123,8 @@ def expected_net_gain(obs: Observation, b: I64, i: I64, j: I64) -> tuple[F64, F6
         frontier = frontier_value(state.owner, n, obs.setting)
     value = frontier.reshape(-1)[(b * n + i) * n + j].astype(np.float64)
     gain = odds * params.conquest_rate * value * state.productivity[b, i] * params.stake_horizon
-    cost = (params.destructiveness * (1.0 - odds) * state.military[b, i]
-            + params.war_damage * state.wealth[b, i] * params.stake_horizon)
+    cost = params.destructiveness * (1.0 - odds) * state.military[b, i]
+    if params.seeker_damage_weight:
+        cost = cost + (params.seeker_damage_weight * params.war_damage * state.wealth[b, i]
+                       * params.stake_horizon)
     return gain - cost, odds

@@ -4,7 +4,7 @@
 >>> "status-quo" in registry.names()
 True
 >>> [s.name for s in registry.filter(initiates_war=True)]
-['buck-passer', 'hegemon-seeker', 'jackal']
+['hegemon-seeker', 'jackal']
 >>> registry.id_of("balker"), registry.id_of("jackal")
 (0, 10)
 
