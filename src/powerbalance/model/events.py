@@ -120,7 +120,7 @@ class Events:
 
 def _column(values: npt.ArrayLike, dtype: type, n: int) -> npt.NDArray[Any]:
     """``values`` as a fresh (n,) array of ``dtype`` (a scalar is repeated n times)."""
-    a = np.asarray(values, dtype=dtype)
+    a: npt.NDArray[Any] = np.asarray(values, dtype=dtype)
     if a.ndim == 0:
         return np.full(n, a, dtype=dtype)
     if a.shape == (n,):
