@@ -13,7 +13,7 @@ elsewhere); ``benchmarks/make_table.py`` renders the README's table from that fi
 machine is shared and noisy: compare figures as ratios from one run, CPU time rather than
 wall time.
 
-    python benchmarks/run.py [--repeat N] [--json PATH] [MODULE ...]   # e.g. engine facts
+    python benchmarks/run.py [--repeat N] [--json PATH] [--case TEXT] [MODULE ...]
 """
 
 from __future__ import annotations
@@ -128,6 +128,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("modules", nargs="*", help="module names without bench_ (default: all)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each case (default 3)")
     parser.add_argument("--json", type=Path, default=RESULTS, help="where the figures go")
+    parser.add_argument("--case", default="", help="only the cases whose name contains this")
     parser.add_argument("--child", nargs=2, metavar=("MODULE", "CASE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -142,6 +143,8 @@ def main(argv: list[str]) -> int:
         print(f"== {stem} == (value: seconds unless the note names another unit; "
               f"median [min-max] of {args.repeat})", flush=True)
         for case in case_names(load_module(stem)):
+            if args.case not in case and case != WHOLE:
+                continue
             try:
                 res = run_case(stem, case, args.repeat)
             except RuntimeError as exc:
@@ -152,9 +155,10 @@ def main(argv: list[str]) -> int:
                 print(f"  {row['label']:55s} {_fmt(row):>28s}  {row['note']}", flush=True)
             print(f"  (case {case}: CPU {_fmt(res['cpu_s'])} s, peak RSS "
                   f"{_fmt(res['peak_rss_mib'])} MiB)", flush=True)
-    if args.modules and args.json.is_file():  # keep the figures of the modules not rerun
+    if (args.modules or args.case) and args.json.is_file():  # keep the cases not rerun
+        rerun = {(r["module"], r["case"]) for r in results}
         kept = json.loads(args.json.read_text(encoding="utf-8")).get("results", [])
-        results = [r for r in kept if r.get("module") not in stems] + results
+        results = [r for r in kept if (r.get("module"), r.get("case")) not in rerun] + results
     write_json(args.json, {
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
         "python": platform.python_version(), "machine": platform.machine(),
