@@ -1,71 +1,102 @@
-"""Engine throughput in actor-years per second, and memory of a large ensemble.
+"""Engine throughput in actor-years per second, the cost of a small world's year, and the
+whole ``powerbalance run`` command.
 
-``run()`` returns ``(label, seconds, note)`` rows; running the file prints them::
+Each case runs in its own process (``benchmarks/run.py`` starts one per case and repeat,
+and reports that process's own CPU time and peak memory); the simulation's CPU time is
+measured with ``time.process_time`` (less sensitive than wall time to other load on a
+shared machine). Throughput cases record only final states (``record="final"``), as an
+ensemble statistic would need. Running this file prints one repeat of every case::
 
     .venv/bin/python benchmarks/bench_engine.py
 
-Targets (issue 2), on one core: 7 actors x 10,000 worlds x 300 years at
-5e6 actor-years/s; 100 actors x 100 worlds x 500 years at 1e6; 1,000 actors x
-1 world x 200 years at 1e5; 10,000 worlds of 7 actors in under 1 GiB. Each
-case runs in its own process (so its peak memory is its own) with the
-simulation's CPU time measured (``time.process_time``: less sensitive to
-other load on a shared machine than wall time). Only final states are
-recorded (``record="final"``), as an ensemble statistic would need.
+Targets (issue 18, CPU time on one core): 7 actors x 10,000 worlds x 300 years at 1e7
+actor-years/s; 100 x 100 x 500 at 2e6; 1,000 x 1 x 200 at 5e5; one world-year of 7 actors
+in 0.2 ms; the whole run command of 7 x 10,000 x 300 with every table written at 5e6
+actor-years/s of wall time in at most 1.5 GiB.
 """
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-import textwrap
+import shutil
+import tempfile
+import time
+from pathlib import Path
 
-CASES = [
-    # label, scenario, worlds, years, target actor-years/s
-    ("7 actors x 10,000 worlds x 300 years", "warring-states", 10_000, 300, 5e6),
-    ("100 actors x 100 worlds x 500 years", "random:actors=100", 100, 500, 1e6),
-    ("1,000 actors x 1 world x 200 years", "random:actors=1000", 1, 200, 1e5),
-]
+#: Throughput cases: label -> (scenario, worlds, years, target actor-years/s).
+THROUGHPUT = {
+    "7 actors x 10,000 worlds x 300 years": ("warring-states", 10_000, 300, 1e7),
+    "100 actors x 100 worlds x 500 years": ("random:actors=100", 100, 500, 2e6),
+    "1,000 actors x 1 world x 200 years": ("random:actors=1000", 1, 200, 5e5),
+}
+SMALL = "one world of 7 actors x 300 years (powerbalance.run)"
+COMMAND = "powerbalance run warring-states --years 300 --worlds 10000 --out DIR"
 
-_CHILD = textwrap.dedent("""
-    import json, resource, sys, time
+
+def cases() -> list[str]:
+    """The cases, each run alone in a fresh process by ``benchmarks/run.py``."""
+    return [*THROUGHPUT, SMALL, COMMAND]
+
+
+def run_case(case: str) -> list[tuple[str, float, str]]:
+    """Run one case in this process; ``(label, value, note)`` rows."""
+    if case in THROUGHPUT:
+        return _throughput(case, *THROUGHPUT[case])
+    if case == SMALL:
+        return _small()
+    return _command()
+
+
+def _throughput(label: str, spec: str, worlds: int, years: int,
+                target: float) -> list[tuple[str, float, str]]:
     import numpy as np
+
     from powerbalance.experiments.runner import simulate
     from powerbalance.scenarios import load
-    spec, worlds, years = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+
     scenario = load(spec)
     params = scenario.make_params()
     setting = scenario.setting(params)
-    cpu, wall = time.process_time(), time.perf_counter()
-    traj = simulate(scenario, params, setting, 1, np.arange(worlds), years, record="final")
-    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"cpu": cpu, "wall": wall, "actors": len(scenario.actors),
-                      "rss_mib": rss, "events": len(traj.events)}))
-""")
+    cpu = time.process_time()
+    simulate(scenario, params, setting, 1, np.arange(worlds), years, record="final")
+    cpu = time.process_time() - cpu
+    rate = len(scenario.actors) * worlds * years / cpu
+    return [(f"{label}: simulation CPU", cpu, "s"),
+            (f"{label}: throughput", rate,
+             f"actor-years/s of CPU (target {target:.0e}: {rate / target:.2f}x)")]
 
 
-def measure(spec: str, worlds: int, years: int) -> dict[str, float]:
-    """Run one case in a fresh interpreter; return its timings and peak memory."""
-    out = subprocess.run([sys.executable, "-c", _CHILD, spec, str(worlds), str(years)],
-                         check=True, capture_output=True, text=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
+def _small() -> list[tuple[str, float, str]]:
+    import powerbalance as pb
+
+    pb.run("warring-states", years=5, worlds=1, seed=1)  # imports and caches, not timed
+    cpu = time.process_time()
+    pb.run("warring-states", years=300, worlds=1, seed=1)
+    cpu = time.process_time() - cpu
+    return [("one world-year of 7 actors, tables included", cpu / 300 * 1e3,
+             "ms of CPU (target 0.2 ms)")]
 
 
-def run() -> list[tuple[str, float, str]]:
-    """Run every case once; return ``(label, seconds, note)`` rows."""
-    rows = []
-    for label, spec, worlds, years, target in CASES:
-        m = measure(spec, worlds, years)
-        rate = m["actors"] * worlds * years / m["cpu"]
-        note = (f"{rate:.3g} actor-years/s (target {target:.0e}: {rate / target:.2f}x); "
-                f"wall {m['wall']:.1f} s; peak memory {m['rss_mib']:.0f} MiB")
-        if worlds == 10_000:
-            note += " (target < 1024 MiB)"
-        rows.append((label, m["cpu"], note))
-    return rows
+def _command() -> list[tuple[str, float, str]]:
+    from powerbalance.cli import main
+
+    folder = Path(tempfile.mkdtemp(prefix="pb-bench-"))
+    try:
+        wall = time.perf_counter()
+        rc = main(["run", "warring-states", "--years", "300", "--worlds", "10000",
+                   "--out", str(folder / "run")])
+        wall = time.perf_counter() - wall
+        size = sum(f.stat().st_size for f in (folder / "run").iterdir()) / 2**20
+    finally:
+        shutil.rmtree(folder)  # the benchmark's own temporary folder
+    if rc != 0:
+        raise RuntimeError(f"powerbalance run exited {rc}")
+    rate = 7 * 10_000 * 300 / wall
+    return [("whole run command 7 x 10,000 x 300, every table (wall)", wall,
+             f"s; {rate:.3g} actor-years/s (target 5e6: {rate / 5e6:.2f}x); {size:.0f} MiB "
+             "written; peak memory: the case's RSS (target 1.5 GiB)")]
 
 
 if __name__ == "__main__":
-    for label, seconds, note in run():
-        print(f"{label:45s} {seconds:8.2f} s  {note}")
+    for name in cases():
+        for label, value, note in run_case(name):
+            print(f"{label:60s} {value:12.4g}  {note}")

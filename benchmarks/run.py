@@ -1,35 +1,171 @@
-"""``make bench``: every benchmark module of this folder, one table.
+"""``make bench``: every benchmark module of this folder, each case in its own process.
 
-Each ``bench_*.py`` exposes ``run() -> list[(label, seconds, note)]``. The
-machine is shared and noisy: compare figures as ratios from one run.
+A module ``bench_*.py`` either exposes ``cases() -> list[str]`` and
+``run_case(case) -> list[(label, value, note)]`` (each case then runs alone in a fresh
+interpreter), or only ``run() -> list[(label, value, note)]`` (the whole module is one
+case). Every case runs ``--repeat`` times (3 by default); for each row the table gives the
+median and the spread (min-max) of the repeats, and for each case the CPU time
+(user + system) and peak resident memory of *its own* process, read with
+``resource.getrusage`` in the child (not the parent's, which stays small).
+
+The figures are written atomically to ``benchmarks/results.json`` (``--json PATH``
+elsewhere); ``benchmarks/make_table.py`` renders the README's table from that file. The
+machine is shared and noisy: compare figures as ratios from one run, CPU time rather than
+wall time.
+
+    python benchmarks/run.py [--repeat N] [--json PATH] [--case TEXT] [MODULE ...]
 """
 
 from __future__ import annotations
 
+import argparse
 import importlib.util
+import json
+import os
+import platform
+import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results.json"
+#: The whole module is one case when it has no ``cases()``.
+WHOLE = "*"
 
 
-def main(selected: list[str]) -> int:
-    """Run the selected benchmark modules (all when none are named)."""
-    modules = sorted(HERE.glob("bench_*.py"))
-    if selected:
-        modules = [m for m in modules if m.stem.removeprefix("bench_") in selected]
-    for path in modules:
-        spec = importlib.util.spec_from_file_location(path.stem, path)
-        assert spec and spec.loader
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        started = time.perf_counter()
-        print(f"== {path.stem} == (value: seconds, unless the note names another unit)",
-              flush=True)
-        for label, value, note in module.run():
-            print(f"  {label:55s} {value:11.3f}  {note}", flush=True)
-        print(f"  ({time.perf_counter() - started:.1f} s)", flush=True)
+def load_module(stem: str) -> ModuleType:
+    """Import ``benchmarks/<stem>.py`` by path (the folder is not a package)."""
+    path = HERE / f"{stem}.py"
+    spec = importlib.util.spec_from_file_location(stem, path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def case_names(module: ModuleType) -> list[str]:
+    """The cases of a module (one, :data:`WHOLE`, when it has no ``cases()``)."""
+    return list(module.cases()) if hasattr(module, "cases") else [WHOLE]
+
+
+def child(stem: str, case: str) -> None:
+    """Run one case in this process and print its rows and its own usage as JSON."""
+    import resource
+
+    module = load_module(stem)
+    wall = time.perf_counter()
+    rows = module.run() if case == WHOLE else module.run_case(case)
+    wall = time.perf_counter() - wall
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(json.dumps({
+        "rows": [[str(label), float(value), str(note)] for label, value, note in rows],
+        "cpu_s": usage.ru_utime + usage.ru_stime, "wall_s": wall,
+        "peak_rss_mib": usage.ru_maxrss / 1024,  # kilobytes on Linux
+    }))
+
+
+def measure(stem: str, case: str) -> dict[str, Any]:
+    """One repeat of a case in a fresh interpreter."""
+    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", stem, case],
+                          capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        tail = (proc.stderr.strip().splitlines() or ["(no output)"])[-1]
+        raise RuntimeError(f"{stem} {case}: exit {proc.returncode}: {tail}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def summarise(values: list[float]) -> dict[str, Any]:
+    """Median and spread of the repeats (NaN values, cases that were skipped, are kept)."""
+    real = [v for v in values if v == v]
+    if not real:
+        return {"median": None, "min": None, "max": None, "values": values}
+    return {"median": statistics.median(real), "min": min(real), "max": max(real),
+            "values": values}
+
+
+def run_case(stem: str, case: str, repeat: int) -> dict[str, Any]:
+    """Every repeat of a case, summarised per row."""
+    runs = [measure(stem, case) for _ in range(repeat)]
+    labels = [row[0] for row in runs[0]["rows"]]
+    rows = []
+    for k, label in enumerate(labels):
+        values = [r["rows"][k][1] if k < len(r["rows"]) else float("nan") for r in runs]
+        rows.append({"label": label, **summarise(values), "note": runs[-1]["rows"][k][2]})
+    return {"module": stem, "case": case, "repeats": repeat, "rows": rows,
+            **{key: summarise([r[key] for r in runs])
+               for key in ("cpu_s", "wall_s", "peak_rss_mib")}}
+
+
+def write_json(path: Path, payload: dict[str, Any]) -> None:
+    """Write ``payload`` atomically: a temporary file beside ``path``, then a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(payload, fh, indent=1)
+            fh.write("\n")
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _fmt(s: dict[str, Any]) -> str:
+    if s["median"] is None:
+        return "n/a"
+    return f"{s['median']:.4g} [{s['min']:.4g}-{s['max']:.4g}]"
+
+
+def main(argv: list[str]) -> int:
+    """Run the selected benchmark modules (all when none are named); write the JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("modules", nargs="*", help="module names without bench_ (default: all)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each case (default 3)")
+    parser.add_argument("--json", type=Path, default=RESULTS, help="where the figures go")
+    parser.add_argument("--case", default="", help="only the cases whose name contains this")
+    parser.add_argument("--child", nargs=2, metavar=("MODULE", "CASE"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        child(*args.child)
+        return 0
+    stems = sorted(p.stem for p in HERE.glob("bench_*.py"))
+    if args.modules:
+        stems = [s for s in stems if s.removeprefix("bench_") in args.modules]
+    started = time.time()
+    results = []
+    for stem in stems:
+        print(f"== {stem} == (value: seconds unless the note names another unit; "
+              f"median [min-max] of {args.repeat})", flush=True)
+        for case in case_names(load_module(stem)):
+            if args.case not in case and case != WHOLE:
+                continue
+            try:
+                res = run_case(stem, case, args.repeat)
+            except RuntimeError as exc:
+                print(f"  FAILED {exc}", flush=True)
+                continue
+            results.append(res)
+            for row in res["rows"]:
+                print(f"  {row['label']:55s} {_fmt(row):>28s}  {row['note']}", flush=True)
+            print(f"  (case {case}: CPU {_fmt(res['cpu_s'])} s, peak RSS "
+                  f"{_fmt(res['peak_rss_mib'])} MiB)", flush=True)
+    if (args.modules or args.case) and args.json.is_file():  # keep the cases not rerun
+        rerun = {(r["module"], r["case"]) for r in results}
+        kept = json.loads(args.json.read_text(encoding="utf-8")).get("results", [])
+        results = [r for r in kept if (r.get("module"), r.get("case")) not in rerun] + results
+    write_json(args.json, {
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
+        "python": platform.python_version(), "machine": platform.machine(),
+        "cpus": os.cpu_count(), "load_average": os.getloadavg(), "repeat": args.repeat,
+        "results": results,
+    })
+    print(f"figures: {args.json}", flush=True)
     return 0
 
 

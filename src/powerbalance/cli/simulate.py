@@ -103,7 +103,12 @@ def run_command(
                                                    "key=value (repeatable).")] = None,
     plot: Annotated[Path | None, typer.Option(help="Write a PNG: shares over time and the "
                                                    "final map of world 0.")] = None,
-    batch_size: Annotated[int, typer.Option(help="Worlds per array program.")] = 1000,
+    batch_size: Annotated[int | None, typer.Option(help="Worlds per array program (default: "
+                                                        "the largest that fits in memory; "
+                                                        "results do not depend on it).")] = None,
+    record: Annotated[str, typer.Option(help="What the tables keep: full (every year), "
+                                             "system (every year, no alliance table) or "
+                                             "final (the start and the last year).")] = "full",
     params: Annotated[Path | None, typer.Option("--params", help="A params file ([params] "
                                                 "table, e.g. the calibrated-params.toml of "
                                                 "'powerbalance calibrate'); --set goes over "
@@ -112,11 +117,15 @@ def run_command(
 ) -> None:
     """Simulate a scenario and print who unified the system, when, and the polarity."""
     from powerbalance.cli.checks import check_out, check_run_options
-    from powerbalance.experiments.results import run
+    from powerbalance.experiments.results import batch_size_for, run
+    from powerbalance.experiments.runner import RECORD_LEVELS
     from powerbalance.scenarios import load
     from powerbalance.scenarios.model import check_run_memory
 
     check_run_options(years=years, worlds=worlds, seed=seed, batch_size=batch_size)
+    if record not in RECORD_LEVELS:
+        raise InputError(f"{record!r}", source="--record", field="record",
+                         allowed=", ".join(RECORD_LEVELS))
     check_out(out)
     check_png(plot)
     overrides = parse_sets(set_)
@@ -128,13 +137,18 @@ def run_command(
     scen.make_params(overrides)  # validate before anything runs or is written
     check_outputs([output(out, "run", folder=True),
                    output(plot, "plot", folder=False, option="--plot")], force)
-    check_run_memory(scen, worlds=worlds, years=years or scen.years, batch_size=batch_size)
+    if batch_size is None:
+        batch_size = batch_size_for(scen, worlds=worlds, years=years or scen.years,
+                                    record=record)
+    check_run_memory(scen, worlds=worlds, years=years or scen.years, batch_size=batch_size,
+                     record=record)
     started = time.perf_counter()
     batches = -(-worlds // max(batch_size, 1))  # the run simulates its years once per batch
     total = batches * (scen.years if years is None else years)
     with year_progress(f"{scen.name} x {worlds}", total) as progress:
         result = run(scen, years=years, worlds=worlds, seed=seed, overrides=overrides,
-                     out=out, batch_size=batch_size, progress=progress, force=force)
+                     out=out, batch_size=batch_size, record=record, progress=progress,
+                     force=force)
     print_run_summary(result)
     if plot is not None:
         from powerbalance.viz import overview_figure

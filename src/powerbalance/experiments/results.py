@@ -27,7 +27,8 @@ import pandas as pd
 
 from powerbalance.errors import InputError
 from powerbalance.experiments import tables
-from powerbalance.experiments.runner import simulate
+from powerbalance.experiments.runner import RECORD_LEVELS, simulate
+from powerbalance.model.state import auto_batch_size
 from powerbalance.outputs import Output, check_output, write_folder
 from powerbalance.params import Params
 from powerbalance.scenarios import Scenario, load
@@ -82,8 +83,25 @@ class RunResult:
         :func:`powerbalance.outputs.write_folder`, after them, with the write time)."""
         t0 = time.perf_counter()
         for name in TABLES:
-            self.table(name).to_parquet(folder / f"{name}.parquet", index=False)
+            frame = self.table(name)
+            frame.to_parquet(folder / f"{name}.parquet", index=False,
+                             use_dictionary=dictionary_columns(frame))
         self.manifest.setdefault("timings", {})["write_seconds"] = time.perf_counter() - t0
+
+
+def dictionary_columns(frame: pd.DataFrame) -> list[str]:
+    """The columns worth Parquet's dictionary encoding: categories and strings.
+
+    Numbers (shares, wealth, years) are written plain: trying a dictionary on every
+    column (pyarrow's default) made writing the actors table 2-3x slower, for a larger file.
+
+    >>> dictionary_columns(pd.DataFrame({"a": [1.0], "b": pd.Categorical(["x"]), "c": ["y"]}))
+    ['b', 'c']
+    """
+    return [str(col) for col, dtype in frame.dtypes.items()
+            if isinstance(dtype, pd.CategoricalDtype)
+            or (pd.api.types.is_object_dtype(dtype)
+                and pd.api.types.infer_dtype(frame[col]) == "string")]
 
 
 def load_run(folder: str | Path) -> RunResult:
@@ -138,7 +156,7 @@ def run(
     seed: int = 0,
     overrides: dict[str, Any] | None = None,
     out: str | Path | None = None,
-    batch_size: int = 1000,
+    batch_size: int | None = None,
     first_world: int = 0,
     record: str = "full",
     map_worlds: int = 1,
@@ -157,8 +175,10 @@ def run(
     overrides: parameter values replacing the defaults and the scenario's.
     out: write the run folder there (see :meth:`RunResult.write`).
     force: replace an earlier run folder of ours at ``out``.
-    batch_size: worlds per array program (results do not depend on it).
-    record: ``full`` (every year), ``system`` (no alliance table), ``final``.
+    batch_size: worlds per array program (results do not depend on it); None: the
+        largest that fits in memory (:func:`~powerbalance.model.state.auto_batch_size`).
+    record: ``full`` (every year), ``system`` (every year, no alliance table), ``final``
+        (the start and the last year only).
     map_worlds: record province owners for this many worlds (from ``first_world``).
     progress: called with (years done, total years) of the whole run.
 
@@ -181,6 +201,12 @@ def run(
         raise InputError(f"{worlds!r}", source="run", field="worlds", allowed="an integer >= 1")
     if not isinstance(seed, int) or seed < 0:
         raise InputError(f"{seed!r}", source="run", field="seed", allowed="an integer >= 0")
+    if record not in RECORD_LEVELS:
+        raise InputError(f"{record!r}", source="run", field="record",
+                         allowed=", ".join(RECORD_LEVELS))
+    if batch_size is None:
+        batch_size = batch_size_for(scen, worlds=worlds, years=years, record=record,
+                                    map_worlds=map_worlds)
     if batch_size < 1:
         raise InputError(f"{batch_size}", source="run", field="batch_size", allowed=">= 1")
     params = scen.make_params(overrides)
@@ -219,6 +245,14 @@ def run(
     if out is not None:
         result.write(out, force=force)
     return result
+
+
+def batch_size_for(scenario: Scenario, *, worlds: int, years: int, record: str = "full",
+                   map_worlds: int = 1) -> int:
+    """The batch size :func:`run` takes when none is given (the largest that fits in memory,
+    see :func:`~powerbalance.model.state.auto_batch_size`)."""
+    return auto_batch_size(worlds, years, len(scenario.actors), scenario.province_map.n,
+                           record=record, map_worlds=map_worlds)
 
 
 def _manifest(scen: Scenario, params: Params, overrides: dict[str, Any], seed: int,

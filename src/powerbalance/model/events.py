@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -101,9 +102,8 @@ class Events:
         n = len(w)
         return cls(
             world=w, kind=np.full(n, int(kind), dtype=np.int8),
-            actor=np.broadcast_to(np.asarray(actor, dtype=np.int64), (n,)).copy(),
-            other=np.broadcast_to(np.asarray(other, dtype=np.int64), (n,)).copy(),
-            value=np.broadcast_to(np.asarray(value, dtype=np.float64), (n,)).copy(),
+            actor=_column(actor, np.int64, n), other=_column(other, np.int64, n),
+            value=_column(value, np.float64, n),
         )
 
     @classmethod
@@ -116,3 +116,13 @@ class Events:
 
     def __len__(self) -> int:
         return len(self.world)
+
+
+def _column(values: npt.ArrayLike, dtype: type, n: int) -> npt.NDArray[Any]:
+    """``values`` as a fresh (n,) array of ``dtype`` (a scalar is repeated n times)."""
+    a: npt.NDArray[Any] = np.asarray(values, dtype=dtype)
+    if a.ndim == 0:
+        return np.full(n, a, dtype=dtype)
+    if a.shape == (n,):
+        return a.copy() if a is values else a  # never share the caller's array
+    return np.broadcast_to(a, (n,)).copy()

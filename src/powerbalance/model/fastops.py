@@ -4,9 +4,11 @@ NumPy reduces the last axis row by row; with a handful of actors (seven
 Warring States) the per-row overhead dominates. For up to
 :data:`SMALL_N` actors these functions instead combine the N columns with N-1
 elementwise operations vectorised over all rows. Both paths are exact for
-max/argmax/any (ties resolve to the lowest index, as ``np.argmax`` does); the
-choice depends only on N, never on the batch size, so results stay
-batch-invariant.
+max/argmax/any (ties resolve to the lowest index, as ``np.argmax`` does).
+Small arrays (at most :data:`SMALL_ROWS` rows, or :data:`SMALL_SIZE` elements) take
+NumPy's own call, whose fixed cost is lower than the column scan's: a single world
+calls these functions a few dozen times a year. The paths give the same values,
+so results stay batch-invariant whichever is taken.
 """
 
 from __future__ import annotations
@@ -15,6 +17,10 @@ import numpy as np
 import numpy.typing as npt
 
 SMALL_N = 24
+#: Arrays with at most this many rows (all axes but the last) reduce with NumPy's own call.
+SMALL_ROWS = 256
+#: Arrays with at most this many elements take NumPy's own ``nonzero``.
+SMALL_SIZE = 4096
 
 
 def row_max_argmax(a: npt.NDArray[np.floating]) -> tuple[npt.NDArray[np.floating],
@@ -26,6 +32,8 @@ def row_max_argmax(a: npt.NDArray[np.floating]) -> tuple[npt.NDArray[np.floating
     ([3.0, 5.0], [1, 0])
     """
     n = a.shape[-1]
+    if a.size <= SMALL_ROWS * n:
+        return a.max(axis=-1), a.argmax(axis=-1)
     if n > SMALL_N:
         idx = np.argmax(a, axis=-1)
         return np.take_along_axis(a, idx[..., None], axis=-1)[..., 0], idx
@@ -56,6 +64,8 @@ def nonzero(a: npt.NDArray[np.generic]) -> tuple[npt.NDArray[np.int64], ...]:
     >>> [x.tolist() for x in nonzero(np.array([[0, 1], [1, 1]]))]
     [[0, 1, 1], [1, 0, 1]]
     """
+    if a.size <= SMALL_SIZE:
+        return np.nonzero(a)
     flat = np.flatnonzero(a)
     if a.ndim <= 1:
         return (flat,)
@@ -110,7 +120,7 @@ def row_any(a: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
     [True, False]
     """
     n = a.shape[-1]
-    if n > SMALL_N:
+    if n > SMALL_N or a.size <= SMALL_ROWS * n:
         return np.any(a, axis=-1)
     out = a[..., 0].copy()
     for j in range(1, n):

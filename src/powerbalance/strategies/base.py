@@ -128,7 +128,11 @@ class Actions:
 
     def replace(self, **changes: Any) -> Actions:
         """A copy with some arrays replaced."""
-        out = replace(self, **changes)
+        if changes.keys() - _ACTION_FIELDS:
+            replace(self, **changes)  # raises dataclasses' own TypeError for unknown names
+        out = object.__new__(Actions)  # a dictionary copy: dataclasses.replace re-runs __init__
+        out.__dict__.update(self.__dict__)
+        out.__dict__.update(changes)
         object.__setattr__(out, "_fresh", self.fresh - changes.keys())
         return out
 
@@ -145,12 +149,17 @@ class Actions:
         """
         both = self.fresh & other.fresh
         out = Actions(**{
-            f.name: (getattr(self, f.name) if f.name in both
-                     else np.where(mask, getattr(other, f.name), getattr(self, f.name)))
-            for f in fields(self)
+            name: (getattr(self, name) if name in both
+                   else np.where(mask, getattr(other, name), getattr(self, name)))
+            for name in _ACTION_NAMES
         })
         object.__setattr__(out, "_fresh", both)
         return out
+
+
+#: The fields of :class:`Actions`, in order.
+_ACTION_NAMES = tuple(f.name for f in fields(Actions))
+_ACTION_FIELDS = frozenset(_ACTION_NAMES)
 
 
 class Strategy(ABC):
