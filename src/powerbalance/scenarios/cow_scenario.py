@@ -199,7 +199,8 @@ def cow_scenario(options: str = "", source: str = "cow") -> Scenario:
     """The states of a year of the user's COW data, with capabilities, contiguity and majors.
 
     Options: the year first, then data (folder; default $POWERBALANCE_DATA), majors and
-    others (strategies of major powers and of the rest).
+    others (strategies of major powers and of the rest), alliances, nuclear, sea, reach and
+    growth (see the module docstring).
     """
     from powerbalance.strategies import registry
 
@@ -255,7 +256,8 @@ def cow_scenario(options: str = "", source: str = "cow") -> Scenario:
         name=f"cow-{year}",
         description=(f"The state system of {year} from the user's COW data: {len(actors)} states, "
                      f"{len(majors & set(ccodes.tolist()))} major powers, capabilities from NMC, "
-                     "map from direct contiguity."),
+                     f"map from direct contiguity (sea={opts['sea']}, reach={opts['reach']}), "
+                     f"growth={opts['growth']}."),
         province_map=pmap, actors=tuple(actors), params=params, years=50,
         alliances=alliances,
         sources=("Singer, Bremer & Stuckey (1972); COW National Material Capabilities.",
@@ -263,7 +265,11 @@ def cow_scenario(options: str = "", source: str = "cow") -> Scenario:
                  "Correlates of War Project (2017), State System Membership v2016.",
                  "Leeds et al. (2002), ATOP (defence pacts in force that year).",
                  "COW capitals with coordinates (peacesciencer; Miller 2022).",
-                 "First nuclear tests: Norris & Kristensen, Nuclear Notebook."),
+                 "First nuclear tests: Norris & Kristensen, Nuclear Notebook.",
+                 "Sea links by distance: Boulding (1962) loss-of-strength gradient; Bueno de "
+                 "Mesquita (1981) distance discount; Mearsheimer (2001) stopping power of water.",
+                 "Global reach of great powers: Levy (1983); Small & Singer (1982).",
+                 "growth=data: Organski & Kugler (1980), differential growth; Maddison (2001)."),
         stylisation=("One province per state (production = its CINC); wealth = the economic "
                      "and demographic part of its CINC, military = the military part; "
                      "wealth_weight set so that capability shares equal recomputed CINC shares."),
