@@ -171,3 +171,16 @@ def test_real_1914_reach_and_growth() -> None:
     trends = [a.growth_trend for a in scen.actors if a.growth_trend is not None]
     assert len(trends) > len(scen.actors) // 2
     assert all(GROWTH_TREND_CLIP[0] <= t <= GROWTH_TREND_CLIP[1] for t in trends)
+
+
+def test_run_folder_links_record_the_distance_costs(folder: Path) -> None:
+    from powerbalance.experiments.tables import geography_tables
+
+    scen = load(f"cow:1816,data={folder},reach=majors")
+    params = scen.make_params()
+    _, links = geography_tables(scen, params)
+    sea = links[links["kind"] == "sea"]
+    dist = scen.setting(params).distance
+    assert len(sea) == 2
+    for a, b, cost in zip(sea["a"], sea["b"], sea["cost"], strict=True):
+        assert cost >= dist[a, b] - 1e-9 and cost > 1.0 + params.sea_cost

@@ -160,13 +160,18 @@ class SeaDistanceMap(ProvinceMap):
     sea_steps: npt.NDArray[np.float64] | None = None
     """(S,) length of each sea link in land steps (None = 1 each, the uniform rule)."""
 
+    def sea_link_costs(self, sea_cost: float) -> npt.NDArray[np.float64]:
+        """(S,) cost in land steps of each sea link: its length plus ``sea_cost``."""
+        steps = np.ones(len(self.sea)) if self.sea_steps is None else self.sea_steps
+        return np.asarray(steps + sea_cost, dtype=np.float64)
+
     def distances(self, sea_cost: float) -> npt.NDArray[np.float64]:
         """All-pairs shortest paths; a sea link costs its length plus ``sea_cost``."""
         if self.sea_steps is None or self.topology == "none" or not len(self.sea):
             return super().distances(sea_cost)
         merged = ProvinceMap(
             names=self.names, value=self.value, land=np.concatenate([self.land, self.sea]),
-            land_cost=np.concatenate([self.land_cost, self.sea_steps + sea_cost]),
+            land_cost=np.concatenate([self.land_cost, self.sea_link_costs(sea_cost)]),
             sea=np.zeros((0, 2), dtype=np.int64), coords=self.coords, topology=self.topology)
         return merged.distances(sea_cost)
 
