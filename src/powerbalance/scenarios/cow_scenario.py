@@ -32,7 +32,8 @@ great-circle distance between the two capitals in land steps, one land step bein
 Distance thus discounts power across the sea as the loss-of-strength gradient does over
 land (Boulding 1962; Bueno de Mesquita 1981 discounts capabilities by distance). A link
 of the typical land step costs ``1 + sea_cost``, the engine's uniform rule, which
-``sea=uniform`` (and a folder without capitals) keeps for every sea link.
+``sea=uniform`` (and a folder without capitals) keeps for the contiguity sea links (the
+majors' global links below always use the distance).
 
 Global reach (``reach=majors``): each major power also gets a sea link, costed as above,
 to every state it has no direct link with, so that great powers can project power beyond
