@@ -24,6 +24,7 @@ from powerbalance.experiments.runner import Trajectory
 from powerbalance.model.events import EventKind, Events
 from powerbalance.model.state import Setting
 from powerbalance.params import Params
+from powerbalance.scenarios.cow_scenario import SeaDistanceMap
 from powerbalance.scenarios.model import Scenario
 from powerbalance.strategies import registry
 
@@ -339,7 +340,8 @@ def geography_tables(scenario: Scenario, params: Params) -> tuple[pd.DataFrame, 
             pd.DataFrame({"a": pm.land[:, 0], "b": pm.land[:, 1], "kind": "land",
                           "cost": pm.land_cost}),
             pd.DataFrame({"a": pm.sea[:, 0], "b": pm.sea[:, 1], "kind": "sea",
-                          "cost": 1.0 + params.sea_cost}),
+                          "cost": pm.sea_link_costs(params.sea_cost)
+                          if isinstance(pm, SeaDistanceMap) else 1.0 + params.sea_cost}),
         ], ignore_index=True)
     capitals = {a.capital: a.name for a in scenario.actors}
     provinces["initial_capital_of"] = [capitals.get(q, "") for q in range(pm.n)]

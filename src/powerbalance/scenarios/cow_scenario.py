@@ -14,7 +14,7 @@ simulation's year 0 are those of the data.
 The map comes from COW Direct Contiguity (Stinnett et al. 2002) in force that
 year: ``conttype`` 1 (land) is a land link of cost 1, 2 and 3 (water up to 12
 and 24 miles) land links of cost 2 and 3, and 4 and 5 (up to 150 and 400
-miles) sea links (cost 1 + ``sea_cost``). Major powers (``majors2016``) are
+miles) sea links. Major powers (``majors2016``) are
 flagged ``major``. Regions follow the COW code ranges (Americas 2-165, Europe
 200-399, Africa 400-626, Middle East 630-698, Asia and Oceania 700-999).
 
@@ -25,18 +25,46 @@ year (``atop_defense`` = 1; Leeds et al. 2002) are the initial alliances at
 full commitment, and states with nuclear weapons that year (:data:`NUCLEAR_TESTS`,
 from the year of their first test) have ``nuclear = 2``.
 
+Sea distances (``sea=distance``, the default when the capitals file is there): a sea link
+costs ``sea_cost`` (the stopping power of water; Mearsheimer 2001, ch. 4) plus the
+great-circle distance between the two capitals in land steps, one land step being
+:data:`LAND_STEP_KM` (the median distance between the capitals of land-contiguous states).
+Distance thus discounts power across the sea as the loss-of-strength gradient does over
+land (Boulding 1962; Bueno de Mesquita 1981 discounts capabilities by distance). A link
+of the typical land step costs ``1 + sea_cost``, the engine's uniform rule, which
+``sea=uniform`` (and a folder without capitals) keeps for the contiguity sea links (the
+majors' global links below always use the distance).
+
+Global reach (``reach=majors``): each major power also gets a sea link, costed as above,
+to every state it has no direct link with, so that great powers can project power beyond
+contiguity (a great power is one that acts beyond its region: Levy 1983; COW's major
+powers, Small & Singer 1982); the gradient over the real distance, not a cut-off, decides
+how much arrives. The default, ``reach=contiguity``, keeps the map the data state (COW
+direct contiguity only): global links are a modelling assumption a user opts into.
+
+Growth from data (``growth=data``; default ``growth=spread``, the engine's draw around
+``growth_rate`` with ``growth_spread``): each state's own mean growth rate is
+``growth_rate`` plus the log-linear trend (least squares of the log of its economic CINC
+part on the year) over the :data:`GROWTH_TREND_YEARS` years up to the start year, clipped to
+:data:`GROWTH_TREND_CLIP`. The economic part is a share of the system, so its trend is the
+state's growth relative to the system's mean, which ``growth_rate`` then stands for
+(Organski & Kugler 1980, differential growth). A state with fewer than
+:data:`GROWTH_TREND_MIN_YEARS` positive years keeps the draw.
+
 Options: ``cow:1914`` or ``cow:1914,data=DIR,majors=external-balancer,others=status-quo``,
-``alliances=atop|none``, ``nuclear=tests|none``; the data folder defaults to
+``alliances=atop|none``, ``nuclear=tests|none``, ``sea=distance|uniform``,
+``reach=contiguity|majors``, ``growth=spread|data``; the data folder defaults to
 ``$POWERBALANCE_DATA``.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from powerbalance.analysis.cow import (
     DATA_ENV,
@@ -62,8 +90,28 @@ _REGIONS = ((2, 165, "americas", -90.0, 15.0), (200, 399, "europe", 15.0, 50.0),
             (400, 626, "africa", 20.0, 0.0), (630, 698, "middle-east", 45.0, 30.0),
             (700, 999, "asia", 110.0, 25.0))
 _DEFAULTS = {"data": "", "majors": "external-balancer", "others": "status-quo",
-             "alliances": "atop", "nuclear": "tests"}
-_CHOICES = {"alliances": ("atop", "none"), "nuclear": ("tests", "none")}
+             "alliances": "atop", "nuclear": "tests", "sea": "distance",
+             "reach": "contiguity", "growth": "spread"}
+_CHOICES = {"alliances": ("atop", "none"), "nuclear": ("tests", "none"),
+            "sea": ("distance", "uniform"), "reach": ("contiguity", "majors"),
+            "growth": ("spread", "data")}
+
+#: Mean Earth radius in km (IUGG), for great-circle distances.
+EARTH_RADIUS_KM = 6371.0088
+#: Kilometres per land step on a ``cow:`` map: the median great-circle distance between the
+#: capitals of land-contiguous states (COW direct contiguity type 1, Stinnett et al. 2002;
+#: capitals from the peacesciencer file), 698 km over 474 dyads, rounded. A sea link of this
+#: length costs ``1 + sea_cost`` as in the engine's uniform rule.
+LAND_STEP_KM = 700.0
+#: Years of NMC data (up to and including the start year) whose trend gives ``growth=data``.
+GROWTH_TREND_YEARS = 10
+#: Fewest years with a positive economic part for a trend to be fitted.
+GROWTH_TREND_MIN_YEARS = 5
+#: Range the fitted trend is clipped to (yearly, relative to ``growth_rate``): three points
+#: a year, about the largest sustained growth differential of a catching-up economy (Japan
+#: 1950-1973 grew about 8% a year against a world mean of about 5%; Maddison 2001). Ten-year
+#: NMC trends also hold wars and recoveries, which are no steady rate.
+GROWTH_TREND_CLIP = (-0.03, 0.03)
 
 #: Year of each state's first nuclear test (COW code: year), the start of its nuclear
 #: status here: USA 1945 (Trinity), USSR 1949, UK 1952, France 1960, China 1964, India
@@ -86,6 +134,47 @@ def region_of(ccode: int) -> tuple[str, float, float]:
         if lo <= ccode <= hi:
             return name, x, y
     return "other", 0.0, 0.0
+
+
+def great_circle_km(lonlat_a: np.ndarray, lonlat_b: np.ndarray) -> np.ndarray:
+    """Great-circle distance in km between (longitude, latitude) points in degrees (haversine).
+
+    >>> round(float(great_circle_km(np.array([0.0, 0.0]), np.array([90.0, 0.0]))))
+    10008
+    """
+    lon1, lat1 = np.radians(lonlat_a[..., 0]), np.radians(lonlat_a[..., 1])
+    lon2, lat2 = np.radians(lonlat_b[..., 0]), np.radians(lonlat_b[..., 1])
+    h = (np.sin((lat2 - lat1) / 2) ** 2
+         + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2)
+    return np.asarray(2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))))
+
+
+@dataclass(frozen=True)
+class SeaDistanceMap(ProvinceMap):
+    """A :class:`ProvinceMap` whose sea links each have their own length.
+
+    A sea link costs ``sea_steps[k] + sea_cost`` land steps instead of the uniform
+    ``1 + sea_cost``; the shortest paths are the engine's (the sea links are handed to
+    :meth:`ProvinceMap.distances` as links of that cost).
+    """
+
+    sea_steps: npt.NDArray[np.float64] | None = None
+    """(S,) length of each sea link in land steps (None = 1 each, the uniform rule)."""
+
+    def sea_link_costs(self, sea_cost: float) -> npt.NDArray[np.float64]:
+        """(S,) cost in land steps of each sea link: its length plus ``sea_cost``."""
+        steps = np.ones(len(self.sea)) if self.sea_steps is None else self.sea_steps
+        return np.asarray(steps + sea_cost, dtype=np.float64)
+
+    def distances(self, sea_cost: float) -> npt.NDArray[np.float64]:
+        """All-pairs shortest paths; a sea link costs its length plus ``sea_cost``."""
+        if self.sea_steps is None or self.topology == "none" or not len(self.sea):
+            return super().distances(sea_cost)
+        merged = ProvinceMap(
+            names=self.names, value=self.value, land=np.concatenate([self.land, self.sea]),
+            land_cost=np.concatenate([self.land_cost, self.sea_link_costs(sea_cost)]),
+            sea=np.zeros((0, 2), dtype=np.int64), coords=self.coords, topology=self.topology)
+        return merged.distances(sea_cost)
 
 
 def parse_spec(options: str, source: str) -> tuple[int, dict[str, str]]:
@@ -116,7 +205,8 @@ def cow_scenario(options: str = "", source: str = "cow") -> Scenario:
     """The states of a year of the user's COW data, with capabilities, contiguity and majors.
 
     Options: the year first, then data (folder; default $POWERBALANCE_DATA), majors and
-    others (strategies of major powers and of the rest).
+    others (strategies of major powers and of the rest), alliances, nuclear, sea, reach and
+    growth (see the module docstring).
     """
     from powerbalance.strategies import registry
 
@@ -141,8 +231,18 @@ def cow_scenario(options: str = "", source: str = "cow") -> Scenario:
     ccodes = rows["ccode"].to_numpy(dtype=np.int64)
     pmap = _contiguity_map(ccodes, names, files, year, econ + mil)
     capitals = _capital_coords(ccodes, files, year)
-    if capitals is not None:  # real positions (degrees): drawn on the world's coastlines too
-        pmap = replace(pmap, coords=capitals, lonlat=capitals)
+    if opts["reach"] == "majors" and capitals is None:
+        raise InputError("reach=majors needs the capitals file (its distances cost the links)",
+                         source=source, field="reach",
+                         allowed="contiguity, or majors with cow_capitals*.csv in the folder")
+    if capitals is not None:
+        # real positions (degrees): drawn on the world's coastlines too
+        pmap = replace(pmap, coords=capitals[0], lonlat=capitals[0])
+        major_index = [k for k, c in enumerate(ccodes.tolist()) if c in majors]
+        pmap = _sea_distances(pmap, capitals, opts["sea"] == "distance",
+                              major_index if opts["reach"] == "majors" else [])
+    trends = (_growth_trends(nmc, ccodes, year) if opts["growth"] == "data"
+              else [None] * len(ccodes))
     alliances = _alliances(ccodes, files, year) if opts["alliances"] == "atop" else ()
     scale = 100.0
     actors = []
@@ -154,7 +254,7 @@ def cow_scenario(options: str = "", source: str = "cow") -> Scenario:
             wealth=float(max(econ[k] * scale, 1e-6)), military=float(max(mil[k] * scale, 1e-6)),
             strategy=opts["majors"] if major else opts["others"], region=region, major=major,
             nuclear=2 if opts["nuclear"] == "tests" and NUCLEAR_TESTS.get(cc, 10**6) <= year
-            else 0,
+            else 0, growth_trend=trends[k],
         ))
     e_tot, m_tot = float(econ.sum()), float(mil.sum())
     weight = e_tot / (e_tot + m_tot) if e_tot + m_tot > 0 else 0.5
@@ -163,7 +263,8 @@ def cow_scenario(options: str = "", source: str = "cow") -> Scenario:
         name=f"cow-{year}",
         description=(f"The state system of {year} from the user's COW data: {len(actors)} states, "
                      f"{len(majors & set(ccodes.tolist()))} major powers, capabilities from NMC, "
-                     "map from direct contiguity."),
+                     f"map from direct contiguity (sea={opts['sea']}, reach={opts['reach']}), "
+                     f"growth={opts['growth']}."),
         province_map=pmap, actors=tuple(actors), params=params, years=50,
         alliances=alliances,
         sources=("Singer, Bremer & Stuckey (1972); COW National Material Capabilities.",
@@ -171,7 +272,11 @@ def cow_scenario(options: str = "", source: str = "cow") -> Scenario:
                  "Correlates of War Project (2017), State System Membership v2016.",
                  "Leeds et al. (2002), ATOP (defence pacts in force that year).",
                  "COW capitals with coordinates (peacesciencer; Miller 2022).",
-                 "First nuclear tests: Norris & Kristensen, Nuclear Notebook."),
+                 "First nuclear tests: Norris & Kristensen, Nuclear Notebook.",
+                 "Sea links by distance: Boulding (1962) loss-of-strength gradient; Bueno de "
+                 "Mesquita (1981) distance discount; Mearsheimer (2001) stopping power of water.",
+                 "Global reach of great powers: Levy (1983); Small & Singer (1982).",
+                 "growth=data: Organski & Kugler (1980), differential growth; Maddison (2001)."),
         stylisation=("One province per state (production = its CINC); wealth = the economic "
                      "and demographic part of its CINC, military = the military part; "
                      "wealth_weight set so that capability shares equal recomputed CINC shares."),
@@ -249,8 +354,10 @@ def _contiguity_map(ccodes: np.ndarray, names: list[str], files: Any, year: int,
     )
 
 
-def _capital_coords(ccodes: np.ndarray, files: Any, year: int) -> np.ndarray | None:
-    """(longitude, latitude) of each state's capital in ``year``; ``None`` without the file.
+def _capital_coords(ccodes: np.ndarray, files: Any,
+                    year: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """(longitude, latitude) of each state's capital in ``year`` and whether it is listed;
+    ``None`` without the file.
 
     A state whose capital is not listed for that year keeps the drawing position of its
     region (the capitals file dates each capital; a moved capital has several rows)."""
@@ -261,9 +368,70 @@ def _capital_coords(ccodes: np.ndarray, files: Any, year: int) -> np.ndarray | N
     where = {int(c): (float(x), float(y)) for c, x, y in
              zip(cap["ccode"], cap["lng"], cap["lat"], strict=True)}
     coords = np.zeros((len(ccodes), 2))
+    known = np.zeros(len(ccodes), dtype=bool)
     for k, c in enumerate(ccodes.tolist()):
+        known[k] = int(c) in where
         coords[k] = where.get(int(c), region_of(int(c))[1:])
-    return coords
+    return coords, known
+
+
+def _sea_distances(pmap: ProvinceMap, capitals: tuple[np.ndarray, np.ndarray],
+                   by_distance: bool, majors: list[int]) -> ProvinceMap:
+    """The map with each sea link's length from the capitals' distance (``by_distance``;
+    1 step where a capital is not listed) and, for each of ``majors``, a sea link to every
+    state it has no link with."""
+    coords, known = capitals
+    sea = [tuple(pair) for pair in pmap.sea.tolist()]
+    linked = {tuple(pair) for pair in pmap.land.tolist()} | set(sea)
+    for m in majors:
+        for k in range(pmap.n):
+            pair = (min(m, k), max(m, k))
+            if k != m and pair not in linked:
+                linked.add(pair)
+                sea.append(pair)
+    links = np.array(sea, dtype=np.int64).reshape(-1, 2)
+    steps = np.ones(len(links))
+    if by_distance or majors:
+        a, b = links[:, 0], links[:, 1]
+        km = great_circle_km(coords[a], coords[b]) / LAND_STEP_KM
+        # Global links always need a distance; the contiguity links only with sea=distance.
+        real = known[a] & known[b]
+        if not by_distance:
+            real &= np.arange(len(links)) >= len(pmap.sea)
+        steps = np.where(real, km, 1.0)
+    fields = {f: getattr(pmap, f) for f in ("names", "value", "land", "land_cost", "coords",
+                                            "topology", "regions", "lonlat")}
+    return SeaDistanceMap(**fields, sea=links, sea_steps=steps)
+
+
+def _growth_trends(nmc: Any, ccodes: np.ndarray, year: int) -> list[float | None]:
+    """Each state's log-linear trend of its economic CINC part over the
+    :data:`GROWTH_TREND_YEARS` years up to ``year``, clipped to :data:`GROWTH_TREND_CLIP`
+    (``None`` with fewer than :data:`GROWTH_TREND_MIN_YEARS` positive years)."""
+    index = {int(c): k for k, c in enumerate(ccodes.tolist())}
+    years, parts = [], []
+    for y in range(year - GROWTH_TREND_YEARS + 1, year + 1):
+        rows = nmc[nmc["year"] == y].sort_values("ccode").reset_index(drop=True)
+        if rows.empty:
+            continue
+        econ, _ = _cinc_parts(rows)
+        column = np.full(len(ccodes), np.nan)
+        for c, e in zip(rows["ccode"].tolist(), econ.tolist(), strict=True):
+            if int(c) in index:
+                column[index[int(c)]] = e
+        years.append(y)
+        parts.append(column)
+    out: list[float | None] = [None] * len(ccodes)
+    if not parts:
+        return out
+    t = np.array(years, dtype=float)
+    table = np.column_stack(parts)
+    for k in range(len(ccodes)):
+        ok = np.isfinite(table[k]) & (table[k] > 0)
+        if ok.sum() >= GROWTH_TREND_MIN_YEARS:
+            slope = np.polyfit(t[ok], np.log(table[k][ok]), 1)[0]
+            out[k] = float(np.clip(slope, *GROWTH_TREND_CLIP))
+    return out
 
 
 def _alliances(ccodes: np.ndarray, files: Any, year: int) -> tuple[tuple[int, int, float], ...]:

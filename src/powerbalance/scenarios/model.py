@@ -16,7 +16,7 @@ import numpy.typing as npt
 
 from powerbalance import rng
 from powerbalance.model.derived import derive, territorial_base
-from powerbalance.model.economy import renormalise
+from powerbalance.model.economy import own_growth, renormalise
 from powerbalance.model.geography import ProvinceMap
 from powerbalance.model.state import (
     PAIR,
@@ -55,6 +55,10 @@ class ActorSpec:
     reserve: bool = False
     """A reserve slot: starts dead, without provinces, and may be filled by seceding
     provinces (see :mod:`powerbalance.model.subversion`)."""
+    growth_trend: float | None = None
+    """The actor's own mean growth rate relative to ``Params.growth_rate`` (the state's
+    ``growth``: rate = ``growth_rate + growth_trend``), e.g. taken from data; ``None`` =
+    drawn with ``Params.growth_spread`` as for every other actor."""
 
 
 @dataclass(frozen=True)
@@ -155,7 +159,7 @@ class Scenario:
         def tile(x: np.ndarray) -> np.ndarray:
             return np.broadcast_to(x, (b, *x.shape)).copy()
 
-        return WorldState(
+        state = WorldState(
             year=0,
             keys=keys,
             alive=tile(living),
@@ -182,6 +186,15 @@ class Scenario:
             capture_left=np.zeros((b, n), dtype=np.int64),
             scale=np.repeat(scale, b),
         )
+        trend = np.array([np.nan if a.growth_trend is None else a.growth_trend
+                          for a in self.actors], dtype=float)
+        if not np.isnan(trend).all():
+            # Actors with a given trend get it; the others keep the draw the engine makes
+            # at its first step (the same TRAIT stream), so they are as without trends.
+            given = np.broadcast_to(params.growth_rate + trend, (b, n))
+            state = state.replace(growth=np.where(np.isnan(given), own_growth(state, params),
+                                                  given))
+        return state
 
 
 def check_run_memory(scenario: Scenario, *, worlds: int, years: int, batch_size: int,
