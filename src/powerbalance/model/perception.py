@@ -33,7 +33,7 @@ from scipy.special import ndtri
 from powerbalance import rng
 from powerbalance.model.derived import reach
 from powerbalance.model.economy import capability_share
-from powerbalance.model.fastops import any_nonzero, row_max_argmax, sum_over_middle
+from powerbalance.model.fastops import any_nonzero, nonzero, row_max_argmax
 from powerbalance.model.state import F32, F64, I64, PAIR, BoolA, Setting, WorldState
 from powerbalance.model.victory import victory_probability
 from powerbalance.params import Params
@@ -158,41 +158,98 @@ class Observation:
         return reliability(self.state, self.params)
 
     @cached_property
-    def defence_strength(self) -> F64:
-        """(B, N) military an actor and its committed allies can be expected to bring to its
-        defence: each ally counts with commitment x reliability x its projected forces."""
-        m = np.where(self.alive, self.state.military, 0.0)
-        if not self.allied:
-            return m
-        # sum_k alliance[b, k, j] * rel[b, k] * m[b, k] * reach[b, k, j]: k's expected help
-        # to j. The sum runs over k in order for every (b, j), so it does not depend on the
-        # batch.
-        help_ = self.state.alliance * self.reach
-        help_ *= (m * self.reliability).astype(PAIR)[:, :, None]
-        return m + sum_over_middle(help_)
+    def wars_under_way(self) -> F64:
+        """(B, N) wars under way in which the actor is a principal (waging or defending):
+        an actor at war elsewhere splits its forces (:mod:`.war`), which others see."""
+        wt = self.state.war_target
+        count = (wt >= 0).astype(np.float64)
+        wb, wa = nonzero(wt >= 0)
+        np.add.at(count, (wb, wt[wb, wa]), 1.0)
+        return count
 
-    def across_water(self, b: I64, i: I64, j: I64) -> BoolA:
-        """Per pair, i can reach j only across the sea (no land border)."""
-        land = self.state.land_adjacent
-        if land is None:
-            return np.zeros(len(b), dtype=bool)
+    @cached_property
+    def ally_forces(self) -> F64:
+        """(B, N) forces each actor can be expected to bring as an ally, before commitment,
+        interest, distance and water: military x reliability (its record), shared among the
+        wars it fights already plus the new one (its observable conduct)."""
+        m = np.where(self.alive, self.state.military, 0.0)
+        return m * self.reliability / (1.0 + self.wars_under_way)
+
+    @cached_property
+    def _commitment_to(self) -> F32:
+        """(B, N, N) ``[b, j, k]`` = k's commitment to j (rows: the allies of j)."""
+        return np.ascontiguousarray(self.state.alliance.transpose(0, 2, 1))
+
+    def interest(self, b: I64, k: I64, e: I64) -> F64:
+        """Per triple, ally k's interest in a war against e, the factor of its commitment:
+        ``1 - w + w * stake`` with w = ``interest_weight`` and ``stake = T / (T + s)``, T
+        the threat of e to k (e's perceived capability projected over their distance, with
+        hostility and trend) and s k's own capability share. An ally threatened by the
+        same enemy (a shared threat, near it) honours its promise in full; one the enemy
+        cannot reach sends ``1 - w`` of it (Smith 1995, "Alliance formation and war",
+        *ISQ* 39(4): an ally intervenes as its own stake in the outcome warrants; Leeds
+        2003: commitments are kept when interests are; Walt 1987 on shared threat)."""
+        w = self.params.interest_weight
+        if w == 0 or not len(b):
+            return np.ones(len(b))
         n = self.state.n_actors
-        return ~land.reshape(-1)[(b * n + i) * n + j]
+        threat = self.threat.reshape(-1)[(b * n + k) * n + e].astype(np.float64)
+        total = threat + self.share.reshape(-1)[b * n + k]
+        stake = np.divide(threat, total, out=np.zeros_like(threat), where=total > 0)
+        return (1.0 - w) + w * stake
+
+    def amphibious(self, b: I64, i: I64, j: I64) -> F64:
+        """Per pair, the share of i's projected strength that reaches j: ``1 -
+        amphibious_penalty`` when i borders j only across the sea (a border, none of it by
+        land), else 1 (an actor with a land border, or with no border at all, whose power
+        distance already discounts, pays nothing). One rule for every participant of a
+        campaign, for estimates of the odds and for an ally's expected help (the stopping
+        power of water: Mearsheimer 2001, ch. 4)."""
+        land = self.state.land_adjacent
+        penalty = self.params.amphibious_penalty
+        if land is None or penalty <= 0 or not len(b):
+            return np.ones(len(b))
+        flat = (b * self.state.n_actors + i) * self.state.n_actors + j
+        wet = self.state.adjacent.reshape(-1)[flat] & ~land.reshape(-1)[flat]
+        return np.where(wet, 1.0 - penalty, 1.0)
+
+    def expected_defence(self, b: I64, j: I64, e: I64) -> F64:
+        """Per pair, the military j and its allies can be expected to bring to j's defence
+        against e: j's own forces plus, for each live ally k not committed to e too (it
+        would stay out), commitment x interest(k, e) x :attr:`ally_forces` x reach to j x
+        the amphibious factor of k's border with j. Hollow, uninterested, busy, distant or
+        sea-borne allies deter less (Smith 1995; Leeds 2003)."""
+        n = self.state.n_actors
+        own = np.where(self.alive.reshape(-1)[b * n + j],
+                       self.state.military.reshape(-1)[b * n + j], 0.0)
+        if not self.allied or not len(b):
+            return own
+        commit = np.take(self._commitment_to.reshape(-1, n), b * n + j, axis=0)
+        r, k = nonzero(commit > 0)
+        bb, jj, ee = b[r], j[r], e[r]
+        ok = ((k != ee) & self.alive[bb, k]
+              & (self.state.alliance.reshape(-1)[(bb * n + k) * n + ee] <= 0))
+        r, k, bb, jj, ee = r[ok], k[ok], bb[ok], jj[ok], ee[ok]
+        help_ = (commit[r, k].astype(np.float64) * self.interest(bb, k, ee)
+                 * self.ally_forces.reshape(-1)[bb * n + k]
+                 * self.reach.reshape(-1)[(bb * n + k) * n + jj]
+                 * self.amphibious(bb, k, jj))
+        # Entries are ordered by pair, then ally: the sum runs over k in order whatever the
+        # batch.
+        return own + np.bincount(r, weights=help_, minlength=len(b))
 
     def win_odds(self, b: I64, i: I64, j: I64) -> F64:
         """Actor (b, i)'s estimate of its chance to defeat j and j's allies, per pair.
 
-        Own forces projected to j's capital (less the amphibious penalty when j lies
-        across the sea) against j's expected defence strength as i perceives it (with
-        i's estimation error about j).
+        Own forces projected to j's capital (times the amphibious factor when i borders j
+        only across the sea) against j's expected defence against i
+        (:meth:`expected_defence`), as i perceives it (with i's estimation error about j).
         """
         # Flat indices: one take per array instead of fancy indexing on two or three axes.
         n = self.state.n_actors
-        own_row, their_row = b * n + i, b * n + j
+        own_row = b * n + i
         pair = own_row * n + j
-        own = self.state.military.reshape(-1)[own_row] * self.reach.reshape(-1)[pair]
-        if self.state.land_adjacent is not None and self.params.amphibious_penalty > 0:
-            own = own * np.where(self.across_water(b, i, j),
-                                 1.0 - self.params.amphibious_penalty, 1.0)
-        enemy = self.defence_strength.reshape(-1)[their_row] * self.noise.reshape(-1)[pair]
+        own = (self.state.military.reshape(-1)[own_row] * self.reach.reshape(-1)[pair]
+               * self.amphibious(b, i, j))
+        enemy = self.expected_defence(b, j, i) * self.noise.reshape(-1)[pair]
         return victory_probability(own, enemy, self.params)
