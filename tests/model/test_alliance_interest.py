@@ -141,3 +141,20 @@ def test_an_actor_defending_in_a_war_makes_no_new_demand():
 
     assert demanders(state) == [1]
     assert demanders(edit(state, "war_target", (0, 0), 1)) == []
+
+
+def test_an_ally_with_no_border_with_the_defended_pays_no_amphibious_penalty():
+    def help_(penalty: float) -> float:
+        # W (p1) borders A (p0) by land and K (p2) only across the sea; its ally F (p3)
+        # borders K by land but not W at all: distance discounts it, water does not.
+        scen = sea_map([actor("A", [0], 5.0, 5.0), actor("W", [1], 1.0, 1.0),
+                        actor("K", [2], 5.0, 4.0), actor("F", [3], 5.0, 4.0)],
+                       land=[(0, 1), (2, 3)], sea=[(1, 2)], provinces=4, sea_cost=0.0,
+                       amphibious_penalty=penalty)
+        state, setting, params = start(scen)
+        state = state.replace(land_adjacent=adjacency(state.owner, 4, setting, land_only=True))
+        state = edit(edit(state, "alliance", (0, 3, 1), 1.0), "alliance", (0, 1, 3), 1.0)
+        assert not state.adjacent[0, 3, 1]
+        return defence(state, setting, params) - state.military[0, 1]
+
+    assert help_(0.5) == pytest.approx(help_(0.0), rel=1e-9) and help_(0.0) > 0
