@@ -313,8 +313,9 @@ class Params:
         "converge; a side beaten and shown to be weaker gives up.", 0, 1)
     amphibious_penalty: float = _p(
         0.5, "Share of its strength a belligerent (the attacker or an ally of either side) "
-        "loses when it borders the target only across the sea (no land border): the "
-        "amphibious penalty, on top of distance.",
+        "loses when it borders the target only across the sea (a border, none of it by "
+        "land): the amphibious penalty, on top of distance; the same factor enters the "
+        "estimates of the odds and of an ally's expected help.",
         "Mearsheimer 2001, ch. 4 (the stopping power of water): amphibious assaults on a "
         "defended great power rarely succeed. At 0.5 an attacker across the sea needs twice "
         "the projected strength of an insular defender for even odds, so an equal "
