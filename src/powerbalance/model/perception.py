@@ -180,11 +180,6 @@ class Observation:
         m = np.where(self.alive, self.state.military, 0.0)
         return m * self.reliability / (1.0 + self.wars_under_way)
 
-    @cached_property
-    def _commitment_to(self) -> F32:
-        """(B, N, N) ``[b, j, k]`` = k's commitment to j (rows: the allies of j)."""
-        return np.ascontiguousarray(self.state.alliance.transpose(0, 2, 1))
-
     def interest(self, b: I64, k: I64, e: I64) -> F64:
         """Per triple, ally k's interest in a war against e, the factor of its commitment:
         ``1 - w + w * stake`` with w = ``interest_weight`` and ``stake = T / (T + s)``, T
@@ -194,14 +189,21 @@ class Observation:
         cannot reach sends ``1 - w`` of it (Smith 1995, "Alliance formation and war",
         *ISQ* 39(4): an ally intervenes as its own stake in the outcome warrants; Leeds
         2003: commitments are kept when interests are; Walt 1987 on shared threat)."""
-        w = self.params.interest_weight
-        if w == 0 or not len(b):
+        if self.params.interest_weight == 0 or not len(b):
             return np.ones(len(b))
         n = self.state.n_actors
-        threat = self.threat.reshape(-1)[(b * n + k) * n + e].astype(np.float64)
-        total = threat + self.share.reshape(-1)[b * n + k]
-        stake = np.divide(threat, total, out=np.zeros_like(threat), where=total > 0)
-        return (1.0 - w) + w * stake
+        # (The campaign asks only about allies that are not committed to e as well.)
+        return self._willing_against.reshape(-1)[(b * n + k) * n + e].astype(np.float64)
+
+    @cached_property
+    def _amphibious(self) -> F32 | None:
+        """(B, N, N) the amphibious factor of every pair (None without sea links)."""
+        land = self.state.land_adjacent
+        penalty = self.params.amphibious_penalty
+        if land is None or penalty <= 0:
+            return None
+        wet = self.state.adjacent & ~land
+        return np.where(wet, PAIR(1.0 - penalty), PAIR(1.0))
 
     def amphibious(self, b: I64, i: I64, j: I64) -> F64:
         """Per pair, the share of i's projected strength that reaches j: ``1 -
@@ -210,13 +212,49 @@ class Observation:
         distance already discounts, pays nothing). One rule for every participant of a
         campaign, for estimates of the odds and for an ally's expected help (the stopping
         power of water: Mearsheimer 2001, ch. 4)."""
-        land = self.state.land_adjacent
-        penalty = self.params.amphibious_penalty
-        if land is None or penalty <= 0 or not len(b):
+        factor = self._amphibious
+        if factor is None or not len(b):
             return np.ones(len(b))
-        flat = (b * self.state.n_actors + i) * self.state.n_actors + j
-        wet = self.state.adjacent.reshape(-1)[flat] & ~land.reshape(-1)[flat]
-        return np.where(wet, 1.0 - penalty, 1.0)
+        n = self.state.n_actors
+        return factor.reshape(-1)[(b * n + i) * n + j].astype(np.float64)
+
+    @cached_property
+    def _help_to(self) -> F32:
+        """(B, N, N) ``[b, j, k]``: k's expected help to j before its interest: commitment x
+        :attr:`ally_forces` x reach to j x the amphibious factor of k's border with j
+        (rows: the allies of j, contiguous). Alliances are mutual (``diplomacy``, the
+        scenarios and every break set both cells), and distance and borders are
+        symmetric, so the ``[b, k, j]`` arrays serve as they are."""
+        help_ = self.state.alliance * self.reach
+        help_ *= self.ally_forces.astype(PAIR)[:, None, :]
+        if self._amphibious is not None:
+            help_ *= self._amphibious
+        return help_
+
+    @cached_property
+    def _allies_of(self) -> tuple[I64, I64]:
+        """The cells of :attr:`_help_to` with help, grouped by (b, j) in CSR form:
+        ``(ptr, cells)``, the allies of (b, j) being ``cells[ptr[b*N+j]:ptr[b*N+j+1]]`` in
+        index order (built once a year; an estimate then reads only the allies)."""
+        n, batch = self.state.n_actors, self.state.batch
+        cells = np.flatnonzero(self._help_to.reshape(-1) > 0)
+        ptr = np.zeros(batch * n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(cells // n, minlength=batch * n), out=ptr[1:])
+        return ptr, cells
+
+    @cached_property
+    def _willing_against(self) -> F32:
+        """(B, N, N) ``[b, k, e]``: k's interest in a war against e (see :meth:`interest`),
+        0 where k is e."""
+        w = PAIR(self.params.interest_weight)
+        # [b, k, e]: T + s, s floored so that a dead k (no share) divides by no zero.
+        own = np.maximum(self.share, 1e-30).astype(PAIR)
+        willing = self.threat + own[:, :, None]
+        np.divide(self.threat, willing, out=willing)        # the stake T / (T + s)
+        willing *= w
+        willing += PAIR(1.0) - w
+        _diagonal(willing)[:] = 0.0
+        return willing
 
     def expected_defence(self, b: I64, j: I64, e: I64) -> F64:
         """Per pair, the military j and its allies can be expected to bring to j's defence
@@ -229,19 +267,21 @@ class Observation:
                        self.state.military.reshape(-1)[b * n + j], 0.0)
         if not self.allied or not len(b):
             return own
-        commit = np.take(self._commitment_to.reshape(-1, n), b * n + j, axis=0)
-        r, k = nonzero(commit > 0)
-        bb, jj, ee = b[r], j[r], e[r]
-        ok = ((k != ee) & self.alive[bb, k]
-              & (self.state.alliance.reshape(-1)[(bb * n + k) * n + ee] <= 0))
-        r, k, bb, jj, ee = r[ok], k[ok], bb[ok], jj[ok], ee[ok]
-        help_ = (commit[r, k].astype(np.float64) * self.interest(bb, k, ee)
-                 * self.ally_forces.reshape(-1)[bb * n + k]
-                 * self.reach.reshape(-1)[(bb * n + k) * n + jj]
-                 * self.amphibious(bb, k, jj))
-        # Entries are ordered by pair, then ally: the sum runs over k in order whatever the
-        # batch.
-        return own + np.bincount(r, weights=help_, minlength=len(b))
+        ptr, entries = self._allies_of
+        row = b * n + j
+        first, count = ptr[row], ptr[row + 1] - ptr[row]
+        r = np.repeat(np.arange(len(b)), count)
+        entry = entries[np.repeat(first - (np.cumsum(count) - count), count)
+                        + np.arange(len(r))]                       # flat [b, j, k] cells
+        k = entry % n
+        cell = (b[r] * n + k) * n + e[r]
+        ally = (self._help_to.reshape(-1)[entry].astype(np.float64)
+                * self._willing_against.reshape(-1)[cell])
+        # An ally committed to e as well stays out of the war.
+        ally *= self.state.alliance.reshape(-1)[cell] <= 0
+        # Entries run by pair, then ally: each pair's sum takes its allies in index order,
+        # whatever the batch.
+        return own + np.bincount(r, weights=ally, minlength=len(b))
 
     def win_odds(self, b: I64, i: I64, j: I64) -> F64:
         """Actor (b, i)'s estimate of its chance to defeat j and j's allies, per pair.
