@@ -254,6 +254,18 @@ class Params:
         "Leeds, Long & Mitchell 2000 (Reevaluating alliance reliability, Journal of Conflict "
         "Resolution 44(5)): alliance commitments were honoured in 74.5% of the cases that "
         "invoked them, 1816-1944; Smith 1995 and Leeds 2003 on alliances that may fail.", 0, 1)
+    interest_weight: float = _p(
+        0.5, "Weight of an ally's own interest in its commitment: in a war against e, ally k "
+        "brings commitment x (1 - w + w x stake) of what its strategy sends, stake = T / "
+        "(T + s) with T the threat of e to k and s k's own capability share; attackers and "
+        "defenders count its expected help the same way (0 = commitment whatever the "
+        "interest, the rule before issue 11's review).",
+        "Smith 1995 (Alliance formation and war, International Studies Quarterly 39(4)): "
+        "whether an ally intervenes depends on its own stake in the outcome; Leeds 2003 "
+        "(Alliance reliability in times of war, International Organization 57(4)): "
+        "commitments are kept when the interests behind them hold; Walt 1987 on shared "
+        "threat. Half of the promise for an ally the enemy cannot reach is a stated "
+        "choice.", 0, 1)
     reliability_weight: float = _p(
         2.0, "Weight of the prior in calls: reliability = (honoured + prior x weight) / "
         "(calls + weight), the mean of a Beta posterior over the ally's record.",
@@ -319,8 +331,9 @@ class Params:
         "converge; a side beaten and shown to be weaker gives up.", 0, 1)
     amphibious_penalty: float = _p(
         0.5, "Share of its strength a belligerent (the attacker or an ally of either side) "
-        "loses when it borders the target only across the sea (no land border): the "
-        "amphibious penalty, on top of distance.",
+        "loses when it borders the target only across the sea (a border, none of it by "
+        "land): the amphibious penalty, on top of distance; the same factor enters the "
+        "estimates of the odds and of an ally's expected help.",
         "Mearsheimer 2001, ch. 4 (the stopping power of water): amphibious assaults on a "
         "defended great power rarely succeed. At 0.5 an attacker across the sea needs twice "
         "the projected strength of an insular defender for even odds, so an equal "
@@ -341,6 +354,15 @@ class Params:
         "drawn once per world (differential growth drives power transitions).",
         "Organski & Kugler 1980 (The War Ledger): uneven growth; Maddison 2001 shows "
         "long-run national growth rates differing by about half a point a year.", 0, 0.5)
+    growth_persistence: float = _p(
+        0.8, "Year-to-year autocorrelation of each actor's own growth deviation (AR(1) around "
+        "growth_rate with stationary standard deviation growth_spread): growth advantages "
+        "are episodes that fade; 1 = drawn once and kept for ever (the rule before issue 11's "
+        "review).", "Easterly, Kremer, Pritchett & Summers 1993 (Good policy or good luck?, "
+        "Journal of Monetary Economics 32(3)): country growth rates correlate only 0.1-0.3 "
+        "from one decade to the next; 0.8 a year gives a correlation of about 0.3 between "
+        "successive decade means. Organski & Kugler 1980 tie fast growth to a transitional "
+        "stage that ends at power maturity.", 0, 1)
     preventive_ratio: float = _p(
         0.8, "A declining leader whose strategy has the preventive trait attacks a rising "
         "challenger once the challenger's share reaches this fraction of its own (when its "

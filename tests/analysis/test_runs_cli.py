@@ -213,11 +213,15 @@ def test_analyze_prints_wars_and_alliance_reliability_by_strategy(run_folder, ca
     assert summ["battle losses per war (mean, both sides)"] == 5.0
     assert summ["provinces transferred per war (mean)"] == 1.5
     assert summ["demands conceded without war (total)"] == 1
+    assert summ["provinces transferred by concession (total)"] == 2
     # Actor 1 was attacked in world 0, year 1: calls to its side there are defensive.
     assert summ["defensive calls to buck-passer allies: made"] == 1
-    assert summ["defensive calls to buck-passer allies: honoured (share)"] == 0.0
-    assert summ["offensive calls to buck-passer allies: mean share of forces sent"] == 1.0
-    assert summ["offensive calls to balker allies: mean share of forces sent"] == 0.5
+    assert summ["defensive calls to buck-passer allies: share of calls honoured"] == 0.0
+    assert summ["offensive calls to buck-passer allies: share of calls answered with forces"] == 1.0
+    assert summ["offensive calls to buck-passer allies: mean share of its forces an ally sent"] \
+        == 1.0
+    assert summ["offensive calls to balker allies: mean share of its forces an ally sent"] == 0.5
+    assert not any("honoured" in k for k in summ if k.startswith("offensive"))
 
 
 def test_every_run_folder_has_a_wars_table_that_matches_the_events(tmp_path):

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "src" / "powerbalance"
 
 STRATEGY_TESTS = ("tests/strategies/test_strategies.py",)
-ENGINE_TESTS = ("tests/model/test_fidelity.py",)
+ENGINE_TESTS = ("tests/model/test_fidelity.py", "tests/model/test_alliance_interest.py")
 
 
 @dataclass(frozen=True)
@@ -167,8 +167,8 @@ MUTANTS = (
            "                                 & (rows_of(state.alliance, own_row) <= 2))"),
     # --- the engine's rules ----------------------------------------------------------------------
     Mutant("allies count at full strength whatever their record", "model/perception.py",
-           "        help_ *= (m * self.reliability).astype(PAIR)[:, :, None]",
-           "        help_ *= m.astype(PAIR)[:, :, None]", STRATEGY_TESTS + ENGINE_TESTS),
+           "        return m * self.reliability / (1.0 + self.wars_under_way)",
+           "        return m / (1.0 + self.wars_under_way)", STRATEGY_TESTS + ENGINE_TESTS),
     Mutant("the record of calls is not kept", "model/war.py",
            "    np.add.at(s.honoured.reshape(-1), b[dw] * n + dk, dsent)\n", "", ENGINE_TESTS),
     Mutant("the attacker's allies are not called", "model/war.py",
@@ -207,8 +207,7 @@ MUTANTS = (
            "    cowed = obs.alive[pb, j] & (j != pw) & (ratio >= params.balance_threshold)",
            "    cowed = obs.alive[pb, j] & (j != pw)", ENGINE_TESTS),
     Mutant("no amphibious penalty in estimates", "model/perception.py",
-           "        if self.state.land_adjacent is not None and self.params.amphibious_penalty > 0:",
-           "        if False:", ENGINE_TESTS),
+           "               * self.amphibious(b, i, j))", "               * 1.0)", ENGINE_TESTS),
     Mutant("nuclear first use wins the campaign (the old rule)", "model/war.py",
            "    size = np.bincount(pw, weights=loss, minlength=nw)",
            "    att_wins = np.where(one_sided, ~att_wins, att_wins)\n"
@@ -221,8 +220,8 @@ MUTANTS = (
            "            after_def = np.where(o & att_wins, after_def * devastated, after_def)",
            ENGINE_TESTS),
     Mutant("no amphibious penalty in campaigns", "model/war.py",
-           "        strength = np.where(wet, strength * (1.0 - params.amphibious_penalty), strength)",
-           "        strength = np.where(wet, strength, strength)", ENGINE_TESTS),
+           "    strength = committed * obs.reach[pb, pk, t[pw]] * obs.amphibious(pb, pk, t[pw])",
+           "    strength = committed * obs.reach[pb, pk, t[pw]]", ENGINE_TESTS),
     Mutant("first use costs no hostility", "model/war.py",
            "            np.add.at(s.hostility.reshape(-1), cells.ravel(), grudge.ravel())\n", "",
            ENGINE_TESTS),
@@ -238,6 +237,36 @@ MUTANTS = (
     Mutant("strategy ids are positions in the sorted names", "strategies/registry.py",
            "    return int(get(name, source).uid)", "    get(name, source)\n"
            "    return names().index(name)", ENGINE_TESTS),
+    # --- issue 11's field review: interest, conduct, water, concessions, growth ------------
+    Mutant("an ally's commitment ignores its interest", "model/perception.py",
+           "        np.divide(self.threat, willing, out=willing)        # the stake T / (T + s)\n",
+           "        willing[:] = 1.0\n", ENGINE_TESTS),
+    Mutant("campaigns ignore a defending ally's interest", "model/war.py",
+           "    help_d = state.alliance[b[dw], dk, t[dw]] * obs.interest(b[dw], dk, a[dw]) * dsent",
+           "    help_d = state.alliance[b[dw], dk, t[dw]] * dsent", ENGINE_TESTS),
+    Mutant("an ally at war elsewhere is expected to bring all its forces", "model/perception.py",
+           "        return m * self.reliability / (1.0 + self.wars_under_way)",
+           "        return m * self.reliability", ENGINE_TESTS),
+    Mutant("an ally's wars as a defender go unseen", "model/perception.py",
+           "        np.add.at(count, (wb, wt[wb, wa]), 1.0)\n", "", ENGINE_TESTS),
+    Mutant("an ally committed to the enemy too still counts", "model/perception.py",
+           "        ally *= self.state.alliance.reshape(-1)[cell] <= 0\n", "", ENGINE_TESTS),
+    Mutant("sea-borne allies pay no amphibious penalty in estimates", "model/perception.py",
+           "            help_ *= self._amphibious\n", "", ENGINE_TESTS),
+    Mutant("the amphibious penalty falls on actors with no border at all", "model/perception.py",
+           "        wet = self.state.adjacent & ~land", "        wet = ~land", ENGINE_TESTS),
+    Mutant("a concession hands over each demanded province only by a draw", "model/war.py",
+           "                 kind=EventKind.CONCESSION, rate=1.0)",
+           "                 kind=EventKind.CONCESSION)", ENGINE_TESTS),
+    Mutant("an actor defending in a war makes new demands", "model/war.py",
+           "    b, a = nonzero(mover & (actions.attack >= 0) & ~_principals(state.war_target))",
+           "    b, a = nonzero(mover & (actions.attack >= 0) & (state.war_target < 0))",
+           ENGINE_TESTS),
+    Mutant("growth advantages never fade", "model/economy.py",
+           "    rho = params.growth_persistence\n", "    rho = 1.0\n", ENGINE_TESTS),
+    Mutant("the growth deviation loses its spread", "model/economy.py",
+           "+ np.sqrt(1.0 - rho * rho) * params.growth_spread * z",
+           "+ (1.0 - rho) * params.growth_spread * z", ENGINE_TESTS),
 )
 
 

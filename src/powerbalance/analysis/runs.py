@@ -154,7 +154,11 @@ def war_summary(wars: pd.DataFrame, events: pd.DataFrame | None,
         ]
     if events is not None:
         kind = events["kind"].astype(str)
-        rows.append(("demands conceded without war (total)", int((kind == "concession").sum())))
+        conceded = kind == "concession"
+        rows.append(("demands conceded without war (total)", int(conceded.sum())))
+        # A concession event's value is the number of provinces handed over.
+        rows.append(("provinces transferred by concession (total)",
+                     int(events.loc[conceded, "value"].sum())))
     return rows
 
 
@@ -305,10 +309,14 @@ def analyze_run(folder: str | Path, *, rules: PolarityRules | None = None,
     if events is not None:
         reliability = alliance_reliability(events, actors)
         for row in reliability.itertuples():
+            # "Honoured" is said of defensive calls only: an offensive call refused by a
+            # defensive pact breaks no promise (Leeds 2003), so it is "answered" or not.
             label = f"{row.kind} calls to {row.strategy} allies"
+            answered = "honoured" if row.kind == "defensive" else "answered with forces"
             extra += [(f"{label}: made", int(row.calls)),
-                      (f"{label}: honoured (share)", float(row.share_honoured)),
-                      (f"{label}: mean share of forces sent", float(row.mean_share_sent))]
+                      (f"{label}: share of calls {answered}", float(row.share_honoured)),
+                      (f"{label}: mean share of its forces an ally sent",
+                       float(row.mean_share_sent))]
     if extra:
         summary = pd.concat([summary, pd.DataFrame(extra, columns=["metric", "value"],
                                                    dtype=object)], ignore_index=True)

@@ -5,8 +5,10 @@ discounted by the loss-of-strength gradient of its distance from the capital
 (large empires overstretch: Boulding 1962; Gilpin 1981, *War and Change in
 World Politics*); see :func:`powerbalance.model.derived.territorial_base`.
 Wealth is productivity times that base. Productivity grows at the actor's
-own rate (``growth_rate`` plus ``growth_spread`` times a normal draw per
-actor: differential growth, Organski & Kugler 1980) with a normal shock,
+own rate (``growth_rate`` plus a deviation of spread ``growth_spread`` per
+actor: differential growth, Organski & Kugler 1980; the deviation is an AR(1)
+with yearly persistence ``growth_persistence``, so growth advantages are
+episodes rather than fixed for ever: Easterly et al. 1993) with a normal shock,
 minus ``guns_butter`` times the share of wealth spent on the military
 (guns versus butter: what is spent on arms is not invested). The military
 stock depreciates and is replenished by spending.
@@ -77,6 +79,9 @@ def economy(state: WorldState, setting: Setting, params: Params) -> WorldState:
     if np.isnan(own_rate).any():  # the first step draws each actor's own mean growth
         own_rate = own_growth(state, params)
         state = state.replace(growth=own_rate)
+    elif params.growth_persistence < 1.0 and params.growth_spread > 0:
+        own_rate = growth_episode(state, params)
+        state = state.replace(growth=own_rate)
     growth = own_rate - params.guns_butter * state.spend + params.growth_noise * shock
     # The floor is in start units; in a renormalised world it shrinks with the unit.
     floor: float | F64 = params.min_productivity
@@ -98,6 +103,20 @@ def own_growth(state: WorldState, params: Params) -> F64:
     world and actor from the ``TRAIT`` stream (Organski & Kugler 1980: uneven growth)."""
     z = rng.normal(state.keys, 0, rng.Stream.TRAIT, (state.n_actors,))
     return np.asarray(params.growth_rate + params.growth_spread * z, dtype=np.float64)
+
+
+def growth_episode(state: WorldState, params: Params) -> F64:
+    """(B, N) this year's own growth rates: the deviation from ``growth_rate`` follows an
+    AR(1), ``d <- rho d + sqrt(1 - rho^2) growth_spread z`` with rho = ``growth_persistence``
+    and z from the ``TRAIT`` stream (sub-stream 1, by year), so its spread stays
+    ``growth_spread`` while growth advantages fade (Easterly et al. 1993: growth rates
+    barely persist from decade to decade; Organski & Kugler 1980: fast growth ends at
+    power maturity)."""
+    rho = params.growth_persistence
+    z = rng.normal(state.keys, state.year, rng.Stream.TRAIT, (state.n_actors,), sub=1)
+    deviation = state.growth - params.growth_rate
+    return np.asarray(params.growth_rate + rho * deviation
+                      + np.sqrt(1.0 - rho * rho) * params.growth_spread * z, dtype=np.float64)
 
 
 def capability_share(wealth: F64, military: F64, alive: np.ndarray, params: Params) -> F64:

@@ -114,7 +114,8 @@ class WorldState:
     """(B,) the actor with the largest capability share last year (-1 before the first)."""
     growth: F64 = None  # type: ignore[assignment]
     """(B, N) each actor's own mean growth rate (``Params.growth_spread`` around
-    ``Params.growth_rate``, drawn at the first step; NaN until then)."""
+    ``Params.growth_rate``, drawn at the first step, NaN until then, and moved each year
+    by ``Params.growth_persistence``)."""
     frontier: F32 | None = None
     """(B, N, N) production of j's provinces bordering i's (the stake of a war), kept like
     ``adjacent``; None until the first step computes it."""

@@ -1,17 +1,22 @@
 """Phase 5, war: demands, deterrence, concessions, campaigns, allies, conquest, peace, death.
 
-**Crisis.** An actor not yet at war that chooses a target (a live neighbour)
-makes a demand: the target's frontier provinces (a ``demand`` event).
+**Crisis.** An actor not at war (neither waging nor defending against a war under
+way) that chooses a target (a live neighbour, which may itself be at war) makes a
+demand: the target's frontier provinces, those bordering the challenger (a
+``demand`` event).
 Deterrence is checked first (:mod:`.deterrence`), and a target that became an
 ally this year (after the choice of target) is spared. The target then judges
 its chance of resisting successfully, its expected defence strength (its
 forces and its allies' expected help, :mod:`.perception`) against the
 challenger's projected forces as it perceives them (less the amphibious
 penalty when they come across the sea); below ``Params.concession_odds`` it
-concedes: each demanded frontier province passes to the challenger with
-probability ``conquest_rate`` without a fight (a ``concession`` event, a
-peaceful transfer: Fearon 1995, "Rationalist explanations for war",
-*International Organization* 49(3)). Otherwise the war begins
+concedes: every demanded province passes to the challenger without a fight (a
+``concession`` event with the number of provinces; a peaceful transfer, the
+tribute of Axelrod 1997, *The Complexity of Cooperation*, ch. 6, and the
+bargain of Fearon 1995, "Rationalist explanations for war", *International
+Organization* 49(3)). The demand is the whole frontier because a target that
+concedes expects (odds below ``concession_odds``) a war of several campaigns,
+each taking ``conquest_rate`` of the frontier at its own cost. Otherwise the war begins
 (``war_begun``).
 
 **Campaigns.** A war lasts until one side concedes or collapses, one
@@ -175,8 +180,9 @@ def war(state: WorldState, actions: Actions, obs: Observation, setting: Setting,
         _end(s, events, ob[~going], oa[~going], ot[~going], BROKEN_OFF)
     ob, oa, ot = ob[going], oa[going], ot[going]
 
-    # New crises: demands by actors not at war.
-    b, a = nonzero(mover & (actions.attack >= 0) & (state.war_target < 0))
+    # New crises: demands by actors not at war, neither waging a war nor defending in one
+    # (a defender's counter-demand would open a second war between the same principals).
+    b, a = nonzero(mover & (actions.attack >= 0) & ~_principals(state.war_target))
     t = actions.attack[b, a]
     ok = (t != a) & alive[b, t] & obs.adjacent[b, a, t]
     b, a, t = b[ok], a[ok], t[ok]
@@ -202,8 +208,10 @@ def war(state: WorldState, actions: Actions, obs: Observation, setting: Setting,
     if concede.any():
         claims = _Claims.of((b[concede] * n + a[concede]) * n + t[concede],
                             np.ones(int(concede.sum())))
+        # A concession hands over the whole demand (every province of the target that
+        # borders the challenger), not a draw: a peaceful transfer is certain.
         _conquer(state, setting, params, s, claims, b[concede], t[concede], 0, events,
-                 kind=EventKind.CONCESSION)
+                 kind=EventKind.CONCESSION, rate=1.0)
     b, a, t = b[~concede], a[~concede], t[~concede]
     if len(b):
         events.append(Events.make(EventKind.WAR_BEGUN, b, a, t))
@@ -223,6 +231,15 @@ def war(state: WorldState, actions: Actions, obs: Observation, setting: Setting,
     return new_state, events, wars_per_world, Campaigns.concat(s.campaigns)
 
 
+def _principals(war_target: I64) -> BoolA:
+    """(B, N) actors that wage or defend against a war under way."""
+    engaged = war_target >= 0
+    wb, wa = nonzero(engaged)
+    engaged = engaged.copy()
+    engaged[wb, war_target[wb, wa]] = True
+    return engaged
+
+
 def _resistance_odds(state: WorldState, obs: Observation, params: Params, b: I64, a: I64,
                      t: I64) -> F64:
     """Target t's estimate of its chance to resist a's demand: its expected defence strength
@@ -230,11 +247,8 @@ def _resistance_odds(state: WorldState, obs: Observation, params: Params, b: I64
     n = state.n_actors
     pair_ta = (b * n + t) * n + a
     attacker = (state.military[b, a] * obs.reach.reshape(-1)[(b * n + a) * n + t]
-                * obs.noise.reshape(-1)[pair_ta])
-    if state.land_adjacent is not None and params.amphibious_penalty > 0:
-        attacker = attacker * np.where(obs.across_water(b, a, t),
-                                       1.0 - params.amphibious_penalty, 1.0)
-    defence = obs.defence_strength[b, t]
+                * obs.noise.reshape(-1)[pair_ta] * obs.amphibious(b, a, t))
+    defence = obs.expected_defence(b, t, a)
     return np.asarray(1.0 - victory_probability(attacker, defence, params), dtype=np.float64)
 
 
@@ -285,8 +299,10 @@ def _campaign(state: WorldState, actions: Actions, obs: Observation, setting: Se
     np.add.at(s.calls.reshape(-1), b[dw] * n + dk, 1.0)
     np.add.at(s.honoured.reshape(-1), b[dw] * n + dk, dsent)
 
-    help_d = (state.alliance[b[dw], dk, t[dw]] * dsent)
-    help_a = (state.alliance[b[aw], ak, a[aw]] * asent)
+    # What an ally brings: commitment x its own interest in a war against the enemy
+    # (Smith 1995; see Observation.interest) x the share its strategy sends.
+    help_d = state.alliance[b[dw], dk, t[dw]] * obs.interest(b[dw], dk, a[dw]) * dsent
+    help_a = state.alliance[b[aw], ak, a[aw]] * obs.interest(b[aw], ak, t[aw]) * asent
     keep_d, keep_a = help_d > 0, help_a > 0
     dw, dk, help_d = dw[keep_d], dk[keep_d], help_d[keep_d]
     aw, ak, help_a = aw[keep_a], ak[keep_a], help_a[keep_a]
@@ -304,12 +320,9 @@ def _campaign(state: WorldState, actions: Actions, obs: Observation, setting: Se
     slot = pb * n + pk
     engaged = np.bincount(slot, minlength=state.batch * n)
     committed = weight * (s.military.reshape(-1)[slot] / engaged[slot])
-    strength = committed * obs.reach[pb, pk, t[pw]]
-    if state.land_adjacent is not None and params.amphibious_penalty > 0:
-        # Each participant by its own access to the target: one that borders it only
-        # across the sea pays, one with a land border (or no border at all) does not.
-        wet = obs.adjacent[pb, pk, t[pw]] & obs.across_water(pb, pk, t[pw])
-        strength = np.where(wet, strength * (1.0 - params.amphibious_penalty), strength)
+    # Each participant by its own access to the target: one that borders it only across
+    # the sea pays the amphibious penalty, one with a land border (or no border) does not.
+    strength = committed * obs.reach[pb, pk, t[pw]] * obs.amphibious(pb, pk, t[pw])
     sides = np.bincount(pw * 2 + side, weights=strength, minlength=2 * nw).astype(np.float64)
     s_att, s_def = sides[0::2], sides[1::2]
     p = victory_probability(s_att, s_def, params)
@@ -443,9 +456,12 @@ class _Claims:
 
 def _conquer(state: WorldState, setting: Setting, params: Params, s: _Scratch,
              claims: _Claims, lost_b: I64, lost_a: I64, round_: int,
-             events: list[Events], kind: EventKind = EventKind.CONQUEST) -> None:
+             events: list[Events], kind: EventKind = EventKind.CONQUEST,
+             rate: float | None = None) -> None:
     """Move frontier provinces of losers to adjacent winners.
 
+    Each frontier province passes with probability ``rate`` (``conquest_rate`` after a
+    campaign; 1 for a concession, which hands over the whole demand).
     ``claims`` holds each winner's claim weight on a loser (its contribution). Only the
     losers' provinces are examined: for each, the links ending there (a CSR index of the
     map) name the neighbours that may claim it; among several claimants one is drawn with
@@ -491,7 +507,7 @@ def _conquer(state: WorldState, setting: Setting, params: Params, s: _Scratch,
     bw, bq = nonzero(best != none)
     u = rng.uniform_at(keys[bw], state.year, rng.Stream.CONQUEST, bq, sub=round_)
     taken = np.zeros_like(best, dtype=bool)
-    taken[bw, bq] = u < params.conquest_rate
+    taken[bw, bq] = u < (params.conquest_rate if rate is None else rate)
     if not taken.any():
         return
     claimant = best & ((1 << 20) - 1)
