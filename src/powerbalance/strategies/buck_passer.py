@@ -121,7 +121,8 @@ def catcher_failing(obs: Observation, bw: I64, i: I64, threat: I64, catcher: I64
     of winning, as actor i estimates it, is below ``Params.buck_failing_odds``.
 
     The estimate sets C's expected defence strength (its forces and its allies'
-    expected help, :attr:`~powerbalance.model.perception.Observation.defence_strength`)
+    expected help against T,
+    :meth:`~powerbalance.model.perception.Observation.expected_defence`)
     against T's forces projected over the distance to C's capital, each with i's
     estimation error (Mearsheimer 2001, ch. 8: the buck-passer enters once the
     catcher cannot contain the threat alone).
@@ -137,7 +138,7 @@ def catcher_failing(obs: Observation, bw: I64, i: I64, threat: I64, catcher: I64
     noise = obs.noise.reshape(-1)
     attacker = (state.military[b, t] * obs.reach.reshape(-1)[(b * n + t) * n + c]
                 * noise[(b * n + me) * n + t])
-    defence = obs.defence_strength[b, c] * noise[(b * n + me) * n + c]
+    defence = obs.expected_defence(b, c, t) * noise[(b * n + me) * n + c]
     odds: F64 = 1.0 - victory_probability(attacker, defence, params)
     out = fighting.copy()
     out[fighting] = odds < params.buck_failing_odds
