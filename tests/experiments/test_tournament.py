@@ -94,7 +94,7 @@ def test_alliance_politics_of_a_run_counts_what_the_events_show():
     )
 
     r = pb.run("random:actors=8,provinces=3,inequality=1.0,seed=1,"
-               "mix=hegemon-seeker:2+external-balancer:2+buck-passer:1+balker:1+jackal:2",
+               "mix=hegemon-seeker:3+buck-passer:2+balker:1+jackal:2",
                years=60, worlds=30, seed=3)
     per_world = alliance_politics(r.events, range(30))
     assert list(per_world.columns) == ["world", *COLUMNS] and len(per_world) == 30

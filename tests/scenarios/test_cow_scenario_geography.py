@@ -141,7 +141,10 @@ def test_too_few_years_keep_the_draw(folder: Path) -> None:
 def test_the_engine_grows_each_state_at_its_trend(folder: Path) -> None:
     _trend_folder(folder, 0.02)
     scen = load(f"cow:1825,data={folder},growth=data")
-    params = scen.make_params({"growth_rate": 0.01, "growth_noise": 0.0, "guns_butter": 0.0})
+    # growth_persistence 1 holds each state's deviation (here its trend) for ever; below 1
+    # the engine lets it fade (an AR(1), tested in tests/model).
+    params = scen.make_params({"growth_rate": 0.01, "growth_noise": 0.0, "guns_butter": 0.0,
+                               "growth_persistence": 1.0})
     setting = scen.setting(params)
     state = scen.initial_state(params, setting, seed=3, worlds=[0, 1])
     expected = 0.01 + np.array([a.growth_trend for a in scen.actors])

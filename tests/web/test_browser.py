@@ -153,7 +153,8 @@ def test_compare_two_parameter_settings(lab):
     page.fill("#cmp-worlds", "200")
     page.fill("#cmp-years", "1000")
     page.click("#cmp-run")
-    page.wait_for_function("() => /simulating: [1-9][0-9]*\\/2000 years/"
+    # two arms and their two null arms (nobody balancing), 1,000 years each
+    page.wait_for_function("() => /simulating: [1-9][0-9]*\\/4000 years/"
                            ".test(document.querySelector('#cmp-status').textContent)")
     page.click("#cmp-cancel")
     page.wait_for_function("() => document.querySelector('#cmp-status').textContent "
@@ -165,7 +166,10 @@ def test_compare_two_parameter_settings(lab):
     page.wait_for_selector("#cmp-verdict.holds, #cmp-verdict.fails", timeout=120_000)
     assert page.text_content("#cmp-verdict").startswith("The claim ")
     assert page.locator("#cmp-diff-table tbody tr").count() == 1
-    assert page.locator("#cmp-arms-table tbody tr").count() == 2
+    # the two arms and their null arms
+    arms = [t.strip() for t in page.locator("#cmp-arms-table tbody tr td:first-child")
+            .all_text_contents()]
+    assert sorted(arms) == ["A", "B", "null:A", "null:B"], arms
     assert "B − A" in page.text_content("#cmp-diff-table")
 
 

@@ -325,7 +325,7 @@ def abc_accept(per_world: pd.DataFrame, observed: dict[str, float], accept: floa
     ...                    "fact": "x", "value": [1.0, 1.0, 2.0, 2.2, 5.0, 5.0]})
     >>> t = abc_accept(pw, {"x": 2.0}, accept=0.34)
     >>> t["accepted"].tolist(), t["rank"].tolist()
-    [False, True, False], [2, 1, 3]
+    ([False, True, False], [2, 1, 3])
     """
     names = list(observed)
     sel = per_world[per_world["fact"].isin(names)]

@@ -22,7 +22,7 @@ a Latin hypercube of the uncalibrated parameters' plausible ranges
 (:mod:`~powerbalance.experiments.plausible`) and says in how many sets it holds.
 
 >>> sorted(EXPERIMENTS)[:2]
-['exceptions', 'nuclear-peace']
+['exceptions', 'expedients-seen-through']
 >>> len({e.claim for e in EXPERIMENTS.values()})
 10
 """

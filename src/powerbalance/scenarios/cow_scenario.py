@@ -49,7 +49,10 @@ part on the year) over the :data:`GROWTH_TREND_YEARS` years up to the start year
 :data:`GROWTH_TREND_CLIP`. The economic part is a share of the system, so its trend is the
 state's growth relative to the system's mean, which ``growth_rate`` then stands for
 (Organski & Kugler 1980, differential growth). A state with fewer than
-:data:`GROWTH_TREND_MIN_YEARS` positive years keeps the draw.
+:data:`GROWTH_TREND_MIN_YEARS` positive years keeps the draw. The trend is the state's
+growth deviation at the start: with ``growth_persistence`` below 1 it fades like every
+actor's deviation (an AR(1); Easterly et al. 1993), with ``growth_persistence = 1`` it is
+kept for the whole run.
 
 Options: ``cow:1914`` or ``cow:1914,data=DIR,majors=external-balancer,others=status-quo``,
 ``alliances=atop|none``, ``nuclear=tests|none``, ``sea=distance|uniform``,
