@@ -122,6 +122,13 @@ MUTANTS = (
            "            followed = allied & ((aim == np.arange(state.n_actors)[None, :])\n"
            "                                 | ((aim < 0) & (raw >= top[:, None])))",
            "            followed = allied"),
+    Mutant("bandwagoner bandwagons when no one threatens it (the stronger state too)",
+           "strategies/bandwagoner.py",
+           "            some = (top > 0) & (top >= params.balance_exit * obs.share[bw, i])",
+           "            some = top > 0"),
+    Mutant("bandwagoner keeps a passed alignment when no one threatens it",
+           "strategies/bandwagoner.py",
+           "            leave_passed[bw[~some], i[~some]] = True\n", ""),
     Mutant("bandwagoner accepts other alliances while with its patron",
            "strategies/bandwagoner.py", "            accept[bw, i] = ~with_patron\n", ""),
     Mutant("balker joins when not pressed", "strategies/balker.py",

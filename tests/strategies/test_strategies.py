@@ -174,6 +174,13 @@ class TestBandwagoner(StrategyTestCase):
                    actor("E", [2, 3], 20.0, 20.0)], 1,
                   lambda a, o, f: a.offer[0, f] == 2 and bool(a.leave[0, f]),
                   alliances=[["D", "Bw"]], setup=_aimed(0, 1, 0)),
+        Situation("does not bandwagon when no one threatens it, and leaves the alignment "
+                  "whose threat has passed",
+                  [actor("D", [0], 2.0, 1.0), actor("Bw", [1], 20.0, 20.0),
+                   actor("C", [2, 3], 2.0, 1.0)], 1,
+                  lambda a, o, f: a.offer[0, f] == -1 and bool(a.leave_passed[0, f])
+                  and not a.leave[0, f],
+                  alliances=[["D", "Bw"]], setup=_aimed(0, 1, 0)),
         Situation("its patron is the rising power, not a larger static one",
                   [actor("D", [0], 12.0, 12.0), actor("Bw", [1], 1.0, 0.5),
                    actor("E", [2], 10.0, 10.0)], 1,

@@ -26,6 +26,13 @@ class Bandwagoner(Strategy):
     revisionist threatening before it is strong), taken *before* the alliance
     discount, so that the patron stays the patron once allied.
 
+    Only a threatened actor bandwagons: its top threat must threaten it by at
+    least ``Params.balance_exit`` times its own capability (the same test by
+    which an alliance's threat has passed); an actor that no one threatens
+    (a stronger state) plays the status quo and leaves the alignments whose
+    threat has passed (``Actions.leave_passed``), so a client that outgrows
+    its patron stops sheltering under it.
+
     Each year the actor offers an alliance to its patron until they are
     allied (a patron whose own top threat it is refuses it:
     :mod:`powerbalance.model.diplomacy`), and leaves any other alliance while it is not yet with the
@@ -94,7 +101,14 @@ class Bandwagoner(Strategy):
             kept, current = row_max_argmax(np.where(followed, raw, 0.0))
             stay = (kept > 0) & (kept >= params.balance_exit * obs.share[bw, i])
             patron = np.where(stay, current, patron)
-            some = top > 0
+            # Only a threatened actor bandwagons (Walt 1987: the weak state's appeasement of
+            # a threat it cannot resist): its top threat threatens it by at least balance_exit
+            # times its own capability. An actor no one threatens so plays the status quo and
+            # leaves the alignments whose threat has passed.
+            some = (top > 0) & (top >= params.balance_exit * obs.share[bw, i])
+            leave_passed = actions.leave_passed.copy()
+            leave_passed[bw[~some], i[~some]] = True
+            actions = actions.replace(leave_passed=leave_passed)
             bw, i, patron, allied = bw[some], i[some], patron[some], allied[some]
             with_patron = allied[np.arange(len(bw)), patron]
             offer[bw, i] = np.where(with_patron, -1, patron)
