@@ -152,10 +152,13 @@ def test_every_response_has_the_csp_and_the_page_has_no_inline_code(client):
 
 
 def test_the_front_end_writes_text_never_html():
-    js = (static_dir() / "app.js").read_text(encoding="utf-8")
-    for unsafe in ("innerHTML", "outerHTML", "insertAdjacentHTML", ".html(", "eval(",
-                   "document.write", "new Function"):
-        assert unsafe not in js, unsafe
+    scripts = sorted(static_dir().glob("*.js"))
+    assert {p.name for p in scripts} >= {"app.js", "dom.js", "game.js"}
+    for path in scripts:
+        js = path.read_text(encoding="utf-8")
+        for unsafe in ("innerHTML", "outerHTML", "insertAdjacentHTML", ".html(", "eval(",
+                       "document.write", "new Function"):
+            assert unsafe not in js, (path.name, unsafe)
 
 
 @pytest.mark.parametrize("path", ["/static/../app.py", "/static/%2e%2e/app.py",

@@ -2,6 +2,7 @@
 // comes from the library. All text from the server is written with textContent (d3's
 // .text()), never as HTML, so a name like "<script>" shows as text.
 /* global d3, topojson */
+import { clear, el } from "./dom.js";
 
 const $ = (sel) => document.querySelector(sel);
 const WAR_KINDS = new Set(["war_won", "war_lost", "war_joined", "death", "hegemony_reached",
@@ -16,14 +17,6 @@ const POLARITY = {
 };
 
 // ------------------------------------------------------------------ helpers
-function el(tag, text, cls) {
-  const e = document.createElement(tag);
-  if (text !== undefined && text !== null) e.textContent = String(text);
-  if (cls) e.className = cls;
-  return e;
-}
-
-function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
 
 function errorText(body, status) {
   if (!body) return `HTTP ${status}`;

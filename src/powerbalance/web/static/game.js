@@ -1,6 +1,7 @@
 // powerbalance lab, Game page: lead a power one turn a year. Every number comes from the
 // server (the library's Game); text is written with textContent only, never as HTML.
 /* global d3 */
+import { clear, el } from "./dom.js";
 
 const $ = (sel) => document.querySelector(sel);
 const TARGETS = ["attack", "offer", "pay", "pressure", "subvert"];
@@ -14,14 +15,6 @@ const LABELS = {
 let setup = null;
 let game = null; // the last view
 
-function el(tag, text, cls) {
-  const e = document.createElement(tag);
-  if (text !== undefined && text !== null) e.textContent = String(text);
-  if (cls) e.className = cls;
-  return e;
-}
-
-function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
 
 async function api(path, body) {
   const opts = body === undefined ? {} : {
