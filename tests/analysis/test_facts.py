@@ -251,6 +251,14 @@ def test_real_engine_run_folder(tmp_path):
     years = int(res.actors["year"].max()) - int(res.actors["year"].min()) + 1
     assert onsets["value"] == pytest.approx(n_wars / (2 * years))  # the run's every year
     assert onsets["n"] == 2 * years
+    # Every member of both sides takes part (allies called in included), as the engine's
+    # wars table lists them.
+    table = res.table("wars")
+    sides = [len(a) + len(b) for a, b in zip(table["initiator_side"], table["target_side"],
+                                             strict=True)]
+    assert inputs.wars["participants"].tolist() == sides
+    assert len(inputs.entries) == sum(len(set(a) | set(b)) for a, b in zip(
+        table["initiator_side"], table["target_side"], strict=True))
     assert not math.isnan(f.loc["states with at least 5% of capability (mean over years)",
                                 "value"])
 

@@ -286,7 +286,8 @@ def _wars_table(table: pd.DataFrame, source: str, last_year: int | None = None
 
     Schema: world, war, start, end (years), initiator, target (actor indices),
     outcome, the participants of each side (columns whose names contain
-    ``participants``: a list of actor indices or a count) and the battle losses
+    ``participants``, or the engine's ``initiator_side`` and ``target_side``: a
+    list of actor indices or a count) and the battle losses
     of each side (columns whose names contain ``loss``; their sum is the
     severity).
     """
@@ -294,7 +295,9 @@ def _wars_table(table: pd.DataFrame, source: str, last_year: int | None = None
         if c not in table.columns:
             raise InputError(f"missing column {c!r}", source=source, field=c,
                              allowed="world, war, start, end, initiator, target, ...")
-    part_cols = [c for c in table.columns if "participants" in c]
+    # The engine's table names each side's members ``initiator_side`` and ``target_side``.
+    part_cols = [c for c in table.columns
+                 if "participants" in c or c in ("initiator_side", "target_side")]
     loss_cols = [c for c in table.columns if "loss" in c]
     n = len(table)
     wars = pd.DataFrame({
