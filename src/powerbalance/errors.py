@@ -7,6 +7,8 @@ code 2, with no traceback; the Python API raises it as is.
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
+from typing import Any
 
 #: Longest part (source, field, message) an error line echoes; the allowed values may be
 #: a longer list. User text beyond this is cut with an ellipsis, so the line stays readable.
@@ -74,3 +76,25 @@ class InputError(ValueError):
         if self.allowed:
             text += f" (allowed: {one_line(str(self.allowed), MAX_ALLOWED)})"
         return text
+
+
+def read_toml(path: str | Path, *, field: str, allowed: str) -> dict[str, Any]:
+    """The table of the TOML file at ``path``; a missing, unreadable or invalid file is an
+    :class:`InputError` naming the file, ``field`` and ``allowed`` (what the file should be).
+
+    >>> read_toml("no-such.toml", field="SPEC", allowed="a sweep spec .toml file")
+    Traceback (most recent call last):
+    ...
+    powerbalance.errors.InputError: no-such.toml: SPEC: no such file (allowed: a sweep spec \
+.toml file)
+    """
+    import tomllib
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("no such file", source=str(path), field=field, allowed=allowed)
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError, OSError) as exc:
+        raise InputError(f"not valid TOML: {exc}", source=str(path), field=field,
+                         allowed="a TOML file") from None

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from powerbalance.errors import InputError
+from powerbalance.errors import InputError, read_toml
 
 
 def _p(default: Any, doc: str, source: str, lo: float | None = None, hi: float | None = None,
@@ -520,17 +520,9 @@ def load_params_file(path: str | Path) -> dict[str, Any]:
     powerbalance.errors.InputError: no-such.toml: --params: no such file (allowed: a params \
 .toml file with a [params] table)
     """
-    import tomllib
-
     path = Path(path)
     allowed = "a params .toml file with a [params] table"
-    if not path.is_file():
-        raise InputError("no such file", source=str(path), field="--params", allowed=allowed)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError, OSError) as exc:
-        raise InputError(f"not valid TOML: {exc}", source=str(path), field="--params",
-                         allowed=allowed) from None
+    data = read_toml(path, field="--params", allowed=allowed)
     for key in data:
         if key not in PARAMS_FILE_TABLES:
             raise InputError("unknown key", source=str(path), field=key,

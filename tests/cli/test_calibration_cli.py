@@ -90,3 +90,18 @@ def test_a_result_file_edited_by_hand_is_no_longer_replaced(tmp_path, capsys):
     assert main(["calibrate", str(spec), "--out", str(out), "-q"]) == 2
     assert "not written by powerbalance" in capsys.readouterr().err
     assert (out / "fit.csv").read_bytes() == edited
+
+
+@pytest.mark.parametrize("body,field", [
+    ("[calibration]\nname = 'x'\n", "params"),          # no [params] table
+    ("params = 3\n", "params"),                         # not a table
+    ("[params]\nattack_odds = [\n", "--params"),        # not valid TOML
+    ("[extra]\n[params]\nattack_odds = 0.5\n", "extra"),  # a table the file may not hold
+])
+def test_a_bad_params_file_exits_2_naming_the_field(tmp_path, capsys, body, field):
+    path = tmp_path / "p.toml"
+    path.write_text(body, encoding="utf-8")
+    assert main(["run", "warring-states", "--years", "2", "--params", str(path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and f"{path}: {field}:" in err, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.toml"]

@@ -36,7 +36,6 @@ import json
 import math
 import os
 import tempfile
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,7 +45,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from powerbalance.errors import InputError
+from powerbalance.errors import InputError, read_toml
 from powerbalance.experiments.spec import SweepSpec, parse_spec
 
 if TYPE_CHECKING:
@@ -128,14 +127,7 @@ class CalibrationSpec:
 def load_calibration_spec(path: str | Path) -> CalibrationSpec:
     """Read and validate a calibration spec file (errors name the file and the field)."""
     path = Path(path)
-    if not path.is_file():
-        raise InputError("no such file", source=str(path), field="SPEC",
-                         allowed="a calibration spec .toml file")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
-        raise InputError(f"not valid TOML: {exc}", source=str(path), field="SPEC",
-                         allowed="a TOML file") from None
+    data = read_toml(path, field="SPEC", allowed="a calibration spec .toml file")
     return parse_calibration_spec(data, source=str(path), base_dir=path.parent)
 
 

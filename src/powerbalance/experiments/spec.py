@@ -38,12 +38,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from powerbalance.errors import InputError
+from powerbalance.errors import InputError, read_toml
 from powerbalance.params import Params
 from powerbalance.scenarios.loader import MAX_TEXT_LENGTH, check_text
 
@@ -192,14 +191,7 @@ MAX_RUNS = 10**9
 def load_spec(path: str | Path) -> SweepSpec:
     """Read and validate a sweep spec file."""
     path = Path(path)
-    if not path.is_file():
-        raise InputError("no such file", source=str(path), field="SPEC",
-                         allowed="a sweep spec .toml file")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
-        raise InputError(f"not valid TOML: {exc}", source=str(path), field="SPEC",
-                         allowed="a TOML file") from None
+    data = read_toml(path, field="SPEC", allowed="a sweep spec .toml file")
     return parse_spec(data, source=str(path), base_dir=path.parent)
 
 
