@@ -101,7 +101,8 @@ def resolve_players(scenario: Scenario, players: list[str] | tuple[str, ...] | N
     return out
 
 
-def affinity(state: WorldState, columns: npt.ArrayLike | None = None) -> npt.NDArray[np.float64]:
+def affinity(state: WorldState,
+             columns: npt.NDArray[np.int64] | None = None) -> npt.NDArray[np.float64]:
     """(B, N, N) how j regards i, in [-1, 1], at ``[b, j, i]``: j's commitment to i less its
     grievance against i and its memory of i abandoning or exploiting allies (each passed
     through ``tanh`` so a long memory saturates). A documented proxy of standing built

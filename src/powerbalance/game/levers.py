@@ -29,6 +29,8 @@ spending, as the strategies do.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 
@@ -69,7 +71,7 @@ def passive_move(params: Params) -> list[int]:
 
 
 def _columns(levers: npt.NDArray[np.int64], players: list[int], state: WorldState,
-             params: Params) -> dict[str, npt.NDArray[np.generic]]:
+             params: Params) -> dict[str, npt.NDArray[Any]]:
     """The players' columns (B, P) of every engine field their moves set (see
     :func:`to_actions`), the passive value of the fields no lever sets included."""
     b, n = state.batch, state.n_actors
@@ -85,7 +87,7 @@ def _columns(levers: npt.NDArray[np.int64], players: list[int], state: WorldStat
             ok &= state.adjacent[rows, pl[None, :], safe]
         return np.where(ok, t, -1)
 
-    out: dict[str, npt.NDArray[np.generic]] = {
+    out: dict[str, npt.NDArray[Any]] = {
         name: target(LEVERS.index(name), name) for name in _TARGETS}
     pay_spend = np.where(out["pay"] >= 0, params.wedge_payment, 0.0)
     subvert_spend = np.where(out["subvert"] >= 0, params.subversion_spend, 0.0)
@@ -126,7 +128,8 @@ def apply_levers(actions: Actions, levers: npt.NDArray[np.int64], players: list[
     live = state.alive[:, pl] if live_only else None
     mine = _columns(levers, players, state, params)
     changed: dict[str, np.ndarray] = {}
-    for name, value in (*mine.items(), *_UNSET):
+    pairs: list[tuple[str, Any]] = [*mine.items(), *_UNSET]
+    for name, value in pairs:
         if name in _UNSET_NAMES and name in actions.fresh:
             continue  # the passive value already, everywhere
         arr: np.ndarray = np.array(getattr(actions, name))  # a writable copy
