@@ -117,28 +117,44 @@ def affinity(state: WorldState,
     return np.clip(aff, -1.0, 1.0, out=aff)
 
 
+def regard(state: WorldState, params: Params, *, share: npt.NDArray[np.float64] | None = None,
+           columns: npt.NDArray[np.int64] | None = None) -> npt.NDArray[np.float64]:
+    """(B, N) the sum over the other live actors j of j's capability share times j's
+    affinity towards each actor (:func:`affinity`): :func:`prestige` before the crisis
+    standing and the clip. ``share``: the capability shares of ``state`` when the caller
+    has them; ``columns``: only those actors (then (B, len(columns)))."""
+    if share is None:
+        share = capability_share(state.wealth, state.military, state.alive, params)
+    cols = np.arange(state.n_actors) if columns is None else np.asarray(columns, dtype=np.int64)
+    aff = affinity(state, None if columns is None else cols)
+    aff[:, cols, np.arange(len(cols))] = 0.0  # nobody's own regard counts
+    weight = np.where(state.alive, share, 0.0)
+    out: npt.NDArray[np.float64] = np.einsum("bj,bji->bi", weight, aff)
+    return out
+
+
 def prestige(state: WorldState, params: Params,
              standing: npt.NDArray[np.float64] | None = None, *,
              share: npt.NDArray[np.float64] | None = None,
              columns: npt.ArrayLike | None = None) -> npt.NDArray[np.float64]:
     """(B, N) the standing of every actor: the sum over the other live actors j of j's
-    capability share times j's affinity towards it (:func:`affinity`), plus the game's
+    capability share times j's affinity towards it (:func:`regard`), plus the game's
     crisis ``standing`` (backing down in a crisis lowers it, see
     :mod:`powerbalance.game.crisis`), clipped to [-1, 1].
 
     ``share``: the capability shares of ``state`` when the caller has them; ``columns``:
     only those actors (then (B, len(columns)); the env's rewards need the players' alone).
     """
-    if share is None:
-        share = capability_share(state.wealth, state.military, state.alive, params)
-    n = state.n_actors
-    cols = np.arange(n) if columns is None else np.asarray(columns, dtype=np.int64)
-    aff = affinity(state, None if columns is None else cols)
-    aff[:, cols, np.arange(len(cols))] = 0.0  # nobody's own regard counts
-    weight = np.where(state.alive, share, 0.0)
-    out = np.einsum("bj,bji->bi", weight, aff)
+    cols = None if columns is None else np.asarray(columns, dtype=np.int64)
+    return _standing(regard(state, params, share=share, columns=cols), standing, cols)
+
+
+def _standing(regard: npt.NDArray[np.float64], standing: npt.NDArray[np.float64] | None,
+              columns: npt.NDArray[np.int64] | None) -> npt.NDArray[np.float64]:
+    """Prestige from :func:`regard`: plus the crisis standing, clipped to [-1, 1]."""
+    out = regard.copy()
     if standing is not None:
-        out += standing[:, cols]
+        out += standing if columns is None else standing[:, columns]
     return np.clip(out, -1.0, 1.0, out=out)
 
 
@@ -166,7 +182,6 @@ class World:
         self.layout = Layout(len(self.scenario.actors))
         self.low, self.high = self.layout.bounds()
         self._player_index = np.asarray(self.players, dtype=np.int64)
-        self._pairs: dict[int, tuple[npt.NDArray[np.int64], ...]] = {}
         self._template: WorldState | None = None
         self.reset(seed)
 
@@ -190,6 +205,7 @@ class World:
         self._obs: Observation | None = None
         self._preview: Actions | None = None
         self._share: npt.NDArray[np.float64] | None = None
+        self._regard: dict[tuple[int, ...] | None, npt.NDArray[np.float64]] = {}
 
     @property
     def perception(self) -> Observation:
@@ -209,9 +225,14 @@ class World:
         return self._share
 
     def prestige(self, columns: npt.ArrayLike | None = None) -> npt.NDArray[np.float64]:
-        """(B, N) prestige now (see :func:`prestige`); ``columns``: only those actors."""
-        return prestige(self.state, self.params, self.standing, share=self.share(),
-                        columns=columns)
+        """(B, N) prestige now (see :func:`prestige`); ``columns``: only those actors. The
+        regard of the others is computed once per year and columns; the crisis standing,
+        which a crisis changes within the year, is added at each call."""
+        cols = None if columns is None else np.asarray(columns, dtype=np.int64)
+        key = None if cols is None else tuple(cols.tolist())
+        if key not in self._regard:
+            self._regard[key] = regard(self.state, self.params, share=self.share(), columns=cols)
+        return _standing(self._regard[key], self.standing, cols)
 
     def observe(self, elapsed: npt.ArrayLike | None = None,
                 rows: npt.ArrayLike | None = None) -> F32:
@@ -236,14 +257,16 @@ class World:
         def put(k: int, value: npt.ArrayLike) -> None:  # rival block k of RIVAL_BLOCKS
             out[:, :, k * n:(k + 1) * n] = value
 
-        if b * p not in self._pairs:  # the (world, player, rival) triples, kept per batch size
-            self._pairs[b * p] = (np.repeat(np.arange(b), n * p), np.tile(np.repeat(pl, n), b),
-                                  np.tile(np.arange(n), b * p))
-        odds = obs.win_odds(*self._pairs[b * p]).reshape(b, p, n)
         alive = s.alive[:, None, :]
+        # The odds against each live rival (0 against oneself and the dead), estimated only
+        # for those pairs: each pair's estimate is computed alone, whatever else is asked.
+        rival = alive & (pl[None, :, None] != np.arange(n))
+        wb, wp, wj = np.nonzero(rival)
+        odds = np.zeros((b, p, n))
+        odds[wb, wp, wj] = obs.win_odds(wb, pl[wp], wj)
         put(0, obs.perceived[:, pl, :])
         put(1, obs.threat[:, pl, :])
-        put(2, np.where(alive, odds, 0.0))
+        put(2, odds)
         put(3, alive)
         put(4, s.adjacent[:, pl, :])
         put(5, s.alliance[:, pl, :])
@@ -259,7 +282,8 @@ class World:
         own[:, :, 2] = s.nuclear[:, pl] / 2.0
         own[:, :, 3] = s.resolve[:, pl]
         own[:, :, 4] = np.minimum(year / max(self.scenario.years, 1), 1.0)[:, None]
-        own[:, :, 5] = prestige(s, self.params, standing, share=share, columns=pl)
+        own[:, :, 5] = (self.prestige(pl) if rows is None
+                        else prestige(s, self.params, standing, share=share, columns=pl))
         np.clip(out, self.low, self.high, out=out)
         return out
 
