@@ -248,7 +248,8 @@ class World:
             obs, s, share, standing = self.perception, self.state, self.share(), self.standing
         else:
             rows = np.asarray(rows, dtype=np.int64)
-            s, share, standing = self.state.select(rows), self.share()[rows], self.standing[rows]
+            s, standing = self.state.select(rows), self.standing[rows]
+            share = capability_share(s.wealth, s.military, s.alive, self.params)
             obs = Observation(s, self.setting, self.params, share=share)
         b = s.batch
         p = len(pl)

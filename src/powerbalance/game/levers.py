@@ -29,6 +29,7 @@ spending, as the strategies do.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -45,7 +46,8 @@ LEVERS = ("spend", "attack", "offer", "accept", "leave", "defend", "join_offence
 SPEND_LEVELS = (0.0, 0.03, 0.06, 0.1, 0.15, None)
 #: Shares of its forces an actor sends to an ally's war (none, half, all).
 JOIN_LEVELS = (0.0, 0.5, 1.0)
-_TARGETS = ("attack", "offer", "pay", "pressure", "subvert")
+_TARGETS = ("attack", "offer", "pay", "pressure", "subvert")  # attack first (see _columns)
+_TARGET_AT = [LEVERS.index(name) for name in _TARGETS]
 
 
 def choices(n_actors: int) -> npt.NDArray[np.int64]:
@@ -75,20 +77,16 @@ def _columns(levers: npt.NDArray[np.int64], players: list[int], state: WorldStat
     """The players' columns (B, P) of every engine field their moves set (see
     :func:`to_actions`), the passive value of the fields no lever sets included."""
     b, n = state.batch, state.n_actors
-    lv = np.clip(levers, 0, choices(n) - 1)
+    lv = np.clip(levers, 0, _highest(n))
     pl = np.asarray(players, dtype=np.int64)
+    # The five target levers at once: (B, P, 5) actor indices, -1 for none.
+    t = lv[:, :, _TARGET_AT] - 1
+    safe = np.maximum(t, 0)
     rows = np.arange(b)[:, None]
-
-    def target(k: int, name: str) -> npt.NDArray[np.int64]:
-        t = lv[:, :, k] - 1
-        safe = np.maximum(t, 0)
-        ok = (t >= 0) & (t != pl[None, :]) & state.alive[rows, safe]
-        if name == "attack":
-            ok &= state.adjacent[rows, pl[None, :], safe]
-        return np.where(ok, t, -1)
-
-    out: dict[str, npt.NDArray[Any]] = {
-        name: target(LEVERS.index(name), name) for name in _TARGETS}
+    ok = (t >= 0) & (t != pl[None, :, None]) & state.alive[rows[:, :, None], safe]
+    ok[:, :, 0] &= state.adjacent[rows, pl[None, :], safe[:, :, 0]]  # attack: a neighbour
+    targets = np.where(ok, t, -1)
+    out: dict[str, npt.NDArray[Any]] = {name: targets[:, :, k] for k, name in enumerate(_TARGETS)}
     pay_spend = np.where(out["pay"] >= 0, params.wedge_payment, 0.0)
     subvert_spend = np.where(out["subvert"] >= 0, params.subversion_spend, 0.0)
     military = spend_levels(params)[lv[:, :, 0]]
@@ -102,6 +100,14 @@ def _columns(levers: npt.NDArray[np.int64], players: list[int], state: WorldStat
                leave=lv[:, :, LEVERS.index("leave")] == 1,
                join=join[lv[:, :, LEVERS.index("defend")]],
                join_offence=join[lv[:, :, LEVERS.index("join_offence")]])
+    return out
+
+
+@lru_cache(maxsize=16)
+def _highest(n_actors: int) -> npt.NDArray[np.int64]:
+    """The highest choice of each lever (read-only; :func:`choices` less one)."""
+    out = choices(n_actors) - 1
+    out.setflags(write=False)
     return out
 
 
