@@ -77,7 +77,7 @@ def episode(env: BatchedEnv, policy, seed: int, years: int
     all_obs, all_moves, all_rewards = [], [], []
     for _ in range(years):
         moves = policy(obs)
-        nxt, reward, _, _ = env.step(moves[:, None, :])
+        nxt, reward, *_ = env.step(moves[:, None, :])
         all_obs.append(obs)
         all_moves.append(moves)
         all_rewards.append(reward[:, 0])
@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
 
     rng = np.random.default_rng(ns.seed)
     env = BatchedEnv("warring-states", seed=ns.seed, players=["Qin"], worlds=ns.worlds,
-                     max_years=ns.years)
+                     max_years=ns.years, autoreset=False)  # fixed-length episodes
     obs_size = env.world.layout.size
     policy = LinearSoftmax(obs_size, env.nvec, rng)
     deadline = time.perf_counter() + 60 * ns.minutes

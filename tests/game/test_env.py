@@ -201,3 +201,34 @@ def test_gymnasium_make_builds_the_registered_env_and_it_passes_check_env():
     check_env(env.unwrapped, skip_render_check=True)
     obs, _ = env.reset(seed=3)
     assert env.observation_space.contains(obs)
+
+
+def test_levers_replace_only_the_live_players_columns():
+    """apply_levers gives what the strategies' actions merged with to_actions at the live
+    players would: the players' columns hold their moves, the dead player's and every
+    other actor's columns are the strategies' own."""
+    from powerbalance.game.levers import apply_levers
+    from powerbalance.model.perception import Observation
+    from powerbalance.model.policy import decide
+
+    world = World("warring-states", seed=4, players=["Qin", "Chu"], worlds=np.arange(6))
+    alive = np.array(world.state.alive)
+    alive[2, world.players[1]] = False  # Chu dead in world 2
+    state = world.state.replace(alive=alive)
+    strategies = decide(Observation(state, world.setting, world.params))
+    levers = np.random.default_rng(3).integers(0, choices(7), size=(6, 2, len(LEVERS)))
+    got = apply_levers(strategies, levers, world.players, state, world.params)
+    mine = to_actions(levers, world.players, state, world.params)
+    mask = np.zeros((6, 7), bool)
+    mask[:, world.players] = True
+    want = strategies.where(mask & alive, mine)
+    others = ~(mask & alive)
+    changed = 0
+    for name in ("spend", "attack", "offer", "accept", "leave", "join", "subvert", "pay",
+                 "pay_spend", "pressure", "shirk", "join_offence", "accept_ratio",
+                 "leave_passed", "counter_spend", "subvert_spend"):
+        a, w = np.asarray(getattr(got, name)), np.asarray(getattr(want, name))
+        assert a.tobytes() == w.astype(a.dtype).tobytes(), name
+        assert (a[others] == np.asarray(getattr(strategies, name))[others]).all(), name
+        changed += int((a != np.asarray(getattr(strategies, name))).any())
+    assert changed >= 5  # the moves did change the players' actions

@@ -23,8 +23,9 @@ import numpy as np
 import numpy.typing as npt
 
 from powerbalance.errors import InputError
-from powerbalance.game.levers import LEVERS, to_actions
-from powerbalance.model.economy import capability_share
+from powerbalance.game.levers import LEVERS, apply_levers, to_actions
+from powerbalance.model.derived import adjacency, frontier_value
+from powerbalance.model.economy import capability_share, own_growth
 from powerbalance.model.perception import Observation
 from powerbalance.model.state import Setting, WorldState
 from powerbalance.model.step import YearRecord, step
@@ -100,31 +101,61 @@ def resolve_players(scenario: Scenario, players: list[str] | tuple[str, ...] | N
     return out
 
 
-def affinity(state: WorldState) -> npt.NDArray[np.float64]:
+def affinity(state: WorldState,
+             columns: npt.NDArray[np.int64] | None = None) -> npt.NDArray[np.float64]:
     """(B, N, N) how j regards i, in [-1, 1], at ``[b, j, i]``: j's commitment to i less its
     grievance against i and its memory of i abandoning or exploiting allies (each passed
     through ``tanh`` so a long memory saturates). A documented proxy of standing built
-    from the engine's own state (the engine has no affinity of its own)."""
-    memory = np.tanh(state.abandonment.astype(np.float64) + state.exploitation)
-    aff = state.alliance.astype(np.float64) - np.tanh(state.hostility.astype(np.float64)) - memory
-    return np.clip(aff, -1.0, 1.0)
+    from the engine's own state (the engine has no affinity of its own). ``columns``: only
+    those actors i (then (B, N, len(columns))), the same values as the full array's."""
+    def pick(a: np.ndarray) -> np.ndarray:
+        return a if columns is None else a[:, :, columns]
+
+    memory = np.tanh(pick(state.abandonment).astype(np.float64) + pick(state.exploitation))
+    aff = (pick(state.alliance).astype(np.float64) - np.tanh(pick(state.hostility)
+                                                            .astype(np.float64)) - memory)
+    return np.clip(aff, -1.0, 1.0, out=aff)
+
+
+def regard(state: WorldState, params: Params, *, share: npt.NDArray[np.float64] | None = None,
+           columns: npt.NDArray[np.int64] | None = None) -> npt.NDArray[np.float64]:
+    """(B, N) the sum over the other live actors j of j's capability share times j's
+    affinity towards each actor (:func:`affinity`): :func:`prestige` before the crisis
+    standing and the clip. ``share``: the capability shares of ``state`` when the caller
+    has them; ``columns``: only those actors (then (B, len(columns)))."""
+    if share is None:
+        share = capability_share(state.wealth, state.military, state.alive, params)
+    cols = np.arange(state.n_actors) if columns is None else np.asarray(columns, dtype=np.int64)
+    aff = affinity(state, None if columns is None else cols)
+    aff[:, cols, np.arange(len(cols))] = 0.0  # nobody's own regard counts
+    weight = np.where(state.alive, share, 0.0)
+    out: npt.NDArray[np.float64] = np.einsum("bj,bji->bi", weight, aff)
+    return out
 
 
 def prestige(state: WorldState, params: Params,
-             standing: npt.NDArray[np.float64] | None = None) -> npt.NDArray[np.float64]:
+             standing: npt.NDArray[np.float64] | None = None, *,
+             share: npt.NDArray[np.float64] | None = None,
+             columns: npt.ArrayLike | None = None) -> npt.NDArray[np.float64]:
     """(B, N) the standing of every actor: the sum over the other live actors j of j's
-    capability share times j's affinity towards it (:func:`affinity`), plus the game's
+    capability share times j's affinity towards it (:func:`regard`), plus the game's
     crisis ``standing`` (backing down in a crisis lowers it, see
-    :mod:`powerbalance.game.crisis`), clipped to [-1, 1]."""
-    share = capability_share(state.wealth, state.military, state.alive, params)
-    aff = affinity(state)
-    n = state.n_actors
-    aff[:, np.arange(n), np.arange(n)] = 0.0
-    weight = np.where(state.alive, share, 0.0)
-    out = np.einsum("bj,bji->bi", weight, aff)
+    :mod:`powerbalance.game.crisis`), clipped to [-1, 1].
+
+    ``share``: the capability shares of ``state`` when the caller has them; ``columns``:
+    only those actors (then (B, len(columns)); the env's rewards need the players' alone).
+    """
+    cols = None if columns is None else np.asarray(columns, dtype=np.int64)
+    return _standing(regard(state, params, share=share, columns=cols), standing, cols)
+
+
+def _standing(regard: npt.NDArray[np.float64], standing: npt.NDArray[np.float64] | None,
+              columns: npt.NDArray[np.int64] | None) -> npt.NDArray[np.float64]:
+    """Prestige from :func:`regard`: plus the crisis standing, clipped to [-1, 1]."""
+    out = regard.copy()
     if standing is not None:
-        out = out + standing
-    return np.clip(out, -1.0, 1.0)
+        out += standing if columns is None else standing[:, columns]
+    return np.clip(out, -1.0, 1.0, out=out)
 
 
 class World:
@@ -150,6 +181,8 @@ class World:
         self.worlds = np.asarray(worlds, dtype=np.int64).reshape(-1)
         self.layout = Layout(len(self.scenario.actors))
         self.low, self.high = self.layout.bounds()
+        self._player_index = np.asarray(self.players, dtype=np.int64)
+        self._template: WorldState | None = None
         self.reset(seed)
 
     @property
@@ -164,62 +197,139 @@ class World:
                                                              self.seed, self.worlds)
         self.standing = np.zeros((self.state.batch, self.state.n_actors))
         self.last_record: YearRecord | None = None
+        self._forget()
+
+    def _forget(self) -> None:
+        """Drop what was derived from the previous state (once per year: the observation,
+        the advisor's preview, the true shares)."""
         self._obs: Observation | None = None
         self._preview: Actions | None = None
+        self._share: npt.NDArray[np.float64] | None = None
+        self._regard: dict[tuple[int, ...] | None, npt.NDArray[np.float64]] = {}
 
     @property
     def perception(self) -> Observation:
         """The engine's observation of the current state (each actor's view of the year to
         come: its estimation error of this year's perception stream)."""
         if self._obs is None:
-            self._obs = Observation(self.state, self.setting, self.params)
+            self._obs = Observation(self.state, self.setting, self.params, share=self.share())
         return self._obs
 
     def share(self) -> npt.NDArray[np.float64]:
-        """(B, N) true capability shares now (for rewards and summaries, not for players)."""
-        s = self.state
-        return capability_share(s.wealth, s.military, s.alive, self.params)
+        """(B, N) true capability shares now (for rewards and summaries, not for players;
+        computed once per year, read-only)."""
+        if self._share is None:
+            s = self.state
+            self._share = capability_share(s.wealth, s.military, s.alive, self.params)
+            self._share.setflags(write=False)
+        return self._share
 
-    def prestige(self) -> npt.NDArray[np.float64]:
-        """(B, N) prestige now (see :func:`prestige`)."""
-        return prestige(self.state, self.params, self.standing)
+    def prestige(self, columns: npt.ArrayLike | None = None) -> npt.NDArray[np.float64]:
+        """(B, N) prestige now (see :func:`prestige`); ``columns``: only those actors. The
+        regard of the others is computed once per year and columns; the crisis standing,
+        which a crisis changes within the year, is added at each call."""
+        cols = None if columns is None else np.asarray(columns, dtype=np.int64)
+        key = None if cols is None else tuple(cols.tolist())
+        if key not in self._regard:
+            self._regard[key] = regard(self.state, self.params, share=self.share(), columns=cols)
+        return _standing(self._regard[key], self.standing, cols)
 
-    def observe(self) -> F32:
-        """(B, P, 9N+6) float32: what each player perceives (layout :class:`Layout`)."""
-        obs, s, lay = self.perception, self.state, self.layout
-        b, n = s.batch, s.n_actors
-        pl = np.asarray(self.players)
-        out = np.empty((b, len(pl), lay.size), np.float32)
-        bb = np.repeat(np.arange(b), n * len(pl))
-        ii = np.tile(np.repeat(pl, n), b)
-        jj = np.tile(np.arange(n), b * len(pl))
-        odds = obs.win_odds(bb, ii, jj).reshape(b, len(pl), n)
-        at_war = (s.war_target[:, pl, None] == np.arange(n)) | (
-            s.war_target[:, None, :] == pl[None, :, None])
-        blocks = {
-            "perceived_share": obs.perceived[:, pl, :],
-            "threat": obs.threat[:, pl, :],
-            "win_odds": np.where(s.alive[:, None, :], odds, 0.0),
-            "alive": np.broadcast_to(s.alive[:, None, :], (b, len(pl), n)),
-            "neighbour": s.adjacent[:, pl, :],
-            "my_commitment": s.alliance[:, pl, :],
-            "their_commitment": np.swapaxes(s.alliance[:, :, pl], 1, 2),
-            "grievance": s.hostility[:, pl, :],
-            "at_war": at_war & s.alive[:, None, :],
-        }
-        for name, value in blocks.items():
-            out[:, :, lay.slice(name)] = value
-        scalars = {
-            "spend": s.spend[:, pl] / max(self.params.max_spend, 1e-9),
-            "cohesion": s.cohesion[:, pl], "nuclear": s.nuclear[:, pl] / 2.0,
-            "resolve": s.resolve[:, pl],
-            "year": np.full((b, len(pl)), min(s.year / max(self.scenario.years, 1), 1.0)),
-            "prestige": self.prestige()[:, pl],
-        }
-        for name, value in scalars.items():
-            out[:, :, lay.slice(name).start] = value
+    def observe(self, elapsed: npt.ArrayLike | None = None,
+                rows: npt.ArrayLike | None = None) -> F32:
+        """(B, P, 9N+6) float32: what each player perceives (layout :class:`Layout`).
+
+        ``elapsed``: (B,) years of each world's current game, for the ``year`` field (the
+        batch's year by default; a batched env that restarts finished worlds passes its
+        own clocks). ``rows``: only the worlds at those batch positions (``elapsed`` then
+        holds theirs), the same values as their rows of the whole batch's.
+        """
+        n, pl = self.layout.n_actors, self._player_index
+        if rows is None:
+            obs, s, share, standing = self.perception, self.state, self.share(), self.standing
+        else:
+            rows = np.asarray(rows, dtype=np.int64)
+            s, standing = self.state.select(rows), self.standing[rows]
+            share = capability_share(s.wealth, s.military, s.alive, self.params)
+            obs = Observation(s, self.setting, self.params, share=share)
+        b = s.batch
+        p = len(pl)
+        out = np.empty((b, p, self.layout.size), np.float32)
+
+        def put(k: int, value: npt.ArrayLike) -> None:  # rival block k of RIVAL_BLOCKS
+            out[:, :, k * n:(k + 1) * n] = value
+
+        alive = s.alive[:, None, :]
+        # The odds against each live rival (0 against oneself and the dead), estimated only
+        # for those pairs: each pair's estimate is computed alone, whatever else is asked.
+        rival = alive & (pl[None, :, None] != np.arange(n))
+        wb, wp, wj = np.nonzero(rival)
+        odds = np.zeros((b, p, n))
+        odds[wb, wp, wj] = obs.win_odds(wb, pl[wp], wj)
+        put(0, obs.perceived[:, pl, :])
+        put(1, obs.threat[:, pl, :])
+        put(2, odds)
+        put(3, alive)
+        put(4, s.adjacent[:, pl, :])
+        put(5, s.alliance[:, pl, :])
+        put(6, np.swapaxes(s.alliance[:, :, pl], 1, 2))
+        put(7, s.hostility[:, pl, :])
+        put(8, ((s.war_target[:, pl, None] == np.arange(n))
+                | (s.war_target[:, None, :] == pl[None, :, None])) & alive)
+        year = (np.full(b, float(s.year)) if elapsed is None
+                else np.asarray(elapsed, dtype=np.float64))
+        own = out[:, :, len(RIVAL_BLOCKS) * n:]  # SELF_FIELDS, in order
+        own[:, :, 0] = s.spend[:, pl] / max(self.params.max_spend, 1e-9)
+        own[:, :, 1] = s.cohesion[:, pl]
+        own[:, :, 2] = s.nuclear[:, pl] / 2.0
+        own[:, :, 3] = s.resolve[:, pl]
+        own[:, :, 4] = np.minimum(year / max(self.scenario.years, 1), 1.0)[:, None]
+        own[:, :, 5] = (self.prestige(pl) if rows is None
+                        else prestige(s, self.params, standing, share=share, columns=pl))
         np.clip(out, self.low, self.high, out=out)
         return out
+
+    def restart(self, rows: npt.ArrayLike, keys: npt.NDArray[np.uint64]) -> None:
+        """Start the worlds at batch positions ``rows`` again from the scenario's initial
+        state with the random ``keys`` (one per row), leaving the others as they are.
+
+        The batch keeps one calendar (the engine's year is the batch's): a restarted
+        world lives on from the batch's year, its random streams being those of its new
+        key at the years it lives through. Its actors' own growth rates are drawn as the
+        engine draws them at a world's first year (the engine redraws them only when the
+        whole batch is new); everything the first year derives from the map (frontier,
+        land borders) is filled in likewise.
+        """
+        rows = np.asarray(rows, dtype=np.int64).reshape(-1)
+        keys = np.asarray(keys, dtype=np.uint64).reshape(-1)
+        if not len(rows):
+            return
+        fresh = self._start().select(np.zeros(len(rows), dtype=np.int64))
+        fresh = fresh.replace(keys=keys, strategy=self.scenario.draw_strategies(keys))
+        given = np.array([a.growth_trend is not None for a in self.scenario.actors])
+        fresh = fresh.replace(growth=np.where(given, fresh.growth,  # a scenario's given trend
+                                              own_growth(fresh, self.params)))
+        changed = {}
+        for name, value in self.state.__dict__.items():
+            if isinstance(value, np.ndarray):
+                arr = value.copy()  # states are immutable: the old one may be shared
+                arr[rows] = getattr(fresh, name)
+                changed[name] = arr
+        self.state = self.state.replace(**changed)
+        self.standing[rows] = 0.0
+        self._forget()
+
+    def _start(self) -> WorldState:
+        """One world's initial state with what the engine's first year derives from the map
+        filled in (the template of :meth:`restart`; its key is replaced there)."""
+        if self._template is None:
+            t = self.scenario.initial_state(self.params, self.setting, 0, [0])
+            t = t.replace(frontier=frontier_value(t.owner, t.n_actors, self.setting))
+            if self.setting.link_land is not None:
+                pair = t.alive[:, :, None] & t.alive[:, None, :]
+                t = t.replace(land_adjacent=adjacency(t.owner, t.n_actors, self.setting,
+                                                      land_only=True) & pair)
+            self._template = t
+        return self._template
 
     def actions_of(self, levers: npt.ArrayLike) -> Actions:
         """The engine's actions of the players from their levers (B, P, len(LEVERS))."""
@@ -236,14 +346,11 @@ class World:
         """
         lv = np.asarray(levers, dtype=np.int64).reshape(self.state.batch, len(self.players),
                                                        len(LEVERS))
-        mask = np.zeros((self.state.batch, self.state.n_actors), bool)
-        mask[:, self.players] = True
 
         def override(obs: Observation, actions: Actions) -> Actions:
             actions = self._hold(actions)
             if self.players:  # read on the state the engine decides on (after the economy)
-                mine = to_actions(lv, self.players, obs.state, self.params)
-                actions = actions.where(mask & obs.state.alive, mine)
+                actions = apply_levers(actions, lv, self.players, obs.state, self.params)
             if withdraw:
                 changed = {name: np.array(getattr(actions, name)) for _, name in withdraw}
                 for actor, name in withdraw:
@@ -255,8 +362,7 @@ class World:
         self.state, record = step(self.state, self.setting, self.params,
                                   None if plain else override)
         self.last_record = record
-        self._obs = None
-        self._preview = None
+        self._forget()
         return record
 
     def preview(self) -> Actions:

@@ -37,6 +37,7 @@ import numpy.typing as npt
 from gymnasium import spaces
 from pettingzoo import ParallelEnv
 
+from powerbalance import rng
 from powerbalance.game.core import DEATH_PENALTY, PRESTIGE_WEIGHT, World
 from powerbalance.game.levers import LEVERS, choices, passive_move
 from powerbalance.scenarios.model import Scenario
@@ -52,7 +53,7 @@ def _year_rewards(world: World, alive_before: npt.NDArray[np.bool_]
     s = world.state
     pl = world.players
     alive = s.alive[:, pl]
-    value = world.share()[:, pl] + PRESTIGE_WEIGHT * world.prestige()[:, pl]
+    value = world.share()[:, pl] + PRESTIGE_WEIGHT * world.prestige(pl)
     died = alive_before & ~alive
     reward = np.where(alive, value, np.where(died, DEATH_PENALTY, 0.0))
     unified = s.alive.sum(axis=1) <= 1
@@ -80,6 +81,7 @@ class PowerBalanceParallelEnv(ParallelEnv):  # type: ignore[misc]
                             for a in self.possible_agents}
         self._act_spaces = {a: spaces.MultiDiscrete(choices(n)) for a in self.possible_agents}
         self._passive = passive_move(self.world.params)
+        self._index = {a: k for k, a in enumerate(self.possible_agents)}
 
     def observation_space(self, agent: str) -> spaces.Space:  # type: ignore[override]
         """The Box of :class:`~powerbalance.game.core.Layout` (the same bounds for all)."""
@@ -91,7 +93,7 @@ class PowerBalanceParallelEnv(ParallelEnv):  # type: ignore[misc]
 
     def _observations(self, agents: list[str]) -> dict[str, npt.NDArray[np.float32]]:
         obs = self.world.observe()[0]
-        return {a: obs[self.possible_agents.index(a)] for a in agents}
+        return {a: obs[self._index[a]] for a in agents}
 
     def reset(self, seed: int | None = None, options: dict[str, Any] | None = None
               ) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -105,22 +107,27 @@ class PowerBalanceParallelEnv(ParallelEnv):  # type: ignore[misc]
     def step(self, actions: dict[str, Any]) -> tuple[dict[str, Any], ...]:
         """One year: ``actions`` maps each live agent to its move (a missing agent plays the
         passive move)."""
-        moves = np.array([actions.get(a, self._passive) if a in self.agents else self._passive
+        acting = self.agents
+        moves = np.array([actions.get(a, self._passive) if a in acting else self._passive
                           for a in self.possible_agents], dtype=np.int64)
-        acting = list(self.agents)
         before = self.world.state.alive[:, self.world.players].copy()
         self.world.step(moves[None])
         reward, died, unified = _year_rewards(self.world, before)
         year = self.world.state.year
         truncate = year >= self.max_years
-        idx = {a: self.possible_agents.index(a) for a in acting}
-        rewards = {a: float(reward[0, idx[a]]) for a in acting}
-        terms = {a: bool(died[0, idx[a]] or unified[0]) for a in acting}
-        truncs = {a: bool(truncate and not terms[a]) for a in acting}
-        infos: dict[str, Any] = {a: {"year": year} for a in acting}
-        obs = self._observations(acting)
+        ended = (died[0] | unified[0]).tolist()
+        gain = reward[0].tolist()
+        obs = self.world.observe()[0]
+        rewards, terms, truncs, infos, out = {}, {}, {}, {}, {}
+        for a in acting:
+            k = self._index[a]
+            rewards[a] = gain[k]
+            terms[a] = ended[k]
+            truncs[a] = truncate and not ended[k]
+            infos[a] = {"year": year}
+            out[a] = obs[k]
         self.agents = [a for a in acting if not (terms[a] or truncs[a])]
-        return obs, rewards, terms, truncs, infos
+        return out, rewards, terms, truncs, infos
 
     def render(self) -> str | None:
         """Text: the year and each actor's true capability share (``ansi`` mode)."""
@@ -200,43 +207,111 @@ class PowerBalanceEnv(gym.Env):  # type: ignore[misc]
         return self._env.render()
 
 
+def episode_seed(seed: int, episode: int) -> int:
+    """The seed of a world's ``episode``-th game in a :class:`BatchedEnv` of master seed
+    ``seed`` (the first game, episode 0, is the seed's own): a pure function of the two,
+    so restarts never touch global randomness.
+
+    >>> episode_seed(7, 0), episode_seed(7, 1) == episode_seed(7, 1) != episode_seed(7, 2)
+    (7, True)
+    """
+    if episode == 0:
+        return int(seed)
+    return int(np.random.SeedSequence([int(seed), int(episode)]).generate_state(1, np.uint64)[0])
+
+
 class BatchedEnv:
     """Many worlds at once: ``reset()`` -> obs (B, P, D); ``step(moves (B, P, L))`` -> obs,
-    rewards (B, P), terminated (B, P), truncated (B,).
+    rewards (B, P), terminated (B, P), truncated (B,), info.
 
-    World k is world k of the seed (bit-identical to the same world in a ParallelEnv of
-    that seed... with the same moves). A terminated actor stays terminated (reward 0)
-    until ``reset``: the batch runs to ``max_years`` (no per-world restart).
+    World k is world k of the seed, bit for bit (the same as in a ParallelEnv of that
+    seed with the same moves, whatever the batch size). A terminated actor gets reward 0
+    until its world restarts. A world is **finished** when all its players are
+    terminated or it has run ``max_years`` years (truncated).
+
+    ``autoreset=True`` (the default) restarts finished worlds in the step that finishes
+    them (Gymnasium's *same-step* autoreset): the returned ``obs`` row is the first
+    observation of the world's next game, its last observation is in
+    ``info["final_obs"]`` (rows where ``info["_final_obs"]`` is true), and ``rewards``,
+    ``terminated`` and ``truncated`` are those of the step that ended the game. Game e of
+    world k is played under the random key of world k of
+    ``episode_seed(seed, e)`` (:func:`episode_seed`): a pure function of the master
+    seed, the world and its game counter, so which worlds restart, and how they play,
+    does not depend on the batch size or on the other worlds. The batch keeps one
+    calendar (:meth:`World.restart`): a restarted world lives on from the batch's year;
+    its clock (``info["year"]``, the observation's ``year`` field, ``max_years``) starts
+    again at 0. Only the calendar year itself differs from a fresh game of that seed
+    (it matters where ``Params.technology_growth`` is not 0).
+
+    ``autoreset=False``: finished worlds run on until :meth:`reset` (a terminated actor
+    stays terminated, reward 0), as fixed-length training episodes want.
+
+    ``info`` also holds ``"episode"`` (B,): each world's game counter.
     """
 
     def __init__(self, scenario: str | Scenario = "warring-states", seed: int = 0,
                  players: list[str] | tuple[str, ...] | None = None, worlds: int = 64,
-                 max_years: int = MAX_YEARS, overrides: dict[str, object] | None = None
-                 ) -> None:
+                 max_years: int = MAX_YEARS, overrides: dict[str, object] | None = None,
+                 autoreset: bool = True) -> None:
         self.world = World(scenario, seed=seed, players=players, worlds=np.arange(worlds),
                            overrides=overrides)
         self.max_years = int(max_years)
+        self.autoreset = bool(autoreset)
         self.n_levers = len(LEVERS)
         self.nvec = choices(len(self.world.names))
         self._done = np.zeros((worlds, len(self.world.players)), bool)
+        self._elapsed = np.zeros(worlds, dtype=np.int64)
+        self._episode = np.zeros(worlds, dtype=np.int64)
 
     def reset(self, seed: int | None = None) -> npt.NDArray[np.float32]:
-        """Start every world again (under ``seed`` if given)."""
+        """Start every world again (under ``seed`` if given; game counters restart)."""
         self.world.reset(self.world.seed if seed is None else seed)
         self._done[:] = False
-        return self.world.observe()
+        self._elapsed[:] = 0
+        self._episode[:] = 0
+        return self.world.observe(self._elapsed)
 
     def step(self, moves: npt.ArrayLike) -> tuple[npt.NDArray[np.float32],
                                                   npt.NDArray[np.float64],
-                                                  npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
-        """One year in every world."""
-        before = self.world.state.alive[:, self.world.players].copy()
-        self.world.step(moves)
-        reward, died, unified = _year_rewards(self.world, before)
-        reward = np.where(self._done, 0.0, reward)
-        self._done |= died | unified[:, None]
-        truncated = np.full(self.world.state.batch, self.world.state.year >= self.max_years)
-        return self.world.observe(), reward, self._done.copy(), truncated
+                                                  npt.NDArray[np.bool_], npt.NDArray[np.bool_],
+                                                  dict[str, npt.NDArray[Any]]]:
+        """One year in every world (see the class docstring for what comes back)."""
+        world = self.world
+        before = world.state.alive[:, world.players]  # a copy (fancy indexing)
+        world.step(moves)
+        reward, died, unified = _year_rewards(world, before)
+        reward[self._done] = 0.0
+        self._done |= died
+        self._done |= unified[:, None]
+        self._elapsed += 1
+        truncated = self._elapsed >= self.max_years
+        terminated = self._done.copy()
+        obs = world.observe(self._elapsed)
+        info: dict[str, npt.NDArray[Any]] = {}
+        if self.autoreset:
+            finished = truncated | terminated.all(axis=1)
+            info["final_obs"] = obs
+            info["_final_obs"] = finished
+            rows = np.flatnonzero(finished)
+            if len(rows):
+                obs = obs.copy()
+                self._episode[rows] += 1
+                world.restart(rows, self._keys(rows))
+                self._done[rows] = False
+                self._elapsed[rows] = 0
+                obs[rows] = world.observe(self._elapsed[rows], rows=rows)
+        info["year"] = self._elapsed.copy()
+        info["episode"] = self._episode.copy()
+        return obs, reward, terminated, truncated, info
+
+    def _keys(self, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.uint64]:
+        """The random keys of the current games of the worlds at ``rows``."""
+        keys = np.empty(len(rows), dtype=np.uint64)
+        games = self._episode[rows]
+        for e in np.unique(games).tolist():
+            at = games == e
+            keys[at] = rng.world_keys(episode_seed(self.world.seed, e), self.world.worlds[rows[at]])
+        return keys
 
 
 #: The Gymnasium id of :class:`PowerBalanceEnv` (``gymnasium.make(ENV_ID, player="Qin")``).

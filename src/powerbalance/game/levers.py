@@ -29,6 +29,9 @@ spending, as the strategies do.
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 
@@ -43,7 +46,8 @@ LEVERS = ("spend", "attack", "offer", "accept", "leave", "defend", "join_offence
 SPEND_LEVELS = (0.0, 0.03, 0.06, 0.1, 0.15, None)
 #: Shares of its forces an actor sends to an ally's war (none, half, all).
 JOIN_LEVELS = (0.0, 0.5, 1.0)
-_TARGETS = ("attack", "offer", "pay", "pressure", "subvert")
+_TARGETS = ("attack", "offer", "pay", "pressure", "subvert")  # attack first (see _columns)
+_TARGET_AT = [LEVERS.index(name) for name in _TARGETS]
 
 
 def choices(n_actors: int) -> npt.NDArray[np.int64]:
@@ -68,6 +72,45 @@ def passive_move(params: Params) -> list[int]:
     return [move[name] for name in LEVERS]
 
 
+def _columns(levers: npt.NDArray[np.int64], players: list[int], state: WorldState,
+             params: Params) -> dict[str, npt.NDArray[Any]]:
+    """The players' columns (B, P) of every engine field their moves set (see
+    :func:`to_actions`), the passive value of the fields no lever sets included."""
+    b, n = state.batch, state.n_actors
+    lv = np.clip(levers, 0, _highest(n))
+    pl = np.asarray(players, dtype=np.int64)
+    # The five target levers at once: (B, P, 5) actor indices, -1 for none.
+    t = lv[:, :, _TARGET_AT] - 1
+    safe = np.maximum(t, 0)
+    rows = np.arange(b)[:, None]
+    ok = (t >= 0) & (t != pl[None, :, None]) & state.alive[rows[:, :, None], safe]
+    ok[:, :, 0] &= state.adjacent[rows, pl[None, :], safe[:, :, 0]]  # attack: a neighbour
+    targets = np.where(ok, t, -1)
+    out: dict[str, npt.NDArray[Any]] = {name: targets[:, :, k] for k, name in enumerate(_TARGETS)}
+    pay_spend = np.where(out["pay"] >= 0, params.wedge_payment, 0.0)
+    subvert_spend = np.where(out["subvert"] >= 0, params.subversion_spend, 0.0)
+    military = spend_levels(params)[lv[:, :, 0]]
+    join = np.asarray(JOIN_LEVELS)
+    # Counter-subversion as every strategy does it (Actions.defensive): below the trigger.
+    low = state.cohesion[:, pl] < params.counter_trigger
+    counter = np.where(low, params.counter_spend, 0.0)
+    out.update(spend=military + pay_spend + subvert_spend + counter, counter_spend=counter,
+               pay_spend=pay_spend, subvert_spend=subvert_spend,
+               accept=lv[:, :, LEVERS.index("accept")] == 1,
+               leave=lv[:, :, LEVERS.index("leave")] == 1,
+               join=join[lv[:, :, LEVERS.index("defend")]],
+               join_offence=join[lv[:, :, LEVERS.index("join_offence")]])
+    return out
+
+
+@lru_cache(maxsize=16)
+def _highest(n_actors: int) -> npt.NDArray[np.int64]:
+    """The highest choice of each lever (read-only; :func:`choices` less one)."""
+    out = choices(n_actors) - 1
+    out.setflags(write=False)
+    return out
+
+
 def to_actions(levers: npt.NDArray[np.int64], players: list[int], state: WorldState,
                params: Params) -> Actions:
     """(B, N) engine actions whose player columns hold the moves ``levers`` (B, P, L).
@@ -76,48 +119,34 @@ def to_actions(levers: npt.NDArray[np.int64], players: list[int], state: WorldSt
     module docstring). Other columns hold passive actions (the override keeps only the
     players' columns).
     """
-    b, n = state.batch, state.n_actors
-    nvec = choices(n)
-    lv = np.clip(levers, 0, nvec - 1)
+    passive = Actions.passive(state.batch, state.n_actors, params.base_spend)
+    return apply_levers(passive, levers, players, state, params, live_only=False)
+
+
+def apply_levers(actions: Actions, levers: npt.NDArray[np.int64], players: list[int],
+                 state: WorldState, params: Params, *, live_only: bool = True) -> Actions:
+    """``actions`` with the players' columns replaced by their moves ``levers`` (B, P, L),
+    where the player is alive (``live_only``): the fields the levers set, and the passive
+    value of the others (no shirking, no acceptance threshold, no leaving of passed
+    alliances), as :meth:`Actions.where` of :func:`to_actions` would give, in one copy of
+    each field instead of three."""
     pl = np.asarray(players, dtype=np.int64)
-    rows = np.arange(b)[:, None]
-    col = {name: lv[:, :, k] for k, name in enumerate(LEVERS)}
+    live = state.alive[:, pl] if live_only else None
+    mine = _columns(levers, players, state, params)
+    changed: dict[str, np.ndarray] = {}
+    pairs: list[tuple[str, Any]] = [*mine.items(), *_UNSET]
+    for name, value in pairs:
+        if name in _UNSET_NAMES and name in actions.fresh:
+            continue  # the passive value already, everywhere
+        arr: np.ndarray = np.array(getattr(actions, name))  # a writable copy
+        arr[:, pl] = value if live is None else np.where(live, value, arr[:, pl])
+        changed[name] = arr
+    return actions.replace(**changed)
 
-    def target(name: str) -> npt.NDArray[np.int64]:
-        t = col[name] - 1
-        safe = np.maximum(t, 0)
-        ok = (t >= 0) & (t != pl[None, :]) & state.alive[rows, safe]
-        if name == "attack":
-            ok &= state.adjacent[rows, pl[None, :], safe]
-        return np.where(ok, t, -1)
 
-    passive = Actions.passive(b, n, params.base_spend)
-    out: dict[str, np.ndarray] = {}
-
-    def put(field: str, values: npt.NDArray, dtype: type) -> None:
-        arr: np.ndarray = np.array(getattr(passive, field), dtype=dtype)  # a writable copy
-        arr[:, pl] = values
-        out[field] = arr
-
-    targets = {name: target(name) for name in _TARGETS}
-    pay_spend = np.where(targets["pay"] >= 0, params.wedge_payment, 0.0)
-    subvert_spend = np.where(targets["subvert"] >= 0, params.subversion_spend, 0.0)
-    military = spend_levels(params)[col["spend"]]
-    join = np.asarray(JOIN_LEVELS)
-    # Counter-subversion as every strategy does it (Actions.defensive): below the trigger.
-    low = state.cohesion[:, pl] < params.counter_trigger
-    counter = np.where(low, params.counter_spend, 0.0)
-    put("spend", military + pay_spend + subvert_spend + counter, np.float64)
-    put("counter_spend", counter, np.float64)
-    for name in ("attack", "offer", "pay", "pressure", "subvert"):
-        put(name, targets[name], np.int64)
-    put("pay_spend", pay_spend, np.float64)
-    put("subvert_spend", subvert_spend, np.float64)
-    put("accept", col["accept"] == 1, np.bool_)
-    put("leave", col["leave"] == 1, np.bool_)
-    put("join", join[col["defend"]], np.float64)
-    put("join_offence", join[col["join_offence"]], np.float64)
-    return passive.replace(**out)
+#: Engine fields no lever sets, with the passive value a player's column takes.
+_UNSET = (("shirk", -1), ("accept_ratio", 0.0), ("leave_passed", False))
+_UNSET_NAMES = frozenset(name for name, _ in _UNSET)
 
 
 def describe(move: list[int] | npt.NDArray[np.int64], names: tuple[str, ...],
