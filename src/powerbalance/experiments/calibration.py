@@ -155,10 +155,17 @@ class CalibrationSpec:
                 }
 
 
-def load_calibration_spec(path: str | Path) -> CalibrationSpec:
-    """Read and validate a calibration spec file (errors name the file and the field)."""
+def load_calibration_spec(path: str | Path, method: dict[str, Any] | None = None
+                          ) -> CalibrationSpec:
+    """Read and validate a calibration spec file (errors name the file and the field).
+
+    ``method``: entries that replace those of its ``[method]`` table (the command line's
+    ``--points``, ``--replicates``, ``--generations``), validated alike."""
     path = Path(path)
     data = read_toml(path, field="SPEC", allowed="a calibration spec .toml file")
+    if method:
+        table = data.get("method", {})
+        data["method"] = {**table, **method} if isinstance(table, dict) else table
     return parse_calibration_spec(data, source=str(path), base_dir=path.parent)
 
 
