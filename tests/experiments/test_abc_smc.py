@@ -171,3 +171,18 @@ def test_smc_calibration_writes_weighted_posterior_and_resumes(tmp_path) -> None
     again = calibrate(spec, out)
     assert again.runs == 0
     pd.testing.assert_frame_equal(pd.read_parquet(out / "posterior.parquet"), post)
+
+
+@pytest.mark.parametrize(("method", "field", "allowed"), [
+    ({"kind": "abc-rejection", "generations": 2}, "method.generations", "abc-smc"),
+    ({"kind": "abc-smc", "generations": 51}, "method.generations", "0 to 50"),
+    ({"kind": "abc-smc", "quantile": 1.0}, "method.quantile", "0 < quantile < 1"),
+    ({"kind": "abc-smc", "proposals": 0}, "method.proposals", ">= 1"),
+])
+def test_bad_smc_settings_name_the_field(method, field, allowed) -> None:
+    from powerbalance.errors import InputError
+    from tests.experiments.test_calibration import tiny
+
+    with pytest.raises(InputError) as err:
+        parse_calibration_spec(tiny(**method), source="cal.toml")
+    assert err.value.field == field and allowed in (err.value.allowed or "")
