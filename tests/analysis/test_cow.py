@@ -185,3 +185,25 @@ def test_transitions_and_balancing_on_fixture():
     # 1817: only a non-aggression pact, which is not a defence alliance
     assert b.loc[1817, "against_leader"] == 0.0
     assert b.loc[1817, "unaligned"] > 0.6
+
+
+@pytest.mark.parametrize("text, line", [
+    ("ccode1,ccode2,year,atop_defense\n2,20,1942,1\n2,20,1943\n", 3),  # a short row
+    ("ccode1,ccode2,year,atop_defense\r\n2,20,1942,1\r\n\r\n2,20\r\n", 4),  # CRLF
+    ('ccode1,ccode2,year,atop_defense\n2,20,1942,"1"\n2,20,1943\n', 3),  # csv path
+])
+def test_rows_with_the_wrong_number_of_fields_are_named_by_line(tmp_path, text, line):
+    from powerbalance.analysis.cow import load_atop_dyads
+
+    f = tmp_path / "atop_ddy.csv"
+    f.write_bytes(text.encode())
+    with pytest.raises(InputError, match=rf"fields where the header has 4 \(line {line}\)"):
+        load_atop_dyads(f)
+
+
+def test_blank_lines_and_crlf_pass_the_row_check(tmp_path):
+    from powerbalance.analysis.cow import load_atop_dyads
+
+    f = tmp_path / "atop_ddy.csv"
+    f.write_bytes(b"ccode1,ccode2,year,atop_defense\r\n2,20,1942,1\r\n\r\n2,20,1943,0\r\n")
+    assert load_atop_dyads(f)["atop_defense"].tolist() == [1, 0]

@@ -105,3 +105,30 @@ def test_a_bad_params_file_exits_2_naming_the_field(tmp_path, capsys, body, fiel
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and f"{path}: {field}:" in err, err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p.toml"]
+
+
+def test_calibrate_options_replace_the_method_and_run_smc(tmp_path, capsys):
+    spec = tmp_path / "cal.toml"
+    spec.write_text(SPEC, encoding="utf-8")
+    out = tmp_path / "cal"
+    assert main(["calibrate", str(spec), "--out", str(out), "-q", "--points", "4",
+                 "--accept", "0.5", "--generations", "1", "--proposals", "3"]) == 0
+    assert "ABC-SMC populations" in capsys.readouterr().out
+    summary = json.loads((out / "calibration.json").read_text())
+    assert summary["method"] == "abc-smc" and summary["points"] == 4 + 3
+    assert [g["proposals"] for g in summary["generations"]] == [4, 3]
+    assert (out / "generations" / "01").is_dir()
+
+
+@pytest.mark.parametrize(("args", "needle"), [
+    (["--generations", "-1"], "method.generations"),
+    (["--proposals", "0"], "method.proposals"),
+    (["--accept", "0"], "method.accept"),
+])
+def test_bad_method_options_exit_2_and_write_nothing(tmp_path, capsys, args, needle):
+    spec = tmp_path / "cal.toml"
+    spec.write_text(SPEC, encoding="utf-8")
+    out = tmp_path / "cal"
+    assert main(["calibrate", str(spec), "--out", str(out), *args]) == 2
+    assert needle in capsys.readouterr().err
+    assert not out.exists()

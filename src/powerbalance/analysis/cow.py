@@ -233,7 +233,34 @@ def detect_files(folder: str | os.PathLike[str], *, nmc_version: float | None = 
 
 def _check_rows(p: Path) -> None:
     """Refuse a file with a row of more or fewer fields than its header (pandas would pad
-    a truncated row with missing values, or a cut-off download would pass as data)."""
+    a truncated row with missing values, or a cut-off download would pass as data).
+
+    A file without quotes (every COW and ATOP file) is checked on its bytes at once: the
+    fields of a line are its commas plus one; one with quotes goes through the csv module.
+    """
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", source=str(p)) from None
+    if b'"' not in data and b"\0" not in data and b"\r" not in data.replace(b"\r\n", b""):
+        buf = np.frombuffer(data, dtype=np.uint8)
+        ends = np.flatnonzero(buf == ord("\n"))
+        starts = np.r_[0, ends + 1]
+        stops = np.r_[ends, len(buf)]
+        cr = (stops > starts) & (buf[np.maximum(stops - 1, 0)] == ord("\r"))
+        nonblank = stops - starts - cr > 0
+        fields_of = np.bincount(np.searchsorted(ends, np.flatnonzero(buf == ord(","))),
+                                minlength=len(starts)) + 1
+        bad = nonblank & (fields_of != fields_of[0])
+        bad[0] = False
+        if bad.any():
+            line = int(np.flatnonzero(bad)[0])
+            raise InputError(f"{int(fields_of[line])} fields where the header has "
+                             f"{int(fields_of[0])} "
+                             f"(line {line + 1})", source=str(p), field="(row)",
+                             allowed="one value per column in every row; is the "
+                             "file truncated or damaged?")
+        return
     try:
         with p.open("r", encoding="utf-8-sig", errors="replace", newline="") as fh:
             reader = csv.reader(fh)

@@ -48,22 +48,46 @@ def calibrate_command(
     scheduler: SchedulerOption = None,
     backend: BackendOption = "processes",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    points: Annotated[int | None, typer.Option(
+        "--points", help="Replace the spec's method.points (the first design's size).")] = None,
+    replicates: Annotated[int | None, typer.Option(
+        "--replicates", help="Replace the spec's method.replicates.")] = None,
+    accept: Annotated[float | None, typer.Option(
+        "--accept", help="Replace the spec's method.accept (share of the first design "
+        "accepted; also the SMC population's size).")] = None,
+    generations: Annotated[int | None, typer.Option(
+        "--generations", help="ABC-SMC generations after the rejection step (sets kind "
+        "abc-smc; 0: rejection only).")] = None,
+    proposals: Annotated[int | None, typer.Option(
+        "--proposals", help="Replace the spec's method.proposals (per SMC generation).")
+        ] = None,
 ) -> None:
-    """Fit the spec's priors to the facts of its training window (ABC rejection)."""
+    """Fit the spec's priors to the facts of its training window (ABC rejection, then
+    ABC-SMC generations when asked for)."""
     from powerbalance.cli.checks import check_out
     from powerbalance.experiments.calibration import calibrate, check_folder, load_calibration_spec
 
     _check_executor(workers, backend)
     check_out(out)
-    parsed = load_calibration_spec(spec)
+    method: dict[str, Any] = {k: v for k, v in (("points", points), ("replicates", replicates),
+                                                ("accept", accept), ("proposals", proposals))
+                              if v is not None}
+    if generations is not None:
+        method["generations"] = generations
+        method["kind"] = "abc-smc" if generations else "abc-rejection"
+    parsed = load_calibration_spec(spec, method)
     folder = out if out is not None else Path("results") / f"calibration-{parsed.name}"
     check_folder(folder)
     progress = _progress(quiet)
     state: dict[str, Any] = {}
 
     def tick(tasks_done: int, tasks_total: int, runs_done: int, runs_total: int) -> None:
-        if "task" not in state:
-            state["task"] = progress.add_task(parsed.name, total=runs_total)
+        if "task" not in state or (tasks_done == 0 and state.get("done")):
+            # a new sweep: the first design, then each SMC generation
+            state["step"] = state.get("step", -1) + 1
+            label = parsed.name if not state["step"] else f"generation {state['step']}"
+            state["task"] = progress.add_task(label, total=runs_total)
+        state["done"] = tasks_done == tasks_total
         progress.update(state["task"], completed=runs_done)
 
     with progress:
@@ -74,6 +98,8 @@ def calibrate_command(
                         "model_hi", "percentile"]]
     console.print(_frame_table(shown, title=f"fit: {lo}-{hi}, data vs the posterior "
                                "predictive (90% band)"))
+    if parsed.generations:
+        console.print(_frame_table(result.generations, title="ABC-SMC populations"))
     console.print(_frame_table(result.posterior.head(10), title="posterior (best 10)"))
     console.print(", ".join(f"{k} = {v:.4g}" if isinstance(v, float) else f"{k} = {v}"
                             for k, v in result.calibrated.items()), highlight=False)

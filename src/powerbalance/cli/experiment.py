@@ -153,6 +153,10 @@ def experiment_command(
     probe_worlds: Annotated[int | None, typer.Option(help="Worlds per arm of each ablation "
                                                           "and robustness run (default: "
                                                           "--worlds).")] = None,
+    posterior: Annotated[Path | None, typer.Option(
+        help="With --robustness: draw the parameter sets from the accepted particles of "
+             "this calibration folder (powerbalance calibrate --out) instead of the Latin "
+             "hypercube.")] = None,
     force: ForceOption = False,
 ) -> None:
     """Check a claim of balance-of-power theory: run its arms and null arms, print the verdict
@@ -176,6 +180,18 @@ def experiment_command(
     check_float(confidence, "--confidence", 0, 1, open_low=True, open_high=True)
     check_int(robustness, "--robustness", 0, 10_000)
     check_int(probe_worlds, "--probe-worlds", 2, 10**7)
+    if posterior is not None:
+        from powerbalance.errors import InputError
+        from powerbalance.experiments.claims import get
+        from powerbalance.experiments.plausible import use_calibration
+
+        if not robustness:
+            raise InputError("--posterior without --robustness", source="--posterior",
+                             field="posterior", allowed="--robustness N with N >= 1")
+        drawn = use_calibration(posterior, {a.scenario for a in get(name).arms})
+        console.print(f"robustness draws from {drawn['particles']} particles of {posterior} "
+                      f"({', '.join(drawn['fitted'])}; calibrated on {drawn['scenario']})",
+                      highlight=False, markup=False)
     check_out(out)
     check_png(plot)
     check_outputs([output(out, "experiment", folder=True),

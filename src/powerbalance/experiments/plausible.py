@@ -23,8 +23,10 @@ output from a computer code", *Technometrics* 21(2): 239-245.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 
@@ -106,9 +108,9 @@ PLAUSIBLE: dict[str, PlausibleRange] = {r.name: r for r in (
 #: values per draw.
 Posterior = Callable[[int, int], list[dict[str, Any]]]
 
-#: Calibrated posteriors by scenario name (none yet: the history calibration registers its
-#: own with :func:`register_posterior`; robustness then draws from it instead of the
-#: Latin hypercube).
+#: Calibrated posteriors by scenario name (none built in: ``powerbalance experiment NAME
+#: --robustness N --posterior DIR`` registers a calibration's with :func:`use_calibration`;
+#: robustness then draws from it instead of the Latin hypercube).
 POSTERIORS: dict[str, Posterior] = {}
 
 
@@ -124,3 +126,67 @@ def posterior_for(scenarios: set[str]) -> Posterior | None:
     if len(samplers) == 1 and all(s in POSTERIORS for s in scenarios):
         return next(iter(samplers.values()))
     return None
+
+
+#: Columns of a calibration's ``posterior.parquet`` that are not parameters.
+_POSTERIOR_META = {"point", "distance", "rank", "weight", "generation"}
+
+
+def calibration_posterior(folder: str | Path) -> tuple[Posterior, dict[str, Any]]:
+    """A sampler of the accepted particles of a calibration folder (``powerbalance
+    calibrate --out``), and what it draws.
+
+    A draw is one particle, chosen with probability its weight (ABC-SMC importance weights;
+    uniform for the rejection step), with replacement, from a stream of the robustness
+    seed; it gives the fitted parameters' values and the calibration's fixed values. The
+    information dict holds ``folder``, ``scenario`` (the calibration's), ``particles``,
+    ``fitted`` and ``fixed``.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from powerbalance.errors import InputError
+    from powerbalance.experiments.stats import derived_seed
+
+    root = Path(folder)
+    path = root / "posterior.parquet"
+    if not path.is_file():
+        raise InputError("no posterior.parquet", source=str(root), field="--posterior",
+                         allowed="a folder written by 'powerbalance calibrate --out'")
+    try:
+        post = pd.read_parquet(path)
+        summary = json.loads((root / "calibration.json").read_text(encoding="utf-8")) \
+            if (root / "calibration.json").is_file() else {}
+    except (OSError, ValueError) as exc:
+        raise InputError(f"unreadable ({exc})", source=str(path), field="--posterior",
+                         allowed="a folder written by 'powerbalance calibrate --out'") from None
+    fitted = [c for c in summary.get("priors", {}) if c in post.columns] or \
+        [c for c in post.columns if c not in _POSTERIOR_META]
+    if post.empty or not fitted:
+        raise InputError("no accepted particle", source=str(path), field="--posterior",
+                         allowed="a calibration with at least one accepted parameter set")
+    fixed = {k: v for k, v in summary.get("calibrated", {}).items() if k not in fitted}
+    weight = (post["weight"].to_numpy(dtype=np.float64) if "weight" in post.columns
+              else np.ones(len(post)))
+    weight = weight / weight.sum()
+    values = post[fitted].to_numpy(dtype=np.float64)
+
+    def sample(n: int, seed: int) -> list[dict[str, Any]]:
+        rng = np.random.default_rng([derived_seed(seed, "robustness"), 1])
+        picks = rng.choice(len(weight), size=n, p=weight)
+        return [{**fixed, **{p: float(values[i, j]) for j, p in enumerate(fitted)}}
+                for i in picks]
+
+    info = {"folder": str(root), "scenario": summary.get("scenario", ""),
+            "particles": len(post), "fitted": fitted, "fixed": fixed}
+    return sample, info
+
+
+def use_calibration(folder: str | Path, scenarios: Iterable[str]) -> dict[str, Any]:
+    """Register the posterior of a calibration folder for ``scenarios`` (an experiment's
+    arms): its robustness band then draws its parameter sets from the accepted particles.
+    Returns :func:`calibration_posterior`'s information."""
+    sampler, info = calibration_posterior(folder)
+    for scenario in scenarios:
+        register_posterior(scenario, sampler)
+    return info

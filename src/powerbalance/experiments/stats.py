@@ -2,7 +2,9 @@
 
 * :func:`proportion_ci` (and the vectorised :func:`proportion_interval`):
   proportions with the Wilson score interval (Wilson 1927) or the exact
-  Clopper-Pearson interval (Clopper & Pearson 1934), from statsmodels.
+  Clopper-Pearson interval (Clopper & Pearson 1934), from statsmodels (Wilson
+  in closed form, checked against statsmodels, so that importing this module
+  costs no scipy.stats).
 * :func:`mean_ci`: means with the Student t interval (scipy.stats);
   :func:`paired_difference`: the mean of paired differences with its t
   interval, for comparisons on common random numbers.
@@ -23,8 +25,9 @@
   :func:`powerbalance.viz.survival_plot`.
 * :func:`fit_war_sizes` and :func:`power_law_ccdf`: maximum-likelihood
   power-law fit of war sizes (x_min by the Kolmogorov-Smirnov method of
-  Clauset, Shalizi & Newman 2009; exponent, its error and the comparison with
-  a log-normal from the ``powerlaw`` package), and the tail it implies.
+  Clauset, Shalizi & Newman 2009; exponent, its error and the Vuong comparison
+  with a truncated log-normal, vectorised here and checked against the
+  ``powerlaw`` package in the tests), and the tail it implies.
 
 These are the only implementations of these statistics in the package: the
 experiments, tournaments, summaries, CLI tables and the plots in
@@ -52,7 +55,6 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy import stats as sps
 
 from powerbalance.errors import InputError
 
@@ -106,8 +108,10 @@ def mean_ci(x: npt.ArrayLike, level: float = 0.95) -> tuple[float, float, float]
     se = float(a.std(ddof=1)) / math.sqrt(n)
     if se == 0.0:
         return m, m, m
-    lo, hi = sps.t.interval(level, n - 1, loc=m, scale=se)
-    return m, float(lo), float(hi)
+    from scipy.special import stdtrit  # the t quantile, without scipy.stats' 0.7 s import
+
+    half = float(stdtrit(n - 1, (1.0 + level) / 2.0)) * se
+    return m, m - half, m + half
 
 
 def paired_difference(high: npt.ArrayLike, low: npt.ArrayLike, level: float = 0.95
@@ -129,7 +133,9 @@ def paired_difference(high: npt.ArrayLike, low: npt.ArrayLike, level: float = 0.
     n = len(d)
     mean = float(d.mean()) if n else math.nan
     se = float(d.std(ddof=1)) / math.sqrt(n) if n > 1 else 0.0
-    t = float(sps.t.ppf(level, n - 1)) if n > 1 else 0.0
+    from scipy.special import stdtrit
+
+    t = float(stdtrit(n - 1, level)) if n > 1 else 0.0
     return {"difference": mean, "se": se, "ci_low": mean - t * se, "ci_high": mean + t * se}
 
 
@@ -139,16 +145,15 @@ def proportion_interval(k: npt.ArrayLike, n: int, level: float = 0.95,
     """Bounds (lo, hi) of the interval of each proportion ``k / n``, element-wise.
 
     ``method`` is ``wilson`` (the score interval, Wilson 1927) or
-    ``clopper-pearson`` (the exact interval, Clopper & Pearson 1934), both
-    from ``statsmodels.stats.proportion.proportion_confint``. A count of 0
+    ``clopper-pearson`` (the exact interval, Clopper & Pearson 1934, from
+    ``statsmodels.stats.proportion.proportion_confint``; Wilson is the same
+    formula in closed form). A count of 0
     has lower bound exactly 0, a count of n upper bound exactly 1.
 
     >>> lo, hi = proportion_interval([0, 5], 10)
     >>> lo.round(4).tolist(), hi.round(4).tolist()
     ([0.0, 0.2366], [0.2775, 0.7634])
     """
-    from statsmodels.stats.proportion import proportion_confint
-
     if method not in PROPORTION_METHODS:
         raise InputError(f"unknown method {method!r}", source="proportion_interval",
                          field="method", allowed=", ".join(PROPORTION_METHODS))
@@ -156,10 +161,31 @@ def proportion_interval(k: npt.ArrayLike, n: int, level: float = 0.95,
     if n <= 0:
         nan = np.full(counts.shape, np.nan)
         return nan, nan
-    lo, hi = proportion_confint(counts, n, alpha=1 - level, method=PROPORTION_METHODS[method])
+    if method == "wilson":
+        lo, hi = _wilson(counts, n, level)
+    else:
+        from statsmodels.stats.proportion import proportion_confint
+
+        lo, hi = proportion_confint(counts, n, alpha=1 - level,
+                                    method=PROPORTION_METHODS[method])
     lo = np.where(counts <= 0, 0.0, np.clip(lo, 0.0, 1.0))
     hi = np.where(counts >= n, 1.0, np.clip(hi, 0.0, 1.0))
     return np.asarray(lo, dtype=np.float64), np.asarray(hi, dtype=np.float64)
+
+
+def _wilson(counts: npt.NDArray[np.float64], n: int, level: float
+            ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """The Wilson score interval (Wilson 1927) in closed form, as statsmodels'
+    ``proportion_confint(method="wilson")`` computes it (the tests compare the two);
+    written out because statsmodels imports scipy.stats (0.7 s), which ``facts`` avoids."""
+    from statistics import NormalDist
+
+    z = NormalDist().inv_cdf(0.5 + level / 2.0)
+    q = counts / n
+    denom = 1.0 + z * z / n
+    centre = (q + z * z / (2.0 * n)) / denom
+    half = z * np.sqrt(q * (1.0 - q) / n + z * z / (4.0 * n * n)) / denom
+    return centre - half, centre + half
 
 
 def proportion_ci(k: int, n: int, level: float = 0.95, method: str = "wilson"
@@ -396,17 +422,47 @@ XMIN_CANDIDATES = 2000
 ALPHA_RANGE = (1.0, None)
 
 
-def xmin_search(sizes: npt.ArrayLike, candidates: int = XMIN_CANDIDATES) -> dict[str, float]:
-    """The x_min of a continuous power-law tail by the Kolmogorov-Smirnov method.
+def _ks_distances(distinct: npt.NDArray[np.float64], first: npt.NDArray[np.int64], n: int,
+                  pick: npt.NDArray[np.int64], alphas: npt.NDArray[np.float64],
+                  discrete: bool) -> npt.NDArray[np.float64]:
+    """KS distance of each candidate ``distinct[pick]`` with exponent ``alphas``, vectorised
+    over candidates in blocks of at most about four million cells."""
+    out = np.empty(len(pick))
+    log_x = np.log(distinct)
+    block = max(1, 4_000_000 // max(1, len(distinct)))
+    for b in range(0, len(pick), block):
+        j = pick[b:b + block]
+        a = alphas[b:b + block, None]
+        k = np.arange(len(distinct))[None, :]
+        above = k >= j[:, None]
+        if discrete:
+            from scipy.special import zeta
+
+            fitted = 1.0 - zeta(a, distinct[None, :]) / zeta(a, distinct[j][:, None])
+        else:
+            rise = np.maximum(log_x[None, :] - log_x[j][:, None], 0.0)  # 0 below x_min
+            fitted = -np.expm1((1.0 - a) * rise)
+        m = (n - first[j])[:, None]
+        empirical = (first[None, :] - first[j][:, None]) / m
+        gap = np.where(above, np.abs(fitted - empirical), 0.0)
+        out[b:b + block] = gap.max(axis=1)
+    return out
+
+
+def xmin_search(sizes: npt.ArrayLike, candidates: int = XMIN_CANDIDATES, *,
+                discrete: bool = False) -> dict[str, float]:
+    """The x_min of a power-law tail by the Kolmogorov-Smirnov method.
 
     For each candidate x_min the exponent is the maximum-likelihood estimate
     ``alpha = 1 + n_tail / sum(log(x / x_min))`` (exact for a continuous
-    power law; Clauset, Shalizi & Newman 2009, eq. 3.1) and the distance is
-    the KS statistic between the tail's empirical CDF and the fitted one
-    (their section 3.3); the candidate with the smallest distance wins. This
-    is the search of ``powerlaw.Fit``, vectorised: that package refits every
-    candidate numerically (about 15 ms each), which made the fit of 33,109
-    war sizes of a 8,000-run sweep take 7 minutes.
+    power law; Clauset, Shalizi & Newman 2009, eq. 3.1; with ``discrete`` their
+    approximation eq. 3.7, ``x_min - 1/2`` in place of ``x_min``, and the exact
+    discrete CDF through the Hurwitz zeta function) and the distance is the KS
+    statistic between the tail's empirical CDF and the fitted one (their section
+    3.3); the candidate with the smallest distance wins. This is the search of
+    ``powerlaw.Fit``, vectorised over the candidates: that package refits every
+    candidate numerically (about 15 ms each), which made the fit of 33,109 war
+    sizes of a 8,000-run sweep take 7 minutes.
 
     The candidates are every distinct value but the largest when there are at
     most ``candidates`` of them; otherwise the distinct values at
@@ -433,55 +489,163 @@ def xmin_search(sizes: npt.ArrayLike, candidates: int = XMIN_CANDIDATES) -> dict
     else:
         ranks = np.linspace(0, first[last] - 1, candidates).astype(np.int64)
         pick = np.unique(np.searchsorted(distinct, xs[ranks], side="left"))
-    log_x = np.log(distinct)
     tail_log_sum = np.cumsum(np.log(xs)[::-1])[::-1]  # sum of log x over xs[i:]
-    best = (math.inf, math.nan, math.nan)
-    for j in pick:
-        i = first[j]
-        m = n - i
-        alpha = 1.0 + m / (tail_log_sum[i] - m * log_x[j])
-        fitted = -np.expm1((1.0 - alpha) * (log_x[j:] - log_x[j]))
-        empirical = (first[j:] - i) / m
-        d = float(np.abs(fitted - empirical).max())
-        if d < best[0]:
-            best = (d, float(distinct[j]), float(alpha))
-    return {"xmin": best[1], "alpha": best[2], "D": best[0], "candidates": float(len(pick))}
+    i = first[pick]
+    m = n - i
+    shift = 0.5 if discrete else 0.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        alphas = 1.0 + m / (tail_log_sum[i] - m * np.log(distinct[pick] - shift))
+    alphas = np.where(np.isfinite(alphas) & (alphas > 1.0), alphas, np.nan)
+    d = _ks_distances(distinct, first, n, pick, np.nan_to_num(alphas, nan=2.0), discrete)
+    d = np.where(np.isnan(alphas), np.inf, d)
+    best = int(np.argmin(d))  # the first of equal distances, as the package's loop
+    return {"xmin": float(distinct[pick[best]]), "alpha": float(alphas[best]),
+            "D": float(d[best]), "candidates": float(len(pick))}
+
+
+def _discrete_alpha(log_sum: float, n_tail: int, xmin: float) -> float:
+    """Exact maximum-likelihood exponent of a discrete power law above ``xmin``
+    (Clauset, Shalizi & Newman 2009, eq. 3.5: log L = -n log zeta(alpha, x_min) -
+    alpha sum log x), by a vectorised grid on (1, 8] and golden-section refinement."""
+    from scipy.special import zeta
+
+    def loglik(a: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        return np.asarray(-n_tail * np.log(zeta(a, xmin)) - a * log_sum)
+
+    grid = np.linspace(1.0005, 8.0, 400)
+    k = int(np.argmax(loglik(grid)))
+    lo, hi = grid[max(k - 1, 0)], grid[min(k + 1, len(grid) - 1)]
+    ratio = (math.sqrt(5.0) - 1.0) / 2.0
+    for _ in range(60):
+        a, b = hi - ratio * (hi - lo), lo + ratio * (hi - lo)
+        la, lb = loglik(np.array([a, b]))
+        lo, hi = (lo, b) if la >= lb else (a, hi)
+    return float((lo + hi) / 2.0)
+
+
+def _lognormal_tail(log_x: npt.NDArray[np.float64], log_xmin: float
+                    ) -> tuple[float, float, npt.NDArray[np.float64]]:
+    """Maximum-likelihood log-normal truncated at x_min (the rival of Clauset et al. 2009,
+    section 5), and the log-likelihood of each point.
+
+    With ``y = log x - log x_min`` and the truncation point ``t = (mu - log x_min) /
+    sigma`` in standard units, the log-likelihood is ``-n log sigma - sum (y - t sigma)^2
+    / (2 sigma^2) - n log Phi(t)`` plus terms free of the parameters. For a given ``t`` it
+    is largest at ``sigma = (sqrt(m1^2 t^2 + 4 m2) - m1 t) / 2`` (``m1``, ``m2`` the mean
+    of y and of y^2: the root of its derivative), so the fit is a one-dimensional
+    profile likelihood in ``t``: a vectorised grid on [-80, 20] and golden-section
+    refinement. When the tail is close to a power law the profile keeps rising as ``t ->
+    -inf`` (the log-normal tends to the power law there); the fit then stops at the
+    grid's end, where the ratio of the two likelihoods has converged.
+    """
+    from scipy.special import log_ndtr
+
+    n = len(log_x)
+    y = log_x - log_xmin
+    m1, m2 = float(y.mean()), float((y * y).mean())
+
+    def sigma_of(t: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        return np.asarray((np.sqrt(m1 * m1 * t * t + 4.0 * m2) - m1 * t) / 2.0)
+
+    def profile(t: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        s = sigma_of(t)
+        return np.asarray(-n * np.log(s) - n * (m2 - 2 * m1 * t * s + t * t * s * s)
+                          / (2 * s * s) - n * log_ndtr(t))
+
+    grid = np.linspace(-80.0, 20.0, 2001)
+    k = int(np.argmax(profile(grid)))
+    lo, hi = grid[max(k - 1, 0)], grid[min(k + 1, len(grid) - 1)]
+    ratio = (math.sqrt(5.0) - 1.0) / 2.0
+    for _ in range(60):
+        p, q = hi - ratio * (hi - lo), lo + ratio * (hi - lo)
+        lp, lq = profile(np.array([p, q]))
+        lo, hi = (lo, q) if lp >= lq else (p, hi)
+    t_hat = (lo + hi) / 2.0
+    sigma_hat = float(sigma_of(np.array([t_hat]))[0])
+    mu_hat = log_xmin + t_hat * sigma_hat
+    z = (log_x - mu_hat) / sigma_hat
+    points = (-log_x - math.log(sigma_hat) - 0.5 * math.log(2 * math.pi) - 0.5 * z * z
+              - float(log_ndtr(t_hat)))
+    return float(mu_hat), sigma_hat, np.asarray(points, dtype=np.float64)
+
+
+def vuong_test(loglik_a: npt.ArrayLike, loglik_b: npt.ArrayLike) -> tuple[float, float]:
+    """Normalised log-likelihood ratio of two non-nested models and its two-sided p-value.
+
+    ``R = sum(l_a - l_b) / (sqrt(n) sd)`` with ``sd`` the standard deviation of the
+    pointwise differences (population form), ``p = erfc(|R| / sqrt 2)``; R > 0 favours
+    model a, a small p means the sign of R is significant (Vuong 1989, "Likelihood ratio
+    tests for model selection and non-nested hypotheses", *Econometrica* 57(2): 307-333;
+    Clauset, Shalizi & Newman 2009, eq. 5.4, as the ``powerlaw`` package computes it).
+
+    >>> r, p = vuong_test([0.0, -1.0, -0.5], [-1.0, -1.0, -1.0])
+    >>> round(r, 4), round(p, 4)
+    (2.1213, 0.0339)
+    """
+    diff = np.asarray(loglik_a, dtype=np.float64) - np.asarray(loglik_b, dtype=np.float64)
+    n = len(diff)
+    if n == 0:
+        return 0.0, 1.0
+    sd = float(diff.std())
+    if sd == 0.0:
+        return (0.0, 1.0) if float(diff.sum()) == 0.0 else (math.copysign(math.inf, diff.sum()),
+                                                             0.0)
+    r = float(diff.sum()) / (math.sqrt(n) * sd)
+    return r, math.erfc(abs(r) / math.sqrt(2.0))
 
 
 def fit_war_sizes(sizes: npt.ArrayLike, xmin: float | None = None,
-                  candidates: int = XMIN_CANDIDATES) -> dict[str, float]:
+                  candidates: int = XMIN_CANDIDATES, *, discrete: bool = False
+                  ) -> dict[str, float]:
     """Maximum-likelihood power-law fit of war sizes (Clauset, Shalizi & Newman 2009).
 
     x_min is ``xmin`` when given, else found by :func:`xmin_search` (over at
-    most ``candidates`` values). Above it the ``powerlaw`` package fits the
-    exponent (with :data:`ALPHA_RANGE`) and compares the power law with a
-    log-normal. Returns ``alpha`` (exponent), ``sigma`` (its standard
-    error), ``xmin``, ``D`` (the Kolmogorov-Smirnov distance of the fit),
-    ``n`` and ``n_tail`` (wars at or above x_min), and the normalised
-    log-likelihood ratio ``R`` of power law versus log-normal with its
-    p-value ``p`` (R > 0 favours the power law; a small p means the sign of R
-    is significant; Vuong 1989).
-    """
-    import powerlaw
+    most ``candidates`` values). Above it the exponent is the exact
+    maximum-likelihood estimate (continuous: eq. 3.1, never clamped, see
+    :data:`ALPHA_RANGE`; ``discrete``: eq. 3.5 through the Hurwitz zeta
+    function), and the power law is compared with a log-normal truncated at
+    x_min by :func:`vuong_test` (their section 5; continuous fits only: ``R`` and
+    ``p`` are NaN for a discrete fit, whose rival would need a discrete log-normal). The
+    ``powerlaw`` package computes the same and is the cross-check of the tests;
+    it is not imported here because it imports matplotlib's pyplot (1.3 s).
 
+    Returns ``alpha`` (exponent), ``sigma`` (its standard error (alpha - 1) /
+    sqrt(n_tail), eq. 3.2), ``xmin``, ``D`` (the Kolmogorov-Smirnov distance of
+    the fit), ``n`` and ``n_tail`` (wars at or above x_min), the log-normal's
+    ``mu`` and ``sigma_lognormal``, and the normalised log-likelihood ratio ``R``
+    of power law versus log-normal with its p-value ``p`` (R > 0 favours the
+    power law; a small p means the sign of R is significant; Vuong 1989).
+    """
     x = np.asarray(sizes, dtype=float)
     x = x[np.isfinite(x) & (x > 0)]
     if len(x) < 10:
         raise InputError(f"only {len(x)} positive war sizes", source="fit_war_sizes",
                          field="sizes", allowed="at least 10 wars")
     if xmin is None:
-        xmin = xmin_search(x, candidates)["xmin"]
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        fit = powerlaw.Fit(np.sort(x), xmin=xmin, discrete=False, verbose=False,
-                           parameter_ranges={"alpha": list(ALPHA_RANGE)})
-        r, p = fit.distribution_compare("power_law", "lognormal", normalized_ratio=True)
-        pl = fit.power_law
-        sigma = getattr(pl, "standard_err", None)
-        sigma = pl.sigma if sigma is None else sigma
-    return {"alpha": float(pl.alpha), "sigma": float(sigma),
-            "xmin": float(pl.xmin), "D": float(pl.D), "n": float(len(x)),
-            "n_tail": float((x >= pl.xmin).sum()), "R": float(r), "p": float(p)}
+        xmin = xmin_search(x, candidates, discrete=discrete)["xmin"]
+    tail = np.sort(x[x >= xmin])
+    m = len(tail)
+    log_tail = np.log(tail)
+    log_xmin = math.log(xmin)
+    if m < 2 or float(log_tail.sum()) - m * log_xmin <= 0.0:
+        raise InputError(f"no tail above x_min {xmin}", source="fit_war_sizes", field="xmin",
+                         allowed="a value below the largest size")
+    if discrete:
+        alpha = _discrete_alpha(float(log_tail.sum()), m, xmin)
+    else:
+        alpha = 1.0 + m / (float(log_tail.sum()) - m * log_xmin)
+    distinct, first = np.unique(tail, return_index=True)
+    d = _ks_distances(distinct, first.astype(np.int64), m, np.array([0]), np.array([alpha]),
+                      discrete)[0] if len(distinct) > 1 else 0.0
+    mu, sigma_ln, lognormal = _lognormal_tail(log_tail, log_xmin)
+    if discrete:  # the rival would need its discrete form too: not compared
+        r = p = math.nan
+    else:
+        power = math.log(alpha - 1.0) - log_xmin - alpha * (log_tail - log_xmin)
+        r, p = vuong_test(power, lognormal)
+    return {"alpha": float(alpha), "sigma": float((alpha - 1.0) / math.sqrt(m)),
+            "xmin": float(xmin), "D": float(d), "n": float(len(x)), "n_tail": float(m),
+            "mu": mu, "sigma_lognormal": sigma_ln, "R": r, "p": p}
 
 
 def power_law_ccdf(fit: dict[str, float], x: npt.ArrayLike) -> npt.NDArray[np.float64]:

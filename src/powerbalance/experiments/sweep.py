@@ -85,12 +85,16 @@ class SweepReport:
 
 
 def plan_sweep(spec: SweepSpec | str | Path, out: str | Path | None = None,
-               max_runs: int | None = None) -> SweepPlan:
-    """Validate a spec, build its design and tasks; check ``out`` if given (writes nothing)."""
+               max_runs: int | None = None, design: pd.DataFrame | None = None) -> SweepPlan:
+    """Validate a spec, build its design and tasks; check ``out`` if given (writes nothing).
+
+    ``design`` (columns ``point`` and the spec's parameters) replaces the spec's own design:
+    the explicit points of an ABC-SMC generation.
+    """
     if not isinstance(spec, SweepSpec):
         spec = load_spec(spec)
     runs = check_size(spec, max_runs)
-    design = build_design(spec)
+    design = build_design(spec) if design is None else design
     # validate every point's parameters against the scenario (clear error, nothing written)
     from powerbalance.scenarios import load
 
@@ -111,16 +115,17 @@ def run_sweep(spec: SweepSpec | str | Path, out: str | Path, *, workers: int | N
               connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
               progress: Progress | None = None,
               on_start: Callable[[SweepPlan, Executor], None] | None = None,
-              dashboard: bool = False) -> SweepReport:
+              dashboard: bool = False, design: pd.DataFrame | None = None) -> SweepReport:
     """Run (or resume) a sweep into the folder ``out``; return what was done.
 
     ``workers``/``scheduler``/``backend``/``dashboard`` choose the executor as in
     :func:`~powerbalance.experiments.executors.make_executor` (default:
     in-process); or pass an ``executor``. Everything is validated (spec,
-    design size, folder, scheduler) before anything is written.
+    design size, folder, scheduler) before anything is written. ``design``: explicit
+    points, as in :func:`plan_sweep`.
     """
     started = time.perf_counter()
-    plan = plan_sweep(spec, out, max_runs=max_runs)
+    plan = plan_sweep(spec, out, max_runs=max_runs, design=design)
     store = SweepStore(out)
     own = executor is None
     if executor is None:
