@@ -60,10 +60,12 @@ def law_summary(system: pd.DataFrame, events: pd.DataFrame,
     Columns: ``violations`` (aggressions and broken treaties), ``violations_per_decade``,
     ``punished_share`` (share of violations sanctioned; NaN without any),
     ``unpunishable_share`` (share whose violator no possible coalition could punish),
-    ``norm_end`` (mean strength of the two norms at the last year) and ``law_lifetime``:
-    the first year the mean strength fell below ``collapse`` (``Params.law_collapse``),
-    or the number of years run when it never did (the lifetime is then censored:
-    ``law_died`` is False).
+    ``norm_end`` (mean strength of the two norms at the last year), ``norm_low`` (the
+    lowest strength the weaker norm reached) and ``law_lifetime``: the first year the
+    weaker norm fell below ``collapse`` (``Params.law_collapse``), or the number of years
+    run when it never did (the lifetime is then censored: ``law_died`` is False). The
+    weaker norm, because a norm that regrows once nobody is left to violate it (the peace
+    of an empire) does not undo the death of the law.
 
     >>> sys = pd.DataFrame({"world": [0, 0, 0], "year": [0, 1, 2],
     ...                     "norm_territory": [0.5, 0.05, 0.0], "norm_treaty": [0.5, 0.1, 0.0]})
@@ -74,10 +76,12 @@ def law_summary(system: pd.DataFrame, events: pd.DataFrame,
     norms = [c for c in system.columns if c.startswith("norm_")]
     if not norms:
         raise ValueError("the system table has no norm columns: the run had law off")
-    sys = system.assign(norm_mean=system[norms].mean(axis=1))
+    sys = system.assign(norm_mean=system[norms].mean(axis=1),
+                        norm_min=system[norms].min(axis=1))
     worlds = np.sort(sys["world"].unique())
     years = sys.groupby("world")["year"].max().reindex(worlds)
-    dead = sys[sys["norm_mean"] < collapse].groupby("world")["year"].min()
+    dead = sys[sys["norm_min"] < collapse].groupby("world")["year"].min()
+    low = sys.groupby("world")["norm_min"].min().reindex(worlds)
     kinds = events["kind"].astype(str)
     viol = events[kinds.isin(["aggression", "treaty_broken"])]
     count = viol.groupby("world").size().reindex(worlds, fill_value=0)
@@ -93,6 +97,7 @@ def law_summary(system: pd.DataFrame, events: pd.DataFrame,
             "punished_share": (punished / count.where(count > 0)).to_numpy(dtype=float),
             "unpunishable_share": (unpunishable / count.where(count > 0)).to_numpy(dtype=float),
             "norm_end": last.to_numpy(),
+            "norm_low": low.to_numpy(),
             "law_lifetime": dead.reindex(worlds).fillna(years).astype(int).to_numpy(),
             "law_died": dead.reindex(worlds).notna().to_numpy(),
         })
