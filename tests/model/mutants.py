@@ -291,7 +291,7 @@ MUTANTS = (
     Mutant("law: a coalition that cannot contend sanctions anyway", "model/law.py",
            "    can = strength_of.sum(axis=1) >= need",
            "    can = strength_of.sum(axis=1) >= 0.0", LAW_TESTS),
-    Mutant("law: nobody free-rides", "model/law.py", "        members &= kept\n", "", LAW_TESTS),
+    Mutant("law: nobody free-rides", "model/law.py", "        members[r] &= kept\n", "", LAW_TESTS),
     Mutant("law: broken treaties go unnoticed", "model/law.py",
            "    treaty = kind == int(EventKind.ABANDONED)",
            "    treaty = kind == int(EventKind.ALLY_CALLED)", LAW_TESTS),

@@ -152,17 +152,18 @@ def coalition(state: WorldState, b: I64, violator: I64, strength: F64,
     strength_of = np.where(willing, share, 0.0)
     can = strength_of.sum(axis=1) >= need
     members = willing & can[:, None]
-    if params.law_free_riding and k:
-        order = np.argsort(-np.where(willing, state.compliance[b], -1.0), axis=1,
+    r = np.flatnonzero(can)
+    if params.law_free_riding and len(r):
+        order = np.argsort(-np.where(willing[r], state.compliance[b[r]], -1.0), axis=1,
                            kind="stable")
-        ordered = np.take_along_axis(strength_of, order, axis=1)
+        ordered = np.take_along_axis(strength_of[r], order, axis=1)
         before = np.cumsum(ordered, axis=1) - ordered
         first = np.zeros_like(before, dtype=bool)
         first[:, 0] = True
-        joins = (before < need[:, None]) | first
-        kept = np.zeros_like(members)
+        joins = (before < need[r, None]) | first
+        kept = np.zeros((len(r), members.shape[1]), dtype=bool)
         np.put_along_axis(kept, order, joins, axis=1)
-        members &= kept
+        members[r] &= kept
     return members, unpunishable
 
 
@@ -188,10 +189,10 @@ def update_norms(norms: F64, b: I64, norm: I64, punished: BoolA, params: Params)
     it (Axelrod 1986, "An evolutionary approach to norms", *APSR* 80(4); Zacher 2001 on the
     territorial integrity norm strengthening as conquests were reversed or not recognised).
     """
-    count = np.zeros_like(norms)
-    hits = np.zeros_like(norms)
-    np.add.at(count, (b, norm), 1.0)
-    np.add.at(hits, (b, norm), punished.astype(np.float64))
+    cell = b * norms.shape[1] + norm
+    count = np.bincount(cell, minlength=norms.size).astype(np.float64).reshape(norms.shape)
+    hits = np.bincount(cell, weights=punished.astype(np.float64),
+                       minlength=norms.size).reshape(norms.shape)
     reaffirmed = np.divide(hits, count, out=np.ones_like(norms), where=count > 0)
     grown = norms + params.norm_growth * (1.0 - norms) * reaffirmed
     return np.asarray(np.clip(grown * (1.0 - params.norm_erosion) ** (count - hits), 0.0, 1.0))
