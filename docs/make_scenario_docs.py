@@ -37,6 +37,14 @@ LOOK_AT: dict[str, str] = {
     "vienna-1815": (
         "The concert's long peace: no actor initiates war, so the status quo lasts; the "
         "capability shares drift with growth only."),
+    "vienna-1815-balance": (
+        "A revisionist France against four balancing great powers and no law: wars, state "
+        "deaths and how much of the 1815 map survives. Compare with the concert: "
+        "`powerbalance experiment concert-of-europe`."),
+    "vienna-1815-concert": (
+        "The same bid against a concert that keeps and enforces the law of nations "
+        "(docs/law.md): sanctions against France, its restraint-free aggression, and the "
+        "settlement kept."),
     "europe-1939": (
         "Germany's bid against the guarantee to Poland, the USSR passing the buck and Italy "
         "bandwagoning: who survives 50 years, and whether Germany reaches hegemony."),

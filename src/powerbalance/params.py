@@ -419,6 +419,78 @@ class Params:
         0.9, "Share of productivity and forces destroyed on a side hit by nuclear weapons.",
         "Stated reason: mutual assured destruction (McNamara 1967 criterion).", 0, 1)
 
+    # --- law of nations (powerbalance.model.law; off by default) ------------------------
+    law: bool = _p(
+        False, "Norms of international law (territorial integrity, pacta sunt servanda) as "
+        "part of the state: violations are detected, sanctioned and erode or strengthen the "
+        "norms (off: the null, no law at all).",
+        "Off by default: every calibrated result and shipped claim was established without "
+        "norms; Oppenheim 1905 (International Law, vol. 1, s. 51) and Bull 1977 (The "
+        "Anarchical Society, ch. 5) on law resting on a balance of power.")
+    law_sanctions: bool = _p(
+        True, "With law on, violations are sanctioned by the coalition of compliant states "
+        "that can contend with the violator (off: no one punishes; violations only erode).",
+        "Vattel 1758 (The Law of Nations, book III, s. 47-49): nations may unite to repress "
+        "one that violates the law of nations; Morgenthau 1948 (Politics among Nations, "
+        "ch. 18): enforcement is decentralised, in the hands of the states themselves.")
+    law_restraint: bool = _p(
+        True, "With law on, a compliant actor forgoes an attack whose expected sanction "
+        "exceeds its expected gain (off: norms never restrain a decision).",
+        "Henkin 1979 (How Nations Behave): almost all nations observe almost all principles "
+        "of international law almost all of the time, for the costs of violation.")
+    law_free_riding: bool = _p(
+        True, "With law on, willing sanctioners beyond the smallest coalition that can "
+        "contend with the violator free-ride (off: every willing state sanctions).",
+        "Olson 1965 (The Logic of Collective Action); Axelrod 1986 (An evolutionary approach "
+        "to norms, APSR 80(4)): punishing is costly, so punishment is itself a public good "
+        "(the second-order free-rider problem; Heckathorn 1989).")
+    norm_start: float = _p(
+        0.5, "Strength of each norm in the first year (0 = dead letter, 1 = fully "
+        "internalised).", "Stated choice: a norm half-way through its life cycle "
+        "(Finnemore & Sikkink 1998, International norm dynamics and political change, IO "
+        "52(4)).", 0, 1)
+    norm_growth: float = _p(
+        0.02, "Share of the gap to full strength a norm gains in a year without violation or "
+        "in which every violation was punished (scaled by the share punished).",
+        "Zacher 2001 (The territorial integrity norm, IO 55(2)): the norm consolidated over "
+        "about half a century after 1945; 2% a year closes half the gap in 35 years.", 0, 1)
+    norm_erosion: float = _p(
+        0.1, "Share of its strength a norm loses with each unpunished violation.",
+        "Stated choice: an unpunished breach invites imitation (Axelrod 1986: norms collapse "
+        "when defection goes unpunished); ten unpunished breaches leave a third of it.", 0, 1)
+    sanction_penalty: float = _p(
+        0.2, "Share of productivity a violator loses to sanctions at full norm strength when "
+        "the sanctioning coalition overwhelms it (scaled by norm strength and by the "
+        "coalition's share of the coalition's and violator's capability).",
+        "Stated choice: embargo, blockade and hostility costing up to a fifth of output; "
+        "Hufbauer et al. 2007 (Economic Sanctions Reconsidered, 3rd ed.) measure costs of "
+        "several percent of GNP for trade sanctions alone.", 0, 1)
+    sanction_cost: float = _p(
+        0.25, "A sanctioner loses this multiple of the penalty it helps impose (the cost of "
+        "punishing).", "Hufbauer et al. 2007: the sender's losses are a fraction of the "
+        "target's; stated choice a quarter.", 0, 10)
+    sanction_hostility: float = _p(
+        0.5, "Grievance each sanctioner adds against the violator, times the norm's strength "
+        "(collective hostility feeds the balance of threat).",
+        "Walt 1987 (aggressive intentions are a source of threat); stated weight.", 0, 100)
+    contend_ratio: float = _p(
+        1.0, "The willing sanctioners must hold at least this multiple of the violator's "
+        "capability to punish it (can contend with it); a violator stronger than every "
+        "possible coalition is unpunishable.",
+        "Polybius, Histories I.83: no power may grow so great that the others cannot "
+        "contend with it on equal terms (ratio 1: equal terms).", 0, 100)
+    compliance_mean: float = _p(
+        0.5, "Mean of the actors' compliance dispositions (uniform around it); an actor "
+        "complies with a norm when its disposition is at least 1 - the norm's strength.",
+        "Stated choice: dispositions spread evenly, so a norm of strength s binds a share s "
+        "of the actors (the norm cascade of Finnemore & Sikkink 1998).", 0, 1)
+    compliance_spread: float = _p(
+        0.5, "Half-width of the uniform spread of compliance dispositions (clipped to [0, 1]).",
+        "Stated choice: from the lawless to the law-abiding.", 0, 1)
+    law_collapse: float = _p(
+        0.1, "A norm weaker than this is dead (the end of law's lifetime in the metrics).",
+        "Stated choice: a tenth of full strength.", 0, 1)
+
     # --- metrics ----------------------------------------------------------------
     hegemony_share: float = _p(
         0.5, "A hegemon holds at least this share of system capability.",

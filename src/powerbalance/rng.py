@@ -55,6 +55,8 @@ class Stream(IntEnum):
     EVOLUTION = 14
     TRAIT = 15
     ACTIVATION = 16
+    LAW = 17
+    """Compliance dispositions with the law of nations (:mod:`powerbalance.model.law`)."""
 
 
 def _little_endian(words: U64) -> U64:

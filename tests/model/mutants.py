@@ -25,6 +25,7 @@ PACKAGE = ROOT / "src" / "powerbalance"
 
 STRATEGY_TESTS = ("tests/strategies/test_strategies.py",)
 ENGINE_TESTS = ("tests/model/test_fidelity.py", "tests/model/test_alliance_interest.py")
+LAW_TESTS = ("tests/model/test_law.py",)
 
 
 @dataclass(frozen=True)
@@ -274,6 +275,40 @@ MUTANTS = (
     Mutant("the growth deviation loses its spread", "model/economy.py",
            "+ np.sqrt(1.0 - rho * rho) * params.growth_spread * z",
            "+ (1.0 - rho) * params.growth_spread * z", ENGINE_TESTS),
+    # --- the law of nations (issue 14) -------------------------------------------------------
+    Mutant("law: a norm binds the actors its strength should leave free", "model/law.py",
+           "    return np.asarray(disposition >= 1.0 - strength)",
+           "    return np.asarray(disposition >= strength)", LAW_TESTS),
+    Mutant("law: the penalty ignores the norm's strength", "model/law.py",
+           "    return np.asarray(params.sanction_penalty * strength * share, dtype=np.float64)",
+           "    return np.asarray(params.sanction_penalty * share, dtype=np.float64)", LAW_TESTS),
+    Mutant("law: no violator is ever unpunishable", "model/law.py",
+           "    unpunishable = np.where(possible, share, 0.0).sum(axis=1) < need",
+           "    unpunishable = np.zeros(k, dtype=bool)", LAW_TESTS),
+    Mutant("law: allies sanction the violator too", "model/law.py",
+           "    possible &= ~((state.alliance[b, violator, :] > 0) | (state.alliance[b, :, violator] > 0))\n",
+           "", LAW_TESTS),
+    Mutant("law: a coalition that cannot contend sanctions anyway", "model/law.py",
+           "    can = strength_of.sum(axis=1) >= need",
+           "    can = strength_of.sum(axis=1) >= 0.0", LAW_TESTS),
+    Mutant("law: nobody free-rides", "model/law.py", "        members[r] &= kept\n", "", LAW_TESTS),
+    Mutant("law: broken treaties go unnoticed", "model/law.py",
+           "    treaty = kind == int(EventKind.ABANDONED)",
+           "    treaty = kind == int(EventKind.ALLY_CALLED)", LAW_TESTS),
+    Mutant("law: impunity never erodes a norm", "model/law.py",
+           "(1.0 - params.norm_erosion) ** (count - hits)", "(1.0 - params.norm_erosion) ** 0",
+           LAW_TESTS),
+    Mutant("law: unpunished violations reaffirm a norm like punished ones", "model/law.py",
+           "    reaffirmed = np.divide(hits, count, out=np.ones_like(norms), where=count > 0)",
+           "    reaffirmed = np.ones_like(norms)", LAW_TESTS),
+    Mutant("law: no attack is ever forgone", "model/law.py",
+           "    forgo = expected > gain", "    forgo = expected > np.inf", LAW_TESTS),
+    Mutant("law: sanctioning costs the sanctioners nothing", "model/law.py",
+           "        np.multiply.at(productivity.reshape(-1), b[row] * n + k, 1.0 - own)\n", "",
+           LAW_TESTS),
+    Mutant("law: the engine never restrains a decision", "model/step.py",
+           "    state, override = law.prepare(state, params, override)",
+           "    state, _ = law.prepare(state, params, override)", LAW_TESTS),
 )
 
 

@@ -74,6 +74,14 @@ MECHANISMS: dict[str, Mechanism] = {m.name: m for m in (
               "wars destroy forces but no productivity"),
     Mechanism("uneven-growth", {"growth_spread": 0.0},
               "every actor has the same mean growth rate (no power transitions by growth)"),
+    Mechanism("norms", {"law": False},
+              "no law of nations: no norms, no sanctions, no restraint (powerbalance.model.law)"),
+    Mechanism("sanctions", {"law_sanctions": False},
+              "nobody sanctions a violation (norms still restrain and erode)"),
+    Mechanism("restraint", {"law_restraint": False},
+              "no law-bound actor forgoes an attack for fear of sanctions"),
+    Mechanism("free-riding", {"law_free_riding": False},
+              "every willing state sanctions (no second-order free-riding)"),
 )}
 
 

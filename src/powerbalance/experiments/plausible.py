@@ -38,6 +38,9 @@ class PlausibleRange:
     lo: float
     hi: float
     reason: str
+    only_with: str | None = None
+    """A switch parameter the range matters under: it is varied only for experiments with
+    an arm (or scenario) that turns that switch on (the law's parameters, say)."""
 
 
 PLAUSIBLE: dict[str, PlausibleRange] = {r.name: r for r in (
@@ -102,6 +105,24 @@ PLAUSIBLE: dict[str, PlausibleRange] = {r.name: r for r in (
     PlausibleRange("internal_gain", 0.02, 0.1,
                    "arms races escalating by two to ten points of spending per unit of gap "
                    "(Richardson 1960)"),
+    PlausibleRange("norm_start", 0.3, 0.7,
+                   "a norm from contested to widely accepted (Finnemore & Sikkink 1998)",
+                   only_with="law"),
+    PlausibleRange("norm_growth", 0.01, 0.05,
+                   "a norm consolidating over twenty to seventy years (Zacher 2001)",
+                   only_with="law"),
+    PlausibleRange("norm_erosion", 0.05, 0.2,
+                   "an unpunished breach costing a norm a twentieth to a fifth of its strength",
+                   only_with="law"),
+    PlausibleRange("sanction_penalty", 0.05, 0.4,
+                   "sanctions and hostility costing a twentieth to two fifths of output "
+                   "(Hufbauer et al. 2007 for trade sanctions at the low end)", only_with="law"),
+    PlausibleRange("sanction_cost", 0.1, 0.5,
+                   "a sender losing a tenth to a half of what it inflicts (Hufbauer et al. 2007)",
+                   only_with="law"),
+    PlausibleRange("contend_ratio", 0.75, 1.5,
+                   "contending from near-equal to clearly superior terms (Polybius I.83)",
+                   only_with="law"),
 )}
 
 #: A sampler of a calibrated posterior: (number of draws, seed) -> one dict of parameter

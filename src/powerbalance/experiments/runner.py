@@ -59,6 +59,9 @@ class Trajectory:
     """(T+1, M, P) owner of each province in the recorded map worlds (-1 unowned)."""
     seconds: float = 0.0
     record: str = "full"
+    norms: npt.NDArray[np.float32] | None = None
+    """(T+1, B, 2) strength of each norm of the law of nations (None when ``Params.law`` is
+    off; see :mod:`powerbalance.model.law`)."""
 
 
 def simulate(scenario: Scenario, params: Params, setting: Setting, seed: int,
@@ -94,6 +97,7 @@ def simulate(scenario: Scenario, params: Params, setting: Setting, seed: int,
     }
     map_pos = np.flatnonzero(np.isin(worlds, np.asarray(map_worlds, dtype=np.int64)))
     owners = np.zeros((slots, len(map_pos), setting.n_provinces), np.int16)
+    norms = np.zeros((slots, b, 2), np.float32) if params.law else None
     events: list[Events] = []
     event_years: list[np.ndarray] = []
     pairs: list[np.ndarray] = []
@@ -108,6 +112,8 @@ def simulate(scenario: Scenario, params: Params, setting: Setting, seed: int,
         traj["territory"][slot] = territory(s.owner, s.n_actors)
         traj["alive"][slot] = s.alive
         owners[slot] = s.owner[map_pos]
+        if norms is not None:
+            norms[slot] = params.norm_start if s.norms is None else s.norms
         if wars is not None:
             traj["wars"][slot] = wars
         if record == "full":
@@ -136,5 +142,5 @@ def simulate(scenario: Scenario, params: Params, setting: Setting, seed: int,
         campaign_year=(np.concatenate(campaign_years) if campaign_years
                        else np.zeros(0, np.int32)),
         seconds=time.perf_counter() - start, record=record,
-        map_worlds=worlds[map_pos], owners=owners, **traj,
+        map_worlds=worlds[map_pos], owners=owners, norms=norms, **traj,
     )

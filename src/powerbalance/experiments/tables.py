@@ -22,6 +22,7 @@ from powerbalance.analysis import (
 )
 from powerbalance.experiments.runner import Trajectory
 from powerbalance.model.events import EventKind, Events
+from powerbalance.model.law import NORMS
 from powerbalance.model.state import Setting
 from powerbalance.params import Params
 from powerbalance.scenarios.cow_scenario import SeaDistanceMap
@@ -124,10 +125,15 @@ def system_frame(worlds: np.ndarray, years: np.ndarray, share: np.ndarray, alive
 
 def system_table(traj: Trajectory, scenario: Scenario, setting: Setting, params: Params,
                  years: int) -> pd.DataFrame:
-    """One row per world x year with the system metrics of docs/model.md (Outputs)."""
-    return system_frame(traj.worlds, record_years(traj, years), traj.share, traj.alive,
-                        traj.wars, scenario.names, params.hegemony_share, setting.region,
-                        params.regional_hegemony_share)
+    """One row per world x year with the system metrics of docs/model.md (Outputs); with
+    ``Params.law`` on, also each norm's strength (``norm_territory``, ``norm_treaty``)."""
+    frame = system_frame(traj.worlds, record_years(traj, years), traj.share, traj.alive,
+                         traj.wars, scenario.names, params.hegemony_share, setting.region,
+                         params.regional_hegemony_share)
+    if traj.norms is not None:
+        for k, norm in enumerate(NORMS):
+            frame[f"norm_{norm}"] = np.swapaxes(traj.norms[:, :, k], 0, 1).reshape(-1)
+    return frame
 
 
 def hegemony_events(traj: Trajectory, params: Params) -> tuple[Events, np.ndarray]:

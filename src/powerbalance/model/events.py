@@ -77,6 +77,17 @@ class EventKind(IntEnum):
     """actor overtook other as the actor with the largest capability share; value = share."""
     NUCLEAR_TABOO = 28
     """actor broke the nuclear taboo: first use against the non-nuclear other; value = 0."""
+    AGGRESSION = 29
+    """actor breached territorial integrity (a demand backed by force) against other;
+    value = share of productivity the sanctions took from it (0 unpunished, -1
+    unpunishable: stronger than every possible sanctioning coalition). See
+    :mod:`powerbalance.model.law`."""
+    TREATY_BROKEN = 30
+    """actor broke pacta sunt servanda: it sent nothing when its ally other was attacked;
+    value as for ``aggression``."""
+    SANCTION = 31
+    """actor joined the sanctions against the violator other; value = share of its own
+    productivity the sanctions cost it (the second-order free-rider problem)."""
 
     @property
     def label(self) -> str:

@@ -122,6 +122,13 @@ class WorldState:
     land_adjacent: BoolA | None = None
     """(B, N, N) i and j share a *land* border; None on maps without sea links (then it
     equals ``adjacent``). Kept like ``adjacent``; the amphibious penalty reads it."""
+    norms: F64 | None = None
+    """(B, 2) strength in [0, 1] of each norm of the law of nations (0 territorial
+    integrity, 1 pacta sunt servanda); None while ``Params.law`` is off or before the first
+    step (:mod:`powerbalance.model.law`)."""
+    compliance: F64 | None = None
+    """(B, N) each actor's disposition to comply with the law in [0, 1] (NaN: drawn at the
+    first step from the ``LAW`` stream); None when no scenario fixes one and law is off."""
 
     def __post_init__(self) -> None:
         b, n = self.alive.shape

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from powerbalance import rng
+from powerbalance.model import law
 from powerbalance.model.derived import adjacency, frontier_value
 from powerbalance.model.diplomacy import diplomacy
 from powerbalance.model.economy import economy
@@ -73,6 +74,7 @@ def step(state: WorldState, setting: Setting, params: Params,
         pair = state.alive[:, :, None] & state.alive[:, None, :]
         state = state.replace(land_adjacent=adjacency(state.owner, state.n_actors, setting,
                                                       land_only=True) & pair)
+    state, override = law.prepare(state, params, override)  # norms and restraint, if on
     state = economy(state, setting, params)
     state = update_trend(state, params)
     before = state.military
@@ -87,6 +89,9 @@ def step(state: WorldState, setting: Setting, params: Params,
         state, subverted = subversion(state, actions, obs, setting, params)
         state, fighting, wars, campaigns = war(state, actions, obs, setting, params)
         parts += subverted + fighting
+    if params.law:  # the law of nations judges the year's violations
+        state, judged = law.enforce(state, Events.concat(parts), params)
+        parts += judged
     losses = np.maximum(before - state.military, 0.0)
     state, remembered = remember(state, actions, obs, parts, params)
     state, transitions = _transitions(state, params)

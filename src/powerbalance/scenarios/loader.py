@@ -32,7 +32,7 @@ _MAP_KEYS = {"topology", "provinces", "land", "sea", "rows", "cols", "size", "de
              "regions"}
 _PROVINCE_KEYS = {"id", "name", "value", "x", "y", "region", "lon", "lat"}
 _ACTOR_KEYS = {"name", "provinces", "capital", "wealth", "military", "nuclear", "resolve",
-               "cohesion", "strategy", "region", "major", "reserve"}
+               "cohesion", "strategy", "region", "major", "reserve", "compliance"}
 
 #: Largest scenario file read (a 1,000 x 1,000 graph map is far smaller).
 MAX_FILE_BYTES = 16 * 2**20
@@ -379,6 +379,7 @@ def _parse_actors(c: _Checker, raw: list[Any], pmap: ProvinceMap) -> list[ActorS
             "resolve": c.number(actor, "resolve", where, 0.5, 0, 1),
             "cohesion": c.number(actor, "cohesion", where, 1.0, 0, 1),
             "strategy": strategy, "profile": profile, "region": region, "major": major,
+            "compliance": c.number(actor, "compliance", where, None, 0, 1),
         })
     _assign_missing_provinces(c, parsed, pmap, owned_by)
     if all(a.get("reserve") for a in parsed):

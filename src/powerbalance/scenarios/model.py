@@ -59,6 +59,10 @@ class ActorSpec:
     """The actor's own mean growth rate relative to ``Params.growth_rate`` (the state's
     ``growth``: rate = ``growth_rate + growth_trend``), e.g. taken from data; ``None`` =
     drawn with ``Params.growth_spread`` as for every other actor."""
+    compliance: float | None = None
+    """The actor's disposition to comply with the law of nations in [0, 1] (the state's
+    ``compliance``, read when ``Params.law`` is on); ``None`` = drawn from the ``LAW``
+    stream (:mod:`powerbalance.model.law`)."""
 
 
 @dataclass(frozen=True)
@@ -194,6 +198,10 @@ class Scenario:
             given = np.broadcast_to(params.growth_rate + trend, (b, n))
             state = state.replace(growth=np.where(np.isnan(given), own_growth(state, params),
                                                   given))
+        fixed = np.array([np.nan if a.compliance is None else a.compliance
+                          for a in self.actors], dtype=float)
+        if not np.isnan(fixed).all():  # the others are drawn at the first step
+            state = state.replace(compliance=np.broadcast_to(fixed, (b, n)).copy())
         return state
 
 

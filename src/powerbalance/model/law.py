@@ -1,0 +1,281 @@
+"""The law of nations: norms that hold only while no one is too strong.
+
+Polybius (*Histories* I.83) praised Hiero for helping Carthage against Rome, since
+"we should never contribute to the attainment by one state of a power so
+preponderant that none dare dispute with it even for their acknowledged rights".
+Vattel (1758, *The Law of Nations*, III.47-49) and Oppenheim (1905, *International
+Law*, vol. 1, s. 51) made the same point the foundation of the law of nations: with
+no authority above states, the law is enforced by the states themselves, so it can
+exist only where a balance of power lets them punish a violator; a state that
+outgrows the rest can break it with impunity. Morgenthau (1948, *Politics among
+Nations*, ch. 18) calls that enforcement decentralised, and Bull (1977, *The
+Anarchical Society*, ch. 5) makes the balance of power a condition of international
+order. This module is that argument as a layer of the engine (``Params.law``; off
+by default, the null).
+
+**State.** Each world holds the strength in [0, 1] of two norms
+(``WorldState.norms``): territorial integrity, the non-aggression norm (Zacher
+2001, "The territorial integrity norm", *International Organization* 55(2)), and
+*pacta sunt servanda*, keeping treaties (here: answering an ally's call). Each
+actor has a compliance disposition (``WorldState.compliance``), drawn once from
+the ``LAW`` stream or fixed by the scenario.
+
+**One year.** The rules, each a function below with its source:
+
+- :func:`compliant`: an actor is bound by a norm when its disposition is at least
+  1 - the norm's strength (a stronger norm binds more actors: the norm cascade);
+- :func:`restrain` (after the strategies decide): a bound actor forgoes an attack
+  whose expected sanction exceeds its expected gain;
+- :func:`violations` (after the war phase): a demand backed by force breaches
+  territorial integrity, an ally sending nothing when called breaks a treaty;
+- :func:`coalition`: who sanctions: the compliant states that are not the
+  violator's allies, if together they can contend with it; beyond the smallest
+  such coalition the others free-ride; a violator stronger than every possible
+  coalition is unpunishable;
+- :func:`penalty`: the sanction's cost to the violator, in proportion to the
+  norm's strength and to the coalition's share of strength against it; each
+  sanctioner pays ``sanction_cost`` times it (the second-order free-rider
+  problem) and adds to its grievance against the violator;
+- :func:`update_norms`: a norm grows in years of compliance and of punished
+  violations and decays with every unpunished one.
+
+Each part has a switch (``law``, ``law_sanctions``, ``law_restraint``,
+``law_free_riding``); see docs/law.md.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from powerbalance import rng
+from powerbalance.model.events import EventKind, Events
+from powerbalance.model.fastops import nonzero
+from powerbalance.model.perception import Observation
+from powerbalance.model.policy import ActionOverride
+from powerbalance.model.state import F64, I64, PAIR, BoolA, WorldState
+from powerbalance.params import Params
+from powerbalance.strategies.base import Actions
+
+#: Indices of the norms in ``WorldState.norms``.
+TERRITORY, TREATY = 0, 1
+#: Names of the norms (columns ``norm_<name>`` of the system table).
+NORMS = ("territory", "treaty")
+#: The event of a violation of each norm.
+VIOLATION_KINDS = (EventKind.AGGRESSION, EventKind.TREATY_BROKEN)
+#: The value of a violation event whose violator no possible coalition could punish.
+UNPUNISHABLE = -1.0
+
+
+def prepare(state: WorldState, params: Params,
+            override: ActionOverride | None) -> tuple[WorldState, ActionOverride | None]:
+    """With law on: norms and dispositions set (first step), and the decisions' override
+    preceded by :func:`restrain` (a player's own override still has the last word)."""
+    if not params.law:
+        return state, override
+    state = initialise(state, params)
+    if not params.law_restraint:
+        return state, override
+
+    def restrained(obs: Observation, actions: Actions) -> Actions:
+        actions = restrain(obs.state, actions, params)
+        return actions if override is None else override(obs, actions)
+
+    return state, restrained
+
+
+def initialise(state: WorldState, params: Params) -> WorldState:
+    """The state with both norms at ``norm_start`` and every disposition not fixed by the
+    scenario drawn (:func:`dispositions`); unchanged once set."""
+    changes: dict[str, F64] = {}
+    if state.norms is None:
+        changes["norms"] = np.full((state.batch, len(NORMS)), params.norm_start)
+    fixed = state.compliance
+    if fixed is None or np.isnan(fixed).any():
+        drawn = dispositions(state, params)
+        changes["compliance"] = drawn if fixed is None else np.where(np.isnan(fixed), drawn,
+                                                                     fixed)
+    return state.replace(**changes) if changes else state
+
+
+def dispositions(state: WorldState, params: Params) -> F64:
+    """(B, N) compliance dispositions: uniform on ``compliance_mean +- compliance_spread``,
+    clipped to [0, 1], from the ``LAW`` stream (year 0: drawn once per world and actor)."""
+    u = rng.uniform(state.keys, 0, rng.Stream.LAW, (state.n_actors,))
+    c = params.compliance_mean + params.compliance_spread * (2.0 * u - 1.0)
+    return np.asarray(np.clip(c, 0.0, 1.0), dtype=np.float64)
+
+
+def compliant(disposition: F64, strength: F64) -> BoolA:
+    """Whether an actor of ``disposition`` is bound by a norm of ``strength``:
+    ``disposition >= 1 - strength``. A norm of strength s binds the share s of actors whose
+    dispositions spread evenly: strength is how widely a norm is accepted (Finnemore &
+    Sikkink 1998, "International norm dynamics and political change", *IO* 52(4))."""
+    return np.asarray(disposition >= 1.0 - strength)
+
+
+def penalty(strength: F64, coalition_capability: F64, violator_capability: F64,
+            params: Params) -> F64:
+    """Share of productivity a violator loses: ``sanction_penalty x strength x C / (C + V)``
+    for a coalition of capability C against a violator of capability V (the share of
+    strength of a contest, as :mod:`.victory` with exponent 1). In proportion to the norm's
+    strength and to the coalition's power: enforcement is what the states that uphold the
+    law can inflict (Morgenthau 1948, ch. 18; Vattel 1758, III.49)."""
+    total = coalition_capability + violator_capability
+    share = np.divide(coalition_capability, total, out=np.zeros_like(total), where=total > 0)
+    return np.asarray(params.sanction_penalty * strength * share, dtype=np.float64)
+
+
+def coalition(state: WorldState, b: I64, violator: I64, strength: F64,
+              params: Params) -> tuple[BoolA, BoolA]:
+    """(K, N) the sanctioners of each violation (world b, violator) and (K,) whether the
+    violator is unpunishable.
+
+    The possible coalition is every live actor other than the violator and its allies;
+    the violator is *unpunishable* when even all of them together hold less than
+    ``contend_ratio`` times its capability (Polybius I.83: none can contend with it on
+    equal terms; Oppenheim 1905, s. 51). The willing are the possible members bound by the
+    norm (:func:`compliant`); they sanction only if together they can contend with the
+    violator. With ``law_free_riding`` only the smallest coalition that can contend
+    sanctions (the most compliant first) and the rest free-ride (Olson 1965; the
+    second-order free-rider problem of Axelrod 1986 and Heckathorn 1989).
+    """
+    k = len(b)
+    rows = np.arange(k)
+    share = state.last_share[b]
+    possible = state.alive[b].copy()
+    possible[rows, violator] = False
+    possible &= ~((state.alliance[b, violator, :] > 0) | (state.alliance[b, :, violator] > 0))
+    need = params.contend_ratio * share[rows, violator]
+    unpunishable = np.where(possible, share, 0.0).sum(axis=1) < need
+    assert state.compliance is not None
+    willing = possible & compliant(state.compliance[b], strength[:, None])
+    strength_of = np.where(willing, share, 0.0)
+    can = strength_of.sum(axis=1) >= need
+    members = willing & can[:, None]
+    r = np.flatnonzero(can)
+    if params.law_free_riding and len(r):
+        order = np.argsort(-np.where(willing[r], state.compliance[b[r]], -1.0), axis=1,
+                           kind="stable")
+        ordered = np.take_along_axis(strength_of[r], order, axis=1)
+        before = np.cumsum(ordered, axis=1) - ordered
+        first = np.zeros_like(before, dtype=bool)
+        first[:, 0] = True
+        joins = (before < need[r, None]) | first
+        kept = np.zeros((len(r), members.shape[1]), dtype=bool)
+        np.put_along_axis(kept, order, joins, axis=1)
+        members[r] &= kept
+    return members, unpunishable
+
+
+def violations(events: Events) -> tuple[I64, I64, I64, I64]:
+    """(world, violator, victim, norm) of each violation among the year's events: a demand
+    backed by force (``demand``) breaches territorial integrity (Zacher 2001; UN Charter art.
+    2(4): the threat or use of force), an ally that sends nothing when called
+    (``abandoned``) breaks its treaty (pacta sunt servanda: Vattel 1758, II.163)."""
+    kind = events.kind
+    territory = kind == int(EventKind.DEMAND)
+    treaty = kind == int(EventKind.ABANDONED)
+    hit = territory | treaty
+    norm = np.where(treaty[hit], TREATY, TERRITORY).astype(np.int64)
+    return events.world[hit], events.actor[hit], events.other[hit], norm
+
+
+def update_norms(norms: F64, b: I64, norm: I64, punished: BoolA, params: Params) -> F64:
+    """(B, 2) next year's norm strengths.
+
+    ``s <- (s + norm_growth (1 - s) r) (1 - norm_erosion)^u`` per world and norm, with r
+    the share of the year's violations that were punished (1 in a year without any) and u
+    the number left unpunished: compliance and punishment reaffirm a norm, impunity erodes
+    it (Axelrod 1986, "An evolutionary approach to norms", *APSR* 80(4); Zacher 2001 on the
+    territorial integrity norm strengthening as conquests were reversed or not recognised).
+    """
+    cell = b * norms.shape[1] + norm
+    count = np.bincount(cell, minlength=norms.size).astype(np.float64).reshape(norms.shape)
+    hits = np.bincount(cell, weights=punished.astype(np.float64),
+                       minlength=norms.size).reshape(norms.shape)
+    reaffirmed = np.divide(hits, count, out=np.ones_like(norms), where=count > 0)
+    grown = norms + params.norm_growth * (1.0 - norms) * reaffirmed
+    return np.asarray(np.clip(grown * (1.0 - params.norm_erosion) ** (count - hits), 0.0, 1.0))
+
+
+def restrain(state: WorldState, actions: Actions, params: Params) -> Actions:
+    """Actions with the attacks a law-bound actor forgoes removed.
+
+    An actor bound by territorial integrity (:func:`compliant`) forgoes an attack when the
+    sanction it expects (:func:`penalty` from the coalition :func:`coalition` predicts; 0
+    when sanctions are off or no coalition can contend) exceeds the gain it expects: one
+    campaign's conquest of the target's frontier (``conquest_rate`` times the frontier's
+    production) relative to its own base. Compliance as a calculation of the costs of
+    violation (Henkin 1979, *How Nations Behave*; Morgenthau 1948, ch. 18).
+    """
+    assert state.norms is not None and state.compliance is not None
+    b, a = nonzero(actions.attack >= 0)
+    t = actions.attack[b, a]
+    strength = state.norms[b, TERRITORY]
+    bound = compliant(state.compliance[b, a], strength) & (t != a)
+    b, a, t, strength = b[bound], a[bound], t[bound], strength[bound]
+    if not len(b):
+        return actions
+    expected = np.zeros(len(b))
+    if params.law_sanctions:
+        members, _ = coalition(state, b, a, strength, params)
+        might = np.where(members, state.last_share[b], 0.0).sum(axis=1)
+        expected = penalty(strength, might, state.last_share[b, a], params)
+    frontier = (state.frontier[b, a, t].astype(np.float64) if state.frontier is not None
+                else np.zeros(len(b)))
+    base = state.base[b, a]
+    gain = np.divide(params.conquest_rate * frontier, base, out=np.full(len(b), np.inf),
+                     where=base > 0)
+    forgo = expected > gain
+    if not forgo.any():
+        return actions
+    attack = np.array(actions.attack, dtype=np.int64)
+    attack[b[forgo], a[forgo]] = -1
+    return actions.replace(attack=attack)
+
+
+def enforce(state: WorldState, events: Events, params: Params
+            ) -> tuple[WorldState, list[Events]]:
+    """Detect the year's violations, sanction them and update the norms (law on only).
+
+    The violator loses :func:`penalty` of its productivity, each sanctioner
+    ``sanction_cost`` times that (capped at all of it) and adds ``sanction_hostility``
+    times the norm's strength to its grievance against the violator. Events: one
+    ``aggression`` or ``treaty_broken`` per violation (value: the penalty, 0 unpunished,
+    -1 unpunishable) and one ``sanction`` per sanctioner (value: its cost).
+    """
+    if not params.law:
+        return state, []
+    assert state.norms is not None
+    b, v, victim, norm = violations(events)
+    strength = state.norms[b, norm]
+    members, unpunishable = coalition(state, b, v, strength, params)
+    if not params.law_sanctions:
+        members &= False
+    might = np.where(members, state.last_share[b], 0.0).sum(axis=1)
+    cost = np.where(members.any(axis=1),
+                    penalty(strength, might, state.last_share[b, v], params), 0.0)
+    punished = cost > 0
+    out: list[Events] = []
+    changes: dict[str, object] = {"norms": update_norms(state.norms, b, norm, punished,
+                                                         params)}
+    if len(b):
+        value = np.where(punished, cost, np.where(unpunishable, UNPUNISHABLE, 0.0))
+        for code, kind in enumerate(VIOLATION_KINDS):
+            sel = norm == code
+            if sel.any():
+                out.append(Events.make(kind, b[sel], v[sel], victim[sel], value[sel]))
+    if punished.any():
+        n = state.n_actors
+        row, k = nonzero(members)
+        own = np.minimum(params.sanction_cost * cost[row], 1.0)
+        productivity = state.productivity.copy()
+        np.multiply.at(productivity.reshape(-1), b[punished] * n + v[punished],
+                       1.0 - cost[punished])
+        np.multiply.at(productivity.reshape(-1), b[row] * n + k, 1.0 - own)
+        hostility = state.hostility.copy()
+        np.add.at(hostility.reshape(-1), (b[row] * n + k) * n + v[row],
+                  PAIR(params.sanction_hostility) * strength[row].astype(PAIR))
+        changes.update(productivity=productivity, hostility=hostility)
+        out.append(Events.make(EventKind.SANCTION, b[row], k, v[row], own))
+    return state.replace(**changes), out
