@@ -57,6 +57,13 @@ class ArenaSpec:
         """The arena's name with its options, as the spec would be written."""
         return f"{self.arena.name}:" + ",".join(f"{k}={v}" for k, v in self.options.items())
 
+    @property
+    def short_name(self) -> str:
+        """The arena's name with only the options that differ from the defaults."""
+        changed = [f"{k}={v}" for k, v in self.options.items()
+                   if v != self.arena.options[k].default]
+        return self.arena.name + (":" + ",".join(changed) if changed else "")
+
 
 def _split(spec: str) -> tuple[str, str]:
     text = spec.strip()
@@ -96,8 +103,8 @@ def load(spec: str) -> ArenaSpec:
             raise InputError(f"unknown preset {chosen!r}", source=spec, field="preset",
                              allowed=", ".join(arena.presets))
         defaults.update(arena.presets[chosen])
-    numeric = {k: (float(o.lo), float(o.hi)) for k, o in arena.options.items()
-               if o.lo is not None and o.hi is not None}
+    numeric = {k: (type(o.default)(o.lo), type(o.default)(o.hi))
+               for k, o in arena.options.items() if o.lo is not None and o.hi is not None}
     opts = _parse_options(",".join(rest), defaults, spec, numeric)
     for key, opt in arena.options.items():
         if opt.choices and str(opts[key]) not in opt.choices:

@@ -66,7 +66,8 @@ class Option:
         """The allowed values in words."""
         if self.choices:
             return ", ".join(self.choices)
-        return f"{type(self.default).__name__} from {self.lo:g} to {self.hi:g}"
+        kind = type(self.default)
+        return f"{kind.__name__} from {kind(self.lo)} to {kind(self.hi)}"
 
 
 @dataclass(frozen=True)

@@ -257,6 +257,7 @@ def measure(state: ParliamentState, params: ParliamentParams
         "dominant": state.pm_tenure >= params.dominant_years,
         "predominant": (state.majority_streak >= PREDOMINANT_ELECTIONS).any(axis=1),
     }
-    actors = {"votes": votes, "seats": state.seats, "share": share, "cabinet": state.cabinet,
+    actors = {"votes": votes, "seats": state.seats, "share": share,
+              "alive": np.ones(state.seats.shape, dtype=bool), "cabinet": state.cabinet,
               "pm": np.arange(params.parties)[None, :] == state.pm[:, None]}
     return system, actors
