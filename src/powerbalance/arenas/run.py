@@ -125,7 +125,9 @@ def simulate(spec: ArenaSpec | str, *, worlds: int, years: int | None = None, se
         systems.append(_system_frame(ids, sys_years, sys_rows))
         actors.append(_actor_frame(spec, ids, act_years, act_rows))
     system = pd.concat(systems).sort_values(["world", "year"], kind="stable")
+    system = system.reset_index(drop=True)
     actor = pd.concat(actors).sort_values(["world", "year", "actor"], kind="stable")
+    actor = actor.reset_index(drop=True)
     if arena.finalize is not None:
         actor = arena.finalize(system, actor, params)
     from powerbalance import __version__
@@ -137,5 +139,4 @@ def simulate(spec: ArenaSpec | str, *, worlds: int, years: int | None = None, se
         "python": platform.python_version(), "sources": list(arena.sources),
         "timings": {"simulate_seconds": time.perf_counter() - started},
     }
-    return ArenaRun(spec=spec, system=system.reset_index(drop=True),
-                    actors=actor.reset_index(drop=True), manifest=manifest)
+    return ArenaRun(spec=spec, system=system, actors=actor, manifest=manifest)

@@ -75,6 +75,9 @@ class ParliamentParams:
     """(K,) whether the set is an interval of the left-right order."""
     refuses: npt.NDArray[np.bool_]
     """(P, K) whether some member refuses set k when party L (the row) is the largest."""
+    first: npt.NDArray[np.int64]
+    """(K,) the leftmost and (``last``) rightmost member of each set."""
+    last: npt.NDArray[np.int64]
 
 
 def make_params(opts: dict[str, Any]) -> ParliamentParams:
@@ -104,7 +107,7 @@ def make_params(opts: dict[str, Any]) -> ParliamentParams:
         fall_rate=float(opts["fall_rate"]), minority_fall=float(opts["minority_fall"]),
         inequality=float(opts["inequality"]), district_sd=float(opts["district_sd"]),
         dominant_years=int(opts["dominant_years"]), masks=masks, connected=connected,
-        refuses=refuses)
+        refuses=refuses, first=first, last=last)
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,8 @@ class ParliamentState:
     """(B, P) consecutive elections each party won an absolute majority of seats."""
     ended: I64
     """(B,) duration of the government that ended this year (0: none ended)."""
+    districts: npt.NDArray[np.float32]
+    """(B, D, P) the voter blocs' factors (first past the post; D = 0 otherwise)."""
 
 
 def vote_shares(support: F64) -> F64:
@@ -136,17 +141,49 @@ def vote_shares(support: F64) -> F64:
     return e / e.sum(axis=-1, keepdims=True)
 
 
-def allocate(shares: F64, params: ParliamentParams, keys: U64, year: int) -> I64:
-    """Seats of every world under ``params.rule``."""
+def allocate(shares: F64, params: ParliamentParams, districts: npt.NDArray[np.float32]) -> I64:
+    """Seats of every world under ``params.rule`` (``districts``: the voter blocs' factors
+    of first past the post)."""
     if params.rule == "dhondt":
         return seat_rules.dhondt(shares, params.seats)
     if params.rule == "sainte-lague":
         return seat_rules.sainte_lague(shares, params.seats)
     if params.rule == "largest-remainder":
         return seat_rules.largest_remainder(shares, params.seats)
-    z = normal(keys, year, Stream.SCENARIO, (params.seats, params.parties), sub=2,
+    return seat_rules.fptp(shares, districts)
+
+
+def district_factors(params: ParliamentParams, keys: U64) -> npt.NDArray[np.float32]:
+    """Each voter bloc's (district's) lasting factor on each party's national vote under first
+    past the post, ``(B, seats, P)`` log-normal with spread ``district_sd`` (a uniform
+    national swing then moves every district alike; Butler & Stokes 1969); ``(B, 0, P)``
+    under the proportional rules."""
+    if params.rule != "fptp":
+        return np.zeros((keys.shape[0], 0, params.parties), dtype=np.float32)
+    z = normal(keys, 0, Stream.SCENARIO, (params.seats, params.parties), sub=2,
                dtype=np.float32)
-    return seat_rules.fptp(shares, np.exp(params.district_sd * z))
+    return np.exp(np.float32(params.district_sd) * z)
+
+
+def subset_sums_and_minima(seats: npt.NDArray[np.float32]
+                           ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+    """For every non-empty set of parties k = 1 .. 2**P - 1 (party j is bit j, the order of
+    :attr:`ParliamentParams.masks`): its total seats and its smallest member's seats,
+    ``(B, K)`` each, built by doubling (the sets with highest bit j are those below 2**j
+    plus party j), one pass over the sets instead of one per party.
+
+    >>> t, m = subset_sums_and_minima(np.array([[3.0, 5.0]], dtype=np.float32))
+    >>> t.tolist(), m.tolist()
+    ([[3.0, 5.0, 8.0]], [[3.0, 5.0, 3.0]])
+    """
+    b, p = seats.shape
+    total = np.zeros((b, 2**p), dtype=np.float32)
+    least = np.full((b, 2**p), np.inf, dtype=np.float32)
+    for j in range(p):
+        lo, hi = 2**j, 2**(j + 1)
+        np.add(total[:, :lo], seats[:, j:j + 1], out=total[:, lo:hi])
+        np.minimum(least[:, :lo], seats[:, j:j + 1], out=least[:, lo:hi])
+    return total[:, 1:], least[:, 1:]
 
 
 def form(seats: I64, params: ParliamentParams) -> tuple[BoolA, BoolA]:
@@ -157,30 +194,26 @@ def form(seats: I64, params: ParliamentParams) -> tuple[BoolA, BoolA]:
     largest = np.argmax(seats, axis=1)
     is_largest = np.arange(p)[None, :] == largest[:, None]
     buck = (strat[None, :] == BUCK_PASSER) & ~is_largest
-    support = (seats * buck).sum(axis=1)
     masks = params.masks
     with_largest = masks.T[largest]  # (B, K)
     refuses = params.refuses[largest]
-    total = seats @ masks.T.astype(np.int64)  # (B, K)
-    half = params.seats
-    winning = 2 * (total + support[:, None]) > half
+    seats_f = seats.astype(np.float32)  # exact: at most 1,000 seats
+    total, smallest = subset_sums_and_minima(seats_f)
+    outside = (seats * buck).sum(axis=1).astype(np.float32)[:, None]
+    half = np.float32(params.seats / 2.0)
+    winning = total + outside > half
     if params.coalition == "minimal-connected":
-        first = np.argmax(masks, axis=1)
-        last = p - 1 - np.argmax(masks[:, ::-1], axis=1)
-        drop = np.minimum(seats[:, first], seats[:, last])
-        minimal = params.connected[None, :] & (2 * (total - drop + support[:, None]) <= half)
+        drop = np.minimum(seats_f[:, params.first], seats_f[:, params.last])
+        minimal = params.connected[None, :] & (total - drop + outside <= half)
     else:
-        smallest = np.full(total.shape, np.iinfo(np.int64).max)
-        for j in range(p):
-            np.minimum(smallest, np.where(masks[:, j], seats[:, j:j + 1], smallest),
-                       out=smallest)
-        minimal = 2 * (total - smallest + support[:, None]) <= half
+        minimal = total - smallest + outside <= half
     ok = winning & minimal & ~refuses
-    score = np.where(ok, with_largest * (4 * half + 4) - total, np.iinfo(np.int64).min)
+    score = np.where(ok, with_largest * np.float32(4.0 * params.seats + 4.0) - total,
+                     -np.inf)
     best = np.argmax(score, axis=1)
     found = ok[rows, best]
     cabinet = np.where(found[:, None], masks[best], is_largest)
-    minority = 2 * ((seats * cabinet).sum(axis=1) + support) <= half
+    minority = (seats * cabinet).sum(axis=1) + outside[:, 0] <= half
     return cabinet, minority
 
 
@@ -189,14 +222,15 @@ def init(params: ParliamentParams, keys: U64) -> ParliamentState:
     ``inequality``, seats by the rule, a cabinet formed by the strategies."""
     b, p = keys.shape[0], params.parties
     support = params.inequality * normal(keys, 0, Stream.SCENARIO, (p,))
-    seats = allocate(vote_shares(support), params, keys, 0)
+    districts = district_factors(params, keys)
+    seats = allocate(vote_shares(support), params, districts)
     cabinet, minority = form(seats, params)
     pm = np.argmax(np.where(cabinet, seats, -1), axis=1)
     zeros = np.zeros(b, dtype=np.int64)
     return ParliamentState(support=support, seats=seats, cabinet=cabinet, pm=pm,
                            minority=minority, age=zeros, pm_tenure=zeros,
                            majority_streak=(2 * seats > params.seats).astype(np.int64),
-                           ended=zeros)
+                           ended=zeros, districts=districts)
 
 
 def step(state: ParliamentState, params: ParliamentParams, keys: U64,
@@ -213,7 +247,7 @@ def step(state: ParliamentState, params: ParliamentParams, keys: U64,
     if election:
         z = normal(keys, year + 1, Stream.GROWTH, (p,))
         support = support + params.swing_sd * z - params.ruling_cost * state.cabinet
-        seats = allocate(vote_shares(support), params, keys, year + 1)
+        seats = allocate(vote_shares(support), params, state.districts)
         streak = np.where(2 * seats > params.seats, streak + 1, 0)
         falls = np.ones(b, dtype=bool)
     else:

@@ -1,8 +1,8 @@
 """Seat allocation rules, vectorised over worlds: votes ``(B, P)`` to seats ``(B, P)``.
 
 - Highest averages (divisor) methods: D'Hondt (divisors 1, 2, 3, ...; Jefferson) and
-  Sainte-Laguë (1, 3, 5, ...; Webster), seat by seat to the highest quotient (ties to the
-  lower party index).
+  Sainte-Laguë (1, 3, 5, ...; Webster): the seats go to the highest quotients (ties to
+  the lower party index).
 - Largest remainder with the Hare quota (Hamilton): each party gets the integer part of
   its quota and the remaining seats go to the largest remainders.
 - First past the post: single-member districts, each won by the party with the most
@@ -46,13 +46,26 @@ def _check(votes: npt.ArrayLike, seats: int) -> npt.NDArray[np.float64]:
 
 
 def _divisor(votes: npt.ArrayLike, seats: int, step: float) -> I64:
+    """Highest averages with quotients ``v / (step * s + 1)``, seat by seat from a lower
+    bound that the method always reaches (so at most about one seat per party is left
+    to the loop): with ``lam`` the last quotient to win a seat, D'Hondt gives
+    ``floor(v / lam)`` seats and ``V / lam >= seats`` (the lower quota); Sainte-Laguë
+    gives ``floor(v / (2 lam) + 1/2)`` and ``V / (2 lam) >= seats - P / 2``."""
     v = _check(votes, seats)
-    b = v.shape[0]
+    b, p = v.shape
     rows = np.arange(b)
-    out = np.zeros(v.shape, dtype=np.int64)
-    for _ in range(seats):
-        winner = np.argmax(v / (step * out + 1.0), axis=1)
-        out[rows, winner] += 1
+    share = v / v.sum(axis=1, keepdims=True)
+    if step == 1.0:
+        start = share * seats
+    else:
+        start = share * max(seats - p / 2, 0.0) + 0.5
+    out = np.maximum(np.floor(start * (1 - 1e-12)).astype(np.int64), 0)
+    left = seats - out.sum(axis=1)
+    for _ in range(int(left.max(initial=0))):
+        open_ = left > 0
+        winner = np.argmax(share / (step * out + 1.0), axis=1)
+        out[rows[open_], winner[open_]] += 1
+        left -= open_
     return out
 
 
@@ -97,4 +110,6 @@ def fptp(votes: npt.ArrayLike, factors: npt.ArrayLike) -> I64:
         raise InputError(f"factors of shape {f.shape}", field="factors",
                          allowed=f"a ({v.shape[0]}, districts, {v.shape[1]}) array")
     winner = np.argmax(v[:, None, :] * f, axis=2)
-    return (winner[:, :, None] == np.arange(v.shape[1])).sum(axis=1, dtype=np.int64)
+    b, p = v.shape
+    flat = (np.arange(b)[:, None] * p + winner).reshape(-1)
+    return np.bincount(flat, minlength=b * p).reshape(b, p).astype(np.int64)
