@@ -51,15 +51,18 @@ class ArenaRun:
         arena = self.spec.arena
         return arena.summary(self.system, self.actors, self.spec.params) if arena.summary else []
 
+    def write_into(self, folder: Path) -> None:
+        """Write ``system.parquet`` and ``actors.parquet`` into the empty ``folder``."""
+        self.system.to_parquet(folder / "system.parquet", index=False)
+        self.actors.to_parquet(folder / "actors.parquet", index=False)
+
     def write(self, folder: str | Path, force: bool = False) -> Path:
-        """Write ``system.parquet``, ``actors.parquet`` and the manifest, atomically."""
+        """Write the tables and the manifest as one atomic folder output (an earlier arena
+        run folder of ours is replaced only with ``force``)."""
         from powerbalance.outputs import write_folder
 
-        def fill(tmp: Path) -> None:
-            self.system.to_parquet(tmp / "system.parquet", index=False)
-            self.actors.to_parquet(tmp / "actors.parquet", index=False)
-
-        return write_folder(folder, fill, kind=KIND, manifest=self.manifest, force=force)
+        return write_folder(folder, self.write_into, kind=KIND, manifest=self.manifest,
+                            force=force)
 
 
 def _system_frame(worlds: np.ndarray, years: list[int],

@@ -30,8 +30,10 @@ cash. A year:
    exits; each empty slot is refilled with probability ``entry_rate`` by an entrant
    with ``entrant_share`` of the market in a random segment.
 
-Buck-passers (``buck-passer``) defend alone and never attack: they leave the balancing
-to others. ``status-quo`` firms do nothing but defend alone: the null of the claim.
+Buck-passers (``buck-passer``) never attack and concede a price war without fighting
+(the leader takes the stake and nobody spends a war chest): they leave the cost of
+confronting the leader to others. ``status-quo`` firms do nothing but defend alone: the
+null of the claim.
 """
 
 from __future__ import annotations
@@ -186,12 +188,13 @@ def step(state: MarketState, params: MarketParams, keys: U64, year: int) -> Mark
     fight = any_target & (u[:, 0] < params.war_rate)
     seg = np.argmax(revenue[rows, target], axis=1)
     defence = np.where(jv[rows, target], jv_chest, chest[rows, target])
-    wins = _contest(leader_side, defence, params.contest_exponent, u[:, 1])
+    concedes = (strat[0, target] == BUCK_PASSER) if n else np.zeros(b, dtype=bool)
+    wins = _contest(leader_side, defence, params.contest_exponent, u[:, 1]) | concedes
     at_stake = np.where(wins, revenue[rows, target, seg], revenue[rows, leader, seg])
     take = np.where(fight, params.war_stake * at_stake, 0.0)
     revenue[rows, target, seg] -= np.where(wins, take, -take)
     revenue[rows, leader, seg] += np.where(wins, take, -take)
-    cost = np.where(fight, params.war_cost * revenue[rows, target, seg], 0.0)
+    cost = np.where(fight & ~concedes, params.war_cost * revenue[rows, target, seg], 0.0)
     chest[rows, leader] -= cost
     chest[rows, target] -= cost
     wars += fight
