@@ -27,7 +27,9 @@ weights; vote shares are their softmax. A year:
    size principle picks the fewest seats) or ``minimal-connected`` (adjacent parties on
    the left-right order, each end needed; Axelrod 1970), the formateur's are preferred,
    then the fewest seats, then the lowest index. With none, the largest party forms a
-   minority cabinet alone. The prime minister is the cabinet's largest party.
+   cabinet alone. A cabinet whose own seats are no majority is a minority cabinet (Strøm
+   1990, *Minority Government and Majority Rule*), supported from outside or not. The
+   prime minister is the cabinet's largest party.
 """
 
 from __future__ import annotations
@@ -213,7 +215,7 @@ def form(seats: I64, params: ParliamentParams) -> tuple[BoolA, BoolA]:
     best = np.argmax(score, axis=1)
     found = ok[rows, best]
     cabinet = np.where(found[:, None], masks[best], is_largest)
-    minority = (seats * cabinet).sum(axis=1) + outside[:, 0] <= half
+    minority = (seats * cabinet).sum(axis=1) <= half  # its own seats (Strøm 1990)
     return cabinet, minority
 
 
