@@ -126,8 +126,8 @@ def test_the_joint_venture_pools_war_chests_in_defence() -> None:
     bal = rules.step(s, params("war_rate=1,war_cost=0,margin=0,payout=0,strategy=external-balancer",
                                 firms=3),
                      keys(worlds, 2), 0)
-    sq = rules.step(s, params("war_rate=1,war_cost=0,margin=0,payout=0,strategy=status-quo", firms=3),
-                    keys(worlds, 2), 0)
+    sq = rules.step(s, params("war_rate=1,war_cost=0,margin=0,payout=0,strategy=status-quo",
+                              firms=3), keys(worlds, 2), 0)
     won = lambda out: (out.revenue[:, 0, 0] > 10.0).mean()  # noqa: E731
     # alone a rival defends with its own chest (p = 3/4 or 3/5); in the venture with 3: 1/2
     assert abs(won(bal) - 0.5) < 0.015
@@ -143,8 +143,8 @@ def test_buck_passers_concede_price_wars_and_spend_nothing() -> None:
 
 def test_the_balancers_counter_attack_the_leader() -> None:
     s = state([10.0, 5.0, 5.0], [0.0, 1.0, 1.0], worlds=50)
-    out = rules.step(s, params("counter_rate=1,war_cost=0,margin=0,payout=0,strategy=external-balancer",
-                               firms=3), keys(50), 0)
+    out = rules.step(s, params("counter_rate=1,war_cost=0,margin=0,payout=0,"
+                               "strategy=external-balancer", firms=3), keys(50), 0)
     assert (out.price_wars == 1).all()
     assert np.allclose(out.revenue[:, 0, 0], 9.0)  # a chest of 0 always loses: 10% to the venture
     no = rules.step(s, params("counter_rate=1,strategy=status-quo", firms=3), keys(50), 0)
@@ -164,7 +164,9 @@ def test_exit_below_the_exit_share_and_entry_into_empty_slots() -> None:
     entered = nxt.alive[:, 1]
     assert np.allclose(nxt.revenue[entered, 1].sum(axis=1), 0.05 * 150.0)
     leader_only = state([0.001, 0.0005], [0.0, 0.0])
-    assert rules.step(leader_only, params("exit_share=0.9,entrant_share=0.95", firms=2), keys(), 0).alive[0, 0]
+    alone = rules.step(leader_only, params("exit_share=0.9,entrant_share=0.95", firms=2),
+                       keys(), 0)
+    assert alone.alive[0, 0]
 
 
 def test_measures_follow_the_guidelines_levels() -> None:

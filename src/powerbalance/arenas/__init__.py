@@ -103,8 +103,9 @@ def load(spec: str) -> ArenaSpec:
             raise InputError(f"unknown preset {chosen!r}", source=spec, field="preset",
                              allowed=", ".join(arena.presets))
         defaults.update(arena.presets[chosen])
-    numeric = {k: (type(o.default)(o.lo), type(o.default)(o.hi))
-               for k, o in arena.options.items() if o.lo is not None and o.hi is not None}
+    numeric: dict[str, tuple[float, float]] = {
+        k: (int(o.lo), int(o.hi)) if isinstance(o.default, int) else (float(o.lo), float(o.hi))
+        for k, o in arena.options.items() if o.lo is not None and o.hi is not None}
     opts = _parse_options(",".join(rest), defaults, spec, numeric)
     for key, opt in arena.options.items():
         if opt.choices and str(opts[key]) not in opt.choices:

@@ -67,7 +67,7 @@ class Option:
         if self.choices:
             return ", ".join(self.choices)
         kind = type(self.default)
-        return f"{kind.__name__} from {kind(self.lo)} to {kind(self.hi)}"
+        return f"{kind.__name__} from {kind(self.lo or 0)} to {kind(self.hi or 0)}"
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 from typing import Any
 
-
 from powerbalance.arenas.base import Arena, Option, Words
 from powerbalance.arenas.market import rules
 from powerbalance.arenas.market.rules import STRATEGIES, MarketParams
@@ -81,8 +80,8 @@ PRESETS: dict[str, dict[str, Any]] = {
 
 
 def _make_params(opts: dict[str, Any]) -> MarketParams:
-    from powerbalance.arenas.base import check_choice
     from powerbalance.analysis.parties import GUIDELINES
+    from powerbalance.arenas.base import check_choice
 
     check_choice(str(opts["guidelines"]), tuple(str(e) for e in GUIDELINES),
                  str(opts.get("_source", "market")), "guidelines")

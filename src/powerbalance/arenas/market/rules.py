@@ -157,7 +157,7 @@ def _contest(attack: F64, defence: F64, exponent: float, u: F64) -> BoolA:
 def _pick(mask: BoolA, scores: F64) -> tuple[I64, BoolA]:
     """Per world, the masked firm with the highest score, and whether there was one."""
     masked = np.where(mask, scores, -np.inf)
-    return np.argmax(masked, axis=1), mask.any(axis=1)
+    return np.argmax(masked, axis=1), np.asarray(mask.any(axis=1), dtype=bool)
 
 
 def step(state: MarketState, params: MarketParams, keys: U64, year: int) -> MarketState:

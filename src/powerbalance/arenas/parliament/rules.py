@@ -55,7 +55,7 @@ BoolA = npt.NDArray[np.bool_]
 
 @dataclass(frozen=True)
 class ParliamentParams:
-    """The checked options of one parliament (see :data:`powerbalance.arenas.parliament.OPTIONS`)."""
+    """The checked options of one parliament (:data:`powerbalance.arenas.parliament.OPTIONS`)."""
 
     parties: int
     seats: int
@@ -223,7 +223,8 @@ def init(params: ParliamentParams, keys: U64) -> ParliamentState:
     """Parliaments after a first election: log vote weights normal with spread
     ``inequality``, seats by the rule, a cabinet formed by the strategies."""
     b, p = keys.shape[0], params.parties
-    support = params.inequality * normal(keys, 0, Stream.SCENARIO, (p,))
+    support = params.inequality * np.asarray(normal(keys, 0, Stream.SCENARIO, (p,)),
+                                             dtype=np.float64)
     districts = district_factors(params, keys)
     seats = allocate(vote_shares(support), params, districts)
     cabinet, minority = form(seats, params)
@@ -248,7 +249,8 @@ def step(state: ParliamentState, params: ParliamentParams, keys: U64,
     seats, streak = state.seats, state.majority_streak
     if election:
         z = normal(keys, year + 1, Stream.GROWTH, (p,))
-        support = support + params.swing_sd * z - params.ruling_cost * state.cabinet
+        support = support + params.swing_sd * np.asarray(z, dtype=np.float64) \
+            - params.ruling_cost * state.cabinet
         seats = allocate(vote_shares(support), params, state.districts)
         streak = np.where(2 * seats > params.seats, streak + 1, 0)
         falls = np.ones(b, dtype=bool)
