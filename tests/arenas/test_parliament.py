@@ -41,6 +41,12 @@ def test_cabinets_follow_the_strategies() -> None:
         ([0], True)
     # mixed: party 1 balances, 2 and 3 bandwagon: 0 with 2 (60) is the smallest winning
     assert cabinet(seats, "strategy=status-quo+external-balancer+bandwagoner") == ([0, 2], False)
+    # the formateur's cabinets come first: {0, 2} (60) although {1, 2} (55) is smaller
+    assert cabinet([35, 30, 25, 10], "strategy=status-quo") == ([0, 2], False)
+    # a bandwagoner refuses a cabinet without the largest party: with 1 and 2 balancing,
+    # no cabinet wins, and {1, 2, 3} would without party 3's refusal
+    assert cabinet(seats, "strategy=status-quo+external-balancer+external-balancer+"
+                          "bandwagoner") == ([0], True)
     # no acceptable winning cabinet: the largest party alone, a minority cabinet
     assert cabinet([50, 25, 25], "strategy=status-quo+external-balancer") == ([0], True)
 
