@@ -9,7 +9,7 @@ Each case runs in its own process (``benchmarks/run.py``) and reports CPU second
   rules plus building the tables (and, for the parliament, the exact Banzhaf and
   Shapley-Shubik indices of every world at the last year, about a millisecond a world).
 
-    .venv/bin/python benchmarks/run.py bench_arenas
+    .venv/bin/python benchmarks/run.py arenas
 """
 
 from __future__ import annotations
