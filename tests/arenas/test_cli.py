@@ -26,6 +26,8 @@ def test_run_market_prints_in_market_words_and_writes_its_tables(
     assert manifest["words"]["actor"] == "firm" and manifest["seed"] == 3
     assert manifest["output"]["kind"] == "arena-run"
     assert (tmp_path / "m.png").stat().st_size > 1000
+    assert main(["show", str(out)]) == 0  # the same summary, read back from the folder
+    assert capsys.readouterr().out == text.split("run folder:")[0]
     # a second run to the same folder needs --force, and with it replaces our own folder
     assert main(["run", "market:firms=5", "--worlds", "2", "--years", "2", "--out",
                  str(out)]) == 2

@@ -143,3 +143,20 @@ def simulate(spec: ArenaSpec | str, *, worlds: int, years: int | None = None, se
         "timings": {"simulate_seconds": time.perf_counter() - started},
     }
     return ArenaRun(spec=spec, system=system, actors=actor, manifest=manifest)
+
+
+def load_arena_run(folder: str | Path) -> ArenaRun | None:
+    """The arena run written to ``folder`` by :meth:`ArenaRun.write`, or None when the folder
+    holds another kind of output (a scenario run, say)."""
+    import json
+
+    from powerbalance.experiments.results import read_parquet
+    from powerbalance.outputs import folder_marker
+
+    marker = folder_marker(folder)
+    if marker is None or marker.get("kind") != KIND:
+        return None
+    manifest = json.loads((Path(folder) / "manifest.json").read_text(encoding="utf-8"))
+    return ArenaRun(spec=load(str(manifest["spec"])),
+                    system=read_parquet(Path(folder) / "system.parquet"),
+                    actors=read_parquet(Path(folder) / "actors.parquet"), manifest=manifest)

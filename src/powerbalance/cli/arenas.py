@@ -46,14 +46,7 @@ def run_arena(spec_text: str, *, years: int | None, worlds: int, seed: int, out:
     with year_progress(f"{spec.arena.name} x {worlds}") as progress:
         result = simulate(spec, worlds=worlds, years=years, seed=seed, batch_size=batch_size,
                           record=record, progress=progress)
-    words = spec.arena.words
-    table = Table(title=f"{spec.short_name}: {worlds} worlds of {words.actors}, {years} years, "
-                        f"seed {seed}")
-    table.add_column("measure")
-    table.add_column("value", justify="right")
-    for label, value in result.summary():
-        table.add_row(label, value)
-    console.print(table)
+    print_arena_summary(result)
     if out is not None:
         result.write(out, force=force)
         console.print(f"run folder: {out}")
@@ -64,3 +57,27 @@ def run_arena(spec_text: str, *, years: int | None, worlds: int, seed: int, out:
         save_plot(arena_figure(result), plot, force)
         console.print(f"picture: {plot}")
     err_console.print(f"done in {time.perf_counter() - started:.1f} s", highlight=False)
+
+
+def print_arena_summary(result: Any) -> None:
+    """The summary table of an arena run, in the arena's words."""
+    m = result.manifest
+    words = result.spec.arena.words
+    table = Table(title=f"{result.spec.short_name}: {m['worlds']} worlds of {words.actors}, "
+                        f"{m['years']} years, seed {m['seed']}")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    for label, value in result.summary():
+        table.add_row(label, value)
+    console.print(table)
+
+
+def show_arena(folder: Path) -> bool:
+    """Print the summary of an arena run folder; False when ``folder`` holds no arena run."""
+    from powerbalance.arenas.run import load_arena_run
+
+    result = load_arena_run(folder)
+    if result is None:
+        return False
+    print_arena_summary(result)
+    return True

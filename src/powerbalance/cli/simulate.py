@@ -192,7 +192,11 @@ def show_command(
     run_folder: Annotated[Path, typer.Argument(metavar="RUN", help="A run folder.")],
 ) -> None:
     """Summarise a run folder written by ``powerbalance run --out``."""
+    from powerbalance.cli.arenas import show_arena
     from powerbalance.experiments.results import load_run
+
+    if show_arena(run_folder):  # an arena's run folder
+        return
 
     result = load_run(run_folder)
     m = result.manifest
