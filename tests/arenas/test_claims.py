@@ -1,4 +1,4 @@
-"""The arena claims (11 and 12) as experiments: machinery only, no verdict is pinned."""
+"""The arena claims (13 and 14) as experiments: machinery only, no verdict is pinned."""
 
 from __future__ import annotations
 
@@ -62,9 +62,9 @@ def test_experiment_command_runs_an_arena_claim(tmp_path: Path,
                "--option", "parties=4", "--out", str(out), "--plot", str(tmp_path / "p.png")])
     assert rc == 0
     text = capsys.readouterr().out
-    assert "Claim 12" in text and "verdict: the claim" in text
+    assert "Claim 14" in text and "verdict: the claim" in text
     assert (out / "balancing" / "system.parquet").is_file()
-    assert json.loads((out / "experiment.json").read_text())["claim"] == 12
+    assert json.loads((out / "experiment.json").read_text())["claim"] == 14
     assert (tmp_path / "p.png").stat().st_size > 1000
     assert main(["experiment", "market-balance", "--worlds", "3", "--option", "firms=1"]) == 2
     assert "firms" in capsys.readouterr().err

@@ -1488,7 +1488,7 @@ def register_arena(exp: Experiment, statistics: dict[str, ArenaStatistic],
 
 
 register_arena(Experiment(
-    name="market-balance", claim=11,
+    name="market-balance", claim=13,
     title="Balancing rivals and merger control keep a market below the monopoly line",
     claim_text=("In a market, rivals that balance the leader (joint ventures that fight its "
                 "price wars and counter-bid for its targets) and an antitrust authority that "
@@ -1542,7 +1542,7 @@ register_arena(Experiment(
 
 
 register_arena(Experiment(
-    name="parliament-balance", claim=12,
+    name="parliament-balance", claim=14,
     title="Balancing coalitions prevent dominant-party rule",
     claim_text=("In a parliament, coalition cabinets formed to balance the largest party keep "
                 "dominant-party rule (one party in the premiership for twelve years or more) "
