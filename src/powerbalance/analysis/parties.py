@@ -21,6 +21,7 @@ from powerbalance.errors import InputError
 
 __all__ = [
     "GUIDELINES",
+    "VERDICTS",
     "MergerAssessment",
     "MergerGuidelines",
     "assess_merger",
@@ -130,6 +131,34 @@ class MergerGuidelines:
             return "moderately concentrated"
         return "unconcentrated"
 
+    def verdict_codes(self, post_hhi: npt.ArrayLike, delta: npt.ArrayLike,
+                      merged_share: npt.ArrayLike) -> npt.NDArray[np.int8]:
+        """Index into :data:`VERDICTS` of mergers given post-merger HHI, its increase and the
+        merged share (percent), elementwise over arrays of any shape.
+
+        >>> GUIDELINES[2010].verdict_codes([2550.0, 1400.0], [300.0, 300.0], [25.0, 25.0])
+        array([2, 0], dtype=int8)
+        """
+        post, d = np.asarray(post_hhi, dtype=np.float64), np.asarray(delta, dtype=np.float64)
+        share = np.asarray(merged_share, dtype=np.float64)
+        high = post > self.high_above
+        moderate = (~high & (post >= self.moderate_from) if self.moderate_from is not None
+                    else np.zeros_like(high))
+
+        def above(table: dict[str, float]) -> npt.NDArray[np.bool_]:
+            out = np.zeros(np.broadcast(post, d).shape, dtype=bool)
+            for level, mask in (("highly concentrated", high),
+                                ("moderately concentrated", moderate)):
+                if level in table:
+                    out |= mask & (d > table[level])
+            return out
+
+        presumed = above(self.presumption)
+        if self.share_trigger:
+            presumed |= (share > self.share_trigger[0]) & (d > self.share_trigger[1])
+        codes = np.where(presumed, 2, np.where(above(self.concern), 1, 0))
+        return codes.astype(np.int8)
+
 
 #: Thresholds by edition. Sources (checked against the published texts):
 #:
@@ -172,6 +201,11 @@ GUIDELINES: dict[int, MergerGuidelines] = {
 }
 
 
+#: The verdicts of :func:`assess_merger`, in order of concern (the codes of
+#: :meth:`MergerGuidelines.verdict_codes`).
+VERDICTS = ("unlikely concern", "potential concern", "presumed harmful")
+
+
 @dataclass(frozen=True)
 class MergerAssessment:
     """Outcome of :func:`assess_merger` (HHI on the 0-10,000 scale)."""
@@ -207,12 +241,5 @@ def assess_merger(shares: Sequence[float], i: int, j: int, *,
     level = g.level(post)
     arr = np.asarray(shares, dtype=np.float64)
     merged_share = 100.0 * (arr[i] + arr[j]) / arr.sum()
-    if level in g.presumption and delta > g.presumption[level]:
-        verdict = "presumed harmful"
-    elif g.share_trigger and merged_share > g.share_trigger[0] and delta > g.share_trigger[1]:
-        verdict = "presumed harmful"
-    elif level in g.concern and delta > g.concern[level]:
-        verdict = "potential concern"
-    else:
-        verdict = "unlikely concern"
+    verdict = VERDICTS[int(g.verdict_codes(post, delta, merged_share))]
     return MergerAssessment(edition, pre, post, delta, level, verdict)

@@ -115,7 +115,17 @@ def run_command(
                                                 "it.")] = None,
     force: ForceOption = False,
 ) -> None:
-    """Simulate a scenario and print who unified the system, when, and the polarity."""
+    """Simulate a scenario and print who unified the system, when, and the polarity (or run an
+    arena, market:firms=10 or parliament:rule=fptp, and print its summary in its words)."""
+    from powerbalance.arenas import is_arena
+
+    if is_arena(scenario):
+        from powerbalance.cli.arenas import run_arena
+
+        run_arena(scenario, years=years, worlds=worlds, seed=seed, out=out,
+                  sets=parse_sets(set_), plot=plot, batch_size=batch_size, record=record,
+                  params_file=params, force=force)
+        return
     from powerbalance.cli.checks import check_out, check_run_options
     from powerbalance.experiments.results import batch_size_for, run
     from powerbalance.experiments.runner import RECORD_LEVELS
@@ -170,6 +180,10 @@ def scenarios_command() -> None:
     table.add_column("description")
     for name, description in available():
         table.add_row(name, description)
+    from powerbalance.arenas import available as arenas
+
+    for name, description in arenas():  # arenas run with the same command
+        table.add_row(name, description)
     console.print(table)
 
 
@@ -178,7 +192,11 @@ def show_command(
     run_folder: Annotated[Path, typer.Argument(metavar="RUN", help="A run folder.")],
 ) -> None:
     """Summarise a run folder written by ``powerbalance run --out``."""
+    from powerbalance.cli.arenas import show_arena
     from powerbalance.experiments.results import load_run
+
+    if show_arena(run_folder):  # an arena's run folder
+        return
 
     result = load_run(run_folder)
     m = result.manifest

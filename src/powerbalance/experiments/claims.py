@@ -24,7 +24,7 @@ a Latin hypercube of the uncalibrated parameters' plausible ranges
 >>> sorted(EXPERIMENTS)[:2]
 ['exceptions', 'expedients-seen-through']
 >>> len({e.claim for e in EXPERIMENTS.values()})
-12
+14
 """
 
 from __future__ import annotations
@@ -1559,3 +1559,200 @@ def listing() -> list[dict[str, Any]]:
     return [{"claim": e.claim, "name": e.name, "title": e.title, "claim_text": e.claim_text,
              "arms": ", ".join(a.label for a in e.arms), "worlds": e.worlds}
             for e in sorted(EXPERIMENTS.values(), key=lambda e: e.claim)]
+
+
+# ---------------------------------------------------------------------------
+# Arena claims (issue 15): the balance of power among firms and among parties
+# ---------------------------------------------------------------------------
+
+#: A per-world statistic of an arena run: the run -> one value per world (ordered by world).
+ArenaStatistic = Callable[[Any], np.ndarray]
+
+
+def arena_final(column: str) -> ArenaStatistic:
+    """The system column at the last year of each world of an arena run."""
+    def stat(result: Any) -> np.ndarray:
+        final = result.final().sort_values("world")
+        return final[column].to_numpy(dtype=float)
+    return stat
+
+
+def arena_years(column: str) -> ArenaStatistic:
+    """The mean over the years of a system column (a 0/1 column: the share of years)."""
+    def stat(result: Any) -> np.ndarray:
+        mean = result.system[result.system["year"] > 0].groupby("world")[column].mean()
+        return mean.sort_index().to_numpy(dtype=float)
+    return stat
+
+
+#: Arena experiments: name -> (statistics, robustness variants). Each variant is a
+#: (label, options) pair appended to both arms of the first comparison; its difference
+#: is reported, not judged.
+ARENA_STATISTICS: dict[str, dict[str, ArenaStatistic]] = {}
+ARENA_VARIANTS: dict[str, tuple[tuple[str, str], ...]] = {}
+
+
+def _arena_spec(scenario: str, options: str) -> str:
+    return f"{scenario},{options}" if options else scenario
+
+
+def _arena_runner(exp: Experiment, *, worlds: int, seed: int, years: int | None,
+                  confidence: float, options: str = "") -> ExperimentResult:
+    """Run every arm of an arena experiment on the same worlds (common random numbers:
+    the same seed and world indices), judge its comparisons and checks, measure each arm
+    against the null arm, and rerun the first comparison under each robustness variant.
+    ``options`` (``--option``) are arena options appended to every arm."""
+    from powerbalance.arenas import load
+    from powerbalance.arenas.run import simulate
+
+    started = time.perf_counter()
+    stats = ARENA_STATISTICS[exp.name]
+    specs = {arm.label: load(_arena_spec(arm.scenario, options)) for arm in exp.arms}
+    values: dict[tuple[str, str], np.ndarray] = {}
+    runs: dict[str, Any] = {}
+    for arm in exp.arms:
+        result = simulate(specs[arm.label], worlds=worlds, years=years, seed=seed,
+                          record="system")
+        for stat, fn in stats.items():
+            values[(arm.label, stat)] = fn(result)
+        runs[arm.label] = result
+    comparisons, checks, holds = _judge(exp, values, confidence)
+    two_sided = (1 + confidence) / 2
+    null = "null"
+    effects = [{"arm": arm.label, "null": null, "statistic": s,
+                "arm_mean": float(values[(arm.label, s)].mean()),
+                "null_mean": float(values[(null, s)].mean()),
+                **paired_difference(values[(arm.label, s)], values[(null, s)], two_sided)}
+               for arm in exp.arms if arm.label != null for s in stats]
+    notes = exp.notes
+    first = exp.comparisons[0]
+    band = []
+    for label, extra in ARENA_VARIANTS.get(exp.name, ()):
+        pair = {}
+        for side in (first.low, first.high):
+            spec = load(_arena_spec(_arena_spec(exp.arm(side).scenario, options), extra))
+            pair[side] = stats[first.statistic](simulate(spec, worlds=worlds, years=years,
+                                                         seed=seed, record="system"))
+        d = paired_difference(pair[first.high], pair[first.low], confidence)
+        band.append(f"{label}: {d['difference']:+.3f} (bound {d['ci_low']:+.3f}, "
+                    f"{'holds' if d['ci_low'] > 0 else 'does not hold'})")
+        values[(f"{first.low} [{label}]", first.statistic)] = pair[first.low]
+        values[(f"{first.high} [{label}]", first.statistic)] = pair[first.high]
+    if band:
+        notes += (f" Robustness (reported, not judged): {first.statistic}, {first.high} - "
+                  f"{first.low}, paired by world: " + "; ".join(band) + ".")
+    rows = [_mean_row(a, s, v, confidence) for (a, s), v in values.items()]
+    per_world = pd.DataFrame({f"{a}:{s}": v for (a, s), v in values.items()})
+    per_world.insert(0, "world", np.arange(worlds))
+    return ExperimentResult(
+        experiment=exp.name, claim=exp.claim, worlds=worlds, years=years, seed=seed,
+        confidence=confidence, arms=pd.DataFrame(rows), comparisons=comparisons,
+        checks=checks, holds=holds, seconds=time.perf_counter() - started,
+        # an ArenaRun writes itself like a RunResult (write_into, manifest, system table)
+        runs=runs, per_world=per_world, notes=notes,
+        nulls={arm.label: null for arm in exp.arms}, null_effects=pd.DataFrame(effects))
+
+
+def register_arena(exp: Experiment, statistics: dict[str, ArenaStatistic],
+                   variants: tuple[tuple[str, str], ...] = ()) -> Experiment:
+    """Register an arena experiment: its arms' ``scenario`` are arena specs, one arm is
+    called ``null``, and ``statistics`` compute each per-world value from an arena run."""
+    if "null" not in {a.label for a in exp.arms}:
+        raise ValueError(f"arena experiment {exp.name!r} has no null arm")
+    ARENA_STATISTICS[exp.name] = statistics
+    ARENA_VARIANTS[exp.name] = variants
+    return register(exp)
+
+
+register_arena(Experiment(
+    name="market-balance", claim=13,
+    title="Balancing rivals and merger control keep a market below the monopoly line",
+    claim_text=("In a market, rivals that balance the leader (joint ventures that fight its "
+                "price wars and counter-bid for its targets) and an antitrust authority that "
+                "blocks presumptively harmful mergers keep concentration below the monopoly "
+                "line, while bandwagoning with the leader and no merger control let it rise."),
+    arms=(
+        Arm("balancing+control", "market:preset=balancing",
+            description="rivals are external-balancers (joint ventures against the leader); "
+                        "the authority applies the 2023 Merger Guidelines"),
+        Arm("bandwagoning+no-control", "market:preset=consolidation",
+            description="rivals bandwagon with the leader (sell out, back its price wars); "
+                        "no merger control"),
+        Arm("balancing only", "market:strategy=external-balancer,antitrust=off",
+            description="ablation: balancing rivals, no merger control"),
+        Arm("control only", "market:strategy=status-quo,antitrust=on",
+            description="ablation: merger control, rivals that neither balance nor "
+                        "bandwagon"),
+        Arm("buck-passing+control", "market:strategy=buck-passer,antitrust=on",
+            description="rivals pass the buck (defend alone, never attack the leader); "
+                        "merger control"),
+        Arm("null", "market:preset=laissez-faire",
+            description="null: nobody balances or bandwagons (status-quo), no merger "
+                        "control"),
+    ),
+    statistics={
+        "largest_end": ("the largest firm's revenue share at the end", None),
+        "dominated_end": ("1 if the largest share is at or above the monopoly line (0.5) "
+                          "at the end", None),
+        "dominated_years": ("share of years with the largest share at or above the line",
+                            None),
+        "hhi_end": ("HHI at the end (0-10,000)", None),
+    },
+    comparisons=(
+        Comparison("largest_end", low="balancing+control", high="bandwagoning+no-control"),
+        Comparison("dominated_years", low="balancing+control",
+                   high="bandwagoning+no-control"),
+        Comparison("largest_end", low="balancing+control", high="null"),
+    ),
+    checks=(Check("largest_end", "balancing+control", "<=", 0.5),),
+    worlds=500, years=100, runner=_arena_runner, null=False,
+    notes=("Arena market (docs/arenas.md), 8 firms, 100 years; the monopoly line is a 50 % "
+           "share (AKZO v Commission, 1991). The ablation arms separate balancing from "
+           "merger control; they are reported, not judged."),
+), statistics={
+    "largest_end": arena_final("largest_share"),
+    "dominated_end": arena_final("monopoly"),
+    "dominated_years": arena_years("monopoly"),
+    "hhi_end": arena_final("hhi"),
+}, variants=(("guidelines 1992", "guidelines=1992"), ("guidelines 2010", "guidelines=2010"),
+             ("16 firms", "firms=16"), ("Gibrat spread 0.3", "growth_sd=0.3")))
+
+
+register_arena(Experiment(
+    name="parliament-balance", claim=14,
+    title="Balancing coalitions prevent dominant-party rule",
+    claim_text=("In a parliament, coalition cabinets formed to balance the largest party keep "
+                "dominant-party rule (one party in the premiership for twelve years or more) "
+                "to a minority of the years, while bandwagoning with the largest party or "
+                "supporting it from outside lets it rule."),
+    arms=(
+        Arm("balancing", "parliament:preset=balancing",
+            description="parties are external-balancers: no cabinet with the largest party"),
+        Arm("bandwagoning", "parliament:preset=bandwagoning",
+            description="parties join only a cabinet with the largest party"),
+        Arm("support-from-outside", "parliament:preset=support-from-outside",
+            description="parties pass the buck: they support the cabinet from outside"),
+        Arm("null", "parliament:preset=office-seeking",
+            description="null: office-seekers (status-quo) join any cabinet"),
+    ),
+    statistics={
+        "dominant_years": ("share of years under dominant-party rule", None),
+        "largest_seats": ("mean seat share of the largest party over the years", None),
+        "enp_seats": ("mean effective number of parties (seats) over the years", None),
+    },
+    comparisons=(
+        Comparison("dominant_years", low="balancing", high="bandwagoning"),
+        Comparison("dominant_years", low="balancing", high="support-from-outside"),
+        Comparison("dominant_years", low="balancing", high="null"),
+    ),
+    checks=(Check("dominant_years", "balancing", "<=", 0.5),),
+    worlds=500, years=100, runner=_arena_runner, null=False,
+    notes=("Arena parliament (docs/arenas.md): 6 parties, 100 seats by D'Hondt, minimal "
+           "winning cabinets (Riker 1962), elections every 4 years, 100 years."),
+), statistics={
+    "dominant_years": arena_years("dominant"),
+    "largest_seats": arena_years("largest_share"),
+    "enp_seats": arena_years("enp_seats"),
+}, variants=(("Sainte-Lague", "rule=sainte-lague"), ("largest remainder",
+             "rule=largest-remainder"), ("first past the post", "rule=fptp"),
+             ("minimal connected", "coalition=minimal-connected")))

@@ -1,0 +1,63 @@
+"""Throughput of the arenas (issue 15): actor-years per second on 10,000 worlds x 8 actors.
+
+Each case runs in its own process (``benchmarks/run.py``) and reports CPU seconds
+(``time.process_time``) as actor-years per CPU second, two ways:
+
+- **rules**: ``init`` and 20 years of ``step`` plus the yearly system metrics
+  (``measure``), the work of the arena's own vectorised rules (target: >= 1e6);
+- **simulate**: :func:`powerbalance.arenas.run.simulate` with ``record="final"``, i.e. the
+  rules plus building the tables (and, for the parliament, the exact Banzhaf and
+  Shapley-Shubik indices of every world at the last year, about a millisecond a world).
+
+    .venv/bin/python benchmarks/run.py arenas
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+WORLDS, ACTORS, YEARS = 10_000, 8, 20
+CASES = {
+    "market": f"market:firms={ACTORS}",
+    "parliament-dhondt": f"parliament:parties={ACTORS}",
+    "parliament-sainte-lague": f"parliament:parties={ACTORS},rule=sainte-lague",
+    "parliament-fptp": f"parliament:parties={ACTORS},rule=fptp",
+    "parliament-connected": f"parliament:parties={ACTORS},coalition=minimal-connected",
+}
+
+
+def cases() -> list[str]:
+    """One case per arena configuration."""
+    return list(CASES)
+
+
+def run_case(case: str) -> list[tuple[str, float, str]]:
+    """Actor-years per CPU second of the rules and of the whole simulate."""
+    from powerbalance.arenas import load
+    from powerbalance.arenas.run import simulate
+    from powerbalance.rng import world_keys
+
+    spec = load(CASES[case])
+    arena, params = spec.arena, spec.params
+    keys = world_keys(0, np.arange(WORLDS))
+    cpu = time.process_time()
+    state = arena.init(params, keys)
+    for year in range(YEARS):
+        state = arena.step(state, params, keys, year)
+        arena.measure(state, params)
+    rules = time.process_time() - cpu
+    cpu = time.process_time()
+    simulate(spec, worlds=WORLDS, years=YEARS, record="final")
+    whole = time.process_time() - cpu
+    work = WORLDS * ACTORS * YEARS
+    note = f"{WORLDS} worlds x {ACTORS} actors x {YEARS} years"
+    return [(f"{case} rules actor-years/s", work / rules, note),
+            (f"{case} simulate actor-years/s", work / whole, note)]
+
+
+if __name__ == "__main__":
+    for name in cases():
+        for label, value, note in run_case(name):
+            print(f"{label}: {value:.3g} ({note})")

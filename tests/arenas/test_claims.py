@@ -1,0 +1,70 @@
+"""The arena claims (13 and 14) as experiments: machinery only, no verdict is pinned."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from powerbalance.cli import main
+from powerbalance.experiments.claims import (
+    ARENA_STATISTICS,
+    Arm,
+    Experiment,
+    get,
+    register_arena,
+    run_experiment,
+)
+
+
+@pytest.mark.parametrize("name", ["market-balance", "parliament-balance"])
+def test_arena_claims_run_and_judge_by_their_own_rows(name: str) -> None:
+    exp = get(name)
+    r = run_experiment(name, worlds=8, years=10, seed=2, confidence=0.9)
+    assert len(r.per_world) == 8
+    assert {a.label for a in exp.arms} <= set(r.arms["arm"])
+    for c in r.comparisons.itertuples():
+        high = r.per_world[f"{c.high}:{c.statistic}"].to_numpy()
+        low = r.per_world[f"{c.low}:{c.statistic}"].to_numpy()
+        assert c.difference == pytest.approx(float((high - low).mean()))
+        assert c.holds == (c.ci_low > 0)
+    parts = [bool(h) for h in r.comparisons["holds"]] + [bool(h) for h in r.checks["holds"]]
+    assert r.holds == all(parts)
+    assert set(r.null_effects["arm"]) == {a.label for a in exp.arms} - {"null"}
+    for e in r.null_effects.itertuples():
+        d = r.per_world[f"{e.arm}:{e.statistic}"] - r.per_world[f"null:{e.statistic}"]
+        assert e.difference == pytest.approx(float(d.mean()))
+    assert "Robustness (reported, not judged)" in r.notes
+    assert set(ARENA_STATISTICS[name]) == set(exp.statistics)
+
+
+def test_statistics_read_the_arena_tables() -> None:
+    r = run_experiment("market-balance", worlds=4, years=6, seed=1)
+    run = r.runs["null"]
+    final = run.final().sort_values("world")
+    assert r.per_world["null:largest_end"].tolist() == final["largest_share"].tolist()
+    years = run.system[run.system["year"] > 0].groupby("world")["monopoly"].mean()
+    assert r.per_world["null:dominated_years"].tolist() == years.tolist()
+
+
+def test_an_arena_experiment_needs_a_null_arm() -> None:
+    exp = Experiment(name="x", claim=0, title="t", claim_text="t",
+                     arms=(Arm("a", "market"),), statistics={}, comparisons=())
+    with pytest.raises(ValueError, match="null"):
+        register_arena(exp, {})
+
+
+def test_experiment_command_runs_an_arena_claim(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "exp"
+    rc = main(["experiment", "parliament-balance", "--worlds", "4", "--years", "8",
+               "--option", "parties=4", "--out", str(out), "--plot", str(tmp_path / "p.png")])
+    assert rc == 0
+    text = capsys.readouterr().out
+    assert "Claim 14" in text and "verdict: the claim" in text
+    assert (out / "balancing" / "system.parquet").is_file()
+    assert json.loads((out / "experiment.json").read_text())["claim"] == 14
+    assert (tmp_path / "p.png").stat().st_size > 1000
+    assert main(["experiment", "market-balance", "--worlds", "3", "--option", "firms=1"]) == 2
+    assert "firms" in capsys.readouterr().err
