@@ -906,6 +906,86 @@ register(Experiment(
 
 
 # ---------------------------------------------------------------------------
+# Issue 13, item 4: the security dilemma where war is possible (claim 6)
+# ---------------------------------------------------------------------------
+
+def wars_begun(result: RunResult, scen: Scenario) -> np.ndarray:
+    """Number of wars begun per world (onsets in the wars table, each war once)."""
+    return _per_world(result, result.wars.groupby("world").size())
+
+
+def attacked_by(attacker: str, target: str) -> Statistic:
+    """1 where ``attacker`` began a war on ``target`` in some year."""
+
+    def stat(result: RunResult, scen: Scenario) -> np.ndarray:
+        ia, it = actor_index(scen, attacker), actor_index(scen, target)
+        w = result.wars
+        hit = (w["initiator"] == ia) & (w["target"] == it)
+        return _per_world(result, hit.groupby(w["world"]).any().astype(float))
+
+    return stat
+
+
+def arms_growth(result: RunResult, scen: Scenario) -> np.ndarray:
+    """Total military of the live actors at the end over the total at the start."""
+    a = result.actors
+    live = a[a["alive"]]
+    first = live[live["year"] == 0].groupby("world")["military"].sum()
+    last = live[live["year"] == live["year"].max()].groupby("world")["military"].sum()
+    return _per_world(result, last / first.reindex(last.index).clip(lower=1e-12))
+
+
+#: Arming not read as threat: a rival's rise is not projected (trend_horizon 0) and no
+#: declining power strikes a rising challenger preventively (preventive_ratio at the top of
+#: its range, a share ratio no challenger reaches while the striker's odds clear attack_odds).
+_UNREAD = {**MECHANISMS["threat-trend"].overrides, **MECHANISMS["preventive-war"].overrides}
+
+register(Experiment(
+    name="security-dilemma-war", claim=6,
+    title="The security dilemma where war is possible (spiral or deterrence)",
+    claim_text=("Jervis's spiral model: where war is possible, a security seeker's arming is "
+                "read as a threat, so it raises the chance that the rival attacks it and lowers "
+                "its chance of surviving, and it does so because it is read as a threat (with "
+                "arming not read as threat the rise in war disappears)."),
+    arms=(
+        Arm("restraint", "security-dilemma-war", strategies={"Athens": "status-quo"},
+            description="Athens keeps the peacetime burden; Sparta may strike."),
+        Arm("arming", "security-dilemma-war", strategies={"Athens": "internal-balancer"},
+            description="Athens arms against Sparta's projected forces; Sparta may strike."),
+        Arm("arming-unread", "security-dilemma-war", overrides=dict(_UNREAD),
+            strategies={"Athens": "internal-balancer"},
+            description="Athens arms, but its arming is not read as threat (no projection "
+                        "of its rise, no preventive strike)."),
+    ),
+    statistics={
+        "athens_attacked": ("Sparta began a war on Athens (the probability of being "
+                            "attacked)", attacked_by("Sparta", "Athens")),
+        "athens_survives": ("Athens is alive at the end", survives("Athens")),
+        "war_onsets": ("wars begun per world", wars_begun),
+        "arms_growth": ("total military at the end over the total at the start",
+                        arms_growth),
+        "burden": ("military stock over wealth at the end (mean of the live)",
+                   final_actor_mean("military", ratio_to="wealth")),
+    },
+    comparisons=(Comparison("athens_attacked", low="restraint", high="arming"),
+                 Comparison("athens_survives", low="arming", high="restraint"),
+                 Comparison("war_onsets", low="restraint", high="arming"),
+                 Comparison("war_onsets", low="arming-unread", high="arming")),
+    worlds=500,
+    mechanisms=("misperception", "guns-vs-butter", "uneven-growth", "war-damage",
+                "concessions"),
+    notes=("The spiral model against the deterrence model (Jervis 1976, ch. 3): the "
+           "restraint arm is the arming arm's null (Athens status-quo), and arming-unread "
+           "(null: the same world with Athens status-quo) switches off the two channels by "
+           "which the engine reads arming as threat, trend projection and Sparta's preventive "
+           "strike. The engine has no offence-defence balance parameter (Glaser & Kaufmann "
+           "1998) and no distinguishability of defensive arming (Jervis 1978); neither is "
+           "varied. Sparta is a hegemon-seeker: no shipped strategy is a security seeker that "
+           "may strike out of fear, so the spiral can run only through its preventive trait."),
+))
+
+
+# ---------------------------------------------------------------------------
 # Running
 # ---------------------------------------------------------------------------
 

@@ -74,6 +74,9 @@ MECHANISMS: dict[str, Mechanism] = {m.name: m for m in (
               "wars destroy forces but no productivity"),
     Mechanism("uneven-growth", {"growth_spread": 0.0},
               "every actor has the same mean growth rate (no power transitions by growth)"),
+    Mechanism("preventive-war", {"preventive_ratio": 10.0},
+              "no declining power strikes a rising challenger preventively (preventive_ratio "
+              "at the top of its range: a challenger ten times its share)"),
 )}
 
 
