@@ -986,6 +986,171 @@ register(Experiment(
 
 
 # ---------------------------------------------------------------------------
+# Issue 13, item 4: polarity from data, forward and out of sample (claim 8)
+# ---------------------------------------------------------------------------
+
+#: Start years of the forward runs: the Concert of Europe, after German unification,
+#: after the First World War, after the Second.
+FORWARD_STARTS = (1816, 1870, 1919, 1946)
+#: Years on at which the simulation is compared with the observed system.
+FORWARD_HORIZONS = (25, 50)
+#: The measures compared (columns of the system table and of the observed system).
+FORWARD_MEASURES = ("con", "largest_share")
+
+
+def _observed_system(scen: Scenario) -> dict[str, Any]:
+    """Polarity, CON and the largest share of the data a ``cow:`` scenario came from."""
+    from powerbalance.scenarios.cow_scenario import observed_measures
+
+    cinc = np.array([(a.wealth or 0.0) + (a.military or 0.0) for a in scen.actors])
+    return {**observed_measures(scen), "largest_share": float(cinc.max() / cinc.sum())}
+
+
+def _forward_options(options: str) -> tuple[list[int], list[int], str]:
+    """Start years, horizons and the remaining ``cow:`` options of ``--option``
+    (``starts=1816 1870``, ``horizons=25 50``, then any cow option such as ``data=DIR``)."""
+    starts, horizons, rest = list(FORWARD_STARTS), list(FORWARD_HORIZONS), []
+    for item in (p.strip() for p in options.split(",") if p.strip()):
+        key, _, value = item.partition("=")
+        if key in ("starts", "horizons"):
+            try:
+                numbers = [int(v) for v in value.split()]
+            except ValueError:
+                numbers = []
+            if not numbers or min(numbers) < (1 if key == "horizons" else 0):
+                raise InputError(f"bad value {value!r}", source="--option", field=key,
+                                 allowed="years separated by spaces, e.g. 1816 1870")
+            if key == "starts":
+                starts = numbers
+            else:
+                horizons = numbers
+        else:
+            rest.append(item)
+    return starts, sorted(set(horizons)), ",".join(rest)
+
+
+def _forward_runner(exp: Experiment, *, worlds: int, seed: int, years: int | None,
+                    confidence: float, options: str = "") -> ExperimentResult:
+    """Start from the observed system of each start year, run forward, and compare the
+    simulated polarity and concentration at each horizon with the observed (out of sample)
+    and with two nulls: persistence (the system stays as at the start) and a random walk of
+    the start's shares (log shares drift by N(0, growth_noise) a year, no politics)."""
+    from powerbalance.scenarios.cow_scenario import cow_scenario
+
+    started = time.perf_counter()
+    starts, horizons, rest = _forward_options(options)
+    suffix = f",{rest}" if rest else ""
+    walk = np.random.default_rng(derived_seed(seed, "random-walk"))
+    errors: dict[tuple[str, str], list[np.ndarray]] = {}
+    match: dict[str, list[np.ndarray]] = {}
+    rows: list[dict[str, Any]] = []
+    for t in starts:
+        scen = cow_scenario(f"{t}{suffix}", source=f"cow:{t}")
+        start = _observed_system(scen)
+        result = run(scen, years=max(horizons), worlds=worlds, seed=seed, record="system")
+        sysm = result.system
+        cinc = np.array([(a.wealth or 0.0) + (a.military or 0.0) for a in scen.actors])
+        sigma = float(scen.make_params().growth_noise)
+        for h in horizons:
+            observed = _observed_system(cow_scenario(f"{t + h}{suffix}", source=f"cow:{t + h}"))
+            at = sysm[sysm["year"] == h].sort_values("world")
+            drift = np.log(cinc)[None, :] + walk.normal(0.0, sigma * math.sqrt(h),
+                                                        (worlds, len(cinc)))
+            shares = np.exp(drift - drift.max(axis=1, keepdims=True))
+            shares /= shares.sum(axis=1, keepdims=True)
+            from powerbalance.analysis.distribution import POLARITY_NAMES, concentration, polarity
+
+            walked = {"con": concentration(shares), "largest_share": shares.max(axis=1),
+                      "polarity": np.array([POLARITY_NAMES[int(c)] for c in polarity(shares)])}
+            predictions = {
+                "model": {m: at[m].to_numpy(dtype=float) for m in FORWARD_MEASURES}
+                | {"polarity": at["polarity"].astype(str).to_numpy()},
+                "persistence": {m: np.full(worlds, float(start[m])) for m in FORWARD_MEASURES}
+                | {"polarity": np.full(worlds, start["polarity"])},
+                "random-walk": walked,
+            }
+            for arm, pred in predictions.items():
+                for m in FORWARD_MEASURES:
+                    err = np.abs(np.asarray(pred[m], dtype=float) - float(observed[m]))
+                    errors.setdefault((arm, m), []).append(err)
+                    rows.append({"start": t, "horizon": h, "arm": arm, "measure": m,
+                                 "observed": float(observed[m]), "start_value": float(start[m]),
+                                 "predicted": float(np.mean(pred[m])),
+                                 "abs_error": float(err.mean())})
+                hit = (np.asarray(pred["polarity"]) == observed["polarity"]).astype(float)
+                match.setdefault(arm, []).append(hit)
+                rows.append({"start": t, "horizon": h, "arm": arm, "measure": "polarity",
+                             "observed": observed["polarity"], "start_value": start["polarity"],
+                             "predicted": pd.Series(pred["polarity"]).mode().iloc[0],
+                             "abs_error": float(1.0 - hit.mean())})
+    values: dict[tuple[str, str], np.ndarray] = {}
+    for (arm, m), parts in errors.items():
+        values[(arm, f"{m}_error")] = np.mean(parts, axis=0)  # per world, over the cases
+    for arm, parts in match.items():
+        values[(arm, "polarity_match")] = np.mean(parts, axis=0)
+    arms = pd.DataFrame([_mean_row(a, s, v, confidence) for (a, s), v in values.items()])
+    comparisons, checks, holds = _judge(exp, values, confidence)
+    two_sided = (1 + confidence) / 2
+    effects = [{"arm": "model", "null": null, "statistic": stat,
+                "arm_mean": float(values[("model", stat)].mean()),
+                "null_mean": float(values[(null, stat)].mean()),
+                **paired_difference(values[("model", stat)], values[(null, stat)], two_sided)}
+               for null in ("persistence", "random-walk")
+               for stat in ("con_error", "largest_share_error", "polarity_match")]
+    per_world = pd.DataFrame({f"{a}:{s}": v for (a, s), v in values.items()})
+    per_world.insert(0, "world", np.arange(worlds))
+    cases = pd.DataFrame(rows).set_index(["start", "horizon", "measure", "arm"])
+    lines = []
+    for (t, h) in dict.fromkeys((r["start"], r["horizon"]) for r in rows):
+        con = cases.loc[(t, h, "con")]
+        pol = cases.loc[(t, h, "polarity")]
+        lines.append(f"{t}+{h}: observed {pol.loc['model', 'observed']}, CON "
+                     f"{con.loc['model', 'observed']:.3f}; model CON "
+                     f"{con.loc['model', 'predicted']:.3f} (polarity "
+                     f"{pol.loc['model', 'predicted']}), persistence "
+                     f"{con.loc['persistence', 'predicted']:.3f}, random walk "
+                     f"{con.loc['random-walk', 'predicted']:.3f}")
+    notes = exp.notes + " Cases (start + years on): " + "; ".join(lines) + "."
+    return ExperimentResult(
+        experiment=exp.name, claim=exp.claim, worlds=worlds, years=max(horizons), seed=seed,
+        confidence=confidence, arms=arms, comparisons=comparisons, checks=checks, holds=holds,
+        seconds=time.perf_counter() - started, per_world=per_world, notes=notes,
+        nulls={"model": "persistence"}, null_effects=pd.DataFrame(effects))
+
+
+register(Experiment(
+    name="polarity-forward", claim=8,
+    title="Polarity from data, forward and out of sample",
+    claim_text=("Started from the COW capabilities of 1816, 1870, 1919 and 1946, the model's "
+                "concentration, largest share and polarity 25 and 50 years on are closer to the "
+                "observed ones than persistence (the system stays as it was) and than a random "
+                "walk of the starting shares."),
+    arms=(Arm("model", "cow:1816"), Arm("persistence", "cow:1816"),
+          Arm("random-walk", "cow:1816")),
+    statistics={
+        "con_error": ("|CON predicted - CON observed|, mean over the start years and "
+                      "horizons, per world", None),
+        "largest_share_error": ("|largest share predicted - observed|, mean over the cases, "
+                                "per world", None),
+        "polarity_match": ("share of the cases whose predicted polarity class is the "
+                           "observed one, per world", None),
+    },
+    comparisons=(Comparison("con_error", low="model", high="persistence"),
+                 Comparison("con_error", low="model", high="random-walk"),
+                 Comparison("largest_share_error", low="model", high="persistence"),
+                 Comparison("largest_share_error", low="model", high="random-walk"),
+                 Comparison("polarity_match", low="persistence", high="model")),
+    worlds=100, runner=_forward_runner, null=False,
+    notes=("Needs the user's COW data (POWERBALANCE_DATA or --option data=DIR; also "
+           "starts=1816 1870 and horizons=25 50). Out of sample: the runs start from year t "
+           "only; the observed values of t + 25 and t + 50 are read afterwards, from all the "
+           "states of that year (states born after t are in the observed system, never in "
+           "the model's). The random walk moves each starting log share by N(0, growth_noise "
+           "x sqrt(years)), seeded from the master seed."),
+))
+
+
+# ---------------------------------------------------------------------------
 # Running
 # ---------------------------------------------------------------------------
 
