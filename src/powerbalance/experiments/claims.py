@@ -1100,7 +1100,7 @@ def _forward_runner(exp: Experiment, *, worlds: int, seed: int, years: int | Non
                for stat in ("con_error", "largest_share_error", "polarity_match")]
     per_world = pd.DataFrame({f"{a}:{s}": v for (a, s), v in values.items()})
     per_world.insert(0, "world", np.arange(worlds))
-    cases = pd.DataFrame(rows).set_index(["start", "horizon", "measure", "arm"])
+    cases = pd.DataFrame(rows).set_index(["start", "horizon", "measure", "arm"]).sort_index()
     lines = []
     for (t, h) in dict.fromkeys((r["start"], r["horizon"]) for r in rows):
         con = cases.loc[(t, h, "con")]
