@@ -1126,8 +1126,12 @@ register(Experiment(
                 "concentration, largest share and polarity 25 and 50 years on are closer to the "
                 "observed ones than persistence (the system stays as it was) and than a random "
                 "walk of the starting shares."),
-    arms=(Arm("model", "cow:1816"), Arm("persistence", "cow:1816"),
-          Arm("random-walk", "cow:1816")),
+    arms=(Arm("model", "cow:1816", description="the model run forward from the COW system "
+              "of each start year (cow:1816, cow:1870, cow:1919, cow:1946)"),
+          Arm("persistence", "cow:1816", description="the null: the system stays as it was "
+              "at the start year"),
+          Arm("random-walk", "cow:1816", description="the null: each starting log share "
+              "drifts by N(0, growth_noise) a year, no politics")),
     statistics={
         "con_error": ("|CON predicted - CON observed|, mean over the start years and "
                       "horizons, per world", None),
