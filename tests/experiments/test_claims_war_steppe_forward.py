@@ -151,6 +151,9 @@ def test_forward_runner_compares_with_the_observed_future_on_fixture_data() -> N
     persistence = abs(observed_measures(start)["con"] - observed["con"])
     np.testing.assert_allclose(pw["persistence:con_error"], persistence)
     assert set(r.arms["arm"]) == {"model", "persistence", "random-walk"}
+    assert list(r.runs) == ["from-1816"]  # the forward run is kept (written by --out)
+    assert r.runs["from-1816"].system.equals(run(start, years=1, worlds=5, seed=4,
+                                                 record="system").system)
     for c in r.comparisons.itertuples():
         d = pw[f"{c.high}:{c.statistic}"] - pw[f"{c.low}:{c.statistic}"]
         assert c.difference == pytest.approx(float(d.mean()))

@@ -1040,15 +1040,19 @@ def _forward_runner(exp: Experiment, *, worlds: int, seed: int, years: int | Non
 
     started = time.perf_counter()
     starts, horizons, rest = _forward_options(options)
+    if years is not None and "horizons=" not in options:  # --years N: one horizon, N years
+        horizons = [years]
     suffix = f",{rest}" if rest else ""
     walk = np.random.default_rng(derived_seed(seed, "random-walk"))
     errors: dict[tuple[str, str], list[np.ndarray]] = {}
     match: dict[str, list[np.ndarray]] = {}
     rows: list[dict[str, Any]] = []
+    runs: dict[str, RunResult] = {}
     for t in starts:
         scen = cow_scenario(f"{t}{suffix}", source=f"cow:{t}")
         start = _observed_system(scen)
         result = run(scen, years=max(horizons), worlds=worlds, seed=seed, record="system")
+        runs[f"from-{t}"] = result
         sysm = result.system
         cinc = np.array([(a.wealth or 0.0) + (a.military or 0.0) for a in scen.actors])
         sigma = float(scen.make_params().growth_noise)
@@ -1115,7 +1119,7 @@ def _forward_runner(exp: Experiment, *, worlds: int, seed: int, years: int | Non
     return ExperimentResult(
         experiment=exp.name, claim=exp.claim, worlds=worlds, years=max(horizons), seed=seed,
         confidence=confidence, arms=arms, comparisons=comparisons, checks=checks, holds=holds,
-        seconds=time.perf_counter() - started, per_world=per_world, notes=notes,
+        seconds=time.perf_counter() - started, runs=runs, per_world=per_world, notes=notes,
         nulls={"model": "persistence"}, null_effects=pd.DataFrame(effects))
 
 
@@ -1147,8 +1151,8 @@ register(Experiment(
                  Comparison("polarity_match", low="persistence", high="model")),
     worlds=100, runner=_forward_runner, null=False,
     notes=("Needs the user's COW data (POWERBALANCE_DATA or --option data=DIR; also "
-           "starts=1816 1870 and horizons=25 50). Out of sample: the runs start from year t "
-           "only; the observed values of t + 25 and t + 50 are read afterwards, from all the "
+           "starts=1816 1870 and horizons=25 50; --years N is the one horizon N). Out of "
+           "sample: the runs start from year t only; the observed values of t + 25 and t + 50 are read afterwards, from all the "
            "states of that year (states born after t are in the observed system, never in "
            "the model's). The random walk moves each starting log share by N(0, growth_noise "
            "x sqrt(years)), seeded from the master seed."),
