@@ -1152,7 +1152,8 @@ register(Experiment(
     worlds=100, runner=_forward_runner, null=False,
     notes=("Needs the user's COW data (POWERBALANCE_DATA or --option data=DIR; also "
            "starts=1816 1870 and horizons=25 50; --years N is the one horizon N). Out of "
-           "sample: the runs start from year t only; the observed values of t + 25 and t + 50 are read afterwards, from all the "
+           "sample: the runs start from year t only; the observed values of t + 25 and "
+           "t + 50 are read afterwards, from all the "
            "states of that year (states born after t are in the observed system, never in "
            "the model's). The random walk moves each starting log share by N(0, growth_noise "
            "x sqrt(years)), seeded from the master seed."),
