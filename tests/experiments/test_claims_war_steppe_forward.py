@@ -182,6 +182,8 @@ def test_forward_runner_on_real_data() -> None:
     r = run_experiment("polarity-forward", worlds=3, seed=1,
                        options=f"data={DATA},starts=1946,horizons=25")
     assert "1946+25: observed" in r.notes
+    wars = len(r.runs["from-1946"].wars) / 3
+    assert f"Wars begun per world in the forward runs (25 years): 1946: {wars:.2f}." in r.notes
     assert (r.per_world["model:con_error"] >= 0).all()
 
 

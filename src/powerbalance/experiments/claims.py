@@ -1115,7 +1115,10 @@ def _forward_runner(exp: Experiment, *, worlds: int, seed: int, years: int | Non
                      f"{pol.loc['model', 'predicted']}), persistence "
                      f"{con.loc['persistence', 'predicted']:.3f}, random walk "
                      f"{con.loc['random-walk', 'predicted']:.3f}")
-    notes = exp.notes + " Cases (start + years on): " + "; ".join(lines) + "."
+    wars = ", ".join(f"{t}: {len(r.wars) / worlds:.2f}" for t, r in
+                     ((k.removeprefix("from-"), r) for k, r in runs.items()))
+    notes = (exp.notes + " Cases (start + years on): " + "; ".join(lines) + ". Wars begun "
+             f"per world in the forward runs ({max(horizons)} years): {wars}.")
     return ExperimentResult(
         experiment=exp.name, claim=exp.claim, worlds=worlds, years=max(horizons), seed=seed,
         confidence=confidence, arms=arms, comparisons=comparisons, checks=checks, holds=holds,
@@ -1209,6 +1212,8 @@ register(Experiment(
         "mongol_territory": ("the Mongols' share of the provinces at the end",
                              territory_share("Mongols")),
         "mongols_survive": ("the Mongols are alive at the end", survives("Mongols")),
+        "mongol_wars": ("wars the Mongols fought (attacker, target or ally called in)",
+                        wars_fought_by("Mongols")),
     },
     comparisons=(Comparison("mongol_hegemony", low="balancing", high="null:balancing"),
                  Comparison("mongol_hegemony", low="balancing", high="historical")),
