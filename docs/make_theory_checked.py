@@ -124,17 +124,18 @@ def render() -> str:
     missing = []
     for exp in sorted(EXPERIMENTS.values(), key=lambda e: e.claim):
         options = ""
-        if exp.name == "polarity-from-data":  # reads the user's COW data
+        if exp.name in ("polarity-from-data", "polarity-forward"):  # read the user's COW data
             data = os.environ.get("POWERBALANCE_DATA") or (
                 str(SHARED.resolve()) if SHARED.is_dir() else "")
             if not data:
                 missing.append(exp)
                 continue
-            options = "1914,data=" + data
+            options = ("1914," if exp.name == "polarity-from-data" else "") + "data=" + data
         if exp.name == "polarity-from-data":
             results.append(run_experiment(exp, seed=0, options=options, keep_runs=False))
-        elif exp.runner is not None:  # a tournament: no ablation or band (see its notes)
-            results.append(run_experiment(exp, worlds=MAIN_WORLDS, seed=0, keep_runs=False))
+        elif exp.runner is not None:  # a tournament or forward runs: no ablation or band
+            results.append(run_experiment(exp, worlds=MAIN_WORLDS, seed=0, keep_runs=False,
+                                          options=options))
         else:
             results.append(run_experiment(exp, worlds=MAIN_WORLDS, seed=0, keep_runs=False,
                                           ablation=True, robustness=BAND_SETS,

@@ -141,7 +141,9 @@ def experiment_command(
     out: Annotated[Path | None, typer.Option(help="Write each arm's run folder and the "
                                                   "summary tables here.")] = None,
     option: Annotated[str, typer.Option(help="Experiment option (polarity-from-data: "
-                                             "'YEAR[,data=DIR]').")] = "",
+                                             "'YEAR[,data=DIR]'; polarity-forward: "
+                                             "'[data=DIR,][starts=1816 1870,]"
+                                             "[horizons=25 50]').")] = "",
     plot: Annotated[Path | None, typer.Option(help="Write a PNG: the largest share over "
                                                    "time in each arm (median and bands).")] = None,
     ablate: Annotated[bool, typer.Option("--ablate", help="Switch off each mechanism that "

@@ -21,8 +21,8 @@ and names the one that carries it; :func:`robustness_band` reruns the verdict ov
 a Latin hypercube of the uncalibrated parameters' plausible ranges
 (:mod:`~powerbalance.experiments.plausible`) and says in how many sets it holds.
 
->>> sorted(EXPERIMENTS)[:2]
-['exceptions', 'expedients-seen-through']
+>>> 'waltz-balance' in EXPERIMENTS and EXPERIMENTS['waltz-balance'].claim
+1
 >>> len({e.claim for e in EXPERIMENTS.values()})
 14
 """
@@ -54,6 +54,7 @@ from powerbalance.experiments.stats import (
     proportion_ci,
 )
 from powerbalance.experiments.summary import law_summary
+from powerbalance.params import Params
 from powerbalance.scenarios import Scenario, load
 
 #: A per-world statistic: (run result, scenario) -> one value per world (ordered by world).
@@ -1074,6 +1075,329 @@ register(Experiment(
            "(scenarios/data/vienna-1815-concert.toml); state deaths and France's hegemony are "
            "reported, not judged. Haas (1953) warns that the same machinery serves a "
            "conservative status quo: the concert sanctions every change, just or not."),
+))
+
+
+# ---------------------------------------------------------------------------
+# Issue 13, item 4: the security dilemma where war is possible (claim 6)
+# ---------------------------------------------------------------------------
+
+def wars_begun(result: RunResult, scen: Scenario) -> np.ndarray:
+    """Number of wars begun per world (onsets in the wars table, each war once)."""
+    return _per_world(result, result.wars.groupby("world").size())
+
+
+def attacked_by(attacker: str, target: str) -> Statistic:
+    """1 where ``attacker`` began a war on ``target`` in some year."""
+
+    def stat(result: RunResult, scen: Scenario) -> np.ndarray:
+        ia, it = actor_index(scen, attacker), actor_index(scen, target)
+        w = result.wars
+        hit = (w["initiator"] == ia) & (w["target"] == it)
+        return _per_world(result, hit.groupby(w["world"]).any().astype(float))
+
+    return stat
+
+
+def arms_growth(result: RunResult, scen: Scenario) -> np.ndarray:
+    """Total military of the live actors at the end over the total at the start."""
+    a = result.actors
+    live = a[a["alive"]]
+    first = live[live["year"] == 0].groupby("world")["military"].sum()
+    last = live[live["year"] == live["year"].max()].groupby("world")["military"].sum()
+    return _per_world(result, last / first.reindex(last.index).clip(lower=1e-12))
+
+
+#: Arming not read as threat: a rival's rise is not projected (trend_horizon 0) and no
+#: declining power strikes a rising challenger preventively (preventive_ratio at the top of
+#: its range, a share ratio no challenger reaches while the striker's odds clear attack_odds).
+_UNREAD = {**MECHANISMS["threat-trend"].overrides, **MECHANISMS["preventive-war"].overrides}
+
+register(Experiment(
+    name="security-dilemma-war", claim=6,
+    title="The security dilemma where war is possible (spiral or deterrence)",
+    claim_text=("Jervis's spiral model: where war is possible, a security seeker's arming is "
+                "read as a threat, so it raises the chance that the rival attacks it and lowers "
+                "its chance of surviving, and it does so because it is read as a threat (with "
+                "arming not read as threat the rise in war disappears)."),
+    arms=(
+        Arm("restraint", "security-dilemma-war", strategies={"Athens": "status-quo"},
+            description="Athens keeps the peacetime burden; Sparta may strike."),
+        Arm("arming", "security-dilemma-war", strategies={"Athens": "internal-balancer"},
+            description="Athens arms against Sparta's projected forces; Sparta may strike."),
+        Arm("arming-unread", "security-dilemma-war", overrides=dict(_UNREAD),
+            strategies={"Athens": "internal-balancer"},
+            description="Athens arms, but its arming is not read as threat (no projection "
+                        "of its rise, no preventive strike)."),
+    ),
+    statistics={
+        "athens_attacked": ("Sparta began a war on Athens (the probability of being "
+                            "attacked)", attacked_by("Sparta", "Athens")),
+        "athens_survives": ("Athens is alive at the end", survives("Athens")),
+        "war_onsets": ("wars begun per world", wars_begun),
+        "arms_growth": ("total military at the end over the total at the start",
+                        arms_growth),
+        "burden": ("military stock over wealth at the end (mean of the live)",
+                   final_actor_mean("military", ratio_to="wealth")),
+    },
+    comparisons=(Comparison("athens_attacked", low="restraint", high="arming"),
+                 Comparison("athens_survives", low="arming", high="restraint"),
+                 Comparison("war_onsets", low="restraint", high="arming"),
+                 Comparison("war_onsets", low="arming-unread", high="arming")),
+    worlds=500,
+    mechanisms=("misperception", "guns-vs-butter", "uneven-growth", "war-damage",
+                "concessions"),
+    notes=("The spiral model against the deterrence model (Jervis 1976, ch. 3): the "
+           "restraint arm is the arming arm's null (Athens status-quo), and arming-unread "
+           "(null: the same world with Athens status-quo) switches off the two channels by "
+           "which the engine reads arming as threat, trend projection and Sparta's preventive "
+           "strike. The engine has no offence-defence balance parameter (Glaser & Kaufmann "
+           "1998) and no distinguishability of defensive arming (Jervis 1978); neither is "
+           "varied. Sparta is a hegemon-seeker: no shipped strategy is a security seeker that "
+           "may strike out of fear, so the spiral can run only through its preventive trait."),
+))
+
+
+# ---------------------------------------------------------------------------
+# Issue 13, item 4: polarity from data, forward and out of sample (claim 8)
+# ---------------------------------------------------------------------------
+
+#: Start years of the forward runs: the Concert of Europe, after German unification,
+#: after the First World War, after the Second.
+FORWARD_STARTS = (1816, 1870, 1919, 1946)
+#: Years on at which the simulation is compared with the observed system.
+FORWARD_HORIZONS = (25, 50)
+#: The measures compared (columns of the system table and of the observed system).
+FORWARD_MEASURES = ("con", "largest_share")
+
+
+def _observed_system(scen: Scenario) -> dict[str, Any]:
+    """Polarity, CON and the largest share of the data a ``cow:`` scenario came from."""
+    from powerbalance.scenarios.cow_scenario import observed_measures
+
+    cinc = np.array([(a.wealth or 0.0) + (a.military or 0.0) for a in scen.actors])
+    return {**observed_measures(scen), "largest_share": float(cinc.max() / cinc.sum())}
+
+
+def _forward_options(options: str) -> tuple[list[int], list[int], str]:
+    """Start years, horizons and the remaining ``cow:`` options of ``--option``
+    (``starts=1816 1870``, ``horizons=25 50``, then any cow option such as ``data=DIR``)."""
+    starts, horizons, rest = list(FORWARD_STARTS), list(FORWARD_HORIZONS), []
+    for item in (p.strip() for p in options.split(",") if p.strip()):
+        key, _, value = item.partition("=")
+        if key in ("starts", "horizons"):
+            try:
+                numbers = [int(v) for v in value.split()]
+            except ValueError:
+                numbers = []
+            if not numbers or min(numbers) < (1 if key == "horizons" else 0):
+                raise InputError(f"bad value {value!r}", source="--option", field=key,
+                                 allowed="years separated by spaces, e.g. 1816 1870")
+            if key == "starts":
+                starts = numbers
+            else:
+                horizons = numbers
+        else:
+            rest.append(item)
+    return starts, sorted(set(horizons)), ",".join(rest)
+
+
+def _forward_runner(exp: Experiment, *, worlds: int, seed: int, years: int | None,
+                    confidence: float, options: str = "") -> ExperimentResult:
+    """Start from the observed system of each start year, run forward, and compare the
+    simulated polarity and concentration at each horizon with the observed (out of sample)
+    and with two nulls: persistence (the system stays as at the start) and a random walk of
+    the start's shares (log shares drift by N(0, growth_noise) a year, no politics)."""
+    from powerbalance.scenarios.cow_scenario import cow_scenario
+
+    started = time.perf_counter()
+    starts, horizons, rest = _forward_options(options)
+    if years is not None and "horizons=" not in options:  # --years N: one horizon, N years
+        horizons = [years]
+    suffix = f",{rest}" if rest else ""
+    walk = np.random.default_rng(derived_seed(seed, "random-walk"))
+    errors: dict[tuple[str, str], list[np.ndarray]] = {}
+    match: dict[str, list[np.ndarray]] = {}
+    rows: list[dict[str, Any]] = []
+    runs: dict[str, RunResult] = {}
+    for t in starts:
+        scen = cow_scenario(f"{t}{suffix}", source=f"cow:{t}")
+        start = _observed_system(scen)
+        result = run(scen, years=max(horizons), worlds=worlds, seed=seed, record="system")
+        runs[f"from-{t}"] = result
+        sysm = result.system
+        cinc = np.array([(a.wealth or 0.0) + (a.military or 0.0) for a in scen.actors])
+        sigma = float(scen.make_params().growth_noise)
+        for h in horizons:
+            observed = _observed_system(cow_scenario(f"{t + h}{suffix}", source=f"cow:{t + h}"))
+            at = sysm[sysm["year"] == h].sort_values("world")
+            drift = np.log(cinc)[None, :] + walk.normal(0.0, sigma * math.sqrt(h),
+                                                        (worlds, len(cinc)))
+            shares = np.exp(drift - drift.max(axis=1, keepdims=True))
+            shares /= shares.sum(axis=1, keepdims=True)
+            from powerbalance.analysis.distribution import POLARITY_NAMES, concentration, polarity
+
+            walked = {"con": concentration(shares), "largest_share": shares.max(axis=1),
+                      "polarity": np.array([POLARITY_NAMES[int(c)] for c in polarity(shares)])}
+            predictions = {
+                "model": {m: at[m].to_numpy(dtype=float) for m in FORWARD_MEASURES}
+                | {"polarity": at["polarity"].astype(str).to_numpy()},
+                "persistence": {m: np.full(worlds, float(start[m])) for m in FORWARD_MEASURES}
+                | {"polarity": np.full(worlds, start["polarity"])},
+                "random-walk": walked,
+            }
+            for arm, pred in predictions.items():
+                for m in FORWARD_MEASURES:
+                    err = np.abs(np.asarray(pred[m], dtype=float) - float(observed[m]))
+                    errors.setdefault((arm, m), []).append(err)
+                    rows.append({"start": t, "horizon": h, "arm": arm, "measure": m,
+                                 "observed": float(observed[m]), "start_value": float(start[m]),
+                                 "predicted": float(np.mean(pred[m])),
+                                 "abs_error": float(err.mean())})
+                hit = (np.asarray(pred["polarity"]) == observed["polarity"]).astype(float)
+                match.setdefault(arm, []).append(hit)
+                rows.append({"start": t, "horizon": h, "arm": arm, "measure": "polarity",
+                             "observed": observed["polarity"], "start_value": start["polarity"],
+                             "predicted": pd.Series(pred["polarity"]).mode().iloc[0],
+                             "abs_error": float(1.0 - hit.mean())})
+    values: dict[tuple[str, str], np.ndarray] = {}
+    for (arm, m), parts in errors.items():
+        values[(arm, f"{m}_error")] = np.mean(parts, axis=0)  # per world, over the cases
+    for arm, parts in match.items():
+        values[(arm, "polarity_match")] = np.mean(parts, axis=0)
+    arms = pd.DataFrame([_mean_row(a, s, v, confidence) for (a, s), v in values.items()])
+    comparisons, checks, holds = _judge(exp, values, confidence)
+    two_sided = (1 + confidence) / 2
+    effects = [{"arm": "model", "null": null, "statistic": stat,
+                "arm_mean": float(values[("model", stat)].mean()),
+                "null_mean": float(values[(null, stat)].mean()),
+                **paired_difference(values[("model", stat)], values[(null, stat)], two_sided)}
+               for null in ("persistence", "random-walk")
+               for stat in ("con_error", "largest_share_error", "polarity_match")]
+    per_world = pd.DataFrame({f"{a}:{s}": v for (a, s), v in values.items()})
+    per_world.insert(0, "world", np.arange(worlds))
+    cases = pd.DataFrame(rows).set_index(["start", "horizon", "measure", "arm"]).sort_index()
+    lines = []
+    for (t, h) in dict.fromkeys((r["start"], r["horizon"]) for r in rows):
+        con = cases.loc[(t, h, "con")]
+        pol = cases.loc[(t, h, "polarity")]
+        lines.append(f"{t}+{h}: observed {pol.loc['model', 'observed']}, CON "
+                     f"{con.loc['model', 'observed']:.3f}; model CON "
+                     f"{con.loc['model', 'predicted']:.3f} (polarity "
+                     f"{pol.loc['model', 'predicted']}), persistence "
+                     f"{con.loc['persistence', 'predicted']:.3f}, random walk "
+                     f"{con.loc['random-walk', 'predicted']:.3f}")
+    wars = ", ".join(f"{t}: {len(r.wars) / worlds:.2f}" for t, r in
+                     ((k.removeprefix("from-"), r) for k, r in runs.items()))
+    notes = (exp.notes + " Cases (start + years on): " + "; ".join(lines) + ". Wars begun "
+             f"per world in the forward runs ({max(horizons)} years): {wars}.")
+    return ExperimentResult(
+        experiment=exp.name, claim=exp.claim, worlds=worlds, years=max(horizons), seed=seed,
+        confidence=confidence, arms=arms, comparisons=comparisons, checks=checks, holds=holds,
+        seconds=time.perf_counter() - started, runs=runs, per_world=per_world, notes=notes,
+        nulls={"model": "persistence"}, null_effects=pd.DataFrame(effects))
+
+
+register(Experiment(
+    name="polarity-forward", claim=8,
+    title="Polarity from data, forward and out of sample",
+    claim_text=("Started from the COW capabilities of 1816, 1870, 1919 and 1946, the model's "
+                "concentration, largest share and polarity 25 and 50 years on are closer to the "
+                "observed ones than persistence (the system stays as it was) and than a random "
+                "walk of the starting shares."),
+    arms=(Arm("model", "cow:1816", description="the model run forward from the COW system "
+              "of each start year (cow:1816, cow:1870, cow:1919, cow:1946)"),
+          Arm("persistence", "cow:1816", description="the null: the system stays as it was "
+              "at the start year"),
+          Arm("random-walk", "cow:1816", description="the null: each starting log share "
+              "drifts by N(0, growth_noise) a year, no politics")),
+    statistics={
+        "con_error": ("|CON predicted - CON observed|, mean over the start years and "
+                      "horizons, per world", None),
+        "largest_share_error": ("|largest share predicted - observed|, mean over the cases, "
+                                "per world", None),
+        "polarity_match": ("share of the cases whose predicted polarity class is the "
+                           "observed one, per world", None),
+    },
+    comparisons=(Comparison("con_error", low="model", high="persistence"),
+                 Comparison("con_error", low="model", high="random-walk"),
+                 Comparison("largest_share_error", low="model", high="persistence"),
+                 Comparison("largest_share_error", low="model", high="random-walk"),
+                 Comparison("polarity_match", low="persistence", high="model")),
+    worlds=100, runner=_forward_runner, null=False,
+    notes=("Needs the user's COW data (POWERBALANCE_DATA or --option data=DIR; also "
+           "starts=1816 1870 and horizons=25 50; --years N is the one horizon N). Out of "
+           "sample: the runs start from year t only; the observed values of t + 25 and "
+           "t + 50 are read afterwards, from all the "
+           "states of that year (states born after t are in the observed system, never in "
+           "the model's). The random walk moves each starting log share by N(0, growth_noise "
+           "x sqrt(years)), seeded from the master seed."),
+))
+
+
+# ---------------------------------------------------------------------------
+# Issue 13, item 4: a steppe empire against sedentary states (claim 7)
+# ---------------------------------------------------------------------------
+
+def territory_share(actor: str) -> Statistic:
+    """``actor``'s share of the map's provinces at the end (0 where it died)."""
+
+    def stat(result: RunResult, scen: Scenario) -> np.ndarray:
+        i = actor_index(scen, actor)
+        a = result.actors
+        last = a[(a["year"] == a["year"].max()) & (a["actor"] == i)].set_index("world")
+        share = last["territory"].astype(float) / scen.province_map.n
+        return _per_world(result, share.where(last["alive"].astype(bool), 0.0))
+
+    return stat
+
+
+_SEDENTARY = ("Xia", "Jin", "Song", "Khwarazm")
+#: What the sedentary states did (Morgan 1986): Xia submitted (1209-10), Song allied with the
+#: Mongols against Jin (1233), Khwarazm stood alone, Jin fought on and sought allies.
+_STEPPE_HISTORICAL = {"Xia": "bandwagoner", "Song": "bandwagoner", "Khwarazm": "buck-passer",
+                      "Jin": "external-balancer"}
+
+register(Experiment(
+    name="mongol-steppe", claim=7,
+    title="Exceptions: a mobile steppe hegemon against balancing (the Mongols, 1206)",
+    claim_text=("A balancing coalition of the sedentary states stops a mobile steppe hegemon: "
+                "with Xia, Jin, Song and Khwarazm all balancing, the Mongols end hegemonic less "
+                "often than when nobody balances (the null) and than under the historical "
+                "division, and in fewer than half of the worlds."),
+    arms=(
+        Arm("balancing", "mongol-steppe-1206",
+            strategies=dict.fromkeys(_SEDENTARY, "external-balancer"),
+            description="the four sedentary states balance against the strongest threat."),
+        Arm("historical", "mongol-steppe-1206", strategies=_STEPPE_HISTORICAL,
+            description="Xia and Song bandwagon, Khwarazm passes the buck, Jin balances."),
+        Arm("balancing-short-reach", "mongol-steppe-1206",
+            strategies=dict.fromkeys(_SEDENTARY, "external-balancer"),
+            overrides={"reach_midpoint": Params().reach_midpoint},
+            description="balancing with the engine's default reach instead of the steppe's "
+                        "(everyone's reach: the engine has no per-actor mobility)."),
+    ),
+    statistics={
+        "mongol_hegemony": ("the Mongols are hegemon at the end", hegemony_by("Mongols")),
+        "mongol_ever_hegemon": ("the Mongols were hegemon in some year",
+                                hegemony_by("Mongols", at_end=False)),
+        "mongol_territory": ("the Mongols' share of the provinces at the end",
+                             territory_share("Mongols")),
+        "mongols_survive": ("the Mongols are alive at the end", survives("Mongols")),
+        "mongol_wars": ("wars the Mongols fought (attacker, target or ally called in)",
+                        wars_fought_by("Mongols")),
+    },
+    comparisons=(Comparison("mongol_hegemony", low="balancing", high="null:balancing"),
+                 Comparison("mongol_hegemony", low="balancing", high="historical")),
+    checks=(Check("mongol_hegemony", "balancing", "<=", 0.5),),
+    worlds=500,
+    mechanisms=("late-entry", "reputation-refusals", "alliance-reliability", "extraction-decay",
+                "threat-trend", "concessions"),
+    notes=("The figures of the scenario are illustrative orders of magnitude (May 2007; "
+           "Allsen 1987; Morgan 1986). The null is the same world with the four sedentary "
+           "states status-quo. The engine has no per-actor mobility or military quality: the "
+           "steppe's edge is only its mobilisation (military near its wealth) and the long "
+           "reach that every actor shares (balancing-short-reach is that reach at the default)."),
 ))
 
 

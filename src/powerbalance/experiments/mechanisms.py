@@ -82,6 +82,9 @@ MECHANISMS: dict[str, Mechanism] = {m.name: m for m in (
               "no law-bound actor forgoes an attack for fear of sanctions"),
     Mechanism("free-riding", {"law_free_riding": False},
               "every willing state sanctions (no second-order free-riding)"),
+    Mechanism("preventive-war", {"preventive_ratio": 10.0},
+              "no declining power strikes a rising challenger preventively (preventive_ratio "
+              "at the top of its range: a challenger ten times its share)"),
 )}
 
 

@@ -62,7 +62,7 @@ from powerbalance.errors import InputError
 PROPORTION_METHODS = {"wilson": "wilson", "clopper-pearson": "beta"}
 
 #: Purposes of the random streams of the statistics, mixed into :func:`derived_seed`.
-SEED_PURPOSES = {"sobol": 1, "robustness": 2}
+SEED_PURPOSES = {"sobol": 1, "robustness": 2, "random-walk": 3}
 
 
 def derived_seed(seed: int, purpose: str) -> int:
