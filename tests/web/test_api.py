@@ -401,6 +401,23 @@ def test_an_experiment_of_the_registry_runs_with_its_arms(client):
     assert {e["name"] for e in listing["experiments"]} == set(claims.EXPERIMENTS)
 
 
+def test_an_arena_experiment_runs_without_data_and_only_data_experiments_need_it(client):
+    listing = client.get("/api/compare/experiments").json()["experiments"]
+    needs = {e["name"] for e in listing if e["needs_data"]}
+    assert needs == {e.name for e in claims.EXPERIMENTS.values() if e.reads_data}
+    assert {"polarity-from-data", "polarity-forward"} <= needs
+    assert "market-balance" not in needs and "expedients-seen-through" not in needs
+    job = client.post("/api/compare", json={"experiment": "market-balance", "worlds": 4,
+                                            "years": 10, "seed": 3})
+    assert job.status_code == 200, job.text
+    state = wait(client, job.json(), "compare")
+    assert state["status"] == "done", state
+    ref = claims.run_experiment("market-balance", worlds=4, years=10, seed=3, keep_runs=False)
+    assert state["result"]["verdict"] == ref.verdict()
+    exp = claims.get("market-balance")
+    assert {a.label for a in exp.arms} <= {r["arm"] for r in state["result"]["arms"]}
+
+
 @pytest.mark.parametrize("body", [
     {"scenario": "warring-states", "experiment": "nuclear-peace"},
     {},

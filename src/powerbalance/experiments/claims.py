@@ -138,7 +138,11 @@ class Experiment:
     years: int | None = None
     notes: str = ""
     runner: Callable[..., ExperimentResult] | None = None
-    """A custom runner (used by claim 8, which reads the user's data)."""
+    """A custom runner (claim 8, which reads the user's data; claim 10's tournament; the
+    arena claims)."""
+    reads_data: bool = False
+    """The experiment reads the user's COW data (a ``data=DIR`` item in its options, or
+    ``POWERBALANCE_DATA``)."""
     mechanisms: tuple[str, ...] = ()
     """Names in :data:`~powerbalance.experiments.mechanisms.MECHANISMS` that could produce
     the result, switched off one at a time by :func:`ablate` (empty: all of them)."""
@@ -782,6 +786,8 @@ def _cow_runner(exp: Experiment, *, worlds: int, seed: int, years: int | None,
 
     started = time.perf_counter()
     spec = options or "1914"
+    if not spec.split(",")[0].strip().isdigit():  # options without a year: the default one
+        spec = f"1914,{spec}"
     scen = cow_scenario(spec, source=f"cow:{spec}")
     observed = observed_measures(scen)
     result = run(scen, years=years or 50, worlds=worlds, seed=seed, record="system")
@@ -901,7 +907,7 @@ register(Experiment(
     claim_text=("Starting from COW capability data of a given year, the product reports that "
                 "year's polarity and concentration and can simulate forward from it."),
     arms=(Arm("simulation", "cow:1914"),),
-    statistics={}, comparisons=(), worlds=100, years=50, runner=_cow_runner,
+    statistics={}, comparisons=(), worlds=100, years=50, runner=_cow_runner, reads_data=True,
     notes=("Needs the user's COW data: a folder in POWERBALANCE_DATA (or --option "
            "'1914,data=DIR'). The scenario's capability shares reproduce recomputed CINC."),
 ))
@@ -1324,7 +1330,7 @@ register(Experiment(
                  Comparison("largest_share_error", low="model", high="persistence"),
                  Comparison("largest_share_error", low="model", high="random-walk"),
                  Comparison("polarity_match", low="persistence", high="model")),
-    worlds=100, runner=_forward_runner, null=False,
+    worlds=100, runner=_forward_runner, null=False, reads_data=True,
     notes=("Needs the user's COW data (POWERBALANCE_DATA or --option data=DIR; also "
            "starts=1816 1870 and horizons=25 50; --years N is the one horizon N). Out of "
            "sample: the runs start from year t only; the observed values of t + 25 and "

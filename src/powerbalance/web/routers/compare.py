@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import Response
 
+from powerbalance.arenas import is_arena
 from powerbalance.experiments import claims
 from powerbalance.web.app import Lab, get_lab
 from powerbalance.web.jobs import Job
@@ -69,7 +70,7 @@ def experiments(lab: Annotated[Lab, Depends(get_lab)]) -> dict[str, Any]:
     rows = []
     for row in claims.listing():
         exp = claims.get(row["name"])
-        rows.append({**row, "needs_data": exp.runner is not None,
+        rows.append({**row, "needs_data": exp.reads_data,
                      "years": exp.years,
                      "arms": [{"label": a.label, "scenario": a.scenario,
                                "overrides": a.overrides, "strategies": a.strategies,
@@ -91,14 +92,14 @@ def _build(lab: Lab, req: CompareRequest) -> tuple[claims.Experiment, dict[str, 
         except Exception as exc:
             raise LimitError("experiment", str(exc)) from None
         options = ""
-        if exp.runner is not None:
+        if exp.reads_data:
             if lab.data is None:
                 raise LimitError("experiment", f"{exp.name} needs the server's --data folder")
-            options = f"1914,data={lab.data}"
+            options = f"data={lab.data}"
         size = 0
         for arm in exp.arms:
-            if arm.scenario.startswith("cow:"):
-                continue
+            if arm.scenario.startswith("cow:") or is_arena(arm.scenario):
+                continue  # sized by the data or by the arena, not by a scenario's map
             scen = load_spec(lab, arm.scenario)[1]
             years = req.years or exp.years or scen.years
             size = max(size, check_size(len(scen.actors), scen.province_map.n, req.worlds,
