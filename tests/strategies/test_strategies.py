@@ -605,8 +605,8 @@ def _seeker_world(alliances=None, setup=None, **params):  # type: ignore[no-unty
 
 
 def test_the_seekers_expected_cost_is_the_attrition_and_damage_the_war_model_inflicts():
-    from powerbalance.model.victory import victory_probability
     from powerbalance.model.derived import frontier_value
+    from powerbalance.model.victory import victory_probability
     from powerbalance.strategies.hegemon_seeker import damage_years, expected_net_gain
 
     one = np.array([0])

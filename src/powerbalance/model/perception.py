@@ -17,12 +17,15 @@ war (its own stake against the enemy: :meth:`Observation.interest`) times
 reliability, the mean of a Beta posterior over its public record of calls
 answered (prior ``reliability_prior``, the 74.5% of Leeds, Long & Mitchell
 2000, with weight ``reliability_weight``), times the forces its observable
-conduct leaves for this war (shared with the wars it already fights; nothing
-if it is committed to the enemy too), projected over its distance and across
-the sea (:meth:`Observation.amphibious`): alliances may fail (Smith 1995,
-"Alliance formation and war", *ISQ* 39(4); Leeds 2003, "Alliance reliability
-in times of war", *International Organization* 57(4)), so a hollow,
-uninterested or busy alliance deters less than a kept one.
+conduct leaves for this war (shared with the wars it already takes part in,
+by the campaigns' rule :func:`force_split`; nothing if it is committed to the
+enemy too), projected over its distance and across the sea
+(:meth:`Observation.amphibious`): alliances may fail (Smith 1995, "Alliance
+formation and war", *ISQ* 39(4); Leeds 2003, "Alliance reliability in times
+of war", *International Organization* 57(4)), so a hollow, uninterested or
+busy alliance deters less than a kept one. The allies of both sides count:
+the attacker's in :meth:`Observation.expected_offence`, the target's in
+:meth:`Observation.expected_defence`, as the campaigns call them.
 
 :class:`Observation` bundles these arrays for the strategies; quantities that
 only some strategies need are computed lazily, once per year.
