@@ -298,10 +298,11 @@ MUTANTS = (
     Mutant("a participant with no border crosses the sea free", "model/perception.py",
            "            wet |= ~self.state.adjacent & self._overseas\n", "", ENGINE_TESTS),
     Mutant("war losses are never regained (no phoenix factor)", "model/war.py",
-           "    regained = detmath.exp(params.phoenix_rate * detmath.log(loss))",
-           "    regained = np.ones_like(loss)", ENGINE_TESTS),
+           "    regained = params.phoenix_rate * loss\n", "    regained = 0.0 * loss\n",
+           ENGINE_TESTS),
     Mutant("war damage is not recorded as a loss to regain", "model/war.py",
-           "        flat_loss[hit] = np.minimum(flat_loss[hit] / np.maximum(damage, 1e-300), MAX_WAR_LOSS)\n",
+           "        flat_loss[hit] = np.minimum(flat_loss[hit] + count_hit * _log_damage(params.war_damage),\n"
+           "                                    MAX_WAR_LOSS)\n",
            "", ENGINE_TESTS),
     Mutant("a concession leaves no grievance", "model/war.py",
            "            np.add.at(s.hostility.reshape(-1), (b[concede] * n + t[concede]) * n + a[concede],\n"

@@ -78,20 +78,20 @@ def test_war_damage_is_recorded_and_regained_towards_the_pre_war_path():
     attack = Actions.passive(1, 2, params.base_spend).replace(attack=np.array([[1, -1]]))
     after, _, _, _ = war(state, attack, obs, setting, params)
     d = params.war_damage
-    assert after.war_loss[0] == pytest.approx(np.full(2, 1.0 / (1.0 - d)))
+    assert after.war_loss[0] == pytest.approx(np.full(2, -np.log(1.0 - d)))
     assert after.productivity[0] == pytest.approx(state.productivity[0] * (1.0 - d))
     # A year of peace regains phoenix_rate of the loss (in logarithms).
-    scarred = state.replace(war_loss=np.array([[2.0, 1.0]]))
+    scarred = state.replace(war_loss=np.array([[np.log(2.0), 0.0]]))
     quiet = Actions.passive(1, 2, params.base_spend)
     peace, _, _, _ = war(scarred, quiet, Observation(scarred, setting, params), setting, params)
     r = params.phoenix_rate
     assert peace.productivity[0] == pytest.approx(state.productivity[0] * [2.0 ** r, 1.0])
-    assert peace.war_loss[0] == pytest.approx([2.0 ** (1.0 - r), 1.0])
+    assert peace.war_loss[0] == pytest.approx([(1.0 - r) * np.log(2.0), 0.0])
     # Switched off, the loss is permanent and not recorded.
     state, setting, params = duel(phoenix_rate=0.0)
     after, _, _, _ = war(state, attack, Observation(state, setting, params), setting, params)
-    assert (after.war_loss == 1.0).all()
-    scarred = state.replace(war_loss=np.array([[2.0, 1.0]]))
+    assert (after.war_loss == 0.0).all()
+    scarred = state.replace(war_loss=np.array([[np.log(2.0), 0.0]]))
     peace, _, _, _ = war(scarred, quiet, Observation(scarred, setting, params), setting, params)
     assert (peace.productivity == state.productivity).all()
 

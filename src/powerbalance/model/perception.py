@@ -43,7 +43,7 @@ from scipy.special import ndtri
 from powerbalance import rng
 from powerbalance.model.derived import reach
 from powerbalance.model.economy import capability_share
-from powerbalance.model.fastops import any_nonzero, nonzero, row_max_argmax
+from powerbalance.model.fastops import any_nonzero, nonzero, row_max_argmax, sorted_unique
 from powerbalance.model.state import F32, F64, I64, PAIR, BoolA, Setting, WorldState
 from powerbalance.model.victory import victory_probability
 from powerbalance.params import Params
@@ -309,7 +309,7 @@ class Observation:
         out = memo[key]
         miss = np.isnan(out)
         if miss.any():
-            uniq = np.unique(key[miss])
+            uniq = sorted_unique(key[miss])
             qb, rest = np.divmod(uniq, n * n)
             qj, qe = np.divmod(rest, n)
             memo[uniq] = self._side_of(qb, qj, qe, offence, ongoing)

@@ -84,7 +84,7 @@ from powerbalance.model.derived import (
 )
 from powerbalance.model.deterrence import deterrence
 from powerbalance.model.events import EventKind, Events
-from powerbalance.model.fastops import nonzero, sorted_unique, unique_counts
+from powerbalance.model.fastops import any_nonzero, nonzero, sorted_unique, unique_counts
 from powerbalance.model.perception import Observation, force_split
 from powerbalance.model.state import F32, F64, I64, PAIR, BoolA, Setting, WorldState
 from powerbalance.model.victory import victory_probability
@@ -93,9 +93,9 @@ from powerbalance.strategies.base import Actions
 
 #: Outcome codes of ``war_ended`` events and the wars table.
 INITIATOR_WON, TARGET_WON, NO_WINNER, BROKEN_OFF = 1, 2, 3, 4
-#: The largest factor by which war damage is recorded as leaving productivity below its
-#: pre-war path (the phoenix factor's memory, ``WorldState.war_loss``).
-MAX_WAR_LOSS = 1e3
+#: The largest logarithm of the factor by which war damage is recorded as leaving
+#: productivity below its pre-war path (the phoenix factor's memory, ``WorldState.war_loss``).
+MAX_WAR_LOSS = 30.0
 OUTCOMES = {INITIATOR_WON: "initiator won", TARGET_WON: "target won",
             NO_WINNER: "no winner", BROKEN_OFF: "broken off"}
 
@@ -260,19 +260,26 @@ def _resistance_odds(state: WorldState, obs: Observation, params: Params, b: I64
     return np.asarray(1.0 - victory_probability(attacker, defence, params), dtype=np.float64)
 
 
+def _log_damage(war_damage: float) -> float:
+    """``-log(1 - war_damage)``: the logarithm of one campaign-year's loss, bit-reproducible
+    (:mod:`powerbalance.detmath`); capped where the damage destroys everything."""
+    kept = 1.0 - war_damage
+    return MAX_WAR_LOSS if kept <= 0 else float(-detmath.log(np.array([kept]))[0])
+
+
 def _recover(state: WorldState, params: Params, decay: bool) -> tuple[F64, F64]:
     """This year's productivity and war losses after the phoenix factor: each actor regains
-    ``phoenix_rate`` of its remaining war loss (in logarithms: the factor ``war_loss`` by
-    which war damage left its productivity below its pre-war growth path shrinks to
-    ``war_loss ** (1 - phoenix_rate)``), so it returns towards that path (Organski &
-    Kugler 1977, "The costs of major wars: the phoenix factor", *APSR* 71(4); 1980, *The
-    War Ledger*, ch. 3: recovery within 15-20 years). ``decay`` false (a later activation
-    of a serial year) regains nothing more."""
+    ``phoenix_rate`` of its remaining war loss in logarithms (``war_loss``, the log of the
+    factor by which war damage left its productivity below its pre-war growth path, shrinks
+    by that share and productivity rises by as much), so it returns towards that path
+    (Organski & Kugler 1977, "The costs of major wars: the phoenix factor", *APSR* 71(4);
+    1980, *The War Ledger*, ch. 3: recovery within 15-20 years). ``decay`` false (a later
+    activation of a serial year) regains nothing more."""
     loss = state.war_loss
-    if not decay or params.phoenix_rate <= 0 or not (loss > 1.0).any():
+    if not decay or params.phoenix_rate <= 0 or not any_nonzero(loss):
         return state.productivity.copy(), loss.copy()
-    regained = detmath.exp(params.phoenix_rate * detmath.log(loss))
-    return state.productivity * regained, loss / regained
+    regained = params.phoenix_rate * loss
+    return state.productivity * detmath.exp(regained), loss - regained
 
 
 def _end(s: _Scratch, events: list[Events], b: I64, a: I64, t: I64, outcome: int | I64) -> None:
@@ -368,7 +375,8 @@ def _campaign(state: WorldState, actions: Actions, obs: Observation, setting: Se
         # (A shortfall beyond MAX_WAR_LOSS is not tracked further: the economy's floor on
         # productivity binds long before, and the arithmetic stays finite.)
         flat_loss = s.war_loss.reshape(-1)
-        flat_loss[hit] = np.minimum(flat_loss[hit] / np.maximum(damage, 1e-300), MAX_WAR_LOSS)
+        flat_loss[hit] = np.minimum(flat_loss[hit] + count_hit * _log_damage(params.war_damage),
+                                    MAX_WAR_LOSS)
     after_att, after_def = s_att * (1.0 - frac_att), s_def * (1.0 - frac_def)
 
     # Nuclear threshold: the side losing the campaign may escalate through its strongest
