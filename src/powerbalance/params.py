@@ -307,15 +307,16 @@ class Params:
         "decade before they are lost or absorbed (Bueno de Mesquita 1981 values the stake, "
         "not its horizon).", 0, 1000)
     seeker_damage_weight: float = _p(
-        0.0, "Weight of the war's lasting damage to its own economy (war_damage x its wealth "
-        "x stake_horizon) in the hegemon-seeker's expected cost, on top of the attrition of "
-        "its forces against the expected coalition (0 = the cost is the attrition alone; 1 = "
-        "its whole economy's absolute loss, the rule before the issue-11 review).",
-        "Issue 11 defines the expected cost as the attrition against the expected coalition "
-        "(Bueno de Mesquita 1981, The War Trap: the stakes weighed by the chance of winning; "
-        "Fearon 1995: the costs of fighting). war_damage strikes both principals in the same "
-        "proportion, so it leaves the balance between them unchanged, and a hegemon-seeker "
-        "maximises relative power (Mearsheimer 2001, ch. 2): 0 by that definition.", 0, 100)
+        1.0, "Weight of the war's damage to its own economy (war_damage x its wealth, over "
+        "the stake_horizon years it lasts, less what the phoenix factor regains) in the "
+        "hegemon-seeker's expected cost, on top of the attrition of its forces (0 = the "
+        "attrition alone, the default before issue 11's second review).",
+        "The expected cost is what the war model inflicts on the seeker (issue 11: the "
+        "attrition against the expected, not nominal, coalition; Bueno de Mesquita 1981; "
+        "Fearon 1995: the costs of fighting). The war model strikes the productivity of the "
+        "two principals only, not of the allies that join the defence, so the damage shifts "
+        "the balance against the coalition and a seeker maximising relative power "
+        "(Mearsheimer 2001, ch. 2) counts it: 1.", 0, 100)
     concession_odds: float = _p(
         0.2, "A target concedes a demand (a peaceful transfer of the demanded frontier "
         "provinces) when its estimated chance of resisting successfully is below this.",
@@ -338,6 +339,22 @@ class Params:
         "defended great power rarely succeed. At 0.5 an attacker across the sea needs twice "
         "the projected strength of an insular defender for even odds, so an equal "
         "continental rival (odds 1/3) never clears attack_odds.", 0, 1)
+    amphibious_overseas: bool = _p(
+        True, "Whether the amphibious penalty also falls on a participant with no border with "
+        "the target whose capital lies on another land mass (it must project its power over "
+        "the sea to get there); off, only those bordering the target across the sea pay it "
+        "(the rule before issue 11's second review).",
+        "Mearsheimer 2001, ch. 4: the stopping power of water limits every force that must "
+        "cross it, an ally's expedition as much as the attacker's.")
+    concession_grievance: float = _p(
+        1.0, "Hostility a state that conceded provinces adds towards the taker, per "
+        "concession (a grievance that raises the threat it sees in the taker; 0 = "
+        "concessions leave no memory).",
+        "Goertz & Diehl 1992 (Territorial Changes and International Conflict) and Hensel "
+        "2001 (Contentious issues and world politics, ISQ 45(1)): territory changing hands "
+        "leaves claims that make recurrent conflict between the same states likelier; one "
+        "act of aggression's worth of grievance (as an attack leaves) is a stated choice.",
+        0, 100)
     taboo_restraint: float = _p(
         0.9, "Probability that a nuclear-armed side facing defeat by a non-nuclear enemy "
         "refrains from first use (the nuclear taboo).",
@@ -390,6 +407,14 @@ class Params:
         "(each year a war goes on).",
         "Stated reason: wars destroy wealth as well as forces (Organski & Kugler 1980, "
         "The War Ledger, on the phoenix factor).", 0, 1)
+    phoenix_rate: float = _p(
+        0.12, "Share of its remaining war losses of productivity an actor regains each year, "
+        "back towards the growth path it would have followed without the war (the phoenix "
+        "factor; 0 = war damage is permanent, the rule before issue 11's second review).",
+        "Organski & Kugler 1977 (The costs of major wars: the phoenix factor, APSR 71(4)) "
+        "and 1980 (The War Ledger, ch. 3): belligerents, losers included, return to their "
+        "pre-war growth trend within 15-20 years; 0.12 a year regains 90% of the loss in 18 "
+        "years.", 0, 1)
     conquest_rate: float = _p(
         0.5, "Probability that each frontier province of the loser bordering a victor passes "
         "to that victor.", "Stated reason: a won war takes part of the frontier, not all.",

@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "src" / "powerbalance"
 
 STRATEGY_TESTS = ("tests/strategies/test_strategies.py",)
-ENGINE_TESTS = ("tests/model/test_fidelity.py", "tests/model/test_alliance_interest.py")
+ENGINE_TESTS = ("tests/model/test_fidelity.py", "tests/model/test_alliance_interest.py",
+                "tests/model/test_second_review.py")
 LAW_TESTS = ("tests/model/test_law.py",)
 
 
@@ -159,7 +160,7 @@ MUTANTS = (
            "    return gain - cost, odds", "    return gain, odds"),
     Mutant("hegemon-seeker ignores the attrition against the expected coalition",
            "strategies/hegemon_seeker.py",
-           "    cost = params.destructiveness * (1.0 - odds) * state.military[b, i]",
+           "    cost = params.destructiveness * enemy_share * obs.forces[b, i]",
            "    cost = 0.0 * odds"),
     Mutant("hegemon-seeker ignores seeker_damage_weight", "strategies/hegemon_seeker.py",
            "    if params.seeker_damage_weight:", "    if False:"),
@@ -175,8 +176,8 @@ MUTANTS = (
            "                                 & (rows_of(state.alliance, own_row) <= 2))"),
     # --- the engine's rules ----------------------------------------------------------------------
     Mutant("allies count at full strength whatever their record", "model/perception.py",
-           "        return m * self.reliability / (1.0 + self.wars_under_way)",
-           "        return m / (1.0 + self.wars_under_way)", STRATEGY_TESTS + ENGINE_TESTS),
+           "        return self.forces * self.reliability",
+           "        return self.forces", STRATEGY_TESTS + ENGINE_TESTS),
     Mutant("the record of calls is not kept", "model/war.py",
            "    np.add.at(s.honoured.reshape(-1), b[dw] * n + dk, dsent)\n", "", ENGINE_TESTS),
     Mutant("the attacker's allies are not called", "model/war.py",
@@ -190,8 +191,10 @@ MUTANTS = (
            "    cost = (-detmath.log(u) / weight).astype(np.float32)",
            "    cost = (-detmath.log(u)).astype(np.float32)", ENGINE_TESTS),
     Mutant("a late strike on one's own top threat counts as a jackal's raid",
-           "model/reputation.py", "        late &= obs.top_threat[wb, wa] != wt\n", "",
-           ENGINE_TESTS),
+           "model/reputation.py",
+           "        late &= ~((obs.top_threat[wb, wa] == wt)\n"
+           "                  & (obs.top_threat_level[wb, wa] >= params.balance_threshold * obs.share[wb, wa]))\n",
+           "", ENGINE_TESTS),
     Mutant("targets never concede", "model/war.py",
            "    concede = resist < params.concession_odds", "    concede = resist < -1.0",
            ENGINE_TESTS),
@@ -215,7 +218,8 @@ MUTANTS = (
            "    cowed = obs.alive[pb, j] & (j != pw) & (ratio >= params.balance_threshold)",
            "    cowed = obs.alive[pb, j] & (j != pw)", ENGINE_TESTS),
     Mutant("no amphibious penalty in estimates", "model/perception.py",
-           "               * self.amphibious(b, i, j))", "               * 1.0)", ENGINE_TESTS),
+           "            own = own * reach[(b * n + j) * n + e] * self.amphibious(b, j, e)",
+           "            own = own * reach[(b * n + j) * n + e]", ENGINE_TESTS),
     Mutant("nuclear first use wins the campaign (the old rule)", "model/war.py",
            "    size = np.bincount(pw, weights=loss, minlength=nw)",
            "    att_wins = np.where(one_sided, ~att_wins, att_wins)\n"
@@ -253,14 +257,16 @@ MUTANTS = (
            "    help_d = state.alliance[b[dw], dk, t[dw]] * obs.interest(b[dw], dk, a[dw]) * dsent",
            "    help_d = state.alliance[b[dw], dk, t[dw]] * dsent", ENGINE_TESTS),
     Mutant("an ally at war elsewhere is expected to bring all its forces", "model/perception.py",
-           "        return m * self.reliability / (1.0 + self.wars_under_way)",
-           "        return m * self.reliability", ENGINE_TESTS),
+           "        return m / (1.0 + self.wars_under_way)",
+           "        return m", ENGINE_TESTS),
     Mutant("an ally's wars as a defender go unseen", "model/perception.py",
-           "        np.add.at(count, (wb, wt[wb, wa]), 1.0)\n", "", ENGINE_TESTS),
+           "        worlds, actors = [wb, wb], [wa, wt]", "        worlds, actors = [wb], [wa]",
+           ENGINE_TESTS),
     Mutant("an ally committed to the enemy too still counts", "model/perception.py",
            "        ally *= self.state.alliance.reshape(-1)[cell] <= 0\n", "", ENGINE_TESTS),
     Mutant("sea-borne allies pay no amphibious penalty in estimates", "model/perception.py",
-           "            help_ *= self._amphibious\n", "", ENGINE_TESTS),
+           "                * reach[(kb * n + k) * n + kf] * self.amphibious(kb, k, kf)",
+           "                * reach[(kb * n + k) * n + kf]", ENGINE_TESTS),
     Mutant("the amphibious penalty falls on actors with no border at all", "model/perception.py",
            "        wet = self.state.adjacent & ~land", "        wet = ~land", ENGINE_TESTS),
     Mutant("a concession hands over each demanded province only by a draw", "model/war.py",
@@ -309,6 +315,57 @@ MUTANTS = (
     Mutant("law: the engine never restrains a decision", "model/step.py",
            "    state, override = law.prepare(state, params, override)",
            "    state, _ = law.prepare(state, params, override)", LAW_TESTS),
+    # --- issue 11's second review: both sides' allies, one split, water, phoenix, grievance -
+    Mutant("the estimates leave out the attacker's allies", "model/perception.py",
+           "        if not self.allied or not len(b):\n            return own\n        ptr, entries, bond",
+           "        if not self.allied or not len(b) or offence:\n            return own\n        ptr, entries, bond",
+           ENGINE_TESTS),
+    Mutant("the target's resistance leaves out the attacker's allies", "model/war.py",
+           "    attacker = obs.expected_offence(b, a, t) * obs.noise.reshape(-1)[(b * n + t) * n + a]",
+           "    attacker = (obs.forces[b, a] * obs.reach[b, a, t] * obs.amphibious(b, a, t)\n"
+           "                * obs.noise.reshape(-1)[(b * n + t) * n + a])", ENGINE_TESTS),
+    Mutant("campaigns do not split an actor's forces among its wars", "model/war.py",
+           "    engaged = force_split(state.batch, n, pb, pk).reshape(-1)",
+           "    engaged = np.ones(state.batch * n)", ENGINE_TESTS),
+    Mutant("the estimates see no ally's part in the wars under way", "model/perception.py",
+           "                worlds.append(wb[r[called]])\n                actors.append(k[called])\n",
+           "", ENGINE_TESTS),
+    Mutant("a participant with no border crosses the sea free", "model/perception.py",
+           "            wet |= ~self.state.adjacent & self._overseas\n", "", ENGINE_TESTS),
+    Mutant("war losses are never regained (no phoenix factor)", "model/war.py",
+           "    regained = params.phoenix_rate * loss\n", "    regained = 0.0 * loss\n",
+           ENGINE_TESTS),
+    Mutant("war damage is not recorded as a loss to regain", "model/war.py",
+           "        flat_loss[hit] = np.minimum(flat_loss[hit] + count_hit * _log_damage(params.war_damage),\n"
+           "                                    MAX_WAR_LOSS)\n",
+           "", ENGINE_TESTS),
+    Mutant("a concession leaves no grievance", "model/war.py",
+           "            np.add.at(s.hostility.reshape(-1), (b[concede] * n + t[concede]) * n + a[concede],\n"
+           "                      PAIR(params.concession_grievance))\n", "", ENGINE_TESTS),
+    Mutant("the conceder resents the taker at a fixed weight", "model/war.py",
+           "                      PAIR(params.concession_grievance))", "                      PAIR(1.0))",
+           ENGINE_TESTS),
+    Mutant("the memo of expected strengths ignores the enemy", "model/perception.py",
+           "        key = (b * n + j) * n + e\n", "        key = (b * n + j) * n + 0 * e\n",
+           ENGINE_TESTS),
+    Mutant("hegemon-seeker commits all its military, not its share for this war",
+           "strategies/hegemon_seeker.py",
+           "    cost = params.destructiveness * enemy_share * obs.forces[b, i]",
+           "    cost = params.destructiveness * enemy_share * state.military[b, i]"),
+    Mutant("hegemon-seeker's attrition is 1 - p, not the enemy's share of strength",
+           "strategies/hegemon_seeker.py",
+           "    enemy_share = enemy / np.maximum(own + enemy, 1e-300)",
+           "    enemy_share = 1.0 - odds"),
+    Mutant("hegemon-seeker's damage ignores the phoenix factor", "strategies/hegemon_seeker.py",
+           "                       * damage_years(params))", "                       * params.stake_horizon)"),
+    Mutant("the failing catcher is judged against the threat's own forces alone",
+           "strategies/buck_passer.py",
+           "    threat_side = np.where(t_attacks, obs.expected_offence(b, t, c, ongoing=True),\n"
+           "                           obs.expected_defence(b, t, c, ongoing=True)) * seen_t",
+           "    threat_side = state.military[b, t] * seen_t"),
+    Mutant("a late strike on any top threat is excused (the old exemption)", "model/reputation.py",
+           "                  & (obs.top_threat_level[wb, wa] >= params.balance_threshold * obs.share[wb, wa]))",
+           "                  & (obs.top_threat_level[wb, wa] >= 0.0))", ENGINE_TESTS),
 )
 
 

@@ -84,6 +84,25 @@ def test_an_ally_at_war_elsewhere_is_expected_to_bring_a_share_of_its_forces():
     assert defence(defending, setting, params) - own == pytest.approx(plain / 2, rel=1e-6)
 
 
+def test_campaigns_and_estimates_split_forces_by_one_rule():
+    # K wages a war on Z and its ally W fought Z in it last year; A now attacks W. W and K
+    # each fight two wars: the estimate halves their forces as the campaign does.
+    state, setting, params = start(guarded(**FIGHT))
+    state = edit(edit(state, "war_target", (0, 2), 3), "fought", (0, 1, 3), True)
+    obs = Observation(state, setting, params)
+    assert obs.wars_under_way[0].tolist() == [0.0, 1.0, 1.0, 1.0]
+    assert Observation(edit(state, "fought", (0, 1, 3), False), setting,
+                       params).wars_under_way[0].tolist() == [0.0, 0.0, 1.0, 1.0]
+    actions = Actions.passive(1, 4, params.base_spend).replace(
+        attack=np.array([[1, -1, -1, -1]]), join=np.ones((1, 4)),
+        join_offence=np.ones((1, 4)))
+    _, _, _, camp = war(state, actions, obs, setting, params)
+    w = (camp.actor == 1) & (camp.side == 1) & (camp.initiator == 0)
+    assert camp.committed[w] == pytest.approx([obs.forces[0, 1]])
+    assert obs.forces[0, 1] == pytest.approx(state.military[0, 1] / 2)
+    assert ((camp.actor == 1).sum(), (camp.actor == 2).sum()) == (2, 2)
+
+
 def test_an_ally_committed_to_the_enemy_too_is_not_counted():
     state, setting, params = start(guarded())
     both = edit(edit(state, "alliance", (0, 2, 0), 1.0), "alliance", (0, 0, 2), 1.0)
@@ -143,18 +162,23 @@ def test_an_actor_defending_in_a_war_makes_no_new_demand():
     assert demanders(edit(state, "war_target", (0, 0), 1)) == []
 
 
-def test_an_ally_with_no_border_with_the_defended_pays_no_amphibious_penalty():
-    def help_(penalty: float) -> float:
-        # W (p1) borders A (p0) by land and K (p2) only across the sea; its ally F (p3)
-        # borders K by land but not W at all: distance discounts it, water does not.
+def test_an_ally_that_must_cross_the_sea_pays_the_amphibious_penalty_even_with_no_border():
+    def help_(penalty: float, ally: int, overseas: bool = True) -> float:
+        # W (p1) borders A (p0) by land and K (p2) only across the sea. F (p3) borders K by
+        # land, not W: it must cross the sea to reach W. G (p4) borders A by land, not W: it
+        # reaches W by land (distance discounts it, water does not).
         scen = sea_map([actor("A", [0], 5.0, 5.0), actor("W", [1], 1.0, 1.0),
-                        actor("K", [2], 5.0, 4.0), actor("F", [3], 5.0, 4.0)],
-                       land=[(0, 1), (2, 3)], sea=[(1, 2)], provinces=4, sea_cost=0.0,
-                       amphibious_penalty=penalty)
+                        actor("K", [2], 5.0, 4.0), actor("F", [3], 5.0, 4.0),
+                        actor("G", [4], 5.0, 4.0)],
+                       land=[(0, 1), (2, 3), (0, 4)], sea=[(1, 2)], provinces=5, sea_cost=0.0,
+                       amphibious_penalty=penalty, amphibious_overseas=overseas)
         state, setting, params = start(scen)
-        state = state.replace(land_adjacent=adjacency(state.owner, 4, setting, land_only=True))
-        state = edit(edit(state, "alliance", (0, 3, 1), 1.0), "alliance", (0, 1, 3), 1.0)
-        assert not state.adjacent[0, 3, 1]
+        state = state.replace(land_adjacent=adjacency(state.owner, 5, setting, land_only=True))
+        state = edit(edit(state, "alliance", (0, ally, 1), 1.0), "alliance", (0, 1, ally), 1.0)
+        assert not state.adjacent[0, ally, 1]
         return defence(state, setting, params) - state.military[0, 1]
 
-    assert help_(0.5) == pytest.approx(help_(0.0), rel=1e-9) and help_(0.0) > 0
+    dry = help_(0.0, 3)
+    assert dry > 0 and help_(0.5, 3) == pytest.approx(0.5 * dry, rel=1e-6)
+    assert help_(0.5, 3, overseas=False) == pytest.approx(dry, rel=1e-9)
+    assert help_(0.0, 4) > 0 and help_(0.5, 4) == pytest.approx(help_(0.0, 4), rel=1e-9)

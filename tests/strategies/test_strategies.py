@@ -3,7 +3,10 @@ check its defining behaviour in the engine."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
+import pytest
 
 from powerbalance.model.subversion import follow_captors
 from powerbalance.params import Params
@@ -480,14 +483,14 @@ class TestHegemonSeeker(StrategyTestCase):
                   [actor("H", [0], 10.0, 10.0), actor("W", [1], 2.0, 1.0)], 0,
                   lambda a, o, f: a.attack[0, f] == -1, provinces=2,
                   params={"stake_horizon": 0.1, "destructiveness": 1.0}),
-        Situation("counts the war's damage to its economy at seeker_damage_weight",
+        Situation("counts the war's damage to its economy (seeker_damage_weight, default)",
                   [actor("H", [0], 10.0, 10.0), actor("W", [1], 2.0, 1.0)], 0,
                   lambda a, o, f: a.attack[0, f] == -1, provinces=2,
-                  params={"war_damage": 0.5, "seeker_damage_weight": 1.0}),
-        Situation("but not by default: the damage strikes both principals alike",
+                  params={"war_damage": 0.8}),
+        Situation("but not at seeker_damage_weight 0",
                   [actor("H", [0], 10.0, 10.0), actor("W", [1], 2.0, 1.0)], 0,
                   lambda a, o, f: a.attack[0, f] == 1, provinces=2,
-                  params={"war_damage": 0.5}),
+                  params={"war_damage": 0.8, "seeker_damage_weight": 0.0}),
         Situation("attacks a target whose ally's record is hollow",
                   [actor("H", [0], 10.0, 5.0), actor("W", [1], 2.0, 1.0),
                    actor("A", [2], 10.0, 6.0)], 0,
@@ -587,3 +590,69 @@ def test_the_odds_rule_of_the_seeker_is_a_switch():
                           provinces=sit.provinces, params={"seeker_rule": "odds"})
     assert decide_in("hegemon-seeker", sit)[0].attack[0, 1] == 2
     assert decide_in("hegemon-seeker", odds_rule)[0].attack[0, 1] == 0
+
+
+def _seeker_world(alliances=None, setup=None, **params):  # type: ignore[no-untyped-def]
+    """H (p0) faces W (p1); A (p2) may defend W; X (p3) is H's partner in a war on Y (p4)."""
+    from tests.strategies.harness import decide_in
+
+    sit = Situation("", [actor("H", [0], 10.0, 10.0), actor("W", [1], 2.0, 1.0),
+                         actor("A", [2], 10.0, 6.0), actor("X", [3], 1.0, 1.0),
+                         actor("Y", [4], 1.0, 1.0)], 0, lambda a, o, f: True, provinces=5,
+                    params={"decisiveness": 2.0, **params}, alliances=alliances, setup=setup)
+    _, obs = decide_in("hegemon-seeker", sit)
+    return obs
+
+
+def test_the_seekers_expected_cost_is_the_attrition_and_damage_the_war_model_inflicts():
+    from powerbalance.model.derived import frontier_value
+    from powerbalance.model.victory import victory_probability
+    from powerbalance.strategies.hegemon_seeker import damage_years, expected_net_gain
+
+    one = np.array([0])
+
+    def cost(obs) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+        state, p = obs.state, obs.params
+        net, odds = expected_net_gain(obs, one, one * 0, one + 1)
+        value = float(frontier_value(state.owner, 5, obs.setting)[0, 0, 1])
+        gain = float(odds[0]) * p.conquest_rate * value * state.productivity[0, 0] * p.stake_horizon
+        own, enemy = obs.war_sides(one, one * 0, one + 1)
+        assert odds[0] == pytest.approx(victory_probability(own, enemy, p)[0])
+        want = (p.destructiveness * float(enemy[0] / (own[0] + enemy[0])) * obs.forces[0, 0]
+                + p.war_damage * state.wealth[0, 0] * damage_years(p))
+        return gain - float(net[0]), want
+
+    # H also fights Y on X's side (it fought Y last year): it commits half its forces.
+    busy = lambda s: edit(edit(s, "war_target", (0, 3), 4), "fought", (0, 0, 4), True)  # noqa: E731
+    for obs in (_seeker_world(), _seeker_world(alliances=[["W", "A"]]),
+                _seeker_world(alliances=[["H", "X"]], setup=busy)):
+        got, want = cost(obs)
+        assert got == pytest.approx(want, rel=1e-9)
+    assert _seeker_world(alliances=[["H", "X"]], setup=busy).forces[0, 0] == pytest.approx(5.0)
+    # The allies joining the defence raise the expected attrition.
+    assert cost(_seeker_world(alliances=[["W", "A"]]))[0] > cost(_seeker_world())[0]
+    # The damage lasts the horizon less what the phoenix factor regains.
+    p = Params()
+    assert damage_years(p) == pytest.approx((1 - (1 - p.phoenix_rate) ** p.stake_horizon)
+                                            / p.phoenix_rate)
+    assert damage_years(dataclasses.replace(p, phoenix_rate=0.0)) == p.stake_horizon
+    assert damage_years(p) < p.stake_horizon
+
+
+def test_a_failing_catcher_is_judged_against_the_threat_and_its_allies():
+    from powerbalance.strategies.buck_passer import catcher_failing
+    from tests.strategies.harness import decide_in
+
+    def failing(allied: bool) -> bool:
+        # C (p0) wages a war on T (p1); BP (p2) watches; Q (p3), strongly armed, may be T's
+        # ally (a kept record).
+        sit = Situation("", [actor("T", [1], 20.0, 3.0), actor("C", [0], 3.0, 9.0),
+                             actor("BP", [2], 3.0, 2.0), actor("Q", [3], 1.0, 12.0)], 2,
+                        lambda a, o, f: True, provinces=4, params={"buck_alarm": 10.0},
+                        setup=_war(1, 0), alliances=[["T", "Q"]] if allied else None)
+        _, obs = decide_in("buck-passer", sit)
+        assert obs.top_threat[0, 2] == 0
+        one = np.array([0])
+        return bool(catcher_failing(obs, one, one + 2, one * 0, one + 1)[0])
+
+    assert not failing(False) and failing(True)

@@ -17,12 +17,15 @@ war (its own stake against the enemy: :meth:`Observation.interest`) times
 reliability, the mean of a Beta posterior over its public record of calls
 answered (prior ``reliability_prior``, the 74.5% of Leeds, Long & Mitchell
 2000, with weight ``reliability_weight``), times the forces its observable
-conduct leaves for this war (shared with the wars it already fights; nothing
-if it is committed to the enemy too), projected over its distance and across
-the sea (:meth:`Observation.amphibious`): alliances may fail (Smith 1995,
-"Alliance formation and war", *ISQ* 39(4); Leeds 2003, "Alliance reliability
-in times of war", *International Organization* 57(4)), so a hollow,
-uninterested or busy alliance deters less than a kept one.
+conduct leaves for this war (shared with the wars it already takes part in,
+by the campaigns' rule :func:`force_split`; nothing if it is committed to the
+enemy too), projected over its distance and across the sea
+(:meth:`Observation.amphibious`): alliances may fail (Smith 1995, "Alliance
+formation and war", *ISQ* 39(4); Leeds 2003, "Alliance reliability in times
+of war", *International Organization* 57(4)), so a hollow, uninterested or
+busy alliance deters less than a kept one. The allies of both sides count:
+the attacker's in :meth:`Observation.expected_offence`, the target's in
+:meth:`Observation.expected_defence`, as the campaigns call them.
 
 :class:`Observation` bundles these arrays for the strategies; quantities that
 only some strategies need are computed lazily, once per year.
@@ -33,12 +36,14 @@ from __future__ import annotations
 from functools import cached_property, lru_cache
 
 import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 from scipy.special import ndtri
 
 from powerbalance import rng
 from powerbalance.model.derived import reach
 from powerbalance.model.economy import capability_share
-from powerbalance.model.fastops import any_nonzero, nonzero, row_max_argmax
+from powerbalance.model.fastops import any_nonzero, nonzero, row_max_argmax, sorted_unique
 from powerbalance.model.state import F32, F64, I64, PAIR, BoolA, Setting, WorldState
 from powerbalance.model.victory import victory_probability
 from powerbalance.params import Params
@@ -164,21 +169,51 @@ class Observation:
 
     @cached_property
     def wars_under_way(self) -> F64:
-        """(B, N) wars under way in which the actor is a principal (waging or defending):
-        an actor at war elsewhere splits its forces (:mod:`.war`), which others see."""
-        wt = self.state.war_target
-        count = (wt >= 0).astype(np.float64)
-        wb, wa = nonzero(wt >= 0)
-        np.add.at(count, (wb, wt[wb, wa]), 1.0)
-        return count
+        """(B, N) wars under way in which the actor takes part: as a principal (waging or
+        defending) or as an ally of a principal, not committed to the enemy too, that
+        fought the enemy last year (it joined the war's campaign: ``WorldState.fought``).
+        An actor splits its forces evenly among its wars (:func:`force_split`, the rule of
+        the campaigns), which others see."""
+        state = self.state
+        n = state.n_actors
+        wb, wa = nonzero(state.war_target >= 0)
+        wt = state.war_target[wb, wa]
+        worlds, actors = [wb, wb], [wa, wt]
+        if self.allied and len(wb):
+            alliance = state.alliance
+            for principal, enemy in ((wa, wt), (wt, wa)):
+                r, k = nonzero(alliance.reshape(-1, n)[wb * n + principal] > 0)
+                cell = (wb[r] * n + k) * n + enemy[r]
+                called = (self.alive[wb[r], k] & (k != enemy[r])
+                          & (alliance.reshape(-1)[cell] <= 0) & state.fought.reshape(-1)[cell])
+                worlds.append(wb[r[called]])
+                actors.append(k[called])
+        return force_split(state.batch, n, np.concatenate(worlds), np.concatenate(actors))
+
+    @cached_property
+    def forces(self) -> F64:
+        """(B, N) the forces each actor can be expected to bring to a new war: its military
+        shared evenly among the wars it takes part in already plus the new one (the split
+        of the campaigns, :func:`force_split`)."""
+        m = np.where(self.alive, self.state.military, 0.0)
+        return m / (1.0 + self.wars_under_way)
+
+    @cached_property
+    def forces_ongoing(self) -> F64:
+        """(B, N) as :attr:`forces`, for a war already under way (counted among its wars)."""
+        m = np.where(self.alive, self.state.military, 0.0)
+        return m / np.maximum(self.wars_under_way, 1.0)
 
     @cached_property
     def ally_forces(self) -> F64:
         """(B, N) forces each actor can be expected to bring as an ally, before commitment,
-        interest, distance and water: military x reliability (its record), shared among the
-        wars it fights already plus the new one (its observable conduct)."""
-        m = np.where(self.alive, self.state.military, 0.0)
-        return m * self.reliability / (1.0 + self.wars_under_way)
+        interest, distance and water: :attr:`forces` (its observable conduct) x reliability
+        (its record)."""
+        return self.forces * self.reliability
+
+    @cached_property
+    def _ally_forces_ongoing(self) -> F64:
+        return self.forces_ongoing * self.reliability
 
     def interest(self, b: I64, k: I64, e: I64) -> F64:
         """Per triple, ally k's interest in a war against e, the factor of its commitment:
@@ -203,15 +238,27 @@ class Observation:
         if land is None or penalty <= 0:
             return None
         wet = self.state.adjacent & ~land
+        if self.params.amphibious_overseas:
+            wet |= ~self.state.adjacent & self._overseas
         return np.where(wet, PAIR(1.0 - penalty), PAIR(1.0))
+
+    @cached_property
+    def _overseas(self) -> BoolA:
+        """(B, N, N) pairs whose capitals lie on different land masses (connected components
+        of the land links): power between them must cross the sea."""
+        mass = land_masses(self.setting)[np.maximum(self.state.capital, 0)]
+        mass = np.where(self.alive, mass, -1)
+        return mass[:, :, None] != mass[:, None, :]
 
     def amphibious(self, b: I64, i: I64, j: I64) -> F64:
         """Per pair, the share of i's projected strength that reaches j: ``1 -
-        amphibious_penalty`` when i borders j only across the sea (a border, none of it by
-        land), else 1 (an actor with a land border, or with no border at all, whose power
-        distance already discounts, pays nothing). One rule for every participant of a
-        campaign, for estimates of the odds and for an ally's expected help (the stopping
-        power of water: Mearsheimer 2001, ch. 4)."""
+        amphibious_penalty`` when i must project its power over the sea to reach j: it
+        borders j only across the sea (a border, none of it by land), or it has no border
+        with j and their capitals lie on different land masses (``amphibious_overseas``);
+        else 1 (a land border, or a land route whose length distance already discounts).
+        One rule for every participant of a campaign, principals and allies of both
+        sides, for estimates of the odds and for an ally's expected help (the stopping
+        power of water: Mearsheimer 2001, ch. 4, on every force that must cross it)."""
         factor = self._amphibious
         if factor is None or not len(b):
             return np.ones(len(b))
@@ -219,28 +266,18 @@ class Observation:
         return factor.reshape(-1)[(b * n + i) * n + j].astype(np.float64)
 
     @cached_property
-    def _help_to(self) -> F32:
-        """(B, N, N) ``[b, j, k]``: k's expected help to j before its interest: commitment x
-        :attr:`ally_forces` x reach to j x the amphibious factor of k's border with j
-        (rows: the allies of j, contiguous). Alliances are mutual (``diplomacy``, the
-        scenarios and every break set both cells), and distance and borders are
-        symmetric, so the ``[b, k, j]`` arrays serve as they are."""
-        help_ = self.state.alliance * self.reach
-        help_ *= self.ally_forces.astype(PAIR)[:, None, :]
-        if self._amphibious is not None:
-            help_ *= self._amphibious
-        return help_
-
-    @cached_property
-    def _allies_of(self) -> tuple[I64, I64]:
-        """The cells of :attr:`_help_to` with help, grouped by (b, j) in CSR form:
-        ``(ptr, cells)``, the allies of (b, j) being ``cells[ptr[b*N+j]:ptr[b*N+j+1]]`` in
-        index order (built once a year; an estimate then reads only the allies)."""
+    def _allies_of(self) -> tuple[I64, I64, F64]:
+        """The live allies of every actor, grouped by (b, j) in CSR form: ``(ptr, cells,
+        bond)``, the allies of (b, j) being the flat ``[b, j, k]`` cells
+        ``cells[ptr[b*N+j]:ptr[b*N+j+1]]`` in index order, ``bond`` their commitment
+        (built once a year; an estimate then reads only the allies)."""
         n, batch = self.state.n_actors, self.state.batch
-        cells = np.flatnonzero(self._help_to.reshape(-1) > 0)
+        alliance = self.state.alliance.reshape(-1)
+        cells = np.flatnonzero(alliance > 0)
+        cells = cells[self.alive.reshape(-1)[(cells // (n * n)) * n + cells % n]]
         ptr = np.zeros(batch * n + 1, dtype=np.int64)
         np.cumsum(np.bincount(cells // n, minlength=batch * n), out=ptr[1:])
-        return ptr, cells
+        return ptr, cells, alliance[cells].astype(np.float64)
 
     @cached_property
     def _willing_against(self) -> F32:
@@ -256,45 +293,111 @@ class Observation:
         _diagonal(willing)[:] = 0.0
         return willing
 
-    def expected_defence(self, b: I64, j: I64, e: I64) -> F64:
-        """Per pair, the military j and its allies can be expected to bring to j's defence
-        against e: j's own forces plus, for each live ally k not committed to e too (it
-        would stay out), commitment x interest(k, e) x :attr:`ally_forces` x reach to j x
-        the amphibious factor of k's border with j. Hollow, uninterested, busy, distant or
-        sea-borne allies deter less (Smith 1995; Leeds 2003)."""
+    def _side(self, b: I64, j: I64, e: I64, offence: bool, ongoing: bool) -> F64:
+        """Per pair, the strength j's side is expected to bring to a war with e, measured
+        at the front (e's capital when j attacks, j's own when it defends), before the
+        estimation error about j: j's :attr:`forces` projected to the front (with the
+        amphibious factor when it attacks), plus, for each live ally k not committed to e
+        too (it would stay out), commitment x interest(k, e) x :attr:`ally_forces` x reach
+        to the front x the amphibious factor of k's route there. The campaigns call the
+        allies of both sides and measure every participant's strength at the target's
+        capital (:mod:`.war`); the estimates do the same, with each ally's help at its
+        expectation (Smith 1995; Leeds 2003). Memoised per pair for the year."""
         n = self.state.n_actors
-        own = np.where(self.alive.reshape(-1)[b * n + j],
-                       self.state.military.reshape(-1)[b * n + j], 0.0)
+        memo = self._memo(offence, ongoing)
+        key = (b * n + j) * n + e
+        out = memo[key]
+        miss = np.isnan(out)
+        if miss.any():
+            uniq = sorted_unique(key[miss])
+            qb, rest = np.divmod(uniq, n * n)
+            qj, qe = np.divmod(rest, n)
+            memo[uniq] = self._side_of(qb, qj, qe, offence, ongoing)
+            out = memo[key]
+        return out
+
+    def _memo(self, offence: bool, ongoing: bool) -> F64:
+        """The flat (B*N*N,) memo of :meth:`_side` for one kind of estimate (NaN: not yet
+        computed this year)."""
+        memos = self.__dict__.setdefault("_memos", {})
+        kind = (offence, ongoing)
+        if kind not in memos:
+            memos[kind] = np.full(self.state.batch * self.state.n_actors ** 2, np.nan)
+        memo: F64 = memos[kind]
+        return memo
+
+    def _side_of(self, b: I64, j: I64, e: I64, offence: bool, ongoing: bool) -> F64:
+        """:meth:`_side` computed (no memo)."""
+        n = self.state.n_actors
+        front = e if offence else j
+        reach = self.reach.reshape(-1)
+        forces = self.forces_ongoing if ongoing else self.forces
+        own = forces.reshape(-1)[b * n + j]
+        if offence:
+            own = own * reach[(b * n + j) * n + e] * self.amphibious(b, j, e)
         if not self.allied or not len(b):
             return own
-        ptr, entries = self._allies_of
+        ptr, entries, bond = self._allies_of
         row = b * n + j
         first, count = ptr[row], ptr[row + 1] - ptr[row]
         r = np.repeat(np.arange(len(b)), count)
-        entry = entries[np.repeat(first - (np.cumsum(count) - count), count)
-                        + np.arange(len(r))]                       # flat [b, j, k] cells
-        k = entry % n
-        cell = (b[r] * n + k) * n + e[r]
-        ally = (self._help_to.reshape(-1)[entry].astype(np.float64)
+        at = np.repeat(first - (np.cumsum(count) - count), count) + np.arange(len(r))
+        k = entries[at] % n
+        kb, kf = b[r], front[r]
+        cell = (kb * n + k) * n + e[r]
+        ally_forces = self._ally_forces_ongoing if ongoing else self.ally_forces
+        ally = (bond[at] * ally_forces.reshape(-1)[kb * n + k]
+                * reach[(kb * n + k) * n + kf] * self.amphibious(kb, k, kf)
                 * self._willing_against.reshape(-1)[cell])
         # An ally committed to e as well stays out of the war.
         ally *= self.state.alliance.reshape(-1)[cell] <= 0
         # Entries run by pair, then ally: each pair's sum takes its allies in index order,
         # whatever the batch.
-        return own + np.bincount(r, weights=ally, minlength=len(b))
+        return np.asarray(own + np.bincount(r, weights=ally, minlength=len(b)),
+                          dtype=np.float64)
+
+    def expected_defence(self, b: I64, j: I64, e: I64, ongoing: bool = False) -> F64:
+        """Per pair, the military j and its allies can be expected to bring to j's defence
+        against e (see :meth:`_side`): hollow, uninterested, busy, distant or sea-borne
+        allies deter less (Smith 1995; Leeds 2003). ``ongoing``: in a war already under way
+        (not a new one on top of j's wars)."""
+        return self._side(b, j, e, False, ongoing)
+
+    def expected_offence(self, b: I64, i: I64, j: I64, ongoing: bool = False) -> F64:
+        """Per pair, the strength i and its allies can be expected to bring to an attack on
+        j, at j's capital (see :meth:`_side`): the attacker's allies are called too, each
+        valued at its expected help, as the defender's are."""
+        return self._side(b, i, j, True, ongoing)
+
+    def war_sides(self, b: I64, i: I64, j: I64) -> tuple[F64, F64]:
+        """Per pair, i's estimate of the two sides of a war it starts against j: (its side's
+        expected offence, j's side's expected defence with i's estimation error about j)."""
+        n = self.state.n_actors
+        enemy = (self.expected_defence(b, j, i)
+                 * self.noise.reshape(-1)[(b * n + i) * n + j])
+        return self.expected_offence(b, i, j), enemy
 
     def win_odds(self, b: I64, i: I64, j: I64) -> F64:
-        """Actor (b, i)'s estimate of its chance to defeat j and j's allies, per pair.
-
-        Own forces projected to j's capital (times the amphibious factor when i borders j
-        only across the sea) against j's expected defence against i
-        (:meth:`expected_defence`), as i perceives it (with i's estimation error about j).
-        """
-        # Flat indices: one take per array instead of fancy indexing on two or three axes.
-        n = self.state.n_actors
-        own_row = b * n + i
-        pair = own_row * n + j
-        own = (self.state.military.reshape(-1)[own_row] * self.reach.reshape(-1)[pair]
-               * self.amphibious(b, i, j))
-        enemy = self.expected_defence(b, j, i) * self.noise.reshape(-1)[pair]
+        """Actor (b, i)'s estimate of its chance to defeat j and j's allies, per pair: its
+        side's expected offence against j's expected defence against i, as i perceives it
+        (with i's estimation error about j; :meth:`war_sides`)."""
+        own, enemy = self.war_sides(b, i, j)
         return victory_probability(own, enemy, self.params)
+
+
+def force_split(batch: int, n: int, world: I64, actor: I64) -> F64:
+    """(B, N) the number of wars each actor takes part in, from one row ``(world, actor)``
+    per war and participant: an actor in several wars splits its forces evenly among them.
+    One rule for the campaigns (:mod:`.war`) and for the estimates
+    (:attr:`Observation.wars_under_way`)."""
+    counts = np.bincount(world * n + actor, minlength=batch * n)
+    return counts.reshape(batch, n).astype(np.float64)
+
+
+def land_masses(setting: Setting) -> I64:
+    """(P,) the land mass of every province: its connected component of the land links
+    (sea links do not join land masses)."""
+    pmap = setting.province_map
+    graph = coo_matrix((np.ones(len(pmap.land)), (pmap.land[:, 0], pmap.land[:, 1])),
+                       shape=(pmap.n, pmap.n))
+    return np.asarray(connected_components(graph, directed=False)[1], dtype=np.int64)

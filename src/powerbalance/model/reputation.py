@@ -15,8 +15,10 @@ state (``Params.memory_decay`` a year):
 - **exploitation** (``WorldState.exploitation[b, i, j]``): j struck late
   (a jackal's strike, a ``late_entry`` event): it attacked an actor that i
   had fought last year while j itself had fought no one and was not i's ally
-  (Schweller 1994 on jackals; an ally entering late, or a strike on the
-  striker's own top threat, is balancing: Mearsheimer 2001, ch. 8); or j
+  (Schweller 1994 on jackals; an ally entering late, or a strike on a target
+  that threatened the striker itself, is balancing: Mearsheimer 2001, ch. 8;
+  threatened means the target is its top threat at ``Params.balance_threshold``
+  times its own share or more, the test the balancers use); or j
   allied with its own top threat when that actor is also i's top threat
   (bandwagoning, alignment with the source of danger: Walt 1987), weight
   ``Params.bandwagon_weight``. Spread to witnesses as above.
@@ -143,8 +145,10 @@ def remember(state: WorldState, actions: Actions, obs: Observation, year_events:
         others = prev[wb, wt].copy()
         others[np.arange(len(wb)), wa] = False
         late = ~prev[wb, wa].any(axis=1) & others.any(axis=1)
-        # A strike on one's own top threat is balancing against it, not a jackal's raid.
-        late &= obs.top_threat[wb, wa] != wt
+        # A strike on a target that threatens the striker itself (its top threat, at least
+        # balance_threshold times its own share) is balancing against it, not a jackal's raid.
+        late &= ~((obs.top_threat[wb, wa] == wt)
+                  & (obs.top_threat_level[wb, wa] >= params.balance_threshold * obs.share[wb, wa]))
         # Joining a war on the side of one who fought t is balancing, not exploitation.
         others &= ~(state.alliance[wb, wa] > 0)
         r, z = nonzero(others & late[:, None])

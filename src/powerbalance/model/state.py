@@ -116,6 +116,11 @@ class WorldState:
     """(B, N) each actor's own mean growth rate (``Params.growth_spread`` around
     ``Params.growth_rate``, drawn at the first step, NaN until then, and moved each year
     by ``Params.growth_persistence``)."""
+    war_loss: F64 = None  # type: ignore[assignment]
+    """(B, N) the logarithm (>= 0) of the factor by which war damage has left the actor's
+    productivity below the path it would have followed without it; the phoenix factor
+    shrinks it each year (``Params.phoenix_rate``, :mod:`powerbalance.model.war`). 0 at the
+    start."""
     frontier: F32 | None = None
     """(B, N, N) production of j's provinces bordering i's (the stake of a war), kept like
     ``adjacent``; None until the first step computes it."""
@@ -141,6 +146,7 @@ class WorldState:
             "last_target": lambda: np.full((b, n), -1, dtype=np.int64),
             "leader": lambda: np.full(b, -1, dtype=np.int64),
             "growth": lambda: np.full((b, n), np.nan),
+            "war_loss": lambda: np.zeros((b, n)),
         }
         for name, make in starts.items():
             if getattr(self, name) is None:

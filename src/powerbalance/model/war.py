@@ -84,8 +84,8 @@ from powerbalance.model.derived import (
 )
 from powerbalance.model.deterrence import deterrence
 from powerbalance.model.events import EventKind, Events
-from powerbalance.model.fastops import nonzero, sorted_unique, unique_counts
-from powerbalance.model.perception import Observation
+from powerbalance.model.fastops import any_nonzero, nonzero, sorted_unique, unique_counts
+from powerbalance.model.perception import Observation, force_split
 from powerbalance.model.state import F32, F64, I64, PAIR, BoolA, Setting, WorldState
 from powerbalance.model.victory import victory_probability
 from powerbalance.params import Params
@@ -93,6 +93,9 @@ from powerbalance.strategies.base import Actions
 
 #: Outcome codes of ``war_ended`` events and the wars table.
 INITIATOR_WON, TARGET_WON, NO_WINNER, BROKEN_OFF = 1, 2, 3, 4
+#: The largest logarithm of the factor by which war damage is recorded as leaving
+#: productivity below its pre-war path (the phoenix factor's memory, ``WorldState.war_loss``).
+MAX_WAR_LOSS = 30.0
 OUTCOMES = {INITIATOR_WON: "initiator won", TARGET_WON: "target won",
             NO_WINNER: "no winner", BROKEN_OFF: "broken off"}
 
@@ -134,6 +137,7 @@ class _Scratch:
 
     military: F64
     productivity: F64
+    war_loss: F64
     owner: I64
     capital: I64
     hostility: F32
@@ -160,7 +164,8 @@ def war(state: WorldState, actions: Actions, obs: Observation, setting: Setting,
     n = state.n_actors
     events: list[Events] = []
     mover = alive if active is None else alive & active
-    s = _Scratch(state.military.copy(), state.productivity.copy(), state.owner.copy(),
+    productivity, war_loss = _recover(state, params, decay)
+    s = _Scratch(state.military.copy(), productivity, war_loss, state.owner.copy(),
                  state.capital.copy(),
                  state.hostility * PAIR(1.0 - params.hostility_decay) if decay
                  else state.hostility.copy(),
@@ -212,6 +217,10 @@ def war(state: WorldState, actions: Actions, obs: Observation, setting: Setting,
         # borders the challenger), not a draw: a peaceful transfer is certain.
         _conquer(state, setting, params, s, claims, b[concede], t[concede], 0, events,
                  kind=EventKind.CONCESSION, rate=1.0)
+        if params.concession_grievance:
+            # The conceding state remembers the taker (Goertz & Diehl 1992; Hensel 2001).
+            np.add.at(s.hostility.reshape(-1), (b[concede] * n + t[concede]) * n + a[concede],
+                      PAIR(params.concession_grievance))
     b, a, t = b[~concede], a[~concede], t[~concede]
     if len(b):
         events.append(Events.make(EventKind.WAR_BEGUN, b, a, t))
@@ -242,14 +251,35 @@ def _principals(war_target: I64) -> BoolA:
 
 def _resistance_odds(state: WorldState, obs: Observation, params: Params, b: I64, a: I64,
                      t: I64) -> F64:
-    """Target t's estimate of its chance to resist a's demand: its expected defence strength
-    against a's projected forces as t perceives them (amphibious penalty included)."""
+    """Target t's estimate of its chance to resist a's demand: its side's expected defence
+    against a's side's expected offence (a's allies included, each at its expected help,
+    amphibious penalty included) as t perceives a (:meth:`Observation.expected_offence`)."""
     n = state.n_actors
-    pair_ta = (b * n + t) * n + a
-    attacker = (state.military[b, a] * obs.reach.reshape(-1)[(b * n + a) * n + t]
-                * obs.noise.reshape(-1)[pair_ta] * obs.amphibious(b, a, t))
+    attacker = obs.expected_offence(b, a, t) * obs.noise.reshape(-1)[(b * n + t) * n + a]
     defence = obs.expected_defence(b, t, a)
     return np.asarray(1.0 - victory_probability(attacker, defence, params), dtype=np.float64)
+
+
+def _log_damage(war_damage: float) -> float:
+    """``-log(1 - war_damage)``: the logarithm of one campaign-year's loss, bit-reproducible
+    (:mod:`powerbalance.detmath`); capped where the damage destroys everything."""
+    kept = 1.0 - war_damage
+    return MAX_WAR_LOSS if kept <= 0 else float(-detmath.log(np.array([kept]))[0])
+
+
+def _recover(state: WorldState, params: Params, decay: bool) -> tuple[F64, F64]:
+    """This year's productivity and war losses after the phoenix factor: each actor regains
+    ``phoenix_rate`` of its remaining war loss in logarithms (``war_loss``, the log of the
+    factor by which war damage left its productivity below its pre-war growth path, shrinks
+    by that share and productivity rises by as much), so it returns towards that path
+    (Organski & Kugler 1977, "The costs of major wars: the phoenix factor", *APSR* 71(4);
+    1980, *The War Ledger*, ch. 3: recovery within 15-20 years). ``decay`` false (a later
+    activation of a serial year) regains nothing more."""
+    loss = state.war_loss
+    if not decay or params.phoenix_rate <= 0 or not any_nonzero(loss):
+        return state.productivity.copy(), loss.copy()
+    regained = params.phoenix_rate * loss
+    return state.productivity * detmath.exp(regained), loss - regained
 
 
 def _end(s: _Scratch, events: list[Events], b: I64, a: I64, t: I64, outcome: int | I64) -> None:
@@ -318,7 +348,7 @@ def _campaign(state: WorldState, actions: Actions, obs: Observation, setting: Se
     pw, pk, side, weight = pw[order], pk[order], side[order], weight[order]
     pb = b[pw]
     slot = pb * n + pk
-    engaged = np.bincount(slot, minlength=state.batch * n)
+    engaged = force_split(state.batch, n, pb, pk).reshape(-1)
     committed = weight * (s.military.reshape(-1)[slot] / engaged[slot])
     # Each participant by its own access to the target: one that borders it only across
     # the sea pays the amphibious penalty, one with a land border (or no border) does not.
@@ -339,7 +369,14 @@ def _campaign(state: WorldState, actions: Actions, obs: Observation, setting: Se
     np.maximum(s.military, 0.0, out=s.military)
     hit, count_hit = unique_counts(np.concatenate([b * n + a, b * n + t]))
     flat_prod = s.productivity.reshape(-1)
-    flat_prod[hit] *= detmath.power(1.0 - params.war_damage, count_hit)
+    damage = detmath.power(1.0 - params.war_damage, count_hit)
+    flat_prod[hit] *= damage
+    if params.phoenix_rate > 0:
+        # (A shortfall beyond MAX_WAR_LOSS is not tracked further: the economy's floor on
+        # productivity binds long before, and the arithmetic stays finite.)
+        flat_loss = s.war_loss.reshape(-1)
+        flat_loss[hit] = np.minimum(flat_loss[hit] + count_hit * _log_damage(params.war_damage),
+                                    MAX_WAR_LOSS)
     after_att, after_def = s_att * (1.0 - frac_att), s_def * (1.0 - frac_def)
 
     # Nuclear threshold: the side losing the campaign may escalate through its strongest
@@ -546,6 +583,7 @@ def _bury_the_dead(state: WorldState, s: _Scratch, setting: Setting, params: Par
     capitals, so only they are examined.
     """
     war_fields = {"hostility": s.hostility, "calls": s.calls, "honoured": s.honoured,
+                  "war_loss": s.war_loss,
                   "war_target": s.war_target, "war_start": s.war_start,
                   "last_target": s.last_target}
     changed = np.flatnonzero(s.changed)

@@ -120,12 +120,12 @@ def catcher_failing(obs: Observation, bw: I64, i: I64, threat: I64, catcher: I64
     """Per row, the buck-catcher is failing: it is at war with the threat T and its chance
     of winning, as actor i estimates it, is below ``Params.buck_failing_odds``.
 
-    The estimate sets C's expected defence strength (its forces and its allies'
-    expected help against T,
-    :meth:`~powerbalance.model.perception.Observation.expected_defence`)
-    against T's forces projected over the distance to C's capital, each with i's
-    estimation error (Mearsheimer 2001, ch. 8: the buck-passer enters once the
-    catcher cannot contain the threat alone).
+    The estimate sets the two sides of the war under way as the campaigns count them
+    (:meth:`~powerbalance.model.perception.Observation.expected_offence` for the side
+    that attacked, :meth:`~powerbalance.model.perception.Observation.expected_defence`
+    for the other, each principal's allies at their expected help, the threat's included),
+    each with i's estimation error about its principal (Mearsheimer 2001, ch. 8: the
+    buck-passer enters once the catcher cannot contain the threat alone).
     """
     state, params = obs.state, obs.params
     n = state.n_actors
@@ -136,10 +136,15 @@ def catcher_failing(obs: Observation, bw: I64, i: I64, threat: I64, catcher: I64
         return fighting
     b, me, t, c = bw[fighting], i[fighting], threat[fighting], c[fighting]
     noise = obs.noise.reshape(-1)
-    attacker = (state.military[b, t] * obs.reach.reshape(-1)[(b * n + t) * n + c]
-                * noise[(b * n + me) * n + t])
-    defence = obs.expected_defence(b, c, t) * noise[(b * n + me) * n + c]
-    odds: F64 = 1.0 - victory_probability(attacker, defence, params)
+    seen_t, seen_c = noise[(b * n + me) * n + t], noise[(b * n + me) * n + c]
+    t_attacks = state.war_target[b, t] == c
+    # The threat's side attacks the catcher, or defends against the catcher's war on it.
+    threat_side = np.where(t_attacks, obs.expected_offence(b, t, c, ongoing=True),
+                           obs.expected_defence(b, t, c, ongoing=True)) * seen_t
+    catcher_side = np.where(t_attacks, obs.expected_defence(b, c, t, ongoing=True),
+                            obs.expected_offence(b, c, t, ongoing=True)) * seen_c
+    odds: F64 = np.where(t_attacks, 1.0 - victory_probability(threat_side, catcher_side, params),
+                         victory_probability(catcher_side, threat_side, params))
     out = fighting.copy()
     out[fighting] = odds < params.buck_failing_odds
     return out

@@ -7,6 +7,8 @@ import numpy as np
 from powerbalance.model.derived import frontier_value
 from powerbalance.model.fastops import first_max_per_group, nonzero
 from powerbalance.model.perception import Observation
+from powerbalance.model.victory import victory_probability
+from powerbalance.params import Params
 from powerbalance.strategies.base import F64, I64, Actions, BoolA, Strategy
 from powerbalance.strategies.common import preventive_target, rows_of, wedge_target
 from powerbalance.strategies.registry import register
@@ -28,17 +30,17 @@ class HegemonSeeker(Strategy):
     - expected gain = p x ``conquest_rate`` x production of j's provinces on
       its frontier x its own productivity x ``Params.stake_horizon`` years
       (the value of the provinces at stake times the chance of winning them);
-    - expected cost = ``destructiveness`` x (1 - p) x its military: the
-      attrition of its forces in the contest against the *expected*
-      coalition (1 - p is the enemy's share of total strength at
-      decisiveness 1, and p already counts j's allies at their expected
-      help, so a hollow ally adds little cost), plus
-      ``Params.seeker_damage_weight`` x ``war_damage`` x its wealth x
-      ``stake_horizon`` (the war's lasting damage to its own economy; 0 by
-      default: war_damage strikes both principals in the same proportion
-      and leaves the balance between them unchanged, and the seeker
-      maximises relative power, Mearsheimer 2001 ch. 2; Fearon 1995's cost
-      of fighting is the forces it burns).
+    - expected cost = the attrition the war model inflicts on it
+      (:mod:`powerbalance.model.war`): ``destructiveness`` x the enemy side's
+      share of the total strength x the forces it commits (its military
+      shared among its wars), both sides counted with their allies at their
+      expected help, so a hollow ally adds little cost; plus
+      ``Params.seeker_damage_weight`` x ``war_damage`` x its wealth x the
+      years the loss of productivity lasts within ``stake_horizon`` (less
+      what the phoenix factor, ``phoenix_rate``, regains: :func:`damage_years`).
+      The war model strikes the productivity of the two principals, not of
+      the allies that join the defence, so the damage shifts the balance
+      against the coalition it expects.
 
     Both terms are in the same unit, wealth-years: the gain is a flow of
     production over ``stake_horizon`` years; military is bought one for one
@@ -114,7 +116,8 @@ def expected_net_gain(obs: Observation, b: I64, i: I64, j: I64) -> tuple[F64, F6
     """Per pair (b, i -> j): (expected gain - expected cost, estimated odds) of i attacking j
     (see :class:`HegemonSeeker`)."""
     state, params = obs.state, obs.params
-    odds = obs.win_odds(b, i, j)
+    own, enemy = obs.war_sides(b, i, j)
+    odds = victory_probability(own, enemy, params)
     if not len(b):
         return odds, odds
     n = state.n_actors
@@ -123,8 +126,19 @@ def expected_net_gain(obs: Observation, b: I64, i: I64, j: I64) -> tuple[F64, F6
         frontier = frontier_value(state.owner, n, obs.setting)
     value = frontier.reshape(-1)[(b * n + i) * n + j].astype(np.float64)
     gain = odds * params.conquest_rate * value * state.productivity[b, i] * params.stake_horizon
-    cost = params.destructiveness * (1.0 - odds) * state.military[b, i]
+    # The campaign's attrition of the forces it commits: destructiveness x the enemy side's
+    # share of the total strength, both sides with their allies at their expected help.
+    enemy_share = enemy / np.maximum(own + enemy, 1e-300)
+    cost = params.destructiveness * enemy_share * obs.forces[b, i]
     if params.seeker_damage_weight:
         cost = cost + (params.seeker_damage_weight * params.war_damage * state.wealth[b, i]
-                       * params.stake_horizon)
+                       * damage_years(params))
     return gain - cost, odds
+
+
+def damage_years(params: Params) -> float:
+    """Years' worth of production a loss of productivity costs over ``stake_horizon`` years
+    while the phoenix factor regains ``phoenix_rate`` of what is left each year: ``(1 -
+    (1 - r) ** H) / r`` (H at r = 0: the loss is permanent)."""
+    r, horizon = params.phoenix_rate, params.stake_horizon
+    return horizon if r <= 0 else (1.0 - (1.0 - r) ** horizon) / r
