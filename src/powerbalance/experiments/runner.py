@@ -9,6 +9,7 @@ whatever the chunking.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from powerbalance.model.compiled import check_engine
 from powerbalance.model.derived import territory
 from powerbalance.model.economy import capability_share
 from powerbalance.model.events import Events
@@ -64,17 +66,21 @@ class Trajectory:
 def simulate(scenario: Scenario, params: Params, setting: Setting, seed: int,
              worlds: npt.ArrayLike, years: int, record: str = "full",
              progress: Callable[[int], None] | None = None,
-             map_worlds: npt.ArrayLike = ()) -> Trajectory:
+             map_worlds: npt.ArrayLike = (), engine: str | None = None) -> Trajectory:
     """Simulate the given global world indices for ``years`` years in one batch.
 
     ``record``: ``full`` keeps every year; ``system`` the same (system tables
     are computed from it) but no alliance pairs; ``final`` only the start and
     the last year. ``map_worlds``: global indices of worlds whose province
     owners are recorded every recorded year (for maps and animations).
-    ``progress`` is called with the number of years done.
+    ``progress`` is called with the number of years done. ``engine``: ``numpy`` or
+    ``compiled`` (see :mod:`powerbalance.model.compiled`; the results are bit-identical);
+    None: the setting's own (``Setting.engine``).
     """
     if record not in RECORD_LEVELS:
         raise ValueError(f"record must be one of {RECORD_LEVELS}")
+    if engine is not None and engine != setting.engine:
+        setting = dataclasses.replace(setting, engine=check_engine(engine))
     worlds = np.asarray(worlds, dtype=np.int64).reshape(-1)
     keep_all = record != "final"
     slots = years + 1 if keep_all else 2

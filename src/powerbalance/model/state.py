@@ -201,6 +201,10 @@ class Setting:
     """Link ids (positions in ``link_src``/``link_dst``) grouped by their end province."""
     link_land: BoolA | None = None
     """Which links are land links; None when the map has no sea links."""
+    engine: str = "numpy"
+    """The engine that runs the phases: ``"numpy"`` (the reference) or ``"compiled"``
+    (numba kernels, bit-identical; see :mod:`powerbalance.model.compiled`). Results do not
+    depend on it, only speed does."""
 
     @classmethod
     def build(cls, province_map: ProvinceMap, names: tuple[str, ...], regions: list[str],
