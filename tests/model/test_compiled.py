@@ -9,6 +9,7 @@ final state must agree bit for bit.
 from __future__ import annotations
 
 import dataclasses
+import sys
 
 import numpy as np
 import pytest
@@ -93,3 +94,20 @@ def test_unknown_engine_is_a_clear_input_error():
     with pytest.raises(InputError, match="engine"):
         check_engine("fortran")
     assert check_engine("compiled") == "compiled"
+
+
+def test_compiled_engine_without_numba_is_a_clear_input_error(monkeypatch):
+    monkeypatch.setitem(sys.modules, "numba", None)  # import numba now raises ImportError
+    with pytest.raises(InputError, match="needs numba"):
+        check_engine("compiled")
+
+
+def test_cli_engine_switch(tmp_path, capsys):
+    from powerbalance.cli import main
+
+    assert main(["run", "warring-states", "--years", "3", "--engine", "fortran"]) == 2
+    assert "engine" in capsys.readouterr().err
+    out = tmp_path / "run"
+    assert main(["run", "warring-states", "--years", "3", "--worlds", "2", "--engine",
+                 "compiled", "--out", str(out)]) == 0
+    assert (out / "actors.parquet").exists()

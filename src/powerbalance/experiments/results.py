@@ -28,6 +28,7 @@ import pandas as pd
 from powerbalance.errors import InputError
 from powerbalance.experiments import tables
 from powerbalance.experiments.runner import RECORD_LEVELS, simulate
+from powerbalance.model.compiled import check_engine
 from powerbalance.model.state import auto_batch_size
 from powerbalance.outputs import Output, check_output, write_folder
 from powerbalance.params import Params
@@ -162,6 +163,7 @@ def run(
     map_worlds: int = 1,
     progress: Callable[[int, int], None] | None = None,
     force: bool = False,
+    engine: str = "numpy",
 ) -> RunResult:
     """Simulate ``worlds`` worlds of a scenario and return (and optionally write) the tables.
 
@@ -181,6 +183,8 @@ def run(
         (the start and the last year only).
     map_worlds: record province owners for this many worlds (from ``first_world``).
     progress: called with (years done, total years) of the whole run.
+    engine: ``numpy`` (the reference) or ``compiled`` (numba kernels; bit-identical
+        results, see :mod:`powerbalance.model.compiled`).
 
     Examples
     --------
@@ -204,6 +208,7 @@ def run(
     if record not in RECORD_LEVELS:
         raise InputError(f"{record!r}", source="run", field="record",
                          allowed=", ".join(RECORD_LEVELS))
+    check_engine(engine)
     if batch_size is None:
         batch_size = batch_size_for(scen, worlds=worlds, years=years, record=record,
                                     map_worlds=map_worlds)
@@ -212,7 +217,7 @@ def run(
     params = scen.make_params(overrides)
     check_run_memory(scen, worlds=worlds, years=years, batch_size=batch_size, record=record,
                      map_worlds=map_worlds)
-    setting = scen.setting(params)
+    setting = scen.setting(params).with_engine(engine)
     started = time.time()
     frames: dict[str, list[pd.DataFrame]] = {name: [] for name in (*TABLES[:5], "wars")}
     map_ids = np.arange(first_world, first_world + min(map_worlds, worlds))

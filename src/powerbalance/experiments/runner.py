@@ -9,7 +9,6 @@ whatever the chunking.
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,7 +17,6 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from powerbalance.model.compiled import check_engine
 from powerbalance.model.derived import territory
 from powerbalance.model.economy import capability_share
 from powerbalance.model.events import Events
@@ -79,8 +77,8 @@ def simulate(scenario: Scenario, params: Params, setting: Setting, seed: int,
     """
     if record not in RECORD_LEVELS:
         raise ValueError(f"record must be one of {RECORD_LEVELS}")
-    if engine is not None and engine != setting.engine:
-        setting = dataclasses.replace(setting, engine=check_engine(engine))
+    if engine is not None:
+        setting = setting.with_engine(engine)
     worlds = np.asarray(worlds, dtype=np.int64).reshape(-1)
     keep_all = record != "final"
     slots = years + 1 if keep_all else 2

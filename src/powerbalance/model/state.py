@@ -230,6 +230,15 @@ class Setting:
             link_land=link_land,
         )
 
+    def with_engine(self, engine: str) -> Setting:
+        """This setting run by ``engine`` (checked: an :class:`InputError` for an unknown
+        engine, or ``compiled`` without numba)."""
+        from powerbalance.model.compiled import check_engine
+
+        if engine == self.engine:
+            return self
+        return replace(self, engine=check_engine(engine))
+
     @property
     def n_provinces(self) -> int:
         """Number of provinces P."""
