@@ -101,7 +101,7 @@ def economy(state: WorldState, setting: Setting, params: Params) -> WorldState:
 
 
 def _economy_compiled(state: WorldState, params: Params, base: F64, own_rate: F64,
-                      shock: F64) -> WorldState:
+                      shock: np.ndarray) -> WorldState:
     """The rest of :func:`economy` in one compiled pass (bit-identical; see
     :mod:`powerbalance.model.compiled`)."""
     from powerbalance.model.compiled import kernels
