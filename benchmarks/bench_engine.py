@@ -30,24 +30,31 @@ THROUGHPUT = {
 }
 SMALL = "one world of 7 actors x 300 years (powerbalance.run)"
 COMMAND = "powerbalance run warring-states --years 300 --worlds 10000 --out DIR"
+#: Every case runs with each engine (``--engine``; see powerbalance.model.compiled); the
+#: case's name ends with the engine in brackets, and ``benchmarks/run.py`` runs the repeats
+#: of the two alternately and reports the paired ratio.
+ENGINES = ("numpy", "compiled")
 
 
 def cases() -> list[str]:
     """The cases, each run alone in a fresh process by ``benchmarks/run.py``."""
-    return [*THROUGHPUT, SMALL, COMMAND]
+    return [f"{case} [{engine}]" for case in (*THROUGHPUT, SMALL, COMMAND)
+            for engine in ENGINES]
 
 
 def run_case(case: str) -> list[tuple[str, float, str]]:
     """Run one case in this process; ``(label, value, note)`` rows."""
+    case, _, engine = case.rpartition(" [")
+    engine = engine.rstrip("]")
     if case in THROUGHPUT:
-        return _throughput(case, *THROUGHPUT[case])
+        return _throughput(case, *THROUGHPUT[case], engine=engine)
     if case == SMALL:
-        return _small()
-    return _command()
+        return _small(engine)
+    return _command(engine)
 
 
 def _throughput(label: str, spec: str, worlds: int, years: int,
-                target: float) -> list[tuple[str, float, str]]:
+                target: float, engine: str) -> list[tuple[str, float, str]]:
     import numpy as np
 
     from powerbalance.experiments.runner import simulate
@@ -55,35 +62,37 @@ def _throughput(label: str, spec: str, worlds: int, years: int,
 
     scenario = load(spec)
     params = scenario.make_params()
-    setting = scenario.setting(params)
+    setting = scenario.setting(params).with_engine(engine)
+    # Not timed: numba loads the compiled kernels from its cache (and NumPy warms up).
+    simulate(scenario, params, setting, 1, np.arange(min(worlds, 2)), 2, record="final")
     cpu = time.process_time()
     simulate(scenario, params, setting, 1, np.arange(worlds), years, record="final")
     cpu = time.process_time() - cpu
     rate = len(scenario.actors) * worlds * years / cpu
-    return [(f"{label}: simulation CPU", cpu, "s"),
-            (f"{label}: throughput", rate,
+    return [(f"{label} [{engine}]: simulation CPU", cpu, "s"),
+            (f"{label} [{engine}]: throughput", rate,
              f"actor-years/s of CPU (target {target:.0e}: {rate / target:.2f}x)")]
 
 
-def _small() -> list[tuple[str, float, str]]:
+def _small(engine: str) -> list[tuple[str, float, str]]:
     import powerbalance as pb
 
-    pb.run("warring-states", years=5, worlds=1, seed=1)  # imports and caches, not timed
+    pb.run("warring-states", years=5, worlds=1, seed=1, engine=engine)  # not timed
     cpu = time.process_time()
-    pb.run("warring-states", years=300, worlds=1, seed=1)
+    pb.run("warring-states", years=300, worlds=1, seed=1, engine=engine)
     cpu = time.process_time() - cpu
-    return [("one world-year of 7 actors, tables included", cpu / 300 * 1e3,
+    return [(f"one world-year of 7 actors, tables included [{engine}]", cpu / 300 * 1e3,
              "ms of CPU (target 0.2 ms)")]
 
 
-def _command() -> list[tuple[str, float, str]]:
+def _command(engine: str) -> list[tuple[str, float, str]]:
     from powerbalance.cli import main
 
     folder = Path(tempfile.mkdtemp(prefix="pb-bench-"))
     try:
         wall = time.perf_counter()
         rc = main(["run", "warring-states", "--years", "300", "--worlds", "10000",
-                   "--out", str(folder / "run")])
+                   "--out", str(folder / "run"), "--engine", engine])
         wall = time.perf_counter() - wall
         size = sum(f.stat().st_size for f in (folder / "run").iterdir()) / 2**20
     finally:
@@ -91,7 +100,7 @@ def _command() -> list[tuple[str, float, str]]:
     if rc != 0:
         raise RuntimeError(f"powerbalance run exited {rc}")
     rate = 7 * 10_000 * 300 / wall
-    return [("whole run command 7 x 10,000 x 300, every table (wall)", wall,
+    return [(f"whole run command 7 x 10,000 x 300, every table [{engine}] (wall)", wall,
              f"s; {rate:.3g} actor-years/s (target 5e6: {rate / 5e6:.2f}x); {size:.0f} MiB "
              "written; peak memory: the case's RSS (target 1.5 GiB)")]
 

@@ -3,8 +3,9 @@
 A module ``bench_*.py`` either exposes ``cases() -> list[str]`` and
 ``run_case(case) -> list[(label, value, note)]`` (each case then runs alone in a fresh
 interpreter), or only ``run() -> list[(label, value, note)]`` (the whole module is one
-case). Every case runs ``--repeat`` times (3 by default); for each row the table gives the
-median and the spread (min-max) of the repeats, and for each case the CPU time
+case). Every case runs ``--repeat`` times (3 by default), the repeats of a module's cases
+interleaved; for each row the table gives the median and the spread (min-max) of the
+repeats, and for each case the CPU time
 (user + system) and peak resident memory of *its own* process, read with
 ``resource.getrusage`` in the child (not the parent's, which stays small).
 
@@ -90,7 +91,45 @@ def summarise(values: list[float]) -> dict[str, Any]:
 
 def run_case(stem: str, case: str, repeat: int) -> dict[str, Any]:
     """Every repeat of a case, summarised per row."""
-    runs = [measure(stem, case) for _ in range(repeat)]
+    return summarise_case(stem, case, [measure(stem, case) for _ in range(repeat)])
+
+
+#: Cases named ``X [numpy]`` and ``X [compiled]`` are an A/B pair of engines.
+PAIR = (" [numpy]", " [compiled]")
+
+
+def run_cases(stem: str, cases: list[str], repeat: int) -> list[dict[str, Any]]:
+    """The cases of a module with their repeats interleaved (repeat 1 of every case, then
+    repeat 2, ...), so that the load of a shared machine falls alike on every case; each
+    compiled case of an A/B pair gets a row of the paired ratio of its first figure (the
+    NumPy repeat's over the compiled repeat run beside it: a speed-up for times)."""
+    runs: dict[str, list[dict[str, Any]]] = {case: [] for case in cases}
+    failed: set[str] = set()
+    for _ in range(repeat):
+        for case in cases:
+            if case in failed:
+                continue
+            try:
+                runs[case].append(measure(stem, case))
+            except RuntimeError as exc:
+                print(f"  FAILED {exc}", flush=True)
+                failed.add(case)
+    out = {case: summarise_case(stem, case, r) for case, r in runs.items() if case not in failed}
+    for case, res in out.items():
+        base = case.removesuffix(PAIR[1]) + PAIR[0]
+        if not case.endswith(PAIR[1]) or base not in out:
+            continue
+        pairs = zip(runs[base], runs[case], strict=False)
+        ratios = [a["rows"][0][1] / b["rows"][0][1] for a, b in pairs if b["rows"][0][1] > 0]
+        res["rows"].append({"label": f"{case.removesuffix(PAIR[1])}: compiled vs numpy",
+                            **summarise(ratios),
+                            "note": "x (paired ratio of the first figure, numpy / compiled)"})
+    return list(out.values())
+
+
+def summarise_case(stem: str, case: str, runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The repeats ``runs`` of a case, summarised per row."""
+    repeat = len(runs)
     labels = [row[0] for row in runs[0]["rows"]]
     rows = []
     for k, label in enumerate(labels):
@@ -142,14 +181,10 @@ def main(argv: list[str]) -> int:
     for stem in stems:
         print(f"== {stem} == (value: seconds unless the note names another unit; "
               f"median [min-max] of {args.repeat})", flush=True)
-        for case in case_names(load_module(stem)):
-            if args.case not in case and case != WHOLE:
-                continue
-            try:
-                res = run_case(stem, case, args.repeat)
-            except RuntimeError as exc:
-                print(f"  FAILED {exc}", flush=True)
-                continue
+        selected = [case for case in case_names(load_module(stem))
+                    if args.case in case or case == WHOLE]
+        for res in run_cases(stem, selected, args.repeat):
+            case = res["case"]
             results.append(res)
             for row in res["rows"]:
                 print(f"  {row['label']:55s} {_fmt(row):>28s}  {row['note']}", flush=True)

@@ -209,7 +209,7 @@ MUTANTS = (
            "            target = np.full(len(bw), -1, dtype=np.int16)", ENGINE_TESTS),
     Mutant("an alliance's threat passes when it no longer threatens the leaver alone",
            "model/diplomacy.py",
-           "    gone = (aim < 0) | ~flat[(b * n + j) * n + np.maximum(aim, 0)]",
+           "    gone = (aim < 0) | ~held(b, j, np.maximum(aim, 0))",
            "    gone = np.ones(len(b), dtype=bool)", ENGINE_TESTS),
     Mutant("accept_ratio is ignored", "model/diplomacy.py",
            "            & (obs.share[bw, i] >= actions.accept_ratio[bw, j] * obs.share[bw, j])\n",

@@ -113,6 +113,8 @@ def run_command(
                                                 "table, e.g. the calibrated-params.toml of "
                                                 "'powerbalance calibrate'); --set goes over "
                                                 "it.")] = None,
+    engine: Annotated[str, typer.Option(help="numpy (the reference) or compiled (numba "
+                                             "kernels, bit-identical results).")] = "numpy",
     force: ForceOption = False,
 ) -> None:
     """Simulate a scenario and print who unified the system, when, and the polarity (or run an
@@ -136,6 +138,9 @@ def run_command(
     if record not in RECORD_LEVELS:
         raise InputError(f"{record!r}", source="--record", field="record",
                          allowed=", ".join(RECORD_LEVELS))
+    from powerbalance.model.compiled import check_engine
+
+    check_engine(engine, source="--engine")
     check_out(out)
     check_png(plot)
     overrides = parse_sets(set_)
@@ -158,7 +163,7 @@ def run_command(
     with year_progress(f"{scen.name} x {worlds}", total) as progress:
         result = run(scen, years=years, worlds=worlds, seed=seed, overrides=overrides,
                      out=out, batch_size=batch_size, record=record, progress=progress,
-                     force=force)
+                     force=force, engine=engine)
     print_run_summary(result)
     if plot is not None:
         from powerbalance.viz import overview_figure

@@ -28,6 +28,7 @@ import pandas as pd
 from powerbalance.errors import InputError
 from powerbalance.experiments import tables
 from powerbalance.experiments.runner import RECORD_LEVELS, simulate
+from powerbalance.model.compiled import check_engine
 from powerbalance.model.state import auto_batch_size
 from powerbalance.outputs import Output, check_output, write_folder
 from powerbalance.params import Params
@@ -83,10 +84,31 @@ class RunResult:
         :func:`powerbalance.outputs.write_folder`, after them, with the write time)."""
         t0 = time.perf_counter()
         for name in TABLES:
-            frame = self.table(name)
-            frame.to_parquet(folder / f"{name}.parquet", index=False,
-                             use_dictionary=dictionary_columns(frame))
+            write_parquet(self.table(name), folder / f"{name}.parquet")
         self.manifest.setdefault("timings", {})["write_seconds"] = time.perf_counter() - t0
+
+
+#: Rows per Parquet row group written at a time by :func:`write_parquet` (pyarrow's own
+#: default row-group size), which bounds the Arrow copy of a table to one group.
+ROW_GROUP_ROWS = 1 << 20
+
+
+def write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    """Write ``frame`` (without its index) to the Parquet file ``path`` one row group at a
+    time: the whole table is never converted to Arrow at once, so writing a run of
+    millions of rows needs memory for one group beside the table, not a second copy.
+
+    The schema is that of the whole frame (so a group whose text column holds only nulls
+    keeps the column's type); dictionary encoding as :func:`dictionary_columns`.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = pa.Schema.from_pandas(frame, preserve_index=False)
+    with pq.ParquetWriter(path, schema, use_dictionary=dictionary_columns(frame)) as writer:
+        for lo in range(0, max(len(frame), 1), ROW_GROUP_ROWS):
+            part = frame.iloc[lo:lo + ROW_GROUP_ROWS]
+            writer.write_table(pa.Table.from_pandas(part, schema=schema, preserve_index=False))
 
 
 def dictionary_columns(frame: pd.DataFrame) -> list[str]:
@@ -162,6 +184,7 @@ def run(
     map_worlds: int = 1,
     progress: Callable[[int, int], None] | None = None,
     force: bool = False,
+    engine: str = "numpy",
 ) -> RunResult:
     """Simulate ``worlds`` worlds of a scenario and return (and optionally write) the tables.
 
@@ -181,6 +204,8 @@ def run(
         (the start and the last year only).
     map_worlds: record province owners for this many worlds (from ``first_world``).
     progress: called with (years done, total years) of the whole run.
+    engine: ``numpy`` (the reference) or ``compiled`` (numba kernels; bit-identical
+        results, see :mod:`powerbalance.model.compiled`).
 
     Examples
     --------
@@ -204,6 +229,7 @@ def run(
     if record not in RECORD_LEVELS:
         raise InputError(f"{record!r}", source="run", field="record",
                          allowed=", ".join(RECORD_LEVELS))
+    check_engine(engine)
     if batch_size is None:
         batch_size = batch_size_for(scen, worlds=worlds, years=years, record=record,
                                     map_worlds=map_worlds)
@@ -212,7 +238,7 @@ def run(
     params = scen.make_params(overrides)
     check_run_memory(scen, worlds=worlds, years=years, batch_size=batch_size, record=record,
                      map_worlds=map_worlds)
-    setting = scen.setting(params)
+    setting = scen.setting(params).with_engine(engine)
     started = time.time()
     frames: dict[str, list[pd.DataFrame]] = {name: [] for name in (*TABLES[:5], "wars")}
     map_ids = np.arange(first_world, first_world + min(map_worlds, worlds))
@@ -236,7 +262,7 @@ def run(
         frames["wars"].append(tables.war_table(traj))
     static_provinces, links = tables.geography_tables(scen, params)
     result = RunResult(
-        **{name: pd.concat(parts, ignore_index=True) for name, parts in frames.items()},
+        **{name: _joined(parts) for name, parts in frames.items()},
         map=static_provinces, links=links,
         manifest=_manifest(scen, params, overrides or {}, seed, worlds, first_world, years,
                            record, started, sim_seconds),
@@ -245,6 +271,16 @@ def run(
     if out is not None:
         result.write(out, force=force)
     return result
+
+
+def _joined(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The tables of the batches one after the other (a single batch's table as it is:
+    concatenating would copy it, doubling the peak memory of a one-batch run)."""
+    only = parts[0] if len(parts) == 1 else None
+    if (only is not None and isinstance(only.index, pd.RangeIndex) and only.index.start == 0
+            and only.index.step == 1):
+        return only
+    return pd.concat(parts, ignore_index=True)
 
 
 def batch_size_for(scenario: Scenario, *, worlds: int, years: int, record: str = "full",

@@ -67,17 +67,21 @@ class Trajectory:
 def simulate(scenario: Scenario, params: Params, setting: Setting, seed: int,
              worlds: npt.ArrayLike, years: int, record: str = "full",
              progress: Callable[[int], None] | None = None,
-             map_worlds: npt.ArrayLike = ()) -> Trajectory:
+             map_worlds: npt.ArrayLike = (), engine: str | None = None) -> Trajectory:
     """Simulate the given global world indices for ``years`` years in one batch.
 
     ``record``: ``full`` keeps every year; ``system`` the same (system tables
     are computed from it) but no alliance pairs; ``final`` only the start and
     the last year. ``map_worlds``: global indices of worlds whose province
     owners are recorded every recorded year (for maps and animations).
-    ``progress`` is called with the number of years done.
+    ``progress`` is called with the number of years done. ``engine``: ``numpy`` or
+    ``compiled`` (see :mod:`powerbalance.model.compiled`; the results are bit-identical);
+    None: the setting's own (``Setting.engine``).
     """
     if record not in RECORD_LEVELS:
         raise ValueError(f"record must be one of {RECORD_LEVELS}")
+    if engine is not None:
+        setting = setting.with_engine(engine)
     worlds = np.asarray(worlds, dtype=np.int64).reshape(-1)
     keep_all = record != "final"
     slots = years + 1 if keep_all else 2

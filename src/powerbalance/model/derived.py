@@ -65,6 +65,8 @@ def borders(owner: I64, n_actors: int, setting: Setting, land: bool = False,
     ``land`` the land-only adjacency too (maps with sea links), with ``frontier`` the
     value of each neighbour's frontier provinces (what i could take from j in a war: the
     stake), each province counted once."""
+    if setting.engine == "compiled":
+        return borders_of(owner, np.arange(owner.shape[0]), n_actors, setting, land, frontier)
     b, p = owner.shape
     o_src = owner[:, setting.link_src]
     o_dst = owner[:, setting.link_dst]
@@ -87,6 +89,21 @@ def borders(owner: I64, n_actors: int, setting: Setting, land: bool = False,
     if frontier:
         value = _frontier(owner, o_src, border, n_actors, setting)
     return Borders(flags(border), land_adj, value)
+
+
+def borders_of(owner: I64, worlds: I64, n_actors: int, setting: Setting, land: bool = False,
+               frontier: bool = False) -> Borders:
+    """:func:`borders` of the worlds ``owner[worlds]``, by the compiled kernel (bit-identical;
+    the compiled engine's path, which reads only the rows it needs)."""
+    from powerbalance.model.compiled import kernels
+
+    has_land = land and setting.link_land is not None
+    link_land = setting.link_land if setting.link_land is not None else np.zeros(0, bool)
+    adj, land_adj, value = kernels()["borders"](
+        owner, np.asarray(worlds, dtype=np.int64), n_actors, setting.link_src,
+        setting.link_dst, link_land, has_land, setting.in_links,
+        np.asarray(setting.province_map.value, dtype=np.float64), frontier)
+    return Borders(adj, land_adj if has_land else None, value if frontier else None)
 
 
 #: Largest in-degree for which :func:`_frontier` compares the links into a province pairwise
@@ -165,13 +182,19 @@ def territorial_base(owner: I64, capital: I64, n_actors: int, setting: Setting,
     Each province yields its production times the loss-of-strength gradient
     of its distance from its owner's capital (``extraction_midpoint``).
     """
+    mid = reach_midpoint(params.extraction_midpoint, params, year)
+    if setting.engine == "compiled":
+        from powerbalance.model import compiled
+
+        return compiled.territorial_base(owner, capital, n_actors, setting.distance,
+                                         setting.province_map.value, params.gradient, mid,
+                                         params.gradient_steepness)
     b, p = owner.shape
     owned = owner >= 0
     safe_owner = np.where(owned, owner, 0)
     cap_of_owner = np.take_along_axis(capital, safe_owner, axis=1)
     cap_of_owner = np.where(cap_of_owner >= 0, cap_of_owner, 0)
     dist = setting.distance.reshape(-1)[cap_of_owner * p + np.arange(p)]
-    mid = reach_midpoint(params.extraction_midpoint, params, year)
     extracted = setting.province_map.value * gradient(dist, params.gradient, mid,
                                                       params.gradient_steepness)
     bins = np.where(owned, np.arange(b)[:, None] * n_actors + owner, b * n_actors)
@@ -181,9 +204,16 @@ def territorial_base(owner: I64, capital: I64, n_actors: int, setting: Setting,
             np.asarray(count[:-1], dtype=np.int64).reshape(b, n_actors))
 
 
-def reach(distance: F64, params: Params, year: int) -> npt.NDArray[np.float32]:
-    """Share of military power arriving over a distance between capitals (single precision)."""
+def reach(distance: F64, params: Params, year: int,
+          engine: str = "numpy") -> npt.NDArray[np.float32]:
+    """Share of military power arriving over a distance between capitals (single precision);
+    ``engine`` as ``Setting.engine``."""
     mid = reach_midpoint(params.reach_midpoint, params, year)
+    if engine == "compiled":
+        from powerbalance.model import compiled
+
+        return compiled.gradient(distance, params.gradient, mid,
+                                 params.gradient_steepness).astype(PAIR)
     return gradient(distance, params.gradient, mid, params.gradient_steepness).astype(PAIR)
 
 

@@ -96,14 +96,18 @@ def _passed(state: WorldState, obs: Observation, params: Params, bw: I64,
     aim = state.aim.reshape(-1)[row * n + j].astype(np.int64)
     if (aim < 0).any():
         aim = np.where(aim >= 0, aim, obs.top_threat.reshape(-1)[row])
-    # held[b, x, T]: T still threatens x by balance_exit times x's capability (a dead T
+    # held(b, x, T): T still threatens x by balance_exit times x's capability (a dead T
     # threatens nobody). First the leaver's own view (most alliances stop there), then the
-    # partner's for the rest.
-    held = (obs.threat >= (params.balance_exit * obs.share).astype(PAIR)[:, :, None])
-    held &= obs.threat > 0
-    flat = held.reshape(-1)
+    # partner's for the rest. Read only at the cells asked for, not over the whole
+    # (B, N, N) threat (the same comparisons, so the same answers).
+    threat, share = obs.threat.reshape(-1), obs.share.reshape(-1)
+
+    def held(w: I64, x: I64, t: I64) -> np.ndarray:
+        value = threat[(w * n + x) * n + t]
+        return (value >= (params.balance_exit * share[w * n + x]).astype(PAIR)) & (value > 0)
+
     safe = np.maximum(aim, 0)
-    rest = np.flatnonzero(~flat[row * n + safe] | (aim < 0))
+    rest = np.flatnonzero(~held(b, i, safe) | (aim < 0))
     b, i, j, aim = b[rest], i[rest], j[rest], aim[rest]
-    gone = (aim < 0) | ~flat[(b * n + j) * n + np.maximum(aim, 0)]
+    gone = (aim < 0) | ~held(b, j, np.maximum(aim, 0))
     return b[gone], i[gone], j[gone]

@@ -82,6 +82,8 @@ def economy(state: WorldState, setting: Setting, params: Params) -> WorldState:
     elif params.growth_persistence < 1.0 and params.growth_spread > 0:
         own_rate = growth_episode(state, params)
         state = state.replace(growth=own_rate)
+    if setting.engine == "compiled":
+        return _economy_compiled(state, params, base, own_rate, shock)
     growth = own_rate - params.guns_butter * state.spend + params.growth_noise * shock
     # The floor is in start units; in a renormalised world it shrinks with the unit.
     floor: float | F64 = params.min_productivity
@@ -94,6 +96,25 @@ def economy(state: WorldState, setting: Setting, params: Params) -> WorldState:
     military = np.where(state.alive, military, 0.0)
     productivity, wealth, military, scale = renormalise(productivity, wealth, military,
                                                         state.scale)
+    return state.replace(productivity=productivity, wealth=wealth, military=military,
+                         scale=scale)
+
+
+def _economy_compiled(state: WorldState, params: Params, base: F64, own_rate: F64,
+                      shock: np.ndarray) -> WorldState:
+    """The rest of :func:`economy` in one compiled pass (bit-identical; see
+    :mod:`powerbalance.model.compiled`)."""
+    from powerbalance.model.compiled import kernels
+
+    floor = np.ldexp(params.min_productivity, -state.scale)  # exact; the floor itself at 0
+    productivity, wealth, military, big = kernels()["economy"](
+        state.alive, state.productivity, state.military, state.spend, own_rate, shock, base,
+        floor, params.guns_butter, params.growth_noise, 1.0 - params.military_depreciation,
+        RESCALE_ABOVE)
+    scale = state.scale
+    if big.any():
+        productivity, wealth, military, scale = renormalise(productivity, wealth, military,
+                                                            scale)
     return state.replace(productivity=productivity, wealth=wealth, military=military,
                          scale=scale)
 

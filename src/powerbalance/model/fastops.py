@@ -142,11 +142,18 @@ def first_max_per_group(groups: npt.NDArray[np.integer],
     """
     if not len(groups):
         return np.zeros(0, dtype=np.int64), values[:0]
-    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+    # (Boolean masks filled in place: np.r_ costs more than the rest on a small world.)
+    new = np.empty(len(groups), dtype=bool)
+    new[0] = True
+    np.not_equal(groups[1:], groups[:-1], out=new[1:])
+    starts = np.flatnonzero(new)
     best = np.maximum.reduceat(values, starts)
-    sizes = np.diff(np.r_[starts, len(groups)])
+    sizes = np.empty(len(starts), dtype=np.int64)
+    np.subtract(starts[1:], starts[:-1], out=sizes[:-1])
+    sizes[-1] = len(groups) - starts[-1]
     hits = np.flatnonzero(values == np.repeat(best, sizes))
-    first = np.r_[True, groups[hits[1:]] != groups[hits[:-1]]]
+    first = np.ones(len(hits), dtype=bool)
+    np.not_equal(groups[hits[1:]], groups[hits[:-1]], out=first[1:])
     return hits[first], best
 
 

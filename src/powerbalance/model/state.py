@@ -214,6 +214,10 @@ class Setting:
     """Link ids (positions in ``link_src``/``link_dst``) grouped by their end province."""
     link_land: BoolA | None = None
     """Which links are land links; None when the map has no sea links."""
+    engine: str = "numpy"
+    """The engine that runs the phases: ``"numpy"`` (the reference) or ``"compiled"``
+    (numba kernels, bit-identical; see :mod:`powerbalance.model.compiled`). Results do not
+    depend on it, only speed does."""
 
     @classmethod
     def build(cls, province_map: ProvinceMap, names: tuple[str, ...], regions: list[str],
@@ -238,6 +242,15 @@ class Setting:
             region_names=region_names, value_rank=rank, in_ptr=in_ptr, in_links=in_links,
             link_land=link_land,
         )
+
+    def with_engine(self, engine: str) -> Setting:
+        """This setting run by ``engine`` (checked: an :class:`InputError` for an unknown
+        engine, or ``compiled`` without numba)."""
+        from powerbalance.model.compiled import check_engine
+
+        if engine == self.engine:
+            return self
+        return replace(self, engine=check_engine(engine))
 
     @property
     def n_provinces(self) -> int:

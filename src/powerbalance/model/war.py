@@ -78,6 +78,7 @@ import numpy as np
 from powerbalance import detmath, rng
 from powerbalance.model.derived import (
     borders,
+    borders_of,
     reach,
     territorial_base,
     territory,
@@ -580,7 +581,10 @@ def _bury_the_dead(state: WorldState, s: _Scratch, setting: Setting, params: Par
     cached borders.
 
     Only worlds whose borders changed this year can have deaths or fallen
-    capitals, so only they are examined.
+    capitals, so only they are examined, and only their rows are written: a
+    cached array is copied (the input state stays untouched) only when some but
+    not all worlds changed; when every world changed (a batch of one), the
+    fresh arrays replace it without a copy.
     """
     war_fields = {"hostility": s.hostility, "calls": s.calls, "honoured": s.honoured,
                   "war_loss": s.war_loss,
@@ -589,8 +593,19 @@ def _bury_the_dead(state: WorldState, s: _Scratch, setting: Setting, params: Par
     changed = np.flatnonzero(s.changed)
     if not len(changed):
         return state.replace(military=s.military, productivity=s.productivity, **war_fields)
+    compiled = setting.engine == "compiled"
+    every = len(changed) == state.batch
+
+    def merged(old: np.ndarray, fresh: np.ndarray) -> np.ndarray:
+        """``old`` with the changed worlds' rows replaced by ``fresh``."""
+        if every:
+            return fresh
+        out = old.copy()
+        out[changed] = fresh
+        return out
+
     n = state.n_actors
-    owner = s.owner[changed]
+    owner = s.owner if every else s.owner[changed]
     count = territory(owner, n)
     was_alive = state.alive[changed]
     alive_c = was_alive & (count > 0)
@@ -599,13 +614,20 @@ def _bury_the_dead(state: WorldState, s: _Scratch, setting: Setting, params: Par
     cap_owner = np.take_along_axis(owner, np.maximum(capital, 0), axis=1)
     lost_capital = alive_c & (cap_owner != np.arange(n)[None, :])
     if lost_capital.any():
-        owned = owner >= 0
-        bins = np.where(owned, np.arange(len(changed))[:, None] * n + owner, len(changed) * n)
-        rank_key = np.where(owned, setting.value_rank[None, :], -1)
-        best = np.full(len(changed) * n + 1, -1, dtype=np.int64)
-        np.maximum.at(best, bins.ravel(), rank_key.ravel())
         by_rank = np.argsort(setting.value_rank)
-        new_cap = by_rank[np.maximum(best[:-1].reshape(len(changed), n), 0)]
+        if compiled:
+            from powerbalance.model.compiled import kernels
+
+            new_cap = kernels()["best_provinces"](owner, np.arange(len(changed)), n,
+                                                  setting.value_rank, by_rank)
+        else:
+            owned = owner >= 0
+            bins = np.where(owned, np.arange(len(changed))[:, None] * n + owner,
+                            len(changed) * n)
+            rank_key = np.where(owned, setting.value_rank[None, :], -1)
+            best = np.full(len(changed) * n + 1, -1, dtype=np.int64)
+            np.maximum.at(best, bins.ravel(), rank_key.ravel())
+            new_cap = by_rank[np.maximum(best[:-1].reshape(len(changed), n), 0)]
         capital = np.where(lost_capital, new_cap, capital)
     if died.any():
         dw, di = nonzero(died)
@@ -622,14 +644,12 @@ def _bury_the_dead(state: WorldState, s: _Scratch, setting: Setting, params: Par
         _end(s, events, wb[over], wa[over], wt[over], outcome[over])
     capital = np.where(alive_c, capital, -1)
 
-    alive = state.alive.copy()
-    alive[changed] = alive_c
-    full_capital = s.capital.copy()
-    full_capital[changed] = capital
-    military, productivity, wealth = s.military, s.productivity, state.wealth.copy()
+    alive = merged(state.alive, alive_c)
+    full_capital = merged(s.capital, capital)
+    military, productivity = s.military, s.productivity
     military[changed] = np.where(alive_c, military[changed], 0.0)
     productivity[changed] = np.where(alive_c, productivity[changed], 0.0)
-    wealth[changed] = np.where(alive_c, wealth[changed], 0.0)
+    wealth = merged(state.wealth, np.where(alive_c, state.wealth[changed], 0.0))
     alliance = state.alliance
     dw, di = nonzero(died)
     if len(dw):
@@ -637,23 +657,19 @@ def _bury_the_dead(state: WorldState, s: _Scratch, setting: Setting, params: Par
         alliance[changed[dw], di, :] = 0.0
         alliance[changed[dw], :, di] = 0.0
     pair = alive_c[:, :, None] & alive_c[:, None, :]
-    fresh = borders(owner, n, setting, land=state.land_adjacent is not None,
-                    frontier=state.frontier is not None)
-    adjacent = state.adjacent.copy()
-    adjacent[changed] = fresh.adjacent & pair
-    cached: dict[str, np.ndarray | None] = {"adjacent": adjacent}
+    land, frontier = state.land_adjacent is not None, state.frontier is not None
+    if compiled:
+        fresh = borders_of(s.owner, changed, n, setting, land=land, frontier=frontier)
+    else:
+        fresh = borders(owner, n, setting, land=land, frontier=frontier)
+    cached: dict[str, np.ndarray | None] = {"adjacent": merged(state.adjacent,
+                                                               fresh.adjacent & pair)}
     if fresh.frontier is not None and state.frontier is not None:
-        frontier = state.frontier.copy()
-        frontier[changed] = fresh.frontier
-        cached["frontier"] = frontier
+        cached["frontier"] = merged(state.frontier, fresh.frontier)
     if fresh.land_adjacent is not None and state.land_adjacent is not None:
-        land = state.land_adjacent.copy()
-        land[changed] = fresh.land_adjacent & pair
-        cached["land_adjacent"] = land
-    base = state.base.copy()
+        cached["land_adjacent"] = merged(state.land_adjacent, fresh.land_adjacent & pair)
     fresh_base, _ = territorial_base(owner, capital, n, setting, params, state.year)
-    base[changed] = np.where(alive_c, fresh_base, 0.0)
-    cached["base"] = base
+    cached["base"] = merged(state.base, np.where(alive_c, fresh_base, 0.0))
     mw, mi = nonzero(capital != state.capital[changed])
     if len(mw):
         # Capitals moved (or their actors died): re-measure only those actors' rows and
@@ -662,7 +678,7 @@ def _bury_the_dead(state: WorldState, s: _Scratch, setting: Setting, params: Par
         gw = changed[mw]
         caps = np.maximum(full_capital[gw], 0)
         rows = setting.distance[np.maximum(full_capital[gw, mi], 0)[:, None], caps]
-        gradient_rows = reach(rows, params, state.year)
+        gradient_rows = reach(rows, params, state.year, setting.engine)
         distance[gw, mi, :] = rows
         distance[gw, :, mi] = rows
         reach_[gw, mi, :] = gradient_rows

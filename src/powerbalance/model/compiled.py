@@ -1,0 +1,93 @@
+"""The compiled engine: numba kernels for the hottest array work of the phases.
+
+``Setting.engine`` chooses the engine of a run: ``"numpy"`` (the reference, and the
+specification of the model) or ``"compiled"``, which replaces some whole-array NumPy
+programs by loops compiled with numba (``nopython``, ``cache=True``: the machine code is
+kept in ``__pycache__`` next to this file, so only the first run on a machine pays the
+compilation). Results are **bit-identical** between the engines (tests/model/
+test_compiled.py compares every recorded array of every bundled scenario):
+
+- random numbers are still drawn by :mod:`powerbalance.rng` in NumPy and passed in;
+- every floating-point expression keeps the reference's operations and their order
+  (no ``fastmath``, so no reassociation and no fused multiply-add); sums add their terms
+  in the order ``np.bincount`` does (increasing element index, from 0.0);
+- the exponential is :func:`powerbalance.detmath.exp`'s own polynomial, term by term.
+
+Kernels here: the economy of a year (:func:`economy_kernel`), the borders, land borders
+and frontier stakes of a set of worlds (:func:`borders_kernel`), the provinces and
+extracted production of each actor (:func:`territorial_base_kernel`) and the
+loss-of-strength gradient (:func:`gradient`). numba is imported on the first use of the
+compiled engine only, so the NumPy engine and ``import powerbalance`` never pay for it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from powerbalance import detmath
+from powerbalance.errors import InputError
+
+#: The engines a run may use (``Setting.engine``; ``--engine`` in the CLI).
+ENGINES = ("numpy", "compiled")
+
+def check_engine(engine: str, source: str = "run") -> str:
+    """``engine`` when it is known and usable, else an :class:`InputError` (exit 2): an
+    unknown name, or ``compiled`` without numba installed."""
+    if engine not in ENGINES:
+        raise InputError(f"unknown engine {engine!r}", source=source, field="engine",
+                         allowed=" or ".join(ENGINES))
+    if engine == "compiled":
+        try:
+            import numba  # noqa: F401
+        except ImportError:
+            raise InputError("the compiled engine needs numba, which is not installed",
+                             source=source, field="engine",
+                             allowed="numpy, or install numba (pip install numba)") from None
+    return engine
+
+def kernels() -> dict[str, Any]:
+    """The compiled kernels by name (numba imported, and the kernels compiled or loaded from
+    numba's cache, on first use)."""
+    from powerbalance.model import compiled_kernels as k
+
+    return {"best_provinces": k.best_provinces_kernel, "exp1": k.exp1,
+            "gradient_flat": k.gradient_flat, "economy": k.economy_kernel,
+            "borders": k.borders_kernel, "territorial_base": k.territorial_base_kernel}
+
+
+def _norm(kind: str, midpoint: float, steepness: float) -> float:
+    """The logistic gradient's normaliser ``1 + exp(-steepness * midpoint)``, computed as
+    :func:`powerbalance.model.geography.gradient` does."""
+    if kind == "exponential":
+        return 1.0
+    return float(1.0 + detmath.exp(np.asarray(-steepness * midpoint)))
+
+def gradient(distance: npt.NDArray[np.float64], kind: str, midpoint: float,
+             steepness: float = 1.0) -> npt.NDArray[np.float64]:
+    """:func:`powerbalance.model.geography.gradient`, compiled (bit-identical)."""
+    d = np.ascontiguousarray(distance, dtype=np.float64)
+    out = np.empty(d.shape)
+    kernels()["gradient_flat"](d.reshape(-1), kind == "exponential", float(midpoint),
+                               float(steepness), _norm(kind, midpoint, steepness),
+                               out.reshape(-1))
+    return out
+
+def territorial_base(owner: npt.NDArray[np.int64], capital: npt.NDArray[np.int64],
+                     n_actors: int, distance: npt.NDArray[np.float64],
+                     value: npt.NDArray[np.float64], kind: str, midpoint: float,
+                     steepness: float) -> tuple[npt.NDArray[np.float64],
+                                                npt.NDArray[np.int64]]:
+    """:func:`powerbalance.model.derived.territorial_base`, compiled (bit-identical)."""
+    return kernels()["territorial_base"](
+        np.ascontiguousarray(owner), np.ascontiguousarray(capital), n_actors,
+        np.ascontiguousarray(distance), np.ascontiguousarray(value, dtype=np.float64),
+        kind == "exponential", float(midpoint), float(steepness),
+        _norm(kind, midpoint, steepness))
+
+def scalar_exp(x: float) -> float:
+    """One value of :func:`powerbalance.detmath.exp`, compiled (for the tests)."""
+    return float(kernels()["exp1"](float(x)))
+

@@ -1,0 +1,177 @@
+"""The numba kernels of the compiled engine (see :mod:`powerbalance.model.compiled`, which
+imports this module on the first use of the engine only: importing it imports numba).
+
+Every kernel is a plain module-level function compiled with ``cache=True`` (machine code
+kept in ``__pycache__``), without ``fastmath``: the floating-point operations and their
+order are the NumPy reference's, so results are bit-identical.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numba
+import numpy as np
+
+from powerbalance import detmath
+
+jit = numba.njit(cache=True, nogil=True, fastmath=False, error_model="numpy")
+ln2_hi, ln2_lo, inv_ln2 = detmath._LN2_HI, detmath._LN2_LO, detmath._INV_LN2
+c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13 = (float(c)
+                                                              for c in detmath._EXP_COEF)
+
+
+@jit
+def exp1(x: float) -> float:
+    # detmath.exp, element by element: clip, Cody-Waite reduction, Horner from c13.
+    if x != x:
+        return x
+    xc = min(max(x, -745.0), 710.0)
+    k = np.rint(xc * inv_ln2)
+    r = (xc - k * ln2_hi) - k * ln2_lo
+    p = c13
+    p = p * r + c12
+    p = p * r + c11
+    p = p * r + c10
+    p = p * r + c9
+    p = p * r + c8
+    p = p * r + c7
+    p = p * r + c6
+    p = p * r + c5
+    p = p * r + c4
+    p = p * r + c3
+    p = p * r + c2
+    p = p * r + c1
+    p = p * r + c0
+    out = np.ldexp(p, np.int64(k))
+    if x > 709.78:
+        return np.inf
+    if x < -745.0:
+        return 0.0
+    return out
+
+@jit
+def gradient_flat(distance: Any, exponential: bool, midpoint: float,
+                  steepness: float, norm: float, out: Any) -> None:
+    for e in range(distance.size):
+        d = distance[e]
+        if exponential:
+            out[e] = exp1(-d / midpoint)
+        else:
+            out[e] = norm / (1.0 + exp1(steepness * (d - midpoint)))
+
+@jit
+def economy_kernel(alive: Any, productivity: Any, military: Any, spend: Any,
+                   own_rate: Any, shock: Any, base: Any, floor: Any,
+                   guns_butter: float, growth_noise: float, keep: float,
+                   rescale_above: float) -> Any:
+    b, n = alive.shape
+    prod = np.empty((b, n))
+    wealth = np.empty((b, n))
+    mil = np.empty((b, n))
+    big = np.zeros(b, dtype=np.bool_)
+    for w in range(b):
+        fl = floor[w]
+        peak = 0.0
+        nan = False
+        for i in range(n):
+            g = own_rate[w, i] - guns_butter * spend[w, i] + growth_noise * shock[w, i]
+            p = productivity[w, i] * (1.0 + g)
+            if not (p >= fl or p != p):   # np.maximum: NaN propagates
+                p = fl
+            if not alive[w, i]:
+                p = 0.0
+            wl = p * base[w, i]
+            m = keep * military[w, i] + spend[w, i] * wl
+            if not alive[w, i]:
+                m = 0.0
+            prod[w, i] = p
+            wealth[w, i] = wl
+            mil[w, i] = m
+            for v in (wl, m, p):
+                if v != v:
+                    nan = True
+                elif v > peak:
+                    peak = v
+        big[w] = (not nan) and peak > rescale_above
+    return prod, wealth, mil, big
+
+@jit
+def borders_kernel(owner: Any, worlds: Any, n: int, link_src: Any, link_dst: Any,
+                   link_land: Any, has_land: bool, in_links: Any, value: Any,
+                   want_frontier: bool) -> Any:
+    nw = len(worlds)
+    adj = np.zeros((nw, n, n), dtype=np.bool_)
+    land = np.zeros((nw, n, n) if has_land else (0, n, n), dtype=np.bool_)
+    front = np.zeros((nw, n, n) if want_frontier else (0, n, n), dtype=np.float32)
+    acc = np.zeros((n, n))
+    seen_at = np.full(n, -1, dtype=np.int64)
+    for x in range(nw):
+        row = owner[worlds[x]]
+        for lk in range(len(link_src)):
+            os_ = row[link_src[lk]]
+            od = row[link_dst[lk]]
+            if os_ != od and os_ >= 0 and od >= 0:
+                adj[x, os_, od] = True
+                if has_land and link_land[lk]:
+                    land[x, os_, od] = True
+        if want_frontier:
+            # Links grouped by end province q (increasing): each claimant counts a
+            # province once, and the stakes add provinces in increasing order from 0.0
+            # (as np.bincount does).
+            acc[:, :] = 0.0
+            seen_at[:] = -1
+            for k in range(len(in_links)):
+                lk = in_links[k]
+                q = link_dst[lk]
+                c = row[link_src[lk]]
+                o = row[q]
+                if c != o and c >= 0 and o >= 0 and seen_at[c] != q:
+                    seen_at[c] = q
+                    acc[c, o] += value[q]
+            for i in range(n):
+                for j in range(n):
+                    front[x, i, j] = np.float32(acc[i, j])
+    return adj, land, front
+
+@jit
+def territorial_base_kernel(owner: Any, capital: Any, n: int, distance: Any,
+                            value: Any, exponential: bool, midpoint: float,
+                            steepness: float, norm: float) -> Any:
+    b, p = owner.shape
+    base = np.zeros((b, n))
+    count = np.zeros((b, n), dtype=np.int64)
+    for w in range(b):
+        for q in range(p):
+            o = owner[w, q]
+            if o < 0:
+                continue
+            cap = capital[w, o]
+            if cap < 0:
+                cap = 0
+            d = distance[cap, q]
+            if exponential:
+                g = exp1(-d / midpoint)
+            else:
+                g = norm / (1.0 + exp1(steepness * (d - midpoint)))
+            base[w, o] += value[q] * g
+            count[w, o] += 1
+    return base, count
+
+@jit
+def best_provinces_kernel(owner: Any, worlds: Any, n: int, value_rank: Any,
+                          by_rank: Any) -> Any:
+    # Each actor's most valuable province (highest value rank; by_rank[0] for none).
+    nw = len(worlds)
+    best = np.full((nw, n), -1, dtype=np.int64)
+    for x in range(nw):
+        row = owner[worlds[x]]
+        for q in range(len(row)):
+            o = row[q]
+            if o >= 0 and value_rank[q] > best[x, o]:
+                best[x, o] = value_rank[q]
+    out = np.empty((nw, n), dtype=np.int64)
+    for x in range(nw):
+        for i in range(n):
+            out[x, i] = by_rank[max(best[x, i], 0)]
+    return out
