@@ -77,7 +77,7 @@ BoolA = npt.NDArray[np.bool_]
 
 @dataclass(frozen=True)
 class ConstitutionParams:
-    """The checked options of one constitution (:data:`powerbalance.arenas.constitution.OPTIONS`)."""
+    """The checked options of one constitution (``constitution.OPTIONS``)."""
 
     kinds: tuple[int, ...]
     """The kind of each branch (:data:`KINDS`), executive first."""
