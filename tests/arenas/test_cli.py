@@ -64,7 +64,8 @@ def test_run_constitution_preset_prints_and_plots_in_constitution_words(
 @pytest.mark.parametrize("args,needle", [
     (["run", "market:firms=99"], "firms: firms = 99 out of range (allowed: int from 2 to 64)"),
     (["run", "parliament:rule=stv"], "rule"),
-    (["run", "constitution:preset=tyranny"], "preset: unknown preset 'tyranny' (allowed: presidential"),
+    (["run", "constitution:preset=tyranny"],
+     "preset: unknown preset 'tyranny' (allowed: presidential"),
     (["run", "constitution:court=maybe"], "court"),
     (["run", "market", "--params", "p.toml"], "--params"),
     (["run", "market", "--record", "some"], "record"),

@@ -135,7 +135,7 @@ def test_court_packing_takes_the_courts_competences_and_aligns_it() -> None:
     assert rules.aligned(packed, bal, np.array([1]))[0].tolist() == [False, False, False]
     # the packing lapses after pack_years
     s = packed
-    for year in range(3):
+    for _year in range(3):
         s = grab(bal, s, kind=rules.NO_GRAB)
     assert s.packed[0] == 0 and s.packer[0] == -1
 
