@@ -25,6 +25,8 @@ CASES = {
     "parliament-sainte-lague": f"parliament:parties={ACTORS},rule=sainte-lague",
     "parliament-fptp": f"parliament:parties={ACTORS},rule=fptp",
     "parliament-connected": f"parliament:parties={ACTORS},coalition=minimal-connected",
+    # executive, two chambers, a court and four federal units: eight branches
+    "constitution-federal": "constitution:preset=federal",
 }
 
 

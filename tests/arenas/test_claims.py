@@ -1,4 +1,4 @@
-"""The arena claims (13 and 14) as experiments: machinery only, no verdict is pinned."""
+"""The arena claims (13, 14 and 15) as experiments: machinery only, no verdict is pinned."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ from powerbalance.experiments.claims import (
 )
 
 
-@pytest.mark.parametrize("name", ["market-balance", "parliament-balance"])
+@pytest.mark.parametrize("name", ["market-balance", "parliament-balance",
+                                  "constitution-balance"])
 def test_arena_claims_run_and_judge_by_their_own_rows(name: str) -> None:
     exp = get(name)
     r = run_experiment(name, worlds=8, years=10, seed=2, confidence=0.9)

@@ -46,9 +46,27 @@ def test_run_parliament_with_set_and_a_preset(capsys: pytest.CaptureFixture[str]
     assert "rule=fptp" in text and "seats=21" in text
 
 
+def test_run_constitution_preset_prints_and_plots_in_constitution_words(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "c"
+    rc = main(["run", "constitution:preset=presidential", "--worlds", "5", "--years", "12",
+               "--out", str(out), "--plot", str(tmp_path / "c.png")])
+    assert rc == 0
+    text = capsys.readouterr().out
+    for word in ("branch", "competence", "power grab", "rule of law", "executive constraint"):
+        assert word in text, word
+    actors = pd.read_parquet(out / "actors.parquet")
+    assert set(actors["name"]) == {"executive", "lower chamber", "upper chamber", "court"}
+    assert json.loads((out / "manifest.json").read_text())["words"]["contest"] == "power grab"
+    assert (tmp_path / "c.png").stat().st_size > 1000
+
+
 @pytest.mark.parametrize("args,needle", [
     (["run", "market:firms=99"], "firms: firms = 99 out of range (allowed: int from 2 to 64)"),
     (["run", "parliament:rule=stv"], "rule"),
+    (["run", "constitution:preset=tyranny"],
+     "preset: unknown preset 'tyranny' (allowed: presidential"),
+    (["run", "constitution:court=maybe"], "court"),
     (["run", "market", "--params", "p.toml"], "--params"),
     (["run", "market", "--record", "some"], "record"),
     (["run", "market", "--worlds", "0"], "--worlds"),
@@ -70,3 +88,4 @@ def test_scenarios_lists_the_arenas(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["scenarios"]) == 0
     text = capsys.readouterr().out
     assert "market" in text and "parliament:preset=westminster" in text
+    assert "constitution:preset=mixed" in text

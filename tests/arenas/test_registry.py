@@ -34,6 +34,7 @@ def test_every_arena_names_its_words_and_cites_its_sources() -> None:
         for preset in arena.presets:
             load(f"{name}:preset={preset}")  # every preset is a valid option set
     assert get("market").words.actor == "firm" and get("parliament").words.actor == "party"
+    assert get("constitution").words.actor == "branch"
 
 
 @pytest.mark.parametrize("spec,field,allowed", [
@@ -54,6 +55,7 @@ def test_every_arena_names_its_words_and_cites_its_sources() -> None:
     ("parliament:rule=stv", "rule", "dhondt, sainte-lague, largest-remainder, fptp"),
     ("parliament:coalition=grand", "coalition", "minimal-winning, minimal-connected"),
     ("parliament:parties=11", "parties", "int from 2 to 10"),
+    ("constitution:chambers=0", "chambers", "int from 1 to 2"),
 ])
 def test_bad_specs_name_the_field_and_the_allowed_values(spec: str, field: str,
                                                          allowed: str) -> None:
@@ -65,7 +67,9 @@ def test_bad_specs_name_the_field_and_the_allowed_values(spec: str, field: str,
 
 @pytest.mark.parametrize("spec", ["market:firms=6,segments=3", "parliament:rule=fptp",
                                   "parliament:coalition=minimal-connected,strategy="
-                                  "buck-passer+bandwagoner+external-balancer"])
+                                  "buck-passer+bandwagoner+external-balancer",
+                                  "constitution:preset=presidential,strategy=external-balancer+"
+                                  "bandwagoner+status-quo"])
 def test_same_seed_same_tables_whatever_the_batch(spec: str) -> None:
     whole = simulate(spec, worlds=23, years=12, seed=9)
     again = simulate(spec, worlds=23, years=12, seed=9)

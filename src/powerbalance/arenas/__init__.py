@@ -1,4 +1,4 @@
-"""Arenas: the balance of power among firms, parties (and later branches), one registry.
+"""Arenas: the balance of power among firms, parties and branches, one registry.
 
 One arena per subpackage (its rules, presets, metrics and words), behind one
 :func:`load` in the style of OpenSpiel's ``load_game``: a spec is the arena's name
@@ -25,8 +25,8 @@ from powerbalance.errors import InputError
 __all__ = ["ARENA_NAMES", "Arena", "ArenaSpec", "Option", "Words", "available", "get",
            "is_arena", "load"]
 
-#: The built-in arenas (the constitution arena waits for the law layer).
-ARENA_NAMES = ("market", "parliament")
+#: The built-in arenas.
+ARENA_NAMES = ("market", "parliament", "constitution")
 
 
 def get(name: str) -> Arena:
@@ -39,6 +39,10 @@ def get(name: str) -> Arena:
         from powerbalance.arenas.parliament import ARENA as parliament
 
         return parliament
+    if name == "constitution":
+        from powerbalance.arenas.constitution import ARENA as constitution
+
+        return constitution
     raise InputError(f"unknown arena {name!r}", source="arena", field="name",
                      allowed=", ".join(ARENA_NAMES))
 

@@ -28,5 +28,6 @@ def arena_figure(result: ArenaRun, world: int = 0) -> Figure:
     shares_plot(result.actors, None, world=world, ax=right, crop=False,
                 title=f"{words.resource} share of each {words.actor}, world {world}")
     right.set_ylabel(f"share of {words.resource}")
-    fig.suptitle(f"{result.spec.short_name}, seed {result.manifest['seed']}")
+    fig.suptitle(f"{result.spec.short_name}: {words.actors} and their {words.contest}s, "
+                 f"seed {result.manifest['seed']}")
     return fig

@@ -24,7 +24,7 @@ a Latin hypercube of the uncalibrated parameters' plausible ranges
 >>> 'waltz-balance' in EXPERIMENTS and EXPERIMENTS['waltz-balance'].claim
 1
 >>> len({e.claim for e in EXPERIMENTS.values()})
-14
+15
 """
 
 from __future__ import annotations
@@ -1892,7 +1892,7 @@ def listing() -> list[dict[str, Any]]:
 
 
 # ---------------------------------------------------------------------------
-# Arena claims (issue 15): the balance of power among firms and among parties
+# Arena claims (issue 15): the balance of power among firms, parties and branches
 # ---------------------------------------------------------------------------
 
 #: A per-world statistic of an arena run: the run -> one value per world (ordered by world).
@@ -2086,3 +2086,59 @@ register_arena(Experiment(
 }, variants=(("Sainte-Lague", "rule=sainte-lague"), ("largest remainder",
              "rule=largest-remainder"), ("first past the post", "rule=fptp"),
              ("minimal connected", "coalition=minimal-connected")))
+
+
+register_arena(Experiment(
+    name="constitution-balance", claim=15,
+    title="Constitutional constraints survive while the branches balance the strongest",
+    claim_text=("Under a constitution, constraints on power (the rule of law and the "
+                "executive's constraint by the other branches) survive only while no branch "
+                "exceeds a share of power, which the others keep it from by checking its "
+                "power grabs (veto, override, judicial review, impeachment); they collapse "
+                "when the others bandwagon with it."),
+    arms=(
+        Arm("balancing", "constitution:preset=presidential",
+            description="separation of powers (Federalist 51): every branch checks the "
+                        "strongest branch's power grabs"),
+        Arm("bandwagoning", "constitution:preset=presidential,strategy=bandwagoner",
+            description="every branch sides with the strongest branch's power grabs"),
+        Arm("unified-government", "constitution:preset=unified-government",
+            description="both chambers of the president's party bandwagon, the court "
+                        "checks"),
+        Arm("mixed", "constitution:preset=mixed",
+            description="Polybius's mixed constitution: consuls, senate and assemblies of "
+                        "equal weight, each checking the others, no court"),
+        Arm("null", "constitution:preset=presidential,strategy=status-quo",
+            description="null: the same world without the balancing responses (nobody "
+                        "checks, nobody bandwagons)"),
+    ),
+    statistics={
+        "rule_of_law_end": ("strength of the rule of law at the end (0-1)", None),
+        "collapsed_end": ("1 if the rule of law is below 0.1 at the end", None),
+        "xconst_mean": ("mean executive constraint over the years (XCONST-like, 1-7)", None),
+        "dominant_years": ("share of years in which one branch holds over half the "
+                           "competences", None),
+        "unpunished_years": ("share of years with a power grab that went unpunished", None),
+    },
+    comparisons=(
+        Comparison("rule_of_law_end", low="bandwagoning", high="balancing"),
+        Comparison("collapsed_end", low="balancing", high="bandwagoning"),
+        Comparison("dominant_years", low="balancing", high="bandwagoning"),
+        Comparison("rule_of_law_end", low="null", high="balancing"),
+    ),
+    checks=(Check("collapsed_end", "balancing", "<=", 0.5),),
+    worlds=500, years=100, runner=_arena_runner, null=False,
+    notes=("Arena constitution (docs/arenas.md): executive, two chambers and a court, 100 "
+           "years; the rule of law is the law layer's norm (norm_start 0.5, growth 0.02, "
+           "erosion 0.1 per unpunished power grab); collapse is a norm below 0.1, the law "
+           "layer's law_collapse. The unified-government and mixed arms are reported, not "
+           "judged."),
+), statistics={
+    "rule_of_law_end": arena_final("rule_of_law"),
+    "collapsed_end": arena_final("collapsed"),
+    "xconst_mean": arena_years("xconst"),
+    "dominant_years": arena_years("dominant"),
+    "unpunished_years": arena_years("unpunished"),
+}, variants=(("check ratio 1.5", "check_ratio=1.5"), ("grab rate 0.2", "grab_rate=0.2"),
+             ("erosion 0.05", "norm_erosion=0.05"), ("one chamber", "chambers=1"),
+             ("four federal units", "federal_units=4")))
