@@ -123,12 +123,17 @@ def test_batched_world_k_is_the_parallel_env_world_of_the_same_index_zero():
     moves = np.random.default_rng(1)
     for _ in range(25):
         assert obs["Chu"].tobytes() == bobs[0, 0].tobytes()
-        if "Chu" not in env.agents:
-            break
         mv = moves.integers(0, choices(7), size=len(LEVERS))
-        obs, rew, *_ = env.step({"Chu": mv})
-        bobs, brew, *_ = batched.step(np.broadcast_to(mv, (4, 1, len(LEVERS))))
+        obs, rew, term, trunc, _ = env.step({"Chu": mv})
+        bobs, brew, bterm, btrunc, info = batched.step(np.broadcast_to(mv, (4, 1, len(LEVERS))))
         assert rew["Chu"] == brew[0, 0]
+        assert (term["Chu"], trunc["Chu"]) == (bool(bterm[0, 0]), bool(btrunc[0]))
+        if "Chu" not in env.agents:
+            # The batched world restarted in the same step (autoreset): the parallel env's
+            # last observation is the batched env's final observation of world 0.
+            assert info["_final_obs"][0]
+            assert obs["Chu"].tobytes() == info["final_obs"][0, 0].tobytes()
+            break
 
 
 def test_reward_is_share_plus_weighted_prestige():
