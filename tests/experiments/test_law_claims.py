@@ -71,9 +71,10 @@ def test_the_dose_moves_the_largest_share_and_the_null_has_no_law() -> None:
                 record="system")
         shares.append(start_share(r, arm.build())[0])
     assert shares[0] < 0.25 < 0.6 < shares[1]
-    null = exp.arm("no-law")
-    assert not null.overrides.get("law", False)
-    assert null.changes == doses[0].changes
+    for dose in (doses[0], doses[-1]):
+        null = exp.arm(dose.label.replace("france-", "no-law-"))
+        assert not null.overrides.get("law", False) and dose.overrides["law"] is True
+        assert null.changes == dose.changes
     assert set(all_arms(exp)) == {a.label for a in exp.arms}   # no strategy null: law is it
 
 
@@ -88,15 +89,27 @@ def test_law_parameters_are_varied_only_where_an_arm_turns_law_on() -> None:
 
 def test_the_concert_variant_differs_from_pure_balancing_only_by_the_concert() -> None:
     balance, concert = load("vienna-1815-balance"), load("vienna-1815-concert")
-    assert not balance.params.get("law", False) and concert.params["law"] is True
+    # both arms under the law, with the same norms at the start
+    assert balance.params["law"] is True and concert.params["law"] is True
+    assert {k: v for k, v in concert.params.items() if k != "law_free_riding"} == balance.params
     assert concert.params["law_free_riding"] is False
+    assert balance.params.get("law_free_riding", True) is True
+    allies = {"Britain", "Austria", "Prussia", "Russia"}
     for a, b in zip(balance.actors, concert.actors, strict=True):
-        assert dataclasses.replace(a, compliance=None) == dataclasses.replace(b, compliance=None)
-        assert a.compliance is None
-    fixed = {a.name: a.compliance for a in concert.actors if a.compliance is not None}
-    assert fixed == {"Britain": 1.0, "Austria": 1.0, "Prussia": 1.0, "Russia": 1.0,
-                     "France": 0.0}
+        if a.name in allies:
+            assert a.compliance is None and b.compliance == 1.0   # the concert
+            a, b = dataclasses.replace(a, compliance=None), dataclasses.replace(b, compliance=None)
+        assert a == b
     assert balance.alliances == concert.alliances
+    # dispositions outside the concert are drawn the same way in both arms
+    from powerbalance.model.law import initialise
+    states = []
+    for scen in (balance, concert):
+        p = scen.make_params()
+        states.append(initialise(scen.initial_state(p, scen.setting(p), 0, np.arange(5)), p))
+    outside = [k for k, a in enumerate(balance.actors) if a.name not in allies]
+    assert (states[0].compliance[:, outside] == states[1].compliance[:, outside]).all()
+    assert (states[0].norms == states[1].norms).all()
 
 
 def test_settlement_kept_is_one_without_transfers_and_falls_with_them() -> None:
