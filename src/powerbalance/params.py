@@ -497,7 +497,8 @@ class Params:
     sanction_years: float = _p(
         5.0, "Years (rounded to whole years) a sanction stays in force (the violator's "
         "penalty and each sanctioner's cost are paid every year until then); it is then "
-        "lifted and productivity returns to its path.", "Hufbauer et al. 2007 (Economic Sanctions Reconsidered, 3rd ed.): "
+        "lifted and productivity returns to its path.",
+        "Hufbauer et al. 2007 (Economic Sanctions Reconsidered, 3rd ed.): "
         "the costs of sanctions are a flow, per year while the sanctions last, and most "
         "episodes last some years; stated choice five.", 1, 100)
     sanction_hostility: float = _p(

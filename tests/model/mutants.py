@@ -309,7 +309,7 @@ MUTANTS = (
     Mutant("law: no attack is ever forgone", "model/law.py",
            "    forgo = expected > gain", "    forgo = expected > np.inf", LAW_TESTS),
     Mutant("law: sanctioning costs the sanctioners nothing", "model/law.py",
-           "        np.add.at(cut, b[row] * n + k, -np.log1p(-own))\n", "", LAW_TESTS),
+           "        np.add.at(flat, b[row] * n + k, -np.log1p(-own))\n", "", LAW_TESTS),
     Mutant("law: the engine never restrains a decision", "model/step.py",
            "    state, override = law.prepare(state, params, override)",
            "    state, _ = law.prepare(state, params, override)", LAW_TESTS),

@@ -312,8 +312,8 @@ def enforce(state: WorldState, events: Events, params: Params
     """
     if not params.law:
         return state, []
-    assert state.norms is not None
     state = lift(state)
+    assert state.norms is not None
     b, v, victim, norm = violations(events)
     strength = state.norms[b, norm]
     members, unpunishable = coalition(state, b, v, strength, params)
@@ -336,10 +336,10 @@ def enforce(state: WorldState, events: Events, params: Params
         n = state.n_actors
         row, k = nonzero(members)
         own = np.minimum(params.sanction_cost * cost[row], 0.99)
-        cut = np.zeros(state.batch * n)
-        np.add.at(cut, b[punished] * n + v[punished], -np.log1p(-cost[punished]))
-        np.add.at(cut, b[row] * n + k, -np.log1p(-own))
-        cut = cut.reshape(state.batch, n)
+        flat = np.zeros(state.batch * n)
+        np.add.at(flat, b[punished] * n + v[punished], -np.log1p(-cost[punished]))
+        np.add.at(flat, b[row] * n + k, -np.log1p(-own))
+        cut = flat.reshape(state.batch, n)
         hit = cut > 0
         loss = np.zeros(cut.shape) if state.sanction_loss is None else state.sanction_loss
         left = (np.zeros(cut.shape, dtype=np.int64) if state.sanction_left is None
