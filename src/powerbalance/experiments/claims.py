@@ -1118,10 +1118,10 @@ register(Experiment(
            "free-riding (scenarios/data/vienna-1815-concert.toml). The concert is modelled "
            "only as a compliance and enforcement regime: joint management (congresses, the "
            "great powers policing each other, intervention against revolution) is not "
-           "modelled. The claim is fragile (it held in 3 of 6 parameter sets before this "
-           "comparison was made fair; see docs/law.md). State deaths and France's hegemony "
-           "are reported, not judged. Haas (1953) warns that the same machinery serves a "
-           "conservative status quo: the concert sanctions every change, just or not."),
+           "modelled. The claim is fragile: see docs/law.md for its robustness band. State "
+           "deaths and France's hegemony are reported, not judged. Haas (1953) warns that "
+           "the same machinery serves a conservative status quo: the concert sanctions every "
+           "change, just or not."),
 ))
 
 
