@@ -206,15 +206,21 @@ def enforceable(state: WorldState, params: Params) -> F64:
     n = state.n_actors
     allied = ((state.alliance > 0) | (np.swapaxes(state.alliance, 1, 2) > 0)) & alive[:, None, :]
     allied &= ~np.eye(n, dtype=bool)[None]
-    need = params.contend_ratio * (share + np.where(allied, share[:, None, :], 0.0).sum(axis=2))
-    others = alive[:, None, :] & ~allied & ~np.eye(n, dtype=bool)[None]
-    possible = np.where(others, share[:, None, :], 0.0).sum(axis=2)
-    dominated = (alive & (possible < need)).any(axis=1)
+    weight = allied.astype(np.float64)
+
+    def allies_of(x: F64) -> F64:  # (B, N): each actor's allies' total of x
+        return np.matmul(weight, x[:, :, None])[:, :, 0]
+
+    need = params.contend_ratio * (share + allies_of(share))
+    # the others not allied: every live actor less itself and its allies
+    possible = share.sum(axis=1, keepdims=True) - share - allies_of(share)
+    dominated = (alive & (possible < need - 1e-12)).any(axis=1)
     out = np.zeros(state.norms.shape)
     for k in range(state.norms.shape[1]):
         bound = alive & compliant(state.compliance, state.norms[:, k, None])
-        willing = np.where(others & bound[:, None, :], share[:, None, :], 0.0).sum(axis=2)
-        punishable = bound & (willing >= need)
+        held = np.where(bound, share, 0.0)
+        willing = held.sum(axis=1, keepdims=True) - held - allies_of(held)
+        punishable = bound & (willing >= need - 1e-12)
         count = bound.sum(axis=1)
         out[:, k] = np.divide(punishable.sum(axis=1), count, out=np.zeros(len(count)),
                               where=count > 0)
