@@ -38,8 +38,9 @@ LOOK_AT: dict[str, str] = {
         "The concert's long peace: no actor initiates war, so the status quo lasts; the "
         "capability shares drift with growth only."),
     "vienna-1815-balance": (
-        "A revisionist France against four balancing great powers and no law: wars, state "
-        "deaths and how much of the 1815 map survives. Compare with the concert: "
+        "A revisionist France against four balancing great powers under the law of nations "
+        "but no concert: wars, state deaths and how much of the 1815 map survives. Compare "
+        "with the concert: "
         "`powerbalance experiment concert-of-europe`."),
     "vienna-1815-concert": (
         "The same bid against a concert that keeps and enforces the law of nations "

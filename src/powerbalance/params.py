@@ -494,6 +494,13 @@ class Params:
         0.25, "A sanctioner loses this multiple of the penalty it helps impose (the cost of "
         "punishing).", "Hufbauer et al. 2007: the sender's losses are a fraction of the "
         "target's; stated choice a quarter.", 0, 10)
+    sanction_years: float = _p(
+        5.0, "Years (rounded to whole years) a sanction stays in force (the violator's "
+        "penalty and each sanctioner's cost are paid every year until then); it is then "
+        "lifted and productivity returns to its path.",
+        "Hufbauer et al. 2007 (Economic Sanctions Reconsidered, 3rd ed.): "
+        "the costs of sanctions are a flow, per year while the sanctions last, and most "
+        "episodes last some years; stated choice five.", 1, 100)
     sanction_hostility: float = _p(
         0.5, "Grievance each sanctioner adds against the violator, times the norm's strength "
         "(collective hostility feeds the balance of threat).",

@@ -9,9 +9,13 @@ import numpy as np
 import pytest
 
 from powerbalance.experiments.claims import (
+    Comparison,
+    Experiment,
+    _judge,
     _settlement_kept,
     all_arms,
     get,
+    law_punished_share,
     law_unpunishable,
     law_unpunished,
     law_violations,
@@ -71,9 +75,10 @@ def test_the_dose_moves_the_largest_share_and_the_null_has_no_law() -> None:
                 record="system")
         shares.append(start_share(r, arm.build())[0])
     assert shares[0] < 0.25 < 0.6 < shares[1]
-    null = exp.arm("no-law")
-    assert not null.overrides.get("law", False)
-    assert null.changes == doses[0].changes
+    for dose in (doses[0], doses[-1]):
+        null = exp.arm(dose.label.replace("france-", "no-law-"))
+        assert not null.overrides.get("law", False) and dose.overrides["law"] is True
+        assert null.changes == dose.changes
     assert set(all_arms(exp)) == {a.label for a in exp.arms}   # no strategy null: law is it
 
 
@@ -88,15 +93,27 @@ def test_law_parameters_are_varied_only_where_an_arm_turns_law_on() -> None:
 
 def test_the_concert_variant_differs_from_pure_balancing_only_by_the_concert() -> None:
     balance, concert = load("vienna-1815-balance"), load("vienna-1815-concert")
-    assert not balance.params.get("law", False) and concert.params["law"] is True
+    # both arms under the law, with the same norms at the start
+    assert balance.params["law"] is True and concert.params["law"] is True
+    assert {k: v for k, v in concert.params.items() if k != "law_free_riding"} == balance.params
     assert concert.params["law_free_riding"] is False
+    assert balance.params.get("law_free_riding", True) is True
+    allies = {"Britain", "Austria", "Prussia", "Russia"}
     for a, b in zip(balance.actors, concert.actors, strict=True):
-        assert dataclasses.replace(a, compliance=None) == dataclasses.replace(b, compliance=None)
-        assert a.compliance is None
-    fixed = {a.name: a.compliance for a in concert.actors if a.compliance is not None}
-    assert fixed == {"Britain": 1.0, "Austria": 1.0, "Prussia": 1.0, "Russia": 1.0,
-                     "France": 0.0}
+        if a.name in allies:
+            assert a.compliance is None and b.compliance == 1.0   # the concert
+            a, b = dataclasses.replace(a, compliance=None), dataclasses.replace(b, compliance=None)
+        assert a == b
     assert balance.alliances == concert.alliances
+    # dispositions outside the concert are drawn the same way in both arms
+    from powerbalance.model.law import initialise
+    states = []
+    for scen in (balance, concert):
+        p = scen.make_params()
+        states.append(initialise(scen.initial_state(p, scen.setting(p), 0, np.arange(5)), p))
+    outside = [k for k, a in enumerate(balance.actors) if a.name not in allies]
+    assert (states[0].compliance[:, outside] == states[1].compliance[:, outside]).all()
+    assert (states[0].norms == states[1].norms).all()
 
 
 def test_settlement_kept_is_one_without_transfers_and_falls_with_them() -> None:
@@ -110,3 +127,52 @@ def test_settlement_kept_is_one_without_transfers_and_falls_with_them() -> None:
     quiet = run("vienna-1815", years=10, worlds=2, seed=1, record="system")  # all status quo
     assert not quiet.events["kind"].astype(str).isin(["conquest", "concession"]).any()
     assert np.all(_settlement_kept(quiet, load("vienna-1815")) == 1.0)
+
+
+def test_the_system_table_counts_each_years_violations_and_sanctions(lawful) -> None:  # type: ignore[no-untyped-def]
+    ev = lawful.events
+    kinds = ev["kind"].astype(str)
+    sys = lawful.system.set_index(["world", "year"])
+    for column, names in (("violations", ["aggression", "treaty_broken"]),
+                          ("sanctions", ["sanction"])):
+        counted = ev[kinds.isin(names)].groupby(["world", "year"]).size()
+        got = sys[column]
+        assert got.sum() == counted.sum() and got.sum() > 0, column
+        assert (got.reindex(counted.index) == counted).all(), column
+    off = run("napoleon-1805", years=5, worlds=2, seed=2, record="system")
+    assert "violations" not in off.system and "sanctions" not in off.system
+
+
+def test_the_punished_share_leaves_out_worlds_without_violations(lawful) -> None:  # type: ignore[no-untyped-def]
+    share = law_punished_share(lawful, lawful.scenario)
+    summary = law_summary(lawful.system, lawful.events)
+    assert np.array_equal(np.isnan(share), summary["violations"].to_numpy() == 0)
+    assert np.allclose(share, summary["punished_share"], equal_nan=True)
+
+
+def test_an_interaction_is_judged_on_the_difference_of_paired_differences() -> None:
+    comp = Comparison("x", low="b1", low_base="a1", high="b0", high_base="a0")
+    exp = Experiment(name="t", claim=0, title="t", claim_text="t", arms=(), statistics={},
+                     comparisons=(comp, Comparison("share", low="a1", high="a0")))
+    rng = np.random.default_rng(0)
+    a0, a1 = rng.normal(size=50), rng.normal(size=50)
+    values = {("a0", "x"): a0, ("b0", "x"): a0 + 2.0, ("a1", "x"): a1, ("b1", "x"): a1 + 0.5,
+              ("a0", "share"): np.array([0.5, np.nan, 0.75]),
+              ("a1", "share"): np.array([0.25, 0.0, np.nan])}
+    comps, _, holds = _judge(exp, values, 0.95)
+    assert comps["difference"].iloc[0] == pytest.approx(1.5)
+    assert comps["ci_low"].iloc[0] == pytest.approx(1.5)    # no spread in the differences
+    assert comps["high"].iloc[0] == "b0 - a0" and comps["low"].iloc[0] == "b1 - a1"
+    # worlds where a share is undefined are left out of the pairs: only world 0 remains
+    assert comps["difference"].iloc[1] == pytest.approx(0.25)
+    assert holds
+    values[("b0", "x")] = a0 + 0.5
+    assert not _judge(exp, values, 0.95)[2]
+
+
+def test_claim_11_reads_its_null_arms_at_both_ends_of_the_dose() -> None:
+    exp = get("law-needs-balance")
+    used = {a for c in exp.comparisons for a in c.arms()}
+    assert {"france-10", "france-70", "no-law-10", "no-law-70"} <= used
+    assert "norm_low" in exp.statistics
+    assert "norm_low" not in {c.statistic for c in exp.comparisons}

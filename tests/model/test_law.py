@@ -228,3 +228,97 @@ def test_step_never_mutates_its_input_with_law_on():
         for k, v in before.items():
             assert np.array_equal(getattr(state, k), v, equal_nan=True), k
         state = state2
+
+
+# --- the field review: ratio, the violator's allies, free-riders, lifting, enforceability ---
+
+def test_coalition_must_contend_at_contend_ratio_with_the_violator_and_its_allies():
+    b, v, s = np.array([0]), np.array([0]), np.array([1.0])
+    shares = (0.3, 0.3, 0.2, 0.2)
+    state, p = world(shares=shares, law_free_riding=False)
+    members, unpunishable = law.coalition(state, b, v, s, p)
+    assert not unpunishable[0] and members[0].tolist() == [False, True, True, True]
+    # 0.7 against 2.5 x 0.3: nobody can contend on those terms
+    state, p = world(shares=shares, law_free_riding=False, contend_ratio=2.5)
+    members, unpunishable = law.coalition(state, b, v, s, p)
+    assert unpunishable[0] and not members[0].any()
+    # A (0.35) with its ally B (0.2) against C and D (0.45): unpunishable, though the
+    # others outweigh A alone and A's ally is no sanctioner
+    state, p = world(shares=(0.35, 0.2, 0.25, 0.2), allied=[(0, 1)])
+    members, unpunishable = law.coalition(state, b, v, s, p)
+    assert unpunishable[0] and not members[0].any()
+
+
+def test_enforce_only_the_smallest_coalition_pays_and_resents_and_its_might_is_the_penalty():
+    state, p = world(shares=(0.2, 0.3, 0.3, 0.2), compliance=(0.0, 0.9, 0.8, 0.7),
+                     norms=(0.5, 0.5), sanction_penalty=0.2, sanction_cost=0.5,
+                     sanction_hostility=1.0)
+    ev = Events.make(EventKind.DEMAND, [0], [0], [1], 0.5)
+    new, out = law.enforce(state, ev, p)
+    got = Events.concat(out)
+    expected = 0.2 * 0.5 * 0.3 / (0.3 + 0.2)     # B alone: 0.3 against A's 0.2
+    assert got.value[got.kind == int(EventKind.AGGRESSION)].tolist() == pytest.approx([expected])
+    assert got.actor[got.kind == int(EventKind.SANCTION)].tolist() == [1]
+    assert new.productivity[0, 1] == pytest.approx(state.productivity[0, 1] * (1 - 0.5 * expected))
+    for free_rider in (2, 3):
+        assert new.productivity[0, free_rider] == state.productivity[0, free_rider]
+        assert new.hostility[0, free_rider, 0] == state.hostility[0, free_rider, 0]
+    # the grievance is sanction_hostility times the norm's strength (0.5)
+    assert new.hostility[0, 1, 0] == pytest.approx(state.hostility[0, 1, 0] + 0.5)
+
+
+def test_a_sanction_is_lifted_after_sanction_years():
+    state, p = world(compliance=(0.0, 1.0, 1.0, 1.0), norms=(1.0, 1.0),
+                     law_free_riding=False, sanction_years=2.0)
+    before = state.productivity.copy()
+    state, _ = law.enforce(state, Events.make(EventKind.DEMAND, [0], [0], [1], 0.5), p)
+    assert (state.productivity < before).all()
+    quiet = Events.concat([])
+    state, _ = law.enforce(state, quiet, p)   # the second year under sanctions
+    assert (state.productivity < before).all()
+    state, _ = law.enforce(state, quiet, p)   # lifted
+    assert state.productivity == pytest.approx(before, rel=1e-12)
+    assert not state.sanction_left.any() and not state.sanction_loss.any()
+
+
+def test_norms_erode_once_per_unpunished_violation_and_grow_only_as_far_as_enforceable():
+    p = Params(norm_growth=0.1, norm_erosion=0.2)
+    s = np.full((1, 2), 0.5)
+    b, k = np.array([0, 0]), np.array([law.TERRITORY, law.TERRITORY])
+    twice = law.update_norms(s, b, k, np.array([False, False]), p)
+    assert twice[0, law.TERRITORY] == pytest.approx(0.5 * 0.8 * 0.8)
+    none = np.zeros(0, dtype=np.int64)
+    half = law.update_norms(s, none, none, np.zeros(0, bool), p, np.array([[0.5, 0.0]]))
+    assert half[0].tolist() == pytest.approx([0.5 + 0.1 * 0.5 * 0.5, 0.5])
+
+
+def test_enforceable_share_of_bound_actors_that_could_be_punished():
+    # bound: A and B (C and D have disposition 0 at strength 0.5); B alone (0.3) cannot
+    # punish A (0.4), A can punish B: half of the compliance is enforceable
+    state, p = world(shares=(0.4, 0.3, 0.2, 0.1), compliance=(1.0, 1.0, 0.0, 0.0))
+    assert law.enforceable(state, p)[0].tolist() == pytest.approx([0.5, 0.5])
+    state, p = world(shares=(0.4, 0.3, 0.2, 0.1), compliance=(1.0, 1.0, 1.0, 0.0))
+    assert law.enforceable(state, p)[0].tolist() == pytest.approx([1.0, 1.0])
+    # a hegemon no coalition can punish: nothing is enforceable, though all are bound
+    state, p = world(shares=(0.6, 0.2, 0.1, 0.1))
+    assert law.enforceable(state, p)[0].tolist() == [0.0, 0.0]
+
+
+def test_quiet_years_reaffirm_the_law_under_a_balance_but_not_under_a_hegemon():
+    quiet = Events.concat([])
+    balanced, p = world(shares=(0.25, 0.25, 0.25, 0.25), norm_growth=0.1)
+    assert (law.enforce(balanced, quiet, p)[0].norms > 0.5).all()
+    hegemony, p = world(shares=(0.6, 0.2, 0.1, 0.1), norm_growth=0.1)
+    assert (law.enforce(hegemony, quiet, p)[0].norms == 0.5).all()
+
+
+def test_restraint_forgoes_exactly_when_the_expected_sanction_exceeds_the_gain():
+    state, p = world(norms=(0.9, 0.9))
+    state = state.replace(frontier=np.ones((1, 4, 4), dtype=np.float32))
+    # smallest coalition B (0.25) against A (0.25): 0.2 x 0.9 x 0.5
+    expected = 0.2 * 0.9 * 0.5
+    base = float(state.base[0, 0])
+    for ratio, forgone in ((0.5, True), (2.0, False)):
+        _, q = world(norms=(0.9, 0.9), conquest_rate=ratio * expected * base)
+        out = law.restrain(state, _attacking(state, 0, 1), q)
+        assert (out.attack[0, 0] == -1) == forgone, ratio

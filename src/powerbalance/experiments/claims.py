@@ -99,11 +99,29 @@ class Arm:
 
 @dataclass(frozen=True)
 class Comparison:
-    """A predicted difference: ``statistic`` is larger in arm ``high`` than in arm ``low``."""
+    """A predicted difference: ``statistic`` is larger in arm ``high`` than in arm ``low``.
+
+    With ``high_base`` and ``low_base`` it is an interaction: ``high - high_base`` is
+    larger than ``low - low_base`` (a difference of paired differences, by world)."""
 
     statistic: str
     low: str
     high: str
+    low_base: str | None = None
+    high_base: str | None = None
+
+    def arms(self) -> tuple[str, ...]:
+        """Every arm the comparison reads."""
+        return tuple(a for a in (self.low, self.high, self.low_base, self.high_base)
+                     if a is not None)
+
+    def sides(self, values: dict[tuple[str, str], np.ndarray]
+              ) -> tuple[np.ndarray, np.ndarray]:
+        """Per-world (high side, low side): the arms' values, less their bases if any."""
+        def side(arm: str, base: str | None) -> np.ndarray:
+            v = np.asarray(values[(arm, self.statistic)], dtype=float)
+            return v if base is None else v - np.asarray(values[(base, self.statistic)])
+        return side(self.high, self.high_base), side(self.low, self.low_base)
 
 
 @dataclass(frozen=True)
@@ -941,6 +959,15 @@ def law_unpunished(result: RunResult, scen: Scenario) -> np.ndarray:
     return _per_decade(result, judged[judged["value"] <= 0])
 
 
+def law_punished_share(result: RunResult, scen: Scenario) -> np.ndarray:
+    """Share of a world's violations that were sanctioned (NaN in a world without any; 0
+    without law, where nobody punishes)."""
+    if "norm_territory" not in result.system:
+        count = _per_world(result, _kinds(result, "demand", "abandoned").groupby("world").size())
+        return np.where(count > 0, 0.0, np.nan)
+    return law_summary(result.system, result.events)["punished_share"].to_numpy(dtype=float)
+
+
 def law_unpunishable(result: RunResult, scen: Scenario) -> np.ndarray:
     """Violations per decade by a violator stronger than every possible coalition (0 without
     law: no coalition is looked for)."""
@@ -996,9 +1023,10 @@ register(Experiment(
               changes={"France": {"wealth": w, "military": m}},
               description=f"law on; France holds about {d}% of capability at the start.")
           for d, (w, m) in _DOSES.items()),
-        Arm("no-law", "napoleon-1805", changes={"France": {"wealth": _DOSES[10][0],
-                                                           "military": _DOSES[10][1]}},
-            description="the null: France at about 10% as in france-10, no norms at all."),
+        *(Arm(f"no-law-{d}", "napoleon-1805",
+              changes={"France": {"wealth": _DOSES[d][0], "military": _DOSES[d][1]}},
+              description=f"the null: France at about {d}% as in france-{d}, no norms at all.")
+          for d in (10, 70)),
     ),
     statistics={
         "start_share": ("the largest actor's capability share in the first year (the dose)",
@@ -1006,6 +1034,8 @@ register(Experiment(
         "violations": ("violations per decade (demands backed by force, abandoned allies)",
                        law_violations),
         "unpunished": ("unpunished violations per decade", law_unpunished),
+        "punished_share": ("share of a world's violations that were sanctioned (worlds "
+                           "without violations left out)", law_punished_share),
         "unpunishable": ("violations per decade by a violator stronger than every possible "
                          "coalition", law_unpunishable),
         "norm_low": ("the lowest strength the weaker norm reached (0 without law)",
@@ -1013,19 +1043,23 @@ register(Experiment(
         "norm_end": ("mean strength of the two norms at the end (0 without law)", norm_end),
         "law_died": ("the weaker norm fell below law_collapse (1 without law)", law_died),
     },
-    comparisons=(Comparison("norm_low", low="france-70", high="france-10"),
-                 Comparison("unpunished", low="france-10", high="france-70"),
-                 Comparison("violations", low="france-10", high="no-law")),
+    comparisons=(Comparison("norm_end", low="france-70", high="france-10"),
+                 Comparison("punished_share", low="france-70", high="france-10"),
+                 Comparison("violations", low="no-law-70", low_base="france-70",
+                            high="no-law-10", high_base="france-10")),
     worlds=300, null=False,
     mechanisms=("sanctions", "restraint", "free-riding", "concessions", "alliance-reliability"),
     notes=("A dose-response: napoleon-1805 with France (the hegemon-seeker) scaled from about "
            "10% to 70% of capability (start_share is the largest actor's share, Russia's when "
-           "France is small), the law of nations on; the null arm is the most balanced world "
-           "without norms (the mechanism here is law, so the null keeps the balancers). The "
-           "arms between france-10 and france-70 are reported, not judged. The claim is judged "
-           "on the lowest strength the weaker norm reached, not on its strength at the end: "
-           "once a hegemon has conquered its neighbours nobody is left to violate the norms, "
-           "and they regrow (the peace of an empire)."),
+           "France is small), the law of nations on; the null arms no-law-10 and no-law-70 are "
+           "the same worlds without norms (the mechanism here is law, so the nulls keep the "
+           "balancers). Judged: the norms are stronger at the end, and a larger share of "
+           "violations is punished, at france-10 than at france-70; and the violations the "
+           "law prevents (no-law minus law) are more at france-10 than at france-70 (an "
+           "interaction). The arms between are reported, not judged, and so is the lowest "
+           "strength the weaker norm reached (norm_low). A norm grows only as far as its "
+           "compliance could be enforced (model.law.enforceable), so it does not regrow under "
+           "a hegemon no coalition can punish."),
 ))
 
 
@@ -1052,17 +1086,18 @@ def _event_count(*kinds: str) -> Statistic:
 register(Experiment(
     name="concert-of-europe", claim=12,
     title="Vienna 1815: a concert against pure balancing",
-    claim_text=("A concert of the great powers -- joint management of the settlement, each "
-                "keeping the law and all sanctioning an aggressor together -- keeps the "
+    claim_text=("A concert of the great powers -- each keeping the law and all sanctioning "
+                "an aggressor together (joint management is not modelled) -- keeps the "
                 "Vienna settlement longer and with fewer wars than pure balancing against the "
                 "same revisionist (Schroeder 1989 and 1992: political equilibrium rather than "
                 "balance; Jervis 1985)."),
     arms=(
         Arm("balance", "vienna-1815-balance",
-            description="France bids; the four allies balance, no law and no concert."),
+            description="France bids; the four allies balance under the law of nations "
+                        "(norms 0.8, dispositions drawn, free-riding), with no concert."),
         Arm("concert", "vienna-1815-concert",
-            description="the same, with the law of nations and the four allies as its "
-                        "concert (compliance 1, no free-riding)."),
+            description="the same, with the four allies as a concert (compliance 1, no "
+                        "free-riding)."),
     ),
     statistics={
         "wars": ("wars begun", _event_count("war_begun")),
@@ -1077,10 +1112,16 @@ register(Experiment(
     worlds=300,
     mechanisms=("norms", "sanctions", "restraint", "free-riding", "alliance-reliability",
                 "concessions"),
-    notes=("The two variants differ only in the concert's [params] and compliance "
-           "(scenarios/data/vienna-1815-concert.toml); state deaths and France's hegemony are "
-           "reported, not judged. Haas (1953) warns that the same machinery serves a "
-           "conservative status quo: the concert sanctions every change, just or not."),
+    notes=("Both arms have the law of nations on, norms starting at 0.8, France at compliance "
+           "0 and the other dispositions drawn the same way (the same LAW stream); the two "
+           "variants differ only by the concert: the four allies' compliance 1 and no "
+           "free-riding (scenarios/data/vienna-1815-concert.toml). The concert is modelled "
+           "only as a compliance and enforcement regime: joint management (congresses, the "
+           "great powers policing each other, intervention against revolution) is not "
+           "modelled. The claim is fragile: see docs/law.md for its robustness band. State "
+           "deaths and France's hegemony are reported, not judged. Haas (1953) warns that "
+           "the same machinery serves a conservative status quo: the concert sanctions every "
+           "change, just or not."),
 ))
 
 
@@ -1413,6 +1454,7 @@ register(Experiment(
 
 def _mean_row(arm: str, stat: str, values: np.ndarray, confidence: float) -> dict[str, Any]:
     """Mean with its interval: Wilson for 0/1 statistics, Student t otherwise."""
+    values = values[np.isfinite(values)]  # a share is NaN in a world without cases
     n = len(values)
     mean = float(values.mean()) if n else float("nan")
     if n and set(np.unique(values)) <= {0.0, 1.0}:
@@ -1582,12 +1624,15 @@ def _judge(exp: Experiment, values: dict[tuple[str, str], np.ndarray], confidenc
     """Comparisons, checks and the verdict: the claim holds when every part of it holds."""
     comp_rows = []
     for c in exp.comparisons:
-        diff = paired_difference(values[(c.high, c.statistic)], values[(c.low, c.statistic)],
-                                 confidence)
+        high, low = c.sides(values)
+        both = np.isfinite(high) & np.isfinite(low)  # a share is NaN in a world without cases
+        diff = paired_difference(high[both], low[both], confidence)
+        low_label = c.low if c.low_base is None else f"{c.low} - {c.low_base}"
+        high_label = c.high if c.high_base is None else f"{c.high} - {c.high_base}"
         comp_rows.append({
-            "statistic": c.statistic, "low": c.low, "high": c.high,
-            "low_mean": float(values[(c.low, c.statistic)].mean()),
-            "high_mean": float(values[(c.high, c.statistic)].mean()),
+            "statistic": c.statistic, "low": low_label, "high": high_label,
+            "low_mean": float(low[both].mean()) if both.any() else math.nan,
+            "high_mean": float(high[both].mean()) if both.any() else math.nan,
             **diff, "holds": bool(diff["ci_low"] > 0),
         })
     check_rows = []
@@ -1606,7 +1651,7 @@ def _judge(exp: Experiment, values: dict[tuple[str, str], np.ndarray], confidenc
 
 def _needed(exp: Experiment) -> list[str]:
     """Labels of the arms the verdict reads (comparisons and checks), in arm order."""
-    used = {c.low for c in exp.comparisons} | {c.high for c in exp.comparisons}
+    used = {a for c in exp.comparisons for a in c.arms()}
     used |= {k.arm for k in exp.checks}
     return [label for label in all_arms(exp) if label in used]
 
@@ -1618,7 +1663,7 @@ def _run_arms(exp: Experiment, worlds: int, seed: int, years: int | None,
     arms = all_arms(exp)
     _, of = null_arms(exp) if exp.null else ((), {})
     for c in exp.comparisons:
-        for label in (c.low, c.high):
+        for label in c.arms():
             if label not in arms:
                 raise InputError(f"unknown arm {label!r}", source=f"experiment {exp.name}",
                                  field="comparison", allowed=", ".join(arms))

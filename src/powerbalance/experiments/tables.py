@@ -22,7 +22,7 @@ from powerbalance.analysis import (
 )
 from powerbalance.experiments.runner import Trajectory
 from powerbalance.model.events import EventKind, Events
-from powerbalance.model.law import NORMS
+from powerbalance.model.law import NORMS, VIOLATION_KINDS
 from powerbalance.model.state import Setting
 from powerbalance.params import Params
 from powerbalance.scenarios.cow_scenario import SeaDistanceMap
@@ -126,14 +126,32 @@ def system_frame(worlds: np.ndarray, years: np.ndarray, share: np.ndarray, alive
 def system_table(traj: Trajectory, scenario: Scenario, setting: Setting, params: Params,
                  years: int) -> pd.DataFrame:
     """One row per world x year with the system metrics of docs/model.md (Outputs); with
-    ``Params.law`` on, also each norm's strength (``norm_territory``, ``norm_treaty``)."""
-    frame = system_frame(traj.worlds, record_years(traj, years), traj.share, traj.alive,
+    ``Params.law`` on, also each norm's strength (``norm_territory``, ``norm_treaty``) and
+    the year's ``violations`` (aggressions and broken treaties) and ``sanctions`` (one per
+    sanctioner and violation) in each world."""
+    recorded = record_years(traj, years)
+    frame = system_frame(traj.worlds, recorded, traj.share, traj.alive,
                          traj.wars, scenario.names, params.hegemony_share, setting.region,
                          params.regional_hegemony_share)
     if traj.norms is not None:
         for k, norm in enumerate(NORMS):
             frame[f"norm_{norm}"] = np.swapaxes(traj.norms[:, :, k], 0, 1).reshape(-1)
+        kinds = {"violations": [int(k) for k in VIOLATION_KINDS],
+                 "sanctions": [int(EventKind.SANCTION)]}
+        for column, codes in kinds.items():
+            frame[column] = _yearly_count(traj, recorded, np.isin(traj.events.kind, codes))
     return frame
+
+
+def _yearly_count(traj: Trajectory, recorded: np.ndarray, selected: np.ndarray) -> np.ndarray:
+    """(B x T,) the selected events per world and recorded year, world-major like the system
+    frame (events of unrecorded years are left out)."""
+    t, b = len(recorded), len(traj.worlds)
+    year = traj.event_year[selected]
+    slot = np.searchsorted(recorded, year)
+    ok = (slot < t) & (recorded[np.minimum(slot, t - 1)] == year)
+    cell = traj.events.world[selected][ok].astype(np.int64) * t + slot[ok]
+    return np.bincount(cell, minlength=b * t).astype(np.int32)
 
 
 def hegemony_events(traj: Trajectory, params: Params) -> tuple[Events, np.ndarray]:

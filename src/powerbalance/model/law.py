@@ -29,15 +29,19 @@ the ``LAW`` stream or fixed by the scenario.
 - :func:`violations` (after the war phase): a demand backed by force breaches
   territorial integrity, an ally sending nothing when called breaks a treaty;
 - :func:`coalition`: who sanctions: the compliant states that are not the
-  violator's allies, if together they can contend with it; beyond the smallest
-  such coalition the others free-ride; a violator stronger than every possible
-  coalition is unpunishable;
+  violator's allies, if together they can contend with the violator and its
+  allies; beyond the smallest such coalition the others free-ride; a violator
+  (with its allies) stronger than every possible coalition is unpunishable;
 - :func:`penalty`: the sanction's cost to the violator, in proportion to the
   norm's strength and to the coalition's share of strength against it; each
   sanctioner pays ``sanction_cost`` times it (the second-order free-rider
-  problem) and adds to its grievance against the violator;
-- :func:`update_norms`: a norm grows in years of compliance and of punished
-  violations and decays with every unpunished one.
+  problem) and adds to its grievance against the violator; both are paid every
+  year for ``sanction_years``, then the sanction is lifted (:func:`lift`);
+- :func:`enforceable` and :func:`update_norms`: a norm grows in years of
+  compliance and of punished violations, but only in proportion to the share of
+  the bound actors that could still be punished, and not at all while some live
+  actor is stronger than every possible coalition (dominance erodes the law); it
+  decays with every unpunished violation.
 
 Each part has a switch (``law``, ``law_sanctions``, ``law_restraint``,
 ``law_free_riding``); see docs/law.md.
@@ -131,9 +135,10 @@ def coalition(state: WorldState, b: I64, violator: I64, strength: F64,
     violator is unpunishable.
 
     The possible coalition is every live actor other than the violator and its allies;
-    the violator is *unpunishable* when even all of them together hold less than
-    ``contend_ratio`` times its capability (Polybius I.83: none can contend with it on
-    equal terms; Oppenheim 1905, s. 51). The willing are the possible members bound by the
+    it must contend with the violator *and* its live allies, so the violator is
+    *unpunishable* when even all of them together hold less than ``contend_ratio`` times
+    the capability of the violator plus its allies (Polybius I.83: none can contend with
+    it on equal terms; Oppenheim 1905, s. 51). The willing are the possible members bound by the
     norm (:func:`compliant`); they sanction only if together they can contend with the
     violator. With ``law_free_riding`` only the smallest coalition that can contend
     sanctions (the most compliant first) and the rest free-ride (Olson 1965; the
@@ -144,8 +149,10 @@ def coalition(state: WorldState, b: I64, violator: I64, strength: F64,
     share = state.last_share[b]
     possible = state.alive[b].copy()
     possible[rows, violator] = False
-    possible &= ~((state.alliance[b, violator, :] > 0) | (state.alliance[b, :, violator] > 0))
-    need = params.contend_ratio * share[rows, violator]
+    allied = (state.alliance[b, violator, :] > 0) | (state.alliance[b, :, violator] > 0)
+    possible &= ~allied
+    side = share[rows, violator] + np.where(allied & state.alive[b], share, 0.0).sum(axis=1)
+    need = params.contend_ratio * side
     unpunishable = np.where(possible, share, 0.0).sum(axis=1) < need
     assert state.compliance is not None
     willing = possible & compliant(state.compliance[b], strength[:, None])
@@ -180,20 +187,65 @@ def violations(events: Events) -> tuple[I64, I64, I64, I64]:
     return events.world[hit], events.actor[hit], events.other[hit], norm
 
 
-def update_norms(norms: F64, b: I64, norm: I64, punished: BoolA, params: Params) -> F64:
+def enforceable(state: WorldState, params: Params) -> F64:
+    """(B, 2) how far compliance with each norm can count as reaffirming it: the share of
+    the live actors bound by the norm (:func:`compliant`) that the other bound actors not
+    allied with them could still punish (hold ``contend_ratio`` times the capability of
+    the actor plus its live allies), and 0 in a world where some live actor is stronger
+    than every possible sanctioning coalition (:func:`coalition`'s *unpunishable*).
+
+    Compliance that nobody could enforce is not the law's doing: under a hegemon no one
+    can punish, a quiet year is the peace of an empire, not a reaffirmation of the law
+    (Polybius I.83; Oppenheim 1905, s. 51: the law of nations exists only where there is
+    a balance). This is a stated choice of how dominance erodes the law: by stopping its
+    growth, on top of the erosion every unpunished violation brings.
+    """
+    assert state.norms is not None and state.compliance is not None
+    alive = state.alive
+    share = np.where(alive, state.last_share, 0.0)
+    n = state.n_actors
+    allied = ((state.alliance > 0) | (np.swapaxes(state.alliance, 1, 2) > 0)) & alive[:, None, :]
+    allied &= ~np.eye(n, dtype=bool)[None]
+    weight = allied.astype(np.float64)
+
+    def allies_of(x: F64) -> F64:  # (B, N): each actor's allies' total of x
+        return np.matmul(weight, x[:, :, None])[:, :, 0]
+
+    need = params.contend_ratio * (share + allies_of(share))
+    # the others not allied: every live actor less itself and its allies
+    possible = share.sum(axis=1, keepdims=True) - share - allies_of(share)
+    dominated = (alive & (possible < need - 1e-12)).any(axis=1)
+    out = np.zeros(state.norms.shape)
+    for k in range(state.norms.shape[1]):
+        bound = alive & compliant(state.compliance, state.norms[:, k, None])
+        held = np.where(bound, share, 0.0)
+        willing = held.sum(axis=1, keepdims=True) - held - allies_of(held)
+        punishable = bound & (willing >= need - 1e-12)
+        count = bound.sum(axis=1)
+        out[:, k] = np.divide(punishable.sum(axis=1), count, out=np.zeros(len(count)),
+                              where=count > 0)
+    return np.where(dominated[:, None], 0.0, out)
+
+
+def update_norms(norms: F64, b: I64, norm: I64, punished: BoolA, params: Params,
+                 enforced: F64 | None = None) -> F64:
     """(B, 2) next year's norm strengths.
 
-    ``s <- (s + norm_growth (1 - s) r) (1 - norm_erosion)^u`` per world and norm, with r
-    the share of the year's violations that were punished (1 in a year without any) and u
-    the number left unpunished: compliance and punishment reaffirm a norm, impunity erodes
-    it (Axelrod 1986, "An evolutionary approach to norms", *APSR* 80(4); Zacher 2001 on the
-    territorial integrity norm strengthening as conquests were reversed or not recognised).
+    ``s <- (s + norm_growth (1 - s) r e) (1 - norm_erosion)^u`` per world and norm, with r
+    the share of the year's violations that were punished (1 in a year without any), e
+    the share of compliance that could be enforced (:func:`enforceable`; 1 when not
+    given) and u the number left unpunished: enforceable compliance and punishment
+    reaffirm a norm, impunity erodes it (Axelrod 1986, "An evolutionary approach to
+    norms", *APSR* 80(4); Zacher 2001 on the territorial integrity norm strengthening as
+    conquests were reversed or not recognised).
     """
     cell = b * norms.shape[1] + norm
     count = np.bincount(cell, minlength=norms.size).astype(np.float64).reshape(norms.shape)
     hits = np.bincount(cell, weights=punished.astype(np.float64),
                        minlength=norms.size).reshape(norms.shape)
     reaffirmed = np.divide(hits, count, out=np.ones_like(norms), where=count > 0)
+    if enforced is not None:
+        reaffirmed = reaffirmed * enforced
     grown = norms + params.norm_growth * (1.0 - norms) * reaffirmed
     return np.asarray(np.clip(grown * (1.0 - params.norm_erosion) ** (count - hits), 0.0, 1.0))
 
@@ -234,18 +286,39 @@ def restrain(state: WorldState, actions: Actions, params: Params) -> Actions:
     return actions.replace(attack=attack)
 
 
+def lift(state: WorldState) -> WorldState:
+    """The state a year on in its sanctions: each actor's sanctions in force have one year
+    less to run, and those that expire are lifted (productivity multiplied back by the
+    factor they held it down by). A sanction is a flow paid each year it lasts, not a
+    permanent loss of productivity (Hufbauer et al. 2007)."""
+    if state.sanction_left is None or state.sanction_loss is None:
+        return state
+    left = np.maximum(state.sanction_left - 1, 0)
+    ends = (state.sanction_left > 0) & (left == 0)
+    if not ends.any():
+        return state.replace(sanction_left=left)
+    loss = state.sanction_loss
+    productivity = np.where(ends, state.productivity * np.exp(loss), state.productivity)
+    return state.replace(sanction_left=left, sanction_loss=np.where(ends, 0.0, loss),
+                         productivity=productivity)
+
+
 def enforce(state: WorldState, events: Events, params: Params
             ) -> tuple[WorldState, list[Events]]:
-    """Detect the year's violations, sanction them and update the norms (law on only).
+    """Lift the sanctions that expire (:func:`lift`), detect the year's violations, sanction
+    them and update the norms (law on only).
 
     The violator loses :func:`penalty` of its productivity, each sanctioner
-    ``sanction_cost`` times that (capped at all of it) and adds ``sanction_hostility``
-    times the norm's strength to its grievance against the violator. Events: one
-    ``aggression`` or ``treaty_broken`` per violation (value: the penalty, 0 unpunished,
-    -1 unpunishable) and one ``sanction`` per sanctioner (value: its cost).
+    ``sanction_cost`` times that (capped at 0.99, so it can be lifted), while the sanction
+    is in force: ``sanction_years``, after which productivity returns to its path (a new
+    sanction on an actor under one restarts the count for both). Each sanctioner also adds
+    ``sanction_hostility`` times the norm's strength to its grievance against the violator.
+    Events: one ``aggression`` or ``treaty_broken`` per violation (value: the penalty, 0
+    unpunished, -1 unpunishable) and one ``sanction`` per sanctioner (value: its cost).
     """
     if not params.law:
         return state, []
+    state = lift(state)
     assert state.norms is not None
     b, v, victim, norm = violations(events)
     strength = state.norms[b, norm]
@@ -257,8 +330,8 @@ def enforce(state: WorldState, events: Events, params: Params
                     penalty(strength, might, state.last_share[b, v], params), 0.0)
     punished = cost > 0
     out: list[Events] = []
-    changes: dict[str, object] = {"norms": update_norms(state.norms, b, norm, punished,
-                                                         params)}
+    norms = update_norms(state.norms, b, norm, punished, params, enforceable(state, params))
+    changes: dict[str, object] = {"norms": norms}
     if len(b):
         value = np.where(punished, cost, np.where(unpunishable, UNPUNISHABLE, 0.0))
         for code, kind in enumerate(VIOLATION_KINDS):
@@ -268,14 +341,20 @@ def enforce(state: WorldState, events: Events, params: Params
     if punished.any():
         n = state.n_actors
         row, k = nonzero(members)
-        own = np.minimum(params.sanction_cost * cost[row], 1.0)
-        productivity = state.productivity.copy()
-        np.multiply.at(productivity.reshape(-1), b[punished] * n + v[punished],
-                       1.0 - cost[punished])
-        np.multiply.at(productivity.reshape(-1), b[row] * n + k, 1.0 - own)
+        own = np.minimum(params.sanction_cost * cost[row], 0.99)
+        flat = np.zeros(state.batch * n)
+        np.add.at(flat, b[punished] * n + v[punished], -np.log1p(-cost[punished]))
+        np.add.at(flat, b[row] * n + k, -np.log1p(-own))
+        cut = flat.reshape(state.batch, n)
+        hit = cut > 0
+        loss = np.zeros(cut.shape) if state.sanction_loss is None else state.sanction_loss
+        left = (np.zeros(cut.shape, dtype=np.int64) if state.sanction_left is None
+                else state.sanction_left)
         hostility = state.hostility.copy()
         np.add.at(hostility.reshape(-1), (b[row] * n + k) * n + v[row],
                   PAIR(params.sanction_hostility) * strength[row].astype(PAIR))
-        changes.update(productivity=productivity, hostility=hostility)
+        changes.update(productivity=state.productivity * np.exp(-cut), hostility=hostility,
+                       sanction_loss=loss + cut,
+                       sanction_left=np.where(hit, int(round(params.sanction_years)), left))
         out.append(Events.make(EventKind.SANCTION, b[row], k, v[row], own))
     return state.replace(**changes), out

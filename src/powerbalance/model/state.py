@@ -134,6 +134,12 @@ class WorldState:
     compliance: F64 | None = None
     """(B, N) each actor's disposition to comply with the law in [0, 1] (NaN: drawn at the
     first step from the ``LAW`` stream); None when no scenario fixes one and law is off."""
+    sanction_loss: F64 | None = None
+    """(B, N) the logarithm (>= 0) of the factor by which the sanctions in force (imposed or
+    borne as a sanctioner) hold the actor's productivity down; lifted when they expire
+    (``Params.sanction_years``, :mod:`powerbalance.model.law`). None while law is off."""
+    sanction_left: I64 | None = None
+    """(B, N) years until the actor's sanctions in force are lifted (0: none in force)."""
 
     def __post_init__(self) -> None:
         b, n = self.alive.shape
