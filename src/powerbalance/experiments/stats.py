@@ -48,7 +48,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -512,14 +512,20 @@ def _discrete_alpha(log_sum: float, n_tail: int, xmin: float) -> float:
     def loglik(a: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         return np.asarray(-n_tail * np.log(zeta(a, xmin)) - a * log_sum)
 
-    grid = np.linspace(1.0005, 8.0, 400)
-    k = int(np.argmax(loglik(grid)))
+    return _grid_argmax(loglik, np.linspace(1.0005, 8.0, 400))
+
+
+def _grid_argmax(f: Callable[[npt.NDArray[np.float64]], npt.NDArray[np.float64]],
+                 grid: npt.NDArray[np.float64]) -> float:
+    """Where the vectorised ``f`` is largest: the best point of ``grid``, refined by 60
+    golden-section steps between its two neighbours (``f`` unimodal there)."""
+    k = int(np.argmax(f(grid)))
     lo, hi = grid[max(k - 1, 0)], grid[min(k + 1, len(grid) - 1)]
     ratio = (math.sqrt(5.0) - 1.0) / 2.0
     for _ in range(60):
         a, b = hi - ratio * (hi - lo), lo + ratio * (hi - lo)
-        la, lb = loglik(np.array([a, b]))
-        lo, hi = (lo, b) if la >= lb else (a, hi)
+        fa, fb = f(np.array([a, b]))
+        lo, hi = (lo, b) if fa >= fb else (a, hi)
     return float((lo + hi) / 2.0)
 
 
@@ -552,15 +558,7 @@ def _lognormal_tail(log_x: npt.NDArray[np.float64], log_xmin: float
         return np.asarray(-n * np.log(s) - n * (m2 - 2 * m1 * t * s + t * t * s * s)
                           / (2 * s * s) - n * log_ndtr(t))
 
-    grid = np.linspace(-80.0, 20.0, 2001)
-    k = int(np.argmax(profile(grid)))
-    lo, hi = grid[max(k - 1, 0)], grid[min(k + 1, len(grid) - 1)]
-    ratio = (math.sqrt(5.0) - 1.0) / 2.0
-    for _ in range(60):
-        p, q = hi - ratio * (hi - lo), lo + ratio * (hi - lo)
-        lp, lq = profile(np.array([p, q]))
-        lo, hi = (lo, q) if lp >= lq else (p, hi)
-    t_hat = (lo + hi) / 2.0
+    t_hat = _grid_argmax(profile, np.linspace(-80.0, 20.0, 2001))
     sigma_hat = float(sigma_of(np.array([t_hat]))[0])
     mu_hat = log_xmin + t_hat * sigma_hat
     z = (log_x - mu_hat) / sigma_hat
