@@ -152,18 +152,19 @@ def run_command(
     scen.make_params(overrides)  # validate before anything runs or is written
     check_outputs([output(out, "run", folder=True),
                    output(plot, "plot", folder=False, option="--plot")], force)
+    streamed = out is not None  # the tables go to the run folder as the worlds are simulated
     if batch_size is None:
         batch_size = batch_size_for(scen, worlds=worlds, years=years or scen.years,
-                                    record=record)
+                                    record=record, streamed=streamed)
     check_run_memory(scen, worlds=worlds, years=years or scen.years, batch_size=batch_size,
-                     record=record)
+                     record=record, streamed=streamed)
     started = time.perf_counter()
     batches = -(-worlds // max(batch_size, 1))  # the run simulates its years once per batch
     total = batches * (scen.years if years is None else years)
     with year_progress(f"{scen.name} x {worlds}", total) as progress:
         result = run(scen, years=years, worlds=worlds, seed=seed, overrides=overrides,
                      out=out, batch_size=batch_size, record=record, progress=progress,
-                     force=force, engine=engine)
+                     force=force, engine=engine, keep_tables=not streamed)
     print_run_summary(result)
     if plot is not None:
         from powerbalance.viz import overview_figure

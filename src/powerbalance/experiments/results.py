@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import platform
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,9 +27,9 @@ import pandas as pd
 
 from powerbalance.errors import InputError
 from powerbalance.experiments import tables
-from powerbalance.experiments.runner import RECORD_LEVELS, simulate
+from powerbalance.experiments.runner import RECORD_LEVELS, Trajectory, simulate
 from powerbalance.model.compiled import check_engine
-from powerbalance.model.state import auto_batch_size
+from powerbalance.model.state import STREAMED_TABLE_ROWS, Setting, auto_batch_size
 from powerbalance.outputs import Output, check_output, write_folder
 from powerbalance.params import Params
 from powerbalance.scenarios import Scenario, load
@@ -90,7 +90,7 @@ class RunResult:
 
 #: Rows per Parquet row group written at a time by :func:`write_parquet` (pyarrow's own
 #: default row-group size), which bounds the Arrow copy of a table to one group.
-ROW_GROUP_ROWS = 1 << 20
+ROW_GROUP_ROWS = STREAMED_TABLE_ROWS
 
 
 def write_parquet(frame: pd.DataFrame, path: Path) -> None:
@@ -185,6 +185,7 @@ def run(
     progress: Callable[[int, int], None] | None = None,
     force: bool = False,
     engine: str = "numpy",
+    keep_tables: bool = True,
 ) -> RunResult:
     """Simulate ``worlds`` worlds of a scenario and return (and optionally write) the tables.
 
@@ -206,6 +207,11 @@ def run(
     progress: called with (years done, total years) of the whole run.
     engine: ``numpy`` (the reference) or ``compiled`` (numba kernels; bit-identical
         results, see :mod:`powerbalance.model.compiled`).
+    keep_tables: False (with ``out``): write the tables into the run folder while the
+        worlds are simulated, a slice of worlds at a time, instead of keeping them in
+        memory; the memory of a run is then one batch and one slice of its tables, and the
+        result (a :class:`StoredRunResult`) reads a table from the folder when it is used.
+        The tables are the same either way.
 
     Examples
     --------
@@ -230,47 +236,199 @@ def run(
         raise InputError(f"{record!r}", source="run", field="record",
                          allowed=", ".join(RECORD_LEVELS))
     check_engine(engine)
+    streamed = out is not None and not keep_tables
     if batch_size is None:
         batch_size = batch_size_for(scen, worlds=worlds, years=years, record=record,
-                                    map_worlds=map_worlds)
+                                    map_worlds=map_worlds, streamed=streamed)
     if batch_size < 1:
         raise InputError(f"{batch_size}", source="run", field="batch_size", allowed=">= 1")
     params = scen.make_params(overrides)
     check_run_memory(scen, worlds=worlds, years=years, batch_size=batch_size, record=record,
-                     map_worlds=map_worlds)
+                     map_worlds=map_worlds, streamed=streamed)
     setting = scen.setting(params).with_engine(engine)
     started = time.time()
-    frames: dict[str, list[pd.DataFrame]] = {name: [] for name in (*TABLES[:5], "wars")}
     map_ids = np.arange(first_world, first_world + min(map_worlds, worlds))
-    sim_seconds = 0.0
     chunks = list(range(first_world, first_world + worlds, batch_size))
-    for k, lo in enumerate(chunks):
-        ids = np.arange(lo, min(lo + batch_size, first_world + worlds))
 
-        def tick(done: int, k: int = k) -> None:
-            if progress is not None:
-                progress(k * years + done, len(chunks) * years)
+    def batches() -> Iterator[tuple[Trajectory, float]]:
+        """The trajectory of each batch in turn and the seconds it took to simulate."""
+        for k, lo in enumerate(chunks):
+            ids = np.arange(lo, min(lo + batch_size, first_world + worlds))
 
-        traj = simulate(scen, params, setting, seed, ids, years, record=record, progress=tick,
-                        map_worlds=map_ids)
-        sim_seconds += traj.seconds
-        frames["actors"].append(tables.actor_table(traj, scen, years))
-        frames["system"].append(tables.system_table(traj, scen, setting, params, years))
-        frames["events"].append(tables.event_table(traj, scen, params))
-        frames["alliances"].append(tables.alliance_table(traj))
-        frames["provinces"].append(tables.province_table(traj, years))
-        frames["wars"].append(tables.war_table(traj))
+            def tick(done: int, k: int = k) -> None:
+                if progress is not None:
+                    progress(k * years + done, len(chunks) * years)
+
+            traj = simulate(scen, params, setting, seed, ids, years, record=record,
+                            progress=tick, map_worlds=map_ids)
+            yield traj, traj.seconds
+            del traj  # before the next batch is simulated, not after
+
+    def manifest(sim_seconds: float) -> dict[str, Any]:
+        return _manifest(scen, params, overrides or {}, seed, worlds, first_world, years,
+                         record, started, sim_seconds)
+
+    if streamed:
+        assert out is not None
+        return _run_streamed(Path(out), batches(), manifest, scen, setting, params, years,
+                             force)
+    frames: dict[str, list[pd.DataFrame]] = {name: [] for name in BATCH_TABLES}
+    sim_seconds = 0.0
+    for traj, seconds in batches():
+        sim_seconds += seconds
+        for name, frame in batch_tables(traj, scen, setting, params, years):
+            frames[name].append(frame)
+        del traj  # the next batch's arrays replace this one's, not join them
     static_provinces, links = tables.geography_tables(scen, params)
     result = RunResult(
         **{name: _joined(parts) for name, parts in frames.items()},
-        map=static_provinces, links=links,
-        manifest=_manifest(scen, params, overrides or {}, seed, worlds, first_world, years,
-                           record, started, sim_seconds),
-        scenario=scen,
+        map=static_provinces, links=links, manifest=manifest(sim_seconds), scenario=scen,
     )
     if out is not None:
         result.write(out, force=force)
     return result
+
+
+#: The tables built from each batch's trajectory (the others describe the static map).
+BATCH_TABLES = ("actors", "system", "events", "alliances", "provinces", "wars")
+
+
+def batch_tables(traj: Trajectory, scen: Scenario, setting: Setting, params: Params,
+                 years: int) -> Iterator[tuple[str, pd.DataFrame]]:
+    """The tables of :data:`BATCH_TABLES` of one batch, by name, one after the other."""
+    yield "actors", tables.actor_table(traj, scen, years)
+    yield "system", tables.system_table(traj, scen, setting, params, years)
+    yield "events", tables.event_table(traj, scen, params)
+    yield "alliances", tables.alliance_table(traj)
+    yield "provinces", tables.province_table(traj, years)
+    yield "wars", tables.war_table(traj)
+
+
+def slice_worlds(traj: Trajectory) -> int:
+    """Worlds per slice of a batch whose tables are built and written at once: about
+    :data:`ROW_GROUP_ROWS` rows of the actor table (the largest), so a streamed run holds
+    one row group of each table, not the tables of a batch."""
+    slots, _, actors = traj.share.shape
+    return max(1, ROW_GROUP_ROWS // max(1, slots * actors))
+
+
+def _run_streamed(out: Path, batches: Iterator[tuple[Trajectory, float]],
+                  manifest: Callable[[float], dict[str, Any]], scen: Scenario,
+                  setting: Setting, params: Params, years: int,
+                  force: bool) -> StoredRunResult:
+    """Simulate batch after batch while their tables are written, slice by slice, into the
+    run folder's staging copy (:func:`~powerbalance.outputs.write_folder`: the folder
+    appears complete at the end or not at all); return the run read from the folder."""
+    record: dict[str, Any] = {}
+
+    def fill(folder: Path) -> None:
+        t0 = time.perf_counter()
+        sim_seconds, write_seconds = 0.0, 0.0
+        with TableWriters(folder) as writers:
+            for traj, seconds in batches:
+                sim_seconds += seconds
+                t1 = time.perf_counter()
+                step = slice_worlds(traj)
+                for lo in range(0, len(traj.worlds), step):
+                    part = traj.worlds_slice(lo, lo + step)
+                    for name, frame in batch_tables(part, scen, setting, params, years):
+                        writers.write(name, frame)
+                write_seconds += time.perf_counter() - t1
+                del traj, part
+            static_provinces, links = tables.geography_tables(scen, params)
+            writers.write("map", static_provinces)
+            writers.write("links", links)
+        record.update(manifest(sim_seconds))
+        record["timings"]["write_seconds"] = write_seconds
+        record["timings"]["total_seconds"] = time.perf_counter() - t0
+
+    write_folder(out, fill, kind="run", manifest=record, force=force)
+    return StoredRunResult(out, record, scen)
+
+
+class TableWriters:
+    """The Parquet files of a run folder's tables, written a slice (one or more row groups)
+    at a time as :func:`write_parquet` writes a whole table: the schema of the first slice
+    with rows (every slice has the same columns and types; the categories of a column do
+    not change from one slice to the next), dictionary encoding as
+    :func:`dictionary_columns`. A table with no rows at all is written as its empty frame."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._writers: dict[str, Any] = {}
+        self._empty: dict[str, pd.DataFrame] = {}
+
+    def write(self, name: str, frame: pd.DataFrame) -> None:
+        """Append the rows of ``frame`` to table ``name``."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if not len(frame):
+            self._empty.setdefault(name, frame)
+            return
+        writer = self._writers.get(name)
+        if writer is None:
+            schema = pa.Schema.from_pandas(frame, preserve_index=False)
+            writer = pq.ParquetWriter(self.folder / f"{name}.parquet", schema,
+                                      use_dictionary=dictionary_columns(frame))
+            self._writers[name] = writer
+        for lo in range(0, len(frame), ROW_GROUP_ROWS):
+            part = frame.iloc[lo:lo + ROW_GROUP_ROWS]
+            writer.write_table(pa.Table.from_pandas(part, schema=writer.schema,
+                                                    preserve_index=False))
+
+    def __enter__(self) -> TableWriters:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for writer in self._writers.values():
+            writer.close()
+        if exc[0] is None:
+            for name, frame in self._empty.items():
+                if name not in self._writers:
+                    write_parquet(frame, self.folder / f"{name}.parquet")
+
+
+class _StoredTable:
+    """A table of a :class:`StoredRunResult`: read from its run folder on first access."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, objtype: type | None = None) -> Any:
+        if obj is None:
+            return self
+        cache = obj.__dict__.setdefault("_tables", {})
+        if self.name not in cache:
+            cache[self.name] = read_parquet(obj.folder / f"{self.name}.parquet", field="RUN")
+        return cache[self.name]
+
+    def __set__(self, obj: Any, value: pd.DataFrame) -> None:
+        obj.__dict__.setdefault("_tables", {})[self.name] = value
+
+
+class StoredRunResult(RunResult):
+    """A run written to its folder as it ran (:func:`run` with ``keep_tables=False``): each
+    table is read from the folder when first used, so a run of millions of rows costs
+    memory only for the tables a caller looks at."""
+
+    actors = _StoredTable()  # type: ignore[assignment]
+    system = _StoredTable()  # type: ignore[assignment]
+    events = _StoredTable()  # type: ignore[assignment]
+    alliances = _StoredTable()  # type: ignore[assignment]
+    provinces = _StoredTable()  # type: ignore[assignment]
+    map = _StoredTable()  # type: ignore[assignment]
+    links = _StoredTable()  # type: ignore[assignment]
+    wars = _StoredTable()  # type: ignore[assignment]
+
+    def __init__(self, folder: Path, manifest: dict[str, Any],
+                 scenario: Scenario | None = None) -> None:
+        self.folder = Path(folder)
+        self.manifest = manifest
+        self.scenario = scenario
+
+    def __repr__(self) -> str:
+        return f"StoredRunResult({str(self.folder)!r})"
 
 
 def _joined(parts: list[pd.DataFrame]) -> pd.DataFrame:
@@ -284,11 +442,12 @@ def _joined(parts: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def batch_size_for(scenario: Scenario, *, worlds: int, years: int, record: str = "full",
-                   map_worlds: int = 1) -> int:
+                   map_worlds: int = 1, streamed: bool = False) -> int:
     """The batch size :func:`run` takes when none is given (the largest that fits in memory,
-    see :func:`~powerbalance.model.state.auto_batch_size`)."""
+    see :func:`~powerbalance.model.state.auto_batch_size`; ``streamed``: a run that writes
+    its tables as it goes, ``keep_tables=False``)."""
     return auto_batch_size(worlds, years, len(scenario.actors), scenario.province_map.n,
-                           record=record, map_worlds=map_worlds)
+                           record=record, map_worlds=map_worlds, streamed=streamed)
 
 
 def _manifest(scen: Scenario, params: Params, overrides: dict[str, Any], seed: int,

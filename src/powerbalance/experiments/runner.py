@@ -63,6 +63,38 @@ class Trajectory:
     """(T+1, B, 2) strength of each norm of the law of nations (None when ``Params.law`` is
     off; see :mod:`powerbalance.model.law`)."""
 
+    def worlds_slice(self, lo: int, hi: int) -> Trajectory:
+        """The trajectory of the batch positions ``lo:hi`` alone (actor arrays are views).
+
+        The tables of a batch are the tables of its slices one after the other (every
+        table is ordered by world first), so a run builds and writes them a slice at a
+        time and never holds the tables of a whole batch.
+        """
+        hi = min(hi, len(self.worlds))
+        ev, c, p = self.events, self.campaigns, self.alliance_pairs
+        at_ev = (ev.world >= lo) & (ev.world < hi)
+        at_c = (c.world >= lo) & (c.world < hi)
+        at_p = (p[:, 1] >= lo) & (p[:, 1] < hi)
+        pairs = p[at_p]
+        pairs[:, 1] -= lo
+        worlds = self.worlds[lo:hi]
+        at_map = np.isin(self.map_worlds, worlds)
+        return Trajectory(
+            worlds=worlds, share=self.share[:, lo:hi], wealth=self.wealth[:, lo:hi],
+            military=self.military[:, lo:hi], territory=self.territory[:, lo:hi],
+            alive=self.alive[:, lo:hi], wars=self.wars[:, lo:hi],
+            events=Events(ev.world[at_ev] - lo, ev.kind[at_ev], ev.actor[at_ev],
+                          ev.other[at_ev], ev.value[at_ev]),
+            event_year=self.event_year[at_ev], alliance_pairs=pairs,
+            final_state=self.final_state.select(np.arange(lo, hi)),
+            campaigns=Campaigns(c.world[at_c] - lo, c.initiator[at_c], c.target[at_c],
+                                c.start[at_c], c.actor[at_c], c.side[at_c],
+                                c.committed[at_c], c.lost[at_c]),
+            campaign_year=self.campaign_year[at_c], map_worlds=self.map_worlds[at_map],
+            owners=self.owners[:, at_map], seconds=self.seconds, record=self.record,
+            norms=None if self.norms is None else self.norms[:, lo:hi],
+        )
+
 
 def simulate(scenario: Scenario, params: Params, setting: Setting, seed: int,
              worlds: npt.ArrayLike, years: int, record: str = "full",

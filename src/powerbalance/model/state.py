@@ -325,12 +325,22 @@ def batch_bytes(batch: int, actors: int, provinces: int, slots: int = 1,
     return batch * per_world + recorded
 
 
+#: Rows of the actor table a streamed run builds and writes at a time (one Parquet row group,
+#: pyarrow's default size; see :func:`powerbalance.experiments.results.run`).
+STREAMED_TABLE_ROWS = 1 << 20
+
+
 def run_bytes(worlds: int, years: int, actors: int, provinces: int, *, batch_size: int,
-              record: str = "full", map_worlds: int = 1) -> int:
-    """Peak memory of a whole run: the setting, one batch, and the tables of every world."""
+              record: str = "full", map_worlds: int = 1, streamed: bool = False) -> int:
+    """Peak memory of a whole run: the setting, one batch, and the tables of every world
+    (``streamed``: of one slice of :data:`STREAMED_TABLE_ROWS` actor rows, the run writing
+    its tables as it goes)."""
     slots = years + 1 if record != "final" else 2
     batch = min(batch_size, worlds)
-    tables = TABLE_ROW_BYTES * slots * worlds * actors
+    rows = slots * worlds * actors
+    if streamed:
+        rows = min(rows, max(STREAMED_TABLE_ROWS, slots * actors))
+    tables = TABLE_ROW_BYTES * rows
     return (setting_bytes(provinces) + batch_bytes(batch, actors, provinces, slots,
                                                    min(map_worlds, worlds)) + tables)
 
@@ -342,7 +352,7 @@ MAX_AUTO_BATCH = 10_000
 
 
 def auto_batch_size(worlds: int, years: int, actors: int, provinces: int, *,
-                    record: str = "full", map_worlds: int = 1,
+                    record: str = "full", map_worlds: int = 1, streamed: bool = False,
                     budget: int | None = None) -> int:
     """The batch size a run takes when none is given: the largest (at most ``worlds`` and
     :data:`MAX_AUTO_BATCH`) whose whole run fits in the memory budget by
@@ -360,7 +370,7 @@ def auto_batch_size(worlds: int, years: int, actors: int, provinces: int, *,
     while lo < hi:  # run_bytes grows with the batch: bisect for the largest that fits
         mid = (lo + hi + 1) // 2
         if run_bytes(worlds, years, actors, provinces, batch_size=mid, record=record,
-                     map_worlds=map_worlds) <= limit:
+                     map_worlds=map_worlds, streamed=streamed) <= limit:
             lo = mid
         else:
             hi = mid - 1

@@ -206,7 +206,7 @@ class Scenario:
 
 
 def check_run_memory(scenario: Scenario, *, worlds: int, years: int, batch_size: int,
-                     record: str = "full", map_worlds: int = 1,
+                     record: str = "full", map_worlds: int = 1, streamed: bool = False,
                      budget: int | None = None) -> None:
     """Refuse, before anything is allocated, a run whose tables, batch or map would not fit
     in memory (see :func:`powerbalance.model.state.run_bytes`): one line with the estimate
@@ -221,7 +221,7 @@ needs about ... of memory (allowed: at most ...)
     """
     n, p = len(scenario.actors), scenario.province_map.n
     needed = run_bytes(worlds, years, n, p, batch_size=batch_size, record=record,
-                       map_worlds=map_worlds)
+                       map_worlds=map_worlds, streamed=streamed)
     check_memory(needed, f"{worlds} worlds x {years} years of {n} actors", source="run",
                  field="worlds", hint="fewer worlds or years (each run keeps a row per world, "
                  "year and actor in memory), or a sweep", budget=budget)
