@@ -34,7 +34,8 @@ class Trajectory:
     """Recorded arrays of a run, years on the first axis (year 0 = the start).
 
     Actor arrays are (T+1, B, N); ``alliance_pairs`` lists (year, world, i, j)
-    for allied pairs i < j each year; events carry their year.
+    for allied pairs i < j each year (kept as ``alliances``: a few bytes a pair); events
+    carry their year.
     """
 
     worlds: npt.NDArray[np.int64]
@@ -47,7 +48,9 @@ class Trajectory:
     """(T+1, B) wars fought each year (0 at year 0)."""
     events: Events
     event_year: npt.NDArray[np.int32]
-    alliance_pairs: npt.NDArray[np.int32]
+    alliances: list[tuple[int, npt.NDArray[Any]]]
+    """(year, flat positions in the (B, N, N) alliance matrix of the allied pairs i < j),
+    one entry per recorded year, positions ascending (so in world order)."""
     final_state: WorldState
     campaigns: Campaigns
     """Participants of every campaign (``start`` is the year the war began)."""
@@ -63,6 +66,15 @@ class Trajectory:
     """(T+1, B, 2) strength of each norm of the law of nations (None when ``Params.law`` is
     off; see :mod:`powerbalance.model.law`)."""
 
+    @property
+    def alliance_pairs(self) -> npt.NDArray[np.int32]:
+        """(rows, 4) year, world (batch position), i and j of every allied pair i < j, year
+        by year, each year in (world, i, j) order."""
+        n = self.share.shape[2]
+        parts = [np.column_stack([np.full(len(pos), year), pos // (n * n), pos // n % n,
+                                  pos % n]).astype(np.int32) for year, pos in self.alliances]
+        return np.concatenate(parts) if parts else np.zeros((0, 4), np.int32)
+
     def worlds_slice(self, lo: int, hi: int) -> Trajectory:
         """The trajectory of the batch positions ``lo:hi`` alone (actor arrays are views).
 
@@ -71,12 +83,13 @@ class Trajectory:
         time and never holds the tables of a whole batch.
         """
         hi = min(hi, len(self.worlds))
-        ev, c, p = self.events, self.campaigns, self.alliance_pairs
+        ev, c = self.events, self.campaigns
         at_ev = (ev.world >= lo) & (ev.world < hi)
         at_c = (c.world >= lo) & (c.world < hi)
-        at_p = (p[:, 1] >= lo) & (p[:, 1] < hi)
-        pairs = p[at_p]
-        pairs[:, 1] -= lo
+        n = self.share.shape[2]
+        first, last = lo * n * n, hi * n * n
+        alliances = [(year, pos[np.searchsorted(pos, first):np.searchsorted(pos, last)] - first)
+                     for year, pos in self.alliances]
         worlds = self.worlds[lo:hi]
         at_map = np.isin(self.map_worlds, worlds)
         return Trajectory(
@@ -85,7 +98,7 @@ class Trajectory:
             alive=self.alive[:, lo:hi], wars=self.wars[:, lo:hi],
             events=Events(ev.world[at_ev] - lo, ev.kind[at_ev], ev.actor[at_ev],
                           ev.other[at_ev], ev.value[at_ev]),
-            event_year=self.event_year[at_ev], alliance_pairs=pairs,
+            event_year=self.event_year[at_ev], alliances=alliances,
             final_state=self.final_state.select(np.arange(lo, hi)),
             campaigns=Campaigns(c.world[at_c] - lo, c.initiator[at_c], c.target[at_c],
                                 c.start[at_c], c.actor[at_c], c.side[at_c],
@@ -136,7 +149,8 @@ def simulate(scenario: Scenario, params: Params, setting: Setting, seed: int,
     norms = np.zeros((slots, b, 2), np.float32) if params.law else None
     events: list[Events] = []
     event_years: list[np.ndarray] = []
-    pairs: list[np.ndarray] = []
+    alliances: list[tuple[int, np.ndarray]] = []
+    pair_dtype = np.int32 if b * n * n < 2**31 else np.int64
     campaigns: list[Campaigns] = []
     campaign_years: list[np.ndarray] = []
     start = time.perf_counter()
@@ -153,8 +167,8 @@ def simulate(scenario: Scenario, params: Params, setting: Setting, seed: int,
         if wars is not None:
             traj["wars"][slot] = wars
         if record == "full":
-            wb, i, j = np.nonzero(np.triu(s.alliance > 0, 1))
-            pairs.append(np.column_stack([np.full(len(wb), s.year), wb, i, j]).astype(np.int32))
+            allied = np.flatnonzero(np.triu(s.alliance > 0, 1)).astype(pair_dtype)
+            alliances.append((s.year, allied))
 
     store(0, state, None)
     for year in range(1, years + 1):
@@ -173,7 +187,7 @@ def simulate(scenario: Scenario, params: Params, setting: Setting, seed: int,
     return Trajectory(
         worlds=worlds, events=ev,
         event_year=np.concatenate(event_years) if event_years else np.zeros(0, np.int32),
-        alliance_pairs=np.concatenate(pairs) if pairs else np.zeros((0, 4), np.int32),
+        alliances=alliances,
         final_state=state, campaigns=Campaigns.concat(campaigns),
         campaign_year=(np.concatenate(campaign_years) if campaign_years
                        else np.zeros(0, np.int32)),

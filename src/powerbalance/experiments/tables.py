@@ -276,7 +276,13 @@ def war_table(traj: Trajectory) -> pd.DataFrame:
         camp["side"] == 0, camp["initiator"], camp["target"])))
     members = members.drop_duplicates([*key, "side", "actor"]).sort_values(
         [*key, "side", "principal", "actor"], ascending=[True, True, True, True, False, True])
-    sides = members.groupby([*key, "side"])["actor"].agg(list)
+    # One list per (war, side) from the sorted rows' group boundaries: the same lists as a
+    # groupby(...).agg(list), without a Python call per group.
+    group = members[[*key, "side"]].to_numpy()
+    starts = np.flatnonzero(np.r_[True, (group[1:] != group[:-1]).any(axis=1)])
+    lists = np.split(members["actor"].to_numpy(), starts[1:])
+    sides = pd.Series([x.tolist() for x in lists], dtype=object, index=pd.MultiIndex.from_arrays(
+        [group[starts, k] for k in range(len(key) + 1)], names=[*key, "side"]))
     index = pd.MultiIndex.from_frame(wars[key])
     for side, name in ((0, "initiator_side"), (1, "target_side")):
         part = sides.xs(side, level="side") if side in sides.index.get_level_values("side") \
