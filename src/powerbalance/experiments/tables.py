@@ -46,18 +46,21 @@ def actor_table(traj: Trajectory, scenario: Scenario, years: int) -> pd.DataFram
     region_codes = np.array([region_cats.index(r) for r in regions])
     # Each world's own strategies (mixed profiles are drawn per world; they do not change).
     strat_cats = registry.names_by_id()
-    strat_codes = np.repeat(traj.final_state.strategy.astype(np.int64), t, axis=0).reshape(-1)
-    actor = np.tile(np.arange(n), t * b)
+    # Codes in the small integer types pandas keeps them in (no conversion copy).
+    code = np.int8 if max(len(strat_cats), len(region_cats), n) < 128 else np.int32
+    strat_codes = np.repeat(traj.final_state.strategy.astype(code), t, axis=0).reshape(-1)
+    actor = np.tile(np.arange(n, dtype=np.int16), t * b)
 
     def flat(arr: np.ndarray) -> np.ndarray:  # (T, B, N) -> world-major rows
         return np.ascontiguousarray(np.swapaxes(arr, 0, 1)).reshape(-1)
 
     return pd.DataFrame({
-        "world": np.repeat(traj.worlds, t * n).astype(np.int32),
-        "year": np.tile(np.repeat(yr, n), b).astype(np.int32),
-        "actor": actor.astype(np.int16),
-        "name": pd.Categorical.from_codes(actor, categories=scenario.names),
-        "region": pd.Categorical.from_codes(region_codes[actor], categories=region_cats),
+        "world": np.repeat(traj.worlds.astype(np.int32), t * n),
+        "year": np.tile(np.repeat(yr.astype(np.int32), n), b),
+        "actor": actor,
+        "name": pd.Categorical.from_codes(actor.astype(code), categories=scenario.names),
+        "region": pd.Categorical.from_codes(region_codes.astype(code)[actor],
+                                            categories=region_cats),
         "strategy": pd.Categorical.from_codes(strat_codes, categories=strat_cats),
         "alive": flat(traj.alive),
         "share": flat(traj.share),
@@ -207,17 +210,23 @@ def event_table(traj: Trajectory, scenario: Scenario, params: Params) -> pd.Data
 
 def alliance_table(traj: Trajectory) -> pd.DataFrame:
     """One row per allied pair (actor < ally) per world and year, ordered by world and year."""
-    p = traj.alliance_pairs
-    world = traj.worlds[p[:, 1]].astype(np.int32) if len(p) else np.zeros(0, np.int32)
-    # The pairs were recorded year by year, each year in (world, actor, ally) order, so a
-    # stable sort on the world alone orders them by world, year, actor and ally.
-    order = np.argsort(world, kind="stable")
-    p = p[order]
+    n = traj.share.shape[2]
+    pos = (np.concatenate([p for _, p in traj.alliances]).astype(np.int64)
+           if traj.alliances else np.zeros(0, np.int64))
+    year = np.repeat(np.array([y for y, _ in traj.alliances], dtype=np.int32),
+                     [len(p) for _, p in traj.alliances])
+    batch = pos // (n * n)
+    # Each year's positions are ascending, so in (world, actor, ally) order: a stable sort on
+    # the world alone orders them by world, year, actor and ally (a radix sort when the
+    # batch has fewer than 32,768 worlds).
+    small = np.int16 if len(traj.worlds) < 2**15 else np.int64
+    order = np.argsort(batch.astype(small), kind="stable")
+    pos, pair = pos[order], pos[order] % (n * n)
     return pd.DataFrame({
-        "world": world[order],
-        "year": p[:, 0].astype(np.int32),
-        "actor": p[:, 2].astype(np.int16),
-        "ally": p[:, 3].astype(np.int16),
+        "world": traj.worlds[batch[order]].astype(np.int32),
+        "year": year[order],
+        "actor": (pair // n).astype(np.int16),
+        "ally": (pair % n).astype(np.int16),
     })
 
 
