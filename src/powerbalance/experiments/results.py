@@ -15,6 +15,7 @@ an existing folder is replaced only with ``force`` when it is one of ours.
 from __future__ import annotations
 
 import json
+import os
 import platform
 import time
 from collections.abc import Callable, Iterator
@@ -304,12 +305,43 @@ def batch_tables(traj: Trajectory, scen: Scenario, setting: Setting, params: Par
     yield "wars", tables.war_table(traj)
 
 
-def slice_worlds(traj: Trajectory) -> int:
+def table_threads() -> int:
+    """Threads that build the tables of a streamed run's slices side by side (NumPy, pandas
+    and Arrow release the GIL for most of that work): up to 4, no more than the CPUs."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def slice_worlds(traj: Trajectory, threads: int = 1) -> int:
     """Worlds per slice of a batch whose tables are built and written at once: about
-    :data:`ROW_GROUP_ROWS` rows of the actor table (the largest), so a streamed run holds
-    one row group of each table, not the tables of a batch."""
+    :data:`ROW_GROUP_ROWS` rows of the actor table (the largest) shared by the ``threads``
+    slices being built at a time, so a streamed run holds about one row group of each table,
+    not the tables of a batch."""
     slots, _, actors = traj.share.shape
-    return max(1, ROW_GROUP_ROWS // max(1, slots * actors))
+    return max(1, ROW_GROUP_ROWS // threads // max(1, slots * actors))
+
+
+def _sliced_tables(traj: Trajectory, scen: Scenario, setting: Setting, params: Params,
+                   years: int) -> Iterator[list[tuple[str, pd.DataFrame]]]:
+    """The tables of each slice of a batch, slice after slice in world order, built by
+    :func:`table_threads` threads, at most that many slices ahead of the caller."""
+    from collections import deque
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    threads = table_threads()
+    step = slice_worlds(traj, threads)
+
+    def build(lo: int) -> list[tuple[str, pd.DataFrame]]:
+        return list(batch_tables(traj.worlds_slice(lo, lo + step), scen, setting, params,
+                                 years))
+
+    with ThreadPoolExecutor(threads, thread_name_prefix="powerbalance-tables") as pool:
+        pending: deque[Future[list[tuple[str, pd.DataFrame]]]] = deque()
+        for lo in range(0, len(traj.worlds), step):
+            if len(pending) >= threads:
+                yield pending.popleft().result()
+            pending.append(pool.submit(build, lo))
+        while pending:
+            yield pending.popleft().result()
 
 
 def _run_streamed(out: Path, batches: Iterator[tuple[Trajectory, float]],
@@ -328,13 +360,11 @@ def _run_streamed(out: Path, batches: Iterator[tuple[Trajectory, float]],
             for traj, seconds in batches:
                 sim_seconds += seconds
                 t1 = time.perf_counter()
-                step = slice_worlds(traj)
-                for lo in range(0, len(traj.worlds), step):
-                    part = traj.worlds_slice(lo, lo + step)
-                    for name, frame in batch_tables(part, scen, setting, params, years):
+                for slice_tables in _sliced_tables(traj, scen, setting, params, years):
+                    for name, frame in slice_tables:
                         writers.write(name, frame)
                 write_seconds += time.perf_counter() - t1
-                del traj, part
+                del traj
             static_provinces, links = tables.geography_tables(scen, params)
             writers.write("map", static_provinces)
             writers.write("links", links)
