@@ -26,7 +26,7 @@ RUN = {"years": 40, "worlds": 37, "seed": 3}
 def table_digest(frame: pd.DataFrame) -> str:
     """SHA-256 of a table's column names, dtypes and values (list cells as JSON lists)."""
     f = frame.copy()
-    for col in f.columns[f.dtypes == object]:
+    for col in [c for c in f.columns if pd.api.types.is_object_dtype(f[c])]:
         f[col] = f[col].map(lambda v: v if isinstance(v, str) or v is None
                             else json.dumps([int(x) for x in v]))
     text = json.dumps({c: str(t) for c, t in f.dtypes.items()}) + f.to_csv(index=False)
