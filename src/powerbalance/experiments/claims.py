@@ -2097,9 +2097,10 @@ register_arena(Experiment(
     name="parliament-balance", claim=14,
     title="Balancing coalitions prevent dominant-party rule",
     claim_text=("In a parliament, coalition cabinets formed to balance the largest party keep "
-                "dominant-party rule (one party in the premiership for twelve years or more) "
-                "to a minority of the years, while bandwagoning with the largest party or "
-                "supporting it from outside lets it rule."),
+                "dominant-party rule (Sartori's predominant party: one party with an absolute "
+                "majority of seats in three consecutive elections) to a minority of the "
+                "years, while bandwagoning with the largest party or supporting it from "
+                "outside lets it rule."),
     arms=(
         Arm("balancing", "parliament:preset=balancing",
             description="parties are external-balancers: no cabinet with the largest party"),
@@ -2108,23 +2109,34 @@ register_arena(Experiment(
         Arm("support-from-outside", "parliament:preset=support-from-outside",
             description="parties pass the buck: they support the cabinet from outside"),
         Arm("null", "parliament:preset=office-seeking",
-            description="null: office-seekers (status-quo) join any cabinet"),
+            description="null: office-seekers (status-quo) join any cabinet; the fewest "
+                        "seats form (Riker's size principle), no formateur"),
     ),
     statistics={
-        "dominant_years": ("share of years under dominant-party rule", None),
+        "predominant_years": ("share of years with a predominant party (Sartori 1976: an "
+                              "absolute majority of seats in three consecutive elections)",
+                              None),
+        "dominant_years": ("share of years in which one party has held the premiership for "
+                           "12 years or more (Pempel 1990, the 12 years a stated choice; "
+                           "reported, not judged)", None),
         "largest_seats": ("mean seat share of the largest party over the years", None),
         "enp_seats": ("mean effective number of parties (seats) over the years", None),
     },
     comparisons=(
-        Comparison("dominant_years", low="balancing", high="bandwagoning"),
-        Comparison("dominant_years", low="balancing", high="support-from-outside"),
-        Comparison("dominant_years", low="balancing", high="null"),
+        Comparison("predominant_years", low="balancing", high="bandwagoning"),
+        Comparison("predominant_years", low="balancing", high="support-from-outside"),
     ),
-    checks=(Check("dominant_years", "balancing", "<=", 0.5),),
+    checks=(Check("predominant_years", "balancing", "<=", 0.5),),
     worlds=500, years=100, runner=_arena_runner, null=False,
     notes=("Arena parliament (docs/arenas.md): 6 parties, 100 seats by D'Hondt, minimal "
-           "winning cabinets (Riker 1962), elections every 4 years, 100 years."),
+           "winning cabinets (Riker 1962), elections every 4 years, 100 years; no office "
+           "bonus (unsourced), the cost of ruling about 2.25 points per term (Nannestad & "
+           "Paldam 2002). Dominance is judged by Sartori's predominant party, the sourced "
+           "definition; the 12-year premiership (Pempel's 'substantial period' made a "
+           "number) is reported, not judged. The null arm is reported against each arm, "
+           "not judged."),
 ), statistics={
+    "predominant_years": arena_years("predominant"),
     "dominant_years": arena_years("dominant"),
     "largest_seats": arena_years("largest_share"),
     "enp_seats": arena_years("enp_seats"),
