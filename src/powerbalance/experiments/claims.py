@@ -2162,6 +2162,9 @@ register_arena(Experiment(
         Arm("unified-government", "constitution:preset=unified-government",
             description="both chambers of the president's party bandwagon, the court "
                         "checks"),
+        Arm("strong-executive", "constitution:preset=presidential,executive_weight=3",
+            description="dose: the balancing arm with an executive of three times the "
+                        "weight, starting with about 64 % of the competences (above half)"),
         Arm("mixed", "constitution:preset=mixed",
             description="Polybius's mixed constitution: consuls, senate and assemblies of "
                         "equal weight, each checking the others, no court"),
@@ -2172,24 +2175,31 @@ register_arena(Experiment(
     statistics={
         "rule_of_law_end": ("strength of the rule of law at the end (0-1)", None),
         "collapsed_end": ("1 if the rule of law is below 0.1 at the end", None),
-        "xconst_mean": ("mean executive constraint over the years (XCONST-like, 1-7)", None),
+        "xconst_mean": ("mean executive constraint over the years (XCONST-like, 1-7; the "
+                        "branches' strategies do not enter it by definition)", None),
         "dominant_years": ("share of years in which one branch holds over half the "
                            "competences", None),
         "unpunished_years": ("share of years with a power grab that went unpunished", None),
     },
     comparisons=(
         Comparison("rule_of_law_end", low="bandwagoning", high="balancing"),
-        Comparison("collapsed_end", low="balancing", high="bandwagoning"),
+        Comparison("rule_of_law_end", low="unified-government", high="balancing"),
+        Comparison("rule_of_law_end", low="strong-executive", high="balancing"),
         Comparison("dominant_years", low="balancing", high="bandwagoning"),
         Comparison("rule_of_law_end", low="null", high="balancing"),
     ),
-    checks=(Check("collapsed_end", "balancing", "<=", 0.5),),
+    checks=(Check("collapsed_end", "balancing", "<=", 0.5),
+            Check("collapsed_end", "bandwagoning", ">=", 0.5)),
     worlds=500, years=100, runner=_arena_runner, null=False,
     notes=("Arena constitution (docs/arenas.md): executive, two chambers and a court, 100 "
            "years; the rule of law is the law layer's norm (norm_start 0.5, growth 0.02, "
            "erosion 0.1 per unpunished power grab); collapse is a norm below 0.1, the law "
-           "layer's law_collapse. The unified-government and mixed arms are reported, not "
-           "judged."),
+           "layer's law_collapse, and the claim's 'collapse' is checked as at least half "
+           "the bandwagoning constitutions collapsed at the end. The share of power is "
+           "assumed, not found: with every other branch checking, a grab is blocked "
+           "exactly when the grabber's weighted share is at most 1 / (1 + "
+           "check_ratio), one half at the stated check_ratio 1. The strong-executive arm "
+           "is the dose of that share. The mixed arm is reported, not judged."),
 ), statistics={
     "rule_of_law_end": arena_final("rule_of_law"),
     "collapsed_end": arena_final("collapsed"),
