@@ -1965,6 +1965,8 @@ def arena_years(column: str) -> ArenaStatistic:
 #: is reported, not judged.
 ARENA_STATISTICS: dict[str, dict[str, ArenaStatistic]] = {}
 ARENA_VARIANTS: dict[str, tuple[tuple[str, str], ...]] = {}
+#: Further statistics reported (not judged) for both arms of each robustness variant.
+ARENA_VARIANT_STATISTICS: dict[str, tuple[str, ...]] = {}
 
 
 def _arena_spec(scenario: str, options: str) -> str:
@@ -2002,17 +2004,18 @@ def _arena_runner(exp: Experiment, *, worlds: int, seed: int, years: int | None,
     notes = exp.notes
     first = exp.comparisons[0]
     band = []
+    reported = (first.statistic, *ARENA_VARIANT_STATISTICS.get(exp.name, ()))
     for label, extra in ARENA_VARIANTS.get(exp.name, ()):
         pair = {}
         for side in (first.low, first.high):
             spec = load(_arena_spec(_arena_spec(exp.arm(side).scenario, options), extra))
-            pair[side] = stats[first.statistic](simulate(spec, worlds=worlds, years=years,
-                                                         seed=seed, record="system"))
+            run = simulate(spec, worlds=worlds, years=years, seed=seed, record="system")
+            for stat in reported:
+                values[(f"{side} [{label}]", stat)] = stats[stat](run)
+            pair[side] = values[(f"{side} [{label}]", first.statistic)]
         d = paired_difference(pair[first.high], pair[first.low], confidence)
         band.append(f"{label}: {d['difference']:+.3f} (bound {d['ci_low']:+.3f}, "
                     f"{'holds' if d['ci_low'] > 0 else 'does not hold'})")
-        values[(f"{first.low} [{label}]", first.statistic)] = pair[first.low]
-        values[(f"{first.high} [{label}]", first.statistic)] = pair[first.high]
     if band:
         notes += (f" Robustness (reported, not judged): {first.statistic}, {first.high} - "
                   f"{first.low}, paired by world: " + "; ".join(band) + ".")
@@ -2029,13 +2032,16 @@ def _arena_runner(exp: Experiment, *, worlds: int, seed: int, years: int | None,
 
 
 def register_arena(exp: Experiment, statistics: dict[str, ArenaStatistic],
-                   variants: tuple[tuple[str, str], ...] = ()) -> Experiment:
+                   variants: tuple[tuple[str, str], ...] = (),
+                   variant_statistics: tuple[str, ...] = ()) -> Experiment:
     """Register an arena experiment: its arms' ``scenario`` are arena specs, one arm is
-    called ``null``, and ``statistics`` compute each per-world value from an arena run."""
+    called ``null``, and ``statistics`` compute each per-world value from an arena run.
+    ``variant_statistics`` are also reported for both arms of each robustness variant."""
     if "null" not in {a.label for a in exp.arms}:
         raise ValueError(f"arena experiment {exp.name!r} has no null arm")
     ARENA_STATISTICS[exp.name] = statistics
     ARENA_VARIANTS[exp.name] = variants
+    ARENA_VARIANT_STATISTICS[exp.name] = variant_statistics
     return register(exp)
 
 
@@ -2045,22 +2051,24 @@ register_arena(Experiment(
     claim_text=("In a market, rivals that balance the leader (joint ventures that fight its "
                 "price wars and counter-bid for its targets) and an antitrust authority that "
                 "blocks presumptively harmful mergers keep concentration below the monopoly "
-                "line, while bandwagoning with the leader and no merger control let it rise."),
+                "line, while bandwagoning with the leader and no merger control (each on its "
+                "own) let it rise."),
     arms=(
         Arm("balancing+control", "market:preset=balancing",
             description="rivals are external-balancers (joint ventures against the leader); "
                         "the authority applies the 2023 Merger Guidelines"),
-        Arm("bandwagoning+no-control", "market:preset=consolidation",
+        Arm("bandwagoning+control", "market:strategy=bandwagoner,antitrust=on",
             description="rivals bandwagon with the leader (sell out, back its price wars); "
-                        "no merger control"),
-        Arm("balancing only", "market:strategy=external-balancer,antitrust=off",
-            description="ablation: balancing rivals, no merger control"),
+                        "merger control"),
         Arm("control only", "market:strategy=status-quo,antitrust=on",
-            description="ablation: merger control, rivals that neither balance nor "
-                        "bandwagon"),
+            description="merger control, rivals that neither balance nor bandwagon"),
+        Arm("bandwagoning+no-control", "market:preset=consolidation",
+            description="rivals bandwagon with the leader; no merger control"),
+        Arm("balancing only", "market:strategy=external-balancer,antitrust=off",
+            description="balancing rivals, no merger control (reported, not judged)"),
         Arm("buck-passing+control", "market:strategy=buck-passer,antitrust=on",
             description="rivals pass the buck (defend alone, never attack the leader); "
-                        "merger control"),
+                        "merger control (reported, not judged)"),
         Arm("null", "market:preset=laissez-faire",
             description="null: nobody balances or bandwagons (status-quo), no merger "
                         "control"),
@@ -2072,25 +2080,35 @@ register_arena(Experiment(
         "dominated_years": ("share of years with the largest share at or above the line",
                             None),
         "hhi_end": ("HHI at the end (0-10,000)", None),
+        "takeovers": ("takeovers done per market-year", None),
+        "blocked": ("takeover bids blocked by the authority per market-year", None),
     },
     comparisons=(
-        Comparison("largest_end", low="balancing+control", high="bandwagoning+no-control"),
-        Comparison("dominated_years", low="balancing+control",
-                   high="bandwagoning+no-control"),
+        Comparison("largest_end", low="control only", high="bandwagoning+control"),
+        Comparison("largest_end", low="null", high="bandwagoning+no-control"),
+        Comparison("largest_end", low="control only", high="null"),
         Comparison("largest_end", low="balancing+control", high="null"),
     ),
-    checks=(Check("largest_end", "balancing+control", "<=", 0.5),),
+    checks=(Check("dominated_end", "balancing+control", "<=", 0.1),),
     worlds=500, years=100, runner=_arena_runner, null=False,
     notes=("Arena market (docs/arenas.md), 8 firms, 100 years; the monopoly line is a 50 % "
-           "share (AKZO v Commission, 1991). The ablation arms separate balancing from "
-           "merger control; they are reported, not judged."),
+           "share (AKZO v Commission, 1991), judged per market: at most 10 % of the "
+           "balancing markets dominated at the end (the 10 % a stated choice). "
+           "Bandwagoning is judged against status-quo rivals under the same antitrust "
+           "setting, merger control between status-quo arms. Under balancing the joint "
+           "venture's counter-attack on the leader (counter_rate, a stated choice) carries "
+           "the result, and its counter-bids leave the authority little to block. The "
+           "balancing-only and buck-passing arms are reported, not judged."),
 ), statistics={
     "largest_end": arena_final("largest_share"),
     "dominated_end": arena_final("monopoly"),
     "dominated_years": arena_years("monopoly"),
     "hhi_end": arena_final("hhi"),
+    "takeovers": arena_years("takeovers"),
+    "blocked": arena_years("blocked"),
 }, variants=(("guidelines 1992", "guidelines=1992"), ("guidelines 2010", "guidelines=2010"),
-             ("16 firms", "firms=16"), ("Gibrat spread 0.3", "growth_sd=0.3")))
+             ("16 firms", "firms=16"), ("Gibrat spread 0.3", "growth_sd=0.3")),
+   variant_statistics=("takeovers", "blocked", "dominated_end"))
 
 
 register_arena(Experiment(
