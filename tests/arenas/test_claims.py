@@ -95,3 +95,23 @@ def test_market_bandwagoning_is_judged_under_one_antitrust_setting() -> None:
         if 1 in high.strategies or 1 in low.strategies:  # BANDWAGONER
             assert low.antitrust == high.antitrust, c
     assert any(ch.statistic == "dominated_end" for ch in exp.checks)
+
+
+def test_an_arena_claim_ablates_its_arena_mechanisms() -> None:
+    """--ablate reruns the first comparison with each arena mechanism off; a switch that
+    changes nothing (cabinet collapse off at 10 years with fall_rate already off) leaves the
+    difference where it was, and the baseline is the claim's own first comparison."""
+    from powerbalance.errors import InputError
+    from powerbalance.experiments.claims import ARENA_MECHANISMS
+
+    r = run_experiment("parliament-balance", worlds=6, years=12, seed=2, ablation=True,
+                       options="fall_rate=0")
+    ab = r.ablation
+    assert ab is not None
+    assert list(ab.table["mechanism"]) == [m[0] for m in ARENA_MECHANISMS["parliament"]]
+    first = r.comparisons.iloc[0]
+    assert ab.baseline["difference"] == pytest.approx(first.difference)
+    row = ab.table.set_index("mechanism").loc["cabinet collapse"]
+    assert row["move"] == pytest.approx(0.0) and not row["significant"]
+    with pytest.raises(InputError, match="arena claim"):
+        run_experiment("market-balance", worlds=4, robustness=2)

@@ -1505,13 +1505,23 @@ def run_experiment(name: str | Experiment, *, worlds: int | None = None, seed: i
                          allowed="an integer >= 0")
     probe = worlds if probe_worlds is None else probe_worlds
     _check_worlds(probe, "--probe-worlds")
-    if exp.runner is not None and (ablation or robustness):
+    arena = exp.name in ARENA_STATISTICS
+    if arena and robustness:
+        raise InputError(f"{exp.name} is an arena claim: a robustness band draws the "
+                         "interstate engine's parameters from their plausible ranges, and no "
+                         "arena option has one; its robustness variants are reported in its "
+                         "notes", source="--robustness", field="NAME",
+                         allowed="an interstate claim (arena claims: --ablate)")
+    if exp.runner is not None and not arena and (ablation or robustness):
         raise InputError(f"{exp.name} compares no arms", source="--ablate/--robustness",
                          field="NAME", allowed="an experiment with arms and comparisons")
     years = years if years is not None else exp.years
     if exp.runner is not None:
         result = exp.runner(exp, worlds=worlds, seed=seed, years=years,
                             confidence=confidence, options=options)
+        if ablation:
+            result.ablation = arena_ablate(exp, worlds=probe, seed=seed, years=years,
+                                           confidence=confidence, options=options)
     else:
         result = _run_arms(exp, worlds, seed, years, confidence, keep_runs or out is not None,
                            progress)
@@ -1778,17 +1788,27 @@ def ablate(name: str | Experiment, *, worlds: int | None = None, seed: int = 0,
               - pw[f"{comp.low}:{comp.statistic}"].to_numpy(dtype=float))
     else:
         d0 = diff(_arm_values(exp, pair, worlds, seed, years)[0])
+    moved = [(m.name, _freeze(m.overrides), m.doc,
+              diff(_arm_values(exp, pair, worlds, seed, years, extra=m.overrides)[0]))
+             for m in mechs]
+    return _ablation(comp, d0, moved, worlds, confidence)
+
+
+def _ablation(comp: Comparison, d0: np.ndarray,
+              moved: list[tuple[str, str, str, np.ndarray]], worlds: int,
+              confidence: float) -> Ablation:
+    """The :class:`Ablation` of a baseline per-world difference ``d0`` and, per mechanism
+    (name, switch, doc), the per-world difference ``d1`` with it off."""
     level = (1 + confidence) / 2
     base = paired_difference(d0, np.zeros_like(d0), level)
     rows = []
-    for m in mechs:
-        d1 = diff(_arm_values(exp, pair, worlds, seed, years, extra=m.overrides)[0])
+    for name, switch, doc, d1 in moved:
         now = paired_difference(d1, np.zeros_like(d1), level)
         move = paired_difference(d1, d0, level)
         sign = float(np.sign(base["difference"]))
         towards = sign != 0 and sign * move["difference"] < 0
         significant = sign != 0 and (move["ci_high"] < 0 if sign > 0 else move["ci_low"] > 0)
-        rows.append({"mechanism": m.name, "switch": _freeze(m.overrides), "doc": m.doc,
+        rows.append({"mechanism": name, "switch": switch, "doc": doc,
                      "difference": now["difference"], "ci_low": now["ci_low"],
                      "ci_high": now["ci_high"], "move": move["difference"],
                      "move_low": move["ci_low"], "move_high": move["ci_high"],
@@ -2043,6 +2063,56 @@ def register_arena(exp: Experiment, statistics: dict[str, ArenaStatistic],
     ARENA_VARIANTS[exp.name] = variants
     ARENA_VARIANT_STATISTICS[exp.name] = variant_statistics
     return register(exp)
+
+
+#: The mechanisms an arena ablation switches off, per arena: (name, options that switch
+#: it off, what it is). None is a treatment of an arena claim's arms.
+ARENA_MECHANISMS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "market": (
+        ("counter-attack", "counter_rate=0", "the joint venture's yearly attack on the leader"),
+        ("price wars", "war_rate=0", "the leader's price wars"),
+        ("takeover bids", "bid_rate=0", "the leader's takeover bids"),
+        ("entry", "entry_rate=0", "entrants refilling empty slots"),
+        ("Gibrat growth", "growth_sd=0", "proportionate growth shocks"),
+    ),
+    "parliament": (
+        ("cost of ruling", "ruling_cost=0", "governing parties' loss of votes at elections"),
+        ("electoral swings", "swing_sd=0", "the random swing of each election"),
+        ("cabinet collapse", "fall_rate=0", "cabinets falling between elections"),
+    ),
+    "constitution": (
+        ("court packing", "pack_rate=0", "power grabs that pack the court"),
+        ("impeachment", "impeach_ratio=100", "impeachment of a checked executive"),
+        ("competence drift", "drift_sd=0", "the yearly random drift of competences"),
+        ("public support", "support_sd=0", "shocks to public support"),
+        ("norm growth", "norm_growth=0", "the rule of law's growth without grabs"),
+    ),
+}
+
+
+def arena_ablate(exp: Experiment, *, worlds: int, seed: int, years: int | None,
+                 confidence: float, options: str = "") -> Ablation:
+    """:func:`ablate` for an arena claim: rerun both arms of the first comparison with each
+    of the arena's :data:`ARENA_MECHANISMS` switched off (its options appended to the arms'
+    specs and ``options``), on the same worlds, and measure the move of the difference."""
+    from powerbalance.arenas import load
+    from powerbalance.arenas.run import simulate
+
+    comp = _primary(exp)
+    stat = ARENA_STATISTICS[exp.name][comp.statistic]
+    arena = exp.arm(comp.low).scenario.split(":", 1)[0]
+
+    def diff(extra: str) -> np.ndarray:
+        got = {}
+        for side in (comp.low, comp.high):
+            spec = load(_arena_spec(_arena_spec(exp.arm(side).scenario, options), extra))
+            got[side] = stat(simulate(spec, worlds=worlds, years=years, seed=seed,
+                                      record="system"))
+        return got[comp.high] - got[comp.low]
+
+    moved = [(name, switch, doc, diff(switch))
+             for name, switch, doc in ARENA_MECHANISMS.get(arena, ())]
+    return _ablation(comp, diff(""), moved, worlds, confidence)
 
 
 register_arena(Experiment(
