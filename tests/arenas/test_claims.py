@@ -69,3 +69,49 @@ def test_experiment_command_runs_an_arena_claim(tmp_path: Path,
     assert (tmp_path / "p.png").stat().st_size > 1000
     assert main(["experiment", "market-balance", "--worlds", "3", "--option", "firms=1"]) == 2
     assert "firms" in capsys.readouterr().err
+
+
+def test_variant_statistics_are_reported_for_both_arms_of_each_variant() -> None:
+    """The market claim reports takeovers and blocks for each guideline edition."""
+    exp = get("market-balance")
+    first = exp.comparisons[0]
+    r = run_experiment("market-balance", worlds=4, years=12, seed=3)
+    for side in (first.low, first.high):
+        for stat in ("takeovers", "blocked"):
+            col = f"{side} [guidelines 1992]:{stat}"
+            assert col in r.per_world
+            assert ((r.per_world[col] >= 0) & (r.per_world[col] <= 1)).all()
+    assert f"{first.low} [guidelines 2010]:blocked" in r.per_world
+
+
+def test_market_bandwagoning_is_judged_under_one_antitrust_setting() -> None:
+    """Each comparison of claim 13 that involves bandwagoners pairs them with status-quo
+    rivals under the same antitrust option (bandwagoning isolated)."""
+    from powerbalance.arenas import load
+
+    exp = get("market-balance")
+    for c in exp.comparisons:
+        low, high = (load(exp.arm(x).scenario).params for x in (c.low, c.high))
+        if 1 in high.strategies or 1 in low.strategies:  # BANDWAGONER
+            assert low.antitrust == high.antitrust, c
+    assert any(ch.statistic == "dominated_end" for ch in exp.checks)
+
+
+def test_an_arena_claim_ablates_its_arena_mechanisms() -> None:
+    """--ablate reruns the first comparison with each arena mechanism off; a switch that
+    changes nothing (cabinet collapse off at 10 years with fall_rate already off) leaves the
+    difference where it was, and the baseline is the claim's own first comparison."""
+    from powerbalance.errors import InputError
+    from powerbalance.experiments.claims import ARENA_MECHANISMS
+
+    r = run_experiment("parliament-balance", worlds=6, years=12, seed=2, ablation=True,
+                       options="fall_rate=0")
+    ab = r.ablation
+    assert ab is not None
+    assert list(ab.table["mechanism"]) == [m[0] for m in ARENA_MECHANISMS["parliament"]]
+    first = r.comparisons.iloc[0]
+    assert ab.baseline["difference"] == pytest.approx(first.difference)
+    row = ab.table.set_index("mechanism").loc["cabinet collapse"]
+    assert row["move"] == pytest.approx(0.0) and not row["significant"]
+    with pytest.raises(InputError, match="arena claim"):
+        run_experiment("market-balance", worlds=4, robustness=2)

@@ -193,15 +193,20 @@ def test_drift_is_mean_one_and_support_reverts_to_a_half() -> None:
     assert np.allclose(support, [[0.7, 0.3]])
 
 
-def test_veto_players_absorb_the_aligned_and_the_small() -> None:
+def test_veto_players_are_the_institutional_ones_above_the_threshold() -> None:
+    """Tsebelis: the executive and the chambers with at least ``veto_share``; the court is
+    not counted, and no branch is absorbed for its strategy (the arena has no parties)."""
     p = params("veto_share=0.2,strategy=external-balancer+bandwagoner+external-balancer")
     s = state(p, [5.0, 3.0, 2.0])
     share = s.competence / s.competence.sum()
-    assert rules.veto_players(share, s, p).tolist() == [2]  # the chamber is absorbed
-    small = state(p, [5.0, 3.5, 1.5])
+    assert rules.veto_players(share, s, p).tolist() == [2]  # executive and chamber
+    small = state(p, [5.0, 1.0, 4.0])
     assert rules.veto_players(small.competence / 10.0, small, p).tolist() == [1]
     all_bal = params("veto_share=0.2")
-    assert rules.veto_players(share, s, all_bal).tolist() == [3]
+    assert rules.veto_players(share, s, all_bal).tolist() == [2]
+    two = params("veto_share=0.2", base="constitution:chambers=2,court=on")
+    s2 = state(two, [3.0, 2.5, 2.5, 2.0])
+    assert rules.veto_players(s2.competence / 10.0, s2, two).tolist() == [3]  # US: three
 
 
 def test_executive_constraint_runs_from_unlimited_to_parity() -> None:
@@ -214,8 +219,13 @@ def test_executive_constraint_runs_from_unlimited_to_parity() -> None:
     strong = state(p, [6.0, 1.0, 1.0], norm=1.0)
     assert rules.executive_constraint(strong.competence / 8.0, strong, p).tolist() == \
         pytest.approx([1.0 + 6.0 * 2 / 6])
+    # the strategies do not enter by definition: bandwagoners still count as constraints
     wagon = params("strategy=external-balancer+bandwagoner+bandwagoner")
-    assert rules.executive_constraint(share, even, wagon).tolist() == pytest.approx([1.0])
+    assert rules.executive_constraint(share, even, wagon).tolist() == pytest.approx([7.0])
+    # a court the executive has packed is no constraint (an institutional fact)
+    packed = dataclasses.replace(strong, packed=np.array([5]), packer=np.array([0]))
+    assert rules.executive_constraint(strong.competence / 8.0, packed, p).tolist() == \
+        pytest.approx([1.0 + 6.0 * 1 / 6])
 
 
 def test_a_run_reads_in_constitution_words_and_is_deterministic() -> None:
@@ -271,3 +281,18 @@ def test_the_founding_state_follows_the_weights_the_norm_and_the_dispositions() 
     assert d.min() >= 0.4 and d.max() <= 0.8
     assert abs(d.mean() - 0.6) < 4 * 0.4 / np.sqrt(12 * d.size)
     assert not s.blocked.any() and (s.grabber == -1).all() and (s.packed == 0).all()
+
+
+@pytest.mark.parametrize("ratio", [1.0, 1.5, 3.0])
+def test_the_share_threshold_is_check_ratio_over_one_plus_it(ratio: float) -> None:
+    """With every other branch checking and equal support, a grab is blocked exactly when
+    the grabber's share is at most ``1 / (1 + check_ratio)`` (the assumption the
+    claim's 'share of power' rests on, docs/arenas.md)."""
+    p = params(f"check_ratio={ratio}")
+    limit = 1 / (1 + ratio)
+    for x, blocked in ((limit - 0.01, True), (limit + 0.01, False)):
+        rest = (1 - x) / 2
+        s = state(p, [x, rest, rest])
+        out = rules.resolve(s.competence, s.support, s, p, np.zeros(1, dtype=np.int64),
+                            np.full(1, rules.EMERGENCY))
+        assert bool(out.blocked[0]) is blocked, (ratio, x)

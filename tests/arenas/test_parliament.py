@@ -29,7 +29,7 @@ def cabinet(seats: list[int], extra: str = "") -> tuple[list[int], bool]:
 
 def test_cabinets_follow_the_strategies() -> None:
     seats = [40, 30, 20, 10]
-    # office-seekers and bandwagoners: the formateur's smallest winning cabinet (Riker)
+    # office-seekers and bandwagoners: the smallest winning cabinet (Riker's size principle)
     assert cabinet(seats, "strategy=status-quo") == ([0, 2], False)
     assert cabinet(seats, "strategy=bandwagoner") == ([0, 2], False)
     # balancers keep the largest party out: the others' minimal winning cabinet
@@ -37,12 +37,19 @@ def test_cabinets_follow_the_strategies() -> None:
     # buck-passers join no cabinet; the largest party governs alone with their support,
     # a minority cabinet (its own 40 seats are no majority)
     assert cabinet(seats, "strategy=buck-passer") == ([0], True)
+    # party 1 (30) with party 2's outside support (25) is the smallest winning cabinet;
+    # a formateur rule gives the largest (45) the office instead
     assert cabinet([45, 30, 25], "strategy=status-quo+external-balancer+buck-passer") == \
-        ([0], True)
+        ([1], True)
+    assert cabinet([45, 30, 25], "strategy=status-quo+external-balancer+buck-passer,"
+                                 "formateur=largest") == ([0], True)
     # mixed: party 1 balances, 2 and 3 bandwagon: 0 with 2 (60) is the smallest winning
     assert cabinet(seats, "strategy=status-quo+external-balancer+bandwagoner") == ([0, 2], False)
-    # the formateur's cabinets come first: {0, 2} (60) although {1, 2} (55) is smaller
-    assert cabinet([35, 30, 25, 10], "strategy=status-quo") == ([0, 2], False)
+    # no formateur by default: {1, 2} (55) forms, the fewest seats, without the largest;
+    # with formateur=largest its cabinets come first: {0, 2} (60) although larger
+    assert cabinet([35, 30, 25, 10], "strategy=status-quo") == ([1, 2], False)
+    assert cabinet([35, 30, 25, 10], "strategy=status-quo,formateur=largest") == \
+        ([0, 2], False)
     # a bandwagoner refuses a cabinet without the largest party: with 1 and 2 balancing,
     # no cabinet wins, and {1, 2, 3} would without party 3's refusal
     assert cabinet(seats, "strategy=status-quo+external-balancer+external-balancer+"
@@ -52,11 +59,73 @@ def test_cabinets_follow_the_strategies() -> None:
 
 
 def test_minimal_winning_and_minimal_connected_differ() -> None:
-    """Seats 20/35/5/40 on a left-right line: Riker's smallest minimal winning cabinet with
-    the formateur (party 3) is {0, 3}; Axelrod's minimal connected winning one is {1, 2, 3}."""
+    """Seats 20/35/5/40 on a left-right line: Riker's smallest minimal winning cabinet is
+    {0, 1} (55), with the largest party (3) as formateur {0, 3}; Axelrod's minimal connected
+    winning one is {1, 2, 3}."""
     seats = [20, 35, 5, 40]
-    assert cabinet(seats, "strategy=status-quo")[0] == [0, 3]
-    assert cabinet(seats, "strategy=status-quo,coalition=minimal-connected")[0] == [1, 2, 3]
+    assert cabinet(seats, "strategy=status-quo")[0] == [0, 1]
+    assert cabinet(seats, "strategy=status-quo,formateur=largest")[0] == [0, 3]
+    assert cabinet(seats, "strategy=status-quo,formateur=largest,"
+                          "coalition=minimal-connected")[0] == [1, 2, 3]
+    assert cabinet([20, 5, 35, 40], "strategy=status-quo")[0] == [0, 2]
+    assert cabinet([20, 5, 35, 40], "strategy=status-quo,coalition=minimal-connected")[0] \
+        == [0, 1, 2]
+
+
+def test_the_null_formation_does_not_prefer_the_largest_party() -> None:
+    """Office-seekers under the size principle join the largest party no more often than
+    its seats make it part of the smallest winning cabinet: over random parliaments the
+    null's cabinets differ from the bandwagoners' (who require the largest), and a
+    formateur rule makes them the same."""
+    rng = np.random.default_rng(3)
+    seats = np.vstack([rng.multinomial(100, rng.dirichlet(np.ones(6))) for _ in range(2000)])
+    null, _ = rules.form(seats, params("strategy=status-quo", parties=6))
+    wagon, _ = rules.form(seats, params("strategy=bandwagoner", parties=6))
+    lead, _ = rules.form(seats, params("strategy=status-quo,formateur=largest", parties=6))
+    largest = np.argmax(seats, axis=1)
+    rows = np.arange(len(seats))
+    assert null[rows, largest].mean() < 0.9 * wagon[rows, largest].mean()
+    assert (lead == wagon).all(axis=1).mean() > 0.95
+    assert (null != wagon).any(axis=1).mean() > 0.2
+
+
+def test_a_fallen_cabinet_does_not_re_form_from_the_same_seats() -> None:
+    seats = np.array([[40, 30, 20, 10]])
+    p = params("strategy=status-quo")
+    first, _ = rules.form(seats, p)
+    assert np.flatnonzero(first[0]).tolist() == [0, 2]
+    after, _ = rules.form(seats, p, rules.cabinet_index(first))
+    assert np.flatnonzero(after[0]).tolist() == [1, 2, 3]  # the next smallest (60)
+    # the only acceptable cabinet re-forms (a caretaker) rather than none
+    only = params("strategy=status-quo+external-balancer+external-balancer+bandwagoner")
+    lone, _ = rules.form(seats, only)
+    again, _ = rules.form(seats, only, rules.cabinet_index(lone))
+    assert (again == lone).all()
+
+
+def test_collapse_changes_the_cabinet() -> None:
+    """A collapse between elections re-forms a different cabinet from the same seats."""
+    p = params("term=20,fall_rate=1,minority_fall=1,strategy=status-quo", parties=5)
+    s = _start(p, 300)
+    out = rules.step(s, p, world_keys(0, np.arange(300)), 0)
+    assert (out.ended > 0).all() and (out.seats == s.seats).all()
+    assert (out.cabinet != s.cabinet).any(axis=1).mean() > 0.95
+
+
+def test_default_cost_of_ruling_matches_the_cited_loss() -> None:
+    """Paldam (1986), Nannestad & Paldam (2002): about 2.25 points of vote lost per term;
+    the default takes a party governing alone at 30 % to within 0.1 point of 27.75 %, and
+    the unsourced office bonus is off."""
+    from powerbalance.arenas.parliament import OPTIONS
+
+    assert OPTIONS["office_bonus"].default == 0.0
+    p = params("term=1,swing_sd=0,fall_rate=0", parties=2)
+    support = np.log(np.array([[0.3, 0.7]]))
+    s = dataclasses.replace(_start(p), support=support, cabinet=np.array([[True, False]]),
+                            pm=np.array([0]))
+    after = rules.step(s, p, world_keys(0, np.arange(1)), 0)
+    share = rules.vote_shares(after.support)[0, 0]
+    assert abs(100 * (0.3 - share) - 2.25) < 0.1
 
 
 def test_every_formed_cabinet_is_winning_and_minimal_under_its_rule() -> None:

@@ -1505,13 +1505,23 @@ def run_experiment(name: str | Experiment, *, worlds: int | None = None, seed: i
                          allowed="an integer >= 0")
     probe = worlds if probe_worlds is None else probe_worlds
     _check_worlds(probe, "--probe-worlds")
-    if exp.runner is not None and (ablation or robustness):
+    arena = exp.name in ARENA_STATISTICS
+    if arena and robustness:
+        raise InputError(f"{exp.name} is an arena claim: a robustness band draws the "
+                         "interstate engine's parameters from their plausible ranges, and no "
+                         "arena option has one; its robustness variants are reported in its "
+                         "notes", source="--robustness", field="NAME",
+                         allowed="an interstate claim (arena claims: --ablate)")
+    if exp.runner is not None and not arena and (ablation or robustness):
         raise InputError(f"{exp.name} compares no arms", source="--ablate/--robustness",
                          field="NAME", allowed="an experiment with arms and comparisons")
     years = years if years is not None else exp.years
     if exp.runner is not None:
         result = exp.runner(exp, worlds=worlds, seed=seed, years=years,
                             confidence=confidence, options=options)
+        if ablation:
+            result.ablation = arena_ablate(exp, worlds=probe, seed=seed, years=years,
+                                           confidence=confidence, options=options)
     else:
         result = _run_arms(exp, worlds, seed, years, confidence, keep_runs or out is not None,
                            progress)
@@ -1778,17 +1788,27 @@ def ablate(name: str | Experiment, *, worlds: int | None = None, seed: int = 0,
               - pw[f"{comp.low}:{comp.statistic}"].to_numpy(dtype=float))
     else:
         d0 = diff(_arm_values(exp, pair, worlds, seed, years)[0])
+    moved = [(m.name, _freeze(m.overrides), m.doc,
+              diff(_arm_values(exp, pair, worlds, seed, years, extra=m.overrides)[0]))
+             for m in mechs]
+    return _ablation(comp, d0, moved, worlds, confidence)
+
+
+def _ablation(comp: Comparison, d0: np.ndarray,
+              moved: list[tuple[str, str, str, np.ndarray]], worlds: int,
+              confidence: float) -> Ablation:
+    """The :class:`Ablation` of a baseline per-world difference ``d0`` and, per mechanism
+    (name, switch, doc), the per-world difference ``d1`` with it off."""
     level = (1 + confidence) / 2
     base = paired_difference(d0, np.zeros_like(d0), level)
     rows = []
-    for m in mechs:
-        d1 = diff(_arm_values(exp, pair, worlds, seed, years, extra=m.overrides)[0])
+    for name, switch, doc, d1 in moved:
         now = paired_difference(d1, np.zeros_like(d1), level)
         move = paired_difference(d1, d0, level)
         sign = float(np.sign(base["difference"]))
         towards = sign != 0 and sign * move["difference"] < 0
         significant = sign != 0 and (move["ci_high"] < 0 if sign > 0 else move["ci_low"] > 0)
-        rows.append({"mechanism": m.name, "switch": _freeze(m.overrides), "doc": m.doc,
+        rows.append({"mechanism": name, "switch": switch, "doc": doc,
                      "difference": now["difference"], "ci_low": now["ci_low"],
                      "ci_high": now["ci_high"], "move": move["difference"],
                      "move_low": move["ci_low"], "move_high": move["ci_high"],
@@ -1965,6 +1985,8 @@ def arena_years(column: str) -> ArenaStatistic:
 #: is reported, not judged.
 ARENA_STATISTICS: dict[str, dict[str, ArenaStatistic]] = {}
 ARENA_VARIANTS: dict[str, tuple[tuple[str, str], ...]] = {}
+#: Further statistics reported (not judged) for both arms of each robustness variant.
+ARENA_VARIANT_STATISTICS: dict[str, tuple[str, ...]] = {}
 
 
 def _arena_spec(scenario: str, options: str) -> str:
@@ -2002,17 +2024,18 @@ def _arena_runner(exp: Experiment, *, worlds: int, seed: int, years: int | None,
     notes = exp.notes
     first = exp.comparisons[0]
     band = []
+    reported = (first.statistic, *ARENA_VARIANT_STATISTICS.get(exp.name, ()))
     for label, extra in ARENA_VARIANTS.get(exp.name, ()):
         pair = {}
         for side in (first.low, first.high):
             spec = load(_arena_spec(_arena_spec(exp.arm(side).scenario, options), extra))
-            pair[side] = stats[first.statistic](simulate(spec, worlds=worlds, years=years,
-                                                         seed=seed, record="system"))
+            run = simulate(spec, worlds=worlds, years=years, seed=seed, record="system")
+            for stat in reported:
+                values[(f"{side} [{label}]", stat)] = stats[stat](run)
+            pair[side] = values[(f"{side} [{label}]", first.statistic)]
         d = paired_difference(pair[first.high], pair[first.low], confidence)
         band.append(f"{label}: {d['difference']:+.3f} (bound {d['ci_low']:+.3f}, "
                     f"{'holds' if d['ci_low'] > 0 else 'does not hold'})")
-        values[(f"{first.low} [{label}]", first.statistic)] = pair[first.low]
-        values[(f"{first.high} [{label}]", first.statistic)] = pair[first.high]
     if band:
         notes += (f" Robustness (reported, not judged): {first.statistic}, {first.high} - "
                   f"{first.low}, paired by world: " + "; ".join(band) + ".")
@@ -2029,14 +2052,67 @@ def _arena_runner(exp: Experiment, *, worlds: int, seed: int, years: int | None,
 
 
 def register_arena(exp: Experiment, statistics: dict[str, ArenaStatistic],
-                   variants: tuple[tuple[str, str], ...] = ()) -> Experiment:
+                   variants: tuple[tuple[str, str], ...] = (),
+                   variant_statistics: tuple[str, ...] = ()) -> Experiment:
     """Register an arena experiment: its arms' ``scenario`` are arena specs, one arm is
-    called ``null``, and ``statistics`` compute each per-world value from an arena run."""
+    called ``null``, and ``statistics`` compute each per-world value from an arena run.
+    ``variant_statistics`` are also reported for both arms of each robustness variant."""
     if "null" not in {a.label for a in exp.arms}:
         raise ValueError(f"arena experiment {exp.name!r} has no null arm")
     ARENA_STATISTICS[exp.name] = statistics
     ARENA_VARIANTS[exp.name] = variants
+    ARENA_VARIANT_STATISTICS[exp.name] = variant_statistics
     return register(exp)
+
+
+#: The mechanisms an arena ablation switches off, per arena: (name, options that switch
+#: it off, what it is). None is a treatment of an arena claim's arms.
+ARENA_MECHANISMS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "market": (
+        ("counter-attack", "counter_rate=0", "the joint venture's yearly attack on the leader"),
+        ("price wars", "war_rate=0", "the leader's price wars"),
+        ("takeover bids", "bid_rate=0", "the leader's takeover bids"),
+        ("entry", "entry_rate=0", "entrants refilling empty slots"),
+        ("Gibrat growth", "growth_sd=0", "proportionate growth shocks"),
+    ),
+    "parliament": (
+        ("cost of ruling", "ruling_cost=0", "governing parties' loss of votes at elections"),
+        ("electoral swings", "swing_sd=0", "the random swing of each election"),
+        ("cabinet collapse", "fall_rate=0", "cabinets falling between elections"),
+    ),
+    "constitution": (
+        ("court packing", "pack_rate=0", "power grabs that pack the court"),
+        ("impeachment", "impeach_ratio=100", "impeachment of a checked executive"),
+        ("competence drift", "drift_sd=0", "the yearly random drift of competences"),
+        ("public support", "support_sd=0", "shocks to public support"),
+        ("norm growth", "norm_growth=0", "the rule of law's growth without grabs"),
+    ),
+}
+
+
+def arena_ablate(exp: Experiment, *, worlds: int, seed: int, years: int | None,
+                 confidence: float, options: str = "") -> Ablation:
+    """:func:`ablate` for an arena claim: rerun both arms of the first comparison with each
+    of the arena's :data:`ARENA_MECHANISMS` switched off (its options appended to the arms'
+    specs and ``options``), on the same worlds, and measure the move of the difference."""
+    from powerbalance.arenas import load
+    from powerbalance.arenas.run import simulate
+
+    comp = _primary(exp)
+    stat = ARENA_STATISTICS[exp.name][comp.statistic]
+    arena = exp.arm(comp.low).scenario.split(":", 1)[0]
+
+    def diff(extra: str) -> np.ndarray:
+        got = {}
+        for side in (comp.low, comp.high):
+            spec = load(_arena_spec(_arena_spec(exp.arm(side).scenario, options), extra))
+            got[side] = stat(simulate(spec, worlds=worlds, years=years, seed=seed,
+                                      record="system"))
+        return got[comp.high] - got[comp.low]
+
+    moved = [(name, switch, doc, diff(switch))
+             for name, switch, doc in ARENA_MECHANISMS.get(arena, ())]
+    return _ablation(comp, diff(""), moved, worlds, confidence)
 
 
 register_arena(Experiment(
@@ -2045,22 +2121,24 @@ register_arena(Experiment(
     claim_text=("In a market, rivals that balance the leader (joint ventures that fight its "
                 "price wars and counter-bid for its targets) and an antitrust authority that "
                 "blocks presumptively harmful mergers keep concentration below the monopoly "
-                "line, while bandwagoning with the leader and no merger control let it rise."),
+                "line, while bandwagoning with the leader and no merger control (each on its "
+                "own) let it rise."),
     arms=(
         Arm("balancing+control", "market:preset=balancing",
             description="rivals are external-balancers (joint ventures against the leader); "
                         "the authority applies the 2023 Merger Guidelines"),
-        Arm("bandwagoning+no-control", "market:preset=consolidation",
+        Arm("bandwagoning+control", "market:strategy=bandwagoner,antitrust=on",
             description="rivals bandwagon with the leader (sell out, back its price wars); "
-                        "no merger control"),
-        Arm("balancing only", "market:strategy=external-balancer,antitrust=off",
-            description="ablation: balancing rivals, no merger control"),
+                        "merger control"),
         Arm("control only", "market:strategy=status-quo,antitrust=on",
-            description="ablation: merger control, rivals that neither balance nor "
-                        "bandwagon"),
+            description="merger control, rivals that neither balance nor bandwagon"),
+        Arm("bandwagoning+no-control", "market:preset=consolidation",
+            description="rivals bandwagon with the leader; no merger control"),
+        Arm("balancing only", "market:strategy=external-balancer,antitrust=off",
+            description="balancing rivals, no merger control (reported, not judged)"),
         Arm("buck-passing+control", "market:strategy=buck-passer,antitrust=on",
             description="rivals pass the buck (defend alone, never attack the leader); "
-                        "merger control"),
+                        "merger control (reported, not judged)"),
         Arm("null", "market:preset=laissez-faire",
             description="null: nobody balances or bandwagons (status-quo), no merger "
                         "control"),
@@ -2072,34 +2150,45 @@ register_arena(Experiment(
         "dominated_years": ("share of years with the largest share at or above the line",
                             None),
         "hhi_end": ("HHI at the end (0-10,000)", None),
+        "takeovers": ("takeovers done per market-year", None),
+        "blocked": ("takeover bids blocked by the authority per market-year", None),
     },
     comparisons=(
-        Comparison("largest_end", low="balancing+control", high="bandwagoning+no-control"),
-        Comparison("dominated_years", low="balancing+control",
-                   high="bandwagoning+no-control"),
+        Comparison("largest_end", low="control only", high="bandwagoning+control"),
+        Comparison("largest_end", low="null", high="bandwagoning+no-control"),
+        Comparison("largest_end", low="control only", high="null"),
         Comparison("largest_end", low="balancing+control", high="null"),
     ),
-    checks=(Check("largest_end", "balancing+control", "<=", 0.5),),
+    checks=(Check("dominated_end", "balancing+control", "<=", 0.1),),
     worlds=500, years=100, runner=_arena_runner, null=False,
     notes=("Arena market (docs/arenas.md), 8 firms, 100 years; the monopoly line is a 50 % "
-           "share (AKZO v Commission, 1991). The ablation arms separate balancing from "
-           "merger control; they are reported, not judged."),
+           "share (AKZO v Commission, 1991), judged per market: at most 10 % of the "
+           "balancing markets dominated at the end (the 10 % a stated choice). "
+           "Bandwagoning is judged against status-quo rivals under the same antitrust "
+           "setting, merger control between status-quo arms. Under balancing the joint "
+           "venture's counter-attack on the leader (counter_rate, a stated choice) carries "
+           "the result, and its counter-bids leave the authority little to block. The "
+           "balancing-only and buck-passing arms are reported, not judged."),
 ), statistics={
     "largest_end": arena_final("largest_share"),
     "dominated_end": arena_final("monopoly"),
     "dominated_years": arena_years("monopoly"),
     "hhi_end": arena_final("hhi"),
+    "takeovers": arena_years("takeovers"),
+    "blocked": arena_years("blocked"),
 }, variants=(("guidelines 1992", "guidelines=1992"), ("guidelines 2010", "guidelines=2010"),
-             ("16 firms", "firms=16"), ("Gibrat spread 0.3", "growth_sd=0.3")))
+             ("16 firms", "firms=16"), ("Gibrat spread 0.3", "growth_sd=0.3")),
+   variant_statistics=("takeovers", "blocked", "dominated_end"))
 
 
 register_arena(Experiment(
     name="parliament-balance", claim=14,
     title="Balancing coalitions prevent dominant-party rule",
     claim_text=("In a parliament, coalition cabinets formed to balance the largest party keep "
-                "dominant-party rule (one party in the premiership for twelve years or more) "
-                "to a minority of the years, while bandwagoning with the largest party or "
-                "supporting it from outside lets it rule."),
+                "dominant-party rule (Sartori's predominant party: one party with an absolute "
+                "majority of seats in three consecutive elections) to a minority of the "
+                "years, while bandwagoning with the largest party or supporting it from "
+                "outside lets it rule."),
     arms=(
         Arm("balancing", "parliament:preset=balancing",
             description="parties are external-balancers: no cabinet with the largest party"),
@@ -2108,23 +2197,34 @@ register_arena(Experiment(
         Arm("support-from-outside", "parliament:preset=support-from-outside",
             description="parties pass the buck: they support the cabinet from outside"),
         Arm("null", "parliament:preset=office-seeking",
-            description="null: office-seekers (status-quo) join any cabinet"),
+            description="null: office-seekers (status-quo) join any cabinet; the fewest "
+                        "seats form (Riker's size principle), no formateur"),
     ),
     statistics={
-        "dominant_years": ("share of years under dominant-party rule", None),
+        "predominant_years": ("share of years with a predominant party (Sartori 1976: an "
+                              "absolute majority of seats in three consecutive elections)",
+                              None),
+        "dominant_years": ("share of years in which one party has held the premiership for "
+                           "12 years or more (Pempel 1990, the 12 years a stated choice; "
+                           "reported, not judged)", None),
         "largest_seats": ("mean seat share of the largest party over the years", None),
         "enp_seats": ("mean effective number of parties (seats) over the years", None),
     },
     comparisons=(
-        Comparison("dominant_years", low="balancing", high="bandwagoning"),
-        Comparison("dominant_years", low="balancing", high="support-from-outside"),
-        Comparison("dominant_years", low="balancing", high="null"),
+        Comparison("predominant_years", low="balancing", high="bandwagoning"),
+        Comparison("predominant_years", low="balancing", high="support-from-outside"),
     ),
-    checks=(Check("dominant_years", "balancing", "<=", 0.5),),
+    checks=(Check("predominant_years", "balancing", "<=", 0.5),),
     worlds=500, years=100, runner=_arena_runner, null=False,
     notes=("Arena parliament (docs/arenas.md): 6 parties, 100 seats by D'Hondt, minimal "
-           "winning cabinets (Riker 1962), elections every 4 years, 100 years."),
+           "winning cabinets (Riker 1962), elections every 4 years, 100 years; no office "
+           "bonus (unsourced), the cost of ruling about 2.25 points per term (Nannestad & "
+           "Paldam 2002). Dominance is judged by Sartori's predominant party, the sourced "
+           "definition; the 12-year premiership (Pempel's 'substantial period' made a "
+           "number) is reported, not judged. The null arm is reported against each arm, "
+           "not judged."),
 ), statistics={
+    "predominant_years": arena_years("predominant"),
     "dominant_years": arena_years("dominant"),
     "largest_seats": arena_years("largest_share"),
     "enp_seats": arena_years("enp_seats"),
@@ -2150,6 +2250,9 @@ register_arena(Experiment(
         Arm("unified-government", "constitution:preset=unified-government",
             description="both chambers of the president's party bandwagon, the court "
                         "checks"),
+        Arm("strong-executive", "constitution:preset=presidential,executive_weight=3",
+            description="dose: the balancing arm with an executive of three times the "
+                        "weight, starting with about 64 % of the competences (above half)"),
         Arm("mixed", "constitution:preset=mixed",
             description="Polybius's mixed constitution: consuls, senate and assemblies of "
                         "equal weight, each checking the others, no court"),
@@ -2160,24 +2263,31 @@ register_arena(Experiment(
     statistics={
         "rule_of_law_end": ("strength of the rule of law at the end (0-1)", None),
         "collapsed_end": ("1 if the rule of law is below 0.1 at the end", None),
-        "xconst_mean": ("mean executive constraint over the years (XCONST-like, 1-7)", None),
+        "xconst_mean": ("mean executive constraint over the years (XCONST-like, 1-7; the "
+                        "branches' strategies do not enter it by definition)", None),
         "dominant_years": ("share of years in which one branch holds over half the "
                            "competences", None),
         "unpunished_years": ("share of years with a power grab that went unpunished", None),
     },
     comparisons=(
         Comparison("rule_of_law_end", low="bandwagoning", high="balancing"),
-        Comparison("collapsed_end", low="balancing", high="bandwagoning"),
+        Comparison("rule_of_law_end", low="unified-government", high="balancing"),
+        Comparison("rule_of_law_end", low="strong-executive", high="balancing"),
         Comparison("dominant_years", low="balancing", high="bandwagoning"),
         Comparison("rule_of_law_end", low="null", high="balancing"),
     ),
-    checks=(Check("collapsed_end", "balancing", "<=", 0.5),),
+    checks=(Check("collapsed_end", "balancing", "<=", 0.5),
+            Check("collapsed_end", "bandwagoning", ">=", 0.5)),
     worlds=500, years=100, runner=_arena_runner, null=False,
     notes=("Arena constitution (docs/arenas.md): executive, two chambers and a court, 100 "
            "years; the rule of law is the law layer's norm (norm_start 0.5, growth 0.02, "
            "erosion 0.1 per unpunished power grab); collapse is a norm below 0.1, the law "
-           "layer's law_collapse. The unified-government and mixed arms are reported, not "
-           "judged."),
+           "layer's law_collapse, and the claim's 'collapse' is checked as at least half "
+           "the bandwagoning constitutions collapsed at the end. The share of power is "
+           "assumed, not found: with every other branch checking, a grab is blocked "
+           "exactly when the grabber's weighted share is at most 1 / (1 + "
+           "check_ratio), one half at the stated check_ratio 1. The strong-executive arm "
+           "is the dose of that share. The mixed arm is reported, not judged."),
 ), statistics={
     "rule_of_law_end": arena_final("rule_of_law"),
     "collapsed_end": arena_final("collapsed"),

@@ -14,8 +14,8 @@ Sources
 - Bagehot, W. (1867). *The English Constitution* (the "efficient secret": the fusion of
   the executive and the legislature through the cabinet): the parliamentary preset.
 - Polybius, *Histories* VI.11-18 (the consuls, the senate and the people, each able to
-  counterwork the others): the mixed preset; I.83 (none may grow so great that the others
-  cannot contend with it): the check ratio.
+  counterwork the others): the mixed preset. (I.83, none may grow so great that the
+  others cannot contend with it, is said of states; the check ratio is a stated choice.)
 - Montesquieu (1748). *De l'esprit des lois* XI.6 (no liberty where the powers are united).
 - Tsebelis, G. (2002). *Veto Players: How Political Institutions Work*. Princeton UP.
 - Marshall, M. G. & Jaggers, K. (2002). *Polity IV Project: Dataset Users' Manual*
@@ -28,7 +28,8 @@ Sources
 - Linz, J. J. (1978). *The Breakdown of Democratic Regimes*; Ginsburg, T. & Huq, A. Z.
   (2018). *How to Save a Constitutional Democracy* (emergency rule, court packing).
 - Leuchtenburg, W. E. (1995). *The Supreme Court Reborn* (the court-packing plan of 1937).
-- US Constitution, art. I s. 3 (two thirds of the Senate convict on impeachment).
+- US Constitution, art. I s. 3 (two thirds of the Senate convict on impeachment: the
+  institution; the arena's ``impeach_ratio`` of branch weights is a stated choice).
 - The law layer's sources (docs/law.md): Axelrod 1986, Finnemore & Sikkink 1998, Zacher 2001.
 """
 
@@ -78,12 +79,14 @@ OPTIONS: dict[str, Option] = {
                          0, 1),
     "pack_years": Option(10, "years a packed court sides with its packer", 0, 100),
     "check_ratio": Option(1.0, "checkers must weigh this many times the grabber's side",
-                          0, 100, source="Polybius I.83 (contend on equal terms)"),
+                          0, 100, source="stated choice (equal terms; with all others "
+                          "checking, a grab fails above a share 1/(1+ratio))"),
     "check_penalty": Option(0.05, "share of its competences a checked grabber loses", 0, 1),
     "impeach_ratio": Option(2.0, "checkers' weight over the executive's side that impeaches",
-                            0, 100, source="US Constitution art. I s. 3 (two thirds)"),
-    "impeach_penalty": Option(0.3, "share of its competences an impeached executive loses",
-                              0, 1),
+                            0, 100, source="stated choice (the Senate's two thirds, art. I "
+                            "s. 3, is a vote, not a weight ratio)"),
+    "impeach_penalty": Option(0.3, "share of its competences an impeached executive loses "
+                              "(stated choice: removal is not modelled)", 0, 1),
     "norm_start": Option(0.5, "starting strength of the rule of law " + _LAW, 0, 1,
                          source="Finnemore & Sikkink 1998"),
     "norm_growth": Option(0.02, "yearly growth of the rule of law without unpunished grabs "
@@ -93,7 +96,8 @@ OPTIONS: dict[str, Option] = {
     "compliance_mean": Option(0.5, "mean disposition of a branch to keep the constitution",
                               0, 1),
     "compliance_spread": Option(0.5, "half-width of the uniform spread of dispositions", 0, 1),
-    "veto_share": Option(0.1, "share of competences that makes a branch a veto player", 0, 1,
+    "veto_share": Option(0.1, "share of competences that makes the executive or a chamber "
+                         "a veto player (and any branch a constraint in XCONST)", 0, 1,
                          source="Tsebelis 2002 (threshold stated choice)"),
     "dominance_share": Option(0.5, "a branch above this share dominates", 0, 1,
                               source="Montesquieu XI.6 (stated choice: half)"),

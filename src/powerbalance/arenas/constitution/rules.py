@@ -26,19 +26,26 @@ of constitutional constraint, kept and eroded by the rules of the law of nations
    Levinson & Pildes 2006, "Separation of parties, not powers", *Harvard Law Review*
    119); ``status-quo`` stands aside (the null). A packed court sides with its packer.
    The weight of a side is the sum of its members' share of power times their support.
-4. **Checks** (:func:`resolve`): the grab is blocked when the checkers' weight is at least
-   ``check_ratio`` times the grabber's side (the law layer's ``contend_ratio``: Polybius
-   I.83, "contend on equal terms"). Each checking branch's instrument is named by its
-   kind: the executive's *veto*, a chamber's *veto or override*, the court's *judicial
-   review*, a federal unit's *interposition* (Madison's Virginia Resolutions, 1798). A
-   blocked grab costs the grabber ``check_penalty`` of its competences, given to the
-   checkers by weight; when the grabber is the executive, a chamber checks and the
-   checkers outweigh it ``impeach_ratio`` times (the two-thirds of the Senate that
-   convict, US Constitution art. I s. 3: 2/3 against 1/3 is a ratio of 2), it is
-   *impeached* and loses ``impeach_penalty`` instead. A grab that goes through takes
-   ``grab_stake`` of every other branch's competences (emergency rule; bandwagoners too:
-   they delegate, as the Enabling Act of 1933) or of the court's, which is then packed for
-   ``pack_years`` years (stated choice: about the tenure of the packed seats).
+4. **Checks** (:func:`resolve`): the grab is blocked when the checkers' weight is at
+   least ``check_ratio`` times the grabber's side (stated choice, as the law layer's
+   ``contend_ratio``; Polybius I.83 states the principle, that none may grow so great
+   that the others cannot contend with it, for states, not this ratio). With every other
+   branch checking, a grab is therefore blocked exactly when the grabber's weighted share
+   is at most ``1 / (1 + check_ratio)`` (one half at the default): the "share of power"
+   above which constraints fail is this assumption, not a result of the run. Each
+   checking branch's instrument is named by its kind: the executive's *veto*, a chamber's
+   *veto or override*, the court's *judicial review*, a federal unit's *interposition*
+   (Madison's Virginia Resolutions, 1798). A blocked grab costs the grabber
+   ``check_penalty`` of its competences, given to the checkers by weight; when the
+   grabber is the executive, a chamber checks and the checkers outweigh it
+   ``impeach_ratio`` times, it is *impeached* and loses ``impeach_penalty`` of its
+   competences instead (both stated choices: the two thirds of the Senate that convict,
+   US Constitution art. I s. 3, are a share of one chamber's votes, not a ratio of whole
+   branches' weights, and conviction removes the officer, which the arena does not
+   model). A grab that goes through takes ``grab_stake`` of every other branch's
+   competences (emergency rule; bandwagoners too: they delegate, as the Enabling Act of
+   1933) or of the court's, which is then packed for ``pack_years`` years (stated choice:
+   about the tenure of the packed seats).
 5. **The rule of law** (:func:`powerbalance.model.law.update_norms`): the norm grows by
    ``norm_growth`` of its gap in a year without a grab or with the grab blocked, and loses
    ``norm_erosion`` of itself when a grab goes unpunished (Axelrod 1986; Weingast 1997,
@@ -320,12 +327,18 @@ def step(state: ConstitutionState, params: ConstitutionParams, keys: U64,
 
 
 def veto_players(share: F64, state: ConstitutionState, params: ConstitutionParams) -> I64:
-    """(B,) Tsebelis's (2002, *Veto Players*) count: the branches holding at least
-    ``veto_share`` of the competences, with those aligned with the strongest branch absorbed
-    into it (the absorption rule: a veto player that agrees with another adds nothing)."""
-    g = np.argmax(share, axis=1)
-    absorbed = aligned(state, params, g)
-    return np.asarray(((share >= params.veto_share) & ~absorbed).sum(axis=1), dtype=np.int64)
+    """(B,) Tsebelis's (2002, *Veto Players*) count of *institutional* veto players: the
+    executive and each chamber holding at least ``veto_share`` of the competences (the
+    United States count three: president, House, Senate). Courts and federal units are not
+    counted (Tsebelis treats courts as usually absorbed, ch. 10). Tsebelis absorbs a
+    *partisan* veto player into another only when both are held by the same party; the
+    arena has no parties, and a branch's strategy (bandwagoning) is what the claim tests,
+    so the count absorbs nobody: absorbing the bandwagoners would make the count a
+    restatement of the arm, not a finding."""
+    kinds = np.asarray(params.kinds)
+    institutional = (kinds == EXECUTIVE) | (kinds == CHAMBER)
+    return np.asarray(((share >= params.veto_share) & institutional[None, :]).sum(axis=1),
+                      dtype=np.int64)
 
 
 def executive_constraint(share: F64, state: ConstitutionState,
@@ -333,19 +346,23 @@ def executive_constraint(share: F64, state: ConstitutionState,
     """(B,) an index of executive constraint on Polity's XCONST scale, 1 (unlimited
     authority) to 7 (executive parity or subordination) (Marshall & Jaggers 2002, *Polity
     IV Project: Dataset Users' Manual*; continuous here): ``1 + 6 x norm x min(1, C / E)``,
-    E the share of the executive and the branches aligned with it, C that of the other
-    branches with at least ``veto_share`` (those that can block). Like V-Dem's judicial and
-    legislative constraints on the executive (v2x_jucon, v2xlg_legcon; Coppedge et al.,
-    *V-Dem Codebook*) it asks whether other branches can check the executive, and weighs it
-    by the rule of law (stated choice: a constraint nobody respects is none)."""
+    E the executive's share, C that of the other branches with at least ``veto_share``
+    (those that can block), less a court the executive has packed (an institutional fact,
+    not a strategy). Like V-Dem's judicial and legislative constraints on the executive
+    (v2x_jucon, v2xlg_legcon; Coppedge et al., *V-Dem Codebook*) it asks whether other
+    branches can check the executive, and weighs it by the rule of law (stated choice: a
+    constraint nobody respects is none). The branches' strategies do not enter: whether
+    they bandwagon shows through the competences and the rule of law it leaves, not by
+    definition."""
     b = share.shape[0]
-    zero = np.zeros(b, dtype=np.int64)
-    with_e = aligned(state, params, zero)
-    exec_side = share[:, 0] + np.where(with_e, share, 0.0).sum(axis=1)
-    others = ~with_e & (share >= params.veto_share)
+    others = share >= params.veto_share
     others[:, 0] = False
+    c_idx = params.court
+    if c_idx >= 0:
+        others[:, c_idx] &= ~((state.packed > 0) & (state.packer == 0))
     c = np.where(others, share, 0.0).sum(axis=1)
-    ratio = np.minimum(1.0, np.divide(c, exec_side, out=np.ones(b), where=exec_side > 0))
+    e = share[:, 0]
+    ratio = np.minimum(1.0, np.divide(c, e, out=np.ones(b), where=e > 0))
     return np.asarray(1.0 + 6.0 * state.norm[:, 0] * ratio)
 
 

@@ -42,13 +42,13 @@ OPTIONS: dict[str, Option] = {
     "strategy": Option("external-balancer", "the rivals' strategy, or name+name+... one per "
                        "firm (the last repeated): " + ", ".join(STRATEGIES)),
     "growth_sd": Option(0.15, "spread of the yearly log growth factor (Gibrat)", 0, 2,
-                        source="Sutton 1997 (stylised)"),
+                        source="stated choice (the law: Gibrat 1931, Sutton 1997)"),
     "margin": Option(0.1, "share of revenue added to the war chest each year", 0, 1),
     "payout": Option(0.2, "share of the war chest paid out each year", 0, 1),
     "inequality": Option(0.5, "spread of the log-normal starting sizes", 0, 3),
     "war_rate": Option(0.3, "yearly probability of the leader's price war", 0, 1),
-    "counter_rate": Option(0.3, "yearly probability of the joint venture's counter-attack",
-                           0, 1),
+    "counter_rate": Option(0.3, "yearly probability of the joint venture's counter-attack "
+                           "(stated choice; it carries claim 13's balancing result)", 0, 1),
     "war_stake": Option(0.1, "share of the loser's segment revenue the winner takes", 0, 1),
     "war_cost": Option(0.05, "war chest each side spends per unit of contested revenue",
                        0, 1),

@@ -8,7 +8,10 @@ cash. A year:
 
 1. **Growth** (Gibrat's law of proportionate effect; Gibrat 1931, Sutton 1997): each
    firm-segment's revenue is multiplied by a mean-one log-normal factor whose spread does
-   not depend on size. The war chest keeps ``1 - payout`` of itself and adds
+   not depend on size. The shocks are drawn per segment, so a firm spread over several
+   segments grows less variably than a one-segment firm of the same size (the
+   diversification Sutton 1997 notes for large firms); the spread of ``growth_sd`` is a
+   stated choice. The war chest keeps ``1 - payout`` of itself and adds
    ``margin`` x revenue.
 2. **The leader's price war**: with probability ``war_rate`` the largest firm (the
    aggressor, as the strongest state in the engine) attacks a rival in that rival's main
@@ -17,9 +20,12 @@ cash. A year:
    ``contest_exponent``; the defending joint venture of the balancers pools its chests)
    and takes ``war_stake`` of the loser's revenue in the segment; both pay ``war_cost``
    x the contested revenue.
-3. **The balancers' counter-attack**: with probability ``counter_rate`` the joint venture
-   of the balancers (``external-balancer``: balance the largest) attacks the leader in its
-   main segment, on the same contest.
+3. **The balancers' counter-attack**: with probability ``counter_rate`` (a stated
+   choice) the joint venture of the balancers (``external-balancer``: balance the largest)
+   attacks the leader in its main segment, on the same contest. This yearly attack on
+   the leader, more than the pooled defence of step 2, is what keeps a balancing market
+   below the monopoly line (with ``counter_rate=0`` the largest share of claim 13's
+   balancing arm rises from about 0.30 to 0.43; docs/arenas.md).
 4. **Takeover bid**: with probability ``bid_rate`` the leader bids for the largest rival
    its own chest can pay: the price is the target's revenue x ``(1 + premium)``; a
    bandwagoner sells at no premium; a balancer's joint-venture partners counter-bid with
@@ -166,7 +172,7 @@ def step(state: MarketState, params: MarketParams, keys: U64, year: int) -> Mark
     rows = np.arange(b)
     strat = np.asarray(params.strategies)[None, :]
     alive = state.alive.copy()
-    # 1. Gibrat growth: proportional shocks, the same spread at every size.
+    # 1. Gibrat growth: proportional shocks per segment, the same spread at every size.
     sd = params.growth_sd
     z = normal(keys, year + 1, Stream.GROWTH, (n, params.segments))
     revenue = state.revenue * np.exp(sd * z - sd * sd / 2)

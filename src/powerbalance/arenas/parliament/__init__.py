@@ -18,19 +18,20 @@ Sources
   systems: an absolute majority in three consecutive elections).
 - Pempel, T. J. (ed.) (1990). *Uncommon Democracies: The One-Party Dominant Regimes*.
   Cornell UP (dominance over a substantial period; the default 12 years is stylised).
-- Greene, K. F. (2007). *Why Dominant Parties Lose*. Cambridge UP (incumbency resources;
-  the ``office_bonus``, stylised).
+- Greene, K. F. (2007). *Why Dominant Parties Lose*. Cambridge UP (incumbency resources:
+  the ``office_bonus`` mechanism; it gives no size, so the default is 0).
 - Paldam, M. (1986). "The distribution of election results and the two explanations of
   the cost of ruling". *European Journal of Political Economy* 2(1): 5-24; Nannestad, P. &
   Paldam, M. (2002), "The cost of ruling", in Dorussen & Taylor (eds.), *Economic Voting*
-  (governments lose about 2.25 points of vote per term: ``ruling_cost`` 0.07 in log
-  weight for a party near 30 %).
+  (governments lose about 2.25 points of vote per term: ``ruling_cost`` 0.11 in log
+  weight takes a party governing alone at 30 % to 27.74 %, the others unchanged).
 - King, G., Alt, J., Burns, N. & Laver, M. (1990). "A unified model of cabinet
   dissolution in parliamentary democracies". *AJPS* 34(3): 846-871 (a constant hazard).
 - Laver, M. & Schofield, N. (1990). *Multiparty Government*. Oxford UP (the largest party
-  as formateur).
+  as formateur: ``formateur=largest``, an option, off by default).
 - Pedersen, M. N. (1979). "The dynamics of European party systems: changing patterns of
-  electoral volatility". *EJPR* 7(1): 1-26 (swings; ``swing_sd`` stylised).
+  electoral volatility". *EJPR* 7(1): 1-26 (electoral swings; the size ``swing_sd`` is a
+  stated choice, not his figure).
 """
 
 from __future__ import annotations
@@ -39,7 +40,12 @@ from typing import Any
 
 from powerbalance.arenas.base import Arena, Option, Words
 from powerbalance.arenas.parliament import rules
-from powerbalance.arenas.parliament.rules import COALITION_RULES, STRATEGIES, ParliamentParams
+from powerbalance.arenas.parliament.rules import (
+    COALITION_RULES,
+    FORMATEURS,
+    STRATEGIES,
+    ParliamentParams,
+)
 from powerbalance.arenas.parliament.seats import RULES
 
 WORDS = Words(actor="party", actors="parties", resource="seats", map_unit="voter bloc",
@@ -56,15 +62,18 @@ OPTIONS: dict[str, Option] = {
                    source="Gallagher & Mitchell 2005"),
     "coalition": Option("minimal-winning", "which winning cabinets form",
                         choices=COALITION_RULES, source="Riker 1962; Axelrod 1970"),
+    "formateur": Option("none", "none: the fewest seats form (Riker's size principle); "
+                        "largest: the largest party's cabinets first", choices=FORMATEURS,
+                        source="Riker 1962; Laver & Schofield 1990"),
     "strategy": Option("external-balancer", "the parties' strategy, or name+name+... one per "
                        "party (the last repeated): " + ", ".join(STRATEGIES)),
     "term": Option(4, "years between elections", 1, 20),
     "swing_sd": Option(0.15, "spread of the electoral swing in log vote weight", 0, 3,
-                       source="Pedersen 1979 (stylised)"),
-    "ruling_cost": Option(0.07, "log vote weight a governing party loses per election", 0, 2,
+                       source="Pedersen 1979 (stated choice)"),
+    "ruling_cost": Option(0.11, "log vote weight a governing party loses per election", 0, 2,
                           source="Paldam 1986; Nannestad & Paldam 2002"),
-    "office_bonus": Option(0.04, "log vote weight the prime minister's party gains per year",
-                           0, 2, source="Greene 2007 (stylised)"),
+    "office_bonus": Option(0.0, "log vote weight the prime minister's party gains per year",
+                           0, 2, source="Greene 2007 (mechanism; no size: default 0)"),
     "fall_rate": Option(0.1, "yearly probability that a majority cabinet falls", 0, 1,
                         source="King et al. 1990 (stylised)"),
     "minority_fall": Option(2.0, "how many times likelier a minority cabinet falls", 1, 100),
