@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from powerbalance.experiments.claims import (
+    ARENA_STATISTICS,
     EXPERIMENTS,
     ExperimentResult,
     all_arms,
@@ -133,6 +134,9 @@ def render() -> str:
             options = ("1914," if exp.name == "polarity-from-data" else "") + "data=" + data
         if exp.name == "polarity-from-data":
             results.append(run_experiment(exp, seed=0, options=options, keep_runs=False))
+        elif exp.name in ARENA_STATISTICS:  # an arena claim: ablation, no band (no ranges)
+            results.append(run_experiment(exp, worlds=MAIN_WORLDS, seed=0, keep_runs=False,
+                                          ablation=True, probe_worlds=PROBE_WORLDS))
         elif exp.runner is not None:  # a tournament or forward runs: no ablation or band
             results.append(run_experiment(exp, worlds=MAIN_WORLDS, seed=0, keep_runs=False,
                                           options=options))
