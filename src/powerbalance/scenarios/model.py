@@ -101,7 +101,7 @@ class Scenario:
                      f"the distances of {self.province_map.n} provinces", source=self.origin,
                      field="map", hint="a smaller map")
         return Setting.build(self.province_map, self.names, [a.region for a in self.actors],
-                             params)
+                             params, policy=registry.instance)
 
     def draw_strategies(self, keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.int16]:
         """(B, N) registry ids of each actor's strategy in the worlds of ``keys``.
