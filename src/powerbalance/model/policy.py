@@ -27,7 +27,6 @@ from powerbalance.model.state import BoolA
 ActionOverride = Callable[[Observation, Actions], Actions]
 
 
-
 class Decider(Protocol):
     """What the engine asks of a strategy: the actions of the actors of ``mask``."""
 
