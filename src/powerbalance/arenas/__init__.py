@@ -160,9 +160,9 @@ def available() -> list[tuple[str, str]]:
     rows = []
     for name in ARENA_NAMES:
         arena = get(name)
-        if arena.scenario_option is not None:  # any scenario of the list, under its words
-            rows.append((f"{name}:SCENARIO", arena.title))
-            continue
         rows.append((name, arena.title))
+        if arena.scenario_option is not None:  # any scenario of the list, under its words
+            rows.append((f"{name}:SCENARIO", f"any scenario above as the {name} arena "
+                         f"({name}:warring-states runs warring-states)"))
         rows += [(f"{name}:preset={p}", f"preset of {name}") for p in arena.presets]
     return rows
