@@ -27,6 +27,8 @@ CASES = {
     "parliament-connected": f"parliament:parties={ACTORS},coalition=minimal-connected",
     # executive, two chambers, a court and four federal units: eight branches
     "constitution-federal": "constitution:preset=federal",
+    # the interstate model as an arena: eight states on a generated map, the engine's step
+    "interstate": f"interstate:random:actors={ACTORS}",
 }
 
 

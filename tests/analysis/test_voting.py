@@ -14,6 +14,8 @@ from powerbalance.analysis.voting import (
     WeightedGame,
     banzhaf,
     banzhaf_absolute,
+    batch_power,
+    batch_swings_pivots,
     count_minimal_winning,
     deegan_packel,
     dummy_players,
@@ -230,3 +232,30 @@ def test_bad_games():
         WeightedGame(5, [3, 4], names=["a"])
     with pytest.raises(InputError, match="different numbers"):
         CompositeGame([WeightedGame(1, [1]), WeightedGame(1, [1, 1])])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 9), st.integers(0, 2**32 - 1))
+def test_batch_counts_are_the_exact_counts_game_by_game(n: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    weights = rng.integers(0, 12, size=(25, n))
+    weights[:, 0] += 1  # a positive total, so a quota exists
+    total = weights.sum(axis=1)
+    quota = rng.integers(1, total + 1)
+    swings, pivots = batch_swings_pivots(quota, weights, chunk_cells=2**n * 7)  # 4 blocks
+    bz, ss = batch_power(quota, weights)
+    for k in range(len(weights)):
+        game = WeightedGame(int(quota[k]), weights[k].tolist())
+        assert swings[k].tolist() == swing_counts(game)
+        assert pivots[k].tolist() == pivot_counts(game)
+        assert bz[k].tolist() == [float(x) for x in banzhaf(game)]  # the same floats
+        assert ss[k].tolist() == [float(x) for x in shapley_shubik(game)]
+
+
+def test_batch_counts_refuse_what_they_cannot_count() -> None:
+    with pytest.raises(ValueError, match="players"):
+        batch_swings_pivots([1], np.ones((1, 17), dtype=np.int64))
+    with pytest.raises(ValueError, match="non-negative"):
+        batch_swings_pivots([1], [[2, -1]])
+    with pytest.raises(ValueError, match="games"):
+        batch_swings_pivots([1, 2], [[2, 1]])

@@ -216,6 +216,18 @@ def test_power_indices_reuse_the_voting_module() -> None:
     pd.testing.assert_frame_equal(again, run.actors)
 
 
+def test_batched_power_is_the_exact_index_of_each_world() -> None:
+    run = simulate("parliament:parties=7", worlds=200, years=12, seed=3)
+    last = run.actors[run.actors["year"] == 12].sort_values(["world", "actor"])
+    seats = last["seats"].to_numpy().reshape(-1, 7)
+    bz = last["banzhaf"].to_numpy().reshape(-1, 7)
+    ss = last["shapley_shubik"].to_numpy().reshape(-1, 7)
+    assert len({tuple(r) for r in seats.tolist()}) > 20  # many different games
+    for k, row in enumerate(seats.tolist()):
+        exact_bz, exact_ss = power(tuple(row))
+        assert bz[k].tolist() == list(exact_bz) and ss[k].tolist() == list(exact_ss)
+
+
 def test_dominant_spells_on_a_table_built_by_hand() -> None:
     tenure = [0, 1, 2, 3, 1, 2, 1, 2, 3, 4, 5]
     system = pd.DataFrame({"world": [0] * 11, "year": range(11), "pm_tenure": tenure,

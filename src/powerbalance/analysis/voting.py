@@ -52,6 +52,8 @@ __all__ = [
     "WeightedGame",
     "banzhaf",
     "banzhaf_absolute",
+    "batch_power",
+    "batch_swings_pivots",
     "count_minimal_winning",
     "deegan_packel",
     "dummy_players",
@@ -575,6 +577,78 @@ def _enumerate(game: Game) -> tuple[list[int], list[int]]:
         pivots.append(sum(int(c) * fact[s] * fact[n - 1 - s] for s, c in enumerate(sizes)
                           if c))
     return swings, pivots
+
+
+#: Most players of :func:`batch_swings_pivots` (``2^n`` coalitions per world; ``n!`` fits
+#: in 64 bits up to 20).
+MAX_BATCH_PLAYERS = 16
+
+
+def batch_swings_pivots(quota: npt.ArrayLike, weights: npt.ArrayLike, *,
+                        chunk_cells: int = 1 << 22) -> tuple[npt.NDArray[np.int64],
+                                                             npt.NDArray[np.int64]]:
+    """Banzhaf swings and Shapley-Shubik pivot counts of many weighted games at once.
+
+    Row ``k`` is the game ``[quota[k]; weights[k]]`` with non-negative integer weights (a
+    parliament's seats in each world); every game has the same ``n <= 16`` players. All
+    ``2^n`` coalitions are enumerated for a block of games at a time (``chunk_cells``
+    coalition-weights at most), so the counts are the exact definitions, the same integers
+    as :func:`swing_counts` and :func:`pivot_counts` game by game, at a few microseconds a
+    game for a handful of players instead of a millisecond.
+
+    >>> s, p = batch_swings_pivots([6, 51], [[4, 3, 2, 1], [50, 49, 1, 0]])
+    >>> s.tolist(), p.tolist()
+    ([[5, 3, 3, 1], [6, 2, 2, 0]], [[10, 6, 6, 2], [16, 4, 4, 0]])
+    """
+    w = np.asarray(weights, dtype=np.int64)
+    q = np.asarray(quota, dtype=np.int64).reshape(-1)
+    if w.ndim != 2 or len(q) != w.shape[0]:
+        raise ValueError("weights must be (games, players) and quota (games,)")
+    games, n = w.shape
+    if not 1 <= n <= MAX_BATCH_PLAYERS:
+        raise ValueError(f"batch counting takes 1 to {MAX_BATCH_PLAYERS} players, not {n}")
+    if (w < 0).any():
+        raise ValueError("weights must be non-negative")
+    members = _members(n)
+    size = members.sum(axis=1)
+    fact = [math.factorial(k) for k in range(n + 1)]
+    # a coalition S holding i of size s: i is pivotal in (s - 1)! (n - s)! orderings
+    order_weight = np.array([fact[max(s - 1, 0)] * fact[n - s] for s in size.tolist()],
+                            dtype=np.int64)
+    idx = np.arange(2**n, dtype=np.int64)
+    holding = [idx[members[:, i]] for i in range(n)]
+    swings = np.zeros((games, n), dtype=np.int64)
+    pivots = np.zeros((games, n), dtype=np.int64)
+    step = max(1, chunk_cells // 2**n)
+    member_weights = members.T.astype(np.int64)
+    for lo in range(0, games, step):
+        rows = slice(lo, min(lo + step, games))
+        win = (w[rows] @ member_weights) >= q[rows, None]
+        for i in range(n):
+            crit = win[:, holding[i]] & ~win[:, holding[i] ^ (1 << i)]
+            swings[rows, i] = crit.sum(axis=1)
+            pivots[rows, i] = crit.astype(np.int64) @ order_weight[holding[i]]
+    return swings, pivots
+
+
+def batch_power(quota: npt.ArrayLike, weights: npt.ArrayLike
+                ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Normalised Banzhaf and Shapley-Shubik indices of many weighted games as floats.
+
+    Each value is the correctly rounded float of the exact fraction (the float of
+    :func:`banzhaf` and :func:`shapley_shubik`): the counts are exact integers below
+    ``2^53`` and one IEEE division of two exactly represented integers rounds correctly.
+
+    >>> bz, ss = batch_power([51], [[50, 30, 20]])
+    >>> bz.round(3).tolist(), ss.round(3).tolist()
+    ([[0.6, 0.2, 0.2]], [[0.667, 0.167, 0.167]])
+    """
+    swings, pivots = batch_swings_pivots(quota, weights)
+    total = swings.sum(axis=1, keepdims=True).astype(np.float64)
+    bz = np.divide(swings.astype(np.float64), total, out=np.zeros(swings.shape),
+                   where=total > 0)
+    ss = pivots.astype(np.float64) / float(math.factorial(swings.shape[1]))
+    return bz, ss
 
 
 def minimal_winning_coalitions(game: Game, *, limit: int = 1_000_000) -> list[tuple[int, ...]]:

@@ -1,4 +1,4 @@
-"""Arenas: the balance of power among firms, parties and branches, one registry.
+"""Arenas: the balance of power among states, firms, parties and branches, one registry.
 
 One arena per subpackage (its rules, presets, metrics and words), behind one
 :func:`load` in the style of OpenSpiel's ``load_game``: a spec is the arena's name
@@ -12,6 +12,8 @@ OpenSpiel's (``market(firms=10)``); ``preset=NAME`` starts from a named set of o
 'election campaign'
 >>> is_arena("market:firms=3"), is_arena("warring-states")
 (True, False)
+>>> scenario_of("interstate:random:actors=5,seed=2"), scenario_of("market:firms=3")
+('random:actors=5,seed=2', None)
 """
 
 from __future__ import annotations
@@ -23,10 +25,10 @@ from powerbalance.arenas.base import Arena, Option, Words
 from powerbalance.errors import InputError
 
 __all__ = ["ARENA_NAMES", "Arena", "ArenaSpec", "Option", "Words", "available", "get",
-           "is_arena", "load"]
+           "is_arena", "load", "scenario_of"]
 
-#: The built-in arenas.
-ARENA_NAMES = ("market", "parliament", "constitution")
+#: The built-in arenas (the interstate model last: the engine's own setting).
+ARENA_NAMES = ("market", "parliament", "constitution", "interstate")
 
 
 def get(name: str) -> Arena:
@@ -43,6 +45,10 @@ def get(name: str) -> Arena:
         from powerbalance.arenas.constitution import ARENA as constitution
 
         return constitution
+    if name == "interstate":
+        from powerbalance.arenas.interstate import ARENA as interstate
+
+        return interstate
     raise InputError(f"unknown arena {name!r}", source="arena", field="name",
                      allowed=", ".join(ARENA_NAMES))
 
@@ -60,6 +66,12 @@ class ArenaSpec:
     def name(self) -> str:
         """The arena's name with its options, as the spec would be written."""
         return f"{self.arena.name}:" + ",".join(f"{k}={v}" for k, v in self.options.items())
+
+    @property
+    def default_years(self) -> int:
+        """Years a run takes when none are given: the scenario's for the interstate arena,
+        else the arena's."""
+        return int(getattr(self.params, "years", self.arena.years))
 
     @property
     def short_name(self) -> str:
@@ -97,6 +109,10 @@ def load(spec: str) -> ArenaSpec:
 
     name, options = _split(spec)
     arena = get(name)
+    if arena.scenario_option is not None:
+        opts = {arena.scenario_option: _scenario_text(arena, options)}
+        return ArenaSpec(arena=arena, options=opts,
+                         params=arena.make_params({**opts, "_source": spec}), source=spec)
     items = [s for s in options.split(",") if s.strip()] if options.strip() else []
     preset = [s for s in items if s.partition("=")[0].strip() == "preset"]
     rest = [s for s in items if s.partition("=")[0].strip() != "preset"]
@@ -119,11 +135,34 @@ def load(spec: str) -> ArenaSpec:
     return ArenaSpec(arena=arena, options=opts, params=params, source=spec)
 
 
+def _scenario_text(arena: Arena, options: str) -> str:
+    """The scenario spec of an interstate arena spec's text (``NAME``, ``scenario=NAME``)."""
+    assert arena.scenario_option is not None
+    text = options.strip()
+    key, eq, value = text.partition("=")
+    if eq and key.strip() == arena.scenario_option:
+        text = value.strip()
+    return text or str(arena.options[arena.scenario_option].default)
+
+
+def scenario_of(spec: str) -> str | None:
+    """The engine scenario that ``spec`` runs when it is the interstate arena's
+    (``interstate:warring-states`` -> ``warring-states``), else None; nothing is loaded."""
+    if not is_arena(spec):
+        return None
+    name, options = _split(spec)
+    arena = get(name)
+    return None if arena.scenario_option is None else _scenario_text(arena, options)
+
+
 def available() -> list[tuple[str, str]]:
     """(name, one-line description) of every arena and its presets."""
     rows = []
     for name in ARENA_NAMES:
         arena = get(name)
         rows.append((name, arena.title))
+        if arena.scenario_option is not None:  # any scenario of the list, under its words
+            rows.append((f"{name}:SCENARIO", f"any scenario above as the {name} arena "
+                         f"({name}:warring-states runs warring-states)"))
         rows += [(f"{name}:preset={p}", f"preset of {name}") for p in arena.presets]
     return rows

@@ -91,6 +91,11 @@ class Arena:
     finalize: Callable[..., Any] | None = None
     """``(system, actors, params) -> actors``: columns measured on the whole run's tables
     (the parliament's voting power at the recorded years), or None."""
+    scenario_option: str | None = None
+    """The option that names an engine scenario, for an arena that is the interstate model
+    itself: its spec's text after the name is that option's value as it is (a scenario spec
+    has its own colons and commas), and the command line runs the scenario by the interstate
+    model's own runner (:func:`powerbalance.arenas.scenario_of`). None for the others."""
 
     def defaults(self) -> dict[str, Any]:
         """Every option at its default."""

@@ -97,7 +97,7 @@ def simulate(spec: ArenaSpec | str, *, worlds: int, years: int | None = None, se
     years (default: the arena's) and return the tables, sorted by world and year."""
     spec = load(spec) if isinstance(spec, str) else spec
     arena, params = spec.arena, spec.params
-    years = arena.years if years is None else years
+    years = spec.default_years if years is None else years
     batch = DEFAULT_BATCH if batch_size is None else batch_size
     started = time.perf_counter()
     systems, actors = [], []

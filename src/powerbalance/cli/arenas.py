@@ -41,7 +41,7 @@ def run_arena(spec_text: str, *, years: int | None, worlds: int, seed: int, out:
     spec = load(spec_text)
     check_outputs([output(out, "arena-run", folder=True),
                    output(plot, "plot", folder=False, option="--plot")], force)
-    years = spec.arena.years if years is None else years
+    years = spec.default_years if years is None else years
     started = time.perf_counter()
     with year_progress(f"{spec.arena.name} x {worlds}") as progress:
         result = simulate(spec, worlds=worlds, years=years, seed=seed, batch_size=batch_size,

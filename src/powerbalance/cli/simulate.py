@@ -119,8 +119,9 @@ def run_command(
 ) -> None:
     """Simulate a scenario and print who unified the system, when, and the polarity (or run an
     arena, market:firms=10 or parliament:rule=fptp, and print its summary in its words)."""
-    from powerbalance.arenas import is_arena
+    from powerbalance.arenas import is_arena, scenario_of
 
+    scenario = scenario_of(scenario) or scenario  # interstate:NAME is the scenario NAME
     if is_arena(scenario):
         from powerbalance.cli.arenas import run_arena
 

@@ -23,12 +23,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from powerbalance.model.actions import Actions
 from powerbalance.model.events import EventKind, Events
 from powerbalance.model.fastops import nonzero, sorted_unique
 from powerbalance.model.perception import Observation
 from powerbalance.model.state import I64, PAIR, WorldState
 from powerbalance.params import Params
-from powerbalance.strategies.base import Actions
 
 
 def diplomacy(state: WorldState, actions: Actions, obs: Observation,

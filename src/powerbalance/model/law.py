@@ -52,13 +52,13 @@ from __future__ import annotations
 import numpy as np
 
 from powerbalance import rng
+from powerbalance.model.actions import Actions
 from powerbalance.model.events import EventKind, Events
 from powerbalance.model.fastops import nonzero
 from powerbalance.model.perception import Observation
 from powerbalance.model.policy import ActionOverride
 from powerbalance.model.state import F64, I64, PAIR, BoolA, WorldState
 from powerbalance.params import Params
-from powerbalance.strategies.base import Actions
 
 #: Indices of the norms in ``WorldState.norms``.
 TERRITORY, TREATY = 0, 1

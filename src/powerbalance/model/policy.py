@@ -5,36 +5,50 @@ All actors decide on the same :class:`~powerbalance.model.perception.Observation
 the whole batch, and each actor keeps the rows of its own strategy. An optional
 override (:data:`ActionOverride`) then replaces the decisions of some actors (a
 player's, a learning agent's); without one the result is the strategies' alone.
+
+The core imports no strategy: which strategy an actor's id stands for comes from above,
+as the :data:`Policy` of the :class:`~powerbalance.model.state.Setting` (a scenario's
+setting carries :func:`powerbalance.strategies.registry.instance`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
+from typing import Protocol
 
 import numpy as np
 
+from powerbalance.model.actions import Actions
 from powerbalance.model.perception import Observation
-from powerbalance.strategies import registry
-from powerbalance.strategies.base import Actions, Strategy
+from powerbalance.model.state import BoolA
 
 #: ``override(obs, actions) -> actions``: called after the strategies decide, it returns
 #: the year's actions with some actors' replaced (e.g. ``actions.where(mask, mine)``).
 ActionOverride = Callable[[Observation, Actions], Actions]
 
 
-@cache
-def _instance(strategy_id: int) -> Strategy:
-    return registry.by_id(strategy_id)()
+class Decider(Protocol):
+    """What the engine asks of a strategy: the actions of the actors of ``mask``."""
+
+    def decide(self, obs: Observation, mask: BoolA) -> Actions:
+        """Actions whose values matter where ``mask`` (B, N) is true."""
+        ...
+
+
+#: ``policy(strategy_id) -> Decider``: the strategy an id of ``WorldState.strategy`` stands
+#: for (the strategy registry's :func:`~powerbalance.strategies.registry.instance`).
+Policy = Callable[[int], Decider]
 
 
 def decide(obs: Observation, override: ActionOverride | None = None) -> Actions:
     """Actions of all actors of the batch under their own strategies, then ``override``."""
-    state = obs.state
+    state, policy = obs.state, obs.setting.policy
+    if policy is None:
+        raise ValueError("the setting has no policy: build it with Scenario.setting (or "
+                         "Setting.build(..., policy=registry.instance))")
     actions = Actions.passive(state.batch, state.n_actors, obs.params.base_spend)
-    present = np.flatnonzero(np.bincount(state.strategy[state.alive],
-                                         minlength=registry.id_count()))
+    present = np.flatnonzero(np.bincount(state.strategy[state.alive]))
     for sid in present.tolist():
         mask = (state.strategy == sid) & state.alive
-        actions = actions.where(mask, _instance(int(sid)).decide(obs, mask))
+        actions = actions.where(mask, policy(int(sid)).decide(obs, mask))
     return actions if override is None else override(obs, actions)

@@ -35,12 +35,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from powerbalance.model.actions import Actions
 from powerbalance.model.events import EventKind, Events
 from powerbalance.model.fastops import any_nonzero, nonzero, sorted_unique
 from powerbalance.model.perception import Observation
 from powerbalance.model.state import F32, F64, I64, WorldState
 from powerbalance.params import Params
-from powerbalance.strategies.base import Actions
 
 #: Below this share of its forces an ally's help counts as balking.
 TOKEN_SHARE = 0.25

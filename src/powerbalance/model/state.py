@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, fields, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -18,6 +18,9 @@ import numpy.typing as npt
 from powerbalance.errors import InputError
 from powerbalance.model.geography import ProvinceMap
 from powerbalance.params import Params
+
+if TYPE_CHECKING:
+    from powerbalance.model.policy import Policy
 
 F64 = npt.NDArray[np.float64]
 F32 = npt.NDArray[np.float32]
@@ -224,11 +227,16 @@ class Setting:
     """The engine that runs the phases: ``"numpy"`` (the reference) or ``"compiled"``
     (numba kernels, bit-identical; see :mod:`powerbalance.model.compiled`). Results do not
     depend on it, only speed does."""
+    policy: Policy | None = None
+    """The strategies the actors' ids stand for (:data:`powerbalance.model.policy.Policy`),
+    passed in from above: the core imports no strategy (a scenario's setting carries the
+    strategy registry's)."""
 
     @classmethod
     def build(cls, province_map: ProvinceMap, names: tuple[str, ...], regions: list[str],
-              params: Params) -> Setting:
-        """Precompute distances and link arrays for ``params``."""
+              params: Params, policy: Policy | None = None) -> Setting:
+        """Precompute distances and link arrays for ``params``; ``policy`` decides for the
+        actors (:func:`powerbalance.model.policy.decide`)."""
         region_names = tuple(dict.fromkeys(regions))
         src, dst = province_map.directed_links()
         order = np.lexsort((-np.arange(province_map.n), province_map.value))
@@ -246,7 +254,7 @@ class Setting:
             link_src=src, link_dst=dst, names=names,
             region=np.array([region_names.index(r) for r in regions], dtype=np.int64),
             region_names=region_names, value_rank=rank, in_ptr=in_ptr, in_links=in_links,
-            link_land=link_land,
+            link_land=link_land, policy=policy,
         )
 
     def with_engine(self, engine: str) -> Setting:

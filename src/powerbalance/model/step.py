@@ -30,6 +30,7 @@ import numpy as np
 
 from powerbalance import rng
 from powerbalance.model import law
+from powerbalance.model.actions import Actions
 from powerbalance.model.derived import adjacency, frontier_value
 from powerbalance.model.diplomacy import diplomacy
 from powerbalance.model.economy import economy
@@ -41,7 +42,6 @@ from powerbalance.model.state import F64, I64, BoolA, Setting, WorldState
 from powerbalance.model.subversion import follow_captors, pressures, side_payments, subversion
 from powerbalance.model.war import Campaigns, war
 from powerbalance.params import Params
-from powerbalance.strategies.base import Actions
 
 #: Actions a protagonist takes on its own initiative (the rest are responses).
 INITIATIVES = ("attack", "offer", "leave", "leave_passed", "pay", "pay_spend", "pressure",

@@ -48,13 +48,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from powerbalance.model.actions import Actions
 from powerbalance.model.derived import adjacency, derive, frontier_value
 from powerbalance.model.events import EventKind, Events
 from powerbalance.model.fastops import nonzero, row_any
 from powerbalance.model.perception import Observation
 from powerbalance.model.state import I64, Setting, WorldState
 from powerbalance.params import Params
-from powerbalance.strategies.base import Actions
 
 
 def follow_captors(state: WorldState, actions: Actions) -> Actions:

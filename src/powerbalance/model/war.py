@@ -76,6 +76,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from powerbalance import detmath, rng
+from powerbalance.model.actions import Actions
 from powerbalance.model.derived import (
     borders,
     borders_of,
@@ -90,7 +91,6 @@ from powerbalance.model.perception import Observation, force_split
 from powerbalance.model.state import F32, F64, I64, PAIR, BoolA, Setting, WorldState
 from powerbalance.model.victory import victory_probability
 from powerbalance.params import Params
-from powerbalance.strategies.base import Actions
 
 #: Outcome codes of ``war_ended`` events and the wars table.
 INITIATOR_WON, TARGET_WON, NO_WINNER, BROKEN_OFF = 1, 2, 3, 4

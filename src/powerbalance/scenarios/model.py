@@ -101,7 +101,7 @@ class Scenario:
                      f"the distances of {self.province_map.n} provinces", source=self.origin,
                      field="map", hint="a smaller map")
         return Setting.build(self.province_map, self.names, [a.region for a in self.actors],
-                             params)
+                             params, policy=registry.instance)
 
     def draw_strategies(self, keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.int16]:
         """(B, N) registry ids of each actor's strategy in the worlds of ``keys``.
@@ -130,7 +130,12 @@ class Scenario:
                       worlds: npt.ArrayLike) -> WorldState:
         """Initial state of the given global world indices under ``seed``."""
         worlds = np.asarray(worlds, dtype=np.int64).reshape(-1)
-        b, n, p = len(worlds), len(self.actors), self.province_map.n
+        return self.initial_state_of(params, setting, rng.world_keys(seed, worlds))
+
+    def initial_state_of(self, params: Params, setting: Setting,
+                         keys: npt.NDArray[np.uint64]) -> WorldState:
+        """Initial state of the worlds of ``keys`` (:func:`powerbalance.rng.world_keys`)."""
+        b, n, p = len(keys), len(self.actors), self.province_map.n
         check_memory(batch_bytes(b, n, p), f"a batch of {b} worlds of {n} actors",
                      source=self.origin, field="worlds", hint="fewer worlds at once")
         owner = np.full(p, -1, dtype=np.int64)
@@ -151,7 +156,6 @@ class Scenario:
         productivity, wealth, military, scale = renormalise(
             productivity[None], wealth[None], military[None], np.zeros(1, dtype=np.int64))
         productivity, wealth, military = productivity[0], wealth[0], military[0]
-        keys = rng.world_keys(seed, worlds)
         strategy = self.draw_strategies(keys)
 
         cached = derive(owner[None], capital[None], living[None], setting, params, 0)

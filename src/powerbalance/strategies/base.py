@@ -3,7 +3,8 @@
 A strategy reads an :class:`~powerbalance.model.perception.Observation` of the
 whole batch and a mask of the actors that follow it, and returns
 :class:`Actions` whose values matter where the mask is true (the engine keeps
-those). Strategies never loop over actors; they may compute only on the rows
+those). ``Actions`` is the engine core's type (:mod:`powerbalance.model.actions`),
+re-exported here. Strategies never loop over actors; they may compute only on the rows
 of their own actors (gathered with ``np.nonzero(mask)``) to stay cheap when
 few actors follow them.
 """
@@ -11,155 +12,19 @@ few actors follow them.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, fields, replace
-from functools import lru_cache
 from typing import Any, ClassVar
 
 import numpy as np
 import numpy.typing as npt
 
+from powerbalance.model.actions import Actions
 from powerbalance.model.perception import Observation
+
+__all__ = ["F64", "I64", "Actions", "BoolA", "Strategy"]
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 BoolA = npt.NDArray[np.bool_]
-
-#: Fields whose passive default is the same for every actor (``spend`` is not: it is the
-#: caller's base burden).
-_DEFAULT_FIELDS = frozenset({"attack", "offer", "accept", "leave", "join", "subvert",
-                             "subvert_spend", "counter_spend", "pay", "pay_spend", "shirk",
-                             "join_offence", "accept_ratio", "leave_passed", "pressure"})
-
-
-@lru_cache(maxsize=64)
-def _constant(value: float | bool, dtype: type, batch: int, n: int) -> npt.NDArray[Any]:
-    """A read-only (batch, n) array holding ``value`` everywhere (a broadcast view,
-    shared by all callers: it cannot be written)."""
-    return np.broadcast_to(np.asarray(value, dtype=dtype), (batch, n))
-
-
-@dataclass(frozen=True)
-class Actions:
-    """What every actor does this year; all arrays are (B, N).
-
-    Attributes
-    ----------
-    spend: share of wealth spent on the military.
-    attack: the actor attacked this year, or -1.
-    offer: the actor offered an alliance, or -1.
-    accept: whether offers are accepted this year (never from one's top threat).
-    leave: whether the actor leaves all its alliances.
-    join: share of its forces an actor sends when an ally is attacked
-        (1 = full help, a balker's token share, 0 = abandonment).
-    subvert: the actor whose cohesion it subverts this year, or -1 (penetration).
-    subvert_spend: share of wealth spent on subversion.
-    counter_spend: share of wealth spent on counter-subversion (defending cohesion).
-    pay: the actor paid to stay out of coalitions this year (a wedge), or -1.
-    pay_spend: share of wealth paid.
-    shirk: the actor against which it sends nothing when called (a buck-passer stays out of
-        its threat's wars), or -1.
-    join_offence: share of its forces an actor sends when an ally *attacks* (an offensive
-        call; 0 = the alliance is defensive for it: Leeds 2003).
-    accept_ratio: offers are accepted only from proposers whose capability share is at least
-        this multiple of its own (0 = from anyone; a balker joins only when pressed).
-    leave_passed: leave the alliances whose recorded threat has passed (see
-        :mod:`powerbalance.model.diplomacy`).
-    pressure: the actor it pressures (a coercive wedge) to stay out of coalitions, or -1.
-    """
-
-    spend: F64
-    attack: I64
-    offer: I64
-    accept: BoolA
-    leave: BoolA
-    join: F64
-    subvert: I64
-    subvert_spend: F64
-    counter_spend: F64
-    pay: I64
-    pay_spend: F64
-    shirk: I64
-    join_offence: F64
-    accept_ratio: F64
-    leave_passed: BoolA
-    pressure: I64
-
-    @classmethod
-    def passive(cls, batch: int, n: int, spend: float) -> Actions:
-        """Defend allies, spend ``spend``, start nothing.
-
-        Every array is a read-only broadcast of one value (nothing is written per
-        actor): whoever changes a field copies it first, as all callers do.
-        """
-        none = _constant(-1, np.int64, batch, n)
-        zero = _constant(0.0, np.float64, batch, n)
-        out = cls(
-            spend=_constant(spend, np.float64, batch, n), attack=none, offer=none,
-            accept=_constant(True, np.bool_, batch, n), leave=_constant(False, np.bool_, batch, n),
-            join=_constant(1.0, np.float64, batch, n), subvert=none, subvert_spend=zero,
-            counter_spend=zero, pay=none, pay_spend=zero, shirk=none, join_offence=zero,
-            accept_ratio=zero, leave_passed=_constant(False, np.bool_, batch, n), pressure=none,
-        )
-        object.__setattr__(out, "_fresh", _DEFAULT_FIELDS)
-        return out
-
-    @classmethod
-    def defensive(cls, obs: Observation, spend: float | F64) -> Actions:
-        """Passive actions with ``spend``, plus counter-subversion below ``counter_trigger``.
-
-        The common starting point of every strategy: defend allies, start
-        nothing, and spend ``Params.counter_spend`` of wealth defending
-        cohesion when it has fallen below ``Params.counter_trigger`` (raising
-        the budget by as much: covert money is paid out of the military stock,
-        see :mod:`powerbalance.model.subversion`). Strategies that pay side
-        payments or subvert raise ``spend`` by those shares likewise.
-        """
-        state, params = obs.state, obs.params
-        actions = cls.passive(state.batch, state.n_actors, params.base_spend)
-        spend_arr = np.broadcast_to(np.asarray(spend, dtype=np.float64),
-                                    (state.batch, state.n_actors))
-        if np.ndim(spend):
-            spend_arr = spend_arr.copy()  # not a view of the caller's array
-        low = state.cohesion < params.counter_trigger
-        if not (params.counter_spend > 0 and low.any()):
-            return actions.replace(spend=spend_arr)
-        counter = np.where(low, params.counter_spend, 0.0)
-        return actions.replace(spend=spend_arr + counter, counter_spend=counter)
-
-    def replace(self, **changes: Any) -> Actions:
-        """A copy with some arrays replaced."""
-        if changes.keys() - _ACTION_FIELDS:
-            replace(self, **changes)  # raises dataclasses' own TypeError for unknown names
-        out = object.__new__(Actions)  # a dictionary copy: dataclasses.replace re-runs __init__
-        out.__dict__.update(self.__dict__)
-        out.__dict__.update(changes)
-        object.__setattr__(out, "_fresh", self.fresh - changes.keys())
-        return out
-
-    @property
-    def fresh(self) -> frozenset[str]:
-        """Fields that still hold the passive defaults everywhere (merging them is a no-op)."""
-        return getattr(self, "_fresh", frozenset())
-
-    def where(self, mask: BoolA, other: Actions) -> Actions:
-        """Take ``other``'s actions where ``mask`` is true, keep these elsewhere.
-
-        Fields that hold the passive defaults in both are not merged (they
-        would not change).
-        """
-        both = self.fresh & other.fresh
-        out = Actions(**{
-            name: (getattr(self, name) if name in both
-                   else np.where(mask, getattr(other, name), getattr(self, name)))
-            for name in _ACTION_NAMES
-        })
-        object.__setattr__(out, "_fresh", both)
-        return out
-
-
-#: The fields of :class:`Actions`, in order.
-_ACTION_NAMES = tuple(f.name for f in fields(Actions))
-_ACTION_FIELDS = frozenset(_ACTION_NAMES)
 
 
 class Strategy(ABC):

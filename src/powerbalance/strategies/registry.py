@@ -16,6 +16,7 @@ the next free number. Tables store strategies by name.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from powerbalance.errors import InputError
@@ -77,6 +78,17 @@ def id_of(name: str, source: str = "strategy") -> int:
 def by_id(idx: int) -> type[Strategy]:
     """Strategy class of a numeric id."""
     return _BY_ID[int(idx)]
+
+
+@cache
+def instance(idx: int) -> Strategy:
+    """The (shared) strategy object of a numeric id: the engine's
+    :data:`~powerbalance.model.policy.Policy`, passed in with a scenario's setting.
+
+    >>> instance(id_of("jackal")).name
+    'jackal'
+    """
+    return by_id(idx)()
 
 
 def filter(**criteria: Any) -> list[type[Strategy]]:

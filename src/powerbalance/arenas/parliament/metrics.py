@@ -2,10 +2,11 @@
 
 Voting power is the parties' normalised Banzhaf (1965) and Shapley-Shubik (1954) index in
 the weighted majority game ``[floor(seats / 2) + 1; seats of each party]``, computed
-exactly by :mod:`powerbalance.analysis.voting`. A dominant-party spell is a run of years
-in which one party holds the premiership without a break (Pempel 1990, *Uncommon
-Democracies*: dominance "for a substantial period"); it counts once it reaches
-``dominant_years``.
+exactly by :mod:`powerbalance.analysis.voting` (all the worlds of a run at once by
+:func:`~powerbalance.analysis.voting.batch_power`, the same floats as :func:`power`). A
+dominant-party spell is a run of years in which one party holds the premiership without a
+break (Pempel 1990, *Uncommon Democracies*: dominance "for a substantial period"); it
+counts once it reaches ``dominant_years``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from powerbalance.analysis.voting import WeightedGame, banzhaf, shapley_shubik
+from powerbalance.analysis.voting import WeightedGame, banzhaf, batch_power, shapley_shubik
 
 
 @lru_cache(maxsize=65_536)
@@ -33,7 +34,8 @@ def power(seats: tuple[int, ...]) -> tuple[tuple[float, ...], tuple[float, ...]]
 
 def add_power(actors: pd.DataFrame, years: list[int] | None = None) -> pd.DataFrame:
     """``actors`` with ``banzhaf`` and ``shapley_shubik`` columns at ``years`` (default: the
-    last recorded year; NaN elsewhere). Exact indices cost about a millisecond per world."""
+    last recorded year; NaN elsewhere). Exact, every world at once (a few microseconds a
+    world for eight parties)."""
     if years is None:
         years = [int(actors["year"].max())]
     out = actors.copy()
@@ -43,9 +45,7 @@ def add_power(actors: pd.DataFrame, years: list[int] | None = None) -> pd.DataFr
     sub = out.loc[rows].sort_values(["world", "year", "actor"])
     n = int(out["actor"].max()) + 1
     seats = sub["seats"].to_numpy(dtype=np.int64).reshape(-1, n)
-    bz, ss = np.empty(seats.shape), np.empty(seats.shape)
-    for k, row in enumerate(seats):
-        bz[k], ss[k] = power(tuple(int(x) for x in row))
+    bz, ss = batch_power(seats.sum(axis=1) // 2 + 1, seats)
     out.loc[sub.index, "banzhaf"] = bz.reshape(-1)
     out.loc[sub.index, "shapley_shubik"] = ss.reshape(-1)
     return out
