@@ -55,7 +55,8 @@ def kernels() -> dict[str, Any]:
 
     return {"best_provinces": k.best_provinces_kernel, "exp1": k.exp1,
             "gradient_flat": k.gradient_flat, "economy": k.economy_kernel,
-            "borders": k.borders_kernel, "territorial_base": k.territorial_base_kernel}
+            "borders": k.borders_kernel, "territorial_base": k.territorial_base_kernel,
+            "side": k.side_kernel}
 
 
 def _norm(kind: str, midpoint: float, steepness: float) -> float:
@@ -91,3 +92,25 @@ def scalar_exp(x: float) -> float:
     """One value of :func:`powerbalance.detmath.exp`, compiled (for the tests)."""
     return float(kernels()["exp1"](float(x)))
 
+
+
+def side(obs: Any, b: npt.NDArray[np.int64], j: npt.NDArray[np.int64],
+         e: npt.NDArray[np.int64], offence: bool, ongoing: bool) -> npt.NDArray[np.float64]:
+    """:meth:`powerbalance.model.perception.Observation._side` (memo included), compiled
+    (bit-identical): the per-year arrays it reads are the Observation's own."""
+    state = obs.state
+    allied = bool(obs.allied)
+    amphibious = obs._amphibious
+    forces = obs.forces_ongoing if ongoing else obs.forces
+    ally_forces = obs._ally_forces_ongoing if ongoing else obs.ally_forces
+    willing = obs._willing_against if allied else _EMPTY_F32
+    return kernels()["side"](
+        np.ascontiguousarray(b, dtype=np.int64), np.ascontiguousarray(j, dtype=np.int64),
+        np.ascontiguousarray(e, dtype=np.int64), state.n_actors, offence,
+        obs._memo(offence, ongoing), forces.reshape(-1), ally_forces.reshape(-1),
+        obs.reach.reshape(-1), _EMPTY_F32 if amphibious is None else amphibious.reshape(-1),
+        amphibious is not None, allied, state.alliance.reshape(-1),
+        state.alive.reshape(-1), willing.reshape(-1))
+
+
+_EMPTY_F32 = np.zeros(0, dtype=np.float32)

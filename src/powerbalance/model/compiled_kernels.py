@@ -175,3 +175,44 @@ def best_provinces_kernel(owner: Any, worlds: Any, n: int, value_rank: Any,
         for i in range(n):
             out[x, i] = by_rank[max(best[x, i], 0)]
     return out
+
+@jit
+def side_kernel(b: Any, j: Any, e: Any, n: int, offence: bool, memo: Any, forces: Any,
+                ally_forces: Any, reach: Any, amphibious: Any, has_amphibious: bool,
+                allied: bool, alliance: Any, alive: Any, willing: Any) -> Any:
+    # perception.Observation._side (its memo) and _side_of (the value), fused: per query,
+    # the memoised value, computed on a miss. Flat (B*N,) and (B*N*N,) arrays; the
+    # factors multiply left to right as in _side_of, and the allies' help adds up in
+    # increasing ally index from 0.0 (np.bincount's order) before joining j's own forces.
+    out = np.empty(len(b))
+    for q in range(len(b)):
+        wb, wj, we = b[q], j[q], e[q]
+        key = (wb * n + wj) * n + we
+        if memo[key] == memo[key]:      # not NaN: computed already this year
+            out[q] = memo[key]
+            continue
+        front = we if offence else wj
+        own = forces[wb * n + wj]
+        if offence:
+            cell = (wb * n + wj) * n + we
+            amph = np.float64(amphibious[cell]) if has_amphibious else 1.0
+            own = own * np.float64(reach[cell]) * amph
+        if allied:
+            total = 0.0
+            row = (wb * n + wj) * n
+            for k in range(n):
+                bond = alliance[row + k]
+                if not (bond > 0 and alive[wb * n + k]):
+                    continue
+                to_front = (wb * n + k) * n + front
+                against = (wb * n + k) * n + we
+                amph = np.float64(amphibious[to_front]) if has_amphibious else 1.0
+                ally = (np.float64(bond) * ally_forces[wb * n + k]
+                        * np.float64(reach[to_front]) * amph * np.float64(willing[against]))
+                # An ally committed to e as well stays out of the war.
+                ally *= 1.0 if alliance[against] <= 0 else 0.0
+                total += ally
+            own = own + total
+        memo[key] = own
+        out[q] = own
+    return out

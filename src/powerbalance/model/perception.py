@@ -36,8 +36,6 @@ from __future__ import annotations
 from functools import cached_property, lru_cache
 
 import numpy as np
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 from scipy.special import ndtri
 
 from powerbalance import rng
@@ -303,6 +301,10 @@ class Observation:
         allies of both sides and measure every participant's strength at the target's
         capital (:mod:`.war`); the estimates do the same, with each ally's help at its
         expectation (Smith 1995; Leeds 2003). Memoised per pair for the year."""
+        if self.setting.engine == "compiled":
+            from powerbalance.model import compiled
+
+            return compiled.side(self, b, j, e, offence, ongoing)
         n = self.state.n_actors
         memo = self._memo(offence, ongoing)
         key = (b * n + j) * n + e
@@ -396,8 +398,6 @@ def force_split(batch: int, n: int, world: I64, actor: I64) -> F64:
 
 def land_masses(setting: Setting) -> I64:
     """(P,) the land mass of every province: its connected component of the land links
-    (sea links do not join land masses)."""
-    pmap = setting.province_map
-    graph = coo_matrix((np.ones(len(pmap.land)), (pmap.land[:, 0], pmap.land[:, 1])),
-                       shape=(pmap.n, pmap.n))
-    return np.asarray(connected_components(graph, directed=False)[1], dtype=np.int64)
+    (sea links do not join land masses; :attr:`ProvinceMap.land_masses`, computed once per
+    map)."""
+    return setting.province_map.land_masses
