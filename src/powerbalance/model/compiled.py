@@ -56,7 +56,7 @@ def kernels() -> dict[str, Any]:
     return {"best_provinces": k.best_provinces_kernel, "exp1": k.exp1,
             "gradient_flat": k.gradient_flat, "economy": k.economy_kernel,
             "borders": k.borders_kernel, "territorial_base": k.territorial_base_kernel,
-            "side": k.side_kernel}
+            "side": k.side_kernel, "observation": k.observation_kernel}
 
 
 def _norm(kind: str, midpoint: float, steepness: float) -> float:
@@ -113,4 +113,32 @@ def side(obs: Any, b: npt.NDArray[np.int64], j: npt.NDArray[np.int64],
         state.alive.reshape(-1), willing.reshape(-1))
 
 
+def observe(state: Any, params: Any, share: npt.NDArray[np.float64],
+            reach: npt.NDArray[np.float32], allied: bool,
+            table: npt.NDArray[np.float32] | None
+            ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32],
+                       npt.NDArray[np.float32]]:
+    """The estimation errors, perceived capabilities and threats of
+    :class:`powerbalance.model.perception.Observation` (its ``__init__``), compiled
+    (bit-identical; the errors hashed from the same counters as :func:`rng.from_table`)."""
+    from powerbalance import rng
+    from powerbalance.model.fastops import any_nonzero
+
+    hostile = bool(params.hostility_weight) and any_nonzero(state.hostility)
+    trending = params.trend_horizon > 0 and bool((state.momentum > 0).any())
+    rising = (1.0 + params.trend_horizon * np.maximum(state.momentum, 0.0)).astype(
+        np.float32) if trending else _EMPTY_F32_2D
+    if (state.n_actors ** 2 + 3) // 4 >= 1 << 24:  # as rng.from_table's counter layout
+        raise ValueError("random draw too large for the counter layout")
+    base = np.uint64(((int(state.year) & 0xFFFFF) << 44)
+                     | ((int(rng.Stream.PERCEPTION) & 0xFF) << 36))
+    return kernels()["observation"](  # type: ignore[no-any-return]
+        state.keys, base, _EMPTY_F32 if table is None else table, table is not None,
+        np.ascontiguousarray(share, dtype=np.float64), np.ascontiguousarray(reach),
+        np.ascontiguousarray(state.alliance), bool(allied),
+        np.ascontiguousarray(state.hostility), hostile,
+        np.float32(params.hostility_weight), rising, trending)
+
+
 _EMPTY_F32 = np.zeros(0, dtype=np.float32)
+_EMPTY_F32_2D = np.zeros((0, 0), dtype=np.float32)

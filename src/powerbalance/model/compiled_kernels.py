@@ -13,7 +13,7 @@ from typing import Any
 import numba
 import numpy as np
 
-from powerbalance import detmath
+from powerbalance import detmath, rng
 
 jit = numba.njit(cache=True, nogil=True, fastmath=False, error_model="numpy")
 ln2_hi, ln2_lo, inv_ln2 = detmath._LN2_HI, detmath._LN2_LO, detmath._INV_LN2
@@ -216,3 +216,64 @@ def side_kernel(b: Any, j: Any, e: Any, n: int, offence: bool, memo: Any, forces
         memo[key] = own
         out[q] = own
     return out
+
+GOLDEN, M1, M2 = rng._GOLDEN, rng._M1, rng._M2
+S30, S27, S31, S16, MASK16 = (np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(16),
+                              np.uint64(0xFFFF))
+
+
+@jit
+def splitmix(x: Any) -> Any:
+    # rng._mix: SplitMix64's finaliser (uint64 arithmetic wraps as NumPy's does).
+    x ^= x >> S30
+    x *= M1
+    x ^= x >> S27
+    x *= M2
+    x ^= x >> S31
+    return x
+
+
+@jit
+def observation_kernel(keys: Any, base: Any, table: Any, noisy: bool, share: Any,
+                       reach: Any, alliance: Any, allied: bool, hostility: Any,
+                       hostile: bool, hostility_weight: Any, rising: Any,
+                       trending: bool) -> Any:
+    # perception.Observation.__init__, fused: the estimation errors (rng.from_table of the
+    # PERCEPTION stream, 16 bits per draw, four draws per 64-bit word, self-knowledge
+    # exact), the perceived capabilities and the threats, each factor applied in float32
+    # in the reference's order: perceived * reach * (1 - alliance)
+    # * (hostility * weight + 1) * rising, the diagonal 0.
+    b, n = share.shape
+    one = np.float32(1.0)
+    noise = np.empty((b, n, n), dtype=np.float32)
+    perceived = np.empty((b, n, n), dtype=np.float32)
+    threat = np.empty((b, n, n), dtype=np.float32)
+    for w in range(b):
+        key = keys[w]
+        bits = np.uint64(0)
+        for m in range(n * n):
+            i, jj = m // n, m % n
+            if noisy:
+                if m % 4 == 0:
+                    bits = splitmix(key + (np.uint64(m // 4) + base) * GOLDEN)
+                else:
+                    bits = bits >> S16
+                x = table[np.int64(bits & MASK16)]
+            else:
+                x = one
+            if i == jj:
+                x = one
+            noise[w, i, jj] = x
+            p = x * np.float32(share[w, jj])
+            perceived[w, i, jj] = p
+            t = p * reach[w, i, jj]
+            if allied:
+                t *= one - alliance[w, i, jj]
+            if hostile:
+                t *= hostility[w, i, jj] * hostility_weight + one
+            if trending:
+                t *= rising[w, jj]
+            if i == jj:
+                t = np.float32(0.0)
+            threat[w, i, jj] = t
+    return noise, perceived, threat

@@ -97,6 +97,16 @@ class Observation:
         # Dead actors have share 0, so they are perceived (and threaten) as nothing.
         self.share: F64 = (capability_share(state.wealth, state.military, state.alive, params)
                            if share is None else share)
+        self.reach: F32 = (state.reach if params.technology_growth == 0.0
+                           else reach(state.capital_distance, params, state.year))
+        self.allied = any_nonzero(state.alliance)  # any alliance in the batch
+        if setting.engine == "compiled":
+            from powerbalance.model import compiled
+
+            self.noise, self.perceived, self.threat = compiled.observe(
+                state, params, self.share, self.reach, self.allied,
+                _error_table(params.misperception) if params.misperception > 0 else None)
+            return
         if params.misperception > 0:
             noise = rng.from_table(state.keys, state.year, rng.Stream.PERCEPTION, (n, n),
                                    _error_table(params.misperception))
@@ -105,9 +115,6 @@ class Observation:
             noise = np.ones((state.batch, n, n), dtype=PAIR)
         self.noise: F32 = noise
         self.perceived: F32 = noise * self.share.astype(PAIR)[:, None, :]
-        self.reach: F32 = (state.reach if params.technology_growth == 0.0
-                           else reach(state.capital_distance, params, state.year))
-        self.allied = any_nonzero(state.alliance)  # any alliance in the batch
         threat = self.perceived * self.reach
         factor = None  # one scratch array for both factors
         if self.allied:
