@@ -162,3 +162,21 @@ def test_compiled_perception_is_bit_identical_on_a_lived_in_state(spec, override
                 y = got._side(b, j, e, offence, ongoing)
                 assert x.dtype == y.dtype and x.tobytes() == y.tobytes(), (offence, ongoing)
     assert (ref.expected_defence(b, j, e) > 0).any()
+
+
+def test_compiled_uniform_at_draws_the_reference_numbers():
+    """The compiled single-uniform draw hashes the same counters as rng.uniform_at (even and
+    odd elements, sub-streams, an empty request) and checks the same counter layout."""
+    from powerbalance import rng
+    from powerbalance.model import compiled
+
+    keys = rng.world_keys(5, range(100))
+    draw = np.random.default_rng(0)
+    for sub in (0, 3):
+        for size in (0, 1, 7, 3000):
+            worlds, elements = draw.integers(0, 100, size), draw.integers(0, 1 << 25, size)
+            ref = rng.uniform_at(keys[worlds], 123, rng.Stream.CLAIM, elements, sub=sub)
+            got = compiled.uniform_at(keys[worlds], 123, rng.Stream.CLAIM, elements, sub=sub)
+            assert ref.dtype == got.dtype and ref.tobytes() == got.tobytes()
+    with pytest.raises(ValueError, match="counter layout"):
+        compiled.uniform_at(keys[:1], 1, rng.Stream.CLAIM, [1 << 25])

@@ -50,13 +50,20 @@ def check_engine(engine: str, source: str = "run") -> str:
 
 def kernels() -> dict[str, Any]:
     """The compiled kernels by name (numba imported, and the kernels compiled or loaded from
-    numba's cache, on first use)."""
-    from powerbalance.model import compiled_kernels as k
+    numba's cache, on first use; the table is built once a process)."""
+    if not _KERNELS:
+        from powerbalance.model import compiled_kernels as k
 
-    return {"best_provinces": k.best_provinces_kernel, "exp1": k.exp1,
+        _KERNELS.update({
+            "best_provinces": k.best_provinces_kernel, "exp1": k.exp1,
             "gradient_flat": k.gradient_flat, "economy": k.economy_kernel,
             "borders": k.borders_kernel, "territorial_base": k.territorial_base_kernel,
-            "side": k.side_kernel, "observation": k.observation_kernel}
+            "side": k.side_kernel, "observation": k.observation_kernel,
+            "uniform_at": k.uniform_at_kernel})
+    return _KERNELS
+
+
+_KERNELS: dict[str, Any] = {}
 
 
 def _norm(kind: str, midpoint: float, steepness: float) -> float:
@@ -138,6 +145,19 @@ def observe(state: Any, params: Any, share: npt.NDArray[np.float64],
         np.ascontiguousarray(state.alliance), bool(allied),
         np.ascontiguousarray(state.hostility), hostile,
         np.float32(params.hostility_weight), rising, trending)
+
+
+def uniform_at(keys: npt.NDArray[np.uint64], year: int, stream: int,
+               elements: npt.ArrayLike, sub: int = 0) -> npt.NDArray[np.float64]:
+    """:func:`powerbalance.rng.uniform_at`, compiled (the same hash of the same counters,
+    so the same numbers; the same checks of the counter layout)."""
+    e = np.ascontiguousarray(elements, dtype=np.int64)
+    if len(e) and (e.max() >= 1 << 25 or e.min() < 0):
+        raise ValueError("element index outside the counter layout")
+    base = np.uint64(((int(year) & 0xFFFFF) << 44) | ((int(stream) & 0xFF) << 36)
+                     | (int(sub) << 24))
+    return kernels()["uniform_at"](  # type: ignore[no-any-return]
+        np.ascontiguousarray(keys, dtype=np.uint64), base, e)
 
 
 _EMPTY_F32 = np.zeros(0, dtype=np.float32)

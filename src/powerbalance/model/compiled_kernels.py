@@ -277,3 +277,17 @@ def observation_kernel(keys: Any, base: Any, table: Any, noisy: bool, share: Any
                 t = np.float32(0.0)
             threat[w, i, jj] = t
     return noise, perceived, threat
+
+
+@jit
+def uniform_at_kernel(keys: Any, base: Any, elements: Any) -> Any:
+    # rng.uniform_at: element e of a world's stream is the low (e even) or high (e odd)
+    # 32 bits of the hash of counter base + e // 2, mapped to (halves + 0.5) / 2**32.
+    out = np.empty(len(elements))
+    scale = 1.0 / 2**32
+    for r in range(len(elements)):
+        e = elements[r]
+        word = splitmix(keys[r] + (np.uint64(e >> 1) + base) * GOLDEN)
+        half = word >> np.uint64(32) if e & 1 else word & np.uint64(0xFFFFFFFF)
+        out[r] = (np.float64(half) + 0.5) * scale
+    return out
