@@ -180,3 +180,23 @@ def test_compiled_uniform_at_draws_the_reference_numbers():
             assert ref.dtype == got.dtype and ref.tobytes() == got.tobytes()
     with pytest.raises(ValueError, match="counter layout"):
         compiled.uniform_at(keys[:1], 1, rng.Stream.CLAIM, [1 << 25])
+
+
+@pytest.mark.parametrize(("spec", "overrides"), [OBSERVED[0], OBSERVED[1], OBSERVED[3]])
+def test_compiled_passed_threats_are_the_reference_ones(spec, overrides):
+    """The compiled check of which alliances' threats have passed (diplomacy._passed) gives
+    the reference's (world, actor, ally) rows, in order, for every live actor asking."""
+    from powerbalance.model.diplomacy import _passed
+    from powerbalance.model.perception import Observation
+
+    scenario = load(spec)
+    params = scenario.make_params(overrides)
+    setting = scenario.setting(params)
+    state = simulate(scenario, params, setting, 7, np.arange(3), 30, record="final").final_state
+    bw, actor = np.nonzero(state.alive)
+    ref = _passed(state, Observation(state, setting, params), params, bw, actor)
+    got = _passed(state, Observation(state, setting.with_engine("compiled"), params), params,
+                  bw, actor)
+    for x, y in zip(ref, got, strict=True):
+        assert x.dtype == y.dtype and x.tobytes() == y.tobytes()
+    assert (state.alliance > 0).any()  # alliances to examine (vienna-1815 ends some)

@@ -59,7 +59,7 @@ def kernels() -> dict[str, Any]:
             "gradient_flat": k.gradient_flat, "economy": k.economy_kernel,
             "borders": k.borders_kernel, "territorial_base": k.territorial_base_kernel,
             "side": k.side_kernel, "observation": k.observation_kernel,
-            "uniform_at": k.uniform_at_kernel})
+            "uniform_at": k.uniform_at_kernel, "passed": k.passed_kernel})
     return _KERNELS
 
 
@@ -158,6 +158,19 @@ def uniform_at(keys: npt.NDArray[np.uint64], year: int, stream: int,
                      | (int(sub) << 24))
     return kernels()["uniform_at"](  # type: ignore[no-any-return]
         np.ascontiguousarray(keys, dtype=np.uint64), base, e)
+
+
+def passed(obs: Any, params: Any, bw: npt.NDArray[np.int64], actor: npt.NDArray[np.int64]
+           ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """:func:`powerbalance.model.diplomacy._passed`, compiled (the same comparisons in the
+    same order, so the same alliances)."""
+    state = obs.state
+    return kernels()["passed"](  # type: ignore[no-any-return]
+        np.ascontiguousarray(bw, dtype=np.int64), np.ascontiguousarray(actor, dtype=np.int64),
+        state.n_actors, np.ascontiguousarray(state.alliance).reshape(-1),
+        np.ascontiguousarray(state.aim).reshape(-1), obs.top_threat.reshape(-1),
+        np.ascontiguousarray(obs.threat).reshape(-1),
+        np.ascontiguousarray(obs.share).reshape(-1), float(params.balance_exit))
 
 
 _EMPTY_F32 = np.zeros(0, dtype=np.float32)

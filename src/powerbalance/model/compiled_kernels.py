@@ -291,3 +291,43 @@ def uniform_at_kernel(keys: Any, base: Any, elements: Any) -> Any:
         half = word >> np.uint64(32) if e & 1 else word & np.uint64(0xFFFFFFFF)
         out[r] = (np.float64(half) + 0.5) * scale
     return out
+
+
+@jit
+def passed_kernel(bw: Any, actor: Any, n: int, alliance: Any, aim: Any, top_threat: Any,
+                  threat: Any, share: Any, balance_exit: float) -> Any:
+    # diplomacy._passed: for each alliance (in row order, then ally index) of the actors
+    # (bw, actor), whether the threat it was formed against (its aim, else the actor's top
+    # threat) has passed: it no longer threatens the actor by balance_exit times the
+    # actor's share, nor the ally by balance_exit times the ally's (held()).
+    size = 0
+    for r in range(len(bw)):
+        row = bw[r] * n + actor[r]
+        for j in range(n):
+            if alliance[row * n + j] > 0:
+                size += 1
+    ob = np.empty(size, dtype=np.int64)
+    oi = np.empty(size, dtype=np.int64)
+    oj = np.empty(size, dtype=np.int64)
+    m = 0
+    for r in range(len(bw)):
+        w, x = bw[r], actor[r]
+        row = w * n + x
+        for j in range(n):
+            if not alliance[row * n + j] > 0:
+                continue
+            t = np.int64(aim[row * n + j])
+            if t < 0:
+                t = top_threat[row]
+            gone = t < 0
+            if not gone:
+                gone = True
+                for holder in (x, j):   # held(b, x, T), then held(b, j, T)
+                    value = threat[(w * n + holder) * n + t]
+                    if value >= np.float32(balance_exit * share[w * n + holder]) and value > 0:
+                        gone = False
+                        break
+            if gone:
+                ob[m], oi[m], oj[m] = w, x, j
+                m += 1
+    return ob[:m], oi[:m], oj[:m]
