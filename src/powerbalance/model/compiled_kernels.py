@@ -251,31 +251,32 @@ def observation_kernel(keys: Any, base: Any, table: Any, noisy: bool, share: Any
     for w in range(b):
         key = keys[w]
         bits = np.uint64(0)
-        for m in range(n * n):
-            i, jj = m // n, m % n
-            if noisy:
-                if m % 4 == 0:
-                    bits = splitmix(key + (np.uint64(m // 4) + base) * GOLDEN)
+        for i in range(n):
+            for jj in range(n):
+                m = i * n + jj
+                if noisy:
+                    if m & 3 == 0:
+                        bits = splitmix(key + (np.uint64(m >> 2) + base) * GOLDEN)
+                    else:
+                        bits = bits >> S16
+                    x = table[np.int64(bits & MASK16)]
                 else:
-                    bits = bits >> S16
-                x = table[np.int64(bits & MASK16)]
-            else:
-                x = one
-            if i == jj:
-                x = one
-            noise[w, i, jj] = x
-            p = x * np.float32(share[w, jj])
-            perceived[w, i, jj] = p
-            t = p * reach[w, i, jj]
-            if allied:
-                t *= one - alliance[w, i, jj]
-            if hostile:
-                t *= hostility[w, i, jj] * hostility_weight + one
-            if trending:
-                t *= rising[w, jj]
-            if i == jj:
-                t = np.float32(0.0)
-            threat[w, i, jj] = t
+                    x = one
+                if i == jj:
+                    x = one
+                noise[w, i, jj] = x
+                p = x * np.float32(share[w, jj])
+                perceived[w, i, jj] = p
+                t = p * reach[w, i, jj]
+                if allied:
+                    t *= one - alliance[w, i, jj]
+                if hostile:
+                    t *= hostility[w, i, jj] * hostility_weight + one
+                if trending:
+                    t *= rising[w, jj]
+                if i == jj:
+                    t = np.float32(0.0)
+                threat[w, i, jj] = t
     return noise, perceived, threat
 
 
