@@ -111,13 +111,14 @@ def side(obs: Any, b: npt.NDArray[np.int64], j: npt.NDArray[np.int64],
     forces = obs.forces_ongoing if ongoing else obs.forces
     ally_forces = obs._ally_forces_ongoing if ongoing else obs.ally_forces
     willing = obs._willing_against if allied else _EMPTY_F32
+    ptr, cells, bond = obs._allies_of if allied else (_EMPTY_I64, _EMPTY_I64, _EMPTY_F64)
     return kernels()["side"](
         np.ascontiguousarray(b, dtype=np.int64), np.ascontiguousarray(j, dtype=np.int64),
         np.ascontiguousarray(e, dtype=np.int64), state.n_actors, offence,
         obs._memo(offence, ongoing), forces.reshape(-1), ally_forces.reshape(-1),
         obs.reach.reshape(-1), _EMPTY_F32 if amphibious is None else amphibious.reshape(-1),
-        amphibious is not None, allied, state.alliance.reshape(-1),
-        state.alive.reshape(-1), willing.reshape(-1))
+        amphibious is not None, allied, state.alliance.reshape(-1), ptr, cells, bond,
+        willing.reshape(-1))
 
 
 def observe(state: Any, params: Any, share: npt.NDArray[np.float64],
@@ -174,4 +175,6 @@ def passed(obs: Any, params: Any, bw: npt.NDArray[np.int64], actor: npt.NDArray[
 
 
 _EMPTY_F32 = np.zeros(0, dtype=np.float32)
+_EMPTY_F64 = np.zeros(0, dtype=np.float64)
+_EMPTY_I64 = np.zeros(0, dtype=np.int64)
 _EMPTY_F32_2D = np.zeros((0, 0), dtype=np.float32)

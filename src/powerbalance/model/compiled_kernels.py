@@ -179,11 +179,13 @@ def best_provinces_kernel(owner: Any, worlds: Any, n: int, value_rank: Any,
 @jit
 def side_kernel(b: Any, j: Any, e: Any, n: int, offence: bool, memo: Any, forces: Any,
                 ally_forces: Any, reach: Any, amphibious: Any, has_amphibious: bool,
-                allied: bool, alliance: Any, alive: Any, willing: Any) -> Any:
+                allied: bool, alliance: Any, ally_ptr: Any, ally_cells: Any, ally_bond: Any,
+                willing: Any) -> Any:
     # perception.Observation._side (its memo) and _side_of (the value), fused: per query,
     # the memoised value, computed on a miss. Flat (B*N,) and (B*N*N,) arrays; the
     # factors multiply left to right as in _side_of, and the allies' help adds up in
     # increasing ally index from 0.0 (np.bincount's order) before joining j's own forces.
+    # The live allies of (b, j) are Observation._allies_of's CSR row b * N + j.
     out = np.empty(len(b))
     for q in range(len(b)):
         wb, wj, we = b[q], j[q], e[q]
@@ -199,15 +201,14 @@ def side_kernel(b: Any, j: Any, e: Any, n: int, offence: bool, memo: Any, forces
             own = own * np.float64(reach[cell]) * amph
         if allied:
             total = 0.0
-            row = (wb * n + wj) * n
-            for k in range(n):
-                bond = alliance[row + k]
-                if not (bond > 0 and alive[wb * n + k]):
-                    continue
+            row = wb * n + wj
+            for at in range(ally_ptr[row], ally_ptr[row + 1]):
+                k = ally_cells[at] % n
+                bond = ally_bond[at]
                 to_front = (wb * n + k) * n + front
                 against = (wb * n + k) * n + we
                 amph = np.float64(amphibious[to_front]) if has_amphibious else 1.0
-                ally = (np.float64(bond) * ally_forces[wb * n + k]
+                ally = (bond * ally_forces[wb * n + k]
                         * np.float64(reach[to_front]) * amph * np.float64(willing[against]))
                 # An ally committed to e as well stays out of the war.
                 ally *= 1.0 if alliance[against] <= 0 else 0.0
