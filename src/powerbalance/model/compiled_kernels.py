@@ -321,7 +321,7 @@ def passed_kernel(bw: Any, actor: Any, n: int, alliance: Any, aim: Any, top_thre
             t = np.int64(aim[row * n + j])
             if t < 0:
                 t = top_threat[row]
-            gone = t < 0
+            gone = bool(t < 0)
             if not gone:
                 gone = True
                 for holder in (x, j):   # held(b, x, T), then held(b, j, T)

@@ -100,6 +100,9 @@ class Observation:
         self.reach: F32 = (state.reach if params.technology_growth == 0.0
                            else reach(state.capital_distance, params, state.year))
         self.allied = any_nonzero(state.alliance)  # any alliance in the batch
+        self.noise: F32
+        self.perceived: F32
+        self.threat: F32
         if setting.engine == "compiled":
             from powerbalance.model import compiled
 
@@ -113,8 +116,8 @@ class Observation:
             _diagonal(noise)[:] = 1.0
         else:
             noise = np.ones((state.batch, n, n), dtype=PAIR)
-        self.noise: F32 = noise
-        self.perceived: F32 = noise * self.share.astype(PAIR)[:, None, :]
+        self.noise = noise
+        self.perceived = noise * self.share.astype(PAIR)[:, None, :]
         threat = self.perceived * self.reach
         factor = None  # one scratch array for both factors
         if self.allied:
@@ -128,7 +131,7 @@ class Observation:
             rising = 1.0 + params.trend_horizon * np.maximum(state.momentum, 0.0)
             threat *= rising.astype(PAIR)[:, None, :]
         _diagonal(threat)[:] = 0.0
-        self.threat: F32 = threat
+        self.threat = threat
 
     @cached_property
     def abandonment_peak(self) -> float:
