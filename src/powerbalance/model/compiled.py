@@ -16,8 +16,14 @@ test_compiled.py compares every recorded array of every bundled scenario):
 Kernels here: the economy of a year (:func:`economy_kernel`), the borders, land borders
 and frontier stakes of a set of worlds (:func:`borders_kernel`), the provinces and
 extracted production of each actor (:func:`territorial_base_kernel`) and the
-loss-of-strength gradient (:func:`gradient`). numba is imported on the first use of the
-compiled engine only, so the NumPy engine and ``import powerbalance`` never pay for it.
+loss-of-strength gradient (:func:`gradient`), the perception of a year (the estimation
+errors, perceived capabilities and threats: :func:`observe`), the side estimates with their
+memo (:func:`side`), the passed threats of alliances (:func:`passed`) and the single
+uniforms of the conquest (:func:`uniform_at`, the same counter hash as
+:func:`powerbalance.rng.uniform_at`). Each kernel's comment names the NumPy function it
+mirrors; a change of a rule there is made in the kernel too (test_compiled.py fails
+otherwise). numba is imported on the first use of the compiled engine only, so the NumPy
+engine and ``import powerbalance`` never pay for it.
 """
 
 from __future__ import annotations
