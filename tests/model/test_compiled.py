@@ -123,3 +123,80 @@ def test_compiled_engine_is_batch_invariant():
         alone = simulate(scenario, params, setting, 2026, [k], 40, engine="compiled")
         for name in ("share", "wealth", "military", "territory", "alive"):
             assert getattr(alone, name)[:, 0].tobytes() == getattr(batch, name)[:, k].tobytes()
+
+
+OBSERVED = [
+    ("warring-states", {}),
+    ("vienna-1815", {}),
+    ("random:actors=30,seed=5,mix=hegemon-seeker:1+balker:1+jackal:1", {"misperception": 0.0}),
+    ("europe-1713", {"trend_horizon": 5.0, "hostility_weight": 0.7}),
+    ("two-continents", {"amphibious_overseas": False, "technology_growth": 0.01}),
+]
+
+
+@pytest.mark.parametrize(("spec", "overrides"), OBSERVED)
+def test_compiled_perception_is_bit_identical_on_a_lived_in_state(spec, overrides):
+    """The compiled Observation (errors, perceived capabilities, threats) and its side
+    estimates (every kind, memo included) equal the reference on a state after 30 years
+    of history (alliances, hostility, trends, wars), for random queries with repeats."""
+    from powerbalance.model.perception import Observation
+
+    scenario = load(spec)
+    params = scenario.make_params(overrides)
+    setting = scenario.setting(params)
+    state = simulate(scenario, params, setting, 7, np.arange(3), 30, record="final").final_state
+    ref = Observation(state, setting, params, share=state.last_share)
+    got = Observation(state, setting.with_engine("compiled"), params, share=state.last_share)
+    for name in ("noise", "perceived", "threat"):
+        x, y = getattr(ref, name), getattr(got, name)
+        assert x.dtype == y.dtype and x.shape == y.shape, name
+        assert x.tobytes() == y.tobytes(), f"{spec}: {name} differs"
+    assert ref.allied == got.allied
+    draw = np.random.default_rng(0)
+    n = state.n_actors
+    b, j, e = draw.integers(0, 3, 400), draw.integers(0, n, 400), draw.integers(0, n, 400)
+    for offence in (False, True):
+        for ongoing in (False, True):
+            for _ in range(2):  # the second pass reads the memo
+                x = ref._side(b, j, e, offence, ongoing)
+                y = got._side(b, j, e, offence, ongoing)
+                assert x.dtype == y.dtype and x.tobytes() == y.tobytes(), (offence, ongoing)
+    assert (ref.expected_defence(b, j, e) > 0).any()
+
+
+def test_compiled_uniform_at_draws_the_reference_numbers():
+    """The compiled single-uniform draw hashes the same counters as rng.uniform_at (even and
+    odd elements, sub-streams, an empty request) and checks the same counter layout."""
+    from powerbalance import rng
+    from powerbalance.model import compiled
+
+    keys = rng.world_keys(5, range(100))
+    draw = np.random.default_rng(0)
+    for sub in (0, 3):
+        for size in (0, 1, 7, 3000):
+            worlds, elements = draw.integers(0, 100, size), draw.integers(0, 1 << 25, size)
+            ref = rng.uniform_at(keys[worlds], 123, rng.Stream.CLAIM, elements, sub=sub)
+            got = compiled.uniform_at(keys[worlds], 123, rng.Stream.CLAIM, elements, sub=sub)
+            assert ref.dtype == got.dtype and ref.tobytes() == got.tobytes()
+    with pytest.raises(ValueError, match="counter layout"):
+        compiled.uniform_at(keys[:1], 1, rng.Stream.CLAIM, [1 << 25])
+
+
+@pytest.mark.parametrize(("spec", "overrides"), [OBSERVED[0], OBSERVED[1], OBSERVED[3]])
+def test_compiled_passed_threats_are_the_reference_ones(spec, overrides):
+    """The compiled check of which alliances' threats have passed (diplomacy._passed) gives
+    the reference's (world, actor, ally) rows, in order, for every live actor asking."""
+    from powerbalance.model.diplomacy import _passed
+    from powerbalance.model.perception import Observation
+
+    scenario = load(spec)
+    params = scenario.make_params(overrides)
+    setting = scenario.setting(params)
+    state = simulate(scenario, params, setting, 7, np.arange(3), 30, record="final").final_state
+    bw, actor = np.nonzero(state.alive)
+    ref = _passed(state, Observation(state, setting, params), params, bw, actor)
+    got = _passed(state, Observation(state, setting.with_engine("compiled"), params), params,
+                  bw, actor)
+    for x, y in zip(ref, got, strict=True):
+        assert x.dtype == y.dtype and x.tobytes() == y.tobytes()
+    assert (state.alliance > 0).any()  # alliances to examine (vienna-1815 ends some)

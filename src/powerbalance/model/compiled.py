@@ -16,8 +16,14 @@ test_compiled.py compares every recorded array of every bundled scenario):
 Kernels here: the economy of a year (:func:`economy_kernel`), the borders, land borders
 and frontier stakes of a set of worlds (:func:`borders_kernel`), the provinces and
 extracted production of each actor (:func:`territorial_base_kernel`) and the
-loss-of-strength gradient (:func:`gradient`). numba is imported on the first use of the
-compiled engine only, so the NumPy engine and ``import powerbalance`` never pay for it.
+loss-of-strength gradient (:func:`gradient`), the perception of a year (the estimation
+errors, perceived capabilities and threats: :func:`observe`), the side estimates with their
+memo (:func:`side`), the passed threats of alliances (:func:`passed`) and the single
+uniforms of the conquest (:func:`uniform_at`, the same counter hash as
+:func:`powerbalance.rng.uniform_at`). Each kernel's comment names the NumPy function it
+mirrors; a change of a rule there is made in the kernel too (test_compiled.py fails
+otherwise). numba is imported on the first use of the compiled engine only, so the NumPy
+engine and ``import powerbalance`` never pay for it.
 """
 
 from __future__ import annotations
@@ -50,12 +56,20 @@ def check_engine(engine: str, source: str = "run") -> str:
 
 def kernels() -> dict[str, Any]:
     """The compiled kernels by name (numba imported, and the kernels compiled or loaded from
-    numba's cache, on first use)."""
-    from powerbalance.model import compiled_kernels as k
+    numba's cache, on first use; the table is built once a process)."""
+    if not _KERNELS:
+        from powerbalance.model import compiled_kernels as k
 
-    return {"best_provinces": k.best_provinces_kernel, "exp1": k.exp1,
+        _KERNELS.update({
+            "best_provinces": k.best_provinces_kernel, "exp1": k.exp1,
             "gradient_flat": k.gradient_flat, "economy": k.economy_kernel,
-            "borders": k.borders_kernel, "territorial_base": k.territorial_base_kernel}
+            "borders": k.borders_kernel, "territorial_base": k.territorial_base_kernel,
+            "side": k.side_kernel, "observation": k.observation_kernel,
+            "uniform_at": k.uniform_at_kernel, "passed": k.passed_kernel})
+    return _KERNELS
+
+
+_KERNELS: dict[str, Any] = {}
 
 
 def _norm(kind: str, midpoint: float, steepness: float) -> float:
@@ -91,3 +105,82 @@ def scalar_exp(x: float) -> float:
     """One value of :func:`powerbalance.detmath.exp`, compiled (for the tests)."""
     return float(kernels()["exp1"](float(x)))
 
+
+
+def side(obs: Any, b: npt.NDArray[np.int64], j: npt.NDArray[np.int64],
+         e: npt.NDArray[np.int64], offence: bool, ongoing: bool) -> npt.NDArray[np.float64]:
+    """:meth:`powerbalance.model.perception.Observation._side` (memo included), compiled
+    (bit-identical): the per-year arrays it reads are the Observation's own."""
+    state = obs.state
+    allied = bool(obs.allied)
+    amphibious = obs._amphibious
+    forces = obs.forces_ongoing if ongoing else obs.forces
+    ally_forces = obs._ally_forces_ongoing if ongoing else obs.ally_forces
+    willing = obs._willing_against if allied else _EMPTY_F32
+    ptr, cells, bond = obs._allies_of if allied else (_EMPTY_I64, _EMPTY_I64, _EMPTY_F64)
+    return kernels()["side"](
+        np.ascontiguousarray(b, dtype=np.int64), np.ascontiguousarray(j, dtype=np.int64),
+        np.ascontiguousarray(e, dtype=np.int64), state.n_actors, offence,
+        obs._memo(offence, ongoing), forces.reshape(-1), ally_forces.reshape(-1),
+        obs.reach.reshape(-1), _EMPTY_F32 if amphibious is None else amphibious.reshape(-1),
+        amphibious is not None, allied, state.alliance.reshape(-1), ptr, cells, bond,
+        willing.reshape(-1))
+
+
+def observe(state: Any, params: Any, share: npt.NDArray[np.float64],
+            reach: npt.NDArray[np.float32], allied: bool,
+            table: npt.NDArray[np.float32] | None
+            ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32],
+                       npt.NDArray[np.float32]]:
+    """The estimation errors, perceived capabilities and threats of
+    :class:`powerbalance.model.perception.Observation` (its ``__init__``), compiled
+    (bit-identical; the errors hashed from the same counters as :func:`rng.from_table`)."""
+    from powerbalance import rng
+    from powerbalance.model.fastops import any_nonzero
+
+    hostile = bool(params.hostility_weight) and any_nonzero(state.hostility)
+    trending = params.trend_horizon > 0 and bool((state.momentum > 0).any())
+    rising = (1.0 + params.trend_horizon * np.maximum(state.momentum, 0.0)).astype(
+        np.float32) if trending else _EMPTY_F32_2D
+    if (state.n_actors ** 2 + 3) // 4 >= 1 << 24:  # as rng.from_table's counter layout
+        raise ValueError("random draw too large for the counter layout")
+    base = np.uint64(((int(state.year) & 0xFFFFF) << 44)
+                     | ((int(rng.Stream.PERCEPTION) & 0xFF) << 36))
+    return kernels()["observation"](  # type: ignore[no-any-return]
+        state.keys, base, _EMPTY_F32 if table is None else table, table is not None,
+        np.ascontiguousarray(share, dtype=np.float64), np.ascontiguousarray(reach),
+        np.ascontiguousarray(state.alliance), bool(allied),
+        np.ascontiguousarray(state.hostility), hostile,
+        np.float32(params.hostility_weight), rising, trending)
+
+
+def uniform_at(keys: npt.NDArray[np.uint64], year: int, stream: int,
+               elements: npt.ArrayLike, sub: int = 0) -> npt.NDArray[np.float64]:
+    """:func:`powerbalance.rng.uniform_at`, compiled (the same hash of the same counters,
+    so the same numbers; the same checks of the counter layout)."""
+    e = np.ascontiguousarray(elements, dtype=np.int64)
+    if len(e) and (e.max() >= 1 << 25 or e.min() < 0):
+        raise ValueError("element index outside the counter layout")
+    base = np.uint64(((int(year) & 0xFFFFF) << 44) | ((int(stream) & 0xFF) << 36)
+                     | (int(sub) << 24))
+    return kernels()["uniform_at"](  # type: ignore[no-any-return]
+        np.ascontiguousarray(keys, dtype=np.uint64), base, e)
+
+
+def passed(obs: Any, params: Any, bw: npt.NDArray[np.int64], actor: npt.NDArray[np.int64]
+           ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """:func:`powerbalance.model.diplomacy._passed`, compiled (the same comparisons in the
+    same order, so the same alliances)."""
+    state = obs.state
+    return kernels()["passed"](  # type: ignore[no-any-return]
+        np.ascontiguousarray(bw, dtype=np.int64), np.ascontiguousarray(actor, dtype=np.int64),
+        state.n_actors, np.ascontiguousarray(state.alliance).reshape(-1),
+        np.ascontiguousarray(state.aim).reshape(-1), obs.top_threat.reshape(-1),
+        np.ascontiguousarray(obs.threat).reshape(-1),
+        np.ascontiguousarray(obs.share).reshape(-1), float(params.balance_exit))
+
+
+_EMPTY_F32 = np.zeros(0, dtype=np.float32)
+_EMPTY_F64 = np.zeros(0, dtype=np.float64)
+_EMPTY_I64 = np.zeros(0, dtype=np.int64)
+_EMPTY_F32_2D = np.zeros((0, 0), dtype=np.float32)

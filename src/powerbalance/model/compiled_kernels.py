@@ -13,7 +13,7 @@ from typing import Any
 import numba
 import numpy as np
 
-from powerbalance import detmath
+from powerbalance import detmath, rng
 
 jit = numba.njit(cache=True, nogil=True, fastmath=False, error_model="numpy")
 ln2_hi, ln2_lo, inv_ln2 = detmath._LN2_HI, detmath._LN2_LO, detmath._INV_LN2
@@ -175,3 +175,161 @@ def best_provinces_kernel(owner: Any, worlds: Any, n: int, value_rank: Any,
         for i in range(n):
             out[x, i] = by_rank[max(best[x, i], 0)]
     return out
+
+@jit
+def side_kernel(b: Any, j: Any, e: Any, n: int, offence: bool, memo: Any, forces: Any,
+                ally_forces: Any, reach: Any, amphibious: Any, has_amphibious: bool,
+                allied: bool, alliance: Any, ally_ptr: Any, ally_cells: Any, ally_bond: Any,
+                willing: Any) -> Any:
+    # perception.Observation._side (its memo) and _side_of (the value), fused: per query,
+    # the memoised value, computed on a miss. Flat (B*N,) and (B*N*N,) arrays; the
+    # factors multiply left to right as in _side_of, and the allies' help adds up in
+    # increasing ally index from 0.0 (np.bincount's order) before joining j's own forces.
+    # The live allies of (b, j) are Observation._allies_of's CSR row b * N + j.
+    out = np.empty(len(b))
+    for q in range(len(b)):
+        wb, wj, we = b[q], j[q], e[q]
+        key = (wb * n + wj) * n + we
+        if memo[key] == memo[key]:      # not NaN: computed already this year
+            out[q] = memo[key]
+            continue
+        front = we if offence else wj
+        own = forces[wb * n + wj]
+        if offence:
+            cell = (wb * n + wj) * n + we
+            amph = np.float64(amphibious[cell]) if has_amphibious else 1.0
+            own = own * np.float64(reach[cell]) * amph
+        if allied:
+            total = 0.0
+            row = wb * n + wj
+            for at in range(ally_ptr[row], ally_ptr[row + 1]):
+                k = ally_cells[at] % n
+                bond = ally_bond[at]
+                to_front = (wb * n + k) * n + front
+                against = (wb * n + k) * n + we
+                amph = np.float64(amphibious[to_front]) if has_amphibious else 1.0
+                ally = (bond * ally_forces[wb * n + k]
+                        * np.float64(reach[to_front]) * amph * np.float64(willing[against]))
+                # An ally committed to e as well stays out of the war.
+                ally *= 1.0 if alliance[against] <= 0 else 0.0
+                total += ally
+            own = own + total
+        memo[key] = own
+        out[q] = own
+    return out
+
+GOLDEN, M1, M2 = rng._GOLDEN, rng._M1, rng._M2
+S30, S27, S31, S16, MASK16 = (np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(16),
+                              np.uint64(0xFFFF))
+
+
+@jit
+def splitmix(x: Any) -> Any:
+    # rng._mix: SplitMix64's finaliser (uint64 arithmetic wraps as NumPy's does).
+    x ^= x >> S30
+    x *= M1
+    x ^= x >> S27
+    x *= M2
+    x ^= x >> S31
+    return x
+
+
+@jit
+def observation_kernel(keys: Any, base: Any, table: Any, noisy: bool, share: Any,
+                       reach: Any, alliance: Any, allied: bool, hostility: Any,
+                       hostile: bool, hostility_weight: Any, rising: Any,
+                       trending: bool) -> Any:
+    # perception.Observation.__init__, fused: the estimation errors (rng.from_table of the
+    # PERCEPTION stream, 16 bits per draw, four draws per 64-bit word, self-knowledge
+    # exact), the perceived capabilities and the threats, each factor applied in float32
+    # in the reference's order: perceived * reach * (1 - alliance)
+    # * (hostility * weight + 1) * rising, the diagonal 0.
+    b, n = share.shape
+    one = np.float32(1.0)
+    noise = np.empty((b, n, n), dtype=np.float32)
+    perceived = np.empty((b, n, n), dtype=np.float32)
+    threat = np.empty((b, n, n), dtype=np.float32)
+    for w in range(b):
+        key = keys[w]
+        bits = np.uint64(0)
+        for i in range(n):
+            for jj in range(n):
+                m = i * n + jj
+                if noisy:
+                    if m & 3 == 0:
+                        bits = splitmix(key + (np.uint64(m >> 2) + base) * GOLDEN)
+                    else:
+                        bits = bits >> S16
+                    x = table[np.int64(bits & MASK16)]
+                else:
+                    x = one
+                if i == jj:
+                    x = one
+                noise[w, i, jj] = x
+                p = x * np.float32(share[w, jj])
+                perceived[w, i, jj] = p
+                t = p * reach[w, i, jj]
+                if allied:
+                    t *= one - alliance[w, i, jj]
+                if hostile:
+                    t *= hostility[w, i, jj] * hostility_weight + one
+                if trending:
+                    t *= rising[w, jj]
+                if i == jj:
+                    t = np.float32(0.0)
+                threat[w, i, jj] = t
+    return noise, perceived, threat
+
+
+@jit
+def uniform_at_kernel(keys: Any, base: Any, elements: Any) -> Any:
+    # rng.uniform_at: element e of a world's stream is the low (e even) or high (e odd)
+    # 32 bits of the hash of counter base + e // 2, mapped to (halves + 0.5) / 2**32.
+    out = np.empty(len(elements))
+    scale = 1.0 / 2**32
+    for r in range(len(elements)):
+        e = elements[r]
+        word = splitmix(keys[r] + (np.uint64(e >> 1) + base) * GOLDEN)
+        half = word >> np.uint64(32) if e & 1 else word & np.uint64(0xFFFFFFFF)
+        out[r] = (np.float64(half) + 0.5) * scale
+    return out
+
+
+@jit
+def passed_kernel(bw: Any, actor: Any, n: int, alliance: Any, aim: Any, top_threat: Any,
+                  threat: Any, share: Any, balance_exit: float) -> Any:
+    # diplomacy._passed: for each alliance (in row order, then ally index) of the actors
+    # (bw, actor), whether the threat it was formed against (its aim, else the actor's top
+    # threat) has passed: it no longer threatens the actor by balance_exit times the
+    # actor's share, nor the ally by balance_exit times the ally's (held()).
+    size = 0
+    for r in range(len(bw)):
+        row = bw[r] * n + actor[r]
+        for j in range(n):
+            if alliance[row * n + j] > 0:
+                size += 1
+    ob = np.empty(size, dtype=np.int64)
+    oi = np.empty(size, dtype=np.int64)
+    oj = np.empty(size, dtype=np.int64)
+    m = 0
+    for r in range(len(bw)):
+        w, x = bw[r], actor[r]
+        row = w * n + x
+        for j in range(n):
+            if not alliance[row * n + j] > 0:
+                continue
+            t = np.int64(aim[row * n + j])
+            if t < 0:
+                t = top_threat[row]
+            gone = bool(t < 0)
+            if not gone:
+                gone = True
+                for holder in (x, j):   # held(b, x, T), then held(b, j, T)
+                    value = threat[(w * n + holder) * n + t]
+                    if value >= np.float32(balance_exit * share[w * n + holder]) and value > 0:
+                        gone = False
+                        break
+            if gone:
+                ob[m], oi[m], oj[m] = w, x, j
+                m += 1
+    return ob[:m], oi[:m], oj[:m]

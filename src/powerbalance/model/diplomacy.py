@@ -87,6 +87,10 @@ def diplomacy(state: WorldState, actions: Actions, obs: Observation,
 def _passed(state: WorldState, obs: Observation, params: Params, bw: I64,
             i: I64) -> tuple[I64, I64, I64]:
     """(world, actor, ally) of the alliances of actors (bw, i) whose threat has passed."""
+    if obs.setting.engine == "compiled":
+        from powerbalance.model import compiled
+
+        return compiled.passed(obs, params, bw, i)
     n = state.n_actors
     own_row = bw * n + i
     # (np.flatnonzero and divmod: several times faster than np.nonzero on a 2-D mask.)

@@ -100,7 +100,13 @@ def unique_counts(a: npt.NDArray[np.integer]) -> tuple[npt.NDArray[np.integer],
     first[:1] = True
     np.not_equal(a[1:], a[:-1], out=first[1:])
     starts = np.flatnonzero(first)
-    return a[starts], np.diff(starts, append=len(a))
+    # The group sizes (``np.diff(starts, append=len(a))``, without its concatenation, the
+    # larger cost on the short arrays of a small world).
+    counts = np.empty(len(starts), dtype=np.int64)
+    if len(starts):
+        np.subtract(starts[1:], starts[:-1], out=counts[:-1])
+        counts[-1] = len(a) - starts[-1]
+    return a[starts], counts
 
 
 def any_nonzero(a: npt.NDArray[np.floating]) -> bool:

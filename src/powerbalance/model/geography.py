@@ -18,11 +18,12 @@ exponential (``exp(-d / d50)``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
 from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import shortest_path
+from scipy.sparse.csgraph import connected_components, shortest_path
 
 from powerbalance import detmath
 
@@ -60,6 +61,17 @@ class ProvinceMap:
     def n(self) -> int:
         """Number of provinces."""
         return len(self.names)
+
+    @cached_property
+    def land_masses(self) -> npt.NDArray[np.int64]:
+        """(P,) the land mass of every province: its connected component of the land links
+        (sea links do not join land masses). Computed once per map (the map never changes
+        during a run; read-only)."""
+        graph = coo_matrix((np.ones(len(self.land)), (self.land[:, 0], self.land[:, 1])),
+                           shape=(self.n, self.n))
+        mass = np.asarray(connected_components(graph, directed=False)[1], dtype=np.int64)
+        mass.setflags(write=False)
+        return mass
 
     def distances(self, sea_cost: float) -> npt.NDArray[np.float64]:
         """All-pairs shortest-path distances (land steps; a sea link costs 1 + sea_cost).

@@ -36,8 +36,6 @@ from __future__ import annotations
 from functools import cached_property, lru_cache
 
 import numpy as np
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 from scipy.special import ndtri
 
 from powerbalance import rng
@@ -99,17 +97,27 @@ class Observation:
         # Dead actors have share 0, so they are perceived (and threaten) as nothing.
         self.share: F64 = (capability_share(state.wealth, state.military, state.alive, params)
                            if share is None else share)
+        self.reach: F32 = (state.reach if params.technology_growth == 0.0
+                           else reach(state.capital_distance, params, state.year))
+        self.allied = any_nonzero(state.alliance)  # any alliance in the batch
+        self.noise: F32
+        self.perceived: F32
+        self.threat: F32
+        if setting.engine == "compiled":
+            from powerbalance.model import compiled
+
+            self.noise, self.perceived, self.threat = compiled.observe(
+                state, params, self.share, self.reach, self.allied,
+                _error_table(params.misperception) if params.misperception > 0 else None)
+            return
         if params.misperception > 0:
             noise = rng.from_table(state.keys, state.year, rng.Stream.PERCEPTION, (n, n),
                                    _error_table(params.misperception))
             _diagonal(noise)[:] = 1.0
         else:
             noise = np.ones((state.batch, n, n), dtype=PAIR)
-        self.noise: F32 = noise
-        self.perceived: F32 = noise * self.share.astype(PAIR)[:, None, :]
-        self.reach: F32 = (state.reach if params.technology_growth == 0.0
-                           else reach(state.capital_distance, params, state.year))
-        self.allied = any_nonzero(state.alliance)  # any alliance in the batch
+        self.noise = noise
+        self.perceived = noise * self.share.astype(PAIR)[:, None, :]
         threat = self.perceived * self.reach
         factor = None  # one scratch array for both factors
         if self.allied:
@@ -123,7 +131,7 @@ class Observation:
             rising = 1.0 + params.trend_horizon * np.maximum(state.momentum, 0.0)
             threat *= rising.astype(PAIR)[:, None, :]
         _diagonal(threat)[:] = 0.0
-        self.threat: F32 = threat
+        self.threat = threat
 
     @cached_property
     def abandonment_peak(self) -> float:
@@ -303,6 +311,10 @@ class Observation:
         allies of both sides and measure every participant's strength at the target's
         capital (:mod:`.war`); the estimates do the same, with each ally's help at its
         expectation (Smith 1995; Leeds 2003). Memoised per pair for the year."""
+        if self.setting.engine == "compiled":
+            from powerbalance.model import compiled
+
+            return compiled.side(self, b, j, e, offence, ongoing)
         n = self.state.n_actors
         memo = self._memo(offence, ongoing)
         key = (b * n + j) * n + e
@@ -396,8 +408,6 @@ def force_split(batch: int, n: int, world: I64, actor: I64) -> F64:
 
 def land_masses(setting: Setting) -> I64:
     """(P,) the land mass of every province: its connected component of the land links
-    (sea links do not join land masses)."""
-    pmap = setting.province_map
-    graph = coo_matrix((np.ones(len(pmap.land)), (pmap.land[:, 0], pmap.land[:, 1])),
-                       shape=(pmap.n, pmap.n))
-    return np.asarray(connected_components(graph, directed=False)[1], dtype=np.int64)
+    (sea links do not join land masses; :attr:`ProvinceMap.land_masses`, computed once per
+    map)."""
+    return setting.province_map.land_masses

@@ -532,7 +532,13 @@ def _conquer(state: WorldState, setting: Setting, params: Params, s: _Scratch,
     if not len(cw):
         return
     keys = state.keys[worlds]
-    u = rng.uniform_at(keys[cw], state.year, rng.Stream.CLAIM, cl, sub=round_)
+    # (The compiled engine hashes the same counters in one loop: the same numbers.)
+    uniform_at = rng.uniform_at
+    if setting.engine == "compiled":
+        from powerbalance.model import compiled
+
+        uniform_at = compiled.uniform_at
+    u = uniform_at(keys[cw], state.year, rng.Stream.CLAIM, cl, sub=round_)
     # Weighted draw among the claimants of a province: the largest u ** (1 / weight) wins,
     # i.e. the smallest -log(u) / weight (compared as the bits of a positive float32,
     # which order like the numbers, with the claimer in the low bits).
@@ -543,7 +549,7 @@ def _conquer(state: WorldState, setting: Setting, params: Params, s: _Scratch,
     np.minimum.at(flat_best, cw * p + setting.link_dst[cl], key)
     best = flat_best.reshape(len(worlds), p)
     bw, bq = nonzero(best != none)
-    u = rng.uniform_at(keys[bw], state.year, rng.Stream.CONQUEST, bq, sub=round_)
+    u = uniform_at(keys[bw], state.year, rng.Stream.CONQUEST, bq, sub=round_)
     taken = np.zeros_like(best, dtype=bool)
     taken[bw, bq] = u < (params.conquest_rate if rate is None else rate)
     if not taken.any():
