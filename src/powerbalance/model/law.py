@@ -53,7 +53,7 @@ import numpy as np
 
 from powerbalance import rng
 from powerbalance.model.events import EventKind, Events
-from powerbalance.model.fastops import nonzero
+from powerbalance.model.fastops import any_nonzero, nonzero
 from powerbalance.model.perception import Observation
 from powerbalance.model.policy import ActionOverride
 from powerbalance.model.state import F64, I64, PAIR, BoolA, WorldState
@@ -247,27 +247,34 @@ def enforceable(state: WorldState, params: Params) -> F64:
     assert state.norms is not None and state.compliance is not None
     alive = state.alive
     share = np.where(alive, state.last_share, 0.0)
-    n = state.n_actors
-    allied = ((state.alliance > 0) | (np.swapaxes(state.alliance, 1, 2) > 0)) & alive[:, None, :]
-    allied &= ~np.eye(n, dtype=bool)[None]
-    weight = allied.astype(np.float64)
-
-    def allies_of(x: F64) -> F64:  # (B, N): each actor's allies' total of x
-        return np.matmul(weight, x[:, :, None])[:, :, 0]
-
-    need = params.contend_ratio * (share + allies_of(share))
+    kinds = state.norms.shape[1]
+    # rows (B, 1 + kinds, N): the share, then each norm's bound share (0 for the dead and
+    # the unbound); actors last, so every operation runs along contiguous memory
+    bound = alive[:, None, :] & compliant(state.compliance[:, None, :], state.norms[:, :, None])
+    x = np.empty((state.batch, 1 + kinds, state.n_actors))
+    x[:, 0] = share
+    np.multiply(bound, share[:, None, :], out=x[:, 1:])
+    if any_nonzero(state.alliance):
+        # each actor's allies' total of every row, in one product (the alliance graph made
+        # symmetric, so x @ allied sums over each actor's allies); a dead ally's rows are 0
+        # already, and an actor is no ally of itself
+        pact = state.alliance > 0
+        allied = pact | np.swapaxes(pact, 1, 2)
+        idx = np.arange(state.n_actors)
+        allied[:, idx, idx] = False
+        x_allies = np.matmul(x, allied.astype(np.float64))
+    else:
+        x_allies = np.zeros_like(x)
+    need = params.contend_ratio * (share + x_allies[:, 0])
     # the others not allied: every live actor less itself and its allies
-    possible = share.sum(axis=1, keepdims=True) - share - allies_of(share)
+    possible = share.sum(axis=1, keepdims=True) - share - x_allies[:, 0]
     dominated = (alive & (possible < need - 1e-12)).any(axis=1)
-    out = np.zeros(state.norms.shape)
-    for k in range(state.norms.shape[1]):
-        bound = alive & compliant(state.compliance, state.norms[:, k, None])
-        held = np.where(bound, share, 0.0)
-        willing = held.sum(axis=1, keepdims=True) - held - allies_of(held)
-        punishable = bound & (willing >= need - 1e-12)
-        count = bound.sum(axis=1)
-        out[:, k] = np.divide(punishable.sum(axis=1), count, out=np.zeros(len(count)),
-                              where=count > 0)
+    held = x[:, 1:]
+    willing = held.sum(axis=2, keepdims=True) - held - x_allies[:, 1:]
+    punishable = bound & (willing >= need[:, None, :] - 1e-12)
+    count = bound.sum(axis=2)
+    out = np.divide(punishable.sum(axis=2), count, out=np.zeros((state.batch, kinds)),
+                    where=count > 0)
     return np.where(dominated[:, None], 0.0, out)
 
 
