@@ -351,7 +351,7 @@ MUTANTS = (
     Mutant("law: norms regrow under a hegemon no coalition can punish", "model/law.py",
            "    return np.where(dominated[:, None], 0.0, out)", "    return out", LAW_TESTS),
     Mutant("law: every bound actor counts as punishable", "model/law.py",
-           "    punishable = bound & (willing >= need[:, None, :] - 1e-12)", "    punishable = bound",
+           "    punishable = bound & (others[:, 1:] >= need[:, None, :])", "    punishable = bound",
            LAW_TESTS),
     Mutant("law: growth ignores enforceability", "model/law.py",
            "        reaffirmed = reaffirmed * enforced", "        reaffirmed = reaffirmed * 1.0",

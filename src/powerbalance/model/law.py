@@ -265,13 +265,12 @@ def enforceable(state: WorldState, params: Params) -> F64:
         x_allies = np.matmul(x, allied.astype(np.float64))
     else:
         x_allies = np.zeros_like(x)
-    need = params.contend_ratio * (share + x_allies[:, 0])
-    # the others not allied: every live actor less itself and its allies
-    possible = share.sum(axis=1, keepdims=True) - share - x_allies[:, 0]
-    dominated = (alive & (possible < need - 1e-12)).any(axis=1)
-    held = x[:, 1:]
-    willing = held.sum(axis=2, keepdims=True) - held - x_allies[:, 1:]
-    punishable = bound & (willing >= need[:, None, :] - 1e-12)
+    need = params.contend_ratio * (share + x_allies[:, 0]) - 1e-12
+    # the others not allied, in every row: the world's total less the actor and its allies
+    # (row 0: every live actor, the possible coalition; then the bound ones, the willing)
+    others = x.sum(axis=2, keepdims=True) - x - x_allies
+    dominated = (alive & (others[:, 0] < need)).any(axis=1)
+    punishable = bound & (others[:, 1:] >= need[:, None, :])
     count = bound.sum(axis=2)
     out = np.divide(punishable.sum(axis=2), count, out=np.zeros((state.batch, kinds)),
                     where=count > 0)
@@ -344,6 +343,8 @@ def lift(state: WorldState) -> WorldState:
     factor they held it down by). A sanction is a flow paid each year it lasts, not a
     permanent loss of productivity (Hufbauer et al. 2007)."""
     if state.sanction_left is None or state.sanction_loss is None:
+        return state
+    if not state.sanction_left.any():  # nothing in force anywhere: nothing to count down
         return state
     left = np.maximum(state.sanction_left - 1, 0)
     ends = (state.sanction_left > 0) & (left == 0)
