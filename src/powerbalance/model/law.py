@@ -41,10 +41,19 @@ the ``LAW`` stream or fixed by the scenario.
   compliance and of punished violations, but only in proportion to the share of
   the bound actors that could still be punished, and not at all while some live
   actor is stronger than every possible coalition (dominance erodes the law); it
-  decays with every unpunished violation.
+  decays with every unpunished violation;
+- :func:`honour` (after the strategies decide): an actor bound by *pacta sunt servanda*
+  keeps a treaty its strategy would break, with probability the norm's strength.
+
+**The concert** (joint management; a scenario names its members, ``WorldState.concert``):
+:func:`consult` (a member attacks only with the assent of a majority of the others),
+policing and intervention in :func:`coalition` through :func:`concert_acts` (the
+members sanction a member, or a non-member's aggression, jointly), and :func:`intervene`
+(the members bordering last year's :func:`outlaws` attack them).
 
 Each part has a switch (``law``, ``law_sanctions``, ``law_restraint``,
-``law_free_riding``); see docs/law.md.
+``law_treaty_restraint``, ``law_free_riding``, ``concert_consult``, ``concert_policing``,
+``concert_intervention``); see docs/law.md.
 """
 
 from __future__ import annotations
