@@ -226,3 +226,4 @@ def test_concert_and_treaty_rules_are_off_with_law_and_each_cites_a_source():
                  "concert_intervention", "law_treaty_restraint"):
         field = next(f for f in Params.fields() if f.name == name)
         assert any(ch.isdigit() for ch in field.metadata["source"]), name
+
