@@ -43,8 +43,9 @@ LOOK_AT: dict[str, str] = {
         "with the concert: "
         "`powerbalance experiment concert-of-europe`."),
     "vienna-1815-concert": (
-        "The same bid against a concert that keeps and enforces the law of nations "
-        "(docs/law.md): sanctions against France, its restraint-free aggression, and the "
+        "The same bid against a concert that keeps and enforces the law of nations and "
+        "manages the settlement jointly (docs/law.md): consultation before force, members "
+        "policing each other, intervention against France's aggression, and the "
         "settlement kept."),
     "europe-1939": (
         "Germany's bid against the guarantee to Poland, the USSR passing the buck and Italy "

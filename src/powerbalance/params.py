@@ -522,6 +522,41 @@ class Params:
     law_collapse: float = _p(
         0.1, "A norm weaker than this is dead (the end of law's lifetime in the metrics).",
         "Stated choice: a tenth of full strength.", 0, 1)
+    law_treaty_restraint: bool = _p(
+        True, "With law on, an actor bound by pacta sunt servanda that would send nothing to "
+        "an ally's call honours it, with probability the norm's strength (off: treaties are "
+        "kept only as far as strategies keep them).",
+        "Leeds 2003 (Alliance reliability in times of war, IO 57(4)): states honour most but "
+        "not all alliance commitments (about three in four, Leeds, Long & Mitchell 2000); "
+        "Keohane 1984 (After Hegemony): states keep agreements they would rather break, for "
+        "the norm and the reputation it carries.")
+    concert_consult: bool = _p(
+        True, "With law on and a concert named by the scenario, a concert member attacks only "
+        "with the assent of more than concert_assent of the other live members (off: each "
+        "member acts alone).",
+        "Elrod 1976 (The Concert of Europe: a fresh look, World Politics 28(2)): no great "
+        "power acted alone on a question that concerned the system; Schroeder 1994 (The "
+        "Transformation of European Politics, ch. 12-13).")
+    concert_assent: float = _p(
+        0.5, "Share of the other live concert members that must assent to a member's attack "
+        "(more than this share; 0.5: a majority, just under 1: unanimity).",
+        "Stated choice: a majority; Kupchan & Kupchan 1991 (Concerts, collective security and "
+        "the future of Europe, International Security 16(1)): a concert decides by informal "
+        "consensus of the great powers, not by binding rules.", 0, 1)
+    concert_policing: bool = _p(
+        True, "With law on, a concert member that violates a norm is sanctioned by all the "
+        "other members jointly, its alliance with them no shield and whatever their "
+        "dispositions (off: members are sanctioned like anyone, so never by their allies).",
+        "Schroeder 1976 (Alliances, 1815-1945: weapons of power and tools of management): "
+        "the Quadruple Alliance restrained its own members; Jervis 1985 (From balance to "
+        "concert, World Politics 38(1)): the powers restrain one another.")
+    concert_intervention: bool = _p(
+        True, "With law on, the concert answers a non-member's aggression jointly: every member "
+        "sanctions it, and the next year every member that borders it and attacks no one else "
+        "takes up arms against it (off: non-members are sanctioned like anyone).",
+        "Troppau Protocol (1820): the allied powers bring a state that changes the settlement "
+        "by illegal means back by force if need be (Naples 1821, Spain 1823); Schroeder 1994, "
+        "ch. 13; Kissinger 1957 (A World Restored).")
 
     # --- metrics ----------------------------------------------------------------
     hegemony_share: float = _p(

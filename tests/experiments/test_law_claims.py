@@ -13,6 +13,7 @@ from powerbalance.experiments.claims import (
     Experiment,
     _judge,
     _settlement_kept,
+    _settlement_years,
     all_arms,
     get,
     law_punished_share,
@@ -102,7 +103,9 @@ def test_the_concert_variant_differs_from_pure_balancing_only_by_the_concert() -
     for a, b in zip(balance.actors, concert.actors, strict=True):
         if a.name in allies:
             assert a.compliance is None and b.compliance == 1.0   # the concert
-            a, b = dataclasses.replace(a, compliance=None), dataclasses.replace(b, compliance=None)
+            assert not a.concert and b.concert
+            a = dataclasses.replace(a, compliance=None)
+            b = dataclasses.replace(b, compliance=None, concert=False)
         assert a == b
     assert balance.alliances == concert.alliances
     # dispositions outside the concert are drawn the same way in both arms
@@ -127,6 +130,24 @@ def test_settlement_kept_is_one_without_transfers_and_falls_with_them() -> None:
     quiet = run("vienna-1815", years=10, worlds=2, seed=1, record="system")  # all status quo
     assert not quiet.events["kind"].astype(str).isin(["conquest", "concession"]).any()
     assert np.all(_settlement_kept(quiet, load("vienna-1815")) == 1.0)
+
+
+def test_settlement_years_is_the_first_year_a_tenth_of_the_map_changed_hands() -> None:
+    scen = load("vienna-1815-balance")
+    r = run(scen, years=40, worlds=6, seed=1, record="system")
+    years = _settlement_years(r, scen)
+    act = r.actors
+    start = act[act["year"] == 0].set_index(["world", "actor"])["territory"]
+    for w, got in zip(sorted(r.system["world"].unique()), years, strict=True):
+        for y in range(int(act["year"].max()) + 1):
+            now = act[(act["world"] == w) & (act["year"] == y)].set_index(["world", "actor"])
+            kept = np.minimum(now["territory"], start.loc[now.index]).sum() / scen.province_map.n
+            if kept < 0.9:
+                assert got == y
+                break
+        else:
+            assert got == act["year"].max() + 1   # censored: never broken
+    assert ((years >= 0) & (years <= act["year"].max() + 1)).all()
 
 
 def test_the_system_table_counts_each_years_violations_and_sanctions(lawful) -> None:  # type: ignore[no-untyped-def]

@@ -41,10 +41,19 @@ the ``LAW`` stream or fixed by the scenario.
   compliance and of punished violations, but only in proportion to the share of
   the bound actors that could still be punished, and not at all while some live
   actor is stronger than every possible coalition (dominance erodes the law); it
-  decays with every unpunished violation.
+  decays with every unpunished violation;
+- :func:`honour` (after the strategies decide): an actor bound by *pacta sunt servanda*
+  keeps a treaty its strategy would break, with probability the norm's strength.
+
+**The concert** (joint management; a scenario names its members, ``WorldState.concert``):
+:func:`consult` (a member attacks only with the assent of a majority of the others),
+policing and intervention in :func:`coalition` through :func:`concert_acts` (the
+members sanction a member, or a non-member's aggression, jointly), and :func:`intervene`
+(the members bordering last year's :func:`outlaws` attack them).
 
 Each part has a switch (``law``, ``law_sanctions``, ``law_restraint``,
-``law_free_riding``); see docs/law.md.
+``law_treaty_restraint``, ``law_free_riding``, ``concert_consult``, ``concert_policing``,
+``concert_intervention``); see docs/law.md.
 """
 
 from __future__ import annotations
@@ -54,7 +63,7 @@ import numpy as np
 from powerbalance import rng
 from powerbalance.model.actions import Actions
 from powerbalance.model.events import EventKind, Events
-from powerbalance.model.fastops import nonzero
+from powerbalance.model.fastops import any_nonzero, nonzero
 from powerbalance.model.perception import Observation
 from powerbalance.model.policy import ActionOverride
 from powerbalance.model.state import F64, I64, PAIR, BoolA, WorldState
@@ -77,11 +86,22 @@ def prepare(state: WorldState, params: Params,
     if not params.law:
         return state, override
     state = initialise(state, params)
-    if not params.law_restraint:
+    concert = state.concert is not None and bool(state.concert.any())
+    rules = (params.law_restraint or params.law_treaty_restraint
+             or (concert and (params.concert_consult or params.concert_intervention)))
+    if not rules:
         return state, override
 
     def restrained(obs: Observation, actions: Actions) -> Actions:
-        actions = restrain(obs.state, actions, params)
+        s = obs.state
+        if params.law_restraint:
+            actions = restrain(s, actions, params)
+        if concert and params.concert_consult:
+            actions = consult(s, actions, obs.top_threat, params)
+        if concert and params.concert_intervention:
+            actions = intervene(s, actions)
+        if params.law_treaty_restraint:
+            actions = honour(s, actions)
         return actions if override is None else override(obs, actions)
 
     return state, restrained
@@ -130,7 +150,7 @@ def penalty(strength: F64, coalition_capability: F64, violator_capability: F64,
 
 
 def coalition(state: WorldState, b: I64, violator: I64, strength: F64,
-              params: Params) -> tuple[BoolA, BoolA]:
+              params: Params, norm: I64 | None = None) -> tuple[BoolA, BoolA]:
     """(K, N) the sanctioners of each violation (world b, violator) and (K,) whether the
     violator is unpunishable.
 
@@ -143,6 +163,11 @@ def coalition(state: WorldState, b: I64, violator: I64, strength: F64,
     violator. With ``law_free_riding`` only the smallest coalition that can contend
     sanctions (the most compliant first) and the rest free-ride (Olson 1965; the
     second-order free-rider problem of Axelrod 1986 and Heckathorn 1989).
+
+    With a concert (``WorldState.concert``) the other live members act jointly
+    (:func:`concert_acts`): against a member (policing) or a non-member's breach of
+    territorial integrity (``norm``; intervention) they are no violator's allies, all
+    willing and none free-rides.
     """
     k = len(b)
     rows = np.arange(k)
@@ -150,12 +175,14 @@ def coalition(state: WorldState, b: I64, violator: I64, strength: F64,
     possible = state.alive[b].copy()
     possible[rows, violator] = False
     allied = (state.alliance[b, violator, :] > 0) | (state.alliance[b, :, violator] > 0)
+    joint = concert_acts(state, b, violator, norm, params) & possible
+    allied &= ~joint
     possible &= ~allied
     side = share[rows, violator] + np.where(allied & state.alive[b], share, 0.0).sum(axis=1)
     need = params.contend_ratio * side
     unpunishable = np.where(possible, share, 0.0).sum(axis=1) < need
     assert state.compliance is not None
-    willing = possible & compliant(state.compliance[b], strength[:, None])
+    willing = (possible & compliant(state.compliance[b], strength[:, None])) | joint
     strength_of = np.where(willing, share, 0.0)
     can = strength_of.sum(axis=1) >= need
     members = willing & can[:, None]
@@ -170,8 +197,34 @@ def coalition(state: WorldState, b: I64, violator: I64, strength: F64,
         joins = (before < need[r, None]) | first
         kept = np.zeros((len(r), members.shape[1]), dtype=bool)
         np.put_along_axis(kept, order, joins, axis=1)
-        members[r] &= kept
+        members[r] &= kept | joint[r]
     return members, unpunishable
+
+
+def concert_acts(state: WorldState, b: I64, violator: I64, norm: I64 | None,
+                 params: Params) -> BoolA:
+    """(K, N) the concert members that act jointly against each violation (world b,
+    violator): every other live member when the violator is itself a member
+    (``concert_policing``; Schroeder 1976, "Alliances, 1815-1945: weapons of power and tools
+    of management": the Quadruple Alliance restrained its own members; Jervis 1985) or when
+    a non-member breaches territorial integrity, the settlement itself
+    (``concert_intervention``; the Troppau Protocol of 1820; Schroeder 1994, *The
+    Transformation of European Politics*, ch. 13). All False without a concert."""
+    k = len(b)
+    if state.concert is None or not k:
+        return np.zeros((k, state.n_actors), dtype=bool)
+    rows = np.arange(k)
+    members = state.concert[b] & state.alive[b]
+    is_member = state.concert[b, violator]
+    acts = np.zeros(k, dtype=bool)
+    if params.concert_policing:
+        acts |= is_member
+    if params.concert_intervention:
+        territory = np.ones(k, dtype=bool) if norm is None else norm == TERRITORY
+        acts |= ~is_member & territory
+    out = members & acts[:, None]
+    out[rows, violator] = False
+    return out
 
 
 def violations(events: Events) -> tuple[I64, I64, I64, I64]:
@@ -203,27 +256,33 @@ def enforceable(state: WorldState, params: Params) -> F64:
     assert state.norms is not None and state.compliance is not None
     alive = state.alive
     share = np.where(alive, state.last_share, 0.0)
-    n = state.n_actors
-    allied = ((state.alliance > 0) | (np.swapaxes(state.alliance, 1, 2) > 0)) & alive[:, None, :]
-    allied &= ~np.eye(n, dtype=bool)[None]
-    weight = allied.astype(np.float64)
-
-    def allies_of(x: F64) -> F64:  # (B, N): each actor's allies' total of x
-        return np.matmul(weight, x[:, :, None])[:, :, 0]
-
-    need = params.contend_ratio * (share + allies_of(share))
-    # the others not allied: every live actor less itself and its allies
-    possible = share.sum(axis=1, keepdims=True) - share - allies_of(share)
-    dominated = (alive & (possible < need - 1e-12)).any(axis=1)
-    out = np.zeros(state.norms.shape)
-    for k in range(state.norms.shape[1]):
-        bound = alive & compliant(state.compliance, state.norms[:, k, None])
-        held = np.where(bound, share, 0.0)
-        willing = held.sum(axis=1, keepdims=True) - held - allies_of(held)
-        punishable = bound & (willing >= need - 1e-12)
-        count = bound.sum(axis=1)
-        out[:, k] = np.divide(punishable.sum(axis=1), count, out=np.zeros(len(count)),
-                              where=count > 0)
+    kinds = state.norms.shape[1]
+    # rows (B, 1 + kinds, N): the share, then each norm's bound share (0 for the dead and
+    # the unbound); actors last, so every operation runs along contiguous memory
+    bound = alive[:, None, :] & compliant(state.compliance[:, None, :], state.norms[:, :, None])
+    x = np.empty((state.batch, 1 + kinds, state.n_actors))
+    x[:, 0] = share
+    np.multiply(bound, share[:, None, :], out=x[:, 1:])
+    if any_nonzero(state.alliance):
+        # each actor's allies' total of every row, in one product (the alliance graph made
+        # symmetric, so x @ allied sums over each actor's allies); a dead ally's rows are 0
+        # already, and an actor is no ally of itself
+        pact = state.alliance > 0
+        allied = pact | np.swapaxes(pact, 1, 2)
+        idx = np.arange(state.n_actors)
+        allied[:, idx, idx] = False
+        x_allies = np.matmul(x, allied.astype(np.float64))
+    else:
+        x_allies = np.zeros_like(x)
+    need = params.contend_ratio * (share + x_allies[:, 0]) - 1e-12
+    # the others not allied, in every row: the world's total less the actor and its allies
+    # (row 0: every live actor, the possible coalition; then the bound ones, the willing)
+    others = x.sum(axis=2, keepdims=True) - x - x_allies
+    dominated = (alive & (others[:, 0] < need)).any(axis=1)
+    punishable = bound & (others[:, 1:] >= need[:, None, :])
+    count = bound.sum(axis=2)
+    out = np.divide(punishable.sum(axis=2), count, out=np.zeros((state.batch, kinds)),
+                    where=count > 0)
     return np.where(dominated[:, None], 0.0, out)
 
 
@@ -270,7 +329,8 @@ def restrain(state: WorldState, actions: Actions, params: Params) -> Actions:
         return actions
     expected = np.zeros(len(b))
     if params.law_sanctions:
-        members, _ = coalition(state, b, a, strength, params)
+        members, _ = coalition(state, b, a, strength, params,
+                               np.full(len(b), TERRITORY, dtype=np.int64))
         might = np.where(members, state.last_share[b], 0.0).sum(axis=1)
         expected = penalty(strength, might, state.last_share[b, a], params)
     frontier = (state.frontier[b, a, t].astype(np.float64) if state.frontier is not None
@@ -292,6 +352,8 @@ def lift(state: WorldState) -> WorldState:
     factor they held it down by). A sanction is a flow paid each year it lasts, not a
     permanent loss of productivity (Hufbauer et al. 2007)."""
     if state.sanction_left is None or state.sanction_loss is None:
+        return state
+    if not state.sanction_left.any():  # nothing in force anywhere: nothing to count down
         return state
     left = np.maximum(state.sanction_left - 1, 0)
     ends = (state.sanction_left > 0) & (left == 0)
@@ -321,8 +383,12 @@ def enforce(state: WorldState, events: Events, params: Params
     state = lift(state)
     assert state.norms is not None
     b, v, victim, norm = violations(events)
+    if state.outlaw is not None and state.concert is not None:
+        # force the concert uses against an outlaw enforces the law, it does not breach it
+        enforcing = (state.concert[b, v] & state.outlaw[b, victim]) & (norm == TERRITORY)
+        b, v, victim, norm = b[~enforcing], v[~enforcing], victim[~enforcing], norm[~enforcing]
     strength = state.norms[b, norm]
-    members, unpunishable = coalition(state, b, v, strength, params)
+    members, unpunishable = coalition(state, b, v, strength, params, norm)
     if not params.law_sanctions:
         members &= False
     might = np.where(members, state.last_share[b], 0.0).sum(axis=1)
@@ -332,6 +398,8 @@ def enforce(state: WorldState, events: Events, params: Params
     out: list[Events] = []
     norms = update_norms(state.norms, b, norm, punished, params, enforceable(state, params))
     changes: dict[str, object] = {"norms": norms}
+    if state.concert is not None and params.concert_intervention:
+        changes["outlaw"] = outlaws(state, b, v, norm)
     if len(b):
         value = np.where(punished, cost, np.where(unpunishable, UNPUNISHABLE, 0.0))
         for code, kind in enumerate(VIOLATION_KINDS):
@@ -358,3 +426,100 @@ def enforce(state: WorldState, events: Events, params: Params
                        sanction_left=np.where(hit, int(round(params.sanction_years)), left))
         out.append(Events.make(EventKind.SANCTION, b[row], k, v[row], own))
     return state.replace(**changes), out
+
+
+def outlaws(state: WorldState, b: I64, violator: I64, norm: I64) -> BoolA:
+    """(B, N) the non-members of the concert that breached territorial integrity this year:
+    the concert's intervention answers them next year (:func:`intervene`)."""
+    assert state.concert is not None
+    out = np.zeros((state.batch, state.n_actors), dtype=bool)
+    hit = (norm == TERRITORY) & ~state.concert[b, violator]
+    out[b[hit], violator[hit]] = True
+    return out
+
+
+def consult(state: WorldState, actions: Actions, top_threat: I64, params: Params) -> Actions:
+    """Actions with the attacks of concert members that the others did not assent to
+    removed (``concert_consult``).
+
+    A member's attack on t stands only when more than ``concert_assent`` of the other live
+    members assent, or when it has no live partner to consult. A member assents when t is
+    its own top threat or an outlaw of the concert (:func:`outlaws`): the powers acted on
+    questions of the system only together (Elrod 1976, "The Concert of Europe: a fresh
+    look", *World Politics* 28(2); Schroeder 1994, ch. 12-13); the share is a stated choice,
+    a majority (Kupchan & Kupchan 1991 on the informal consensus of a concert).
+    """
+    assert state.concert is not None
+    members = state.concert & state.alive
+    b, a = nonzero((actions.attack >= 0) & members)
+    if not len(b):
+        return actions
+    t = actions.attack[b, a]
+    others = members[b].copy()
+    others[np.arange(len(b)), a] = False
+    agree = top_threat[b] == t[:, None]
+    if state.outlaw is not None:
+        agree |= state.outlaw[b, t][:, None]
+    count = others.sum(axis=1)
+    assent = (others & agree).sum(axis=1)
+    veto = (count > 0) & (assent <= params.concert_assent * count)
+    if not veto.any():
+        return actions
+    attack = np.array(actions.attack, dtype=np.int64)
+    attack[b[veto], a[veto]] = -1
+    return actions.replace(attack=attack)
+
+
+def intervene(state: WorldState, actions: Actions) -> Actions:
+    """Actions with the concert's intervention against last year's outlaws added
+    (``concert_intervention``): every live member that borders an outlaw and attacks no one
+    else attacks it (the strongest outlaw it borders). The Troppau Protocol (1820): states
+    that change the settlement by illegal means are brought back by force (Austria in Naples
+    1821, France in Spain 1823; Schroeder 1994, ch. 13; Kissinger 1957, *A World
+    Restored*)."""
+    if state.outlaw is None or state.concert is None or not state.outlaw.any():
+        return actions
+    free = state.concert & state.alive & (actions.attack < 0)
+    score = np.where(state.outlaw[:, None, :] & state.alive[:, None, :] & state.adjacent
+                     & free[:, :, None], state.last_share[:, None, :] + 1.0, 0.0)
+    b, i = nonzero(score.max(axis=2) > 0)
+    if not len(b):
+        return actions
+    attack = np.array(actions.attack, dtype=np.int64)
+    attack[b, i] = np.argmax(score[b, i], axis=1)
+    return actions.replace(attack=attack)
+
+
+def honour(state: WorldState, actions: Actions) -> Actions:
+    """Actions with the treaties a law-bound actor keeps against its strategy
+    (``law_treaty_restraint``).
+
+    An actor bound by *pacta sunt servanda* (:func:`compliant` at the treaty norm's strength
+    s) whose strategy would abandon an ally (stay out of a war, ``shirk``, or send nothing,
+    ``join`` 0) honours the call instead with probability s: it stays in and sends at least
+    the full call (``join`` 1, the default). A stated rule: the norm binds the actor, and
+    its strength is how often it wins over interest; states honour most but not all
+    commitments (Leeds 2003, "Alliance reliability in times of war", *IO* 57(4); Keohane
+    1984, *After Hegemony*, on keeping agreements one would rather break). The draw is the
+    ``LAW`` stream's sub-stream 1, per world, year and actor.
+    """
+    assert state.norms is not None and state.compliance is not None
+    refuse = (actions.shirk >= 0) | (actions.join <= 0)
+    b, a = nonzero(refuse & state.alive)
+    if not len(b):
+        return actions
+    strength = state.norms[b, TREATY]
+    bound = compliant(state.compliance[b, a], strength)
+    b, a, strength = b[bound], a[bound], strength[bound]
+    if not len(b):
+        return actions
+    u = rng.uniform_at(state.keys[b], state.year, rng.Stream.LAW, a, sub=1)
+    keep = u < strength
+    if not keep.any():
+        return actions
+    b, a = b[keep], a[keep]
+    shirk = np.array(actions.shirk, dtype=np.int64)
+    join = np.array(actions.join, dtype=np.float64)
+    shirk[b, a] = -1
+    join[b, a] = np.maximum(join[b, a], 1.0)
+    return actions.replace(shirk=shirk, join=join)

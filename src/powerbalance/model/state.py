@@ -143,6 +143,12 @@ class WorldState:
     (``Params.sanction_years``, :mod:`powerbalance.model.law`). None while law is off."""
     sanction_left: I64 | None = None
     """(B, N) years until the actor's sanctions in force are lifted (0: none in force)."""
+    concert: BoolA | None = None
+    """(B, N) the members of the great powers' concert (joint management of the
+    settlement, :mod:`powerbalance.model.law`); None when the scenario names none."""
+    outlaw: BoolA | None = None
+    """(B, N) the non-members whose breach of the settlement the concert answers by
+    intervention next year (:func:`powerbalance.model.law.intervene`); None until one."""
 
     def __post_init__(self) -> None:
         b, n = self.alive.shape

@@ -32,7 +32,8 @@ _MAP_KEYS = {"topology", "provinces", "land", "sea", "rows", "cols", "size", "de
              "regions"}
 _PROVINCE_KEYS = {"id", "name", "value", "x", "y", "region", "lon", "lat"}
 _ACTOR_KEYS = {"name", "provinces", "capital", "wealth", "military", "nuclear", "resolve",
-               "cohesion", "strategy", "region", "major", "reserve", "compliance"}
+               "cohesion", "strategy", "region", "major", "reserve", "compliance",
+               "concert"}
 
 #: Largest scenario file read (a 1,000 x 1,000 graph map is far smaller).
 MAX_FILE_BYTES = 16 * 2**20
@@ -371,6 +372,9 @@ def _parse_actors(c: _Checker, raw: list[Any], pmap: ProvinceMap) -> list[ActorS
         major = actor.get("major", False)
         if not isinstance(major, bool):
             raise c.fail(f"{where}.major", "expected a boolean", "true | false")
+        concert = actor.get("concert", False)
+        if not isinstance(concert, bool):
+            raise c.fail(f"{where}.concert", "expected a boolean", "true | false")
         parsed.append({
             "name": name, "provinces": prov_idx, "capital": index[capital_id],
             "wealth": c.number(actor, "wealth", where, None, 0, MAX_STOCK),
@@ -380,6 +384,7 @@ def _parse_actors(c: _Checker, raw: list[Any], pmap: ProvinceMap) -> list[ActorS
             "cohesion": c.number(actor, "cohesion", where, 1.0, 0, 1),
             "strategy": strategy, "profile": profile, "region": region, "major": major,
             "compliance": c.number(actor, "compliance", where, None, 0, 1),
+            "concert": concert,
         })
     _assign_missing_provinces(c, parsed, pmap, owned_by)
     if all(a.get("reserve") for a in parsed):

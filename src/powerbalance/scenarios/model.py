@@ -63,6 +63,9 @@ class ActorSpec:
     """The actor's disposition to comply with the law of nations in [0, 1] (the state's
     ``compliance``, read when ``Params.law`` is on); ``None`` = drawn from the ``LAW``
     stream (:mod:`powerbalance.model.law`)."""
+    concert: bool = False
+    """A member of the great powers' concert (the state's ``concert``, read when
+    ``Params.law`` is on): joint management of the settlement (:mod:`powerbalance.model.law`)."""
 
 
 @dataclass(frozen=True)
@@ -206,6 +209,9 @@ class Scenario:
                           for a in self.actors], dtype=float)
         if not np.isnan(fixed).all():  # the others are drawn at the first step
             state = state.replace(compliance=np.broadcast_to(fixed, (b, n)).copy())
+        members = np.array([a.concert for a in self.actors], dtype=bool)
+        if members.any():
+            state = state.replace(concert=np.broadcast_to(members, (b, n)).copy())
         return state
 
 
