@@ -291,7 +291,8 @@ def test_the_amphibious_penalty_lowers_odds_across_the_sea():
 
 def test_the_amphibious_penalty_in_a_campaign_falls_on_each_participant_by_its_own_border():
     # A attacks T across the sea with its ally L, which borders T by land; T's ally S
-    # comes across the sea. A and S pay the penalty, L and T do not.
+    # comes across the sea to a friendly coast. Only A pays the penalty: L has a land
+    # border, and S reinforces its ally's shore rather than assaulting a defended one.
     from powerbalance.model.derived import adjacency
     from powerbalance.model.war import war
 
@@ -325,7 +326,7 @@ def test_the_amphibious_penalty_in_a_campaign_falls_on_each_participant_by_its_o
     p = 0.5
     camp, strength, _ = campaign(0.0)
     _, _, enemy_share = campaign(p)
-    wet = np.isin(camp.actor, [0, 2])                        # A and S cross the sea
+    wet = np.isin(camp.actor, [0])                           # A assaults across the sea
     paid = np.where(wet, (1 - p) * strength, strength)
     s_att, s_def = paid[camp.side == 0].sum(), paid[camp.side == 1].sum()
     want = np.where(camp.side == 0, s_def, s_att) / (s_att + s_def)

@@ -484,13 +484,17 @@ class TestHegemonSeeker(StrategyTestCase):
                   lambda a, o, f: a.attack[0, f] == -1, provinces=2,
                   params={"stake_horizon": 0.1, "destructiveness": 1.0}),
         Situation("counts the war's damage to its economy (seeker_damage_weight, default)",
-                  [actor("H", [0], 10.0, 10.0), actor("W", [1], 2.0, 1.0)], 0,
+                  [actor("H", [0], 10.0, 10.0), actor("W", [1], 2.0, 5.0)], 0,
                   lambda a, o, f: a.attack[0, f] == -1, provinces=2,
-                  params={"war_damage": 0.8}),
+                  params={"war_damage": 1.0}),
         Situation("but not at seeker_damage_weight 0",
-                  [actor("H", [0], 10.0, 10.0), actor("W", [1], 2.0, 1.0)], 0,
+                  [actor("H", [0], 10.0, 10.0), actor("W", [1], 2.0, 5.0)], 0,
                   lambda a, o, f: a.attack[0, f] == 1, provinces=2,
-                  params={"war_damage": 0.8, "seeker_damage_weight": 0.0}),
+                  params={"war_damage": 1.0, "seeker_damage_weight": 0.0}),
+        Situation("expects little damage from a war on a tiny state (the enemy's share)",
+                  [actor("H", [0], 10.0, 10.0), actor("W", [1], 2.0, 0.2)], 0,
+                  lambda a, o, f: a.attack[0, f] == 1, provinces=2,
+                  params={"war_damage": 1.0}),
         Situation("attacks a target whose ally's record is hollow",
                   [actor("H", [0], 10.0, 5.0), actor("W", [1], 2.0, 1.0),
                    actor("A", [2], 10.0, 6.0)], 0,
@@ -606,7 +610,7 @@ def _seeker_world(alliances=None, setup=None, **params):  # type: ignore[no-unty
 
 def test_the_seekers_expected_cost_is_the_attrition_and_damage_the_war_model_inflicts():
     from powerbalance.model.derived import frontier_value
-    from powerbalance.model.victory import victory_probability
+    from powerbalance.model.victory import victory_probability, war_damage_share
     from powerbalance.strategies.hegemon_seeker import damage_years, expected_net_gain
 
     one = np.array([0])
@@ -619,7 +623,8 @@ def test_the_seekers_expected_cost_is_the_attrition_and_damage_the_war_model_inf
         own, enemy = obs.war_sides(one, one * 0, one + 1)
         assert odds[0] == pytest.approx(victory_probability(own, enemy, p)[0])
         want = (p.destructiveness * float(enemy[0] / (own[0] + enemy[0])) * obs.forces[0, 0]
-                + p.war_damage * state.wealth[0, 0] * damage_years(p))
+                + war_damage_share(p.war_damage, enemy / (own + enemy))[0]
+                * state.wealth[0, 0] * damage_years(p))
         return gain - float(net[0]), want
 
     # H also fights Y on X's side (it fought Y last year): it commits half its forces.

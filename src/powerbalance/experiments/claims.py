@@ -557,7 +557,7 @@ register(Experiment(
     checks=(Check("france_hegemony", "balancers", "<=", 0.5),),
     worlds=1000,
     mechanisms=("late-entry", "reputation-refusals", "punishment", "alliance-reliability",
-                "wedges", "threat-trend"),
+                "wedges", "threat-trend", "seeker-cost"),
     notes=("The balancing coalition must do the containing: the balancers arm is compared "
            "with the null (the same world with the coalition, Spain and Bavaria status-quo), "
            "not only with the bandwagoners."),
@@ -659,7 +659,7 @@ register(Experiment(
                  Comparison("britain_military", low="engaged", high="offshore")),
     worlds=1000,
     mechanisms=("late-entry", "reputation-refusals", "alliance-reliability",
-                "amphibious-penalty", "wedges", "threat-trend"),
+                "amphibious-penalty", "wedges", "threat-trend", "seeker-cost"),
     notes=("The continental great powers pass the buck (Mearsheimer 2001, ch. 8) and the "
            "offshore balancer reacts when a continental power holds 35% of the continent "
            "(regional_hegemony_share 0.35: an early warning; a trigger at the 50% used to "

@@ -84,7 +84,8 @@ def step(state: WorldState, setting: Setting, params: Params,
     else:
         obs = Observation(state, setting, params, share=state.last_share)
         actions = follow_captors(state, decide(obs, override))
-        state = state.replace(spend=np.where(state.alive, actions.spend, 0.0))
+        state = state.replace(spend=np.where(state.alive, actions.spend, 0.0),
+                          join_offence=np.where(state.alive, actions.join_offence, 0.0))
         state, parts = _diplomacy(state, actions, obs, params)
         state, subverted = subversion(state, actions, obs, setting, params)
         state, fighting, wars, campaigns = war(state, actions, obs, setting, params)
@@ -123,7 +124,8 @@ def _serial_year(state: WorldState, setting: Setting, params: Params,
     taken: dict[str, np.ndarray] = {}
     obs = Observation(state, setting, params, share=state.last_share)
     actions = follow_captors(state, decide(obs, override))
-    state = state.replace(spend=np.where(state.alive, actions.spend, 0.0))
+    state = state.replace(spend=np.where(state.alive, actions.spend, 0.0),
+                          join_offence=np.where(state.alive, actions.join_offence, 0.0))
     for r in range(n):
         if r:
             obs = Observation(state, setting, params)

@@ -7,7 +7,7 @@ import numpy as np
 from powerbalance.model.derived import frontier_value
 from powerbalance.model.fastops import first_max_per_group, nonzero
 from powerbalance.model.perception import Observation
-from powerbalance.model.victory import victory_probability
+from powerbalance.model.victory import victory_probability, war_damage_share
 from powerbalance.params import Params
 from powerbalance.strategies.base import F64, I64, Actions, BoolA, Strategy
 from powerbalance.strategies.common import preventive_target, rows_of, wedge_target
@@ -35,12 +35,17 @@ class HegemonSeeker(Strategy):
       share of the total strength x the forces it commits (its military
       shared among its wars), both sides counted with their allies at their
       expected help, so a hollow ally adds little cost; plus
-      ``Params.seeker_damage_weight`` x ``war_damage`` x its wealth x the
-      years the loss of productivity lasts within ``stake_horizon`` (less
-      what the phoenix factor, ``phoenix_rate``, regains: :func:`damage_years`).
-      The war model strikes the productivity of the two principals, not of
-      the allies that join the defence, so the damage shifts the balance
-      against the coalition it expects.
+      ``Params.seeker_damage_weight`` x the share of its productivity the war
+      model takes from a principal in one campaign-year against the sides it
+      expects (:func:`powerbalance.model.victory.war_damage_share`: ``2 x
+      war_damage`` x the expected enemy side's share of the total strength,
+      so a war on a small state costs little, one on a strong coalition much)
+      x its wealth x the years the loss of productivity lasts within
+      ``stake_horizon`` (less what the phoenix factor, ``phoenix_rate``,
+      regains: :func:`damage_years`). The expected cost is thus the engine's
+      own attrition and damage rules applied to the expected coalition
+      (Bueno de Mesquita 1981: the expected cost of the war the model will
+      fight), and ``seeker_damage_weight = 1`` is the consistent weight.
 
     Both terms are in the same unit, wealth-years: the gain is a flow of
     production over ``stake_horizon`` years; military is bought one for one
@@ -131,7 +136,10 @@ def expected_net_gain(obs: Observation, b: I64, i: I64, j: I64) -> tuple[F64, F6
     enemy_share = enemy / np.maximum(own + enemy, 1e-300)
     cost = params.destructiveness * enemy_share * obs.forces[b, i]
     if params.seeker_damage_weight:
-        cost = cost + (params.seeker_damage_weight * params.war_damage * state.wealth[b, i]
+        # The war model's own damage rule on the sides it expects: the loss grows with the
+        # force the expected coalition brings (war_damage_share).
+        cost = cost + (params.seeker_damage_weight
+                       * war_damage_share(params.war_damage, enemy_share) * state.wealth[b, i]
                        * damage_years(params))
     return gain - cost, odds
 
