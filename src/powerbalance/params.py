@@ -318,6 +318,18 @@ class Params:
         "Mesquita 1981, The War Trap: expected utility counts the expected costs of the war; "
         "Fearon 1995: the costs of fighting), so a seeker that expects what the engine "
         "does weighs the damage at 1.", 0, 100)
+    seeker_spares_until: float = _p(
+        0.5, "A hegemon-seeker spares its allies (attacks none of them; an alignment accepted "
+        "this year calls its demand off) while its own capability share is below this; at "
+        "or above it, it no longer needs them: it leaves its alliances, accepts none, and "
+        "may attack a former ally like any neighbour (1 = it spares its allies for ever, "
+        "the rule before issue 11's third review).",
+        "Schweller 1994 (Bandwagoning for profit, International Security 19(1)): "
+        "bandwagoners share the revisionist's spoils, but the lion may turn on the jackals "
+        "once it no longer needs them (Hitler on the Soviet Union in 1941, Napoleon on Spain "
+        "in 1808); a hegemon, by definition the holder of hegemony_share (Mansfield 1993: "
+        "half the system's capability), needs no partner, so the default is that share.",
+        0, 1)
     concession_odds: float = _p(
         0.2, "A target concedes a demand (a peaceful transfer of the demanded frontier "
         "provinces) when its estimated chance of resisting successfully is below this.",

@@ -469,11 +469,25 @@ class TestHegemonSeeker(StrategyTestCase):
                   lambda a, o, f: a.attack[0, f] == -1, provinces=2),
         Situation("wedges the coalition forming against it",
                   TestWedger.coalition, 0, lambda a, o, f: a.pay[0, f] in (1, 2)),
-        Situation("spares its ally (the patron spares its bandwagoner)",
-                  [actor("H", [0], 10.0, 10.0), actor("W", [1], 2.0, 1.0)], 0,
-                  lambda a, o, f: a.attack[0, f] == -1, provinces=2, alliances=[["H", "W"]],
+        Situation("spares its ally while it needs allies (below seeker_spares_until)",
+                  [actor("H", [0], 10.0, 10.0), actor("W", [1], 2.0, 1.0),
+                   actor("X", [2], 12.0, 12.0)], 0,
+                  lambda a, o, f: (a.attack[0, f] == -1 and not a.leave[0, f]
+                                   and a.accept[0, f] and o.share[0, f] < 0.5),
+                  provinces=3, alliances=[["H", "W"]],
                   # H's own help to W counts for nothing (a hollow record), so only the
                   # alliance itself keeps H from attacking.
+                  setup=lambda s: edit(s, "calls", (0, 0), 1e6)),
+        Situation("turns on its ally once a hegemon (Schweller 1994: the lion and the jackal)",
+                  [actor("H", [0], 10.0, 10.0), actor("W", [1], 2.0, 1.0)], 0,
+                  lambda a, o, f: (a.attack[0, f] == 1 and a.leave[0, f]
+                                   and not a.accept[0, f]),
+                  provinces=2, alliances=[["H", "W"]],
+                  setup=lambda s: edit(s, "calls", (0, 0), 1e6)),
+        Situation("spares its ally for ever at seeker_spares_until 1",
+                  [actor("H", [0], 10.0, 10.0), actor("W", [1], 2.0, 1.0)], 0,
+                  lambda a, o, f: a.attack[0, f] == -1 and not a.leave[0, f],
+                  provinces=2, alliances=[["H", "W"]], params={"seeker_spares_until": 1.0},
                   setup=lambda s: edit(s, "calls", (0, 0), 1e6)),
         Situation("attacks where the expected net gain is largest, not the best odds",
                   [actor("Poor", [0], 0.5, 0.2), actor("H", [1, 4], 10.0, 10.0),
@@ -588,7 +602,7 @@ def test_a_declining_seeker_strikes_a_rising_challenger_preventively():
 def test_the_odds_rule_of_the_seeker_is_a_switch():
     from tests.strategies.harness import decide_in
 
-    sit = TestHegemonSeeker.situations[4]   # the net gain points elsewhere than the odds
+    sit = next(s for s in TestHegemonSeeker.situations if "net gain is largest" in s.description)
     assert "net gain" in sit.description
     odds_rule = Situation(sit.description, sit.actors, sit.focal, sit.expect,
                           provinces=sit.provinces, params={"seeker_rule": "odds"})
@@ -661,3 +675,49 @@ def test_a_failing_catcher_is_judged_against_the_threat_and_its_allies():
         return bool(catcher_failing(obs, one, one + 2, one * 0, one + 1)[0])
 
     assert not failing(False) and failing(True)
+
+
+def test_a_failing_catcher_is_judged_on_the_side_each_principal_fights():
+    # T's ally Q is bound by a defensive pact (it declared join_offence 0) or an offensive
+    # one (1). Q defends T whichever pact, so when the catcher C started the war Q counts
+    # for T; when T attacks C, Q adds to T's side only if its pact obliges it to join.
+    from powerbalance.strategies.buck_passer import catcher_failing
+    from tests.strategies.harness import decide_in
+
+    def failing(initiator: int, target: int, pledge: float | None) -> bool:
+        def setup(state):  # type: ignore[no-untyped-def]
+            state = _war(initiator, target)(state)
+            return state if pledge is None else edit(state, "join_offence", (0, 3), pledge)
+
+        sit = Situation("", [actor("T", [1], 20.0, 3.0), actor("C", [0], 3.0, 9.0),
+                             actor("BP", [2], 3.0, 2.0), actor("Q", [3], 1.0, 12.0)], 2,
+                        lambda a, o, f: True, provinces=4, params={"buck_alarm": 10.0},
+                        setup=setup, alliances=None if pledge is None else [["T", "Q"]])
+        _, obs = decide_in("buck-passer", sit)
+        assert obs.top_threat[0, 2] == 0
+        one = np.array([0])
+        return bool(catcher_failing(obs, one, one + 2, one * 0, one + 1)[0])
+
+    # C started the war on T: T defends, with Q's help under either pact.
+    assert not failing(1, 0, None) and failing(1, 0, 0.0) and failing(1, 0, 1.0)
+    # T attacks C: a defensive pact leaves Q out of T's attack, an offensive one brings it.
+    assert not failing(0, 1, None) and not failing(0, 1, 0.0) and failing(0, 1, 1.0)
+
+
+def test_the_seeker_cost_ablation_leaves_out_the_expected_damage_only():
+    from powerbalance.experiments.mechanisms import MECHANISMS
+    from powerbalance.model.victory import war_damage_share
+    from powerbalance.strategies.hegemon_seeker import damage_years, expected_net_gain
+
+    off = MECHANISMS["seeker-cost"].overrides
+    assert off == {"seeker_damage_weight": 0.0} and MECHANISMS["seeker-cost"].doc
+    one = np.array([0])
+    full, ablated = _seeker_world(alliances=[["W", "A"]]), _seeker_world(
+        alliances=[["W", "A"]], **off)
+    (net, odds), (net_off, odds_off) = (expected_net_gain(o, one, one * 0, one + 1)
+                                        for o in (full, ablated))
+    assert odds[0] == odds_off[0]
+    own, enemy = full.war_sides(one, one * 0, one + 1)
+    damage = (war_damage_share(full.params.war_damage, enemy / (own + enemy))[0]
+              * full.state.wealth[0, 0] * damage_years(full.params))
+    assert damage > 0 and net_off[0] - net[0] == pytest.approx(damage, rel=1e-9)

@@ -56,7 +56,12 @@ class HegemonSeeker(Strategy):
     positive and p is at least ``Params.attack_odds`` (loss aversion: a bid
     is not staked on worse odds). ``Params.seeker_rule = "odds"`` restores the
     rule used before (the neighbour of the best odds, when they reach
-    ``attack_odds``), for ablations. It has the *preventive* trait (classifier
+    ``attack_odds``), for ablations. It spares its allies (its bandwagoners
+    among them) while its capability share is below
+    ``Params.seeker_spares_until`` (default: the hegemony share); once it holds
+    that much it no longer needs them (Schweller 1994: the revisionist may turn
+    on its jackals): it leaves its alliances and accepts none, so a former
+    ally is a target like any neighbour. It has the *preventive* trait (classifier
     ``preventive``; Copeland 2000, *The Origins of Major War*): when no stake
     pays but its own share is in decline and a neighbouring challenger's is
     rising and has reached ``Params.preventive_ratio`` of its own, it strikes
@@ -86,12 +91,18 @@ class HegemonSeeker(Strategy):
         actions = Actions.defensive(obs, params.bid_spend)
         attack = actions.attack.copy()
         pay, pay_spend = actions.pay.copy(), actions.pay_spend.copy()
+        leave, accept = actions.leave.copy(), actions.accept.copy()
         bw, i = nonzero(mask)
         if len(bw):
-            # Candidate targets: neighbours it is not allied with (sparse pairs).
+            # Candidate targets: neighbours it is not allied with (sparse pairs), or any
+            # neighbour once it no longer needs allies (seeker_spares_until): it then leaves
+            # its alliances, before the war phase, and accepts none (Schweller 1994).
             own_row = bw * state.n_actors + i
+            turned = obs.share[bw, i] >= params.seeker_spares_until
+            leave[bw[turned], i[turned]] = True
+            accept[bw[turned], i[turned]] = False
             rows, j = nonzero(rows_of(state.adjacent, own_row)
-                                 & (rows_of(state.alliance, own_row) <= 0))
+                              & ((rows_of(state.alliance, own_row) <= 0) | turned[:, None]))
             if params.seeker_rule == "odds":
                 odds = obs.win_odds(bw[rows], i[rows], j)
                 net = odds
@@ -113,7 +124,7 @@ class HegemonSeeker(Strategy):
                 pay[bw[paying], i[paying]] = member[paying]
                 pay_spend[bw[paying], i[paying]] = params.wedge_payment
         return actions.replace(spend=actions.spend + pay_spend, attack=attack, pay=pay,
-                               pay_spend=pay_spend,
+                               pay_spend=pay_spend, leave=leave, accept=accept,
                                join_offence=np.ones_like(actions.join_offence))
 
 
