@@ -209,7 +209,10 @@ class TestBandwagoner(StrategyTestCase):
             # V, not Bw, is H's top threat (H accepts no alliance from its top threat).
             actor("V", [0], 4.0, 2.0), actor("H", [1], 10.0, 10.0, strategy="hegemon-seeker"),
             actor("Bw", [2], 2.0, 1.0, strategy="bandwagoner"),
-        ], provinces=3, params={**EXACT, "concession_odds": 0.0, "seeker_wedges": False})
+        ], provinces=3, params={**EXACT, "concession_odds": 0.0, "seeker_wedges": False,
+                                # H holds over half the capability: it spares its allies
+                                # only while it needs them (seeker_spares_until).
+                                "seeker_spares_until": 1.0})
         traj = simulate_scenario(scen, years=6, worlds=4)
         formed = event_rows(traj, "alliance_formed")
         assert ((formed[:, 2] == 1) & (formed[:, 3] == 2)).any()
