@@ -167,8 +167,11 @@ MUTANTS = (
            "    if params.seeker_damage_weight:", "    if False:"),
     Mutant("hegemon-seeker counts the damage to its economy whatever the weight",
            "strategies/hegemon_seeker.py",
-           "    if params.seeker_damage_weight:\n",
-           "    if True:\n"),
+           "    if params.seeker_damage_weight:\n"
+           "        # The war model's own damage rule on the sides it expects: the loss grows with the\n"
+           "        # force the expected coalition brings (war_damage_share).\n"
+           "        cost = cost + (params.seeker_damage_weight\n",
+           "    if True:\n        cost = cost + (1.0\n"),
     Mutant("preventive strike without decline", "strategies/common.py",
            "    declining = state.momentum[bw, i] < 0", "    declining = state.momentum[bw, i] < 1"),
     Mutant("hegemon-seeker attacks its ally", "strategies/hegemon_seeker.py",
