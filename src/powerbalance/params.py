@@ -307,16 +307,29 @@ class Params:
         "decade before they are lost or absorbed (Bueno de Mesquita 1981 values the stake, "
         "not its horizon).", 0, 1000)
     seeker_damage_weight: float = _p(
-        1.0, "Weight of the war's damage to its own economy (war_damage x its wealth, over "
-        "the stake_horizon years it lasts, less what the phoenix factor regains) in the "
-        "hegemon-seeker's expected cost, on top of the attrition of its forces (0 = the "
-        "attrition alone, the default before issue 11's second review).",
-        "The expected cost is what the war model inflicts on the seeker (issue 11: the "
-        "attrition against the expected, not nominal, coalition; Bueno de Mesquita 1981; "
-        "Fearon 1995: the costs of fighting). The war model strikes the productivity of the "
-        "two principals only, not of the allies that join the defence, so the damage shifts "
-        "the balance against the coalition and a seeker maximising relative power "
-        "(Mearsheimer 2001, ch. 2) counts it: 1.", 0, 100)
+        1.0, "Weight of the war's damage to its own economy in the hegemon-seeker's expected "
+        "cost, on top of the attrition of its forces: the war model's damage rule applied "
+        "to the sides it expects (2 x war_damage x the expected enemy side's share of the "
+        "total strength, of its wealth, over the stake_horizon years the loss lasts, less "
+        "what the phoenix factor regains); 0 = the attrition alone (the seeker-cost "
+        "ablation).",
+        "Consistency: the expected cost is what the war model will inflict on the seeker "
+        "(issue 11: the attrition against the expected, not nominal, coalition; Bueno de "
+        "Mesquita 1981, The War Trap: expected utility counts the expected costs of the war; "
+        "Fearon 1995: the costs of fighting), so a seeker that expects what the engine "
+        "does weighs the damage at 1.", 0, 100)
+    seeker_spares_until: float = _p(
+        0.5, "A hegemon-seeker spares its allies (attacks none of them; an alignment accepted "
+        "this year calls its demand off) while its own capability share is below this; at "
+        "or above it, it no longer needs them: it leaves its alliances, accepts none, and "
+        "may attack a former ally like any neighbour (1 = it spares its allies for ever, "
+        "the rule before issue 11's third review).",
+        "Schweller 1994 (Bandwagoning for profit, International Security 19(1)): "
+        "bandwagoners share the revisionist's spoils, but the lion may turn on the jackals "
+        "once it no longer needs them (Hitler on the Soviet Union in 1941, Napoleon on Spain "
+        "in 1808); a hegemon, by definition the holder of hegemony_share (Mansfield 1993: "
+        "half the system's capability), needs no partner, so the default is that share.",
+        0, 1)
     concession_odds: float = _p(
         0.2, "A target concedes a demand (a peaceful transfer of the demanded frontier "
         "provinces) when its estimated chance of resisting successfully is below this.",
@@ -331,29 +344,35 @@ class Params:
         "and Fearon 1995: fighting reveals the balance and wars end when expectations "
         "converge; a side beaten and shown to be weaker gives up.", 0, 1)
     amphibious_penalty: float = _p(
-        0.5, "Share of its strength a belligerent (the attacker or an ally of either side) "
-        "loses when it borders the target only across the sea (a border, none of it by "
-        "land): the amphibious penalty, on top of distance; the same factor enters the "
-        "estimates of the odds and of an ally's expected help.",
+        0.5, "Share of its strength a belligerent of the attacking side (the attacker or its "
+        "ally) loses when it borders the target only across the sea (a border, none of it "
+        "by land): the amphibious penalty, on top of distance; the same factor enters the "
+        "estimates of the odds and of an ally's expected help. The target's allies pay "
+        "none (they land on a friendly coast).",
         "Mearsheimer 2001, ch. 4 (the stopping power of water): amphibious assaults on a "
         "defended great power rarely succeed. At 0.5 an attacker across the sea needs twice "
         "the projected strength of an insular defender for even odds, so an equal "
         "continental rival (odds 1/3) never clears attack_odds.", 0, 1)
     amphibious_overseas: bool = _p(
-        True, "Whether the amphibious penalty also falls on a participant with no border with "
-        "the target whose capital lies on another land mass (it must project its power over "
-        "the sea to get there); off, only those bordering the target across the sea pay it "
-        "(the rule before issue 11's second review).",
-        "Mearsheimer 2001, ch. 4: the stopping power of water limits every force that must "
-        "cross it, an ally's expedition as much as the attacker's.")
+        True, "Whether the amphibious penalty also falls on an attacking participant with no "
+        "border with the target whose capital lies on another land mass (it must project "
+        "its power over the sea to get there); off, only those bordering the target across "
+        "the sea pay it (the rule before issue 11's second review). The target's allies "
+        "never pay it: they land on a friendly coast.",
+        "Mearsheimer 2001, ch. 4: the stopping power of water limits amphibious assaults "
+        "against defended territory, an attacking ally's expedition as much as the "
+        "attacker's; reinforcements landing in an ally's ports face no defended shore.")
     concession_grievance: float = _p(
         1.0, "Hostility a state that conceded provinces adds towards the taker, per "
-        "concession (a grievance that raises the threat it sees in the taker; 0 = "
-        "concessions leave no memory).",
+        "concession, times the share of its production (the value of its provinces) it "
+        "conceded (a grievance that raises the threat it sees in the taker and grows with "
+        "what it gave up; 0 = concessions leave no memory).",
         "Goertz & Diehl 1992 (Territorial Changes and International Conflict) and Hensel "
         "2001 (Contentious issues and world politics, ISQ 45(1)): territory changing hands "
-        "leaves claims that make recurrent conflict between the same states likelier; one "
-        "act of aggression's worth of grievance (as an attack leaves) is a stated choice.",
+        "leaves claims that make recurrent conflict between the same states likelier, the "
+        "more so the more valuable (salient) the territory (Hensel 2001; Goertz & Diehl "
+        "1992 on the value of territory); conceding all it has weighs one act of "
+        "aggression's worth of grievance (as an attack leaves), a stated choice.",
         0, 100)
     taboo_restraint: float = _p(
         0.9, "Probability that a nuclear-armed side facing defeat by a non-nuclear enemy "
@@ -403,10 +422,15 @@ class Params:
         "Stated reason: annual campaign losses of tens of percent (Lanchester-style attrition).",
         0, 1)
     war_damage: float = _p(
-        0.05, "Share of productivity the two principal belligerents lose per campaign-year "
-        "(each year a war goes on).",
+        0.05, "Share of productivity each principal belligerent loses per campaign-year of "
+        "an even war; in general a principal loses min(2 x war_damage x the enemy side's "
+        "share of the two sides' strength, 1), so the damage grows with the force the enemy "
+        "brings (a great power fighting a small state loses little).",
         "Stated reason: wars destroy wealth as well as forces (Organski & Kugler 1980, "
-        "The War Ledger, on the phoenix factor).", 0, 1)
+        "The War Ledger, on the phoenix factor); the damage is proportional to the enemy's "
+        "force as Lanchester's linear law (Lanchester 1916, Aircraft in Warfare) makes "
+        "attrition, and as Richardson 1960 (Arms and Insecurity) makes a war's cost grow "
+        "with the rival's effort.", 0, 1)
     phoenix_rate: float = _p(
         0.12, "Share of its remaining war losses of productivity an actor regains each year, "
         "back towards the growth path it would have followed without the war (the phoenix "

@@ -112,19 +112,36 @@ def test_an_ally_committed_to_the_enemy_too_is_not_counted():
     assert defence(both, setting, params, e=3) > state.military[0, 1]
 
 
-def test_a_sea_borne_ally_pays_the_amphibious_penalty_in_the_defence_it_is_expected_to_bring():
-    def help_(penalty: float) -> float:
-        # W (p1) borders A (p0) by land and its ally K (p2) only across the sea.
+def _sea_help(state, setting, params, attack: bool) -> float:  # type: ignore[no-untyped-def]
+    """What an ally adds to A's (p0) attack on W (p1), or to W's defence against A."""
+    obs = Observation(state, setting, params)
+    if attack:
+        alone = obs.forces[0, 0] * float(obs.reach[0, 0, 1])   # A borders W by land
+        return float(obs.expected_offence(ONE, ONE, ONE + 1)[0]) - alone
+    return defence(state, setting, params) - state.military[0, 1]
+
+
+def test_a_sea_borne_ally_pays_the_amphibious_penalty_when_it_assaults_not_when_it_defends():
+    # W (p1) borders A (p0) by land and K (p2) only across the sea. K allied to A (its
+    # pact obliging it to join attacks) crosses the sea to assault W and pays the penalty;
+    # K allied to W lands on a friendly coast and pays none (Mearsheimer 2001, ch. 4).
+    def help_(penalty: float, attack: bool) -> float:
         scen = sea_map([actor("A", [0], 5.0, 5.0), actor("W", [1], 1.0, 1.0),
                         actor("K", [2], 5.0, 4.0)], land=[(0, 1)], sea=[(1, 2)], provinces=3,
                        sea_cost=0.0, amphibious_penalty=penalty)
         state, setting, params = start(scen)
         state = state.replace(land_adjacent=adjacency(state.owner, 3, setting, land_only=True))
-        state = edit(edit(state, "alliance", (0, 2, 1), 1.0), "alliance", (0, 1, 2), 1.0)
+        friend = 0 if attack else 1
+        state = edit(edit(state, "alliance", (0, 2, friend), 1.0), "alliance", (0, friend, 2),
+                     1.0)
+        state = edit(state, "join_offence", (0, 2), 1.0)
         assert state.adjacent[0, 2, 1] and not state.land_adjacent[0, 2, 1]
-        return defence(state, setting, params) - state.military[0, 1]
+        return _sea_help(state, setting, params, attack)
 
-    assert help_(0.5) == pytest.approx(0.5 * help_(0.0), rel=1e-6) and help_(0.0) > 0
+    assert help_(0.0, True) > 0
+    assert help_(0.5, True) == pytest.approx(0.5 * help_(0.0, True), rel=1e-6)
+    assert help_(0.0, False) > 0
+    assert help_(0.5, False) == pytest.approx(help_(0.0, False), rel=1e-9)
 
 
 # --- concessions and the demander at war ---------------------------------------------------
@@ -162,8 +179,8 @@ def test_an_actor_defending_in_a_war_makes_no_new_demand():
     assert demanders(edit(state, "war_target", (0, 0), 1)) == []
 
 
-def test_an_ally_that_must_cross_the_sea_pays_the_amphibious_penalty_even_with_no_border():
-    def help_(penalty: float, ally: int, overseas: bool = True) -> float:
+def test_an_ally_that_must_cross_the_sea_to_assault_pays_the_penalty_even_with_no_border():
+    def help_(penalty: float, ally: int, overseas: bool = True, attack: bool = True) -> float:
         # W (p1) borders A (p0) by land and K (p2) only across the sea. F (p3) borders K by
         # land, not W: it must cross the sea to reach W. G (p4) borders A by land, not W: it
         # reaches W by land (distance discounts it, water does not).
@@ -174,11 +191,17 @@ def test_an_ally_that_must_cross_the_sea_pays_the_amphibious_penalty_even_with_n
                        amphibious_penalty=penalty, amphibious_overseas=overseas)
         state, setting, params = start(scen)
         state = state.replace(land_adjacent=adjacency(state.owner, 5, setting, land_only=True))
-        state = edit(edit(state, "alliance", (0, ally, 1), 1.0), "alliance", (0, 1, ally), 1.0)
+        friend = 0 if attack else 1
+        state = edit(edit(state, "alliance", (0, ally, friend), 1.0), "alliance",
+                     (0, friend, ally), 1.0)
+        state = edit(state, "join_offence", (0, ally), 1.0)
         assert not state.adjacent[0, ally, 1]
-        return defence(state, setting, params) - state.military[0, 1]
+        return _sea_help(state, setting, params, attack)
 
     dry = help_(0.0, 3)
     assert dry > 0 and help_(0.5, 3) == pytest.approx(0.5 * dry, rel=1e-6)
     assert help_(0.5, 3, overseas=False) == pytest.approx(dry, rel=1e-9)
     assert help_(0.0, 4) > 0 and help_(0.5, 4) == pytest.approx(help_(0.0, 4), rel=1e-9)
+    # Overseas F defending W lands on a friendly coast: no penalty.
+    assert help_(0.0, 3, attack=False) > 0
+    assert help_(0.5, 3, attack=False) == pytest.approx(help_(0.0, 3, attack=False), rel=1e-9)

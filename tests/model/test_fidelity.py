@@ -74,7 +74,8 @@ def test_the_attackers_allies_are_called_and_join_only_if_they_fight_offensive_w
             actor("Ally", [0], 5.0, 5.0, strategy=strategy),
             actor("H", [1], 10.0, 10.0, strategy="hegemon-seeker"),
             actor("V", [2, 3], 3.0, 1.0),
-        ], params=FIGHT, alliances=[["Ally", "H"]])
+        ], params={**FIGHT, "seeker_spares_until": 1.0},   # H, a hegemon, keeps its ally
+            alliances=[["Ally", "H"]])
         return simulate_scenario(scen, years=1, worlds=4)
 
     joined = event_rows(run("bandwagoner"), "war_joined")
@@ -112,7 +113,8 @@ def test_allies_share_a_conquest_in_proportion_to_their_contribution():
             actor("H", [1], 10.0, 10.0, strategy="hegemon-seeker"),
             actor("V", [2], 2.0, 0.5), actor("B", [3], 5.0, b_military, strategy="bandwagoner"),
             actor("Z", [0], 1.0, 0.1),
-        ], provinces=4, params={**FIGHT, "conquest_rate": 1.0, "attack_odds": 0.0},
+        ], provinces=4, params={**FIGHT, "conquest_rate": 1.0, "attack_odds": 0.0,
+                                "seeker_spares_until": 1.0},   # H keeps its allies
             alliances=[["H", "B"]])
         state, setting, params = start(scen, 4000)
         # Only the war on V: Z is out of reach (H spares it in this test).
@@ -291,7 +293,8 @@ def test_the_amphibious_penalty_lowers_odds_across_the_sea():
 
 def test_the_amphibious_penalty_in_a_campaign_falls_on_each_participant_by_its_own_border():
     # A attacks T across the sea with its ally L, which borders T by land; T's ally S
-    # comes across the sea. A and S pay the penalty, L and T do not.
+    # comes across the sea to a friendly coast. Only A pays the penalty: L has a land
+    # border, and S reinforces its ally's shore rather than assaulting a defended one.
     from powerbalance.model.derived import adjacency
     from powerbalance.model.war import war
 
@@ -325,7 +328,7 @@ def test_the_amphibious_penalty_in_a_campaign_falls_on_each_participant_by_its_o
     p = 0.5
     camp, strength, _ = campaign(0.0)
     _, _, enemy_share = campaign(p)
-    wet = np.isin(camp.actor, [0, 2])                        # A and S cross the sea
+    wet = np.isin(camp.actor, [0])                           # A assaults across the sea
     paid = np.where(wet, (1 - p) * strength, strength)
     s_att, s_def = paid[camp.side == 0].sum(), paid[camp.side == 1].sum()
     want = np.where(camp.side == 0, s_def, s_att) / (s_att + s_def)

@@ -209,7 +209,10 @@ class TestBandwagoner(StrategyTestCase):
             # V, not Bw, is H's top threat (H accepts no alliance from its top threat).
             actor("V", [0], 4.0, 2.0), actor("H", [1], 10.0, 10.0, strategy="hegemon-seeker"),
             actor("Bw", [2], 2.0, 1.0, strategy="bandwagoner"),
-        ], provinces=3, params={**EXACT, "concession_odds": 0.0, "seeker_wedges": False})
+        ], provinces=3, params={**EXACT, "concession_odds": 0.0, "seeker_wedges": False,
+                                # H holds over half the capability: it spares its allies
+                                # only while it needs them (seeker_spares_until).
+                                "seeker_spares_until": 1.0})
         traj = simulate_scenario(scen, years=6, worlds=4)
         formed = event_rows(traj, "alliance_formed")
         assert ((formed[:, 2] == 1) & (formed[:, 3] == 2)).any()
@@ -469,11 +472,25 @@ class TestHegemonSeeker(StrategyTestCase):
                   lambda a, o, f: a.attack[0, f] == -1, provinces=2),
         Situation("wedges the coalition forming against it",
                   TestWedger.coalition, 0, lambda a, o, f: a.pay[0, f] in (1, 2)),
-        Situation("spares its ally (the patron spares its bandwagoner)",
-                  [actor("H", [0], 10.0, 10.0), actor("W", [1], 2.0, 1.0)], 0,
-                  lambda a, o, f: a.attack[0, f] == -1, provinces=2, alliances=[["H", "W"]],
+        Situation("spares its ally while it needs allies (below seeker_spares_until)",
+                  [actor("H", [0], 10.0, 10.0), actor("W", [1], 2.0, 1.0),
+                   actor("X", [2], 12.0, 12.0)], 0,
+                  lambda a, o, f: (a.attack[0, f] == -1 and not a.leave[0, f]
+                                   and a.accept[0, f] and o.share[0, f] < 0.5),
+                  provinces=3, alliances=[["H", "W"]],
                   # H's own help to W counts for nothing (a hollow record), so only the
                   # alliance itself keeps H from attacking.
+                  setup=lambda s: edit(s, "calls", (0, 0), 1e6)),
+        Situation("turns on its ally once a hegemon (Schweller 1994: the lion and the jackal)",
+                  [actor("H", [0], 10.0, 10.0), actor("W", [1], 2.0, 1.0)], 0,
+                  lambda a, o, f: (a.attack[0, f] == 1 and a.leave[0, f]
+                                   and not a.accept[0, f]),
+                  provinces=2, alliances=[["H", "W"]],
+                  setup=lambda s: edit(s, "calls", (0, 0), 1e6)),
+        Situation("spares its ally for ever at seeker_spares_until 1",
+                  [actor("H", [0], 10.0, 10.0), actor("W", [1], 2.0, 1.0)], 0,
+                  lambda a, o, f: a.attack[0, f] == -1 and not a.leave[0, f],
+                  provinces=2, alliances=[["H", "W"]], params={"seeker_spares_until": 1.0},
                   setup=lambda s: edit(s, "calls", (0, 0), 1e6)),
         Situation("attacks where the expected net gain is largest, not the best odds",
                   [actor("Poor", [0], 0.5, 0.2), actor("H", [1, 4], 10.0, 10.0),
@@ -484,13 +501,17 @@ class TestHegemonSeeker(StrategyTestCase):
                   lambda a, o, f: a.attack[0, f] == -1, provinces=2,
                   params={"stake_horizon": 0.1, "destructiveness": 1.0}),
         Situation("counts the war's damage to its economy (seeker_damage_weight, default)",
-                  [actor("H", [0], 10.0, 10.0), actor("W", [1], 2.0, 1.0)], 0,
+                  [actor("H", [0], 10.0, 10.0), actor("W", [1], 2.0, 5.0)], 0,
                   lambda a, o, f: a.attack[0, f] == -1, provinces=2,
-                  params={"war_damage": 0.8}),
+                  params={"war_damage": 1.0}),
         Situation("but not at seeker_damage_weight 0",
-                  [actor("H", [0], 10.0, 10.0), actor("W", [1], 2.0, 1.0)], 0,
+                  [actor("H", [0], 10.0, 10.0), actor("W", [1], 2.0, 5.0)], 0,
                   lambda a, o, f: a.attack[0, f] == 1, provinces=2,
-                  params={"war_damage": 0.8, "seeker_damage_weight": 0.0}),
+                  params={"war_damage": 1.0, "seeker_damage_weight": 0.0}),
+        Situation("expects little damage from a war on a tiny state (the enemy's share)",
+                  [actor("H", [0], 10.0, 10.0), actor("W", [1], 2.0, 0.2)], 0,
+                  lambda a, o, f: a.attack[0, f] == 1, provinces=2,
+                  params={"war_damage": 1.0}),
         Situation("attacks a target whose ally's record is hollow",
                   [actor("H", [0], 10.0, 5.0), actor("W", [1], 2.0, 1.0),
                    actor("A", [2], 10.0, 6.0)], 0,
@@ -584,7 +605,7 @@ def test_a_declining_seeker_strikes_a_rising_challenger_preventively():
 def test_the_odds_rule_of_the_seeker_is_a_switch():
     from tests.strategies.harness import decide_in
 
-    sit = TestHegemonSeeker.situations[4]   # the net gain points elsewhere than the odds
+    sit = next(s for s in TestHegemonSeeker.situations if "net gain is largest" in s.description)
     assert "net gain" in sit.description
     odds_rule = Situation(sit.description, sit.actors, sit.focal, sit.expect,
                           provinces=sit.provinces, params={"seeker_rule": "odds"})
@@ -606,7 +627,7 @@ def _seeker_world(alliances=None, setup=None, **params):  # type: ignore[no-unty
 
 def test_the_seekers_expected_cost_is_the_attrition_and_damage_the_war_model_inflicts():
     from powerbalance.model.derived import frontier_value
-    from powerbalance.model.victory import victory_probability
+    from powerbalance.model.victory import victory_probability, war_damage_share
     from powerbalance.strategies.hegemon_seeker import damage_years, expected_net_gain
 
     one = np.array([0])
@@ -619,7 +640,8 @@ def test_the_seekers_expected_cost_is_the_attrition_and_damage_the_war_model_inf
         own, enemy = obs.war_sides(one, one * 0, one + 1)
         assert odds[0] == pytest.approx(victory_probability(own, enemy, p)[0])
         want = (p.destructiveness * float(enemy[0] / (own[0] + enemy[0])) * obs.forces[0, 0]
-                + p.war_damage * state.wealth[0, 0] * damage_years(p))
+                + war_damage_share(p.war_damage, enemy / (own + enemy))[0]
+                * state.wealth[0, 0] * damage_years(p))
         return gain - float(net[0]), want
 
     # H also fights Y on X's side (it fought Y last year): it commits half its forces.
@@ -656,3 +678,49 @@ def test_a_failing_catcher_is_judged_against_the_threat_and_its_allies():
         return bool(catcher_failing(obs, one, one + 2, one * 0, one + 1)[0])
 
     assert not failing(False) and failing(True)
+
+
+def test_a_failing_catcher_is_judged_on_the_side_each_principal_fights():
+    # T's ally Q is bound by a defensive pact (it declared join_offence 0) or an offensive
+    # one (1). Q defends T whichever pact, so when the catcher C started the war Q counts
+    # for T; when T attacks C, Q adds to T's side only if its pact obliges it to join.
+    from powerbalance.strategies.buck_passer import catcher_failing
+    from tests.strategies.harness import decide_in
+
+    def failing(initiator: int, target: int, pledge: float | None) -> bool:
+        def setup(state):  # type: ignore[no-untyped-def]
+            state = _war(initiator, target)(state)
+            return state if pledge is None else edit(state, "join_offence", (0, 3), pledge)
+
+        sit = Situation("", [actor("T", [1], 20.0, 3.0), actor("C", [0], 3.0, 9.0),
+                             actor("BP", [2], 3.0, 2.0), actor("Q", [3], 1.0, 12.0)], 2,
+                        lambda a, o, f: True, provinces=4, params={"buck_alarm": 10.0},
+                        setup=setup, alliances=None if pledge is None else [["T", "Q"]])
+        _, obs = decide_in("buck-passer", sit)
+        assert obs.top_threat[0, 2] == 0
+        one = np.array([0])
+        return bool(catcher_failing(obs, one, one + 2, one * 0, one + 1)[0])
+
+    # C started the war on T: T defends, with Q's help under either pact.
+    assert not failing(1, 0, None) and failing(1, 0, 0.0) and failing(1, 0, 1.0)
+    # T attacks C: a defensive pact leaves Q out of T's attack, an offensive one brings it.
+    assert not failing(0, 1, None) and not failing(0, 1, 0.0) and failing(0, 1, 1.0)
+
+
+def test_the_seeker_cost_ablation_leaves_out_the_expected_damage_only():
+    from powerbalance.experiments.mechanisms import MECHANISMS
+    from powerbalance.model.victory import war_damage_share
+    from powerbalance.strategies.hegemon_seeker import damage_years, expected_net_gain
+
+    off = MECHANISMS["seeker-cost"].overrides
+    assert off == {"seeker_damage_weight": 0.0} and MECHANISMS["seeker-cost"].doc
+    one = np.array([0])
+    full, ablated = _seeker_world(alliances=[["W", "A"]]), _seeker_world(
+        alliances=[["W", "A"]], **off)
+    (net, odds), (net_off, odds_off) = (expected_net_gain(o, one, one * 0, one + 1)
+                                        for o in (full, ablated))
+    assert odds[0] == odds_off[0]
+    own, enemy = full.war_sides(one, one * 0, one + 1)
+    damage = (war_damage_share(full.params.war_damage, enemy / (own + enemy))[0]
+              * full.state.wealth[0, 0] * damage_years(full.params))
+    assert damage > 0 and net_off[0] - net[0] == pytest.approx(damage, rel=1e-9)

@@ -298,6 +298,32 @@ def hegemony_by(actor: str, at_end: bool = True) -> Statistic:
     return stat
 
 
+def bloc_share_of(actor: str, follower: str = "bandwagoner") -> Statistic:
+    """Capability share, at the last year, of ``actor`` plus the live actors of strategy
+    ``follower`` allied with it then (its bandwagoners: the bloc that shares its spoils,
+    Schweller 1994). A secondary statistic, reported beside a claim's own (the run must
+    record its alliances: ``Experiment.alliances``)."""
+
+    def stat(result: RunResult, scen: Scenario) -> np.ndarray:
+        i = actor_index(scen, actor)
+        acts = result.actors
+        last = acts[(acts["year"] == acts["year"].max()) & acts["alive"]]
+        pairs = result.alliances
+        pairs = pairs[pairs["year"] == acts["year"].max()]
+        with_i = pd.concat([pairs.loc[pairs["actor"] == i, ["world", "ally"]]
+                            .rename(columns={"ally": "member"}),
+                            pairs.loc[pairs["ally"] == i, ["world", "actor"]]
+                            .rename(columns={"actor": "member"})])
+        allied = pd.MultiIndex.from_frame(with_i.astype(np.int64))
+        key = pd.MultiIndex.from_arrays([last["world"].astype(np.int64),
+                                         last["actor"].astype(np.int64)])
+        member = (last["actor"] == i).to_numpy() | (
+            (last["strategy"] == follower).to_numpy() & key.isin(allied))
+        return _per_world(result, last.loc[member].groupby("world")["share"].sum())
+
+    return stat
+
+
 def unified_by(actor: str) -> Statistic:
     """1 where ``actor`` is the only actor left at the end."""
 
@@ -557,7 +583,7 @@ register(Experiment(
     checks=(Check("france_hegemony", "balancers", "<=", 0.5),),
     worlds=1000,
     mechanisms=("late-entry", "reputation-refusals", "punishment", "alliance-reliability",
-                "wedges", "threat-trend"),
+                "wedges", "threat-trend", "seeker-cost"),
     notes=("The balancing coalition must do the containing: the balancers arm is compared "
            "with the null (the same world with the coalition, Spain and Bavaria status-quo), "
            "not only with the bandwagoners."),
@@ -579,16 +605,22 @@ register(Experiment(
         "qin_hegemony": ("Qin is hegemon at the end (share >= hegemony_share, or unified "
                          "China)", hegemony_by("Qin", at_end=True)),
         "qin_unifies": ("Qin is the only state left at the end", unified_by("Qin")),
+        "qin_bloc_share": ("secondary, not judged: capability share at the end of Qin plus "
+                           "the bandwagoners allied with it (the bloc sharing its spoils, "
+                           "Schweller 1994)", bloc_share_of("Qin")),
     },
     comparisons=(Comparison("qin_hegemony", low="vertical", high="horizontal"),
                  Comparison("qin_hegemony", low="vertical", high="null:vertical")),
     checks=(Check("qin_hegemony", "vertical", "<=", 0.5),
             Check("qin_unifies", "horizontal", ">=", 0.5)),
-    worlds=2000,
+    worlds=2000, alliances=True,
     mechanisms=("late-entry", "reputation-refusals", "punishment", "alliance-reliability",
                 "wedges", "extraction-decay"),
     notes=("The [params] of both variant files are the Warring States calibration (Qin's "
-           "Legalist mobilisation, wars of annihilation, one theatre); see their stylisation."),
+           "Legalist mobilisation, wars of annihilation, one theatre); see their stylisation. "
+           "qin_bloc_share (Qin plus the bandwagoners allied with it) is reported beside "
+           "qin_hegemony and judged in no comparison: the verdict stays on Qin's own "
+           "hegemony, as the claim states it."),
 ))
 
 register(Experiment(
@@ -659,7 +691,7 @@ register(Experiment(
                  Comparison("britain_military", low="engaged", high="offshore")),
     worlds=1000,
     mechanisms=("late-entry", "reputation-refusals", "alliance-reliability",
-                "amphibious-penalty", "wedges", "threat-trend"),
+                "amphibious-penalty", "wedges", "threat-trend", "seeker-cost"),
     notes=("The continental great powers pass the buck (Mearsheimer 2001, ch. 8) and the "
            "offshore balancer reacts when a continental power holds 35% of the continent "
            "(regional_hegemony_share 0.35: an early warning; a trigger at the 50% used to "

@@ -72,6 +72,10 @@ MECHANISMS: dict[str, Mechanism] = {m.name: m for m in (
               "everyone sees others' capabilities exactly"),
     Mechanism("war-damage", {"war_damage": 0.0},
               "wars destroy forces but no productivity"),
+    Mechanism("seeker-cost", {"seeker_damage_weight": 0.0},
+              "the hegemon-seeker's expected cost leaves out the damage the war does to its "
+              "own economy (seeker_damage_weight = 0: the attrition of its forces alone; the "
+              "engine still inflicts the damage)"),
     Mechanism("uneven-growth", {"growth_spread": 0.0},
               "every actor has the same mean growth rate (no power transitions by growth)"),
     Mechanism("norms", {"law": False},

@@ -24,8 +24,10 @@ enemy too), projected over its distance and across the sea
 formation and war", *ISQ* 39(4); Leeds 2003, "Alliance reliability in times
 of war", *International Organization* 57(4)), so a hollow, uninterested or
 busy alliance deters less than a kept one. The allies of both sides count:
-the attacker's in :meth:`Observation.expected_offence`, the target's in
-:meth:`Observation.expected_defence`, as the campaigns call them.
+the attacker's in :meth:`Observation.expected_offence`, each weighted by its
+offensive obligation (the share of its forces it declared it sends when an
+ally attacks, ``WorldState.join_offence``: 0 for a defensive pact, Leeds 2003),
+the target's in :meth:`Observation.expected_defence`, as the campaigns call them.
 
 :class:`Observation` bundles these arrays for the strategies; quantities that
 only some strategies need are computed lazily, once per year.
@@ -307,7 +309,11 @@ class Observation:
         estimation error about j: j's :attr:`forces` projected to the front (with the
         amphibious factor when it attacks), plus, for each live ally k not committed to e
         too (it would stay out), commitment x interest(k, e) x :attr:`ally_forces` x reach
-        to the front x the amphibious factor of k's route there. The campaigns call the
+        to the front, and, when j attacks, x k's offensive obligation
+        (``WorldState.join_offence``, the share it declared it sends when an ally attacks:
+        an ally under a defensive pact adds nothing to an attack) x the amphibious factor
+        of k's route there (a defender's ally reinforces a friendly coast and pays no
+        amphibious penalty, as in the campaigns). The campaigns call the
         allies of both sides and measure every participant's strength at the target's
         capital (:mod:`.war`); the estimates do the same, with each ally's help at its
         expectation (Smith 1995; Leeds 2003). Memoised per pair for the year."""
@@ -359,8 +365,13 @@ class Observation:
         cell = (kb * n + k) * n + e[r]
         ally_forces = self._ally_forces_ongoing if ongoing else self.ally_forces
         ally = (bond[at] * ally_forces.reshape(-1)[kb * n + k]
-                * reach[(kb * n + k) * n + kf] * self.amphibious(kb, k, kf)
-                * self._willing_against.reshape(-1)[cell])
+                * reach[(kb * n + k) * n + kf] * self._willing_against.reshape(-1)[cell])
+        if offence:
+            # An attacker's ally comes as far as its pact obliges it to join an offensive war
+            # (its declared join_offence; 0 for a defensive pact: Leeds 2003) and crosses the
+            # sea to assault; a defender's ally lands on a friendly coast (no penalty).
+            ally *= (self.state.join_offence.reshape(-1)[kb * n + k]
+                     * self.amphibious(kb, k, kf))
         # An ally committed to e as well stays out of the war.
         ally *= self.state.alliance.reshape(-1)[cell] <= 0
         # Entries run by pair, then ally: each pair's sum takes its allies in index order,
@@ -378,7 +389,8 @@ class Observation:
     def expected_offence(self, b: I64, i: I64, j: I64, ongoing: bool = False) -> F64:
         """Per pair, the strength i and its allies can be expected to bring to an attack on
         j, at j's capital (see :meth:`_side`): the attacker's allies are called too, each
-        valued at its expected help, as the defender's are."""
+        valued at its expected help, as the defender's are, times its offensive obligation
+        (an ally bound only to defend adds nothing: Leeds 2003)."""
         return self._side(b, i, j, True, ongoing)
 
     def war_sides(self, b: I64, i: I64, j: I64) -> tuple[F64, F64]:

@@ -119,6 +119,11 @@ class WorldState:
     """(B, N) each actor's own mean growth rate (``Params.growth_spread`` around
     ``Params.growth_rate``, drawn at the first step, NaN until then, and moved each year
     by ``Params.growth_persistence``)."""
+    join_offence: F64 = None  # type: ignore[assignment]
+    """(B, N) the share of its forces each actor declared it sends when an ally attacks
+    (last year's ``Actions.join_offence``): its pacts' offensive obligation, which others
+    read when they value its help to an attack. 0 at the start: the pacts in force at the
+    start are defensive (ATOP defence pacts; Leeds 2003)."""
     war_loss: F64 = None  # type: ignore[assignment]
     """(B, N) the logarithm (>= 0) of the factor by which war damage has left the actor's
     productivity below the path it would have followed without it; the phoenix factor
@@ -161,7 +166,7 @@ class WorldState:
             "last_target": lambda: np.full((b, n), -1, dtype=np.int64),
             "leader": lambda: np.full(b, -1, dtype=np.int64),
             "growth": lambda: np.full((b, n), np.nan),
-            "war_loss": lambda: np.zeros((b, n)),
+            "war_loss": lambda: np.zeros((b, n)), "join_offence": lambda: np.zeros((b, n)),
         }
         for name, make in starts.items():
             if getattr(self, name) is None:

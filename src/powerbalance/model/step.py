@@ -84,7 +84,7 @@ def step(state: WorldState, setting: Setting, params: Params,
     else:
         obs = Observation(state, setting, params, share=state.last_share)
         actions = follow_captors(state, decide(obs, override))
-        state = state.replace(spend=np.where(state.alive, actions.spend, 0.0))
+        state = _declared(state, actions)
         state, parts = _diplomacy(state, actions, obs, params)
         state, subverted = subversion(state, actions, obs, setting, params)
         state, fighting, wars, campaigns = war(state, actions, obs, setting, params)
@@ -98,6 +98,14 @@ def step(state: WorldState, setting: Setting, params: Params,
     state = state.replace(year=state.year + 1)
     events = Events.concat(parts + remembered + transitions)
     return state, YearRecord(events, wars, losses, campaigns)
+
+
+def _declared(state: WorldState, actions: Actions) -> WorldState:
+    """The state with the year's declared policy recorded: spending (guns versus butter)
+    and the offensive obligation each actor's pacts carry (``join_offence``), which others
+    read the next year when they value its help to an attack."""
+    return state.replace(spend=np.where(state.alive, actions.spend, 0.0),
+                         join_offence=np.where(state.alive, actions.join_offence, 0.0))
 
 
 def _diplomacy(state: WorldState, actions: Actions, obs: Observation,
@@ -123,7 +131,7 @@ def _serial_year(state: WorldState, setting: Setting, params: Params,
     taken: dict[str, np.ndarray] = {}
     obs = Observation(state, setting, params, share=state.last_share)
     actions = follow_captors(state, decide(obs, override))
-    state = state.replace(spend=np.where(state.alive, actions.spend, 0.0))
+    state = _declared(state, actions)
     for r in range(n):
         if r:
             obs = Observation(state, setting, params)

@@ -11,7 +11,9 @@ forces and its allies' expected help, :mod:`.perception`) against the
 challenger's projected forces as it perceives them (less the amphibious
 penalty when they come across the sea); below ``Params.concession_odds`` it
 concedes: every demanded province passes to the challenger without a fight (a
-``concession`` event with the number of provinces; a peaceful transfer, the
+``concession`` event with the number of provinces; the conceder adds
+``concession_grievance`` x the share of its provinces' production it gave up to
+its grievance against the taker: Goertz & Diehl 1992; Hensel 2001; a peaceful transfer, the
 tribute of Axelrod 1997, *The Complexity of Cooperation*, ch. 6, and the
 bargain of Fearon 1995, "Rationalist explanations for war", *International
 Organization* 49(3)). The demand is the whole frontier because a target that
@@ -32,17 +34,23 @@ the defensive calls enter the ally's public record (``WorldState.calls``/
 ``honoured``, from which reliability is inferred): an offensive call refused
 by a defensive pact is no broken promise. An actor in several wars splits its forces
 evenly among them. Strength is committed forces times the loss-of-strength
-gradient of the distance to the target's capital; each participant, on
-either side, that borders the target only across the sea (no land border)
-loses ``Params.amphibious_penalty`` of its own strength, while its partners
-with a land border (or none at all: distance already discounts them) pay
-none (the stopping power of water: Mearsheimer 2001, ch. 4).
+gradient of the distance to the target's capital; each participant of the
+attacking side that borders the target only across the sea (no land border),
+or lies overseas from it (``amphibious_overseas``), loses
+``Params.amphibious_penalty`` of its own strength, while its partners with a
+land border pay none (the stopping power of water: Mearsheimer 2001, ch. 4,
+puts it on amphibious assaults against defended territory). The target's
+allies pay no penalty: they reinforce a friendly coast, landing in ports their
+ally holds, not assaulting a defended shore (distance, sea crossings included,
+still discounts them).
 
 The campaign is won with the chance of the victory function
 (:mod:`.victory`). Each side loses ``destructiveness`` times the enemy's
 share of total strength of its committed forces (Lanchester-style
-attrition), and both principals lose ``war_damage`` of productivity each
-campaign-year. Each
+attrition), and each principal loses productivity in proportion to the force the
+enemy brings: ``2 x war_damage`` x the enemy side's share of total strength per
+campaign-year (``war_damage`` in an even war: :func:`war_damage_share`), which the
+phoenix factor regains in the years of peace that follow. Each
 frontier province of the campaign's loser bordering a member of the winning
 side passes to one such member with probability ``conquest_rate``; a
 province claimed by several goes to one of them with chance proportional to
@@ -89,7 +97,7 @@ from powerbalance.model.events import EventKind, Events
 from powerbalance.model.fastops import any_nonzero, nonzero, sorted_unique, unique_counts
 from powerbalance.model.perception import Observation, force_split
 from powerbalance.model.state import F32, F64, I64, PAIR, BoolA, Setting, WorldState
-from powerbalance.model.victory import victory_probability
+from powerbalance.model.victory import victory_probability, war_damage_share
 from powerbalance.params import Params
 
 #: Outcome codes of ``war_ended`` events and the wars table.
@@ -214,14 +222,20 @@ def war(state: WorldState, actions: Actions, obs: Observation, setting: Setting,
     if concede.any():
         claims = _Claims.of((b[concede] * n + a[concede]) * n + t[concede],
                             np.ones(int(concede.sum())))
+        held = s.owner[b[concede]]
         # A concession hands over the whole demand (every province of the target that
         # borders the challenger), not a draw: a peaceful transfer is certain.
         _conquer(state, setting, params, s, claims, b[concede], t[concede], 0, events,
                  kind=EventKind.CONCESSION, rate=1.0)
         if params.concession_grievance:
-            # The conceding state remembers the taker (Goertz & Diehl 1992; Hensel 2001).
+            # The conceding state remembers the taker (Goertz & Diehl 1992; Hensel 2001), the
+            # more the more it gave up: the share of its provinces' production conceded.
+            value = setting.province_map.value
+            was = held == t[concede][:, None]
+            given = (was & (s.owner[b[concede]] == a[concede][:, None])) @ value
+            share = given / np.maximum(was @ value, 1e-300)
             np.add.at(s.hostility.reshape(-1), (b[concede] * n + t[concede]) * n + a[concede],
-                      PAIR(params.concession_grievance))
+                      (params.concession_grievance * share).astype(PAIR))
     b, a, t = b[~concede], a[~concede], t[~concede]
     if len(b):
         events.append(Events.make(EventKind.WAR_BEGUN, b, a, t))
@@ -261,11 +275,15 @@ def _resistance_odds(state: WorldState, obs: Observation, params: Params, b: I64
     return np.asarray(1.0 - victory_probability(attacker, defence, params), dtype=np.float64)
 
 
-def _log_damage(war_damage: float) -> float:
-    """``-log(1 - war_damage)``: the logarithm of one campaign-year's loss, bit-reproducible
-    (:mod:`powerbalance.detmath`); capped where the damage destroys everything."""
-    kept = 1.0 - war_damage
-    return MAX_WAR_LOSS if kept <= 0 else float(-detmath.log(np.array([kept]))[0])
+def _log_damage(hurt: F64) -> F64:
+    """``-log(1 - hurt)`` per element: the logarithm of a campaign-year's loss,
+    bit-reproducible (:mod:`powerbalance.detmath`); capped where the damage destroys
+    everything."""
+    kept = 1.0 - hurt
+    out: F64 = np.full(len(kept), MAX_WAR_LOSS)
+    live = kept > 0
+    out[live] = np.minimum(-detmath.log(kept[live]), MAX_WAR_LOSS)
+    return out
 
 
 def _recover(state: WorldState, params: Params, decay: bool) -> tuple[F64, F64]:
@@ -274,12 +292,15 @@ def _recover(state: WorldState, params: Params, decay: bool) -> tuple[F64, F64]:
     factor by which war damage left its productivity below its pre-war growth path, shrinks
     by that share and productivity rises by as much), so it returns towards that path
     (Organski & Kugler 1977, "The costs of major wars: the phoenix factor", *APSR* 71(4);
-    1980, *The War Ledger*, ch. 3: recovery within 15-20 years). ``decay`` false (a later
-    activation of a serial year) regains nothing more."""
+    1980, *The War Ledger*, ch. 3: recovery within 15-20 years). Recovery is the work of
+    peace: only an actor that begins the year at peace (the principal of no war under way)
+    regains; one still at war keeps its loss until the war ends (Organski & Kugler measure
+    the recovery from the war's end). ``decay`` false (a later activation of a serial year)
+    regains nothing more."""
     loss = state.war_loss
     if not decay or params.phoenix_rate <= 0 or not any_nonzero(loss):
         return state.productivity.copy(), loss.copy()
-    regained = params.phoenix_rate * loss
+    regained = np.where(_principals(state.war_target), 0.0, params.phoenix_rate * loss)
     return state.productivity * detmath.exp(regained), loss - regained
 
 
@@ -352,8 +373,10 @@ def _campaign(state: WorldState, actions: Actions, obs: Observation, setting: Se
     engaged = force_split(state.batch, n, pb, pk).reshape(-1)
     committed = weight * (s.military.reshape(-1)[slot] / engaged[slot])
     # Each participant by its own access to the target: one that borders it only across
-    # the sea pays the amphibious penalty, one with a land border (or no border) does not.
-    strength = committed * obs.reach[pb, pk, t[pw]] * obs.amphibious(pb, pk, t[pw])
+    # the sea pays the amphibious penalty, one with a land border (or no border) does not;
+    # the defender's allies land on a friendly coast and pay none (Mearsheimer 2001, ch. 4).
+    strength = committed * obs.reach[pb, pk, t[pw]] * np.where(
+        side == 1, 1.0, obs.amphibious(pb, pk, t[pw]))
     sides = np.bincount(pw * 2 + side, weights=strength, minlength=2 * nw).astype(np.float64)
     s_att, s_def = sides[0::2], sides[1::2]
     p = victory_probability(s_att, s_def, params)
@@ -368,16 +391,17 @@ def _campaign(state: WorldState, actions: Actions, obs: Observation, setting: Se
     lost = np.bincount(slot, weights=loss, minlength=state.batch * n)
     s.military -= lost.reshape(state.batch, n)
     np.maximum(s.military, 0.0, out=s.military)
-    hit, count_hit = unique_counts(np.concatenate([b * n + a, b * n + t]))
-    flat_prod = s.productivity.reshape(-1)
-    damage = detmath.power(1.0 - params.war_damage, count_hit)
-    flat_prod[hit] *= damage
+    # Each principal loses productivity in proportion to the force the enemy brings
+    # (war_damage_share); a principal of several wars takes each war's loss in turn.
+    hit_cell = np.concatenate([b * n + a, b * n + t])
+    hurt = war_damage_share(params.war_damage, np.concatenate([s_def, s_att]) / np.tile(total, 2))
+    np.multiply.at(s.productivity.reshape(-1), hit_cell, 1.0 - hurt)
     if params.phoenix_rate > 0:
         # (A shortfall beyond MAX_WAR_LOSS is not tracked further: the economy's floor on
         # productivity binds long before, and the arithmetic stays finite.)
         flat_loss = s.war_loss.reshape(-1)
-        flat_loss[hit] = np.minimum(flat_loss[hit] + count_hit * _log_damage(params.war_damage),
-                                    MAX_WAR_LOSS)
+        np.add.at(flat_loss, hit_cell, _log_damage(hurt))
+        np.minimum(flat_loss, MAX_WAR_LOSS, out=flat_loss)
     after_att, after_def = s_att * (1.0 - frac_att), s_def * (1.0 - frac_def)
 
     # Nuclear threshold: the side losing the campaign may escalate through its strongest

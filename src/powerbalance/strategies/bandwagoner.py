@@ -51,8 +51,11 @@ class Bandwagoner(Strategy):
     answers the patron's offensive calls with all its
     forces (``Actions.join_offence``: the war phase calls the attacker's allies
     too) and receives a share of the conquests in proportion to the strength
-    it contributed (:mod:`powerbalance.model.war`); the patron spares it,
-    since no strategy attacks an ally. It starts no war of its own and spends
+    it contributed (:mod:`powerbalance.model.war`); the patron spares it while
+    it needs allies: no strategy attacks an ally, and a hegemon-seeker patron
+    turns on its allies only once it holds ``Params.seeker_spares_until`` of
+    the system's capability (Schweller 1994: the revisionist may turn on its
+    jackals once it no longer needs them). It starts no war of its own and spends
     the base burden. Others see through it: actors whose top threat the patron
     is remember the alignment as exploitation
     (:mod:`powerbalance.model.reputation`), refuse it as an ally and, if they

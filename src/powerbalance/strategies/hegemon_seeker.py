@@ -7,7 +7,7 @@ import numpy as np
 from powerbalance.model.derived import frontier_value
 from powerbalance.model.fastops import first_max_per_group, nonzero
 from powerbalance.model.perception import Observation
-from powerbalance.model.victory import victory_probability
+from powerbalance.model.victory import victory_probability, war_damage_share
 from powerbalance.params import Params
 from powerbalance.strategies.base import F64, I64, Actions, BoolA, Strategy
 from powerbalance.strategies.common import preventive_target, rows_of, wedge_target
@@ -35,12 +35,17 @@ class HegemonSeeker(Strategy):
       share of the total strength x the forces it commits (its military
       shared among its wars), both sides counted with their allies at their
       expected help, so a hollow ally adds little cost; plus
-      ``Params.seeker_damage_weight`` x ``war_damage`` x its wealth x the
-      years the loss of productivity lasts within ``stake_horizon`` (less
-      what the phoenix factor, ``phoenix_rate``, regains: :func:`damage_years`).
-      The war model strikes the productivity of the two principals, not of
-      the allies that join the defence, so the damage shifts the balance
-      against the coalition it expects.
+      ``Params.seeker_damage_weight`` x the share of its productivity the war
+      model takes from a principal in one campaign-year against the sides it
+      expects (:func:`powerbalance.model.victory.war_damage_share`: ``2 x
+      war_damage`` x the expected enemy side's share of the total strength,
+      so a war on a small state costs little, one on a strong coalition much)
+      x its wealth x the years the loss of productivity lasts within
+      ``stake_horizon`` (less what the phoenix factor, ``phoenix_rate``,
+      regains: :func:`damage_years`). The expected cost is thus the engine's
+      own attrition and damage rules applied to the expected coalition
+      (Bueno de Mesquita 1981: the expected cost of the war the model will
+      fight), and ``seeker_damage_weight = 1`` is the consistent weight.
 
     Both terms are in the same unit, wealth-years: the gain is a flow of
     production over ``stake_horizon`` years; military is bought one for one
@@ -51,7 +56,12 @@ class HegemonSeeker(Strategy):
     positive and p is at least ``Params.attack_odds`` (loss aversion: a bid
     is not staked on worse odds). ``Params.seeker_rule = "odds"`` restores the
     rule used before (the neighbour of the best odds, when they reach
-    ``attack_odds``), for ablations. It has the *preventive* trait (classifier
+    ``attack_odds``), for ablations. It spares its allies (its bandwagoners
+    among them) while its capability share is below
+    ``Params.seeker_spares_until`` (default: the hegemony share); once it holds
+    that much it no longer needs them (Schweller 1994: the revisionist may turn
+    on its jackals): it leaves its alliances and accepts none, so a former
+    ally is a target like any neighbour. It has the *preventive* trait (classifier
     ``preventive``; Copeland 2000, *The Origins of Major War*): when no stake
     pays but its own share is in decline and a neighbouring challenger's is
     rising and has reached ``Params.preventive_ratio`` of its own, it strikes
@@ -81,12 +91,18 @@ class HegemonSeeker(Strategy):
         actions = Actions.defensive(obs, params.bid_spend)
         attack = actions.attack.copy()
         pay, pay_spend = actions.pay.copy(), actions.pay_spend.copy()
+        leave, accept = actions.leave.copy(), actions.accept.copy()
         bw, i = nonzero(mask)
         if len(bw):
-            # Candidate targets: neighbours it is not allied with (sparse pairs).
+            # Candidate targets: neighbours it is not allied with (sparse pairs), or any
+            # neighbour once it no longer needs allies (seeker_spares_until): it then leaves
+            # its alliances, before the war phase, and accepts none (Schweller 1994).
             own_row = bw * state.n_actors + i
+            turned = obs.share[bw, i] >= params.seeker_spares_until
+            leave[bw[turned], i[turned]] = True
+            accept[bw[turned], i[turned]] = False
             rows, j = nonzero(rows_of(state.adjacent, own_row)
-                                 & (rows_of(state.alliance, own_row) <= 0))
+                              & ((rows_of(state.alliance, own_row) <= 0) | turned[:, None]))
             if params.seeker_rule == "odds":
                 odds = obs.win_odds(bw[rows], i[rows], j)
                 net = odds
@@ -108,7 +124,7 @@ class HegemonSeeker(Strategy):
                 pay[bw[paying], i[paying]] = member[paying]
                 pay_spend[bw[paying], i[paying]] = params.wedge_payment
         return actions.replace(spend=actions.spend + pay_spend, attack=attack, pay=pay,
-                               pay_spend=pay_spend,
+                               pay_spend=pay_spend, leave=leave, accept=accept,
                                join_offence=np.ones_like(actions.join_offence))
 
 
@@ -131,7 +147,10 @@ def expected_net_gain(obs: Observation, b: I64, i: I64, j: I64) -> tuple[F64, F6
     enemy_share = enemy / np.maximum(own + enemy, 1e-300)
     cost = params.destructiveness * enemy_share * obs.forces[b, i]
     if params.seeker_damage_weight:
-        cost = cost + (params.seeker_damage_weight * params.war_damage * state.wealth[b, i]
+        # The war model's own damage rule on the sides it expects: the loss grows with the
+        # force the expected coalition brings (war_damage_share).
+        cost = cost + (params.seeker_damage_weight
+                       * war_damage_share(params.war_damage, enemy_share) * state.wealth[b, i]
                        * damage_years(params))
     return gain - cost, odds
 
