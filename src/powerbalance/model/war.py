@@ -193,7 +193,7 @@ def war(state: WorldState, actions: Actions, obs: Observation, setting: Setting,
     ok = (t != a) & alive[b, t] & obs.adjacent[b, a, t]
     b, a, t = b[ok], a[ok], t[ok]
 
-    deterred, failed, accident = deterrence(state, b, a, t, params)
+    deterred, failed, accident = deterrence(state, b, a, t, params, setting)
     if deterred.any():
         events.append(Events.make(EventKind.DETERRENCE_HELD, b[deterred], a[deterred],
                                   t[deterred]))
