@@ -682,6 +682,10 @@ register(Experiment(
             description="the USSR is willing to be destroyed (resolve 1)."),
         Arm("no-nuclear", "cold-war-1950", changes={"USA": {"nuclear": 0}, "USSR": {"nuclear": 0}},
             description="the control: the same world without nuclear weapons."),
+        Arm("veto", "cold-war-1950", overrides={"deterrence_rule": "veto"},
+            description="for comparison: the rule before issue 13, under which a secure "
+                        "second strike vetoes every attack by an actor below "
+                        "resolve_threshold."),
     ),
     statistics={
         "superpower_war": ("the USA and the USSR fought on opposite sides",
@@ -698,7 +702,14 @@ register(Experiment(
                 "concessions", "misperception"),
     notes=("The nuclear peace is measured against a no-nuclear control (the same world, the "
            "superpowers without weapons): the claim is that the weapons, not the rest of the "
-           "world, keep the superpowers apart."),
+           "world, keep the superpowers apart. Deterrence is a decision, not a rule "
+           "(powerbalance.model.deterrence): a would-be attacker goes ahead only when the "
+           "expected gain of its attack covers the expected cost of retaliation, the chance "
+           "of retaliation (the defender's escalation, its arsenal's survival, a patron's "
+           "commitment x reliability, the taboo against a non-nuclear attacker) times the "
+           "devastation it risks (Schelling 1966; Jervis 1989; Powell 1990; Huth 1988). The "
+           "'deterrence' ablation sets that cost to zero; the veto arm is the old rule, "
+           "reported for comparison and not judged."),
 ))
 
 register(Experiment(
