@@ -41,7 +41,7 @@ from scipy.sparse.csgraph import connected_components
 from scipy.special import ndtri
 
 from powerbalance import rng
-from powerbalance.model.derived import reach
+from powerbalance.model.derived import actor_reach
 from powerbalance.model.economy import capability_share
 from powerbalance.model.fastops import any_nonzero, nonzero, row_max_argmax, sorted_unique
 from powerbalance.model.state import F32, F64, I64, PAIR, BoolA, Setting, WorldState
@@ -108,9 +108,13 @@ class Observation:
         self.noise: F32 = noise
         self.perceived: F32 = noise * self.share.astype(PAIR)[:, None, :]
         self.reach: F32 = (state.reach if params.technology_growth == 0.0
-                           else reach(state.capital_distance, params, state.year))
+                           else actor_reach(state.capital_distance, params, state.year, setting))
+        # reach_in[b, i, j]: the share of j's power arriving at i (reach transposed; the same
+        # array while no actor has its own mobility).
+        self.reach_in: F32 = (self.reach if setting.mobility is None
+                              else np.ascontiguousarray(self.reach.transpose(0, 2, 1)))
         self.allied = any_nonzero(state.alliance)  # any alliance in the batch
-        threat = self.perceived * self.reach
+        threat = self.perceived * self.reach_in
         factor = None  # one scratch array for both factors
         if self.allied:
             factor = np.subtract(PAIR(1.0), state.alliance)
