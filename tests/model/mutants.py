@@ -28,6 +28,7 @@ ENGINE_TESTS = ("tests/model/test_fidelity.py", "tests/model/test_alliance_inter
                 "tests/model/test_second_review.py")
 LAW_TESTS = ("tests/model/test_law.py",)
 DETERRENCE_TESTS = ("tests/model/test_deterrence.py",)
+MOBILITY_TESTS = ("tests/model/test_mobility.py",)
 
 
 @dataclass(frozen=True)
@@ -403,6 +404,20 @@ MUTANTS = (
     Mutant("accidents never break deterrence", "model/deterrence.py",
            "    deterred = protected & ~chosen & ~accident", "    deterred = protected & ~chosen",
            DETERRENCE_TESTS),
+    # --- per-actor mobility (issue 13) ------------------------------------------------------
+    Mutant("mobility does not change the gradient", "model/derived.py",
+           "        distance = distance / mobility\n", "        distance = distance / 1.0\n",
+           MOBILITY_TESTS),
+    Mutant("the target's mobility, not the mover's, flattens the gradient", "model/derived.py",
+           "    mobility = None if setting.mobility is None else setting.mobility[:, None]",
+           "    mobility = None if setting.mobility is None else setting.mobility[None, :]",
+           MOBILITY_TESTS),
+    Mutant("a moved capital's column takes its own mobility", "model/war.py",
+           "        reach_[gw, :, mi] = incoming", "        reach_[gw, :, mi] = outgoing",
+           MOBILITY_TESTS),
+    Mutant("threat reads the observer's reach, not the observed actor's", "model/perception.py",
+           "        threat = self.perceived * self.reach_in", "        threat = self.perceived * self.reach",
+           MOBILITY_TESTS),
     # --- issue 11's second review: both sides' allies, one split, water, phoenix, grievance -
     Mutant("the estimates leave out the attacker's allies", "model/perception.py",
            "        if not self.allied or not len(b):\n            return own\n        ptr, entries, bond",
