@@ -177,7 +177,9 @@ def test_in_the_engine_deterrence_holds_and_the_ablation_removes_it():
     traj = simulate_scenario(_duel(), years=10, worlds=8)
     assert len(event_rows(traj, "deterrence_held")) > 0
     assert len(event_rows(traj, "war_won")) + len(event_rows(traj, "war_lost")) == 0
-    traj = simulate_scenario(_duel(retaliation_weight=0.0), years=10, worlds=8)
+    from powerbalance.experiments.mechanisms import MECHANISMS
+
+    traj = simulate_scenario(_duel(**MECHANISMS["deterrence"].overrides), years=10, worlds=8)
     assert len(event_rows(traj, "deterrence_held")) == 0
     assert len(event_rows(traj, "deterrence_failed")) > 0
     assert len(event_rows(traj, "war_won")) + len(event_rows(traj, "war_lost")) > 0
