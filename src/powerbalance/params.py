@@ -448,15 +448,46 @@ class Params:
         "conqueror of the capital); otherwise the capital moves.",
         "Cederman 1997 uses capital-based state death as an option.")
 
-    # --- nuclear deterrence ---------------------------------------------------------
+    # --- nuclear deterrence (powerbalance.model.deterrence) ----------------------------
+    deterrence_rule: str = _p(
+        "decision", "How nuclear weapons deter an attack: decision = the attacker weighs the "
+        "expected cost of retaliation (its probability x the damage it inflicts) against the "
+        "expected gain of the attack and goes ahead only if the gain is at least the cost; "
+        "veto = every attack on a target with a secure second strike (or such a committed "
+        "ally) is deterred unless the attacker's resolve reaches resolve_threshold (the rule "
+        "before issue 13, kept for comparison).",
+        "Schelling 1966 (Arms and Influence, ch. 2-3), Jervis 1989 (The Meaning of the "
+        "Nuclear Revolution, ch. 1), Powell 1990 (Nuclear Deterrence Theory, ch. 1-2) and "
+        "Waltz 1981 (The Spread of Nuclear Weapons: More May Be Better, Adelphi 171): "
+        "deterrence works through the expected cost of retaliation, a decision, not a rule.",
+        choices=("decision", "veto"))
+    vulnerable_survival: float = _p(
+        0.5, "Probability that an arsenal without a secure second strike (nuclear = 1) "
+        "survives a nuclear attacker's first strike to retaliate (its credibility factor; a "
+        "secure second strike, nuclear = 2, survives for certain).",
+        "Wohlstetter 1959 (The delicate balance of terror, Foreign Affairs 37(2)): a "
+        "vulnerable force invites a disarming strike; Waltz 1981: even small forces are "
+        "hard to destroy in full. Plausible range 0.2-0.9; 0.5 is a stated choice between "
+        "them.", 0, 1)
+    retaliation_weight: float = _p(
+        1.0, "Weight an attacker gives the expected cost of nuclear retaliation against the "
+        "expected gain of its attack (1 = risk-neutral expected cost; above 1 risk-averse; "
+        "0 = retaliation costs nothing, the 'deterrence' ablation).",
+        "Powell 1990 (ch. 1): deterrence as an expected-utility comparison; Jervis 1989 "
+        "(ch. 1) on statesmen's aversion to the risk of nuclear war. Plausible range 0.5-2; "
+        "1 is the risk-neutral choice.", 0, 100)
     resolve_threshold: float = _p(
-        0.9, "Attackers with resolve below this are deterred by a secure second strike.",
+        0.9, "With deterrence_rule = veto: attackers with resolve below this are deterred by "
+        "a secure second strike (unused by the decision rule, where resolve r discounts the "
+        "attacker's own destruction by 1 - r).",
         "Stated reason: only actors (almost) willing to be destroyed ignore MAD (Jervis 1989, "
         "The Meaning of the Nuclear Revolution).", 0, 1)
     extended_commitment: float = _p(
-        0.5, "Minimum commitment of a nuclear ally for extended deterrence to cover a target.",
+        0.5, "Minimum commitment of a nuclear ally for extended deterrence to cover a target "
+        "(under the decision rule the patron's threat then counts its commitment x its "
+        "reliability).",
         "Stated reason: a half-hearted guarantee is not credible (Schelling 1966, Arms and "
-        "Influence).", 0, 1)
+        "Influence; Huth 1988, Extended Deterrence and the Prevention of War).", 0, 1)
     deterrence_accident: float = _p(
         0.01, "Probability that deterrence fails by accident or miscalculation.",
         "Stated reason: small but non-zero (Sagan 1993, The Limits of Safety).", 0, 1)

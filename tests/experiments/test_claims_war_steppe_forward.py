@@ -110,10 +110,19 @@ def test_mongol_steppe_arms_and_null() -> None:
     assert differing(strategies(arms["balancing"]), strategies(null)) == sedentary
     assert set(strategies(null).values()) == {"hegemon-seeker", "status-quo"}
     assert of["historical"] == of["balancing"]  # one world, one null
-    short = arms["balancing-short-reach"]
-    assert strategies(short) == strategies(arms["balancing"])
-    assert short.overrides == {"reach_midpoint": Params().reach_midpoint}
-    assert load("mongol-steppe-1206").params["reach_midpoint"] != Params().reach_midpoint
+    # The steppe's reach is the Mongols' own mobility; the arms take it away, or give the
+    # long reach to everyone (the scenario before per-actor mobility).
+    scen = load("mongol-steppe-1206")
+    assert "reach_midpoint" not in scen.params
+    mobility = {a.name: a.mobility for a in scen.actors}
+    assert mobility["Mongols"] > 1.0 and all(mobility[s] == 1.0 for s in sedentary)
+    for label in ("balancing-no-mobility", "balancing-shared-reach"):
+        arm = arms[label]
+        assert strategies(arm) == strategies(arms["balancing"])
+        assert {a.name: a.mobility for a in arm.build().actors}["Mongols"] == 1.0
+    assert arms["balancing-no-mobility"].overrides == {}
+    shared = arms["balancing-shared-reach"].overrides["reach_midpoint"]
+    assert shared == mobility["Mongols"] * Params().reach_midpoint
 
 
 def test_territory_share_counts_provinces() -> None:

@@ -1,4 +1,8 @@
-"""War, deterrence, conquest and death: each mechanic on a small scripted map."""
+"""War, deterrence, conquest and death: each mechanic on a small scripted map.
+
+The deterrence tests here check the veto rule kept for comparison
+(``deterrence_rule = "veto"``); tests/model/test_deterrence.py checks the decision rule.
+"""
 
 import numpy as np
 import pytest
@@ -31,14 +35,15 @@ def test_strong_seeker_attacks_weak_neighbour():
 
 
 def test_secure_second_strike_deters_an_ordinary_attacker():
-    scen = duel(target={"nuclear": 2}, deterrence_accident=0.0)
+    scen = duel(target={"nuclear": 2}, deterrence_accident=0.0, deterrence_rule="veto")
     traj = simulate_scenario(scen, years=20, worlds=8)
     assert len(event_rows(traj, "deterrence_held")) > 0
     assert len(event_rows(traj, "war_won")) + len(event_rows(traj, "war_lost")) == 0
 
 
 def test_an_attacker_with_resolve_one_is_not_deterred():
-    scen = duel(attacker={"resolve": 1.0}, target={"nuclear": 2}, deterrence_accident=0.0)
+    scen = duel(attacker={"resolve": 1.0}, target={"nuclear": 2}, deterrence_accident=0.0,
+                 deterrence_rule="veto")
     traj = simulate_scenario(scen, years=5, worlds=8)
     assert len(event_rows(traj, "deterrence_held")) == 0
     failed = event_rows(traj, "deterrence_failed")
@@ -48,7 +53,8 @@ def test_an_attacker_with_resolve_one_is_not_deterred():
 
 
 def test_accidents_break_deterrence_at_their_rate():
-    scen = duel(target={"nuclear": 2}, deterrence_accident=0.2, nuclear_escalation=0.0)
+    scen = duel(target={"nuclear": 2}, deterrence_accident=0.2, nuclear_escalation=0.0,
+                 deterrence_rule="veto")
     traj = simulate_scenario(scen, years=1, worlds=2000)
     held = len(event_rows(traj, "deterrence_held"))
     failed = event_rows(traj, "deterrence_failed")
@@ -66,7 +72,7 @@ def test_extended_deterrence_through_a_committed_nuclear_ally():
         {"name": "C", "provinces": ["p3", "p4"], "capital": "p4", "wealth": 5.0,
          "military": 5.0, "nuclear": 2},
     ]
-    params = {**NO_NOISE, "deterrence_accident": 0.0}
+    params = {**NO_NOISE, "deterrence_accident": 0.0, "deterrence_rule": "veto"}
     guarded = line_scenario(actors, provinces=5, params=params, alliances=[["B", "C"]])
     traj = simulate_scenario(guarded, years=5, worlds=4)
     held = event_rows(traj, "deterrence_held")
@@ -86,7 +92,8 @@ def test_deterrence_does_not_prevent_proxy_wars():
          "military": 10.0, "strategy": "hegemon-seeker"},
         {"name": "D", "provinces": ["p3"], "capital": "p3", "wealth": 1.0, "military": 0.5},
     ]
-    scen = line_scenario(actors, provinces=4, params={**NO_NOISE, "deterrence_accident": 0.0})
+    scen = line_scenario(actors, provinces=4, params={**NO_NOISE, "deterrence_accident": 0.0,
+                                                              "deterrence_rule": "veto"})
     traj = simulate_scenario(scen, years=3, worlds=4)
     wars = np.vstack([event_rows(traj, "war_won"), event_rows(traj, "war_lost")])
     assert len(wars) > 0

@@ -714,6 +714,10 @@ register(Experiment(
             description="the USSR is willing to be destroyed (resolve 1)."),
         Arm("no-nuclear", "cold-war-1950", changes={"USA": {"nuclear": 0}, "USSR": {"nuclear": 0}},
             description="the control: the same world without nuclear weapons."),
+        Arm("veto", "cold-war-1950", overrides={"deterrence_rule": "veto"},
+            description="for comparison: the rule before issue 13, under which a secure "
+                        "second strike vetoes every attack by an actor below "
+                        "resolve_threshold."),
     ),
     statistics={
         "superpower_war": ("the USA and the USSR fought on opposite sides",
@@ -730,7 +734,14 @@ register(Experiment(
                 "concessions", "misperception"),
     notes=("The nuclear peace is measured against a no-nuclear control (the same world, the "
            "superpowers without weapons): the claim is that the weapons, not the rest of the "
-           "world, keep the superpowers apart."),
+           "world, keep the superpowers apart. Deterrence is a decision, not a rule "
+           "(powerbalance.model.deterrence): a would-be attacker goes ahead only when the "
+           "expected gain of its attack covers the expected cost of retaliation, the chance "
+           "of retaliation (the defender's escalation, its arsenal's survival, a patron's "
+           "commitment x reliability, the taboo against a non-nuclear attacker) times the "
+           "devastation it risks (Schelling 1966; Jervis 1989; Powell 1990; Huth 1988). The "
+           "'deterrence' ablation sets that cost to zero; the veto arm is the old rule, "
+           "reported for comparison and not judged."),
 ))
 
 register(Experiment(
@@ -1480,11 +1491,17 @@ register(Experiment(
             description="the four sedentary states balance against the strongest threat."),
         Arm("historical", "mongol-steppe-1206", strategies=_STEPPE_HISTORICAL,
             description="Xia and Song bandwagon, Khwarazm passes the buck, Jin balances."),
-        Arm("balancing-short-reach", "mongol-steppe-1206",
+        Arm("balancing-no-mobility", "mongol-steppe-1206",
             strategies=dict.fromkeys(_SEDENTARY, "external-balancer"),
-            overrides={"reach_midpoint": Params().reach_midpoint},
-            description="balancing with the engine's default reach instead of the steppe's "
-                        "(everyone's reach: the engine has no per-actor mobility)."),
+            changes={"Mongols": {"mobility": 1.0}},
+            description="balancing against Mongols without their cavalry mobility (the "
+                        "engine's default reach for every actor)."),
+        Arm("balancing-shared-reach", "mongol-steppe-1206",
+            strategies=dict.fromkeys(_SEDENTARY, "external-balancer"),
+            changes={"Mongols": {"mobility": 1.0}},
+            overrides={"reach_midpoint": 4.0 * Params().reach_midpoint},
+            description="balancing when every actor has the steppe's long reach (the "
+                        "scenario before per-actor mobility: reach_midpoint 40 for all)."),
     ),
     statistics={
         "mongol_hegemony": ("the Mongols are hegemon at the end", hegemony_by("Mongols")),
@@ -1504,9 +1521,11 @@ register(Experiment(
                 "threat-trend", "concessions"),
     notes=("The figures of the scenario are illustrative orders of magnitude (May 2007; "
            "Allsen 1987; Morgan 1986). The null is the same world with the four sedentary "
-           "states status-quo. The engine has no per-actor mobility or military quality: the "
-           "steppe's edge is only its mobilisation (military near its wealth) and the long "
-           "reach that every actor shares (balancing-short-reach is that reach at the default)."),
+           "states status-quo. The steppe's edge is its mobilisation (military near its "
+           "wealth) and its own cavalry mobility (mobility 4 for the Mongols alone: a "
+           "modelling choice, see the scenario; the engine has no military quality); "
+           "balancing-no-mobility removes that mobility, balancing-shared-reach gives the "
+           "long reach to everyone, as the scenario did before per-actor mobility."),
 ))
 
 

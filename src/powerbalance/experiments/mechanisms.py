@@ -46,8 +46,10 @@ MECHANISMS: dict[str, Mechanism] = {m.name: m for m in (
     Mechanism("alliance-reliability", {"reliability_prior": 1.0, "reliability_weight": 1e6},
               "every ally's help is valued at its full commitment, whatever its record "
               "(alliances cannot be expected to fail)"),
-    Mechanism("deterrence", {"resolve_threshold": 0.0},
-              "no attacker is deterred by a secure second strike"),
+    Mechanism("deterrence", {"retaliation_weight": 0.0, "resolve_threshold": 0.0},
+              "the expected cost of nuclear retaliation counts for nothing, so no attacker is "
+              "deterred (retaliation_weight = 0; resolve_threshold = 0 under the old veto "
+              "rule)"),
     Mechanism("nuclear-escalation", {"nuclear_escalation": 0.0},
               "no nuclear-armed side facing defeat crosses the nuclear threshold"),
     Mechanism("nuclear-taboo", {"taboo_restraint": 0.0, "taboo_hostility": 0.0},

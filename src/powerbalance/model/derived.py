@@ -204,10 +204,14 @@ def territorial_base(owner: I64, capital: I64, n_actors: int, setting: Setting,
             np.asarray(count[:-1], dtype=np.int64).reshape(b, n_actors))
 
 
-def reach(distance: F64, params: Params, year: int,
-          engine: str = "numpy") -> npt.NDArray[np.float32]:
+def reach(distance: F64, params: Params, year: int, engine: str = "numpy",
+          mobility: F64 | None = None) -> npt.NDArray[np.float32]:
     """Share of military power arriving over a distance between capitals (single precision);
-    ``engine`` as ``Setting.engine``."""
+    ``engine`` as ``Setting.engine``. ``mobility`` (broadcast against ``distance``) divides
+    the distance the projecting actor's power must cover (Boulding 1962: a mobile force's
+    strength falls off more slowly); both engines divide in NumPy, so they stay identical."""
+    if mobility is not None:
+        distance = distance / mobility
     mid = reach_midpoint(params.reach_midpoint, params, year)
     if engine == "compiled":
         from powerbalance.model import compiled
@@ -215,6 +219,26 @@ def reach(distance: F64, params: Params, year: int,
         return compiled.gradient(distance, params.gradient, mid,
                                  params.gradient_steepness).astype(PAIR)
     return gradient(distance, params.gradient, mid, params.gradient_steepness).astype(PAIR)
+
+
+def actor_reach(distance: F64, params: Params, year: int,
+                setting: Setting) -> npt.NDArray[np.float32]:
+    """(B, N, N) share of i's military power arriving at j, ``reach[b, i, j]``, from the
+    distances between capitals (each actor's own :attr:`Setting.mobility`)."""
+    mobility = None if setting.mobility is None else setting.mobility[:, None]
+    return reach(distance, params, year, setting.engine, mobility)
+
+
+def reach_rows(rows: F64, actor: I64, params: Params, year: int,
+               setting: Setting) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+    """For distances ``rows`` (M, N) from each ``actor`` (M,) to every actor: (the share of
+    the actor's power arriving at each, the share of each one's power arriving at the
+    actor); one array twice when no actor has its own mobility."""
+    if setting.mobility is None:
+        out = reach(rows, params, year, setting.engine)
+        return out, out
+    return (reach(rows, params, year, setting.engine, setting.mobility[actor][:, None]),
+            reach(rows, params, year, setting.engine, setting.mobility[None, :]))
 
 
 @dataclass(frozen=True)
@@ -237,6 +261,6 @@ def derive(owner: I64, capital: I64, alive: BoolA, setting: Setting, params: Par
     return Derived(
         adjacent=adjacency(owner, n, setting) & pair,
         capital_distance=distance,
-        reach=reach(distance, params, year),
+        reach=actor_reach(distance, params, year, setting),
         base=np.where(alive, base, 0.0),
     )

@@ -26,9 +26,12 @@ class EventKind(IntEnum):
     ALLIANCE_BROKEN = 6
     """the alliance of actor and other (actor < other) dissolved."""
     DETERRENCE_HELD = 7
-    """actor was deterred from attacking other by a secure second strike."""
+    """actor was deterred from attacking other: the expected cost of nuclear retaliation
+    exceeded its expected gain (:mod:`.deterrence`; under the veto rule, a secure second
+    strike)."""
     DETERRENCE_FAILED = 8
-    """actor attacked the nuclear-protected other; value 1 if by accident, 0 by resolve."""
+    """actor attacked the nuclear-protected other; value 1 if by accident, 0 by choice (its
+    gain outweighed the expected retaliation; under the veto rule, its resolve)."""
     NUCLEAR_WAR = 9
     """actor's side crossed the nuclear threshold against other; value 1 if mutual."""
     CONQUEST = 10

@@ -41,7 +41,7 @@ import numpy as np
 from scipy.special import ndtri
 
 from powerbalance import rng
-from powerbalance.model.derived import reach
+from powerbalance.model.derived import actor_reach
 from powerbalance.model.economy import capability_share
 from powerbalance.model.fastops import any_nonzero, nonzero, row_max_argmax, sorted_unique
 from powerbalance.model.state import F32, F64, I64, PAIR, BoolA, Setting, WorldState
@@ -100,7 +100,11 @@ class Observation:
         self.share: F64 = (capability_share(state.wealth, state.military, state.alive, params)
                            if share is None else share)
         self.reach: F32 = (state.reach if params.technology_growth == 0.0
-                           else reach(state.capital_distance, params, state.year))
+                           else actor_reach(state.capital_distance, params, state.year, setting))
+        # reach_in[b, i, j]: the share of j's power arriving at i (reach transposed; the same
+        # array while no actor has its own mobility).
+        self.reach_in: F32 = (self.reach if setting.mobility is None
+                              else np.ascontiguousarray(self.reach.transpose(0, 2, 1)))
         self.allied = any_nonzero(state.alliance)  # any alliance in the batch
         self.noise: F32
         self.perceived: F32
@@ -109,7 +113,7 @@ class Observation:
             from powerbalance.model import compiled
 
             self.noise, self.perceived, self.threat = compiled.observe(
-                state, params, self.share, self.reach, self.allied,
+                state, params, self.share, self.reach_in, self.allied,
                 _error_table(params.misperception) if params.misperception > 0 else None)
             return
         if params.misperception > 0:
@@ -120,7 +124,7 @@ class Observation:
             noise = np.ones((state.batch, n, n), dtype=PAIR)
         self.noise = noise
         self.perceived = noise * self.share.astype(PAIR)[:, None, :]
-        threat = self.perceived * self.reach
+        threat = self.perceived * self.reach_in
         factor = None  # one scratch array for both factors
         if self.allied:
             factor = np.subtract(PAIR(1.0), state.alliance)

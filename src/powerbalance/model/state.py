@@ -234,6 +234,11 @@ class Setting:
     """Link ids (positions in ``link_src``/``link_dst``) grouped by their end province."""
     link_land: BoolA | None = None
     """Which links are land links; None when the map has no sea links."""
+    mobility: F64 | None = None
+    """(N,) each actor's mobility: the distance its military power is projected over counts
+    ``1 / mobility`` in the loss-of-strength gradient (``WorldState.reach`` is then
+    asymmetric: ``reach[b, i, j]`` is the share of i's power arriving at j). None when every
+    actor has mobility 1 (the gradient is symmetric)."""
     engine: str = "numpy"
     """The engine that runs the phases: ``"numpy"`` (the reference) or ``"compiled"``
     (numba kernels, bit-identical; see :mod:`powerbalance.model.compiled`). Results do not
@@ -245,9 +250,11 @@ class Setting:
 
     @classmethod
     def build(cls, province_map: ProvinceMap, names: tuple[str, ...], regions: list[str],
-              params: Params, policy: Policy | None = None) -> Setting:
+              params: Params, policy: Policy | None = None,
+              mobility: list[float] | None = None) -> Setting:
         """Precompute distances and link arrays for ``params``; ``policy`` decides for the
-        actors (:func:`powerbalance.model.policy.decide`)."""
+        actors (:func:`powerbalance.model.policy.decide`); ``mobility`` per actor, default
+        1."""
         region_names = tuple(dict.fromkeys(regions))
         src, dst = province_map.directed_links()
         order = np.lexsort((-np.arange(province_map.n), province_map.value))
@@ -266,6 +273,8 @@ class Setting:
             region=np.array([region_names.index(r) for r in regions], dtype=np.int64),
             region_names=region_names, value_rank=rank, in_ptr=in_ptr, in_links=in_links,
             link_land=link_land, policy=policy,
+            mobility=(np.asarray(mobility, dtype=np.float64)
+                      if mobility is not None and any(m != 1.0 for m in mobility) else None),
         )
 
     def with_engine(self, engine: str) -> Setting:

@@ -88,7 +88,7 @@ from powerbalance.model.actions import Actions
 from powerbalance.model.derived import (
     borders,
     borders_of,
-    reach,
+    reach_rows,
     territorial_base,
     territory,
 )
@@ -201,7 +201,7 @@ def war(state: WorldState, actions: Actions, obs: Observation, setting: Setting,
     ok = (t != a) & alive[b, t] & obs.adjacent[b, a, t]
     b, a, t = b[ok], a[ok], t[ok]
 
-    deterred, failed, accident = deterrence(state, b, a, t, params)
+    deterred, failed, accident = deterrence(state, b, a, t, params, setting)
     if deterred.any():
         events.append(Events.make(EventKind.DETERRENCE_HELD, b[deterred], a[deterred],
                                   t[deterred]))
@@ -703,16 +703,16 @@ def _bury_the_dead(state: WorldState, s: _Scratch, setting: Setting, params: Par
     mw, mi = nonzero(capital != state.capital[changed])
     if len(mw):
         # Capitals moved (or their actors died): re-measure only those actors' rows and
-        # columns; the distance and the gradient are symmetric.
+        # columns; the distance is symmetric, the gradient too unless mobility differs.
         distance, reach_ = state.capital_distance.copy(), state.reach.copy()
         gw = changed[mw]
         caps = np.maximum(full_capital[gw], 0)
         rows = setting.distance[np.maximum(full_capital[gw, mi], 0)[:, None], caps]
-        gradient_rows = reach(rows, params, state.year, setting.engine)
+        outgoing, incoming = reach_rows(rows, mi, params, state.year, setting)
         distance[gw, mi, :] = rows
         distance[gw, :, mi] = rows
-        reach_[gw, mi, :] = gradient_rows
-        reach_[gw, :, mi] = gradient_rows
+        reach_[gw, mi, :] = outgoing
+        reach_[gw, :, mi] = incoming
         cached.update(capital_distance=distance, reach=reach_)
     return state.replace(alive=alive, military=military, productivity=productivity,
                          wealth=wealth, owner=s.owner, capital=full_capital,

@@ -33,7 +33,9 @@ _MAP_KEYS = {"topology", "provinces", "land", "sea", "rows", "cols", "size", "de
 _PROVINCE_KEYS = {"id", "name", "value", "x", "y", "region", "lon", "lat"}
 _ACTOR_KEYS = {"name", "provinces", "capital", "wealth", "military", "nuclear", "resolve",
                "cohesion", "strategy", "region", "major", "reserve", "compliance",
-               "concert"}
+               "concert", "mobility"}
+#: Allowed range of an actor's ``mobility`` (a tenth to ten times the default reach).
+MOBILITY_RANGE = (0.1, 10.0)
 
 #: Largest scenario file read (a 1,000 x 1,000 graph map is far smaller).
 MAX_FILE_BYTES = 16 * 2**20
@@ -332,12 +334,14 @@ def _parse_actors(c: _Checker, raw: list[Any], pmap: ProvinceMap) -> list[ActorS
             for key in ("provinces", "capital", "wealth", "military"):
                 if key in actor:
                     raise c.fail(f"{where}.{key}", "a reserve slot starts without territory",
-                                 "name, strategy, region, resolve, nuclear, cohesion")
+                                 "name, strategy, region, resolve, nuclear, cohesion, "
+                                 "mobility")
             parsed.append({
                 "name": name, "provinces": [], "capital": -1, "wealth": 0.0, "military": 0.0,
                 "nuclear": int(c.number(actor, "nuclear", where, 0, 0, 2, integer=True) or 0),
                 "resolve": c.number(actor, "resolve", where, 0.5, 0, 1),
                 "cohesion": c.number(actor, "cohesion", where, 1.0, 0, 1),
+                "mobility": c.number(actor, "mobility", where, 1.0, *MOBILITY_RANGE),
                 "strategy": strategy, "profile": profile,
                 "region": c.string(actor, "region", where, default="world"),
                 "major": False, "reserve": True,
@@ -382,6 +386,7 @@ def _parse_actors(c: _Checker, raw: list[Any], pmap: ProvinceMap) -> list[ActorS
             "nuclear": int(c.number(actor, "nuclear", where, 0, 0, 2, integer=True) or 0),
             "resolve": c.number(actor, "resolve", where, 0.5, 0, 1),
             "cohesion": c.number(actor, "cohesion", where, 1.0, 0, 1),
+            "mobility": c.number(actor, "mobility", where, 1.0, *MOBILITY_RANGE),
             "strategy": strategy, "profile": profile, "region": region, "major": major,
             "compliance": c.number(actor, "compliance", where, None, 0, 1),
             "concert": concert,

@@ -59,6 +59,10 @@ class ActorSpec:
     """The actor's own mean growth rate relative to ``Params.growth_rate`` (the state's
     ``growth``: rate = ``growth_rate + growth_trend``), e.g. taken from data; ``None`` =
     drawn with ``Params.growth_spread`` as for every other actor."""
+    mobility: float = 1.0
+    """Multiplier of the distance over which the actor's military power is projected (its
+    loss-of-strength gradient, Boulding 1962, is flattened: distance counts ``1 /
+    mobility``); 1 = the engine's ``reach_midpoint`` (see :attr:`Setting.mobility`)."""
     compliance: float | None = None
     """The actor's disposition to comply with the law of nations in [0, 1] (the state's
     ``compliance``, read when ``Params.law`` is on); ``None`` = drawn from the ``LAW``
@@ -104,7 +108,8 @@ class Scenario:
                      f"the distances of {self.province_map.n} provinces", source=self.origin,
                      field="map", hint="a smaller map")
         return Setting.build(self.province_map, self.names, [a.region for a in self.actors],
-                             params, policy=registry.instance)
+                             params, policy=registry.instance,
+                             mobility=[a.mobility for a in self.actors])
 
     def draw_strategies(self, keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.int16]:
         """(B, N) registry ids of each actor's strategy in the worlds of ``keys``.

@@ -84,7 +84,7 @@ class Bandwagoner(Strategy):
             # The patron: the top threat before the alliance discount (an ally stays the
             # patron although allies are not threats); the factors of perception's threat.
             own_row = bw * state.n_actors + i
-            raw = rows_of(obs.perceived, own_row) * rows_of(obs.reach, own_row)
+            raw = rows_of(obs.perceived, own_row) * rows_of(obs.reach_in, own_row)
             if params.hostility_weight:
                 raw *= 1.0 + params.hostility_weight * rows_of(state.hostility, own_row)
             if params.trend_horizon > 0:

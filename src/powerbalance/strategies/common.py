@@ -172,7 +172,7 @@ def internal_spend(obs: Observation, bw: I64, i: I64) -> F64:
     state, params = obs.state, obs.params
     top = obs.top_threat[bw, i]
     t = np.maximum(top, 0)
-    rival = state.military[bw, t] * obs.noise[bw, i, t] * obs.reach[bw, i, t]
+    rival = state.military[bw, t] * obs.noise[bw, i, t] * obs.reach_in[bw, i, t]
     rival = np.where(top >= 0, rival, 0.0)
     own = np.maximum(state.military[bw, i], 1e-9)
     gap = (params.internal_margin * rival - own) / own
