@@ -25,7 +25,7 @@ from powerbalance.arenas.base import Arena, Option, Words
 from powerbalance.errors import InputError
 
 __all__ = ["ARENA_NAMES", "Arena", "ArenaSpec", "Option", "Words", "available", "get",
-           "is_arena", "load", "scenario_of"]
+           "is_arena", "load", "scenario_of", "set_options"]
 
 #: The built-in arenas (the interstate model last: the engine's own setting).
 ARENA_NAMES = ("market", "parliament", "constitution", "interstate")
@@ -133,6 +133,27 @@ def load(spec: str) -> ArenaSpec:
                              allowed=opt.allowed())
     params = arena.make_params({**opts, "_source": spec})
     return ArenaSpec(arena=arena, options=opts, params=params, source=spec)
+
+
+def set_options(spec: str) -> set[str]:
+    """The options ``spec`` sets itself: those it names and those its preset sets (nothing
+    is checked or loaded; a robustness band leaves these at the spec's values).
+
+    >>> sorted(set_options("market:preset=balancing,firms=3"))
+    ['antitrust', 'firms', 'strategy']
+    """
+    name, options = _split(spec)
+    arena = get(name)
+    if arena.scenario_option is not None:
+        return {arena.scenario_option}
+    keys: set[str] = set()
+    for item in options.split(","):
+        key, _, value = item.partition("=")
+        if key.strip() == "preset":
+            keys |= set(arena.presets.get(value.strip(), {}))
+        elif key.strip():
+            keys.add(key.strip())
+    return keys
 
 
 def _scenario_text(arena: Arena, options: str) -> str:

@@ -44,7 +44,12 @@ import pandas as pd
 
 from powerbalance.errors import InputError
 from powerbalance.experiments.mechanisms import MECHANISMS, Mechanism, mechanism
-from powerbalance.experiments.plausible import PLAUSIBLE, posterior_for
+from powerbalance.experiments.plausible import (
+    ARENA_PLAUSIBLE,
+    PLAUSIBLE,
+    PlausibleRange,
+    posterior_for,
+)
 from powerbalance.experiments.results import RunResult, run
 from powerbalance.experiments.stats import (
     derived_seed,
@@ -1587,12 +1592,6 @@ def run_experiment(name: str | Experiment, *, worlds: int | None = None, seed: i
     probe = worlds if probe_worlds is None else probe_worlds
     _check_worlds(probe, "--probe-worlds")
     arena = exp.name in ARENA_STATISTICS
-    if arena and robustness:
-        raise InputError(f"{exp.name} is an arena claim: a robustness band draws the "
-                         "interstate engine's parameters from their plausible ranges, and no "
-                         "arena option has one; its robustness variants are reported in its "
-                         "notes", source="--robustness", field="NAME",
-                         allowed="an interstate claim (arena claims: --ablate)")
     if exp.runner is not None and not arena and (ablation or robustness):
         raise InputError(f"{exp.name} compares no arms", source="--ablate/--robustness",
                          field="NAME", allowed="an experiment with arms and comparisons")
@@ -1603,6 +1602,10 @@ def run_experiment(name: str | Experiment, *, worlds: int | None = None, seed: i
         if ablation:
             result.ablation = arena_ablate(exp, worlds=probe, seed=seed, years=years,
                                            confidence=confidence, options=options)
+        if robustness:
+            result.robustness = robustness_band(exp, robustness, worlds=probe, seed=seed,
+                                                years=years, confidence=confidence,
+                                                options=options)
     else:
         result = _run_arms(exp, worlds, seed, years, confidence, keep_runs or out is not None,
                            progress)
@@ -1950,7 +1953,7 @@ class Robustness:
 
 def robustness_band(name: str | Experiment, n: int, *, worlds: int | None = None,
                     seed: int = 0, years: int | None = None,
-                    confidence: float = 0.95) -> Robustness:
+                    confidence: float = 0.95, options: str = "") -> Robustness:
     """Rerun the claim's verdict at ``n`` parameter sets and count where it holds.
 
     The sets are drawn from a registered calibrated posterior when all the
@@ -1963,9 +1966,12 @@ def robustness_band(name: str | Experiment, n: int, *, worlds: int | None = None
     the Wilson interval of k of n (two-sided at ``confidence``); sensitivity
     is Spearman's rank correlation of each parameter with the claim's
     difference (the first comparison) and with the verdict.
-    """
-    from scipy.stats import qmc, spearmanr
 
+    An arena claim (:func:`register_arena`) draws its hypercube over its arena's
+    option ranges (:func:`arena_robust_options`) and appends each set as arena
+    options to every arm's spec, less the options the arm sets itself (they win, as an
+    arm's overrides do); ``options`` (``--option``) go last and are held.
+    """
     exp = name if isinstance(name, Experiment) else get(name)
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise InputError(f"{n!r}", source="--robustness", field="N", allowed="an integer >= 1")
@@ -1976,29 +1982,76 @@ def robustness_band(name: str | Experiment, n: int, *, worlds: int | None = None
     arms = all_arms(exp)
     needed = [arms[label] for label in _needed(exp)]
     sampler = posterior_for({a.scenario for a in exp.arms})
-    if sampler is not None:
-        sets = sampler(n, seed)
-        names = sorted({k for s in sets for k in s})
-        source = "calibrated posterior"
-    else:
-        names = robust_parameters(exp)
-        if not names:
-            raise InputError("no uncalibrated parameter to vary",
+    reasons: dict[str, str] = {}
+    evaluate: Callable[[dict[str, Any]], dict[tuple[str, str], np.ndarray]]
+    if exp.name in ARENA_STATISTICS:
+        if sampler is not None:
+            raise InputError(f"{exp.name} is an arena claim: a calibration's posterior holds "
+                             "the interstate engine's parameters", source="--posterior",
+                             field="posterior", allowed="no --posterior (the band draws the "
+                                                        "arena options' plausible ranges)")
+        ranges = arena_robust_options(exp, options)
+        if not ranges:
+            raise InputError("no arena option with a plausible range to vary",
                              source=f"experiment {exp.name}", field="robustness",
-                             allowed="an experiment with a parameter of PLAUSIBLE uncalibrated")
-        unit = qmc.LatinHypercube(d=len(names), seed=derived_seed(seed, "robustness")).random(n)
-        lo = np.array([PLAUSIBLE[p].lo for p in names])
-        hi = np.array([PLAUSIBLE[p].hi for p in names])
-        values = lo + unit * (hi - lo)
-        sets = [{p: float(v) for p, v in zip(names, row, strict=True)} for row in values]
-        source = f"latin hypercube over {len(names)} parameters"
+                             allowed="an arena with options in ARENA_PLAUSIBLE")
+        integer = {r.name for r in ranges if isinstance(
+            _arena_of(exp).options[r.name].default, int)}
+        sets = [{k: int(round(v)) if k in integer else v for k, v in s.items()}
+                for s in _latin_sets(ranges, n, seed)]
+        names = [r.name for r in ranges]
+        reasons = {r.name: r.reason for r in ranges}
+        source = f"latin hypercube over {len(names)} {_arena_of(exp).name} options"
+
+        def evaluate(extra: dict[str, Any]) -> dict[tuple[str, str], np.ndarray]:
+            return _arena_values(exp, needed, worlds, seed, years, options, extra)[0]
+    else:
+        if sampler is not None:
+            sets = sampler(n, seed)
+            names = sorted({k for s in sets for k in s})
+            source = "calibrated posterior"
+        else:
+            names = robust_parameters(exp)
+            if not names:
+                raise InputError("no uncalibrated parameter to vary",
+                                 source=f"experiment {exp.name}", field="robustness",
+                                 allowed="an experiment with a parameter of PLAUSIBLE "
+                                         "uncalibrated")
+            sets = _latin_sets([PLAUSIBLE[p] for p in names], n, seed)
+            source = f"latin hypercube over {len(names)} parameters"
+        reasons = {p: PLAUSIBLE[p].reason for p in names if p in PLAUSIBLE}
+
+        def evaluate(extra: dict[str, Any]) -> dict[tuple[str, str], np.ndarray]:
+            return _arm_values(exp, needed, worlds, seed, years, extra=extra)[0]
     rows = []
     for point, extra in enumerate(sets):
-        vals, _ = _arm_values(exp, needed, worlds, seed, years, extra=extra)
+        vals = evaluate(extra)
         _, _, holds = _judge(exp, vals, confidence)
         d = vals[(comp.high, comp.statistic)] - vals[(comp.low, comp.statistic)]
         rows.append({"point": point, **extra, "difference": float(d.mean()), "holds": holds})
-    points = pd.DataFrame(rows)
+    return _band(pd.DataFrame(rows), names, reasons, n=n, worlds=worlds,
+                 confidence=confidence, source=source)
+
+
+def _latin_sets(ranges: list[PlausibleRange], n: int, seed: int) -> list[dict[str, float]]:
+    """``n`` points of a Latin hypercube (McKay et al. 1979) over ``ranges``, from the
+    robustness stream of ``seed``: one dict of values per point."""
+    from scipy.stats import qmc
+
+    unit = qmc.LatinHypercube(d=len(ranges), seed=derived_seed(seed, "robustness")).random(n)
+    lo = np.array([r.lo for r in ranges])
+    hi = np.array([r.hi for r in ranges])
+    values = lo + unit * (hi - lo)
+    return [{r.name: float(v) for r, v in zip(ranges, row, strict=True)} for row in values]
+
+
+def _band(points: pd.DataFrame, names: list[str], reasons: dict[str, str], *, n: int,
+          worlds: int, confidence: float, source: str) -> Robustness:
+    """The :class:`Robustness` of the evaluated ``points`` (one row per set: its values,
+    ``difference`` and ``holds``): the Wilson interval of k of n and each parameter's
+    Spearman correlation with the difference and with the verdict."""
+    from scipy.stats import spearmanr
+
     k = int(points["holds"].sum())
     _, lo_ci, hi_ci = proportion_ci(k, n, confidence)
     sens = []
@@ -2014,7 +2067,7 @@ def robustness_band(name: str | Experiment, n: int, *, worlds: int | None = None
                 if 0 < k < n:
                     rho_v = float(spearmanr(x, points["holds"].to_numpy(dtype=float)).statistic)
         sens.append({"parameter": p, "rho": rho, "p": pval, "rho_verdict": rho_v,
-                     "reason": PLAUSIBLE[p].reason if p in PLAUSIBLE else source})
+                     "reason": reasons.get(p, source)})
     sensitivity = pd.DataFrame(sens)
     sensitivity = sensitivity.reindex(sensitivity["rho"].abs().sort_values(
         ascending=False, na_position="last").index).reset_index(drop=True)
@@ -2074,6 +2127,57 @@ def _arena_spec(scenario: str, options: str) -> str:
     return f"{scenario},{options}" if options else scenario
 
 
+def _arena_of(exp: Experiment) -> Any:
+    """The :class:`~powerbalance.arenas.Arena` an arena experiment's arms run."""
+    from powerbalance.arenas import get as get_arena
+
+    return get_arena(exp.arms[0].scenario.split(":", 1)[0].split("(", 1)[0].strip())
+
+
+def arena_robust_options(exp: Experiment, options: str = "") -> list[PlausibleRange]:
+    """The options a robustness band of an arena claim varies: those of its arena with a
+    plausible range (:data:`~powerbalance.experiments.plausible.ARENA_PLAUSIBLE`), less
+    those every arm sets itself (its spec or preset: the treatment) and those ``options``
+    (``--option``) hold.
+
+    >>> [r.name for r in arena_robust_options(get("market-balance"), "war_rate=0")][:3]
+    ['growth_sd', 'margin', 'payout']
+    """
+    from powerbalance.arenas import set_options
+
+    arena = _arena_of(exp)
+    held = set_options(f"{arena.name}:{options}")
+    every_arm = set.intersection(*(set_options(a.scenario) for a in exp.arms))
+    return [r for name, r in ARENA_PLAUSIBLE.get(arena.name, {}).items()
+            if name not in held | every_arm]
+
+
+def _arena_values(exp: Experiment, arms: list[Arm], worlds: int, seed: int, years: int | None,
+                  options: str = "", extra: dict[str, Any] | None = None
+                  ) -> tuple[dict[tuple[str, str], np.ndarray], dict[str, Any]]:
+    """Every statistic of every arm per world, and the runs, on the same worlds (common
+    random numbers). ``extra`` (a robustness set) is appended to each arm's spec less the
+    options the arm sets itself, then ``options`` (``--option``)."""
+    from powerbalance.arenas import load, set_options
+    from powerbalance.arenas.run import simulate
+
+    stats = ARENA_STATISTICS[exp.name]
+    specs = {}
+    for arm in arms:  # load every spec before anything runs: a bad option fails first
+        own = set_options(arm.scenario)
+        added = ",".join(f"{k}={v!r}" for k, v in (extra or {}).items() if k not in own)
+        specs[arm.label] = load(_arena_spec(_arena_spec(arm.scenario, added), options))
+    values: dict[tuple[str, str], np.ndarray] = {}
+    runs: dict[str, Any] = {}
+    for arm in arms:
+        result = simulate(specs[arm.label], worlds=worlds, years=years, seed=seed,
+                          record="system")
+        for stat, fn in stats.items():
+            values[(arm.label, stat)] = fn(result)
+        runs[arm.label] = result
+    return values, runs
+
+
 def _arena_runner(exp: Experiment, *, worlds: int, seed: int, years: int | None,
                   confidence: float, options: str = "") -> ExperimentResult:
     """Run every arm of an arena experiment on the same worlds (common random numbers:
@@ -2085,15 +2189,7 @@ def _arena_runner(exp: Experiment, *, worlds: int, seed: int, years: int | None,
 
     started = time.perf_counter()
     stats = ARENA_STATISTICS[exp.name]
-    specs = {arm.label: load(_arena_spec(arm.scenario, options)) for arm in exp.arms}
-    values: dict[tuple[str, str], np.ndarray] = {}
-    runs: dict[str, Any] = {}
-    for arm in exp.arms:
-        result = simulate(specs[arm.label], worlds=worlds, years=years, seed=seed,
-                          record="system")
-        for stat, fn in stats.items():
-            values[(arm.label, stat)] = fn(result)
-        runs[arm.label] = result
+    values, runs = _arena_values(exp, list(exp.arms), worlds, seed, years, options)
     comparisons, checks, holds = _judge(exp, values, confidence)
     two_sided = (1 + confidence) / 2
     null = "null"

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -130,6 +130,103 @@ PLAUSIBLE: dict[str, PlausibleRange] = {r.name: r for r in (
                    "contending from near-equal to clearly superior terms (Polybius I.83)",
                    only_with="law"),
 )}
+
+def _stated(name: str, lo: float, hi: float, default: float, why: str) -> PlausibleRange:
+    """A range around an arena option's stated choice ``default`` (no source gives a size)."""
+    return PlausibleRange(name, lo, hi, f"stated choice {default:g}; {why}")
+
+
+#: Plausible ranges of the arena options a robustness band of an arena claim varies, per
+#: arena (``powerbalance experiment market-balance --robustness N``). Only options whose
+#: default is a stated choice get one; held at their values are the options a source
+#: sizes (the market's takeover ``premium``, the parliament's ``ruling_cost``), the
+#: setting a claim is about (numbers of firms, parties, chambers; strategies, antitrust,
+#: seat and coalition rules) and the thresholds that define what is measured (the
+#: monopoly line, the dominance share, the collapse of the rule of law, the veto share,
+#: the dominant premiership), plus options the claims' arms never read (the district
+#: spread of first past the post, the weight of federal units). The constitution's rule of
+#: law is the law layer's norm: its three options take the law layer's ranges above.
+ARENA_PLAUSIBLE: dict[str, dict[str, PlausibleRange]] = {
+    "market": {r.name: r for r in (
+        _stated("growth_sd", 0.1, 0.3, 0.15, "Gibrat's law fixes the form, not the size: "
+                "a spread of a tenth to three tenths (the claim's variant 0.3 at the top)"),
+        _stated("margin", 0.05, 0.2, 0.1, "a war chest fed by a twentieth to a fifth of "
+                "revenue"),
+        _stated("payout", 0.1, 0.4, 0.2, "a tenth to two fifths of the war chest paid out"),
+        _stated("inequality", 0.25, 1.0, 0.5, "starting sizes from nearly equal to strongly "
+                "skewed"),
+        _stated("war_rate", 0.15, 0.5, 0.3, "the leader starts a price war every two to "
+                "seven years"),
+        _stated("counter_rate", 0.15, 0.5, 0.3, "the joint venture strikes back every two "
+                "to seven years (it carries the balancing result)"),
+        _stated("war_stake", 0.05, 0.2, 0.1, "a price war moves a twentieth to a fifth of "
+                "the loser's segment"),
+        _stated("war_cost", 0.02, 0.1, 0.05, "a price war costs two to ten percent of the "
+                "contested revenue"),
+        _stated("contest_exponent", 0.5, 2.0, 1.0, "Tullock's (1980) contest from "
+                "diminishing to increasing returns around the lottery form 1"),
+        _stated("bid_rate", 0.1, 0.4, 0.2, "a takeover bid every two and a half to ten years"),
+        _stated("entry_rate", 0.05, 0.2, 0.1, "an empty slot refilled in five to twenty "
+                "years"),
+        _stated("entrant_share", 0.01, 0.05, 0.02, "entrants of one to five percent of the "
+                "market"),
+        _stated("exit_share", 0.002, 0.01, 0.005, "firms exit below a fifth to one percent "
+                "of the market"),
+    )},
+    "parliament": {r.name: r for r in (
+        _stated("swing_sd", 0.1, 0.3, 0.15, "Pedersen (1979) measures volatility, not this "
+                "log-weight spread: a tenth to three tenths"),
+        _stated("fall_rate", 0.05, 0.2, 0.1, "a constant hazard (King et al. 1990) of a "
+                "majority cabinet falling every five to twenty years"),
+        _stated("minority_fall", 1.5, 3.0, 2.0, "minority cabinets half again to three times "
+                "as likely to fall"),
+        _stated("inequality", 0.25, 1.0, 0.5, "starting vote weights from nearly equal to "
+                "strongly skewed"),
+        _stated("term", 3, 5, 4, "elections every three to five years"),
+        _stated("office_bonus", 0.0, 0.05, 0.0, "Greene (2007) names the mechanism without a "
+                "size: from none to a twentieth of log vote weight a year"),
+    )},
+    "constitution": {r.name: r for r in (
+        _stated("executive_weight", 0.8, 1.25, 1.0, "the executive's starting competences a "
+                "fifth less to a quarter more"),
+        _stated("chamber_weight", 0.45, 0.75, 0.6, "each chamber's starting competences a "
+                "quarter less to a quarter more"),
+        _stated("court_weight", 0.4, 0.6, 0.5, "the court's starting competences a fifth "
+                "less to a fifth more"),
+        _stated("inequality", 0.05, 0.2, 0.1, "starting competences spread by five to twenty "
+                "percent"),
+        _stated("drift_sd", 0.025, 0.1, 0.05, "competences drifting by 2.5 to 10 percent a "
+                "year"),
+        _stated("support_sd", 0.025, 0.1, 0.05, "public support shocks of 2.5 to 10 points"),
+        _stated("support_persistence", 0.8, 0.95, 0.9, "shocks to support fading over five "
+                "to twenty years"),
+        _stated("grab_rate", 0.25, 0.75, 0.5, "an occasion for a power grab every one to "
+                "four years"),
+        _stated("pack_rate", 0.15, 0.5, 0.3, "a sixth to a half of the grabs pack the court "
+                "(Leuchtenburg 1995 gives one plan, not a rate)"),
+        _stated("grab_stake", 0.05, 0.2, 0.1, "a successful grab takes a twentieth to a "
+                "fifth of the targets' competences"),
+        _stated("pack_years", 6, 14, 10, "a packed court sides with its packer for six to "
+                "fourteen years"),
+        _stated("check_ratio", 0.8, 1.5, 1.0, "checkers need four fifths to one and a half "
+                "times the grabber's weight (a grab fails above a share 0.56 to 0.4)"),
+        _stated("check_penalty", 0.025, 0.1, 0.05, "a checked grabber loses 2.5 to 10 percent "
+                "of its competences"),
+        _stated("impeach_ratio", 1.5, 3.0, 2.0, "impeachment at one and a half to three times "
+                "the executive's side"),
+        _stated("impeach_penalty", 0.15, 0.5, 0.3, "an impeached executive loses a sixth to a "
+                "half of its competences"),
+        _stated("compliance_mean", 0.3, 0.7, 0.5, "branches from inclined to break to inclined "
+                "to keep the constitution"),
+        _stated("compliance_spread", 0.25, 0.5, 0.5, "dispositions from moderately to widely "
+                "spread"),
+        *(replace(PLAUSIBLE[name], only_with=None)  # the norm is the arena's own
+          for name in ("norm_start", "norm_growth", "norm_erosion")),
+    )},
+}
+"""Arena name -> option -> its plausible range (each inside the option's allowed range and
+containing its default: a test checks it)."""
+
 
 #: A sampler of a calibrated posterior: (number of draws, seed) -> one dict of parameter
 #: values per draw.
