@@ -6,9 +6,8 @@ import dataclasses
 import json
 from pathlib import Path
 
-import pytest
-
 import numpy as np
+import pytest
 
 from powerbalance.cli import main
 from powerbalance.experiments.claims import (
