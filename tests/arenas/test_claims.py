@@ -220,6 +220,7 @@ def test_arena_plausible_ranges_lie_inside_each_option_and_contain_its_default()
             assert r.name == name and r.lo < r.hi and r.reason, (arena_name, name)
             assert opt.lo is not None and opt.hi is not None and not opt.choices
             assert opt.lo <= r.lo and r.hi <= opt.hi, (arena_name, name)
+            assert not isinstance(opt.default, str)
             assert r.lo <= opt.default <= r.hi, (arena_name, name)
             if isinstance(opt.default, int):
                 assert float(r.lo).is_integer() and float(r.hi).is_integer()
