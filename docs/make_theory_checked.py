@@ -21,11 +21,12 @@ from powerbalance.experiments.claims import (
     EXPERIMENTS,
     ExperimentResult,
     all_arms,
+    arena_robust_options,
     robust_parameters,
     run_experiment,
 )
 from powerbalance.experiments.mechanisms import MECHANISMS
-from powerbalance.experiments.plausible import PLAUSIBLE
+from powerbalance.experiments.plausible import ARENA_PLAUSIBLE, PLAUSIBLE
 from powerbalance.experiments.stats import format_interval
 
 PAGE = Path(__file__).resolve().parent / "theory-checked.md"
@@ -118,6 +119,32 @@ def _section(r: ExperimentResult) -> list[str]:
     return lines
 
 
+def plausible_lines() -> list[str]:
+    """The page's tables of plausible ranges (the interstate parameters', then each arena's
+    options') and how many each experiment varies: no experiment runs."""
+    lines = ["## Plausible ranges of the uncalibrated parameters", "",
+              "Varied by the robustness bands (a parameter a scenario calibrates in its "
+              "`[params]` is held at the scenario's value; an arm's own overrides win). A "
+              "calibrated posterior, once registered for a scenario "
+              "(`powerbalance.experiments.plausible.register_posterior`), replaces the "
+              "hypercube.", "", "| parameter | range | reason |", "|---|---|---|"]
+    for p in PLAUSIBLE.values():
+        lines.append(f"| `{p.name}` | {p.lo:g} - {p.hi:g} | {p.reason} |")
+    for arena, ranges in ARENA_PLAUSIBLE.items():
+        lines += ["", f"Options of the {arena} arena varied by the bands of its claims "
+                  "(docs/arenas.md; an option an arm sets itself keeps its value):", "",
+                  "| option | range | reason |", "|---|---|---|"]
+        for p in ranges.values():
+            lines.append(f"| `{p.name}` | {p.lo:g} - {p.hi:g} | {p.reason} |")
+    varied = {e.name: len(robust_parameters(e)) for e in EXPERIMENTS.values()
+              if e.runner is None}
+    varied |= {e.name: len(arena_robust_options(e)) for e in EXPERIMENTS.values()
+               if e.name in ARENA_STATISTICS}
+    lines += ["", "Parameters varied per experiment: " + ", ".join(
+        f"`{k}` {v}" for k, v in varied.items()) + ".", ""]
+    return lines
+
+
 def render() -> str:
     """Run every experiment at its default size and render the page."""
     started = time.perf_counter()
@@ -134,9 +161,10 @@ def render() -> str:
             options = ("1914," if exp.name == "polarity-from-data" else "") + "data=" + data
         if exp.name == "polarity-from-data":
             results.append(run_experiment(exp, seed=0, options=options, keep_runs=False))
-        elif exp.name in ARENA_STATISTICS:  # an arena claim: ablation, no band (no ranges)
+        elif exp.name in ARENA_STATISTICS:  # an arena claim: its arena's mechanisms and ranges
             results.append(run_experiment(exp, worlds=MAIN_WORLDS, seed=0, keep_runs=False,
-                                          ablation=True, probe_worlds=PROBE_WORLDS))
+                                          ablation=True, robustness=BAND_SETS,
+                                          probe_worlds=PROBE_WORLDS))
         elif exp.runner is not None:  # a tournament or forward runs: no ablation or band
             results.append(run_experiment(exp, worlds=MAIN_WORLDS, seed=0, keep_runs=False,
                                           options=options))
@@ -171,7 +199,10 @@ def render() -> str:
         "hypercube over the plausible ranges of the parameters no scenario calibrates (listed "
         "below, with reasons); the band is the Wilson interval of the sets in which the whole "
         "verdict holds, and the sensitivity is Spearman's rank correlation of each parameter "
-        "with the claim's difference. With only a few sets and many parameters the "
+        "with the claim's difference. An arena claim's band draws the same hypercube over "
+        "its arena's options with a stated-choice default (listed below per arena), appended "
+        "to every arm's spec (an option the arm sets itself keeps its value). With only a "
+        "few sets and many parameters the "
         "correlations are indicative: run `--robustness 64` for a firmer ranking. A verdict "
         "at the probe size has less power than at the main size, so the band counts sets "
         "where the claim is *detected* at that size.",
@@ -223,18 +254,7 @@ def render() -> str:
     for m in MECHANISMS.values():
         switch = ", ".join(f"`{k} = {v}`" for k, v in m.overrides.items())
         lines.append(f"| {m.name} | {switch} | {m.doc} |")
-    lines += ["", "## Plausible ranges of the uncalibrated parameters", "",
-              "Varied by the robustness bands (a parameter a scenario calibrates in its "
-              "`[params]` is held at the scenario's value; an arm's own overrides win). A "
-              "calibrated posterior, once registered for a scenario "
-              "(`powerbalance.experiments.plausible.register_posterior`), replaces the "
-              "hypercube.", "", "| parameter | range | reason |", "|---|---|---|"]
-    for p in PLAUSIBLE.values():
-        lines.append(f"| `{p.name}` | {p.lo:g} - {p.hi:g} | {p.reason} |")
-    varied = {e.name: len(robust_parameters(e)) for e in EXPERIMENTS.values()
-              if e.runner is None}
-    lines += ["", "Parameters varied per experiment: " + ", ".join(
-        f"`{k}` {v}" for k, v in varied.items()) + ".", ""]
+    lines += ["", *plausible_lines()]
     return "\n".join(lines)
 
 
