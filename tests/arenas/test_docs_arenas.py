@@ -46,3 +46,23 @@ def test_the_run_commands_of_the_page_work(argv: list[str], tmp_path: Path,
         else:
             small.append(word)
     assert main([*small, "--worlds", "3", "--years", "4"]) == 0
+
+
+def test_the_theory_page_lists_each_arena_s_plausible_ranges() -> None:
+    """docs/make_theory_checked.py's range tables (built without running an experiment)
+    show every arena option a band varies, one table per arena."""
+    import importlib.util
+
+    from powerbalance.experiments.plausible import ARENA_PLAUSIBLE
+
+    script = PAGE.parent / "make_theory_checked.py"
+    spec = importlib.util.spec_from_file_location("make_theory_checked", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    text = "\n".join(module.plausible_lines())
+    for arena, ranges in ARENA_PLAUSIBLE.items():
+        assert f"Options of the {arena} arena" in text
+        for r in ranges.values():
+            assert f"| `{r.name}` | {r.lo:g} - {r.hi:g} | {r.reason} |" in text
+    assert f"`market-balance` {len(ARENA_PLAUSIBLE['market'])}" in text
