@@ -19,7 +19,8 @@ against it (``null_effects``). :func:`ablate` switches off, one at a time, each
 mechanism that could produce the result (:mod:`~powerbalance.experiments.mechanisms`)
 and names the one that carries it; :func:`robustness_band` reruns the verdict over
 a Latin hypercube of the uncalibrated parameters' plausible ranges
-(:mod:`~powerbalance.experiments.plausible`) and says in how many sets it holds.
+(:mod:`~powerbalance.experiments.plausible`; for an arena claim, its arena's options')
+and says in how many sets it holds.
 
 >>> 'waltz-balance' in EXPERIMENTS and EXPERIMENTS['waltz-balance'].claim
 1
