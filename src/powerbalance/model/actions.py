@@ -145,11 +145,13 @@ class Actions:
         would not change).
         """
         both = self.fresh & other.fresh
-        out = Actions(**{
-            name: (getattr(self, name) if name in both
-                   else np.where(mask, getattr(other, name), getattr(self, name)))
-            for name in _ACTION_NAMES
-        })
+        merged: dict[str, Any] = {}
+        for name in _ACTION_NAMES:
+            mine, theirs = getattr(self, name), getattr(other, name)
+            # (The same array on both sides, a shared constant say, needs no merge either.)
+            merged[name] = (mine if name in both or mine is theirs
+                            else np.where(mask, theirs, mine))
+        out = Actions(**merged)
         object.__setattr__(out, "_fresh", both)
         return out
 
