@@ -170,7 +170,6 @@ def war(state: WorldState, actions: Actions, obs: Observation, setting: Setting,
     (serial activation); ``decay`` applies the year's decay of hostility.
     """
     alive = state.alive
-    n = state.n_actors
     events: list[Events] = []
     mover = alive if active is None else alive & active
     productivity, war_loss = _recover(state, params, decay)
