@@ -112,10 +112,11 @@ class Actions:
         """
         state, params = obs.state, obs.params
         actions = cls.passive(state.batch, state.n_actors, params.base_spend)
-        spend_arr = np.broadcast_to(np.asarray(spend, dtype=np.float64),
-                                    (state.batch, state.n_actors))
-        if np.ndim(spend):
-            spend_arr = spend_arr.copy()  # not a view of the caller's array
+        if isinstance(spend, np.ndarray) and spend.ndim:
+            spend_arr = np.broadcast_to(spend.astype(np.float64),  # a copy, not the caller's
+                                        (state.batch, state.n_actors)).copy()
+        else:  # one value for all: the shared read-only constant (as passive's fields)
+            spend_arr = _constant(float(spend), np.float64, state.batch, state.n_actors)
         low = state.cohesion < params.counter_trigger
         if not (params.counter_spend > 0 and low.any()):
             return actions.replace(spend=spend_arr)
@@ -144,11 +145,13 @@ class Actions:
         would not change).
         """
         both = self.fresh & other.fresh
-        out = Actions(**{
-            name: (getattr(self, name) if name in both
-                   else np.where(mask, getattr(other, name), getattr(self, name)))
-            for name in _ACTION_NAMES
-        })
+        merged: dict[str, Any] = {}
+        for name in _ACTION_NAMES:
+            mine, theirs = getattr(self, name), getattr(other, name)
+            # (The same array on both sides, a shared constant say, needs no merge either.)
+            merged[name] = (mine if name in both or mine is theirs
+                            else np.where(mask, theirs, mine))
+        out = Actions(**merged)
         object.__setattr__(out, "_fresh", both)
         return out
 

@@ -49,14 +49,15 @@ def diplomacy(state: WorldState, actions: Actions, obs: Observation,
         if len(pw_):
             pb, pi, pj = _passed(state, obs, params, pw_, pi_)
             bw, i, j = np.concatenate([bw, pb]), np.concatenate([i, pi]), np.concatenate([j, pj])
-        lo, hi = np.minimum(i, j), np.maximum(i, j)
-        n = state.n_actors
-        codes = sorted_unique((bw * n + lo) * n + hi)  # two leavers share one event
-        ew, rest = np.divmod(codes, n * n)
-        elo, ehi = np.divmod(rest, n)
-        events.append(Events.make(EventKind.ALLIANCE_BROKEN, ew, elo, ehi))
-        k[ew, elo, ehi] = 0.0
-        k[ew, ehi, elo] = 0.0
+        if len(bw):  # (most years no alliance ends)
+            lo, hi = np.minimum(i, j), np.maximum(i, j)
+            n = state.n_actors
+            codes = sorted_unique((bw * n + lo) * n + hi)  # two leavers share one event
+            ew, rest = np.divmod(codes, n * n)
+            elo, ehi = np.divmod(rest, n)
+            events.append(Events.make(EventKind.ALLIANCE_BROKEN, ew, elo, ehi))
+            k[ew, elo, ehi] = 0.0
+            k[ew, ehi, elo] = 0.0
 
     bw, i = nonzero(alive & (actions.offer >= 0))
     if len(bw):
@@ -73,14 +74,14 @@ def diplomacy(state: WorldState, actions: Actions, obs: Observation,
             aim[bw, i, j] = target
             aim[bw, j, i] = target
             state = state.replace(aim=aim)
-        lo, hi = np.minimum(i, j), np.maximum(i, j)
-        n = state.n_actors
-        codes = sorted_unique((bw * n + lo) * n + hi)
-        fw, rest = np.divmod(codes, n * n)
-        flo, fhi = np.divmod(rest, n)
-        k[fw, flo, fhi] = params.alliance_commitment
-        k[fw, fhi, flo] = params.alliance_commitment
-        events.append(Events.make(EventKind.ALLIANCE_FORMED, fw, flo, fhi))
+            lo, hi = np.minimum(i, j), np.maximum(i, j)
+            n = state.n_actors
+            codes = sorted_unique((bw * n + lo) * n + hi)
+            fw, rest = np.divmod(codes, n * n)
+            flo, fhi = np.divmod(rest, n)
+            k[fw, flo, fhi] = params.alliance_commitment
+            k[fw, fhi, flo] = params.alliance_commitment
+            events.append(Events.make(EventKind.ALLIANCE_FORMED, fw, flo, fhi))
     return state.replace(alliance=k), events
 
 

@@ -123,6 +123,7 @@ class Events:
     @classmethod
     def concat(cls, parts: list[Events]) -> Events:
         """All events of ``parts`` in order."""
+        parts = [p for p in parts if len(p)]  # (most parts of a small world's year are empty)
         if not parts:
             return cls.make(EventKind.WAR_WON, [], [], [])
         return cls(*(np.concatenate([getattr(p, f) for p in parts])

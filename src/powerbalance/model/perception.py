@@ -331,7 +331,10 @@ class Observation:
         out = memo[key]
         miss = np.isnan(out)
         if miss.any():
-            uniq = sorted_unique(key[miss])
+            uniq = key[miss]
+            # (The pairs mostly come sorted and distinct: sort only when they do not.)
+            if len(uniq) > 1 and not (uniq[1:] > uniq[:-1]).all():
+                uniq = sorted_unique(uniq)
             qb, rest = np.divmod(uniq, n * n)
             qj, qe = np.divmod(rest, n)
             memo[uniq] = self._side_of(qb, qj, qe, offence, ongoing)

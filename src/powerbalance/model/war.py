@@ -170,7 +170,6 @@ def war(state: WorldState, actions: Actions, obs: Observation, setting: Setting,
     (serial activation); ``decay`` applies the year's decay of hostility.
     """
     alive = state.alive
-    n = state.n_actors
     events: list[Events] = []
     mover = alive if active is None else alive & active
     productivity, war_loss = _recover(state, params, decay)
@@ -201,6 +200,28 @@ def war(state: WorldState, actions: Actions, obs: Observation, setting: Setting,
     ok = (t != a) & alive[b, t] & obs.adjacent[b, a, t]
     b, a, t = b[ok], a[ok], t[ok]
 
+    if len(b):  # (no demand this year: nothing to deter, resist or concede)
+        b, a, t = _crises(state, obs, setting, params, s, events, b, a, t)
+
+    # This year's campaigns: the wars under way and the new ones, by world and initiator.
+    cb, ca = np.concatenate([ob, b]), np.concatenate([oa, a])
+    order = np.lexsort((ca, cb))
+    cb, ca = cb[order], ca[order]
+    ct = s.war_target[cb, ca]
+    wars_per_world = np.bincount(cb, minlength=state.batch)
+    if len(cb):
+        _campaign(state, actions, obs, setting, params, s, cb, ca, ct, events)
+
+    new_state = _bury_the_dead(state, s, setting, params, events)
+    return new_state, events, wars_per_world, Campaigns.concat(s.campaigns)
+
+
+def _crises(state: WorldState, obs: Observation, setting: Setting, params: Params,
+            s: _Scratch, events: list[Events], b: I64, a: I64,
+            t: I64) -> tuple[I64, I64, I64]:
+    """The demands (b, a -> t): deterrence, resistance or concession; the wars begun,
+    returned as (b, a, t)."""
+    n = state.n_actors
     deterred, failed, accident = deterrence(state, b, a, t, params, setting)
     if deterred.any():
         events.append(Events.make(EventKind.DETERRENCE_HELD, b[deterred], a[deterred],
@@ -241,18 +262,7 @@ def war(state: WorldState, actions: Actions, obs: Observation, setting: Setting,
         events.append(Events.make(EventKind.WAR_BEGUN, b, a, t))
         s.war_target[b, a] = t
         s.war_start[b, a] = state.year + 1   # the calendar year of the step's events
-
-    # This year's campaigns: the wars under way and the new ones, by world and initiator.
-    cb, ca = np.concatenate([ob, b]), np.concatenate([oa, a])
-    order = np.lexsort((ca, cb))
-    cb, ca = cb[order], ca[order]
-    ct = s.war_target[cb, ca]
-    wars_per_world = np.bincount(cb, minlength=state.batch)
-    if len(cb):
-        _campaign(state, actions, obs, setting, params, s, cb, ca, ct, events)
-
-    new_state = _bury_the_dead(state, s, setting, params, events)
-    return new_state, events, wars_per_world, Campaigns.concat(s.campaigns)
+    return b, a, t
 
 
 def _principals(war_target: I64) -> BoolA:
