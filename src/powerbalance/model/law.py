@@ -256,32 +256,39 @@ def enforceable(state: WorldState, params: Params) -> F64:
     assert state.norms is not None and state.compliance is not None
     alive = state.alive
     share = np.where(alive, state.last_share, 0.0)
+    batch, n = state.batch, state.n_actors
     kinds = state.norms.shape[1]
     # rows (B, 1 + kinds, N): the share, then each norm's bound share (0 for the dead and
     # the unbound); actors last, so every operation runs along contiguous memory
-    bound = alive[:, None, :] & compliant(state.compliance[:, None, :], state.norms[:, :, None])
-    x = np.empty((state.batch, 1 + kinds, state.n_actors))
+    bound = compliant(state.compliance[:, None, :], state.norms[:, :, None])
+    bound &= alive[:, None, :]
+    x = np.empty((batch, 1 + kinds, n))
     x[:, 0] = share
     np.multiply(bound, share[:, None, :], out=x[:, 1:])
+    # the others not allied, in every row: the world's total less the actor and its allies
+    # (row 0: every live actor, the possible coalition; then the bound ones, the willing)
+    others = x.sum(axis=2, keepdims=True) - x
     if any_nonzero(state.alliance):
         # each actor's allies' total of every row, in one product (the alliance graph made
         # symmetric, so x @ allied sums over each actor's allies); a dead ally's rows are 0
-        # already, and an actor is no ally of itself
+        # already, and an actor is no ally of itself. The graph is written straight into
+        # the product's float operand: no (B, N, N) boolean temporaries. (A sum over the
+        # graph's edges would be cheaper but adds in another order than the product:
+        # not the same numbers bit for bit)
         pact = state.alliance > 0
-        allied = pact | np.swapaxes(pact, 1, 2)
-        idx = np.arange(state.n_actors)
-        allied[:, idx, idx] = False
-        x_allies = np.matmul(x, allied.astype(np.float64))
-    else:
-        x_allies = np.zeros_like(x)
-    need = params.contend_ratio * (share + x_allies[:, 0]) - 1e-12
-    # the others not allied, in every row: the world's total less the actor and its allies
-    # (row 0: every live actor, the possible coalition; then the bound ones, the willing)
-    others = x.sum(axis=2, keepdims=True) - x - x_allies
+        allied = np.empty((batch, n, n))
+        np.logical_or(pact, np.swapaxes(pact, 1, 2), out=allied)
+        allied.reshape(batch, n * n)[:, :: n + 1] = 0.0
+        x_allies = np.matmul(x, allied)
+        need = params.contend_ratio * (share + x_allies[:, 0]) - 1e-12
+        others -= x_allies
+    else:  # nobody has an ally: the allies' totals are 0
+        need = params.contend_ratio * (share + 0.0) - 1e-12
+        others -= 0.0
     dominated = (alive & (others[:, 0] < need)).any(axis=1)
     punishable = bound & (others[:, 1:] >= need[:, None, :])
     count = bound.sum(axis=2)
-    out = np.divide(punishable.sum(axis=2), count, out=np.zeros((state.batch, kinds)),
+    out = np.divide(punishable.sum(axis=2), count, out=np.zeros((batch, kinds)),
                     where=count > 0)
     return np.where(dominated[:, None], 0.0, out)
 
