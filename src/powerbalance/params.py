@@ -452,7 +452,8 @@ class Params:
     deterrence_rule: str = _p(
         "decision", "How nuclear weapons deter an attack: decision = the attacker weighs the "
         "expected cost of retaliation (its probability x the damage it inflicts) against the "
-        "expected gain of the attack and goes ahead only if the gain is at least the cost; "
+        "expected gain of the attack and goes ahead only if the gain exceeds the cost (an "
+        "attack with no expected gain is not chosen, even at no cost); "
         "veto = every attack on a target with a secure second strike (or such a committed "
         "ally) is deterred unless the attacker's resolve reaches resolve_threshold (the rule "
         "before issue 13, kept for comparison).",

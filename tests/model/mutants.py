@@ -30,6 +30,8 @@ LAW_TESTS = ("tests/model/test_law.py", "tests/model/test_concert.py")
 EXPERIMENT_TESTS = ("tests/experiments/test_bloc_share.py",)
 DETERRENCE_TESTS = ("tests/model/test_deterrence.py",)
 MOBILITY_TESTS = ("tests/model/test_mobility.py",)
+COMPILED_OBSERVATION_TESTS = (
+    "tests/model/test_compiled.py::test_compiled_perception_is_bit_identical_on_a_lived_in_state",)
 
 
 @dataclass(frozen=True)
@@ -451,7 +453,9 @@ MUTANTS = (
            "    return np.asarray(1.0 - (1.0 - own) * held_back, dtype=np.float64)",
            "    return np.asarray(1.0 - held_back, dtype=np.float64)", DETERRENCE_TESTS),
     Mutant("the attack goes ahead when the cost exceeds the gain", "model/deterrence.py",
-           "            chosen = gain >= cost", "            chosen = gain <= cost", DETERRENCE_TESTS),
+           "            chosen = gain > cost", "            chosen = gain < cost", DETERRENCE_TESTS),
+    Mutant("an attack with nothing to gain goes ahead when it costs nothing", "model/deterrence.py",
+           "            chosen = gain > cost", "            chosen = gain >= cost", DETERRENCE_TESTS),
     Mutant("resolve does not discount the attacker's own destruction", "model/deterrence.py",
            "                      * (1.0 - state.resolve[b, a]), dtype=np.float64)",
            "                      * 1.0, dtype=np.float64)", DETERRENCE_TESTS),
@@ -482,6 +486,14 @@ MUTANTS = (
     Mutant("threat reads the observer's reach, not the observed actor's", "model/perception.py",
            "        threat = self.perceived * self.reach_in", "        threat = self.perceived * self.reach",
            MOBILITY_TESTS),
+    Mutant("the compiled observation reads the observer's reach, not the observed actor's",
+           "model/perception.py", "                state, params, self.share, self.reach_in, self.allied,",
+           "                state, params, self.share, self.reach, self.allied,",
+           COMPILED_OBSERVATION_TESTS),
+    Mutant("internal spending answers the balancer's own reach, not the rival's arriving",
+           "strategies/common.py",
+           "    rival = state.military[bw, t] * obs.noise[bw, i, t] * obs.reach_in[bw, i, t]",
+           "    rival = state.military[bw, t] * obs.noise[bw, i, t] * obs.reach[bw, i, t]"),
     # --- issue 11's second review: both sides' allies, one split, water, phoenix, grievance -
     Mutant("the estimates leave out the attacker's allies", "model/perception.py",
            "        if not self.allied or not len(b):\n            return own\n        ptr, entries, bond",

@@ -152,6 +152,19 @@ def test_resolve_discounts_the_attackers_own_destruction():
     assert not deterred[0] and failed[0] and not accident[0]
 
 
+def test_an_attack_with_nothing_to_gain_is_not_chosen_even_at_no_cost():
+    # Resolve 1 prices the attacker's own destruction at 0, and certain retaliation (p = 1)
+    # ends the war with no winner, so the attack gains nothing either: 0 against 0.
+    state, setting, params = _state(_actors({"nuclear": 2, "resolve": 1.0}, {"nuclear": 2}),
+                                    deterrence_accident=0.0, nuclear_escalation=1.0)
+    p = retaliation_probability(state, *PAIR, params)
+    assert p[0] == 1.0
+    assert retaliation_cost(state, *PAIR[:2], p, params)[0] == 0.0
+    assert attack_gain(state, setting, *PAIR, p, params)[0] == 0.0
+    deterred, failed, accident = deterrence(state, *PAIR, params, setting)
+    assert deterred[0] and not failed[0] and not accident[0]
+
+
 def test_the_veto_rule_is_kept_for_comparison():
     # A non-nuclear attacker: the taboo makes retaliation unlikely, so the decision rule
     # lets it attack; the old veto deterred it.

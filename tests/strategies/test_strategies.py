@@ -65,6 +65,24 @@ class TestInternalBalancer(StrategyTestCase):
             spends.append(actions.spend[0, 0])
         assert spends[0] < spends[1] < spends[2] <= Params().max_spend
 
+    def test_spending_answers_the_rivals_power_arriving_not_its_own_reach(self):
+        """Ten steps apart, a mobile rival's power arrives almost whole (reach_in), so the
+        balancer arms more against it; the balancer's own mobility (its reach out) changes
+        nothing, since the rival's forces, not its own, have to cover the distance."""
+        from tests.strategies.harness import decide_in
+
+        def spend(own_mobility: float, rival_mobility: float) -> float:
+            sit = Situation("", [actor("A", [0], military=1.0, mobility=own_mobility),
+                                 actor("B", [11], military=3.0, mobility=rival_mobility)], 0,
+                            lambda a, o, f: True, provinces=12)
+            actions, obs = decide_in(self.name, sit)
+            assert obs.top_threat[0, 0] == 1
+            return float(actions.spend[0, 0])
+
+        plain = spend(1.0, 1.0)
+        assert BASE < plain < spend(1.0, 4.0) < Params().max_spend
+        assert spend(4.0, 1.0) == plain
+
 
 class TestExternalBalancer(StrategyTestCase):
     name = "external-balancer"

@@ -742,12 +742,22 @@ register(Experiment(
            "superpowers without weapons): the claim is that the weapons, not the rest of the "
            "world, keep the superpowers apart. Deterrence is a decision, not a rule "
            "(powerbalance.model.deterrence): a would-be attacker goes ahead only when the "
-           "expected gain of its attack covers the expected cost of retaliation, the chance "
+           "expected gain of its attack exceeds the expected cost of retaliation, the chance "
            "of retaliation (the defender's escalation, its arsenal's survival, a patron's "
            "commitment x reliability, the taboo against a non-nuclear attacker) times the "
            "devastation it risks (Schelling 1966; Jervis 1989; Powell 1990; Huth 1988). The "
            "'deterrence' ablation sets that cost to zero; the veto arm is the old rule, "
-           "reported for comparison and not judged."),
+           "reported for comparison and not judged. Known limitations (measured by the "
+           "review of issue 13): for a nuclear attacker the expected cost is about 7 times "
+           "the gain, so the decision behaves like a veto with its threshold at resolve "
+           "about 0.93; the peace measured is mostly extended deterrence of the "
+           "superpowers' clients, with few direct superpower decisions; the higher "
+           "other_wars under the decision rule than under the veto comes from the taboo "
+           "term (non-nuclear attackers are never deterred), not from the "
+           "stability-instability paradox; accidents are drawn every year a demand is "
+           "deterred, which puts a floor under superpower_war; and the "
+           "'nuclear-escalation' ablation removes deterrence itself (no escalation "
+           "means no retaliation to fear), so it cannot separate the two."),
 ))
 
 register(Experiment(
@@ -1531,7 +1541,11 @@ register(Experiment(
            "wealth) and its own cavalry mobility (mobility 4 for the Mongols alone: a "
            "modelling choice, see the scenario; the engine has no military quality); "
            "balancing-no-mobility removes that mobility, balancing-shared-reach gives the "
-           "long reach to everyone, as the scenario did before per-actor mobility."),
+           "long reach to everyone, as the scenario did before per-actor mobility. Known "
+           "limitation (measured by the review of issue 13): the capitals lie 2-6 map steps "
+           "from Karakorum, where the default gradient already delivers 0.88-0.98 of the "
+           "Mongols' force, so their mobility changes little (mobility 1, 4 and 10 gave the "
+           "same Mongol territory in 60 worlds with the sedentary states balancing)."),
 ))
 
 

@@ -1,7 +1,7 @@
 """Nuclear deterrence as a decision (docs/model.md, One year: war and deterrence).
 
 A would-be attacker weighs the expected cost of nuclear retaliation against the
-expected gain of its attack and goes ahead only when the gain is at least the cost
+expected gain of its attack and goes ahead only when the gain exceeds the cost
 (``Params.deterrence_rule = "decision"``, the default; Schelling 1966, *Arms and
 Influence*, ch. 2-3; Jervis 1989, *The Meaning of the Nuclear Revolution*, ch. 1;
 Powell 1990, *Nuclear Deterrence Theory*, ch. 1-2; Waltz 1981, "The spread of nuclear
@@ -39,7 +39,9 @@ weapons: more may be better", Adelphi Paper 171):
   when the defender faces defeat (the war model's threshold), i.e. in the attacks that
   win, so the chance of winning multiplies gain and cost alike and cancels.
 
-The attack is deterred when the cost exceeds the gain, unless an accident or
+The attack is deterred when the cost is at least the gain -- an attack with no expected
+gain is not chosen, even at no cost (a resolute attacker facing certain retaliation
+that ends the war with no winner gains nothing and holds back) -- unless an accident or
 miscalculation happens (probability ``Params.deterrence_accident``; Sagan 1993, *The
 Limits of Safety*). Deterrence covers only targets with a nuclear defender: wars
 elsewhere (proxy wars) go on.
@@ -147,7 +149,8 @@ def deterrence(state: WorldState, b: I64, a: I64, t: I64, params: Params,
             cost = retaliation_cost(state, b, a, p, params)
             gain = attack_gain(state, setting, b, a, t, p,  # type: ignore[arg-type]
                                params)
-            chosen = gain >= cost
+            # Strict: an attack that expects no gain is not chosen even when it costs nothing.
+            chosen = gain > cost
         else:
             chosen = np.ones(len(b), dtype=bool)
     deterred = protected & ~chosen & ~accident
