@@ -613,6 +613,26 @@ def test_the_odds_rule_of_the_seeker_is_a_switch():
     assert decide_in("hegemon-seeker", odds_rule)[0].attack[0, 1] == 0
 
 
+def test_the_seeker_turns_exactly_at_seeker_spares_until():
+    # The boundary of the turn (Schweller 1994): at a capability share equal to
+    # seeker_spares_until it no longer spares its ally; just above its share it still does.
+    from tests.strategies.harness import decide_in
+
+    def decide(spares_until: float | None):  # type: ignore[no-untyped-def]
+        params = {} if spares_until is None else {"seeker_spares_until": spares_until}
+        sit = Situation("", [actor("H", [0], 10.0, 10.0), actor("W", [1], 2.0, 1.0)], 0,
+                        lambda a, o, f: True, provinces=2, alliances=[["H", "W"]],
+                        params=params, setup=lambda s: edit(s, "calls", (0, 0), 1e6))
+        return decide_in("hegemon-seeker", sit)
+
+    share = float(decide(None)[1].share[0, 0])
+    assert 0.5 < share < 1.0
+    at, _ = decide(share)
+    assert at.leave[0, 0] and not at.accept[0, 0] and at.attack[0, 0] == 1
+    above, _ = decide(share + 0.01)
+    assert not above.leave[0, 0] and above.accept[0, 0] and above.attack[0, 0] == -1
+
+
 def _seeker_world(alliances=None, setup=None, **params):  # type: ignore[no-untyped-def]
     """H (p0) faces W (p1); A (p2) may defend W; X (p3) is H's partner in a war on Y (p4)."""
     from tests.strategies.harness import decide_in
