@@ -310,9 +310,10 @@ class Params:
         1.0, "Weight of the war's damage to its own economy in the hegemon-seeker's expected "
         "cost, on top of the attrition of its forces: the war model's damage rule applied "
         "to the sides it expects (2 x war_damage x the expected enemy side's share of the "
-        "total strength, of its wealth, over the stake_horizon years the loss lasts, less "
-        "what the phoenix factor regains); 0 = the attrition alone (the seeker-cost "
-        "ablation).",
+        "total strength, of its wealth, per campaign-year of the war's expected length "
+        "from the engine's war-ending rule, each loss lasting in full until the war ends and "
+        "then less what the phoenix factor regains, within stake_horizon); 0 = the "
+        "attrition alone (the seeker-cost ablation).",
         "Consistency: the expected cost is what the war model will inflict on the seeker "
         "(issue 11: the attrition against the expected, not nominal, coalition; Bueno de "
         "Mesquita 1981, The War Trap: expected utility counts the expected costs of the war; "
