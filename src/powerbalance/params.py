@@ -310,9 +310,10 @@ class Params:
         1.0, "Weight of the war's damage to its own economy in the hegemon-seeker's expected "
         "cost, on top of the attrition of its forces: the war model's damage rule applied "
         "to the sides it expects (2 x war_damage x the expected enemy side's share of the "
-        "total strength, of its wealth, over the stake_horizon years the loss lasts, less "
-        "what the phoenix factor regains); 0 = the attrition alone (the seeker-cost "
-        "ablation).",
+        "total strength, of its wealth, per campaign-year of the war's expected length "
+        "from the engine's war-ending rule, each loss lasting in full until the war ends and "
+        "then less what the phoenix factor regains, within stake_horizon); 0 = the "
+        "attrition alone (the seeker-cost ablation).",
         "Consistency: the expected cost is what the war model will inflict on the seeker "
         "(issue 11: the attrition against the expected, not nominal, coalition; Bueno de "
         "Mesquita 1981, The War Trap: expected utility counts the expected costs of the war; "
@@ -426,11 +427,11 @@ class Params:
         "an even war; in general a principal loses min(2 x war_damage x the enemy side's "
         "share of the two sides' strength, 1), so the damage grows with the force the enemy "
         "brings (a great power fighting a small state loses little).",
-        "Stated reason: wars destroy wealth as well as forces (Organski & Kugler 1980, "
-        "The War Ledger, on the phoenix factor); the damage is proportional to the enemy's "
-        "force as Lanchester's linear law (Lanchester 1916, Aircraft in Warfare) makes "
-        "attrition, and as Richardson 1960 (Arms and Insecurity) makes a war's cost grow "
-        "with the rival's effort.", 0, 1)
+        "Stated reason: wars destroy wealth as well as forces (Organski & Kugler 1977, "
+        "The costs of major wars: the phoenix factor, APSR 71(4); 1980, The War Ledger). "
+        "Stated choice: the loss grows with the enemy's share of the strength, as the "
+        "engine's attrition does; the factor 2 is a normalisation keeping the total at 2 x "
+        "war_damage per war-year (the two shares sum to 1).", 0, 1)
     phoenix_rate: float = _p(
         0.12, "Share of its remaining war losses of productivity an actor regains each year, "
         "back towards the growth path it would have followed without the war (the phoenix "

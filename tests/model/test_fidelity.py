@@ -165,7 +165,10 @@ def test_a_war_lasts_until_the_loser_of_a_campaign_concedes():
     scen = line_scenario([
         actor("A", [0, 1, 2], 6.0, 6.0, strategy="hegemon-seeker"),
         actor("B", [3, 4, 5], 6.0, 5.0)], provinces=6,
-        params={**FIGHT, **equal, "attack_odds": 0.3, "war_damage": 0.0})
+        # The odds rule starts the war whatever its expected length (a seeker pricing the
+        # war would shun an endless one at peace_odds 0): the test is of how wars end.
+        params={**FIGHT, **equal, "attack_odds": 0.3, "war_damage": 0.0,
+                "seeker_rule": "odds"})
     never = simulate_scenario(scen, years=6, worlds=10, overrides={"peace_odds": 0.0})
     assert len(event_rows(never, "war_begun")) == 10
     # Nobody concedes: one war per world, a campaign every year until a collapse.
@@ -337,11 +340,14 @@ def test_the_amphibious_penalty_in_a_campaign_falls_on_each_participant_by_its_o
 
 def test_first_use_against_a_non_nuclear_state_breaks_the_taboo_and_does_not_decide():
     # A nuclear A loses campaigns against a strong non-nuclear B; the taboo never holds.
+    # (The seeker's odds rule: it attacks whatever the war's expected length, endless at
+    # peace_odds 0.)
     scen = line_scenario([
         actor("A", [0, 1], 5.0, 2.0, strategy="hegemon-seeker", nuclear=1, resolve=1.0),
         actor("B", [2, 3], 5.0, 6.0), actor("O", [4], 1.0, 1.0)], provinces=5,
         params={**FIGHT, "attack_odds": 0.0, "taboo_restraint": 0.0,
-                "nuclear_escalation": 1.0, "peace_odds": 0.0, "war_damage": 0.0})
+                "nuclear_escalation": 1.0, "peace_odds": 0.0, "war_damage": 0.0,
+                "seeker_rule": "odds"})
     state, setting, params = start(scen, 400)
     state, rec = step(state, setting, params)
     ev = rec.events

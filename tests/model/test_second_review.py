@@ -134,6 +134,25 @@ def test_war_damage_is_recorded_and_regained_in_peace_years_only():
     assert (peace.productivity == state.productivity).all()
 
 
+def test_a_bystander_at_peace_regains_its_loss_while_others_fight():
+    # The phoenix rule is per actor, not per world: A (p0) and B (p1) are at war, C (p2),
+    # at peace, regains phoenix_rate of its loss that same year; A and B regain nothing.
+    scen = line_scenario([actor("A", [0], 10.0, 10.0), actor("B", [1], 5.0, 3.0),
+                          actor("C", [2], 4.0, 3.0)], provinces=3, params=FIGHT)
+    state, setting, params = start(scen)
+    scarred = state.replace(war_loss=np.full((1, 3), np.log(2.0)))
+    scarred = edit(scarred, "war_target", (0, 0), 1)
+    quiet = Actions.passive(1, 3, params.base_spend)
+    after, _, _, camp = war(scarred, quiet, Observation(scarred, setting, params), setting,
+                            params)
+    assert sorted(camp.actor.tolist()) == [0, 1]        # C takes no part in the war
+    r = params.phoenix_rate
+    assert r > 0
+    assert after.war_loss[0, 2] == pytest.approx((1.0 - r) * np.log(2.0))
+    assert after.productivity[0, 2] == pytest.approx(state.productivity[0, 2] * 2.0 ** r)
+    assert (after.war_loss[0, :2] > np.log(2.0)).all()   # the belligerents' loss only grows
+
+
 # --- the grievance of a concession ---------------------------------------------------------
 
 def test_a_state_that_conceded_remembers_the_taker():

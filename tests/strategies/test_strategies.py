@@ -631,6 +631,26 @@ def test_the_odds_rule_of_the_seeker_is_a_switch():
     assert decide_in("hegemon-seeker", odds_rule)[0].attack[0, 1] == 0
 
 
+def test_the_seeker_turns_exactly_at_seeker_spares_until():
+    # The boundary of the turn (Schweller 1994): at a capability share equal to
+    # seeker_spares_until it no longer spares its ally; just above its share it still does.
+    from tests.strategies.harness import decide_in
+
+    def decide(spares_until: float | None):  # type: ignore[no-untyped-def]
+        params = {} if spares_until is None else {"seeker_spares_until": spares_until}
+        sit = Situation("", [actor("H", [0], 10.0, 10.0), actor("W", [1], 2.0, 1.0)], 0,
+                        lambda a, o, f: True, provinces=2, alliances=[["H", "W"]],
+                        params=params, setup=lambda s: edit(s, "calls", (0, 0), 1e6))
+        return decide_in("hegemon-seeker", sit)
+
+    share = float(decide(None)[1].share[0, 0])
+    assert 0.5 < share < 1.0
+    at, _ = decide(share)
+    assert at.leave[0, 0] and not at.accept[0, 0] and at.attack[0, 0] == 1
+    above, _ = decide(share + 0.01)
+    assert not above.leave[0, 0] and above.accept[0, 0] and above.attack[0, 0] == -1
+
+
 def _seeker_world(alliances=None, setup=None, **params):  # type: ignore[no-untyped-def]
     """H (p0) faces W (p1); A (p2) may defend W; X (p3) is H's partner in a war on Y (p4)."""
     from tests.strategies.harness import decide_in
@@ -646,7 +666,11 @@ def _seeker_world(alliances=None, setup=None, **params):  # type: ignore[no-unty
 def test_the_seekers_expected_cost_is_the_attrition_and_damage_the_war_model_inflicts():
     from powerbalance.model.derived import frontier_value
     from powerbalance.model.victory import victory_probability, war_damage_share
-    from powerbalance.strategies.hegemon_seeker import damage_years, expected_net_gain
+    from powerbalance.strategies.hegemon_seeker import (
+        damage_years,
+        expected_net_gain,
+        expected_war_years,
+    )
 
     one = np.array([0])
 
@@ -657,9 +681,14 @@ def test_the_seekers_expected_cost_is_the_attrition_and_damage_the_war_model_inf
         gain = float(odds[0]) * p.conquest_rate * value * state.productivity[0, 0] * p.stake_horizon
         own, enemy = obs.war_sides(one, one * 0, one + 1)
         assert odds[0] == pytest.approx(victory_probability(own, enemy, p)[0])
-        want = (p.destructiveness * float(enemy[0] / (own[0] + enemy[0])) * obs.forces[0, 0]
+        # Over the expected campaign-years of the war (the engine's ending rule: at the
+        # default peace_odds it ends in the first campaign the favourite wins).
+        years = float(expected_war_years(odds, p)[0])
+        assert years == pytest.approx(1.0 / max(float(odds[0]), 1.0 - float(odds[0])))
+        want = (years * p.destructiveness * float(enemy[0] / (own[0] + enemy[0]))
+                * obs.forces[0, 0]
                 + war_damage_share(p.war_damage, enemy / (own + enemy))[0]
-                * state.wealth[0, 0] * damage_years(p))
+                * state.wealth[0, 0] * float(damage_years(p, years)))
         return gain - float(net[0]), want
 
     # H also fights Y on X's side (it fought Y last year): it commits half its forces.
@@ -671,12 +700,56 @@ def test_the_seekers_expected_cost_is_the_attrition_and_damage_the_war_model_inf
     assert _seeker_world(alliances=[["H", "X"]], setup=busy).forces[0, 0] == pytest.approx(5.0)
     # The allies joining the defence raise the expected attrition.
     assert cost(_seeker_world(alliances=[["W", "A"]]))[0] > cost(_seeker_world())[0]
-    # The damage lasts the horizon less what the phoenix factor regains.
+    # A one-campaign war's damage lasts the horizon less what the phoenix factor regains.
     p = Params()
-    assert damage_years(p) == pytest.approx((1 - (1 - p.phoenix_rate) ** p.stake_horizon)
-                                            / p.phoenix_rate)
-    assert damage_years(dataclasses.replace(p, phoenix_rate=0.0)) == p.stake_horizon
-    assert damage_years(p) < p.stake_horizon
+    r, h = p.phoenix_rate, p.stake_horizon
+    assert damage_years(p) == pytest.approx((1 - (1 - r) ** h) / r)
+    assert damage_years(dataclasses.replace(p, phoenix_rate=0.0)) == h
+    assert damage_years(p) < h
+    # A war of T campaign-years: each loss in full until the war ends, recovery only after.
+    t = 3.0
+    by_year = sum(t - k for k in range(3)) + t * sum((1 - r) ** y for y in range(1, 8))
+    assert damage_years(p, t) == pytest.approx(by_year)
+    assert damage_years(dataclasses.replace(p, phoenix_rate=0.0), t) == pytest.approx(
+        sum(h - k for k in range(3)))
+
+
+def test_the_seekers_expected_cost_grows_with_the_expected_length_of_the_war():
+    from powerbalance.strategies.hegemon_seeker import (
+        damage_years,
+        expected_net_gain,
+        expected_war_years,
+    )
+
+    p = Params()
+    odds = np.array([0.9, 0.75, 0.6, 0.5, 0.3])
+    years = expected_war_years(odds, p)
+    # At peace_odds 1/2 the war ends in the first campaign the favourite wins: geometric.
+    assert years[:3] == pytest.approx(1.0 / odds[:3])
+    assert years[4] == pytest.approx(1.0 / 0.7)
+    assert years[3] == p.stake_horizon          # nobody concedes an even war: the horizon
+    # A lower peace_odds: the campaign's loser concedes only when far behind, longer wars.
+    stubborn = dataclasses.replace(p, peace_odds=0.2)
+    assert expected_war_years(np.array([0.9]), stubborn)[0] == pytest.approx(1 / 0.9)
+    assert expected_war_years(np.array([0.7]), stubborn)[0] == p.stake_horizon
+    assert (np.diff(damage_years(p, np.array([1.0, 1.5, 2.0, 4.0]))) > 0).all()
+    # The same world, the same odds and shares: only the expected length differs.
+    one = np.array([0])
+
+    def priced(**params) -> tuple[float, float, float]:  # type: ignore[no-untyped-def]
+        """(net gain, odds, expected campaign-years) of H attacking W."""
+        obs = _seeker_world(alliances=[["W", "A"]], **params)
+        net, odds = expected_net_gain(obs, one, one * 0, one + 1)
+        return float(net[0]), float(odds[0]), float(expected_war_years(odds, obs.params)[0])
+
+    (short_net, short_odds, short), (long_net, long_odds, long) = (
+        priced(), priced(peace_odds=0.01))
+    assert short_odds == long_odds               # the same gain, shares and odds
+    assert 1.0 <= short < long == Params().stake_horizon
+    assert long_net < short_net                  # a longer war costs more
+
+
+
 
 
 def test_a_failing_catcher_is_judged_against_the_threat_and_its_allies():
@@ -728,7 +801,11 @@ def test_a_failing_catcher_is_judged_on_the_side_each_principal_fights():
 def test_the_seeker_cost_ablation_leaves_out_the_expected_damage_only():
     from powerbalance.experiments.mechanisms import MECHANISMS
     from powerbalance.model.victory import war_damage_share
-    from powerbalance.strategies.hegemon_seeker import damage_years, expected_net_gain
+    from powerbalance.strategies.hegemon_seeker import (
+        damage_years,
+        expected_net_gain,
+        expected_war_years,
+    )
 
     off = MECHANISMS["seeker-cost"].overrides
     assert off == {"seeker_damage_weight": 0.0} and MECHANISMS["seeker-cost"].doc
@@ -740,5 +817,6 @@ def test_the_seeker_cost_ablation_leaves_out_the_expected_damage_only():
     assert odds[0] == odds_off[0]
     own, enemy = full.war_sides(one, one * 0, one + 1)
     damage = (war_damage_share(full.params.war_damage, enemy / (own + enemy))[0]
-              * full.state.wealth[0, 0] * damage_years(full.params))
+              * full.state.wealth[0, 0]
+              * damage_years(full.params, expected_war_years(odds, full.params))[0])
     assert damage > 0 and net_off[0] - net[0] == pytest.approx(damage, rel=1e-9)

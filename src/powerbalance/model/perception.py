@@ -270,9 +270,11 @@ class Observation:
         borders j only across the sea (a border, none of it by land), or it has no border
         with j and their capitals lie on different land masses (``amphibious_overseas``);
         else 1 (a land border, or a land route whose length distance already discounts).
-        One rule for every participant of a campaign, principals and allies of both
-        sides, for estimates of the odds and for an ally's expected help (the stopping
-        power of water: Mearsheimer 2001, ch. 4, on every force that must cross it)."""
+        One rule for every participant of the *attacking* side (the attacker and its
+        allies), in campaigns, in estimates of the odds and in an attacking ally's
+        expected help (the stopping power of water: Mearsheimer 2001, ch. 4, on amphibious
+        assaults against defended territory); a defender's ally pays none, it lands on a
+        friendly coast (:meth:`expected_defence`; :mod:`powerbalance.model.war`)."""
         factor = self._amphibious
         if factor is None or not len(b):
             return np.ones(len(b))

@@ -53,12 +53,16 @@ def victory_probability(attack: F64, defence: F64, params: Params) -> F64:
 def war_damage_share(war_damage: float, enemy_share: F64) -> F64:
     """Share of its productivity a principal loses in one campaign-year, per war:
     ``min(2 x war_damage x enemy_share, 1)``, with ``enemy_share`` the enemy side's share of
-    the two sides' total strength in the campaign. The damage is proportional to the force
-    the enemy brings, as the attrition of forces is (``destructiveness`` x the enemy's
-    share: Lanchester 1916, *Aircraft in Warfare*, the linear law; Richardson 1960, *Arms
-    and Insecurity*, on the cost of a war growing with the rival's effort), normalised so
-    that an even war (share 1/2) costs ``war_damage``: a great power fighting a small
-    state loses little of its economy, its victim much. The hegemon-seeker's expected cost
+    the two sides' total strength in the campaign. The rule is a stated choice, not a
+    law from the literature: the damage grows with the enemy's share of the strength, as
+    the engine's attrition of forces does (``destructiveness`` x the enemy's share), so a
+    great power fighting a small state loses little of its economy, its victim much; the
+    factor 2 is a normalisation: an even war (share 1/2) costs each principal
+    ``war_damage``, and the two principals of any war lose ``2 x war_damage`` of
+    productivity between them per campaign-year (shares summing to 1), as much as two
+    principals lost under the flat rule before. That wars destroy productivity, and that it
+    recovers, is Organski & Kugler's (1977, "The costs of major wars: the phoenix
+    factor", *APSR* 71(4); 1980, *The War Ledger*). The hegemon-seeker's expected cost
     applies the same rule to the sides it expects (:mod:`powerbalance.strategies.hegemon_seeker`);
     the campaigns of :mod:`powerbalance.model.war` apply it to the strengths fought."""
     return np.minimum(2.0 * war_damage * np.asarray(enemy_share, dtype=np.float64), 1.0)

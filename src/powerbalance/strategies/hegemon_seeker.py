@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from powerbalance import detmath
 from powerbalance.model.derived import frontier_value
 from powerbalance.model.fastops import first_max_per_group, nonzero
 from powerbalance.model.perception import Observation
@@ -30,22 +31,28 @@ class HegemonSeeker(Strategy):
     - expected gain = p x ``conquest_rate`` x production of j's provinces on
       its frontier x its own productivity x ``Params.stake_horizon`` years
       (the value of the provinces at stake times the chance of winning them);
-    - expected cost = the attrition the war model inflicts on it
-      (:mod:`powerbalance.model.war`): ``destructiveness`` x the enemy side's
-      share of the total strength x the forces it commits (its military
-      shared among its wars), both sides counted with their allies at their
-      expected help, so a hollow ally adds little cost; plus
-      ``Params.seeker_damage_weight`` x the share of its productivity the war
-      model takes from a principal in one campaign-year against the sides it
-      expects (:func:`powerbalance.model.victory.war_damage_share`: ``2 x
+    - expected cost = what the war model inflicts on it
+      (:mod:`powerbalance.model.war`) over the expected number T of
+      campaign-years of the war (:func:`expected_war_years`: the engine's
+      war-ending rule at the estimated odds), each campaign-year costing the
+      attrition ``destructiveness`` x the enemy side's share of the total
+      strength x the forces it commits (its military shared among its wars),
+      both sides counted with their allies at their expected help, so a
+      hollow ally adds little cost; plus ``Params.seeker_damage_weight`` x the
+      share of its productivity the war model takes from a principal in each
+      campaign-year against the sides it expects
+      (:func:`powerbalance.model.victory.war_damage_share`: ``2 x
       war_damage`` x the expected enemy side's share of the total strength,
       so a war on a small state costs little, one on a strong coalition much)
-      x its wealth x the years the loss of productivity lasts within
-      ``stake_horizon`` (less what the phoenix factor, ``phoenix_rate``,
-      regains: :func:`damage_years`). The expected cost is thus the engine's
-      own attrition and damage rules applied to the expected coalition
-      (Bueno de Mesquita 1981: the expected cost of the war the model will
-      fight), and ``seeker_damage_weight = 1`` is the consistent weight.
+      x its wealth x the years the T campaign-years' losses of productivity
+      last within ``stake_horizon``: in full until the war ends, then less
+      what the phoenix factor, ``phoenix_rate``, regains in each year of
+      peace (the engine regains nothing while a war is under way:
+      :func:`damage_years`). The expected cost is thus the engine's own
+      attrition, damage, war-ending and recovery rules applied to the
+      expected coalition (Bueno de Mesquita 1981: the expected cost of the
+      war the model will fight), and ``seeker_damage_weight = 1`` is the
+      consistent weight.
 
     Both terms are in the same unit, wealth-years: the gain is a flow of
     production over ``stake_horizon`` years; military is bought one for one
@@ -144,20 +151,56 @@ def expected_net_gain(obs: Observation, b: I64, i: I64, j: I64) -> tuple[F64, F6
     gain = odds * params.conquest_rate * value * state.productivity[b, i] * params.stake_horizon
     # The campaign's attrition of the forces it commits: destructiveness x the enemy side's
     # share of the total strength, both sides with their allies at their expected help.
+    # Each campaign-year of the T the war is expected to last costs this attrition.
     enemy_share = enemy / np.maximum(own + enemy, 1e-300)
-    cost = params.destructiveness * enemy_share * obs.forces[b, i]
+    years = expected_war_years(odds, params)
+    cost = years * params.destructiveness * enemy_share * obs.forces[b, i]
     if params.seeker_damage_weight:
         # The war model's own damage rule on the sides it expects: the loss grows with the
         # force the expected coalition brings (war_damage_share).
         cost = cost + (params.seeker_damage_weight
                        * war_damage_share(params.war_damage, enemy_share) * state.wealth[b, i]
-                       * damage_years(params))
+                       * damage_years(params, years))
     return gain - cost, odds
 
 
-def damage_years(params: Params) -> float:
-    """Years' worth of production a loss of productivity costs over ``stake_horizon`` years
-    while the phoenix factor regains ``phoenix_rate`` of what is left each year: ``(1 -
-    (1 - r) ** H) / r`` (H at r = 0: the loss is permanent)."""
+def expected_war_years(odds: F64, params: Params) -> F64:
+    """Expected number of campaign-years of a war fought at the estimated odds ``p`` (the
+    attacker's chance of winning a campaign), from the engine's war-ending rule
+    (:mod:`powerbalance.model.war`): after each campaign its loser concedes when its chance
+    of winning the next one is below ``peace_odds``. Taking that chance as ``p`` again (the
+    forces revealed keep the balance: attrition by the enemy's share only widens the
+    favourite's lead), a year ends the war with probability ``q = p x [1 - p <
+    peace_odds] + (1 - p) x [p < peace_odds]`` (the attacker wins and the target gives up,
+    or the reverse; ``q = max(p, 1 - p)`` at the default 0.5: the war ends in the first
+    campaign the favourite wins), so its length is geometric with mean ``1 / q``. Capped at
+    ``max(stake_horizon, 1)``: a war neither side would concede (q = 0) is priced over the
+    horizon. A war ended sooner by a collapse or a lost border is left out (an
+    approximation: those end few of a favourite's wars)."""
+    p = np.asarray(odds, dtype=np.float64)
+    ends = (np.where(1.0 - p < params.peace_odds, p, 0.0)
+            + np.where(p < params.peace_odds, 1.0 - p, 0.0))
+    cap = max(params.stake_horizon, 1.0)
+    return np.where(ends * cap > 1.0, 1.0 / np.maximum(ends, 1e-300), cap)
+
+
+def damage_years(params: Params, years: F64 | float = 1.0) -> F64:
+    """Years' worth of production the losses of a war of ``years`` (T) campaign-years cost
+    within ``stake_horizon`` (H), per campaign-year's share of productivity lost: each loss
+    lasts in full until the war ends (the engine regains nothing while a war is under way),
+    ``T (T + 1) / 2`` years for the T campaigns together, then all T shrink by the phoenix
+    factor, ``phoenix_rate`` (r) of what is left in each year of peace, over the ``H - T``
+    years left: ``T x (1 - r) x (1 - (1 - r) ** (H - T)) / r`` (``T x (H - T)`` at r = 0,
+    the loss permanent). At T = 1 (and H >= 1) this is ``(1 - (1 - r) ** H) / r``. T is the expected
+    length (:func:`expected_war_years`), the formula evaluated at the mean of the war's
+    length; the war's own years count in full even where they exceed a shorter H."""
     r, horizon = params.phoenix_rate, params.stake_horizon
-    return horizon if r <= 0 else (1.0 - (1.0 - r) ** horizon) / r
+    t = np.asarray(years, dtype=np.float64)
+    after = np.maximum(horizon, t) - t
+    if r <= 0:
+        peace = after
+    elif r >= 1:
+        peace = np.zeros_like(t)
+    else:   # (1 - r) ** after, bit-reproducible (detmath)
+        peace = (1.0 - r) * (1.0 - detmath.exp(after * detmath.log(1.0 - r))) / r
+    return np.asarray(t * (t + 1.0) / 2.0 + t * peace, dtype=np.float64)
