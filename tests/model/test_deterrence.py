@@ -198,8 +198,9 @@ def test_in_the_engine_deterrence_holds_and_the_ablation_removes_it():
     assert len(event_rows(traj, "war_won")) + len(event_rows(traj, "war_lost")) > 0
 
 
-def test_accidents_break_deterrence_at_their_rate():
-    scen = _duel(deterrence_accident=0.2, nuclear_escalation=0.9)
+@pytest.mark.parametrize("rule", ["decision", "veto"])
+def test_accidents_break_deterrence_at_their_rate(rule):
+    scen = _duel(deterrence_accident=0.2, nuclear_escalation=0.9, deterrence_rule=rule)
     traj = simulate_scenario(scen, years=1, worlds=2000)
     held = len(event_rows(traj, "deterrence_held"))
     failed = event_rows(traj, "deterrence_failed")

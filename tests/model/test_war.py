@@ -52,18 +52,6 @@ def test_an_attacker_with_resolve_one_is_not_deterred():
     assert len(event_rows(traj, "war_won")) + len(event_rows(traj, "war_lost")) > 0
 
 
-def test_accidents_break_deterrence_at_their_rate():
-    scen = duel(target={"nuclear": 2}, deterrence_accident=0.2, nuclear_escalation=0.0,
-                 deterrence_rule="veto")
-    traj = simulate_scenario(scen, years=1, worlds=2000)
-    held = len(event_rows(traj, "deterrence_held"))
-    failed = event_rows(traj, "deterrence_failed")
-    rate = len(failed) / (held + len(failed))
-    # Binomial(2000, 0.2): sd 0.009; 5 sd bounds.
-    assert abs(rate - 0.2) < 0.045
-    assert np.all(failed[:, 4] == 1.0)
-
-
 def test_extended_deterrence_through_a_committed_nuclear_ally():
     actors = [
         {"name": "A", "provinces": ["p0", "p1"], "capital": "p0", "wealth": 10.0,
