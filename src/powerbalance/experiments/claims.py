@@ -1541,11 +1541,12 @@ register(Experiment(
            "wealth) and its own cavalry mobility (mobility 4 for the Mongols alone: a "
            "modelling choice, see the scenario; the engine has no military quality); "
            "balancing-no-mobility removes that mobility, balancing-shared-reach gives the "
-           "long reach to everyone, as the scenario did before per-actor mobility. Known "
-           "limitation (measured by the review of issue 13): the capitals lie 2-6 map steps "
-           "from Karakorum, where the default gradient already delivers 0.88-0.98 of the "
-           "Mongols' force, so their mobility changes little (mobility 1, 4 and 10 gave the "
-           "same Mongol territory in 60 worlds with the sedentary states balancing)."),
+           "long reach to everyone, as the scenario did before per-actor mobility. The map's "
+           "links are march distances (70 km a step, see the scenario), so mobility changes "
+           "the force arriving: 0.89 of the Mongols' force reaches Zhongdu with mobility 4, "
+           "0.001 with mobility 1. Known limitation: the engine has no steppe mobilisation, "
+           "so the Mongols' military stays near 0.95 while Jin's grows from its wealth (5 to "
+           "19 in 30 years); outnumbered at every target, they begin few wars."),
 ))
 
 

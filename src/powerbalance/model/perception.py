@@ -42,6 +42,7 @@ from scipy.special import ndtri
 
 from powerbalance import rng
 from powerbalance.model.derived import actor_reach
+from powerbalance.model.derived import reach as gradient_reach
 from powerbalance.model.economy import capability_share
 from powerbalance.model.fastops import any_nonzero, nonzero, row_max_argmax, sorted_unique
 from powerbalance.model.state import F32, F64, I64, PAIR, BoolA, Setting, WorldState
@@ -138,6 +139,19 @@ class Observation:
             threat *= rising.astype(PAIR)[:, None, :]
         _diagonal(threat)[:] = 0.0
         self.threat = threat
+
+    @cached_property
+    def money_reach(self) -> F32:
+        """(B, N, N) the share of i's money (subsidies, bribes, subversion) arriving at j: the
+        engine's gradient between the capitals with mobility 1 for every actor, so symmetric.
+        An actor's ``mobility`` is the march of its armies (horse archers with remounts living
+        off the grass, May 2007), which carries no purse faster; where no actor has its own
+        mobility this is :attr:`reach` itself. A stated choice: the literature cited for
+        mobility is silent on the transfer of money."""
+        if self.setting.mobility is None:
+            return self.reach
+        return gradient_reach(self.state.capital_distance, self.params, self.state.year,
+                              self.setting.engine)
 
     @cached_property
     def abandonment_peak(self) -> float:

@@ -201,7 +201,7 @@ def subversion(state: WorldState, actions: Actions, obs: Observation, setting: S
         money = np.minimum(actions.subvert_spend[sb, si] * state.wealth[sb, si],
                            military[sb, si])
         np.subtract.at(military.reshape(-1), sb * n + si, money)
-        reaching = money * obs.reach[sb, si, t]
+        reaching = money * obs.money_reach[sb, si, t]  # money travels without the army's mobility
         code = sb * n + t
         pressure = np.bincount(code, weights=reaching, minlength=batch * n).reshape(batch, n)
         denom = (pressure + params.counter_efficacy * counter_money

@@ -61,7 +61,8 @@ def wedge_target(obs: Observation, bw: I64, i: I64) -> I64:
     A coalition is *forming* against i when two or more actors have i as their
     top threat and at least one of them is not yet allied with another: the
     member paid is the one among those not yet committed whose (perceived,
-    distance-discounted) capability would add most to the coalition. Members
+    distance-discounted) capability would add most to the coalition: its own power
+    arriving at i (:attr:`Observation.reach_in`, with the member's mobility). Members
     already allied with each other are not paid (the coalition has formed;
     money cannot buy it apart this year).
     """
@@ -81,7 +82,7 @@ def wedge_target(obs: Observation, bw: I64, i: I64) -> I64:
     free[mr, mk] = ~linked
     own_row = brow * n + i[rows]
     weight = rows_of(obs.perceived, own_row)
-    weight *= rows_of(obs.reach, own_row)
+    weight *= rows_of(obs.reach_in, own_row)   # the member's power arriving at i (its mobility)
     # -1 where not free: as np.where(free, weight, -1.0) for finite weights >= +0.
     weight *= free
     weight -= ~free
