@@ -322,9 +322,10 @@ class Params:
     seeker_spares_until: float = _p(
         0.5, "A hegemon-seeker spares its allies (attacks none of them; an alignment accepted "
         "this year calls its demand off) while its own capability share is below this; at "
-        "or above it, it no longer needs them: it leaves its alliances, accepts none, and "
-        "may attack a former ally like any neighbour (1 = it spares its allies for ever, "
-        "the rule before issue 11's third review).",
+        "or above it, it no longer needs them: it accepts none, may attack an ally like any "
+        "neighbour and leaves the alliance of the ally it attacks (or all at once: "
+        "seeker_exit) (1 = it spares its allies for ever, the rule before issue 11's third "
+        "review).",
         "Schweller 1994 (Bandwagoning for profit, International Security 19(1)): "
         "bandwagoners share the revisionist's spoils, but the lion may turn on the jackals "
         "once it no longer needs them (Hitler on the Soviet Union in 1941, Napoleon on Spain "
