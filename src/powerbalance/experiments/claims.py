@@ -2025,7 +2025,7 @@ def _level_rows(base: dict[str, np.ndarray],
             move = paired_difference(v, base[arm], level)
             own = null == arm
             effect = nan if own else paired_difference(v, values[null], level)
-            e0 = None if own else base[arm] - base[null]
+            e0 = base[arm] - base[null]   # the baseline effect against the null
             e_move = nan if own else paired_difference(v - values[null], e0, level)
             rows.append({
                 "mechanism": name, "arm": arm, "null": null, "level": mean["mean"],
