@@ -95,7 +95,9 @@ def render(name: str) -> str:
                      f"{'yes' if a.major else ''} |" + (f" {a.mobility:g} |" if mobile else ""))
     if scen.alliances:
         names = scen.names
+        offence = {(i, j): v for i, j, v in scen.offence}
         pacts = ", ".join(f"{names[i]}-{names[j]}" + (f" ({c:g})" if c != 1 else "")
+                          + (f" (offensive: {offence[i, j]:g})" if (i, j) in offence else "")
                           for i, j, c in scen.alliances)
         lines += ["", f"Alliances at the start: {pacts}."]
     lines += ["", "## Parameters set by the scenario", ""]

@@ -105,6 +105,20 @@ def _section(r: ExperimentResult) -> list[str]:
                          f"{format_interval(m.difference, m.ci_low, m.ci_high, minimum=3)} | "
                          f"{format_interval(m.move, m.move_low, m.move_high, minimum=3)} | "
                          f"{towards} |")
+        if len(ab.levels):
+            arms = list(dict.fromkeys(ab.levels["arm"]))
+            lines += ["", f"Levels ({ab.statistic} of each arm, and arm - null, with each "
+                      "mechanism off):", "",
+                      "| mechanism off | " + " | ".join(arms) + " |",
+                      "|---|" + "---|" * len(arms)]
+            for mech, rows in ab.levels.groupby("mechanism", sort=False):
+                cells = []
+                for e in rows.set_index("arm").loc[arms].itertuples():
+                    cell = format_interval(e.level, e.level_low, e.level_high, minimum=3)
+                    if e.null != e.Index:
+                        cell += f"; - {e.null} {e.effect:+.3f}"
+                    cells.append(cell)
+                lines.append(f"| {mech} | " + " | ".join(cells) + " |")
         lines += ["", f"**{ab.summary()[0].upper() + ab.summary()[1:]}.**", ""]
     if r.robustness is not None:
         rb = r.robustness
@@ -195,11 +209,15 @@ def render() -> str:
         "below) and the claim's statistic -- the paired difference of its first comparison "
         "-- is remeasured on the same worlds; the mechanism whose removal moves it furthest "
         "towards no difference, beyond its interval, *carries* the result (computed, not "
-        "written by hand). **Robustness** (`--robustness N`): N parameter sets from a Latin "
-        "hypercube over the plausible ranges of the parameters no scenario calibrates (listed "
-        "below, with reasons); the band is the Wilson interval of the sets in which the whole "
-        "verdict holds, and the sensitivity is Spearman's rank correlation of each parameter "
-        "with the claim's difference. An arena claim's band draws the same hypercube over "
+        "written by hand). A difference can stay put while both arms' levels move together, "
+        "so each arm's level and its effect against its null arm are remeasured too: the "
+        "text also names the mechanism that moves the levels most and the one that moves an "
+        "arm's effect against its null furthest towards zero. **Robustness** "
+        "(`--robustness N`): N parameter sets from a Latin hypercube over the plausible "
+        "ranges of the parameters no scenario calibrates (listed below, with reasons); the "
+        "band is the Wilson interval of the sets in which the whole verdict holds, and the "
+        "sensitivity is Spearman's rank correlation of each parameter with the claim's "
+        "difference. An arena claim's band draws the same hypercube over "
         "its arena's options with a stated-choice default (listed below per arena), appended "
         "to every arm's spec (an option the arm sets itself keeps its value). With only a "
         "few sets and many parameters the "

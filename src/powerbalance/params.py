@@ -322,15 +322,24 @@ class Params:
     seeker_spares_until: float = _p(
         0.5, "A hegemon-seeker spares its allies (attacks none of them; an alignment accepted "
         "this year calls its demand off) while its own capability share is below this; at "
-        "or above it, it no longer needs them: it leaves its alliances, accepts none, and "
-        "may attack a former ally like any neighbour (1 = it spares its allies for ever, "
-        "the rule before issue 11's third review).",
+        "or above it, it no longer needs them: it accepts none, may attack an ally like any "
+        "neighbour and leaves the alliance of the ally it attacks (or all at once: "
+        "seeker_exit) (1 = it spares its allies for ever, the rule before issue 11's third "
+        "review).",
         "Schweller 1994 (Bandwagoning for profit, International Security 19(1)): "
         "bandwagoners share the revisionist's spoils, but the lion may turn on the jackals "
         "once it no longer needs them (Hitler on the Soviet Union in 1941, Napoleon on Spain "
         "in 1808); a hegemon, by definition the holder of hegemony_share (Mansfield 1993: "
         "half the system's capability), needs no partner, so the default is that share.",
         0, 1)
+    seeker_exit: str = _p(
+        "gradual", "How a hegemon-seeker past seeker_spares_until leaves its alliances: "
+        "'gradual' leaves only the alliance whose partner it attacks that year (one a year; "
+        "the jackals it gains nothing from attacking stay allied); 'all' leaves every "
+        "alliance the year it turns (the rule before issue 11's fourth review).",
+        "Stated choice: Schweller 1994 says the lion may turn on the jackals once it no "
+        "longer needs them, not that it breaks with all at once (Napoleon turned on Spain in "
+        "1808 and kept the Confederation of the Rhine).", choices=("gradual", "all"))
     concession_odds: float = _p(
         0.2, "A target concedes a demand (a peaceful transfer of the demanded frontier "
         "provinces) when its estimated chance of resisting successfully is below this.",

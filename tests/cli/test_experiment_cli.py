@@ -44,6 +44,7 @@ def test_experiment_ablates_and_bands_from_the_command_line(
     summary = json.loads((out_dir / "experiment.json").read_text())
     assert summary["robustness"]["n"] == 3 and summary["robustness"]["worlds"] == 4
     assert (out_dir / "ablation.csv").is_file() and (out_dir / "robustness.csv").is_file()
+    assert "levels:" in text and (out_dir / "ablation_levels.csv").is_file()
 
 
 @pytest.mark.parametrize("args,needle", [

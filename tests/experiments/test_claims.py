@@ -370,3 +370,65 @@ def test_bad_arguments_are_input_errors() -> None:
         run_experiment("security-dilemma", worlds=4, robustness=-1)
     with pytest.raises(InputError, match="compares no arms"):
         run_experiment("polarity-from-data", worlds=4, ablation=True)
+
+
+def _level_stat(marker: str, name: str, level: str):  # type: ignore[no-untyped-def]
+    """In a world where someone balances: marker x (1 - ``name``) + ``level``; in the null
+    (nobody but the seeker acts): ``level`` / 2. Known by construction in every world."""
+    def stat(result, scen):  # type: ignore[no-untyped-def]
+        p = result.manifest["params"]
+        active = any(a.strategy not in NULL_KEEPS for a in scen.actors)
+        value = (float(p[marker]) * (1.0 - float(p[name])) + float(p[level]) if active
+                 else float(p[level]) / 2)
+        return np.full(result.system["world"].nunique(), value)
+    return stat
+
+
+def test_ablation_sees_a_level_shift_that_leaves_the_difference_where_it_was() -> None:
+    """guns_butter raises both arms' levels alike (and the null's by half): switching it off
+    leaves the difference high - low where it was, yet moves every level and each arm's
+    effect against its null; late entry moves the difference (and the levels)."""
+    exp = _synthetic(_level_stat("hostility_decay", "late_entry_odds", "guns_butter"),
+                     scenario="napoleon-1805",
+                     mechanisms=("guns-vs-butter", "late-entry", "misperception"))
+    p = Params()
+    late, gb = 1.0 - p.late_entry_odds, p.guns_butter
+    assert late > 0 and gb > 0
+    ab = ablate(exp, worlds=3, years=2)
+    lv = ab.levels.set_index(["mechanism", "arm"])
+    assert set(ab.levels["arm"]) == {"low", "high", "null:low", "null:high"}
+    assert lv.loc[("none", "high"), "level"] == pytest.approx(0.5 * late + gb)
+    assert lv.loc[("none", "null:high"), "level"] == pytest.approx(gb / 2)
+    assert lv.loc[("none", "low"), "null"] == "null:low"
+    # switching guns-vs-butter off: the difference stays, every level moves
+    rows = ab.table.set_index("mechanism")
+    assert rows.loc["guns-vs-butter", "move"] == pytest.approx(0.0)
+    assert lv.loc[("guns-vs-butter", "low"), "level_move"] == pytest.approx(-gb)
+    assert lv.loc[("guns-vs-butter", "null:low"), "level_move"] == pytest.approx(-gb / 2)
+    assert lv.loc[("guns-vs-butter", "low"), "effect"] == pytest.approx(0.1 * late)
+    assert lv.loc[("guns-vs-butter", "low"), "effect_move"] == pytest.approx(-gb / 2)
+    assert lv.loc[("late-entry", "high"), "level_move"] == pytest.approx(-0.5 * late)
+    assert lv.loc[("misperception", "high"), "level_move"] == pytest.approx(0.0)
+    assert np.isnan(lv.loc[("guns-vs-butter", "null:low"), "effect"])
+    # the reviewer's case: no mechanism among these carries the difference, one the levels
+    shift = ablate(dataclasses.replace(exp, mechanisms=("guns-vs-butter", "misperception")),
+                   worlds=3, years=2)
+    assert shift.carrier is None and shift.level_carrier == "guns-vs-butter"
+    assert shift.null_carrier == "guns-vs-butter"
+    text = shift.summary()
+    assert "no single mechanism" in text and "moved most by guns-vs-butter" in text
+    assert "against the null, carried by guns-vs-butter" in text
+    # a mechanism that moves nothing is never named
+    none = ablate(dataclasses.replace(exp, mechanisms=("misperception",)), worlds=3, years=2)
+    assert none.level_carrier is None and none.null_carrier is None
+    assert "no ablation moves any arm's level" in none.summary()
+
+
+def test_the_ablated_levels_reuse_the_baseline_run_and_match_a_fresh_ablation() -> None:
+    exp = _synthetic(_level_stat("hostility_decay", "late_entry_odds", "guns_butter"),
+                     scenario="napoleon-1805", mechanisms=("guns-vs-butter",))
+    r = run_experiment(exp, worlds=4, years=2, ablation=True, probe_worlds=3)
+    fresh = ablate(exp, worlds=3, years=2)
+    assert r.ablation is not None
+    cols = ["mechanism", "arm", "null", "level", "level_move", "effect", "effect_move"]
+    assert r.ablation.levels[cols].equals(fresh.levels[cols])

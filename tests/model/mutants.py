@@ -30,6 +30,7 @@ LAW_TESTS = ("tests/model/test_law.py", "tests/model/test_concert.py")
 EXPERIMENT_TESTS = ("tests/experiments/test_bloc_share.py",)
 DETERRENCE_TESTS = ("tests/model/test_deterrence.py",)
 MOBILITY_TESTS = ("tests/model/test_mobility.py",)
+PACT_TESTS = ("tests/model/test_pacts.py",)
 COMPILED_OBSERVATION_TESTS = (
     "tests/model/test_compiled.py::test_compiled_perception_is_bit_identical_on_a_lived_in_state",)
 
@@ -188,12 +189,12 @@ MUTANTS = (
     Mutant("the record of calls is not kept", "model/war.py",
            "    np.add.at(s.honoured.reshape(-1), b[dw] * n + dk, dsent)\n", "", ENGINE_TESTS),
     Mutant("the attacker's allies are not called", "model/war.py",
-           "    aw, ak, asent = _calls(state, actions, b, a, t, actions.join_offence)",
-           "    aw, ak, asent = _calls(state, actions, b[:0], a[:0], t[:0], actions.join_offence)",
+           "    aw, ak, asent = _calls(state, actions, b, a, t, state.join_offence, state.pact_offence)",
+           "    aw, ak, asent = _calls(state, actions, b[:0], a[:0], t[:0], state.join_offence)",
            ENGINE_TESTS),
     Mutant("an ally shirking against the enemy still fights", "model/war.py",
-           "    sent = np.where(actions.shirk[b[hw], hk] == enemy[hw], 0.0, share[b[hw], hk])",
-           "    sent = share[b[hw], hk]", ENGINE_TESTS),
+           "    sent = np.where(actions.shirk[b[hw], hk] == enemy[hw], 0.0, owed)",
+           "    sent = owed", ENGINE_TESTS),
     Mutant("conquests are not shared by contribution (claim weights ignored)", "model/war.py",
            "    cost = (-detmath.log(u) / weight).astype(np.float32)",
            "    cost = (-detmath.log(u)).astype(np.float32)", ENGINE_TESTS),
@@ -273,9 +274,10 @@ MUTANTS = (
            "        ally *= self.state.alliance.reshape(-1)[cell] <= 0\n", "", ENGINE_TESTS),
     Mutant("sea-borne attacking allies pay no amphibious penalty in estimates",
            "model/perception.py",
-           "            ally *= (self.state.join_offence.reshape(-1)[kb * n + k]\n"
+           "                                self.state.pact_offence.reshape(-1)[(kb * n + k) * n + j[r]])\n"
            "                     * self.amphibious(kb, k, kf))",
-           "            ally *= self.state.join_offence.reshape(-1)[kb * n + k]", ENGINE_TESTS),
+           "                                self.state.pact_offence.reshape(-1)[(kb * n + k) * n + j[r]]))",
+           ENGINE_TESTS),
     Mutant("the amphibious penalty falls on actors with no border at all", "model/perception.py",
            "        wet = self.state.adjacent & ~land", "        wet = ~land", ENGINE_TESTS),
     Mutant("a concession hands over each demanded province only by a draw", "model/war.py",
@@ -581,12 +583,29 @@ MUTANTS = (
            "                       * params.war_damage * state.wealth[b, i]"),
     Mutant("the attacker's allies count whatever their offensive obligation",
            "model/perception.py",
-           "            ally *= (self.state.join_offence.reshape(-1)[kb * n + k]\n"
+           "            ally *= (np.maximum(self.state.join_offence.reshape(-1)[kb * n + k],\n"
+           "                                self.state.pact_offence.reshape(-1)[(kb * n + k) * n + j[r]])\n"
            "                     * self.amphibious(kb, k, kf))",
            "            ally *= self.amphibious(kb, k, kf)", STRATEGY_TESTS + ENGINE_TESTS),
+    Mutant("the estimate ignores a treaty's offensive obligation", "model/perception.py",
+           "            ally *= (np.maximum(self.state.join_offence.reshape(-1)[kb * n + k],\n"
+           "                                self.state.pact_offence.reshape(-1)[(kb * n + k) * n + j[r]])\n",
+           "            ally *= (np.maximum(self.state.join_offence.reshape(-1)[kb * n + k], 0.0)\n",
+           PACT_TESTS),
+    Mutant("the campaign ignores a treaty's offensive obligation", "model/war.py",
+           "    aw, ak, asent = _calls(state, actions, b, a, t, state.join_offence, state.pact_offence)",
+           "    aw, ak, asent = _calls(state, actions, b, a, t, state.join_offence)", PACT_TESTS),
+    Mutant("the campaign honours this year's declaration (the one-year lag)", "model/war.py",
+           "    aw, ak, asent = _calls(state, actions, b, a, t, state.join_offence, state.pact_offence)",
+           "    aw, ak, asent = _calls(state, actions, b, a, t, actions.join_offence, state.pact_offence)",
+           PACT_TESTS + ENGINE_TESTS),
+    Mutant("a treaty's obligation outlives the pact", "model/diplomacy.py",
+           "                pact[ew, elo, ehi] = pact[ew, ehi, elo] = 0.0\n", "", PACT_TESTS),
+    Mutant("an alliance entry's offence is not carried into the state", "scenarios/model.py",
+           "                pact[i, j] = pact[j, i] = share\n", "", PACT_TESTS),
     Mutant("the offensive obligation is not recorded", "model/step.py",
-           "                         join_offence=np.where(state.alive, actions.join_offence, 0.0))",
-           "                         join_offence=state.join_offence)", ENGINE_TESTS),
+           "    state = state.replace(join_offence=np.where(state.alive, actions.join_offence, 0.0))",
+           "    state = state.replace(join_offence=state.join_offence)", ENGINE_TESTS),
     Mutant("defending allies pay the amphibious penalty in campaigns", "model/war.py",
            "        side == 1, 1.0, obs.amphibious(pb, pk, t[pw]))",
            "        side == 7, 1.0, obs.amphibious(pb, pk, t[pw]))", ENGINE_TESTS),
@@ -625,8 +644,15 @@ MUTANTS = (
     Mutant("the seeker turns only well above seeker_spares_until", "strategies/hegemon_seeker.py",
            "            turned = obs.share[bw, i] >= params.seeker_spares_until",
            "            turned = obs.share[bw, i] > params.seeker_spares_until + 0.05"),
-    Mutant("the seeker that turns keeps its alliances", "strategies/hegemon_seeker.py",
-           "            leave[bw[turned], i[turned]] = True\n", ""),
+    Mutant("the seeker that turns keeps its alliances (seeker_exit 'all')",
+           "strategies/hegemon_seeker.py",
+           "                leave[bw[turned], i[turned]] = True\n", "                pass\n"),
+    Mutant("the gradual seeker never leaves the ally it attacks", "strategies/hegemon_seeker.py",
+           "                leave_ally[gw[allied], gi[allied]] = gj[allied]\n", ""),
+    Mutant("the gradual seeker leaves every alliance at once", "strategies/hegemon_seeker.py",
+           '            if params.seeker_exit == "all":\n', "            if True:\n"),
+    Mutant("leaving one named ally dissolves nothing", "model/diplomacy.py",
+           "            held = k[ow, oi, oj] > 0", "            held = k[ow, oi, oj] > 2", PACT_TESTS),
     Mutant("the seeker that turns still accepts alliances", "strategies/hegemon_seeker.py",
            "            accept[bw[turned], i[turned]] = False\n", ""),
     Mutant("the bloc share counts every bandwagoner, allied or not", "experiments/claims.py",

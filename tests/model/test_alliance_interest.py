@@ -96,6 +96,8 @@ def test_campaigns_and_estimates_split_forces_by_one_rule():
     actions = Actions.passive(1, 4, params.base_spend).replace(
         attack=np.array([[1, -1, -1, -1]]), join=np.ones((1, 4)),
         join_offence=np.ones((1, 4)))
+    state = state.replace(join_offence=np.ones((1, 4)))   # the obligation in force
+    obs = Observation(state, setting, params)
     _, _, _, camp = war(state, actions, obs, setting, params)
     w = (camp.actor == 1) & (camp.side == 1) & (camp.initiator == 0)
     assert camp.committed[w] == pytest.approx([obs.forces[0, 1]])

@@ -76,14 +76,20 @@ def test_the_attackers_allies_are_called_and_join_only_if_they_fight_offensive_w
             actor("V", [2, 3], 3.0, 1.0),
         ], params={**FIGHT, "seeker_spares_until": 1.0},   # H, a hegemon, keeps its ally
             alliances=[["Ally", "H"]])
-        return simulate_scenario(scen, years=1, worlds=4)
+        return simulate_scenario(scen, years=2, worlds=4)
 
-    joined = event_rows(run("bandwagoner"), "war_joined")
+    # The bandwagoner's declared obligation is in force from the year after it declares
+    # it (model/step.py): it joins the war's second campaign, not its first.
+    bandwagon = run("bandwagoner")
+    joined = event_rows(bandwagon, "war_joined")
     assert len(joined) == 4 and (joined[:, 2] == 0).all() and (joined[:, 3] == 1).all()
+    calls = event_rows(bandwagon, "ally_called")
+    first = calls[:, 1] == calls[:, 1].min()
+    assert first.sum() == 4 and (calls[first, 4] == 0).all() and (calls[~first, 4] == 1).all()
     quiet = run("status-quo")
     assert not len(event_rows(quiet, "war_joined"))
     called = event_rows(quiet, "ally_called")
-    assert len(called) == 4 and (called[:, 4] == 0).all()
+    assert len(called) == 8 and (called[:, 4] == 0).all()
     assert not len(event_rows(quiet, "abandoned"))   # a defensive pact owes no offence
 
 
@@ -314,7 +320,8 @@ def test_the_amphibious_penalty_in_a_campaign_falls_on_each_participant_by_its_o
                               "land": [["p3", "p1"]], "sea": [["p0", "p1"], ["p1", "p2"]]}},
                      "test-sea.toml")
         state, setting, params = start(scen)
-        state = state.replace(land_adjacent=adjacency(state.owner, 4, setting, land_only=True))
+        state = state.replace(land_adjacent=adjacency(state.owner, 4, setting, land_only=True),
+                              join_offence=np.ones((1, 4)))   # the obligation in force
         obs = Observation(state, setting, params)
         assert obs.adjacent[0, 0, 1] and not state.land_adjacent[0, 0, 1]
         assert state.land_adjacent[0, 3, 1] and not state.land_adjacent[0, 2, 1]

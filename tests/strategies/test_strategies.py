@@ -501,9 +501,15 @@ class TestHegemonSeeker(StrategyTestCase):
                   setup=lambda s: edit(s, "calls", (0, 0), 1e6)),
         Situation("turns on its ally once a hegemon (Schweller 1994: the lion and the jackal)",
                   [actor("H", [0], 10.0, 10.0), actor("W", [1], 2.0, 1.0)], 0,
+                  lambda a, o, f: (a.attack[0, f] == 1 and a.leave_ally[0, f] == 1
+                                   and not a.leave[0, f] and not a.accept[0, f]),
+                  provinces=2, alliances=[["H", "W"]],
+                  setup=lambda s: edit(s, "calls", (0, 0), 1e6)),
+        Situation("leaves every alliance at once under seeker_exit 'all' (the old rule)",
+                  [actor("H", [0], 10.0, 10.0), actor("W", [1], 2.0, 1.0)], 0,
                   lambda a, o, f: (a.attack[0, f] == 1 and a.leave[0, f]
                                    and not a.accept[0, f]),
-                  provinces=2, alliances=[["H", "W"]],
+                  provinces=2, alliances=[["H", "W"]], params={"seeker_exit": "all"},
                   setup=lambda s: edit(s, "calls", (0, 0), 1e6)),
         Situation("spares its ally for ever at seeker_spares_until 1",
                   [actor("H", [0], 10.0, 10.0), actor("W", [1], 2.0, 1.0)], 0,
@@ -646,9 +652,34 @@ def test_the_seeker_turns_exactly_at_seeker_spares_until():
     share = float(decide(None)[1].share[0, 0])
     assert 0.5 < share < 1.0
     at, _ = decide(share)
-    assert at.leave[0, 0] and not at.accept[0, 0] and at.attack[0, 0] == 1
+    assert at.leave_ally[0, 0] == 1 and not at.accept[0, 0] and at.attack[0, 0] == 1
     above, _ = decide(share + 0.01)
-    assert not above.leave[0, 0] and above.accept[0, 0] and above.attack[0, 0] == -1
+    assert above.leave_ally[0, 0] == -1 and above.accept[0, 0] and above.attack[0, 0] == -1
+
+
+def test_the_seeker_past_the_share_leaves_only_the_ally_it_attacks():
+    """seeker_exit 'gradual' (Schweller 1994, a stated choice): H, a hegemon allied with a
+    weak neighbour W and with a partner F beyond W (provinces on a line), turns on W alone, one
+    alliance this year; F stays allied. Under 'all' it leaves both at once."""
+    from tests.strategies.harness import decide_in
+
+    def decide(**params):  # type: ignore[no-untyped-def]
+        sit = Situation("", [actor("H", [0], 10.0, 10.0), actor("W", [1], 2.0, 1.0),
+                             actor("F", [2], 1.0, 1.0)], 0, lambda a, o, f: True,
+                        provinces=3, alliances=[["H", "W"], ["H", "F"]], params=params,
+                        setup=lambda s: edit(s, "calls", (0, 0), 1e6))
+        return decide_in("hegemon-seeker", sit)
+
+    gradual, obs = decide()
+    assert obs.share[0, 0] >= Params().seeker_spares_until
+    assert not obs.state.adjacent[0, 0, 2]
+    assert gradual.attack[0, 0] == 1 and gradual.leave_ally[0, 0] == 1
+    assert not gradual.leave[0, 0] and not gradual.accept[0, 0]
+    every, _ = decide(seeker_exit="all")
+    assert every.leave[0, 0] and every.attack[0, 0] == 1
+    # with nothing to gain from attacking its ally, it leaves no alliance at all
+    idle, _ = decide(stake_horizon=0.1, destructiveness=1.0)
+    assert idle.attack[0, 0] == -1 and idle.leave_ally[0, 0] == -1 and not idle.leave[0, 0]
 
 
 def _seeker_world(alliances=None, setup=None, **params):  # type: ignore[no-untyped-def]

@@ -88,7 +88,8 @@ def print_experiment(result: object) -> None:
 
 
 def print_ablation(ab: object) -> None:
-    """Print how the claim's statistic moves with each mechanism off, and the carrier."""
+    """Print how the claim's statistic and each arm's level against its null move with each
+    mechanism off, and the carriers."""
     from powerbalance.experiments.claims import Ablation
     from powerbalance.experiments.stats import format_interval
 
@@ -110,6 +111,27 @@ def print_ablation(ab: object) -> None:
                       ("yes" if row.significant else "within noise") if row.towards_null
                       else "no")
     console.print(table)
+    if len(ab.levels):
+        levels = Table(title=f"levels: {ab.statistic} of each arm and its effect against its "
+                             f"null arm (arm - null) with each mechanism off (paired by "
+                             f"world, {pct}% CI)")
+        for col in ("mechanism off", "arm", "level", "move", "arm - null", "move"):
+            levels.add_column(col)
+        for row in ab.levels.itertuples():
+            own = row.arm == row.null
+            levels.add_row(str(row.mechanism), str(row.arm),
+                           format_interval(row.level, row.level_low, row.level_high,
+                                           minimum=3),
+                           "" if row.mechanism == "none" else
+                           format_interval(row.level_move, row.level_move_low,
+                                           row.level_move_high, minimum=3),
+                           "(null)" if own else
+                           format_interval(row.effect, row.effect_low, row.effect_high,
+                                           minimum=3),
+                           "" if own or row.mechanism == "none" else
+                           format_interval(row.effect_move, row.effect_move_low,
+                                           row.effect_move_high, minimum=3))
+        console.print(levels)
     console.print(ab.summary(), highlight=False, markup=False)
 
 

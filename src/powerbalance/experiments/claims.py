@@ -225,6 +225,9 @@ class ExperimentResult:
             "checks": self.checks.to_dict("records"),
             "nulls": self.nulls, "null_effects": self.null_effects.to_dict("records"),
             "carrier": self.ablation.carrier if self.ablation is not None else None,
+            "level_carrier": (self.ablation.level_carrier if self.ablation is not None
+                              else None),
+            "null_carrier": self.ablation.null_carrier if self.ablation is not None else None,
             "robustness": ({"n": self.robustness.n, "holds": self.robustness.holds,
                             "ci_low": self.robustness.ci_low,
                             "ci_high": self.robustness.ci_high,
@@ -251,6 +254,8 @@ class ExperimentResult:
                 self.null_effects.to_csv(tmp / "null_effects.csv", index=False)
             if self.ablation is not None:
                 self.ablation.table.to_csv(tmp / "ablation.csv", index=False)
+                if len(self.ablation.levels):
+                    self.ablation.levels.to_csv(tmp / "ablation_levels.csv", index=False)
             if self.robustness is not None:
                 self.robustness.points.to_csv(tmp / "robustness.csv", index=False)
                 self.robustness.sensitivity.to_csv(tmp / "sensitivity.csv", index=False)
@@ -1824,9 +1829,16 @@ def _primary(exp: Experiment) -> Comparison:
 
 @dataclass
 class Ablation:
-    """How the claim's statistic (the first comparison's paired difference) moves when each
-    mechanism is switched off; ``carrier`` names the one whose removal moves it furthest
-    towards no difference (None when no removal moves it there beyond its interval)."""
+    """How the claim's statistic (the first comparison's paired difference) and each arm's
+    level against its null arm move when each mechanism is switched off.
+
+    ``carrier`` names the mechanism whose removal moves the difference furthest towards no
+    difference (None when no removal moves it there beyond its interval). A difference can
+    stay put while both arms' levels move together (the whole system shifts), so each arm's
+    level, and its effect against its null arm (arm - null, paired by world), are ablated
+    too (``levels``): ``level_carrier`` names the mechanism whose removal moves some arm's
+    level furthest, ``null_carrier`` the one whose removal moves some arm's effect against
+    its null furthest towards zero (each None when no move is beyond its interval)."""
 
     statistic: str
     low: str
@@ -1838,9 +1850,16 @@ class Ablation:
     """One row per mechanism: difference with its two-sided interval, the move (ablated -
     baseline, paired by world) with its interval, and whether it is towards no difference."""
     carrier: str | None
+    levels: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """One row per mechanism (``none``: the baseline) x arm (null arms included): the arm's
+    level with its interval, its move against the baseline, its effect against its null
+    arm (``effect`` = arm - null) and that effect's move, each paired by world with its
+    two-sided interval (NaN for a null arm's own effect)."""
+    level_carrier: str | None = None
+    null_carrier: str | None = None
 
-    def summary(self) -> str:
-        """One sentence naming the mechanism that carries the result (computed)."""
+    def difference_summary(self) -> str:
+        """The sentence on the difference (the claim's statistic)."""
         if self.carrier is None:
             return ("no single mechanism carries the result: no ablation moves "
                     f"{self.statistic} ({self.high} - {self.low}) towards no difference "
@@ -1851,22 +1870,80 @@ class Ablation:
                 f"{row['difference']:.3f} (move {row['move']:+.3f} "
                 f"[{row['move_low']:+.3f}, {row['move_high']:+.3f}])")
 
+    def level_summary(self) -> str:
+        """The sentences on the levels: the mechanism that moves the arms' levels most and
+        the one that moves an arm's effect against its null furthest towards zero."""
+        if not len(self.levels):
+            return ""
+        lv = self.levels
+        base = lv[lv["mechanism"] == "none"].set_index("arm")
+        if self.level_carrier is None:
+            text = ("no ablation moves any arm's level of "
+                    f"{self.statistic} beyond its interval")
+        else:
+            rows = lv[lv["mechanism"] == self.level_carrier]
+            moves = "; ".join(
+                f"{r.arm} {base.loc[r.arm, 'level']:.3f} -> {r.level:.3f} "
+                f"({r.level_move:+.3f} [{r.level_move_low:+.3f}, {r.level_move_high:+.3f}])"
+                for r in rows.itertuples())
+            text = f"levels of {self.statistic} moved most by {self.level_carrier}: {moves}"
+        if self.null_carrier is None:
+            text += ("; no ablation moves any arm's effect against its null (arm - null) "
+                     "towards zero beyond its interval")
+        else:
+            rows = lv[(lv["mechanism"] == self.null_carrier) & (lv["arm"] != lv["null"])]
+            effects = "; ".join(
+                f"{r.arm} - {r.null} {base.loc[r.arm, 'effect']:+.3f} -> {r.effect:+.3f} "
+                f"({r.effect_move:+.3f} [{r.effect_move_low:+.3f}, "
+                f"{r.effect_move_high:+.3f}])" for r in rows.itertuples())
+            text += f"; against the null, carried by {self.null_carrier}: {effects}"
+        return text
+
+    def summary(self) -> str:
+        """The sentences naming the mechanism that carries the result (computed): the
+        difference's, then the levels' and the effects against the null's."""
+        levels = self.level_summary()
+        return self.difference_summary() + (f"; {levels}" if levels else "")
+
+
+def _level_arms(exp: Experiment, comp: Comparison) -> tuple[list[str], dict[str, str]]:
+    """The arms whose levels an ablation reads (every arm of the experiment with the
+    comparison's statistic, then their null arms) and each one's null arm."""
+    labels = [a.label for a in exp.arms]
+    if "null" in labels:  # an arena claim: its null arm is one of its arms
+        nulls = {a: "null" for a in labels}
+    else:
+        _, of = null_arms(exp) if exp.null else ((), {})
+        nulls = {a: of.get(a, a) for a in labels}
+    for n in nulls.values():
+        if n not in labels:
+            labels.append(n)
+    nulls.update({n: n for n in set(nulls.values())})
+    for side in (comp.low, comp.high):
+        if side not in labels:
+            labels.append(side)
+            nulls.setdefault(side, side)
+    return labels, nulls
+
 
 def ablate(name: str | Experiment, *, worlds: int | None = None, seed: int = 0,
            years: int | None = None, confidence: float = 0.95,
            baseline: ExperimentResult | None = None,
            mechanisms: tuple[str, ...] | None = None) -> Ablation:
-    """Switch off each mechanism that could produce the result and measure the claim's move.
+    """Switch off each mechanism that could produce the result and measure the claim's move
+    and the move of each arm's level against its null arm.
 
     The claim's statistic is the paired difference (high - low) of the
-    experiment's first comparison. Both arms are rerun with each mechanism of
-    :func:`applicable_mechanisms` off, on the same worlds (common random
-    numbers), so the move of the difference is itself paired by world: its
-    interval is the t interval of the per-world moves (two-sided at
+    experiment's first comparison. Every arm and its null arm are rerun with each
+    mechanism of :func:`applicable_mechanisms` off, on the same worlds (common
+    random numbers), so the move of the difference, of each arm's level and of
+    each arm's effect against its null (arm - null) is itself paired by world:
+    its interval is the t interval of the per-world moves (two-sided at
     ``confidence``). The *carrier* is the mechanism with the largest move
-    towards zero difference whose interval excludes zero. ``baseline``: a
-    result of the same seed and years with at least ``worlds`` worlds whose
-    first worlds serve as the unablated arms (no rerun).
+    towards zero difference whose interval excludes zero; the levels have their
+    own (:class:`Ablation`). ``baseline``: a result of the same seed and years
+    with at least ``worlds`` worlds whose first worlds serve as the unablated
+    arms (no rerun).
     """
     exp = name if isinstance(name, Experiment) else get(name)
     worlds = exp.worlds if worlds is None else worlds
@@ -1874,38 +1951,47 @@ def ablate(name: str | Experiment, *, worlds: int | None = None, seed: int = 0,
     years = years if years is not None else exp.years
     comp = _primary(exp)
     arms = all_arms(exp)
-    pair = [arms[comp.low], arms[comp.high]]
+    labels, nulls = _level_arms(exp, comp)
+    runs = [arms[label] for label in labels]
     mechs = ([mechanism(n) for n in mechanisms] if mechanisms is not None
              else applicable_mechanisms(exp))
 
-    def diff(values: dict[tuple[str, str], np.ndarray]) -> np.ndarray:
-        return values[(comp.high, comp.statistic)] - values[(comp.low, comp.statistic)]
+    def levels(values: dict[tuple[str, str], np.ndarray]) -> dict[str, np.ndarray]:
+        return {label: values[(label, comp.statistic)] for label in labels}
 
+    pw = baseline.per_world if baseline is not None else pd.DataFrame()
     if (baseline is not None and baseline.worlds >= worlds and baseline.seed == seed
-            and baseline.years == years and len(baseline.per_world)):
-        pw = baseline.per_world.iloc[:worlds]
-        d0 = (pw[f"{comp.high}:{comp.statistic}"].to_numpy(dtype=float)
-              - pw[f"{comp.low}:{comp.statistic}"].to_numpy(dtype=float))
+            and baseline.years == years
+            and all(f"{label}:{comp.statistic}" in pw for label in labels)):
+        base = {label: pw[f"{label}:{comp.statistic}"].iloc[:worlds].to_numpy(dtype=float)
+                for label in labels}
     else:
-        d0 = diff(_arm_values(exp, pair, worlds, seed, years)[0])
+        base = levels(_arm_values(exp, runs, worlds, seed, years)[0])
     moved = [(m.name, _freeze(m.overrides), m.doc,
-              diff(_arm_values(exp, pair, worlds, seed, years, extra=m.overrides)[0]))
+              levels(_arm_values(exp, runs, worlds, seed, years, extra=m.overrides)[0]))
              for m in mechs]
-    return _ablation(comp, d0, moved, worlds, confidence)
+    return _ablation(comp, base, moved, nulls, worlds, confidence)
 
 
-def _ablation(comp: Comparison, d0: np.ndarray,
-              moved: list[tuple[str, str, str, np.ndarray]], worlds: int,
-              confidence: float) -> Ablation:
-    """The :class:`Ablation` of a baseline per-world difference ``d0`` and, per mechanism
-    (name, switch, doc), the per-world difference ``d1`` with it off."""
+def _ablation(comp: Comparison, base: dict[str, np.ndarray],
+              moved: list[tuple[str, str, str, dict[str, np.ndarray]]],
+              nulls: dict[str, str], worlds: int, confidence: float) -> Ablation:
+    """The :class:`Ablation` of the baseline per-world levels ``base`` (arm -> values) and,
+    per mechanism (name, switch, doc), the per-world levels with it off; ``nulls``: each
+    arm's null arm (a null arm is its own)."""
     level = (1 + confidence) / 2
-    base = paired_difference(d0, np.zeros_like(d0), level)
+
+    def diff(values: dict[str, np.ndarray]) -> np.ndarray:
+        return values[comp.high] - values[comp.low]
+
+    d0 = diff(base)
+    baseline = paired_difference(d0, np.zeros_like(d0), level)
     rows = []
-    for name, switch, doc, d1 in moved:
+    for name, switch, doc, values in moved:
+        d1 = diff(values)
         now = paired_difference(d1, np.zeros_like(d1), level)
         move = paired_difference(d1, d0, level)
-        sign = float(np.sign(base["difference"]))
+        sign = float(np.sign(baseline["difference"]))
         towards = sign != 0 and sign * move["difference"] < 0
         significant = sign != 0 and (move["ci_high"] < 0 if sign > 0 else move["ci_low"] > 0)
         rows.append({"mechanism": name, "switch": switch, "doc": doc,
@@ -1919,8 +2005,57 @@ def _ablation(comp: Comparison, d0: np.ndarray,
         cand = table[table["towards_null"] & table["significant"]]
         if len(cand):
             carrier = str(cand.loc[cand["move"].abs().idxmax(), "mechanism"])
+    lv = _level_rows(base, moved, nulls, confidence)
     return Ablation(statistic=comp.statistic, low=comp.low, high=comp.high, worlds=worlds,
-                    confidence=confidence, baseline=base, table=table, carrier=carrier)
+                    confidence=confidence, baseline=baseline, table=table, carrier=carrier,
+                    levels=lv, level_carrier=_largest(lv, "level_move"),
+                    null_carrier=_largest(lv, "effect_move", towards_zero=True))
+
+
+def _level_rows(base: dict[str, np.ndarray],
+                moved: list[tuple[str, str, str, dict[str, np.ndarray]]],
+                nulls: dict[str, str], confidence: float) -> pd.DataFrame:
+    """The rows of :attr:`Ablation.levels` (see there)."""
+    level = (1 + confidence) / 2
+    nan = {"difference": math.nan, "ci_low": math.nan, "ci_high": math.nan}
+    rows = []
+    for name, values in [("none", base), *((m[0], m[3]) for m in moved)]:
+        for arm, v in values.items():
+            null = nulls.get(arm, arm)
+            mean = _mean_row(arm, "", v, confidence)
+            move = paired_difference(v, base[arm], level)
+            own = null == arm
+            effect = nan if own else paired_difference(v, values[null], level)
+            e0 = base[arm] - base[null]   # the baseline effect against the null
+            e_move = nan if own else paired_difference(v - values[null], e0, level)
+            rows.append({
+                "mechanism": name, "arm": arm, "null": null, "level": mean["mean"],
+                "level_low": mean["ci_low"], "level_high": mean["ci_high"],
+                "level_move": move["difference"], "level_move_low": move["ci_low"],
+                "level_move_high": move["ci_high"], "effect": effect["difference"],
+                "effect_low": effect["ci_low"], "effect_high": effect["ci_high"],
+                "effect_move": e_move["difference"], "effect_move_low": e_move["ci_low"],
+                "effect_move_high": e_move["ci_high"],
+                "towards_null": bool(not own and name != "none"
+                                     and abs(float(effect["difference"]))
+                                     < abs(float(np.mean(e0)))),
+            })
+    return pd.DataFrame(rows)
+
+
+def _largest(levels: pd.DataFrame, column: str, towards_zero: bool = False) -> str | None:
+    """The mechanism of the largest |``column``| among the ablated rows whose interval
+    excludes zero (``towards_zero``: only moves of an arm's effect towards zero)."""
+    if not len(levels):
+        return None
+    rows = levels[levels["mechanism"] != "none"]
+    beyond = (rows[f"{column}_low"] > 0) | (rows[f"{column}_high"] < 0)
+    if towards_zero:
+        beyond &= rows["towards_null"]
+    rows = rows[beyond]
+    if not len(rows):
+        return None
+    return str(rows.loc[rows[column].abs().idxmax(), "mechanism"])
 
 
 def robust_parameters(exp: Experiment) -> list[str]:
@@ -2285,27 +2420,29 @@ ARENA_MECHANISMS: dict[str, tuple[tuple[str, str, str], ...]] = {
 
 def arena_ablate(exp: Experiment, *, worlds: int, seed: int, years: int | None,
                  confidence: float, options: str = "") -> Ablation:
-    """:func:`ablate` for an arena claim: rerun both arms of the first comparison with each
+    """:func:`ablate` for an arena claim: rerun every arm (its null arm among them) with each
     of the arena's :data:`ARENA_MECHANISMS` switched off (its options appended to the arms'
-    specs and ``options``), on the same worlds, and measure the move of the difference."""
+    specs and ``options``), on the same worlds, and measure the move of the first
+    comparison's difference and of each arm's level against the null arm."""
     from powerbalance.arenas import load
     from powerbalance.arenas.run import simulate
 
     comp = _primary(exp)
     stat = ARENA_STATISTICS[exp.name][comp.statistic]
     arena = exp.arm(comp.low).scenario.split(":", 1)[0]
+    labels, nulls = _level_arms(exp, comp)
 
-    def diff(extra: str) -> np.ndarray:
+    def levels(extra: str) -> dict[str, np.ndarray]:
         got = {}
-        for side in (comp.low, comp.high):
+        for side in labels:
             spec = load(_arena_spec(_arena_spec(exp.arm(side).scenario, options), extra))
             got[side] = stat(simulate(spec, worlds=worlds, years=years, seed=seed,
                                       record="system"))
-        return got[comp.high] - got[comp.low]
+        return got
 
-    moved = [(name, switch, doc, diff(switch))
+    moved = [(name, switch, doc, levels(switch))
              for name, switch, doc in ARENA_MECHANISMS.get(arena, ())]
-    return _ablation(comp, diff(""), moved, worlds, confidence)
+    return _ablation(comp, levels(""), moved, nulls, worlds, confidence)
 
 
 register_arena(Experiment(

@@ -7,7 +7,9 @@ already document (``late_entry_odds = 1`` means "late strikes off", a
 ablation reruns an experiment's arms with one mechanism off, on the same worlds
 (common random numbers), and measures how the claim's statistic moves; the
 mechanism whose removal moves it furthest towards no effect is the one that carries
-the result (:func:`powerbalance.experiments.claims.ablate`).
+the result (:func:`powerbalance.experiments.claims.ablate`). The same reruns measure how
+each arm's *level* moves, and its effect against its null arm: a mechanism can shift
+every arm together and leave the difference between them where it was.
 
 >>> MECHANISMS["late-entry"].overrides
 {'late_entry_odds': 1.0}

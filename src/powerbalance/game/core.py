@@ -385,7 +385,7 @@ class World:
         changed["spend"] = spend
         for name, none in (("attack", -1), ("offer", -1), ("pay", -1), ("pressure", -1),
                            ("subvert", -1), ("pay_spend", 0.0), ("subvert_spend", 0.0),
-                           ("leave", False), ("leave_passed", False)):
+                           ("leave", False), ("leave_passed", False), ("leave_ally", -1)):
             if name in actions.fresh:
                 continue
             arr = np.array(getattr(actions, name))

@@ -145,7 +145,8 @@ def apply_levers(actions: Actions, levers: npt.NDArray[np.int64], players: list[
 
 
 #: Engine fields no lever sets, with the passive value a player's column takes.
-_UNSET = (("shirk", -1), ("accept_ratio", 0.0), ("leave_passed", False))
+_UNSET = (("shirk", -1), ("accept_ratio", 0.0), ("leave_passed", False),
+          ("leave_ally", -1))
 _UNSET_NAMES = frozenset(name for name, _ in _UNSET)
 
 

@@ -24,7 +24,8 @@ __all__ = ["Actions"]
 #: caller's base burden).
 _DEFAULT_FIELDS = frozenset({"attack", "offer", "accept", "leave", "join", "subvert",
                              "subvert_spend", "counter_spend", "pay", "pay_spend", "shirk",
-                             "join_offence", "accept_ratio", "leave_passed", "pressure"})
+                             "join_offence", "accept_ratio", "leave_passed", "pressure",
+                             "leave_ally"})
 
 
 @lru_cache(maxsize=64)
@@ -61,6 +62,8 @@ class Actions:
     leave_passed: leave the alliances whose recorded threat has passed (see
         :mod:`powerbalance.model.diplomacy`).
     pressure: the actor it pressures (a coercive wedge) to stay out of coalitions, or -1.
+    leave_ally: the one ally whose alliance it leaves this year (its other alliances stand),
+        or -1 (the hegemon-seeker's gradual exit, Params.seeker_exit).
     """
 
     spend: F64
@@ -79,6 +82,7 @@ class Actions:
     accept_ratio: F64
     leave_passed: BoolA
     pressure: I64
+    leave_ally: I64
 
     @classmethod
     def passive(cls, batch: int, n: int, spend: float) -> Actions:
@@ -95,6 +99,7 @@ class Actions:
             join=_constant(1.0, np.float64, batch, n), subvert=none, subvert_spend=zero,
             counter_spend=zero, pay=none, pay_spend=zero, shirk=none, join_offence=zero,
             accept_ratio=zero, leave_passed=_constant(False, np.bool_, batch, n), pressure=none,
+            leave_ally=none,
         )
         object.__setattr__(out, "_fresh", _DEFAULT_FIELDS)
         return out

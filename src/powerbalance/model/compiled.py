@@ -125,7 +125,8 @@ def side(obs: Any, b: npt.NDArray[np.int64], j: npt.NDArray[np.int64],
         obs.reach.reshape(-1), _EMPTY_F32 if amphibious is None else amphibious.reshape(-1),
         amphibious is not None, allied, state.alliance.reshape(-1), ptr, cells, bond,
         willing.reshape(-1),
-        np.ascontiguousarray(state.join_offence, dtype=np.float64).reshape(-1))
+        np.ascontiguousarray(state.join_offence, dtype=np.float64).reshape(-1),
+        np.ascontiguousarray(state.pact_offence).reshape(-1))
 
 
 def observe(state: Any, params: Any, share: npt.NDArray[np.float64],

@@ -180,7 +180,7 @@ def best_provinces_kernel(owner: Any, worlds: Any, n: int, value_rank: Any,
 def side_kernel(b: Any, j: Any, e: Any, n: int, offence: bool, memo: Any, forces: Any,
                 ally_forces: Any, reach: Any, amphibious: Any, has_amphibious: bool,
                 allied: bool, alliance: Any, ally_ptr: Any, ally_cells: Any, ally_bond: Any,
-                willing: Any, join_offence: Any) -> Any:
+                willing: Any, join_offence: Any, pact_offence: Any) -> Any:
     # perception.Observation._side (its memo) and _side_of (the value), fused: per query,
     # the memoised value, computed on a miss. Flat (B*N,) and (B*N*N,) arrays; the
     # factors multiply left to right as in _side_of, and the allies' help adds up in
@@ -213,7 +213,8 @@ def side_kernel(b: Any, j: Any, e: Any, n: int, offence: bool, memo: Any, forces
                     # An attacker's ally comes as far as its offensive obligation and
                     # crosses the sea; a defender's ally lands on a friendly coast.
                     amph = np.float64(amphibious[to_front]) if has_amphibious else 1.0
-                    ally *= join_offence[wb * n + k] * amph
+                    pact = np.float64(pact_offence[(wb * n + k) * n + wj])
+                    ally *= max(join_offence[wb * n + k], pact) * amph
                 # An ally committed to e as well stays out of the war.
                 ally *= 1.0 if alliance[against] <= 0 else 0.0
                 total += ally

@@ -8,7 +8,9 @@ pressed by a stronger ally). Both become committed to each other with
 ``Params.alliance_commitment``, and the alliance records the threat it is
 aimed at: the proposer's top threat (Walt 1987: alliances answer a threat).
 
-An actor that leaves dissolves all its alliances. An actor that leaves
+An actor that leaves dissolves all its alliances; one that leaves one named ally
+(``Actions.leave_ally``, the hegemon-seeker's gradual exit) dissolves that alliance only. An
+actor that leaves
 *passed* alliances (``Actions.leave_passed``, the external balancer) dissolves
 only those whose threat has passed: the recorded threat is dead, or it
 threatens neither member by more than ``balance_exit`` times that member's own
@@ -41,7 +43,8 @@ def diplomacy(state: WorldState, actions: Actions, obs: Observation,
     leave = actions.leave & alive
     lw, li = nonzero(leave)
     pw_, pi_ = nonzero(actions.leave_passed & alive & ~leave)
-    if len(lw) or len(pw_):
+    ow, oi = nonzero(alive & ~leave & (actions.leave_ally >= 0))
+    if len(lw) or len(pw_) or len(ow):
         # Only the leavers' rows matter: dissolve each of their alliances both ways.
         rows = k[lw, li] > 0
         ri, j = nonzero(rows)
@@ -49,6 +52,11 @@ def diplomacy(state: WorldState, actions: Actions, obs: Observation,
         if len(pw_):
             pb, pi, pj = _passed(state, obs, params, pw_, pi_)
             bw, i, j = np.concatenate([bw, pb]), np.concatenate([i, pi]), np.concatenate([j, pj])
+        if len(ow):  # one named alliance each (Actions.leave_ally), if it is in force
+            oj = actions.leave_ally[ow, oi]
+            held = k[ow, oi, oj] > 0
+            bw = np.concatenate([bw, ow[held]])
+            i, j = np.concatenate([i, oi[held]]), np.concatenate([j, oj[held]])
         if len(bw):  # (most years no alliance ends)
             lo, hi = np.minimum(i, j), np.maximum(i, j)
             n = state.n_actors
@@ -58,6 +66,10 @@ def diplomacy(state: WorldState, actions: Actions, obs: Observation,
             events.append(Events.make(EventKind.ALLIANCE_BROKEN, ew, elo, ehi))
             k[ew, elo, ehi] = 0.0
             k[ew, ehi, elo] = 0.0
+            if state.pact_offence[ew, elo, ehi].any():  # a treaty's obligation ends with it
+                pact = state.pact_offence.copy()
+                pact[ew, elo, ehi] = pact[ew, ehi, elo] = 0.0
+                state = state.replace(pact_offence=pact)
 
     bw, i = nonzero(alive & (actions.offer >= 0))
     if len(bw):

@@ -393,7 +393,9 @@ class Observation:
             # An attacker's ally comes as far as its pact obliges it to join an offensive war
             # (its declared join_offence; 0 for a defensive pact: Leeds 2003) and crosses the
             # sea to assault; a defender's ally lands on a friendly coast (no penalty).
-            ally *= (self.state.join_offence.reshape(-1)[kb * n + k]
+            # A treaty's own offensive obligation (pact_offence) binds as well.
+            ally *= (np.maximum(self.state.join_offence.reshape(-1)[kb * n + k],
+                                self.state.pact_offence.reshape(-1)[(kb * n + k) * n + j[r]])
                      * self.amphibious(kb, k, kf))
         # An ally committed to e as well stays out of the war.
         ally *= self.state.alliance.reshape(-1)[cell] <= 0

@@ -121,9 +121,16 @@ class WorldState:
     by ``Params.growth_persistence``)."""
     join_offence: F64 = None  # type: ignore[assignment]
     """(B, N) the share of its forces each actor declared it sends when an ally attacks
-    (last year's ``Actions.join_offence``): its pacts' offensive obligation, which others
-    read when they value its help to an attack. 0 at the start: the pacts in force at the
-    start are defensive (ATOP defence pacts; Leeds 2003)."""
+    (last year's ``Actions.join_offence``): the offensive obligation in force this year,
+    which others read when they value its help to an attack and which the year's campaigns
+    honour (a declaration takes effect the next year, as a treaty does once signed:
+    :mod:`powerbalance.model.step`). 0 at the start."""
+    pact_offence: F32 = None  # type: ignore[assignment]
+    """(B, N, N) the offensive obligation a pact in force carries by treaty: the share of
+    its forces i owes when its ally j attacks, whatever i declares (the larger of the two
+    counts). Set from a scenario's alliance entries (``offence``; ATOP's OFFENSE variable,
+    Leeds et al. 2002), 0 for a pact without one and for a pact formed in play (its
+    obligation is the members' declared ``join_offence``); cleared when the pact ends."""
     war_loss: F64 = None  # type: ignore[assignment]
     """(B, N) the logarithm (>= 0) of the factor by which war damage has left the actor's
     productivity below the path it would have followed without it; the phoenix factor
@@ -167,6 +174,7 @@ class WorldState:
             "leader": lambda: np.full(b, -1, dtype=np.int64),
             "growth": lambda: np.full((b, n), np.nan),
             "war_loss": lambda: np.zeros((b, n)), "join_offence": lambda: np.zeros((b, n)),
+            "pact_offence": lambda: np.zeros((b, n, n), dtype=np.float32),
         }
         for name, make in starts.items():
             if getattr(self, name) is None:

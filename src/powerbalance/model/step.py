@@ -45,9 +45,10 @@ from powerbalance.params import Params
 
 #: Actions a protagonist takes on its own initiative (the rest are responses).
 INITIATIVES = ("attack", "offer", "leave", "leave_passed", "pay", "pay_spend", "pressure",
-               "subvert", "subvert_spend")
+               "subvert", "subvert_spend", "leave_ally")
 _PASSIVE = {"attack": -1, "offer": -1, "leave": False, "leave_passed": False, "pay": -1,
-            "pay_spend": 0.0, "pressure": -1, "subvert": -1, "subvert_spend": 0.0}
+            "pay_spend": 0.0, "pressure": -1, "subvert": -1, "subvert_spend": 0.0,
+            "leave_ally": -1}
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,8 @@ def step(state: WorldState, setting: Setting, params: Params,
     if params.law:  # the law of nations judges the year's violations
         state, judged = law.enforce(state, Events.concat(parts), params)
         parts += judged
+    # The year's declared offensive obligation takes effect next year (see _declared).
+    state = state.replace(join_offence=np.where(state.alive, actions.join_offence, 0.0))
     losses = np.maximum(before - state.military, 0.0)
     state, remembered = remember(state, actions, obs, parts, params)
     state, transitions = _transitions(state, params)
@@ -101,11 +104,17 @@ def step(state: WorldState, setting: Setting, params: Params,
 
 
 def _declared(state: WorldState, actions: Actions) -> WorldState:
-    """The state with the year's declared policy recorded: spending (guns versus butter)
-    and the offensive obligation each actor's pacts carry (``join_offence``), which others
-    read the next year when they value its help to an attack."""
-    return state.replace(spend=np.where(state.alive, actions.spend, 0.0),
-                         join_offence=np.where(state.alive, actions.join_offence, 0.0))
+    """The state with the year's declared spending recorded (guns versus butter).
+
+    The year's declared offensive obligation (``Actions.join_offence``) is recorded at the
+    end of the year instead and is in force from the next: the obligation the year's
+    estimates read (``WorldState.join_offence``, last year's declaration) is the one its
+    campaigns honour (:mod:`powerbalance.model.war`), so an attacker is never surprised by
+    an ally's change of policy within the year. A stated choice: an alliance's terms bind
+    from the moment they are known to others, as a treaty once signed (Leeds 2003: the
+    obligation is the written one, set before the war), and no side can see a declaration
+    made in the same year before it chooses."""
+    return state.replace(spend=np.where(state.alive, actions.spend, 0.0))
 
 
 def _diplomacy(state: WorldState, actions: Actions, obs: Observation,

@@ -26,7 +26,8 @@ campaign a year, each on that year's forces and allies (Slantchev 2003, "The
 principle of convergence in wartime negotiations", *APSR* 97(4)). Both
 principals' allies are called each year: the target's allies send ``join``
 of their forces (a balker a token share; 0 is an abandonment), the
-initiator's allies ``join_offence`` (0 for a defensive pact: Leeds 2003,
+initiator's allies the offensive obligation in force (``WorldState.join_offence``, declared
+the year before, or their treaty's ``pact_offence`` if larger; 0 for a defensive pact: Leeds 2003,
 "Alliance reliability in times of war", *International Organization* 57(4));
 an ally committed to both sides stays out, and an ally whose ``shirk`` is the
 enemy sends nothing (the buck-passer). Every call is an ``ally_called`` event;
@@ -325,14 +326,18 @@ def _end(s: _Scratch, events: list[Events], b: I64, a: I64, t: I64, outcome: int
 
 
 def _calls(state: WorldState, actions: Actions, b: I64, principal: I64, enemy: I64,
-           share: np.ndarray) -> tuple[I64, I64, F64]:
-    """The allies called to principal's side: (war row, ally, share of forces it sends)."""
+           share: np.ndarray, pact: np.ndarray | None = None) -> tuple[I64, I64, F64]:
+    """The allies called to principal's side: (war row, ally, share of forces it sends);
+    ``pact``: the treaties' obligations to the principal, where they owe more than ``share``."""
     k = state.alliance[b, :, principal]
     hw, hk = nonzero(k > 0)
     ok = (state.alive[b[hw], hk] & (state.alliance[b[hw], hk, enemy[hw]] <= 0)
           & (hk != principal[hw]) & (hk != enemy[hw]))
     hw, hk = hw[ok], hk[ok]
-    sent = np.where(actions.shirk[b[hw], hk] == enemy[hw], 0.0, share[b[hw], hk])
+    owed = share[b[hw], hk]
+    if pact is not None:
+        owed = np.maximum(owed, pact[b[hw], hk, principal[hw]])
+    sent = np.where(actions.shirk[b[hw], hk] == enemy[hw], 0.0, owed)
     return hw, hk, np.clip(sent, 0.0, 1.0)
 
 
@@ -348,7 +353,9 @@ def _campaign(state: WorldState, actions: Actions, obs: Observation, setting: Se
     nw = len(b)
     rows = np.arange(nw)
     dw, dk, dsent = _calls(state, actions, b, t, a, actions.join)
-    aw, ak, asent = _calls(state, actions, b, a, t, actions.join_offence)
+    # The offensive obligation in force (declared last year, as the estimates read it) or
+    # the treaty's own (WorldState.pact_offence).
+    aw, ak, asent = _calls(state, actions, b, a, t, state.join_offence, state.pact_offence)
     principal_of = np.concatenate([t[dw], a[aw]])
     events.append(Events.make(EventKind.ALLY_CALLED, b[np.concatenate([dw, aw])],
                               np.concatenate([dk, ak]), principal_of,

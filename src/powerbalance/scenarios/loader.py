@@ -194,10 +194,11 @@ def parse(data: dict[str, Any], source: str) -> Scenario:
     if len(actors_raw) > MAX_ACTORS:
         raise c.fail("actors", f"{len(actors_raw)} actors", f"at most {MAX_ACTORS}")
     actors = _parse_actors(c, actors_raw, pmap)
-    alliances = _parse_alliances(c, data.get("alliances", []), [a.name for a in actors])
+    alliances, offence = _parse_alliances(c, data.get("alliances", []),
+                                          [a.name for a in actors])
     return Scenario(name=name, description=description, province_map=pmap,
                     actors=tuple(actors), params=dict(params), years=years,
-                    alliances=alliances,
+                    alliances=alliances, offence=offence,
                     sources=tuple(sources), stylisation=stylisation, origin=source,
                     province_names=_province_names(c, data["map"], pmap))
 
@@ -450,15 +451,36 @@ def _assign_missing_provinces(c: _Checker, parsed: list[dict[str, Any]], pmap: P
             missing[k]["provinces"].append(q)
 
 
-def _parse_alliances(c: _Checker, raw: Any, names: list[str]) -> tuple[tuple[int, int, float],
-                                                                        ...]:
-    """``alliances = [["A", "B"], ["A", "C", 0.5]]``: pacts in force at the start."""
-    allowed = '["actor", "actor"] or ["actor", "actor", commitment in (0, 1]]'
+def _parse_alliances(c: _Checker, raw: Any, names: list[str]
+                     ) -> tuple[tuple[tuple[int, int, float], ...],
+                                tuple[tuple[int, int, float], ...]]:
+    """``alliances = [["A", "B"], ["A", "C", 0.5], {allies = ["A", "D"], offence = 1.0}]``:
+    pacts in force at the start, and the offensive obligations of those that carry one.
+
+    A table entry names the two ``allies`` and may give ``commitment`` (default 1) and
+    ``offence``: the share of its forces each owes when the other attacks (ATOP's OFFENSE
+    variable, Leeds et al. 2002; default 0, a defensive pact)."""
+    allowed = ('["actor", "actor"], ["actor", "actor", commitment in (0, 1]] or '
+               '{allies = ["actor", "actor"], commitment = (0, 1], offence = [0, 1]}')
     if not isinstance(raw, list):
         raise c.fail("alliances", "expected a list", allowed)
-    out = []
+    out, offence = [], []
     for k, item in enumerate(raw):
         field = f"alliances[{k}]"
+        share: Any = 0.0
+        if isinstance(item, dict):
+            unknown = sorted(set(item) - {"allies", "commitment", "offence"})
+            if unknown or "allies" not in item:
+                raise c.fail(field, f"unknown or missing keys {unknown or ['allies']}",
+                             allowed)
+            share = item.get("offence", 0.0)
+            if isinstance(share, bool) or not isinstance(share, int | float) or not (
+                    0 <= share <= 1):
+                raise c.fail(f"{field}.offence", f"bad offence {share!r}", "a number in [0, 1]")
+            pair = item["allies"]
+            if not isinstance(pair, list) or len(pair) != 2:
+                raise c.fail(f"{field}.allies", "expected two actors", allowed)
+            item = [*pair, item["commitment"]] if "commitment" in item else pair
         if not isinstance(item, list) or len(item) not in (2, 3):
             raise c.fail(field, "malformed alliance", allowed)
         a, b = item[0], item[1]
@@ -472,4 +494,6 @@ def _parse_alliances(c: _Checker, raw: Any, names: list[str]) -> tuple[tuple[int
                 0 < commitment <= 1):
             raise c.fail(field, f"bad commitment {commitment!r}", allowed)
         out.append((names.index(a), names.index(b), float(commitment)))
-    return tuple(out)
+        if share > 0:
+            offence.append((names.index(a), names.index(b), float(share)))
+    return tuple(out), tuple(offence)

@@ -83,6 +83,10 @@ class Scenario:
     params: dict[str, Any] = field(default_factory=dict)
     alliances: tuple[tuple[int, int, float], ...] = ()
     """Alliances in force at the start: (actor, actor, commitment)."""
+    offence: tuple[tuple[int, int, float], ...] = ()
+    """Offensive obligations of alliances in force at the start: (actor, actor, share each
+    owes when the other attacks; ``WorldState.pact_offence``). A pact not listed is
+    defensive (ATOP's OFFENSE = 0)."""
     years: int = 300
     sources: tuple[str, ...] = ()
     stylisation: str = ""
@@ -214,6 +218,11 @@ class Scenario:
                           for a in self.actors], dtype=float)
         if not np.isnan(fixed).all():  # the others are drawn at the first step
             state = state.replace(compliance=np.broadcast_to(fixed, (b, n)).copy())
+        if self.offence:  # the treaties' offensive obligations (ATOP OFFENSE)
+            pact = np.zeros((n, n), dtype=np.float32)
+            for i, j, share in self.offence:
+                pact[i, j] = pact[j, i] = share
+            state = state.replace(pact_offence=tile(pact))
         members = np.array([a.concert for a in self.actors], dtype=bool)
         if members.any():
             state = state.replace(concert=np.broadcast_to(members, (b, n)).copy())

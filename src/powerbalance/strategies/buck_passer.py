@@ -52,9 +52,10 @@ class BuckPasser(Strategy):
       first, else the strongest such belligerent, :func:`war_to_join`), it
       offers that belligerent an alliance and fights T with all its forces
       on its side: diplomacy comes before war within a year, so the new ally
-      is called into the ongoing war that same year (on the defensive call,
-      or on the offensive one when the belligerent is the war's initiator:
-      ``Actions.join_offence``). When nobody is fighting T it offers an
+      is called into the ongoing war that same year on the defensive call;
+      when the belligerent is the war's initiator it declares the offensive
+      obligation (``Actions.join_offence``), in force from the next year's
+      campaign (:mod:`powerbalance.model.step`). When nobody is fighting T it offers an
       alliance against T as the external balancer does. It keeps arming.
 
     When not threatened it behaves as a status-quo power that defends its allies.

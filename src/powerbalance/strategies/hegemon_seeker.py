@@ -67,8 +67,15 @@ class HegemonSeeker(Strategy):
     among them) while its capability share is below
     ``Params.seeker_spares_until`` (default: the hegemony share); once it holds
     that much it no longer needs them (Schweller 1994: the revisionist may turn
-    on its jackals): it leaves its alliances and accepts none, so a former
-    ally is a target like any neighbour. It has the *preventive* trait (classifier
+    on its jackals): it accepts no new alliance and an ally is a target like any
+    neighbour. Schweller says the lion *may* turn on the jackals, not that it
+    breaks with all of them at once, so the exit is selective (``Params.seeker_exit
+    = "gradual"``, a stated choice): it leaves only the alliance whose partner it
+    attacks this year (its best target by the rule above, ``Actions.leave_ally``),
+    one a year, and keeps the jackals it has nothing to gain from attacking, as
+    Napoleon turned on Spain in 1808 while keeping his German allies. ``seeker_exit
+    = "all"`` restores the rule before issue 11's fourth review: it leaves every
+    alliance the year it turns. It has the *preventive* trait (classifier
     ``preventive``; Copeland 2000, *The Origins of Major War*): when no stake
     pays but its own share is in decline and a neighbouring challenger's is
     rising and has reached ``Params.preventive_ratio`` of its own, it strikes
@@ -99,14 +106,17 @@ class HegemonSeeker(Strategy):
         attack = actions.attack.copy()
         pay, pay_spend = actions.pay.copy(), actions.pay_spend.copy()
         leave, accept = actions.leave.copy(), actions.accept.copy()
+        leave_ally = actions.leave_ally.copy()
         bw, i = nonzero(mask)
         if len(bw):
             # Candidate targets: neighbours it is not allied with (sparse pairs), or any
-            # neighbour once it no longer needs allies (seeker_spares_until): it then leaves
-            # its alliances, before the war phase, and accepts none (Schweller 1994).
+            # neighbour once it no longer needs allies (seeker_spares_until): it then accepts
+            # none and leaves (before the war phase) the one alliance whose partner it
+            # attacks this year, or, under seeker_exit = "all", every alliance at once.
             own_row = bw * state.n_actors + i
             turned = obs.share[bw, i] >= params.seeker_spares_until
-            leave[bw[turned], i[turned]] = True
+            if params.seeker_exit == "all":
+                leave[bw[turned], i[turned]] = True
             accept[bw[turned], i[turned]] = False
             rows, j = nonzero(rows_of(state.adjacent, own_row)
                               & ((rows_of(state.alliance, own_row) <= 0) | turned[:, None]))
@@ -119,6 +129,10 @@ class HegemonSeeker(Strategy):
             pick, best = first_max_per_group(rows, net)
             go = (best > 0) & (odds[pick] >= params.attack_odds)
             attack[bw[rows[pick[go]]], i[rows[pick[go]]]] = j[pick[go]]
+            if params.seeker_exit == "gradual":  # it turns on the one ally it attacks
+                gw, gi, gj = bw[rows[pick[go]]], i[rows[pick[go]]], j[pick[go]]
+                allied = state.alliance[gw, gi, gj] > 0
+                leave_ally[gw[allied], gi[allied]] = gj[allied]
             # The preventive trait: a declining seeker strikes a rising challenger even
             # where the stakes alone would not pay.
             idle = attack[bw, i] < 0
@@ -132,6 +146,7 @@ class HegemonSeeker(Strategy):
                 pay_spend[bw[paying], i[paying]] = params.wedge_payment
         return actions.replace(spend=actions.spend + pay_spend, attack=attack, pay=pay,
                                pay_spend=pay_spend, leave=leave, accept=accept,
+                               leave_ally=leave_ally,
                                join_offence=np.ones_like(actions.join_offence))
 
 
