@@ -167,6 +167,11 @@ def adjacency(owner: I64, n_actors: int, setting: Setting, land_only: bool = Fal
 
 def frontier_value(owner: I64, n_actors: int, setting: Setting) -> npt.NDArray[np.float32]:
     """(B, N, N) production of j's provinces that border one of i's (see :func:`borders`)."""
+    if len(owner) > 1 and (owner == owner[0]).all():
+        # A batch at its start (every world on the scenario's map): one world's stakes, each
+        # world's the same numbers.
+        one = frontier_value(owner[:1], n_actors, setting)
+        return np.broadcast_to(one, (len(owner), *one.shape[1:])).copy()
     out = borders(owner, n_actors, setting, frontier=True).frontier
     assert out is not None
     return out
