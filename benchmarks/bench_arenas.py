@@ -9,12 +9,16 @@ Each case runs in its own process (``benchmarks/run.py``) and reports CPU second
   rules plus building the tables (and, for the parliament, the exact Banzhaf and
   Shapley-Shubik indices of every world at the last year, about a millisecond a world).
 
+The interstate arena runs once with each engine (``Setting.engine``: ``[numpy]``, the
+reference, and ``[compiled]``); the figures are the same worlds, bit for bit.
+
     .venv/bin/python benchmarks/run.py arenas
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import numpy as np
 
@@ -27,8 +31,10 @@ CASES = {
     "parliament-connected": f"parliament:parties={ACTORS},coalition=minimal-connected",
     # executive, two chambers, a court and four federal units: eight branches
     "constitution-federal": "constitution:preset=federal",
-    # the interstate model as an arena: eight states on a generated map, the engine's step
-    "interstate": f"interstate:random:actors={ACTORS}",
+    # the interstate model as an arena: eight states on a generated map, the engine's step,
+    # run by each engine (an A/B pair: benchmarks/run.py reports the paired ratio)
+    "interstate [numpy]": f"interstate:random:actors={ACTORS}",
+    "interstate [compiled]": f"interstate:random:actors={ACTORS}",
 }
 
 
@@ -44,6 +50,13 @@ def run_case(case: str) -> list[tuple[str, float, str]]:
     from powerbalance.rng import world_keys
 
     spec = load(CASES[case])
+    if case.endswith("]"):  # the interstate arena run by the engine named in brackets
+        engine = case.rpartition(" [")[2].rstrip("]")
+        setting = spec.params.setting.with_engine(engine)
+        spec = replace(spec, params=replace(spec.params, setting=setting))
+        # Not timed: numba loads the compiled kernels from its cache (NumPy warms up too);
+        # enough worlds and years that wars are fought, capitals fall and states die.
+        simulate(spec, worlds=64, years=5, record="final")
     arena, params = spec.arena, spec.params
     keys = world_keys(0, np.arange(WORLDS))
     cpu = time.process_time()

@@ -68,8 +68,12 @@ def borders(owner: I64, n_actors: int, setting: Setting, land: bool = False,
     if setting.engine == "compiled":
         return borders_of(owner, np.arange(owner.shape[0]), n_actors, setting, land, frontier)
     b, p = owner.shape
-    o_src = owner[:, setting.link_src]
-    o_dst = owner[:, setting.link_dst]
+    # The owners of the links' ends in the narrowest integer type (the same comparisons on
+    # an eighth of the memory traffic): a conquest redraws most worlds' borders every year
+    # on a crowded map.
+    narrow = owner.astype(np.min_scalar_type(-max(n_actors, 1)))
+    o_src = narrow[:, setting.link_src]
+    o_dst = narrow[:, setting.link_dst]
     border = (o_src != o_dst) & (o_src >= 0) & (o_dst >= 0)
     # Flat (world, i, j) cell of every link; links that are no border go to a spare cell.
     size = b * n_actors * n_actors
@@ -127,8 +131,8 @@ def _frontier(owner: I64, o_src: I64, border: BoolA, n_actors: int,
         claimant = o_src[:, order]
         keep = border[:, order]
         for shift in range(1, degree):
-            same = dst[shift:] == dst[:-shift]
-            keep[:, shift:] &= ~((claimant[:, shift:] == claimant[:, :-shift]) & same)
+            other = dst[shift:] != dst[:-shift]
+            keep[:, shift:] &= (claimant[:, shift:] != claimant[:, :-shift]) | other
         flat = np.flatnonzero(keep)
         w, k = np.divmod(flat, len(order))
         q = dst[k]
@@ -163,6 +167,11 @@ def adjacency(owner: I64, n_actors: int, setting: Setting, land_only: bool = Fal
 
 def frontier_value(owner: I64, n_actors: int, setting: Setting) -> npt.NDArray[np.float32]:
     """(B, N, N) production of j's provinces that border one of i's (see :func:`borders`)."""
+    if len(owner) > 1 and (owner == owner[0]).all():
+        # A batch at its start (every world on the scenario's map): one world's stakes, each
+        # world's the same numbers.
+        one = frontier_value(owner[:1], n_actors, setting)
+        return np.broadcast_to(one, (len(owner), *one.shape[1:])).copy()
     out = borders(owner, n_actors, setting, frontier=True).frontier
     assert out is not None
     return out
@@ -183,25 +192,66 @@ def territorial_base(owner: I64, capital: I64, n_actors: int, setting: Setting,
     of its distance from its owner's capital (``extraction_midpoint``).
     """
     mid = reach_midpoint(params.extraction_midpoint, params, year)
+    b, p = owner.shape
+    table = _extraction_table(setting, params, mid, b)
     if setting.engine == "compiled":
         from powerbalance.model import compiled
 
+        if table is not None:
+            return compiled.kernels()["base_from_table"](  # type: ignore[no-any-return]
+                np.ascontiguousarray(owner), np.ascontiguousarray(capital), n_actors, table)
         return compiled.territorial_base(owner, capital, n_actors, setting.distance,
                                          setting.province_map.value, params.gradient, mid,
                                          params.gradient_steepness)
-    b, p = owner.shape
     owned = owner >= 0
     safe_owner = np.where(owned, owner, 0)
     cap_of_owner = np.take_along_axis(capital, safe_owner, axis=1)
     cap_of_owner = np.where(cap_of_owner >= 0, cap_of_owner, 0)
-    dist = setting.distance.reshape(-1)[cap_of_owner * p + np.arange(p)]
-    extracted = setting.province_map.value * gradient(dist, params.gradient, mid,
-                                                      params.gradient_steepness)
+    if table is not None:
+        extracted = table.reshape(-1)[cap_of_owner * p + np.arange(p)]
+    else:
+        dist = setting.distance.reshape(-1)[cap_of_owner * p + np.arange(p)]
+        extracted = setting.province_map.value * gradient(dist, params.gradient, mid,
+                                                          params.gradient_steepness)
     bins = np.where(owned, np.arange(b)[:, None] * n_actors + owner, b * n_actors)
     base = np.bincount(bins.ravel(), weights=extracted.ravel(), minlength=b * n_actors + 1)
     count = np.bincount(bins.ravel(), minlength=b * n_actors + 1)
     return (np.asarray(base[:-1], dtype=np.float64).reshape(b, n_actors),
             np.asarray(count[:-1], dtype=np.int64).reshape(b, n_actors))
+
+
+#: Largest map whose (P, P) table of extracted production :func:`territorial_base` keeps
+#: (8 MiB at 1,024 provinces, a sixth of the distance matrices a setting holds anyway);
+#: larger maps evaluate the gradient province by province.
+TABLE_PROVINCES = 1024
+#: The tables in use, newest last: (distance, value, kind, midpoint, steepness, table).
+_TABLES: list[tuple[F64, F64, str, float, float, F64]] = []
+
+
+def _extraction_table(setting: Setting, params: Params, midpoint: float,
+                      batch: int) -> F64 | None:
+    """(P, P) production province q yields to an owner whose capital is c, ``value[q] *
+    gradient(distance[c, q])``, or None where the table does not pay (a large map, or a
+    batch of fewer worlds than provinces whose midpoint drifts with technology).
+
+    The gradient is elementwise, so the table holds the very numbers the province-by-
+    province computation gives (the same bits); it depends only on the map and the
+    midpoint, so it is built once a run instead of once a year and world.
+    """
+    p = setting.n_provinces
+    if p > TABLE_PROVINCES or (params.technology_growth != 0.0 and batch < p):
+        return None
+    distance, value = setting.distance, setting.province_map.value
+    kind, steep = params.gradient, params.gradient_steepness
+    for entry in _TABLES:
+        if (entry[0] is distance and entry[1] is value and entry[2] == kind
+                and entry[3] == midpoint and entry[4] == steep):
+            return entry[5]
+    table = np.ascontiguousarray(value * gradient(distance, kind, midpoint, steep),
+                                 dtype=np.float64)
+    _TABLES.append((distance, value, kind, midpoint, steep, table))
+    del _TABLES[:-8]  # a few settings at a time (a drifting midpoint makes one a year)
+    return table
 
 
 def reach(distance: F64, params: Params, year: int, engine: str = "numpy",
