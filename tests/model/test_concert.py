@@ -420,3 +420,14 @@ def test_a_new_sanction_restarts_the_count_for_violator_and_sanctioners():
     assert (new.sanction_left[0, hit] == years).all()
     rest = [k for k in range(4) if k not in hit]
     assert (new.sanction_left[0, rest] == 1).all()
+
+
+def test_enforce_runs_the_settlement_given_the_map_and_prepare_records_the_owners():
+    state, p, setting = _settle_world()
+    grab = Events.make(EventKind.DEMAND, [0], [3], [2], 0.5)
+    new, _ = law.enforce(state, grab, p, setting)
+    assert new.seized[0, 5] == 2
+    prepared, _ = law.prepare(concert(world()[0]), p, None)
+    assert np.array_equal(prepared.held, prepared.owner)
+    _, off = world(concert_armed=False)
+    assert law.prepare(concert(world()[0]), off, None)[0].held is None
