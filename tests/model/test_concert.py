@@ -431,3 +431,17 @@ def test_enforce_runs_the_settlement_given_the_map_and_prepare_records_the_owner
     assert np.array_equal(prepared.held, prepared.owner)
     _, off = world(concert_armed=False)
     assert law.prepare(concert(world()[0]), off, None)[0].held is None
+
+
+def test_the_engines_year_runs_the_concerts_settlement():
+    from powerbalance.model.step import step
+
+    scen = four()
+    p = scen.make_params()
+    setting = scen.setting(p)
+    state = concert(scen.initial_state(p, setting, 0, [0]))
+    after, _ = step(state, setting, p)
+    # the year's owners were recorded and the settlement ran on them (seizures, mandates)
+    assert after.seized is not None and after.mandate is not None
+    off = dataclasses.replace(p, concert_armed=False)
+    assert step(state, setting, off)[0].seized is None

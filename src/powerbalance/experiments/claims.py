@@ -1199,9 +1199,6 @@ def _great_power_wars(result: RunResult, scen: Scenario) -> np.ndarray:
 
 #: The four allies of 1815 as the arms name them.
 ALLIES_1815 = ("Britain", "Austria", "Prussia", "Russia")
-#: Every rule of the concert switched off (the concert arm's own null: members named, no rule).
-CONCERT_OFF = {"concert_consult": False, "concert_policing": False,
-               "concert_intervention": False, "concert_armed": False}
 
 register(Experiment(
     name="concert-of-europe", claim=12,
@@ -1228,7 +1225,7 @@ register(Experiment(
             description="the Quadruple Alliance against a revisionist France: balance-c1 with "
                         "the four allies as a concert (consultation, policing, joint "
                         "sanctions, armed intervention by mandate; model.law)."),
-        Arm("concert-off", "vienna-1815-concert", overrides=dict(CONCERT_OFF),
+        Arm("concert-off", "vienna-1815-concert-off",
             description="the concert's null: the concert named, every concert rule off "
                         "(must equal balance-c1)."),
         Arm("concert-troppau", "vienna-1815-concert",

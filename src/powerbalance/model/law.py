@@ -65,11 +65,11 @@ import numpy as np
 
 from powerbalance import rng
 from powerbalance.model.actions import Actions
+from powerbalance.model.derived import borders, territorial_base
 from powerbalance.model.events import EventKind, Events
 from powerbalance.model.fastops import any_nonzero, nonzero
 from powerbalance.model.perception import Observation
 from powerbalance.model.policy import ActionOverride
-from powerbalance.model.derived import borders, territorial_base
 from powerbalance.model.state import F64, I64, PAIR, BoolA, Setting, WorldState
 from powerbalance.params import Params
 
