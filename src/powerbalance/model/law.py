@@ -538,7 +538,7 @@ def intervene(state: WorldState, actions: Actions, params: Params) -> Actions:
         attack = np.array(actions.attack, dtype=np.int64)
         attack[b, i] = np.argmax(score[b, i], axis=1)
         return actions.replace(attack=attack)
-    b, o = nonzero(border.any(axis=1))
+    b, o = nonzero(np.asarray(border.any(axis=1)))
     if not len(b):
         return actions
     # the executor: the strongest bordering free intervener (the first of equals)
