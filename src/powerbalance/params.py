@@ -604,11 +604,13 @@ class Params:
         "power acted alone on a question that concerned the system; Schroeder 1994 (The "
         "Transformation of European Politics, ch. 12-13).")
     concert_assent: float = _p(
-        0.5, "Share of the other live concert members that must assent to a member's attack "
-        "(more than this share; 0.5: a majority, just under 1: unanimity).",
-        "Stated choice: a majority; Kupchan & Kupchan 1991 (Concerts, collective security and "
-        "the future of Europe, International Security 16(1)): a concert decides by informal "
-        "consensus of the great powers, not by binding rules.", 0, 1)
+        0.99, "Share of the other live concert members that must assent to a member's attack "
+        "(more than this share; 0.99: every other member, 0.5: a majority).",
+        "Consensus, near unanimity: Kupchan & Kupchan 1991 (Concerts, collective security "
+        "and the future of Europe, International Security 16(1): 114-161) and Elrod 1976 "
+        "(The Concert of Europe: a fresh look, World Politics 28(2)): the powers acted on a "
+        "question of the system only by common consent. A majority (0.5) is the model's "
+        "departure, kept in the robustness band.", 0, 1)
     concert_policing: bool = _p(
         True, "With law on, a concert member that violates a norm is sanctioned by all the "
         "other members jointly, its alliance with them no shield and whatever their "
@@ -617,12 +619,46 @@ class Params:
         "the Quadruple Alliance restrained its own members; Jervis 1985 (From balance to "
         "concert, World Politics 38(1)): the powers restrain one another.")
     concert_intervention: bool = _p(
-        True, "With law on, the concert answers a non-member's aggression jointly: every member "
-        "sanctions it, and the next year every member that borders it and attacks no one else "
-        "takes up arms against it (off: non-members are sanctioned like anyone).",
-        "Troppau Protocol (1820): the allied powers bring a state that changes the settlement "
-        "by illegal means back by force if need be (Naples 1821, Spain 1823); Schroeder 1994, "
-        "ch. 13; Kissinger 1957 (A World Restored).")
+        True, "With law on, the concert answers a non-member's aggression with joint "
+        "sanctions: every member sanctions it, none free-rides (off: non-members are "
+        "sanctioned like anyone). Armed intervention is concert_armed.",
+        "London Convention of 15 July 1840 (Britain, Austria, Prussia and Russia acting "
+        "together against Mehmet Ali's change of the Near Eastern order by force; "
+        "Schroeder 1994, The Transformation of European Politics); the reading of "
+        "it as a standing rule is the model's own.")
+    concert_armed: bool = _p(
+        True, "With law on, the concert takes up arms against last year's outlaws (the "
+        "non-members that took provinces by force) under a mandate (concert_mandate), and "
+        "after a won intervention restores the provinces taken (concert_restore) (off: "
+        "no armed intervention).",
+        "Interventions by mandate of the congresses: Austria in Naples and Piedmont 1821 "
+        "(Laibach), France in Spain 1823 (Verona); Schroeder 1994, ch. 13; Elrod 1976. The "
+        "Troppau Protocol (1820) concerned revolutions, not conquests: applying the rule to "
+        "a change of the settlement by force is the model's own reading (see the London "
+        "Convention of 1840 under concert_intervention).")
+    concert_mandate: bool = _p(
+        True, "With armed intervention, one executor per outlaw: the strongest free "
+        "intervener bordering it, and only if it can contend with the outlaw and its "
+        "allies (contend_ratio); one war (off: every bordering intervener attacks, each its "
+        "own war, whatever the odds).",
+        "The congresses mandated one power (Austria at Laibach 1821, France at Verona 1823; "
+        "Schroeder 1994, ch. 13); stated choice of one executor over a joint war, since the "
+        "war phase fights each demand as its own war.")
+    concert_restore: bool = _p(
+        True, "After a won intervention the law layer restores the provinces the outlaw "
+        "took by force to their live former owners and the executor's conquests from the "
+        "outlaw to it: the members annex nothing (off: the war's conquests stand).",
+        "The interventions of 1821-23 restored the legitimate rulers and annexed nothing "
+        "(Schroeder 1994, ch. 13; Kissinger 1957, A World Restored); the settlement as the "
+        "law layer's own step is a stated choice: the war phase knows no restitution.")
+    concert_interveners: str = _p(
+        "all", "Which concert members take up arms for it: 'all' members, or 'troppau': the "
+        "signatories of the Troppau Protocol, Austria, Prussia and Russia (the actors so "
+        "named), Britain abstaining.",
+        "Castlereagh's State Paper of 5 May 1820: Britain refused to join armed "
+        "intervention in other states' affairs; the Troppau Protocol (19 November 1820) was "
+        "signed by Austria, Prussia and Russia only (Schroeder 1994, ch. 13).",
+        choices=("all", "troppau"))
 
     # --- metrics ----------------------------------------------------------------
     hegemony_share: float = _p(

@@ -25,6 +25,7 @@ from powerbalance.experiments.claims import (
 )
 from powerbalance.experiments.results import run
 from powerbalance.experiments.summary import law_summary
+from powerbalance.params import Params
 from powerbalance.scenarios import load
 
 
@@ -96,8 +97,10 @@ def test_the_concert_variant_differs_from_pure_balancing_only_by_the_concert() -
     balance, concert = load("vienna-1815-balance"), load("vienna-1815-concert")
     # both arms under the law, with the same norms at the start
     assert balance.params["law"] is True and concert.params["law"] is True
-    assert {k: v for k, v in concert.params.items() if k != "law_free_riding"} == balance.params
+    named = {"law_free_riding", "concert_consult"}  # the second at its default, named
+    assert {k: v for k, v in concert.params.items() if k not in named} == balance.params
     assert concert.params["law_free_riding"] is False
+    assert concert.params["concert_consult"] is Params().concert_consult
     assert balance.params.get("law_free_riding", True) is True
     allies = {"Britain", "Austria", "Prussia", "Russia"}
     for a, b in zip(balance.actors, concert.actors, strict=True):
@@ -117,6 +120,25 @@ def test_the_concert_variant_differs_from_pure_balancing_only_by_the_concert() -
     outside = [k for k, a in enumerate(balance.actors) if a.name not in allies]
     assert (states[0].compliance[:, outside] == states[1].compliance[:, outside]).all()
     assert (states[0].norms == states[1].norms).all()
+
+
+def test_the_concerts_comparison_and_null_arms_differ_from_it_only_by_its_rules() -> None:
+    exp = get("concert-of-europe")
+    concert, c1, off = (exp.arm(k).build() for k in ("concert", "balance-c1", "concert-off"))
+    pc = concert.make_params()
+    p1 = c1.make_params(exp.arm("balance-c1").overrides)
+    rules = {"concert_consult", "concert_policing", "concert_intervention", "concert_armed"}
+    same = [f.name for f in Params.fields() if f.name not in rules]
+    assert all(getattr(pc, k) == getattr(p1, k) for k in same)
+    po = off.make_params()
+    assert not any(getattr(po, k) for k in rules) and all(getattr(pc, k) for k in rules)
+    for a, b in zip(concert.actors, c1.actors, strict=True):
+        assert a == dataclasses.replace(b, concert=a.concert)
+    assert [a.concert for a in off.actors] == [a.concert for a in concert.actors]
+    # the five-power pair: France a member with its compliance drawn, the same France
+    c5, b5 = exp.arm("concert5").build(), exp.arm("balance5").build()
+    france5, franceb = (next(a for a in s.actors if a.name == "France") for s in (c5, b5))
+    assert france5.concert and france5.compliance is None and franceb.compliance is None
 
 
 def test_settlement_kept_is_one_without_transfers_and_falls_with_them() -> None:

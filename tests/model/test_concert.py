@@ -4,6 +4,7 @@ its wiring into a year's decisions."""
 
 from __future__ import annotations
 
+import dataclasses
 from types import SimpleNamespace
 
 import numpy as np
@@ -15,7 +16,7 @@ from powerbalance.model.state import WorldState
 from powerbalance.params import Params
 from powerbalance.scenarios import load
 from powerbalance.strategies.base import Actions
-from tests.model.test_law import _attacking, world
+from tests.model.test_law import _attacking, four, world
 
 ALL = [(0, 1), (0, 2), (1, 2)]  # A, B and C allied in pairs (the Quadruple Alliance)
 
@@ -133,16 +134,84 @@ def test_outlaws_are_the_non_members_that_took_by_force():
 
 def test_intervene_members_bordering_an_outlaw_attack_it():
     # the line A-B-C-D: only C borders D
-    state, _ = world()
+    state, p = world()
     state = concert(state, outlaw=(False, False, False, True))
-    out = law.intervene(state, Actions.passive(1, 4, 0.03))
+    out = law.intervene(state, Actions.passive(1, 4, 0.03), p)
     assert out.attack[0].tolist() == [-1, -1, 3, -1]
     # a member already at another war keeps its own target
     busy = _attacking(state, 2, 1)
-    assert law.intervene(state, busy).attack[0].tolist() == [-1, -1, 1, -1]
+    assert law.intervene(state, busy, p).attack[0].tolist() == [-1, -1, 1, -1]
     # a member outlaw is no target (only non-members are outlaws), nor is anyone without one
     assert law.intervene(concert(state, outlaw=(False,) * 4),
-                         Actions.passive(1, 4, 0.03)).attack[0].tolist() == [-1] * 4
+                         Actions.passive(1, 4, 0.03), p).attack[0].tolist() == [-1] * 4
+
+
+def test_intervene_the_mandate_goes_to_one_executor_the_strongest_bordering_member():
+    # B is the outlaw; members A and C both border it; C is the stronger
+    state, p = world(shares=(0.3, 0.2, 0.35, 0.15))
+    state = concert(state, members=(True, False, True, True),
+                    outlaw=(False, True, False, False))
+    idle = Actions.passive(1, 4, 0.03)
+    assert law.intervene(state, idle, p).attack[0].tolist() == [-1, -1, 1, -1]
+    # A the stronger: A alone
+    strong_a = state.replace(last_share=np.array([[0.35, 0.2, 0.3, 0.15]]))
+    assert law.intervene(strong_a, idle, p).attack[0].tolist() == [1, -1, -1, -1]
+    # the executor busy elsewhere: the next strongest free member takes the mandate
+    busy = _attacking(state, 2, 3)
+    assert law.intervene(state, busy, p).attack[0].tolist() == [1, -1, 3, -1]
+    # without the mandate every bordering member attacks, each its own war
+    _, each = world(concert_mandate=False)
+    assert law.intervene(state, idle, each).attack[0].tolist() == [1, -1, 1, -1]
+
+
+def test_intervene_only_when_the_executor_can_contend_with_the_outlaw_and_its_allies():
+    # B (0.3) is stronger than either bordering member (0.25, 0.28): no intervention,
+    # though the members together could contend
+    state, p = world(shares=(0.25, 0.3, 0.28, 0.17))
+    state = concert(state, members=(True, False, True, True),
+                    outlaw=(False, True, False, False))
+    idle = Actions.passive(1, 4, 0.03)
+    assert law.intervene(state, idle, p).attack[0].tolist() == [-1] * 4
+    # B weaker than C, but allied to D (a non-member): C must contend with both
+    weak, _ = world(shares=(0.25, 0.2, 0.35, 0.2), allied=[(1, 3)])
+    weak = concert(weak, members=(True, False, True, False),
+                   outlaw=(False, True, False, False))
+    assert law.intervene(weak, idle, p).attack[0].tolist() == [-1] * 4
+    # a member's alliance with the outlaw is no shield for it: C contends with B alone
+    shield, _ = world(shares=(0.25, 0.2, 0.35, 0.2), allied=[(1, 3)])
+    shield = concert(shield, members=(True, False, True, True),
+                     outlaw=(False, True, False, False))
+    assert law.intervene(shield, idle, p).attack[0].tolist() == [-1, -1, 1, -1]
+    # contend_ratio 2: C (0.35) cannot contend with B (0.2) on those terms
+    _, strict = world(contend_ratio=2.0)
+    assert law.intervene(shield, idle, strict).attack[0].tolist() == [-1] * 4
+
+
+def test_intervene_an_executor_takes_one_mandate_the_strongest_outlaw():
+    # B borders the outlaws A and C; C is the stronger and is bordered by D too (weaker)
+    state, p = world(shares=(0.1, 0.4, 0.2, 0.3))
+    state = concert(state, members=(False, True, False, True),
+                    outlaw=(True, False, True, False))
+    out = law.intervene(state, Actions.passive(1, 4, 0.03), p)
+    assert out.attack[0].tolist() == [-1, 2, -1, -1]
+
+
+def test_troppau_interveners_are_the_three_eastern_courts():
+    scen = load("vienna-1815-concert")
+    p = dataclasses.replace(scen.make_params(), concert_interveners="troppau")
+    state = scen.initial_state(p, scen.setting(p), 0, [0])
+    names = [a.name for a in scen.actors]
+    assert sorted(names[k] for k in np.flatnonzero(state.interveners[0])) == [
+        "Austria", "Prussia", "Russia"]
+    assert state.concert[0, names.index("Britain")]  # still a member: it consults, polices
+    q = scen.make_params()
+    assert scen.initial_state(q, scen.setting(q), 0, [0]).interveners is None
+    # Britain, the only member bordering the outlaw, does not take up arms
+    world_state, r = world(concert_interveners="troppau")
+    world_state = concert(world_state, outlaw=(False, False, False, True)).replace(
+        interveners=np.array([[True, True, False, False]]))
+    assert law.intervene(world_state, Actions.passive(1, 4, 0.03),
+                         r).attack[0].tolist() == [-1] * 4
 
 
 def test_enforce_force_against_an_outlaw_is_no_violation_and_outlaws_are_recorded():
@@ -193,7 +262,7 @@ def test_honour_an_actor_that_would_send_nothing_sends_the_full_call():
 
 # --- the wiring: prepare chains the rules, each behind its switch ---------------------------
 
-@pytest.mark.parametrize("switch", ["", "concert_consult", "concert_intervention",
+@pytest.mark.parametrize("switch", ["", "concert_consult", "concert_armed",
                                     "law_treaty_restraint"])
 def test_prepare_applies_each_rule_unless_its_switch_is_off(switch: str):
     state, p = world(norms=(1.0, 1.0), law_restraint=False,
@@ -208,7 +277,7 @@ def test_prepare_applies_each_rule_unless_its_switch_is_off(switch: str):
     obs = SimpleNamespace(state=state, top_threat=threats(-1, -1, -1, -1))
     out = override(obs, actions)  # type: ignore[arg-type]
     assert (out.attack[0, 0] == -1) == (switch != "concert_consult")
-    assert (out.attack[0, 2] == 3) == (switch != "concert_intervention")
+    assert (out.attack[0, 2] == 3) == (switch != "concert_armed")
     assert (out.shirk[0, 1] == -1) == (switch != "law_treaty_restraint")
 
 
@@ -223,7 +292,156 @@ def test_concert_and_treaty_rules_are_off_with_law_and_each_cites_a_source():
     p = Params()
     assert not p.law   # the whole layer, concert included, is off by default
     for name in ("concert_consult", "concert_assent", "concert_policing",
-                 "concert_intervention", "law_treaty_restraint"):
+                 "concert_intervention", "concert_armed", "concert_mandate", "concert_restore",
+                 "concert_interveners", "law_treaty_restraint"):
         field = next(f for f in Params.fields() if f.name == name)
         assert any(ch.isdigit() for ch in field.metadata["source"]), name
 
+
+
+# --- (d) the settlement: mandates, seizures and restoration ---------------------------------
+
+def _settle_world(**params: object) -> tuple[WorldState, Params, object]:
+    """A, B and C the concert, D the outlaw; D (p6, p7) has taken C's p5 this year."""
+    state, p = world(compliance=(1.0, 1.0, 1.0, 0.0), **params)
+    state = concert(state, outlaw=(False, False, False, True))
+    s4 = four(**params)
+    setting = s4.setting(s4.make_params())
+    held = state.owner.copy()
+    owner = state.owner.copy()
+    owner[0, 5] = 3
+    return state.replace(held=held, owner=owner), p, setting
+
+
+def test_settle_records_the_outlaws_seizure_and_restores_it_after_a_won_intervention():
+    state, p, setting = _settle_world()
+    grab = Events.make(EventKind.DEMAND, [0], [3], [2], 0.5)
+    after = law.settle(state, grab, p, setting)
+    assert after.seized[0].tolist() == [-1, -1, -1, -1, -1, 2, -1, -1]
+    assert after.owner[0, 5] == 3                       # nothing won yet: it stands
+    # next year C executes the mandate: its war on D begins, C takes p7, and wins
+    year = after.replace(held=after.owner.copy(), war_target=np.array([[-1, -1, 3, -1]]))
+    owner = year.owner.copy()
+    owner[0, 7] = 2
+    year = year.replace(owner=owner)
+    war = Events.concat([Events.make(EventKind.DEMAND, [0], [2], [3], 0.5),
+                         Events.make(EventKind.WAR_BEGUN, [0], [2], [3]),
+                         Events.make(EventKind.WAR_WON, [0], [2], [3], 1.0)])
+    done = law.settle(year, war, p, setting)
+    # p5 back to C, p7 back to D: the members annex nothing
+    assert done.owner[0].tolist() == [0, 0, 1, 1, 2, 2, 3, 3]
+    assert (done.seized == -1).all()
+    assert done.adjacent[0, 2, 3] and not done.adjacent[0, 1, 3]
+    # the mandate lasts while the war does (war_target), then ends
+    assert done.mandate[0].tolist() == [-1, -1, 3, -1]
+    ended = law.settle(done.replace(war_target=np.full((1, 4), -1)), Events.concat([]), p,
+                       setting)
+    assert (ended.mandate == -1).all()
+
+
+def test_settle_restores_nothing_after_a_lost_intervention_or_with_restoration_off():
+    state, p, setting = _settle_world()
+    after = law.settle(state, Events.make(EventKind.DEMAND, [0], [3], [2], 0.5), p, setting)
+    year = after.replace(held=after.owner.copy(), war_target=np.array([[-1, -1, 3, -1]]))
+    lost = Events.concat([Events.make(EventKind.WAR_BEGUN, [0], [2], [3]),
+                          Events.make(EventKind.WAR_LOST, [0], [2], [3], 1.0)])
+    assert law.settle(year, lost, p, setting).owner[0, 5] == 3
+    # a war won by a member without a mandate (not begun on an outlaw) restores nothing
+    plain = year.replace(outlaw=np.zeros((1, 4), dtype=bool))
+    won = Events.concat([Events.make(EventKind.WAR_BEGUN, [0], [2], [3]),
+                         Events.make(EventKind.WAR_WON, [0], [2], [3], 1.0)])
+    assert law.settle(plain, won, p, setting).owner[0, 5] == 3
+    # the outlaw's concession of the mandated demand settles like a won war
+    yielded = Events.make(EventKind.CONCESSION, [0], [3], [2], 1.0)
+    assert law.settle(year, yielded, p, setting).owner[0, 5] == 2
+    # restoration off: no seizure is recorded, a won war restores nothing
+    off_state, off, off_setting = _settle_world(concert_restore=False)
+    off_after = law.settle(off_state, Events.make(EventKind.DEMAND, [0], [3], [2], 0.5), off,
+                           off_setting)
+    assert off_after.seized is None
+    # a dead victim gets nothing back
+    dead = year.replace(alive=np.array([[True, True, False, True]]))
+    assert law.settle(dead, won, p, setting).owner[0, 5] == 3
+
+
+def test_settle_a_members_own_conquest_without_mandate_is_no_seizure():
+    state, p, setting = _settle_world()
+    owner = state.owner.copy()
+    owner[0, 5], owner[0, 6] = 2, 2           # C's own p5 back; C takes D's p6, no mandate
+    state = state.replace(owner=owner, held=np.array([[0, 0, 1, 1, 2, 3, 3, 3]]))
+    after = law.settle(state, Events.make(EventKind.DEMAND, [0], [2], [3], 0.5), p, setting)
+    assert (after.seized == -1).all()
+
+
+# --- mutants the review found surviving ---------------------------------------------------
+
+def test_enforce_only_a_members_force_against_an_outlaw_is_enforcement():
+    # A and B the concert; C (a non-member) attacks the outlaw D: still aggression
+    state, p = world(compliance=(1.0, 1.0, 1.0, 0.0))
+    state = concert(state, members=(True, True, False, False),
+                    outlaw=(False, False, False, True))
+    ev = Events.make(EventKind.DEMAND, [0], [2], [3], 0.5)
+    _, out = law.enforce(state, ev, p)
+    got = Events.concat(out)
+    assert got.actor[got.kind == int(EventKind.AGGRESSION)].tolist() == [2]
+
+
+def test_enforce_a_members_broken_treaty_with_an_outlaw_is_still_judged():
+    state, p = world(compliance=(1.0, 1.0, 1.0, 0.0))
+    state = concert(state, outlaw=(False, False, False, True))
+    ev = Events.make(EventKind.ABANDONED, [0], [0], [3], 0.0)
+    _, out = law.enforce(state, ev, p)
+    got = Events.concat(out)
+    assert got.actor[got.kind == int(EventKind.TREATY_BROKEN)].tolist() == [0]
+
+
+def test_without_policing_a_members_aggression_is_not_sanctioned_jointly():
+    # B and C allied to A and unbound: without policing, A's alliance shields it
+    state, p = world(compliance=(0.0, 0.0, 0.0, 0.0), allied=ALL, concert_policing=False)
+    state = concert(state)
+    members, _ = law.coalition(state, np.array([0]), np.array([0]), np.array([0.8]), p,
+                               np.array([law.TERRITORY]))
+    assert not members[0].any()
+
+
+def test_a_new_sanction_restarts_the_count_for_violator_and_sanctioners():
+    state, p = world(compliance=(1.0, 1.0, 1.0, 0.0), norms=(0.8, 0.8))
+    state = state.replace(sanction_left=np.array([[2, 2, 2, 2]]),
+                          sanction_loss=np.array([[0.01, 0.01, 0.01, 0.05]]))
+    ev = Events.make(EventKind.DEMAND, [0], [3], [2], 0.5)
+    new, out = law.enforce(state, ev, p)
+    got = Events.concat(out)
+    sanctioners = got.actor[got.kind == int(EventKind.SANCTION)]
+    assert len(sanctioners)
+    # lift() counted every sanction down to 1 first; the new one sets the violator's and
+    # its sanctioners' back to sanction_years, the others run on
+    years = int(round(p.sanction_years))
+    hit = [3, *sanctioners.tolist()]
+    assert (new.sanction_left[0, hit] == years).all()
+    rest = [k for k in range(4) if k not in hit]
+    assert (new.sanction_left[0, rest] == 1).all()
+
+
+def test_enforce_runs_the_settlement_given_the_map_and_prepare_records_the_owners():
+    state, p, setting = _settle_world()
+    grab = Events.make(EventKind.DEMAND, [0], [3], [2], 0.5)
+    new, _ = law.enforce(state, grab, p, setting)
+    assert new.seized[0, 5] == 2
+    prepared, _ = law.prepare(concert(world()[0]), p, None)
+    assert np.array_equal(prepared.held, prepared.owner)
+    _, off = world(concert_armed=False)
+    assert law.prepare(concert(world()[0]), off, None)[0].held is None
+
+
+def test_the_engines_year_runs_the_concerts_settlement():
+    from powerbalance.model.step import step
+
+    scen = four()
+    p = scen.make_params()
+    setting = scen.setting(p)
+    state = concert(scen.initial_state(p, setting, 0, [0]))
+    after, _ = step(state, setting, p)
+    # the year's owners were recorded and the settlement ran on them (seizures, mandates)
+    assert after.seized is not None and after.mandate is not None
+    off = dataclasses.replace(p, concert_armed=False)
+    assert step(state, setting, off)[0].seized is None

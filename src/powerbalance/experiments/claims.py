@@ -1169,26 +1169,92 @@ def _event_count(*kinds: str) -> Statistic:
     return stat
 
 
+def _begun_as(result: RunResult, enforcement: bool) -> pd.DataFrame:
+    """The wars begun (``war_begun`` events) initiated as aggression (``enforcement``
+    False: judged a breach of territorial integrity, an ``aggression`` event of the same
+    world, year, initiator and target) or as the concert's enforcement (True: force a
+    member used against an outlaw, which the law layer does not judge a breach). With law
+    on every other demand backed by force is judged, so the two partition the wars."""
+    keys = ["world", "year", "actor", "other"]
+    begun = _kinds(result, "war_begun")[keys]
+    judged = _kinds(result, "aggression")[keys].drop_duplicates()
+    tagged = begun.merge(judged, on=keys, how="left", indicator=True)
+    return tagged[(tagged["_merge"] == "left_only") == enforcement]
+
+
+def _aggression_wars(result: RunResult, scen: Scenario) -> np.ndarray:
+    """Wars begun per world that were not the concert's enforcement (:func:`_begun_as`)."""
+    return _per_world(result, _begun_as(result, False).groupby("world").size())
+
+
+def _interventions(result: RunResult, scen: Scenario) -> np.ndarray:
+    """Years per world in which the concert began some war of enforcement (an intervention
+    counted once per world-year, however many wars it began)."""
+    begun = _begun_as(result, True)
+    return _per_world(result, begun.drop_duplicates(["world", "year"]).groupby("world").size())
+
+
+def _great_power_wars(result: RunResult, scen: Scenario) -> np.ndarray:
+    """Wars begun per world between two great powers (``major``), enforcement included."""
+    major = [k for k, a in enumerate(scen.actors) if a.major]
+    begun = _kinds(result, "war_begun")
+    hit = begun["actor"].isin(major) & begun["other"].isin(major)
+    return _per_world(result, begun[hit].groupby("world").size())
+
+
+#: The four allies of 1815 as the arms name them.
+ALLIES_1815 = ("Britain", "Austria", "Prussia", "Russia")
+
 register(Experiment(
     name="concert-of-europe", claim=12,
     title="Vienna 1815: a concert against pure balancing",
     claim_text=("A concert of the great powers -- keeping the law, consulting before using "
                 "force, policing each other and intervening together against a state that "
                 "changes the settlement by force -- keeps the Vienna settlement longer and "
-                "with fewer wars than pure balancing against the same revisionist (Schroeder "
-                "1989 and 1994: political equilibrium rather than balance; Elrod 1976; "
-                "Jervis 1985)."),
+                "with fewer wars of aggression than the same powers balancing under the same "
+                "law, judged two ways: the Quadruple Alliance against a revisionist France (a "
+                "counterfactual: France at compliance 0, the revolutionary power of Kissinger "
+                "1957 was Napoleonic France) and the five-power concert after "
+                "Aix-la-Chapelle (1818), France a member with its compliance drawn (Schroeder "
+                "1986 and 1994: political equilibrium rather than balance; Elrod 1976; Jervis "
+                "1985)."),
     arms=(
         Arm("balance", "vienna-1815-balance",
             description="France bids; the four allies balance under the law of nations "
                         "(norms 0.8, dispositions drawn, free-riding), with no concert."),
+        Arm("balance-c1", "vienna-1815-balance", overrides={"law_free_riding": False},
+            changes={name: {"compliance": 1.0} for name in ALLIES_1815},
+            description="the same, with the four allies' compliance 1 and no free-riding, "
+                        "as in the concert: the comparison that differs only by the concert."),
         Arm("concert", "vienna-1815-concert",
-            description="the same, with the four allies as a concert: compliance 1, no "
-                        "free-riding, consultation, policing and intervention "
-                        "(model.law)."),
+            description="the Quadruple Alliance against a revisionist France: balance-c1 with "
+                        "the four allies as a concert (consultation, policing, joint "
+                        "sanctions, armed intervention by mandate; model.law)."),
+        Arm("concert-off", "vienna-1815-concert-off",
+            description="the concert's null: the concert named, every concert rule off "
+                        "(must equal balance-c1)."),
+        Arm("concert-troppau", "vienna-1815-concert",
+            overrides={"concert_interveners": "troppau"},
+            description="the concert with only the Troppau signatories (Austria, Prussia, "
+                        "Russia) taking up arms, Britain abstaining (reported)."),
+        Arm("balance5", "vienna-1815-balance", overrides={"law_free_riding": False},
+            changes={**{name: {"compliance": 1.0} for name in ALLIES_1815},
+                     "France": {"compliance": None}},
+            description="balance-c1 with France's compliance drawn (as the five-power "
+                        "concert's France), no concert."),
+        Arm("concert5", "vienna-1815-concert",
+            changes={"France": {"compliance": None, "concert": True}},
+            description="the five-power concert after Aix-la-Chapelle (1818): France a "
+                        "member, its compliance drawn; still a hegemon-seeker."),
     ),
     statistics={
-        "wars": ("wars begun", _event_count("war_begun")),
+        "wars": ("wars begun as aggression (not the concert's enforcement)",
+                 _aggression_wars),
+        "interventions": ("years with a war of the concert's enforcement begun (once per "
+                          "world-year)", _interventions),
+        "all_wars": ("wars begun, enforcement included", _event_count("war_begun")),
+        "great_power_wars": ("wars begun between two great powers, enforcement included",
+                             _great_power_wars),
         "state_deaths": ("states that died", _event_count("death")),
         "settlement_kept": ("share of the provinces still held by their 1815 owners at the "
                             "end (the durability of the settlement)", _settlement_kept),
@@ -1197,23 +1263,33 @@ register(Experiment(
         "france_hegemony": ("France was hegemon in some year", hegemony_by("France",
                                                                            at_end=False)),
     },
-    comparisons=(Comparison("wars", low="concert", high="balance"),
-                 Comparison("settlement_kept", low="balance", high="concert")),
+    comparisons=(Comparison("wars", low="concert", high="balance-c1"),
+                 Comparison("settlement_kept", low="balance-c1", high="concert"),
+                 Comparison("wars", low="concert5", high="balance5"),
+                 Comparison("settlement_kept", low="balance5", high="concert5")),
     worlds=300,
-    mechanisms=("consultation", "policing", "intervention", "norms", "sanctions",
-                "restraint", "treaty-keeping", "free-riding", "alliance-reliability",
+    mechanisms=("consultation", "policing", "joint-sanctions", "armed-intervention", "norms",
+                "sanctions", "restraint", "treaty-keeping", "alliance-reliability",
                 "concessions"),
-    notes=("Both arms have the law of nations on, norms starting at 0.8, France at compliance "
-           "0 and the other dispositions drawn the same way (the same LAW stream); the two "
-           "variants differ only by the concert (scenarios/data/vienna-1815-concert.toml): "
-           "Britain, Austria, Prussia and Russia are its members, with compliance 1 and no "
-           "free-riding, and they manage the settlement jointly (model.law): a member "
-           "attacks only with the assent of a majority of the others (consultation), a "
-           "member that breaks the law is sanctioned by all the others (policing), and a "
-           "non-member that takes provinces by force is sanctioned by all of them and "
-           "attacked the next year by every member bordering it (intervention; these wars "
-           "count among the wars). Congresses as such are not modelled. State deaths, the "
-           "settlement's lifetime and France's hegemony are reported, not judged. Haas "
+    notes=("Every arm has the law of nations on, norms starting at 0.8 and the dispositions "
+           "not fixed drawn the same way (the same LAW stream). Judged: the concert against "
+           "balance-c1 (the same four allies at compliance 1 without free-riding, no "
+           "concert), so the two differ only by the concert's rules; concert-off (the concert "
+           "named, every rule off) is the concert's null and equals balance-c1; balance (the "
+           "allies' dispositions drawn, free-riding) is reported. In these three France has "
+           "compliance 0: the Quadruple Alliance against a revisionist France, a "
+           "counterfactual. The five-power pair (concert5 against balance5) has France a "
+           "member after Aix-la-Chapelle (1818) with its compliance drawn. The concert's "
+           "rules (model.law): a member attacks only with the assent of every other member "
+           "(consensus), a member that breaks the law is sanctioned by all the others "
+           "(policing), a non-member's aggression is sanctioned by all of them (joint "
+           "sanctions) and, the next year, by one mandated executor -- the strongest member "
+           "bordering it, only if it can contend -- in one war, after which a won "
+           "intervention restores the provinces taken and the members annex nothing (armed "
+           "intervention). Wars are counted without the concert's enforcement "
+           "(interventions are reported apart, once per world-year; all_wars and "
+           "great_power_wars count them). Congresses as such are not modelled. State deaths, "
+           "the settlement's lifetime and France's hegemony are reported, not judged. Haas "
            "(1953) warns that the same machinery serves a conservative status quo: the "
            "concert answers every change by force, just or not."),
 ))

@@ -96,8 +96,14 @@ MECHANISMS: dict[str, Mechanism] = {m.name: m for m in (
               "concert members use force without the others' assent"),
     Mechanism("policing", {"concert_policing": False},
               "concert members are sanctioned like anyone (their allies never sanction them)"),
-    Mechanism("intervention", {"concert_intervention": False},
+    Mechanism("intervention", {"concert_intervention": False, "concert_armed": False},
               "the concert neither jointly sanctions nor attacks a non-member aggressor"),
+    Mechanism("joint-sanctions", {"concert_intervention": False},
+              "the concert does not sanction a non-member aggressor jointly (it is sanctioned "
+              "like anyone; armed intervention stays)"),
+    Mechanism("armed-intervention", {"concert_armed": False},
+              "the concert takes up no arms against a non-member aggressor (joint sanctions "
+              "stay)"),
     Mechanism("preventive-war", {"preventive_ratio": 10.0},
               "no declining power strikes a rising challenger preventively (preventive_ratio "
               "at the top of its range: a challenger ten times its share)"),

@@ -129,6 +129,10 @@ PLAUSIBLE: dict[str, PlausibleRange] = {r.name: r for r in (
     PlausibleRange("contend_ratio", 0.75, 1.5,
                    "contending from near-equal to clearly superior terms (Polybius I.83)",
                    only_with="law"),
+    PlausibleRange("concert_assent", 0.5, 0.99,
+                   "a concert deciding from a majority (the model's departure) to the consensus "
+                   "of every other member (Kupchan & Kupchan 1991; Elrod 1976)",
+                   only_with="concert_consult"),
 )}
 
 def _stated(name: str, lo: float, hi: float, default: float, why: str) -> PlausibleRange:

@@ -46,14 +46,17 @@ the ``LAW`` stream or fixed by the scenario.
   keeps a treaty its strategy would break, with probability the norm's strength.
 
 **The concert** (joint management; a scenario names its members, ``WorldState.concert``):
-:func:`consult` (a member attacks only with the assent of a majority of the others),
-policing and intervention in :func:`coalition` through :func:`concert_acts` (the
-members sanction a member, or a non-member's aggression, jointly), and :func:`intervene`
-(the members bordering last year's :func:`outlaws` attack them).
+:func:`consult` (a member attacks only with the assent of more than ``concert_assent`` of
+the others: by default all of them, consensus), policing and joint sanctions in
+:func:`coalition` through :func:`concert_acts` (the members sanction a member, or a
+non-member's aggression, jointly), armed intervention by :func:`intervene` (one mandated
+executor against each of last year's :func:`outlaws`, if it can contend) and the
+restoration after a won intervention by :func:`settle` (the members annex nothing).
 
 Each part has a switch (``law``, ``law_sanctions``, ``law_restraint``,
 ``law_treaty_restraint``, ``law_free_riding``, ``concert_consult``, ``concert_policing``,
-``concert_intervention``); see docs/law.md.
+``concert_intervention``, ``concert_armed``, ``concert_mandate``, ``concert_restore``,
+``concert_interveners``); see docs/law.md.
 """
 
 from __future__ import annotations
@@ -62,11 +65,12 @@ import numpy as np
 
 from powerbalance import rng
 from powerbalance.model.actions import Actions
+from powerbalance.model.derived import borders, territorial_base
 from powerbalance.model.events import EventKind, Events
 from powerbalance.model.fastops import any_nonzero, nonzero
 from powerbalance.model.perception import Observation
 from powerbalance.model.policy import ActionOverride
-from powerbalance.model.state import F64, I64, PAIR, BoolA, WorldState
+from powerbalance.model.state import F64, I64, PAIR, BoolA, Setting, WorldState
 from powerbalance.params import Params
 
 #: Indices of the norms in ``WorldState.norms``.
@@ -77,6 +81,10 @@ NORMS = ("territory", "treaty")
 VIOLATION_KINDS = (EventKind.AGGRESSION, EventKind.TREATY_BROKEN)
 #: The value of a violation event whose violator no possible coalition could punish.
 UNPUNISHABLE = -1.0
+#: The signatories of the Troppau Protocol (19 November 1820), the interveners under
+#: ``concert_interveners = "troppau"``: Britain refused armed intervention in other states'
+#: affairs (Castlereagh's State Paper of 5 May 1820; Schroeder 1994, ch. 13).
+TROPPAU = ("Austria", "Prussia", "Russia")
 
 
 def prepare(state: WorldState, params: Params,
@@ -87,8 +95,11 @@ def prepare(state: WorldState, params: Params,
         return state, override
     state = initialise(state, params)
     concert = state.concert is not None and bool(state.concert.any())
+    armed = concert and params.concert_armed
+    if armed and params.concert_restore:  # the owners the year's seizures are read against
+        state = state.replace(held=state.owner.copy())
     rules = (params.law_restraint or params.law_treaty_restraint
-             or (concert and (params.concert_consult or params.concert_intervention)))
+             or (concert and params.concert_consult) or armed)
     if not rules:
         return state, override
 
@@ -98,8 +109,8 @@ def prepare(state: WorldState, params: Params,
             actions = restrain(s, actions, params)
         if concert and params.concert_consult:
             actions = consult(s, actions, obs.top_threat, params)
-        if concert and params.concert_intervention:
-            actions = intervene(s, actions)
+        if armed:
+            actions = intervene(s, actions, params)
         if params.law_treaty_restraint:
             actions = honour(s, actions)
         return actions if override is None else override(obs, actions)
@@ -169,17 +180,8 @@ def coalition(state: WorldState, b: I64, violator: I64, strength: F64,
     territorial integrity (``norm``; intervention) they are no violator's allies, all
     willing and none free-rides.
     """
-    k = len(b)
-    rows = np.arange(k)
-    share = state.last_share[b]
-    possible = state.alive[b].copy()
-    possible[rows, violator] = False
-    allied = (state.alliance[b, violator, :] > 0) | (state.alliance[b, :, violator] > 0)
-    joint = concert_acts(state, b, violator, norm, params) & possible
-    allied &= ~joint
-    possible &= ~allied
-    side = share[rows, violator] + np.where(allied & state.alive[b], share, 0.0).sum(axis=1)
-    need = params.contend_ratio * side
+    joint = concert_acts(state, b, violator, norm, params)
+    share, possible, allied, need = opposition(state, b, violator, joint, params)
     unpunishable = np.where(possible, share, 0.0).sum(axis=1) < need
     assert state.compliance is not None
     willing = (possible & compliant(state.compliance[b], strength[:, None])) | joint
@@ -201,6 +203,27 @@ def coalition(state: WorldState, b: I64, violator: I64, strength: F64,
     return members, unpunishable
 
 
+def opposition(state: WorldState, b: I64, violator: I64, joint: BoolA, params: Params
+               ) -> tuple[F64, BoolA, BoolA, F64]:
+    """What it takes to contend with each violator (world b, violator): (K, N) the shares,
+    the possible opponents (the live actors other than the violator and its allies), the
+    violator's allies, and (K,) the capability needed, ``contend_ratio`` times the violator's
+    plus its live allies' (Polybius I.83; Oppenheim 1905, s. 51). ``joint`` (K, N) marks the
+    concert members acting jointly against it: their alliance with it is no shield. The one
+    computation :func:`coalition` and the concert's mandate (:func:`intervene`) share."""
+    k = len(b)
+    rows = np.arange(k)
+    share = state.last_share[b]
+    possible = state.alive[b].copy()
+    possible[rows, violator] = False
+    allied = (state.alliance[b, violator, :] > 0) | (state.alliance[b, :, violator] > 0)
+    allied &= ~joint
+    possible &= ~allied
+    side = share[rows, violator] + np.where(allied & state.alive[b], share, 0.0).sum(axis=1)
+    need = params.contend_ratio * side
+    return share, possible, allied, need
+
+
 def concert_acts(state: WorldState, b: I64, violator: I64, norm: I64 | None,
                  params: Params) -> BoolA:
     """(K, N) the concert members that act jointly against each violation (world b,
@@ -208,8 +231,9 @@ def concert_acts(state: WorldState, b: I64, violator: I64, norm: I64 | None,
     (``concert_policing``; Schroeder 1976, "Alliances, 1815-1945: weapons of power and tools
     of management": the Quadruple Alliance restrained its own members; Jervis 1985) or when
     a non-member breaches territorial integrity, the settlement itself
-    (``concert_intervention``; the Troppau Protocol of 1820; Schroeder 1994, *The
-    Transformation of European Politics*, ch. 13). All False without a concert."""
+    (``concert_intervention``: joint sanctions; the four powers' London Convention of 1840
+    against Mehmet Ali's change of the order by force, France outside; reading it as a
+    standing rule is the model's own). All False without a concert."""
     k = len(b)
     if state.concert is None or not k:
         return np.zeros((k, state.n_actors), dtype=bool)
@@ -372,8 +396,8 @@ def lift(state: WorldState) -> WorldState:
                          productivity=productivity)
 
 
-def enforce(state: WorldState, events: Events, params: Params
-            ) -> tuple[WorldState, list[Events]]:
+def enforce(state: WorldState, events: Events, params: Params,
+            setting: Setting | None = None) -> tuple[WorldState, list[Events]]:
     """Lift the sanctions that expire (:func:`lift`), detect the year's violations, sanction
     them and update the norms (law on only).
 
@@ -384,10 +408,14 @@ def enforce(state: WorldState, events: Events, params: Params
     ``sanction_hostility`` times the norm's strength to its grievance against the violator.
     Events: one ``aggression`` or ``treaty_broken`` per violation (value: the penalty, 0
     unpunished, -1 unpunishable) and one ``sanction`` per sanctioner (value: its cost).
+    With a concert's armed intervention, the concert's settlement runs first
+    (:func:`settle`; it needs the map, ``setting``).
     """
     if not params.law:
         return state, []
     state = lift(state)
+    if setting is not None and state.concert is not None and params.concert_armed:
+        state = settle(state, events, params, setting)
     assert state.norms is not None
     b, v, victim, norm = violations(events)
     if state.outlaw is not None and state.concert is not None:
@@ -405,7 +433,7 @@ def enforce(state: WorldState, events: Events, params: Params
     out: list[Events] = []
     norms = update_norms(state.norms, b, norm, punished, params, enforceable(state, params))
     changes: dict[str, object] = {"norms": norms}
-    if state.concert is not None and params.concert_intervention:
+    if state.concert is not None and params.concert_armed:
         changes["outlaw"] = outlaws(state, b, v, norm)
     if len(b):
         value = np.where(punished, cost, np.where(unpunishable, UNPUNISHABLE, 0.0))
@@ -437,7 +465,7 @@ def enforce(state: WorldState, events: Events, params: Params
 
 def outlaws(state: WorldState, b: I64, violator: I64, norm: I64) -> BoolA:
     """(B, N) the non-members of the concert that breached territorial integrity this year:
-    the concert's intervention answers them next year (:func:`intervene`)."""
+    the concert's armed intervention answers them next year (:func:`intervene`)."""
     assert state.concert is not None
     out = np.zeros((state.batch, state.n_actors), dtype=bool)
     hit = (norm == TERRITORY) & ~state.concert[b, violator]
@@ -453,8 +481,10 @@ def consult(state: WorldState, actions: Actions, top_threat: I64, params: Params
     members assent, or when it has no live partner to consult. A member assents when t is
     its own top threat or an outlaw of the concert (:func:`outlaws`): the powers acted on
     questions of the system only together (Elrod 1976, "The Concert of Europe: a fresh
-    look", *World Politics* 28(2); Schroeder 1994, ch. 12-13); the share is a stated choice,
-    a majority (Kupchan & Kupchan 1991 on the informal consensus of a concert).
+    look", *World Politics* 28(2); Schroeder 1994, ch. 12-13). The default share is
+    consensus, every other member (Kupchan & Kupchan 1991, "Concerts, collective security,
+    and the future of Europe", *International Security* 16(1); Elrod 1976); a majority
+    (0.5) is a departure the robustness band tries.
     """
     assert state.concert is not None
     members = state.concert & state.alive
@@ -477,24 +507,160 @@ def consult(state: WorldState, actions: Actions, top_threat: I64, params: Params
     return actions.replace(attack=attack)
 
 
-def intervene(state: WorldState, actions: Actions) -> Actions:
-    """Actions with the concert's intervention against last year's outlaws added
-    (``concert_intervention``): every live member that borders an outlaw and attacks no one
-    else attacks it (the strongest outlaw it borders). The Troppau Protocol (1820): states
-    that change the settlement by illegal means are brought back by force (Austria in Naples
-    1821, France in Spain 1823; Schroeder 1994, ch. 13; Kissinger 1957, *A World
-    Restored*)."""
+def intervene(state: WorldState, actions: Actions, params: Params) -> Actions:
+    """Actions with the concert's armed intervention against last year's outlaws added
+    (``concert_armed``; the interveners: ``WorldState.interveners``, every member unless
+    ``concert_interveners`` names the Troppau signatories).
+
+    With ``concert_mandate`` (the default) each outlaw gets one executor: the strongest live
+    intervener that borders it and attacks no one else, and only if that executor can
+    contend with the outlaw and its allies (:func:`opposition`, the computation
+    :func:`coalition` uses, the interveners no shield for it); an executor takes one mandate
+    (the strongest outlaw it was chosen for). The congresses mandated one power and chose one
+    that could do the job: Austria in Naples and Piedmont 1821 (Laibach), France in Spain
+    1823 (Verona) (Schroeder 1994, *The Transformation of European Politics*, ch. 13; Elrod
+    1976). One executor rather than one joint war is a stated choice: the war phase fights
+    each demand as its own war, so a joint war would be several. Without the mandate, every
+    bordering intervener that attacks no one else attacks the strongest outlaw it borders,
+    each its own war, whatever the odds (the rule before issue 14's review). The aim is
+    restoration, not conquest (:func:`settle`)."""
     if state.outlaw is None or state.concert is None or not state.outlaw.any():
         return actions
-    free = state.concert & state.alive & (actions.attack < 0)
-    score = np.where(state.outlaw[:, None, :] & state.alive[:, None, :] & state.adjacent
-                     & free[:, :, None], state.last_share[:, None, :] + 1.0, 0.0)
-    b, i = nonzero(score.max(axis=2) > 0)
+    arms = state.concert if state.interveners is None else state.interveners
+    free = arms & state.alive & (actions.attack < 0)
+    border = (state.outlaw[:, None, :] & state.alive[:, None, :] & state.adjacent
+              & free[:, :, None])
+    if not params.concert_mandate:
+        score = np.where(border, state.last_share[:, None, :] + 1.0, 0.0)
+        b, i = nonzero(score.max(axis=2) > 0)
+        if not len(b):
+            return actions
+        attack = np.array(actions.attack, dtype=np.int64)
+        attack[b, i] = np.argmax(score[b, i], axis=1)
+        return actions.replace(attack=attack)
+    b, o = nonzero(np.asarray(border.any(axis=1)))
     if not len(b):
         return actions
+    # the executor: the strongest bordering free intervener (the first of equals)
+    executor = np.argmax(np.where(border[b, :, o], state.last_share[b], -1.0), axis=1)
+    joint = arms[b] & state.alive[b]
+    share, _, _, need = opposition(state, b, o, joint, params)
+    can = share[np.arange(len(b)), executor] >= need
+    b, o, executor = b[can], o[can], executor[can]
+    if not len(b):
+        return actions
+    # one mandate per executor: the strongest of the outlaws it was chosen for
+    order = np.lexsort((-state.last_share[b, o], executor, b))
+    b, o, executor = b[order], o[order], executor[order]
+    first = np.ones(len(b), dtype=bool)
+    first[1:] = (b[1:] != b[:-1]) | (executor[1:] != executor[:-1])
     attack = np.array(actions.attack, dtype=np.int64)
-    attack[b, i] = np.argmax(score[b, i], axis=1)
+    attack[b[first], executor[first]] = o[first]
     return actions.replace(attack=attack)
+
+
+def settle(state: WorldState, events: Events, params: Params, setting: Setting) -> WorldState:
+    """The concert's settlement after the war phase (``concert_armed``): the mandates, the
+    seizures and the restoration after a won intervention.
+
+    - *Mandates*: a war an intervener began this year on last year's outlaw is a mandate
+      (``WorldState.mandate``), held while that war lasts.
+    - *Seizures* (``concert_restore``): a province that changed hands this year to an
+      actor that attacked its owner (a demand this year or its campaign's target) is
+      *seized* from that owner (``WorldState.seized``, the first owner kept) when the taker
+      is a non-member (aggression) or a member under mandate against that owner (the
+      executor's conquests); one that returns to the owner it was seized from, or changes
+      hands any other way, is no longer seized (a stated choice: the chain of title is kept
+      for the outlaw's and the executor's gains only).
+    - *Restoration* (``concert_restore``): when a mandated executor wins its war (or the
+      outlaw concedes its demand), every seized province held by the executor or the
+      outlaw goes back to the owner it was seized from, if that owner lives and the
+      province is not its holder's capital: the outlaw's conquests to their victims, the
+      executor's to the outlaw. The members annex nothing (the interventions of 1821-23
+      restored the legitimate rulers; Schroeder 1994, ch. 13; Kissinger 1957, *A World
+      Restored*). The war phase knows no restitution, so the settlement is the law
+      layer's own step; the borders are derived anew for the worlds it changed.
+    """
+    assert state.concert is not None
+    n = state.n_actors
+    kind, world, actor, other = events.kind, events.world, events.actor, events.other
+    arms = state.concert if state.interveners is None else state.interveners
+    mandate = (np.full((state.batch, n), -1, dtype=np.int64) if state.mandate is None
+               else state.mandate.copy())
+    won_b = won_a = won_t = np.zeros(0, dtype=np.int64)
+    if state.outlaw is not None:
+        began = kind == int(EventKind.WAR_BEGUN)
+        b, a, t = world[began], actor[began], other[began]
+        new = arms[b, a] & state.outlaw[b, t]
+        mandate[b[new], a[new]] = t[new]
+        conceded = kind == int(EventKind.CONCESSION)  # actor conceded other's demand
+        b, t, a = world[conceded], actor[conceded], other[conceded]
+        yields = arms[b, a] & state.outlaw[b, t]
+        won_b, won_a, won_t = b[yields], a[yields], t[yields]
+    won = kind == int(EventKind.WAR_WON)
+    b, a, t = world[won], actor[won], other[won]
+    executed = mandate[b, a] == t
+    won_b = np.concatenate([won_b, b[executed]])
+    won_a = np.concatenate([won_a, a[executed]])
+    won_t = np.concatenate([won_t, t[executed]])
+    changes: dict[str, object] = {}
+    if params.concert_restore and state.held is not None:
+        seized = (np.full(state.owner.shape, -1, dtype=np.int64) if state.seized is None
+                  else state.seized.copy())
+        owner = state.owner.copy()
+        sb, p = nonzero((owner != state.held) & (state.held >= 0) & (owner >= 0))
+        if len(sb):
+            taker, loser = owner[sb, p], state.held[sb, p]
+            demand = kind == int(EventKind.DEMAND)
+            asked = (world[demand] * n + actor[demand]) * n + other[demand]
+            by_force = (np.isin((sb * n + taker) * n + loser, asked)
+                        | (state.last_target[sb, taker] == loser))
+            take = by_force & (~state.concert[sb, taker] | (mandate[sb, taker] == loser))
+            first = take & (seized[sb, p] < 0)
+            seized[sb[~take], p[~take]] = -1
+            seized[sb[first], p[first]] = loser[first]
+        if len(won_b):
+            sb, p = nonzero(seized >= 0)
+            holder = owner[sb, p]
+            sides = np.concatenate([won_b * n + won_a, won_b * n + won_t])
+            back = (np.isin(sb * n + holder, sides) & state.alive[sb, seized[sb, p]]
+                    & (state.capital[sb, holder] != p))
+            sb, p = sb[back], p[back]
+            owner[sb, p] = seized[sb, p]
+            seized[sb, p] = -1
+            if len(sb):
+                state = _redrawn(state.replace(owner=owner), np.unique(sb), setting, params)
+        changes["seized"] = seized
+    changes["mandate"] = np.where(state.war_target == mandate, mandate, -1)
+    return state.replace(**changes)
+
+
+def _redrawn(state: WorldState, worlds: I64, setting: Setting, params: Params) -> WorldState:
+    """The state with the borders, frontiers and territorial bases of ``worlds`` derived
+    anew from their owners (as the war phase does for the worlds whose borders changed)."""
+    n = state.n_actors
+    owner = state.owner[worlds]
+    land, frontier = state.land_adjacent is not None, state.frontier is not None
+    fresh = borders(owner, n, setting, land=land, frontier=frontier)
+    alive = state.alive[worlds]
+    pair = alive[:, :, None] & alive[:, None, :]
+    adjacent = state.adjacent.copy()
+    adjacent[worlds] = fresh.adjacent & pair
+    changes: dict[str, object] = {"adjacent": adjacent}
+    if fresh.frontier is not None and state.frontier is not None:
+        value = state.frontier.copy()
+        value[worlds] = fresh.frontier
+        changes["frontier"] = value
+    if fresh.land_adjacent is not None and state.land_adjacent is not None:
+        land_adjacent = state.land_adjacent.copy()
+        land_adjacent[worlds] = fresh.land_adjacent & pair
+        changes["land_adjacent"] = land_adjacent
+    base = state.base.copy()
+    fresh_base, _ = territorial_base(owner, state.capital[worlds], n, setting, params,
+                                     state.year)
+    base[worlds] = np.where(alive, fresh_base, 0.0)
+    changes["base"] = base
+    return state.replace(**changes)
 
 
 def honour(state: WorldState, actions: Actions) -> Actions:

@@ -161,6 +161,18 @@ class WorldState:
     outlaw: BoolA | None = None
     """(B, N) the non-members whose breach of the settlement the concert answers by
     intervention next year (:func:`powerbalance.model.law.intervene`); None until one."""
+    interveners: BoolA | None = None
+    """(B, N) the concert members that take up arms for it (``Params.concert_interveners``:
+    every member, or the Troppau signatories); None: every member."""
+    mandate: I64 | None = None
+    """(B, N) the outlaw each member is executing the concert's mandate against (-1 none;
+    :func:`powerbalance.model.law.intervene`); None until one."""
+    held: I64 | None = None
+    """(B, P) each province's owner at the start of the year (read by the concert's
+    restoration, :func:`powerbalance.model.law.settle`); None without armed intervention."""
+    seized: I64 | None = None
+    """(B, P) the owner a province was taken from by force by an outlaw of the concert or by
+    a member executing its mandate (-1: none; :func:`powerbalance.model.law.settle`)."""
 
     def __post_init__(self) -> None:
         b, n = self.alive.shape

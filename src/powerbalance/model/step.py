@@ -91,7 +91,7 @@ def step(state: WorldState, setting: Setting, params: Params,
         state, fighting, wars, campaigns = war(state, actions, obs, setting, params)
         parts += subverted + fighting
     if params.law:  # the law of nations judges the year's violations
-        state, judged = law.enforce(state, Events.concat(parts), params)
+        state, judged = law.enforce(state, Events.concat(parts), params, setting)
         parts += judged
     # The year's declared offensive obligation takes effect next year (see _declared).
     state = state.replace(join_offence=np.where(state.alive, actions.join_offence, 0.0))

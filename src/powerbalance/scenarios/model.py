@@ -18,6 +18,7 @@ from powerbalance import rng
 from powerbalance.model.derived import derive, territorial_base
 from powerbalance.model.economy import own_growth, renormalise
 from powerbalance.model.geography import ProvinceMap
+from powerbalance.model.law import TROPPAU
 from powerbalance.model.state import (
     PAIR,
     Setting,
@@ -226,6 +227,9 @@ class Scenario:
         members = np.array([a.concert for a in self.actors], dtype=bool)
         if members.any():
             state = state.replace(concert=np.broadcast_to(members, (b, n)).copy())
+            if params.concert_interveners == "troppau":  # Britain abstains (law.TROPPAU)
+                signed = members & np.array([a.name in TROPPAU for a in self.actors])
+                state = state.replace(interveners=np.broadcast_to(signed, (b, n)).copy())
         return state
 
 
