@@ -54,3 +54,17 @@ def test_batched_env_bit_identical_across_engines() -> None:
         out[engine] = [first] + [x for pair in steps for x in pair]
     for a, b in zip(out["numpy"], out["compiled"], strict=True):
         assert np.asarray(a).tobytes() == np.asarray(b).tobytes()
+
+
+def test_without_numba_the_game_and_the_lab_use_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from powerbalance.web.app import create_app
+
+    monkeypatch.setitem(sys.modules, "numba", None)  # an import of numba now fails
+    assert preferred_engine() == "numpy"
+    env = parallel_env("warring-states", seed=0, players=["Qin"], max_years=3)
+    env.reset()
+    env.step({"Qin": env.action_space("Qin").sample()})
+    assert env.world.setting.engine == "numpy"
+    assert create_app().state.lab.engine == "numpy"

@@ -57,10 +57,13 @@ def check_engine(engine: str, source: str = "run") -> str:
 def preferred_engine() -> str:
     """``compiled`` where numba is installed, else ``numpy`` (the results are the same): the
     engine of the game's worlds and of the web lab's runs, where the compiled one is the
-    faster (benchmarks/bench_game.py, bench_engine.py). numba is not imported here."""
-    from importlib.util import find_spec
-
-    return "compiled" if find_spec("numba") is not None else "numpy"
+    faster (benchmarks/bench_game.py, bench_engine.py). numba is imported to be sure it
+    loads (an installed numba that cannot be imported leaves the NumPy engine)."""
+    try:
+        import numba  # noqa: F401
+    except ImportError:
+        return "numpy"
+    return "compiled"
 
 
 def kernels() -> dict[str, Any]:
