@@ -16,6 +16,9 @@ mantissa scaled into [sqrt(1/2), sqrt(2)) and ``log m = 2 atanh(s)``,
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
+
 import numpy as np
 import numpy.typing as npt
 
@@ -35,6 +38,10 @@ def exp(x: npt.ArrayLike) -> npt.NDArray[np.float64]:
     (0.0, True)
     """
     x = np.asarray(x, dtype=np.float64)
+    if x.size <= SMALL:
+        small = _small(_exp1, x)
+        if small is not None:
+            return small
     xc = np.clip(x, -745.0, 710.0)
     k = np.rint(xc * _INV_LN2)
     r = (xc - k * _LN2_HI) - k * _LN2_LO
@@ -53,6 +60,10 @@ def log(x: npt.ArrayLike) -> npt.NDArray[np.float64]:
     True
     """
     x = np.asarray(x, dtype=np.float64)
+    if x.size <= SMALL:
+        small = _small(_log1, x)
+        if small is not None:
+            return small
     m, e = np.frexp(x)  # x = m * 2**e, m in [0.5, 1)
     low = m < _SQRT_HALF
     m = np.where(low, m * 2.0, m)
@@ -63,6 +74,66 @@ def log(x: npt.ArrayLike) -> npt.NDArray[np.float64]:
     for k in range(25, 0, -2):
         acc = acc * s2 + 1.0 / k
     return 2.0 * s * acc + e * _LN2_HI + e * _LN2_LO
+
+
+#: Arrays of at most this many values are computed one value at a time in Python floats
+#: (a small world's few values cost less so than the polynomial's ~40 NumPy calls).
+SMALL = 16
+
+
+def _small(one: Callable[[float], float | None], x: npt.NDArray[np.float64]
+           ) -> npt.NDArray[np.float64] | None:
+    """``one`` applied to each value of a small array, or None when ``one`` declines a
+    value (then the array path computes them all). Python floats are IEEE 754 doubles and
+    each operation is rounded on its own (no FMA), so every value has the array path's
+    bits: the same operations in the same order."""
+    values = []
+    for v in x.reshape(-1).tolist():
+        r = one(v)
+        if r is None:
+            return None
+        values.append(r)
+    return np.array(values, dtype=np.float64).reshape(x.shape)
+
+
+def _exp1(x: float) -> float | None:
+    """One value of :func:`exp` (None for NaN: the array path says what it gives)."""
+    if x > 709.78:
+        return math.inf
+    if x < -745.0:
+        return 0.0
+    if x != x:
+        return None
+    t = x * _INV_LN2  # x is within exp's clip bounds: the clip changes nothing
+    k = math.copysign(float(round(t)), t)  # np.rint: half to even, sign kept (-0.0)
+    r = (x - k * _LN2_HI) - k * _LN2_LO
+    p = _EXP_COEF[13]
+    for c in _EXP_COEF_DOWN:
+        p = p * r + c
+    try:
+        return math.ldexp(p, int(k))
+    except OverflowError:  # where np.ldexp gives inf
+        return math.inf
+
+
+def _log1(x: float) -> float | None:
+    """One value of :func:`log` for a positive finite value (None otherwise: the array
+    path says what it gives)."""
+    if not 0.0 < x < math.inf:
+        return None
+    m, e = math.frexp(x)
+    if m < _SQRT_HALF:
+        m, e = m * 2.0, e - 1
+    ef = float(e)
+    s = (m - 1.0) / (m + 1.0)
+    s2 = s * s
+    acc = 1.0 / 27.0
+    for k in range(25, 0, -2):
+        acc = acc * s2 + 1.0 / k
+    return 2.0 * s * acc + ef * _LN2_HI + ef * _LN2_LO
+
+
+_EXP_COEF_DOWN = tuple(reversed(_EXP_COEF[:13]))
 
 
 def power(base: float, exponent: npt.NDArray[np.integer]) -> npt.NDArray[np.float64]:

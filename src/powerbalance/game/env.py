@@ -16,6 +16,9 @@ it, its grievance against each, at war with each) then its own spending (share o
 ``max_spend``), cohesion, nuclear status (0, 0.5, 1), resolve, the year (share of the
 scenario's years) and its prestige.
 
+**Engine**: ``engine="numpy"`` or ``"compiled"`` (the same results); by default the
+compiled one where numba is installed (the faster: see :class:`powerbalance.game.core.World`).
+
 **Action**: a ``MultiDiscrete`` move over the levers of
 :mod:`powerbalance.game.levers`.
 
@@ -68,8 +71,9 @@ class PowerBalanceParallelEnv(ParallelEnv):  # type: ignore[misc]
     def __init__(self, scenario: str | Scenario = "warring-states", seed: int = 0,
                  players: list[str] | tuple[str, ...] | None = None,
                  max_years: int = MAX_YEARS, render_mode: str | None = None,
-                 overrides: dict[str, object] | None = None) -> None:
-        self.world = World(scenario, seed=seed, players=players, overrides=overrides)
+                 overrides: dict[str, object] | None = None, engine: str | None = None) -> None:
+        self.world = World(scenario, seed=seed, players=players, overrides=overrides,
+                           engine=engine)
         self._seed = int(seed)
         self.max_years = int(max_years)
         self.render_mode = render_mode
@@ -252,9 +256,9 @@ class BatchedEnv:
     def __init__(self, scenario: str | Scenario = "warring-states", seed: int = 0,
                  players: list[str] | tuple[str, ...] | None = None, worlds: int = 64,
                  max_years: int = MAX_YEARS, overrides: dict[str, object] | None = None,
-                 autoreset: bool = True) -> None:
+                 autoreset: bool = True, engine: str | None = None) -> None:
         self.world = World(scenario, seed=seed, players=players, worlds=np.arange(worlds),
-                           overrides=overrides)
+                           overrides=overrides, engine=engine)
         self.max_years = int(max_years)
         self.autoreset = bool(autoreset)
         self.n_levers = len(LEVERS)

@@ -89,8 +89,14 @@ class Actions:
         """Defend allies, spend ``spend``, start nothing.
 
         Every array is a read-only broadcast of one value (nothing is written per
-        actor): whoever changes a field copies it first, as all callers do.
+        actor): whoever changes a field copies it first, as all callers do. The actions
+        are immutable, so one object per (batch, n, spend) serves every call.
         """
+        return _passive(batch, n, spend)
+
+    @classmethod
+    def _make_passive(cls, batch: int, n: int, spend: float) -> Actions:
+        """:meth:`passive`, built (see :func:`_passive`)."""
         none = _constant(-1, np.int64, batch, n)
         zero = _constant(0.0, np.float64, batch, n)
         out = cls(
@@ -156,9 +162,18 @@ class Actions:
             # (The same array on both sides, a shared constant say, needs no merge either.)
             merged[name] = (mine if name in both or mine is theirs
                             else np.where(mask, theirs, mine))
-        out = Actions(**merged)
+        out = object.__new__(Actions)  # every field given: __init__ would only copy them
+        out.__dict__.update(merged)
         object.__setattr__(out, "_fresh", both)
         return out
+
+
+@lru_cache(maxsize=64)
+def _passive(batch: int, n: int, spend: float) -> Actions:
+    """The passive actions of :meth:`Actions.passive`, built once per (batch, n, spend): a
+    small world's year asks for them once per strategy, and building them cost more than
+    most of its phases."""
+    return Actions._make_passive(batch, n, spend)
 
 
 #: The fields of :class:`Actions`, in order.

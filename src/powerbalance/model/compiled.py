@@ -54,6 +54,18 @@ def check_engine(engine: str, source: str = "run") -> str:
                              allowed="numpy, or install numba (pip install numba)") from None
     return engine
 
+def preferred_engine() -> str:
+    """``compiled`` where numba is installed, else ``numpy`` (the results are the same): the
+    engine of the game's worlds and of the web lab's runs, where the compiled one is the
+    faster (benchmarks/bench_game.py, bench_engine.py). numba is imported to be sure it
+    loads (an installed numba that cannot be imported leaves the NumPy engine)."""
+    try:
+        import numba  # noqa: F401
+    except ImportError:
+        return "numpy"
+    return "compiled"
+
+
 def kernels() -> dict[str, Any]:
     """The compiled kernels by name (numba imported, and the kernels compiled or loaded from
     numba's cache, on first use; the table is built once a process)."""

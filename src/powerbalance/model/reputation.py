@@ -99,6 +99,9 @@ def remember(state: WorldState, actions: Actions, obs: Observation, year_events:
     # (then it is copied: states are never modified in place).
     aband = state.abandonment * keep if any_nonzero(state.abandonment) else state.abandonment
     expl = state.exploitation * keep if any_nonzero(state.exploitation) else state.exploitation
+    if not len(ev):  # a quiet year (most of a small world's): memories only fade
+        return state.replace(abandonment=aband, exploitation=expl,
+                             fought=np.zeros_like(state.fought)), []
     out: list[Events] = []
     culprits: list[tuple[I64, I64]] = []
 

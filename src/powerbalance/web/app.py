@@ -27,6 +27,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from powerbalance.errors import InputError
+from powerbalance.model.compiled import preferred_engine
 from powerbalance.web.jobs import JobPool, PoolBusy
 from powerbalance.web.schemas import LimitError
 
@@ -60,6 +61,9 @@ class Lab:
     """Scenarios the server adds to the built-ins (``serve --scenario FILE``), by name."""
     memo: dict[str, Any] = field(default_factory=dict)
     """Derived data computed once per server (the history tables)."""
+    engine: str = field(default_factory=preferred_engine)
+    """The engine of the lab's runs: the compiled one where numba is installed (the faster
+    for one world and for many; the same results)."""
 
 
 def get_lab(request: Request) -> Lab:
@@ -84,7 +88,7 @@ def _warm_up(lab: Lab) -> None:
 
     builtin_scenarios()
     detail_body(lab, DEFAULT_SCENARIO)
-    run(load_spec(lab, DEFAULT_SCENARIO)[1], years=1, worlds=1, seed=0)
+    run(load_spec(lab, DEFAULT_SCENARIO)[1], years=1, worlds=1, seed=0, engine=lab.engine)
 
 
 def create_app(data: str | Path | None = None, *, workers: int = 2, max_pending: int = 16,

@@ -80,7 +80,8 @@ def submit_run(lab: Lab, req: RunRequest, first_world: int = 0) -> Job:
 
     def work(progress: Any) -> RunResult:
         return run(scen, years=years, worlds=req.worlds, seed=req.seed, overrides=overrides,
-                   first_world=first_world, map_worlds=MAP_WORLDS, progress=progress)
+                   first_world=first_world, map_worlds=MAP_WORLDS, progress=progress,
+                   engine=lab.engine)
 
     info = {"scenario": req.scenario, "name": scen.name, "worlds": req.worlds, "years": years,
             "seed": req.seed, "params": overrides, "first_world": first_world,

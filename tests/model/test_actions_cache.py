@@ -1,0 +1,28 @@
+"""The passive actions are built once per shape and spend and never change; merging
+actions builds them without ``__init__`` but with every field."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from powerbalance.model.actions import _ACTION_NAMES, Actions
+
+
+def test_passive_is_shared_and_cannot_be_changed() -> None:
+    a = Actions.passive(2, 5, 0.05)
+    assert Actions.passive(2, 5, 0.05) is a
+    assert Actions.passive(2, 5, 0.1) is not a and Actions.passive(3, 5, 0.05).spend.shape == (3, 5)
+    assert all(not getattr(a, name).flags.writeable for name in _ACTION_NAMES)
+    b = a.replace(attack=np.full((2, 5), 3))
+    assert (a.attack == -1).all() and (b.attack == 3).all() and "attack" not in b.fresh
+    assert "attack" in Actions.passive(2, 5, 0.05).fresh
+
+
+def test_where_merges_every_field() -> None:
+    a = Actions.passive(1, 4, 0.05)
+    b = a.replace(attack=np.array([[1, 2, 3, 0]]), spend=np.full((1, 4), 0.2))
+    mask = np.array([[True, False, True, False]])
+    m = a.where(mask, b)
+    assert isinstance(m, Actions) and m.attack.tolist() == [[1, -1, 3, -1]]
+    assert m.spend.tolist() == [[0.2, 0.05, 0.2, 0.05]]
+    assert set(m.__dict__) >= set(_ACTION_NAMES) and m.fresh == a.fresh - {"attack", "spend"}
