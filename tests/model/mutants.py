@@ -366,8 +366,9 @@ MUTANTS = (
            "        reaffirmed = reaffirmed * enforced", "        reaffirmed = reaffirmed * 1.0",
            LAW_TESTS),
     Mutant("law: the year's judgement ignores enforceability", "model/law.py",
-           "norms = update_norms(state.norms, b, norm, punished, params, enforceable(state, params))",
-           "norms = update_norms(state.norms, b, norm, punished, params)", LAW_TESTS),
+           "    norms = update_norms(state.norms, b, norm, punished, params,\n"
+           "                         enforceable(state, params, engine))\n",
+           "    norms = update_norms(state.norms, b, norm, punished, params)\n", LAW_TESTS),
     # --- issue 14's concert (joint management) and treaty keeping ---------------------------
     Mutant("concert: no attack is ever vetoed (no consultation)", "model/law.py",
            "    veto = (count > 0) & (assent <= params.concert_assent * count)",

@@ -66,6 +66,8 @@ def kernels() -> dict[str, Any]:
             "borders": k.borders_kernel, "territorial_base": k.territorial_base_kernel,
             "side": k.side_kernel, "observation": k.observation_kernel,
             "uniform_at": k.uniform_at_kernel, "passed": k.passed_kernel})
+        from powerbalance.model import compiled_law
+        _KERNELS.update(compiled_law.KERNELS)
     return _KERNELS
 
 

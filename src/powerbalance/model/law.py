@@ -240,7 +240,7 @@ def violations(events: Events) -> tuple[I64, I64, I64, I64]:
     return events.world[hit], events.actor[hit], events.other[hit], norm
 
 
-def enforceable(state: WorldState, params: Params) -> F64:
+def enforceable(state: WorldState, params: Params, engine: str = "numpy") -> F64:
     """(B, 2) how far compliance with each norm can count as reaffirming it: the share of
     the live actors bound by the norm (:func:`compliant`) that the other bound actors not
     allied with them could still punish (hold ``contend_ratio`` times the capability of
@@ -252,39 +252,55 @@ def enforceable(state: WorldState, params: Params) -> F64:
     (Polybius I.83; Oppenheim 1905, s. 51: the law of nations exists only where there is
     a balance). This is a stated choice of how dominance erodes the law: by stopping its
     growth, on top of the erosion every unpunished violation brings.
+
+    Every total here (a world's, an actor's allies') adds its terms in increasing actor
+    index, from 0.0: the compiled engine (``engine="compiled"``,
+    :func:`powerbalance.model.compiled_law.enforceable_kernel`) adds them in that order too.
     """
     assert state.norms is not None and state.compliance is not None
+    if engine == "compiled":
+        from powerbalance.model import compiled
+
+        return compiled.kernels()["law_enforceable"](  # type: ignore[no-any-return]
+            state.last_share, state.alive, state.compliance, state.norms, state.alliance,
+            float(params.contend_ratio))
     alive = state.alive
     share = np.where(alive, state.last_share, 0.0)
     batch, n = state.batch, state.n_actors
     kinds = state.norms.shape[1]
+    rows = 1 + kinds
     # rows (B, 1 + kinds, N): the share, then each norm's bound share (0 for the dead and
-    # the unbound); actors last, so every operation runs along contiguous memory
+    # the unbound); actors last, so every operation runs along contiguous memory. One more
+    # row of zeros when the count is odd: the BLAS product adds the terms of each element
+    # in increasing index for an even number of rows only (OpenBLAS's one-row tail kernel
+    # adds in four partial sums), and the compiled engine adds in that order
     bound = compliant(state.compliance[:, None, :], state.norms[:, :, None])
     bound &= alive[:, None, :]
-    x = np.empty((batch, 1 + kinds, n))
+    x = np.zeros((batch, rows + rows % 2, n))
     x[:, 0] = share
-    np.multiply(bound, share[:, None, :], out=x[:, 1:])
+    np.multiply(bound, share[:, None, :], out=x[:, 1:rows])
+    # the world's total of every row, added in increasing index (a sum would add in pairs
+    # from 8 terms on)
+    total = np.zeros((batch, rows, 1))
+    for i in range(n):
+        total += x[:, :rows, i, None]
     # the others not allied, in every row: the world's total less the actor and its allies
     # (row 0: every live actor, the possible coalition; then the bound ones, the willing)
-    others = x.sum(axis=2, keepdims=True) - x
+    others = total - x[:, :rows]
     if any_nonzero(state.alliance):
         # each actor's allies' total of every row, in one product (the alliance graph made
         # symmetric, so x @ allied sums over each actor's allies); a dead ally's rows are 0
         # already, and an actor is no ally of itself. The graph is written straight into
-        # the product's float operand: no (B, N, N) boolean temporaries. (A sum over the
-        # graph's edges would be cheaper but adds in another order than the product:
-        # not the same numbers bit for bit)
+        # the product's float operand: no (B, N, N) boolean temporaries
         pact = state.alliance > 0
         allied = np.empty((batch, n, n))
         np.logical_or(pact, np.swapaxes(pact, 1, 2), out=allied)
         allied.reshape(batch, n * n)[:, :: n + 1] = 0.0
-        x_allies = np.matmul(x, allied)
-        need = params.contend_ratio * (share + x_allies[:, 0]) - 1e-12
+        x_allies = np.matmul(x, allied)[:, :rows]
         others -= x_allies
+        need = params.contend_ratio * (share + x_allies[:, 0]) - 1e-12
     else:  # nobody has an ally: the allies' totals are 0
         need = params.contend_ratio * (share + 0.0) - 1e-12
-        others -= 0.0
     dominated = (alive & (others[:, 0] < need)).any(axis=1)
     punishable = bound & (others[:, 1:] >= need[:, None, :])
     count = bound.sum(axis=2)
@@ -372,7 +388,7 @@ def lift(state: WorldState) -> WorldState:
                          productivity=productivity)
 
 
-def enforce(state: WorldState, events: Events, params: Params
+def enforce(state: WorldState, events: Events, params: Params, engine: str = "numpy"
             ) -> tuple[WorldState, list[Events]]:
     """Lift the sanctions that expire (:func:`lift`), detect the year's violations, sanction
     them and update the norms (law on only).
@@ -384,6 +400,8 @@ def enforce(state: WorldState, events: Events, params: Params
     ``sanction_hostility`` times the norm's strength to its grievance against the violator.
     Events: one ``aggression`` or ``treaty_broken`` per violation (value: the penalty, 0
     unpunished, -1 unpunishable) and one ``sanction`` per sanctioner (value: its cost).
+    ``engine`` is the run's (``Setting.engine``): the compiled one computes
+    :func:`enforceable` by its kernel.
     """
     if not params.law:
         return state, []
@@ -403,7 +421,8 @@ def enforce(state: WorldState, events: Events, params: Params
                     penalty(strength, might, state.last_share[b, v], params), 0.0)
     punished = cost > 0
     out: list[Events] = []
-    norms = update_norms(state.norms, b, norm, punished, params, enforceable(state, params))
+    norms = update_norms(state.norms, b, norm, punished, params,
+                         enforceable(state, params, engine))
     changes: dict[str, object] = {"norms": norms}
     if state.concert is not None and params.concert_intervention:
         changes["outlaw"] = outlaws(state, b, v, norm)

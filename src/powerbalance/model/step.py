@@ -90,7 +90,7 @@ def step(state: WorldState, setting: Setting, params: Params,
         state, fighting, wars, campaigns = war(state, actions, obs, setting, params)
         parts += subverted + fighting
     if params.law:  # the law of nations judges the year's violations
-        state, judged = law.enforce(state, Events.concat(parts), params)
+        state, judged = law.enforce(state, Events.concat(parts), params, setting.engine)
         parts += judged
     losses = np.maximum(before - state.military, 0.0)
     state, remembered = remember(state, actions, obs, parts, params)
