@@ -43,13 +43,15 @@ def enforceable_kernel(last_share: Any, alive: Any, compliance: Any, norms: Any,
             for i in range(n):
                 acc += x[r, i]
             total[r] = acc
-        for j in range(n):
-            for r in range(rows):
-                allies[r, j] = 0.0
-            for i in range(n):
-                if i != j and (alliance[b, i, j] > 0 or alliance[b, j, i] > 0):
+        allies[:, :] = 0.0
+        # each pair once, both ways: actor j's allies i < j are added at the pairs (i, j),
+        # which come first, then its allies i > j at the pairs (j, i), each in increasing i
+        for i in range(n):
+            for j in range(i + 1, n):
+                if alliance[b, i, j] > 0 or alliance[b, j, i] > 0:
                     for r in range(rows):
                         allies[r, j] += x[r, i]
+                        allies[r, i] += x[r, j]
         dominated = False
         for j in range(n):
             need = contend_ratio * (x[0, j] + allies[0, j]) - 1e-12
