@@ -337,15 +337,15 @@ MUTANTS = (
            "(1.0 - params.norm_erosion) ** (count - hits)",
            "(1.0 - params.norm_erosion) ** np.minimum(count - hits, 1.0)", LAW_TESTS),
     Mutant("law: free-riders pay and resent too", "model/law.py",
-           "    members, unpunishable = coalition(state, b, v, strength, params, norm)\n",
+           "    members, unpunishable = coalition(state, b, v, strength, params, norm, engine)\n",
            "    import dataclasses\n"
-           "    members, unpunishable = coalition(state, b, v, strength, dataclasses.replace(params, law_free_riding=False), norm)\n",
+           "    members, unpunishable = coalition(state, b, v, strength, dataclasses.replace(params, law_free_riding=False), norm, engine)\n",
            LAW_TESTS),
     Mutant("law: the penalty is the might of every willing state, free-riders included",
            "model/law.py",
            "    might = np.where(members, state.last_share[b], 0.0).sum(axis=1)\n    cost",
            "    import dataclasses\n"
-           "    willing, _ = coalition(state, b, v, strength, dataclasses.replace(params, law_free_riding=False), norm)\n"
+           "    willing, _ = coalition(state, b, v, strength, dataclasses.replace(params, law_free_riding=False), norm, engine)\n"
            "    might = np.where(willing & members.any(axis=1)[:, None], state.last_share[b], 0.0).sum(axis=1)\n    cost",
            LAW_TESTS),
     Mutant("law: the sanctioners' grievance ignores the norm's strength", "model/law.py",

@@ -57,3 +57,35 @@ def test_the_comparison_is_not_vacuous():
     state = _state(np.random.default_rng(0), 2000, 7, 0.3, False)
     out = law.enforceable(state, Params(law=True), "compiled")
     assert (out == 0).any() and (out == 1).any() and ((out > 0) & (out < 1)).any()
+
+
+@pytest.mark.parametrize("n", [2, 7, 9, 16, 31])
+@pytest.mark.parametrize("concert", [False, True])
+def test_coalition_kernel_is_the_reference_bit_for_bit(n, concert):
+    """The sanctioners and the unpunishable of random violations, with and without a concert
+    (policing, intervention), free-riding and ratios, the norm given or not."""
+    rng = np.random.default_rng(100 + n + concert)
+    for ties in (False, True):
+        state = _state(rng, 200, n, 0.3, ties)
+        state.concert = (rng.random((200, n)) < 0.4) if concert else None
+        k = 400
+        b = rng.integers(0, 200, k)
+        violator = rng.integers(0, n, k)
+        strength = state.norms[b, rng.integers(0, 2, k)]
+        norm = rng.integers(0, 2, k)
+        for overrides in ({}, {"law_free_riding": False}, {"contend_ratio": 0.5},
+                          {"concert_policing": False}, {"concert_intervention": False}):
+            params = Params(law=True, **overrides)
+            for given in (norm, None):
+                ref = law.coalition(state, b, violator, strength, params, given)
+                got = law.coalition(state, b, violator, strength, params, given, "compiled")
+                for x, y in zip(ref, got, strict=True):
+                    assert x.dtype == y.dtype and x.shape == y.shape
+                    assert np.array_equal(x, y), (n, concert, ties, overrides, given is None)
+    assert ref[0].any() and ref[1].any() and not ref[1].all()
+
+
+def test_the_coalition_kernels_limit_is_the_one_law_dispatches_on():
+    from powerbalance.model import compiled_law
+
+    assert law._PAIRWISE_MAX == compiled_law.PAIRWISE_MAX

@@ -73,5 +73,104 @@ def enforceable_kernel(last_share: Any, alive: Any, compliance: Any, norms: Any,
     return out
 
 
+#: The most terms :func:`_pairwise` adds as numpy does (numpy halves longer rows, a
+#: recursion numba's cache does not keep safely): beyond it the NumPy code runs.
+PAIRWISE_MAX = 128
+
+
+@jit
+def _pairwise(a: Any, n: int) -> float:
+    # numpy's pairwise summation of a[:n], n <= PAIRWISE_MAX (np.add.reduce along a
+    # contiguous row): one by one from 0.0 below 8 terms, else eight partial sums
+    if n < 8:
+        res = 0.0
+        for i in range(n):
+            res += a[i]
+        return res
+    r0, r1, r2, r3 = a[0], a[1], a[2], a[3]
+    r4, r5, r6, r7 = a[4], a[5], a[6], a[7]
+    m = n - n % 8
+    i = 8
+    while i < m:
+        r0 += a[i]
+        r1 += a[i + 1]
+        r2 += a[i + 2]
+        r3 += a[i + 3]
+        r4 += a[i + 4]
+        r5 += a[i + 5]
+        r6 += a[i + 6]
+        r7 += a[i + 7]
+        i += 8
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < n:
+        res += a[i]
+        i += 1
+    return res
+
+
+@jit
+def coalition_kernel(last_share: Any, alive: Any, alliance: Any, compliance: Any,
+                     concert: Any, has_concert: bool, b: Any, violator: Any, strength: Any,
+                     norm: Any, has_norm: bool, contend_ratio: float, free_riding: bool,
+                     policing: bool, intervention: bool) -> Any:
+    # law.coalition (with law.concert_acts), violation by violation, for at most
+    # PAIRWISE_MAX actors; its sums over actors are numpy's pairwise sums of the masked row
+    # (_pairwise), its cumulative sum one by one
+    k, n = len(b), last_share.shape[1]
+    members = np.zeros((k, n), dtype=np.bool_)
+    unpunishable = np.zeros(k, dtype=np.bool_)
+    row = np.empty(n)
+    strength_of = np.empty(n)
+    possible = np.empty(n, dtype=np.bool_)
+    joint = np.empty(n, dtype=np.bool_)
+    willing = np.empty(n, dtype=np.bool_)
+    key = np.empty(n)
+    order = np.empty(n, dtype=np.int64)
+    for q in range(k):
+        w, v = b[q], violator[q]
+        acts = False
+        if has_concert:
+            is_member = concert[w, v]
+            if policing and is_member:
+                acts = True
+            if intervention and not is_member and (not has_norm or norm[q] == 0):
+                acts = True
+        for i in range(n):
+            possible[i] = alive[w, i] and i != v
+            joint[i] = acts and concert[w, i] and alive[w, i] and i != v and possible[i]
+            allied = (alliance[w, v, i] > 0 or alliance[w, i, v] > 0) and not joint[i]
+            possible[i] = possible[i] and not allied
+            row[i] = last_share[w, i] if allied and alive[w, i] else 0.0
+        side = last_share[w, v] + _pairwise(row, n)
+        need = contend_ratio * side
+        for i in range(n):
+            row[i] = last_share[w, i] if possible[i] else 0.0
+        unpunishable[q] = _pairwise(row, n) < need
+        for i in range(n):
+            willing[i] = (possible[i] and compliance[w, i] >= 1.0 - strength[q]) or joint[i]
+            strength_of[i] = last_share[w, i] if willing[i] else 0.0
+        if not _pairwise(strength_of, n) >= need:
+            continue
+        for i in range(n):
+            members[q, i] = willing[i]
+        if not free_riding:
+            continue
+        # the most compliant first (a stable sort of -compliance; the unwilling last)
+        for i in range(n):
+            key[i] = -(compliance[w, i] if willing[i] else -1.0)
+            p = i
+            while p > 0 and key[order[p - 1]] > key[i]:
+                order[p] = order[p - 1]
+                p -= 1
+            order[p] = i
+        total = 0.0
+        for p in range(n):
+            o = strength_of[order[p]]
+            total += o
+            joins = (total - o < need) or p == 0
+            members[q, order[p]] = members[q, order[p]] and (joins or joint[order[p]])
+    return members, unpunishable
+
+
 #: The kernels by name, for :func:`powerbalance.model.compiled.kernels`.
-KERNELS = {"law_enforceable": enforceable_kernel}
+KERNELS = {"law_enforceable": enforceable_kernel, "law_coalition": coalition_kernel}

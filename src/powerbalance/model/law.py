@@ -95,7 +95,7 @@ def prepare(state: WorldState, params: Params,
     def restrained(obs: Observation, actions: Actions) -> Actions:
         s = obs.state
         if params.law_restraint:
-            actions = restrain(s, actions, params)
+            actions = restrain(s, actions, params, obs.setting.engine)
         if concert and params.concert_consult:
             actions = consult(s, actions, obs.top_threat, params)
         if concert and params.concert_intervention:
@@ -150,7 +150,8 @@ def penalty(strength: F64, coalition_capability: F64, violator_capability: F64,
 
 
 def coalition(state: WorldState, b: I64, violator: I64, strength: F64,
-              params: Params, norm: I64 | None = None) -> tuple[BoolA, BoolA]:
+              params: Params, norm: I64 | None = None,
+              engine: str = "numpy") -> tuple[BoolA, BoolA]:
     """(K, N) the sanctioners of each violation (world b, violator) and (K,) whether the
     violator is unpunishable.
 
@@ -168,7 +169,13 @@ def coalition(state: WorldState, b: I64, violator: I64, strength: F64,
     (:func:`concert_acts`): against a member (policing) or a non-member's breach of
     territorial integrity (``norm``; intervention) they are no violator's allies, all
     willing and none free-rides.
+
+    The compiled engine (``engine="compiled"``) forms them by
+    :func:`powerbalance.model.compiled_law.coalition_kernel`, the same numbers (up to
+    ``compiled_law.PAIRWISE_MAX`` actors; beyond, by this code).
     """
+    if engine == "compiled" and state.n_actors <= _PAIRWISE_MAX:
+        return _compiled_coalition(state, b, violator, strength, params, norm)
     k = len(b)
     rows = np.arange(k)
     share = state.last_share[b]
@@ -199,6 +206,29 @@ def coalition(state: WorldState, b: I64, violator: I64, strength: F64,
         np.put_along_axis(kept, order, joins, axis=1)
         members[r] &= kept | joint[r]
     return members, unpunishable
+
+
+def _compiled_coalition(state: WorldState, b: I64, violator: I64, strength: F64,
+                        params: Params, norm: I64 | None) -> tuple[BoolA, BoolA]:
+    """:func:`coalition` by the compiled engine's kernel."""
+    from powerbalance.model import compiled
+
+    assert state.compliance is not None
+    concert = state.concert if state.concert is not None else _NO_CONCERT
+    members, unpunishable = compiled.kernels()["law_coalition"](
+        state.last_share, state.alive, state.alliance, state.compliance, concert,
+        state.concert is not None, np.asarray(b, dtype=np.int64),
+        np.asarray(violator, dtype=np.int64), np.asarray(strength, dtype=np.float64),
+        _NO_NORM if norm is None else np.asarray(norm, dtype=np.int64), norm is not None,
+        float(params.contend_ratio), bool(params.law_free_riding),
+        bool(params.concert_policing), bool(params.concert_intervention))
+    return members, unpunishable
+
+
+_NO_CONCERT = np.zeros((0, 0), dtype=bool)
+#: ``compiled_law.PAIRWISE_MAX`` (not imported from there: that imports numba).
+_PAIRWISE_MAX = 128
+_NO_NORM = np.zeros(0, dtype=np.int64)
 
 
 def concert_acts(state: WorldState, b: I64, violator: I64, norm: I64 | None,
@@ -332,7 +362,8 @@ def update_norms(norms: F64, b: I64, norm: I64, punished: BoolA, params: Params,
     return np.asarray(np.clip(grown * (1.0 - params.norm_erosion) ** (count - hits), 0.0, 1.0))
 
 
-def restrain(state: WorldState, actions: Actions, params: Params) -> Actions:
+def restrain(state: WorldState, actions: Actions, params: Params,
+             engine: str = "numpy") -> Actions:
     """Actions with the attacks a law-bound actor forgoes removed.
 
     An actor bound by territorial integrity (:func:`compliant`) forgoes an attack when the
@@ -363,7 +394,7 @@ def restrain(state: WorldState, actions: Actions, params: Params) -> Actions:
         else np.zeros(0, dtype=np.int64)
     if len(c):
         members, _ = coalition(state, b[c], a[c], strength[c], params,
-                               np.full(len(c), TERRITORY, dtype=np.int64))
+                               np.full(len(c), TERRITORY, dtype=np.int64), engine)
         might = np.where(members, state.last_share[b[c]], 0.0).sum(axis=1)
         expected[c] = penalty(strength[c], might, state.last_share[b[c], a[c]], params)
     forgo = expected > gain
@@ -418,7 +449,7 @@ def enforce(state: WorldState, events: Events, params: Params, engine: str = "nu
         enforcing = (state.concert[b, v] & state.outlaw[b, victim]) & (norm == TERRITORY)
         b, v, victim, norm = b[~enforcing], v[~enforcing], victim[~enforcing], norm[~enforcing]
     strength = state.norms[b, norm]
-    members, unpunishable = coalition(state, b, v, strength, params, norm)
+    members, unpunishable = coalition(state, b, v, strength, params, norm, engine)
     if not params.law_sanctions:
         members &= False
     might = np.where(members, state.last_share[b], 0.0).sum(axis=1)
