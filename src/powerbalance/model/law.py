@@ -412,16 +412,21 @@ def lift(state: WorldState) -> WorldState:
     permanent loss of productivity (Hufbauer et al. 2007)."""
     if state.sanction_left is None or state.sanction_loss is None:
         return state
-    if not state.sanction_left.any():  # nothing in force anywhere: nothing to count down
+    # only the cells with a sanction in force change (a few of B x N): each is counted down
+    # and, at 0, lifted; every other cell keeps its value (max(0 - 1, 0) = 0)
+    cells = np.flatnonzero(state.sanction_left)
+    if not len(cells):  # nothing in force anywhere: nothing to count down
         return state
-    left = np.maximum(state.sanction_left - 1, 0)
-    ends = (state.sanction_left > 0) & (left == 0)
-    if not ends.any():
+    left = state.sanction_left.copy()
+    left.reshape(-1)[cells] = np.maximum(state.sanction_left.reshape(-1)[cells] - 1, 0)
+    ends = cells[(left.reshape(-1)[cells] == 0) & (state.sanction_left.reshape(-1)[cells] > 0)]
+    if not len(ends):
         return state.replace(sanction_left=left)
-    loss = state.sanction_loss
-    productivity = np.where(ends, state.productivity * np.exp(loss), state.productivity)
-    return state.replace(sanction_left=left, sanction_loss=np.where(ends, 0.0, loss),
-                         productivity=productivity)
+    loss = state.sanction_loss.copy()
+    productivity = np.array(state.productivity, dtype=np.float64)
+    productivity.reshape(-1)[ends] *= np.exp(loss.reshape(-1)[ends])
+    loss.reshape(-1)[ends] = 0.0
+    return state.replace(sanction_left=left, sanction_loss=loss, productivity=productivity)
 
 
 def enforce(state: WorldState, events: Events, params: Params, engine: str = "numpy"
@@ -483,7 +488,11 @@ def enforce(state: WorldState, events: Events, params: Params, engine: str = "nu
         hostility = state.hostility.copy()
         np.add.at(hostility.reshape(-1), (b[row] * n + k) * n + v[row],
                   PAIR(params.sanction_hostility) * strength[row].astype(PAIR))
-        changes.update(productivity=state.productivity * np.exp(-cut), hostility=hostility,
+        # productivity times exp(-cut), in the cells cut only (exp(-0) = 1 leaves the others)
+        productivity = np.array(state.productivity, dtype=np.float64)
+        cells = np.flatnonzero(hit)
+        productivity.reshape(-1)[cells] *= np.exp(-flat[cells])
+        changes.update(productivity=productivity, hostility=hostility,
                        sanction_loss=loss + cut,
                        sanction_left=np.where(hit, int(round(params.sanction_years)), left))
         out.append(Events.make(EventKind.SANCTION, b[row], k, v[row], own))
