@@ -59,6 +59,7 @@ Each part has a switch (``law``, ``law_sanctions``, ``law_restraint``,
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 from powerbalance import rng
 from powerbalance.model.actions import Actions
@@ -283,8 +284,8 @@ def enforceable(state: WorldState, params: Params, engine: str = "numpy") -> F64
     a balance). This is a stated choice of how dominance erodes the law: by stopping its
     growth, on top of the erosion every unpunished violation brings.
 
-    Every total here (a world's, an actor's allies') adds its terms in increasing actor
-    index, from 0.0: the compiled engine (``engine="compiled"``,
+    Every total here (a world's, an actor's allies': :func:`allies_totals`) adds its terms
+    in increasing actor index, from 0.0: the compiled engine (``engine="compiled"``,
     :func:`powerbalance.model.compiled_law.enforceable_kernel`) adds them in that order too.
     """
     assert state.norms is not None and state.compliance is not None
@@ -294,49 +295,75 @@ def enforceable(state: WorldState, params: Params, engine: str = "numpy") -> F64
         return compiled.kernels()["law_enforceable"](  # type: ignore[no-any-return]
             state.last_share, state.alive, state.compliance, state.norms, state.alliance,
             float(params.contend_ratio))
-    alive = state.alive
-    share = np.where(alive, state.last_share, 0.0)
     batch, n = state.batch, state.n_actors
     kinds = state.norms.shape[1]
     rows = 1 + kinds
-    # rows (B, 1 + kinds, N): the share, then each norm's bound share (0 for the dead and
-    # the unbound); actors last, so every operation runs along contiguous memory. One more
-    # row of zeros when the count is odd: the BLAS product adds the terms of each element
-    # in increasing index for an even number of rows only (OpenBLAS's one-row tail kernel
-    # adds in four partial sums), and the compiled engine adds in that order
-    bound = compliant(state.compliance[:, None, :], state.norms[:, :, None])
-    bound &= alive[:, None, :]
-    x = np.zeros((batch, rows + rows % 2, n))
-    x[:, 0] = share
-    np.multiply(bound, share[:, None, :], out=x[:, 1:rows])
-    # the world's total of every row, added in increasing index (a sum would add in pairs
-    # from 8 terms on)
-    total = np.zeros((batch, rows, 1))
+    # actors first and worlds last (N, B): every operation, the sums over actors included,
+    # runs along the B contiguous values of the worlds
+    alive = state.alive.T
+    share = np.where(alive, state.last_share.T, 0.0)
+    # rows (1 + kinds, N, B): the share, then each norm's bound share (0 for the dead and
+    # the unbound)
+    bound = compliant(state.compliance.T[None, :, :], state.norms.T[:, None, :])
+    bound &= alive[None]
+    x = np.empty((rows, n, batch))
+    x[0] = share
+    np.multiply(bound, share[None], out=x[1:])
+    # the world's total of every row, added in increasing actor index
+    total = np.zeros((rows, batch))
     for i in range(n):
-        total += x[:, :rows, i, None]
+        total += x[:, i]
     # the others not allied, in every row: the world's total less the actor and its allies
     # (row 0: every live actor, the possible coalition; then the bound ones, the willing)
-    others = total - x[:, :rows]
+    others = total[:, None, :] - x
     if any_nonzero(state.alliance):
-        # each actor's allies' total of every row, in one product (the alliance graph made
-        # symmetric, so x @ allied sums over each actor's allies); a dead ally's rows are 0
-        # already, and an actor is no ally of itself. The graph is written straight into
-        # the product's float operand: no (B, N, N) boolean temporaries
-        pact = state.alliance > 0
-        allied = np.empty((batch, n, n))
-        np.logical_or(pact, np.swapaxes(pact, 1, 2), out=allied)
-        allied.reshape(batch, n * n)[:, :: n + 1] = 0.0
-        x_allies = np.matmul(x, allied)[:, :rows]
+        x_allies = allies_totals(x, state.alliance)
         others -= x_allies
-        need = params.contend_ratio * (share + x_allies[:, 0]) - 1e-12
+        need = params.contend_ratio * (share + x_allies[0]) - 1e-12
     else:  # nobody has an ally: the allies' totals are 0
         need = params.contend_ratio * (share + 0.0) - 1e-12
-    dominated = (alive & (others[:, 0] < need)).any(axis=1)
-    punishable = bound & (others[:, 1:] >= need[:, None, :])
-    count = bound.sum(axis=2)
-    out = np.divide(punishable.sum(axis=2), count, out=np.zeros((batch, kinds)),
+    dominated = (alive & (others[0] < need)).any(axis=0)
+    punishable = bound & (others[1:] >= need)
+    count = bound.sum(axis=1)
+    out = np.divide(punishable.sum(axis=1), count, out=np.zeros((kinds, batch)),
                     where=count > 0)
-    return np.where(dominated[:, None], 0.0, out)
+    return np.ascontiguousarray(np.where(dominated, 0.0, out).T)
+
+
+#: The most actors for which :func:`allies_totals` loops over the actors (beyond, one
+#: matrix product per world is cheaper; both add the same terms in the same order).
+ALLIES_LOOP_MAX = 14
+
+
+def allies_totals(x: F64, alliance: npt.NDArray[np.floating]) -> F64:
+    """(R, N, B) each actor's allies' total of each row of ``x`` (R, N, B): the sum of
+    ``x[r, i, b]`` over the actors i allied with j in world b (either way round, an actor no
+    ally of itself), each total's terms added in increasing i from 0.0 (the others' terms
+    are 0). Up to :data:`ALLIES_LOOP_MAX` actors by a loop over i; beyond, by a BLAS matrix
+    product per world on an even number of rows, where its kernel adds in that order too
+    (OpenBLAS's one-row tail kernel adds in four partial sums). The compiled engine's kernel
+    (:func:`powerbalance.model.compiled_law.enforceable_kernel`) adds in this order."""
+    rows, n, batch = x.shape
+    pact = alliance > 0
+    if n <= ALLIES_LOOP_MAX:
+        graph = pact.transpose(1, 2, 0)
+        allied = np.empty((n, n, batch), dtype=bool)
+        np.logical_or(graph, graph.swapaxes(0, 1), out=allied)
+        allied.reshape(n * n, batch)[:: n + 1] = False
+        out = np.zeros_like(x)
+        term = np.empty_like(x)
+        for i in range(n):
+            np.multiply(x[:, i, None, :], allied[i], out=term)
+            out += term
+        return out
+    # the graph written straight into the product's float operand: no (B, N, N) boolean
+    # temporaries
+    product = np.empty((batch, n, n))
+    np.logical_or(pact, np.swapaxes(pact, 1, 2), out=product)
+    product.reshape(batch, n * n)[:, :: n + 1] = 0.0
+    operand = np.zeros((batch, rows + rows % 2, n))
+    operand[:, :rows] = x.transpose(2, 0, 1)
+    return np.asarray(np.matmul(operand, product)[:, :rows].transpose(1, 2, 0))
 
 
 def update_norms(norms: F64, b: I64, norm: I64, punished: BoolA, params: Params,
