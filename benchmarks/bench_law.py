@@ -11,6 +11,11 @@ totals, on/off - 1; a case makes :data:`REPEATS` repeats (the same worlds each, 
 from the seed) and the table gives the median and the spread (min and max)
 over them, with the throughput of each arm (median of the repeats).
 
+Every case runs with each engine (``Setting.engine``): the law's share of the CPU time is
+larger with the compiled engine, whose law-off step is cheaper. Its name ends with the
+engine in parentheses (not brackets: ``benchmarks/run.py``'s A/B ratio of engines reads
+the first figure as a time, here it is a throughput).
+
 Running this file prints every case once::
 
     .venv/bin/python benchmarks/bench_law.py
@@ -28,6 +33,8 @@ CASES = {
     "7 actors x 2,000 worlds x 100 years": ("warring-states", 2_000, 100),
     "13 actors x 500 worlds x 100 years (napoleon-1805)": ("napoleon-1805", 500, 100),
 }
+#: The engines each case runs with.
+ENGINES = ("numpy", "compiled")
 #: Lockstep repeats per case.
 REPEATS = 5
 TARGET = 0.10
@@ -35,7 +42,7 @@ TARGET = 0.10
 
 def cases() -> list[str]:
     """The cases, each run alone in a fresh process by ``benchmarks/run.py``."""
-    return list(CASES)
+    return [f"{case} ({engine} engine)" for case in CASES for engine in ENGINES]
 
 
 def run_case(case: str) -> list[tuple[str, float, str]]:
@@ -46,12 +53,14 @@ def run_case(case: str) -> list[tuple[str, float, str]]:
     from powerbalance.model.step import step
     from powerbalance.scenarios import load
 
-    spec, worlds, years = CASES[case]
+    label, _, engine = case.rpartition(" (")
+    engine = engine.removesuffix(" engine)")
+    spec, worlds, years = CASES[label]
     scenario = load(spec)
     arms = []
     for law in (False, True):
         params = scenario.make_params({"law": law})
-        arms.append((params, scenario.setting(params)))
+        arms.append((params, scenario.setting(params).with_engine(engine)))
 
     def lockstep(n_worlds: int, n_years: int) -> list[float]:
         """CPU seconds of each arm over ``n_years`` years advanced in lockstep."""

@@ -339,15 +339,15 @@ MUTANTS = (
            "(1.0 - params.norm_erosion) ** (count - hits)",
            "(1.0 - params.norm_erosion) ** np.minimum(count - hits, 1.0)", LAW_TESTS),
     Mutant("law: free-riders pay and resent too", "model/law.py",
-           "    members, unpunishable = coalition(state, b, v, strength, params, norm)\n",
+           "    members, unpunishable = coalition(state, b, v, strength, params, norm, engine)\n",
            "    import dataclasses\n"
-           "    members, unpunishable = coalition(state, b, v, strength, dataclasses.replace(params, law_free_riding=False), norm)\n",
+           "    members, unpunishable = coalition(state, b, v, strength, dataclasses.replace(params, law_free_riding=False), norm, engine)\n",
            LAW_TESTS),
     Mutant("law: the penalty is the might of every willing state, free-riders included",
            "model/law.py",
            "    might = np.where(members, state.last_share[b], 0.0).sum(axis=1)\n    cost",
            "    import dataclasses\n"
-           "    willing, _ = coalition(state, b, v, strength, dataclasses.replace(params, law_free_riding=False), norm)\n"
+           "    willing, _ = coalition(state, b, v, strength, dataclasses.replace(params, law_free_riding=False), norm, engine)\n"
            "    might = np.where(willing & members.any(axis=1)[:, None], state.last_share[b], 0.0).sum(axis=1)\n    cost",
            LAW_TESTS),
     Mutant("law: the sanctioners' grievance ignores the norm's strength", "model/law.py",
@@ -360,16 +360,18 @@ MUTANTS = (
     Mutant("law: a sanction lasts one year whatever sanction_years", "model/law.py",
            "int(round(params.sanction_years))", "1", LAW_TESTS),
     Mutant("law: norms regrow under a hegemon no coalition can punish", "model/law.py",
-           "    return np.where(dominated[:, None], 0.0, out)", "    return out", LAW_TESTS),
+           "    return np.ascontiguousarray(np.where(dominated, 0.0, out).T)",
+           "    return np.ascontiguousarray(out.T)", LAW_TESTS),
     Mutant("law: every bound actor counts as punishable", "model/law.py",
-           "    punishable = bound & (others[:, 1:] >= need[:, None, :])", "    punishable = bound",
+           "    punishable = bound & (others[1:] >= need)", "    punishable = bound",
            LAW_TESTS),
     Mutant("law: growth ignores enforceability", "model/law.py",
            "        reaffirmed = reaffirmed * enforced", "        reaffirmed = reaffirmed * 1.0",
            LAW_TESTS),
     Mutant("law: the year's judgement ignores enforceability", "model/law.py",
-           "norms = update_norms(state.norms, b, norm, punished, params, enforceable(state, params))",
-           "norms = update_norms(state.norms, b, norm, punished, params)", LAW_TESTS),
+           "    norms = update_norms(state.norms, b, norm, punished, params,\n"
+           "                         enforceable(state, params, engine))\n",
+           "    norms = update_norms(state.norms, b, norm, punished, params)\n", LAW_TESTS),
     # --- issue 14's concert (joint management) and treaty keeping ---------------------------
     Mutant("concert: no attack is ever vetoed (no consultation)", "model/law.py",
            "    veto = (count > 0) & (assent <= params.concert_assent * count)",

@@ -33,6 +33,7 @@ MIXES = [
     ("warring-states", {"growth_rate": 0.5, "growth_persistence": 0.5}),
     ("random:actors=25,seed=11,mix=status-quo:1+internal-balancer:1",
      {"gradient": "exponential"}),
+    ("napoleon-1805", {"law": True}), ("warring-states", {"law": True}),
 ]
 
 

@@ -322,3 +322,27 @@ def test_restraint_forgoes_exactly_when_the_expected_sanction_exceeds_the_gain()
         _, q = world(norms=(0.9, 0.9), conquest_rate=ratio * expected * base)
         out = law.restrain(state, _attacking(state, 0, 1), q)
         assert (out.attack[0, 0] == -1) == forgone, ratio
+
+
+@pytest.mark.parametrize("n", [1, 3, 7, 8, 13, 15, 16, 31])
+def test_allies_totals_add_in_increasing_actor_index_by_the_loop_and_the_product(
+        n, monkeypatch):
+    """Each actor's allies' total is the sum of its allies' rows in increasing index, from
+    0.0 (an asymmetric commitment counts both ways, an actor is no ally of itself), whether
+    the loop over actors or the matrix product computes it: the same numbers bit for bit."""
+    rng = np.random.default_rng(n)
+    batch = 50
+    x = rng.random((3, n, 50)) ** 3 * (rng.random((3, n, 50)) < 0.8)
+    alliance = np.where(rng.random((batch, n, n)) < 0.4, rng.random((batch, n, n)),
+                        0.0).astype(PAIR)
+    expected = np.zeros_like(x)
+    for b in range(batch):
+        for j in range(n):
+            for i in range(n):
+                if i != j and (alliance[b, i, j] > 0 or alliance[b, j, i] > 0):
+                    expected[:, j, b] += x[:, i, b]
+    for loop_max in (0, 100):  # the product, then the loop
+        monkeypatch.setattr(law, "ALLIES_LOOP_MAX", loop_max)
+        got = law.allies_totals(x, alliance)
+        assert got.shape == x.shape and got.tobytes() == np.ascontiguousarray(expected).tobytes()
+    assert expected.any() == (n > 1)  # one actor has no ally

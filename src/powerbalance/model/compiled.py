@@ -80,6 +80,8 @@ def kernels() -> dict[str, Any]:
             "uniform_at": k.uniform_at_kernel, "passed": k.passed_kernel})
         from powerbalance.model.compiled_arena import KERNELS as arena_kernels
         _KERNELS.update(arena_kernels)
+        from powerbalance.model import compiled_law
+        _KERNELS.update(compiled_law.KERNELS)
     return _KERNELS
 
 

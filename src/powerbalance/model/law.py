@@ -62,6 +62,7 @@ Each part has a switch (``law``, ``law_sanctions``, ``law_restraint``,
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 from powerbalance import rng
 from powerbalance.model.actions import Actions
@@ -106,7 +107,7 @@ def prepare(state: WorldState, params: Params,
     def restrained(obs: Observation, actions: Actions) -> Actions:
         s = obs.state
         if params.law_restraint:
-            actions = restrain(s, actions, params)
+            actions = restrain(s, actions, params, obs.setting.engine)
         if concert and params.concert_consult:
             actions = consult(s, actions, obs.top_threat, params)
         if armed:
@@ -161,7 +162,8 @@ def penalty(strength: F64, coalition_capability: F64, violator_capability: F64,
 
 
 def coalition(state: WorldState, b: I64, violator: I64, strength: F64,
-              params: Params, norm: I64 | None = None) -> tuple[BoolA, BoolA]:
+              params: Params, norm: I64 | None = None,
+              engine: str = "numpy") -> tuple[BoolA, BoolA]:
     """(K, N) the sanctioners of each violation (world b, violator) and (K,) whether the
     violator is unpunishable.
 
@@ -179,7 +181,13 @@ def coalition(state: WorldState, b: I64, violator: I64, strength: F64,
     (:func:`concert_acts`): against a member (policing) or a non-member's breach of
     territorial integrity (``norm``; intervention) they are no violator's allies, all
     willing and none free-rides.
+
+    The compiled engine (``engine="compiled"``) forms them by
+    :func:`powerbalance.model.compiled_law.coalition_kernel`, the same numbers (up to
+    ``compiled_law.PAIRWISE_MAX`` actors; beyond, by this code).
     """
+    if engine == "compiled" and state.n_actors <= _PAIRWISE_MAX:
+        return _compiled_coalition(state, b, violator, strength, params, norm)
     joint = concert_acts(state, b, violator, norm, params)
     share, possible, allied, need = opposition(state, b, violator, joint, params)
     unpunishable = np.where(possible, share, 0.0).sum(axis=1) < need
@@ -224,6 +232,29 @@ def opposition(state: WorldState, b: I64, violator: I64, joint: BoolA, params: P
     return share, possible, allied, need
 
 
+def _compiled_coalition(state: WorldState, b: I64, violator: I64, strength: F64,
+                        params: Params, norm: I64 | None) -> tuple[BoolA, BoolA]:
+    """:func:`coalition` by the compiled engine's kernel."""
+    from powerbalance.model import compiled
+
+    assert state.compliance is not None
+    concert = state.concert if state.concert is not None else _NO_CONCERT
+    members, unpunishable = compiled.kernels()["law_coalition"](
+        state.last_share, state.alive, state.alliance, state.compliance, concert,
+        state.concert is not None, np.asarray(b, dtype=np.int64),
+        np.asarray(violator, dtype=np.int64), np.asarray(strength, dtype=np.float64),
+        _NO_NORM if norm is None else np.asarray(norm, dtype=np.int64), norm is not None,
+        float(params.contend_ratio), bool(params.law_free_riding),
+        bool(params.concert_policing), bool(params.concert_intervention))
+    return members, unpunishable
+
+
+_NO_CONCERT = np.zeros((0, 0), dtype=bool)
+#: ``compiled_law.PAIRWISE_MAX`` (not imported from there: that imports numba).
+_PAIRWISE_MAX = 128
+_NO_NORM = np.zeros(0, dtype=np.int64)
+
+
 def concert_acts(state: WorldState, b: I64, violator: I64, norm: I64 | None,
                  params: Params) -> BoolA:
     """(K, N) the concert members that act jointly against each violation (world b,
@@ -264,7 +295,7 @@ def violations(events: Events) -> tuple[I64, I64, I64, I64]:
     return events.world[hit], events.actor[hit], events.other[hit], norm
 
 
-def enforceable(state: WorldState, params: Params) -> F64:
+def enforceable(state: WorldState, params: Params, engine: str = "numpy") -> F64:
     """(B, 2) how far compliance with each norm can count as reaffirming it: the share of
     the live actors bound by the norm (:func:`compliant`) that the other bound actors not
     allied with them could still punish (hold ``contend_ratio`` times the capability of
@@ -276,45 +307,87 @@ def enforceable(state: WorldState, params: Params) -> F64:
     (Polybius I.83; Oppenheim 1905, s. 51: the law of nations exists only where there is
     a balance). This is a stated choice of how dominance erodes the law: by stopping its
     growth, on top of the erosion every unpunished violation brings.
+
+    Every total here (a world's, an actor's allies': :func:`allies_totals`) adds its terms
+    in increasing actor index, from 0.0: the compiled engine (``engine="compiled"``,
+    :func:`powerbalance.model.compiled_law.enforceable_kernel`) adds them in that order too.
     """
     assert state.norms is not None and state.compliance is not None
-    alive = state.alive
-    share = np.where(alive, state.last_share, 0.0)
+    if engine == "compiled":
+        from powerbalance.model import compiled
+
+        return compiled.kernels()["law_enforceable"](  # type: ignore[no-any-return]
+            state.last_share, state.alive, state.compliance, state.norms, state.alliance,
+            float(params.contend_ratio))
     batch, n = state.batch, state.n_actors
     kinds = state.norms.shape[1]
-    # rows (B, 1 + kinds, N): the share, then each norm's bound share (0 for the dead and
-    # the unbound); actors last, so every operation runs along contiguous memory
-    bound = compliant(state.compliance[:, None, :], state.norms[:, :, None])
-    bound &= alive[:, None, :]
-    x = np.empty((batch, 1 + kinds, n))
-    x[:, 0] = share
-    np.multiply(bound, share[:, None, :], out=x[:, 1:])
+    rows = 1 + kinds
+    # actors first and worlds last (N, B): every operation, the sums over actors included,
+    # runs along the B contiguous values of the worlds
+    alive = state.alive.T
+    share = np.where(alive, state.last_share.T, 0.0)
+    # rows (1 + kinds, N, B): the share, then each norm's bound share (0 for the dead and
+    # the unbound)
+    bound = compliant(state.compliance.T[None, :, :], state.norms.T[:, None, :])
+    bound &= alive[None]
+    x = np.empty((rows, n, batch))
+    x[0] = share
+    np.multiply(bound, share[None], out=x[1:])
+    # the world's total of every row, added in increasing actor index
+    total = np.zeros((rows, batch))
+    for i in range(n):
+        total += x[:, i]
     # the others not allied, in every row: the world's total less the actor and its allies
     # (row 0: every live actor, the possible coalition; then the bound ones, the willing)
-    others = x.sum(axis=2, keepdims=True) - x
+    others = total[:, None, :] - x
     if any_nonzero(state.alliance):
-        # each actor's allies' total of every row, in one product (the alliance graph made
-        # symmetric, so x @ allied sums over each actor's allies); a dead ally's rows are 0
-        # already, and an actor is no ally of itself. The graph is written straight into
-        # the product's float operand: no (B, N, N) boolean temporaries. (A sum over the
-        # graph's edges would be cheaper but adds in another order than the product:
-        # not the same numbers bit for bit)
-        pact = state.alliance > 0
-        allied = np.empty((batch, n, n))
-        np.logical_or(pact, np.swapaxes(pact, 1, 2), out=allied)
-        allied.reshape(batch, n * n)[:, :: n + 1] = 0.0
-        x_allies = np.matmul(x, allied)
-        need = params.contend_ratio * (share + x_allies[:, 0]) - 1e-12
+        x_allies = allies_totals(x, state.alliance)
         others -= x_allies
+        need = params.contend_ratio * (share + x_allies[0]) - 1e-12
     else:  # nobody has an ally: the allies' totals are 0
         need = params.contend_ratio * (share + 0.0) - 1e-12
-        others -= 0.0
-    dominated = (alive & (others[:, 0] < need)).any(axis=1)
-    punishable = bound & (others[:, 1:] >= need[:, None, :])
-    count = bound.sum(axis=2)
-    out = np.divide(punishable.sum(axis=2), count, out=np.zeros((batch, kinds)),
+    dominated = (alive & (others[0] < need)).any(axis=0)
+    punishable = bound & (others[1:] >= need)
+    count = bound.sum(axis=1)
+    out = np.divide(punishable.sum(axis=1), count, out=np.zeros((kinds, batch)),
                     where=count > 0)
-    return np.where(dominated[:, None], 0.0, out)
+    return np.ascontiguousarray(np.where(dominated, 0.0, out).T)
+
+
+#: The most actors for which :func:`allies_totals` loops over the actors (beyond, one
+#: matrix product per world is cheaper; both add the same terms in the same order).
+ALLIES_LOOP_MAX = 14
+
+
+def allies_totals(x: F64, alliance: npt.NDArray[np.floating]) -> F64:
+    """(R, N, B) each actor's allies' total of each row of ``x`` (R, N, B): the sum of
+    ``x[r, i, b]`` over the actors i allied with j in world b (either way round, an actor no
+    ally of itself), each total's terms added in increasing i from 0.0 (the others' terms
+    are 0). Up to :data:`ALLIES_LOOP_MAX` actors by a loop over i; beyond, by a BLAS matrix
+    product per world on an even number of rows, where its kernel adds in that order too
+    (OpenBLAS's one-row tail kernel adds in four partial sums). The compiled engine's kernel
+    (:func:`powerbalance.model.compiled_law.enforceable_kernel`) adds in this order."""
+    rows, n, batch = x.shape
+    pact = alliance > 0
+    if n <= ALLIES_LOOP_MAX:
+        graph = pact.transpose(1, 2, 0)
+        allied = np.empty((n, n, batch), dtype=bool)
+        np.logical_or(graph, graph.swapaxes(0, 1), out=allied)
+        allied.reshape(n * n, batch)[:: n + 1] = False
+        out = np.zeros_like(x)
+        term = np.empty_like(x)
+        for i in range(n):
+            np.multiply(x[:, i, None, :], allied[i], out=term)
+            out += term
+        return out
+    # the graph written straight into the product's float operand: no (B, N, N) boolean
+    # temporaries
+    product = np.empty((batch, n, n))
+    np.logical_or(pact, np.swapaxes(pact, 1, 2), out=product)
+    product.reshape(batch, n * n)[:, :: n + 1] = 0.0
+    operand = np.zeros((batch, rows + rows % 2, n))
+    operand[:, :rows] = x.transpose(2, 0, 1)
+    return np.asarray(np.matmul(operand, product)[:, :rows].transpose(1, 2, 0))
 
 
 def update_norms(norms: F64, b: I64, norm: I64, punished: BoolA, params: Params,
@@ -340,7 +413,8 @@ def update_norms(norms: F64, b: I64, norm: I64, punished: BoolA, params: Params,
     return np.asarray(np.clip(grown * (1.0 - params.norm_erosion) ** (count - hits), 0.0, 1.0))
 
 
-def restrain(state: WorldState, actions: Actions, params: Params) -> Actions:
+def restrain(state: WorldState, actions: Actions, params: Params,
+             engine: str = "numpy") -> Actions:
     """Actions with the attacks a law-bound actor forgoes removed.
 
     An actor bound by territorial integrity (:func:`compliant`) forgoes an attack when the
@@ -358,17 +432,22 @@ def restrain(state: WorldState, actions: Actions, params: Params) -> Actions:
     b, a, t, strength = b[bound], a[bound], t[bound], strength[bound]
     if not len(b):
         return actions
-    expected = np.zeros(len(b))
-    if params.law_sanctions:
-        members, _ = coalition(state, b, a, strength, params,
-                               np.full(len(b), TERRITORY, dtype=np.int64))
-        might = np.where(members, state.last_share[b], 0.0).sum(axis=1)
-        expected = penalty(strength, might, state.last_share[b, a], params)
     frontier = (state.frontier[b, a, t].astype(np.float64) if state.frontier is not None
                 else np.zeros(len(b)))
     base = state.base[b, a]
     gain = np.divide(params.conquest_rate * frontier, base, out=np.full(len(b), np.inf),
                      where=base > 0)
+    expected = np.zeros(len(b))
+    # the penalty is at most sanction_penalty x strength (the coalition's share C / (C + V)
+    # is at most 1, and rounding keeps it so): an attack that gains at least that is never
+    # forgone, and its coalition need not be formed (the same decisions, cheaper)
+    c = np.flatnonzero(gain < params.sanction_penalty * strength) if params.law_sanctions \
+        else np.zeros(0, dtype=np.int64)
+    if len(c):
+        members, _ = coalition(state, b[c], a[c], strength[c], params,
+                               np.full(len(c), TERRITORY, dtype=np.int64), engine)
+        might = np.where(members, state.last_share[b[c]], 0.0).sum(axis=1)
+        expected[c] = penalty(strength[c], might, state.last_share[b[c], a[c]], params)
     forgo = expected > gain
     if not forgo.any():
         return actions
@@ -384,16 +463,21 @@ def lift(state: WorldState) -> WorldState:
     permanent loss of productivity (Hufbauer et al. 2007)."""
     if state.sanction_left is None or state.sanction_loss is None:
         return state
-    if not state.sanction_left.any():  # nothing in force anywhere: nothing to count down
+    # only the cells with a sanction in force change (a few of B x N): each is counted down
+    # and, at 0, lifted; every other cell keeps its value (max(0 - 1, 0) = 0)
+    cells = np.flatnonzero(state.sanction_left)
+    if not len(cells):  # nothing in force anywhere: nothing to count down
         return state
-    left = np.maximum(state.sanction_left - 1, 0)
-    ends = (state.sanction_left > 0) & (left == 0)
-    if not ends.any():
+    left = state.sanction_left.copy()
+    left.reshape(-1)[cells] = np.maximum(state.sanction_left.reshape(-1)[cells] - 1, 0)
+    ends = cells[(left.reshape(-1)[cells] == 0) & (state.sanction_left.reshape(-1)[cells] > 0)]
+    if not len(ends):
         return state.replace(sanction_left=left)
-    loss = state.sanction_loss
-    productivity = np.where(ends, state.productivity * np.exp(loss), state.productivity)
-    return state.replace(sanction_left=left, sanction_loss=np.where(ends, 0.0, loss),
-                         productivity=productivity)
+    loss = state.sanction_loss.copy()
+    productivity = np.array(state.productivity, dtype=np.float64)
+    productivity.reshape(-1)[ends] *= np.exp(loss.reshape(-1)[ends])
+    loss.reshape(-1)[ends] = 0.0
+    return state.replace(sanction_left=left, sanction_loss=loss, productivity=productivity)
 
 
 def enforce(state: WorldState, events: Events, params: Params,
@@ -410,9 +494,12 @@ def enforce(state: WorldState, events: Events, params: Params,
     unpunished, -1 unpunishable) and one ``sanction`` per sanctioner (value: its cost).
     With a concert's armed intervention, the concert's settlement runs first
     (:func:`settle`; it needs the map, ``setting``).
+    ``setting.engine`` chooses the engine: the compiled one computes
+    :func:`enforceable` and :func:`coalition` by their kernels.
     """
     if not params.law:
         return state, []
+    engine = setting.engine if setting is not None else "numpy"
     state = lift(state)
     if setting is not None and state.concert is not None and params.concert_armed:
         state = settle(state, events, params, setting)
@@ -423,7 +510,7 @@ def enforce(state: WorldState, events: Events, params: Params,
         enforcing = (state.concert[b, v] & state.outlaw[b, victim]) & (norm == TERRITORY)
         b, v, victim, norm = b[~enforcing], v[~enforcing], victim[~enforcing], norm[~enforcing]
     strength = state.norms[b, norm]
-    members, unpunishable = coalition(state, b, v, strength, params, norm)
+    members, unpunishable = coalition(state, b, v, strength, params, norm, engine)
     if not params.law_sanctions:
         members &= False
     might = np.where(members, state.last_share[b], 0.0).sum(axis=1)
@@ -431,7 +518,8 @@ def enforce(state: WorldState, events: Events, params: Params,
                     penalty(strength, might, state.last_share[b, v], params), 0.0)
     punished = cost > 0
     out: list[Events] = []
-    norms = update_norms(state.norms, b, norm, punished, params, enforceable(state, params))
+    norms = update_norms(state.norms, b, norm, punished, params,
+                         enforceable(state, params, engine))
     changes: dict[str, object] = {"norms": norms}
     if state.concert is not None and params.concert_armed:
         changes["outlaw"] = outlaws(state, b, v, norm)
@@ -456,7 +544,11 @@ def enforce(state: WorldState, events: Events, params: Params,
         hostility = state.hostility.copy()
         np.add.at(hostility.reshape(-1), (b[row] * n + k) * n + v[row],
                   PAIR(params.sanction_hostility) * strength[row].astype(PAIR))
-        changes.update(productivity=state.productivity * np.exp(-cut), hostility=hostility,
+        # productivity times exp(-cut), in the cells cut only (exp(-0) = 1 leaves the others)
+        productivity = np.array(state.productivity, dtype=np.float64)
+        cells = np.flatnonzero(hit)
+        productivity.reshape(-1)[cells] *= np.exp(-flat[cells])
+        changes.update(productivity=productivity, hostility=hostility,
                        sanction_loss=loss + cut,
                        sanction_left=np.where(hit, int(round(params.sanction_years)), left))
         out.append(Events.make(EventKind.SANCTION, b[row], k, v[row], own))
