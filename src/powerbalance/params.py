@@ -472,14 +472,35 @@ class Params:
         "Waltz 1981 (The Spread of Nuclear Weapons: More May Be Better, Adelphi 171): "
         "deterrence works through the expected cost of retaliation, a decision, not a rule.",
         choices=("decision", "veto"))
-    vulnerable_survival: float = _p(
-        0.5, "Probability that an arsenal without a secure second strike (nuclear = 1) "
-        "survives a nuclear attacker's first strike to retaliate (its credibility factor; a "
-        "secure second strike, nuclear = 2, survives for certain).",
-        "Wohlstetter 1959 (The delicate balance of terror, Foreign Affairs 37(2)): a "
-        "vulnerable force invites a disarming strike; Waltz 1981: even small forces are "
-        "hard to destroy in full. Plausible range 0.2-0.9; 0.5 is a stated choice between "
-        "them.", 0, 1)
+    deterrence_credibility: str = _p(
+        "expected-help", "Under the decision rule, a nuclear ally's chance of being in the war "
+        "(and so of escalating for the target): expected-help = commitment x its interest in "
+        "a war against the attacker x its reliability, the side estimate's expected help, "
+        "for every ally the campaigns would call; committed = only allies committed at least "
+        "extended_commitment, at commitment x reliability (the rule before issue 13's "
+        "review).",
+        "Schelling 1966 (Arms and Influence, ch. 3): the threat that leaves something to "
+        "chance, a patron's retaliation likelier the more it has at stake in the client; "
+        "Smith 1995 (Alliance formation and war, ISQ 39(4)) and Leeds 2003 (International "
+        "Organization 57(4)): allies intervene as their interests and record warrant; the "
+        "war model calls every ally (powerbalance.model.war), which the decision expects.",
+        choices=("expected-help", "committed"))
+    resolve_balance: bool = _p(
+        True, "Under the decision rule, scale each defender's chance of escalating by the "
+        "balance of resolve 2 r_d / (r_d + r_a) (1 at equal resolve: the war model's rate), "
+        "clipped to a probability; off = the war model's rate whatever the resolves.",
+        "Powell 1990 (Nuclear Deterrence Theory, ch. 4-5): in a contest of risk-taking the "
+        "side with more at stake (the more resolute) is likelier to prevail; the contest "
+        "form is a stated choice (Powell gives no closed form).")
+    retaliation_campaigns: bool = _p(
+        True, "Under the decision rule, count the risk of a nuclear exchange over the war's "
+        "expected campaigns (the defenders escalate in the T p campaigns they lose, a "
+        "nuclear attacker in the T (1 - p) it loses; T the expected war length at the "
+        "attacker's odds p, the hegemon-seeker's estimate) and the gain over the T p it "
+        "wins; off = one campaign (the rule before issue 13's review).",
+        "Consistency with the war model (powerbalance.model.war): a losing side may "
+        "escalate in every campaign (Schelling 1966, ch. 3, on the risk that accumulates "
+        "over a war); the length is the engine's war-ending rule (Slantchev 2003).")
     retaliation_weight: float = _p(
         1.0, "Weight an attacker gives the expected cost of nuclear retaliation against the "
         "expected gain of its attack (1 = risk-neutral expected cost; above 1 risk-averse; "
@@ -495,8 +516,8 @@ class Params:
         "The Meaning of the Nuclear Revolution).", 0, 1)
     extended_commitment: float = _p(
         0.5, "Minimum commitment of a nuclear ally for extended deterrence to cover a target "
-        "(under the decision rule the patron's threat then counts its commitment x its "
-        "reliability).",
+        "under the veto rule, and under the decision rule with deterrence_credibility = "
+        "committed (the patron's threat then counts its commitment x its reliability).",
         "Stated reason: a half-hearted guarantee is not credible (Schelling 1966, Arms and "
         "Influence; Huth 1988, Extended Deterrence and the Prevention of War).", 0, 1)
     deterrence_accident: float = _p(

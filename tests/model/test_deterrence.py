@@ -7,18 +7,23 @@ should give on a small line map, and in the engine on seeded runs (the mutants o
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
 import pytest
 
+from powerbalance.model.derived import frontier_value
 from powerbalance.model.deterrence import (
     attack_gain,
     deterrence,
+    exchange_probability,
     retaliation_cost,
     retaliation_probability,
+    war_campaigns,
 )
-from powerbalance.model.perception import reliability
+from powerbalance.model.perception import Observation
+from powerbalance.model.victory import expected_war_years
 from powerbalance.params import Params
 from tests.conftest import event_rows, line_scenario, simulate_scenario
 
@@ -54,59 +59,142 @@ def _state(actors: list[dict[str, Any]], alliances: list[list[Any]] | None = Non
 
 # --- credibility ------------------------------------------------------------------------
 
-CREDIBILITY = {"nuclear_escalation": 0.8, "vulnerable_survival": 0.25, "taboo_restraint": 0.5}
+CREDIBILITY = {"nuclear_escalation": 0.8, "taboo_restraint": 0.5, "resolve_balance": False}
+
+
+def _obs(state: Any, setting: Any, params: Params) -> Observation:
+    return Observation(state, setting, params)
 
 
 @pytest.mark.parametrize(("attacker", "target", "expected"), [
     (2, 2, 0.8),                # a secure second strike against a nuclear attacker
-    (2, 1, 0.8 * 0.25),         # a vulnerable arsenal may not survive the first strike
+    (2, 1, 0.8),                # a vulnerable arsenal escalates as the war model makes it
     (0, 2, 0.8 * 0.5),          # against a non-nuclear attacker the taboo restrains
-    (0, 1, 0.8 * 0.5),          # ... and no first strike threatens the arsenal
     (2, 0, 0.0),                # no weapons, no threat
 ])
-def test_credibility_follows_arsenal_survivability_and_the_taboo(attacker, target, expected):
-    state, _, params = _state(_actors({"nuclear": attacker}, {"nuclear": target}),
-                              **CREDIBILITY)
-    p = retaliation_probability(state, *PAIR, params)
+def test_credibility_is_the_war_models_escalation_with_the_taboo(attacker, target, expected):
+    state, setting, params = _state(_actors({"nuclear": attacker}, {"nuclear": target}),
+                                    **CREDIBILITY)
+    p = retaliation_probability(_obs(state, setting, params), *PAIR)
     assert p[0] == pytest.approx(expected, abs=1e-12)
+
+
+@pytest.mark.parametrize(("attacker", "target", "expected"), [
+    (0.5, 0.5, 0.6),                      # equal resolve: the war model's rate
+    (1.0, 0.5, 0.6 * 2 * 0.5 / 1.5),      # a resolute challenger expects the defender to yield
+    (0.2, 0.8, 0.6 * 2 * 0.8 / 1.0),      # a resolute defender is likelier to carry it out
+    (0.1, 0.9, 1.0),                      # ... clipped to a probability
+    (0.0, 0.0, 0.6),                      # no resolve on either side: the war model's rate
+])
+def test_the_balance_of_resolve_scales_the_defenders_escalation(attacker, target, expected):
+    state, setting, params = _state(_actors({"nuclear": 2, "resolve": attacker},
+                                            {"nuclear": 2, "resolve": target}),
+                                    nuclear_escalation=0.6)
+    p = retaliation_probability(_obs(state, setting, params), *PAIR)
+    assert p[0] == pytest.approx(expected, abs=1e-12)
+    off = dataclasses.replace(params, resolve_balance=False)
+    assert retaliation_probability(_obs(state, setting, off), *PAIR)[0] == pytest.approx(0.6)
 
 
 # --- the umbrella -----------------------------------------------------------------------
 
 def _umbrella(commitment: float, calls: float = 0.0, honoured: float = 0.0,
-              **extra: Any) -> tuple[float, np.ndarray]:
-    state, _, params = _state(_actors(patron={"nuclear": 2}),
-                              alliances=[["B", "C", commitment]],
-                              nuclear_escalation=0.6, taboo_restraint=0.0, **extra)
+              **extra: Any) -> tuple[float, Observation]:
+    state, setting, params = _state(_actors(patron={"nuclear": 2}),
+                                    alliances=[["B", "C", commitment]],
+                                    nuclear_escalation=0.6, taboo_restraint=0.0,
+                                    resolve_balance=False, **extra)
     state = state.replace(calls=np.array([[0.0, 0.0, calls]]),
                           honoured=np.array([[0.0, 0.0, honoured]]))
-    return float(retaliation_probability(state, *PAIR, params)[0]), reliability(state, params)
+    obs = _obs(state, setting, params)
+    return float(retaliation_probability(obs, *PAIR)[0]), obs
 
 
-def test_umbrella_counts_the_patrons_commitment_and_reliability():
-    kept, rel_kept = _umbrella(0.8, calls=10.0, honoured=10.0)
-    hollow, rel_hollow = _umbrella(0.8, calls=10.0, honoured=0.0)
-    assert rel_kept[0, 2] > 0.9 > 0.3 > rel_hollow[0, 2]
-    assert kept == pytest.approx(0.6 * 0.8 * rel_kept[0, 2], abs=1e-6)
-    assert hollow == pytest.approx(0.6 * 0.8 * rel_hollow[0, 2], abs=1e-6)
-    weaker, rel = _umbrella(0.6, calls=10.0, honoured=10.0)
-    assert weaker == pytest.approx(0.6 * 0.6 * rel[0, 2], abs=1e-6)
+def _interest(obs: Observation) -> float:
+    return float(obs.interest(np.array([0]), np.array([2]), np.array([0]))[0])
 
 
-def test_umbrella_needs_extended_commitment_and_a_patron_not_allied_to_the_attacker():
-    assert _umbrella(0.4)[0] == 0.0                     # below extended_commitment 0.5
-    assert _umbrella(0.4, extended_commitment=0.3)[0] > 0.0
-    state, _, params = _state(_actors(patron={"nuclear": 2}),
-                              alliances=[["B", "C"], ["A", "C", 0.3]], taboo_restraint=0.0)
-    assert retaliation_probability(state, *PAIR, params)[0] == 0.0   # C stays out
+def test_umbrella_is_the_patrons_expected_help():
+    kept, obs_kept = _umbrella(0.8, calls=10.0, honoured=10.0)
+    hollow, obs_hollow = _umbrella(0.8, calls=10.0, honoured=0.0)
+    rel_kept, rel_hollow = obs_kept.reliability[0, 2], obs_hollow.reliability[0, 2]
+    assert rel_kept > 0.9 > 0.3 > rel_hollow
+    interest = _interest(obs_kept)
+    assert 0.0 < interest < 1.0     # C is far from A: it has less than all at stake
+    assert kept == pytest.approx(0.6 * 0.8 * interest * rel_kept, abs=1e-6)
+    assert hollow == pytest.approx(0.6 * 0.8 * interest * rel_hollow, abs=1e-6)
+    weaker, obs = _umbrella(0.6, calls=10.0, honoured=10.0)
+    assert weaker == pytest.approx(0.6 * 0.6 * _interest(obs) * obs.reliability[0, 2],
+                                   abs=1e-6)
+    # With no interest term the help is commitment x reliability.
+    flat, obs = _umbrella(0.8, interest_weight=0.0)
+    assert flat == pytest.approx(0.6 * 0.8 * obs.reliability[0, 2], abs=1e-6)
 
 
-def test_patrons_and_the_target_decide_independently():
-    state, _, params = _state(_actors(target={"nuclear": 2}, patron={"nuclear": 2}),
-                              alliances=[["B", "C"]], nuclear_escalation=0.5,
-                              taboo_restraint=0.0, reliability_prior=1.0)
-    p = retaliation_probability(state, *PAIR, params)[0]
-    assert p == pytest.approx(1.0 - 0.5 * 0.5, abs=1e-6)
+def test_every_ally_the_campaigns_call_counts_unless_committed_to_the_attacker_too():
+    weak, _ = _umbrella(0.4)
+    assert weak > 0.0                                  # the war calls a weak ally too
+    old, _ = _umbrella(0.4, deterrence_credibility="committed")
+    assert old == 0.0                                  # below extended_commitment 0.5
+    assert _umbrella(0.4, deterrence_credibility="committed",
+                     extended_commitment=0.3)[0] > 0.0
+    state, setting, params = _state(_actors(patron={"nuclear": 2}),
+                                    alliances=[["B", "C"], ["A", "C", 0.3]], taboo_restraint=0.0)
+    assert retaliation_probability(_obs(state, setting, params), *PAIR)[0] == 0.0  # C stays out
+
+
+def test_the_strongest_nuclear_member_escalates_as_in_the_war_model():
+    # One draw per side: B (the principal, first among equal arsenals) escalates for the
+    # side; the patron adds nothing when B is as strong (not 1 - 0.5 x 0.5).
+    state, setting, params = _state(_actors(target={"nuclear": 2}, patron={"nuclear": 2}),
+                                    alliances=[["B", "C"]], nuclear_escalation=0.5,
+                                    taboo_restraint=0.0, reliability_prior=1.0)
+    assert retaliation_probability(_obs(state, setting, params), *PAIR)[0] == pytest.approx(0.5)
+    # A vulnerable B behind a secure patron: the patron (higher level) decides when it is in
+    # the war, B otherwise; with resolves differing, their chances differ.
+    state, setting, params = _state(
+        _actors(target={"nuclear": 1, "resolve": 0.5}, patron={"nuclear": 2, "resolve": 1.0}),
+        alliances=[["B", "C", 0.6]], nuclear_escalation=0.5, taboo_restraint=0.0,
+        reliability_prior=1.0, interest_weight=0.0)
+    q = float(state.alliance[0, 2, 1])
+    patron, own = min(1.0, 0.5 * 2 * 1.0 / 1.5), 0.5
+    expected = q * patron + (1 - q) * own
+    assert retaliation_probability(_obs(state, setting, params), *PAIR)[0] == pytest.approx(
+        expected, abs=1e-9)
+
+
+# --- over the war -----------------------------------------------------------------------
+
+def test_the_campaigns_are_the_expected_war_at_the_attackers_odds():
+    state, setting, params = _state(_actors({"nuclear": 2}, {"nuclear": 2}))
+    obs = _obs(state, setting, params)
+    won, lost = war_campaigns(obs, *PAIR)
+    odds = obs.win_odds(*PAIR)
+    years = expected_war_years(odds, params)
+    assert won[0] == pytest.approx(float(years[0] * odds[0]))
+    assert lost[0] == pytest.approx(float(years[0] * (1 - odds[0])))
+    assert 0.0 < odds[0] < 1.0 and years[0] > 1.0
+    once = war_campaigns(_obs(state, setting,
+                              dataclasses.replace(params, retaliation_campaigns=False)), *PAIR)
+    assert (once[0][0], once[1][0]) == (1.0, 0.0)
+
+
+def test_an_exchange_risks_every_lost_campaign_on_both_sides():
+    state, setting, params = _state(_actors({"nuclear": 2}, {"nuclear": 2}),
+                                    nuclear_escalation=0.4)
+    obs = _obs(state, setting, params)
+    c, won, lost = np.array([0.3]), np.array([2.0]), np.array([1.5])
+    hit = exchange_probability(obs, *PAIR, c, won, lost)[0]
+    assert hit == pytest.approx(1 - 0.7 ** 2 * (1 - 0.4) ** 1.5, rel=1e-12)
+    # A non-nuclear attacker is struck only by the defenders' escalation.
+    unarmed = state.replace(nuclear=np.array([[0, 2]], dtype=np.int8))
+    hit = exchange_probability(_obs(unarmed, setting, params), *PAIR, c, won, lost)[0]
+    assert hit == pytest.approx(1 - 0.7 ** 2, rel=1e-12)
+    # A nuclear attacker's own escalation against a side without nuclear arms strikes only
+    # the enemy (the taboo's one-sided use): no exchange hits the attacker.
+    alone = state.replace(nuclear=np.array([[2, 0]], dtype=np.int8))
+    hit = exchange_probability(_obs(alone, setting, params), *PAIR, c, won, lost)[0]
+    assert hit == pytest.approx(1 - 0.7 ** 2, rel=1e-12)
 
 
 # --- cost against gain ------------------------------------------------------------------
@@ -125,6 +213,9 @@ def test_cost_is_the_devastation_risked_and_gain_the_stake():
     stake = 0.4 * 1.0 * state.productivity[0, 0] * 5.0
     gain = attack_gain(state, setting, b, a, t, np.array([0.3]), params)[0]
     assert gain == pytest.approx(stake * 0.7, rel=1e-6)
+    # The stake of every campaign it expects to win.
+    gain = attack_gain(state, setting, b, a, t, np.array([0.3]), params, np.array([1.5]))[0]
+    assert gain == pytest.approx(stake * 0.7 * 1.5, rel=1e-6)
     # A non-nuclear attacker keeps the stake (the taboo's strike decides nothing).
     state = state.replace(nuclear=np.array([[0, 2]], dtype=np.int8))
     gain = attack_gain(state, setting, b, a, t, np.array([0.3]), params)[0]
@@ -156,13 +247,47 @@ def test_an_attack_with_nothing_to_gain_is_not_chosen_even_at_no_cost():
     # Resolve 1 prices the attacker's own destruction at 0, and certain retaliation (p = 1)
     # ends the war with no winner, so the attack gains nothing either: 0 against 0.
     state, setting, params = _state(_actors({"nuclear": 2, "resolve": 1.0}, {"nuclear": 2}),
-                                    deterrence_accident=0.0, nuclear_escalation=1.0)
-    p = retaliation_probability(state, *PAIR, params)
+                                    deterrence_accident=0.0, nuclear_escalation=1.0,
+                                    resolve_balance=False)
+    p = retaliation_probability(_obs(state, setting, params), *PAIR)
     assert p[0] == 1.0
     assert retaliation_cost(state, *PAIR[:2], p, params)[0] == 0.0
     assert attack_gain(state, setting, *PAIR, p, params)[0] == 0.0
     deterred, failed, accident = deterrence(state, *PAIR, params, setting)
     assert deterred[0] and not failed[0] and not accident[0]
+
+
+def _world_of_stakes(stakes: np.ndarray, resolve: float) -> tuple[Any, Any, Params]:
+    """One world per stake: A (nuclear, of the given resolve) eyes B (nuclear) behind a
+    frontier worth ``stake`` times the production of B's frontier province."""
+    actors = _actors({"nuclear": 2, "resolve": resolve}, {"nuclear": 2})
+    scen = line_scenario(actors, provinces=4, params={**NO_NOISE, "deterrence_accident": 0.0})
+    p = scen.make_params()
+    setting = scen.setting(p)
+    state = scen.initial_state(p, setting, 0, list(range(len(stakes))))
+    frontier = frontier_value(state.owner, state.n_actors, setting).copy()
+    frontier[:, 0, 1] *= stakes.astype(frontier.dtype)
+    return state.replace(frontier=frontier), setting, p
+
+
+def test_deterrence_falls_with_the_attackers_resolve():
+    # The dose-response: over stakes from a sliver to a hundred times the frontier, the
+    # share of attacks deterred falls as the attacker's resolve rises (its own destruction
+    # weighs less and the balance of resolve tilts against the defender); resolve 1 is
+    # undeterred. The null: with retaliation costing nothing, no resolve is deterred.
+    stakes = np.geomspace(0.01, 100.0, 60)
+    worlds = np.arange(len(stakes))
+    a, t = np.zeros_like(worlds), np.ones_like(worlds)
+    rates, null = [], []
+    for resolve in (0.5, 0.8, 0.9, 0.95, 1.0):
+        state, setting, params = _world_of_stakes(stakes, resolve)
+        deterred, _, _ = deterrence(state, worlds, a, t, params, setting)
+        rates.append(float(deterred.mean()))
+        free = dataclasses.replace(params, retaliation_weight=0.0)
+        null.append(float(deterrence(state, worlds, a, t, free, setting)[0].mean()))
+    assert all(x >= y for x, y in zip(rates, rates[1:], strict=False)), rates
+    assert rates[0] > rates[1] > rates[3] > rates[4] == 0.0, rates
+    assert null == [0.0] * 5
 
 
 def test_the_veto_rule_is_kept_for_comparison():

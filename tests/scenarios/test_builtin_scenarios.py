@@ -50,7 +50,9 @@ def test_cold_war_superpowers_have_secure_second_strikes_and_bipolarity() -> Non
     for sp in ("USA", "USSR"):
         assert by[sp].nuclear == 2
         assert by[sp].resolve < threshold  # deterrable
-    others = [a for a in scen.actors if a.name not in ("USA", "USSR")]
+    # The UK (1952) and France (1960) hold arsenals without a secure second strike.
+    assert by["UK"].nuclear == by["France"].nuclear == 1
+    others = [a for a in scen.actors if a.name not in ("USA", "USSR", "UK", "France")]
     assert all(a.nuclear == 0 for a in others)
     names = scen.names
     blocs = {(names[i], names[j]) for i, j, _ in scen.alliances}

@@ -723,8 +723,12 @@ register(Experiment(
         Arm("deterrence", "cold-war-1950", description="both superpowers resolve 0.5."),
         Arm("resolute", "cold-war-1950", changes={"USSR": {"resolve": 1.0}},
             description="the USSR is willing to be destroyed (resolve 1)."),
-        Arm("no-nuclear", "cold-war-1950", changes={"USA": {"nuclear": 0}, "USSR": {"nuclear": 0}},
+        Arm("no-nuclear", "cold-war-1950",
+            changes={n: {"nuclear": 0} for n in ("USA", "USSR", "UK", "France")},
             description="the control: the same world without nuclear weapons."),
+        Arm("no-accident", "cold-war-1950", overrides={"deterrence_accident": 0.0},
+            description="the accident floor's null: deterrence without accidents (an "
+                        "accident is drawn every year a demand is deterred)."),
         Arm("veto", "cold-war-1950", overrides={"deterrence_rule": "veto"},
             description="for comparison: the rule before issue 13, under which a secure "
                         "second strike vetoes every attack by an actor below "
@@ -743,26 +747,33 @@ register(Experiment(
     worlds=1000,
     mechanisms=("deterrence", "nuclear-escalation", "nuclear-taboo", "alliance-reliability",
                 "concessions", "misperception"),
-    notes=("The nuclear peace is measured against a no-nuclear control (the same world, the "
-           "superpowers without weapons): the claim is that the weapons, not the rest of the "
-           "world, keep the superpowers apart. Deterrence is a decision, not a rule "
+    notes=("The nuclear peace is measured against a no-nuclear control (the same world, "
+           "no state with weapons): the claim is that the weapons, not the rest of the "
+           "world, keep the superpowers apart. The UK (first test 1952) and France (1960) "
+           "are nuclear-armed without a secure second strike from the start (the scenario "
+           "format has no dated changes). Deterrence is a decision, not a rule "
            "(powerbalance.model.deterrence): a would-be attacker goes ahead only when the "
-           "expected gain of its attack exceeds the expected cost of retaliation, the chance "
-           "of retaliation (the defender's escalation, its arsenal's survival, a patron's "
-           "commitment x reliability, the taboo against a non-nuclear attacker) times the "
-           "devastation it risks (Schelling 1966; Jervis 1989; Powell 1990; Huth 1988). The "
-           "'deterrence' ablation sets that cost to zero; the veto arm is the old rule, "
-           "reported for comparison and not judged. Known limitations (measured by the "
-           "review of issue 13): for a nuclear attacker the expected cost is about 7 times "
-           "the gain, so the decision behaves like a veto with its threshold at resolve "
-           "about 0.93; the peace measured is mostly extended deterrence of the "
-           "superpowers' clients, with few direct superpower decisions; the higher "
-           "other_wars under the decision rule than under the veto comes from the taboo "
-           "term (non-nuclear attackers are never deterred), not from the "
-           "stability-instability paradox; accidents are drawn every year a demand is "
-           "deterred, which puts a floor under superpower_war; and the "
-           "'nuclear-escalation' ablation removes deterrence itself (no escalation "
-           "means no retaliation to fear), so it cannot separate the two."),
+           "expected gain of its attack exceeds the expected cost of retaliation, which "
+           "expects what the war model does: the target's side escalates through its "
+           "strongest nuclear member, a patron being in the war at its expected help "
+           "(commitment x interest against the attacker x reliability: the threat that "
+           "leaves something to chance, Schelling 1966), scaled by the balance of resolve "
+           "(Powell 1990, ch. 4-5), over the campaigns the war is expected to last, with the "
+           "taboo against a non-nuclear attacker (Tannenwald 1999). The 'deterrence' "
+           "ablation sets the cost to zero; the veto arm is the old rule and the "
+           "no-accident arm the null of the accident floor (an accident is drawn every year "
+           "a demand is deterred, so repeated demands put a floor under superpower_war), "
+           "both reported and not judged. Read with care: the higher other_wars under the "
+           "decision rule than under the veto is the taboo term (a non-nuclear attacker "
+           "expects little retaliation and is rarely deterred), not the "
+           "stability-instability paradox (Snyder 1965; Jervis 1984), which the model cannot "
+           "produce since the chance of retaliation does not depend on the size of the "
+           "attack; the 'nuclear-escalation' ablation is not separable from deterrence "
+           "(without escalation there is no retaliation to fear, so it removes deterrence "
+           "itself); and the resolute arm (resolve 1) is undeterred by construction, since "
+           "resolve r discounts the attacker's own destruction by 1 - r. The umbrella's "
+           "record is the patron's record toward every challenger, not toward this one "
+           "(Huth 1988 finds the latter matters)."),
 ))
 
 register(Experiment(

@@ -100,9 +100,6 @@ PLAUSIBLE: dict[str, PlausibleRange] = {r.name: r for r in (
                    "accidents rare but not impossible (Sagan 1993)"),
     PlausibleRange("nuclear_escalation", 0.25, 0.75,
                    "escalation a gamble either way (Schelling 1960)"),
-    PlausibleRange("vulnerable_survival", 0.2, 0.9,
-                   "a vulnerable arsenal from an invitation to a disarming strike "
-                   "(Wohlstetter 1959) to hard to destroy in full (Waltz 1981)"),
     PlausibleRange("retaliation_weight", 0.5, 2.0,
                    "attackers from risk-seeking to risk-averse about nuclear war around "
                    "the risk-neutral 1 (Powell 1990; Jervis 1989)"),

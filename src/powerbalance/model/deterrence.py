@@ -4,47 +4,76 @@ A would-be attacker weighs the expected cost of nuclear retaliation against the
 expected gain of its attack and goes ahead only when the gain exceeds the cost
 (``Params.deterrence_rule = "decision"``, the default; Schelling 1966, *Arms and
 Influence*, ch. 2-3; Jervis 1989, *The Meaning of the Nuclear Revolution*, ch. 1;
-Powell 1990, *Nuclear Deterrence Theory*, ch. 1-2; Waltz 1981, "The spread of nuclear
-weapons: more may be better", Adelphi Paper 171):
+Powell 1990, *Nuclear Deterrence Theory*, ch. 1-5). It expects what the war model
+(:mod:`.war`) will do, estimated with the attacker's own :class:`.Observation`:
 
-- **Credibility** (:func:`retaliation_probability`). Each nuclear-armed defender of
-  the target -- the target itself and every live *patron* (an ally committed to it at
-  least ``Params.extended_commitment`` that is not also allied with the attacker, who
-  would stay out of the war) -- retaliates with the probability the war model gives a
-  nuclear side facing defeat: ``nuclear_escalation`` against a nuclear attacker,
+- **Who can retaliate** (:func:`nuclear_members`). The target, if nuclear-armed, and
+  every nuclear-armed live ally of the target not allied with the attacker (one allied
+  with both stays out, as in the campaigns). The campaigns call every such ally; it
+  fights, and may escalate, when it sends help. Its chance of being in the war is its
+  expected help as the side estimates count it
+  (``Params.deterrence_credibility = "expected-help"``): commitment to the target x
+  its interest in a war against the attacker (:meth:`.Observation.interest`: the
+  threat the attacker poses to it, Smith 1995) x its reliability (the expected share
+  of its promise it sends, from its public record of calls honoured: Leeds 2003).
+  This is the threat that leaves something to chance (Schelling 1966, ch. 3): a
+  patron's retaliation is likelier the more it has at stake in the client, its
+  commitment and its own interest against the attacker. ``"committed"`` is the rule
+  before issue 13's review: only allies committed at least ``extended_commitment``
+  count, at commitment x reliability. The record is the patron's record toward every
+  challenger, not toward this one: Huth 1988 (*Extended Deterrence and the Prevention
+  of War*, ch. 4) finds that a defender's past behaviour toward the *same* challenger
+  matters; the engine keeps one record per ally, so the umbrella follows Huth only in
+  that reputation counts, not in whose eyes (a stated limitation).
+- **Escalation per campaign** (:func:`retaliation_probability`). As in the war model,
+  a side that loses a campaign escalates through its strongest nuclear member (the
+  highest arsenal level, the principal first among equals, then the lowest index),
+  with probability ``nuclear_escalation`` against a nuclear attacker,
   ``nuclear_escalation x (1 - taboo_restraint)`` against a non-nuclear one (the
-  nuclear taboo of :mod:`.war`: first use against a non-nuclear state is restrained;
-  Tannenwald 1999, "The nuclear taboo", *International Organization* 53(3)). An
-  arsenal without a secure second strike (``nuclear == 1``) facing a nuclear attacker
-  is expected to survive its first strike with probability ``vulnerable_survival``
-  (Wohlstetter 1959, "The delicate balance of terror", *Foreign Affairs* 37(2); Waltz
-  1981 argues that even small forces survive). A patron's threat counts its commitment
-  to the target times its reliability as an ally (its public record of calls honoured,
-  :func:`powerbalance.model.perception.reliability`): extended deterrence rests on the
-  patron's ties and past behaviour (Huth 1988, *Extended Deterrence and the Prevention
-  of War*, ch. 2-3; Schelling 1966, ch. 2). The defenders decide independently, so
-  retaliation comes unless every one of them holds back.
+  nuclear taboo: Tannenwald 1999, *International Organization* 53(3)). A vulnerable
+  arsenal (``nuclear == 1``) escalates as a secure one does, because the war model
+  makes it do so: the decision expects what the war does. With
+  ``Params.resolve_balance`` each defender's chance is scaled by the balance of
+  resolve, ``2 r_d / (r_d + r_a)`` (1 at equal resolve, the war model's rate; clipped
+  to a probability): Powell 1990, ch. 4-5, shows that in a contest of risk-taking the
+  side with more at stake, the more resolute, is likelier to prevail, so a resolute
+  challenger expects a less resolute defender to back down more often. Powell gives no
+  closed form for the multi-stage game; this contest form is a stated choice.
+- **Over the war** (:func:`exchange_probability`). A defender escalates in the
+  campaigns it loses, a nuclear attacker in those it loses (a mutual exchange when the
+  defenders' side has a nuclear member). Under the war-ending rule a war of expected
+  length T (:func:`.victory.expected_war_years`, the hegemon-seeker's estimate, at the
+  attacker's estimated odds p) has ``T p`` campaigns the attacker wins and ``T (1 -
+  p)`` it loses (a favourite loses T - 1 and wins the last). The attacker is struck
+  unless no escalation hits it: ``1 - (1 - c_d) ** (T p) x (1 - c_a) ** (T (1 - p))``
+  (``Params.retaliation_campaigns``; off: one campaign, the rule before the review).
 - **Cost** (:func:`retaliation_cost`): a retaliation devastates ``nuclear_devastation``
   of the attacker's forces and productivity (as the war model does), which the
   phoenix factor does not regain: its military plus ``stake_horizon`` years of its
-  wealth, times the probability of retaliation, times ``1 - resolve`` (an attacker of
-  resolve 1 accepts its own destruction) and ``retaliation_weight`` (1 risk-neutral,
-  0 the ablation: retaliation costs nothing).
-- **Gain** (:func:`attack_gain`): the stake, the hegemon-seeker's expected conquest
-  (``conquest_rate`` x production of the target's frontier provinces x the attacker's
-  productivity x ``stake_horizon`` years), won only where no retaliation ends the war:
-  a nuclear attacker struck back is in a mutual exchange, which the war model ends with
-  no winner, so it expects ``1 - p`` of the stake; a non-nuclear attacker keeps the
-  stake (the taboo's strike does not decide the campaign by itself). Retaliation comes
-  when the defender faces defeat (the war model's threshold), i.e. in the attacks that
-  win, so the chance of winning multiplies gain and cost alike and cancels.
+  wealth, times the probability of being struck, times ``1 - resolve`` (an attacker of
+  resolve 1 accepts its own destruction: it is undeterrable by construction) and
+  ``retaliation_weight`` (1 risk-neutral, 0 the ablation: retaliation costs nothing).
+- **Gain** (:func:`attack_gain`): the hegemon-seeker's stake (``conquest_rate`` x
+  production of the target's frontier provinces x the attacker's productivity x
+  ``stake_horizon`` years) for each campaign it expects to win (``T p``, 1 without
+  ``retaliation_campaigns``), won only where no mutual exchange ends the war with no
+  winner for a nuclear attacker; a non-nuclear attacker keeps the stake (the taboo's
+  strike does not decide the campaign by itself).
 
 The attack is deterred when the cost is at least the gain -- an attack with no expected
-gain is not chosen, even at no cost (a resolute attacker facing certain retaliation
-that ends the war with no winner gains nothing and holds back) -- unless an accident or
-miscalculation happens (probability ``Params.deterrence_accident``; Sagan 1993, *The
-Limits of Safety*). Deterrence covers only targets with a nuclear defender: wars
-elsewhere (proxy wars) go on.
+gain is not chosen, even at no cost -- unless an accident or miscalculation happens
+(probability ``Params.deterrence_accident``; Sagan 1993, *The Limits of Safety*). The
+accident is drawn every year a demand is deterred (the engine keeps no memory of a
+crisis: a per-crisis draw needs a state field the war phase updates), so a demand
+repeated for y years breaks deterrence by accident with probability ``1 - (1 -
+accident) ** y``: a floor under any count of wars among protected states, reported by
+the nuclear-peace experiment's no-accident arm. Deterrence covers only targets with a
+nuclear defender: wars elsewhere (proxy wars) go on.
+
+The attacker's estimate is not the war's draw in three ways (stated choices): the
+attacking side's nuclear allies are left out (only the attacker's own arsenal decides
+whether an exchange is mutual), the frontier's value is taken as constant over the war,
+and conquests made before an exchange are counted as lost with it.
 
 ``deterrence_rule = "veto"`` restores the rule before issue 13 for comparison: a
 target with a secure second strike (``nuclear == 2``) or such a patron is protected
@@ -57,48 +86,122 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from powerbalance import rng
+from powerbalance import detmath, rng
 from powerbalance.model.derived import frontier_value
-from powerbalance.model.perception import reliability
+from powerbalance.model.perception import Observation
 from powerbalance.model.state import F64, I64, Setting, WorldState
+from powerbalance.model.victory import expected_war_years
 from powerbalance.params import Params
 
 BoolA = npt.NDArray[np.bool_]
 
 
-def _patrons(state: WorldState, b: I64, a: I64, t: I64, params: Params) -> BoolA:
-    """(K, N) nuclear-armed live allies committed to t at least ``extended_commitment``,
-    not the attacker and not allied with it."""
-    ally = ((state.alliance[b, :, t] >= params.extended_commitment)
-            & (state.nuclear[b] >= 1) & state.alive[b]
-            & (state.alliance[b, :, a] <= 0))
+def _candidates(state: WorldState, b: I64, a: I64, t: I64) -> BoolA:
+    """(K, N) the actors that could retaliate for t: t itself if nuclear-armed, and the
+    nuclear-armed live allies of t not allied with the attacker."""
+    nuclear = (state.nuclear[b] >= 1) & state.alive[b]
+    ally = (state.alliance[b, :, t] > 0) & nuclear & (state.alliance[b, :, a] <= 0)
     rows = np.arange(len(b))
     ally[rows, a] = False
-    ally[rows, t] = False
+    ally[rows, t] = nuclear[rows, t]
     return ally
 
 
-def retaliation_probability(state: WorldState, b: I64, a: I64, t: I64,
-                            params: Params) -> F64:
-    """(K,) probability that t, or one of its nuclear patrons, retaliates with nuclear
-    weapons against an attack by a that would defeat t (see the module docstring)."""
+def nuclear_members(obs: Observation, b: I64, a: I64, t: I64) -> F64:
+    """(K, N) each actor's chance of being a nuclear member of t's side in a war a starts:
+    1 for a nuclear-armed t, a patron's expected help for its allies (see the module
+    docstring, ``Params.deterrence_credibility``), 0 for everyone else."""
+    state, params = obs.state, obs.params
+    member = _candidates(state, b, a, t)
+    out = np.zeros(member.shape)
+    rows = np.arange(len(b))
+    out[rows, t] = member[rows, t]
+    member[rows, t] = False
+    kb, kk = np.nonzero(member)
+    if not len(kb):
+        return out
+    bb, aa, tt = b[kb], a[kb], t[kb]
+    bond = state.alliance[bb, kk, tt].astype(np.float64)
+    record = obs.reliability[bb, kk]
+    if params.deterrence_credibility == "committed":
+        help_ = np.where(bond >= params.extended_commitment, bond * record, 0.0)
+    else:
+        help_ = bond * obs.interest(bb, kk, aa) * record
+    out[kb, kk] = np.clip(help_, 0.0, 1.0)
+    return out
+
+
+def _escalation_chance(state: WorldState, b: I64, a: I64, params: Params) -> F64:
+    """(K, N) each actor's chance of crossing the threshold for t's side when it loses a
+    campaign against a (the war model's rate, times the balance of resolve)."""
     attacker_nuclear = state.nuclear[b, a] >= 1
     will = np.where(attacker_nuclear, params.nuclear_escalation,
                     params.nuclear_escalation * (1.0 - params.taboo_restraint))
+    chance = np.broadcast_to(will[:, None], (len(b), state.n_actors))
+    if not params.resolve_balance:
+        return np.array(chance)
+    own, theirs = state.resolve[b], state.resolve[b, a][:, None]
+    total = own + theirs
+    balance = np.where(total > 0, 2.0 * own / np.where(total > 0, total, 1.0), 1.0)
+    return np.asarray(np.clip(chance * balance, 0.0, 1.0), dtype=np.float64)
 
-    def survives(level: npt.NDArray[np.int8]) -> F64:
-        # A vulnerable arsenal (level 1) may be destroyed by a nuclear attacker's first strike.
-        vulnerable = (level == 1) & attacker_nuclear.reshape(-1, *([1] * (level.ndim - 1)))
-        return np.where(level >= 1, np.where(vulnerable, params.vulnerable_survival, 1.0), 0.0)
 
-    own = survives(state.nuclear[b, t]) * will
-    patron = _patrons(state, b, a, t, params)
-    if not patron.any():
-        return np.asarray(own, dtype=np.float64)
-    credit = (survives(state.nuclear[b]) * will[:, None]
-              * state.alliance[b, :, t].astype(np.float64) * reliability(state, params)[b])
-    held_back = np.prod(np.where(patron, 1.0 - credit, 1.0), axis=1)
-    return np.asarray(1.0 - (1.0 - own) * held_back, dtype=np.float64)
+def retaliation_probability(obs: Observation, b: I64, a: I64, t: I64) -> F64:
+    """(K,) the chance that t's side, losing a campaign of a's war against t, crosses the
+    nuclear threshold: its strongest nuclear member escalates, as in the war model (the
+    members ranked by arsenal level, the principal t first among equals, then by index;
+    a member is in the war with the chance :func:`nuclear_members` gives)."""
+    state = obs.state
+    n = state.n_actors
+    member = nuclear_members(obs, b, a, t)
+    chance = _escalation_chance(state, b, a, obs.params)
+    rows = np.arange(len(b))
+    rank = state.nuclear[b].astype(np.int64) * 2
+    rank[rows, t] += 1
+    # Highest rank first; among equals the lowest index (the war model's tie-break).
+    order = np.argsort(-(rank * (n + 1) + (n - np.arange(n))[None, :]), axis=1)
+    m = np.take_along_axis(member, order, axis=1)
+    c = np.take_along_axis(chance, order, axis=1)
+    absent_before = np.cumprod(np.concatenate([np.ones((len(b), 1)), 1.0 - m[:, :-1]],
+                                              axis=1), axis=1)
+    return np.asarray((m * c * absent_before).sum(axis=1), dtype=np.float64)
+
+
+def _survive(chance: F64, campaigns: F64) -> F64:
+    """``(1 - chance) ** campaigns`` for real exponents, bit-reproducibly (0 where the
+    chance is certain and the campaigns positive)."""
+    kept = 1.0 - chance
+    out = np.where(campaigns > 0, 0.0, 1.0)
+    ok = kept > 0
+    out[ok] = detmath.exp(campaigns[ok] * detmath.log(kept[ok]))
+    return np.asarray(out, dtype=np.float64)
+
+
+def war_campaigns(obs: Observation, b: I64, a: I64, t: I64) -> tuple[F64, F64]:
+    """(K,) pairs: the campaigns the attacker expects to win and to lose in its war on t,
+    ``T p`` and ``T (1 - p)`` with T the expected length at its estimated odds p
+    (:func:`.victory.expected_war_years`); (1, 0) without ``retaliation_campaigns``."""
+    if not obs.params.retaliation_campaigns:
+        return np.ones(len(b)), np.zeros(len(b))
+    odds = np.asarray(obs.win_odds(b, a, t), dtype=np.float64)
+    years = expected_war_years(odds, obs.params)
+    return years * odds, years * (1.0 - odds)
+
+
+def exchange_probability(obs: Observation, b: I64, a: I64, t: I64,
+                         per_campaign: F64, won: F64, lost: F64) -> F64:
+    """(K,) the chance that a nuclear strike hits the attacker in the war: t's side
+    escalates (``per_campaign``) in each of the ``won`` campaigns it loses; a nuclear
+    attacker in each of the ``lost`` ones it loses, a mutual exchange when t's side has a
+    nuclear member (an escalation against a side without one strikes only the enemy)."""
+    state, params = obs.state, obs.params
+    spared = _survive(per_campaign, won)
+    attacker_nuclear = state.nuclear[b, a] >= 1
+    if attacker_nuclear.any():
+        armed = 1.0 - np.prod(1.0 - nuclear_members(obs, b, a, t), axis=1)
+        own = np.where(attacker_nuclear, params.nuclear_escalation * armed, 0.0)
+        spared = spared * _survive(own, lost)
+    return np.asarray(1.0 - spared, dtype=np.float64)
 
 
 def retaliation_cost(state: WorldState, b: I64, a: I64, probability: F64,
@@ -111,15 +214,17 @@ def retaliation_cost(state: WorldState, b: I64, a: I64, probability: F64,
 
 
 def attack_gain(state: WorldState, setting: Setting, b: I64, a: I64, t: I64,
-                probability: F64, params: Params) -> F64:
-    """(K,) what a's attack on t stands to win, in wealth-years: the stake, times the
-    chance ``1 - probability`` that no mutual exchange ends the war for a nuclear
-    attacker."""
+                probability: F64, params: Params, won: F64 | None = None) -> F64:
+    """(K,) what a's attack on t stands to win, in wealth-years: the stake for each of the
+    ``won`` campaigns it expects to win (1 when not given), times the chance ``1 -
+    probability`` that no mutual exchange ends the war for a nuclear attacker."""
     frontier = state.frontier
     if frontier is None:   # a state that has not been stepped yet
         frontier = frontier_value(state.owner, state.n_actors, setting)
     value = frontier[b, a, t].astype(np.float64)
     stake = params.conquest_rate * value * state.productivity[b, a] * params.stake_horizon
+    if won is not None:
+        stake = stake * won
     kept = np.where(state.nuclear[b, a] >= 1, 1.0 - probability, 1.0)
     return np.asarray(stake * kept, dtype=np.float64)
 
@@ -130,7 +235,7 @@ def deterrence(state: WorldState, b: I64, a: I64, t: I64, params: Params,
 
     ``failed`` marks attacks that go ahead against a target with a nuclear defender;
     ``accident`` those among them that went ahead by accident or miscalculation.
-    ``setting`` is needed by the decision rule when ``state.frontier`` is not cached.
+    ``setting`` is needed by the decision rule (the attacker's observation of the state).
     """
     u = rng.uniform_at(state.keys[b], state.year, rng.Stream.DETERRENCE, a)
     accident = u < params.deterrence_accident
@@ -141,18 +246,23 @@ def deterrence(state: WorldState, b: I64, a: I64, t: I64, params: Params,
         protected = (state.nuclear[b, t] == 2) | ally.any(axis=1)
         chosen = state.resolve[b, a] >= params.resolve_threshold
     else:
-        p = retaliation_probability(state, b, a, t, params)
-        protected = p > 0
+        protected = np.asarray(_candidates(state, b, a, t).any(axis=1), dtype=bool)
+        chosen = np.ones(len(b), dtype=bool)
         if protected.any():
-            if state.frontier is None and setting is None:
-                raise ValueError("deterrence needs the setting when the frontier is not cached")
-            cost = retaliation_cost(state, b, a, p, params)
-            gain = attack_gain(state, setting, b, a, t, p,  # type: ignore[arg-type]
-                               params)
+            if setting is None:
+                raise ValueError("the deterrence decision needs the setting")
+            k = np.flatnonzero(protected)
+            kb, ka, kt = b[k], a[k], t[k]
+            # The attacker's estimate on this year's state, as its perception sees it.
+            obs = Observation(state, setting, params)
+            per_campaign = retaliation_probability(obs, kb, ka, kt)
+            won, lost = war_campaigns(obs, kb, ka, kt)
+            hit = exchange_probability(obs, kb, ka, kt, per_campaign, won, lost)
+            cost = retaliation_cost(state, kb, ka, hit, params)
+            gain = attack_gain(state, setting, kb, ka, kt, hit, params, won)
             # Strict: an attack that expects no gain is not chosen even when it costs nothing.
-            chosen = gain > cost
-        else:
-            chosen = np.ones(len(b), dtype=bool)
+            chosen[k] = gain > cost
+            protected[k] = hit > 0
     deterred = protected & ~chosen & ~accident
     failed = protected & ~deterred
     return deterred, failed, failed & accident & ~chosen

@@ -66,3 +66,25 @@ def war_damage_share(war_damage: float, enemy_share: F64) -> F64:
     applies the same rule to the sides it expects (:mod:`powerbalance.strategies.hegemon_seeker`);
     the campaigns of :mod:`powerbalance.model.war` apply it to the strengths fought."""
     return np.minimum(2.0 * war_damage * np.asarray(enemy_share, dtype=np.float64), 1.0)
+
+
+def expected_war_years(odds: F64, params: Params) -> F64:
+    """Expected number of campaign-years of a war fought at the estimated odds ``p`` (the
+    attacker's chance of winning a campaign; one estimate for the hegemon-seeker's expected
+    cost and for the campaigns a deterrent threat covers, :mod:`.deterrence`), from the
+    engine's war-ending rule
+    (:mod:`powerbalance.model.war`): after each campaign its loser concedes when its chance
+    of winning the next one is below ``peace_odds``. Taking that chance as ``p`` again (the
+    forces revealed keep the balance: attrition by the enemy's share only widens the
+    favourite's lead), a year ends the war with probability ``q = p x [1 - p <
+    peace_odds] + (1 - p) x [p < peace_odds]`` (the attacker wins and the target gives up,
+    or the reverse; ``q = max(p, 1 - p)`` at the default 0.5: the war ends in the first
+    campaign the favourite wins), so its length is geometric with mean ``1 / q``. Capped at
+    ``max(stake_horizon, 1)``: a war neither side would concede (q = 0) is priced over the
+    horizon. A war ended sooner by a collapse or a lost border is left out (an
+    approximation: those end few of a favourite's wars)."""
+    p = np.asarray(odds, dtype=np.float64)
+    ends = (np.where(1.0 - p < params.peace_odds, p, 0.0)
+            + np.where(p < params.peace_odds, 1.0 - p, 0.0))
+    cap = max(params.stake_horizon, 1.0)
+    return np.where(ends * cap > 1.0, 1.0 / np.maximum(ends, 1e-300), cap)

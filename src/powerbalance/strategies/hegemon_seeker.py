@@ -8,7 +8,11 @@ from powerbalance import detmath
 from powerbalance.model.derived import frontier_value
 from powerbalance.model.fastops import first_max_per_group, nonzero
 from powerbalance.model.perception import Observation
-from powerbalance.model.victory import victory_probability, war_damage_share
+from powerbalance.model.victory import (
+    expected_war_years,
+    victory_probability,
+    war_damage_share,
+)
 from powerbalance.params import Params
 from powerbalance.strategies.base import F64, I64, Actions, BoolA, Strategy
 from powerbalance.strategies.common import preventive_target, rows_of, wedge_target
@@ -177,26 +181,6 @@ def expected_net_gain(obs: Observation, b: I64, i: I64, j: I64) -> tuple[F64, F6
                        * war_damage_share(params.war_damage, enemy_share) * state.wealth[b, i]
                        * damage_years(params, years))
     return gain - cost, odds
-
-
-def expected_war_years(odds: F64, params: Params) -> F64:
-    """Expected number of campaign-years of a war fought at the estimated odds ``p`` (the
-    attacker's chance of winning a campaign), from the engine's war-ending rule
-    (:mod:`powerbalance.model.war`): after each campaign its loser concedes when its chance
-    of winning the next one is below ``peace_odds``. Taking that chance as ``p`` again (the
-    forces revealed keep the balance: attrition by the enemy's share only widens the
-    favourite's lead), a year ends the war with probability ``q = p x [1 - p <
-    peace_odds] + (1 - p) x [p < peace_odds]`` (the attacker wins and the target gives up,
-    or the reverse; ``q = max(p, 1 - p)`` at the default 0.5: the war ends in the first
-    campaign the favourite wins), so its length is geometric with mean ``1 / q``. Capped at
-    ``max(stake_horizon, 1)``: a war neither side would concede (q = 0) is priced over the
-    horizon. A war ended sooner by a collapse or a lost border is left out (an
-    approximation: those end few of a favourite's wars)."""
-    p = np.asarray(odds, dtype=np.float64)
-    ends = (np.where(1.0 - p < params.peace_odds, p, 0.0)
-            + np.where(p < params.peace_odds, 1.0 - p, 0.0))
-    cap = max(params.stake_horizon, 1.0)
-    return np.where(ends * cap > 1.0, 1.0 / np.maximum(ends, 1e-300), cap)
 
 
 def damage_years(params: Params, years: F64 | float = 1.0) -> F64:
