@@ -526,7 +526,7 @@ MUTANTS = (
            "                                       if params.actor_mobility else None),",
            "                                       if True else None),", MOBILISATION_TESTS),
     Mutant("the steady start military ignores mobilisation", "scenarios/model.py",
-           "            steady = steady * setting.mobilisation\n", "            pass\n",
+           "else steady * conversion[i] * wealth[i]", "else steady * wealth[i]",
            MOBILISATION_TESTS),
     # --- issue 11's second review: both sides' allies, one split, water, phoenix, grievance -
     Mutant("the estimates leave out the attacker's allies", "model/perception.py",

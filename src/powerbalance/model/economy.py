@@ -127,8 +127,8 @@ def _economy_compiled(state: WorldState, setting: Setting, params: Params, base:
                     else setting.mobilisation)
     productivity, wealth, military, big = kernels()["economy"](
         state.alive, state.productivity, state.military, state.spend, own_rate, shock, base,
-        mobilisation, floor, params.guns_butter, params.growth_noise, 1.0 - params.military_depreciation,
-        RESCALE_ABOVE)
+        mobilisation, floor, params.guns_butter, params.growth_noise,
+        1.0 - params.military_depreciation, RESCALE_ABOVE)
     scale = state.scale
     if big.any():
         productivity, wealth, military, scale = renormalise(productivity, wealth, military,

@@ -164,10 +164,10 @@ class Scenario:
                            for i, a in enumerate(self.actors)], dtype=float)
         productivity = np.divide(wealth, base, out=np.ones(n), where=base > 0)
         steady = params.base_spend / max(params.military_depreciation, 1e-9)
-        if setting.mobilisation is not None:  # the steady state of its own conversion
-            steady = steady * setting.mobilisation
-        military = np.array([a.military if a.military is not None else
-                             np.broadcast_to(steady, (n,))[i] * wealth[i]
+        # Each actor's steady state under its own conversion (x 1.0 is exact).
+        conversion = np.ones(n) if setting.mobilisation is None else setting.mobilisation
+        military = np.array([a.military if a.military is not None
+                             else steady * conversion[i] * wealth[i]
                              for i, a in enumerate(self.actors)], dtype=float)
         living = np.array([not a.reserve for a in self.actors])
         # Large start stocks (wealth up to 1e15; with military_depreciation = 0 the steady
