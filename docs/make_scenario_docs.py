@@ -81,18 +81,22 @@ def render(name: str) -> str:
     lines += ["## Stylisation", "", " ".join(scen.stylisation.split()), ""]
     pm = scen.province_map
     mobile = any(a.mobility != 1.0 for a in scen.actors)   # a column only where it is used
+    mobilising = any(a.mobilisation != 1.0 for a in scen.actors)
     lines += ["## At the start", "",
               f"{len(scen.actors)} actors on {pm.n} provinces ({len(pm.land)} land links, "
               f"{len(pm.sea)} sea links); {scen.years} years by default.", "",
               "| actor | region | strategy | provinces | wealth | military | nuclear | "
-              "resolve | major |" + (" mobility |" if mobile else ""),
-              "|---|---|---|---|---|---|---|---|---|" + ("---|" if mobile else "")]
+              "resolve | major |" + (" mobility |" if mobile else "")
+              + (" mobilisation |" if mobilising else ""),
+              "|---|---|---|---|---|---|---|---|---|" + ("---|" if mobile else "")
+              + ("---|" if mobilising else "")]
     for a in scen.actors:
         wealth = "from provinces" if a.wealth is None else f"{a.wealth:g}"
         military = "steady state" if a.military is None else f"{a.military:g}"
         lines.append(f"| {a.name} | {a.region} | `{a.strategy}` | {len(a.provinces)} | {wealth} "
                      f"| {military} | {a.nuclear} | {a.resolve:g} | "
-                     f"{'yes' if a.major else ''} |" + (f" {a.mobility:g} |" if mobile else ""))
+                     f"{'yes' if a.major else ''} |" + (f" {a.mobility:g} |" if mobile else "")
+                     + (f" {a.mobilisation:g} |" if mobilising else ""))
     if scen.alliances:
         names = scen.names
         offence = {(i, j): v for i, j, v in scen.offence}

@@ -59,6 +59,13 @@ class Params:
     min_productivity: float = _p(
         0.05, "Floor on productivity relative to the start (no economy collapses to nothing).",
         "Stated reason: keeps stocks positive under extreme shocks.", 0, 1)
+    mobilisation_scale: float = _p(
+        1.0, "Exponent on each actor's scenario mobilisation (the military a unit of its "
+        "spending buys; an actor without the field has 1, which any exponent leaves 1): 1 = "
+        "the scenario's figure, 0 = every actor mobilises as a sedentary state (the ablation "
+        "'mobilisation').", "Switch and robustness handle of the per-actor field; the figures "
+        "are the scenarios' (mongol-steppe-1206: Mongols 6.8 from May 2007, see the scenario).",
+        0, 3)
 
     # --- geography ------------------------------------------------------------
     sea_cost: float = _p(
@@ -73,6 +80,10 @@ class Params:
         10.0, "Distance (land steps between capitals) at which projected military power is "
         "about halved.", "Boulding 1962; stated choice: a power reaches across a region of "
         "about ten provinces.", 0.1, 1e6)
+    actor_mobility: bool = _p(
+        True, "Whether each actor's scenario mobility applies (false: every actor projects "
+        "power by the engine's gradient; the ablation 'mobility').",
+        "Switch of the per-actor field (Boulding 1962: a flatter gradient for a mobile force).")
     gradient_steepness: float = _p(
         0.5, "Steepness of the logistic gradient (per land step).",
         "Stated reason: a smooth fall over a few steps around the midpoint.", 0.01, 100)

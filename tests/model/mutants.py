@@ -31,6 +31,7 @@ EXPERIMENT_TESTS = ("tests/experiments/test_bloc_share.py",)
 DETERRENCE_TESTS = ("tests/model/test_deterrence.py",)
 MOBILITY_TESTS = ("tests/model/test_mobility.py",)
 PACT_TESTS = ("tests/model/test_pacts.py",)
+MOBILISATION_TESTS = ("tests/model/test_mobilisation.py",)
 COMPILED_OBSERVATION_TESTS = (
     "tests/model/test_compiled.py::test_compiled_perception_is_bit_identical_on_a_lived_in_state",)
 
@@ -605,6 +606,21 @@ MUTANTS = (
     Mutant("mobility multiplies the distance instead of dividing it", "model/derived.py",
            "        distance = distance / mobility\n", "        distance = distance * mobility\n",
            MOBILITY_TESTS),
+    # --- per-actor mobilisation (issue 13, claim 7) ---------------------------------------
+    Mutant("mobilisation buys nothing extra", "model/economy.py",
+           "        bought = bought * setting.mobilisation\n", "        bought = bought\n",
+           MOBILISATION_TESTS),
+    Mutant("the compiled economy ignores mobilisation", "model/compiled_kernels.py",
+           "(spend[w, i] * wl) * mobilisation[i]", "(spend[w, i] * wl)", MOBILISATION_TESTS),
+    Mutant("mobilisation_scale is ignored", "scenarios/model.py",
+           "[a.mobilisation ** params.mobilisation_scale", "[a.mobilisation",
+           MOBILISATION_TESTS),
+    Mutant("the mobility switch is ignored", "scenarios/model.py",
+           "                                       if params.actor_mobility else None),",
+           "                                       if True else None),", MOBILISATION_TESTS),
+    Mutant("the steady start military ignores mobilisation", "scenarios/model.py",
+           "else steady * conversion[i] * wealth[i]", "else steady * wealth[i]",
+           MOBILISATION_TESTS),
     # --- issue 11's second review: both sides' allies, one split, water, phoenix, grievance -
     Mutant("the estimates leave out the attacker's allies", "model/perception.py",
            "        if not self.allied or not len(b):\n            return own\n        ptr, entries, bond",

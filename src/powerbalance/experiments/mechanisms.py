@@ -64,6 +64,12 @@ MECHANISMS: dict[str, Mechanism] = {m.name: m for m in (
               "an attack across the sea loses no strength (distance still counts)"),
     Mechanism("extraction-decay", {"extraction_midpoint": 1e6},
               "distant provinces yield as much as the core (no loss of extraction)"),
+    Mechanism("mobility", {"actor_mobility": False},
+              "every actor projects power by the engine's gradient (a scenario's per-actor "
+              "mobility off)"),
+    Mechanism("mobilisation", {"mobilisation_scale": 0.0},
+              "a unit of spending buys every actor the same military (a scenario's per-actor "
+              "mobilisation off)"),
     Mechanism("threat-trend", {"trend_horizon": 0.0},
               "threat is judged on present capability, not projected growth"),
     Mechanism("hostility", {"hostility_weight": 0.0},

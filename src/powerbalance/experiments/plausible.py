@@ -57,6 +57,10 @@ PLAUSIBLE: dict[str, PlausibleRange] = {r.name: r for r in (
                    "grievances fade over five to twenty years"),
     PlausibleRange("balance_threshold", 1.1, 1.5,
                    "threatened by a tenth to a half more than oneself (stated choice 1.25)"),
+    PlausibleRange("mobilisation_scale", 0.65, 1.41,
+                   "a steppe people 7-15% under arms against an agrarian state's 1-2% (May "
+                   "2007; Khazanov 1984): a mobilisation of 3.5 to 15, the exponent that takes "
+                   "the Mongols' 6.8 there; no effect on an actor without the field"),
     PlausibleRange("attack_odds", 0.5, 0.75,
                    "from even odds to the loss-averse floor of Kahneman & Tversky's 1.5-2"),
     PlausibleRange("late_entry_odds", 0.5, 0.7,

@@ -62,7 +62,7 @@ def gradient_flat(distance: Any, exponential: bool, midpoint: float,
 
 @jit
 def economy_kernel(alive: Any, productivity: Any, military: Any, spend: Any,
-                   own_rate: Any, shock: Any, base: Any, floor: Any,
+                   own_rate: Any, shock: Any, base: Any, mobilisation: Any, floor: Any,
                    guns_butter: float, growth_noise: float, keep: float,
                    rescale_above: float) -> Any:
     b, n = alive.shape
@@ -82,7 +82,7 @@ def economy_kernel(alive: Any, productivity: Any, military: Any, spend: Any,
             if not alive[w, i]:
                 p = 0.0
             wl = p * base[w, i]
-            m = keep * military[w, i] + spend[w, i] * wl
+            m = keep * military[w, i] + (spend[w, i] * wl) * mobilisation[i]
             if not alive[w, i]:
                 m = 0.0
             prod[w, i] = p

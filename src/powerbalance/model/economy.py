@@ -11,7 +11,19 @@ with yearly persistence ``growth_persistence``, so growth advantages are
 episodes rather than fixed for ever: Easterly et al. 1993) with a normal shock,
 minus ``guns_butter`` times the share of wealth spent on the military
 (guns versus butter: what is spent on arms is not invested). The military
-stock depreciates and is replenished by spending.
+stock depreciates and is replenished by spending: ``spend * wealth`` a year, times
+the actor's *mobilisation* (:attr:`Setting.mobilisation`, a scenario's per-actor
+field, 1 by default and raised to ``Params.mobilisation_scale``). Mobilisation is the
+military a unit of spending buys: in a pastoral society every adult man was a horse
+archer who owned his horses and bow, so the steppe put a far larger share of its people
+under arms than a sedentary state, at a small cost in production (Khazanov 1984,
+*Nomads and the Outside World*; Barfield 1989, *The Perilous Frontier*; May 2007, *The
+Mongol Art of War*: the decimal organisation of 1206, about 95,000 men from perhaps a
+million people, roughly ten percent against one to two percent for an agrarian state;
+ranges, orders of magnitude). The sources describe a cheaper soldier, not a larger
+budget share, so the rule multiplies what spending buys and leaves the spending share,
+and so its cost in growth (``guns_butter``), to the strategies. An actor with
+mobilisation 1 gets exactly today's stock.
 
 Numerical range (every allowed setting, up to 100,000 years): productivity,
 wealth and military are float64, but ``growth_rate = 0.5`` multiplies them by
@@ -83,7 +95,7 @@ def economy(state: WorldState, setting: Setting, params: Params) -> WorldState:
         own_rate = growth_episode(state, params)
         state = state.replace(growth=own_rate)
     if setting.engine == "compiled":
-        return _economy_compiled(state, params, base, own_rate, shock)
+        return _economy_compiled(state, setting, params, base, own_rate, shock)
     growth = own_rate - params.guns_butter * state.spend + params.growth_noise * shock
     # The floor is in start units; in a renormalised world it shrinks with the unit.
     floor: float | F64 = params.min_productivity
@@ -92,7 +104,10 @@ def economy(state: WorldState, setting: Setting, params: Params) -> WorldState:
     productivity = np.maximum(state.productivity * (1.0 + growth), floor)
     productivity = np.where(state.alive, productivity, 0.0)
     wealth = productivity * base
-    military = (1.0 - params.military_depreciation) * state.military + state.spend * wealth
+    bought = state.spend * wealth
+    if setting.mobilisation is not None:  # a steppe people under arms buys more per unit
+        bought = bought * setting.mobilisation
+    military = (1.0 - params.military_depreciation) * state.military + bought
     military = np.where(state.alive, military, 0.0)
     productivity, wealth, military, scale = renormalise(productivity, wealth, military,
                                                         state.scale)
@@ -100,17 +115,20 @@ def economy(state: WorldState, setting: Setting, params: Params) -> WorldState:
                          scale=scale)
 
 
-def _economy_compiled(state: WorldState, params: Params, base: F64, own_rate: F64,
-                      shock: np.ndarray) -> WorldState:
+def _economy_compiled(state: WorldState, setting: Setting, params: Params, base: F64,
+                      own_rate: F64, shock: np.ndarray) -> WorldState:
     """The rest of :func:`economy` in one compiled pass (bit-identical; see
     :mod:`powerbalance.model.compiled`)."""
     from powerbalance.model.compiled import kernels
 
     floor = np.ldexp(params.min_productivity, -state.scale)  # exact; the floor itself at 0
+    # x * 1.0 is exact, so actors without mobilisation are bit-identical to the numpy path.
+    mobilisation = (np.ones(state.n_actors) if setting.mobilisation is None
+                    else setting.mobilisation)
     productivity, wealth, military, big = kernels()["economy"](
         state.alive, state.productivity, state.military, state.spend, own_rate, shock, base,
-        floor, params.guns_butter, params.growth_noise, 1.0 - params.military_depreciation,
-        RESCALE_ABOVE)
+        mobilisation, floor, params.guns_butter, params.growth_noise,
+        1.0 - params.military_depreciation, RESCALE_ABOVE)
     scale = state.scale
     if big.any():
         productivity, wealth, military, scale = renormalise(productivity, wealth, military,

@@ -259,6 +259,10 @@ class Setting:
     ``1 / mobility`` in the loss-of-strength gradient (``WorldState.reach`` is then
     asymmetric: ``reach[b, i, j]`` is the share of i's power arriving at j). None when every
     actor has mobility 1 (the gradient is symmetric)."""
+    mobilisation: F64 | None = None
+    """(N,) each actor's mobilisation: the military a unit of its spending buys, relative to
+    the engine's 1 (a steppe people under arms: see :func:`powerbalance.model.economy.economy`).
+    None when every actor has mobilisation 1."""
     engine: str = "numpy"
     """The engine that runs the phases: ``"numpy"`` (the reference) or ``"compiled"``
     (numba kernels, bit-identical; see :mod:`powerbalance.model.compiled`). Results do not
@@ -271,10 +275,11 @@ class Setting:
     @classmethod
     def build(cls, province_map: ProvinceMap, names: tuple[str, ...], regions: list[str],
               params: Params, policy: Policy | None = None,
-              mobility: list[float] | None = None) -> Setting:
+              mobility: list[float] | None = None,
+              mobilisation: list[float] | None = None) -> Setting:
         """Precompute distances and link arrays for ``params``; ``policy`` decides for the
-        actors (:func:`powerbalance.model.policy.decide`); ``mobility`` per actor, default
-        1."""
+        actors (:func:`powerbalance.model.policy.decide`); ``mobility`` and ``mobilisation``
+        per actor, default 1."""
         region_names = tuple(dict.fromkeys(regions))
         src, dst = province_map.directed_links()
         order = np.lexsort((-np.arange(province_map.n), province_map.value))
@@ -295,6 +300,8 @@ class Setting:
             link_land=link_land, policy=policy,
             mobility=(np.asarray(mobility, dtype=np.float64)
                       if mobility is not None and any(m != 1.0 for m in mobility) else None),
+            mobilisation=(np.asarray(mobilisation, dtype=np.float64) if mobilisation is not None
+                          and any(m != 1.0 for m in mobilisation) else None),
         )
 
     def with_engine(self, engine: str) -> Setting:

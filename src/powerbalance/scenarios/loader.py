@@ -33,9 +33,11 @@ _MAP_KEYS = {"topology", "provinces", "land", "sea", "rows", "cols", "size", "de
 _PROVINCE_KEYS = {"id", "name", "value", "x", "y", "region", "lon", "lat"}
 _ACTOR_KEYS = {"name", "provinces", "capital", "wealth", "military", "nuclear", "resolve",
                "cohesion", "strategy", "region", "major", "reserve", "compliance",
-               "concert", "mobility"}
+               "concert", "mobility", "mobilisation"}
 #: Allowed range of an actor's ``mobility`` (a tenth to ten times the default reach).
 MOBILITY_RANGE = (0.1, 10.0)
+#: Allowed range of an actor's ``mobilisation`` (military per unit of spending, relative to 1).
+MOBILISATION_RANGE = (0.1, 20.0)
 
 #: Largest scenario file read (a 1,000 x 1,000 graph map is far smaller).
 MAX_FILE_BYTES = 16 * 2**20
@@ -336,13 +338,15 @@ def _parse_actors(c: _Checker, raw: list[Any], pmap: ProvinceMap) -> list[ActorS
                 if key in actor:
                     raise c.fail(f"{where}.{key}", "a reserve slot starts without territory",
                                  "name, strategy, region, resolve, nuclear, cohesion, "
-                                 "mobility")
+                                 "mobility, mobilisation")
             parsed.append({
                 "name": name, "provinces": [], "capital": -1, "wealth": 0.0, "military": 0.0,
                 "nuclear": int(c.number(actor, "nuclear", where, 0, 0, 2, integer=True) or 0),
                 "resolve": c.number(actor, "resolve", where, 0.5, 0, 1),
                 "cohesion": c.number(actor, "cohesion", where, 1.0, 0, 1),
                 "mobility": c.number(actor, "mobility", where, 1.0, *MOBILITY_RANGE),
+                "mobilisation": c.number(actor, "mobilisation", where, 1.0,
+                                         *MOBILISATION_RANGE),
                 "strategy": strategy, "profile": profile,
                 "region": c.string(actor, "region", where, default="world"),
                 "major": False, "reserve": True,
@@ -388,6 +392,7 @@ def _parse_actors(c: _Checker, raw: list[Any], pmap: ProvinceMap) -> list[ActorS
             "resolve": c.number(actor, "resolve", where, 0.5, 0, 1),
             "cohesion": c.number(actor, "cohesion", where, 1.0, 0, 1),
             "mobility": c.number(actor, "mobility", where, 1.0, *MOBILITY_RANGE),
+            "mobilisation": c.number(actor, "mobilisation", where, 1.0, *MOBILISATION_RANGE),
             "strategy": strategy, "profile": profile, "region": region, "major": major,
             "compliance": c.number(actor, "compliance", where, None, 0, 1),
             "concert": concert,

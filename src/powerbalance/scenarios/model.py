@@ -64,6 +64,11 @@ class ActorSpec:
     """Multiplier of the distance over which the actor's military power is projected (its
     loss-of-strength gradient, Boulding 1962, is flattened: distance counts ``1 /
     mobility``); 1 = the engine's ``reach_midpoint`` (see :attr:`Setting.mobility`)."""
+    mobilisation: float = 1.0
+    """The military a unit of the actor's spending buys, relative to a sedentary state's (a
+    steppe people whose every adult man is a mounted archer: May 2007; Khazanov 1984); 1 =
+    the engine's conversion. Raised to ``Params.mobilisation_scale`` (see
+    :attr:`Setting.mobilisation` and :func:`powerbalance.model.economy.economy`)."""
     compliance: float | None = None
     """The actor's disposition to comply with the law of nations in [0, 1] (the state's
     ``compliance``, read when ``Params.law`` is on); ``None`` = drawn from the ``LAW``
@@ -114,7 +119,10 @@ class Scenario:
                      field="map", hint="a smaller map")
         return Setting.build(self.province_map, self.names, [a.region for a in self.actors],
                              params, policy=registry.instance,
-                             mobility=[a.mobility for a in self.actors])
+                             mobility=([a.mobility for a in self.actors]
+                                       if params.actor_mobility else None),
+                             mobilisation=[a.mobilisation ** params.mobilisation_scale
+                                           for a in self.actors])
 
     def draw_strategies(self, keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.int16]:
         """(B, N) registry ids of each actor's strategy in the worlds of ``keys``.
@@ -161,7 +169,10 @@ class Scenario:
                            for i, a in enumerate(self.actors)], dtype=float)
         productivity = np.divide(wealth, base, out=np.ones(n), where=base > 0)
         steady = params.base_spend / max(params.military_depreciation, 1e-9)
-        military = np.array([a.military if a.military is not None else steady * wealth[i]
+        # Each actor's steady state under its own conversion (x 1.0 is exact).
+        conversion = np.ones(n) if setting.mobilisation is None else setting.mobilisation
+        military = np.array([a.military if a.military is not None
+                             else steady * conversion[i] * wealth[i]
                              for i, a in enumerate(self.actors)], dtype=float)
         living = np.array([not a.reserve for a in self.actors])
         # Large start stocks (wealth up to 1e15; with military_depreciation = 0 the steady
