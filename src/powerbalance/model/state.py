@@ -323,13 +323,14 @@ class Setting:
 # Bytes per unit of the arrays a run holds, measured with tracemalloc (peak of a step and
 # of the table building, see tests/model/test_memory_estimate.py) and rounded up: a (B, N, N)
 # pair costs about 90 bytes at the peak of a year (the state's eight pairwise arrays, the
-# next state's, and the temporaries of perception and war), a province about 260 bytes
-# (the frontier stakes of crises and campaigns work province by province), a recorded
+# next state's, and the temporaries of perception and war), a province about 70 bytes
+# since the borders work on narrow integers and the production comes from a per-map table
+# (260 before; the frontier stakes of crises and campaigns work province by province), a recorded
 # actor-year 15 bytes in the trajectory and about 150 in the tidy tables (actor, system and
 # event rows with pandas' copies).
 PAIR_BYTES = 160
 ACTOR_BYTES = 256
-PROVINCE_BYTES = 320
+PROVINCE_BYTES = 160
 RECORD_BYTES = 16
 TABLE_ROW_BYTES = 200
 #: The share of the available memory (``psutil.virtual_memory().available``) a run may plan
