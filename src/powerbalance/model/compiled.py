@@ -59,6 +59,7 @@ def kernels() -> dict[str, Any]:
     numba's cache, on first use; the table is built once a process)."""
     if not _KERNELS:
         from powerbalance.model import compiled_kernels as k
+        from powerbalance.model import compiled_war
 
         _KERNELS.update({
             "best_provinces": k.best_provinces_kernel, "exp1": k.exp1,
@@ -66,6 +67,7 @@ def kernels() -> dict[str, Any]:
             "borders": k.borders_kernel, "territorial_base": k.territorial_base_kernel,
             "side": k.side_kernel, "observation": k.observation_kernel,
             "uniform_at": k.uniform_at_kernel, "passed": k.passed_kernel})
+        _KERNELS.update(compiled_war.WAR_KERNELS)
     return _KERNELS
 
 

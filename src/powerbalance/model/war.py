@@ -172,7 +172,7 @@ def war(state: WorldState, actions: Actions, obs: Observation, setting: Setting,
     alive = state.alive
     events: list[Events] = []
     mover = alive if active is None else alive & active
-    productivity, war_loss = _recover(state, params, decay)
+    productivity, war_loss = _recover(state, params, decay, setting.engine)
     s = _Scratch(state.military.copy(), productivity, war_loss, state.owner.copy(),
                  state.capital.copy(),
                  state.hostility * PAIR(1.0 - params.hostility_decay) if decay
@@ -296,7 +296,8 @@ def _log_damage(hurt: F64) -> F64:
     return out
 
 
-def _recover(state: WorldState, params: Params, decay: bool) -> tuple[F64, F64]:
+def _recover(state: WorldState, params: Params, decay: bool,
+             engine: str = "numpy") -> tuple[F64, F64]:
     """This year's productivity and war losses after the phoenix factor: each actor regains
     ``phoenix_rate`` of its remaining war loss in logarithms (``war_loss``, the log of the
     factor by which war damage left its productivity below its pre-war growth path, shrinks
@@ -310,6 +311,11 @@ def _recover(state: WorldState, params: Params, decay: bool) -> tuple[F64, F64]:
     loss = state.war_loss
     if not decay or params.phoenix_rate <= 0 or not any_nonzero(loss):
         return state.productivity.copy(), loss.copy()
+    if engine == "compiled":  # the same rule in one compiled pass
+        from powerbalance.model import compiled_war
+
+        return compiled_war.recover(state.productivity, loss, state.war_target,
+                                    params.phoenix_rate)
     regained = np.where(_principals(state.war_target), 0.0, params.phoenix_rate * loss)
     return state.productivity * detmath.exp(regained), loss - regained
 
@@ -539,6 +545,14 @@ def _conquer(state: WorldState, setting: Setting, params: Params, s: _Scratch,
     map) name the neighbours that may claim it; among several claimants one is drawn with
     chance proportional to its weight (Efraimidis-Spirakis keys ``u ** (1 / w)``).
     """
+    if setting.engine == "compiled":  # the same claims and draws in one compiled pass
+        from powerbalance.model import compiled_war
+
+        compiled_war.conquer(state, setting, s, claims.code, claims.weight, lost_b, lost_a,
+                             round_, events, kind,
+                             params.conquest_rate if rate is None else rate,
+                             params.capital_loss_kills)
+        return
     n, p = state.n_actors, setting.n_provinces
     worlds = sorted_unique(lost_b)
     row_of = np.full(state.batch, -1, dtype=np.int64)
@@ -566,12 +580,7 @@ def _conquer(state: WorldState, setting: Setting, params: Params, s: _Scratch,
     if not len(cw):
         return
     keys = state.keys[worlds]
-    # (The compiled engine hashes the same counters in one loop: the same numbers.)
     uniform_at = rng.uniform_at
-    if setting.engine == "compiled":
-        from powerbalance.model import compiled
-
-        uniform_at = compiled.uniform_at
     u = uniform_at(keys[cw], state.year, rng.Stream.CLAIM, cl, sub=round_)
     # Weighted draw among the claimants of a province: the largest u ** (1 / weight) wins,
     # i.e. the smallest -log(u) / weight (compared as the bits of a positive float32,

@@ -1,0 +1,236 @@
+"""The compiled engine's war phase: numba kernels for the bookkeeping and resolution of
+:mod:`powerbalance.model.war` (imported on the first use of the compiled engine only:
+importing it imports numba).
+
+The NumPy functions of :mod:`.war` stay the specification; each kernel here names the
+function it mirrors and keeps its operations and their order (no ``fastmath``; sums in
+``np.bincount``'s order; :func:`powerbalance.detmath.exp` and ``log`` term by term; the
+uniforms hashed from the same counters as :func:`powerbalance.rng.uniform_at`), so the
+compiled war is bit-identical to the reference (tests/model/test_compiled.py):
+
+- :func:`recover`: the phoenix factor of a year (``war._recover``);
+- :func:`conquer`: the claims, draws and transfers of provinces after a campaign or a
+  concession (``war._conquer``), one pass over each loser's world, written into the
+  year's own copy of the owners;
+- :func:`burial`: the deaths and fallen capitals of the worlds whose borders changed
+  (the first half of ``war._bury_the_dead``), one pass over those worlds.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numba
+import numpy as np
+
+from powerbalance import detmath, rng
+from powerbalance.model.compiled_kernels import GOLDEN, exp1, splitmix
+from powerbalance.model.events import EventKind, Events
+from powerbalance.model.fastops import sorted_unique, unique_counts
+
+jit = numba.njit(cache=True, nogil=True, fastmath=False, error_model="numpy")
+sqrt_half, ln2_hi, ln2_lo = detmath._SQRT_HALF, detmath._LN2_HI, detmath._LN2_LO
+#: detmath.log's series coefficients 1/27, 1/25, ..., 1/1, in the order it uses them.
+l27, l25, l23, l21, l19, l17, l15, l13, l11, l9, l7, l5, l3, l1 = (
+    1.0 / 27.0, *(1.0 / k for k in range(25, 0, -2)))
+#: The largest element index of the uniforms' counter layout (rng.uniform_at).
+MAX_ELEMENT = 1 << 25
+
+
+@jit
+def log1(x: float) -> float:
+    # detmath.log, one value: frexp, mantissa into [sqrt(1/2), sqrt(2)), 2 atanh(s) summed
+    # by Horner from 1/27.
+    m, e = math.frexp(x)
+    if m < sqrt_half:
+        m = m * 2.0
+        e = e - 1
+    fe = np.float64(e)
+    s = (m - 1.0) / (m + 1.0)
+    s2 = s * s
+    acc = l27
+    acc = acc * s2 + l25
+    acc = acc * s2 + l23
+    acc = acc * s2 + l21
+    acc = acc * s2 + l19
+    acc = acc * s2 + l17
+    acc = acc * s2 + l15
+    acc = acc * s2 + l13
+    acc = acc * s2 + l11
+    acc = acc * s2 + l9
+    acc = acc * s2 + l7
+    acc = acc * s2 + l5
+    acc = acc * s2 + l3
+    acc = acc * s2 + l1
+    return 2.0 * s * acc + fe * ln2_hi + fe * ln2_lo
+
+
+@jit
+def uniform1(key: Any, base: Any, e: int) -> float:
+    # rng.uniform_at for one element (compiled_kernels.uniform_at_kernel's body).
+    word = splitmix(key + (np.uint64(e >> 1) + base) * GOLDEN)
+    half = word >> np.uint64(32) if e & 1 else word & np.uint64(0xFFFFFFFF)
+    return (np.float64(half) + 0.5) * (1.0 / 2**32)
+
+
+@jit
+def recover_kernel(productivity: Any, loss: Any, war_target: Any, rate: float) -> Any:
+    # war._recover: regained = 0 for a principal of a war under way (war._principals), else
+    # rate * loss; productivity * exp(regained), loss - regained.
+    b, n = productivity.shape
+    prod = np.empty((b, n))
+    left = np.empty((b, n))
+    engaged = np.zeros(n, dtype=np.bool_)
+    for w in range(b):
+        engaged[:] = False
+        for i in range(n):
+            t = war_target[w, i]
+            if t >= 0:
+                engaged[i] = True
+                engaged[t] = True
+        for i in range(n):
+            r = 0.0 if engaged[i] else rate * loss[w, i]
+            prod[w, i] = productivity[w, i] * exp1(r)
+            left[w, i] = loss[w, i] - r
+    return prod, left
+
+
+@jit
+def conquer_kernel(owner: Any, changed: Any, capital: Any, worlds: Any, loser_flag: Any,
+                   n: int, in_ptr: Any, in_links: Any, link_src: Any, link_dst: Any,
+                   claim_code: Any, claim_weight: Any, keys: Any, claim_base: Any,
+                   conquest_base: Any, rate: float, capital_kills: bool) -> Any:
+    # war._conquer, world by world (``worlds`` sorted): every link into a loser's province
+    # from a claimant with a claim on the holder draws u (Stream.CLAIM, element = the link)
+    # and keys the claimant by the float32 bits of -log(u) / weight (claimant in the low
+    # 20 bits); the smallest key of each province wins it if its own draw (Stream.CONQUEST,
+    # element = the province) is below ``rate``; a fallen capital (``capital_kills``) hands
+    # every province of its owner to the captor. ``owner`` and ``changed`` are the year's
+    # own copies, written in place; returns the codes (world * N + new) * N + old of the
+    # provinces moved, in (world, province) order.
+    p = owner.shape[1]
+    none = np.iinfo(np.int64).max
+    best = np.empty(p, dtype=np.int64)
+    new_owner = np.empty(p, dtype=np.int64)
+    heir = np.empty(n + 1, dtype=np.int64)
+    cost = np.empty(1, dtype=np.float32)
+    bits = cost.view(np.int32)
+    out = np.empty(64, dtype=np.int64)
+    m = 0
+    for x in range(len(worlds)):
+        w = worlds[x]
+        row = owner[w]
+        key = keys[w]
+        best[:] = none
+        found = False
+        for q in range(p):
+            held_by = row[q]
+            if held_by < 0 or not loser_flag[x, held_by]:
+                continue
+            for k in range(in_ptr[q], in_ptr[q + 1]):
+                cl = in_links[k]
+                claimer = row[link_src[cl]]
+                if claimer < 0 or claimer == held_by:
+                    continue
+                code = (w * n + claimer) * n + held_by
+                pos = np.searchsorted(claim_code, code)
+                if pos >= len(claim_code) or claim_code[pos] != code:
+                    continue
+                weight = claim_weight[pos]
+                if not weight > 0:
+                    continue
+                u = uniform1(key, claim_base, cl)
+                cost[0] = np.float32(-log1(u) / weight)
+                pick = (np.int64(bits[0]) << 20) | claimer
+                d = link_dst[cl]
+                if pick < best[d]:
+                    best[d] = pick
+                found = True
+        if not found:
+            continue
+        any_taken = False
+        for q in range(p):
+            new_owner[q] = row[q]
+        for q in range(p):
+            if best[q] != none and uniform1(key, conquest_base, q) < rate:
+                new_owner[q] = best[q] & ((1 << 20) - 1)
+                any_taken = True
+        if not any_taken:
+            continue
+        if capital_kills:
+            heir[:] = -1
+            for q in range(p):
+                if new_owner[q] != row[q]:
+                    old = row[q]
+                    if capital[w, old] == q:
+                        heir[old] = new_owner[q]
+            for q in range(p):
+                o = row[q]
+                inherited = heir[o] if o >= 0 else heir[n]
+                if inherited >= 0:
+                    new_owner[q] = inherited
+        for q in range(p):
+            if new_owner[q] != row[q]:
+                if m == len(out):
+                    grown = np.empty(2 * len(out), dtype=np.int64)
+                    grown[:m] = out[:m]
+                    out = grown
+                out[m] = (w * n + new_owner[q]) * n + row[q]
+                m += 1
+                changed[w] = True
+                row[q] = new_owner[q]
+    return out[:m].copy()
+
+
+#: The kernels of this module by name (registered in :func:`.compiled.kernels`).
+WAR_KERNELS = {"war_recover": recover_kernel, "war_conquer": conquer_kernel}
+
+
+def _base(year: int, stream: int, sub: int) -> np.uint64:
+    """The counter base of :func:`powerbalance.rng.uniform_at` for one year, stream and
+    sub-stream."""
+    return np.uint64(((int(year) & 0xFFFFF) << 44) | ((int(stream) & 0xFF) << 36)
+                     | (int(sub) << 24))
+
+
+def recover(productivity: Any, loss: Any, war_target: Any, rate: float) -> tuple[Any, Any]:
+    """``war._recover``'s productivity and war losses after the phoenix factor, compiled
+    (bit-identical); the caller has checked that some loss is left to regain."""
+    from powerbalance.model.compiled import kernels
+
+    return kernels()["war_recover"](  # type: ignore[no-any-return]
+        np.ascontiguousarray(productivity), np.ascontiguousarray(loss),
+        np.ascontiguousarray(war_target), float(rate))
+
+
+def conquer(state: Any, setting: Any, s: Any, claim_code: Any, claim_weight: Any,
+            lost_b: Any, lost_a: Any, round_: int, events: list[Events], kind: EventKind,
+            rate: float, capital_kills: bool) -> None:
+    """``war._conquer``, compiled (bit-identical): the same claims, draws and transfers,
+    written into the year's scratch owners ``s.owner`` (and ``s.changed``), and the same
+    ``kind`` events (a concession's actor is the conceder)."""
+    n = state.n_actors
+    if setting.n_provinces >= MAX_ELEMENT or len(setting.link_src) >= MAX_ELEMENT:
+        raise ValueError("element index outside the counter layout")
+    worlds = sorted_unique(lost_b)
+    row_of = np.full(state.batch, -1, dtype=np.int64)
+    row_of[worlds] = np.arange(len(worlds))
+    loser_flag = np.zeros((len(worlds), n + 1), dtype=bool)
+    loser_flag[row_of[lost_b], lost_a] = True
+    from powerbalance.model.compiled import kernels
+
+    codes = kernels()["war_conquer"](
+        s.owner, s.changed, s.capital, worlds, loser_flag, n, setting.in_ptr,
+        setting.in_links, setting.link_src, setting.link_dst, claim_code, claim_weight,
+        state.keys, _base(state.year, rng.Stream.CLAIM, round_),
+        _base(state.year, rng.Stream.CONQUEST, round_), float(rate), bool(capital_kills))
+    if not len(codes):
+        return
+    codes, counts = unique_counts(codes)
+    cw, rest = np.divmod(codes, n * n)
+    winner, victim = np.divmod(rest, n)
+    if kind == EventKind.CONCESSION:   # the victim conceded to the winner
+        events.append(Events.make(kind, cw, victim, winner, counts.astype(float)))
+    else:
+        events.append(Events.make(kind, cw, winner, victim, counts.astype(float)))
