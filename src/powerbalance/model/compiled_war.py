@@ -183,8 +183,85 @@ def conquer_kernel(owner: Any, changed: Any, capital: Any, worlds: Any, loser_fl
     return out[:m].copy()
 
 
+@jit
+def campaign_sides_kernel(pw: Any, pk: Any, side: Any, weight: Any, pb: Any, pt: Any,
+                          n: int, batch: int, nw: int, military: Any, reach: Any,
+                          amphibious: Any, has_amphibious: bool) -> Any:
+    # war._campaign, from the sorted participants to the two sides' strengths: each
+    # participant commits weight x its military / the number of wars it takes part in
+    # (perception.force_split), its strength is committed x reach to the target x its
+    # amphibious factor (the attacking side only), and each side's strength adds its
+    # participants in row order from 0.0 (np.bincount's order).
+    rows = len(pw)
+    engaged = np.zeros(batch * n, dtype=np.int64)
+    for r in range(rows):
+        engaged[pb[r] * n + pk[r]] += 1
+    committed = np.empty(rows)
+    strength = np.empty(rows)
+    sides = np.zeros(2 * nw)
+    for r in range(rows):
+        slot = pb[r] * n + pk[r]
+        c = weight[r] * (military[slot] / np.float64(engaged[slot]))
+        cell = slot * n + pt[r]
+        factor = 1.0
+        if side[r] != 1 and has_amphibious:
+            factor = np.float64(amphibious[cell])
+        st = c * np.float64(reach[cell]) * factor
+        committed[r] = c
+        strength[r] = st
+        sides[pw[r] * 2 + side[r]] += st
+    return committed, strength, sides[0::2].copy(), sides[1::2].copy()
+
+
+@jit
+def campaign_attrition_kernel(pw: Any, pk: Any, side: Any, slot: Any, principal: Any,
+                              committed: Any, frac_att: Any, frac_def: Any, n: int,
+                              nw: int, military: Any, nuclear: Any) -> Any:
+    # war._attrition and war._campaign's nuclear ranks, per participant in row order:
+    # loss = committed x its side's fraction; the losses of a (world, actor) add up from
+    # 0.0 in row order and leave its military (``military``, flat, in place; the caller
+    # then floors it at 0); each side's best nuclear member by
+    # (level * 4 + principal) * (N + 1) + (N - actor), -1 for none.
+    rows = len(pw)
+    loss = np.empty(rows)
+    lost = np.zeros(len(military))
+    best = np.full(2 * nw, -1, dtype=np.int64)
+    for r in range(rows):
+        f = frac_att[pw[r]] if side[r] == 0 else frac_def[pw[r]]
+        x = committed[r] * f
+        loss[r] = x
+        lost[slot[r]] += x
+        rank = np.int64(nuclear[slot[r]]) * 4 + (1 if principal[r] else 0)
+        key = rank * (n + 1) + (n - pk[r])
+        g = pw[r] * 2 + side[r]
+        if key > best[g]:
+            best[g] = key
+    for c in range(len(military)):
+        military[c] -= lost[c]
+    return loss, best
+
+
+@jit
+def grievance_kernel(pw: Any, pk: Any, side: Any, slot: Any, n: int, nw: int,
+                     hostility: Any) -> None:
+    # war._campaign's balance of threat: every member of the target's side adds 1
+    # (float32) to its grievance against each member of the initiator's side, row by row
+    # (np.add.at's order; ``hostility`` flat, in place).
+    attacking = np.zeros((nw, n), dtype=np.float32)
+    for r in range(len(pw)):
+        if side[r] == 0:
+            attacking[pw[r], pk[r]] = 1.0
+    for r in range(len(pw)):
+        if side[r] == 1:
+            base = slot[r] * n
+            for j in range(n):
+                hostility[base + j] += attacking[pw[r], j]
+
+
 #: The kernels of this module by name (registered in :func:`.compiled.kernels`).
-WAR_KERNELS = {"war_recover": recover_kernel, "war_conquer": conquer_kernel}
+WAR_KERNELS = {"war_recover": recover_kernel, "war_conquer": conquer_kernel,
+               "war_sides": campaign_sides_kernel, "war_attrition": campaign_attrition_kernel,
+               "war_grievance": grievance_kernel}
 
 
 def _base(year: int, stream: int, sub: int) -> np.uint64:
@@ -234,3 +311,47 @@ def conquer(state: Any, setting: Any, s: Any, claim_code: Any, claim_weight: Any
         events.append(Events.make(kind, cw, victim, winner, counts.astype(float)))
     else:
         events.append(Events.make(kind, cw, winner, victim, counts.astype(float)))
+
+
+def campaign_sides(state: Any, obs: Any, military: Any, pw: Any, pk: Any, side: Any,
+                   weight: Any, pb: Any, pt: Any, nw: int) -> tuple[Any, Any, Any, Any]:
+    """``war._sides``, compiled (bit-identical): (committed, strength, attacker's side,
+    target's side) of the campaigns' sorted participants, ``pt`` the target of each
+    participant's war."""
+    from powerbalance.model.compiled import kernels
+
+    amphibious = obs._amphibious
+    return kernels()["war_sides"](  # type: ignore[no-any-return]
+        pw, pk, side, np.ascontiguousarray(weight, dtype=np.float64), pb, pt,
+        state.n_actors, state.batch, nw, military.reshape(-1),
+        np.ascontiguousarray(obs.reach).reshape(-1),
+        _EMPTY_F32 if amphibious is None else np.ascontiguousarray(amphibious).reshape(-1),
+        amphibious is not None)
+
+
+def campaign_attrition(state: Any, military: Any, pw: Any, pk: Any, side: Any, slot: Any,
+                       principal: Any, committed: Any, frac_att: Any,
+                       frac_def: Any) -> tuple[Any, Any]:
+    """``war._attrition`` (``military``, the year's scratch copy, written in place) and the
+    best nuclear member's key of each side, compiled (bit-identical): (loss, best)."""
+    from powerbalance.model.compiled import kernels
+
+    loss, best = kernels()["war_attrition"](
+        pw, pk, side, slot, principal, committed, np.ascontiguousarray(frac_att),
+        np.ascontiguousarray(frac_def), state.n_actors, len(frac_att),
+        military.reshape(-1), np.ascontiguousarray(state.nuclear).reshape(-1))
+    np.maximum(military, 0.0, out=military)
+    return loss, best
+
+
+def grievances(hostility: Any, pw: Any, pk: Any, side: Any, slot: Any, n: int,
+               nw: int) -> None:
+    """The campaigns' balance of threat (the target's side holds the aggression of every
+    member of the initiator's side) added to ``hostility``, the year's scratch copy,
+    compiled (bit-identical)."""
+    from powerbalance.model.compiled import kernels
+
+    kernels()["war_grievance"](pw, pk, side, slot, n, nw, hostility.reshape(-1))
+
+
+_EMPTY_F32 = np.zeros(0, dtype=np.float32)

@@ -386,15 +386,16 @@ def _campaign(state: WorldState, actions: Actions, obs: Observation, setting: Se
     pw, pk, side, weight = pw[order], pk[order], side[order], weight[order]
     pb = b[pw]
     slot = pb * n + pk
-    engaged = force_split(state.batch, n, pb, pk).reshape(-1)
-    committed = weight * (s.military.reshape(-1)[slot] / engaged[slot])
-    # Each participant by its own access to the target: one that borders it only across
-    # the sea pays the amphibious penalty, one with a land border (or no border) does not;
-    # the defender's allies land on a friendly coast and pay none (Mearsheimer 2001, ch. 4).
-    strength = committed * obs.reach[pb, pk, t[pw]] * np.where(
-        side == 1, 1.0, obs.amphibious(pb, pk, t[pw]))
-    sides = np.bincount(pw * 2 + side, weights=strength, minlength=2 * nw).astype(np.float64)
-    s_att, s_def = sides[0::2], sides[1::2]
+    principal = pk == np.where(side == 0, a[pw], t[pw])
+    compiled = setting.engine == "compiled"
+    if compiled:  # the same sums in the same order, in compiled passes
+        from powerbalance.model import compiled_war
+
+        committed, strength, s_att, s_def = compiled_war.campaign_sides(
+            state, obs, s.military, pw, pk, side, weight, pb, t[pw], nw)
+    else:
+        committed, strength, s_att, s_def = _sides(state, obs, s, pw, pk, side, weight, pb,
+                                                   slot, t, nw)
     p = victory_probability(s_att, s_def, params)
     u = rng.uniform_at(state.keys[b], state.year, rng.Stream.WAR, a)
     att_wins = u < p
@@ -402,11 +403,12 @@ def _campaign(state: WorldState, actions: Actions, obs: Observation, setting: Se
     total = np.maximum(s_att + s_def, 1e-12)
     frac_att = params.destructiveness * s_def / total
     frac_def = params.destructiveness * s_att / total
-    frac = np.where(side == 0, frac_att[pw], frac_def[pw])
-    loss = committed * frac
-    lost = np.bincount(slot, weights=loss, minlength=state.batch * n)
-    s.military -= lost.reshape(state.batch, n)
-    np.maximum(s.military, 0.0, out=s.military)
+    if compiled:  # (attrition, then each side's best nuclear member, as below)
+        loss, best = compiled_war.campaign_attrition(state, s.military, pw, pk, side, slot,
+                                                     principal, committed, frac_att,
+                                                     frac_def)
+    else:
+        loss = _attrition(state, s, pw, side, slot, committed, frac_att, frac_def)
     # Each principal loses productivity in proportion to the force the enemy brings
     # (war_damage_share); a principal of several wars takes each war's loss in turn.
     hit_cell = np.concatenate([b * n + a, b * n + t])
@@ -422,10 +424,11 @@ def _campaign(state: WorldState, actions: Actions, obs: Observation, setting: Se
 
     # Nuclear threshold: the side losing the campaign may escalate through its strongest
     # nuclear member (the principal first among equals).
-    nuc = state.nuclear.reshape(-1)[slot].astype(np.int64)
-    rank = nuc * 4 + (pk == np.where(side == 0, a[pw], t[pw]))  # level, then principal
-    best = np.full(2 * nw, -1, dtype=np.int64)
-    np.maximum.at(best, pw * 2 + side, rank * (n + 1) + (n - pk))
+    if not compiled:
+        nuc = state.nuclear.reshape(-1)[slot].astype(np.int64)
+        rank = nuc * 4 + principal  # level, then principal
+        best = np.full(2 * nw, -1, dtype=np.int64)
+        np.maximum.at(best, pw * 2 + side, rank * (n + 1) + (n - pk))
     level = np.where(best >= 0, best // (n + 1) // 4, 0)
     member = np.where(best >= 0, n - best % (n + 1), -1)
     nuc_att, nuc_def = level[0::2], level[1::2]
@@ -474,7 +477,6 @@ def _campaign(state: WorldState, actions: Actions, obs: Observation, setting: Se
                               size[att_wins]))
     events.append(Events.make(EventKind.WAR_LOST, b[~att_wins], a[~att_wins], t[~att_wins],
                               size[~att_wins]))
-    principal = pk == np.where(side == 0, a[pw], t[pw])
     helper = ~principal
     events.append(Events.make(EventKind.WAR_JOINED, pb[helper], pk[helper],
                               np.where(side == 0, a[pw], t[pw])[helper], committed[helper]))
@@ -484,11 +486,14 @@ def _campaign(state: WorldState, actions: Actions, obs: Observation, setting: Se
 
     # The target's side remembers the aggression of every member of the initiator's side
     # (balance of threat).
-    attacking = np.zeros((nw, n), dtype=PAIR)
-    a_rows = side == 0
-    attacking[pw[a_rows], pk[a_rows]] = 1.0
-    d_rows = ~a_rows
-    np.add.at(s.hostility, (pb[d_rows], pk[d_rows]), attacking[pw[d_rows]])
+    if compiled:
+        compiled_war.grievances(s.hostility, pw, pk, side, slot, n, nw)
+    else:
+        attacking = np.zeros((nw, n), dtype=PAIR)
+        a_rows = side == 0
+        attacking[pw[a_rows], pk[a_rows]] = 1.0
+        d_rows = ~a_rows
+        np.add.at(s.hostility, (pb[d_rows], pk[d_rows]), attacking[pw[d_rows]])
 
     decided = ~mutual
     winner_side = np.where(att_wins, 0, 1)
@@ -508,6 +513,34 @@ def _campaign(state: WorldState, actions: Actions, obs: Observation, setting: Se
     _end(s, events, b[mutual], a[mutual], t[mutual], NO_WINNER)
     outcome = np.where(att_wins, INITIATOR_WON, TARGET_WON)
     _end(s, events, b[concedes], a[concedes], t[concedes], outcome[concedes])
+
+
+def _sides(state: WorldState, obs: Observation, s: _Scratch, pw: I64, pk: I64, side: I64,
+           weight: F64, pb: I64, slot: I64, t: I64, nw: int) -> tuple[F64, F64, F64, F64]:
+    """The campaigns' participants' committed forces and strengths, and each side's
+    strength: (committed, strength, attacker's side, target's side)."""
+    n = state.n_actors
+    engaged = force_split(state.batch, n, pb, pk).reshape(-1)
+    committed = weight * (s.military.reshape(-1)[slot] / engaged[slot])
+    # Each participant by its own access to the target: one that borders it only across
+    # the sea pays the amphibious penalty, one with a land border (or no border) does not;
+    # the defender's allies land on a friendly coast and pay none (Mearsheimer 2001, ch. 4).
+    strength = committed * obs.reach[pb, pk, t[pw]] * np.where(
+        side == 1, 1.0, obs.amphibious(pb, pk, t[pw]))
+    sides = np.bincount(pw * 2 + side, weights=strength, minlength=2 * nw).astype(np.float64)
+    return committed, strength, sides[0::2], sides[1::2]
+
+
+def _attrition(state: WorldState, s: _Scratch, pw: I64, side: I64, slot: I64,
+               committed: F64, frac_att: F64, frac_def: F64) -> F64:
+    """Each participant's losses (its side's fraction of its committed forces), taken from
+    the military of ``s``."""
+    frac = np.where(side == 0, frac_att[pw], frac_def[pw])
+    loss = committed * frac
+    lost = np.bincount(slot, weights=loss, minlength=state.batch * state.n_actors)
+    s.military -= lost.reshape(state.batch, state.n_actors)
+    np.maximum(s.military, 0.0, out=s.military)
+    return loss
 
 
 @dataclass(frozen=True)
