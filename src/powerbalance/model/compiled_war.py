@@ -91,7 +91,8 @@ def recover_kernel(productivity: Any, loss: Any, war_target: Any, rate: float) -
                 engaged[t] = True
         for i in range(n):
             r = 0.0 if engaged[i] else rate * loss[w, i]
-            prod[w, i] = productivity[w, i] * exp1(r)
+            # (exp(0) is exactly 1.0: no polynomial to evaluate for most actors)
+            prod[w, i] = productivity[w, i] * (1.0 if r == 0.0 else exp1(r))
             left[w, i] = loss[w, i] - r
     return prod, left
 
@@ -258,10 +259,50 @@ def grievance_kernel(pw: Any, pk: Any, side: Any, slot: Any, n: int, nw: int,
                 hostility[base + j] += attacking[pw[r], j]
 
 
+@jit
+def burial_kernel(owner: Any, alive: Any, changed: Any, capital: Any, n: int,
+                  value_rank: Any, by_rank: Any) -> Any:
+    # war._burial for the worlds ``changed`` (rows of the full ``owner``, ``alive`` and
+    # ``capital``): an actor alive with no province dies; a live actor whose capital
+    # province it no longer owns moves its capital to its most valuable province (highest
+    # value rank); the dead have capital -1. Returns (alive, died, capital's owner,
+    # capital) of the changed worlds.
+    nc = len(changed)
+    p = owner.shape[1]
+    alive_c = np.empty((nc, n), dtype=np.bool_)
+    died = np.empty((nc, n), dtype=np.bool_)
+    cap_owner = np.empty((nc, n), dtype=np.int64)
+    cap = np.empty((nc, n), dtype=np.int64)
+    count = np.zeros(n, dtype=np.int64)
+    best = np.empty(n, dtype=np.int64)
+    for x in range(nc):
+        w = changed[x]
+        row = owner[w]
+        count[:] = 0
+        best[:] = -1
+        for q in range(p):
+            o = row[q]
+            if o >= 0:
+                count[o] += 1
+                if value_rank[q] > best[o]:
+                    best[o] = value_rank[q]
+        for i in range(n):
+            live = alive[w, i] and count[i] > 0
+            alive_c[x, i] = live
+            died[x, i] = alive[w, i] and not live
+            c = capital[w, i]
+            held = row[max(c, 0)]
+            cap_owner[x, i] = held
+            if live and held != i:
+                c = by_rank[max(best[i], 0)]
+            cap[x, i] = c if live else -1
+    return alive_c, died, cap_owner, cap
+
+
 #: The kernels of this module by name (registered in :func:`.compiled.kernels`).
 WAR_KERNELS = {"war_recover": recover_kernel, "war_conquer": conquer_kernel,
                "war_sides": campaign_sides_kernel, "war_attrition": campaign_attrition_kernel,
-               "war_grievance": grievance_kernel}
+               "war_grievance": grievance_kernel, "war_burial": burial_kernel}
 
 
 def _base(year: int, stream: int, sub: int) -> np.uint64:
@@ -355,3 +396,15 @@ def grievances(hostility: Any, pw: Any, pk: Any, side: Any, slot: Any, n: int,
 
 
 _EMPTY_F32 = np.zeros(0, dtype=np.float32)
+
+
+def burial(owner: Any, alive: Any, changed: Any, capital: Any,
+           setting: Any) -> tuple[Any, Any, Any, Any]:
+    """``war._burial`` of the worlds ``changed``, compiled (bit-identical): (alive, died,
+    the owner of each capital province, capital) of those worlds, from the full
+    (B, P) owners and (B, N) alive and capitals."""
+    from powerbalance.model.compiled import kernels
+
+    return kernels()["war_burial"](  # type: ignore[no-any-return]
+        owner, np.ascontiguousarray(alive), np.ascontiguousarray(changed, dtype=np.int64),
+        capital, alive.shape[1], setting.value_rank, np.argsort(setting.value_rank))

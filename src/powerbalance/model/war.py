@@ -688,29 +688,13 @@ def _bury_the_dead(state: WorldState, s: _Scratch, setting: Setting, params: Par
 
     n = state.n_actors
     owner = s.owner if every else s.owner[changed]
-    count = territory(owner, n)
-    was_alive = state.alive[changed]
-    alive_c = was_alive & (count > 0)
-    died = was_alive & ~alive_c
-    capital = s.capital[changed]
-    cap_owner = np.take_along_axis(owner, np.maximum(capital, 0), axis=1)
-    lost_capital = alive_c & (cap_owner != np.arange(n)[None, :])
-    if lost_capital.any():
-        by_rank = np.argsort(setting.value_rank)
-        if compiled:
-            from powerbalance.model.compiled import kernels
+    if compiled:  # the same deaths and capitals in one compiled pass over those worlds
+        from powerbalance.model import compiled_war
 
-            new_cap = kernels()["best_provinces"](owner, np.arange(len(changed)), n,
-                                                  setting.value_rank, by_rank)
-        else:
-            owned = owner >= 0
-            bins = np.where(owned, np.arange(len(changed))[:, None] * n + owner,
-                            len(changed) * n)
-            rank_key = np.where(owned, setting.value_rank[None, :], -1)
-            best = np.full(len(changed) * n + 1, -1, dtype=np.int64)
-            np.maximum.at(best, bins.ravel(), rank_key.ravel())
-            new_cap = by_rank[np.maximum(best[:-1].reshape(len(changed), n), 0)]
-        capital = np.where(lost_capital, new_cap, capital)
+        alive_c, died, cap_owner, capital = compiled_war.burial(s.owner, state.alive, changed,
+                                                                s.capital, setting)
+    else:
+        alive_c, died, cap_owner, capital = _burial(state, s, setting, owner, changed)
     if died.any():
         dw, di = nonzero(died)
         events.append(Events.make(EventKind.DEATH, changed[dw], di, cap_owner[dw, di]))
@@ -724,10 +708,10 @@ def _bury_the_dead(state: WorldState, s: _Scratch, setting: Setting, params: Par
         outcome = np.where(gone_a & gone_t, NO_WINNER,
                            np.where(gone_t, INITIATOR_WON, TARGET_WON))
         _end(s, events, wb[over], wa[over], wt[over], outcome[over])
-    capital = np.where(alive_c, capital, -1)
 
     alive = merged(state.alive, alive_c)
-    full_capital = merged(s.capital, capital)
+    s.capital[changed] = capital  # (the year's own copy)
+    full_capital = s.capital
     military, productivity = s.military, s.productivity
     military[changed] = np.where(alive_c, military[changed], 0.0)
     productivity[changed] = np.where(alive_c, productivity[changed], 0.0)
@@ -769,3 +753,29 @@ def _bury_the_dead(state: WorldState, s: _Scratch, setting: Setting, params: Par
     return state.replace(alive=alive, military=military, productivity=productivity,
                          wealth=wealth, owner=s.owner, capital=full_capital,
                          alliance=alliance, **war_fields, **cached)
+
+
+def _burial(state: WorldState, s: _Scratch, setting: Setting, owner: I64,
+            changed: I64) -> tuple[BoolA, BoolA, I64, I64]:
+    """The deaths and capitals of the worlds ``changed`` (``owner``, their rows of
+    ``s.owner``): an actor left with no province dies; a live actor that lost its capital
+    moves it to its most valuable province; the dead have capital -1. Returns (alive, died,
+    the owner of each capital province, capital) of those worlds."""
+    n = state.n_actors
+    count = territory(owner, n)
+    was_alive = state.alive[changed]
+    alive_c = was_alive & (count > 0)
+    died = was_alive & ~alive_c
+    capital = s.capital[changed]
+    cap_owner = np.take_along_axis(owner, np.maximum(capital, 0), axis=1)
+    lost_capital = alive_c & (cap_owner != np.arange(n)[None, :])
+    if lost_capital.any():
+        by_rank = np.argsort(setting.value_rank)
+        owned = owner >= 0
+        bins = np.where(owned, np.arange(len(changed))[:, None] * n + owner, len(changed) * n)
+        rank_key = np.where(owned, setting.value_rank[None, :], -1)
+        best = np.full(len(changed) * n + 1, -1, dtype=np.int64)
+        np.maximum.at(best, bins.ravel(), rank_key.ravel())
+        new_cap = by_rank[np.maximum(best[:-1].reshape(len(changed), n), 0)]
+        capital = np.where(lost_capital, new_cap, capital)
+    return alive_c, died, cap_owner, np.where(alive_c, capital, -1)
