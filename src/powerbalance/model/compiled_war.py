@@ -299,10 +299,62 @@ def burial_kernel(owner: Any, alive: Any, changed: Any, capital: Any, n: int,
     return alive_c, died, cap_owner, cap
 
 
+@jit
+def allies_of_kernel(alliance: Any, alive: Any, n: int, batch: int) -> Any:
+    # perception.Observation._allies_of: the flat [b, j, k] cells with alliance > 0 and k
+    # alive, in index order; ptr[b * N + j] the first of (b, j)'s; bond the commitments.
+    size = 0
+    for c in range(len(alliance)):
+        if alliance[c] > 0 and alive[(c // (n * n)) * n + c % n]:
+            size += 1
+    cells = np.empty(size, dtype=np.int64)
+    bond = np.empty(size)
+    ptr = np.zeros(batch * n + 1, dtype=np.int64)
+    m = 0
+    for c in range(len(alliance)):
+        if alliance[c] > 0 and alive[(c // (n * n)) * n + c % n]:
+            cells[m] = c
+            bond[m] = np.float64(alliance[c])
+            ptr[c // n + 1] += 1
+            m += 1
+    for r in range(batch * n):
+        ptr[r + 1] += ptr[r]
+    return ptr, cells, bond
+
+
+@jit
+def balancing_partner_kernel(bw: Any, i: Any, top_threat: Any, alliance: Any, alive: Any,
+                             perceived: Any, reach: Any, distrust: Any,
+                             has_distrust: bool) -> Any:
+    # strategies.common.balancing_partner, row by row: the candidates (not allied with i,
+    # not committed to the threat T = max(top threat, 0), alive, neither i nor T, not
+    # distrusted) score perceived[b, i, j] * reach[b, T, j] in float32, the others -1;
+    # the first maximum wins if it is > 0, else -1.
+    b_, n = alive.shape
+    out = np.empty(len(bw), dtype=np.int64)
+    for r in range(len(bw)):
+        w, me = bw[r], i[r]
+        threat = max(top_threat[w, me], 0)
+        best = np.float32(0.0)
+        pick = -1
+        for j in range(n):
+            ok = (alliance[w, me, j] <= 0 and alliance[w, j, threat] <= 0 and alive[w, j]
+                  and j != me and j != threat)
+            if ok and has_distrust and distrust[r, j]:
+                ok = False
+            score = perceived[w, me, j] * reach[w, threat, j] if ok else np.float32(-1.0)
+            if pick < 0 or score > best:
+                best = score
+                pick = j
+        out[r] = pick if best > 0 else -1
+    return out
+
+
 #: The kernels of this module by name (registered in :func:`.compiled.kernels`).
 WAR_KERNELS = {"war_recover": recover_kernel, "war_conquer": conquer_kernel,
                "war_sides": campaign_sides_kernel, "war_attrition": campaign_attrition_kernel,
-               "war_grievance": grievance_kernel, "war_burial": burial_kernel}
+               "war_grievance": grievance_kernel, "war_burial": burial_kernel,
+               "allies_of": allies_of_kernel, "balancing_partner": balancing_partner_kernel}
 
 
 def _base(year: int, stream: int, sub: int) -> np.uint64:
@@ -408,3 +460,32 @@ def burial(owner: Any, alive: Any, changed: Any, capital: Any,
     return kernels()["war_burial"](  # type: ignore[no-any-return]
         owner, np.ascontiguousarray(alive), np.ascontiguousarray(changed, dtype=np.int64),
         capital, alive.shape[1], setting.value_rank, np.argsort(setting.value_rank))
+
+
+def allies_of(alliance: Any, alive: Any) -> tuple[Any, Any, Any]:
+    """:attr:`powerbalance.model.perception.Observation._allies_of`, compiled
+    (bit-identical): (ptr, cells, bond) of the live allies of every (world, actor)."""
+    from powerbalance.model.compiled import kernels
+
+    batch, n = alive.shape
+    return kernels()["allies_of"](  # type: ignore[no-any-return]
+        np.ascontiguousarray(alliance).reshape(-1), np.ascontiguousarray(alive).reshape(-1),
+        n, batch)
+
+
+def balancing_partner(obs: Any, bw: Any, i: Any, distrust: Any) -> Any:
+    """:func:`powerbalance.strategies.common.balancing_partner`, compiled (bit-identical);
+    ``distrust`` the (R, N) actors each row distrusts, None when nobody distrusts anybody."""
+    from powerbalance.model.compiled import kernels
+
+    state = obs.state
+    return kernels()["balancing_partner"](
+        np.ascontiguousarray(bw, dtype=np.int64), np.ascontiguousarray(i, dtype=np.int64),
+        np.ascontiguousarray(obs.top_threat), np.ascontiguousarray(state.alliance),
+        np.ascontiguousarray(state.alive), np.ascontiguousarray(obs.perceived),
+        np.ascontiguousarray(obs.reach),
+        _EMPTY_BOOL_2D if distrust is None else np.ascontiguousarray(distrust),
+        distrust is not None)
+
+
+_EMPTY_BOOL_2D = np.zeros((0, 0), dtype=bool)
