@@ -257,3 +257,35 @@ def test_compiled_passed_threats_are_the_reference_ones(spec, overrides):
     for x, y in zip(ref, got, strict=True):
         assert x.dtype == y.dtype and x.tobytes() == y.tobytes()
     assert (state.alliance > 0).any()  # alliances to examine (vienna-1815 ends some)
+
+
+@pytest.mark.parametrize(("spec", "overrides"), [
+    OBSERVED[0], OBSERVED[1], ("europe-1713", {"distrust_threshold": 0.05})])
+def test_compiled_allies_and_balancing_partners_are_the_reference_ones(spec, overrides):
+    """The compiled CSR of live allies (Observation._allies_of) and the compiled balancing
+    partner (strategies.common.balancing_partner, distrust included) equal the reference's
+    for every live actor of a lived-in state."""
+    from powerbalance.model.perception import Observation
+    from powerbalance.strategies.common import balancing_partner, memory_peak
+
+    scenario = load(spec)
+    params = scenario.make_params(overrides)
+    setting = scenario.setting(params)
+    state = simulate(scenario, params, setting, 7, np.arange(3), 30, record="final").final_state
+    if "distrust_threshold" in overrides:   # remembered abandonments, some above it
+        draw = np.random.default_rng(1).uniform(0.0, 0.1, state.abandonment.shape)
+        state = state.replace(abandonment=draw.astype(state.abandonment.dtype))
+    ref = Observation(state, setting, params, share=state.last_share)
+    got = Observation(state, setting.with_engine("compiled"), params, share=state.last_share)
+    for x, y in zip(ref._allies_of, got._allies_of, strict=True):
+        assert x.dtype == y.dtype and x.tobytes() == y.tobytes()
+    assert len(ref._allies_of[1]) > 0
+    bw, i = np.nonzero(state.alive)
+    x, y = balancing_partner(ref, bw, i), balancing_partner(got, bw, i)
+    assert x.dtype == y.dtype and x.tobytes() == y.tobytes()
+    assert (x >= 0).any()
+    if "distrust_threshold" in overrides:   # the distrust filter is exercised
+        from powerbalance.model import compiled_war
+
+        assert memory_peak(ref) >= params.distrust_threshold
+        assert (compiled_war.balancing_partner(got, bw, i, None) != x).any()
