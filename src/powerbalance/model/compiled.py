@@ -22,8 +22,10 @@ memo (:func:`side`), the passed threats of alliances (:func:`passed`) and the si
 uniforms of the conquest (:func:`uniform_at`, the same counter hash as
 :func:`powerbalance.rng.uniform_at`). Each kernel's comment names the NumPy function it
 mirrors; a change of a rule there is made in the kernel too (test_compiled.py fails
-otherwise). The war phase's kernels are in :mod:`powerbalance.model.compiled_war`. numba is imported on the first use of the compiled engine only, so the NumPy
-engine and ``import powerbalance`` never pay for it.
+otherwise). numba is imported on the first use of the compiled engine only, so the NumPy
+engine and ``import powerbalance`` never pay for it. The war phase's kernels, and those of
+a few strategy helpers (balancing partner, wedge target, allies' lists), are in
+:mod:`powerbalance.model.compiled_war`.
 """
 
 from __future__ import annotations
