@@ -13,7 +13,18 @@ compiled war is bit-identical to the reference (tests/model/test_compiled.py):
   concession (``war._conquer``), one pass over each loser's world, written into the
   year's own copy of the owners;
 - :func:`burial`: the deaths and fallen capitals of the worlds whose borders changed
-  (the first half of ``war._bury_the_dead``), one pass over those worlds.
+  (``war._burial``), one pass over those worlds;
+- :func:`campaign_sides`, :func:`campaign_attrition`, :func:`grievances`: the campaigns'
+  committed forces and strengths (``war._sides``), attrition and each side's best nuclear
+  member (``war._attrition`` and ``war._campaign``), and the balance of threat's
+  grievances;
+- helpers of the strategies' decisions about war and alliances:
+  :func:`allies_of` (``Observation._allies_of``), :func:`balancing_partner` and
+  :func:`wedge_target` (:mod:`powerbalance.strategies.common`).
+
+Crises and deterrence (``war._crises``, :mod:`.deterrence`) and the calls to allies
+(``war._calls``) stay NumPy. Each kernel is registered by name in
+:func:`powerbalance.model.compiled.kernels` (:data:`WAR_KERNELS`).
 """
 
 from __future__ import annotations
