@@ -262,12 +262,11 @@ def test_compiled_passed_threats_are_the_reference_ones(spec, overrides):
 @pytest.mark.parametrize(("spec", "overrides"), [
     OBSERVED[0], OBSERVED[1], ("europe-1713", {"distrust_threshold": 0.05})])
 def test_compiled_allies_and_balancing_partners_are_the_reference_ones(spec, overrides):
-    """The compiled CSR of live allies (Observation._allies_of), the compiled balancing
-    partner (strategies.common.balancing_partner, distrust included) and wedge target
-    (strategies.common.wedge_target) equal the reference's for every live actor of a
-    lived-in state."""
+    """The compiled CSR of live allies (Observation._allies_of) and the compiled balancing
+    partner (strategies.common.balancing_partner, distrust included) equal the reference's
+    for every live actor of a lived-in state."""
     from powerbalance.model.perception import Observation
-    from powerbalance.strategies.common import balancing_partner, memory_peak, wedge_target
+    from powerbalance.strategies.common import balancing_partner, memory_peak
 
     scenario = load(spec)
     params = scenario.make_params(overrides)
@@ -285,10 +284,6 @@ def test_compiled_allies_and_balancing_partners_are_the_reference_ones(spec, ove
     x, y = balancing_partner(ref, bw, i), balancing_partner(got, bw, i)
     assert x.dtype == y.dtype and x.tobytes() == y.tobytes()
     assert (x >= 0).any()
-    wx, wy = wedge_target(ref, bw, i), wedge_target(got, bw, i)
-    assert wx.dtype == wy.dtype and wx.tobytes() == wy.tobytes()
-    if spec != "warring-states":   # coalitions forming there: members to pay
-        assert (wx >= 0).any()
     if "distrust_threshold" in overrides:   # the distrust filter is exercised
         from powerbalance.model import compiled_war
 

@@ -361,49 +361,11 @@ def balancing_partner_kernel(bw: Any, i: Any, top_threat: Any, alliance: Any, al
     return out
 
 
-@jit
-def wedge_target_kernel(bw: Any, i: Any, top_threat: Any, alliance: Any, alive: Any,
-                        perceived: Any, reach: Any) -> Any:
-    # strategies.common.wedge_target, row by row: the members of a coalition against i
-    # (live, top threat i, not allied with i); with two or more, the free ones (allied with
-    # no other member) weigh perceived[b, i, j] * reach[b, i, j] in float32, the others
-    # -1; the first maximum wins if it is >= 0, else -1.
-    b_, n = alive.shape
-    out = np.full(len(bw), -1, dtype=np.int64)
-    members = np.empty(n, dtype=np.bool_)
-    for r in range(len(bw)):
-        w, me = bw[r], i[r]
-        count = 0
-        for j in range(n):
-            members[j] = top_threat[w, j] == me and alive[w, j] and alliance[w, me, j] <= 0
-            if members[j]:
-                count += 1
-        if count < 2:
-            continue
-        best = np.float32(0.0)
-        pick = -1
-        for j in range(n):
-            free = members[j]
-            if free:
-                for k in range(n):
-                    if alliance[w, j, k] > 0 and members[k]:
-                        free = False
-                        break
-            weight = perceived[w, me, j] * reach[w, me, j] if free else np.float32(-1.0)
-            if pick < 0 or weight > best:
-                best = weight
-                pick = j
-        if best >= 0:
-            out[r] = pick
-    return out
-
-
 #: The kernels of this module by name (registered in :func:`.compiled.kernels`).
 WAR_KERNELS = {"war_recover": recover_kernel, "war_conquer": conquer_kernel,
                "war_sides": campaign_sides_kernel, "war_attrition": campaign_attrition_kernel,
                "war_grievance": grievance_kernel, "war_burial": burial_kernel,
-               "allies_of": allies_of_kernel, "balancing_partner": balancing_partner_kernel,
-               "wedge_target": wedge_target_kernel}
+               "allies_of": allies_of_kernel, "balancing_partner": balancing_partner_kernel}
 
 
 def _base(year: int, stream: int, sub: int) -> np.uint64:
@@ -538,15 +500,3 @@ def balancing_partner(obs: Any, bw: Any, i: Any, distrust: Any) -> Any:
 
 
 _EMPTY_BOOL_2D = np.zeros((0, 0), dtype=bool)
-
-
-def wedge_target(obs: Any, bw: Any, i: Any) -> Any:
-    """:func:`powerbalance.strategies.common.wedge_target`, compiled (bit-identical)."""
-    from powerbalance.model.compiled import kernels
-
-    state = obs.state
-    return kernels()["wedge_target"](
-        np.ascontiguousarray(bw, dtype=np.int64), np.ascontiguousarray(i, dtype=np.int64),
-        np.ascontiguousarray(obs.top_threat), np.ascontiguousarray(state.alliance),
-        np.ascontiguousarray(state.alive), np.ascontiguousarray(obs.perceived),
-        np.ascontiguousarray(obs.reach))

@@ -65,10 +65,6 @@ def wedge_target(obs: Observation, bw: I64, i: I64) -> I64:
     already allied with each other are not paid (the coalition has formed;
     money cannot buy it apart this year).
     """
-    if obs.setting.engine == "compiled":  # the same members and first maximum, compiled
-        from powerbalance.model import compiled_war
-
-        return compiled_war.wedge_target(obs, bw, i)
     out = np.full(len(bw), -1, dtype=np.int64)
     members = coalition_against(obs, bw, i)
     rows = np.flatnonzero(members.sum(axis=1) >= 2)
