@@ -24,7 +24,7 @@ uniforms of the conquest (:func:`uniform_at`, the same counter hash as
 mirrors; a change of a rule there is made in the kernel too (test_compiled.py fails
 otherwise). numba is imported on the first use of the compiled engine only, so the NumPy
 engine and ``import powerbalance`` never pay for it. The war phase's kernels, and those of
-a few strategy helpers (balancing partner, wedge target, allies' lists), are in
+a few strategy helpers (the balancing partner, the allies' lists), are in
 :mod:`powerbalance.model.compiled_war`.
 """
 

@@ -19,8 +19,8 @@ compiled war is bit-identical to the reference (tests/model/test_compiled.py):
   member (``war._attrition`` and ``war._campaign``), and the balance of threat's
   grievances;
 - helpers of the strategies' decisions about war and alliances:
-  :func:`allies_of` (``Observation._allies_of``), :func:`balancing_partner` and
-  :func:`wedge_target` (:mod:`powerbalance.strategies.common`).
+  :func:`allies_of` (``Observation._allies_of``) and :func:`balancing_partner`
+  (:mod:`powerbalance.strategies.common`).
 
 Crises and deterrence (``war._crises``, :mod:`.deterrence`) and the calls to allies
 (``war._calls``) stay NumPy. Each kernel is registered by name in
