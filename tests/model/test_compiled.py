@@ -63,7 +63,7 @@ def _arrays(traj: Trajectory) -> dict[str, np.ndarray]:
     return out
 
 
-def _assert_bit_identical(spec: str, overrides: dict, **kw: int) -> None:
+def _assert_bit_identical(spec: str, overrides: dict, **kw: int) -> Trajectory:
     ref, got = _run(spec, overrides, "numpy", **kw), _run(spec, overrides, "compiled", **kw)
     a, b = _arrays(ref), _arrays(got)
     assert a.keys() == b.keys()
@@ -72,6 +72,7 @@ def _assert_bit_identical(spec: str, overrides: dict, **kw: int) -> None:
         x, y = np.ascontiguousarray(a[name]), np.ascontiguousarray(b[name])
         assert x.dtype == y.dtype and x.shape == y.shape, name
         assert x.tobytes() == y.tobytes(), f"{spec} {overrides}: {name} differs"
+    return ref
 
 
 @pytest.mark.parametrize("name", BUNDLED)
@@ -82,6 +83,58 @@ def test_every_bundled_scenario_is_bit_identical(name):
 @pytest.mark.parametrize(("spec", "overrides"), MIXES)
 def test_strategy_mixes_and_settings_are_bit_identical(spec, overrides):
     _assert_bit_identical(spec, overrides)
+
+
+#: Runs in which every part of the compiled war phase (model/compiled_war.py) is exercised,
+#: with the event kinds each must show: wars, conquests, concessions, deaths and wars ended
+#: everywhere, allies fighting where alliances hold; mutual nuclear war in the Cold War, a
+#: first use on a non-nuclear enemy (the taboo's failure) in the unipolar world; fallen
+#: capitals that kill (capital_loss_kills), also under serial activation (several war
+#: passes a year).
+WARRING = [
+    ("cold-war-1950", {}, ("NUCLEAR_WAR", "WAR_JOINED")),
+    ("unipolar-2000", {"nuclear_escalation": 0.6, "taboo_restraint": 0.3},
+     ("NUCLEAR_WAR", "NUCLEAR_TABOO")),
+    ("europe-1939", {"capital_loss_kills": True}, ("WAR_JOINED",)),
+    ("random:actors=30,seed=5,mix=hegemon-seeker:1+balker:1+jackal:1",
+     {"capital_loss_kills": True, "update_order": "serial"}, ()),
+]
+
+
+@pytest.mark.parametrize(("spec", "overrides", "kinds"), WARRING)
+def test_the_war_phase_is_bit_identical_where_wars_conquer_kill_and_go_nuclear(spec, overrides,
+                                                                                kinds):
+    from powerbalance.model.events import EventKind
+
+    ref = _assert_bit_identical(spec, overrides)
+    for kind in ("WAR_BEGUN", "CONQUEST", "CONCESSION", "DEATH", "WAR_ENDED", *kinds):
+        assert (ref.events.kind == int(EventKind[kind])).sum() > 0, kind
+    assert (ref.final_state.war_loss > 0).any()  # war damage left to regain (the phoenix)
+
+
+@pytest.mark.parametrize(("spec", "overrides"), [("cold-war-1950", {}), MIXES[1]])
+def test_compiled_recovery_is_the_reference_one(spec, overrides):
+    """The phoenix factor's compiled pass (war._recover) gives the reference's productivity
+    and remaining war losses on a state with wars under way and losses to regain."""
+    from powerbalance.model.war import _principals, _recover
+
+    scenario = load(spec)
+    params = scenario.make_params(overrides)
+    setting = scenario.setting(params)
+    state = simulate(scenario, params, setting, 7, np.arange(3), 30, record="final").final_state
+    # A war under way between two actors with losses (its principals regain nothing).
+    hurt_b, hurt_i = np.nonzero(state.war_loss > 0)
+    war_target = state.war_target.copy()
+    war_target[hurt_b[0], hurt_i[0]] = (
+        hurt_i[1] if hurt_b[1] == hurt_b[0] else (hurt_i[0] + 1) % state.n_actors)
+    state = state.replace(war_target=war_target)
+    peace = ~_principals(state.war_target)
+    assert (state.war_loss[peace] > 0).any() and (state.war_loss[~peace] > 0).any()
+    ref = _recover(state, params, True, "numpy")
+    got = _recover(state, params, True, "compiled")
+    for x, y in zip(ref, got, strict=True):
+        assert x.dtype == y.dtype and x.tobytes() == y.tobytes()
+    assert (ref[1] < state.war_loss).any()  # something was regained
 
 
 def test_a_run_that_conquers_exercises_the_compiled_borders():
@@ -205,3 +258,35 @@ def test_compiled_passed_threats_are_the_reference_ones(spec, overrides):
     for x, y in zip(ref, got, strict=True):
         assert x.dtype == y.dtype and x.tobytes() == y.tobytes()
     assert (state.alliance > 0).any()  # alliances to examine (vienna-1815 ends some)
+
+
+@pytest.mark.parametrize(("spec", "overrides"), [
+    OBSERVED[0], OBSERVED[1], ("europe-1713", {"distrust_threshold": 0.05})])
+def test_compiled_allies_and_balancing_partners_are_the_reference_ones(spec, overrides):
+    """The compiled CSR of live allies (Observation._allies_of) and the compiled balancing
+    partner (strategies.common.balancing_partner, distrust included) equal the reference's
+    for every live actor of a lived-in state."""
+    from powerbalance.model.perception import Observation
+    from powerbalance.strategies.common import balancing_partner, memory_peak
+
+    scenario = load(spec)
+    params = scenario.make_params(overrides)
+    setting = scenario.setting(params)
+    state = simulate(scenario, params, setting, 7, np.arange(3), 30, record="final").final_state
+    if "distrust_threshold" in overrides:   # remembered abandonments, some above it
+        draw = np.random.default_rng(1).uniform(0.0, 0.1, state.abandonment.shape)
+        state = state.replace(abandonment=draw.astype(state.abandonment.dtype))
+    ref = Observation(state, setting, params, share=state.last_share)
+    got = Observation(state, setting.with_engine("compiled"), params, share=state.last_share)
+    for x, y in zip(ref._allies_of, got._allies_of, strict=True):
+        assert x.dtype == y.dtype and x.tobytes() == y.tobytes()
+    assert len(ref._allies_of[1]) > 0
+    bw, i = np.nonzero(state.alive)
+    x, y = balancing_partner(ref, bw, i), balancing_partner(got, bw, i)
+    assert x.dtype == y.dtype and x.tobytes() == y.tobytes()
+    assert (x >= 0).any()
+    if "distrust_threshold" in overrides:   # the distrust filter is exercised
+        from powerbalance.model import compiled_war
+
+        assert memory_peak(ref) >= params.distrust_threshold
+        assert (compiled_war.balancing_partner(got, bw, i, None) != x).any()

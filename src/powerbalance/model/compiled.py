@@ -23,7 +23,9 @@ uniforms of the conquest (:func:`uniform_at`, the same counter hash as
 :func:`powerbalance.rng.uniform_at`). Each kernel's comment names the NumPy function it
 mirrors; a change of a rule there is made in the kernel too (test_compiled.py fails
 otherwise). numba is imported on the first use of the compiled engine only, so the NumPy
-engine and ``import powerbalance`` never pay for it.
+engine and ``import powerbalance`` never pay for it. The war phase's kernels, and those of
+a few strategy helpers (the balancing partner, the allies' lists), are in
+:mod:`powerbalance.model.compiled_war`.
 """
 
 from __future__ import annotations
@@ -71,6 +73,7 @@ def kernels() -> dict[str, Any]:
     numba's cache, on first use; the table is built once a process)."""
     if not _KERNELS:
         from powerbalance.model import compiled_kernels as k
+        from powerbalance.model import compiled_war
 
         _KERNELS.update({
             "best_provinces": k.best_provinces_kernel, "exp1": k.exp1,
@@ -82,6 +85,7 @@ def kernels() -> dict[str, Any]:
         _KERNELS.update(arena_kernels)
         from powerbalance.model import compiled_law
         _KERNELS.update(compiled_law.KERNELS)
+        _KERNELS.update(compiled_war.WAR_KERNELS)
     return _KERNELS
 
 

@@ -301,6 +301,10 @@ class Observation:
         bond)``, the allies of (b, j) being the flat ``[b, j, k]`` cells
         ``cells[ptr[b*N+j]:ptr[b*N+j+1]]`` in index order, ``bond`` their commitment
         (built once a year; an estimate then reads only the allies)."""
+        if self.setting.engine == "compiled":  # the same cells in one compiled pass
+            from powerbalance.model import compiled_war
+
+            return compiled_war.allies_of(self.state.alliance, self.alive)
         n, batch = self.state.n_actors, self.state.batch
         alliance = self.state.alliance.reshape(-1)
         cells = np.flatnonzero(alliance > 0)

@@ -173,7 +173,7 @@ def war(state: WorldState, actions: Actions, obs: Observation, setting: Setting,
     alive = state.alive
     events: list[Events] = []
     mover = alive if active is None else alive & active
-    productivity, war_loss = _recover(state, params, decay)
+    productivity, war_loss = _recover(state, params, decay, setting.engine)
     s = _Scratch(state.military.copy(), productivity, war_loss, state.owner.copy(),
                  state.capital.copy(),
                  state.hostility * PAIR(1.0 - params.hostility_decay) if decay
@@ -297,7 +297,8 @@ def _log_damage(hurt: F64) -> F64:
     return out
 
 
-def _recover(state: WorldState, params: Params, decay: bool) -> tuple[F64, F64]:
+def _recover(state: WorldState, params: Params, decay: bool,
+             engine: str = "numpy") -> tuple[F64, F64]:
     """This year's productivity and war losses after the phoenix factor: each actor regains
     ``phoenix_rate`` of its remaining war loss in logarithms (``war_loss``, the log of the
     factor by which war damage left its productivity below its pre-war growth path, shrinks
@@ -311,6 +312,11 @@ def _recover(state: WorldState, params: Params, decay: bool) -> tuple[F64, F64]:
     loss = state.war_loss
     if not decay or params.phoenix_rate <= 0 or not any_nonzero(loss):
         return state.productivity.copy(), loss.copy()
+    if engine == "compiled":  # the same rule in one compiled pass
+        from powerbalance.model import compiled_war
+
+        return compiled_war.recover(state.productivity, loss, state.war_target,
+                                    params.phoenix_rate)
     regained = np.where(_principals(state.war_target), 0.0, params.phoenix_rate * loss)
     return state.productivity * detmath.exp(regained), loss - regained
 
@@ -387,15 +393,16 @@ def _campaign(state: WorldState, actions: Actions, obs: Observation, setting: Se
     pw, pk, side, weight = pw[order], pk[order], side[order], weight[order]
     pb = b[pw]
     slot = pb * n + pk
-    engaged = force_split(state.batch, n, pb, pk).reshape(-1)
-    committed = weight * (s.military.reshape(-1)[slot] / engaged[slot])
-    # Each participant by its own access to the target: one that borders it only across
-    # the sea pays the amphibious penalty, one with a land border (or no border) does not;
-    # the defender's allies land on a friendly coast and pay none (Mearsheimer 2001, ch. 4).
-    strength = committed * obs.reach[pb, pk, t[pw]] * np.where(
-        side == 1, 1.0, obs.amphibious(pb, pk, t[pw]))
-    sides = np.bincount(pw * 2 + side, weights=strength, minlength=2 * nw).astype(np.float64)
-    s_att, s_def = sides[0::2], sides[1::2]
+    principal = pk == np.where(side == 0, a[pw], t[pw])
+    compiled = setting.engine == "compiled"
+    if compiled:  # the same sums in the same order, in compiled passes
+        from powerbalance.model import compiled_war
+
+        committed, strength, s_att, s_def = compiled_war.campaign_sides(
+            state, obs, s.military, pw, pk, side, weight, pb, t[pw], nw)
+    else:
+        committed, strength, s_att, s_def = _sides(state, obs, s, pw, pk, side, weight, pb,
+                                                   slot, t, nw)
     p = victory_probability(s_att, s_def, params)
     u = rng.uniform_at(state.keys[b], state.year, rng.Stream.WAR, a)
     att_wins = u < p
@@ -403,11 +410,12 @@ def _campaign(state: WorldState, actions: Actions, obs: Observation, setting: Se
     total = np.maximum(s_att + s_def, 1e-12)
     frac_att = params.destructiveness * s_def / total
     frac_def = params.destructiveness * s_att / total
-    frac = np.where(side == 0, frac_att[pw], frac_def[pw])
-    loss = committed * frac
-    lost = np.bincount(slot, weights=loss, minlength=state.batch * n)
-    s.military -= lost.reshape(state.batch, n)
-    np.maximum(s.military, 0.0, out=s.military)
+    if compiled:  # (attrition, then each side's best nuclear member, as below)
+        loss, best = compiled_war.campaign_attrition(state, s.military, pw, pk, side, slot,
+                                                     principal, committed, frac_att,
+                                                     frac_def)
+    else:
+        loss = _attrition(state, s, pw, side, slot, committed, frac_att, frac_def)
     # Each principal loses productivity in proportion to the force the enemy brings
     # (war_damage_share); a principal of several wars takes each war's loss in turn.
     hit_cell = np.concatenate([b * n + a, b * n + t])
@@ -423,10 +431,11 @@ def _campaign(state: WorldState, actions: Actions, obs: Observation, setting: Se
 
     # Nuclear threshold: the side losing the campaign may escalate through its strongest
     # nuclear member (the principal first among equals).
-    nuc = state.nuclear.reshape(-1)[slot].astype(np.int64)
-    rank = nuc * 4 + (pk == np.where(side == 0, a[pw], t[pw]))  # level, then principal
-    best = np.full(2 * nw, -1, dtype=np.int64)
-    np.maximum.at(best, pw * 2 + side, rank * (n + 1) + (n - pk))
+    if not compiled:
+        nuc = state.nuclear.reshape(-1)[slot].astype(np.int64)
+        rank = nuc * 4 + principal  # level, then principal
+        best = np.full(2 * nw, -1, dtype=np.int64)
+        np.maximum.at(best, pw * 2 + side, rank * (n + 1) + (n - pk))
     level = np.where(best >= 0, best // (n + 1) // 4, 0)
     member = np.where(best >= 0, n - best % (n + 1), -1)
     nuc_att, nuc_def = level[0::2], level[1::2]
@@ -475,7 +484,6 @@ def _campaign(state: WorldState, actions: Actions, obs: Observation, setting: Se
                               size[att_wins]))
     events.append(Events.make(EventKind.WAR_LOST, b[~att_wins], a[~att_wins], t[~att_wins],
                               size[~att_wins]))
-    principal = pk == np.where(side == 0, a[pw], t[pw])
     helper = ~principal
     events.append(Events.make(EventKind.WAR_JOINED, pb[helper], pk[helper],
                               np.where(side == 0, a[pw], t[pw])[helper], committed[helper]))
@@ -485,11 +493,14 @@ def _campaign(state: WorldState, actions: Actions, obs: Observation, setting: Se
 
     # The target's side remembers the aggression of every member of the initiator's side
     # (balance of threat).
-    attacking = np.zeros((nw, n), dtype=PAIR)
-    a_rows = side == 0
-    attacking[pw[a_rows], pk[a_rows]] = 1.0
-    d_rows = ~a_rows
-    np.add.at(s.hostility, (pb[d_rows], pk[d_rows]), attacking[pw[d_rows]])
+    if compiled:
+        compiled_war.grievances(s.hostility, pw, pk, side, slot, n, nw)
+    else:
+        attacking = np.zeros((nw, n), dtype=PAIR)
+        a_rows = side == 0
+        attacking[pw[a_rows], pk[a_rows]] = 1.0
+        d_rows = ~a_rows
+        np.add.at(s.hostility, (pb[d_rows], pk[d_rows]), attacking[pw[d_rows]])
 
     decided = ~mutual
     winner_side = np.where(att_wins, 0, 1)
@@ -509,6 +520,34 @@ def _campaign(state: WorldState, actions: Actions, obs: Observation, setting: Se
     _end(s, events, b[mutual], a[mutual], t[mutual], NO_WINNER)
     outcome = np.where(att_wins, INITIATOR_WON, TARGET_WON)
     _end(s, events, b[concedes], a[concedes], t[concedes], outcome[concedes])
+
+
+def _sides(state: WorldState, obs: Observation, s: _Scratch, pw: I64, pk: I64, side: I64,
+           weight: F64, pb: I64, slot: I64, t: I64, nw: int) -> tuple[F64, F64, F64, F64]:
+    """The campaigns' participants' committed forces and strengths, and each side's
+    strength: (committed, strength, attacker's side, target's side)."""
+    n = state.n_actors
+    engaged = force_split(state.batch, n, pb, pk).reshape(-1)
+    committed = weight * (s.military.reshape(-1)[slot] / engaged[slot])
+    # Each participant by its own access to the target: one that borders it only across
+    # the sea pays the amphibious penalty, one with a land border (or no border) does not;
+    # the defender's allies land on a friendly coast and pay none (Mearsheimer 2001, ch. 4).
+    strength = committed * obs.reach[pb, pk, t[pw]] * np.where(
+        side == 1, 1.0, obs.amphibious(pb, pk, t[pw]))
+    sides = np.bincount(pw * 2 + side, weights=strength, minlength=2 * nw).astype(np.float64)
+    return committed, strength, sides[0::2], sides[1::2]
+
+
+def _attrition(state: WorldState, s: _Scratch, pw: I64, side: I64, slot: I64,
+               committed: F64, frac_att: F64, frac_def: F64) -> F64:
+    """Each participant's losses (its side's fraction of its committed forces), taken from
+    the military of ``s``."""
+    frac = np.where(side == 0, frac_att[pw], frac_def[pw])
+    loss = committed * frac
+    lost = np.bincount(slot, weights=loss, minlength=state.batch * state.n_actors)
+    s.military -= lost.reshape(state.batch, state.n_actors)
+    np.maximum(s.military, 0.0, out=s.military)
+    return loss
 
 
 @dataclass(frozen=True)
@@ -546,6 +585,14 @@ def _conquer(state: WorldState, setting: Setting, params: Params, s: _Scratch,
     map) name the neighbours that may claim it; among several claimants one is drawn with
     chance proportional to its weight (Efraimidis-Spirakis keys ``u ** (1 / w)``).
     """
+    if setting.engine == "compiled":  # the same claims and draws in one compiled pass
+        from powerbalance.model import compiled_war
+
+        compiled_war.conquer(state, setting, s, claims.code, claims.weight, lost_b, lost_a,
+                             round_, events, kind,
+                             params.conquest_rate if rate is None else rate,
+                             params.capital_loss_kills)
+        return
     n, p = state.n_actors, setting.n_provinces
     worlds = sorted_unique(lost_b)
     row_of = np.full(state.batch, -1, dtype=np.int64)
@@ -573,12 +620,7 @@ def _conquer(state: WorldState, setting: Setting, params: Params, s: _Scratch,
     if not len(cw):
         return
     keys = state.keys[worlds]
-    # (The compiled engine hashes the same counters in one loop: the same numbers.)
     uniform_at = rng.uniform_at
-    if setting.engine == "compiled":
-        from powerbalance.model import compiled
-
-        uniform_at = compiled.uniform_at
     u = uniform_at(keys[cw], state.year, rng.Stream.CLAIM, cl, sub=round_)
     # Weighted draw among the claimants of a province: the largest u ** (1 / weight) wins,
     # i.e. the smallest -log(u) / weight (compared as the bits of a positive float32,
@@ -653,29 +695,13 @@ def _bury_the_dead(state: WorldState, s: _Scratch, setting: Setting, params: Par
 
     n = state.n_actors
     owner = s.owner if every else s.owner[changed]
-    count = territory(owner, n)
-    was_alive = state.alive[changed]
-    alive_c = was_alive & (count > 0)
-    died = was_alive & ~alive_c
-    capital = s.capital[changed]
-    cap_owner = np.take_along_axis(owner, np.maximum(capital, 0), axis=1)
-    lost_capital = alive_c & (cap_owner != np.arange(n)[None, :])
-    if lost_capital.any():
-        by_rank = np.argsort(setting.value_rank)
-        if compiled:
-            from powerbalance.model.compiled import kernels
+    if compiled:  # the same deaths and capitals in one compiled pass over those worlds
+        from powerbalance.model import compiled_war
 
-            new_cap = kernels()["best_provinces"](owner, np.arange(len(changed)), n,
-                                                  setting.value_rank, by_rank)
-        else:
-            owned = owner >= 0
-            bins = np.where(owned, np.arange(len(changed))[:, None] * n + owner,
-                            len(changed) * n)
-            rank_key = np.where(owned, setting.value_rank[None, :], -1)
-            best = np.full(len(changed) * n + 1, -1, dtype=np.int64)
-            np.maximum.at(best, bins.ravel(), rank_key.ravel())
-            new_cap = by_rank[np.maximum(best[:-1].reshape(len(changed), n), 0)]
-        capital = np.where(lost_capital, new_cap, capital)
+        alive_c, died, cap_owner, capital = compiled_war.burial(s.owner, state.alive, changed,
+                                                                s.capital, setting)
+    else:
+        alive_c, died, cap_owner, capital = _burial(state, s, setting, owner, changed)
     if died.any():
         dw, di = nonzero(died)
         events.append(Events.make(EventKind.DEATH, changed[dw], di, cap_owner[dw, di]))
@@ -689,10 +715,10 @@ def _bury_the_dead(state: WorldState, s: _Scratch, setting: Setting, params: Par
         outcome = np.where(gone_a & gone_t, NO_WINNER,
                            np.where(gone_t, INITIATOR_WON, TARGET_WON))
         _end(s, events, wb[over], wa[over], wt[over], outcome[over])
-    capital = np.where(alive_c, capital, -1)
 
     alive = merged(state.alive, alive_c)
-    full_capital = merged(s.capital, capital)
+    s.capital[changed] = capital  # (the year's own copy)
+    full_capital = s.capital
     military, productivity = s.military, s.productivity
     military[changed] = np.where(alive_c, military[changed], 0.0)
     productivity[changed] = np.where(alive_c, productivity[changed], 0.0)
@@ -734,3 +760,29 @@ def _bury_the_dead(state: WorldState, s: _Scratch, setting: Setting, params: Par
     return state.replace(alive=alive, military=military, productivity=productivity,
                          wealth=wealth, owner=s.owner, capital=full_capital,
                          alliance=alliance, **war_fields, **cached)
+
+
+def _burial(state: WorldState, s: _Scratch, setting: Setting, owner: I64,
+            changed: I64) -> tuple[BoolA, BoolA, I64, I64]:
+    """The deaths and capitals of the worlds ``changed`` (``owner``, their rows of
+    ``s.owner``): an actor left with no province dies; a live actor that lost its capital
+    moves it to its most valuable province; the dead have capital -1. Returns (alive, died,
+    the owner of each capital province, capital) of those worlds."""
+    n = state.n_actors
+    count = territory(owner, n)
+    was_alive = state.alive[changed]
+    alive_c = was_alive & (count > 0)
+    died = was_alive & ~alive_c
+    capital = s.capital[changed]
+    cap_owner = np.take_along_axis(owner, np.maximum(capital, 0), axis=1)
+    lost_capital = alive_c & (cap_owner != np.arange(n)[None, :])
+    if lost_capital.any():
+        by_rank = np.argsort(setting.value_rank)
+        owned = owner >= 0
+        bins = np.where(owned, np.arange(len(changed))[:, None] * n + owner, len(changed) * n)
+        rank_key = np.where(owned, setting.value_rank[None, :], -1)
+        best = np.full(len(changed) * n + 1, -1, dtype=np.int64)
+        np.maximum.at(best, bins.ravel(), rank_key.ravel())
+        new_cap = by_rank[np.maximum(best[:-1].reshape(len(changed), n), 0)]
+        capital = np.where(lost_capital, new_cap, capital)
+    return alive_c, died, cap_owner, np.where(alive_c, capital, -1)

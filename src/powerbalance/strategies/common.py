@@ -138,6 +138,11 @@ def balancing_partner(obs: Observation, bw: I64, i: I64) -> I64:
     T, weighted by how close it stands to T (those T threatens most are
     natural partners), never T itself nor an actor i distrusts.
     """
+    if obs.setting.engine == "compiled":  # the same scores and first maximum, compiled
+        from powerbalance.model import compiled_war
+
+        return compiled_war.balancing_partner(obs, bw, i, distrusted(obs, bw, i) if (
+            memory_peak(obs) >= obs.params.distrust_threshold) else None)
     state = obs.state
     n = state.n_actors
     threat = np.maximum(obs.top_threat[bw, i], 0)

@@ -1,0 +1,502 @@
+"""The compiled engine's war phase: numba kernels for the bookkeeping and resolution of
+:mod:`powerbalance.model.war` (imported on the first use of the compiled engine only:
+importing it imports numba).
+
+The NumPy functions of :mod:`.war` stay the specification; each kernel here names the
+function it mirrors and keeps its operations and their order (no ``fastmath``; sums in
+``np.bincount``'s order; :func:`powerbalance.detmath.exp` and ``log`` term by term; the
+uniforms hashed from the same counters as :func:`powerbalance.rng.uniform_at`), so the
+compiled war is bit-identical to the reference (tests/model/test_compiled.py):
+
+- :func:`recover`: the phoenix factor of a year (``war._recover``);
+- :func:`conquer`: the claims, draws and transfers of provinces after a campaign or a
+  concession (``war._conquer``), one pass over each loser's world, written into the
+  year's own copy of the owners;
+- :func:`burial`: the deaths and fallen capitals of the worlds whose borders changed
+  (``war._burial``), one pass over those worlds;
+- :func:`campaign_sides`, :func:`campaign_attrition`, :func:`grievances`: the campaigns'
+  committed forces and strengths (``war._sides``), attrition and each side's best nuclear
+  member (``war._attrition`` and ``war._campaign``), and the balance of threat's
+  grievances;
+- helpers of the strategies' decisions about war and alliances:
+  :func:`allies_of` (``Observation._allies_of``) and :func:`balancing_partner`
+  (:mod:`powerbalance.strategies.common`).
+
+Crises and deterrence (``war._crises``, :mod:`.deterrence`) and the calls to allies
+(``war._calls``) stay NumPy. Each kernel is registered by name in
+:func:`powerbalance.model.compiled.kernels` (:data:`WAR_KERNELS`).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numba
+import numpy as np
+
+from powerbalance import detmath, rng
+from powerbalance.model.compiled_kernels import GOLDEN, exp1, splitmix
+from powerbalance.model.events import EventKind, Events
+from powerbalance.model.fastops import sorted_unique, unique_counts
+
+jit = numba.njit(cache=True, nogil=True, fastmath=False, error_model="numpy")
+sqrt_half, ln2_hi, ln2_lo = detmath._SQRT_HALF, detmath._LN2_HI, detmath._LN2_LO
+#: detmath.log's series coefficients 1/27, 1/25, ..., 1/1, in the order it uses them.
+l27, l25, l23, l21, l19, l17, l15, l13, l11, l9, l7, l5, l3, l1 = (
+    1.0 / 27.0, *(1.0 / k for k in range(25, 0, -2)))
+#: The largest element index of the uniforms' counter layout (rng.uniform_at).
+MAX_ELEMENT = 1 << 25
+
+
+@jit
+def log1(x: float) -> float:
+    # detmath.log, one value: frexp, mantissa into [sqrt(1/2), sqrt(2)), 2 atanh(s) summed
+    # by Horner from 1/27.
+    m, e = math.frexp(x)
+    if m < sqrt_half:
+        m = m * 2.0
+        e = e - 1
+    fe = np.float64(e)
+    s = (m - 1.0) / (m + 1.0)
+    s2 = s * s
+    acc = l27
+    acc = acc * s2 + l25
+    acc = acc * s2 + l23
+    acc = acc * s2 + l21
+    acc = acc * s2 + l19
+    acc = acc * s2 + l17
+    acc = acc * s2 + l15
+    acc = acc * s2 + l13
+    acc = acc * s2 + l11
+    acc = acc * s2 + l9
+    acc = acc * s2 + l7
+    acc = acc * s2 + l5
+    acc = acc * s2 + l3
+    acc = acc * s2 + l1
+    return 2.0 * s * acc + fe * ln2_hi + fe * ln2_lo
+
+
+@jit
+def uniform1(key: Any, base: Any, e: int) -> float:
+    # rng.uniform_at for one element (compiled_kernels.uniform_at_kernel's body).
+    word = splitmix(key + (np.uint64(e >> 1) + base) * GOLDEN)
+    half = word >> np.uint64(32) if e & 1 else word & np.uint64(0xFFFFFFFF)
+    return (np.float64(half) + 0.5) * (1.0 / 2**32)
+
+
+@jit
+def recover_kernel(productivity: Any, loss: Any, war_target: Any, rate: float) -> Any:
+    # war._recover: regained = 0 for a principal of a war under way (war._principals), else
+    # rate * loss; productivity * exp(regained), loss - regained.
+    b, n = productivity.shape
+    prod = np.empty((b, n))
+    left = np.empty((b, n))
+    engaged = np.zeros(n, dtype=np.bool_)
+    for w in range(b):
+        engaged[:] = False
+        for i in range(n):
+            t = war_target[w, i]
+            if t >= 0:
+                engaged[i] = True
+                engaged[t] = True
+        for i in range(n):
+            r = 0.0 if engaged[i] else rate * loss[w, i]
+            # (exp(0) is exactly 1.0: no polynomial to evaluate for most actors)
+            prod[w, i] = productivity[w, i] * (1.0 if r == 0.0 else exp1(r))
+            left[w, i] = loss[w, i] - r
+    return prod, left
+
+
+@jit
+def conquer_kernel(owner: Any, changed: Any, capital: Any, worlds: Any, loser_flag: Any,
+                   n: int, in_ptr: Any, in_links: Any, link_src: Any, link_dst: Any,
+                   claim_code: Any, claim_weight: Any, keys: Any, claim_base: Any,
+                   conquest_base: Any, rate: float, capital_kills: bool) -> Any:
+    # war._conquer, world by world (``worlds`` sorted): every link into a loser's province
+    # from a claimant with a claim on the holder draws u (Stream.CLAIM, element = the link)
+    # and keys the claimant by the float32 bits of -log(u) / weight (claimant in the low
+    # 20 bits); the smallest key of each province wins it if its own draw (Stream.CONQUEST,
+    # element = the province) is below ``rate``; a fallen capital (``capital_kills``) hands
+    # every province of its owner to the captor. ``owner`` and ``changed`` are the year's
+    # own copies, written in place; returns the codes (world * N + new) * N + old of the
+    # provinces moved, in (world, province) order.
+    p = owner.shape[1]
+    none = np.iinfo(np.int64).max
+    best = np.empty(p, dtype=np.int64)
+    new_owner = np.empty(p, dtype=np.int64)
+    heir = np.empty(n + 1, dtype=np.int64)
+    cost = np.empty(1, dtype=np.float32)
+    bits = cost.view(np.int32)
+    out = np.empty(64, dtype=np.int64)
+    m = 0
+    for x in range(len(worlds)):
+        w = worlds[x]
+        row = owner[w]
+        key = keys[w]
+        best[:] = none
+        found = False
+        for q in range(p):
+            held_by = row[q]
+            if held_by < 0 or not loser_flag[x, held_by]:
+                continue
+            for k in range(in_ptr[q], in_ptr[q + 1]):
+                cl = in_links[k]
+                claimer = row[link_src[cl]]
+                if claimer < 0 or claimer == held_by:
+                    continue
+                code = (w * n + claimer) * n + held_by
+                pos = np.searchsorted(claim_code, code)
+                if pos >= len(claim_code) or claim_code[pos] != code:
+                    continue
+                weight = claim_weight[pos]
+                if not weight > 0:
+                    continue
+                u = uniform1(key, claim_base, cl)
+                cost[0] = np.float32(-log1(u) / weight)
+                pick = (np.int64(bits[0]) << 20) | claimer
+                d = link_dst[cl]
+                if pick < best[d]:
+                    best[d] = pick
+                found = True
+        if not found:
+            continue
+        any_taken = False
+        for q in range(p):
+            new_owner[q] = row[q]
+        for q in range(p):
+            if best[q] != none and uniform1(key, conquest_base, q) < rate:
+                new_owner[q] = best[q] & ((1 << 20) - 1)
+                any_taken = True
+        if not any_taken:
+            continue
+        if capital_kills:
+            heir[:] = -1
+            for q in range(p):
+                if new_owner[q] != row[q]:
+                    old = row[q]
+                    if capital[w, old] == q:
+                        heir[old] = new_owner[q]
+            for q in range(p):
+                o = row[q]
+                inherited = heir[o] if o >= 0 else heir[n]
+                if inherited >= 0:
+                    new_owner[q] = inherited
+        for q in range(p):
+            if new_owner[q] != row[q]:
+                if m == len(out):
+                    grown = np.empty(2 * len(out), dtype=np.int64)
+                    grown[:m] = out[:m]
+                    out = grown
+                out[m] = (w * n + new_owner[q]) * n + row[q]
+                m += 1
+                changed[w] = True
+                row[q] = new_owner[q]
+    return out[:m].copy()
+
+
+@jit
+def campaign_sides_kernel(pw: Any, pk: Any, side: Any, weight: Any, pb: Any, pt: Any,
+                          n: int, batch: int, nw: int, military: Any, reach: Any,
+                          amphibious: Any, has_amphibious: bool) -> Any:
+    # war._campaign, from the sorted participants to the two sides' strengths: each
+    # participant commits weight x its military / the number of wars it takes part in
+    # (perception.force_split), its strength is committed x reach to the target x its
+    # amphibious factor (the attacking side only), and each side's strength adds its
+    # participants in row order from 0.0 (np.bincount's order).
+    rows = len(pw)
+    engaged = np.zeros(batch * n, dtype=np.int64)
+    for r in range(rows):
+        engaged[pb[r] * n + pk[r]] += 1
+    committed = np.empty(rows)
+    strength = np.empty(rows)
+    sides = np.zeros(2 * nw)
+    for r in range(rows):
+        slot = pb[r] * n + pk[r]
+        c = weight[r] * (military[slot] / np.float64(engaged[slot]))
+        cell = slot * n + pt[r]
+        factor = 1.0
+        if side[r] != 1 and has_amphibious:
+            factor = np.float64(amphibious[cell])
+        st = c * np.float64(reach[cell]) * factor
+        committed[r] = c
+        strength[r] = st
+        sides[pw[r] * 2 + side[r]] += st
+    return committed, strength, sides[0::2].copy(), sides[1::2].copy()
+
+
+@jit
+def campaign_attrition_kernel(pw: Any, pk: Any, side: Any, slot: Any, principal: Any,
+                              committed: Any, frac_att: Any, frac_def: Any, n: int,
+                              nw: int, military: Any, nuclear: Any) -> Any:
+    # war._attrition and war._campaign's nuclear ranks, per participant in row order:
+    # loss = committed x its side's fraction; the losses of a (world, actor) add up from
+    # 0.0 in row order and leave its military (``military``, flat, in place; the caller
+    # then floors it at 0); each side's best nuclear member by
+    # (level * 4 + principal) * (N + 1) + (N - actor), -1 for none.
+    rows = len(pw)
+    loss = np.empty(rows)
+    lost = np.zeros(len(military))
+    best = np.full(2 * nw, -1, dtype=np.int64)
+    for r in range(rows):
+        f = frac_att[pw[r]] if side[r] == 0 else frac_def[pw[r]]
+        x = committed[r] * f
+        loss[r] = x
+        lost[slot[r]] += x
+        rank = np.int64(nuclear[slot[r]]) * 4 + (1 if principal[r] else 0)
+        key = rank * (n + 1) + (n - pk[r])
+        g = pw[r] * 2 + side[r]
+        if key > best[g]:
+            best[g] = key
+    for c in range(len(military)):
+        military[c] -= lost[c]
+    return loss, best
+
+
+@jit
+def grievance_kernel(pw: Any, pk: Any, side: Any, slot: Any, n: int, nw: int,
+                     hostility: Any) -> None:
+    # war._campaign's balance of threat: every member of the target's side adds 1
+    # (float32) to its grievance against each member of the initiator's side, row by row
+    # (np.add.at's order; ``hostility`` flat, in place).
+    attacking = np.zeros((nw, n), dtype=np.float32)
+    for r in range(len(pw)):
+        if side[r] == 0:
+            attacking[pw[r], pk[r]] = 1.0
+    for r in range(len(pw)):
+        if side[r] == 1:
+            base = slot[r] * n
+            for j in range(n):
+                hostility[base + j] += attacking[pw[r], j]
+
+
+@jit
+def burial_kernel(owner: Any, alive: Any, changed: Any, capital: Any, n: int,
+                  value_rank: Any, by_rank: Any) -> Any:
+    # war._burial for the worlds ``changed`` (rows of the full ``owner``, ``alive`` and
+    # ``capital``): an actor alive with no province dies; a live actor whose capital
+    # province it no longer owns moves its capital to its most valuable province (highest
+    # value rank); the dead have capital -1. Returns (alive, died, capital's owner,
+    # capital) of the changed worlds.
+    nc = len(changed)
+    p = owner.shape[1]
+    alive_c = np.empty((nc, n), dtype=np.bool_)
+    died = np.empty((nc, n), dtype=np.bool_)
+    cap_owner = np.empty((nc, n), dtype=np.int64)
+    cap = np.empty((nc, n), dtype=np.int64)
+    count = np.zeros(n, dtype=np.int64)
+    best = np.empty(n, dtype=np.int64)
+    for x in range(nc):
+        w = changed[x]
+        row = owner[w]
+        count[:] = 0
+        best[:] = -1
+        for q in range(p):
+            o = row[q]
+            if o >= 0:
+                count[o] += 1
+                if value_rank[q] > best[o]:
+                    best[o] = value_rank[q]
+        for i in range(n):
+            live = alive[w, i] and count[i] > 0
+            alive_c[x, i] = live
+            died[x, i] = alive[w, i] and not live
+            c = capital[w, i]
+            held = row[max(c, 0)]
+            cap_owner[x, i] = held
+            if live and held != i:
+                c = by_rank[max(best[i], 0)]
+            cap[x, i] = c if live else -1
+    return alive_c, died, cap_owner, cap
+
+
+@jit
+def allies_of_kernel(alliance: Any, alive: Any, n: int, batch: int) -> Any:
+    # perception.Observation._allies_of: the flat [b, j, k] cells with alliance > 0 and k
+    # alive, in index order; ptr[b * N + j] the first of (b, j)'s; bond the commitments.
+    size = 0
+    for c in range(len(alliance)):
+        if alliance[c] > 0 and alive[(c // (n * n)) * n + c % n]:
+            size += 1
+    cells = np.empty(size, dtype=np.int64)
+    bond = np.empty(size)
+    ptr = np.zeros(batch * n + 1, dtype=np.int64)
+    m = 0
+    for c in range(len(alliance)):
+        if alliance[c] > 0 and alive[(c // (n * n)) * n + c % n]:
+            cells[m] = c
+            bond[m] = np.float64(alliance[c])
+            ptr[c // n + 1] += 1
+            m += 1
+    for r in range(batch * n):
+        ptr[r + 1] += ptr[r]
+    return ptr, cells, bond
+
+
+@jit
+def balancing_partner_kernel(bw: Any, i: Any, top_threat: Any, alliance: Any, alive: Any,
+                             perceived: Any, reach: Any, distrust: Any,
+                             has_distrust: bool) -> Any:
+    # strategies.common.balancing_partner, row by row: the candidates (not allied with i,
+    # not committed to the threat T = max(top threat, 0), alive, neither i nor T, not
+    # distrusted) score perceived[b, i, j] * reach[b, T, j] in float32, the others -1;
+    # the first maximum wins if it is > 0, else -1.
+    b_, n = alive.shape
+    out = np.empty(len(bw), dtype=np.int64)
+    for r in range(len(bw)):
+        w, me = bw[r], i[r]
+        threat = max(top_threat[w, me], 0)
+        best = np.float32(0.0)
+        pick = -1
+        for j in range(n):
+            ok = (alliance[w, me, j] <= 0 and alliance[w, j, threat] <= 0 and alive[w, j]
+                  and j != me and j != threat)
+            if ok and has_distrust and distrust[r, j]:
+                ok = False
+            score = perceived[w, me, j] * reach[w, threat, j] if ok else np.float32(-1.0)
+            if pick < 0 or score > best:
+                best = score
+                pick = j
+        out[r] = pick if best > 0 else -1
+    return out
+
+
+#: The kernels of this module by name (registered in :func:`.compiled.kernels`).
+WAR_KERNELS = {"war_recover": recover_kernel, "war_conquer": conquer_kernel,
+               "war_sides": campaign_sides_kernel, "war_attrition": campaign_attrition_kernel,
+               "war_grievance": grievance_kernel, "war_burial": burial_kernel,
+               "allies_of": allies_of_kernel, "balancing_partner": balancing_partner_kernel}
+
+
+def _base(year: int, stream: int, sub: int) -> np.uint64:
+    """The counter base of :func:`powerbalance.rng.uniform_at` for one year, stream and
+    sub-stream."""
+    return np.uint64(((int(year) & 0xFFFFF) << 44) | ((int(stream) & 0xFF) << 36)
+                     | (int(sub) << 24))
+
+
+def recover(productivity: Any, loss: Any, war_target: Any, rate: float) -> tuple[Any, Any]:
+    """``war._recover``'s productivity and war losses after the phoenix factor, compiled
+    (bit-identical); the caller has checked that some loss is left to regain."""
+    from powerbalance.model.compiled import kernels
+
+    return kernels()["war_recover"](  # type: ignore[no-any-return]
+        np.ascontiguousarray(productivity), np.ascontiguousarray(loss),
+        np.ascontiguousarray(war_target), float(rate))
+
+
+def conquer(state: Any, setting: Any, s: Any, claim_code: Any, claim_weight: Any,
+            lost_b: Any, lost_a: Any, round_: int, events: list[Events], kind: EventKind,
+            rate: float, capital_kills: bool) -> None:
+    """``war._conquer``, compiled (bit-identical): the same claims, draws and transfers,
+    written into the year's scratch owners ``s.owner`` (and ``s.changed``), and the same
+    ``kind`` events (a concession's actor is the conceder)."""
+    n = state.n_actors
+    if setting.n_provinces >= MAX_ELEMENT or len(setting.link_src) >= MAX_ELEMENT:
+        raise ValueError("element index outside the counter layout")
+    worlds = sorted_unique(lost_b)
+    row_of = np.full(state.batch, -1, dtype=np.int64)
+    row_of[worlds] = np.arange(len(worlds))
+    loser_flag = np.zeros((len(worlds), n + 1), dtype=bool)
+    loser_flag[row_of[lost_b], lost_a] = True
+    from powerbalance.model.compiled import kernels
+
+    codes = kernels()["war_conquer"](
+        s.owner, s.changed, s.capital, worlds, loser_flag, n, setting.in_ptr,
+        setting.in_links, setting.link_src, setting.link_dst, claim_code, claim_weight,
+        state.keys, _base(state.year, rng.Stream.CLAIM, round_),
+        _base(state.year, rng.Stream.CONQUEST, round_), float(rate), bool(capital_kills))
+    if not len(codes):
+        return
+    codes, counts = unique_counts(codes)
+    cw, rest = np.divmod(codes, n * n)
+    winner, victim = np.divmod(rest, n)
+    if kind == EventKind.CONCESSION:   # the victim conceded to the winner
+        events.append(Events.make(kind, cw, victim, winner, counts.astype(float)))
+    else:
+        events.append(Events.make(kind, cw, winner, victim, counts.astype(float)))
+
+
+def campaign_sides(state: Any, obs: Any, military: Any, pw: Any, pk: Any, side: Any,
+                   weight: Any, pb: Any, pt: Any, nw: int) -> tuple[Any, Any, Any, Any]:
+    """``war._sides``, compiled (bit-identical): (committed, strength, attacker's side,
+    target's side) of the campaigns' sorted participants, ``pt`` the target of each
+    participant's war."""
+    from powerbalance.model.compiled import kernels
+
+    amphibious = obs._amphibious
+    return kernels()["war_sides"](  # type: ignore[no-any-return]
+        pw, pk, side, np.ascontiguousarray(weight, dtype=np.float64), pb, pt,
+        state.n_actors, state.batch, nw, military.reshape(-1),
+        np.ascontiguousarray(obs.reach).reshape(-1),
+        _EMPTY_F32 if amphibious is None else np.ascontiguousarray(amphibious).reshape(-1),
+        amphibious is not None)
+
+
+def campaign_attrition(state: Any, military: Any, pw: Any, pk: Any, side: Any, slot: Any,
+                       principal: Any, committed: Any, frac_att: Any,
+                       frac_def: Any) -> tuple[Any, Any]:
+    """``war._attrition`` (``military``, the year's scratch copy, written in place) and the
+    best nuclear member's key of each side, compiled (bit-identical): (loss, best)."""
+    from powerbalance.model.compiled import kernels
+
+    loss, best = kernels()["war_attrition"](
+        pw, pk, side, slot, principal, committed, np.ascontiguousarray(frac_att),
+        np.ascontiguousarray(frac_def), state.n_actors, len(frac_att),
+        military.reshape(-1), np.ascontiguousarray(state.nuclear).reshape(-1))
+    np.maximum(military, 0.0, out=military)
+    return loss, best
+
+
+def grievances(hostility: Any, pw: Any, pk: Any, side: Any, slot: Any, n: int,
+               nw: int) -> None:
+    """The campaigns' balance of threat (the target's side holds the aggression of every
+    member of the initiator's side) added to ``hostility``, the year's scratch copy,
+    compiled (bit-identical)."""
+    from powerbalance.model.compiled import kernels
+
+    kernels()["war_grievance"](pw, pk, side, slot, n, nw, hostility.reshape(-1))
+
+
+_EMPTY_F32 = np.zeros(0, dtype=np.float32)
+
+
+def burial(owner: Any, alive: Any, changed: Any, capital: Any,
+           setting: Any) -> tuple[Any, Any, Any, Any]:
+    """``war._burial`` of the worlds ``changed``, compiled (bit-identical): (alive, died,
+    the owner of each capital province, capital) of those worlds, from the full
+    (B, P) owners and (B, N) alive and capitals."""
+    from powerbalance.model.compiled import kernels
+
+    return kernels()["war_burial"](  # type: ignore[no-any-return]
+        owner, np.ascontiguousarray(alive), np.ascontiguousarray(changed, dtype=np.int64),
+        capital, alive.shape[1], setting.value_rank, np.argsort(setting.value_rank))
+
+
+def allies_of(alliance: Any, alive: Any) -> tuple[Any, Any, Any]:
+    """:attr:`powerbalance.model.perception.Observation._allies_of`, compiled
+    (bit-identical): (ptr, cells, bond) of the live allies of every (world, actor)."""
+    from powerbalance.model.compiled import kernels
+
+    batch, n = alive.shape
+    return kernels()["allies_of"](  # type: ignore[no-any-return]
+        np.ascontiguousarray(alliance).reshape(-1), np.ascontiguousarray(alive).reshape(-1),
+        n, batch)
+
+
+def balancing_partner(obs: Any, bw: Any, i: Any, distrust: Any) -> Any:
+    """:func:`powerbalance.strategies.common.balancing_partner`, compiled (bit-identical);
+    ``distrust`` the (R, N) actors each row distrusts, None when nobody distrusts anybody."""
+    from powerbalance.model.compiled import kernels
+
+    state = obs.state
+    return kernels()["balancing_partner"](
+        np.ascontiguousarray(bw, dtype=np.int64), np.ascontiguousarray(i, dtype=np.int64),
+        np.ascontiguousarray(obs.top_threat), np.ascontiguousarray(state.alliance),
+        np.ascontiguousarray(state.alive), np.ascontiguousarray(obs.perceived),
+        np.ascontiguousarray(obs.reach),
+        _EMPTY_BOOL_2D if distrust is None else np.ascontiguousarray(distrust),
+        distrust is not None)
+
+
+_EMPTY_BOOL_2D = np.zeros((0, 0), dtype=bool)
