@@ -56,6 +56,17 @@ def test_penalty_grows_with_norm_strength_and_the_coalitions_power():
     assert law.penalty(0.5 * one, 0 * one, one, p)[0] == 0.0
 
 
+def test_penalty_never_cuts_all_productivity_so_a_sanction_can_be_lifted():
+    """A whole loss (penalty 1 against a violator of no capability) could never be undone:
+    productivity times exp(-inf) is 0 and lifting it gives 0 * inf = nan."""
+    p = Params(sanction_penalty=1.0)
+    one = np.ones(1)
+    cut = law.penalty(one, one, 0 * one, p)[0]
+    assert cut == law.MAX_CUT < 1.0
+    assert np.isfinite(np.log1p(-cut))
+    assert law.penalty(0.5 * one, one, one, p)[0] == pytest.approx(0.25)  # below the cap
+
+
 def test_coalition_the_compliant_non_allies_that_can_contend():
     state, p = world(shares=(0.4, 0.3, 0.2, 0.1), compliance=(0.0, 1.0, 1.0, 0.2),
                      law_free_riding=False)

@@ -149,16 +149,24 @@ def compliant(disposition: F64, strength: F64) -> BoolA:
     return np.asarray(disposition >= 1.0 - strength)
 
 
+#: The largest share of productivity a sanction cuts (violator or sanctioner), so that the
+#: cut can be undone when the sanction lifts.
+MAX_CUT = 0.99
+
+
 def penalty(strength: F64, coalition_capability: F64, violator_capability: F64,
             params: Params) -> F64:
     """Share of productivity a violator loses: ``sanction_penalty x strength x C / (C + V)``
     for a coalition of capability C against a violator of capability V (the share of
     strength of a contest, as :mod:`.victory` with exponent 1). In proportion to the norm's
     strength and to the coalition's power: enforcement is what the states that uphold the
-    law can inflict (Morgenthau 1948, ch. 18; Vattel 1758, III.49)."""
+    law can inflict (Morgenthau 1948, ch. 18; Vattel 1758, III.49). At most :data:`MAX_CUT`:
+    a whole loss (``sanction_penalty = 1`` against a violator of no capability) could never
+    be lifted, since productivity times 0 stays 0."""
     total = coalition_capability + violator_capability
     share = np.divide(coalition_capability, total, out=np.zeros_like(total), where=total > 0)
-    return np.asarray(params.sanction_penalty * strength * share, dtype=np.float64)
+    return np.minimum(np.asarray(params.sanction_penalty * strength * share, dtype=np.float64),
+                      MAX_CUT)
 
 
 def coalition(state: WorldState, b: I64, violator: I64, strength: F64,
@@ -532,7 +540,7 @@ def enforce(state: WorldState, events: Events, params: Params,
     if punished.any():
         n = state.n_actors
         row, k = nonzero(members)
-        own = np.minimum(params.sanction_cost * cost[row], 0.99)
+        own = np.minimum(params.sanction_cost * cost[row], MAX_CUT)
         flat = np.zeros(state.batch * n)
         np.add.at(flat, b[punished] * n + v[punished], -np.log1p(-cost[punished]))
         np.add.at(flat, b[row] * n + k, -np.log1p(-own))
