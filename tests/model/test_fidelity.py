@@ -126,7 +126,8 @@ def test_allies_share_a_conquest_in_proportion_to_their_contribution():
         # Only the war on V: Z is out of reach (H spares it in this test).
         state = state.replace(alliance=np.broadcast_to(
             np.array([[0, 0, 1, 1], [0, 0, 0, 0], [1, 0, 0, 0], [1, 0, 0, 0]],
-                     dtype=np.float32), state.alliance.shape).copy())
+                     dtype=np.float32), state.alliance.shape).copy(),
+            join_offence=np.ones(state.alive.shape))   # B's offensive obligation in force
         state, rec = step(state, setting, params)
         ev = rec.events
         took = ev.kind == EventKind.CONQUEST
@@ -139,6 +140,7 @@ def test_allies_share_a_conquest_in_proportion_to_their_contribution():
 
     for m in (2.0, 8.0):
         got, want = share(m)
+        assert 0.05 < want < 0.95, (m, want)   # both took part: the draw is tested
         assert abs(got - want) < 0.05, (m, got, want)
 
 

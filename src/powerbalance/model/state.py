@@ -419,7 +419,7 @@ def auto_batch_size(worlds: int, years: int, actors: int, provinces: int, *,
     >>> auto_batch_size(10_000, 300, 7, 40, budget=2**34)
     10000
     >>> auto_batch_size(1000, 100, 100, 400, budget=2**31)
-    65
+    67
     """
     limit = memory_budget() if budget is None else budget
     lo, hi = 1, max(1, min(worlds, MAX_AUTO_BATCH))
