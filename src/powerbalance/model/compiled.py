@@ -76,7 +76,7 @@ def kernels() -> dict[str, Any]:
         from powerbalance.model import compiled_war
 
         _KERNELS.update({
-            "best_provinces": k.best_provinces_kernel, "exp1": k.exp1,
+            "exp1": k.exp1,
             "gradient_flat": k.gradient_flat, "economy": k.economy_kernel,
             "borders": k.borders_kernel, "territorial_base": k.territorial_base_kernel,
             "side": k.side_kernel, "observation": k.observation_kernel,

@@ -159,24 +159,6 @@ def territorial_base_kernel(owner: Any, capital: Any, n: int, distance: Any,
     return base, count
 
 @jit
-def best_provinces_kernel(owner: Any, worlds: Any, n: int, value_rank: Any,
-                          by_rank: Any) -> Any:
-    # Each actor's most valuable province (highest value rank; by_rank[0] for none).
-    nw = len(worlds)
-    best = np.full((nw, n), -1, dtype=np.int64)
-    for x in range(nw):
-        row = owner[worlds[x]]
-        for q in range(len(row)):
-            o = row[q]
-            if o >= 0 and value_rank[q] > best[x, o]:
-                best[x, o] = value_rank[q]
-    out = np.empty((nw, n), dtype=np.int64)
-    for x in range(nw):
-        for i in range(n):
-            out[x, i] = by_rank[max(best[x, i], 0)]
-    return out
-
-@jit
 def side_kernel(b: Any, j: Any, e: Any, n: int, offence: bool, memo: Any, forces: Any,
                 ally_forces: Any, reach: Any, amphibious: Any, has_amphibious: bool,
                 allied: bool, alliance: Any, ally_ptr: Any, ally_cells: Any, ally_bond: Any,
