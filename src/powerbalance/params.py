@@ -61,7 +61,8 @@ class Params:
         "Stated reason: keeps stocks positive under extreme shocks.", 0, 1)
     mobilisation_scale: float = _p(
         1.0, "Exponent on each actor's scenario mobilisation (the military a unit of its "
-        "spending buys; an actor without the field has 1, which any exponent leaves 1): 1 = "
+        "base spending, up to base_spend, buys; effort above base_spend buys what it buys a "
+        "sedentary state; an actor without the field has 1, which any exponent leaves 1): 1 = "
         "the scenario's figure, 0 = every actor mobilises as a sedentary state (the ablation "
         "'mobilisation').", "Switch and robustness handle of the per-actor field; the figures "
         "are the scenarios' (mongol-steppe-1206: Mongols 6.8 from May 2007, see the scenario).",

@@ -40,6 +40,17 @@ def _year(mobilisation: float | None = None, engine: str = "numpy", **params: An
     return before, economy(before, setting, p), p
 
 
+def _year_at(spend: list[float], mobilisation: float = 3.0, engine: str = "numpy",
+             **params: Any):
+    """One economy phase of two worlds with each actor's spending set to ``spend``."""
+    scen = line_scenario(_actors(mobilisation), provinces=6, params={**QUIET, **params})
+    p = scen.make_params()
+    setting = scen.setting(p).with_engine(engine)
+    before = scen.initial_state(p, setting, 0, [0, 1])
+    before = before.replace(spend=np.tile(np.asarray(spend, dtype=float), (2, 1)))
+    return before, economy(before, setting, p), p
+
+
 def _bought(before, after, params) -> np.ndarray:
     """(B, N) military bought this year: the new stock less what is left of the old."""
     return after.military - (1.0 - params.military_depreciation) * before.military
@@ -63,6 +74,31 @@ def test_the_mobilising_actors_military_grows_faster_over_decades():
     assert (plain.military[-1, :, 0] == plain.military[-1, :, 1]).all()
     # ... and grows no richer for it: the field changes the conversion, not the budget.
     assert (traj.wealth[-1, :, 0] == traj.wealth[-1, :, 1]).all()
+
+
+def test_only_the_base_effort_converts_at_the_mobilisation():
+    # A bids 0.08 (the strategy's effort), B spends the same 0.08 at the sedentary rate:
+    # A's base 0.03 buys three times, the 0.05 above it what it buys B; not 3 x 0.08.
+    before, after, p = _year_at([0.08, 0.08])
+    assert p.base_spend == 0.03
+    bought = _bought(before, after, p)
+    per_unit = bought[:, 1] / 0.08   # military a unit of spending buys a sedentary state
+    assert bought[:, 0] == pytest.approx((3.0 * 0.03 + 0.05) * per_unit, rel=1e-12)
+    assert (bought[:, 0] < 2.0 * bought[:, 1]).all()   # the whole spend x 3 would be 3x
+
+
+def test_spending_below_the_base_converts_wholly_at_the_mobilisation():
+    before, after, p = _year_at([0.02, 0.02])
+    bought = _bought(before, after, p)
+    assert bought[:, 0] == pytest.approx(3.0 * bought[:, 1], rel=1e-12)
+
+
+def test_the_base_is_params_base_spend():
+    # With base_spend 0.06 the same bid of 0.08 has a base of 0.06 converting at 3.
+    before, after, p = _year_at([0.08, 0.08], base_spend=0.06)
+    bought = _bought(before, after, p)
+    per_unit = bought[:, 1] / 0.08
+    assert bought[:, 0] == pytest.approx((3.0 * 0.06 + 0.02) * per_unit, rel=1e-12)
 
 
 def test_an_actor_without_the_field_is_unchanged_bit_for_bit():
@@ -122,3 +158,9 @@ def test_the_compiled_economy_mirrors_mobilisation_bit_for_bit():
     _, got, _ = _year(mobilisation=3.0, engine="compiled")
     for name in ("military", "wealth", "productivity"):
         assert getattr(ref, name).tobytes() == getattr(got, name).tobytes(), name
+    # Above the base (a bid) and below it, the compiled split is the numpy one.
+    for spend, base in (([0.08, 0.05], 0.03), ([0.02, 0.01], 0.03), ([0.08, 0.05], 0.06)):
+        _, ref, _ = _year_at(spend, base_spend=base)
+        _, got, _ = _year_at(spend, engine="compiled", base_spend=base)
+        assert ref.military.tobytes() == got.military.tobytes(), (spend, base)
+        assert not (ref.military == _year_at(spend, base_spend=0.0)[1].military).all()

@@ -64,7 +64,7 @@ def gradient_flat(distance: Any, exponential: bool, midpoint: float,
 def economy_kernel(alive: Any, productivity: Any, military: Any, spend: Any,
                    own_rate: Any, shock: Any, base: Any, mobilisation: Any, floor: Any,
                    guns_butter: float, growth_noise: float, keep: float,
-                   rescale_above: float) -> Any:
+                   rescale_above: float, base_spend: float) -> Any:
     b, n = alive.shape
     prod = np.empty((b, n))
     wealth = np.empty((b, n))
@@ -82,7 +82,14 @@ def economy_kernel(alive: Any, productivity: Any, military: Any, spend: Any,
             if not alive[w, i]:
                 p = 0.0
             wl = p * base[w, i]
-            m = keep * military[w, i] + (spend[w, i] * wl) * mobilisation[i]
+            bought = spend[w, i] * wl
+            mob = mobilisation[i]
+            if mob != 1.0:   # economy.mobilised: the base effort converts at mob
+                sp = spend[w, i]
+                if not (sp < base_spend or sp != sp):   # np.minimum: NaN propagates
+                    sp = base_spend
+                bought = bought + (mob - 1.0) * (sp * wl)
+            m = keep * military[w, i] + bought
             if not alive[w, i]:
                 m = 0.0
             prod[w, i] = p

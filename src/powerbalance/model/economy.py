@@ -22,8 +22,12 @@ Mongol Art of War*: the decimal organisation of 1206, about 95,000 men from perh
 million people, roughly ten percent against one to two percent for an agrarian state;
 ranges, orders of magnitude). The sources describe a cheaper soldier, not a larger
 budget share, so the rule multiplies what spending buys and leaves the spending share,
-and so its cost in growth (``guns_butter``), to the strategies. An actor with
-mobilisation 1 gets exactly today's stock.
+and so its cost in growth (``guns_butter``), to the strategies. The figure is a share of
+the people under arms, a property of pastoral society rather than of a strategy's effort,
+so only the base effort converts at the mobilisation: the spending up to the peacetime
+burden ``Params.base_spend``; a strategy's extra effort above it (a hegemon-seeker's
+``bid_spend``) buys what it buys a sedentary state (:func:`mobilised`), so the effort is
+not multiplied twice. An actor with mobilisation 1 gets exactly today's stock.
 
 Numerical range (every allowed setting, up to 100,000 years): productivity,
 wealth and military are float64, but ``growth_rate = 0.5`` multiplies them by
@@ -106,13 +110,35 @@ def economy(state: WorldState, setting: Setting, params: Params) -> WorldState:
     wealth = productivity * base
     bought = state.spend * wealth
     if setting.mobilisation is not None:  # a steppe people under arms buys more per unit
-        bought = bought * setting.mobilisation
+        bought = mobilised(bought, state.spend, wealth, setting.mobilisation, params.base_spend)
     military = (1.0 - params.military_depreciation) * state.military + bought
     military = np.where(state.alive, military, 0.0)
     productivity, wealth, military, scale = renormalise(productivity, wealth, military,
                                                         state.scale)
     return state.replace(productivity=productivity, wealth=wealth, military=military,
                          scale=scale)
+
+
+def mobilised(bought: F64, spend: F64, wealth: F64, mobilisation: F64,
+              base_spend: float) -> F64:
+    """(B, N) the military bought this year, each actor's *base* effort converted at its
+    mobilisation: ``spend * wealth + (m - 1) * min(spend, base_spend) * wealth``.
+
+    ``bought`` is ``spend * wealth``. The sources' figure (May 2007: about 95,000 men of a
+    million people in 1206, against one to two percent for an agrarian state) is the share
+    of a people under arms, a property of pastoral society, not of the strategy's effort:
+    the part of the spending up to the peacetime burden ``base_spend`` converts at ``m``,
+    the strategy's extra effort above it (a hegemon-seeker's ``bid_spend``) at a sedentary
+    state's rate, so the effort is not multiplied twice. An actor with ``m = 1`` keeps
+    ``bought`` bit for bit.
+
+    >>> import numpy as np
+    >>> spend, wealth = np.array([[0.08, 0.02]]), np.array([[10.0, 10.0]])
+    >>> mobilised(spend * wealth, spend, wealth, np.array([3.0, 3.0]), 0.03).round(12).tolist()
+    [[1.4, 0.6]]
+    """
+    extra = (mobilisation - 1.0) * (np.minimum(spend, base_spend) * wealth)
+    return np.asarray(np.where(mobilisation != 1.0, bought + extra, bought), dtype=np.float64)
 
 
 def _economy_compiled(state: WorldState, setting: Setting, params: Params, base: F64,
@@ -128,7 +154,7 @@ def _economy_compiled(state: WorldState, setting: Setting, params: Params, base:
     productivity, wealth, military, big = kernels()["economy"](
         state.alive, state.productivity, state.military, state.spend, own_rate, shock, base,
         mobilisation, floor, params.guns_butter, params.growth_noise,
-        1.0 - params.military_depreciation, RESCALE_ABOVE)
+        1.0 - params.military_depreciation, RESCALE_ABOVE, params.base_spend)
     scale = state.scale
     if big.any():
         productivity, wealth, military, scale = renormalise(productivity, wealth, military,

@@ -260,9 +260,10 @@ class Setting:
     asymmetric: ``reach[b, i, j]`` is the share of i's power arriving at j). None when every
     actor has mobility 1 (the gradient is symmetric)."""
     mobilisation: F64 | None = None
-    """(N,) each actor's mobilisation: the military a unit of its spending buys, relative to
-    the engine's 1 (a steppe people under arms: see :func:`powerbalance.model.economy.economy`).
-    None when every actor has mobilisation 1."""
+    """(N,) each actor's mobilisation: the military a unit of its base spending (up to
+    ``Params.base_spend``; effort above it converts at 1) buys, relative to the engine's 1 (a
+    steppe people under arms: see :func:`powerbalance.model.economy.mobilised`). None when
+    every actor has mobilisation 1."""
     engine: str = "numpy"
     """The engine that runs the phases: ``"numpy"`` (the reference) or ``"compiled"``
     (numba kernels, bit-identical; see :mod:`powerbalance.model.compiled`). Results do not

@@ -65,7 +65,8 @@ class ActorSpec:
     loss-of-strength gradient, Boulding 1962, is flattened: distance counts ``1 /
     mobility``); 1 = the engine's ``reach_midpoint`` (see :attr:`Setting.mobility`)."""
     mobilisation: float = 1.0
-    """The military a unit of the actor's spending buys, relative to a sedentary state's (a
+    """The military a unit of the actor's base spending (up to ``Params.base_spend``; a
+    strategy's extra effort above it converts at 1) buys, relative to a sedentary state's (a
     steppe people whose every adult man is a mounted archer: May 2007; Khazanov 1984); 1 =
     the engine's conversion. Raised to ``Params.mobilisation_scale`` (see
     :attr:`Setting.mobilisation` and :func:`powerbalance.model.economy.economy`)."""
