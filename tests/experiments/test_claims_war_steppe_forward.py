@@ -17,6 +17,7 @@ import pytest
 
 from powerbalance.errors import InputError
 from powerbalance.experiments.claims import (
+    STEPPE_MOBILISATION_DOSES,
     _forward_options,
     all_arms,
     arms_growth,
@@ -28,7 +29,9 @@ from powerbalance.experiments.claims import (
     wars_begun,
 )
 from powerbalance.experiments.mechanisms import MECHANISMS
+from powerbalance.experiments.plausible import PLAUSIBLE
 from powerbalance.experiments.results import run
+from powerbalance.model.economy import economy
 from powerbalance.params import Params
 from powerbalance.scenarios import load
 from powerbalance.scenarios.cow_scenario import cow_scenario, observed_measures
@@ -123,6 +126,56 @@ def test_mongol_steppe_arms_and_null() -> None:
     assert arms["balancing-no-mobility"].overrides == {}
     shared = arms["balancing-shared-reach"].overrides["reach_midpoint"]
     assert shared == mobility["Mongols"] * Params().reach_midpoint
+
+
+def _mongol_force_bought(scale: float) -> tuple[float, float]:
+    """The military the Mongols and Jin buy in one economy year of mongol-steppe-1206 at
+    ``mobilisation_scale = scale``, each at the spending its strategy sets (the Mongols bid)."""
+    scen = load("mongol-steppe-1206")
+    p = scen.make_params({"mobilisation_scale": scale, "growth_noise": 0.0,
+                          "growth_spread": 0.0})
+    setting = scen.setting(p)
+    state = scen.initial_state(p, setting, 0, [0])
+    spend = np.full((1, len(scen.actors)), p.base_spend)
+    mongols, jin = scen.names.index("Mongols"), scen.names.index("Jin")
+    spend[0, mongols] = p.bid_spend
+    state = state.replace(spend=spend)
+    after = economy(state, setting, p)
+    bought = after.military - (1.0 - p.military_depreciation) * state.military
+    return float(bought[0, mongols]), float(bought[0, jin])
+
+
+def test_mongol_steppe_dose_response_over_mobilisation_scale() -> None:
+    # The dose arms: the balancing arm with mobilisation_scale at the ends of its plausible
+    # range, each with its own null.
+    exp = get("mongol-steppe")
+    arms = all_arms(exp)
+    _, of = null_arms(exp)
+    band = PLAUSIBLE["mobilisation_scale"]
+    assert STEPPE_MOBILISATION_DOSES == (band.lo, band.hi)
+    for scale in STEPPE_MOBILISATION_DOSES:
+        arm = arms[f"balancing-mobilisation-{scale}"]
+        assert arm.overrides == {"mobilisation_scale": scale}
+        assert strategies(arm) == strategies(arms["balancing"])
+        null = arms[of[arm.label]]
+        assert null.overrides == arm.overrides and null.label != of["balancing"]
+        assert differing(strategies(arm), strategies(null)) == {"Xia", "Jin", "Song",
+                                                                   "Khwarazm"}
+        scen = arm.build()
+        mob = scen.setting(scen.make_params(arm.overrides)).mobilisation
+        assert mob is not None
+        assert mob[scen.names.index("Mongols")] == pytest.approx(6.8 ** scale, rel=1e-12)
+    # The dose moves what it should: the Mongols' mobilised force rises with the scale, a
+    # sedentary state's does not move, and the bid above base_spend is not multiplied.
+    doses = sorted((*STEPPE_MOBILISATION_DOSES, 1.0))
+    bought = [_mongol_force_bought(x) for x in doses]
+    mongol = [m for m, _ in bought]
+    assert mongol[0] < mongol[1] < mongol[2]
+    assert len({j for _, j in bought}) == 1
+    p = Params()
+    sedentary_rate = _mongol_force_bought(0.0)[0] / p.bid_spend   # scale 0: m = 1
+    assert mongol[1] == pytest.approx(
+        (6.8 * p.base_spend + (p.bid_spend - p.base_spend)) * sedentary_rate, rel=1e-9)
 
 
 def test_territory_share_counts_provinces() -> None:

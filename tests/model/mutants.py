@@ -626,6 +626,11 @@ MUTANTS = (
            MOBILISATION_TESTS),
     Mutant("the compiled economy's base is a constant", "model/economy.py",
            "RESCALE_ABOVE, params.base_spend)", "RESCALE_ABOVE, 0.03)", MOBILISATION_TESTS),
+    Mutant("the mongol-steppe dose arms leave mobilisation_scale at 1", "experiments/claims.py",
+           '              overrides={"mobilisation_scale": scale},',
+           '              overrides={"mobilisation_scale": 1.0},',
+           ("tests/experiments/test_claims_war_steppe_forward.py::"
+            "test_mongol_steppe_dose_response_over_mobilisation_scale",)),
     Mutant("the compiled economy takes the larger of spending and base",
            "model/compiled_kernels.py",
            "                if not (sp < base_spend or sp != sp):",
