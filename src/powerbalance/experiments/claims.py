@@ -832,7 +832,8 @@ register(Experiment(
     mechanisms=("late-entry", "reputation-refusals", "punishment", "alliance-reliability",
                 "wedges", "concessions"),
     notes=("The named parameters are varied within 合縱 (the six balance in both arms), so "
-           "the claim does not restate claim 2. No steppe-empire scenario ships yet."),
+           "the claim does not restate claim 2. The steppe empire is its own experiment, "
+           "mongol-steppe (the Mongols of 1206, with their own mobility and mobilisation)."),
 ))
 
 
@@ -1674,7 +1675,10 @@ register(Experiment(
            "archers (docs/model.md), so there is no quality arm; the claim tests reach and "
            "numbers only. Where the null's Mongol hegemony is 0 as well, balancing is not "
            "tested: the Mongols are too weak to need stopping, and the comparisons cannot "
-           "hold."),
+           "hold. The dose need not be monotone: the hegemon-seeker prices a unit of forces "
+           "lost as a unit of wealth (strategies/hegemon_seeker.py), though the steppe's base "
+           "effort buys it cheaper, so a larger army raises its expected cost of war and it "
+           "demands less."),
 ))
 
 
