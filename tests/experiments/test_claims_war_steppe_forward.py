@@ -20,6 +20,7 @@ from powerbalance.experiments.claims import (
     STEPPE_MOBILISATION_DOSES,
     _forward_options,
     all_arms,
+    applicable_mechanisms,
     arms_growth,
     attacked_by,
     get,
@@ -33,7 +34,7 @@ from powerbalance.experiments.plausible import PLAUSIBLE
 from powerbalance.experiments.results import run
 from powerbalance.model.economy import economy
 from powerbalance.params import Params
-from powerbalance.scenarios import load
+from powerbalance.scenarios import Scenario, load
 from powerbalance.scenarios.cow_scenario import cow_scenario, observed_measures
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -128,10 +129,9 @@ def test_mongol_steppe_arms_and_null() -> None:
     assert shared == mobility["Mongols"] * Params().reach_midpoint
 
 
-def _mongol_force_bought(scale: float) -> tuple[float, float]:
-    """The military the Mongols and Jin buy in one economy year of mongol-steppe-1206 at
+def _mongol_force_bought(scen: Scenario, scale: float = 1.0) -> tuple[float, float]:
+    """The military the Mongols and Jin buy in one economy year of ``scen`` at
     ``mobilisation_scale = scale``, each at the spending its strategy sets (the Mongols bid)."""
-    scen = load("mongol-steppe-1206")
     p = scen.make_params({"mobilisation_scale": scale, "growth_noise": 0.0,
                           "growth_spread": 0.0})
     setting = scen.setting(p)
@@ -153,27 +153,32 @@ def test_mongol_steppe_dose_response_over_mobilisation_scale() -> None:
     _, of = null_arms(exp)
     band = PLAUSIBLE["mobilisation_scale"]
     assert STEPPE_MOBILISATION_DOSES == (band.lo, band.hi)
+    plain = load("mongol-steppe-1206")
     for scale in STEPPE_MOBILISATION_DOSES:
         arm = arms[f"balancing-mobilisation-{scale}"]
-        assert arm.overrides == {"mobilisation_scale": scale}
+        assert arm.overrides == {}   # the ablation 'mobilisation' stays applicable
         assert strategies(arm) == strategies(arms["balancing"])
         null = arms[of[arm.label]]
-        assert null.overrides == arm.overrides and null.label != of["balancing"]
+        assert null.changes == arm.changes and null.label != of["balancing"]
         assert differing(strategies(arm), strategies(null)) == {"Xia", "Jin", "Song",
                                                                    "Khwarazm"}
-        scen = arm.build()
-        mob = scen.setting(scen.make_params(arm.overrides)).mobilisation
-        assert mob is not None
-        assert mob[scen.names.index("Mongols")] == pytest.approx(6.8 ** scale, rel=1e-12)
-    # The dose moves what it should: the Mongols' mobilised force rises with the scale, a
+        # The dose is what mobilisation_scale = scale does to the scenario's own figure.
+        dosed = arm.build().setting(arm.build().make_params()).mobilisation
+        scaled = plain.setting(plain.make_params({"mobilisation_scale": scale})).mobilisation
+        assert dosed is not None and scaled is not None
+        assert dosed.tobytes() == scaled.tobytes()
+    assert "mobilisation" in {m.name for m in applicable_mechanisms(exp)}
+    # The dose moves what it should: the Mongols' mobilised force rises with the dose, a
     # sedentary state's does not move, and the bid above base_spend is not multiplied.
-    doses = sorted((*STEPPE_MOBILISATION_DOSES, 1.0))
-    bought = [_mongol_force_bought(x) for x in doses]
+    doses = [arms[f"balancing-mobilisation-{STEPPE_MOBILISATION_DOSES[0]}"].build(),
+             arms["balancing"].build(),
+             arms[f"balancing-mobilisation-{STEPPE_MOBILISATION_DOSES[1]}"].build()]
+    bought = [_mongol_force_bought(scen) for scen in doses]
     mongol = [m for m, _ in bought]
     assert mongol[0] < mongol[1] < mongol[2]
     assert len({j for _, j in bought}) == 1
     p = Params()
-    sedentary_rate = _mongol_force_bought(0.0)[0] / p.bid_spend   # scale 0: m = 1
+    sedentary_rate = _mongol_force_bought(plain, 0.0)[0] / p.bid_spend   # scale 0: m = 1
     assert mongol[1] == pytest.approx(
         (6.8 * p.base_spend + (p.bid_spend - p.base_spend)) * sedentary_rate, rel=1e-9)
 

@@ -626,9 +626,9 @@ MUTANTS = (
            MOBILISATION_TESTS),
     Mutant("the compiled economy's base is a constant", "model/economy.py",
            "RESCALE_ABOVE, params.base_spend)", "RESCALE_ABOVE, 0.03)", MOBILISATION_TESTS),
-    Mutant("the mongol-steppe dose arms leave mobilisation_scale at 1", "experiments/claims.py",
-           '              overrides={"mobilisation_scale": scale},',
-           '              overrides={"mobilisation_scale": 1.0},',
+    Mutant("the mongol-steppe dose arms leave the Mongols' mobilisation at 6.8", "experiments/claims.py",
+           'changes={"Mongols": {"mobilisation": STEPPE_MOBILISATION ** scale}},',
+           'changes={"Mongols": {"mobilisation": STEPPE_MOBILISATION}},',
            ("tests/experiments/test_claims_war_steppe_forward.py::"
             "test_mongol_steppe_dose_response_over_mobilisation_scale",)),
     Mutant("the compiled economy takes the larger of spending and base",

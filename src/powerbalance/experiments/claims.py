@@ -1586,6 +1586,8 @@ _SEDENTARY = ("Xia", "Jin", "Song", "Khwarazm")
 #: plausible range (:mod:`powerbalance.experiments.plausible`: steppe shares under arms of
 #: 7-15 percent against 1-2, May 2007; Khazanov 1984); the balancing arm is the dose 1.
 STEPPE_MOBILISATION_DOSES = (0.65, 1.41)
+#: The Mongols' mobilisation in mongol-steppe-1206 (the scenario cites it: May 2007).
+STEPPE_MOBILISATION = 6.8
 #: What the sedentary states did (Morgan 1986): Xia submitted (1209-10), Song allied with the
 #: Mongols against Jin (1233), Khwarazm stood alone, Jin fought on and sought allies.
 _STEPPE_HISTORICAL = {"Xia": "bandwagoner", "Song": "bandwagoner", "Khwarazm": "buck-passer",
@@ -1627,12 +1629,16 @@ register(Experiment(
             changes={"Mongols": {"mobility": 1.0, "mobilisation": 1.0}},
             description="balancing against Mongols with neither their mobility nor their "
                         "mobilisation."),
+        # The dose is the Mongols' own field, 6.8 ** scale, which is what mobilisation_scale
+        # does to it, so that --ablate's 'mobilisation' (mobilisation_scale 0) and the
+        # robustness band still vary it in every arm.
         *(Arm(f"balancing-mobilisation-{scale}", "mongol-steppe-1206",
               strategies=dict.fromkeys(_SEDENTARY, "external-balancer"),
-              overrides={"mobilisation_scale": scale},
-              description=f"dose: balancing with mobilisation_scale {scale} (the Mongols' "
-                          f"mobilisation 6.8 ** {scale} = {6.8 ** scale:.1f}; the balancing "
-                          "arm is the dose 1).")
+              changes={"Mongols": {"mobilisation": STEPPE_MOBILISATION ** scale}},
+              description=f"dose: balancing with the Mongols' mobilisation at "
+                          f"mobilisation_scale {scale} (6.8 ** {scale} = "
+                          f"{STEPPE_MOBILISATION ** scale:.1f}; the balancing arm is the dose "
+                          "1).")
           for scale in STEPPE_MOBILISATION_DOSES),
     ),
     statistics={
@@ -1668,8 +1674,9 @@ register(Experiment(
            "mobilisation, not its strategy's effort); balancing-no-mobilisation removes it, "
            "balancing-neither removes both, each with its own null, and --ablate switches "
            "each off in every arm (mechanisms 'mobility' and 'mobilisation'). Dose-response: "
-           "balancing-mobilisation-0.65 and -1.41 (with the balancing arm at 1) set "
-           "mobilisation_scale to the ends of its plausible range, each with its own null; "
+           "balancing-mobilisation-0.65 and -1.41 (with the balancing arm at 1) set the "
+           "Mongols' mobilisation to 6.8 ** s at the ends s of mobilisation_scale's plausible "
+           "range (3.5 and 14.9), each with its own null; "
            "read mongol_wars and mongol_territory along the dose. No military quality: no "
            "source found gives a defensible combat-effectiveness ratio for the horse "
            "archers (docs/model.md), so there is no quality arm; the claim tests reach and "
