@@ -10,7 +10,16 @@ Each case runs in its own process (``benchmarks/run.py``) and reports CPU second
   Shapley-Shubik indices of every world at the last year, about a millisecond a world).
 
 The interstate arena runs once with each engine (``Setting.engine``: ``[numpy]``, the
-reference, and ``[compiled]``); the figures are the same worlds, bit for bit.
+reference, and ``[compiled]``); the figures are the same worlds, bit for bit. Its case is
+the ``random`` generator at its defaults with eight actors: one scenario for all 10,000
+worlds (the generator's own ``seed=0``), 36 provinces on a 6 x 6 hexagonal map (4 per
+actor), three hegemon-seekers and five status-quo states; only the run's keys differ
+between worlds. So small a map is a crowded one: over the 20 years a campaign is fought in
+about 59 % of the world-years (practically every world in the first), borders move in
+about 87 %, and the live states fall from 8 to 2.0 a world on average, so the war phase
+(conquest, burial, fresh borders) and the hegemon-seekers' decisions take most of the time.
+The case counts every actor-year, the dead's too, as the issue's "10,000 worlds of 8
+actors" does.
 
     .venv/bin/python benchmarks/run.py arenas
 """

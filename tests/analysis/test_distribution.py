@@ -56,3 +56,23 @@ def test_polarity_classes_and_rules_are_parameters():
     assert polarity([0.45, 0.45, 0.1], strict) == 3
     with pytest.raises(ValueError):
         PolarityRules(pole_share=0.0)
+
+
+@pytest.mark.parametrize("actors", [1, 2, 3, 8])
+def test_power_measures_are_the_four_measures_bit_for_bit(actors: int) -> None:
+    """power_measures normalises once; each value is the one-by-one function's, to the bit,
+    on raw capabilities with dead (0), negative and NaN entries and leading axes."""
+    from powerbalance.analysis.distribution import power_measures
+
+    rng = np.random.default_rng(actors)
+    x = rng.lognormal(0.0, 1.5, (40, 7, actors))
+    x[rng.random(x.shape) < 0.3] = 0.0
+    x[rng.random(x.shape) < 0.05] = -1.0
+    x[rng.random(x.shape) < 0.05] = np.nan
+    x[0, 0] = 0.0  # a world where nobody holds anything
+    got = power_measures(x)
+    for key, expected in [("hhi", hhi(x)), ("effective_number", effective_number(x)),
+                          ("con", concentration(x)), ("polarity_code", polarity(x))]:
+        assert got[key].shape == x.shape[:-1]
+        assert got[key].dtype == expected.dtype
+        assert np.array_equal(got[key], expected), key

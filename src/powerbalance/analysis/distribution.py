@@ -67,8 +67,17 @@ def hhi(shares: npt.ArrayLike, *, scale: float = 1.0) -> FloatArray:
     >>> float(hhi([0.5, 0.3, 0.2], scale=10_000))
     3800.0
     """
-    s = normalize_shares(shares)
-    return np.asarray(np.sum(s * s, axis=-1) * scale)
+    return np.asarray(_sum_of_squares(normalize_shares(shares)) * scale)
+
+
+def _sum_of_squares(s: FloatArray) -> FloatArray:
+    """The HHI of shares already normalised (:func:`normalize_shares`)."""
+    return np.asarray(np.sum(s * s, axis=-1))
+
+
+def _inverse(h: FloatArray) -> FloatArray:
+    """The effective number ``1 / h`` of the HHI ``h`` (0 where ``h`` is 0)."""
+    return np.divide(1.0, h, out=np.zeros_like(h), where=h > 0)
 
 
 def effective_number(shares: npt.ArrayLike) -> FloatArray:
@@ -79,8 +88,7 @@ def effective_number(shares: npt.ArrayLike) -> FloatArray:
     >>> float(effective_number([0.25, 0.25, 0.25, 0.25]))
     4.0
     """
-    h = hhi(shares)
-    return np.divide(1.0, h, out=np.zeros_like(h), where=h > 0)
+    return _inverse(hhi(shares))
 
 
 def concentration(shares: npt.ArrayLike) -> FloatArray:
@@ -95,8 +103,12 @@ def concentration(shares: npt.ArrayLike) -> FloatArray:
     1.0
     """
     s = normalize_shares(shares)
+    return _concentration(s, _sum_of_squares(s))
+
+
+def _concentration(s: FloatArray, h: FloatArray) -> FloatArray:
+    """CON of shares already normalised, ``h`` their HHI."""
     n = np.count_nonzero(s > 0, axis=-1).astype(np.float64)
-    h = np.sum(s * s, axis=-1)
     inv_n = np.divide(1.0, n, out=np.ones_like(n), where=n > 0)
     denom = 1.0 - inv_n
     ratio = np.divide(h - inv_n, denom, out=np.ones_like(h), where=denom > 0)
@@ -166,8 +178,11 @@ def polarity(shares: npt.ArrayLike, rules: PolarityRules | None = None) -> npt.N
     ...                                       [0.45, 0.45, 0.1], [0.3, 0.3, 0.4]])]
     ['unipolar', 'unipolar with great powers', 'bipolar', 'multipolar']
     """
-    rules = rules or PolarityRules()
-    s = normalize_shares(shares)
+    return _polarity(normalize_shares(shares), rules or PolarityRules())
+
+
+def _polarity(s: FloatArray, rules: PolarityRules) -> npt.NDArray[np.int8]:
+    """The polarity code of shares already normalised."""
     if s.shape[-1] < 3:
         pad = [(0, 0)] * (s.ndim - 1) + [(0, 3 - s.shape[-1])]
         s = np.pad(s, pad)
@@ -182,6 +197,27 @@ def polarity(shares: npt.ArrayLike, rules: PolarityRules | None = None) -> npt.N
     code = np.where(uni_gp, 1, code)
     code = np.where(uni, 0, code)
     return np.asarray(code, dtype=np.int8)
+
+
+def power_measures(shares: npt.ArrayLike, rules: PolarityRules | None = None
+                   ) -> dict[str, FloatArray | npt.NDArray[np.int8]]:
+    """:func:`hhi`, :func:`effective_number`, :func:`concentration` and :func:`polarity` of
+    the shares at once (keys ``hhi``, ``effective_number``, ``con``, ``polarity_code``):
+    the same numbers as the four calls, from one normalisation (a system table computes
+    all four every recorded year).
+
+    >>> x = [[0.5, 0.3, 0.2], [0.7, 0.2, 0.1]]
+    >>> m = power_measures(x)
+    >>> all((m[k] == f(x)).all() for k, f in [("hhi", hhi), ("con", concentration),
+    ...     ("effective_number", effective_number), ("polarity_code", polarity)])
+    True
+    >>> [POLARITY_NAMES[c] for c in m["polarity_code"]]
+    ['bipolar', 'unipolar with great powers']
+    """
+    s = normalize_shares(shares)
+    h = _sum_of_squares(s)
+    return {"hhi": h, "effective_number": _inverse(h), "con": _concentration(s, h),
+            "polarity_code": _polarity(s, rules or PolarityRules())}
 
 
 def entropy(shares: npt.ArrayLike, *, base: float = np.e) -> FloatArray:

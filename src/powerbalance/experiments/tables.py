@@ -12,14 +12,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from powerbalance.analysis import (
-    POLARITY_NAMES,
-    PolarityRules,
-    concentration,
-    effective_number,
-    hhi,
-    polarity,
-)
+from powerbalance.analysis import POLARITY_NAMES, PolarityRules
+from powerbalance.analysis.distribution import power_measures
 from powerbalance.experiments.runner import Trajectory
 from powerbalance.model.events import EventKind, Events
 from powerbalance.model.law import NORMS, VIOLATION_KINDS
@@ -91,14 +85,15 @@ def system_metrics(share: np.ndarray, alive: np.ndarray, hegemony_share: float,
         total = rs.sum(axis=-1)
         frac = np.divide(rs.max(axis=-1), total, out=np.zeros_like(total), where=total > 0)
         regional += (frac >= regional_hegemony_share) & ((alive[..., members]).sum(-1) >= 1)
+    measures = power_measures(s, rules)
     return {
         "live_actors": live.astype(np.int16),
         "largest_share": top,
         "leader": s.argmax(axis=-1).astype(np.int16),
-        "hhi": hhi(s),
-        "effective_number": effective_number(s),
-        "con": concentration(s),
-        "polarity_code": polarity(s, rules),
+        "hhi": measures["hhi"],
+        "effective_number": measures["effective_number"],
+        "con": measures["con"],
+        "polarity_code": measures["polarity_code"],
         "hegemon": hegemon,
         "regional_hegemons": regional,
     }

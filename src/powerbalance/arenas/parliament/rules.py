@@ -44,15 +44,17 @@ weights; vote shares are their softmax. A year:
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from scipy.special import ndtri
 
 from powerbalance.analysis.parties import effective_number_of_parties
 from powerbalance.arenas.base import F64, shares_of, strategy_list
 from powerbalance.arenas.parliament import seats as seat_rules
-from powerbalance.rng import U64, Stream, normal, uniform
+from powerbalance.rng import U64, Stream, from_table, normal, quantile_table, uniform
 
 STRATEGIES = ("external-balancer", "bandwagoner", "buck-passer", "status-quo")
 BALANCER, BANDWAGONER, BUCK_PASSER, STATUS_QUO = range(4)
@@ -175,9 +177,20 @@ def district_factors(params: ParliamentParams, keys: U64) -> npt.NDArray[np.floa
     under the proportional rules."""
     if params.rule != "fptp":
         return np.zeros((keys.shape[0], 0, params.parties), dtype=np.float32)
-    z = normal(keys, 0, Stream.SCENARIO, (params.seats, params.parties), sub=2,
-               dtype=np.float32)
-    return np.exp(np.float32(params.district_sd) * z)
+    return from_table(keys, 0, Stream.SCENARIO, (params.seats, params.parties),
+                      _district_table(float(params.district_sd)), sub=2)
+
+
+@lru_cache(maxsize=16)
+def _district_table(district_sd: float) -> npt.NDArray[np.float32]:
+    """The factor ``exp(district_sd * z)`` of every entry z of the normal draws' float32
+    table (:func:`powerbalance.rng.normal`), so that each of the seats x parties draws of a
+    world is one look-up (the same numbers as drawing z and taking the exponential, which
+    is elementwise: the bulk of a first-past-the-post run's set-up otherwise)."""
+    z = quantile_table(ndtri, np.float32)
+    table = np.exp(np.float32(district_sd) * z)
+    table.flags.writeable = False
+    return table
 
 
 def subset_sums_and_minima(seats: npt.NDArray[np.float32]
