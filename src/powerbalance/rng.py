@@ -100,12 +100,41 @@ def _bits(keys: U64, year: int, stream: int, n: int, sub: int = 0) -> U64:
     """
     if n >= 1 << 24 or not 0 <= sub < 1 << 12:
         raise ValueError("random draw too large for the counter layout")
-    base = np.uint64(((int(year) & 0xFFFFF) << 44) | ((int(stream) & 0xFF) << 36)
-                     | (int(sub) << 24))
-    counters = np.arange(n, dtype=np.uint64) + base
+    start = ((int(year) & 0xFFFFF) << 44) | ((int(stream) & 0xFF) << 36) | (int(sub) << 24)
+    if keys.shape[0] * n <= _SMALL_DRAW:
+        return _bits_small(keys, start, n)
+    counters = np.arange(n, dtype=np.uint64) + np.uint64(start)
     with np.errstate(over="ignore"):
         x = keys[:, None] + counters[None, :] * _GOLDEN
         return _mix(x)
+
+
+#: Draws of at most this many words are hashed in Python integers (:func:`_bits_small`):
+#: for a small world a NumPy call costs more than the arithmetic it does.
+_SMALL_DRAW = 64
+_MASK64 = (1 << 64) - 1
+
+
+def _bits_small(keys: U64, start: int, n: int) -> U64:
+    """:func:`_bits` in Python integers, modulo 2**64: the same words (the same Weyl step
+    and SplitMix64 finaliser as :func:`_mix`).
+
+    >>> keys = world_keys(2, range(3))
+    >>> bool((_bits_small(keys, 5 << 44, 4) == _mix(keys[:, None]
+    ...       + (np.arange(4, dtype=np.uint64) + np.uint64(5 << 44))[None, :] * _GOLDEN)).all())
+    True
+    """
+    golden, m1, m2 = int(_GOLDEN), int(_M1), int(_M2)
+    words = []
+    for key in keys.tolist():
+        for c in range(start, start + n):
+            x = (key + c * golden) & _MASK64
+            x ^= x >> 30
+            x = (x * m1) & _MASK64
+            x ^= x >> 27
+            x = (x * m2) & _MASK64
+            words.append(x ^ (x >> 31))
+    return np.array(words, dtype=np.uint64).reshape(keys.shape[0], n)
 
 
 def uniform(keys: U64, year: int, stream: int, shape: tuple[int, ...],

@@ -153,6 +153,7 @@ def simulate(scenario: Scenario, params: Params, setting: Setting, seed: int,
     pair_dtype = np.int32 if b * n * n < 2**31 else np.int64
     campaigns: list[Campaigns] = []
     campaign_years: list[np.ndarray] = []
+    upper = np.triu(np.ones((n, n), dtype=bool), 1)  # each pair once (built once a run)
     start = time.perf_counter()
 
     def store(slot: int, s: WorldState, wars: np.ndarray | None) -> None:
@@ -167,7 +168,7 @@ def simulate(scenario: Scenario, params: Params, setting: Setting, seed: int,
         if wars is not None:
             traj["wars"][slot] = wars
         if record == "full":
-            allied = np.flatnonzero(np.triu(s.alliance > 0, 1)).astype(pair_dtype)
+            allied = np.flatnonzero((s.alliance > 0) & upper).astype(pair_dtype)
             alliances.append((s.year, allied))
 
     store(0, state, None)

@@ -209,12 +209,13 @@ def capability_share(wealth: F64, military: F64, alive: np.ndarray, params: Para
     m = np.where(alive, military, 0.0)
     wsum = w.sum(axis=-1, keepdims=True)
     msum = m.sum(axis=-1, keepdims=True)
+    positive = (wsum > 0) & (msum > 0)
+    if positive.all():  # the usual case: the same numbers as below, in fewer array passes
+        return params.wealth_weight * (w / wsum) + (1.0 - params.wealth_weight) * (m / msum)
     ws = np.divide(w, wsum, out=np.zeros_like(w), where=wsum > 0)
     ms = np.divide(m, msum, out=np.zeros_like(m), where=msum > 0)
     share = params.wealth_weight * ws + (1.0 - params.wealth_weight) * ms
-    degenerate = ~((wsum > 0) & (msum > 0))
-    if not degenerate.any():
-        return share
+    degenerate = ~positive
     # Only worlds with an empty component are recomputed (the others stay bit-identical).
     weight_w = np.where(wsum > 0, params.wealth_weight, 0.0)
     weight_m = np.where(msum > 0, 1.0 - params.wealth_weight, 0.0)

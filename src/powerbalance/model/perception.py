@@ -71,8 +71,12 @@ def update_trend(state: WorldState, params: Params) -> WorldState:
     first year and for the dead)."""
     share = capability_share(state.wealth, state.military, state.alive, params)
     last = state.last_share
-    growth = np.divide(share, last, out=np.ones_like(share), where=last > 0) - 1.0
-    growth = np.where(state.alive & (last > 0), growth, 0.0)
+    grows = state.alive & (last > 0)
+    if grows.all():  # every actor alive with a share last year: the same numbers as below
+        growth = share / last - 1.0
+    else:
+        growth = np.divide(share, last, out=np.ones_like(share), where=last > 0) - 1.0
+        growth = np.where(grows, growth, 0.0)
     s = params.trend_smoothing
     momentum = (1.0 - s) * state.momentum + s * growth
     return state.replace(last_share=share, momentum=np.where(state.alive, momentum, 0.0))

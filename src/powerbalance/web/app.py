@@ -78,8 +78,10 @@ DEFAULT_SCENARIO = "warring-states"
 
 def _warm_up(lab: Lab) -> None:
     """Read the scenario list and the default scenario's page, import what a run's summary
-    uses and simulate one year of it before the first visitor asks (the first page load and
-    the first run should not pay for matplotlib's and SciPy's imports)."""
+    uses and simulate some decades of it before the first visitor asks (the first page load
+    and the first run should not pay for matplotlib's and SciPy's imports, nor for numba
+    loading the compiled kernels from its cache, which it does at each kernel's first call:
+    the war phase's at the first war, within the first 30 years of warring-states)."""
     from powerbalance.experiments import summary  # noqa: F401
     from powerbalance.experiments.results import run
     from powerbalance.viz import colors, ensembles  # noqa: F401
@@ -88,7 +90,7 @@ def _warm_up(lab: Lab) -> None:
 
     builtin_scenarios()
     detail_body(lab, DEFAULT_SCENARIO)
-    run(load_spec(lab, DEFAULT_SCENARIO)[1], years=1, worlds=1, seed=0, engine=lab.engine)
+    run(load_spec(lab, DEFAULT_SCENARIO)[1], years=30, worlds=1, seed=0, engine=lab.engine)
 
 
 def create_app(data: str | Path | None = None, *, workers: int = 2, max_pending: int = 16,
