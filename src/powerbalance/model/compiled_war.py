@@ -314,23 +314,32 @@ def burial_kernel(owner: Any, alive: Any, changed: Any, capital: Any, n: int,
 def allies_of_kernel(alliance: Any, alive: Any, n: int, batch: int) -> Any:
     # perception.Observation._allies_of: the flat [b, j, k] cells with alliance > 0 and k
     # alive, in index order; ptr[b * N + j] the first of (b, j)'s; bond the commitments.
-    size = 0
-    for c in range(len(alliance)):
-        if alliance[c] > 0 and alive[(c // (n * n)) * n + c % n]:
-            size += 1
-    cells = np.empty(size, dtype=np.int64)
-    bond = np.empty(size)
-    ptr = np.zeros(batch * n + 1, dtype=np.int64)
+    # Two passes (count, then fill) world by world, without a division or a branch per
+    # cell: every cell is written at the next free place, which advances only for an ally
+    # (one spare place at the end).
+    ptr = np.empty(batch * n + 1, dtype=np.int64)
+    ptr[0] = 0
     m = 0
-    for c in range(len(alliance)):
-        if alliance[c] > 0 and alive[(c // (n * n)) * n + c % n]:
-            cells[m] = c
-            bond[m] = np.float64(alliance[c])
-            ptr[c // n + 1] += 1
-            m += 1
-    for r in range(batch * n):
-        ptr[r + 1] += ptr[r]
-    return ptr, cells, bond
+    for w in range(batch):
+        row = w * n
+        for j in range(n):
+            base = (row + j) * n
+            for k in range(n):
+                m += (alliance[base + k] > 0) & alive[row + k]
+            ptr[row + j + 1] = m
+    cells = np.empty(m + 1, dtype=np.int64)
+    bond = np.empty(m + 1)
+    m = 0
+    for w in range(batch):
+        row = w * n
+        for j in range(n):
+            base = (row + j) * n
+            for k in range(n):
+                x = alliance[base + k]
+                cells[m] = base + k
+                bond[m] = np.float64(x)
+                m += (x > 0) & alive[row + k]
+    return ptr, cells[:m], bond[:m]
 
 
 @jit
