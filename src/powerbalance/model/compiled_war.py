@@ -12,8 +12,9 @@ compiled war is bit-identical to the reference (tests/model/test_compiled.py):
 - :func:`conquer`: the claims, draws and transfers of provinces after a campaign or a
   concession (``war._conquer``), one pass over each loser's world, written into the
   year's own copy of the owners;
-- :func:`burial`: the deaths and fallen capitals of the worlds whose borders changed
-  (``war._burial``), one pass over those worlds;
+- :func:`burial`: the deaths, fallen capitals and fresh borders of the worlds whose
+  borders changed (``war._bury_the_dead``, ``war._burial``), one pass over the batch
+  writing each new array once;
 - :func:`campaign_sides`, :func:`campaign_attrition`, :func:`grievances`: the campaigns'
   committed forces and strengths (``war._sides``), attrition and each side's best nuclear
   member (``war._attrition`` and ``war._campaign``), and the balance of threat's
@@ -272,22 +273,52 @@ def grievance_kernel(pw: Any, pk: Any, side: Any, slot: Any, n: int, nw: int,
 
 @jit
 def burial_kernel(owner: Any, alive: Any, changed: Any, capital: Any, n: int,
-                  value_rank: Any, by_rank: Any) -> Any:
-    # war._burial for the worlds ``changed`` (rows of the full ``owner``, ``alive`` and
-    # ``capital``): an actor alive with no province dies; a live actor whose capital
-    # province it no longer owns moves its capital to its most valuable province (highest
-    # value rank); the dead have capital -1. Returns (alive, died, capital's owner,
-    # capital) of the changed worlds.
+                  value_rank: Any, by_rank: Any, link_src: Any, link_dst: Any,
+                  link_land: Any, in_links: Any, value: Any, military: Any,
+                  productivity: Any, wealth: Any, adjacent: Any, land_adjacent: Any,
+                  frontier: Any, has_land: bool, want_frontier: bool) -> Any:
+    # war._bury_the_dead's work on the worlds whose borders changed, in one pass over the
+    # batch, each output written once into a fresh buffer (the old state stays untouched):
+    # - war._burial: an actor alive with no province dies; a live actor whose capital
+    #   province it no longer owns moves its capital to its most valuable province
+    #   (highest value rank); the dead have capital -1;
+    # - the dead's military and productivity (``military``, ``productivity``: the year's
+    #   own copies, written in place) and wealth become 0.0;
+    # - derived.borders of those worlds (compiled_kernels.borders_kernel's loops): the
+    #   adjacency and land adjacency of live pairs and the frontier stakes.
+    # The other worlds' rows are copied. Returns (alive, died, capital's owner, capital) of
+    # the changed worlds, the full alive, wealth, adjacency, land adjacency and frontier,
+    # and for the first four whether they equal the old arrays (to share those instead).
+    b, p = owner.shape
     nc = len(changed)
-    p = owner.shape[1]
     alive_c = np.empty((nc, n), dtype=np.bool_)
     died = np.empty((nc, n), dtype=np.bool_)
     cap_owner = np.empty((nc, n), dtype=np.int64)
     cap = np.empty((nc, n), dtype=np.int64)
+    alive_out = np.empty((b, n), dtype=np.bool_)
+    wealth_out = np.empty((b, n))
+    adj_out = np.empty((b, n, n), dtype=np.bool_)
+    land_out = np.empty((b if has_land else 0, n, n), dtype=np.bool_)
+    front_out = np.empty((b if want_frontier else 0, n, n), dtype=np.float32)
+    same_alive, same_wealth, same_adj, same_land = True, True, True, True
     count = np.zeros(n, dtype=np.int64)
     best = np.empty(n, dtype=np.int64)
-    for x in range(nc):
-        w = changed[x]
+    adj = np.empty((n, n), dtype=np.bool_)
+    land = np.empty((n, n), dtype=np.bool_)
+    acc = np.empty((n, n))
+    seen_at = np.empty(n, dtype=np.int64)
+    wealth_bits = wealth.view(np.uint64)
+    x = 0
+    for w in range(b):
+        if x == nc or changed[x] != w:  # a world whose borders stayed: its old rows
+            alive_out[w] = alive[w]
+            wealth_out[w] = wealth[w]
+            adj_out[w] = adjacent[w]
+            if has_land:
+                land_out[w] = land_adjacent[w]
+            if want_frontier:
+                front_out[w] = frontier[w]
+            continue
         row = owner[w]
         count[:] = 0
         best[:] = -1
@@ -301,13 +332,64 @@ def burial_kernel(owner: Any, alive: Any, changed: Any, capital: Any, n: int,
             live = alive[w, i] and count[i] > 0
             alive_c[x, i] = live
             died[x, i] = alive[w, i] and not live
+            alive_out[w, i] = live
+            if died[x, i]:
+                same_alive = False
             c = capital[w, i]
             held = row[max(c, 0)]
             cap_owner[x, i] = held
             if live and held != i:
                 c = by_rank[max(best[i], 0)]
             cap[x, i] = c if live else -1
-    return alive_c, died, cap_owner, cap
+            if live:
+                wealth_out[w, i] = wealth[w, i]
+            else:
+                military[w, i] = 0.0
+                productivity[w, i] = 0.0
+                wealth_out[w, i] = 0.0
+                if wealth_bits[w, i] != 0:
+                    same_wealth = False
+        adj[:, :] = False
+        land[:, :] = False
+        for lk in range(len(link_src)):
+            os_ = row[link_src[lk]]
+            od = row[link_dst[lk]]
+            if os_ != od and os_ >= 0 and od >= 0:
+                adj[os_, od] = True
+                if has_land and link_land[lk]:
+                    land[os_, od] = True
+        for i in range(n):
+            for j in range(n):
+                pair = alive_c[x, i] and alive_c[x, j]
+                a = adj[i, j] and pair
+                adj_out[w, i, j] = a
+                if a != adjacent[w, i, j]:
+                    same_adj = False
+                if has_land:
+                    g = land[i, j] and pair
+                    land_out[w, i, j] = g
+                    if g != land_adjacent[w, i, j]:
+                        same_land = False
+        if want_frontier:
+            # Links grouped by end province q (increasing): each claimant counts a
+            # province once, and the stakes add provinces in increasing order from 0.0
+            # (as np.bincount does).
+            acc[:, :] = 0.0
+            seen_at[:] = -1
+            for k in range(len(in_links)):
+                lk = in_links[k]
+                q = link_dst[lk]
+                c = row[link_src[lk]]
+                o = row[q]
+                if c != o and c >= 0 and o >= 0 and seen_at[c] != q:
+                    seen_at[c] = q
+                    acc[c, o] += value[q]
+            for i in range(n):
+                for j in range(n):
+                    front_out[w, i, j] = np.float32(acc[i, j])
+        x += 1
+    return (alive_c, died, cap_owner, cap, alive_out, wealth_out, adj_out, land_out,
+            front_out, same_alive, same_wealth, same_adj, same_land)
 
 
 @jit
@@ -470,16 +552,53 @@ def grievances(hostility: Any, pw: Any, pk: Any, side: Any, slot: Any, n: int,
 _EMPTY_F32 = np.zeros(0, dtype=np.float32)
 
 
-def burial(owner: Any, alive: Any, changed: Any, capital: Any,
-           setting: Any) -> tuple[Any, Any, Any, Any]:
-    """``war._burial`` of the worlds ``changed``, compiled (bit-identical): (alive, died,
-    the owner of each capital province, capital) of those worlds, from the full
-    (B, P) owners and (B, N) alive and capitals."""
+def burial(state: Any, s: Any, changed: Any, setting: Any) -> tuple[Any, ...]:
+    """``war._bury_the_dead``'s deaths, capitals and borders of the worlds ``changed``
+    (sorted), compiled (bit-identical): the dead's military and productivity in the year's
+    copies ``s.military`` and ``s.productivity`` set to 0.0, and (alive, died, the owner of
+    each capital province, capital) of those worlds with the whole batch's alive, wealth,
+    adjacency, land adjacency and frontier (None where the state keeps none), each of the
+    first four the old array itself where nothing in it changed."""
     from powerbalance.model.compiled import kernels
 
-    return kernels()["war_burial"](  # type: ignore[no-any-return]
-        owner, np.ascontiguousarray(alive), np.ascontiguousarray(changed, dtype=np.int64),
-        capital, alive.shape[1], setting.value_rank, np.argsort(setting.value_rank))
+    n = state.n_actors
+    has_land = state.land_adjacent is not None and setting.link_land is not None
+    want_frontier = state.frontier is not None
+    (alive_c, died, cap_owner, capital, alive, wealth, adjacent, land, frontier, same_alive,
+     same_wealth, same_adj, same_land) = kernels()["war_burial"](
+        s.owner, np.ascontiguousarray(state.alive),
+        np.ascontiguousarray(changed, dtype=np.int64), s.capital, n, setting.value_rank,
+        _by_rank(setting), setting.link_src, setting.link_dst,
+        setting.link_land if setting.link_land is not None else _EMPTY_BOOL,
+        setting.in_links, np.asarray(setting.province_map.value, dtype=np.float64),
+        s.military, s.productivity, np.ascontiguousarray(state.wealth),
+        np.ascontiguousarray(state.adjacent),
+        np.ascontiguousarray(state.land_adjacent) if has_land else _EMPTY_BOOL_3D,
+        np.ascontiguousarray(state.frontier) if want_frontier else _EMPTY_F32_3D,
+        has_land, want_frontier)
+    return (alive_c, died, cap_owner, capital,
+            state.alive if same_alive else alive, state.wealth if same_wealth else wealth,
+            state.adjacent if same_adj else adjacent,
+            (state.land_adjacent if same_land else land) if has_land else None,
+            frontier if want_frontier else None)
+
+
+def _by_rank(setting: Any) -> Any:
+    """The provinces by increasing value rank (``np.argsort(setting.value_rank)``), kept
+    per setting."""
+    key = id(setting.value_rank)
+    cached = _BY_RANK.get(key)
+    if cached is None or cached[0] is not setting.value_rank:
+        cached = (setting.value_rank, np.argsort(setting.value_rank))
+        _BY_RANK.clear()  # (one setting at a time in practice)
+        _BY_RANK[key] = cached
+    return cached[1]
+
+
+_BY_RANK: dict[int, tuple[Any, Any]] = {}
+_EMPTY_BOOL = np.zeros(0, dtype=bool)
+_EMPTY_BOOL_3D = np.zeros((0, 0, 0), dtype=bool)
+_EMPTY_F32_3D = np.zeros((0, 0, 0), dtype=np.float32)
 
 
 def allies_of(alliance: Any, alive: Any) -> tuple[Any, Any, Any]:
