@@ -272,13 +272,37 @@ def grievance_kernel(pw: Any, pk: Any, side: Any, slot: Any, n: int, nw: int,
 
 
 @jit
+def _merge_rows(old: Any, changed: Any, fresh: Any) -> Any:
+    # ``old`` (B, ...) with the rows ``changed`` (sorted) replaced by ``fresh``, written
+    # once into a new buffer, element by element (a slice per world costs more than its
+    # few elements); ``fresh`` itself when every world changed.
+    b = old.shape[0]
+    if len(changed) == b:
+        return fresh
+    out = np.empty_like(old)
+    flat_out, flat_old, flat_fresh = out.reshape(-1), old.reshape(-1), fresh.reshape(-1)
+    size = flat_old.size // b
+    x = 0
+    for w in range(b):
+        at = w * size
+        if x < len(changed) and changed[x] == w:
+            src = x * size
+            for k in range(size):
+                flat_out[at + k] = flat_fresh[src + k]
+            x += 1
+        else:
+            for k in range(size):
+                flat_out[at + k] = flat_old[at + k]
+    return out
+
+
+@jit
 def burial_kernel(owner: Any, alive: Any, changed: Any, capital: Any, n: int,
                   value_rank: Any, by_rank: Any, link_src: Any, link_dst: Any,
                   link_land: Any, in_links: Any, value: Any, military: Any,
                   productivity: Any, wealth: Any, adjacent: Any, land_adjacent: Any,
                   frontier: Any, has_land: bool, want_frontier: bool) -> Any:
-    # war._bury_the_dead's work on the worlds whose borders changed, in one pass over the
-    # batch, each output written once into a fresh buffer (the old state stays untouched):
+    # war._bury_the_dead's work on the worlds ``changed`` (sorted), whose borders changed:
     # - war._burial: an actor alive with no province dies; a live actor whose capital
     #   province it no longer owns moves its capital to its most valuable province
     #   (highest value rank); the dead have capital -1;
@@ -286,39 +310,28 @@ def burial_kernel(owner: Any, alive: Any, changed: Any, capital: Any, n: int,
     #   own copies, written in place) and wealth become 0.0;
     # - derived.borders of those worlds (compiled_kernels.borders_kernel's loops): the
     #   adjacency and land adjacency of live pairs and the frontier stakes.
-    # The other worlds' rows are copied. Returns (alive, died, capital's owner, capital) of
-    # the changed worlds, the full alive, wealth, adjacency, land adjacency and frontier,
-    # and for the first four whether they equal the old arrays (to share those instead).
-    b, p = owner.shape
+    # Returns (alive, died, capital's owner, capital) of the changed worlds and the whole
+    # batch's alive, wealth, adjacency, land adjacency and frontier, each written once into
+    # a new buffer (the old state stays untouched), or, for the first four, an empty array
+    # where the changed worlds' rows hold the old bits (the caller shares the old array).
     nc = len(changed)
+    p = owner.shape[1]
     alive_c = np.empty((nc, n), dtype=np.bool_)
     died = np.empty((nc, n), dtype=np.bool_)
     cap_owner = np.empty((nc, n), dtype=np.int64)
     cap = np.empty((nc, n), dtype=np.int64)
-    alive_out = np.empty((b, n), dtype=np.bool_)
-    wealth_out = np.empty((b, n))
-    adj_out = np.empty((b, n, n), dtype=np.bool_)
-    land_out = np.empty((b if has_land else 0, n, n), dtype=np.bool_)
-    front_out = np.empty((b if want_frontier else 0, n, n), dtype=np.float32)
-    same_alive, same_wealth, same_adj, same_land = True, True, True, True
+    wealth_c = np.empty((nc, n))
+    adj_c = np.zeros((nc, n, n), dtype=np.bool_)
+    land_c = np.zeros((nc if has_land else 0, n, n), dtype=np.bool_)
+    front_c = np.empty((nc if want_frontier else 0, n, n), dtype=np.float32)
+    any_death, wealth_moved, adj_moved, land_moved = False, False, False, False
     count = np.zeros(n, dtype=np.int64)
     best = np.empty(n, dtype=np.int64)
-    adj = np.empty((n, n), dtype=np.bool_)
-    land = np.empty((n, n), dtype=np.bool_)
     acc = np.empty((n, n))
     seen_at = np.empty(n, dtype=np.int64)
     wealth_bits = wealth.view(np.uint64)
-    x = 0
-    for w in range(b):
-        if x == nc or changed[x] != w:  # a world whose borders stayed: its old rows
-            alive_out[w] = alive[w]
-            wealth_out[w] = wealth[w]
-            adj_out[w] = adjacent[w]
-            if has_land:
-                land_out[w] = land_adjacent[w]
-            if want_frontier:
-                front_out[w] = frontier[w]
-            continue
+    for x in range(nc):
+        w = changed[x]
         row = owner[w]
         count[:] = 0
         best[:] = -1
@@ -332,9 +345,7 @@ def burial_kernel(owner: Any, alive: Any, changed: Any, capital: Any, n: int,
             live = alive[w, i] and count[i] > 0
             alive_c[x, i] = live
             died[x, i] = alive[w, i] and not live
-            alive_out[w, i] = live
-            if died[x, i]:
-                same_alive = False
+            any_death = any_death or died[x, i]
             c = capital[w, i]
             held = row[max(c, 0)]
             cap_owner[x, i] = held
@@ -342,34 +353,27 @@ def burial_kernel(owner: Any, alive: Any, changed: Any, capital: Any, n: int,
                 c = by_rank[max(best[i], 0)]
             cap[x, i] = c if live else -1
             if live:
-                wealth_out[w, i] = wealth[w, i]
+                wealth_c[x, i] = wealth[w, i]
             else:
                 military[w, i] = 0.0
                 productivity[w, i] = 0.0
-                wealth_out[w, i] = 0.0
-                if wealth_bits[w, i] != 0:
-                    same_wealth = False
-        adj[:, :] = False
-        land[:, :] = False
+                wealth_c[x, i] = 0.0
+                wealth_moved = wealth_moved or wealth_bits[w, i] != 0
         for lk in range(len(link_src)):
             os_ = row[link_src[lk]]
             od = row[link_dst[lk]]
-            if os_ != od and os_ >= 0 and od >= 0:
-                adj[os_, od] = True
+            if os_ != od and os_ >= 0 and od >= 0 and alive_c[x, os_] and alive_c[x, od]:
+                adj_c[x, os_, od] = True
                 if has_land and link_land[lk]:
-                    land[os_, od] = True
-        for i in range(n):
-            for j in range(n):
-                pair = alive_c[x, i] and alive_c[x, j]
-                a = adj[i, j] and pair
-                adj_out[w, i, j] = a
-                if a != adjacent[w, i, j]:
-                    same_adj = False
-                if has_land:
-                    g = land[i, j] and pair
-                    land_out[w, i, j] = g
-                    if g != land_adjacent[w, i, j]:
-                        same_land = False
+                    land_c[x, os_, od] = True
+        if not adj_moved:
+            for i in range(n):
+                for j in range(n):
+                    adj_moved |= adj_c[x, i, j] != adjacent[w, i, j]
+        if has_land and not land_moved:
+            for i in range(n):
+                for j in range(n):
+                    land_moved |= land_c[x, i, j] != land_adjacent[w, i, j]
         if want_frontier:
             # Links grouped by end province q (increasing): each claimant counts a
             # province once, and the stakes add provinces in increasing order from 0.0
@@ -386,10 +390,13 @@ def burial_kernel(owner: Any, alive: Any, changed: Any, capital: Any, n: int,
                     acc[c, o] += value[q]
             for i in range(n):
                 for j in range(n):
-                    front_out[w, i, j] = np.float32(acc[i, j])
-        x += 1
-    return (alive_c, died, cap_owner, cap, alive_out, wealth_out, adj_out, land_out,
-            front_out, same_alive, same_wealth, same_adj, same_land)
+                    front_c[x, i, j] = np.float32(acc[i, j])
+    alive_out = _merge_rows(alive, changed, alive_c) if any_death else alive[:0]
+    wealth_out = _merge_rows(wealth, changed, wealth_c) if wealth_moved else wealth[:0]
+    adj_out = _merge_rows(adjacent, changed, adj_c) if adj_moved else adjacent[:0]
+    land_out = _merge_rows(land_adjacent, changed, land_c) if land_moved else land_c[:0]
+    front_out = _merge_rows(frontier, changed, front_c) if want_frontier else front_c
+    return alive_c, died, cap_owner, cap, alive_out, wealth_out, adj_out, land_out, front_out
 
 
 @jit
@@ -564,8 +571,8 @@ def burial(state: Any, s: Any, changed: Any, setting: Any) -> tuple[Any, ...]:
     n = state.n_actors
     has_land = state.land_adjacent is not None and setting.link_land is not None
     want_frontier = state.frontier is not None
-    (alive_c, died, cap_owner, capital, alive, wealth, adjacent, land, frontier, same_alive,
-     same_wealth, same_adj, same_land) = kernels()["war_burial"](
+    (alive_c, died, cap_owner, capital, alive, wealth, adjacent, land,
+     frontier) = kernels()["war_burial"](
         s.owner, np.ascontiguousarray(state.alive),
         np.ascontiguousarray(changed, dtype=np.int64), s.capital, n, setting.value_rank,
         _by_rank(setting), setting.link_src, setting.link_dst,
@@ -577,9 +584,9 @@ def burial(state: Any, s: Any, changed: Any, setting: Any) -> tuple[Any, ...]:
         np.ascontiguousarray(state.frontier) if want_frontier else _EMPTY_F32_3D,
         has_land, want_frontier)
     return (alive_c, died, cap_owner, capital,
-            state.alive if same_alive else alive, state.wealth if same_wealth else wealth,
-            state.adjacent if same_adj else adjacent,
-            (state.land_adjacent if same_land else land) if has_land else None,
+            alive if len(alive) else state.alive, wealth if len(wealth) else state.wealth,
+            adjacent if len(adjacent) else state.adjacent,
+            (land if len(land) else state.land_adjacent) if has_land else None,
             frontier if want_frontier else None)
 
 
