@@ -290,3 +290,40 @@ def test_compiled_allies_and_balancing_partners_are_the_reference_ones(spec, ove
 
         assert memory_peak(ref) >= params.distrust_threshold
         assert (compiled_war.balancing_partner(got, bw, i, None) != x).any()
+
+
+@pytest.mark.parametrize("engine", ["numpy", "compiled"])
+def test_a_year_leaves_the_previous_state_untouched_where_some_worlds_change(engine):
+    """The burial writes only new arrays and shares only unchanged ones: after a year in
+    which some worlds of the batch conquer, lose actors and move capitals and others do
+    not, every array of the previous state holds the bits it held before."""
+    from powerbalance.model.events import EventKind
+    from powerbalance.model.step import step
+
+    scenario = load("warring-states")
+    params = scenario.make_params({"capital_loss_kills": True})
+    setting = scenario.setting(params).with_engine(engine)
+    state = simulate(scenario, params, setting, 3, np.arange(12), 5,
+                     record="final").final_state
+    kinds = set()
+    partial = shared = 0
+    for _ in range(12):
+        before = {k: np.copy(v) for k, v in state.__dict__.items() if isinstance(v, np.ndarray)}
+        new, record = step(state, setting, params)
+        for name, array in before.items():
+            assert getattr(state, name).tobytes() == array.tobytes(), name
+        moved = (new.owner != state.owner).any(axis=1)
+        partial += bool(moved.any() and not moved.all())
+        shared += bool(moved.any() and new.alive is state.alive)
+        kinds |= set(record.events.kind.tolist())
+        state = new
+    assert partial > 0   # years in which some worlds changed and others did not
+    assert shared > 0    # and years of conquests that killed nobody shared the survivors
+    assert {int(EventKind.CONQUEST), int(EventKind.DEATH)} <= kinds
+
+
+def test_the_burial_is_bit_identical_on_a_batch_of_which_some_worlds_change():
+    """Twelve worlds with sea links and fallen capitals that kill: the compiled burial's
+    shared and merged arrays (alive, wealth, adjacency, land adjacency, frontier, alliances)
+    equal the reference's where only some worlds' borders change in a year."""
+    _assert_bit_identical("europe-1939", {"capital_loss_kills": True}, worlds=12, years=30)

@@ -12,8 +12,9 @@ compiled war is bit-identical to the reference (tests/model/test_compiled.py):
 - :func:`conquer`: the claims, draws and transfers of provinces after a campaign or a
   concession (``war._conquer``), one pass over each loser's world, written into the
   year's own copy of the owners;
-- :func:`burial`: the deaths and fallen capitals of the worlds whose borders changed
-  (``war._burial``), one pass over those worlds;
+- :func:`burial`: the deaths, fallen capitals and fresh borders of the worlds whose
+  borders changed (``war._bury_the_dead``, ``war._burial``), one pass over the batch
+  writing each new array once;
 - :func:`campaign_sides`, :func:`campaign_attrition`, :func:`grievances`: the campaigns'
   committed forces and strengths (``war._sides``), attrition and each side's best nuclear
   member (``war._attrition`` and ``war._campaign``), and the balance of threat's
@@ -271,21 +272,64 @@ def grievance_kernel(pw: Any, pk: Any, side: Any, slot: Any, n: int, nw: int,
 
 
 @jit
+def _merge_rows(old: Any, changed: Any, fresh: Any) -> Any:
+    # ``old`` (B, ...) with the rows ``changed`` (sorted) replaced by ``fresh``, written
+    # once into a new buffer, element by element (a slice per world costs more than its
+    # few elements); ``fresh`` itself when every world changed.
+    b = old.shape[0]
+    if len(changed) == b:
+        return fresh
+    out = np.empty_like(old)
+    flat_out, flat_old, flat_fresh = out.reshape(-1), old.reshape(-1), fresh.reshape(-1)
+    size = flat_old.size // b
+    x = 0
+    for w in range(b):
+        at = w * size
+        if x < len(changed) and changed[x] == w:
+            src = x * size
+            for k in range(size):
+                flat_out[at + k] = flat_fresh[src + k]
+            x += 1
+        else:
+            for k in range(size):
+                flat_out[at + k] = flat_old[at + k]
+    return out
+
+
+@jit
 def burial_kernel(owner: Any, alive: Any, changed: Any, capital: Any, n: int,
-                  value_rank: Any, by_rank: Any) -> Any:
-    # war._burial for the worlds ``changed`` (rows of the full ``owner``, ``alive`` and
-    # ``capital``): an actor alive with no province dies; a live actor whose capital
-    # province it no longer owns moves its capital to its most valuable province (highest
-    # value rank); the dead have capital -1. Returns (alive, died, capital's owner,
-    # capital) of the changed worlds.
+                  value_rank: Any, by_rank: Any, link_src: Any, link_dst: Any,
+                  link_land: Any, in_links: Any, value: Any, military: Any,
+                  productivity: Any, wealth: Any, adjacent: Any, land_adjacent: Any,
+                  frontier: Any, has_land: bool, want_frontier: bool) -> Any:
+    # war._bury_the_dead's work on the worlds ``changed`` (sorted), whose borders changed:
+    # - war._burial: an actor alive with no province dies; a live actor whose capital
+    #   province it no longer owns moves its capital to its most valuable province
+    #   (highest value rank); the dead have capital -1;
+    # - the dead's military and productivity (``military``, ``productivity``: the year's
+    #   own copies, written in place) and wealth become 0.0;
+    # - derived.borders of those worlds (compiled_kernels.borders_kernel's loops): the
+    #   adjacency and land adjacency of live pairs and the frontier stakes.
+    # Returns (alive, died, capital's owner, capital) of the changed worlds and the whole
+    # batch's alive, wealth, adjacency, land adjacency and frontier, each written once into
+    # a new buffer (the old state stays untouched), or, for the first four, an empty array
+    # where the changed worlds' rows hold the old bits (the caller shares the old array).
     nc = len(changed)
     p = owner.shape[1]
     alive_c = np.empty((nc, n), dtype=np.bool_)
     died = np.empty((nc, n), dtype=np.bool_)
     cap_owner = np.empty((nc, n), dtype=np.int64)
     cap = np.empty((nc, n), dtype=np.int64)
+    wealth_c = np.empty((nc, n))
+    adj_c = np.zeros((nc, n, n), dtype=np.bool_)
+    land_c = np.zeros((nc if has_land else 0, n, n), dtype=np.bool_)
+    front_c = np.empty((nc if want_frontier else 0, n, n), dtype=np.float32)
+    any_death, wealth_moved, adj_moved, land_moved = False, False, False, False
     count = np.zeros(n, dtype=np.int64)
     best = np.empty(n, dtype=np.int64)
+    acc = np.empty((n, n))
+    seen_at = np.empty(n, dtype=np.int64)
+    wealth_bits = wealth.view(np.uint64)
     for x in range(nc):
         w = changed[x]
         row = owner[w]
@@ -301,36 +345,90 @@ def burial_kernel(owner: Any, alive: Any, changed: Any, capital: Any, n: int,
             live = alive[w, i] and count[i] > 0
             alive_c[x, i] = live
             died[x, i] = alive[w, i] and not live
+            any_death = any_death or died[x, i]
             c = capital[w, i]
             held = row[max(c, 0)]
             cap_owner[x, i] = held
             if live and held != i:
                 c = by_rank[max(best[i], 0)]
             cap[x, i] = c if live else -1
-    return alive_c, died, cap_owner, cap
+            if live:
+                wealth_c[x, i] = wealth[w, i]
+            else:
+                military[w, i] = 0.0
+                productivity[w, i] = 0.0
+                wealth_c[x, i] = 0.0
+                wealth_moved = wealth_moved or wealth_bits[w, i] != 0
+        for lk in range(len(link_src)):
+            os_ = row[link_src[lk]]
+            od = row[link_dst[lk]]
+            if os_ != od and os_ >= 0 and od >= 0 and alive_c[x, os_] and alive_c[x, od]:
+                adj_c[x, os_, od] = True
+                if has_land and link_land[lk]:
+                    land_c[x, os_, od] = True
+        if not adj_moved:
+            for i in range(n):
+                for j in range(n):
+                    adj_moved |= adj_c[x, i, j] != adjacent[w, i, j]
+        if has_land and not land_moved:
+            for i in range(n):
+                for j in range(n):
+                    land_moved |= land_c[x, i, j] != land_adjacent[w, i, j]
+        if want_frontier:
+            # Links grouped by end province q (increasing): each claimant counts a
+            # province once, and the stakes add provinces in increasing order from 0.0
+            # (as np.bincount does).
+            acc[:, :] = 0.0
+            seen_at[:] = -1
+            for k in range(len(in_links)):
+                lk = in_links[k]
+                q = link_dst[lk]
+                c = row[link_src[lk]]
+                o = row[q]
+                if c != o and c >= 0 and o >= 0 and seen_at[c] != q:
+                    seen_at[c] = q
+                    acc[c, o] += value[q]
+            for i in range(n):
+                for j in range(n):
+                    front_c[x, i, j] = np.float32(acc[i, j])
+    alive_out = _merge_rows(alive, changed, alive_c) if any_death else alive[:0]
+    wealth_out = _merge_rows(wealth, changed, wealth_c) if wealth_moved else wealth[:0]
+    adj_out = _merge_rows(adjacent, changed, adj_c) if adj_moved else adjacent[:0]
+    land_out = _merge_rows(land_adjacent, changed, land_c) if land_moved else land_c[:0]
+    front_out = _merge_rows(frontier, changed, front_c) if want_frontier else front_c
+    return alive_c, died, cap_owner, cap, alive_out, wealth_out, adj_out, land_out, front_out
 
 
 @jit
 def allies_of_kernel(alliance: Any, alive: Any, n: int, batch: int) -> Any:
     # perception.Observation._allies_of: the flat [b, j, k] cells with alliance > 0 and k
     # alive, in index order; ptr[b * N + j] the first of (b, j)'s; bond the commitments.
-    size = 0
-    for c in range(len(alliance)):
-        if alliance[c] > 0 and alive[(c // (n * n)) * n + c % n]:
-            size += 1
-    cells = np.empty(size, dtype=np.int64)
-    bond = np.empty(size)
-    ptr = np.zeros(batch * n + 1, dtype=np.int64)
+    # Two passes (count, then fill) world by world, without a division or a branch per
+    # cell: every cell is written at the next free place, which advances only for an ally
+    # (one spare place at the end).
+    ptr = np.empty(batch * n + 1, dtype=np.int64)
+    ptr[0] = 0
     m = 0
-    for c in range(len(alliance)):
-        if alliance[c] > 0 and alive[(c // (n * n)) * n + c % n]:
-            cells[m] = c
-            bond[m] = np.float64(alliance[c])
-            ptr[c // n + 1] += 1
-            m += 1
-    for r in range(batch * n):
-        ptr[r + 1] += ptr[r]
-    return ptr, cells, bond
+    for w in range(batch):
+        row = w * n
+        for j in range(n):
+            base = (row + j) * n
+            for k in range(n):
+                m += (alliance[base + k] > 0) & alive[row + k]
+            ptr[row + j + 1] = m
+    cells = np.empty(m + 1, dtype=np.int64)
+    bond = np.empty(m + 1)
+    m = 0
+    for w in range(batch):
+        row = w * n
+        for j in range(n):
+            base = (row + j) * n
+            for k in range(n):
+                x = alliance[base + k]
+                cells[m] = base + k
+                bond[m] = np.float64(x)
+                m += (x > 0) & alive[row + k]
+    return ptr, cells[:m], bond[:m]
 
 
 @jit
@@ -461,16 +559,53 @@ def grievances(hostility: Any, pw: Any, pk: Any, side: Any, slot: Any, n: int,
 _EMPTY_F32 = np.zeros(0, dtype=np.float32)
 
 
-def burial(owner: Any, alive: Any, changed: Any, capital: Any,
-           setting: Any) -> tuple[Any, Any, Any, Any]:
-    """``war._burial`` of the worlds ``changed``, compiled (bit-identical): (alive, died,
-    the owner of each capital province, capital) of those worlds, from the full
-    (B, P) owners and (B, N) alive and capitals."""
+def burial(state: Any, s: Any, changed: Any, setting: Any) -> tuple[Any, ...]:
+    """``war._bury_the_dead``'s deaths, capitals and borders of the worlds ``changed``
+    (sorted), compiled (bit-identical): the dead's military and productivity in the year's
+    copies ``s.military`` and ``s.productivity`` set to 0.0, and (alive, died, the owner of
+    each capital province, capital) of those worlds with the whole batch's alive, wealth,
+    adjacency, land adjacency and frontier (None where the state keeps none), each of the
+    first four the old array itself where nothing in it changed."""
     from powerbalance.model.compiled import kernels
 
-    return kernels()["war_burial"](  # type: ignore[no-any-return]
-        owner, np.ascontiguousarray(alive), np.ascontiguousarray(changed, dtype=np.int64),
-        capital, alive.shape[1], setting.value_rank, np.argsort(setting.value_rank))
+    n = state.n_actors
+    has_land = state.land_adjacent is not None and setting.link_land is not None
+    want_frontier = state.frontier is not None
+    (alive_c, died, cap_owner, capital, alive, wealth, adjacent, land,
+     frontier) = kernels()["war_burial"](
+        s.owner, np.ascontiguousarray(state.alive),
+        np.ascontiguousarray(changed, dtype=np.int64), s.capital, n, setting.value_rank,
+        _by_rank(setting), setting.link_src, setting.link_dst,
+        setting.link_land if setting.link_land is not None else _EMPTY_BOOL,
+        setting.in_links, np.asarray(setting.province_map.value, dtype=np.float64),
+        s.military, s.productivity, np.ascontiguousarray(state.wealth),
+        np.ascontiguousarray(state.adjacent),
+        np.ascontiguousarray(state.land_adjacent) if has_land else _EMPTY_BOOL_3D,
+        np.ascontiguousarray(state.frontier) if want_frontier else _EMPTY_F32_3D,
+        has_land, want_frontier)
+    return (alive_c, died, cap_owner, capital,
+            alive if len(alive) else state.alive, wealth if len(wealth) else state.wealth,
+            adjacent if len(adjacent) else state.adjacent,
+            (land if len(land) else state.land_adjacent) if has_land else None,
+            frontier if want_frontier else None)
+
+
+def _by_rank(setting: Any) -> Any:
+    """The provinces by increasing value rank (``np.argsort(setting.value_rank)``), kept
+    per setting."""
+    key = id(setting.value_rank)
+    cached = _BY_RANK.get(key)
+    if cached is None or cached[0] is not setting.value_rank:
+        cached = (setting.value_rank, np.argsort(setting.value_rank))
+        _BY_RANK.clear()  # (one setting at a time in practice)
+        _BY_RANK[key] = cached
+    return cached[1]
+
+
+_BY_RANK: dict[int, tuple[Any, Any]] = {}
+_EMPTY_BOOL = np.zeros(0, dtype=bool)
+_EMPTY_BOOL_3D = np.zeros((0, 0, 0), dtype=bool)
+_EMPTY_F32_3D = np.zeros((0, 0, 0), dtype=np.float32)
 
 
 def allies_of(alliance: Any, alive: Any) -> tuple[Any, Any, Any]:

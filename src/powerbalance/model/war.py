@@ -88,7 +88,6 @@ from powerbalance import detmath, rng
 from powerbalance.model.actions import Actions
 from powerbalance.model.derived import (
     borders,
-    borders_of,
     reach_rows,
     territorial_base,
     territory,
@@ -672,8 +671,11 @@ def _bury_the_dead(state: WorldState, s: _Scratch, setting: Setting, params: Par
     Only worlds whose borders changed this year can have deaths or fallen
     capitals, so only they are examined, and only their rows are written: a
     cached array is copied (the input state stays untouched) only when some but
-    not all worlds changed; when every world changed (a batch of one), the
-    fresh arrays replace it without a copy.
+    not all worlds changed and their fresh rows differ from the old ones in some
+    bit (copy on write: without a death the survivors, their wealth and the
+    alliances are the old arrays, and a conquest that redraws no border leaves
+    the adjacency shared); when every world changed (a batch of one), the fresh
+    arrays replace it without a copy.
     """
     war_fields = {"hostility": s.hostility, "calls": s.calls, "honoured": s.honoured,
                   "war_loss": s.war_loss,
@@ -685,21 +687,30 @@ def _bury_the_dead(state: WorldState, s: _Scratch, setting: Setting, params: Par
     compiled = setting.engine == "compiled"
     every = len(changed) == state.batch
 
-    def merged(old: np.ndarray, fresh: np.ndarray) -> np.ndarray:
-        """``old`` with the changed worlds' rows replaced by ``fresh``."""
+    def merged(old: np.ndarray, fresh: np.ndarray, share: bool = False) -> np.ndarray:
+        """``old`` with the changed worlds' rows replaced by ``fresh``; with ``share``,
+        ``old`` itself when they hold the same bits (the state is immutable, so an array
+        nothing changed in is shared)."""
         if every:
             return fresh
+        if share and _same_bits(old[changed], fresh):
+            return old
         out = old.copy()
         out[changed] = fresh
         return out
 
     n = state.n_actors
     owner = s.owner if every else s.owner[changed]
-    if compiled:  # the same deaths and capitals in one compiled pass over those worlds
+    cached: dict[str, np.ndarray | None] = {}
+    if compiled:  # the same deaths, capitals and borders in one compiled pass
         from powerbalance.model import compiled_war
 
-        alive_c, died, cap_owner, capital = compiled_war.burial(s.owner, state.alive, changed,
-                                                                s.capital, setting)
+        (alive_c, died, cap_owner, capital, alive, wealth, cached["adjacent"], land_adjacent,
+         frontier) = compiled_war.burial(state, s, changed, setting)
+        if land_adjacent is not None:
+            cached["land_adjacent"] = land_adjacent
+        if frontier is not None:
+            cached["frontier"] = frontier
     else:
         alive_c, died, cap_owner, capital = _burial(state, s, setting, owner, changed)
     if died.any():
@@ -716,31 +727,33 @@ def _bury_the_dead(state: WorldState, s: _Scratch, setting: Setting, params: Par
                            np.where(gone_t, INITIATOR_WON, TARGET_WON))
         _end(s, events, wb[over], wa[over], wt[over], outcome[over])
 
-    alive = merged(state.alive, alive_c)
     s.capital[changed] = capital  # (the year's own copy)
     full_capital = s.capital
     military, productivity = s.military, s.productivity
-    military[changed] = np.where(alive_c, military[changed], 0.0)
-    productivity[changed] = np.where(alive_c, productivity[changed], 0.0)
-    wealth = merged(state.wealth, np.where(alive_c, state.wealth[changed], 0.0))
+    if not compiled:
+        alive = merged(state.alive, alive_c, share=True)
+        military[changed] = np.where(alive_c, military[changed], 0.0)
+        productivity[changed] = np.where(alive_c, productivity[changed], 0.0)
+        wealth = merged(state.wealth, np.where(alive_c, state.wealth[changed], 0.0),
+                        share=True)
     alliance = state.alliance
     dw, di = nonzero(died)
-    if len(dw):
+    if len(dw) and not (_same_bits(alliance[changed[dw], di, :], np.zeros((len(dw), n), PAIR))
+                        and _same_bits(alliance[changed[dw], :, di],
+                                       np.zeros((len(dw), n), PAIR))):
         alliance = alliance.copy()
         alliance[changed[dw], di, :] = 0.0
         alliance[changed[dw], :, di] = 0.0
-    pair = alive_c[:, :, None] & alive_c[:, None, :]
-    land, frontier = state.land_adjacent is not None, state.frontier is not None
-    if compiled:
-        fresh = borders_of(s.owner, changed, n, setting, land=land, frontier=frontier)
-    else:
+    if not compiled:
+        pair = alive_c[:, :, None] & alive_c[:, None, :]
+        land, frontier = state.land_adjacent is not None, state.frontier is not None
         fresh = borders(owner, n, setting, land=land, frontier=frontier)
-    cached: dict[str, np.ndarray | None] = {"adjacent": merged(state.adjacent,
-                                                               fresh.adjacent & pair)}
-    if fresh.frontier is not None and state.frontier is not None:
-        cached["frontier"] = merged(state.frontier, fresh.frontier)
-    if fresh.land_adjacent is not None and state.land_adjacent is not None:
-        cached["land_adjacent"] = merged(state.land_adjacent, fresh.land_adjacent & pair)
+        cached["adjacent"] = merged(state.adjacent, fresh.adjacent & pair, share=True)
+        if fresh.frontier is not None and state.frontier is not None:
+            cached["frontier"] = merged(state.frontier, fresh.frontier)
+        if fresh.land_adjacent is not None and state.land_adjacent is not None:
+            cached["land_adjacent"] = merged(state.land_adjacent, fresh.land_adjacent & pair,
+                                             share=True)
     fresh_base, _ = territorial_base(owner, capital, n, setting, params, state.year)
     cached["base"] = merged(state.base, np.where(alive_c, fresh_base, 0.0))
     mw, mi = nonzero(capital != state.capital[changed])
@@ -760,6 +773,15 @@ def _bury_the_dead(state: WorldState, s: _Scratch, setting: Setting, params: Par
     return state.replace(alive=alive, military=military, productivity=productivity,
                          wealth=wealth, owner=s.owner, capital=full_capital,
                          alliance=alliance, **war_fields, **cached)
+
+
+def _same_bits(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether ``a`` and ``b`` hold the same values bit for bit (a -0.0 or a NaN payload
+    counts as a change: a shared array must be the one a copy would have made)."""
+    if a.dtype != b.dtype or a.shape != b.shape:
+        return False
+    a, b = np.ascontiguousarray(a), np.ascontiguousarray(b)
+    return bool(np.array_equal(a.view(np.uint8), b.view(np.uint8)))
 
 
 def _burial(state: WorldState, s: _Scratch, setting: Setting, owner: I64,
