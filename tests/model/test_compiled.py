@@ -339,3 +339,28 @@ def test_compiled_seeker_targets_and_wedges_are_the_reference_ones(spec, overrid
     x, y = wedge_target(ref, bw, i), wedge_target(got, bw, i)
     assert x.dtype == y.dtype and x.tobytes() == y.tobytes()
     assert (x >= 0).any() and (x < 0).any()
+
+
+@pytest.mark.parametrize(("spec", "overrides"), OBSERVED)
+def test_compiled_observation_arrays_are_the_reference_ones(spec, overrides):
+    """The Observation's per-year arrays built by model/compiled_perception.py (the top
+    threats, the allies' interest, the amphibious factors) equal the reference's on a
+    lived-in state."""
+    from powerbalance.model.perception import Observation
+
+    scenario = load(spec)
+    params = scenario.make_params(overrides)
+    setting = scenario.setting(params)
+    state = simulate(scenario, params, setting, 7, np.arange(3), 30, record="final").final_state
+    ref = Observation(state, setting, params, share=state.last_share)
+    got = Observation(state, setting.with_engine("compiled"), params, share=state.last_share)
+    for x, y in zip((*ref._top, ref._willing_against), (*got._top, got._willing_against),
+                    strict=True):
+        assert x.dtype == y.dtype and x.shape == y.shape and x.tobytes() == y.tobytes()
+    assert (ref.top_threat >= 0).any()
+    x, y = ref._amphibious, got._amphibious
+    assert (x is None) == (y is None)
+    if x is not None:
+        assert x.dtype == y.dtype and x.shape == y.shape and x.tobytes() == y.tobytes()
+    if spec == "two-continents":  # power crosses the sea between its continents
+        assert (x < 1).any()

@@ -177,6 +177,10 @@ class Observation:
 
     @cached_property
     def _top(self) -> tuple[F32, I64]:
+        if self.setting.engine == "compiled":  # the same first maxima in one pass
+            from powerbalance.model.compiled import kernels
+
+            return kernels()["top"](self.threat)  # type: ignore[no-any-return]
         return row_max_argmax(self.threat)
 
     @cached_property
@@ -265,6 +269,13 @@ class Observation:
         penalty = self.params.amphibious_penalty
         if land is None or penalty <= 0:
             return None
+        if self.setting.engine == "compiled":  # the same factors in one pass
+            from powerbalance.model.compiled import kernels
+
+            mass = land_masses(self.setting)[np.maximum(self.state.capital, 0)]
+            return kernels()["amphibious"](  # type: ignore[no-any-return]
+                np.ascontiguousarray(self.state.adjacent), np.ascontiguousarray(land),
+                mass, self.alive, bool(self.params.amphibious_overseas), PAIR(1.0 - penalty))
         wet = self.state.adjacent & ~land
         if self.params.amphibious_overseas:
             wet |= ~self.state.adjacent & self._overseas
@@ -318,6 +329,11 @@ class Observation:
         """(B, N, N) ``[b, k, e]``: k's interest in a war against e (see :meth:`interest`),
         0 where k is e."""
         w = PAIR(self.params.interest_weight)
+        if self.setting.engine == "compiled":  # the same operations in one pass
+            from powerbalance.model.compiled import kernels
+
+            return kernels()["willing"](  # type: ignore[no-any-return]
+                np.ascontiguousarray(self.threat), self.share, w, PAIR(1.0) - w)
         # [b, k, e]: T + s, s floored so that a dead k (no share) divides by no zero.
         own = np.maximum(self.share, 1e-30).astype(PAIR)
         willing = self.threat + own[:, :, None]
