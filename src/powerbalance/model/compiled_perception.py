@@ -20,12 +20,14 @@ from powerbalance.model.compiled_kernels import jit
 @jit
 def amphibious_kernel(adjacent: Any, land: Any, capital_mass: Any, alive: Any,
                       overseas: bool, wet_factor: Any) -> Any:
-    # Observation._amphibious: wet = adjacent & ~land, or (amphibious_overseas) neither
-    # adjacent and the capitals on different land masses (Observation._overseas, a dead
-    # actor's mass being -1); wet_factor where wet, else 1.
+    # Observation._amphibious: wet_factor where the pair is wet, else 1, and whether any
+    # pair is wet (none: every factor 1, the caller keeps no array, as without sea links).
+    # Wet: adjacent & ~land, or (amphibious_overseas) not adjacent and the capitals on
+    # different land masses (Observation._overseas, a dead actor's mass being -1).
     b, n, _ = adjacent.shape
     out = np.empty((b, n, n), dtype=np.float32)
     one = np.float32(1.0)
+    any_wet = False
     for w in range(b):
         for i in range(n):
             mi = capital_mass[w, i] if alive[w, i] else -1
@@ -33,12 +35,12 @@ def amphibious_kernel(adjacent: Any, land: Any, capital_mass: Any, alive: Any,
                 if adjacent[w, i, j]:
                     wet = not land[w, i, j]
                 elif overseas:
-                    mj = capital_mass[w, j] if alive[w, j] else -1
-                    wet = mi != mj
+                    wet = mi != (capital_mass[w, j] if alive[w, j] else -1)
                 else:
                     wet = False
+                any_wet |= wet
                 out[w, i, j] = wet_factor if wet else one
-    return out
+    return out, any_wet
 
 
 @jit

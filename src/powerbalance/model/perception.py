@@ -264,7 +264,8 @@ class Observation:
 
     @cached_property
     def _amphibious(self) -> F32 | None:
-        """(B, N, N) the amphibious factor of every pair (None without sea links)."""
+        """(B, N, N) the amphibious factor of every pair (None without sea links, and on the
+        compiled engine where no pair must cross the sea)."""
         land = self.state.land_adjacent
         penalty = self.params.amphibious_penalty
         if land is None or penalty <= 0:
@@ -272,10 +273,13 @@ class Observation:
         if self.setting.engine == "compiled":  # the same factors in one pass
             from powerbalance.model.compiled import kernels
 
+            # None where no pair must cross the sea: every factor is 1, which multiplies
+            # nothing (x * 1.0 is x), so the estimates and campaigns keep their bits.
             mass = land_masses(self.setting)[np.maximum(self.state.capital, 0)]
-            return kernels()["amphibious"](  # type: ignore[no-any-return]
+            factor, wet = kernels()["amphibious"](
                 np.ascontiguousarray(self.state.adjacent), np.ascontiguousarray(land),
                 mass, self.alive, bool(self.params.amphibious_overseas), PAIR(1.0 - penalty))
+            return factor if wet else None
         wet = self.state.adjacent & ~land
         if self.params.amphibious_overseas:
             wet |= ~self.state.adjacent & self._overseas
