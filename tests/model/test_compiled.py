@@ -327,3 +327,78 @@ def test_the_burial_is_bit_identical_on_a_batch_of_which_some_worlds_change():
     shared and merged arrays (alive, wealth, adjacency, land adjacency, frontier, alliances)
     equal the reference's where only some worlds' borders change in a year."""
     _assert_bit_identical("europe-1939", {"capital_loss_kills": True}, worlds=12, years=30)
+
+#: Lived-in states for the strategies' compiled kernels (strategies/compiled.py), with the
+#: hegemon-seeker's rules switched: its "odds" rule, the exit from every alliance at once,
+#: a permanent loss (no phoenix factor), no damage weight, turned seekers that wedge.
+SEEKERS = [
+    ("warring-states", {}),
+    ("warring-states", {"seeker_rule": "odds", "seeker_exit": "all"}),
+    ("random:actors=12,seed=4,mix=hegemon-seeker:3+wedger:1+external-balancer:1",
+     {"seeker_wedges": True, "seeker_spares_until": 0.1, "phoenix_rate": 0.0}),
+    ("random:actors=20,seed=7,mix=hegemon-seeker:1+wedger:1+bandwagoner:1",
+     {"seeker_damage_weight": 0.0, "phoenix_rate": 1.0}),
+]
+
+
+@pytest.mark.parametrize(("spec", "overrides"), SEEKERS)
+def test_compiled_seeker_targets_and_wedges_are_the_reference_ones(spec, overrides):
+    """The hegemon-seeker's compiled targets (candidates, expected net gain, first maximum,
+    attack rule) and the compiled wedge target (strategies.common.wedge_target) equal the
+    reference's for every live actor of a lived-in state, turned or not."""
+    from powerbalance.model.perception import Observation
+    from powerbalance.strategies.common import wedge_target
+    from powerbalance.strategies.hegemon_seeker import compiled_targets, reference_targets
+
+    scenario = load(spec)
+    params = scenario.make_params(overrides)
+    setting = scenario.setting(params)
+    state = simulate(scenario, params, setting, 7, np.arange(4), 30, record="final").final_state
+    ref = Observation(state, setting, params, share=state.last_share)
+    got = Observation(state, setting.with_engine("compiled"), params, share=state.last_share)
+    bw, i = np.nonzero(state.alive)
+    for turned in (ref.share[bw, i] >= params.seeker_spares_until,
+                   np.arange(len(bw)) % 2 == 0):
+        gw, gi, gj = reference_targets(ref, bw, i, turned)
+        target = compiled_targets(got, bw, i, turned)
+        expected = np.full(len(bw), -1)
+        expected[np.flatnonzero(np.isin(bw * state.n_actors + i,
+                                        gw * state.n_actors + gi))] = gj
+        assert target.dtype == np.int64 and target.tolist() == expected.tolist()
+        assert (target >= 0).any() and (target < 0).any()
+    x, y = wedge_target(ref, bw, i), wedge_target(got, bw, i)
+    assert x.dtype == y.dtype and x.tobytes() == y.tobytes()
+    # Without alliances every coalition is still forming: its members are free to be paid.
+    loose = state.replace(alliance=np.zeros_like(state.alliance))
+    ref = Observation(loose, setting, params, share=state.last_share)
+    got = Observation(loose, setting.with_engine("compiled"), params, share=state.last_share)
+    x, y = wedge_target(ref, bw, i), wedge_target(got, bw, i)
+    assert x.dtype == y.dtype and x.tobytes() == y.tobytes()
+    assert (x >= 0).any() and (x < 0).any()
+
+
+@pytest.mark.parametrize(("spec", "overrides"), OBSERVED)
+def test_compiled_observation_arrays_are_the_reference_ones(spec, overrides):
+    """The Observation's per-year arrays built by model/compiled_perception.py (the top
+    threats, the allies' interest, the amphibious factors) equal the reference's on a
+    lived-in state."""
+    from powerbalance.model.perception import Observation
+
+    scenario = load(spec)
+    params = scenario.make_params(overrides)
+    setting = scenario.setting(params)
+    state = simulate(scenario, params, setting, 7, np.arange(3), 30, record="final").final_state
+    ref = Observation(state, setting, params, share=state.last_share)
+    got = Observation(state, setting.with_engine("compiled"), params, share=state.last_share)
+    for x, y in zip((*ref._top, ref._willing_against), (*got._top, got._willing_against),
+                    strict=True):
+        assert x.dtype == y.dtype and x.shape == y.shape and x.tobytes() == y.tobytes()
+    assert (ref.top_threat >= 0).any()
+    # The compiled engine keeps no factors where every one is 1 (it multiplies nothing).
+    x, y = ref._amphibious, got._amphibious
+    if y is None:
+        assert x is None or (x == 1).all()
+    else:
+        assert x.dtype == y.dtype and x.shape == y.shape and x.tobytes() == y.tobytes()
+    if spec == "two-continents":  # power crosses the sea between its continents
+        assert y is not None and (y < 1).any()

@@ -85,6 +85,8 @@ def kernels() -> dict[str, Any]:
         _KERNELS.update(arena_kernels)
         from powerbalance.model import compiled_law
         _KERNELS.update(compiled_law.KERNELS)
+        from powerbalance.model import compiled_perception
+        _KERNELS.update(compiled_perception.KERNELS)
         _KERNELS.update(compiled_war.WAR_KERNELS)
     return _KERNELS
 

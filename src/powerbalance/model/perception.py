@@ -181,6 +181,10 @@ class Observation:
 
     @cached_property
     def _top(self) -> tuple[F32, I64]:
+        if self.setting.engine == "compiled":  # the same first maxima in one pass
+            from powerbalance.model.compiled import kernels
+
+            return kernels()["top"](self.threat)  # type: ignore[no-any-return]
         return row_max_argmax(self.threat)
 
     @cached_property
@@ -264,11 +268,22 @@ class Observation:
 
     @cached_property
     def _amphibious(self) -> F32 | None:
-        """(B, N, N) the amphibious factor of every pair (None without sea links)."""
+        """(B, N, N) the amphibious factor of every pair (None without sea links, and on the
+        compiled engine where no pair must cross the sea)."""
         land = self.state.land_adjacent
         penalty = self.params.amphibious_penalty
         if land is None or penalty <= 0:
             return None
+        if self.setting.engine == "compiled":  # the same factors in one pass
+            from powerbalance.model.compiled import kernels
+
+            # None where no pair must cross the sea: every factor is 1, which multiplies
+            # nothing (x * 1.0 is x), so the estimates and campaigns keep their bits.
+            mass = land_masses(self.setting)[np.maximum(self.state.capital, 0)]
+            factor, wet = kernels()["amphibious"](
+                np.ascontiguousarray(self.state.adjacent), np.ascontiguousarray(land),
+                mass, self.alive, bool(self.params.amphibious_overseas), PAIR(1.0 - penalty))
+            return factor if wet else None
         wet = self.state.adjacent & ~land
         if self.params.amphibious_overseas:
             wet |= ~self.state.adjacent & self._overseas
@@ -322,6 +337,11 @@ class Observation:
         """(B, N, N) ``[b, k, e]``: k's interest in a war against e (see :meth:`interest`),
         0 where k is e."""
         w = PAIR(self.params.interest_weight)
+        if self.setting.engine == "compiled":  # the same operations in one pass
+            from powerbalance.model.compiled import kernels
+
+            return kernels()["willing"](  # type: ignore[no-any-return]
+                np.ascontiguousarray(self.threat), self.share, w, PAIR(1.0) - w)
         # [b, k, e]: T + s, s floored so that a dead k (no share) divides by no zero.
         own = np.maximum(self.share, 1e-30).astype(PAIR)
         willing = self.threat + own[:, :, None]

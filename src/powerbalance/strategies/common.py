@@ -66,6 +66,13 @@ def wedge_target(obs: Observation, bw: I64, i: I64) -> I64:
     already allied with each other are not paid (the coalition has formed;
     money cannot buy it apart this year).
     """
+    if obs.setting.engine == "compiled":  # the same members, weights and first maximum
+        from powerbalance.strategies import compiled
+
+        state = obs.state
+        return compiled.kernels()["wedge_target"](  # type: ignore[no-any-return]
+            bw, i, state.n_actors, obs.top_threat.reshape(-1), state.alive.reshape(-1),
+            state.alliance.reshape(-1), obs.perceived.reshape(-1), obs.reach_in.reshape(-1))
     out = np.full(len(bw), -1, dtype=np.int64)
     members = coalition_against(obs, bw, i)
     rows = np.flatnonzero(members.sum(axis=1) >= 2)

@@ -113,28 +113,22 @@ class HegemonSeeker(Strategy):
         leave_ally = actions.leave_ally.copy()
         bw, i = nonzero(mask)
         if len(bw):
-            # Candidate targets: neighbours it is not allied with (sparse pairs), or any
-            # neighbour once it no longer needs allies (seeker_spares_until): it then accepts
-            # none and leaves (before the war phase) the one alliance whose partner it
-            # attacks this year, or, under seeker_exit = "all", every alliance at once.
-            own_row = bw * state.n_actors + i
+            # Once it no longer needs allies (seeker_spares_until) any neighbour is a
+            # candidate target: it then accepts no alliance and leaves (before the war
+            # phase) the one alliance whose partner it attacks this year, or, under
+            # seeker_exit = "all", every alliance at once.
             turned = obs.share[bw, i] >= params.seeker_spares_until
             if params.seeker_exit == "all":
                 leave[bw[turned], i[turned]] = True
             accept[bw[turned], i[turned]] = False
-            rows, j = nonzero(rows_of(state.adjacent, own_row)
-                              & ((rows_of(state.alliance, own_row) <= 0) | turned[:, None]))
-            if params.seeker_rule == "odds":
-                odds = obs.win_odds(bw[rows], i[rows], j)
-                net = odds
+            if obs.setting.engine == "compiled":  # the same targets, compiled
+                target = compiled_targets(obs, bw, i, turned)
+                go_rows = np.flatnonzero(target >= 0)
+                gw, gi, gj = bw[go_rows], i[go_rows], target[go_rows]
             else:
-                net, odds = expected_net_gain(obs, bw[rows], i[rows], j)
-            # Best target per actor: highest net gain, the lowest index among ties.
-            pick, best = first_max_per_group(rows, net)
-            go = (best > 0) & (odds[pick] >= params.attack_odds)
-            attack[bw[rows[pick[go]]], i[rows[pick[go]]]] = j[pick[go]]
+                gw, gi, gj = reference_targets(obs, bw, i, turned)
+            attack[gw, gi] = gj
             if params.seeker_exit == "gradual":  # it turns on the one ally it attacks
-                gw, gi, gj = bw[rows[pick[go]]], i[rows[pick[go]]], j[pick[go]]
                 allied = state.alliance[gw, gi, gj] > 0
                 leave_ally[gw[allied], gi[allied]] = gj[allied]
             # The preventive trait: a declining seeker strikes a rising challenger even
@@ -152,6 +146,57 @@ class HegemonSeeker(Strategy):
                                pay_spend=pay_spend, leave=leave, accept=accept,
                                leave_ally=leave_ally,
                                join_offence=np.ones_like(actions.join_offence))
+
+
+def reference_targets(obs: Observation, bw: I64, i: I64, turned: BoolA
+                      ) -> tuple[I64, I64, I64]:
+    """The seekers' attacks of the year: ``(world, actor, target)`` of each row of ``(bw, i)``
+    that attacks (see :class:`HegemonSeeker`; ``turned``: the rows that no longer spare their
+    allies). The NumPy reference of :func:`compiled_targets`."""
+    state, params = obs.state, obs.params
+    own_row = bw * state.n_actors + i
+    # Candidate targets: neighbours it is not allied with (sparse pairs), or any neighbour
+    # once it no longer needs allies.
+    rows, j = nonzero(rows_of(state.adjacent, own_row)
+                      & ((rows_of(state.alliance, own_row) <= 0) | turned[:, None]))
+    if params.seeker_rule == "odds":
+        odds = obs.win_odds(bw[rows], i[rows], j)
+        net = odds
+    else:
+        net, odds = expected_net_gain(obs, bw[rows], i[rows], j)
+    # Best target per actor: highest net gain, the lowest index among ties.
+    pick, best = first_max_per_group(rows, net)
+    go = (best > 0) & (odds[pick] >= params.attack_odds)
+    return bw[rows[pick[go]]], i[rows[pick[go]]], j[pick[go]]
+
+
+def compiled_targets(obs: Observation, bw: I64, i: I64, turned: BoolA) -> I64:
+    """Per row of ``(bw, i)``, the target it attacks this year, or -1: :func:`reference_targets`
+    on the compiled engine (the same candidates, estimates, net gains and first maxima, in
+    two kernels of :mod:`powerbalance.strategies.compiled` around the shared estimates of the
+    sides, :meth:`Observation.war_sides`)."""
+    from powerbalance.strategies import compiled
+
+    state, params = obs.state, obs.params
+    n = state.n_actors
+    kernels = compiled.kernels()
+    rows, j = kernels["seeker_pairs"](bw, i, n, state.adjacent.reshape(-1),
+                                      state.alliance.reshape(-1), turned)
+    b, me = bw[rows], i[rows]
+    own, enemy = obs.war_sides(b, me, j)
+    odds = victory_probability(own, enemy, params)
+    frontier = state.frontier
+    if frontier is None:   # a state that has not been stepped yet
+        frontier = frontier_value(state.owner, n, obs.setting)
+    r = params.phoenix_rate
+    log_keep = float(detmath.log(1.0 - r)) if 0 < r < 1 else 0.0
+    return kernels["seeker_choice"](  # type: ignore[no-any-return]
+        rows, len(bw), b, me, j, n, own, enemy, odds, params.seeker_rule == "odds",
+        np.ascontiguousarray(frontier).reshape(-1), state.productivity.reshape(-1),
+        obs.forces.reshape(-1), state.wealth.reshape(-1), float(params.conquest_rate),
+        float(params.stake_horizon), float(params.destructiveness), float(params.peace_odds),
+        float(params.seeker_damage_weight), float(params.war_damage), float(r), log_keep,
+        float(params.attack_odds))
 
 
 def expected_net_gain(obs: Observation, b: I64, i: I64, j: I64) -> tuple[F64, F64]:

@@ -1,0 +1,84 @@
+"""Kernels of the compiled engine for the per-year arrays of an
+:class:`~powerbalance.model.perception.Observation` that the strategies and the war phase
+read: the amphibious factor of every pair, the allies' interest in a war and every actor's
+top threat. Each builds in one pass the (B, N, N) array, or its (B, N) reduction, that the
+NumPy reference builds in several; each comment names the property it mirrors (the same
+float32 operations in the same order, so the same bits). Registered in
+:func:`powerbalance.model.compiled.kernels`, which imports this module on the first use of
+the engine only (importing it imports numba).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from powerbalance.model.compiled_kernels import jit
+
+
+@jit
+def amphibious_kernel(adjacent: Any, land: Any, capital_mass: Any, alive: Any,
+                      overseas: bool, wet_factor: Any) -> Any:
+    # Observation._amphibious: wet_factor where the pair is wet, else 1, and whether any
+    # pair is wet (none: every factor 1, the caller keeps no array, as without sea links).
+    # Wet: adjacent & ~land, or (amphibious_overseas) not adjacent and the capitals on
+    # different land masses (Observation._overseas, a dead actor's mass being -1).
+    b, n, _ = adjacent.shape
+    out = np.empty((b, n, n), dtype=np.float32)
+    one = np.float32(1.0)
+    any_wet = False
+    for w in range(b):
+        for i in range(n):
+            mi = capital_mass[w, i] if alive[w, i] else -1
+            for j in range(n):
+                if adjacent[w, i, j]:
+                    wet = not land[w, i, j]
+                elif overseas:
+                    wet = mi != (capital_mass[w, j] if alive[w, j] else -1)
+                else:
+                    wet = False
+                any_wet |= wet
+                out[w, i, j] = wet_factor if wet else one
+    return out, any_wet
+
+
+@jit
+def willing_kernel(threat: Any, share: Any, weight: Any, rest: Any) -> Any:
+    # Observation._willing_against: [b, k, e] = T / (T + s) x w + (1 - w), T the threat of
+    # e to k (float32), s = float32(max(share of k, 1e-30)); 0 on the diagonal.
+    b, n, _ = threat.shape
+    out = np.empty((b, n, n), dtype=np.float32)
+    for w in range(b):
+        for k in range(n):
+            s = share[w, k]
+            own = np.float32(s if (s > 1e-30 or s != s) else 1e-30)
+            for e in range(n):
+                t = threat[w, k, e]
+                stake = np.float32(t / np.float32(t + own))
+                out[w, k, e] = np.float32(np.float32(stake * weight) + rest)
+            out[w, k, k] = np.float32(0.0)
+    return out
+
+
+@jit
+def top_kernel(threat: Any) -> Any:
+    # Observation._top: fastops.row_max_argmax over the last axis (the first maximum).
+    b, n, _ = threat.shape
+    level = np.empty((b, n), dtype=np.float32)
+    index = np.zeros((b, n), dtype=np.int64)
+    for w in range(b):
+        for i in range(n):
+            best = threat[w, i, 0]
+            at = 0
+            for j in range(1, n):
+                if threat[w, i, j] > best:
+                    best = threat[w, i, j]
+                    at = j
+            level[w, i] = best
+            index[w, i] = at
+    return level, index
+
+
+#: The kernels of this module by name (merged into :func:`powerbalance.model.compiled.kernels`).
+KERNELS = {"amphibious": amphibious_kernel, "willing": willing_kernel, "top": top_kernel}

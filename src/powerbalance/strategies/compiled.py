@@ -1,0 +1,145 @@
+"""The strategies' work on the compiled engine: numba kernels for their hottest helpers.
+
+The NumPy functions of the strategy modules are the specification; each kernel here mirrors
+one of them (its comment names which) with the same floating-point operations in the same
+order (no ``fastmath``), so a compiled run is bit-identical to the reference one
+(tests/model/test_compiled.py). A change of a rule there is made in the kernel too. As the
+engine's own kernels (:mod:`powerbalance.model.compiled_kernels`) they are compiled with
+``cache=True``, and this module, which imports numba, is imported only when a strategy
+decides on the compiled engine (``Setting.engine``), so the NumPy engine and ``import
+powerbalance`` never pay for numba. :func:`kernels` lists them by name, as
+:func:`powerbalance.model.compiled.kernels` lists the engine's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numba
+import numpy as np
+
+from powerbalance.model.compiled_kernels import exp1
+
+jit = numba.njit(cache=True, nogil=True, fastmath=False, error_model="numpy")
+
+
+@jit
+def seeker_pairs_kernel(bw: Any, i: Any, n: int, adjacent: Any, alliance: Any,
+                        turned: Any) -> Any:
+    # hegemon_seeker.HegemonSeeker.decide's candidate pairs: nonzero(rows_of(adjacent) &
+    # ((rows_of(alliance) <= 0) | turned)), in C order (by row, then target index).
+    rows = np.empty(len(bw) * n, dtype=np.int64)
+    targets = np.empty(len(bw) * n, dtype=np.int64)
+    count = 0
+    for r in range(len(bw)):
+        base = (bw[r] * n + i[r]) * n
+        for j in range(n):
+            if adjacent[base + j] and (alliance[base + j] <= 0 or turned[r]):
+                rows[count] = r
+                targets[count] = j
+                count += 1
+    return rows[:count].copy(), targets[:count].copy()
+
+
+@jit
+def _maximum(a: float, b: float) -> float:
+    # np.maximum(a, b) for a constant b that is not NaN: NaN propagates.
+    return a if (a > b or a != a) else b
+
+
+@jit
+def seeker_choice_kernel(rows: Any, n_rows: int, b: Any, i: Any, j: Any, n: int, own: Any,
+                         enemy: Any, odds: Any, by_odds: bool, frontier: Any,
+                         productivity: Any, forces: Any, wealth: Any, conquest_rate: float,
+                         horizon: float, destructiveness: float, peace_odds: float,
+                         damage_weight: float, war_damage: float, phoenix: float,
+                         log_keep: float, attack_odds: float) -> Any:
+    # hegemon_seeker.expected_net_gain (and, with by_odds, the "odds" rule's net = odds),
+    # then first_max_per_group over the rows (the first maximum of each row's pairs) and
+    # the attack rule: the target where the best net gain is positive and its odds reach
+    # attack_odds, else -1. expected_war_years and damage_years are inlined in their
+    # NumPy order; log_keep is detmath.log(1 - phoenix_rate).
+    target = np.full(n_rows, -1, dtype=np.int64)
+    cap = max(horizon, 1.0)
+    start = 0
+    while start < len(rows):
+        r = rows[start]
+        best = 0.0
+        pick = -1
+        q = start
+        while q < len(rows) and rows[q] == r:
+            p = odds[q]
+            if by_odds:
+                net = p
+            else:
+                wb, wi, wj = b[q], i[q], j[q]
+                value = np.float64(frontier[(wb * n + wi) * n + wj])
+                gain = p * conquest_rate * value * productivity[wb * n + wi] * horizon
+                o, e = own[q], enemy[q]
+                enemy_share = e / _maximum(o + e, 1e-300)
+                ends = (p if 1.0 - p < peace_odds else 0.0) + (
+                    1.0 - p if p < peace_odds else 0.0)
+                years = 1.0 / _maximum(ends, 1e-300) if ends * cap > 1.0 else cap
+                cost = years * destructiveness * enemy_share * forces[wb * n + wi]
+                if damage_weight:
+                    share = 2.0 * war_damage * enemy_share
+                    share = share if (share < 1.0 or share != share) else 1.0
+                    after = _maximum(years, horizon) - years
+                    if phoenix <= 0:
+                        peace = after
+                    elif phoenix >= 1:
+                        peace = 0.0
+                    else:
+                        peace = (1.0 - phoenix) * (1.0 - exp1(after * log_keep)) / phoenix
+                    lost = years * (years + 1.0) / 2.0 + years * peace
+                    cost = cost + (damage_weight * share * wealth[wb * n + wi] * lost)
+                net = gain - cost
+            if pick < 0 or net > best:
+                best, pick = net, q
+            q += 1
+        if best > 0 and odds[pick] >= attack_odds:
+            target[r] = j[pick]
+        start = q
+    return target
+
+
+@jit
+def wedge_target_kernel(bw: Any, i: Any, n: int, top_threat: Any, alive: Any,
+                        alliance: Any, perceived: Any, reach_in: Any) -> Any:
+    # common.wedge_target: per row, among the would-be members of the coalition against i
+    # (coalition_against: live, i their top threat, not allied with i), when there are two
+    # or more, the free ones (allied with no other member) weighted by their perceived
+    # capability x reach_in (float32, as the NumPy product); the first maximum, if >= 0.
+    out = np.full(len(bw), -1, dtype=np.int64)
+    member = np.zeros(n, dtype=np.bool_)
+    for r in range(len(bw)):
+        wb, wi = bw[r], i[r]
+        count = 0
+        for k in range(n):
+            member[k] = (top_threat[wb * n + k] == wi and alive[wb * n + k]
+                         and alliance[(wb * n + wi) * n + k] <= 0)
+            count += member[k]
+        if count < 2:
+            continue
+        best = np.float32(0.0)
+        target = 0
+        for k in range(n):
+            free = member[k]
+            if free:
+                for m in range(n):
+                    if member[m] and alliance[(wb * n + k) * n + m] > 0:
+                        free = False
+                        break
+            cell = (wb * n + wi) * n + k
+            weight = perceived[cell] * reach_in[cell] if free else np.float32(-1.0)
+            if k == 0 or weight > best:
+                best, target = weight, k
+        if best >= 0:
+            out[r] = target
+    return out
+
+
+def kernels() -> dict[str, Any]:
+    """The strategies' compiled kernels by name."""
+    return {"seeker_pairs": seeker_pairs_kernel, "seeker_choice": seeker_choice_kernel,
+            "wedge_target": wedge_target_kernel}
