@@ -107,7 +107,8 @@ def cost_against_gain(worlds: int, seed: int) -> None:
     for tt, rows in sorted(records.items(), key=lambda kv: -len(kv[1])):
         h, c, g = (np.array(x) for x in zip(*rows, strict=True))
         ratio = np.where(g > 0, c / np.where(g > 0, g, 1.0), np.inf)
-        even = np.clip(1.0 - g / np.where(c > 0, c, 1.0), 0.0, 1.0)
+        # No cost (h = 0, nobody can strike): chosen at any resolve, break-even 0.
+        even = np.where(c > 0, np.clip(1.0 - g / np.where(c > 0, c, 1.0), 0.0, 1.0), 0.0)
         print(f"{scen.names[tt]:<16} {len(rows):>8} {np.median(h):>6.3f} "
               f"{np.median(ratio):>10.1f} {np.median(even):>13.3f}")
 

@@ -100,8 +100,11 @@ a great power's arsenal the devastation risked (``nuclear_devastation`` of the a
 military and ``stake_horizon`` years of its wealth) dwarfs a frontier's stake, so even a
 modest chance of retaliation outweighs any gain and the decision acts as a veto with a
 threshold in resolve: the nuclear revolution (Jervis 1989, ch. 1: the cost of a nuclear
-war dwarfs any gain). docs/model.md gives the measured cost/gain ratios and break-even
-resolves.
+war dwarfs any gain). On cold-war-1950 (seed 0, defaults) the USSR's undiscounted
+expected cost against the USA's clients is 11-14 times its gain (h = 0.40-0.42), so it
+breaks even only at resolve 0.91-0.93; superpower war at USSR resolve 0.1 / 0.5 / 0.9 /
+1 comes out 0.06 / 0.06 / 0.10 / 0.91 (100 worlds), and under ``resolve_rule =
+"balance"`` 0.06 at every resolve (docs/model.md).
 
 The attacker's estimate is not the war's draw in three ways (stated choices): the
 attacking side's nuclear allies are left out (only the attacker's own arsenal decides
