@@ -497,13 +497,28 @@ class Params:
         "Organization 57(4)): allies intervene as their interests and record warrant; the "
         "war model calls every ally (powerbalance.model.war), which the decision expects.",
         choices=("expected-help", "committed"))
-    resolve_balance: bool = _p(
-        True, "Under the decision rule, scale each defender's chance of escalating by the "
-        "balance of resolve 2 r_d / (r_d + r_a) (1 at equal resolve: the war model's rate), "
-        "clipped to a probability; off = the war model's rate whatever the resolves.",
-        "Powell 1990 (Nuclear Deterrence Theory, ch. 4-5): in a contest of risk-taking the "
-        "side with more at stake (the more resolute) is likelier to prevail; the contest "
-        "form is a stated choice (Powell gives no closed form).")
+    resolve_rule: str = _p(
+        "own-valuation", "Under the decision rule, where resolve enters (once): own-valuation "
+        "= the attacker's own valuation, its expected cost of retaliation discounted by "
+        "1 - its resolve, the defenders escalating at the war model's rate; balance = no "
+        "discount, each defender's chance of escalating scaled by the balance of resolve "
+        "2 r_d / (r_d + r_a) (1 at equal resolve; clipped to a probability), for "
+        "comparison.",
+        "Powell 1990 (Nuclear Deterrence Theory, ch. 2-3): a state's resolve is its own "
+        "valuation, the highest risk of disaster it runs to prevail; it escalates while the "
+        "risk is below that cutoff, which the attacker's gain > (1 - r) x expected cost "
+        "is (powerbalance.model.deterrence). The war model's escalation does not depend on "
+        "resolve, so the default expects the war it fights; the balance form is a stated "
+        "choice (Powell gives no closed form for the contest).",
+        choices=("own-valuation", "balance"))
+    deterrence_crisis_memory: bool = _p(
+        True, "Under either deterrence rule, draw the accident once per crisis (when an "
+        "attacker first stands down against a target) rather than every year it goes on "
+        "demanding the same target and is deterred; off = a draw every year (the rule "
+        "before issue 13's review).",
+        "Schelling 1966 (Arms and Influence, ch. 3): the threat that leaves something to "
+        "chance is a risk run in a crisis; re-running it every year of a standoff would make "
+        "the accident rate a yearly hazard, a floor growing with the years.")
     retaliation_campaigns: bool = _p(
         True, "Under the decision rule, count the risk of a nuclear exchange over the war's "
         "expected campaigns (the defenders escalate in the T p campaigns they lose, a "

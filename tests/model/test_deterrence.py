@@ -59,7 +59,7 @@ def _state(actors: list[dict[str, Any]], alliances: list[list[Any]] | None = Non
 
 # --- credibility ------------------------------------------------------------------------
 
-CREDIBILITY = {"nuclear_escalation": 0.8, "taboo_restraint": 0.5, "resolve_balance": False}
+CREDIBILITY = {"nuclear_escalation": 0.8, "taboo_restraint": 0.5}
 
 
 def _obs(state: Any, setting: Any, params: Params) -> Observation:
@@ -86,14 +86,27 @@ def test_credibility_is_the_war_models_escalation_with_the_taboo(attacker, targe
     (0.1, 0.9, 1.0),                      # ... clipped to a probability
     (0.0, 0.0, 0.6),                      # no resolve on either side: the war model's rate
 ])
-def test_the_balance_of_resolve_scales_the_defenders_escalation(attacker, target, expected):
+def test_resolve_enters_once_under_either_rule(attacker, target, expected):
+    # Powell 1990: resolve is each side's own valuation. The default counts it once, in
+    # the attacker's cost ((1 - r_a) of its destruction), the defenders escalating at the
+    # war model's rate whatever the resolves; the 'balance' rule counts it once, in the
+    # defenders' escalation (2 r_d / (r_d + r_a), clipped), with no discount of the cost.
     state, setting, params = _state(_actors({"nuclear": 2, "resolve": attacker},
                                             {"nuclear": 2, "resolve": target}),
                                     nuclear_escalation=0.6)
+    assert params.resolve_rule == "own-valuation"
     p = retaliation_probability(_obs(state, setting, params), *PAIR)
+    assert p[0] == pytest.approx(0.6, abs=1e-12)
+    destroyed = params.nuclear_devastation * (state.military[0, 0]
+                                              + params.stake_horizon * state.wealth[0, 0])
+    one = np.array([1.0])
+    cost = retaliation_cost(state, *PAIR[:2], one, params)[0]
+    assert cost == pytest.approx(destroyed * (1.0 - attacker), rel=1e-12)
+    balance = dataclasses.replace(params, resolve_rule="balance")
+    p = retaliation_probability(_obs(state, setting, balance), *PAIR)
     assert p[0] == pytest.approx(expected, abs=1e-12)
-    off = dataclasses.replace(params, resolve_balance=False)
-    assert retaliation_probability(_obs(state, setting, off), *PAIR)[0] == pytest.approx(0.6)
+    assert retaliation_cost(state, *PAIR[:2], one, balance)[0] == pytest.approx(destroyed,
+                                                                                rel=1e-12)
 
 
 # --- the umbrella -----------------------------------------------------------------------
@@ -102,8 +115,7 @@ def _umbrella(commitment: float, calls: float = 0.0, honoured: float = 0.0,
               **extra: Any) -> tuple[float, Observation]:
     state, setting, params = _state(_actors(patron={"nuclear": 2}),
                                     alliances=[["B", "C", commitment]],
-                                    nuclear_escalation=0.6, taboo_restraint=0.0,
-                                    resolve_balance=False, **extra)
+                                    nuclear_escalation=0.6, taboo_restraint=0.0, **extra)
     state = state.replace(calls=np.array([[0.0, 0.0, calls]]),
                           honoured=np.array([[0.0, 0.0, honoured]]))
     obs = _obs(state, setting, params)
@@ -151,11 +163,12 @@ def test_the_strongest_nuclear_member_escalates_as_in_the_war_model():
                                     taboo_restraint=0.0, reliability_prior=1.0)
     assert retaliation_probability(_obs(state, setting, params), *PAIR)[0] == pytest.approx(0.5)
     # A vulnerable B behind a secure patron: the patron (higher level) decides when it is in
-    # the war, B otherwise; with resolves differing, their chances differ.
+    # the war, B otherwise; with resolves differing under the balance rule, their chances
+    # differ.
     state, setting, params = _state(
         _actors(target={"nuclear": 1, "resolve": 0.5}, patron={"nuclear": 2, "resolve": 1.0}),
         alliances=[["B", "C", 0.6]], nuclear_escalation=0.5, taboo_restraint=0.0,
-        reliability_prior=1.0, interest_weight=0.0)
+        reliability_prior=1.0, interest_weight=0.0, resolve_rule="balance")
     q = float(state.alliance[0, 2, 1])
     patron, own = min(1.0, 0.5 * 2 * 1.0 / 1.5), 0.5
     expected = q * patron + (1 - q) * own
@@ -247,8 +260,7 @@ def test_an_attack_with_nothing_to_gain_is_not_chosen_even_at_no_cost():
     # Resolve 1 prices the attacker's own destruction at 0, and certain retaliation (p = 1)
     # ends the war with no winner, so the attack gains nothing either: 0 against 0.
     state, setting, params = _state(_actors({"nuclear": 2, "resolve": 1.0}, {"nuclear": 2}),
-                                    deterrence_accident=0.0, nuclear_escalation=1.0,
-                                    resolve_balance=False)
+                                    deterrence_accident=0.0, nuclear_escalation=1.0)
     p = retaliation_probability(_obs(state, setting, params), *PAIR)
     assert p[0] == 1.0
     assert retaliation_cost(state, *PAIR[:2], p, params)[0] == 0.0
@@ -273,8 +285,8 @@ def _world_of_stakes(stakes: np.ndarray, resolve: float) -> tuple[Any, Any, Para
 def test_deterrence_falls_with_the_attackers_resolve():
     # The dose-response: over stakes from a sliver to a hundred times the frontier, the
     # share of attacks deterred falls as the attacker's resolve rises (its own destruction
-    # weighs less and the balance of resolve tilts against the defender); resolve 1 is
-    # undeterred. The null: with retaliation costing nothing, no resolve is deterred.
+    # weighs less: Powell's cutoff h < G / (G + (1 - r) D)); resolve 1 is undeterred.
+    # The null: with retaliation costing nothing, no resolve is deterred.
     stakes = np.geomspace(0.01, 100.0, 60)
     worlds = np.arange(len(stakes))
     a, t = np.zeros_like(worlds), np.ones_like(worlds)
@@ -348,3 +360,76 @@ def test_a_non_nuclear_unprotected_neighbour_is_attacked_instead():
     wars = np.vstack([event_rows(traj, "war_won"), event_rows(traj, "war_lost")])
     assert len(wars) > 0
     assert set(wars[:, 3].astype(int)) == {2}
+
+
+# --- crisis memory ----------------------------------------------------------------------
+
+def _standoff(worlds: int, standing: int, **params: Any) -> tuple[Any, Any, Params]:
+    """``worlds`` worlds of the duel, A's crisis with ``standing`` (-1: none) on record."""
+    scen = _duel(**{"deterrence_accident": 0.2, "nuclear_escalation": 0.9, **params})
+    p = scen.make_params()
+    setting = scen.setting(p)
+    state = scen.initial_state(p, setting, 0, list(range(worlds)))
+    record = np.full((worlds, state.n_actors), -1, dtype=np.int64)
+    record[:, 0] = standing
+    return state.replace(deterred_target=record), setting, p
+
+
+@pytest.mark.parametrize("rule", ["decision", "veto"])
+def test_a_standing_crisis_draws_its_accident_once(rule):
+    # Schelling 1966: the risk of losing control is run when the crisis is entered. A new
+    # crisis (no record, or a record against another target) fails at the accident rate;
+    # one standing against the same target draws no new accident, unless memory is off.
+    worlds = np.arange(2000)
+    a, t = np.zeros_like(worlds), np.ones_like(worlds)
+
+    def failure_rate(standing: int, **params: Any) -> float:
+        state, setting, p = _standoff(len(worlds), standing, deterrence_rule=rule, **params)
+        deterred, failed, accident = deterrence(state, worlds, a, t, p, setting)
+        assert np.all(deterred | failed) and np.all(failed == accident)
+        return float(failed.mean())
+
+    # Binomial(2000, 0.2): sd 0.009; 5 sd bounds.
+    assert abs(failure_rate(-1) - 0.2) < 0.045
+    assert abs(failure_rate(0) - 0.2) < 0.045          # a record against another target
+    assert failure_rate(1) == 0.0
+    assert abs(failure_rate(1, deterrence_crisis_memory=False) - 0.2) < 0.045
+
+
+def test_in_the_engine_a_standoff_risks_one_accident_not_one_a_year():
+    # A deterred A demands B year after year: with memory the first year's draw is the
+    # only one (about 0.2 of the worlds see an accident), without it every year draws
+    # again (1 - 0.8 ** 6 = 0.74 if A demands every year).
+    def accident_share(memory: bool) -> float:
+        scen = _duel(deterrence_accident=0.2, nuclear_escalation=0.9,
+                     deterrence_crisis_memory=memory)
+        failed = event_rows(simulate_scenario(scen, years=6, worlds=400), "deterrence_failed")
+        return len(np.unique(failed[failed[:, 4] == 1.0, 0])) / 400
+
+    with_memory, without = accident_share(True), accident_share(False)
+    # Binomial(400, 0.2): sd 0.02; 5 sd bounds.
+    assert abs(with_memory - 0.2) < 0.1, with_memory
+    assert without > 0.5, without
+
+
+def test_the_war_phase_keeps_a_crisis_only_while_the_attacker_stands_down():
+    from powerbalance.model.war import war
+    from powerbalance.strategies.base import Actions
+
+    state, setting, params = _standoff(1, 1, deterrence_accident=0.0)
+    obs = Observation(state, setting, params)
+    passive = Actions.passive(1, 2, params.base_spend)
+    demand = passive.replace(attack=np.array([[1, -1]]))
+    # Still demanding B and deterred: the crisis stands; a new one is put on record.
+    assert war(state, demand, obs, setting, params)[0].deterred_target[0].tolist() == [1, -1]
+    fresh = state.replace(deterred_target=np.full((1, 2), -1, dtype=np.int64))
+    assert war(fresh, demand, Observation(fresh, setting, params), setting,
+               params)[0].deterred_target[0].tolist() == [1, -1]
+    # No demand this year: the crisis is over.
+    assert war(state, passive, obs, setting, params)[0].deterred_target[0].tolist() == [-1, -1]
+    # Serial activation: an actor that does not move this turn keeps its crisis.
+    idle = np.array([[False, True]])
+    assert war(state, passive, obs, setting, params, active=idle)[0].deterred_target[
+        0].tolist() == [1, -1]
+    assert war(state, passive, obs, setting, params, active=~idle)[0].deterred_target[
+        0].tolist() == [-1, -1]

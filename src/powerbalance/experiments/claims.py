@@ -728,7 +728,8 @@ register(Experiment(
             description="the control: the same world without nuclear weapons."),
         Arm("no-accident", "cold-war-1950", overrides={"deterrence_accident": 0.0},
             description="the accident floor's null: deterrence without accidents (an "
-                        "accident is drawn every year a demand is deterred)."),
+                        "accident is drawn once per crisis, when a demand is first "
+                        "deterred)."),
         Arm("veto", "cold-war-1950", overrides={"deterrence_rule": "veto"},
             description="for comparison: the rule before issue 13, under which a secure "
                         "second strike vetoes every attack by an actor below "
@@ -757,13 +758,25 @@ register(Experiment(
            "expects what the war model does: the target's side escalates through its "
            "strongest nuclear member, a patron being in the war at its expected help "
            "(commitment x interest against the attacker x reliability: the threat that "
-           "leaves something to chance, Schelling 1966), scaled by the balance of resolve "
-           "(Powell 1990, ch. 4-5), over the campaigns the war is expected to last, with the "
-           "taboo against a non-nuclear attacker (Tannenwald 1999). The 'deterrence' "
-           "ablation sets the cost to zero; the veto arm is the old rule and the "
-           "no-accident arm the null of the accident floor (an accident is drawn every year "
-           "a demand is deterred, so repeated demands put a floor under superpower_war), "
-           "both reported and not judged. Read with care: the higher other_wars under the "
+           "leaves something to chance, Schelling 1966), over the campaigns the war is "
+           "expected to last, with the taboo against a non-nuclear attacker (Tannenwald "
+           "1999); resolve enters once, as the attacker's own valuation of its destruction "
+           "(Powell 1990's cutoff: it attacks while the risk of being struck is below "
+           "G / (G + (1 - r) D)). Against a superpower's arsenal the devastation risked "
+           "dwarfs a frontier's stake, so the decision is veto-like by construction (the "
+           "nuclear revolution, Jervis 1989): docs/model.md gives the measured cost/gain "
+           "ratios. The 'deterrence' ablation sets the cost to zero; the veto arm is the "
+           "old rule and the no-accident arm the null of the accident floor (an accident is "
+           "drawn once per crisis, when a demand is first deterred), both reported and not "
+           "judged. The null arm (null:deterrence) is the deterrence arm's world with every "
+           "actor but the hegemon-seeking USSR playing status-quo (NULL_KEEPS): nobody "
+           "balances, so the USA and its blocs keep the peacetime burden, propose no "
+           "alliance and start no war, but still defend themselves and their allies; "
+           "deterrence is on there as in the deterrence arm, so its superpower_war (the "
+           "USSR's demands that deterrence lets through, by accident or where the gain "
+           "covers the cost, drawing in the USA) measures what balancing adds, not "
+           "deterrence: it need not lie above the deterrence arm. "
+           "Read with care: the higher other_wars under the "
            "decision rule than under the veto is the taboo term (a non-nuclear attacker "
            "expects little retaliation and is rarely deterred), not the "
            "stability-instability paradox (Snyder 1965; Jervis 1984), which the model cannot "
@@ -771,7 +784,8 @@ register(Experiment(
            "attack; the 'nuclear-escalation' ablation is not separable from deterrence "
            "(without escalation there is no retaliation to fear, so it removes deterrence "
            "itself); and the resolute arm (resolve 1) is undeterred by construction, since "
-           "resolve r discounts the attacker's own destruction by 1 - r. The umbrella's "
+           "resolve r discounts the attacker's own destruction by 1 - r (under the "
+           "alternative resolve_rule = balance it would not be). The umbrella's "
            "record is the patron's record toward every challenger, not toward this one "
            "(Huth 1988 finds the latter matters)."),
 ))

@@ -32,13 +32,10 @@ Powell 1990, *Nuclear Deterrence Theory*, ch. 1-5). It expects what the war mode
   ``nuclear_escalation x (1 - taboo_restraint)`` against a non-nuclear one (the
   nuclear taboo: Tannenwald 1999, *International Organization* 53(3)). A vulnerable
   arsenal (``nuclear == 1``) escalates as a secure one does, because the war model
-  makes it do so: the decision expects what the war does. With
-  ``Params.resolve_balance`` each defender's chance is scaled by the balance of
-  resolve, ``2 r_d / (r_d + r_a)`` (1 at equal resolve, the war model's rate; clipped
-  to a probability): Powell 1990, ch. 4-5, shows that in a contest of risk-taking the
-  side with more at stake, the more resolute, is likelier to prevail, so a resolute
-  challenger expects a less resolute defender to back down more often. Powell gives no
-  closed form for the multi-stage game; this contest form is a stated choice.
+  makes it do so: the decision expects what the war does. Under the default
+  ``Params.resolve_rule = "own-valuation"`` no resolve enters here (the war model's
+  escalation does not depend on resolve); under ``"balance"`` each defender's chance is
+  scaled by the balance of resolve ``2 r_d / (r_d + r_a)`` (see **Resolve enters once**).
 - **Over the war** (:func:`exchange_probability`). A defender escalates in the
   campaigns it loses, a nuclear attacker in those it loses (a mutual exchange when the
   defenders' side has a nuclear member). Under the war-ending rule a war of expected
@@ -50,9 +47,9 @@ Powell 1990, *Nuclear Deterrence Theory*, ch. 1-5). It expects what the war mode
 - **Cost** (:func:`retaliation_cost`): a retaliation devastates ``nuclear_devastation``
   of the attacker's forces and productivity (as the war model does), which the
   phoenix factor does not regain: its military plus ``stake_horizon`` years of its
-  wealth, times the probability of being struck, times ``1 - resolve`` (an attacker of
-  resolve 1 accepts its own destruction: it is undeterrable by construction) and
-  ``retaliation_weight`` (1 risk-neutral, 0 the ablation: retaliation costs nothing).
+  wealth, times the probability of being struck, times ``1 - resolve`` under the
+  default ``resolve_rule`` (see **Resolve enters once**) and ``retaliation_weight`` (1
+  risk-neutral, 0 the ablation: retaliation costs nothing).
 - **Gain** (:func:`attack_gain`): the hegemon-seeker's stake (``conquest_rate`` x
   production of the target's frontier provinces x the attacker's productivity x
   ``stake_horizon`` years) for each campaign it expects to win (``T p``, 1 without
@@ -60,15 +57,54 @@ Powell 1990, *Nuclear Deterrence Theory*, ch. 1-5). It expects what the war mode
   winner for a nuclear attacker; a non-nuclear attacker keeps the stake (the taboo's
   strike does not decide the campaign by itself).
 
+**Resolve enters once** (``Params.resolve_rule``). Powell 1990 (*Nuclear Deterrence
+Theory*, ch. 2-3, brinkmanship) defines a state's resolve as its own valuation: the
+highest risk of disaster it is willing to run to prevail rather than back down, ``rho =
+(u(prevail) - u(back down)) / (u(prevail) - u(disaster))``; each side escalates while
+the risk it runs is below its own resolve (a cutoff), and the more resolute side
+prevailing is the outcome of that contest, not a second input to it. In the engine the
+attacker's expected utility of attacking, status quo 0, is ``(1 - h) G - h (1 - r) D``
+for a nuclear attacker (G the stake, D the devastation it risks, h the chance it is
+struck): it attacks iff ``h < G / (G + (1 - r) D)``, Powell's cutoff with the attacker's
+resolve ``rho = G / (G + (1 - r) D)``; the state field r in [0, 1] is the share of its
+own destruction the attacker discounts (resolve 1 values its own destruction at nothing:
+undeterrable by construction). This is the default, ``"own-valuation"``: resolve enters
+only through the attacker's cost, and the defender escalates at the war model's rate,
+because the war model's escalation does not depend on resolve (the decision expects what
+the war does; that the defender's resolve does not set its escalation is a stated
+limitation of the war model). The rule before this review used both the ``(1 - r)``
+discount and a balance of resolve ``2 r_d / (r_d + r_a)`` on the defender's escalation,
+counting the attacker's resolve twice and expecting a war the war model does not fight.
+``"balance"`` keeps that contest form alone, for comparison: no ``(1 - r)`` discount,
+each defender's chance scaled by ``2 r_d / (r_d + r_a)`` (1 at equal resolve, clipped to
+a probability; Powell gives no closed form for the multi-stage contest, so this form is
+a stated choice).
+
 The attack is deterred when the cost is at least the gain -- an attack with no expected
 gain is not chosen, even at no cost -- unless an accident or miscalculation happens
-(probability ``Params.deterrence_accident``; Sagan 1993, *The Limits of Safety*). The
-accident is drawn every year a demand is deterred (the engine keeps no memory of a
-crisis: a per-crisis draw needs a state field the war phase updates), so a demand
-repeated for y years breaks deterrence by accident with probability ``1 - (1 -
-accident) ** y``: a floor under any count of wars among protected states, reported by
-the nuclear-peace experiment's no-accident arm. Deterrence covers only targets with a
-nuclear defender: wars elsewhere (proxy wars) go on.
+(probability ``Params.deterrence_accident``; Sagan 1993, *The Limits of Safety*). With
+``Params.deterrence_crisis_memory`` (the default) the accident is drawn once per crisis:
+when an attacker first stands down against a target (``WorldState.deterred_target``
+records the target it stands down against); while it goes on demanding the same target
+and is deterred, the standing crisis draws no new accident. This follows the threat that
+leaves something to chance (Schelling 1966, ch. 3): the risk of losing control is run
+when a crisis is entered, not re-run every year a standoff lasts. The crisis ends when
+the attacker demands nothing, demands another target or goes to war; demanding again
+later opens a new crisis and a new draw. Off: the rule before issue 13's review, a draw
+every year a demand is deterred (a demand repeated for y years then breaks deterrence by
+accident with probability ``1 - (1 - accident) ** y``). Deterrence covers only targets
+with a nuclear defender: wars elsewhere (proxy wars) go on.
+
+**Veto-like by construction** (measured: ``python docs/measure_deterrence.py``). Against
+a great power's arsenal the devastation risked (``nuclear_devastation`` of the attacker's
+military and ``stake_horizon`` years of its wealth) dwarfs a frontier's stake, so even a
+modest chance of retaliation outweighs any gain and the decision acts as a veto with a
+threshold in resolve: the nuclear revolution (Jervis 1989, ch. 1: the cost of a nuclear
+war dwarfs any gain). On cold-war-1950 (seed 0, defaults) the USSR's undiscounted
+expected cost against the USA's clients is 11-14 times its gain (h = 0.40-0.42), so it
+breaks even only at resolve 0.91-0.93; superpower war at USSR resolve 0.1 / 0.5 / 0.9 /
+1 comes out 0.06 / 0.06 / 0.10 / 0.91 (100 worlds), and under ``resolve_rule =
+"balance"`` 0.06 at every resolve (docs/model.md).
 
 The attacker's estimate is not the war's draw in three ways (stated choices): the
 attacking side's nuclear allies are left out (only the attacker's own arsenal decides
@@ -133,12 +169,13 @@ def nuclear_members(obs: Observation, b: I64, a: I64, t: I64) -> F64:
 
 def _escalation_chance(state: WorldState, b: I64, a: I64, params: Params) -> F64:
     """(K, N) each actor's chance of crossing the threshold for t's side when it loses a
-    campaign against a (the war model's rate, times the balance of resolve)."""
+    campaign against a (the war model's rate; under ``resolve_rule = "balance"`` times
+    the balance of resolve)."""
     attacker_nuclear = state.nuclear[b, a] >= 1
     will = np.where(attacker_nuclear, params.nuclear_escalation,
                     params.nuclear_escalation * (1.0 - params.taboo_restraint))
     chance = np.broadcast_to(will[:, None], (len(b), state.n_actors))
-    if not params.resolve_balance:
+    if params.resolve_rule != "balance":
         return np.array(chance)
     own, theirs = state.resolve[b], state.resolve[b, a][:, None]
     total = own + theirs
@@ -206,11 +243,15 @@ def exchange_probability(obs: Observation, b: I64, a: I64, t: I64,
 
 def retaliation_cost(state: WorldState, b: I64, a: I64, probability: F64,
                      params: Params) -> F64:
-    """(K,) the expected cost to a of the retaliation it risks, in wealth-years."""
+    """(K,) the expected cost to a of the retaliation it risks, in wealth-years: under
+    ``resolve_rule = "own-valuation"`` discounted by ``1 - resolve`` (Powell's resolve as
+    the attacker's own valuation, the one place resolve enters), undiscounted under
+    ``"balance"`` (where resolve enters through the defender's escalation instead)."""
     destroyed = params.nuclear_devastation * (state.military[b, a]
                                               + state.wealth[b, a] * params.stake_horizon)
-    return np.asarray(params.retaliation_weight * probability * destroyed
-                      * (1.0 - state.resolve[b, a]), dtype=np.float64)
+    valued = (1.0 - state.resolve[b, a]) if params.resolve_rule == "own-valuation" else 1.0
+    return np.asarray(params.retaliation_weight * probability * destroyed * valued,
+                      dtype=np.float64)
 
 
 def attack_gain(state: WorldState, setting: Setting, b: I64, a: I64, t: I64,
@@ -229,6 +270,21 @@ def attack_gain(state: WorldState, setting: Setting, b: I64, a: I64, t: I64,
     return np.asarray(stake * kept, dtype=np.float64)
 
 
+def decision_terms(state: WorldState, setting: Setting, b: I64, a: I64, t: I64,
+                   params: Params) -> tuple[F64, F64, F64]:
+    """(K,) triples of the decision rule for attacks (b, a -> t) on targets with a
+    nuclear defender: the chance h that a strike hits the attacker, its expected cost
+    and its expected gain (the attack is chosen iff gain > cost), on the attacker's own
+    observation of this year's state."""
+    obs = Observation(state, setting, params)
+    per_campaign = retaliation_probability(obs, b, a, t)
+    won, lost = war_campaigns(obs, b, a, t)
+    hit = exchange_probability(obs, b, a, t, per_campaign, won, lost)
+    cost = retaliation_cost(state, b, a, hit, params)
+    gain = attack_gain(state, setting, b, a, t, hit, params, won)
+    return hit, cost, gain
+
+
 def deterrence(state: WorldState, b: I64, a: I64, t: I64, params: Params,
                setting: Setting | None = None) -> tuple[BoolA, BoolA, BoolA]:
     """For wars (b, a -> t): (deterred, failed, accident) masks.
@@ -236,9 +292,14 @@ def deterrence(state: WorldState, b: I64, a: I64, t: I64, params: Params,
     ``failed`` marks attacks that go ahead against a target with a nuclear defender;
     ``accident`` those among them that went ahead by accident or miscalculation.
     ``setting`` is needed by the decision rule (the attacker's observation of the state).
+    With ``Params.deterrence_crisis_memory`` an attacker still standing down against
+    the same target (``state.deterred_target``: a standing crisis) draws no accident.
     """
     u = rng.uniform_at(state.keys[b], state.year, rng.Stream.DETERRENCE, a)
     accident = u < params.deterrence_accident
+    if params.deterrence_crisis_memory:
+        # The risk of losing control is run once, when the crisis is entered.
+        accident &= state.deterred_target[b, a] != t
     if params.deterrence_rule == "veto":
         nuc2 = state.nuclear[b] == 2
         ally = (state.alliance[b, :, t] >= params.extended_commitment) & nuc2 & state.alive[b]
@@ -252,14 +313,7 @@ def deterrence(state: WorldState, b: I64, a: I64, t: I64, params: Params,
             if setting is None:
                 raise ValueError("the deterrence decision needs the setting")
             k = np.flatnonzero(protected)
-            kb, ka, kt = b[k], a[k], t[k]
-            # The attacker's estimate on this year's state, as its perception sees it.
-            obs = Observation(state, setting, params)
-            per_campaign = retaliation_probability(obs, kb, ka, kt)
-            won, lost = war_campaigns(obs, kb, ka, kt)
-            hit = exchange_probability(obs, kb, ka, kt, per_campaign, won, lost)
-            cost = retaliation_cost(state, kb, ka, hit, params)
-            gain = attack_gain(state, setting, kb, ka, kt, hit, params, won)
+            hit, cost, gain = decision_terms(state, setting, b[k], a[k], t[k], params)
             # Strict: an attack that expects no gain is not chosen even when it costs nothing.
             chosen[k] = gain > cost
             protected[k] = hit > 0

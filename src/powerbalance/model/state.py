@@ -113,6 +113,10 @@ class WorldState:
     last_target: I64 = None  # type: ignore[assignment]
     """(B, N) the actor it fought as initiator in last year's campaign (-1 none), ongoing or
     ended: the victims a jackal preys on."""
+    deterred_target: I64 = None  # type: ignore[assignment]
+    """(B, N) the target the actor stood down against last time it moved, deterred by
+    nuclear retaliation (-1 none): a standing crisis, which draws its accident once
+    (``Params.deterrence_crisis_memory``, :mod:`powerbalance.model.deterrence`)."""
     leader: I64 = None  # type: ignore[assignment]
     """(B,) the actor with the largest capability share last year (-1 before the first)."""
     growth: F64 = None  # type: ignore[assignment]
@@ -183,6 +187,7 @@ class WorldState:
             "war_target": lambda: np.full((b, n), -1, dtype=np.int64),
             "war_start": lambda: np.full((b, n), -1, dtype=np.int64),
             "last_target": lambda: np.full((b, n), -1, dtype=np.int64),
+            "deterred_target": lambda: np.full((b, n), -1, dtype=np.int64),
             "leader": lambda: np.full(b, -1, dtype=np.int64),
             "growth": lambda: np.full((b, n), np.nan),
             "war_loss": lambda: np.zeros((b, n)), "join_offence": lambda: np.zeros((b, n)),

@@ -155,6 +155,8 @@ class _Scratch:
     war_target: I64
     war_start: I64
     last_target: I64
+    deterred_target: I64
+    """(B, N) the target each actor stands down against this year (-1 none)."""
     changed: np.ndarray
     """(B,) worlds whose borders changed this year."""
     campaigns: list[Campaigns]
@@ -183,6 +185,9 @@ def war(state: WorldState, actions: Actions, obs: Observation, setting: Setting,
                  state.war_target.copy(), state.war_start.copy(),
                  np.where(mover, -1, state.last_target) if active is not None
                  else np.full_like(state.last_target, -1),
+                 # A mover's crisis ends unless it stands down again this year (_crises).
+                 np.where(mover | ~alive, -1, state.deterred_target) if active is not None
+                 else np.full_like(state.deterred_target, -1),
                  np.zeros(state.batch, dtype=bool), [])
 
     # Wars under way: they go on while both principals live and border each other.
@@ -226,6 +231,7 @@ def _crises(state: WorldState, obs: Observation, setting: Setting, params: Param
     if deterred.any():
         events.append(Events.make(EventKind.DETERRENCE_HELD, b[deterred], a[deterred],
                                   t[deterred]))
+        s.deterred_target[b[deterred], a[deterred]] = t[deterred]
     if failed.any():
         events.append(Events.make(EventKind.DETERRENCE_FAILED, b[failed], a[failed],
                                   t[failed], accident[failed].astype(float)))
@@ -680,7 +686,7 @@ def _bury_the_dead(state: WorldState, s: _Scratch, setting: Setting, params: Par
     war_fields = {"hostility": s.hostility, "calls": s.calls, "honoured": s.honoured,
                   "war_loss": s.war_loss,
                   "war_target": s.war_target, "war_start": s.war_start,
-                  "last_target": s.last_target}
+                  "last_target": s.last_target, "deterred_target": s.deterred_target}
     changed = np.flatnonzero(s.changed)
     if not len(changed):
         return state.replace(military=s.military, productivity=s.productivity, **war_fields)
@@ -726,6 +732,10 @@ def _bury_the_dead(state: WorldState, s: _Scratch, setting: Setting, params: Par
         outcome = np.where(gone_a & gone_t, NO_WINNER,
                            np.where(gone_t, INITIATOR_WON, TARGET_WON))
         _end(s, events, wb[over], wa[over], wt[over], outcome[over])
+        # A crisis ends with either party: a revived slot (secession) starts afresh.
+        standing = s.deterred_target >= 0
+        gone = np.take_along_axis(dead, np.maximum(s.deterred_target, 0), axis=1)
+        s.deterred_target[dead | (standing & gone)] = -1
 
     s.capital[changed] = capital  # (the year's own copy)
     full_capital = s.capital
