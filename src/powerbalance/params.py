@@ -703,8 +703,9 @@ class Params:
         "equilibrium, Security Studies 14(4)): the expected collective response keeps "
         "expansion off the equilibrium path; Jervis 1985 (From balance to concert, World "
         "Politics 38(1)): the powers are restrained by the expectation that the others "
-        "would respond. Commitment 1 (the Quadruple Alliance treaty of 20 November 1815, "
-        "art. 6, as a guarantee of the settlement) is a stated choice.")
+        "would respond. Commitment 1 (the Quadruple Alliance treaty of 20 November 1815, in "
+        "which each ally pledged its forces should the settlement be overturned by force, "
+        "read as a guarantee) is a stated choice.")
 
     # --- metrics ----------------------------------------------------------------
     hegemony_share: float = _p(

@@ -491,7 +491,7 @@ def expected_intervention(state: WorldState, b: I64, a: I64, gain: F64,
     if not (params.concert_deterrence and params.concert_armed) or state.concert is None:
         return None
     arms = state.concert if state.interveners is None else state.interveners
-    joint = arms[b] & state.alive[b]
+    joint = state.alive[b] & arms[b]
     share, _, allied, need = opposition(state, b, a, joint, params)
     rows = np.arange(len(b))
     side = share[rows, a] + np.where(allied & state.alive[b], share, 0.0).sum(axis=1)
