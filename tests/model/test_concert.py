@@ -445,3 +445,166 @@ def test_the_engines_year_runs_the_concerts_settlement():
     assert after.seized is not None and after.mandate is not None
     off = dataclasses.replace(p, concert_armed=False)
     assert step(state, setting, off)[0].seized is None
+
+
+# --- consultation issues the mandate ---------------------------------------------------
+
+def test_consultation_issues_the_mandate_and_a_vetoed_member_is_sent_against_no_one():
+    # the line A-B-C-D, D the outlaw: only C borders it
+    state, p = world(law_restraint=False)
+    state = concert(state, outlaw=(False, False, False, True))
+    idle = Actions.passive(1, 4, 0.03)
+    nobody = threats(-1, -1, -1, -1)
+    # an idle C gets the mandate from the consultation
+    assert law.consult(state, idle, nobody, p, mandate=True).attack[0].tolist() == [-1, -1, 3, -1]
+    # C's own attack on B, which nobody assents to, is vetoed, and C is not sent instead
+    vetoed = law.consult(state, _attacking(state, 2, 1), nobody, p, mandate=True)
+    assert vetoed.attack[0].tolist() == [-1] * 4
+    # without the mandate the consultation only vetoes
+    assert law.consult(state, idle, nobody, p).attack[0].tolist() == [-1] * 4
+    # the year's decisions: the vetoed C is not sent either
+    _, override = law.prepare(state, p, None)
+    obs = SimpleNamespace(state=state, top_threat=nobody)
+    out = override(obs, _attacking(state, 2, 1))  # type: ignore[arg-type,misc]
+    assert out.attack[0].tolist() == [-1] * 4
+    # without consultation the mandate is the rule's: C, free after no veto, is sent
+    _, alone = world(concert_consult=False, law_restraint=False)
+    _, rule = law.prepare(state, alone, None)
+    assert rule(obs, idle).attack[0].tolist() == [-1, -1, 3, -1]  # type: ignore[misc]
+
+
+def _expansionist_member(**params: object):
+    """The line A-B-C-D: A, B and C a concert allied in pairs (compliance 1), C a
+    hegemon-seeker bordering the non-member D (Russia and the Ottomans in miniature)."""
+    from tests.conftest import line_scenario
+
+    strategies = ("status-quo", "status-quo", "hegemon-seeker", "status-quo")
+    actors = [{"name": name, "provinces": [f"p{2 * k}", f"p{2 * k + 1}"],
+               "capital": f"p{2 * k}", "strategy": strategies[k],
+               **({"concert": True, "compliance": 1.0} if k < 3 else {})}
+              for k, name in enumerate("ABCD")]
+    return line_scenario(actors, provinces=8, params={"law": True, **params},
+                         alliances=[["A", "B", 0.5], ["A", "C", 0.5], ["B", "C", 0.5]])
+
+
+def test_an_expansionist_member_is_held_by_consultation_and_else_policed():
+    from tests.conftest import event_rows, simulate_scenario
+
+    def run(**overrides: object) -> tuple[np.ndarray, np.ndarray]:
+        traj = simulate_scenario(_expansionist_member(), 30, worlds=20, overrides=overrides)
+        demands, sanctions = event_rows(traj, "demand"), event_rows(traj, "sanction")
+        by_c = demands[demands[:, 2] == 2]
+        on_c = sanctions[(sanctions[:, 3] == 2) & (sanctions[:, 2] < 2)]  # A or B on C
+        return by_c, on_c
+
+    held, held_sanctions = run()
+    free, policed = run(concert_consult=False)
+    unpoliced = run(concert_consult=False, concert_policing=False)[1]
+    # without consultation C attacks the others, its partners A and B among them; with it
+    # the others never assent to a war on a member (none sees its partner as its top
+    # threat), so C makes far fewer demands, all on the non-member D
+    assert len(free) >= 40 and (free[:, 3] < 2).any()
+    assert len(held) <= len(free) / 2
+    assert (held[:, 3] == 3).all()
+    # policing: C's aggression is sanctioned by its allies A and B, their alliance no
+    # shield; without policing the alliance shields it
+    assert len(policed) >= len(free) / 2
+    assert len(unpoliced) == 0
+    # an assented war on D is still aggression unless D is an outlaw: policed too
+    assert len(held_sanctions) > 0
+
+
+# --- deterrence: the concert's response expected in advance ---------------------------
+
+def test_restraint_a_non_member_counts_the_expected_intervention_cost():
+    from powerbalance.model.perception import reliability
+    from powerbalance.model.victory import victory_probability
+
+    # A, B and C the concert; D, bound (compliance 1), weighs an attack on C
+    state, p = world(norms=(0.9, 0.9))
+    state = concert(state).replace(frontier=np.ones((1, 4, 4), dtype=np.float32))
+    sanction = 0.2 * 0.9 * 0.75                     # joint sanctions: 0.75 against 0.25
+    force = 0.75 * reliability(state, p)[0, 0]      # commitment 1 x reliability
+    odds = float(victory_probability(np.array(force), np.array(0.25), p))
+    base = float(state.base[0, 3])
+    gain = 0.19                                     # above 0.2 x 0.9: no sanction alone stops it
+    assert sanction < gain and sanction + odds * gain > gain
+    _, q = world(norms=(0.9, 0.9), conquest_rate=gain * base)
+    attack = _attacking(state, 3, 2)
+    cost = law.expected_intervention(state, np.array([0]), np.array([3]), np.array([gain]), q)
+    assert cost[0] == pytest.approx(odds * gain)
+    assert law.restrain(state, attack, q).attack[0, 3] == -1
+    # without deterrence the sanction alone does not outweigh the gain: it attacks
+    _, blind = world(norms=(0.9, 0.9), conquest_rate=gain * base, concert_deterrence=False)
+    assert law.restrain(state, attack, blind).attack[0, 3] == 2
+    assert law.expected_intervention(state, np.array([0]), np.array([3]), np.array([gain]),
+                                     blind) is None
+    # a member expects no intervention against itself (policing is sanctions)
+    assert law.expected_intervention(state, np.array([0]), np.array([0]), np.array([gain]),
+                                     q)[0] == 0.0
+    # a non-member the interveners together cannot contend with expects none either
+    strong = state.replace(last_share=np.array([[0.1, 0.1, 0.1, 0.7]]))
+    assert law.expected_intervention(strong, np.array([0]), np.array([3]), np.array([gain]),
+                                     q)[0] == 0.0
+
+
+def _observed(deterrence: bool = True, allied=(), **params: object):
+    from powerbalance.model.perception import Observation
+
+    scen = four(**{"concert_deterrence": deterrence, **params})
+    p = scen.make_params()
+    setting = scen.setting(p)
+    state = concert(scen.initial_state(p, setting, 0, [0]))
+    alliance = np.zeros((1, 4, 4), dtype=np.float32)
+    for i, j in allied:
+        alliance[0, i, j] = alliance[0, j, i] = 1.0
+    state = state.replace(alliance=alliance)
+    return Observation(state, setting, p)
+
+
+def test_deterrence_the_interveners_count_in_the_defence_against_a_non_member():
+    one = np.array([0])
+    blind, seen = _observed(False), _observed(True)
+    # B's defence against D (outside the concert): A's and C's expected intervention
+    own = blind.expected_defence(one, np.array([1]), np.array([3]))[0]
+    help_ = sum(float(seen.ally_forces[0, k]) * float(seen.reach[0, k, 1])
+                * float(seen._willing_against[0, k, 3]) for k in (0, 2))
+    assert help_ > 0
+    assert seen.expected_defence(one, np.array([1]), np.array([3]))[0] == pytest.approx(
+        own + help_)
+    # D's own defence against a member gets nothing from the concert (it answers
+    # non-members), nor does anyone's attack
+    for obs in (seen, blind):
+        assert obs.expected_defence(one, np.array([3]), np.array([0]))[0] == pytest.approx(
+            blind.expected_defence(one, np.array([3]), np.array([0]))[0])
+    assert seen.expected_offence(one, np.array([1]), np.array([3]))[0] == pytest.approx(
+        blind.expected_offence(one, np.array([1]), np.array([3]))[0])
+    # B's defence against the member A: no intervention expected
+    assert seen.expected_defence(one, np.array([1]), np.array([0]))[0] == pytest.approx(
+        blind.expected_defence(one, np.array([1]), np.array([0]))[0])
+    # without law or without armed intervention there is nothing to expect
+    for off in ({"law": False}, {"concert_armed": False}):
+        other = _observed(True, **off)
+        assert other.expected_defence(one, np.array([1]), np.array([3]))[0] == \
+            pytest.approx(own)
+
+
+def test_deterrence_an_allied_intervener_counts_once_at_the_concerts_commitment():
+    one = np.array([0])
+    seen = _observed(True)
+    allied = _observed(True, allied=[(1, 2)])
+    # C allied to B (commitment 1): counted once, as the concert's, not twice
+    assert allied.expected_defence(one, np.array([1]), np.array([3]))[0] == pytest.approx(
+        seen.expected_defence(one, np.array([1]), np.array([3]))[0])
+    # and the alliance itself is valued as before where the concert does not protect
+    blind_allied = _observed(False, allied=[(1, 2)])
+    assert allied.expected_defence(one, np.array([1]), np.array([0]))[0] == pytest.approx(
+        blind_allied.expected_defence(one, np.array([1]), np.array([0]))[0])
+    assert blind_allied.expected_defence(one, np.array([1]), np.array([3]))[0] > \
+        _observed(False).expected_defence(one, np.array([1]), np.array([3]))[0]
+
+
+def test_concert_deterrence_is_documented_with_its_sources():
+    field = next(f for f in Params.fields() if f.name == "concert_deterrence")
+    assert "Slantchev 2005" in field.metadata["source"]
+    assert "Jervis 1985" in field.metadata["source"]

@@ -24,3 +24,28 @@ def test_the_compiled_engine_runs_the_concert_bit_identically():
     assert np.array_equal(ref.events.kind, fast.events.kind)
     # the concert acted: interventions against France's aggression are sanctions and wars
     assert (ref.events.kind == int(EventKind.SANCTION)).any()
+
+
+def test_the_compiled_expected_defence_counts_the_concerts_deterrence_bit_identically():
+    """The compiled side kernel adds the interveners' expected intervention (and drops an
+    intervener ally's alliance help) exactly as Observation._with_concert does."""
+    pytest.importorskip("numba")
+    from powerbalance.model.perception import Observation
+    from powerbalance.model.step import step
+
+    scen = load("vienna-1815-concert")
+    p = scen.make_params()
+    setting = scen.setting(p)
+    state = scen.initial_state(p, setting, 0, np.arange(6))
+    for _ in range(8):  # a lived-in state: alliances, records, wars under way
+        state, _ = step(state, setting, p)
+    n = state.n_actors
+    b, j, e = (x.ravel() for x in np.meshgrid(np.arange(6), np.arange(n), np.arange(n),
+                                               indexing="ij"))
+    for ongoing in (False, True):
+        ref = Observation(state, setting, p).expected_defence(b, j, e, ongoing)
+        fast = Observation(state, setting.with_engine("compiled"), p).expected_defence(
+            b, j, e, ongoing)
+        assert np.array_equal(ref, fast)
+    blind = Observation(state, setting, p.with_overrides({"concert_deterrence": False}))
+    assert (ref > blind.expected_defence(b, j, e, True)).any()

@@ -1259,6 +1259,11 @@ register(Experiment(
         Arm("concert-off", "vienna-1815-concert-off",
             description="the concert's null: the concert named, every concert rule off "
                         "(must equal balance-c1)."),
+        Arm("concert-drawn", "vienna-1815-concert",
+            changes={"France": {"compliance": None}},
+            description="the concert with France outside and its compliance drawn (as "
+                        "balance5's France), so restraint can bind it and the concert's "
+                        "expected intervention can deter it (reported, against balance5)."),
         Arm("concert-troppau", "vienna-1815-concert",
             overrides={"concert_interveners": "troppau"},
             description="the concert with only the Troppau signatories (Austria, Prussia, "
@@ -1294,7 +1299,8 @@ register(Experiment(
                  Comparison("wars", low="concert5", high="balance5"),
                  Comparison("settlement_kept", low="balance5", high="concert5")),
     worlds=300,
-    mechanisms=("consultation", "policing", "joint-sanctions", "armed-intervention", "norms",
+    mechanisms=("consultation", "policing", "joint-sanctions", "armed-intervention",
+                "concert-deterrence", "norms",
                 "sanctions", "restraint", "treaty-keeping", "alliance-reliability",
                 "concessions"),
     notes=("Every arm has the law of nations on, norms starting at 0.8 and the dispositions "
@@ -1312,7 +1318,12 @@ register(Experiment(
            "sanctions) and, the next year, by one mandated executor -- the strongest member "
            "bordering it, only if it can contend -- in one war, after which a won "
            "intervention restores the provinces taken and the members annex nothing (armed "
-           "intervention). Wars are counted without the concert's enforcement "
+           "intervention). With concert_deterrence (the default) the intervention is "
+           "expected in advance: a non-member counts the interveners in its target's expected "
+           "defence and, if law-bound, the expected intervention cost in its restraint "
+           "(Slantchev 2005; Jervis 1985); concert-drawn (France outside, its compliance "
+           "drawn) is reported against balance5. Wars are counted without the concert's "
+           "enforcement "
            "(interventions are reported apart, once per world-year; all_wars and "
            "great_power_wars count them). Congresses as such are not modelled. State deaths, "
            "the settlement's lifetime and France's hegemony are reported, not judged. Haas "

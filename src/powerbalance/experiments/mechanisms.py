@@ -110,6 +110,9 @@ MECHANISMS: dict[str, Mechanism] = {m.name: m for m in (
     Mechanism("armed-intervention", {"concert_armed": False},
               "the concert takes up no arms against a non-member aggressor (joint sanctions "
               "stay)"),
+    Mechanism("concert-deterrence", {"concert_deterrence": False},
+              "nobody expects the concert's intervention in advance (it only answers a "
+              "breach after it)"),
     Mechanism("preventive-war", {"preventive_ratio": 10.0},
               "no declining power strikes a rising challenger preventively (preventive_ratio "
               "at the top of its range: a challenger ten times its share)"),

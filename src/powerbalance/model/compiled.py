@@ -138,7 +138,8 @@ def side(obs: Any, b: npt.NDArray[np.int64], j: npt.NDArray[np.int64],
     amphibious = obs._amphibious
     forces = obs.forces_ongoing if ongoing else obs.forces
     ally_forces = obs._ally_forces_ongoing if ongoing else obs.ally_forces
-    willing = obs._willing_against if allied else _EMPTY_F32
+    guard = None if offence else obs._concert_guard
+    willing = obs._willing_against if allied or guard is not None else _EMPTY_F32
     ptr, cells, bond = obs._allies_of if allied else (_EMPTY_I64, _EMPTY_I64, _EMPTY_F64)
     return kernels()["side"](
         np.ascontiguousarray(b, dtype=np.int64), np.ascontiguousarray(j, dtype=np.int64),
@@ -148,7 +149,8 @@ def side(obs: Any, b: npt.NDArray[np.int64], j: npt.NDArray[np.int64],
         amphibious is not None, allied, state.alliance.reshape(-1), ptr, cells, bond,
         willing.reshape(-1),
         np.ascontiguousarray(state.join_offence, dtype=np.float64).reshape(-1),
-        np.ascontiguousarray(state.pact_offence).reshape(-1))
+        np.ascontiguousarray(state.pact_offence).reshape(-1), guard is not None,
+        _EMPTY_BOOL if guard is None else guard[0], _EMPTY_BOOL if guard is None else guard[1])
 
 
 def observe(state: Any, params: Any, share: npt.NDArray[np.float64],
@@ -207,4 +209,5 @@ def passed(obs: Any, params: Any, bw: npt.NDArray[np.int64], actor: npt.NDArray[
 _EMPTY_F32 = np.zeros(0, dtype=np.float32)
 _EMPTY_F64 = np.zeros(0, dtype=np.float64)
 _EMPTY_I64 = np.zeros(0, dtype=np.int64)
+_EMPTY_BOOL = np.zeros(0, dtype=np.bool_)
 _EMPTY_F32_2D = np.zeros((0, 0), dtype=np.float32)

@@ -51,12 +51,16 @@ the others: by default all of them, consensus), policing and joint sanctions in
 :func:`coalition` through :func:`concert_acts` (the members sanction a member, or a
 non-member's aggression, jointly), armed intervention by :func:`intervene` (one mandated
 executor against each of last year's :func:`outlaws`, if it can contend) and the
-restoration after a won intervention by :func:`settle` (the members annex nothing).
+restoration after a won intervention by :func:`settle` (the members annex nothing). The
+consultation issues the mandates (a member it vetoes is sent against no one), and with
+``concert_deterrence`` the intervention is expected in advance: in :func:`restrain`
+(:func:`expected_intervention`) and in the expected defence of the concert's protégés
+(:meth:`powerbalance.model.perception.Observation.expected_defence`).
 
 Each part has a switch (``law``, ``law_sanctions``, ``law_restraint``,
 ``law_treaty_restraint``, ``law_free_riding``, ``concert_consult``, ``concert_policing``,
 ``concert_intervention``, ``concert_armed``, ``concert_mandate``, ``concert_restore``,
-``concert_interveners``); see docs/law.md.
+``concert_interveners``, ``concert_deterrence``); see docs/law.md.
 """
 
 from __future__ import annotations
@@ -69,9 +73,10 @@ from powerbalance.model.actions import Actions
 from powerbalance.model.derived import borders, territorial_base
 from powerbalance.model.events import EventKind, Events
 from powerbalance.model.fastops import any_nonzero, nonzero
-from powerbalance.model.perception import Observation
+from powerbalance.model.perception import Observation, reliability
 from powerbalance.model.policy import ActionOverride
 from powerbalance.model.state import F64, I64, PAIR, BoolA, Setting, WorldState
+from powerbalance.model.victory import victory_probability
 from powerbalance.params import Params
 
 #: Indices of the norms in ``WorldState.norms``.
@@ -108,9 +113,9 @@ def prepare(state: WorldState, params: Params,
         s = obs.state
         if params.law_restraint:
             actions = restrain(s, actions, params, obs.setting.engine)
-        if concert and params.concert_consult:
-            actions = consult(s, actions, obs.top_threat, params)
-        if armed:
+        if concert and params.concert_consult:  # consultation issues the mandate
+            actions = consult(s, actions, obs.top_threat, params, armed)
+        elif armed:
             actions = intervene(s, actions, params)
         if params.law_treaty_restraint:
             actions = honour(s, actions)
@@ -430,7 +435,9 @@ def restrain(state: WorldState, actions: Actions, params: Params,
     when sanctions are off or no coalition can contend) exceeds the gain it expects: one
     campaign's conquest of the target's frontier (``conquest_rate`` times the frontier's
     production) relative to its own base. Compliance as a calculation of the costs of
-    violation (Henkin 1979, *How Nations Behave*; Morgenthau 1948, ch. 18).
+    violation (Henkin 1979, *How Nations Behave*; Morgenthau 1948, ch. 18). With
+    ``concert_deterrence`` a non-member of a concert expects the intervention's cost too
+    (:func:`expected_intervention`).
     """
     assert state.norms is not None and state.compliance is not None
     b, a = nonzero(actions.attack >= 0)
@@ -446,22 +453,52 @@ def restrain(state: WorldState, actions: Actions, params: Params,
     gain = np.divide(params.conquest_rate * frontier, base, out=np.full(len(b), np.inf),
                      where=base > 0)
     expected = np.zeros(len(b))
+    intervention = expected_intervention(state, b, a, gain, params)
+    net = gain if intervention is None else gain - intervention
     # the penalty is at most sanction_penalty x strength (the coalition's share C / (C + V)
-    # is at most 1, and rounding keeps it so): an attack that gains at least that is never
-    # forgone, and its coalition need not be formed (the same decisions, cheaper)
-    c = np.flatnonzero(gain < params.sanction_penalty * strength) if params.law_sanctions \
+    # is at most 1, and rounding keeps it so): an attack that gains at least that (net of
+    # the expected intervention) is never forgone, and its coalition need not be formed
+    c = np.flatnonzero(net < params.sanction_penalty * strength) if params.law_sanctions \
         else np.zeros(0, dtype=np.int64)
     if len(c):
         members, _ = coalition(state, b[c], a[c], strength[c], params,
                                np.full(len(c), TERRITORY, dtype=np.int64), engine)
         might = np.where(members, state.last_share[b[c]], 0.0).sum(axis=1)
         expected[c] = penalty(strength[c], might, state.last_share[b[c], a[c]], params)
+    if intervention is not None:
+        expected = expected + intervention
     forgo = expected > gain
     if not forgo.any():
         return actions
     attack = np.array(actions.attack, dtype=np.int64)
     attack[b[forgo], a[forgo]] = -1
     return actions.replace(attack=attack)
+
+
+def expected_intervention(state: WorldState, b: I64, a: I64, gain: F64,
+                          params: Params) -> F64 | None:
+    """(K,) the cost an attacker (world b, actor a) expects from the concert's armed
+    intervention against its attack (``concert_deterrence``; None when off or without a
+    concert's armed intervention): for a non-member, the chance that the live interveners
+    win (:func:`.victory_probability`, their capability shares each times its reliability,
+    commitment 1, as an ally is valued: :func:`.reliability`) against it and its allies
+    (the members' alliance with it no shield, :func:`opposition`), times the gain, which
+    a won intervention restores (:func:`settle`); 0 for a member, where the interveners
+    together cannot contend (``contend_ratio``) or the gain is not finite. The expected
+    collective response keeps expansion off the path (Slantchev 2005, "Territory and
+    commitment: the Concert of Europe as self-enforcing equilibrium", *Security Studies*
+    14(4); Jervis 1985, "From balance to concert", *World Politics* 38(1))."""
+    if not (params.concert_deterrence and params.concert_armed) or state.concert is None:
+        return None
+    arms = state.concert if state.interveners is None else state.interveners
+    joint = state.alive[b] & arms[b]
+    share, _, allied, need = opposition(state, b, a, joint, params)
+    rows = np.arange(len(b))
+    side = share[rows, a] + np.where(allied & state.alive[b], share, 0.0).sum(axis=1)
+    force = np.where(joint, share * reliability(state, params)[b], 0.0).sum(axis=1)
+    answered = (~state.concert[b, a] & (force >= need) & (force > 0) & np.isfinite(gain))
+    odds = victory_probability(force, side, params)
+    return np.where(answered, odds * np.where(answered, gain, 0.0), 0.0)
 
 
 def lift(state: WorldState) -> WorldState:
@@ -573,9 +610,12 @@ def outlaws(state: WorldState, b: I64, violator: I64, norm: I64) -> BoolA:
     return out
 
 
-def consult(state: WorldState, actions: Actions, top_threat: I64, params: Params) -> Actions:
+def consult(state: WorldState, actions: Actions, top_threat: I64, params: Params,
+            mandate: bool = False) -> Actions:
     """Actions with the attacks of concert members that the others did not assent to
-    removed (``concert_consult``).
+    removed (``concert_consult``) and, with ``mandate`` (``concert_armed``), the concert's
+    mandates issued by the consultation (:func:`intervene`): the others assent to force
+    against an outlaw, and a member vetoed this year is sent against no one.
 
     A member's attack on t stands only when more than ``concert_assent`` of the other live
     members assent, or when it has no live partner to consult. A member assents when t is
@@ -590,7 +630,7 @@ def consult(state: WorldState, actions: Actions, top_threat: I64, params: Params
     members = state.concert & state.alive
     b, a = nonzero((actions.attack >= 0) & members)
     if not len(b):
-        return actions
+        return intervene(state, actions, params) if mandate else actions
     t = actions.attack[b, a]
     others = members[b].copy()
     others[np.arange(len(b)), a] = False
@@ -601,13 +641,19 @@ def consult(state: WorldState, actions: Actions, top_threat: I64, params: Params
     assent = (others & agree).sum(axis=1)
     veto = (count > 0) & (assent <= params.concert_assent * count)
     if not veto.any():
-        return actions
+        return intervene(state, actions, params) if mandate else actions
     attack = np.array(actions.attack, dtype=np.int64)
     attack[b[veto], a[veto]] = -1
-    return actions.replace(attack=attack)
+    actions = actions.replace(attack=attack)
+    if not mandate:
+        return actions
+    vetoed = np.zeros(members.shape, dtype=bool)
+    vetoed[b[veto], a[veto]] = True
+    return intervene(state, actions, params, vetoed)
 
 
-def intervene(state: WorldState, actions: Actions, params: Params) -> Actions:
+def intervene(state: WorldState, actions: Actions, params: Params,
+              barred: BoolA | None = None) -> Actions:
     """Actions with the concert's armed intervention against last year's outlaws added
     (``concert_armed``; the interveners: ``WorldState.interveners``, every member unless
     ``concert_interveners`` names the Troppau signatories).
@@ -623,11 +669,14 @@ def intervene(state: WorldState, actions: Actions, params: Params) -> Actions:
     each demand as its own war, so a joint war would be several. Without the mandate, every
     bordering intervener that attacks no one else attacks the strongest outlaw it borders,
     each its own war, whatever the odds (the rule before issue 14's review). The aim is
-    restoration, not conquest (:func:`settle`)."""
+    restoration, not conquest (:func:`settle`). ``barred`` (B, N): members vetoed in this
+    year's consultation (:func:`consult`), sent against no one."""
     if state.outlaw is None or state.concert is None or not state.outlaw.any():
         return actions
     arms = state.concert if state.interveners is None else state.interveners
     free = arms & state.alive & (actions.attack < 0)
+    if barred is not None:
+        free &= ~barred
     border = (state.outlaw[:, None, :] & state.alive[:, None, :] & state.adjacent
               & free[:, :, None])
     if not params.concert_mandate:

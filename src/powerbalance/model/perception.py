@@ -404,6 +404,9 @@ class Observation:
         own = forces.reshape(-1)[b * n + j]
         if offence:
             own = own * reach[(b * n + j) * n + e] * self.amphibious(b, j, e)
+        guard = None if offence else self._concert_guard
+        if guard is not None and len(b):
+            own = self._with_concert(own, b, j, e, guard, ongoing)
         if not self.allied or not len(b):
             return own
         ptr, entries, bond = self._allies_of
@@ -427,10 +430,57 @@ class Observation:
                      * self.amphibious(kb, k, kf))
         # An ally committed to e as well stays out of the war.
         ally *= self.state.alliance.reshape(-1)[cell] <= 0
+        if guard is not None:
+            # an intervener protecting j counts once, as the concert's (see _with_concert)
+            arms, outside = guard
+            ally *= ~(outside[kb * n + e[r]] & arms[kb * n + k])
         # Entries run by pair, then ally: each pair's sum takes its allies in index order,
         # whatever the batch.
         return np.asarray(own + np.bincount(r, weights=ally, minlength=len(b)),
                           dtype=np.float64)
+
+    @cached_property
+    def _concert_guard(self) -> tuple[BoolA, BoolA] | None:
+        """With ``concert_deterrence`` (law, a concert and its armed intervention on): the
+        flat (B*N,) interveners (live) and the flat (B*N,) actors outside the concert, whose
+        attack the concert answers (:func:`powerbalance.model.law.outlaws`: a non-member
+        that takes provinces by force, whoever its victim); else None."""
+        p, state = self.params, self.state
+        if not (p.law and p.concert_armed and p.concert_deterrence) or state.concert is None:
+            return None
+        arms = state.concert if state.interveners is None else state.interveners
+        return ((arms & self.alive).reshape(-1), (~state.concert).reshape(-1))
+
+    def _with_concert(self, own: F64, b: I64, j: I64, e: I64, guard: tuple[BoolA, BoolA],
+                      ongoing: bool) -> F64:
+        """Per pair, j's own expected defence against e (``own``) plus the concert's
+        expected intervention when e is outside the concert (``concert_deterrence``): each
+        live intervener k other than j and e at commitment 1 x :attr:`ally_forces` (its
+        forces x reliability) x reach to j's capital x interest(k, e), as an ally of j is
+        valued, its alliance with e no shield (as in the mandate,
+        :func:`powerbalance.model.law.intervene`), added in increasing k from 0.0 after j's
+        own forces (Slantchev 2005, *Security Studies* 14(4); Jervis 1985, *World Politics*
+        38(1): the expected collective response deters). A stated reading: the expectation
+        counts every intervener, though the mandate sends one executor that can contend."""
+        arms, outside = guard
+        n = self.state.n_actors
+        q = np.flatnonzero(outside[b * n + e])
+        if not len(q):
+            return own
+        qb, qj, qe = b[q], j[q], e[q]
+        r, k = nonzero(arms.reshape(-1, n)[qb])
+        other = (k != qj[r]) & (k != qe[r])
+        r, k = r[other], k[other]
+        if not len(r):
+            return own
+        kb = qb[r]
+        ally_forces = self._ally_forces_ongoing if ongoing else self.ally_forces
+        reach = self.reach.reshape(-1)
+        help_ = (ally_forces.reshape(-1)[kb * n + k] * reach[(kb * n + k) * n + qj[r]]
+                 * self._willing_against.reshape(-1)[(kb * n + k) * n + qe[r]])
+        out = own.copy()
+        out[q] = own[q] + np.bincount(r, weights=help_, minlength=len(q))
+        return out
 
     def expected_defence(self, b: I64, j: I64, e: I64, ongoing: bool = False) -> F64:
         """Per pair, the military j and its allies can be expected to bring to j's defence
