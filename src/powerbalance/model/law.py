@@ -332,7 +332,7 @@ def enforceable(state: WorldState, params: Params, engine: str = "numpy") -> F64
     allied = any_nonzero(state.alliance)
     # actors first and worlds last (N, B): every operation, the sums over actors included,
     # runs along the B contiguous values of the worlds
-    alive = state.alive.T
+    alive = np.ascontiguousarray(state.alive.T)
     share = np.where(alive, state.last_share.T, 0.0)
     # first, in every world, the possible coalition against each actor: every live actor
     # less the actor and its allies, the world's total added in increasing actor index
