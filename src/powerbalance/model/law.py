@@ -340,36 +340,46 @@ def enforceable(state: WorldState, params: Params, engine: str = "numpy") -> F64
     for i in range(n):
         total += share[i]
     others = total[None, :] - share
+    # an actor that alone holds more than the others could muster dominates whatever its
+    # allies (their total only lowers the others and raises the need, rounding included):
+    # such a world needs no allies' totals (most worlds of a run under one great power)
+    rest = np.flatnonzero(~_dominated(alive, others, params.contend_ratio * share - 1e-12))
+    share, alive, others = share[:, rest], alive[:, rest], others[:, rest]
     if allied:
-        share_allies = allies_totals(share[None], state.alliance)[0]
+        share_allies = allies_totals(share[None], state.alliance[rest])[0]
         others -= share_allies
         need = params.contend_ratio * (share + share_allies) - 1e-12
     else:  # nobody has an ally: the allies' totals are 0
         need = params.contend_ratio * (share + 0.0) - 1e-12
-    dominated = (alive & (others < need)).any(axis=0)
     out = np.zeros((batch, kinds))
     # a dominated world enforces nothing (0): the bound shares are needed in the others only
     # (under a hegemon, most worlds of a run)
-    keep = np.flatnonzero(~dominated)
+    keep = np.flatnonzero(~_dominated(alive, others, need))
     if not len(keep):
         return out
-    share, alive, need = share[:, keep], alive[:, keep], need[:, keep]
+    share, alive, need, rest = share[:, keep], alive[:, keep], need[:, keep], rest[keep]
     # rows (kinds, N, K): each norm's bound share (0 for the dead and the unbound)
-    bound = compliant(state.compliance[keep].T[None, :, :], state.norms[keep].T[:, None, :])
+    bound = compliant(state.compliance[rest].T[None, :, :], state.norms[rest].T[:, None, :])
     bound &= alive[None]
     x = np.multiply(bound, share[None])
-    total = np.zeros((kinds, len(keep)))
+    total = np.zeros((kinds, len(rest)))
     for i in range(n):
         total += x[:, i]
     # the bound others not allied with the actor, the willing
     others = total[:, None, :] - x
     if allied:
-        others -= allies_totals(x, state.alliance[keep])
+        others -= allies_totals(x, state.alliance[rest])
     punishable = bound & (others >= need)
     count = bound.sum(axis=1)
-    out[keep] = np.divide(punishable.sum(axis=1), count, out=np.zeros((kinds, len(keep))),
+    out[rest] = np.divide(punishable.sum(axis=1), count, out=np.zeros((kinds, len(rest))),
                           where=count > 0).T
     return out
+
+
+def _dominated(alive: BoolA, others: F64, need: F64) -> BoolA:
+    """(B,) whether some live actor of each world (``alive``, ``others`` and ``need`` (N, B))
+    is stronger than every possible coalition: the others hold less than it takes."""
+    return np.asarray((alive & (others < need)).any(axis=0))
 
 
 #: The most actors for which :func:`allies_totals` loops over the actors (beyond, one
