@@ -23,6 +23,8 @@ def enforceable_kernel(last_share: Any, alive: Any, compliance: Any, norms: Any,
     # norm k. Every sum adds its terms in increasing actor index from 0.0, as the reference's
     # product does: the world's total of each row (a zero term for the dead and the unbound),
     # and each actor's allies' total (the alliance made symmetric, an actor no ally of itself).
+    # Row 0 comes first: a world some actor dominates enforces nothing (0), and its bound
+    # rows are not needed (each row's sums are its own, so the order of the rows changes none).
     batch, n = last_share.shape
     kinds = norms.shape[1]
     rows = 1 + kinds
@@ -32,33 +34,47 @@ def enforceable_kernel(last_share: Any, alive: Any, compliance: Any, norms: Any,
     allies = np.empty((rows, n))
     bound = np.empty((kinds, n), dtype=np.bool_)
     for b in range(batch):
+        acc = 0.0
         for i in range(n):
             share = last_share[b, i] if alive[b, i] else 0.0
             x[0, i] = share
-            for k in range(kinds):
-                bound[k, i] = (compliance[b, i] >= 1.0 - norms[b, k]) and alive[b, i]
-                x[1 + k, i] = (1.0 if bound[k, i] else 0.0) * share
-        for r in range(rows):
-            acc = 0.0
-            for i in range(n):
-                acc += x[r, i]
-            total[r] = acc
-        allies[:, :] = 0.0
+            acc += share
+        total[0] = acc
+        for i in range(n):
+            allies[0, i] = 0.0
         # each pair once, both ways: actor j's allies i < j are added at the pairs (i, j),
         # which come first, then its allies i > j at the pairs (j, i), each in increasing i
         for i in range(n):
             for j in range(i + 1, n):
                 if alliance[b, i, j] > 0 or alliance[b, j, i] > 0:
-                    for r in range(rows):
-                        allies[r, j] += x[r, i]
-                        allies[r, i] += x[r, j]
+                    allies[0, j] += x[0, i]
+                    allies[0, i] += x[0, j]
         dominated = False
         for j in range(n):
             need = contend_ratio * (x[0, j] + allies[0, j]) - 1e-12
             if alive[b, j] and (total[0] - x[0, j]) - allies[0, j] < need:
                 dominated = True
+                break
         if dominated:
             continue
+        for i in range(n):
+            share = x[0, i]
+            for k in range(kinds):
+                bound[k, i] = (compliance[b, i] >= 1.0 - norms[b, k]) and alive[b, i]
+                x[1 + k, i] = (1.0 if bound[k, i] else 0.0) * share
+        for r in range(1, rows):
+            acc = 0.0
+            for i in range(n):
+                acc += x[r, i]
+            total[r] = acc
+            for i in range(n):
+                allies[r, i] = 0.0
+        for i in range(n):
+            for j in range(i + 1, n):
+                if alliance[b, i, j] > 0 or alliance[b, j, i] > 0:
+                    for r in range(1, rows):
+                        allies[r, j] += x[r, i]
+                        allies[r, i] += x[r, j]
         for k in range(kinds):
             count = 0
             punishable = 0

@@ -334,37 +334,57 @@ def enforceable(state: WorldState, params: Params, engine: str = "numpy") -> F64
             float(params.contend_ratio))
     batch, n = state.batch, state.n_actors
     kinds = state.norms.shape[1]
-    rows = 1 + kinds
+    allied = any_nonzero(state.alliance)
     # actors first and worlds last (N, B): every operation, the sums over actors included,
     # runs along the B contiguous values of the worlds
-    alive = state.alive.T
+    alive = np.ascontiguousarray(state.alive.T)
     share = np.where(alive, state.last_share.T, 0.0)
-    # rows (1 + kinds, N, B): the share, then each norm's bound share (0 for the dead and
-    # the unbound)
-    bound = compliant(state.compliance.T[None, :, :], state.norms.T[:, None, :])
-    bound &= alive[None]
-    x = np.empty((rows, n, batch))
-    x[0] = share
-    np.multiply(bound, share[None], out=x[1:])
-    # the world's total of every row, added in increasing actor index
-    total = np.zeros((rows, batch))
+    # first, in every world, the possible coalition against each actor: every live actor
+    # less the actor and its allies, the world's total added in increasing actor index
+    total = np.zeros(batch)
     for i in range(n):
-        total += x[:, i]
-    # the others not allied, in every row: the world's total less the actor and its allies
-    # (row 0: every live actor, the possible coalition; then the bound ones, the willing)
-    others = total[:, None, :] - x
-    if any_nonzero(state.alliance):
-        x_allies = allies_totals(x, state.alliance)
-        others -= x_allies
-        need = params.contend_ratio * (share + x_allies[0]) - 1e-12
+        total += share[i]
+    others = total[None, :] - share
+    # an actor that alone holds more than the others could muster dominates whatever its
+    # allies (their total only lowers the others and raises the need, rounding included):
+    # such a world needs no allies' totals (most worlds of a run under one great power)
+    rest = np.flatnonzero(~_dominated(alive, others, params.contend_ratio * share - 1e-12))
+    share, alive, others = share[:, rest], alive[:, rest], others[:, rest]
+    if allied:
+        share_allies = allies_totals(share[None], state.alliance[rest])[0]
+        others -= share_allies
+        need = params.contend_ratio * (share + share_allies) - 1e-12
     else:  # nobody has an ally: the allies' totals are 0
         need = params.contend_ratio * (share + 0.0) - 1e-12
-    dominated = (alive & (others[0] < need)).any(axis=0)
-    punishable = bound & (others[1:] >= need)
+    out = np.zeros((batch, kinds))
+    # a dominated world enforces nothing (0): the bound shares are needed in the others only
+    # (under a hegemon, most worlds of a run)
+    keep = np.flatnonzero(~_dominated(alive, others, need))
+    if not len(keep):
+        return out
+    share, alive, need, rest = share[:, keep], alive[:, keep], need[:, keep], rest[keep]
+    # rows (kinds, N, K): each norm's bound share (0 for the dead and the unbound)
+    bound = compliant(state.compliance[rest].T[None, :, :], state.norms[rest].T[:, None, :])
+    bound &= alive[None]
+    x = np.multiply(bound, share[None])
+    total = np.zeros((kinds, len(rest)))
+    for i in range(n):
+        total += x[:, i]
+    # the bound others not allied with the actor, the willing
+    others = total[:, None, :] - x
+    if allied:
+        others -= allies_totals(x, state.alliance[rest])
+    punishable = bound & (others >= need)
     count = bound.sum(axis=1)
-    out = np.divide(punishable.sum(axis=1), count, out=np.zeros((kinds, batch)),
-                    where=count > 0)
-    return np.ascontiguousarray(np.where(dominated, 0.0, out).T)
+    out[rest] = np.divide(punishable.sum(axis=1), count, out=np.zeros((kinds, len(rest))),
+                          where=count > 0).T
+    return out
+
+
+def _dominated(alive: BoolA, others: F64, need: F64) -> BoolA:
+    """(B,) whether some live actor of each world (``alive``, ``others`` and ``need`` (N, B))
+    is stronger than every possible coalition: the others hold less than it takes."""
+    return np.asarray((alive & (others < need)).any(axis=0))
 
 
 #: The most actors for which :func:`allies_totals` loops over the actors (beyond, one
