@@ -898,14 +898,37 @@ def baseline_passes() -> bool:
     return not killed(Mutant("none", MUTANTS[0].path, MUTANTS[0].old, MUTANTS[0].old, files))
 
 
-def check(workers: int = 2) -> list[tuple[Mutant, bool]]:
-    """Run every mutant; return (mutant, killed) pairs."""
+def check(workers: int = 2, mutants: tuple[Mutant, ...] = MUTANTS) -> list[tuple[Mutant, bool]]:
+    """Run the mutants (every one by default); return (mutant, killed) pairs."""
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(zip(MUTANTS, pool.map(killed, MUTANTS), strict=True))
+        return list(zip(mutants, pool.map(killed, mutants), strict=True))
 
 
-if __name__ == "__main__":
-    results = check()
+def main(argv: list[str]) -> int:
+    """Command line: run every mutant, or those whose name, file or test file contains a
+    given text; exit 1 when one survives."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m tests.model.mutants",
+                                     description=__doc__.split("\n\n")[0])
+    parser.add_argument("match", nargs="*", help="run only the mutants whose name, source "
+                        "file or test file contains one of these texts (default: all)")
+    parser.add_argument("--workers", type=int, default=2, help="mutants run at once")
+    parser.add_argument("--list", action="store_true", help="list the selected mutants")
+    args = parser.parse_args(argv)
+    chosen = tuple(m for m in MUTANTS if not args.match or any(
+        text in m.name or text in m.path or any(text in t for t in m.tests)
+        for text in args.match))
+    if args.list:
+        for m in chosen:
+            print(f"{m.path}: {m.name}")
+        return 0
+    results = check(args.workers, chosen)
     for m, k in results:
         print(f"{'killed  ' if k else 'SURVIVED'} {m.name}")
     print(f"{sum(k for _, k in results)} of {len(results)} mutants killed")
+    return 0 if all(k for _, k in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
