@@ -350,8 +350,10 @@ def enforceable(state: WorldState, params: Params, engine: str = "numpy") -> F64
     # such a world needs no allies' totals (most worlds of a run under one great power)
     rest = np.flatnonzero(~_dominated(alive, others, params.contend_ratio * share - 1e-12))
     share, alive, others = share[:, rest], alive[:, rest], others[:, rest]
+    # the alliance graph of the worlds left, built once for both allies' totals below
+    graph = allied_graph(state.alliance[rest]) if allied and n <= ALLIES_LOOP_MAX else None
     if allied:
-        share_allies = allies_totals(share[None], state.alliance[rest])[0]
+        share_allies = allies_totals(share[None], state.alliance[rest], graph)[0]
         others -= share_allies
         need = params.contend_ratio * (share + share_allies) - 1e-12
     else:  # nobody has an ally: the allies' totals are 0
@@ -363,6 +365,8 @@ def enforceable(state: WorldState, params: Params, engine: str = "numpy") -> F64
     if not len(keep):
         return out
     share, alive, need, rest = share[:, keep], alive[:, keep], need[:, keep], rest[keep]
+    if graph is not None:
+        graph = graph[:, :, keep]
     # rows (kinds, N, K): each norm's bound share (0 for the dead and the unbound)
     bound = compliant(state.compliance[rest].T[None, :, :], state.norms[rest].T[:, None, :])
     bound &= alive[None]
@@ -373,7 +377,7 @@ def enforceable(state: WorldState, params: Params, engine: str = "numpy") -> F64
     # the bound others not allied with the actor, the willing
     others = total[:, None, :] - x
     if allied:
-        others -= allies_totals(x, state.alliance[rest])
+        others -= allies_totals(x, state.alliance[rest], graph)
     punishable = bound & (others >= need)
     count = bound.sum(axis=1)
     out[rest] = np.divide(punishable.sum(axis=1), count, out=np.zeros((kinds, len(rest))),
@@ -392,21 +396,32 @@ def _dominated(alive: BoolA, others: F64, need: F64) -> BoolA:
 ALLIES_LOOP_MAX = 14
 
 
-def allies_totals(x: F64, alliance: npt.NDArray[np.floating]) -> F64:
+def allied_graph(alliance: npt.NDArray[np.floating]) -> BoolA:
+    """(N, N, B) whether actors i and j are allied (either way round) in each world of
+    ``alliance`` (B, N, N), an actor no ally of itself: :func:`allies_totals`'s graph for up
+    to :data:`ALLIES_LOOP_MAX` actors."""
+    n, batch = alliance.shape[1], alliance.shape[0]
+    graph = (alliance > 0).transpose(1, 2, 0)
+    allied = np.empty((n, n, batch), dtype=bool)
+    np.logical_or(graph, graph.swapaxes(0, 1), out=allied)
+    allied.reshape(n * n, batch)[:: n + 1] = False
+    return allied
+
+
+def allies_totals(x: F64, alliance: npt.NDArray[np.floating],
+                  graph: BoolA | None = None) -> F64:
     """(R, N, B) each actor's allies' total of each row of ``x`` (R, N, B): the sum of
     ``x[r, i, b]`` over the actors i allied with j in world b (either way round, an actor no
     ally of itself), each total's terms added in increasing i from 0.0 (the others' terms
     are 0). Up to :data:`ALLIES_LOOP_MAX` actors by a loop over i; beyond, by a BLAS matrix
     product per world on an even number of rows, where its kernel adds in that order too
     (OpenBLAS's one-row tail kernel adds in four partial sums). The compiled engine's kernel
-    (:func:`powerbalance.model.compiled_law.enforceable_kernel`) adds in this order."""
+    (:func:`powerbalance.model.compiled_law.enforceable_kernel`) adds in this order.
+    ``graph``, where given, is :func:`allied_graph` of ``alliance`` (built once for several
+    totals)."""
     rows, n, batch = x.shape
-    pact = alliance > 0
     if n <= ALLIES_LOOP_MAX:
-        graph = pact.transpose(1, 2, 0)
-        allied = np.empty((n, n, batch), dtype=bool)
-        np.logical_or(graph, graph.swapaxes(0, 1), out=allied)
-        allied.reshape(n * n, batch)[:: n + 1] = False
+        allied = allied_graph(alliance) if graph is None else graph
         out = np.zeros_like(x)
         term = np.empty_like(x)
         for i in range(n):
@@ -415,6 +430,7 @@ def allies_totals(x: F64, alliance: npt.NDArray[np.floating]) -> F64:
         return out
     # the graph written straight into the product's float operand: no (B, N, N) boolean
     # temporaries
+    pact = alliance > 0
     product = np.empty((batch, n, n))
     np.logical_or(pact, np.swapaxes(pact, 1, 2), out=product)
     product.reshape(batch, n * n)[:, :: n + 1] = 0.0
