@@ -16,7 +16,11 @@ It prints, with the engine defaults (``resolve_rule = "own-valuation"``, crisis 
    allied with), recorded at the decision (:func:`powerbalance.model.deterrence.decision_terms`)
    at USSR resolve 0.5: per target, the median chance h of being struck, the median ratio
    of the undiscounted expected cost (resolve 0) to the gain, and the median break-even
-   resolve ``1 - gain / cost`` (the resolve at which the attack would be chosen).
+   resolve ``1 - gain / cost`` (the resolve at which the attack would be chosen); and per
+   decision the chance of being struck below which the attack would pay, ``h* = S / (S +
+   (1 - r) D)`` (S the stake before the ``1 - h`` of a mutual exchange, D the devastation
+   risked: the challenger's cutoff), undiscounted (r = 0, as under the balance rule) and at
+   r = 0.5, with the fall in h it needs (the median of ``h / h*``).
 """
 
 from __future__ import annotations
@@ -103,14 +107,30 @@ def cost_against_gain(worlds: int, seed: int) -> None:
         war_module.deterrence = original  # type: ignore[assignment]
     print(f"\nUSSR (resolve {params_resolve(scen)}) against the USA's clients "
           f"({worlds} worlds, seed {seed}): medians over its demand-years")
-    print(f"{'target':<16} {'demands':>8} {'h':>6} {'cost/gain':>10} {'break-even r':>13}")
+    print(f"{'target':<16} {'demands':>8} {'h':>6} {'cost/gain':>10} {'break-even r':>13} "
+          f"{'h* r=0':>7} {'fold':>5} {'h* r=.5':>8} {'fold':>5}")
     for tt, rows in sorted(records.items(), key=lambda kv: -len(kv[1])):
         h, c, g = (np.array(x) for x in zip(*rows, strict=True))
         ratio = np.where(g > 0, c / np.where(g > 0, g, 1.0), np.inf)
         # No cost (h = 0, nobody can strike): chosen at any resolve, break-even 0.
         even = np.where(c > 0, np.clip(1.0 - g / np.where(c > 0, c, 1.0), 0.0, 1.0), 0.0)
+        cut = [float(np.median(x)) if len(x) else float("nan")
+               for x in (*_cutoff(h, c, g, 0.0), *_cutoff(h, c, g, 0.5))]
         print(f"{scen.names[tt]:<16} {len(rows):>8} {np.median(h):>6.3f} "
-              f"{np.median(ratio):>10.1f} {np.median(even):>13.3f}")
+              f"{np.median(ratio):>10.1f} {np.median(even):>13.3f} "
+              f"{cut[0]:>7.3f} {cut[1]:>5.1f} {cut[2]:>8.3f} {cut[3]:>5.1f}")
+
+
+def _cutoff(h: np.ndarray, cost: np.ndarray, gain: np.ndarray,
+            resolve: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per decision of the (nuclear) USSR, from its undiscounted terms: the cutoff ``h* = S
+    / (S + (1 - r) D)`` below which the attack pays at resolve r (gain ``(1 - h) S``, cost
+    ``h D``), and the fold ``h / h*`` by which h would have to fall (decisions with h in
+    (0, 1) only)."""
+    ok = (h > 0) & (h < 1)
+    stake, devastation = gain[ok] / (1.0 - h[ok]), cost[ok] / h[ok]
+    cut = stake / (stake + (1.0 - resolve) * devastation)
+    return cut, h[ok] / cut
 
 
 def params_resolve(scen: Any) -> float:

@@ -491,8 +491,9 @@ class Params:
         "for every ally the campaigns would call; committed = only allies committed at least "
         "extended_commitment, at commitment x reliability (the rule before issue 13's "
         "review).",
-        "Schelling 1966 (Arms and Influence, ch. 3): the threat that leaves something to "
-        "chance, a patron's retaliation likelier the more it has at stake in the client; "
+        "Schelling 1960 (The Strategy of Conflict, ch. 8) and 1966 (Arms and Influence, "
+        "ch. 3): the threat that leaves something to chance, a patron's retaliation "
+        "likelier the more it has at stake in the client; "
         "Smith 1995 (Alliance formation and war, ISQ 39(4)) and Leeds 2003 (International "
         "Organization 57(4)): allies intervene as their interests and record warrant; the "
         "war model calls every ally (powerbalance.model.war), which the decision expects.",
@@ -516,9 +517,13 @@ class Params:
         "attacker first stands down against a target) rather than every year it goes on "
         "demanding the same target and is deterred; off = a draw every year (the rule "
         "before issue 13's review).",
-        "Schelling 1966 (Arms and Influence, ch. 3): the threat that leaves something to "
-        "chance is a risk run in a crisis; re-running it every year of a standoff would make "
-        "the accident rate a yearly hazard, a floor growing with the years.")
+        "Stated choice: a challenger that has stood down is off the brink, so the risk is "
+        "tied to entering a crisis, not re-run every year of a standoff (which would make "
+        "the accident rate a yearly hazard, a floor growing with the years). The phrase is "
+        "Schelling 1960 (The Strategy of Conflict, ch. 8: the threat that leaves something "
+        "to chance); Schelling 1966 (Arms and Influence, ch. 3) has the shared risk "
+        "accumulate with time on the brink, the contrast, which off (the nuclear-peace "
+        "experiment's memory-off arm) bounds.")
     retaliation_campaigns: bool = _p(
         True, "Under the decision rule, count the risk of a nuclear exchange over the war's "
         "expected campaigns (the defenders escalate in the T p campaigns they lose, a "

@@ -622,6 +622,12 @@ MUTANTS = (
            "                 np.where(mover | ~alive, -1, state.deterred_target) if active is not None",
            "                 np.full_like(state.deterred_target, -1) if active is not None",
            DETERRENCE_TESTS),
+    # (review 13c, SHOULD FIX 3 and 4)
+    Mutant("a crisis outlives a target that dies the year the attacker stands down",
+           "model/war.py", "        s.deterred_target[dead | (standing & gone)] = -1\n", "",
+           DETERRENCE_TESTS),
+    Mutant("a nuclear ally that will not fight still makes its client protected",
+           "model/deterrence.py", "            protected[k] = hit > 0\n", "", DETERRENCE_TESTS),
     Mutant("retaliation destroys only forces, not the wealth of years", "model/deterrence.py",
            "                                              + state.wealth[b, a] * params.stake_horizon)",
            "                                              + 0.0)", DETERRENCE_TESTS),

@@ -433,3 +433,63 @@ def test_the_war_phase_keeps_a_crisis_only_while_the_attacker_stands_down():
         0].tolist() == [1, -1]
     assert war(state, passive, obs, setting, params, active=~idle)[0].deterred_target[
         0].tolist() == [-1, -1]
+
+
+def test_a_crisis_ends_with_a_target_that_dies_the_year_the_attacker_stands_down():
+    # A (p0) demands B (p1, a secure second strike) and stands down; the same year B loses
+    # its only province to C (p2-p3), at war with it already. The crisis ends with B: A's
+    # record is -1, so a slot revived later (secession) starts afresh.
+    from powerbalance.model.events import EventKind
+    from powerbalance.model.war import war
+    from powerbalance.strategies.base import Actions
+
+    actors = [
+        {"name": "A", "provinces": ["p0"], "capital": "p0", "wealth": 5.0, "military": 5.0},
+        {"name": "B", "provinces": ["p1"], "capital": "p1", "wealth": 1.0, "military": 0.01,
+         "nuclear": 2},
+        {"name": "C", "provinces": ["p2", "p3"], "capital": "p3", "wealth": 50.0,
+         "military": 100.0},
+    ]
+    scen = line_scenario(actors, provinces=4, params={
+        **NO_NOISE, "deterrence_rule": "veto", "deterrence_accident": 0.0,
+        "nuclear_escalation": 0.0, "conquest_rate": 1.0})
+    params = scen.make_params()
+    setting = scen.setting(params)
+    worlds = 16
+    state = scen.initial_state(params, setting, 0, list(range(worlds)))
+    at_war = np.full((worlds, 3), -1, dtype=np.int64)
+    at_war[:, 2] = 1
+    start = np.where(at_war >= 0, state.year - 1, -1)
+    state = state.replace(war_target=at_war, war_start=start)
+    demand = Actions.passive(worlds, 3, params.base_spend)
+    demand = demand.replace(attack=np.tile(np.array([1, -1, 1]), (worlds, 1)))
+    after, events = war(state, demand, Observation(state, setting, params), setting, params)[:2]
+    kinds = {int(k) for ev in events for k in np.unique(ev.kind)}
+    assert int(EventKind.DETERRENCE_HELD) in kinds
+    dead = ~after.alive[:, 1]
+    assert dead.any(), "C should take B's only province in some world"
+    assert np.all(after.deterred_target[dead, 0] == -1)
+    assert np.all(after.deterred_target[~dead, 0] == 1)
+
+
+def test_a_nuclear_ally_that_will_not_fight_protects_nobody():
+    # C is nuclear and allied with B, but below extended_commitment under the committed
+    # rule: its expected help is 0, so nobody can strike A (h = 0). B is then no target
+    # with a nuclear defender: A's attack logs neither deterrence_held nor _failed.
+    actors = _actors(target={"provinces": ["p2", "p3"]}, patron={"nuclear": 2})
+    state, setting, p = _state(actors, alliances=[["B", "C", 0.2]],
+                               deterrence_credibility="committed", deterrence_accident=0.0)
+    deterred, failed, accident = deterrence(state, *PAIR, p, setting)
+    assert not deterred.any() and not failed.any() and not accident.any()
+    scen = line_scenario(actors, provinces=6, alliances=[["B", "C", 0.2]], params={
+        **NO_NOISE, "deterrence_credibility": "committed", "deterrence_accident": 0.0})
+    traj = simulate_scenario(scen, years=5, worlds=4)
+
+    def on_b(kind: str) -> int:
+        rows = event_rows(traj, kind)
+        return int((rows[:, 3] == 1).sum())
+
+    # (Once B is taken, A's demands on the nuclear C itself are deterrence decisions.)
+    assert on_b("war_won") + on_b("war_lost") > 0
+    assert on_b("deterrence_held") == 0
+    assert on_b("deterrence_failed") == 0

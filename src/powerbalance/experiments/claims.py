@@ -721,8 +721,12 @@ register(Experiment(
                 "deterrence fails."),
     arms=(
         Arm("deterrence", "cold-war-1950", description="both superpowers resolve 0.5."),
-        Arm("resolute", "cold-war-1950", changes={"USSR": {"resolve": 1.0}},
-            description="the USSR is willing to be destroyed (resolve 1)."),
+        Arm("resolute", "cold-war-1950", changes={"USSR": {"resolve": 0.95}},
+            description="the USSR's resolve is near 1 (0.95): it discounts 95% of its own "
+                        "destruction, so the verdict tests the measured cost/gain ratio."),
+        Arm("resolute-1", "cold-war-1950", changes={"USSR": {"resolve": 1.0}},
+            description="reported, not judged: the USSR is willing to be destroyed "
+                        "(resolve 1), undeterred by construction."),
         Arm("no-nuclear", "cold-war-1950",
             changes={n: {"nuclear": 0} for n in ("USA", "USSR", "UK", "France")},
             description="the control: the same world without nuclear weapons."),
@@ -730,10 +734,16 @@ register(Experiment(
             description="the accident floor's null: deterrence without accidents (an "
                         "accident is drawn once per crisis, when a demand is first "
                         "deterred)."),
-        Arm("veto", "cold-war-1950", overrides={"deterrence_rule": "veto"},
+        Arm("memory-off", "cold-war-1950", overrides={"deterrence_crisis_memory": False},
+            description="the bound where the risk accumulates year by year (Schelling "
+                        "1966, ch. 3): an accident is drawn every year a demand is "
+                        "deterred, not once per crisis."),
+        Arm("veto", "cold-war-1950",
+            overrides={"deterrence_rule": "veto", "deterrence_crisis_memory": False},
             description="for comparison: the rule before issue 13, under which a secure "
                         "second strike vetoes every attack by an actor below "
-                        "resolve_threshold."),
+                        "resolve_threshold (an accident drawn every year a demand is "
+                        "deterred)."),
     ),
     statistics={
         "superpower_war": ("the USA and the USSR fought on opposite sides",
@@ -758,18 +768,23 @@ register(Experiment(
            "expects what the war model does: the target's side escalates through its "
            "strongest nuclear member, a patron being in the war at its expected help "
            "(commitment x interest against the attacker x reliability: the threat that "
-           "leaves something to chance, Schelling 1966), over the campaigns the war is "
-           "expected to last, with the taboo against a non-nuclear attacker (Tannenwald "
+           "leaves something to chance, Schelling 1960, 1966), over the campaigns the war "
+           "is expected to last, with the taboo against a non-nuclear attacker (Tannenwald "
            "1999); resolve enters once, as the attacker's own valuation of its destruction "
-           "(Powell 1990's cutoff: it attacks while the risk of being struck is below "
-           "G / (G + (1 - r) D)). Against a superpower's arsenal the devastation risked "
-           "dwarfs a frontier's stake, so the decision is veto-like by construction (the "
-           "nuclear revolution, Jervis 1989): docs/model.md gives the measured cost/gain "
-           "ratios. The 'deterrence' ablation sets the cost to zero; the veto arm is the "
+           "(the challenger's cutoff of Powell 1990's model: it attacks while the risk of "
+           "being struck is below G / (G + (1 - r) D)). Against a superpower's arsenal the "
+           "devastation risked dwarfs a frontier's stake, so the decision is veto-like by "
+           "construction (the nuclear revolution, Jervis 1989): docs/model.md gives the "
+           "measured cost/gain ratios. The 'deterrence' ablation sets the cost to zero; the "
+           "veto arm is the "
            "old rule and the no-accident arm the null of the accident floor (an accident is "
-           "drawn once per crisis, when a demand is first deterred), both reported and not "
-           "judged. The null arm (null:deterrence) is the deterrence arm's world with every "
-           "actor but the hegemon-seeking USSR playing status-quo (NULL_KEEPS): nobody "
+           "drawn once per crisis, when a demand is first deterred: the model's stated "
+           "choice that a challenger which stood down is off the brink); the memory-off arm "
+           "is the bound where the risk accumulates year by year (an accident every year a "
+           "demand is deterred, Schelling 1966's brinkmanship); these and resolute-1 "
+           "(resolve 1) are reported and not judged. The null arm (null:deterrence) is the "
+           "deterrence arm's world with every actor but the hegemon-seeking USSR playing "
+           "status-quo (NULL_KEEPS): nobody "
            "balances, so the USA and its blocs keep the peacetime burden, propose no "
            "alliance and start no war, but still defend themselves and their allies; "
            "deterrence is on there as in the deterrence arm, so its superpower_war (the "
@@ -783,9 +798,11 @@ register(Experiment(
            "produce since the chance of retaliation does not depend on the size of the "
            "attack; the 'nuclear-escalation' ablation is not separable from deterrence "
            "(without escalation there is no retaliation to fear, so it removes deterrence "
-           "itself); and the resolute arm (resolve 1) is undeterred by construction, since "
+           "itself); and the resolute-1 arm (resolve 1) is undeterred by construction, since "
            "resolve r discounts the attacker's own destruction by 1 - r (under the "
-           "alternative resolve_rule = balance it would not be). The umbrella's "
+           "alternative resolve_rule = balance it would not be), so the judged resolute arm "
+           "is at resolve 0.95, near 1, where the cost is discounted to a twentieth and the "
+           "verdict depends on the measured cost/gain ratio (11-14). The umbrella's "
            "record is the patron's record toward every challenger, not toward this one "
            "(Huth 1988 finds the latter matters)."),
 ))

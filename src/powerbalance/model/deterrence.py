@@ -16,9 +16,9 @@ Powell 1990, *Nuclear Deterrence Theory*, ch. 1-5). It expects what the war mode
   its interest in a war against the attacker (:meth:`.Observation.interest`: the
   threat the attacker poses to it, Smith 1995) x its reliability (the expected share
   of its promise it sends, from its public record of calls honoured: Leeds 2003).
-  This is the threat that leaves something to chance (Schelling 1966, ch. 3): a
-  patron's retaliation is likelier the more it has at stake in the client, its
-  commitment and its own interest against the attacker. ``"committed"`` is the rule
+  This is the threat that leaves something to chance (Schelling 1960, ch. 8; 1966,
+  ch. 3): a patron's retaliation is likelier the more it has at stake in the client,
+  its commitment and its own interest against the attacker. ``"committed"`` is the rule
   before issue 13's review: only allies committed at least ``extended_commitment``
   count, at commitment x reliability. The record is the patron's record toward every
   challenger, not toward this one: Huth 1988 (*Extended Deterrence and the Prevention
@@ -65,20 +65,22 @@ the risk it runs is below its own resolve (a cutoff), and the more resolute side
 prevailing is the outcome of that contest, not a second input to it. In the engine the
 attacker's expected utility of attacking, status quo 0, is ``(1 - h) G - h (1 - r) D``
 for a nuclear attacker (G the stake, D the devastation it risks, h the chance it is
-struck): it attacks iff ``h < G / (G + (1 - r) D)``, Powell's cutoff with the attacker's
-resolve ``rho = G / (G + (1 - r) D)``; the state field r in [0, 1] is the share of its
-own destruction the attacker discounts (resolve 1 values its own destruction at nothing:
-undeterrable by construction). This is the default, ``"own-valuation"``: resolve enters
-only through the attacker's cost, and the defender escalates at the war model's rate,
-because the war model's escalation does not depend on resolve (the decision expects what
-the war does; that the defender's resolve does not set its escalation is a stated
-limitation of the war model). The rule before this review used both the ``(1 - r)``
-discount and a balance of resolve ``2 r_d / (r_d + r_a)`` on the defender's escalation,
-counting the attacker's resolve twice and expecting a war the war model does not fight.
-``"balance"`` keeps that contest form alone, for comparison: no ``(1 - r)`` discount,
-each defender's chance scaled by ``2 r_d / (r_d + r_a)`` (1 at equal resolve, clipped to
-a probability; Powell gives no closed form for the multi-stage contest, so this form is
-a stated choice).
+struck): it attacks iff ``h < G / (G + (1 - r) D)``, the challenger's cutoff of Powell's
+model with the attacker's resolve ``rho = G / (G + (1 - r) D)``, one-sided against an
+exogenous h (the defender's resolve and the uncertainty about it, which decide crises in
+Powell's model, are not modelled: a stated limitation); the state field r in [0, 1] is
+the share of its own destruction the attacker discounts (resolve 1 values its own
+destruction at nothing: undeterrable by construction). This is the default,
+``"own-valuation"``: resolve enters only through the attacker's cost, and the defender
+escalates at the war model's rate, because the war model's escalation does not depend on
+resolve (the decision expects what the war does; that the defender's resolve does not
+set its escalation is a stated limitation of the war model). The rule before this review
+used both the ``(1 - r)`` discount and a balance of resolve ``2 r_d / (r_d + r_a)`` on
+the defender's escalation, counting the attacker's resolve twice and expecting a war the
+war model does not fight. ``"balance"`` keeps that contest form alone, for comparison:
+no ``(1 - r)`` discount, each defender's chance scaled by ``2 r_d / (r_d + r_a)`` (1 at
+equal resolve, clipped to a probability; Powell gives no closed form for the multi-stage
+contest, so this form is a stated choice).
 
 The attack is deterred when the cost is at least the gain -- an attack with no expected
 gain is not chosen, even at no cost -- unless an accident or miscalculation happens
@@ -86,9 +88,13 @@ gain is not chosen, even at no cost -- unless an accident or miscalculation happ
 ``Params.deterrence_crisis_memory`` (the default) the accident is drawn once per crisis:
 when an attacker first stands down against a target (``WorldState.deterred_target``
 records the target it stands down against); while it goes on demanding the same target
-and is deterred, the standing crisis draws no new accident. This follows the threat that
-leaves something to chance (Schelling 1966, ch. 3): the risk of losing control is run
-when a crisis is entered, not re-run every year a standoff lasts. The crisis ends when
+and is deterred, the standing crisis draws no new accident. This is the model's stated
+choice: a challenger that has stood down is off the brink, so the risk of losing control
+is tied to entering the crisis, not re-run every year a standoff lasts. It borrows
+Schelling's phrase, the threat that leaves something to chance (Schelling 1960, *The
+Strategy of Conflict*, ch. 8), but not his brinkmanship, in which the shared risk
+accumulates with the time spent on the brink (Schelling 1966, *Arms and Influence*, ch.
+3): the nuclear-peace experiment's ``memory-off`` arm is that bound. The crisis ends when
 the attacker demands nothing, demands another target or goes to war; demanding again
 later opens a new crisis and a new draw. Off: the rule before issue 13's review, a draw
 every year a demand is deterred (a demand repeated for y years then breaks deterrence by
