@@ -718,8 +718,9 @@ class Params:
         "only answers a breach after it).",
         "Slantchev 2005 (Territory and commitment: the Concert of Europe as self-enforcing "
         "equilibrium, Security Studies 14(4)): the expected response keeps expansion off "
-        "the equilibrium path, credible because it would be carried out; Jervis 1985 (From balance to concert, World "
-        "Politics 38(1)): the powers are restrained by the expectation that the others "
+        "the equilibrium path, credible because it would be carried out; Jervis 1985 "
+        "(From balance to concert, World Politics 38(1)): the powers are restrained by the "
+        "expectation that the others "
         "would respond. Commitment 1 (the Quadruple Alliance treaty of 20 November 1815, in "
         "which each ally pledged its forces should the settlement be overturned by force, "
         "read as a guarantee) is a stated choice.")
