@@ -714,16 +714,18 @@ class Params:
         choices=("all", "troppau"))
     concert_deterrence: bool = _p(
         True, "With armed intervention, the concert's response is expected in advance: a "
-        "non-member weighing an attack counts every live intervener other than its target "
-        "in the target's expected defence, at commitment 1 times its reliability, interest "
-        "and reach (as an ally is valued), and a law-bound non-member counts the expected "
-        "intervention cost (the chance the interveners win times the gain they would "
-        "restore) besides the expected sanction (off: the concert only answers a breach "
-        "after it).",
+        "non-member weighing an attack counts the one executor the mandate would send against "
+        "it (the strongest live intervener bordering it, only if it can contend alone), "
+        "other than its target, in the target's expected defence, at commitment 1 times "
+        "its reliability, interest and reach (as an ally is valued), and a law-bound "
+        "non-member counts the expected intervention cost (the chance that executor wins "
+        "times the gain it would restore) besides the expected sanction (off: the concert "
+        "only answers a breach after it).",
         "Slantchev 2005 (Territory and commitment: the Concert of Europe as self-enforcing "
-        "equilibrium, Security Studies 14(4)): the expected collective response keeps "
-        "expansion off the equilibrium path; Jervis 1985 (From balance to concert, World "
-        "Politics 38(1)): the powers are restrained by the expectation that the others "
+        "equilibrium, Security Studies 14(4)): the expected response keeps expansion off "
+        "the equilibrium path, credible because it would be carried out; Jervis 1985 "
+        "(From balance to concert, World Politics 38(1)): the powers are restrained by the "
+        "expectation that the others "
         "would respond. Commitment 1 (the Quadruple Alliance treaty of 20 November 1815, in "
         "which each ally pledged its forces should the settlement be overturned by force, "
         "read as a guarantee) is a stated choice.")

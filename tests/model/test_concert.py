@@ -520,32 +520,68 @@ def test_restraint_a_non_member_counts_the_expected_intervention_cost():
     from powerbalance.model.perception import reliability
     from powerbalance.model.victory import victory_probability
 
-    # A, B and C the concert; D, bound (compliance 1), weighs an attack on C
-    state, p = world(norms=(0.9, 0.9))
+    # A, B and C the concert; D, bound (compliance 1), weighs an attack on C. D borders
+    # only C, the executor the mandate would send: only C's force is expected
+    state, p = world(shares=(0.15, 0.15, 0.45, 0.25), norms=(0.9, 0.9))
     state = concert(state).replace(frontier=np.ones((1, 4, 4), dtype=np.float32))
     sanction = 0.2 * 0.9 * 0.75                     # joint sanctions: 0.75 against 0.25
-    force = 0.75 * reliability(state, p)[0, 0]      # commitment 1 x reliability
+    force = 0.45 * reliability(state, p)[0, 2]      # the executor C: commitment 1 x reliability
     odds = float(victory_probability(np.array(force), np.array(0.25), p))
+    joint = float(victory_probability(np.array(0.75 * reliability(state, p)[0, 0]),
+                                      np.array(0.25), p))
+    assert odds < joint
     base = float(state.base[0, 3])
     gain = 0.19                                     # above 0.2 x 0.9: no sanction alone stops it
     assert sanction < gain and sanction + odds * gain > gain
     _, q = world(norms=(0.9, 0.9), conquest_rate=gain * base)
     attack = _attacking(state, 3, 2)
-    cost = law.expected_intervention(state, np.array([0]), np.array([3]), np.array([gain]), q)
+    one, d = np.array([0]), np.array([3])
+    cost = law.expected_intervention(state, one, d, np.array([gain]), q)
     assert cost[0] == pytest.approx(odds * gain)
     assert law.restrain(state, attack, q).attack[0, 3] == -1
     # without deterrence the sanction alone does not outweigh the gain: it attacks
     _, blind = world(norms=(0.9, 0.9), conquest_rate=gain * base, concert_deterrence=False)
     assert law.restrain(state, attack, blind).attack[0, 3] == 2
-    assert law.expected_intervention(state, np.array([0]), np.array([3]), np.array([gain]),
-                                     blind) is None
+    assert law.expected_intervention(state, one, d, np.array([gain]), blind) is None
     # a member expects no intervention against itself (policing is sanctions)
-    assert law.expected_intervention(state, np.array([0]), np.array([0]), np.array([gain]),
-                                     q)[0] == 0.0
+    assert law.expected_intervention(state, one, np.array([0]), np.array([gain]), q)[0] == 0.0
     # a non-member the interveners together cannot contend with expects none either
     strong = state.replace(last_share=np.array([[0.1, 0.1, 0.1, 0.7]]))
-    assert law.expected_intervention(strong, np.array([0]), np.array([3]), np.array([gain]),
-                                     q)[0] == 0.0
+    assert law.expected_intervention(strong, one, d, np.array([gain]), q)[0] == 0.0
+
+
+def test_deterrence_counts_no_threat_the_mandate_would_not_carry_out():
+    """Only the executor the mandate would send deters (Slantchev 2005: a self-enforcing
+    expectation): where the members together could contend with D but the one that
+    borders it could not alone, nothing is expected; likewise where that one is dead or
+    no intervener (Troppau), and D's allies raise what it takes and lower the odds."""
+    from powerbalance.model.mandate import expected_executor
+
+    one, d, gain = np.array([0]), np.array([3]), np.array([0.19])
+    state, p = world(shares=(0.15, 0.15, 0.45, 0.25), norms=(0.9, 0.9))
+    state = concert(state).replace(frontier=np.ones((1, 4, 4), dtype=np.float32))
+    cost = law.expected_intervention(state, one, d, gain, p)[0]
+    assert cost > 0 and expected_executor(state, p)[0].tolist() == [-1, -1, -1, 2]
+    # together 0.8 against 0.2, but C alone 0.1: no executor, no threat
+    weak = state.replace(last_share=np.array([[0.35, 0.35, 0.1, 0.2]]))
+    assert law.expected_intervention(weak, one, d, gain, p)[0] == 0.0
+    assert expected_executor(weak, p)[0, 3] == -1
+    # the executor dead: none sent, none expected
+    dead = state.replace(alive=np.array([[True, True, False, True]]))
+    assert law.expected_intervention(dead, one, d, gain, p)[0] == 0.0
+    # the Troppau signatories A and B: C, a member but no intervener, is not sent
+    troppau = state.replace(interveners=np.array([[True, True, False, False]]))
+    assert law.expected_intervention(troppau, one, d, gain, p)[0] == 0.0
+    assert expected_executor(troppau, p)[0, 3] == -1
+    # D allied with A, a member that is no intervener (B and C are): A's share joins D's
+    # side, so the odds and the cost fall, though C (0.45 >= 0.4) still contends
+    two = state.replace(interveners=np.array([[False, True, True, False]]))
+    allied = two.replace(alliance=np.array(two.alliance))
+    allied.alliance[0, 0, 3] = allied.alliance[0, 3, 0] = 1.0
+    alone = law.expected_intervention(two, one, d, gain, p)[0]
+    with_ally = law.expected_intervention(allied, one, d, gain, p)[0]
+    assert 0.0 < with_ally < alone
+    assert expected_executor(allied, p)[0, 3] == 2
 
 
 def _observed(deterrence: bool = True, allied=(), **params: object):
@@ -565,13 +601,17 @@ def _observed(deterrence: bool = True, allied=(), **params: object):
 def test_deterrence_the_interveners_count_in_the_defence_against_a_non_member():
     one = np.array([0])
     blind, seen = _observed(False), _observed(True)
-    # B's defence against D (outside the concert): A's and C's expected intervention
+    # B's defence against D (outside the concert): the expected intervention of C, the
+    # executor the mandate would send against D (the one intervener bordering it), alone
     own = blind.expected_defence(one, np.array([1]), np.array([3]))[0]
-    help_ = sum(float(seen.ally_forces[0, k]) * float(seen.reach[0, k, 1])
-                * float(seen._willing_against[0, k, 3]) for k in (0, 2))
+    help_ = (float(seen.ally_forces[0, 2]) * float(seen.reach[0, 2, 1])
+             * float(seen._willing_against[0, 2, 3]))
     assert help_ > 0
     assert seen.expected_defence(one, np.array([1]), np.array([3]))[0] == pytest.approx(
         own + help_)
+    # C's own defence against D: C is the executor, its forces already its own
+    assert seen.expected_defence(one, np.array([2]), np.array([3]))[0] == pytest.approx(
+        blind.expected_defence(one, np.array([2]), np.array([3]))[0])
     # D's own defence against a member gets nothing from the concert (it answers
     # non-members), nor does anyone's attack
     for obs in (seen, blind):
@@ -587,6 +627,26 @@ def test_deterrence_the_interveners_count_in_the_defence_against_a_non_member():
         other = _observed(True, **off)
         assert other.expected_defence(one, np.array([1]), np.array([3]))[0] == \
             pytest.approx(own)
+
+
+def test_deterrence_in_a_war_under_way_counts_the_executors_forces_for_that_war():
+    from powerbalance.model.perception import Observation
+
+    one, b_, d = np.array([0]), np.array([1]), np.array([3])
+
+    def busy(deterrence: bool) -> Observation:
+        obs = _observed(deterrence)
+        war_target = np.array(obs.state.war_target)
+        war_target[0, 2] = 0                        # the executor C wages a war on A
+        return Observation(obs.state.replace(war_target=war_target), obs.setting, obs.params)
+
+    seen, blind = busy(True), busy(False)
+    assert seen.forces_ongoing[0, 2] > seen.forces[0, 2]   # a new war would split it more
+    for ongoing, forces in ((False, seen.ally_forces), (True, seen._ally_forces_ongoing)):
+        help_ = (float(forces[0, 2]) * float(seen.reach[0, 2, 1])
+                 * float(seen._willing_against[0, 2, 3]))
+        assert seen.expected_defence(one, b_, d, ongoing)[0] == pytest.approx(
+            blind.expected_defence(one, b_, d, ongoing)[0] + help_, rel=1e-12)
 
 
 def test_deterrence_an_allied_intervener_counts_once_at_the_concerts_commitment():

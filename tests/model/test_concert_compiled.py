@@ -39,6 +39,15 @@ def test_the_compiled_expected_defence_counts_the_concerts_deterrence_bit_identi
     state = scen.initial_state(p, setting, 0, np.arange(6))
     for _ in range(8):  # a lived-in state: alliances, records, wars under way
         state, _ = step(state, setting, p)
+    # every intervener busy in a war (on the next member): the forces it can bring to a
+    # war under way differ from those for a new one
+    members = np.flatnonzero(state.concert[0])
+    war_target = np.array(state.war_target)
+    for w in range(6):
+        live = [k for k in members if state.alive[w, k]]
+        for x, k in enumerate(live):
+            war_target[w, k] = live[(x + 1) % len(live)]
+    state = state.replace(war_target=war_target)
     n = state.n_actors
     b, j, e = (x.ravel() for x in np.meshgrid(np.arange(6), np.arange(n), np.arange(n),
                                                indexing="ij"))

@@ -150,7 +150,7 @@ def side(obs: Any, b: npt.NDArray[np.int64], j: npt.NDArray[np.int64],
         willing.reshape(-1),
         np.ascontiguousarray(state.join_offence, dtype=np.float64).reshape(-1),
         np.ascontiguousarray(state.pact_offence).reshape(-1), guard is not None,
-        _EMPTY_BOOL if guard is None else guard[0], _EMPTY_BOOL if guard is None else guard[1])
+        _EMPTY_I64 if guard is None else guard[0], _EMPTY_BOOL if guard is None else guard[1])
 
 
 def observe(state: Any, params: Any, share: npt.NDArray[np.float64],

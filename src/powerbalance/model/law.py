@@ -73,6 +73,7 @@ from powerbalance.model.actions import Actions
 from powerbalance.model.derived import borders, territorial_base
 from powerbalance.model.events import EventKind, Events
 from powerbalance.model.fastops import any_nonzero, nonzero
+from powerbalance.model.mandate import deterrent_candidates, executor, interveners, opposition
 from powerbalance.model.perception import Observation, reliability
 from powerbalance.model.policy import ActionOverride
 from powerbalance.model.state import F64, I64, PAIR, BoolA, Setting, WorldState
@@ -222,27 +223,6 @@ def coalition(state: WorldState, b: I64, violator: I64, strength: F64,
         np.put_along_axis(kept, order, joins, axis=1)
         members[r] &= kept | joint[r]
     return members, unpunishable
-
-
-def opposition(state: WorldState, b: I64, violator: I64, joint: BoolA, params: Params
-               ) -> tuple[F64, BoolA, BoolA, F64]:
-    """What it takes to contend with each violator (world b, violator): (K, N) the shares,
-    the possible opponents (the live actors other than the violator and its allies), the
-    violator's allies, and (K,) the capability needed, ``contend_ratio`` times the violator's
-    plus its live allies' (Polybius I.83; Oppenheim 1905, s. 51). ``joint`` (K, N) marks the
-    concert members acting jointly against it: their alliance with it is no shield. The one
-    computation :func:`coalition` and the concert's mandate (:func:`intervene`) share."""
-    k = len(b)
-    rows = np.arange(k)
-    share = state.last_share[b]
-    possible = state.alive[b].copy()
-    possible[rows, violator] = False
-    allied = (state.alliance[b, violator, :] > 0) | (state.alliance[b, :, violator] > 0)
-    allied &= ~joint
-    possible &= ~allied
-    side = share[rows, violator] + np.where(allied & state.alive[b], share, 0.0).sum(axis=1)
-    need = params.contend_ratio * side
-    return share, possible, allied, need
 
 
 def _compiled_coalition(state: WorldState, b: I64, violator: I64, strength: F64,
@@ -515,24 +495,27 @@ def expected_intervention(state: WorldState, b: I64, a: I64, gain: F64,
                           params: Params) -> F64 | None:
     """(K,) the cost an attacker (world b, actor a) expects from the concert's armed
     intervention against its attack (``concert_deterrence``; None when off or without a
-    concert's armed intervention): for a non-member, the chance that the live interveners
-    win (:func:`.victory_probability`, their capability shares each times its reliability,
-    commitment 1, as an ally is valued: :func:`.reliability`) against it and its allies
-    (the members' alliance with it no shield, :func:`opposition`), times the gain, which
-    a won intervention restores (:func:`settle`); 0 for a member, where the interveners
-    together cannot contend (``contend_ratio``) or the gain is not finite. The expected
-    collective response keeps expansion off the path (Slantchev 2005, "Territory and
-    commitment: the Concert of Europe as self-enforcing equilibrium", *Security Studies*
-    14(4); Jervis 1985, "From balance to concert", *World Politics* 38(1))."""
+    concert's armed intervention): for a non-member, the chance that the executor the
+    mandate would send against it wins (:func:`.mandate.executor` over
+    :func:`.mandate.deterrent_candidates`, the selection :func:`intervene` makes:
+    the strongest live intervener bordering it, only if it can contend alone with it and
+    its allies, the members' alliance with it no shield), its capability share times its
+    reliability (commitment 1, as an ally is valued: :func:`.reliability`) against the
+    attacker and its allies (:func:`.victory_probability`), times the gain, which a won
+    intervention restores (:func:`settle`); 0 for a member, where no executor would be
+    sent or the gain is not finite. Only a threat the concert would carry out deters:
+    the expected response is credible because it would be made (Slantchev 2005,
+    "Territory and commitment: the Concert of Europe as self-enforcing equilibrium",
+    *Security Studies* 14(4); Jervis 1985, "From balance to concert", *World Politics*
+    38(1))."""
     if not (params.concert_deterrence and params.concert_armed) or state.concert is None:
         return None
-    arms = state.concert if state.interveners is None else state.interveners
-    joint = state.alive[b] & arms[b]
-    share, _, allied, need = opposition(state, b, a, joint, params)
+    chosen, share, allied, _ = executor(state, b, a, deterrent_candidates(state, b, a), params)
     rows = np.arange(len(b))
     side = share[rows, a] + np.where(allied & state.alive[b], share, 0.0).sum(axis=1)
-    force = np.where(joint, share * reliability(state, params)[b], 0.0).sum(axis=1)
-    answered = (~state.concert[b, a] & (force >= need) & (force > 0) & np.isfinite(gain))
+    sent = np.maximum(chosen, 0)
+    force = share[rows, sent] * reliability(state, params)[b, sent]
+    answered = (~state.concert[b, a] & (chosen >= 0) & (force > 0) & np.isfinite(gain))
     odds = victory_probability(force, side, params)
     return np.where(answered, odds * np.where(answered, gain, 0.0), 0.0)
 
@@ -709,7 +692,7 @@ def intervene(state: WorldState, actions: Actions, params: Params,
     year's consultation (:func:`consult`), sent against no one."""
     if state.outlaw is None or state.concert is None or not state.outlaw.any():
         return actions
-    arms = state.concert if state.interveners is None else state.interveners
+    arms = interveners(state)
     free = arms & state.alive & (actions.attack < 0)
     if barred is not None:
         free &= ~barred
@@ -726,21 +709,19 @@ def intervene(state: WorldState, actions: Actions, params: Params,
     b, o = nonzero(np.asarray(border.any(axis=1)))
     if not len(b):
         return actions
-    # the executor: the strongest bordering free intervener (the first of equals)
-    executor = np.argmax(np.where(border[b, :, o], state.last_share[b], -1.0), axis=1)
-    joint = arms[b] & state.alive[b]
-    share, _, _, need = opposition(state, b, o, joint, params)
-    can = share[np.arange(len(b)), executor] >= need
-    b, o, executor = b[can], o[can], executor[can]
+    # the executor: the strongest bordering free intervener, if it can contend alone
+    chosen = executor(state, b, o, border[b, :, o], params)[0]
+    can = chosen >= 0
+    b, o, chosen = b[can], o[can], chosen[can]
     if not len(b):
         return actions
     # one mandate per executor: the strongest of the outlaws it was chosen for
-    order = np.lexsort((-state.last_share[b, o], executor, b))
-    b, o, executor = b[order], o[order], executor[order]
+    order = np.lexsort((-state.last_share[b, o], chosen, b))
+    b, o, chosen = b[order], o[order], chosen[order]
     first = np.ones(len(b), dtype=bool)
-    first[1:] = (b[1:] != b[:-1]) | (executor[1:] != executor[:-1])
+    first[1:] = (b[1:] != b[:-1]) | (chosen[1:] != chosen[:-1])
     attack = np.array(actions.attack, dtype=np.int64)
-    attack[b[first], executor[first]] = o[first]
+    attack[b[first], chosen[first]] = o[first]
     return actions.replace(attack=attack)
 
 
@@ -769,7 +750,7 @@ def settle(state: WorldState, events: Events, params: Params, setting: Setting) 
     assert state.concert is not None
     n = state.n_actors
     kind, world, actor, other = events.kind, events.world, events.actor, events.other
-    arms = state.concert if state.interveners is None else state.interveners
+    arms = interveners(state)
     mandate = (np.full((state.batch, n), -1, dtype=np.int64) if state.mandate is None
                else state.mandate.copy())
     won_b = won_a = won_t = np.zeros(0, dtype=np.int64)

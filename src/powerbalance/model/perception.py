@@ -45,6 +45,7 @@ from powerbalance.model.derived import actor_reach
 from powerbalance.model.derived import reach as gradient_reach
 from powerbalance.model.economy import capability_share
 from powerbalance.model.fastops import any_nonzero, nonzero, row_max_argmax, sorted_unique
+from powerbalance.model.mandate import expected_executor
 from powerbalance.model.state import F32, F64, I64, PAIR, BoolA, Setting, WorldState
 from powerbalance.model.victory import victory_probability
 from powerbalance.params import Params
@@ -431,55 +432,52 @@ class Observation:
         # An ally committed to e as well stays out of the war.
         ally *= self.state.alliance.reshape(-1)[cell] <= 0
         if guard is not None:
-            # an intervener protecting j counts once, as the concert's (see _with_concert)
-            arms, outside = guard
-            ally *= ~(outside[kb * n + e[r]] & arms[kb * n + k])
+            # the executor protecting j counts once, as the concert's (see _with_concert)
+            executor, outside = guard
+            ally *= ~(outside[kb * n + e[r]] & (executor[kb * n + e[r]] == k))
         # Entries run by pair, then ally: each pair's sum takes its allies in index order,
         # whatever the batch.
         return np.asarray(own + np.bincount(r, weights=ally, minlength=len(b)),
                           dtype=np.float64)
 
     @cached_property
-    def _concert_guard(self) -> tuple[BoolA, BoolA] | None:
+    def _concert_guard(self) -> tuple[I64, BoolA] | None:
         """With ``concert_deterrence`` (law, a concert and its armed intervention on): the
-        flat (B*N,) interveners (live) and the flat (B*N,) actors outside the concert, whose
-        attack the concert answers (:func:`powerbalance.model.law.outlaws`: a non-member
-        that takes provinces by force, whoever its victim); else None."""
+        flat (B*N,) executor the mandate would send against each actor were it an outlaw
+        (:func:`powerbalance.model.mandate.expected_executor`, the selection the mandate
+        makes; -1: none) and the flat (B*N,) actors outside the concert, whose attack the
+        concert answers (:func:`powerbalance.model.law.outlaws`: a non-member that takes
+        provinces by force, whoever its victim); else None."""
         p, state = self.params, self.state
         if not (p.law and p.concert_armed and p.concert_deterrence) or state.concert is None:
             return None
-        arms = state.concert if state.interveners is None else state.interveners
-        return ((arms & self.alive).reshape(-1), (~state.concert).reshape(-1))
+        return (expected_executor(state, p).reshape(-1), (~state.concert).reshape(-1))
 
-    def _with_concert(self, own: F64, b: I64, j: I64, e: I64, guard: tuple[BoolA, BoolA],
+    def _with_concert(self, own: F64, b: I64, j: I64, e: I64, guard: tuple[I64, BoolA],
                       ongoing: bool) -> F64:
-        """Per pair, j's own expected defence against e (``own``) plus the concert's
-        expected intervention when e is outside the concert (``concert_deterrence``): each
-        live intervener k other than j and e at commitment 1 x :attr:`ally_forces` (its
-        forces x reliability) x reach to j's capital x interest(k, e), as an ally of j is
-        valued, its alliance with e no shield (as in the mandate,
-        :func:`powerbalance.model.law.intervene`), added in increasing k from 0.0 after j's
-        own forces (Slantchev 2005, *Security Studies* 14(4); Jervis 1985, *World Politics*
-        38(1): the expected collective response deters). A stated reading: the expectation
-        counts every intervener, though the mandate sends one executor that can contend."""
-        arms, outside = guard
+        """Per pair, j's own expected defence against e (``own``) plus, when e is outside
+        the concert (``concert_deterrence``), the expected help of the one executor the
+        mandate would send against e (:func:`powerbalance.model.mandate.expected_executor`:
+        the strongest live intervener bordering e, only if it can contend alone), when it
+        is neither j nor e: commitment 1 x :attr:`ally_forces` (its forces x reliability)
+        x reach to j's capital x interest(k, e), as an ally of j is valued, its alliance
+        with e no shield (as in the mandate, :func:`powerbalance.model.law.intervene`),
+        added after j's own forces. Only the executor counts: a threat the concert would
+        carry out, credible because it would be made (Slantchev 2005, *Security Studies*
+        14(4); Jervis 1985, *World Politics* 38(1))."""
+        executor, outside = guard
         n = self.state.n_actors
-        q = np.flatnonzero(outside[b * n + e])
+        k = np.where(outside[b * n + e], executor[b * n + e], -1)
+        q = np.flatnonzero((k >= 0) & (k != j) & (k != e))
         if not len(q):
             return own
-        qb, qj, qe = b[q], j[q], e[q]
-        r, k = nonzero(arms.reshape(-1, n)[qb])
-        other = (k != qj[r]) & (k != qe[r])
-        r, k = r[other], k[other]
-        if not len(r):
-            return own
-        kb = qb[r]
+        qb, qj, qe, k = b[q], j[q], e[q], k[q]
         ally_forces = self._ally_forces_ongoing if ongoing else self.ally_forces
         reach = self.reach.reshape(-1)
-        help_ = (ally_forces.reshape(-1)[kb * n + k] * reach[(kb * n + k) * n + qj[r]]
-                 * self._willing_against.reshape(-1)[(kb * n + k) * n + qe[r]])
+        help_ = (ally_forces.reshape(-1)[qb * n + k] * reach[(qb * n + k) * n + qj]
+                 * self._willing_against.reshape(-1)[(qb * n + k) * n + qe])
         out = own.copy()
-        out[q] = own[q] + np.bincount(r, weights=help_, minlength=len(q))
+        out[q] = own[q] + help_
         return out
 
     def expected_defence(self, b: I64, j: I64, e: I64, ongoing: bool = False) -> F64:
