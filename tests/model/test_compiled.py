@@ -46,6 +46,24 @@ def _run(spec: str, overrides: dict, engine: str, years: int = 40,
                     map_worlds=[0])
 
 
+def _lived_in(spec: str, overrides: dict, worlds: int = 3) -> tuple:
+    """The params, setting and final state of ``worlds`` worlds (seed 7) after 30 years of
+    history: alliances, hostility, trends and wars to observe."""
+    scenario = load(spec)
+    params = scenario.make_params(overrides)
+    setting = scenario.setting(params)
+    state = simulate(scenario, params, setting, 7, np.arange(worlds), 30, record="final")
+    return params, setting, state.final_state
+
+
+def _observations(state: WorldState, setting, params) -> tuple:
+    """The reference and the compiled Observation of ``state`` (its last shares)."""
+    from powerbalance.model.perception import Observation
+
+    return (Observation(state, setting, params, share=state.last_share),
+            Observation(state, setting.with_engine("compiled"), params, share=state.last_share))
+
+
 def _arrays(traj: Trajectory) -> dict[str, np.ndarray]:
     """Every array of a trajectory, the final state's fields and the event columns."""
     out: dict[str, np.ndarray] = {}
@@ -118,10 +136,7 @@ def test_compiled_recovery_is_the_reference_one(spec, overrides):
     and remaining war losses on a state with wars under way and losses to regain."""
     from powerbalance.model.war import _principals, _recover
 
-    scenario = load(spec)
-    params = scenario.make_params(overrides)
-    setting = scenario.setting(params)
-    state = simulate(scenario, params, setting, 7, np.arange(3), 30, record="final").final_state
+    params, setting, state = _lived_in(spec, overrides)
     # A war under way between two actors with losses (its principals regain nothing).
     hurt_b, hurt_i = np.nonzero(state.war_loss > 0)
     war_target = state.war_target.copy()
@@ -195,14 +210,8 @@ def test_compiled_perception_is_bit_identical_on_a_lived_in_state(spec, override
     """The compiled Observation (errors, perceived capabilities, threats) and its side
     estimates (every kind, memo included) equal the reference on a state after 30 years
     of history (alliances, hostility, trends, wars), for random queries with repeats."""
-    from powerbalance.model.perception import Observation
-
-    scenario = load(spec)
-    params = scenario.make_params(overrides)
-    setting = scenario.setting(params)
-    state = simulate(scenario, params, setting, 7, np.arange(3), 30, record="final").final_state
-    ref = Observation(state, setting, params, share=state.last_share)
-    got = Observation(state, setting.with_engine("compiled"), params, share=state.last_share)
+    params, setting, state = _lived_in(spec, overrides)
+    ref, got = _observations(state, setting, params)
     if setting.mobility is not None:   # the check must see power sent differ from arriving
         assert (ref.reach_in != ref.reach).any()
     for name in ("noise", "perceived", "threat"):
@@ -247,10 +256,7 @@ def test_compiled_passed_threats_are_the_reference_ones(spec, overrides):
     from powerbalance.model.diplomacy import _passed
     from powerbalance.model.perception import Observation
 
-    scenario = load(spec)
-    params = scenario.make_params(overrides)
-    setting = scenario.setting(params)
-    state = simulate(scenario, params, setting, 7, np.arange(3), 30, record="final").final_state
+    params, setting, state = _lived_in(spec, overrides)
     bw, actor = np.nonzero(state.alive)
     ref = _passed(state, Observation(state, setting, params), params, bw, actor)
     got = _passed(state, Observation(state, setting.with_engine("compiled"), params), params,
@@ -266,18 +272,13 @@ def test_compiled_allies_and_balancing_partners_are_the_reference_ones(spec, ove
     """The compiled CSR of live allies (Observation._allies_of) and the compiled balancing
     partner (strategies.common.balancing_partner, distrust included) equal the reference's
     for every live actor of a lived-in state."""
-    from powerbalance.model.perception import Observation
     from powerbalance.strategies.common import balancing_partner, memory_peak
 
-    scenario = load(spec)
-    params = scenario.make_params(overrides)
-    setting = scenario.setting(params)
-    state = simulate(scenario, params, setting, 7, np.arange(3), 30, record="final").final_state
+    params, setting, state = _lived_in(spec, overrides)
     if "distrust_threshold" in overrides:   # remembered abandonments, some above it
         draw = np.random.default_rng(1).uniform(0.0, 0.1, state.abandonment.shape)
         state = state.replace(abandonment=draw.astype(state.abandonment.dtype))
-    ref = Observation(state, setting, params, share=state.last_share)
-    got = Observation(state, setting.with_engine("compiled"), params, share=state.last_share)
+    ref, got = _observations(state, setting, params)
     for x, y in zip(ref._allies_of, got._allies_of, strict=True):
         assert x.dtype == y.dtype and x.tobytes() == y.tobytes()
     assert len(ref._allies_of[1]) > 0
@@ -346,16 +347,11 @@ def test_compiled_seeker_targets_and_wedges_are_the_reference_ones(spec, overrid
     """The hegemon-seeker's compiled targets (candidates, expected net gain, first maximum,
     attack rule) and the compiled wedge target (strategies.common.wedge_target) equal the
     reference's for every live actor of a lived-in state, turned or not."""
-    from powerbalance.model.perception import Observation
     from powerbalance.strategies.common import wedge_target
     from powerbalance.strategies.hegemon_seeker import compiled_targets, reference_targets
 
-    scenario = load(spec)
-    params = scenario.make_params(overrides)
-    setting = scenario.setting(params)
-    state = simulate(scenario, params, setting, 7, np.arange(4), 30, record="final").final_state
-    ref = Observation(state, setting, params, share=state.last_share)
-    got = Observation(state, setting.with_engine("compiled"), params, share=state.last_share)
+    params, setting, state = _lived_in(spec, overrides, worlds=4)
+    ref, got = _observations(state, setting, params)
     bw, i = np.nonzero(state.alive)
     for turned in (ref.share[bw, i] >= params.seeker_spares_until,
                    np.arange(len(bw)) % 2 == 0):
@@ -370,8 +366,7 @@ def test_compiled_seeker_targets_and_wedges_are_the_reference_ones(spec, overrid
     assert x.dtype == y.dtype and x.tobytes() == y.tobytes()
     # Without alliances every coalition is still forming: its members are free to be paid.
     loose = state.replace(alliance=np.zeros_like(state.alliance))
-    ref = Observation(loose, setting, params, share=state.last_share)
-    got = Observation(loose, setting.with_engine("compiled"), params, share=state.last_share)
+    ref, got = _observations(loose, setting, params)
     x, y = wedge_target(ref, bw, i), wedge_target(got, bw, i)
     assert x.dtype == y.dtype and x.tobytes() == y.tobytes()
     assert (x >= 0).any() and (x < 0).any()
@@ -382,14 +377,8 @@ def test_compiled_observation_arrays_are_the_reference_ones(spec, overrides):
     """The Observation's per-year arrays built by model/compiled_perception.py (the top
     threats, the allies' interest, the amphibious factors) equal the reference's on a
     lived-in state."""
-    from powerbalance.model.perception import Observation
-
-    scenario = load(spec)
-    params = scenario.make_params(overrides)
-    setting = scenario.setting(params)
-    state = simulate(scenario, params, setting, 7, np.arange(3), 30, record="final").final_state
-    ref = Observation(state, setting, params, share=state.last_share)
-    got = Observation(state, setting.with_engine("compiled"), params, share=state.last_share)
+    params, setting, state = _lived_in(spec, overrides)
+    ref, got = _observations(state, setting, params)
     for x, y in zip((*ref._top, ref._willing_against), (*got._top, got._willing_against),
                     strict=True):
         assert x.dtype == y.dtype and x.shape == y.shape and x.tobytes() == y.tobytes()
