@@ -517,10 +517,9 @@ MUTANTS = (
            "            pass\n", LAW_TESTS),
     # ("the concert protects against its own members too" is not a mutant since the
     # executor rule of model/mandate.py: expected_executor is already -1 for members, so
-    # the guard's outside mask cannot change a result: an equivalent mutant.)
+    # the guard needs no mask of the outsiders, and has none.)
     Mutant("concert: an intervener ally counts twice (alliance and concert)", "model/perception.py",
-           "            ally *= ~(outside[kb * n + e[r]] & (executor[kb * n + e[r]] == k))\n", "",
-           LAW_TESTS),
+           "            ally *= guard[kb * n + e[r]] != k\n", "", LAW_TESTS),
     Mutant("concert: the target counts itself as the executor's help", "model/perception.py",
            "        q = np.flatnonzero((k >= 0) & (k != j) & (k != e))",
            "        q = np.flatnonzero((k >= 0) & (k != e))", LAW_TESTS),

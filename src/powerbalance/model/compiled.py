@@ -150,7 +150,7 @@ def side(obs: Any, b: npt.NDArray[np.int64], j: npt.NDArray[np.int64],
         willing.reshape(-1),
         np.ascontiguousarray(state.join_offence, dtype=np.float64).reshape(-1),
         np.ascontiguousarray(state.pact_offence).reshape(-1), guard is not None,
-        _EMPTY_I64 if guard is None else guard[0], _EMPTY_BOOL if guard is None else guard[1])
+        _EMPTY_I64 if guard is None else guard)
 
 
 def observe(state: Any, params: Any, share: npt.NDArray[np.float64],
@@ -209,5 +209,4 @@ def passed(obs: Any, params: Any, bw: npt.NDArray[np.int64], actor: npt.NDArray[
 _EMPTY_F32 = np.zeros(0, dtype=np.float32)
 _EMPTY_F64 = np.zeros(0, dtype=np.float64)
 _EMPTY_I64 = np.zeros(0, dtype=np.int64)
-_EMPTY_BOOL = np.zeros(0, dtype=np.bool_)
 _EMPTY_F32_2D = np.zeros((0, 0), dtype=np.float32)

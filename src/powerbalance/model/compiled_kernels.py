@@ -170,15 +170,15 @@ def side_kernel(b: Any, j: Any, e: Any, n: int, offence: bool, memo: Any, forces
                 ally_forces: Any, reach: Any, amphibious: Any, has_amphibious: bool,
                 allied: bool, alliance: Any, ally_ptr: Any, ally_cells: Any, ally_bond: Any,
                 willing: Any, join_offence: Any, pact_offence: Any, deter: bool,
-                executor: Any, outside: Any) -> Any:
+                executor: Any) -> Any:
     # perception.Observation._side (its memo) and _side_of (the value), fused: per query,
     # the memoised value, computed on a miss. Flat (B*N,) and (B*N*N,) arrays; the
     # factors multiply left to right as in _side_of, and the allies' help adds up in
     # increasing ally index from 0.0 (np.bincount's order) before joining j's own forces.
     # The live allies of (b, j) are Observation._allies_of's CSR row b * N + j.
     # deter (concert_deterrence, a defence): Observation._with_concert, the help of the
-    # executor the mandate would send against e (executor, -1: none), when neither j nor e,
-    # added to j's own forces when e is outside the concert, before the allies; the
+    # executor the mandate would send against e (executor, -1: none, and for e in the
+    # concert), when neither j nor e, added to j's own forces before the allies; the
     # executor as an ally of j then adds 0.
     out = np.empty(len(b))
     for q in range(len(b)):
@@ -193,8 +193,7 @@ def side_kernel(b: Any, j: Any, e: Any, n: int, offence: bool, memo: Any, forces
             cell = (wb * n + wj) * n + we
             amph = np.float64(amphibious[cell]) if has_amphibious else 1.0
             own = own * np.float64(reach[cell]) * amph
-        protected = deter and outside[wb * n + we]
-        sent = executor[wb * n + we] if protected else -1
+        sent = executor[wb * n + we] if deter else -1
         if sent >= 0 and sent != wj and sent != we:
             own = own + (ally_forces[wb * n + sent]
                          * np.float64(reach[(wb * n + sent) * n + wj])
@@ -217,7 +216,7 @@ def side_kernel(b: Any, j: Any, e: Any, n: int, offence: bool, memo: Any, forces
                     ally *= max(join_offence[wb * n + k], pact) * amph
                 # An ally committed to e as well stays out of the war.
                 ally *= 1.0 if alliance[against] <= 0 else 0.0
-                if protected and k == sent:
+                if k == sent:
                     ally *= 0.0
                 total += ally
             own = own + total

@@ -433,27 +433,27 @@ class Observation:
         ally *= self.state.alliance.reshape(-1)[cell] <= 0
         if guard is not None:
             # the executor protecting j counts once, as the concert's (see _with_concert)
-            executor, outside = guard
-            ally *= ~(outside[kb * n + e[r]] & (executor[kb * n + e[r]] == k))
+            ally *= guard[kb * n + e[r]] != k
         # Entries run by pair, then ally: each pair's sum takes its allies in index order,
         # whatever the batch.
         return np.asarray(own + np.bincount(r, weights=ally, minlength=len(b)),
                           dtype=np.float64)
 
     @cached_property
-    def _concert_guard(self) -> tuple[I64, BoolA] | None:
+    def _concert_guard(self) -> I64 | None:
         """With ``concert_deterrence`` (law, a concert and its armed intervention on): the
         flat (B*N,) executor the mandate would send against each actor were it an outlaw
         (:func:`powerbalance.model.mandate.expected_executor`, the selection the mandate
-        makes; -1: none) and the flat (B*N,) actors outside the concert, whose attack the
-        concert answers (:func:`powerbalance.model.law.outlaws`: a non-member that takes
-        provinces by force, whoever its victim); else None."""
+        makes; -1: none); else None. Only an actor outside the concert has one, since only
+        its attack the concert answers (:func:`powerbalance.model.law.outlaws`: a
+        non-member that takes provinces by force, whoever its victim): the executor is -1
+        for members (and the dead), so no separate mask of the outsiders is needed."""
         p, state = self.params, self.state
         if not (p.law and p.concert_armed and p.concert_deterrence) or state.concert is None:
             return None
-        return (expected_executor(state, p).reshape(-1), (~state.concert).reshape(-1))
+        return expected_executor(state, p).reshape(-1)
 
-    def _with_concert(self, own: F64, b: I64, j: I64, e: I64, guard: tuple[I64, BoolA],
+    def _with_concert(self, own: F64, b: I64, j: I64, e: I64, executor: I64,
                       ongoing: bool) -> F64:
         """Per pair, j's own expected defence against e (``own``) plus, when e is outside
         the concert (``concert_deterrence``), the expected help of the one executor the
@@ -465,9 +465,8 @@ class Observation:
         added after j's own forces. Only the executor counts: a threat the concert would
         carry out, credible because it would be made (Slantchev 2005, *Security Studies*
         14(4); Jervis 1985, *World Politics* 38(1))."""
-        executor, outside = guard
         n = self.state.n_actors
-        k = np.where(outside[b * n + e], executor[b * n + e], -1)
+        k = executor[b * n + e]   # -1 where e is in the concert (see _concert_guard)
         q = np.flatnonzero((k >= 0) & (k != j) & (k != e))
         if not len(q):
             return own
