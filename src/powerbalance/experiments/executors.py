@@ -47,6 +47,9 @@ NANNY_MALLOC_KEY = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
 #: Seconds to wait for a Dask scheduler before giving up.
 DEFAULT_CONNECT_TIMEOUT = 10.0
 
+#: Seconds a LocalCluster's workers may take to register with its scheduler.
+WORKER_START_TIMEOUT = 120.0
+
 
 @dataclass(frozen=True)
 class TaskPayload:
@@ -270,18 +273,33 @@ class DaskExecutor(Executor):
                     dashboard_address=DASHBOARD_ADDRESS if dashboard else "127.0.0.1:0",
                     scheduler_kwargs={"dashboard": dashboard}, **network)
             self._client = Client(self._cluster)
+            try:
+                # every worker registered before the first task is submitted (LocalCluster
+                # starts them; this makes the readiness explicit and bounded)
+                self._client.wait_for_workers(n, timeout=WORKER_START_TIMEOUT)
+            except BaseException:
+                self.close()
+                raise
             self.workers = n
         self.dashboard_link: str | None = (
             self._client.dashboard_link if dashboard and self._cluster is not None else None)
 
     def map(self, payloads: Iterable[TaskPayload]) -> Iterator[TaskResult]:
-        """Submit every payload and yield results as they complete."""
+        """Submit every payload and yield results as they complete.
+
+        The futures are watched on this executor's own client's event loop, never on the
+        loop of the process's default client (``as_completed`` without ``loop=`` takes
+        ``default_client().loop``): any other :class:`distributed.Client` created since,
+        even one that failed to connect, becomes the default, and a future watched on a
+        loop that is not its client's one is never seen to complete once that loop stops
+        (the sweep then waits forever on an idle worker).
+        """
         from distributed import as_completed
 
         token = uuid.uuid4().hex  # unique keys: never a cached result of another sweep
         futures = [self._client.submit(run_task, p, key=f"powerbalance-{p.key}-{token}",
                                        pure=False) for p in payloads]
-        for fut in as_completed(futures):
+        for fut in as_completed(futures, loop=self._client.loop):
             result: TaskResult = fut.result()
             fut.release()
             yield result
