@@ -22,6 +22,11 @@ TINY: dict[str, Any] = {
     "outcomes": {"keep": list(OUTCOMES)},
 }
 
+#: Seconds a test that starts a Dask cluster may take (pytest-timeout): a hang fails the
+#: test with every thread's stack instead of eating CI's job limit. Such a test takes
+#: 15-100 s on a loaded machine.
+DASK_TIMEOUT = 300
+
 
 def write_spec(path: Path, data: dict[str, Any]) -> Path:
     """Write a spec dict as TOML (the small subset the tests need)."""

@@ -13,7 +13,7 @@ from powerbalance.cli import main
 from powerbalance.experiments.store import SweepStore
 from powerbalance.experiments.sweep import run_sweep
 
-from .conftest import TINY, assert_same, write_spec
+from .conftest import DASK_TIMEOUT, TINY, assert_same, write_spec
 
 
 def snapshot(root: Path) -> dict[str, bytes | None]:
@@ -150,8 +150,28 @@ def test_query_never_opens_the_catalog(sweep: Path, tmp_path: Path) -> None:
 # ---------------------------------------------------------------- Dask
 
 
-def test_local_cluster_is_secured_and_results_identical(tmp_path: Path) -> None:
-    from distributed import Client
+#: A plain client (no certificate) tries the scheduler over TCP and over TLS, in a process of
+#: its own: a Client that fails to connect stays this process's default client, loop and all.
+PLAIN_PROBE = """
+import sys
+from distributed import Client
+for address in sys.argv[1:]:
+    try:
+        Client(address, timeout="3s")
+    except (OSError, TypeError, TimeoutError, ValueError) as exc:
+        print("refused", type(exc).__name__)
+    else:
+        print("connected")
+"""
+
+
+@pytest.mark.timeout(DASK_TIMEOUT)
+def test_local_cluster_is_secured_and_results_identical(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+    import sys
+
+    import distributed.client
 
     from powerbalance.experiments.executors import DaskExecutor
 
@@ -172,14 +192,25 @@ def test_local_cluster_is_secured_and_results_identical(tmp_path: Path) -> None:
             with pytest.raises(urllib.error.HTTPError, match="404"):
                 urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5)
         # a plain client (no certificate) cannot talk to the scheduler, over TCP or TLS
-        for plain in (address.replace("tls://", "tcp://"), address):
-            with pytest.raises((OSError, TypeError, TimeoutError, ValueError)):
-                Client(plain, timeout="3s")
+        probe = subprocess.run([sys.executable, "-c", PLAIN_PROBE,
+                                address.replace("tls://", "tcp://"), address],
+                               capture_output=True, text=True, timeout=120)
+        assert probe.returncode == 0, probe.stderr
+        answers = probe.stdout.split("\n")[:2]
+        assert len(answers) == 2 and all(a.startswith("refused ") for a in answers), answers
+        # the executor watches its futures on its own client's loop, whatever the default
+        # client of this process (a failed plain client in this process was: a hang)
+        def no_default_client() -> None:
+            raise AssertionError("the executor asked for the default client")
+
+        monkeypatch.setattr(distributed.client, "default_client", no_default_client)
         out = tmp_path / "dask"
         run_sweep(spec, out, executor=ex)
+        monkeypatch.undo()
     assert_same(ref, out)
 
 
+@pytest.mark.timeout(DASK_TIMEOUT)
 def test_dashboard_only_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
     import socket
     import urllib.request

@@ -24,9 +24,10 @@ from powerbalance.experiments.spec import load_spec, parse_spec
 from powerbalance.experiments.store import SweepStore
 from powerbalance.experiments.sweep import plan_sweep, run_sweep, sweep_report
 
-from .conftest import TINY, assert_same, datasets, write_spec
+from .conftest import DASK_TIMEOUT, TINY, assert_same, datasets, write_spec
 
 
+@pytest.mark.timeout(DASK_TIMEOUT)
 def test_executors_give_identical_parquet(tiny_spec: Path, tmp_path: Path) -> None:
     a, b, c = tmp_path / "inproc", tmp_path / "procs", tmp_path / "dask"
     rep = run_sweep(tiny_spec, a)
@@ -51,6 +52,7 @@ def test_executors_give_identical_parquet(tiny_spec: Path, tmp_path: Path) -> No
     assert not data["summaries"].duplicated(["point", "replicate"]).any()
 
 
+@pytest.mark.timeout(DASK_TIMEOUT)
 def test_cli_workers_uses_a_dask_local_cluster(tiny_spec: Path, tmp_path: Path,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     ref, out = tmp_path / "ref", tmp_path / "cluster"
