@@ -188,6 +188,8 @@ class World:
         self.low, self.high = self.layout.bounds()
         self._player_index = np.asarray(self.players, dtype=np.int64)
         self._template: WorldState | None = None
+        self._template_arrays: dict[str, np.ndarray] | None = None
+        self._given_growth = np.zeros(0, dtype=bool)
         self.reset(seed)
 
     @property
@@ -308,20 +310,35 @@ class World:
         keys = np.asarray(keys, dtype=np.uint64).reshape(-1)
         if not len(rows):
             return
-        fresh = self._start().select(np.zeros(len(rows), dtype=np.int64))
-        fresh = fresh.replace(keys=keys, strategy=self.scenario.draw_strategies(keys))
-        given = np.array([a.growth_trend is not None for a in self.scenario.actors])
-        fresh = fresh.replace(growth=np.where(given, fresh.growth,  # a scenario's given trend
-                                              own_growth(fresh, self.params)))
+        t = self._start()
+        template = self._template_rows()
+        # What differs between restarted worlds: their keys and what is drawn from them;
+        # every other field is the template's one world, broadcast over the rows (own_growth
+        # reads the keys alone).
+        per_key = {"keys": keys, "strategy": self.scenario.draw_strategies(keys),
+                   "growth": np.where(self._given_growth, t.growth,  # a scenario's given trend
+                                      own_growth(t.replace(keys=keys), self.params))}
         changed = {}
         for name, value in self.state.__dict__.items():
-            if isinstance(value, np.ndarray):
-                arr = value.copy()  # states are immutable: the old one may be shared
-                arr[rows] = getattr(fresh, name)
-                changed[name] = arr
+            if not isinstance(value, np.ndarray):
+                continue
+            arr = value.copy()  # states are immutable: the old one may be shared
+            arr[rows] = per_key[name] if name in per_key else template.get(name, getattr(t, name))
+            changed[name] = arr
         self.state = self.state.replace(**changed)
         self.standing[rows] = 0.0
         self._forget()
+
+    def _template_rows(self) -> dict[str, np.ndarray]:
+        """The template's arrays (:meth:`_start`) by field, each of one world (1, ...), and
+        the actors whose growth trend the scenario gives; computed once."""
+        if self._template_arrays is None:
+            self._template_arrays = {
+                name: value for name, value in self._start().__dict__.items()
+                if isinstance(value, np.ndarray)}
+            self._given_growth = np.array([a.growth_trend is not None
+                                           for a in self.scenario.actors])
+        return self._template_arrays
 
     def _start(self) -> WorldState:
         """One world's initial state with what the engine's first year derives from the map
