@@ -187,6 +187,13 @@ class World:
         self.layout = Layout(len(self.scenario.actors))
         self.low, self.high = self.layout.bounds()
         self._player_index = np.asarray(self.players, dtype=np.int64)
+        pl, n = self._player_index, self.layout.n_actors
+        self._player_cols: slice | npt.NDArray[np.int64] = pl
+        """The players' columns: a slice where they are consecutive (one player, say)."""
+        if len(pl) and (pl == np.arange(pl[0], pl[0] + len(pl))).all():
+            self._player_cols = slice(int(pl[0]), int(pl[0]) + len(pl))
+        self._actors = np.arange(n)
+        self._not_me = (pl[:, None] != self._actors)[None]  # (1, P, N): j is not player p
         self._template: WorldState | None = None
         self._template_arrays: dict[str, np.ndarray] | None = None
         self._given_growth = np.zeros(0, dtype=bool)
@@ -261,6 +268,7 @@ class World:
         b = s.batch
         p = len(pl)
         out = np.empty((b, p, self.layout.size), np.float32)
+        me = self._player_cols  # pl, or the same columns as a slice (a view, no gather)
 
         def put(k: int, value: npt.ArrayLike) -> None:  # rival block k of RIVAL_BLOCKS
             out[:, :, k * n:(k + 1) * n] = value
@@ -268,27 +276,26 @@ class World:
         alive = s.alive[:, None, :]
         # The odds against each live rival (0 against oneself and the dead), estimated only
         # for those pairs: each pair's estimate is computed alone, whatever else is asked.
-        rival = alive & (pl[None, :, None] != np.arange(n))
+        rival = alive & self._not_me
         wb, wp, wj = np.nonzero(rival)
-        odds = np.zeros((b, p, n))
-        odds[wb, wp, wj] = obs.win_odds(wb, pl[wp], wj)
-        put(0, obs.perceived[:, pl, :])
-        put(1, obs.threat[:, pl, :])
-        put(2, odds)
+        put(2, 0.0)
+        out[wb, wp, 2 * n + wj] = obs.win_odds(wb, pl[wp], wj)
+        put(0, obs.perceived[:, me, :])
+        put(1, obs.threat[:, me, :])
         put(3, alive)
-        put(4, s.adjacent[:, pl, :])
-        put(5, s.alliance[:, pl, :])
-        put(6, np.swapaxes(s.alliance[:, :, pl], 1, 2))
-        put(7, s.hostility[:, pl, :])
-        put(8, ((s.war_target[:, pl, None] == np.arange(n))
+        put(4, s.adjacent[:, me, :])
+        put(5, s.alliance[:, me, :])
+        put(6, np.swapaxes(s.alliance[:, :, me], 1, 2))
+        put(7, s.hostility[:, me, :])
+        put(8, ((s.war_target[:, me, None] == self._actors)
                 | (s.war_target[:, None, :] == pl[None, :, None])) & alive)
         year = (np.full(b, float(s.year)) if elapsed is None
                 else np.asarray(elapsed, dtype=np.float64))
         own = out[:, :, len(RIVAL_BLOCKS) * n:]  # SELF_FIELDS, in order
-        own[:, :, 0] = s.spend[:, pl] / max(self.params.max_spend, 1e-9)
-        own[:, :, 1] = s.cohesion[:, pl]
-        own[:, :, 2] = s.nuclear[:, pl] / 2.0
-        own[:, :, 3] = s.resolve[:, pl]
+        own[:, :, 0] = s.spend[:, me] / max(self.params.max_spend, 1e-9)
+        own[:, :, 1] = s.cohesion[:, me]
+        own[:, :, 2] = s.nuclear[:, me] / 2.0
+        own[:, :, 3] = s.resolve[:, me]
         own[:, :, 4] = np.minimum(year / max(self.scenario.years, 1), 1.0)[:, None]
         own[:, :, 5] = (self.prestige(pl) if rows is None
                         else prestige(s, self.params, standing, share=share, columns=pl))
