@@ -102,6 +102,14 @@ def resolve_players(scenario: Scenario, players: list[str] | tuple[str, ...] | N
     return out
 
 
+def _as_slice(index: npt.NDArray[np.int64]) -> slice | npt.NDArray[np.int64]:
+    """``index`` as the same positions in a slice where they are consecutive (a view
+    instead of a gather), else itself."""
+    if len(index) and (index == np.arange(index[0], index[0] + len(index))).all():
+        return slice(int(index[0]), int(index[0]) + len(index))
+    return index
+
+
 def affinity(state: WorldState,
              columns: npt.NDArray[np.int64] | None = None) -> npt.NDArray[np.float64]:
     """(B, N, N) how j regards i, in [-1, 1], at ``[b, j, i]``: j's commitment to i less its
@@ -188,10 +196,8 @@ class World:
         self.low, self.high = self.layout.bounds()
         self._player_index = np.asarray(self.players, dtype=np.int64)
         pl, n = self._player_index, self.layout.n_actors
-        self._player_cols: slice | npt.NDArray[np.int64] = pl
+        self._player_cols = _as_slice(pl)
         """The players' columns: a slice where they are consecutive (one player, say)."""
-        if len(pl) and (pl == np.arange(pl[0], pl[0] + len(pl))).all():
-            self._player_cols = slice(int(pl[0]), int(pl[0]) + len(pl))
         self._actors = np.arange(n)
         self._not_me = (pl[:, None] != self._actors)[None]  # (1, P, N): j is not player p
         self._template: WorldState | None = None
