@@ -117,3 +117,16 @@ def test_episode_seeds_are_distinct_and_pure():
     seeds = [episode_seed(11, e) for e in range(50)]
     assert seeds[0] == 11 and len(set(seeds)) == 50
     assert [episode_seed(11, e) for e in range(50)] == seeds
+
+
+def test_restarts_after_a_reset_under_another_seed_take_that_seeds_keys():
+    # The keys of each game are kept per (seed, game): a reset under a new seed must not
+    # reuse the old seed's.
+    env = BatchedEnv("warring-states", seed=2, players=["Qin"], worlds=3, max_years=2)
+    passive = np.broadcast_to(passive_move(env.world.params), (3, 1, env.n_levers))
+    for seed in (2, 9):
+        env.reset(seed=seed)
+        for _ in range(2):
+            env.step(passive)
+        want = rng.world_keys(episode_seed(seed, 1), np.arange(3))
+        assert env.world.state.keys.tolist() == want.tolist()

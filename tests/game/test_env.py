@@ -208,17 +208,22 @@ def test_gymnasium_make_builds_the_registered_env_and_it_passes_check_env():
     assert env.observation_space.contains(obs)
 
 
-def test_levers_replace_only_the_live_players_columns():
+@pytest.mark.parametrize("consecutive", [False, True])
+def test_levers_replace_only_the_live_players_columns(consecutive: bool):
     """apply_levers gives what the strategies' actions merged with to_actions at the live
     players would: the players' columns hold their moves, the dead player's and every
-    other actor's columns are the strategies' own."""
+    other actor's columns are the strategies' own. ``consecutive``: two players in
+    neighbouring columns, all alive (the columns written through a slice, no merge)."""
     from powerbalance.game.levers import apply_levers
     from powerbalance.model.perception import Observation
     from powerbalance.model.policy import decide
 
-    world = World("warring-states", seed=4, players=["Qin", "Chu"], worlds=np.arange(6))
+    names = load("warring-states").names
+    players = list(names[2:4]) if consecutive else ["Qin", "Chu"]
+    world = World("warring-states", seed=4, players=players, worlds=np.arange(6))
     alive = np.array(world.state.alive)
-    alive[2, world.players[1]] = False  # Chu dead in world 2
+    if not consecutive:
+        alive[2, world.players[1]] = False  # Chu dead in world 2
     state = world.state.replace(alive=alive)
     strategies = decide(Observation(state, world.setting, world.params))
     levers = np.random.default_rng(3).integers(0, choices(7), size=(6, 2, len(LEVERS)))

@@ -102,6 +102,14 @@ def resolve_players(scenario: Scenario, players: list[str] | tuple[str, ...] | N
     return out
 
 
+def _as_slice(index: npt.NDArray[np.int64]) -> slice | npt.NDArray[np.int64]:
+    """``index`` as the same positions in a slice where they are consecutive (a view
+    instead of a gather), else itself."""
+    if len(index) and (index == np.arange(index[0], index[0] + len(index))).all():
+        return slice(int(index[0]), int(index[0]) + len(index))
+    return index
+
+
 def affinity(state: WorldState,
              columns: npt.NDArray[np.int64] | None = None) -> npt.NDArray[np.float64]:
     """(B, N, N) how j regards i, in [-1, 1], at ``[b, j, i]``: j's commitment to i less its
@@ -187,7 +195,14 @@ class World:
         self.layout = Layout(len(self.scenario.actors))
         self.low, self.high = self.layout.bounds()
         self._player_index = np.asarray(self.players, dtype=np.int64)
+        pl, n = self._player_index, self.layout.n_actors
+        self._player_cols = _as_slice(pl)
+        """The players' columns: a slice where they are consecutive (one player, say)."""
+        self._actors = np.arange(n)
+        self._not_me = (pl[:, None] != self._actors)[None]  # (1, P, N): j is not player p
         self._template: WorldState | None = None
+        self._template_arrays: dict[str, np.ndarray] | None = None
+        self._given_growth = np.zeros(0, dtype=bool)
         self.reset(seed)
 
     @property
@@ -259,6 +274,7 @@ class World:
         b = s.batch
         p = len(pl)
         out = np.empty((b, p, self.layout.size), np.float32)
+        me = self._player_cols  # pl, or the same columns as a slice (a view, no gather)
 
         def put(k: int, value: npt.ArrayLike) -> None:  # rival block k of RIVAL_BLOCKS
             out[:, :, k * n:(k + 1) * n] = value
@@ -266,27 +282,26 @@ class World:
         alive = s.alive[:, None, :]
         # The odds against each live rival (0 against oneself and the dead), estimated only
         # for those pairs: each pair's estimate is computed alone, whatever else is asked.
-        rival = alive & (pl[None, :, None] != np.arange(n))
+        rival = alive & self._not_me
         wb, wp, wj = np.nonzero(rival)
-        odds = np.zeros((b, p, n))
-        odds[wb, wp, wj] = obs.win_odds(wb, pl[wp], wj)
-        put(0, obs.perceived[:, pl, :])
-        put(1, obs.threat[:, pl, :])
-        put(2, odds)
+        put(2, 0.0)
+        out[wb, wp, 2 * n + wj] = obs.win_odds(wb, pl[wp], wj)
+        put(0, obs.perceived[:, me, :])
+        put(1, obs.threat[:, me, :])
         put(3, alive)
-        put(4, s.adjacent[:, pl, :])
-        put(5, s.alliance[:, pl, :])
-        put(6, np.swapaxes(s.alliance[:, :, pl], 1, 2))
-        put(7, s.hostility[:, pl, :])
-        put(8, ((s.war_target[:, pl, None] == np.arange(n))
+        put(4, s.adjacent[:, me, :])
+        put(5, s.alliance[:, me, :])
+        put(6, np.swapaxes(s.alliance[:, :, me], 1, 2))
+        put(7, s.hostility[:, me, :])
+        put(8, ((s.war_target[:, me, None] == self._actors)
                 | (s.war_target[:, None, :] == pl[None, :, None])) & alive)
         year = (np.full(b, float(s.year)) if elapsed is None
                 else np.asarray(elapsed, dtype=np.float64))
         own = out[:, :, len(RIVAL_BLOCKS) * n:]  # SELF_FIELDS, in order
-        own[:, :, 0] = s.spend[:, pl] / max(self.params.max_spend, 1e-9)
-        own[:, :, 1] = s.cohesion[:, pl]
-        own[:, :, 2] = s.nuclear[:, pl] / 2.0
-        own[:, :, 3] = s.resolve[:, pl]
+        own[:, :, 0] = s.spend[:, me] / max(self.params.max_spend, 1e-9)
+        own[:, :, 1] = s.cohesion[:, me]
+        own[:, :, 2] = s.nuclear[:, me] / 2.0
+        own[:, :, 3] = s.resolve[:, me]
         own[:, :, 4] = np.minimum(year / max(self.scenario.years, 1), 1.0)[:, None]
         own[:, :, 5] = (self.prestige(pl) if rows is None
                         else prestige(s, self.params, standing, share=share, columns=pl))
@@ -308,20 +323,35 @@ class World:
         keys = np.asarray(keys, dtype=np.uint64).reshape(-1)
         if not len(rows):
             return
-        fresh = self._start().select(np.zeros(len(rows), dtype=np.int64))
-        fresh = fresh.replace(keys=keys, strategy=self.scenario.draw_strategies(keys))
-        given = np.array([a.growth_trend is not None for a in self.scenario.actors])
-        fresh = fresh.replace(growth=np.where(given, fresh.growth,  # a scenario's given trend
-                                              own_growth(fresh, self.params)))
+        t = self._start()
+        template = self._template_rows()
+        # What differs between restarted worlds: their keys and what is drawn from them;
+        # every other field is the template's one world, broadcast over the rows (own_growth
+        # reads the keys alone).
+        per_key = {"keys": keys, "strategy": self.scenario.draw_strategies(keys),
+                   "growth": np.where(self._given_growth, t.growth,  # a scenario's given trend
+                                      own_growth(t.replace(keys=keys), self.params))}
         changed = {}
         for name, value in self.state.__dict__.items():
-            if isinstance(value, np.ndarray):
-                arr = value.copy()  # states are immutable: the old one may be shared
-                arr[rows] = getattr(fresh, name)
-                changed[name] = arr
+            if not isinstance(value, np.ndarray):
+                continue
+            arr = value.copy()  # states are immutable: the old one may be shared
+            arr[rows] = per_key[name] if name in per_key else template.get(name, getattr(t, name))
+            changed[name] = arr
         self.state = self.state.replace(**changed)
         self.standing[rows] = 0.0
         self._forget()
+
+    def _template_rows(self) -> dict[str, np.ndarray]:
+        """The template's arrays (:meth:`_start`) by field, each of one world (1, ...), and
+        the actors whose growth trend the scenario gives; computed once."""
+        if self._template_arrays is None:
+            self._template_arrays = {
+                name: value for name, value in self._start().__dict__.items()
+                if isinstance(value, np.ndarray)}
+            self._given_growth = np.array([a.growth_trend is not None
+                                           for a in self.scenario.actors])
+        return self._template_arrays
 
     def _start(self) -> WorldState:
         """One world's initial state with what the engine's first year derives from the map

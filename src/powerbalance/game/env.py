@@ -266,6 +266,7 @@ class BatchedEnv:
         self._done = np.zeros((worlds, len(self.world.players)), bool)
         self._elapsed = np.zeros(worlds, dtype=np.int64)
         self._episode = np.zeros(worlds, dtype=np.int64)
+        self._key_cache: dict[tuple[int, int], npt.NDArray[np.uint64]] = {}  # see _episode_keys
 
     def reset(self, seed: int | None = None) -> npt.NDArray[np.float32]:
         """Start every world again (under ``seed`` if given; game counters restart)."""
@@ -314,7 +315,20 @@ class BatchedEnv:
         games = self._episode[rows]
         for e in np.unique(games).tolist():
             at = games == e
-            keys[at] = rng.world_keys(episode_seed(self.world.seed, e), self.world.worlds[rows[at]])
+            keys[at] = self._episode_keys(e)[rows[at]]
+        return keys
+
+    def _episode_keys(self, episode: int) -> npt.NDArray[np.uint64]:
+        """(B,) the keys of game ``episode`` of every world (``rng.world_keys`` of the
+        episode's seed, whose key of a world depends on that world alone); the last few
+        episodes' are kept."""
+        at = (self.world.seed, episode)
+        keys = self._key_cache.get(at)
+        if keys is None:
+            keys = rng.world_keys(episode_seed(*at), self.world.worlds)
+            if len(self._key_cache) >= 8:
+                self._key_cache.pop(next(iter(self._key_cache)))
+            self._key_cache[at] = keys
         return keys
 
 

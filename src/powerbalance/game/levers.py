@@ -46,6 +46,8 @@ LEVERS = ("spend", "attack", "offer", "accept", "leave", "defend", "join_offence
 SPEND_LEVELS = (0.0, 0.03, 0.06, 0.1, 0.15, None)
 #: Shares of its forces an actor sends to an ally's war (none, half, all).
 JOIN_LEVELS = (0.0, 0.5, 1.0)
+_JOIN = np.asarray(JOIN_LEVELS)
+_JOIN.setflags(write=False)
 _TARGETS = ("attack", "offer", "pay", "pressure", "subvert")  # attack first (see _columns)
 _TARGET_AT = [LEVERS.index(name) for name in _TARGETS]
 
@@ -59,8 +61,15 @@ def choices(n_actors: int) -> npt.NDArray[np.int64]:
 
 def spend_levels(params: Params) -> npt.NDArray[np.float64]:
     """The military spending of each ``spend`` choice under ``params``."""
-    top = params.max_spend
-    return np.array([top if x is None else min(x, top) for x in SPEND_LEVELS])
+    return _spend_levels(params.max_spend).copy()
+
+
+@lru_cache(maxsize=16)
+def _spend_levels(top: float) -> npt.NDArray[np.float64]:
+    """:func:`spend_levels` for ``Params.max_spend = top`` (read-only, computed once)."""
+    out = np.array([top if x is None else min(x, top) for x in SPEND_LEVELS])
+    out.setflags(write=False)
+    return out
 
 
 def passive_move(params: Params) -> list[int]:
@@ -89,8 +98,8 @@ def _columns(levers: npt.NDArray[np.int64], players: list[int], state: WorldStat
     out: dict[str, npt.NDArray[Any]] = {name: targets[:, :, k] for k, name in enumerate(_TARGETS)}
     pay_spend = np.where(out["pay"] >= 0, params.wedge_payment, 0.0)
     subvert_spend = np.where(out["subvert"] >= 0, params.subversion_spend, 0.0)
-    military = spend_levels(params)[lv[:, :, 0]]
-    join = np.asarray(JOIN_LEVELS)
+    military = _spend_levels(params.max_spend)[lv[:, :, 0]]
+    join = _JOIN
     # Counter-subversion as every strategy does it (Actions.defensive): below the trigger.
     low = state.cohesion[:, pl] < params.counter_trigger
     counter = np.where(low, params.counter_spend, 0.0)
@@ -132,14 +141,22 @@ def apply_levers(actions: Actions, levers: npt.NDArray[np.int64], players: list[
     each field instead of three."""
     pl = np.asarray(players, dtype=np.int64)
     live = state.alive[:, pl] if live_only else None
+    if live is not None and live.all():
+        live = None  # every player alive: its columns take its moves (the same values)
+    # The players' columns: a slice when they are consecutive (one player, say), the same
+    # cells as the index array without a gather.
+    cols: slice | npt.NDArray[np.int64] = pl
+    if len(pl) and (pl == np.arange(pl[0], pl[0] + len(pl))).all():
+        cols = slice(int(pl[0]), int(pl[0]) + len(pl))
     mine = _columns(levers, players, state, params)
     changed: dict[str, np.ndarray] = {}
     pairs: list[tuple[str, Any]] = [*mine.items(), *_UNSET]
+    fresh = actions.fresh
     for name, value in pairs:
-        if name in _UNSET_NAMES and name in actions.fresh:
+        if name in _UNSET_NAMES and name in fresh:
             continue  # the passive value already, everywhere
         arr: np.ndarray = np.array(getattr(actions, name))  # a writable copy
-        arr[:, pl] = value if live is None else np.where(live, value, arr[:, pl])
+        arr[:, cols] = value if live is None else np.where(live, value, arr[:, cols])
         changed[name] = arr
     return actions.replace(**changed)
 
