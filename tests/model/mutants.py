@@ -535,7 +535,7 @@ MUTANTS = (
            "        if sent >= 0 and sent != wj and sent != we:\n",
            "        if False:\n", CONCERT_COMPILED_TESTS),
     Mutant("compiled: the side kernel counts an intervener ally twice", "model/compiled_kernels.py",
-           "                if protected and k == sent:\n                    ally *= 0.0\n", "",
+           "                if k == sent:\n                    ally *= 0.0\n", "",
            CONCERT_COMPILED_TESTS),
     # --- review 14b: deterrence only by the executor the mandate would send (B1, S2) -------
     Mutant("concert: every intervener deters jointly, not the one executor (review 14b B1)",
