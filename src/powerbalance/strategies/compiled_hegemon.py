@@ -29,10 +29,10 @@ from typing import Any
 import numba
 import numpy as np
 
-from powerbalance import detmath
 from powerbalance.model.compiled_kernels import exp1, side_kernel
 from powerbalance.model.derived import frontier_value
 from powerbalance.strategies.compiled import wedge_target_kernel
+from powerbalance.strategies.hegemon_seeker import log_keep
 
 jit = numba.njit(cache=True, nogil=True, fastmath=False, error_model="numpy")
 
@@ -259,7 +259,6 @@ def decision(obs: Any, actions: Any, bw: Any, i: Any, turned: Any, wedges: bool
     if frontier is None:   # a state that has not been stepped yet
         frontier = frontier_value(state.owner, n, obs.setting)
     r = params.phoenix_rate
-    log_keep = _log_keep(r)
     if wedges:
         top, alive, reach_in = (obs.top_threat.reshape(-1), state.alive.reshape(-1),
                                 obs.reach_in.reshape(-1))
@@ -279,7 +278,7 @@ def decision(obs: Any, actions: Any, bw: Any, i: Any, turned: Any, wedges: bool
         np.ascontiguousarray(frontier).reshape(-1), state.productivity.reshape(-1),
         state.wealth.reshape(-1), float(params.conquest_rate), float(params.stake_horizon),
         float(params.destructiveness), float(params.peace_odds),
-        float(params.seeker_damage_weight), float(params.war_damage), float(r), log_keep,
+        float(params.seeker_damage_weight), float(params.war_damage), float(r), log_keep(r),
         float(params.attack_odds), state.momentum.reshape(-1), obs.perceived.reshape(-1),
         obs.share.reshape(-1), float(params.preventive_ratio), wedges, top, alive, reach_in,
         float(params.wedge_payment), actions.attack, actions.leave_ally, actions.pay,
@@ -293,16 +292,3 @@ def decision(obs: Any, actions: Any, bw: Any, i: Any, turned: Any, wedges: bool
         changes.update(spend=spend, pay=pay, pay_spend=pay_spend)
     return changes
 
-
-_LOG_KEEP: dict[float, float] = {}
-
-
-def _log_keep(r: float) -> float:
-    """``detmath.log(1 - r)`` for a phoenix rate strictly between 0 and 1, else 0 (the
-    kernel does not read it), computed once per rate."""
-    if not 0 < r < 1:
-        return 0.0
-    out = _LOG_KEEP.get(r)
-    if out is None:
-        out = _LOG_KEEP[r] = float(detmath.log(1.0 - r))
-    return out

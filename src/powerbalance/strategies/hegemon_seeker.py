@@ -247,13 +247,12 @@ def compiled_targets(obs: Observation, bw: I64, i: I64, turned: BoolA) -> I64:
     if frontier is None:   # a state that has not been stepped yet
         frontier = frontier_value(state.owner, n, obs.setting)
     r = params.phoenix_rate
-    log_keep = float(detmath.log(1.0 - r)) if 0 < r < 1 else 0.0
     return kernels["seeker_choice"](  # type: ignore[no-any-return]
         rows, len(bw), b, me, j, n, own, enemy, odds, params.seeker_rule == "odds",
         np.ascontiguousarray(frontier).reshape(-1), state.productivity.reshape(-1),
         obs.forces.reshape(-1), state.wealth.reshape(-1), float(params.conquest_rate),
         float(params.stake_horizon), float(params.destructiveness), float(params.peace_odds),
-        float(params.seeker_damage_weight), float(params.war_damage), float(r), log_keep,
+        float(params.seeker_damage_weight), float(params.war_damage), float(r), log_keep(r),
         float(params.attack_odds))
 
 
@@ -304,5 +303,20 @@ def damage_years(params: Params, years: F64 | float = 1.0) -> F64:
     elif r >= 1:
         peace = np.zeros_like(t)
     else:   # (1 - r) ** after, bit-reproducible (detmath)
-        peace = (1.0 - r) * (1.0 - detmath.exp(after * detmath.log(1.0 - r))) / r
+        peace = (1.0 - r) * (1.0 - detmath.exp(after * log_keep(r))) / r
     return np.asarray(t * (t + 1.0) / 2.0 + t * peace, dtype=np.float64)
+
+
+def log_keep(r: float) -> float:
+    """``detmath.log(1 - r)`` for a phoenix rate ``r`` strictly between 0 and 1 (the log of
+    the share of its losses an actor still bears after a year of peace), else 0.0; computed
+    once per rate (a Python float multiplies an array as the 0-d array did, bit for bit)."""
+    if not 0 < r < 1:
+        return 0.0
+    out = _LOG_KEEP.get(r)
+    if out is None:
+        out = _LOG_KEEP[r] = float(detmath.log(1.0 - r))
+    return out
+
+
+_LOG_KEEP: dict[float, float] = {}
