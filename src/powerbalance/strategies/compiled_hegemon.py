@@ -70,7 +70,7 @@ def decision_kernel(bw: Any, i: Any, n: int, turned: Any, adjacent: Any, allianc
                     reach: Any, amphibious: Any, has_amphibious: bool, allied: bool,
                     ally_ptr: Any, ally_cells: Any, ally_bond: Any, willing: Any,
                     join_offence: Any, pact_offence: Any, deter: bool, executor: Any,
-                    outside: Any, noise: Any,
+                    noise: Any,
                     frontier: Any, productivity: Any, wealth: Any, conquest_rate: float,
                     horizon: float, destructiveness: float, peace_odds: float,
                     damage_weight: float, war_damage: float, phoenix: float,
@@ -118,11 +118,11 @@ def decision_kernel(bw: Any, i: Any, n: int, turned: Any, adjacent: Any, allianc
         enemy = side_kernel(b, tj, me, n, False, memo_defence, forces, ally_forces, reach,
                             amphibious, has_amphibious, allied, alliance, ally_ptr,
                             ally_cells, ally_bond, willing, join_offence, pact_offence,
-                            deter, executor, outside)
+                            deter, executor)
         own = side_kernel(b, me, tj, n, True, memo_offence, forces, ally_forces, reach,
                           amphibious, has_amphibious, allied, alliance, ally_ptr,
                           ally_cells, ally_bond, willing, join_offence, pact_offence,
-                          False, executor, outside)
+                          False, executor)
         odds = _odds(own, enemy, noise, b, me, tj, n)
         cap = max(horizon, 1.0)
         start = 0
@@ -188,11 +188,11 @@ def decision_kernel(bw: Any, i: Any, n: int, turned: Any, adjacent: Any, allianc
         enemy = side_kernel(b, tj, me, n, False, memo_defence, forces, ally_forces, reach,
                             amphibious, has_amphibious, allied, alliance, ally_ptr,
                             ally_cells, ally_bond, willing, join_offence, pact_offence,
-                            deter, executor, outside)
+                            deter, executor)
         own = side_kernel(b, me, tj, n, True, memo_offence, forces, ally_forces, reach,
                           amphibious, has_amphibious, allied, alliance, ally_ptr,
                           ally_cells, ally_bond, willing, join_offence, pact_offence,
-                          False, executor, outside)
+                          False, executor)
         odds = _odds(own, enemy, noise, b, me, tj, n)
         start = 0
         while start < count:
@@ -273,8 +273,7 @@ def decision(obs: Any, actions: Any, bw: Any, i: Any, turned: Any, wedges: bool
         allied, ptr, cells, bond, willing.reshape(-1),
         np.ascontiguousarray(state.join_offence, dtype=np.float64).reshape(-1),
         np.ascontiguousarray(state.pact_offence).reshape(-1), guard is not None,
-        _EMPTY_I64 if guard is None else guard[0], _EMPTY_BOOL if guard is None else guard[1],
-        obs.noise.reshape(-1),
+        _EMPTY_I64 if guard is None else guard, obs.noise.reshape(-1),
         np.ascontiguousarray(frontier).reshape(-1), state.productivity.reshape(-1),
         state.wealth.reshape(-1), float(params.conquest_rate), float(params.stake_horizon),
         float(params.destructiveness), float(params.peace_odds),
