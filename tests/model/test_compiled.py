@@ -372,6 +372,72 @@ def test_compiled_seeker_targets_and_wedges_are_the_reference_ones(spec, overrid
     assert (x >= 0).any() and (x < 0).any()
 
 
+#: The hegemon-seeker's whole decision (strategies/compiled_hegemon.py) on lived-in states:
+#: the rules switched as in SEEKERS, a victory function the one kernel does not cover (the
+#: several-kernel path), and sea links with a concert's deterrent (amphibious factors and the
+#: executor's help in the side estimates).
+DECISIONS = [*SEEKERS,
+             ("warring-states", {"victory_function": "logistic"}),
+             ("random:actors=12,seed=4,mix=hegemon-seeker:3+wedger:1+external-balancer:1",
+              {"seeker_spares_until": 0.1, "seeker_exit": "all", "seeker_rule": "odds"}),
+             ("europe-1713", {"law": True, "concert_armed": True, "concert_deterrence": True})]
+
+
+def test_compiled_seeker_decisions_are_the_reference_ones():
+    """Every live actor deciding as a hegemon-seeker: the compiled decision (one kernel for
+    the stakes, the preventive motive and the wedge, or the several kernels of
+    compiled_targets) gives the reference's actions bit for bit, on lived-in states and on
+    the same states with the seekers in decline and their neighbours rising (the preventive
+    motive); every branch occurs: attacks for the stakes and preventive ones, an ally left
+    (seeker_exit "gradual"), a member paid, and idle rows."""
+    from powerbalance.model.actions import Actions
+    from powerbalance.model.perception import Observation
+    from powerbalance.strategies.hegemon_seeker import (
+        HegemonSeeker,
+        reference_strikes,
+        reference_targets,
+    )
+
+    seen = {"stakes": 0, "preventive": 0, "left": 0, "paid": 0, "idle": 0}
+    for spec, overrides in DECISIONS:
+        scenario = load(spec)
+        params = scenario.make_params(overrides)
+        setting = scenario.setting(params)
+        lived = simulate(scenario, params, setting, 7, np.arange(4), 30,
+                         record="final").final_state
+        mask = lived.alive
+        # Every third actor in decline, the others rising, or flat (momentum 0) for one in
+        # three of them.
+        decline = np.array([-0.01, 0.01, 0.0])[np.arange(lived.n_actors) % 3]
+        declining = lived.replace(momentum=np.broadcast_to(
+            decline, lived.momentum.shape).copy())
+        # Where no stake pays (nothing to conquer) only the preventive motive strikes: at
+        # its default ratio, and against any rising neighbour (ratio 0) at lower odds.
+        prevent = params.with_overrides({"conquest_rate": 0.0, "preventive_ratio": 0.0,
+                                         "attack_odds": 0.3})
+        for state, rules in ((lived, params), (declining, params),
+                             (declining, params.with_overrides({"conquest_rate": 0.0})),
+                             (declining, prevent)):
+            ref = Observation(state, setting, rules, share=state.last_share)
+            got = Observation(state, setting.with_engine("compiled"), rules,
+                              share=state.last_share)
+            x, y = HegemonSeeker().decide(ref, mask), HegemonSeeker().decide(got, mask)
+            for name in (f.name for f in dataclasses.fields(Actions)):
+                a, b = np.asarray(getattr(x, name)), np.asarray(getattr(y, name))
+                assert a.dtype == b.dtype and a.shape == b.shape, name
+                assert a.tobytes() == b.tobytes(), f"{spec} {overrides}: {name} differs"
+            bw, i = np.nonzero(mask)
+            turned = ref.share[bw, i] >= rules.seeker_spares_until
+            strike, _ = reference_strikes(ref, bw, i, turned)
+            gw, _, _ = reference_targets(ref, bw, i, turned)
+            seen["stakes"] += len(gw)
+            seen["preventive"] += int((strike >= 0).sum()) - len(gw)
+            seen["idle"] += int((strike < 0).sum())
+            seen["left"] += int((x.leave_ally >= 0).sum())
+            seen["paid"] += int((x.pay >= 0).sum())
+    assert all(seen.values()), seen
+
+
 @pytest.mark.parametrize(("spec", "overrides"), OBSERVED)
 def test_compiled_observation_arrays_are_the_reference_ones(spec, overrides):
     """The Observation's per-year arrays built by model/compiled_perception.py (the top

@@ -105,12 +105,11 @@ class HegemonSeeker(Strategy):
 
     def decide(self, obs: Observation, mask: BoolA) -> Actions:
         """Attack the neighbour of the largest positive expected net gain; wedge."""
-        state, params = obs.state, obs.params
+        params = obs.params
         actions = Actions.defensive(obs, params.bid_spend)
-        attack = actions.attack.copy()
-        pay, pay_spend = actions.pay.copy(), actions.pay_spend.copy()
-        leave, accept = actions.leave.copy(), actions.accept.copy()
-        leave_ally = actions.leave_ally.copy()
+        # Only the fields it changes are replaced: the others keep the passive defaults,
+        # which the policy's merge then skips (Actions.fresh).
+        changes: dict[str, np.ndarray] = {"join_offence": np.ones_like(actions.join_offence)}
         bw, i = nonzero(mask)
         if len(bw):
             # Once it no longer needs allies (seeker_spares_until) any neighbour is a
@@ -118,34 +117,93 @@ class HegemonSeeker(Strategy):
             # phase) the one alliance whose partner it attacks this year, or, under
             # seeker_exit = "all", every alliance at once.
             turned = obs.share[bw, i] >= params.seeker_spares_until
-            if params.seeker_exit == "all":
-                leave[bw[turned], i[turned]] = True
-            accept[bw[turned], i[turned]] = False
-            if obs.setting.engine == "compiled":  # the same targets, compiled
-                target = compiled_targets(obs, bw, i, turned)
-                go_rows = np.flatnonzero(target >= 0)
-                gw, gi, gj = bw[go_rows], i[go_rows], target[go_rows]
+            if turned.any():
+                leave, accept = actions.leave.copy(), actions.accept.copy()
+                if params.seeker_exit == "all":
+                    leave[bw[turned], i[turned]] = True
+                    changes["leave"] = leave
+                accept[bw[turned], i[turned]] = False
+                changes["accept"] = accept
+            wedges = params.seeker_wedges and params.wedge_payment > 0
+            if obs.setting.engine == "compiled":  # the same rules, compiled
+                changes.update(compiled_changes(obs, actions, bw, i, turned, wedges))
             else:
-                gw, gi, gj = reference_targets(obs, bw, i, turned)
-            attack[gw, gi] = gj
-            if params.seeker_exit == "gradual":  # it turns on the one ally it attacks
-                allied = state.alliance[gw, gi, gj] > 0
-                leave_ally[gw[allied], gi[allied]] = gj[allied]
-            # The preventive trait: a declining seeker strikes a rising challenger even
-            # where the stakes alone would not pay.
-            idle = attack[bw, i] < 0
-            if idle.any():
-                strike = preventive_target(obs, bw[idle], i[idle])
-                attack[bw[idle], i[idle]] = strike
-            if params.seeker_wedges and params.wedge_payment > 0:
-                member = wedge_target(obs, bw, i)
-                paying = member >= 0
-                pay[bw[paying], i[paying]] = member[paying]
-                pay_spend[bw[paying], i[paying]] = params.wedge_payment
-        return actions.replace(spend=actions.spend + pay_spend, attack=attack, pay=pay,
-                               pay_spend=pay_spend, leave=leave, accept=accept,
-                               leave_ally=leave_ally,
-                               join_offence=np.ones_like(actions.join_offence))
+                strike, turn_on = reference_strikes(obs, bw, i, turned)
+                member = wedge_target(obs, bw, i) if wedges else None
+                changes.update(changed_fields(actions, bw, i, strike, turn_on, member, params))
+        return actions.replace(**changes)
+
+
+def changed_fields(actions: Actions, bw: I64, i: I64, strike: I64, turn_on: I64,
+                   member: I64 | None, params: Params) -> dict[str, np.ndarray]:
+    """The fields of ``actions`` that the rows ``(bw, i)`` change: ``attack`` where some
+    row strikes (``strike``), ``leave_ally`` where some row leaves an ally (``turn_on``),
+    and ``pay``, ``pay_spend`` (``Params.wedge_payment``) and ``spend`` where some row pays
+    a member (``member``; None: it does not wedge); -1 where a row does none."""
+    changes: dict[str, np.ndarray] = {}
+    if (strike >= 0).any():
+        attack = actions.attack.copy()
+        attack[bw, i] = strike
+        changes["attack"] = attack
+    if (turn_on >= 0).any():
+        leave_ally = actions.leave_ally.copy()
+        leave_ally[bw, i] = turn_on
+        changes["leave_ally"] = leave_ally
+    if member is not None and (member >= 0).any():
+        paying = member >= 0
+        pay, pay_spend = actions.pay.copy(), actions.pay_spend.copy()
+        pay[bw[paying], i[paying]] = member[paying]
+        pay_spend[bw[paying], i[paying]] = params.wedge_payment
+        changes.update(spend=actions.spend + pay_spend, pay=pay, pay_spend=pay_spend)
+    return changes
+
+
+def reference_strikes(obs: Observation, bw: I64, i: I64, turned: BoolA) -> tuple[I64, I64]:
+    """Per row of ``(bw, i)`` (``turned``: the rows that no longer spare their allies): (the
+    target it attacks, for the stakes or preventively; the ally it leaves, the one it
+    attacks under ``seeker_exit = "gradual"``), -1 where none (see :class:`HegemonSeeker`).
+    The NumPy reference of :func:`compiled_changes`."""
+    state, params = obs.state, obs.params
+    n = state.n_actors
+    attack = np.full(len(bw), -1, dtype=np.int64)
+    leave_ally = np.full(len(bw), -1, dtype=np.int64)
+    gw, gi, gj = reference_targets(obs, bw, i, turned)
+    if len(gw):
+        at = np.searchsorted(bw * n + i, gw * n + gi)   # (bw, i) in C order: sorted
+        attack[at] = gj
+        if params.seeker_exit == "gradual":  # it turns on the one ally it attacks
+            allied = state.alliance[gw, gi, gj] > 0
+            leave_ally[at[allied]] = gj[allied]
+    # The preventive trait: a declining seeker strikes a rising challenger even
+    # where the stakes alone would not pay.
+    idle = attack < 0
+    if idle.any():
+        attack[idle] = preventive_target(obs, bw[idle], i[idle])
+    return attack, leave_ally
+
+
+def compiled_changes(obs: Observation, actions: Actions, bw: I64, i: I64, turned: BoolA,
+                     wedges: bool) -> dict[str, np.ndarray]:
+    """:func:`reference_strikes` and, with ``wedges``, :func:`wedge_target`, as the fields
+    they change (:func:`changed_fields`), on the compiled engine: one kernel
+    (:func:`powerbalance.strategies.compiled_hegemon.decision`) where the victory function
+    allows, else the several kernels of :func:`compiled_targets`."""
+    from powerbalance.strategies import compiled_hegemon
+
+    state, params = obs.state, obs.params
+    if compiled_hegemon.fused(params):
+        return compiled_hegemon.decision(obs, actions, bw, i, turned, wedges)
+    strike = compiled_targets(obs, bw, i, turned)
+    turn_on = np.full(len(bw), -1, dtype=np.int64)
+    if params.seeker_exit == "gradual":
+        hit = np.flatnonzero(strike >= 0)
+        allied = state.alliance[bw[hit], i[hit], strike[hit]] > 0
+        turn_on[hit[allied]] = strike[hit[allied]]
+    idle = strike < 0
+    if idle.any():
+        strike[idle] = preventive_target(obs, bw[idle], i[idle])
+    member = wedge_target(obs, bw, i) if wedges else None
+    return changed_fields(actions, bw, i, strike, turn_on, member, params)
 
 
 def reference_targets(obs: Observation, bw: I64, i: I64, turned: BoolA
@@ -189,13 +247,12 @@ def compiled_targets(obs: Observation, bw: I64, i: I64, turned: BoolA) -> I64:
     if frontier is None:   # a state that has not been stepped yet
         frontier = frontier_value(state.owner, n, obs.setting)
     r = params.phoenix_rate
-    log_keep = float(detmath.log(1.0 - r)) if 0 < r < 1 else 0.0
     return kernels["seeker_choice"](  # type: ignore[no-any-return]
         rows, len(bw), b, me, j, n, own, enemy, odds, params.seeker_rule == "odds",
         np.ascontiguousarray(frontier).reshape(-1), state.productivity.reshape(-1),
         obs.forces.reshape(-1), state.wealth.reshape(-1), float(params.conquest_rate),
         float(params.stake_horizon), float(params.destructiveness), float(params.peace_odds),
-        float(params.seeker_damage_weight), float(params.war_damage), float(r), log_keep,
+        float(params.seeker_damage_weight), float(params.war_damage), float(r), log_keep(r),
         float(params.attack_odds))
 
 
@@ -246,5 +303,20 @@ def damage_years(params: Params, years: F64 | float = 1.0) -> F64:
     elif r >= 1:
         peace = np.zeros_like(t)
     else:   # (1 - r) ** after, bit-reproducible (detmath)
-        peace = (1.0 - r) * (1.0 - detmath.exp(after * detmath.log(1.0 - r))) / r
+        peace = (1.0 - r) * (1.0 - detmath.exp(after * log_keep(r))) / r
     return np.asarray(t * (t + 1.0) / 2.0 + t * peace, dtype=np.float64)
+
+
+def log_keep(r: float) -> float:
+    """``detmath.log(1 - r)`` for a phoenix rate ``r`` strictly between 0 and 1 (the log of
+    the share of its losses an actor still bears after a year of peace), else 0.0; computed
+    once per rate (a Python float multiplies an array as the 0-d array did, bit for bit)."""
+    if not 0 < r < 1:
+        return 0.0
+    out = _LOG_KEEP.get(r)
+    if out is None:
+        out = _LOG_KEEP[r] = float(detmath.log(1.0 - r))
+    return out
+
+
+_LOG_KEEP: dict[float, float] = {}

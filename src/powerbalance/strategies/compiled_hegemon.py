@@ -1,0 +1,293 @@
+"""The hegemon-seeker's whole decision on the compiled engine, in one numba kernel.
+
+:class:`powerbalance.strategies.hegemon_seeker.HegemonSeeker` is the specification (its
+NumPy path: :func:`~powerbalance.strategies.hegemon_seeker.reference_targets`,
+:func:`~powerbalance.strategies.common.preventive_target` and
+:func:`~powerbalance.strategies.common.wedge_target`); :func:`decision_kernel` mirrors it with
+the same floating-point operations in the same order (no ``fastmath``), so a compiled run is
+bit-identical to the reference one (tests/model/test_compiled.py). On a small world the
+decision's cost was the Python around many small kernels and array operations (the
+candidate pairs, the two side estimates, the odds, the net gains, the preventive motive, the
+wedge), so it is one call here. The side estimates are the engine's own
+(:func:`powerbalance.model.compiled_kernels.side_kernel`, with the Observation's memo of the
+year, so later estimates of the same pairs reuse them). The odds are the contest function
+of :func:`powerbalance.model.victory.victory_probability` at ``decisiveness`` 1 (the
+default ratio form); another victory function keeps the several-kernel path
+(:func:`~powerbalance.strategies.hegemon_seeker.compiled_targets`). Imported only on the
+compiled engine (it imports numba), as :mod:`powerbalance.strategies.compiled`.
+
+A change of a rule in the NumPy path is made in the kernel too (test_compiled.py fails
+otherwise). numba's cache does not see a change of a kernel this one calls from another
+module (side_kernel, exp1, wedge_target_kernel): after such a change, clear this module's
+``__pycache__`` (or touch this file).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numba
+import numpy as np
+
+from powerbalance.model.compiled_kernels import exp1, side_kernel
+from powerbalance.model.derived import frontier_value
+from powerbalance.strategies.compiled import wedge_target_kernel
+from powerbalance.strategies.hegemon_seeker import log_keep
+
+jit = numba.njit(cache=True, nogil=True, fastmath=False, error_model="numpy")
+
+_EMPTY_I64 = np.zeros(0, dtype=np.int64)
+_EMPTY_F64 = np.zeros(0, dtype=np.float64)
+_EMPTY_F32 = np.zeros(0, dtype=np.float32)
+_EMPTY_BOOL = np.zeros(0, dtype=np.bool_)
+
+
+@jit
+def _maximum(a: float, b: float) -> float:
+    # np.maximum(a, b) for a constant b that is not NaN: NaN propagates.
+    return a if (a > b or a != a) else b
+
+
+@jit
+def _odds(own: Any, enemy: Any, noise: Any, b: Any, i: Any, j: Any, n: int) -> Any:
+    # perception.Observation.win_odds after the two side estimates: the enemy side x i's
+    # estimation error about j (war_sides), then victory.victory_probability's ratio form at
+    # decisiveness 1: a / (a + d), each side floored at 1e-12 (np.maximum).
+    odds = np.empty(len(b))
+    for q in range(len(b)):
+        e = enemy[q] * np.float64(noise[(b[q] * n + i[q]) * n + j[q]])
+        enemy[q] = e
+        a = _maximum(own[q], 1e-12)
+        d = _maximum(e, 1e-12)
+        odds[q] = a / (a + d)
+    return odds
+
+
+@jit
+def decision_kernel(bw: Any, i: Any, n: int, turned: Any, adjacent: Any, alliance: Any,
+                    by_odds: bool, gradual: bool,
+                    memo_offence: Any, memo_defence: Any, forces: Any, ally_forces: Any,
+                    reach: Any, amphibious: Any, has_amphibious: bool, allied: bool,
+                    ally_ptr: Any, ally_cells: Any, ally_bond: Any, willing: Any,
+                    join_offence: Any, pact_offence: Any, deter: bool, executor: Any,
+                    noise: Any,
+                    frontier: Any, productivity: Any, wealth: Any, conquest_rate: float,
+                    horizon: float, destructiveness: float, peace_odds: float,
+                    damage_weight: float, war_damage: float, phoenix: float,
+                    log_keep: float, attack_odds: float,
+                    momentum: Any, perceived: Any, share: Any, preventive_ratio: float,
+                    wedges: bool, top_threat: Any, alive: Any, reach_in: Any,
+                    wedge_payment: float, attack0: Any, leave_ally0: Any, pay0: Any,
+                    pay_spend0: Any, spend0: Any) -> Any:
+    # HegemonSeeker.decide's actions for the rows (bw, i): copies of the (B, N) defaults
+    # attack0, leave_ally0, pay0, pay_spend0 with the rows' attack, leave_ally and pay (and
+    # wedge_payment where it pays) written, spend0 + pay_spend, and flags: 1 some row
+    # attacks, 2 some row leaves an ally, 4 some row pays.
+    # 1. reference_targets: the candidates nonzero(adjacent & (alliance <= 0 | turned)) in
+    #    C order; their sides (war_sides: the expected defence of j against i, the
+    #    expected offence of i against j, both through side_kernel and its memo) and odds;
+    #    expected_net_gain (or, by_odds, net = odds) as hegemon_seeker.expected_net_gain with
+    #    expected_war_years and damage_years inlined in their NumPy order (log_keep is
+    #    detmath.log(1 - phoenix_rate)); first_max_per_group; the target where the best
+    #    net gain is > 0 and its odds reach attack_odds. Under seeker_exit "gradual"
+    #    (gradual) leave_ally is that target where i is allied with it.
+    # 2. common.preventive_target for the rows that attack nobody: declining (momentum
+    #    < 0), the candidates rising (momentum > 0), perceived >= preventive_ratio x own
+    #    share, not i, bordering i and not allied with it (best_attack); the first best
+    #    odds if they reach attack_odds.
+    # 3. common.wedge_target (wedge_target_kernel) when wedges.
+    rows_n = len(bw)
+    attack = np.full(rows_n, -1, dtype=np.int64)
+    leave_ally = np.full(rows_n, -1, dtype=np.int64)
+    rows = np.empty(rows_n * n, dtype=np.int64)
+    pb = np.empty(rows_n * n, dtype=np.int64)
+    pi = np.empty(rows_n * n, dtype=np.int64)
+    pj = np.empty(rows_n * n, dtype=np.int64)
+    count = 0
+    for r in range(rows_n):
+        base = (bw[r] * n + i[r]) * n
+        for j in range(n):
+            if adjacent[base + j] and (alliance[base + j] <= 0 or turned[r]):
+                rows[count] = r
+                pb[count] = bw[r]
+                pi[count] = i[r]
+                pj[count] = j
+                count += 1
+    if count:
+        b, me, tj = pb[:count], pi[:count], pj[:count]
+        enemy = side_kernel(b, tj, me, n, False, memo_defence, forces, ally_forces, reach,
+                            amphibious, has_amphibious, allied, alliance, ally_ptr,
+                            ally_cells, ally_bond, willing, join_offence, pact_offence,
+                            deter, executor)
+        own = side_kernel(b, me, tj, n, True, memo_offence, forces, ally_forces, reach,
+                          amphibious, has_amphibious, allied, alliance, ally_ptr,
+                          ally_cells, ally_bond, willing, join_offence, pact_offence,
+                          False, executor)
+        odds = _odds(own, enemy, noise, b, me, tj, n)
+        cap = max(horizon, 1.0)
+        start = 0
+        while start < count:
+            r = rows[start]
+            best = 0.0
+            pick = -1
+            q = start
+            while q < count and rows[q] == r:
+                p = odds[q]
+                if by_odds:
+                    net = p
+                else:
+                    wb, wi, wj = b[q], me[q], tj[q]
+                    value = np.float64(frontier[(wb * n + wi) * n + wj])
+                    gain = p * conquest_rate * value * productivity[wb * n + wi] * horizon
+                    o, e = own[q], enemy[q]
+                    enemy_share = e / _maximum(o + e, 1e-300)
+                    ends = (p if 1.0 - p < peace_odds else 0.0) + (
+                        1.0 - p if p < peace_odds else 0.0)
+                    years = 1.0 / _maximum(ends, 1e-300) if ends * cap > 1.0 else cap
+                    cost = years * destructiveness * enemy_share * forces[wb * n + wi]
+                    if damage_weight:
+                        dshare = 2.0 * war_damage * enemy_share
+                        dshare = dshare if (dshare < 1.0 or dshare != dshare) else 1.0
+                        after = _maximum(years, horizon) - years
+                        if phoenix <= 0:
+                            peace = after
+                        elif phoenix >= 1:
+                            peace = 0.0
+                        else:
+                            peace = (1.0 - phoenix) * (1.0 - exp1(after * log_keep)) / phoenix
+                        lost = years * (years + 1.0) / 2.0 + years * peace
+                        cost = cost + (damage_weight * dshare * wealth[wb * n + wi] * lost)
+                    net = gain - cost
+                if pick < 0 or net > best:
+                    best, pick = net, q
+                q += 1
+            if best > 0 and odds[pick] >= attack_odds:
+                target = tj[pick]
+                attack[r] = target
+                if gradual and alliance[(bw[r] * n + i[r]) * n + target] > 0:
+                    leave_ally[r] = target
+            start = q
+    # The preventive motive of the idle rows.
+    count = 0
+    for r in range(rows_n):
+        w, wi = bw[r], i[r]
+        if attack[r] >= 0 or not momentum[w * n + wi] < 0:
+            continue
+        floor = preventive_ratio * share[w * n + wi]
+        base = (w * n + wi) * n
+        for k in range(n):
+            if (momentum[w * n + k] > 0 and perceived[base + k] >= floor and k != wi
+                    and adjacent[base + k] and alliance[base + k] <= 0):
+                rows[count] = r
+                pb[count] = w
+                pi[count] = wi
+                pj[count] = k
+                count += 1
+    if count:
+        b, me, tj = pb[:count], pi[:count], pj[:count]
+        enemy = side_kernel(b, tj, me, n, False, memo_defence, forces, ally_forces, reach,
+                            amphibious, has_amphibious, allied, alliance, ally_ptr,
+                            ally_cells, ally_bond, willing, join_offence, pact_offence,
+                            deter, executor)
+        own = side_kernel(b, me, tj, n, True, memo_offence, forces, ally_forces, reach,
+                          amphibious, has_amphibious, allied, alliance, ally_ptr,
+                          ally_cells, ally_bond, willing, join_offence, pact_offence,
+                          False, executor)
+        odds = _odds(own, enemy, noise, b, me, tj, n)
+        start = 0
+        while start < count:
+            r = rows[start]
+            best = odds[start]
+            pick = start
+            q = start + 1
+            while q < count and rows[q] == r:
+                if odds[q] > best:
+                    best, pick = odds[q], q
+                q += 1
+            if best >= attack_odds:
+                attack[r] = tj[pick]
+            start = q
+    attack_out, leave_out, pay_out = attack0.copy(), leave_ally0.copy(), pay0.copy()
+    pay_spend_out = pay_spend0.copy()
+    at, left, paid = attack_out.reshape(-1), leave_out.reshape(-1), pay_out.reshape(-1)
+    paid_spend = pay_spend_out.reshape(-1)
+    flags = 0
+    for r in range(rows_n):
+        cell = bw[r] * n + i[r]
+        at[cell] = attack[r]
+        if attack[r] >= 0:
+            flags |= 1
+        if leave_ally[r] >= 0:
+            left[cell] = leave_ally[r]
+            flags |= 2
+    if wedges:
+        member = wedge_target_kernel(bw, i, n, top_threat, alive, alliance, perceived,
+                                     reach_in)
+        for r in range(rows_n):
+            if member[r] >= 0:
+                cell = bw[r] * n + i[r]
+                paid[cell] = member[r]
+                paid_spend[cell] = wedge_payment
+                flags |= 4
+    spend_out = spend0 + pay_spend_out
+    return attack_out, leave_out, pay_out, pay_spend_out, spend_out, flags
+
+
+def fused(params: Any) -> bool:
+    """Whether :func:`decision` covers ``params`` (the ratio victory function at
+    decisiveness 1: the odds :func:`decision_kernel` computes itself)."""
+    return bool(params.victory_function == "ratio" and params.decisiveness == 1.0)
+
+
+def decision(obs: Any, actions: Any, bw: Any, i: Any, turned: Any, wedges: bool
+             ) -> dict[str, Any]:
+    """The fields of ``actions`` (the defensive actions) that :meth:`HegemonSeeker.decide`
+    changes for its rows ``(bw, i)`` (``turned``: the rows that no longer spare their
+    allies): ``attack`` (the stakes or the preventive motive), ``leave_ally`` (the ally it
+    attacks under ``seeker_exit`` "gradual"), ``pay``, ``pay_spend`` and ``spend`` (the
+    coalition member it pays when ``wedges``), each only where some row changes it: its
+    rules on the compiled engine, for :func:`fused` parameters. The Observation's per-year
+    arrays are its own (as :func:`powerbalance.model.compiled.side` reads them)."""
+    state, params = obs.state, obs.params
+    n = state.n_actors
+    allied = bool(obs.allied)
+    amphibious = obs._amphibious
+    guard = obs._concert_guard
+    willing = obs._willing_against if allied or guard is not None else _EMPTY_F32
+    ptr, cells, bond = obs._allies_of if allied else (_EMPTY_I64, _EMPTY_I64, _EMPTY_F64)
+    frontier = state.frontier
+    if frontier is None:   # a state that has not been stepped yet
+        frontier = frontier_value(state.owner, n, obs.setting)
+    r = params.phoenix_rate
+    if wedges:
+        top, alive, reach_in = (obs.top_threat.reshape(-1), state.alive.reshape(-1),
+                                obs.reach_in.reshape(-1))
+    else:
+        top, alive, reach_in = _EMPTY_I64, _EMPTY_BOOL, _EMPTY_F32
+    attack, leave_ally, pay, pay_spend, spend, flags = decision_kernel(
+        bw, i, n, turned, state.adjacent.reshape(-1), state.alliance.reshape(-1),
+        params.seeker_rule == "odds", params.seeker_exit == "gradual",
+        obs._memo(True, False), obs._memo(False, False), obs.forces.reshape(-1),
+        obs.ally_forces.reshape(-1), obs.reach.reshape(-1),
+        _EMPTY_F32 if amphibious is None else amphibious.reshape(-1), amphibious is not None,
+        allied, ptr, cells, bond, willing.reshape(-1),
+        np.ascontiguousarray(state.join_offence, dtype=np.float64).reshape(-1),
+        np.ascontiguousarray(state.pact_offence).reshape(-1), guard is not None,
+        _EMPTY_I64 if guard is None else guard, obs.noise.reshape(-1),
+        np.ascontiguousarray(frontier).reshape(-1), state.productivity.reshape(-1),
+        state.wealth.reshape(-1), float(params.conquest_rate), float(params.stake_horizon),
+        float(params.destructiveness), float(params.peace_odds),
+        float(params.seeker_damage_weight), float(params.war_damage), float(r), log_keep(r),
+        float(params.attack_odds), state.momentum.reshape(-1), obs.perceived.reshape(-1),
+        obs.share.reshape(-1), float(params.preventive_ratio), wedges, top, alive, reach_in,
+        float(params.wedge_payment), actions.attack, actions.leave_ally, actions.pay,
+        actions.pay_spend, actions.spend)
+    changes: dict[str, Any] = {}
+    if flags & 1:
+        changes["attack"] = attack
+    if flags & 2:
+        changes["leave_ally"] = leave_ally
+    if flags & 4:
+        changes.update(spend=spend, pay=pay, pay_spend=pay_spend)
+    return changes
+
