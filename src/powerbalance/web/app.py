@@ -5,16 +5,18 @@ Every route is a thin shell over the library's public API (the one the CLI and
 notebooks use): :func:`powerbalance.run`, the scenario and parameter registries,
 :mod:`powerbalance.experiments.claims` and :mod:`powerbalance.analysis`.
 
-Security: the app serves only the files of its own ``static/`` folder and the
-API; a Content-Security-Policy allows scripts, styles, images and connections
-from the app itself only (no inline scripts, no other host), so that text from
-scenarios and results, which the page writes as text, can never run.
+Security: the app serves only the files of its own ``static/`` folder (read once, looked
+up by name: :mod:`powerbalance.web.assets`) and the API; a Content-Security-Policy
+allows scripts, styles, images and connections from the app itself only (no inline
+scripts, no other host), so that text from scenarios and results, which the page writes
+as text, can never run.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from importlib import resources
@@ -23,11 +25,11 @@ from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import FileResponse, JSONResponse
-from fastapi.staticfiles import StaticFiles
+from fastapi.responses import JSONResponse
 
 from powerbalance.errors import InputError
 from powerbalance.model.compiled import preferred_engine
+from powerbalance.web.assets import Assets
 from powerbalance.web.jobs import JobPool, PoolBusy
 from powerbalance.web.schemas import LimitError
 
@@ -50,6 +52,34 @@ def static_dir() -> Path:
     return Path(str(resources.files("powerbalance.web") / "static"))
 
 
+#: Seconds without a request after which the server counts as quiet (:func:`_run_warm_up`).
+QUIET = 0.3
+#: Seconds the warm-up run waits for a first visitor before it starts anyway.
+FIRST_VISIT = 10.0
+#: The request whose answer marks the first view as served (the page asks for it first).
+FIRST_VIEW = "/api/params"
+
+
+@dataclass
+class Activity:
+    """When the server last answered a request, how many it is answering, and whether a
+    page has been served (the warm-up run waits for a quiet moment after that)."""
+
+    visited: threading.Event = field(default_factory=threading.Event)
+    last: float = field(default_factory=time.monotonic)
+    in_flight: int = 0
+
+    def wait_quiet(self, quiet: float = QUIET, first_visit: float = FIRST_VISIT,
+                   most: float = 60.0) -> None:
+        """Block until a page was served (or ``first_visit`` s passed) and no request has
+        been in flight for ``quiet`` s; at most ``most`` s in all."""
+        start = time.monotonic()
+        self.visited.wait(first_visit)
+        while time.monotonic() - start < most and (
+                self.in_flight or time.monotonic() - self.last < quiet):
+            time.sleep(quiet / 4)
+
+
 @dataclass
 class Lab:
     """What the routes share: the worker pool (with its cache) and the server's data folder."""
@@ -61,6 +91,8 @@ class Lab:
     """Scenarios the server adds to the built-ins (``serve --scenario FILE``), by name."""
     memo: dict[str, Any] = field(default_factory=dict)
     """Derived data computed once per server (the history tables)."""
+    activity: Activity = field(default_factory=Activity)
+    """The server's requests, as far as the warm-up run needs to know (:class:`Activity`)."""
     engine: str = field(default_factory=preferred_engine)
     """The engine of the lab's runs: the compiled one where numba is installed (the faster
     for one world and for many; the same results)."""
@@ -76,20 +108,56 @@ def get_lab(request: Request) -> Lab:
 DEFAULT_SCENARIO = "warring-states"
 
 
-def _warm_up(lab: Lab) -> None:
-    """Read the scenario list and the default scenario's page, import what a run's summary
-    uses and simulate some decades of it before the first visitor asks (the first page load
-    and the first run should not pay for matplotlib's and SciPy's imports, nor for numba
-    loading the compiled kernels from its cache, which it does at each kernel's first call:
-    the war phase's at the first war, within the first 30 years of warring-states)."""
-    from powerbalance.experiments import summary  # noqa: F401
-    from powerbalance.experiments.results import run
-    from powerbalance.viz import colors, ensembles  # noqa: F401
-    from powerbalance.web.routers.scenarios import detail_body, load_spec
+def _page_warm_up(lab: Lab) -> None:
+    """Read the scenario list, the default scenario's page and the parameter registry before
+    the server takes its first request: what the first view asks for is ready (the
+    scenario's page imports :mod:`powerbalance.viz` for the actors' colours, about half a
+    second of CPU, which a first visitor should not wait for, nor share the CPU with)."""
+    from powerbalance.web.routers.params import params_body
+    from powerbalance.web.routers.scenarios import detail_body
     from powerbalance.web.schemas import builtin_scenarios
 
     builtin_scenarios()
     detail_body(lab, DEFAULT_SCENARIO)
+    params_body()
+
+
+async def _preflight(app: FastAPI, path: str = "/static/favicon.svg") -> None:
+    """Answer one request inside the server before it takes the first real one: FastAPI
+    builds its routing tables at the first request (some 70 ms of CPU for the lab's routes,
+    several times that on a loaded machine), which the first visitor should not wait for.
+    ``path`` is matched against every route (the static files' route comes last)."""
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+             "method": "GET", "scheme": "http", "path": path, "raw_path": path.encode(),
+             "query_string": b"", "root_path": "", "headers": [(b"host", b"127.0.0.1")],
+             "client": ("127.0.0.1", 0), "server": ("127.0.0.1", 0)}
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        pass
+
+    await app(scope, receive, send)
+
+
+def _run_warm_up(lab: Lab) -> None:
+    """Import what a run's summary uses and simulate some decades of the default scenario
+    before the first run (numba loads each compiled kernel from its cache at its first
+    call: the war phase's at the first war, within the first 30 years of warring-states).
+
+    This waits until the first visitor's page has been served and the server has been
+    quiet for :data:`QUIET` seconds (or :data:`FIRST_VISIT` seconds went by without a
+    visitor): the page's requests do not share the CPU with it. It is skipped when a run
+    has been submitted meanwhile (that run loads the kernels itself)."""
+    from powerbalance.experiments import summary  # noqa: F401
+    from powerbalance.experiments.results import run
+    from powerbalance.viz import colors, ensembles  # noqa: F401
+    from powerbalance.web.routers.scenarios import load_spec
+
+    lab.activity.wait_quiet()
+    if lab.pool.submitted:
+        return
     run(load_spec(lab, DEFAULT_SCENARIO)[1], years=30, worlds=1, seed=0, engine=lab.engine)
 
 
@@ -118,7 +186,9 @@ def create_app(data: str | Path | None = None, *, workers: int = 2, max_pending:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        threading.Thread(target=_warm_up, args=(app.state.lab,), daemon=True,
+        _page_warm_up(app.state.lab)
+        await _preflight(app)
+        threading.Thread(target=_run_warm_up, args=(app.state.lab,), daemon=True,
                          name="lab-warm-up").start()
         yield
         pool.shutdown()
@@ -140,7 +210,15 @@ def create_app(data: str | Path | None = None, *, workers: int = 2, max_pending:
     @app.middleware("http")
     async def security_headers(request: Request,
                                call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        response = await call_next(request)
+        activity = app.state.lab.activity
+        activity.in_flight += 1  # (the event loop's thread only: no lock needed)
+        try:
+            response = await call_next(request)
+        finally:
+            activity.in_flight -= 1
+            activity.last = time.monotonic()
+        if request.url.path == FIRST_VIEW:
+            activity.visited.set()
         for key, value in SECURITY_HEADERS.items():
             response.headers.setdefault(key, value)
         return response
@@ -163,11 +241,14 @@ def create_app(data: str | Path | None = None, *, workers: int = 2, max_pending:
     for module in (scenario_routes, params, runs, compare, history, game):
         app.include_router(module.router)
 
-    static = static_dir()
+    assets = Assets(static_dir())  # read and gzipped once: see powerbalance.web.assets
 
-    @app.get("/", include_in_schema=False)
-    async def index() -> FileResponse:
-        return FileResponse(static / "index.html", media_type="text/html; charset=utf-8")
+    @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
+    async def index(request: Request) -> Response:
+        return assets.response("index.html", request)
 
-    app.mount("/static", StaticFiles(directory=static), name="static")
+    @app.api_route("/static/{name:path}", methods=["GET", "HEAD"], include_in_schema=False)
+    async def static_file(name: str, request: Request) -> Response:
+        return assets.response(name, request)
+
     return app
