@@ -14,8 +14,7 @@ as text, can never run.
 
 from __future__ import annotations
 
-import threading
-import time
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -52,34 +51,6 @@ def static_dir() -> Path:
     return Path(str(resources.files("powerbalance.web") / "static"))
 
 
-#: Seconds without a request after which the server counts as quiet (:func:`_run_warm_up`).
-QUIET = 0.3
-#: Seconds the warm-up run waits for a first visitor before it starts anyway.
-FIRST_VISIT = 10.0
-#: The request whose answer marks the first view as served (the page asks for it first).
-FIRST_VIEW = "/api/params"
-
-
-@dataclass
-class Activity:
-    """When the server last answered a request, how many it is answering, and whether a
-    page has been served (the warm-up run waits for a quiet moment after that)."""
-
-    visited: threading.Event = field(default_factory=threading.Event)
-    last: float = field(default_factory=time.monotonic)
-    in_flight: int = 0
-
-    def wait_quiet(self, quiet: float = QUIET, first_visit: float = FIRST_VISIT,
-                   most: float = 60.0) -> None:
-        """Block until a page was served (or ``first_visit`` s passed) and no request has
-        been in flight for ``quiet`` s; at most ``most`` s in all."""
-        start = time.monotonic()
-        self.visited.wait(first_visit)
-        while time.monotonic() - start < most and (
-                self.in_flight or time.monotonic() - self.last < quiet):
-            time.sleep(quiet / 4)
-
-
 @dataclass
 class Lab:
     """What the routes share: the worker pool (with its cache) and the server's data folder."""
@@ -91,8 +62,6 @@ class Lab:
     """Scenarios the server adds to the built-ins (``serve --scenario FILE``), by name."""
     memo: dict[str, Any] = field(default_factory=dict)
     """Derived data computed once per server (the history tables)."""
-    activity: Activity = field(default_factory=Activity)
-    """The server's requests, as far as the warm-up run needs to know (:class:`Activity`)."""
     engine: str = field(default_factory=preferred_engine)
     """The engine of the lab's runs: the compiled one where numba is installed (the faster
     for one world and for many; the same results)."""
@@ -108,18 +77,26 @@ def get_lab(request: Request) -> Lab:
 DEFAULT_SCENARIO = "warring-states"
 
 
-def _page_warm_up(lab: Lab) -> None:
-    """Read the scenario list, the default scenario's page and the parameter registry before
-    the server takes its first request: what the first view asks for is ready (the
-    scenario's page imports :mod:`powerbalance.viz` for the actors' colours, about half a
-    second of CPU, which a first visitor should not wait for, nor share the CPU with)."""
+def _warm_up(lab: Lab) -> None:
+    """Read the scenario list, the default scenario's page and the parameter registry, import
+    what a run's summary uses and simulate some decades of the default scenario, before the
+    server takes its first request. The first page load and the first run then pay neither
+    for matplotlib's and SciPy's imports (the scenario page imports :mod:`powerbalance.viz`
+    for the actors' colours) nor for numba loading the compiled kernels from its cache,
+    which it does at each kernel's first call (the war phase's at the first war, within the
+    first 30 years of warring-states), and do not share the CPU with them: about a second
+    of CPU that a warm-up thread beside the server spent while the first page loaded."""
+    from powerbalance.experiments import summary  # noqa: F401
+    from powerbalance.experiments.results import run
+    from powerbalance.viz import colors, ensembles  # noqa: F401
     from powerbalance.web.routers.params import params_body
-    from powerbalance.web.routers.scenarios import detail_body
+    from powerbalance.web.routers.scenarios import detail_body, load_spec
     from powerbalance.web.schemas import builtin_scenarios
 
     builtin_scenarios()
     detail_body(lab, DEFAULT_SCENARIO)
     params_body()
+    run(load_spec(lab, DEFAULT_SCENARIO)[1], years=30, worlds=1, seed=0, engine=lab.engine)
 
 
 async def _preflight(app: FastAPI, path: str = "/static/favicon.svg") -> None:
@@ -139,26 +116,6 @@ async def _preflight(app: FastAPI, path: str = "/static/favicon.svg") -> None:
         pass
 
     await app(scope, receive, send)
-
-
-def _run_warm_up(lab: Lab) -> None:
-    """Import what a run's summary uses and simulate some decades of the default scenario
-    before the first run (numba loads each compiled kernel from its cache at its first
-    call: the war phase's at the first war, within the first 30 years of warring-states).
-
-    This waits until the first visitor's page has been served and the server has been
-    quiet for :data:`QUIET` seconds (or :data:`FIRST_VISIT` seconds went by without a
-    visitor): the page's requests do not share the CPU with it. It is skipped when a run
-    has been submitted meanwhile (that run loads the kernels itself)."""
-    from powerbalance.experiments import summary  # noqa: F401
-    from powerbalance.experiments.results import run
-    from powerbalance.viz import colors, ensembles  # noqa: F401
-    from powerbalance.web.routers.scenarios import load_spec
-
-    lab.activity.wait_quiet()
-    if lab.pool.submitted:
-        return
-    run(load_spec(lab, DEFAULT_SCENARIO)[1], years=30, worlds=1, seed=0, engine=lab.engine)
 
 
 def create_app(data: str | Path | None = None, *, workers: int = 2, max_pending: int = 16,
@@ -186,10 +143,8 @@ def create_app(data: str | Path | None = None, *, workers: int = 2, max_pending:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        _page_warm_up(app.state.lab)
+        await asyncio.to_thread(_warm_up, app.state.lab)
         await _preflight(app)
-        threading.Thread(target=_run_warm_up, args=(app.state.lab,), daemon=True,
-                         name="lab-warm-up").start()
         yield
         pool.shutdown()
 
@@ -210,15 +165,7 @@ def create_app(data: str | Path | None = None, *, workers: int = 2, max_pending:
     @app.middleware("http")
     async def security_headers(request: Request,
                                call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        activity = app.state.lab.activity
-        activity.in_flight += 1  # (the event loop's thread only: no lock needed)
-        try:
-            response = await call_next(request)
-        finally:
-            activity.in_flight -= 1
-            activity.last = time.monotonic()
-        if request.url.path == FIRST_VIEW:
-            activity.visited.set()
+        response = await call_next(request)
         for key, value in SECURITY_HEADERS.items():
             response.headers.setdefault(key, value)
         return response

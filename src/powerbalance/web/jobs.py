@@ -121,15 +121,12 @@ class JobPool:
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
-        self.submitted = 0
-        """Jobs submitted so far (cache hits included)."""
 
     def submit(self, kind: str, key: Hashable, work: Work, info: dict[str, Any],
                size: int = 0) -> Job:
         """A job for ``work``: done at once on a cache hit, the running one for the same
         key if there is one, else a new queued job (:class:`PoolBusy` when full)."""
         with self._lock:
-            self.submitted += 1
             job_id = f"{kind[0]}{next(self._ids)}"
             hit = self.cache.get((kind, key))
             if hit is not None:
