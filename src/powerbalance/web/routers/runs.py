@@ -175,12 +175,18 @@ def progress_stream(job: Job) -> StreamingResponse:
 
 @router.get("/{job_id}/map")
 def run_map(job_id: str, request: Request, lab: Annotated[Lab, Depends(get_lab)]) -> Response:
-    """The run's static map: provinces (x, y, and lon/lat where known) and links."""
+    """The run's static map: provinces (x, y, and lon/lat where known) and links.
+
+    It depends on the scenario only (the links' costs, which parameters change, are not
+    sent), so it is serialised once per scenario, not once per run."""
     job = finished(lab, job_id)
-    if "_map" not in job.info:
-        job.info["_map"] = json_body(map_payload(job.result.map, job.result.links,
-                                                 job.info["_province_names"]))
-    return json_response(job.info["_map"], request)
+    maps: dict[str, JsonBody] = lab.memo.setdefault("maps", {})
+    key: tuple[Any, ...] = job.key  # type: ignore[assignment]  # see submit_run
+    scenario = str(key[0])  # the resolved spec
+    if scenario not in maps:
+        maps[scenario] = json_body(map_payload(job.result.map, job.result.links,
+                                               job.info["_province_names"]))
+    return json_response(maps[scenario], request)
 
 
 async def world_result(lab: Lab, job: Job, world: int) -> RunResult:
