@@ -470,3 +470,32 @@ def test_history_from_the_servers_data_folder():
         assert state["status"] == "done", state
         assert len(state["summary"]["actors"]) == len(detail["actors"])
         assert "POWERBALANCE_DATA" in state["cli_note"]
+
+
+def test_static_files_are_cached_by_etag_and_the_vendored_ones_kept():
+    from powerbalance.web.app import create_app
+
+    with TestClient(create_app(workers=1)) as c:
+        own = c.get("/static/app.js")
+        assert own.headers["cache-control"] == "no-cache" and own.headers["etag"]
+        again = c.get("/static/app.js", headers={"If-None-Match": own.headers["etag"]})
+        assert again.status_code == 304 and again.content == b""
+        assert again.headers["content-security-policy"] == CSP
+        assert own.content == (static_dir() / "app.js").read_bytes()
+        vendor = c.get("/static/vendor/d3.min.js", headers={"Accept-Encoding": "identity"})
+        assert "max-age" in vendor.headers["cache-control"]
+        assert vendor.content == (static_dir() / "vendor" / "d3.min.js").read_bytes()
+        assert c.get("/").headers["content-type"].startswith("text/html")
+        assert c.head("/static/app.js").status_code == 200
+
+
+def test_world_matrices_are_pandas_pivots():
+    from powerbalance.web.routers.runs import _matrix
+
+    frame = pd.DataFrame({"year": [2, 1, 1, 2], "actor": [0, 1, 0, 2],
+                          "v": np.array([0.5, 0.25, 1.0, 2.0], dtype=np.float32)})
+    wide = frame.pivot(index="year", columns="actor", values="v").sort_index().to_numpy()
+    np.testing.assert_array_equal(unpacked(_matrix(frame, "v", "year", "actor", -1, "float32")),
+                                  np.where(np.isnan(wide), -1, wide))
+    with pytest.raises(ValueError, match="duplicate"):
+        _matrix(pd.concat([frame, frame]), "v", "year", "actor", 0, "float32")

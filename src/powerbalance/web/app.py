@@ -5,16 +5,17 @@ Every route is a thin shell over the library's public API (the one the CLI and
 notebooks use): :func:`powerbalance.run`, the scenario and parameter registries,
 :mod:`powerbalance.experiments.claims` and :mod:`powerbalance.analysis`.
 
-Security: the app serves only the files of its own ``static/`` folder and the
-API; a Content-Security-Policy allows scripts, styles, images and connections
-from the app itself only (no inline scripts, no other host), so that text from
-scenarios and results, which the page writes as text, can never run.
+Security: the app serves only the files of its own ``static/`` folder (read once, looked
+up by name: :mod:`powerbalance.web.assets`) and the API; a Content-Security-Policy
+allows scripts, styles, images and connections from the app itself only (no inline
+scripts, no other host), so that text from scenarios and results, which the page writes
+as text, can never run.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import AsyncIterator, Awaitable, Callable
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from importlib import resources
@@ -23,11 +24,11 @@ from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import FileResponse, JSONResponse
-from fastapi.staticfiles import StaticFiles
+from fastapi.responses import JSONResponse
 
 from powerbalance.errors import InputError
 from powerbalance.model.compiled import preferred_engine
+from powerbalance.web.assets import Assets
 from powerbalance.web.jobs import JobPool, PoolBusy
 from powerbalance.web.schemas import LimitError
 
@@ -77,20 +78,44 @@ DEFAULT_SCENARIO = "warring-states"
 
 
 def _warm_up(lab: Lab) -> None:
-    """Read the scenario list and the default scenario's page, import what a run's summary
-    uses and simulate some decades of it before the first visitor asks (the first page load
-    and the first run should not pay for matplotlib's and SciPy's imports, nor for numba
-    loading the compiled kernels from its cache, which it does at each kernel's first call:
-    the war phase's at the first war, within the first 30 years of warring-states)."""
+    """Read the scenario list, the default scenario's page and the parameter registry, import
+    what a run's summary uses and simulate some decades of the default scenario, before the
+    server takes its first request. The first page load and the first run then pay neither
+    for matplotlib's and SciPy's imports (the scenario page imports :mod:`powerbalance.viz`
+    for the actors' colours) nor for numba loading the compiled kernels from its cache,
+    which it does at each kernel's first call (the war phase's at the first war, within the
+    first 30 years of warring-states), and do not share the CPU with them: about a second
+    of CPU that a warm-up thread beside the server spent while the first page loaded."""
     from powerbalance.experiments import summary  # noqa: F401
     from powerbalance.experiments.results import run
     from powerbalance.viz import colors, ensembles  # noqa: F401
+    from powerbalance.web.routers.params import params_body
     from powerbalance.web.routers.scenarios import detail_body, load_spec
     from powerbalance.web.schemas import builtin_scenarios
 
     builtin_scenarios()
     detail_body(lab, DEFAULT_SCENARIO)
+    params_body()
     run(load_spec(lab, DEFAULT_SCENARIO)[1], years=30, worlds=1, seed=0, engine=lab.engine)
+
+
+async def _preflight(app: FastAPI, path: str = "/static/favicon.svg") -> None:
+    """Answer one request inside the server before it takes the first real one: FastAPI
+    builds its routing tables at the first request (some 70 ms of CPU for the lab's routes,
+    several times that on a loaded machine), which the first visitor should not wait for.
+    ``path`` is matched against every route (the static files' route comes last)."""
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+             "method": "GET", "scheme": "http", "path": path, "raw_path": path.encode(),
+             "query_string": b"", "root_path": "", "headers": [(b"host", b"127.0.0.1")],
+             "client": ("127.0.0.1", 0), "server": ("127.0.0.1", 0)}
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        pass
+
+    await app(scope, receive, send)
 
 
 def create_app(data: str | Path | None = None, *, workers: int = 2, max_pending: int = 16,
@@ -118,8 +143,8 @@ def create_app(data: str | Path | None = None, *, workers: int = 2, max_pending:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        threading.Thread(target=_warm_up, args=(app.state.lab,), daemon=True,
-                         name="lab-warm-up").start()
+        await asyncio.to_thread(_warm_up, app.state.lab)
+        await _preflight(app)
         yield
         pool.shutdown()
 
@@ -163,11 +188,14 @@ def create_app(data: str | Path | None = None, *, workers: int = 2, max_pending:
     for module in (scenario_routes, params, runs, compare, history, game):
         app.include_router(module.router)
 
-    static = static_dir()
+    assets = Assets(static_dir())  # read and gzipped once: see powerbalance.web.assets
 
-    @app.get("/", include_in_schema=False)
-    async def index() -> FileResponse:
-        return FileResponse(static / "index.html", media_type="text/html; charset=utf-8")
+    @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
+    async def index(request: Request) -> Response:
+        return assets.response("index.html", request)
 
-    app.mount("/static", StaticFiles(directory=static), name="static")
+    @app.api_route("/static/{name:path}", methods=["GET", "HEAD"], include_in_schema=False)
+    async def static_file(name: str, request: Request) -> Response:
+        return assets.response(name, request)
+
     return app
