@@ -327,13 +327,22 @@ def enforceable(state: WorldState, params: Params, engine: str = "numpy") -> F64
     others = total[None, :] - share
     # an actor that alone holds more than the others could muster dominates whatever its
     # allies (their total only lowers the others and raises the need, rounding included):
-    # such a world needs no allies' totals (most worlds of a run under one great power)
-    rest = np.flatnonzero(~_dominated(alive, others, params.contend_ratio * share - 1e-12))
-    share, alive, others = share[:, rest], alive[:, rest], others[:, rest]
+    # such a world needs no allies' totals (most worlds of a run under one great power).
+    # ``live`` marks the worlds of the columns (``rest``) not yet found dominated; they are
+    # taken apart (:func:`_worlds`) only when few are left, the others computed with them
+    # and their figures dropped (each world's figures are its own, so the same numbers)
+    live = ~_dominated(alive, others, params.contend_ratio * share - 1e-12)
+    rest = np.arange(batch)
+    alliance, compliance, norms = state.alliance, state.compliance, state.norms
+    if _few(live):
+        rest = np.flatnonzero(live)
+        share, alive, others = _worlds(share, rest), _worlds(alive, rest), _worlds(others, rest)
+        alliance, compliance, norms = alliance[rest], compliance[rest], norms[rest]
+        live = live[rest]
     # the alliance graph of the worlds left, built once for both allies' totals below
-    graph = allied_graph(state.alliance[rest]) if allied and n <= ALLIES_LOOP_MAX else None
+    graph = allied_graph(alliance) if allied and n <= ALLIES_LOOP_MAX else None
     if allied:
-        share_allies = allies_totals(share[None], state.alliance[rest], graph)[0]
+        share_allies = allies_totals(share[None], alliance, graph)[0]
         others -= share_allies
         need = params.contend_ratio * (share + share_allies) - 1e-12
     else:  # nobody has an ally: the allies' totals are 0
@@ -341,14 +350,21 @@ def enforceable(state: WorldState, params: Params, engine: str = "numpy") -> F64
     out = np.zeros((batch, kinds))
     # a dominated world enforces nothing (0): the bound shares are needed in the others only
     # (under a hegemon, most worlds of a run)
-    keep = np.flatnonzero(~_dominated(alive, others, need))
-    if not len(keep):
+    live &= ~_dominated(alive, others, need)
+    if not live.any():
         return out
-    share, alive, need, rest = share[:, keep], alive[:, keep], need[:, keep], rest[keep]
-    if graph is not None:
-        graph = graph[:, :, keep]
+    if _few(live):
+        keep = np.flatnonzero(live)
+        share, alive, need, rest = (_worlds(share, keep), _worlds(alive, keep),
+                                    _worlds(need, keep), rest[keep])
+        compliance, norms = compliance[keep], norms[keep]
+        if graph is not None:
+            graph = _worlds(graph, keep)
+        elif allied:
+            alliance = alliance[keep]
+        live = live[keep]
     # rows (kinds, N, K): each norm's bound share (0 for the dead and the unbound)
-    bound = compliant(state.compliance[rest].T[None, :, :], state.norms[rest].T[:, None, :])
+    bound = compliant(compliance.T[None, :, :], norms.T[:, None, :])
     bound &= alive[None]
     x = np.multiply(bound, share[None])
     total = np.zeros((kinds, len(rest)))
@@ -357,12 +373,30 @@ def enforceable(state: WorldState, params: Params, engine: str = "numpy") -> F64
     # the bound others not allied with the actor, the willing
     others = total[:, None, :] - x
     if allied:
-        others -= allies_totals(x, state.alliance[rest], graph)
+        others -= allies_totals(x, alliance, graph)
     punishable = bound & (others >= need)
     count = bound.sum(axis=1)
-    out[rest] = np.divide(punishable.sum(axis=1), count, out=np.zeros((kinds, len(rest))),
-                          where=count > 0).T
+    ratio = np.divide(punishable.sum(axis=1), count, out=np.zeros((kinds, len(rest))),
+                      where=count > 0).T
+    out[rest[live]] = ratio[live]
     return out
+
+
+#: :func:`enforceable` takes apart the worlds left (:func:`_worlds`) when fewer than this
+#: share of them are left; otherwise it computes them all and drops the others' figures.
+SUBSET_SHARE = 0.75
+
+
+def _few(live: BoolA) -> bool:
+    """Whether few enough of the worlds are ``live`` for :func:`enforceable` to take them
+    apart (fewer than :data:`SUBSET_SHARE` of them)."""
+    return bool(np.count_nonzero(live) < SUBSET_SHARE * len(live))
+
+
+def _worlds(a: npt.NDArray[np.generic], worlds: I64) -> npt.NDArray[np.generic]:
+    """``a[..., worlds]``, the worlds on the last axis, as a C-contiguous array (fancy
+    indexing the last axis gives a strided one, which every later operation pays for)."""
+    return np.take(a, worlds, axis=-1)
 
 
 def _dominated(alive: BoolA, others: F64, need: F64) -> BoolA:
@@ -381,9 +415,11 @@ def allied_graph(alliance: npt.NDArray[np.floating]) -> BoolA:
     ``alliance`` (B, N, N), an actor no ally of itself: :func:`allies_totals`'s graph for up
     to :data:`ALLIES_LOOP_MAX` actors."""
     n, batch = alliance.shape[1], alliance.shape[0]
-    graph = (alliance > 0).transpose(1, 2, 0)
+    # the pacts actors first (one contiguous copy): the union with its transpose then reads
+    # and writes runs of B contiguous values
+    pact = np.ascontiguousarray((alliance > 0).transpose(1, 2, 0))
     allied = np.empty((n, n, batch), dtype=bool)
-    np.logical_or(graph, graph.swapaxes(0, 1), out=allied)
+    np.logical_or(pact, pact.swapaxes(0, 1), out=allied)
     allied.reshape(n * n, batch)[:: n + 1] = False
     return allied
 
@@ -402,6 +438,7 @@ def allies_totals(x: F64, alliance: npt.NDArray[np.floating],
     rows, n, batch = x.shape
     if n <= ALLIES_LOOP_MAX:
         allied = allied_graph(alliance) if graph is None else graph
+        x = np.ascontiguousarray(x)  # (a strided x would slow every product below)
         out = np.zeros_like(x)
         term = np.empty_like(x)
         for i in range(n):
