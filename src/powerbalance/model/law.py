@@ -65,6 +65,8 @@ Each part has a switch (``law``, ``law_sanctions``, ``law_restraint``,
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import numpy as np
 import numpy.typing as npt
 
@@ -382,6 +384,7 @@ def enforceable(state: WorldState, params: Params, engine: str = "numpy") -> F64
     return out
 
 
+_G = TypeVar("_G", bound=np.generic)
 #: :func:`enforceable` takes apart the worlds left (:func:`_worlds`) when fewer than this
 #: share of them are left; otherwise it computes them all and drops the others' figures.
 SUBSET_SHARE = 0.75
@@ -393,7 +396,7 @@ def _few(live: BoolA) -> bool:
     return bool(np.count_nonzero(live) < SUBSET_SHARE * len(live))
 
 
-def _worlds(a: npt.NDArray[np.generic], worlds: I64) -> npt.NDArray[np.generic]:
+def _worlds(a: npt.NDArray[_G], worlds: I64) -> npt.NDArray[_G]:
     """``a[..., worlds]``, the worlds on the last axis, as a C-contiguous array (fancy
     indexing the last axis gives a strided one, which every later operation pays for)."""
     return np.take(a, worlds, axis=-1)
