@@ -74,7 +74,7 @@ from powerbalance import rng
 from powerbalance.model.actions import Actions
 from powerbalance.model.derived import borders, territorial_base
 from powerbalance.model.events import EventKind, Events
-from powerbalance.model.fastops import any_nonzero, nonzero
+from powerbalance.model.fastops import any_nonzero, nonzero, sorted_unique
 from powerbalance.model.mandate import deterrent_candidates, executor, interveners, opposition
 from powerbalance.model.perception import Observation, reliability
 from powerbalance.model.policy import ActionOverride
@@ -560,11 +560,14 @@ def expected_intervention(state: WorldState, b: I64, a: I64, gain: F64,
     return np.where(answered, odds * np.where(answered, gain, 0.0), 0.0)
 
 
-def lift(state: WorldState) -> WorldState:
+def lift(state: WorldState, fresh: dict[str, npt.NDArray[np.generic]] | None = None
+         ) -> WorldState:
     """The state a year on in its sanctions: each actor's sanctions in force have one year
     less to run, and those that expire are lifted (productivity multiplied back by the
     factor they held it down by). A sanction is a flow paid each year it lasts, not a
-    permanent loss of productivity (Hufbauer et al. 2007)."""
+    permanent loss of productivity (Hufbauer et al. 2007). ``fresh``, where given, receives
+    the arrays made anew, by field (no other state holds them: :func:`enforce` changes them
+    in place rather than copy them again)."""
     if state.sanction_left is None or state.sanction_loss is None:
         return state
     # only the cells with a sanction in force change (a few of B x N): each is counted down
@@ -575,13 +578,25 @@ def lift(state: WorldState) -> WorldState:
     left = state.sanction_left.copy()
     left.reshape(-1)[cells] = np.maximum(state.sanction_left.reshape(-1)[cells] - 1, 0)
     ends = cells[(left.reshape(-1)[cells] == 0) & (state.sanction_left.reshape(-1)[cells] > 0)]
+    if fresh is not None:
+        fresh["sanction_left"] = left
     if not len(ends):
         return state.replace(sanction_left=left)
     loss = state.sanction_loss.copy()
     productivity = np.array(state.productivity, dtype=np.float64)
     productivity.reshape(-1)[ends] *= np.exp(loss.reshape(-1)[ends])
     loss.reshape(-1)[ends] = 0.0
+    if fresh is not None:
+        fresh.update(sanction_loss=loss, productivity=productivity)
     return state.replace(sanction_left=left, sanction_loss=loss, productivity=productivity)
+
+
+def _own(state: WorldState, name: str, fresh: dict[str, npt.NDArray[np.generic]]
+         ) -> npt.NDArray[np.generic]:
+    """The state's field ``name`` to change in place: the array :func:`lift` made anew this
+    year (``fresh``), else a copy."""
+    value: npt.NDArray[np.generic] = getattr(state, name)
+    return value if fresh.get(name) is value else np.array(value)
 
 
 def enforce(state: WorldState, events: Events, params: Params,
@@ -604,7 +619,8 @@ def enforce(state: WorldState, events: Events, params: Params,
     if not params.law:
         return state, []
     engine = setting.engine if setting is not None else "numpy"
-    state = lift(state)
+    fresh: dict[str, npt.NDArray[np.generic]] = {}  # the arrays lift makes anew
+    state = lift(state, fresh)
     if setting is not None and state.concert is not None and params.concert_armed:
         state = settle(state, events, params, setting)
     assert state.norms is not None
@@ -640,21 +656,25 @@ def enforce(state: WorldState, events: Events, params: Params,
         flat = np.zeros(state.batch * n)
         np.add.at(flat, b[punished] * n + v[punished], -np.log1p(-cost[punished]))
         np.add.at(flat, b[row] * n + k, -np.log1p(-own))
-        cut = flat.reshape(state.batch, n)
-        hit = cut > 0
-        loss = np.zeros(cut.shape) if state.sanction_loss is None else state.sanction_loss
-        left = (np.zeros(cut.shape, dtype=np.int64) if state.sanction_left is None
-                else state.sanction_left)
+        # the cells cut (flat > 0; a few of B x N, in increasing order), among those of the
+        # violators and the sanctioners
+        cells = sorted_unique(np.concatenate([b[punished] * n + v[punished], b[row] * n + k]))
+        cells = cells[flat[cells] > 0]
         hostility = state.hostility.copy()
         np.add.at(hostility.reshape(-1), (b[row] * n + k) * n + v[row],
                   PAIR(params.sanction_hostility) * strength[row].astype(PAIR))
-        # productivity times exp(-cut), in the cells cut only (exp(-0) = 1 leaves the others)
-        productivity = np.array(state.productivity, dtype=np.float64)
-        cells = np.flatnonzero(hit)
+        # in the cells cut only: productivity times exp(-cut), the loss plus the cut, and
+        # the count (re)started; every other cell keeps its value (exp(-0) = 1, x + 0 = x)
+        productivity = np.asarray(_own(state, "productivity", fresh), dtype=np.float64)
         productivity.reshape(-1)[cells] *= np.exp(-flat[cells])
-        changes.update(productivity=productivity, hostility=hostility,
-                       sanction_loss=loss + cut,
-                       sanction_left=np.where(hit, int(round(params.sanction_years)), left))
+        loss = (np.zeros((state.batch, n)) if state.sanction_loss is None
+                else _own(state, "sanction_loss", fresh))
+        loss.reshape(-1)[cells] += flat[cells]
+        left = (np.zeros((state.batch, n), dtype=np.int64) if state.sanction_left is None
+                else _own(state, "sanction_left", fresh))
+        left.reshape(-1)[cells] = int(round(params.sanction_years))
+        changes.update(productivity=productivity, hostility=hostility, sanction_loss=loss,
+                       sanction_left=left)
         out.append(Events.make(EventKind.SANCTION, b[row], k, v[row], own))
     return state.replace(**changes), out
 
