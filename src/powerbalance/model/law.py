@@ -316,7 +316,10 @@ def enforceable(state: WorldState, params: Params, engine: str = "numpy") -> F64
             float(params.contend_ratio))
     batch, n = state.batch, state.n_actors
     kinds = state.norms.shape[1]
-    allied = any_nonzero(state.alliance)
+    # the pacts, read once (a pass over the B x N x N commitments): whether anyone has an
+    # ally and, for the loop over the actors, the alliance graph
+    pact = state.alliance > 0 if n <= ALLIES_LOOP_MAX else None
+    allied = bool(pact.any()) if pact is not None else any_nonzero(state.alliance)
     # actors first and worlds last (N, B): every operation, the sums over actors included,
     # runs along the B contiguous values of the worlds
     alive = np.ascontiguousarray(state.alive.T)
@@ -333,22 +336,30 @@ def enforceable(state: WorldState, params: Params, engine: str = "numpy") -> F64
     # ``live`` marks the worlds of the columns (``rest``) not yet found dominated; they are
     # taken apart (:func:`_worlds`) only when few are left, the others computed with them
     # and their figures dropped (each world's figures are its own, so the same numbers)
-    live = ~_dominated(alive, others, params.contend_ratio * share - 1e-12)
+    need = params.contend_ratio * share
+    need -= 1e-12
+    live = ~_dominated(alive, others, need)
     rest = np.arange(batch)
     alliance, compliance, norms = state.alliance, state.compliance, state.norms
     if _few(live):
         rest = np.flatnonzero(live)
         share, alive, others = _worlds(share, rest), _worlds(alive, rest), _worlds(others, rest)
-        alliance, compliance, norms = alliance[rest], compliance[rest], norms[rest]
+        compliance, norms = compliance[rest], norms[rest]
+        if pact is not None:
+            pact = pact[rest]
+        else:
+            alliance = alliance[rest]
         live = live[rest]
     # the alliance graph of the worlds left, built once for both allies' totals below
-    graph = allied_graph(alliance) if allied and n <= ALLIES_LOOP_MAX else None
+    graph = _symmetric(pact) if allied and pact is not None else None
     if allied:
         share_allies = allies_totals(share[None], alliance, graph)[0]
         others -= share_allies
-        need = params.contend_ratio * (share + share_allies) - 1e-12
+        need = share + share_allies
     else:  # nobody has an ally: the allies' totals are 0
-        need = params.contend_ratio * (share + 0.0) - 1e-12
+        need = share + 0.0
+    need *= params.contend_ratio
+    need -= 1e-12
     out = np.zeros((batch, kinds))
     # a dominated world enforces nothing (0): the bound shares are needed in the others only
     # (under a hegemon, most worlds of a run)
@@ -417,10 +428,15 @@ def allied_graph(alliance: npt.NDArray[np.floating]) -> BoolA:
     """(N, N, B) whether actors i and j are allied (either way round) in each world of
     ``alliance`` (B, N, N), an actor no ally of itself: :func:`allies_totals`'s graph for up
     to :data:`ALLIES_LOOP_MAX` actors."""
-    n, batch = alliance.shape[1], alliance.shape[0]
+    return _symmetric(alliance > 0)
+
+
+def _symmetric(pact: BoolA) -> BoolA:
+    """:func:`allied_graph` of the pacts ``alliance > 0`` (B, N, N)."""
+    batch, n = pact.shape[0], pact.shape[1]
     # the pacts actors first (one contiguous copy): the union with its transpose then reads
     # and writes runs of B contiguous values
-    pact = np.ascontiguousarray((alliance > 0).transpose(1, 2, 0))
+    pact = np.ascontiguousarray(pact.transpose(1, 2, 0))
     allied = np.empty((n, n, batch), dtype=bool)
     np.logical_or(pact, pact.swapaxes(0, 1), out=allied)
     allied.reshape(n * n, batch)[:: n + 1] = False
@@ -479,7 +495,13 @@ def update_norms(norms: F64, b: I64, norm: I64, punished: BoolA, params: Params,
     if enforced is not None:
         reaffirmed = reaffirmed * enforced
     grown = norms + params.norm_growth * (1.0 - norms) * reaffirmed
-    return np.asarray(np.clip(grown * (1.0 - params.norm_erosion) ** (count - hits), 0.0, 1.0))
+    # the erosion, in the cells with a violation left unpunished only (a few of B x 2;
+    # elsewhere the factor is (1 - norm_erosion)^0 = 1)
+    unpunished = count - hits
+    cells = np.flatnonzero(unpunished)
+    erosion = np.ones(norms.shape)
+    erosion.reshape(-1)[cells] = (1.0 - params.norm_erosion) ** unpunished.reshape(-1)[cells]
+    return np.asarray(np.clip(grown * erosion, 0.0, 1.0))
 
 
 def restrain(state: WorldState, actions: Actions, params: Params,
