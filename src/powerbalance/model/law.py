@@ -216,13 +216,15 @@ def coalition(state: WorldState, b: I64, violator: I64, strength: F64,
     if params.law_free_riding and len(r):
         order = np.argsort(-np.where(willing[r], state.compliance[b[r]], -1.0), axis=1,
                            kind="stable")
-        ordered = np.take_along_axis(strength_of[r], order, axis=1)
+        # each row's actors in that order, by their cells in the rows r flattened
+        n = members.shape[1]
+        cell = order + (np.arange(len(r)) * n)[:, None]
+        ordered = strength_of[r].reshape(-1)[cell]
         before = np.cumsum(ordered, axis=1) - ordered
-        first = np.zeros_like(before, dtype=bool)
-        first[:, 0] = True
-        joins = (before < need[r, None]) | first
-        kept = np.zeros((len(r), members.shape[1]), dtype=bool)
-        np.put_along_axis(kept, order, joins, axis=1)
+        joins = before < need[r, None]
+        joins[:, 0] = True  # the first always joins
+        kept = np.empty((len(r), n), dtype=bool)
+        kept.reshape(-1)[cell] = joins  # (every cell once: each row's order is a permutation)
         members[r] &= kept | joint[r]
     return members, unpunishable
 
