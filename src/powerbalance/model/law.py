@@ -500,7 +500,7 @@ def update_norms(norms: F64, b: I64, norm: I64, punished: BoolA, params: Params,
     # the erosion, in the cells with a violation left unpunished only (a few of B x 2;
     # elsewhere the factor is (1 - norm_erosion)^0 = 1)
     unpunished = count - hits
-    cells = np.flatnonzero(unpunished)
+    cells = np.flatnonzero(unpunished != 0)
     erosion = np.ones(norms.shape)
     erosion.reshape(-1)[cells] = (1.0 - params.norm_erosion) ** unpunished.reshape(-1)[cells]
     return np.asarray(np.clip(grown * erosion, 0.0, 1.0))
@@ -596,7 +596,7 @@ def lift(state: WorldState, fresh: dict[str, npt.NDArray[np.generic]] | None = N
         return state
     # only the cells with a sanction in force change (a few of B x N): each is counted down
     # and, at 0, lifted; every other cell keeps its value (max(0 - 1, 0) = 0)
-    cells = np.flatnonzero(state.sanction_left)
+    cells = np.flatnonzero(state.sanction_left != 0)  # (a boolean's nonzero is faster)
     if not len(cells):  # nothing in force anywhere: nothing to count down
         return state
     left = state.sanction_left.copy()
