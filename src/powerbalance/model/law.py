@@ -65,6 +65,8 @@ Each part has a switch (``law``, ``law_sanctions``, ``law_restraint``,
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import numpy as np
 import numpy.typing as npt
 
@@ -72,7 +74,7 @@ from powerbalance import rng
 from powerbalance.model.actions import Actions
 from powerbalance.model.derived import borders, territorial_base
 from powerbalance.model.events import EventKind, Events
-from powerbalance.model.fastops import any_nonzero, nonzero
+from powerbalance.model.fastops import any_nonzero, nonzero, sorted_unique
 from powerbalance.model.mandate import deterrent_candidates, executor, interveners, opposition
 from powerbalance.model.perception import Observation, reliability
 from powerbalance.model.policy import ActionOverride
@@ -214,13 +216,15 @@ def coalition(state: WorldState, b: I64, violator: I64, strength: F64,
     if params.law_free_riding and len(r):
         order = np.argsort(-np.where(willing[r], state.compliance[b[r]], -1.0), axis=1,
                            kind="stable")
-        ordered = np.take_along_axis(strength_of[r], order, axis=1)
+        # each row's actors in that order, by their cells in the rows r flattened
+        n = members.shape[1]
+        cell = order + (np.arange(len(r)) * n)[:, None]
+        ordered = strength_of[r].reshape(-1)[cell]
         before = np.cumsum(ordered, axis=1) - ordered
-        first = np.zeros_like(before, dtype=bool)
-        first[:, 0] = True
-        joins = (before < need[r, None]) | first
-        kept = np.zeros((len(r), members.shape[1]), dtype=bool)
-        np.put_along_axis(kept, order, joins, axis=1)
+        joins = before < need[r, None]
+        joins[:, 0] = True  # the first always joins
+        kept = np.empty((len(r), n), dtype=bool)
+        kept.reshape(-1)[cell] = joins  # (every cell once: each row's order is a permutation)
         members[r] &= kept | joint[r]
     return members, unpunishable
 
@@ -314,7 +318,10 @@ def enforceable(state: WorldState, params: Params, engine: str = "numpy") -> F64
             float(params.contend_ratio))
     batch, n = state.batch, state.n_actors
     kinds = state.norms.shape[1]
-    allied = any_nonzero(state.alliance)
+    # the pacts, read once (a pass over the B x N x N commitments): whether anyone has an
+    # ally and, for the loop over the actors, the alliance graph
+    pact = state.alliance > 0 if n <= ALLIES_LOOP_MAX else None
+    allied = bool(pact.any()) if pact is not None else any_nonzero(state.alliance)
     # actors first and worlds last (N, B): every operation, the sums over actors included,
     # runs along the B contiguous values of the worlds
     alive = np.ascontiguousarray(state.alive.T)
@@ -327,28 +334,52 @@ def enforceable(state: WorldState, params: Params, engine: str = "numpy") -> F64
     others = total[None, :] - share
     # an actor that alone holds more than the others could muster dominates whatever its
     # allies (their total only lowers the others and raises the need, rounding included):
-    # such a world needs no allies' totals (most worlds of a run under one great power)
-    rest = np.flatnonzero(~_dominated(alive, others, params.contend_ratio * share - 1e-12))
-    share, alive, others = share[:, rest], alive[:, rest], others[:, rest]
+    # such a world needs no allies' totals (most worlds of a run under one great power).
+    # ``live`` marks the worlds of the columns (``rest``) not yet found dominated; they are
+    # taken apart (:func:`_worlds`) only when few are left, the others computed with them
+    # and their figures dropped (each world's figures are its own, so the same numbers)
+    need = params.contend_ratio * share
+    need -= 1e-12
+    live = ~_dominated(alive, others, need)
+    rest = np.arange(batch)
+    alliance, compliance, norms = state.alliance, state.compliance, state.norms
+    if _few(live):
+        rest = np.flatnonzero(live)
+        share, alive, others = _worlds(share, rest), _worlds(alive, rest), _worlds(others, rest)
+        compliance, norms = compliance[rest], norms[rest]
+        if pact is not None:
+            pact = pact[rest]
+        else:
+            alliance = alliance[rest]
+        live = live[rest]
     # the alliance graph of the worlds left, built once for both allies' totals below
-    graph = allied_graph(state.alliance[rest]) if allied and n <= ALLIES_LOOP_MAX else None
+    graph = _symmetric(pact) if allied and pact is not None else None
     if allied:
-        share_allies = allies_totals(share[None], state.alliance[rest], graph)[0]
+        share_allies = allies_totals(share[None], alliance, graph)[0]
         others -= share_allies
-        need = params.contend_ratio * (share + share_allies) - 1e-12
+        need = share + share_allies
     else:  # nobody has an ally: the allies' totals are 0
-        need = params.contend_ratio * (share + 0.0) - 1e-12
+        need = share + 0.0
+    need *= params.contend_ratio
+    need -= 1e-12
     out = np.zeros((batch, kinds))
     # a dominated world enforces nothing (0): the bound shares are needed in the others only
     # (under a hegemon, most worlds of a run)
-    keep = np.flatnonzero(~_dominated(alive, others, need))
-    if not len(keep):
+    live &= ~_dominated(alive, others, need)
+    if not live.any():
         return out
-    share, alive, need, rest = share[:, keep], alive[:, keep], need[:, keep], rest[keep]
-    if graph is not None:
-        graph = graph[:, :, keep]
+    if _few(live):
+        keep = np.flatnonzero(live)
+        share, alive, need, rest = (_worlds(share, keep), _worlds(alive, keep),
+                                    _worlds(need, keep), rest[keep])
+        compliance, norms = compliance[keep], norms[keep]
+        if graph is not None:
+            graph = _worlds(graph, keep)
+        elif allied:
+            alliance = alliance[keep]
+        live = live[keep]
     # rows (kinds, N, K): each norm's bound share (0 for the dead and the unbound)
-    bound = compliant(state.compliance[rest].T[None, :, :], state.norms[rest].T[:, None, :])
+    bound = compliant(compliance.T[None, :, :], norms.T[:, None, :])
     bound &= alive[None]
     x = np.multiply(bound, share[None])
     total = np.zeros((kinds, len(rest)))
@@ -357,12 +388,31 @@ def enforceable(state: WorldState, params: Params, engine: str = "numpy") -> F64
     # the bound others not allied with the actor, the willing
     others = total[:, None, :] - x
     if allied:
-        others -= allies_totals(x, state.alliance[rest], graph)
+        others -= allies_totals(x, alliance, graph)
     punishable = bound & (others >= need)
     count = bound.sum(axis=1)
-    out[rest] = np.divide(punishable.sum(axis=1), count, out=np.zeros((kinds, len(rest))),
-                          where=count > 0).T
+    ratio = np.divide(punishable.sum(axis=1), count, out=np.zeros((kinds, len(rest))),
+                      where=count > 0).T
+    out[rest[live]] = ratio[live]
     return out
+
+
+_G = TypeVar("_G", bound=np.generic)
+#: :func:`enforceable` takes apart the worlds left (:func:`_worlds`) when fewer than this
+#: share of them are left; otherwise it computes them all and drops the others' figures.
+SUBSET_SHARE = 0.75
+
+
+def _few(live: BoolA) -> bool:
+    """Whether few enough of the worlds are ``live`` for :func:`enforceable` to take them
+    apart (fewer than :data:`SUBSET_SHARE` of them)."""
+    return bool(np.count_nonzero(live) < SUBSET_SHARE * len(live))
+
+
+def _worlds(a: npt.NDArray[_G], worlds: I64) -> npt.NDArray[_G]:
+    """``a[..., worlds]``, the worlds on the last axis, as a C-contiguous array (fancy
+    indexing the last axis gives a strided one, which every later operation pays for)."""
+    return np.take(a, worlds, axis=-1)
 
 
 def _dominated(alive: BoolA, others: F64, need: F64) -> BoolA:
@@ -380,10 +430,17 @@ def allied_graph(alliance: npt.NDArray[np.floating]) -> BoolA:
     """(N, N, B) whether actors i and j are allied (either way round) in each world of
     ``alliance`` (B, N, N), an actor no ally of itself: :func:`allies_totals`'s graph for up
     to :data:`ALLIES_LOOP_MAX` actors."""
-    n, batch = alliance.shape[1], alliance.shape[0]
-    graph = (alliance > 0).transpose(1, 2, 0)
+    return _symmetric(alliance > 0)
+
+
+def _symmetric(pact: BoolA) -> BoolA:
+    """:func:`allied_graph` of the pacts ``alliance > 0`` (B, N, N)."""
+    batch, n = pact.shape[0], pact.shape[1]
+    # the pacts actors first (one contiguous copy): the union with its transpose then reads
+    # and writes runs of B contiguous values
+    pact = np.ascontiguousarray(pact.transpose(1, 2, 0))
     allied = np.empty((n, n, batch), dtype=bool)
-    np.logical_or(graph, graph.swapaxes(0, 1), out=allied)
+    np.logical_or(pact, pact.swapaxes(0, 1), out=allied)
     allied.reshape(n * n, batch)[:: n + 1] = False
     return allied
 
@@ -402,6 +459,7 @@ def allies_totals(x: F64, alliance: npt.NDArray[np.floating],
     rows, n, batch = x.shape
     if n <= ALLIES_LOOP_MAX:
         allied = allied_graph(alliance) if graph is None else graph
+        x = np.ascontiguousarray(x)  # (a strided x would slow every product below)
         out = np.zeros_like(x)
         term = np.empty_like(x)
         for i in range(n):
@@ -439,7 +497,13 @@ def update_norms(norms: F64, b: I64, norm: I64, punished: BoolA, params: Params,
     if enforced is not None:
         reaffirmed = reaffirmed * enforced
     grown = norms + params.norm_growth * (1.0 - norms) * reaffirmed
-    return np.asarray(np.clip(grown * (1.0 - params.norm_erosion) ** (count - hits), 0.0, 1.0))
+    # the erosion, in the cells with a violation left unpunished only (a few of B x 2;
+    # elsewhere the factor is (1 - norm_erosion)^0 = 1)
+    unpunished = count - hits
+    cells = np.flatnonzero(unpunished != 0)
+    erosion = np.ones(norms.shape)
+    erosion.reshape(-1)[cells] = (1.0 - params.norm_erosion) ** unpunished.reshape(-1)[cells]
+    return np.asarray(np.clip(grown * erosion, 0.0, 1.0))
 
 
 def restrain(state: WorldState, actions: Actions, params: Params,
@@ -520,28 +584,43 @@ def expected_intervention(state: WorldState, b: I64, a: I64, gain: F64,
     return np.where(answered, odds * np.where(answered, gain, 0.0), 0.0)
 
 
-def lift(state: WorldState) -> WorldState:
+def lift(state: WorldState, fresh: dict[str, npt.NDArray[np.generic]] | None = None
+         ) -> WorldState:
     """The state a year on in its sanctions: each actor's sanctions in force have one year
     less to run, and those that expire are lifted (productivity multiplied back by the
     factor they held it down by). A sanction is a flow paid each year it lasts, not a
-    permanent loss of productivity (Hufbauer et al. 2007)."""
+    permanent loss of productivity (Hufbauer et al. 2007). ``fresh``, where given, receives
+    the arrays made anew, by field (no other state holds them: :func:`enforce` changes them
+    in place rather than copy them again)."""
     if state.sanction_left is None or state.sanction_loss is None:
         return state
     # only the cells with a sanction in force change (a few of B x N): each is counted down
     # and, at 0, lifted; every other cell keeps its value (max(0 - 1, 0) = 0)
-    cells = np.flatnonzero(state.sanction_left)
+    cells = np.flatnonzero(state.sanction_left != 0)  # (a boolean's nonzero is faster)
     if not len(cells):  # nothing in force anywhere: nothing to count down
         return state
     left = state.sanction_left.copy()
     left.reshape(-1)[cells] = np.maximum(state.sanction_left.reshape(-1)[cells] - 1, 0)
     ends = cells[(left.reshape(-1)[cells] == 0) & (state.sanction_left.reshape(-1)[cells] > 0)]
+    if fresh is not None:
+        fresh["sanction_left"] = left
     if not len(ends):
         return state.replace(sanction_left=left)
     loss = state.sanction_loss.copy()
     productivity = np.array(state.productivity, dtype=np.float64)
     productivity.reshape(-1)[ends] *= np.exp(loss.reshape(-1)[ends])
     loss.reshape(-1)[ends] = 0.0
+    if fresh is not None:
+        fresh.update(sanction_loss=loss, productivity=productivity)
     return state.replace(sanction_left=left, sanction_loss=loss, productivity=productivity)
+
+
+def _own(state: WorldState, name: str, fresh: dict[str, npt.NDArray[np.generic]]
+         ) -> npt.NDArray[np.generic]:
+    """The state's field ``name`` to change in place: the array :func:`lift` made anew this
+    year (``fresh``), else a copy."""
+    value: npt.NDArray[np.generic] = getattr(state, name)
+    return value if fresh.get(name) is value else np.array(value)
 
 
 def enforce(state: WorldState, events: Events, params: Params,
@@ -564,7 +643,8 @@ def enforce(state: WorldState, events: Events, params: Params,
     if not params.law:
         return state, []
     engine = setting.engine if setting is not None else "numpy"
-    state = lift(state)
+    fresh: dict[str, npt.NDArray[np.generic]] = {}  # the arrays lift makes anew
+    state = lift(state, fresh)
     if setting is not None and state.concert is not None and params.concert_armed:
         state = settle(state, events, params, setting)
     assert state.norms is not None
@@ -600,21 +680,25 @@ def enforce(state: WorldState, events: Events, params: Params,
         flat = np.zeros(state.batch * n)
         np.add.at(flat, b[punished] * n + v[punished], -np.log1p(-cost[punished]))
         np.add.at(flat, b[row] * n + k, -np.log1p(-own))
-        cut = flat.reshape(state.batch, n)
-        hit = cut > 0
-        loss = np.zeros(cut.shape) if state.sanction_loss is None else state.sanction_loss
-        left = (np.zeros(cut.shape, dtype=np.int64) if state.sanction_left is None
-                else state.sanction_left)
+        # the cells cut (flat > 0; a few of B x N, in increasing order), among those of the
+        # violators and the sanctioners
+        cells = sorted_unique(np.concatenate([b[punished] * n + v[punished], b[row] * n + k]))
+        cells = cells[flat[cells] > 0]
         hostility = state.hostility.copy()
         np.add.at(hostility.reshape(-1), (b[row] * n + k) * n + v[row],
                   PAIR(params.sanction_hostility) * strength[row].astype(PAIR))
-        # productivity times exp(-cut), in the cells cut only (exp(-0) = 1 leaves the others)
-        productivity = np.array(state.productivity, dtype=np.float64)
-        cells = np.flatnonzero(hit)
+        # in the cells cut only: productivity times exp(-cut), the loss plus the cut, and
+        # the count (re)started; every other cell keeps its value (exp(-0) = 1, x + 0 = x)
+        productivity = np.asarray(_own(state, "productivity", fresh), dtype=np.float64)
         productivity.reshape(-1)[cells] *= np.exp(-flat[cells])
-        changes.update(productivity=productivity, hostility=hostility,
-                       sanction_loss=loss + cut,
-                       sanction_left=np.where(hit, int(round(params.sanction_years)), left))
+        loss = (np.zeros((state.batch, n)) if state.sanction_loss is None
+                else _own(state, "sanction_loss", fresh))
+        loss.reshape(-1)[cells] += flat[cells]
+        left = (np.zeros((state.batch, n), dtype=np.int64) if state.sanction_left is None
+                else _own(state, "sanction_left", fresh))
+        left.reshape(-1)[cells] = int(round(params.sanction_years))
+        changes.update(productivity=productivity, hostility=hostility, sanction_loss=loss,
+                       sanction_left=left)
         out.append(Events.make(EventKind.SANCTION, b[row], k, v[row], own))
     return state.replace(**changes), out
 
