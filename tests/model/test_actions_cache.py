@@ -26,3 +26,25 @@ def test_where_merges_every_field() -> None:
     assert isinstance(m, Actions) and m.attack.tolist() == [[1, -1, 3, -1]]
     assert m.spend.tolist() == [[0.2, 0.05, 0.2, 0.05]]
     assert set(m.__dict__) >= set(_ACTION_NAMES) and m.fresh == a.fresh - {"attack", "spend"}
+
+
+def test_where_all_is_the_chain_of_wheres_bit_for_bit() -> None:
+    rng = np.random.default_rng(3)
+    a = Actions.passive(2, 5, 0.05)
+    b = a.replace(attack=rng.integers(-1, 5, (2, 5)), spend=rng.random((2, 5)))
+    c = a.replace(spend=rng.random((2, 5)), join=np.full((2, 5), 2),   # an int in a float field
+                  leave=np.ones((2, 5), dtype=bool))
+    d = a.replace(attack=a.attack)   # the same array as the passive one: nothing to merge
+    for overlap in (False, True):
+        m1 = rng.random((2, 5)) < 0.5
+        m2 = (rng.random((2, 5)) < 0.5) if overlap else ~m1
+        choices = [(m1, b), (m2, c), (m1 | m2, d)]
+        chain = a
+        for mask, other in choices:
+            chain = chain.where(mask, other)
+        one = a.where_all(choices)
+        assert one.fresh == chain.fresh
+        for name in _ACTION_NAMES:
+            x, y = getattr(one, name), getattr(chain, name)
+            assert x.dtype == y.dtype and np.array_equal(x, y), name
+            assert (x is getattr(a, name)) == (y is getattr(a, name)), name

@@ -8,6 +8,7 @@ so it lives in the engine core, which imports no strategy.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from typing import Any
@@ -165,6 +166,47 @@ class Actions:
         out = object.__new__(Actions)  # every field given: __init__ would only copy them
         out.__dict__.update(merged)
         object.__setattr__(out, "_fresh", both)
+        return out
+
+    def where_all(self, choices: Sequence[tuple[BoolA, Actions]]) -> Actions:
+        """``self.where(m1, a1).where(m2, a2)...`` for ``choices = [(m1, a1), (m2, a2), ...]``,
+        bit for bit, in one pass.
+
+        Each merged field is copied once and each choice writes its masked entries into
+        that copy (``np.copyto``), instead of one ``np.where`` (a new array) per choice
+        and field: the policy phase merges every strategy's actions so. A field is merged
+        exactly when the chain would merge it (:meth:`where`'s rules: not a passive default
+        on both sides, not the same array), in the chain's dtype.
+        """
+        mine_fresh = self.fresh
+        fresh = mine_fresh
+        for _, other in choices:
+            fresh = fresh & other.fresh
+        merged = dict(self.__dict__)   # the fields passive in all keep our (shared) arrays
+        for name in _ACTION_NAMES:
+            if name in fresh:
+                continue
+            current = merged[name]
+            written = False   # current is a copy of ours that the choices write into
+            untouched = name in mine_fresh   # current holds the passive defaults
+            for mask, other in choices:
+                theirs = other.__dict__[name]
+                if (untouched and name in other.fresh) or current is theirs:
+                    continue   # the chain's where would skip it (the values would not change)
+                if theirs.dtype is not current.dtype:   # np.where's dtype, as the chain's
+                    dtype = np.result_type(theirs, current)
+                    if dtype != current.dtype:
+                        current = np.array(current, dtype=dtype)
+                        written = True
+                if not written:
+                    current = current.copy()   # a fresh, writable copy (C order)
+                    written = True
+                np.copyto(current, theirs, where=mask)
+                untouched = False
+            merged[name] = current
+        out = object.__new__(Actions)
+        out.__dict__.update(merged)
+        object.__setattr__(out, "_fresh", fresh)
         return out
 
 
