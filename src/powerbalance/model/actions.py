@@ -27,6 +27,8 @@ _DEFAULT_FIELDS = frozenset({"attack", "offer", "accept", "leave", "join", "subv
                              "subvert_spend", "counter_spend", "pay", "pay_spend", "shirk",
                              "join_offence", "accept_ratio", "leave_passed", "pressure",
                              "leave_ally"})
+#: No field known to hold the passive defaults (an :class:`Actions` built by ``__init__``).
+_NOT_FRESH: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=64)
@@ -122,6 +124,20 @@ class Actions:
         see :mod:`powerbalance.model.subversion`). Strategies that pay side
         payments or subvert raise ``spend`` by those shares likewise.
         """
+        if isinstance(spend, np.ndarray) and spend.ndim:
+            return cls._defensive(obs, spend)
+        # One value for all: the same actions for every strategy asking this year with this
+        # spend, built once per observation (their arrays are read-only, as passive's).
+        cache = obs.__dict__.setdefault("_defensive_actions", {})
+        key = float(spend)
+        hit = cache.get(key)
+        if hit is None:
+            hit = cache[key] = cls._defensive(obs, key)
+        return hit  # type: ignore[no-any-return]
+
+    @classmethod
+    def _defensive(cls, obs: Observation, spend: float | F64) -> Actions:
+        """:meth:`defensive`, built (the rule)."""
         state, params = obs.state, obs.params
         actions = cls.passive(state.batch, state.n_actors, params.base_spend)
         if isinstance(spend, np.ndarray) and spend.ndim:
@@ -133,22 +149,26 @@ class Actions:
         if not (params.counter_spend > 0 and low.any()):
             return actions.replace(spend=spend_arr)
         counter = np.where(low, params.counter_spend, 0.0)
-        return actions.replace(spend=spend_arr + counter, counter_spend=counter)
+        spend_arr = spend_arr + counter
+        if not isinstance(spend, np.ndarray):   # shared by the callers: see defensive
+            spend_arr.flags.writeable = counter.flags.writeable = False
+        return actions.replace(spend=spend_arr, counter_spend=counter)
 
     def replace(self, **changes: Any) -> Actions:
         """A copy with some arrays replaced."""
-        if changes.keys() - _ACTION_FIELDS:
+        if not _ACTION_FIELDS.issuperset(changes):
             replace(self, **changes)  # raises dataclasses' own TypeError for unknown names
         out = object.__new__(Actions)  # a dictionary copy: dataclasses.replace re-runs __init__
-        out.__dict__.update(self.__dict__)
-        out.__dict__.update(changes)
-        object.__setattr__(out, "_fresh", self.fresh - changes.keys())
+        d = out.__dict__
+        d.update(self.__dict__)
+        d.update(changes)
+        d["_fresh"] = d.get("_fresh", _NOT_FRESH).difference(changes)
         return out
 
     @property
     def fresh(self) -> frozenset[str]:
         """Fields that still hold the passive defaults everywhere (merging them is a no-op)."""
-        return getattr(self, "_fresh", frozenset())
+        return self.__dict__.get("_fresh", _NOT_FRESH)  # type: ignore[no-any-return]
 
     def where(self, mask: BoolA, other: Actions) -> Actions:
         """Take ``other``'s actions where ``mask`` is true, keep these elsewhere.
