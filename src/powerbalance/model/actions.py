@@ -176,17 +176,9 @@ class Actions:
         Fields that hold the passive defaults in both are not merged (they
         would not change).
         """
-        both = self.fresh & other.fresh
-        merged: dict[str, Any] = {}
-        for name in _ACTION_NAMES:
-            mine, theirs = getattr(self, name), getattr(other, name)
-            # (The same array on both sides, a shared constant say, needs no merge either.)
-            merged[name] = (mine if name in both or mine is theirs
-                            else np.where(mask, theirs, mine))
-        out = object.__new__(Actions)  # every field given: __init__ would only copy them
-        out.__dict__.update(merged)
-        object.__setattr__(out, "_fresh", both)
-        return out
+        # (The same array on both sides, a shared constant say, needs no merge either.)
+        # Each merged field is np.where(mask, other's, ours), computed as in where_all.
+        return self.where_all(((np.asarray(mask), other),))
 
     def where_all(self, choices: Sequence[tuple[BoolA, Actions]]) -> Actions:
         """``self.where(m1, a1).where(m2, a2)...`` for ``choices = [(m1, a1), (m2, a2), ...]``,
@@ -213,6 +205,11 @@ class Actions:
                 theirs = other.__dict__[name]
                 if (untouched and name in other.fresh) or current is theirs:
                     continue   # the chain's where would skip it (the values would not change)
+                if mask.shape != current.shape or theirs.shape != current.shape:
+                    current = np.where(mask, theirs, current)   # broadcasting: the chain's op
+                    written = True
+                    untouched = False
+                    continue
                 if theirs.dtype is not current.dtype:   # np.where's dtype, as the chain's
                     dtype = np.result_type(theirs, current)
                     if dtype != current.dtype:
