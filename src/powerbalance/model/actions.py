@@ -184,9 +184,10 @@ class Actions:
         """``self.where(m1, a1).where(m2, a2)...`` for ``choices = [(m1, a1), (m2, a2), ...]``,
         bit for bit, in one pass.
 
-        Each merged field is copied once and each choice writes its masked entries into
-        that copy (``np.copyto``), instead of one ``np.where`` (a new array) per choice
-        and field: the policy phase merges every strategy's actions so. A field is merged
+        Each merged field is built once (``np.where`` of the first choice that changes it)
+        and the later choices write their masked entries into it (``np.copyto``), instead of
+        one ``np.where`` (a new array) per choice and field: the policy phase merges every
+        strategy's actions so. A field is merged
         exactly when the chain would merge it (:meth:`where`'s rules: not a passive default
         on both sides, not the same array), in the chain's dtype.
         """
@@ -199,27 +200,25 @@ class Actions:
             if name in fresh:
                 continue
             current = merged[name]
-            written = False   # current is a copy of ours that the choices write into
+            written = False   # current is a new array that the choices write into
             untouched = name in mine_fresh   # current holds the passive defaults
             for mask, other in choices:
                 theirs = other.__dict__[name]
                 if (untouched and name in other.fresh) or current is theirs:
                     continue   # the chain's where would skip it (the values would not change)
-                if mask.shape != current.shape or theirs.shape != current.shape:
-                    current = np.where(mask, theirs, current)   # broadcasting: the chain's op
-                    written = True
-                    untouched = False
-                    continue
-                if theirs.dtype is not current.dtype:   # np.where's dtype, as the chain's
-                    dtype = np.result_type(theirs, current)
-                    if dtype != current.dtype:
-                        current = np.array(current, dtype=dtype)
-                        written = True
-                if not written:
-                    current = current.copy()   # a fresh, writable copy (C order)
-                    written = True
-                np.copyto(current, theirs, where=mask)
                 untouched = False
+                if not written or theirs.dtype is not current.dtype or (
+                        mask.shape != current.shape or theirs.shape != current.shape):
+                    if (written and mask.shape == theirs.shape == current.shape
+                            and np.result_type(theirs, current) == current.dtype):
+                        np.copyto(current, theirs, where=mask)   # (only the dtype object differs)
+                        continue
+                    # The first write (or a new dtype, a broadcast): the chain's own op, a
+                    # new array of np.where's dtype and shape, which later choices write into.
+                    current = np.where(mask, theirs, current)
+                    written = True
+                    continue
+                np.copyto(current, theirs, where=mask)
             merged[name] = current
         out = object.__new__(Actions)
         out.__dict__.update(merged)
