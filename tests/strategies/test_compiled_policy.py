@@ -10,6 +10,8 @@ from powerbalance.model.actions import _ACTION_NAMES
 from powerbalance.model.perception import Observation
 from powerbalance.scenarios import load
 
+pytest.importorskip("numba")
+
 
 def _lived_in(spec: str, overrides: dict, seed: int = 7, years: int = 30):  # type: ignore[no-untyped-def]
     scenario = load(spec)
