@@ -8,6 +8,7 @@ so it lives in the engine core, which imports no strategy.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from typing import Any
@@ -26,6 +27,8 @@ _DEFAULT_FIELDS = frozenset({"attack", "offer", "accept", "leave", "join", "subv
                              "subvert_spend", "counter_spend", "pay", "pay_spend", "shirk",
                              "join_offence", "accept_ratio", "leave_passed", "pressure",
                              "leave_ally"})
+#: No field known to hold the passive defaults (an :class:`Actions` built by ``__init__``).
+_NOT_FRESH: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=64)
@@ -121,6 +124,20 @@ class Actions:
         see :mod:`powerbalance.model.subversion`). Strategies that pay side
         payments or subvert raise ``spend`` by those shares likewise.
         """
+        if isinstance(spend, np.ndarray) and spend.ndim:
+            return cls._defensive(obs, spend)
+        # One value for all: the same actions for every strategy asking this year with this
+        # spend, built once per observation (their arrays are read-only, as passive's).
+        cache = obs.__dict__.setdefault("_defensive_actions", {})
+        key = float(spend)
+        hit = cache.get(key)
+        if hit is None:
+            hit = cache[key] = cls._defensive(obs, key)
+        return hit  # type: ignore[no-any-return]
+
+    @classmethod
+    def _defensive(cls, obs: Observation, spend: float | F64) -> Actions:
+        """:meth:`defensive`, built (the rule)."""
         state, params = obs.state, obs.params
         actions = cls.passive(state.batch, state.n_actors, params.base_spend)
         if isinstance(spend, np.ndarray) and spend.ndim:
@@ -132,22 +149,26 @@ class Actions:
         if not (params.counter_spend > 0 and low.any()):
             return actions.replace(spend=spend_arr)
         counter = np.where(low, params.counter_spend, 0.0)
-        return actions.replace(spend=spend_arr + counter, counter_spend=counter)
+        spend_arr = spend_arr + counter
+        if not isinstance(spend, np.ndarray):   # shared by the callers: see defensive
+            spend_arr.flags.writeable = counter.flags.writeable = False
+        return actions.replace(spend=spend_arr, counter_spend=counter)
 
     def replace(self, **changes: Any) -> Actions:
         """A copy with some arrays replaced."""
-        if changes.keys() - _ACTION_FIELDS:
+        if not _ACTION_FIELDS.issuperset(changes):
             replace(self, **changes)  # raises dataclasses' own TypeError for unknown names
         out = object.__new__(Actions)  # a dictionary copy: dataclasses.replace re-runs __init__
-        out.__dict__.update(self.__dict__)
-        out.__dict__.update(changes)
-        object.__setattr__(out, "_fresh", self.fresh - changes.keys())
+        d = out.__dict__
+        d.update(self.__dict__)
+        d.update(changes)
+        d["_fresh"] = d.get("_fresh", _NOT_FRESH).difference(changes)
         return out
 
     @property
     def fresh(self) -> frozenset[str]:
         """Fields that still hold the passive defaults everywhere (merging them is a no-op)."""
-        return getattr(self, "_fresh", frozenset())
+        return self.__dict__.get("_fresh", _NOT_FRESH)  # type: ignore[no-any-return]
 
     def where(self, mask: BoolA, other: Actions) -> Actions:
         """Take ``other``'s actions where ``mask`` is true, keep these elsewhere.
@@ -155,16 +176,53 @@ class Actions:
         Fields that hold the passive defaults in both are not merged (they
         would not change).
         """
-        both = self.fresh & other.fresh
-        merged: dict[str, Any] = {}
+        # (The same array on both sides, a shared constant say, needs no merge either.)
+        # Each merged field is np.where(mask, other's, ours), computed as in where_all.
+        return self.where_all(((np.asarray(mask), other),))
+
+    def where_all(self, choices: Sequence[tuple[BoolA, Actions]]) -> Actions:
+        """``self.where(m1, a1).where(m2, a2)...`` for ``choices = [(m1, a1), (m2, a2), ...]``,
+        bit for bit, in one pass.
+
+        Each merged field is built once (``np.where`` of the first choice that changes it)
+        and the later choices write their masked entries into it (``np.copyto``), instead of
+        one ``np.where`` (a new array) per choice and field: the policy phase merges every
+        strategy's actions so. A field is merged
+        exactly when the chain would merge it (:meth:`where`'s rules: not a passive default
+        on both sides, not the same array), in the chain's dtype.
+        """
+        mine_fresh = self.fresh
+        fresh = mine_fresh
+        for _, other in choices:
+            fresh = fresh & other.fresh
+        merged = dict(self.__dict__)   # the fields passive in all keep our (shared) arrays
         for name in _ACTION_NAMES:
-            mine, theirs = getattr(self, name), getattr(other, name)
-            # (The same array on both sides, a shared constant say, needs no merge either.)
-            merged[name] = (mine if name in both or mine is theirs
-                            else np.where(mask, theirs, mine))
-        out = object.__new__(Actions)  # every field given: __init__ would only copy them
+            if name in fresh:
+                continue
+            current = merged[name]
+            written = False   # current is a new array that the choices write into
+            untouched = name in mine_fresh   # current holds the passive defaults
+            for mask, other in choices:
+                theirs = other.__dict__[name]
+                if (untouched and name in other.fresh) or current is theirs:
+                    continue   # the chain's where would skip it (the values would not change)
+                untouched = False
+                if not written or theirs.dtype is not current.dtype or (
+                        mask.shape != current.shape or theirs.shape != current.shape):
+                    if (written and mask.shape == theirs.shape == current.shape
+                            and np.result_type(theirs, current) == current.dtype):
+                        np.copyto(current, theirs, where=mask)   # (only the dtype object differs)
+                        continue
+                    # The first write (or a new dtype, a broadcast): the chain's own op, a
+                    # new array of np.where's dtype and shape, which later choices write into.
+                    current = np.where(mask, theirs, current)
+                    written = True
+                    continue
+                np.copyto(current, theirs, where=mask)
+            merged[name] = current
+        out = object.__new__(Actions)
         out.__dict__.update(merged)
-        object.__setattr__(out, "_fresh", both)
+        object.__setattr__(out, "_fresh", fresh)
         return out
 
 

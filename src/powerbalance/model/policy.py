@@ -46,9 +46,13 @@ def decide(obs: Observation, override: ActionOverride | None = None) -> Actions:
     if policy is None:
         raise ValueError("the setting has no policy: build it with Scenario.setting (or "
                          "Setting.build(..., policy=registry.instance))")
-    actions = Actions.passive(state.batch, state.n_actors, obs.params.base_spend)
+    passive = Actions.passive(state.batch, state.n_actors, obs.params.base_spend)
     present = np.flatnonzero(np.bincount(state.strategy[state.alive]))
+    choices = []
     for sid in present.tolist():
         mask = (state.strategy == sid) & state.alive
-        actions = actions.where(mask, policy(int(sid)).decide(obs, mask))
+        choices.append((mask, policy(int(sid)).decide(obs, mask)))
+    # Each actor keeps its own strategy's rows: passive.where(m1, a1).where(m2, a2)...,
+    # merged in one pass.
+    actions = passive.where_all(choices)
     return actions if override is None else override(obs, actions)

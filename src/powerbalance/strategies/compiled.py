@@ -143,3 +143,57 @@ def kernels() -> dict[str, Any]:
     """The strategies' compiled kernels by name."""
     return {"seeker_pairs": seeker_pairs_kernel, "seeker_choice": seeker_choice_kernel,
             "wedge_target": wedge_target_kernel}
+
+
+@jit
+def external_offers_kernel(mask: Any, top_threat: Any, level: Any, share: Any,
+                           balance_threshold: float, alliance: Any, alive: Any, perceived: Any,
+                           reach: Any, abandonment: Any, exploitation: Any, has_distrust: bool,
+                           distrust32: bool, distrust_threshold: float) -> Any:
+    # external_balancer.ExternalBalancer.decide's offers: -1 everywhere but at the actors of
+    # mask that common.threatened finds threatened (top threat >= 0 and its level, float32
+    # against the float64 balance_threshold * share, compared in float64 as NumPy does), whose
+    # offer is common.balancing_partner's (the kernel balancing_partner_kernel of
+    # model/compiled_war.py, row by row in C order). common.distrusted's test, when anybody
+    # may distrust anybody (has_distrust): abandonment + exploitation in float32 against the
+    # threshold in NumPy's dtype for it (distrust32: float32 for a Python float).
+    b_, n = alive.shape
+    offer = np.full((b_, n), -1, dtype=np.int64)
+    thr32 = np.float32(distrust_threshold)
+    for w in range(b_):
+        for me in range(n):
+            if not (mask[w, me] and top_threat[w, me] >= 0
+                    and level[w, me] >= balance_threshold * share[w, me]):
+                continue
+            threat = top_threat[w, me]
+            best = np.float32(0.0)
+            pick = -1
+            for j in range(n):
+                ok = (alliance[w, me, j] <= 0 and alliance[w, j, threat] <= 0 and alive[w, j]
+                      and j != me and j != threat)
+                if ok and has_distrust:
+                    memory = abandonment[w, me, j] + exploitation[w, me, j]
+                    if (memory >= thr32) if distrust32 else (
+                            np.float64(memory) >= distrust_threshold):
+                        ok = False
+                score = perceived[w, me, j] * reach[w, threat, j] if ok else np.float32(-1.0)
+                if pick < 0 or score > best:
+                    best = score
+                    pick = j
+            offer[w, me] = pick if best > 0 else -1
+    return offer
+
+
+def external_offers(obs: Any, mask: Any) -> Any:
+    """:func:`external_offers_kernel` on an observation: the external balancer's (B, N) offers
+    (a fresh array), bit for bit those of its NumPy rule."""
+    state, params = obs.state, obs.params
+    threshold = params.distrust_threshold
+    has_distrust = (obs.abandonment_peak + obs.exploitation_peak) >= threshold
+    distrust32 = np.result_type(state.abandonment.dtype, state.exploitation.dtype,
+                                threshold) == np.float32
+    return external_offers_kernel(
+        np.ascontiguousarray(mask), obs.top_threat, obs.top_threat_level, obs.share,
+        float(params.balance_threshold), state.alliance, state.alive, obs.perceived, obs.reach,
+        state.abandonment, state.exploitation, bool(has_distrust), bool(distrust32),
+        float(threshold))

@@ -10,6 +10,8 @@ from powerbalance.strategies.base import Actions, BoolA, Strategy
 from powerbalance.strategies.common import balancing_partner, best_attack, rows_of, threatened
 from powerbalance.strategies.registry import register
 
+_NONE = np.zeros(0, dtype=np.int64)
+
 
 @register
 class ExternalBalancer(Strategy):
@@ -55,18 +57,25 @@ class ExternalBalancer(Strategy):
         """Offer an alliance against the top threat while threatened; leave passed alliances."""
         state, params = obs.state, obs.params
         actions = Actions.defensive(obs, params.base_spend)
-        offer = actions.offer.copy()
-        attack = actions.attack.copy()
-        bw, i = nonzero(threatened(obs, mask))
+        attack = actions.attack
+        if obs.setting.engine == "compiled":   # the same offers, in one compiled pass
+            from powerbalance.strategies import compiled
+
+            offer = compiled.external_offers(obs, mask)
+        else:
+            offer = actions.offer.copy()
+            bw, i = nonzero(threatened(obs, mask))
+            if len(bw):
+                offer[bw, i] = balancing_partner(obs, bw, i)
+        bw, i = nonzero(mask) if obs.exploitation_peak >= params.punish_threshold else (
+            _NONE, _NONE)   # (nobody remembers enough exploitation to punish it)
         if len(bw):
-            offer[bw, i] = balancing_partner(obs, bw, i)
-        bw, i = nonzero(mask)
-        if len(bw) and obs.exploitation_peak >= params.punish_threshold:
             culprits = rows_of(state.exploitation, bw * state.n_actors + i) >= (
                 params.punish_threshold)
             rows = np.flatnonzero(row_any(culprits))
             if len(rows):
                 target = best_attack(obs, bw[rows], i[rows], culprits[rows], params.attack_odds)
+                attack = attack.copy()
                 attack[bw[rows], i[rows]] = target
         return actions.replace(offer=offer, attack=attack,
                                leave_passed=np.ones_like(actions.leave_passed))
