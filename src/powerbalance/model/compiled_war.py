@@ -133,9 +133,23 @@ def conquer_kernel(owner: Any, changed: Any, capital: Any, worlds: Any, loser_fl
     cost = np.empty(1, dtype=np.float32)
     bits = cost.view(np.int32)
     out = np.empty(64, dtype=np.int64)
+    # The claims of one world on a table by (claimer, holder): 0.0 where there is none
+    # (as the reference's lookup gives), each claim written from its world's run of the
+    # sorted codes and cleared after it. A world without a claim has nothing to draw.
+    nn = n * n
+    table = np.zeros(nn)
+    first = 0
     m = 0
     for x in range(len(worlds)):
         w = worlds[x]
+        while first < len(claim_code) and claim_code[first] < w * nn:
+            first += 1
+        last = first
+        while last < len(claim_code) and claim_code[last] < (w + 1) * nn:
+            table[claim_code[last] - w * nn] = claim_weight[last]
+            last += 1
+        if last == first:
+            continue
         row = owner[w]
         key = keys[w]
         best[:] = none
@@ -144,16 +158,30 @@ def conquer_kernel(owner: Any, changed: Any, capital: Any, worlds: Any, loser_fl
             held_by = row[q]
             if held_by < 0 or not loser_flag[x, held_by]:
                 continue
+            # A province that one claimer alone claims (through one link or several) is
+            # its: the draws decide only between claimers, so none is made.
+            alone = -1
+            for k in range(in_ptr[q], in_ptr[q + 1]):
+                claimer = row[link_src[in_links[k]]]
+                if claimer < 0 or claimer == held_by or not table[claimer * n + held_by] > 0:
+                    continue
+                if alone == -1:
+                    alone = claimer
+                elif claimer != alone:
+                    alone = -2
+                    break
+            if alone == -1:
+                continue
+            found = True
+            if alone >= 0:
+                best[q] = alone
+                continue
             for k in range(in_ptr[q], in_ptr[q + 1]):
                 cl = in_links[k]
                 claimer = row[link_src[cl]]
                 if claimer < 0 or claimer == held_by:
                     continue
-                code = (w * n + claimer) * n + held_by
-                pos = np.searchsorted(claim_code, code)
-                if pos >= len(claim_code) or claim_code[pos] != code:
-                    continue
-                weight = claim_weight[pos]
+                weight = table[claimer * n + held_by]
                 if not weight > 0:
                     continue
                 u = uniform1(key, claim_base, cl)
@@ -163,6 +191,8 @@ def conquer_kernel(owner: Any, changed: Any, capital: Any, worlds: Any, loser_fl
                 if pick < best[d]:
                     best[d] = pick
                 found = True
+        for c in range(first, last):
+            table[claim_code[c] - w * nn] = 0.0
         if not found:
             continue
         any_taken = False
@@ -318,16 +348,19 @@ def burial_kernel(owner: Any, alive: Any, changed: Any, capital: Any, n: int,
     # batch's alive, wealth, adjacency, land adjacency and frontier, each written once into
     # a new buffer (the old state stays untouched), or, for the first four, an empty array
     # where the changed worlds' rows hold the old bits (the caller shares the old array).
+    # The adjacency, land adjacency and frontier of the whole batch are written in the
+    # pass itself, the other worlds' rows copied from the old arrays (no second buffer).
     nc = len(changed)
-    p = owner.shape[1]
+    b, p = owner.shape
     alive_c = np.empty((nc, n), dtype=np.bool_)
     died = np.empty((nc, n), dtype=np.bool_)
     cap_owner = np.empty((nc, n), dtype=np.int64)
     cap = np.empty((nc, n), dtype=np.int64)
     wealth_c = np.empty((nc, n))
-    adj_c = np.zeros((nc, n, n), dtype=np.bool_)
-    land_c = np.zeros((nc if has_land else 0, n, n), dtype=np.bool_)
-    front_c = np.empty((nc if want_frontier else 0, n, n), dtype=np.float32)
+    adj_c = np.empty((b, n, n), dtype=np.bool_)
+    land_c = np.empty((b if has_land else 0, n, n), dtype=np.bool_)
+    front_c = np.empty((b if want_frontier else 0, n, n), dtype=np.float32)
+    kept = 0   # the next world whose rows are still to copy
     any_death, wealth_moved, adj_moved, land_moved = False, False, False, False
     count = np.zeros(n, dtype=np.int64)
     best = np.empty(n, dtype=np.int64)
@@ -336,6 +369,13 @@ def burial_kernel(owner: Any, alive: Any, changed: Any, capital: Any, n: int,
     wealth_bits = wealth.view(np.uint64)
     for x in range(nc):
         w = changed[x]
+        for v in range(kept, w):
+            _copy_world(adjacent, adj_c, v, n)
+            if has_land:
+                _copy_world(land_adjacent, land_c, v, n)
+            if want_frontier:
+                _copy_world(frontier, front_c, v, n)
+        kept = w + 1
         row = owner[w]
         count[:] = 0
         best[:] = -1
@@ -363,29 +403,47 @@ def burial_kernel(owner: Any, alive: Any, changed: Any, capital: Any, n: int,
                 productivity[w, i] = 0.0
                 wealth_c[x, i] = 0.0
                 wealth_moved = wealth_moved or wealth_bits[w, i] != 0
+        for i in range(n):
+            for j in range(n):
+                adj_c[w, i, j] = False
+                if has_land:
+                    land_c[w, i, j] = False
         for lk in range(len(link_src)):
             os_ = row[link_src[lk]]
             od = row[link_dst[lk]]
             if os_ != od and os_ >= 0 and od >= 0 and alive_c[x, os_] and alive_c[x, od]:
-                adj_c[x, os_, od] = True
+                adj_c[w, os_, od] = True
                 if has_land and link_land[lk]:
-                    land_c[x, os_, od] = True
+                    land_c[w, os_, od] = True
         if not adj_moved:
             for i in range(n):
                 for j in range(n):
-                    adj_moved |= adj_c[x, i, j] != adjacent[w, i, j]
+                    adj_moved |= adj_c[w, i, j] != adjacent[w, i, j]
         if has_land and not land_moved:
             for i in range(n):
                 for j in range(n):
-                    land_moved |= land_c[x, i, j] != land_adjacent[w, i, j]
+                    land_moved |= land_c[w, i, j] != land_adjacent[w, i, j]
         if want_frontier:
-            frontier_row(row, in_links, link_src, link_dst, value, n, acc, seen_at, front_c, x)
+            frontier_row(row, in_links, link_src, link_dst, value, n, acc, seen_at, front_c, w)
+    for v in range(kept, b):
+        _copy_world(adjacent, adj_c, v, n)
+        if has_land:
+            _copy_world(land_adjacent, land_c, v, n)
+        if want_frontier:
+            _copy_world(frontier, front_c, v, n)
     alive_out = _merge_rows(alive, changed, alive_c) if any_death else alive[:0]
     wealth_out = _merge_rows(wealth, changed, wealth_c) if wealth_moved else wealth[:0]
-    adj_out = _merge_rows(adjacent, changed, adj_c) if adj_moved else adjacent[:0]
-    land_out = _merge_rows(land_adjacent, changed, land_c) if land_moved else land_c[:0]
-    front_out = _merge_rows(frontier, changed, front_c) if want_frontier else front_c
-    return alive_c, died, cap_owner, cap, alive_out, wealth_out, adj_out, land_out, front_out
+    adj_out = adj_c if adj_moved else adjacent[:0]
+    land_out = land_c if land_moved else land_c[:0]
+    return alive_c, died, cap_owner, cap, alive_out, wealth_out, adj_out, land_out, front_c
+
+
+@jit_inline
+def _copy_world(old: Any, out: Any, v: int, n: int) -> None:
+    # burial_kernel: world v's (N, N) row of ``old`` into ``out``, element by element.
+    for i in range(n):
+        for j in range(n):
+            out[v, i, j] = old[v, i, j]
 
 
 @jit
