@@ -120,11 +120,12 @@ def conquer_kernel(owner: Any, changed: Any, capital: Any, worlds: Any, loser_fl
     # war._conquer, world by world (``worlds`` sorted): every link into a loser's province
     # from a claimant with a claim on the holder draws u (Stream.CLAIM, element = the link)
     # and keys the claimant by the float32 bits of -log(u) / weight (claimant in the low
-    # 20 bits); the smallest key of each province wins it if its own draw (Stream.CONQUEST,
-    # element = the province) is below ``rate``; a fallen capital (``capital_kills``) hands
-    # every province of its owner to the captor. ``owner`` and ``changed`` are the year's
-    # own copies, written in place; returns the codes (world * N + new) * N + old of the
-    # provinces moved, in (world, province) order.
+    # 20 bits; the draws are counters, so a province with a single claimer, whose key
+    # cannot lose, makes none); the smallest key of each province wins it if its own draw
+    # (Stream.CONQUEST, element = the province) is below ``rate``; a fallen capital
+    # (``capital_kills``) hands every province of its owner to the captor. ``owner`` and
+    # ``changed`` are the year's own copies, written in place; returns the codes
+    # (world * N + new) * N + old of the provinces moved, in (world, province) order.
     p = owner.shape[1]
     none = np.iinfo(np.int64).max
     best = np.empty(p, dtype=np.int64)
@@ -367,14 +368,16 @@ def burial_kernel(owner: Any, alive: Any, changed: Any, capital: Any, n: int,
     acc = np.empty((n, n))
     seen_at = np.empty(n, dtype=np.int64)
     wealth_bits = wealth.view(np.uint64)
-    for x in range(nc):
-        w = changed[x]
+    for x in range(nc + 1):
+        w = changed[x] if x < nc else b   # (after the last: the worlds left to copy)
         for v in range(kept, w):
             _copy_world(adjacent, adj_c, v, n)
             if has_land:
                 _copy_world(land_adjacent, land_c, v, n)
             if want_frontier:
                 _copy_world(frontier, front_c, v, n)
+        if x == nc:
+            break
         kept = w + 1
         row = owner[w]
         count[:] = 0
@@ -425,12 +428,6 @@ def burial_kernel(owner: Any, alive: Any, changed: Any, capital: Any, n: int,
                     land_moved |= land_c[w, i, j] != land_adjacent[w, i, j]
         if want_frontier:
             frontier_row(row, in_links, link_src, link_dst, value, n, acc, seen_at, front_c, w)
-    for v in range(kept, b):
-        _copy_world(adjacent, adj_c, v, n)
-        if has_land:
-            _copy_world(land_adjacent, land_c, v, n)
-        if want_frontier:
-            _copy_world(frontier, front_c, v, n)
     alive_out = _merge_rows(alive, changed, alive_c) if any_death else alive[:0]
     wealth_out = _merge_rows(wealth, changed, wealth_c) if wealth_moved else wealth[:0]
     adj_out = adj_c if adj_moved else adjacent[:0]
