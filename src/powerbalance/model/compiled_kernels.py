@@ -123,23 +123,31 @@ def borders_kernel(owner: Any, worlds: Any, n: int, link_src: Any, link_dst: Any
                 if has_land and link_land[lk]:
                     land[x, os_, od] = True
         if want_frontier:
-            # Links grouped by end province q (increasing): each claimant counts a
-            # province once, and the stakes add provinces in increasing order from 0.0
-            # (as np.bincount does).
-            acc[:, :] = 0.0
-            seen_at[:] = -1
-            for k in range(len(in_links)):
-                lk = in_links[k]
-                q = link_dst[lk]
-                c = row[link_src[lk]]
-                o = row[q]
-                if c != o and c >= 0 and o >= 0 and seen_at[c] != q:
-                    seen_at[c] = q
-                    acc[c, o] += value[q]
-            for i in range(n):
-                for j in range(n):
-                    front[x, i, j] = np.float32(acc[i, j])
+            frontier_row(row, in_links, link_src, link_dst, value, n, acc, seen_at, front, x)
     return adj, land, front
+
+@jit
+def frontier_row(row: Any, in_links: Any, link_src: Any, link_dst: Any, value: Any, n: int,
+                 acc: Any, seen_at: Any, front: Any, x: int) -> None:
+    # derived.borders' frontier stakes of one world (its owners ``row``) into front[x], for
+    # borders_kernel and compiled_war.burial_kernel; ``acc`` (N, N) and ``seen_at`` (N,)
+    # the caller's scratch. Called once a world, a plain call costs no more than
+    # inline="always" (arena interstate's burial, 10,000 worlds: 20.8-21.6 ms either way).
+    # Links grouped by end province q (increasing): each claimant counts a province once,
+    # and the stakes add provinces in increasing order from 0.0 (as np.bincount does).
+    acc[:, :] = 0.0
+    seen_at[:] = -1
+    for k in range(len(in_links)):
+        lk = in_links[k]
+        q = link_dst[lk]
+        c = row[link_src[lk]]
+        o = row[q]
+        if c != o and c >= 0 and o >= 0 and seen_at[c] != q:
+            seen_at[c] = q
+            acc[c, o] += value[q]
+    for i in range(n):
+        for j in range(n):
+            front[x, i, j] = np.float32(acc[i, j])
 
 @jit
 def territorial_base_kernel(owner: Any, capital: Any, n: int, distance: Any,

@@ -37,11 +37,14 @@ import numba
 import numpy as np
 
 from powerbalance import detmath, rng
-from powerbalance.model.compiled_kernels import GOLDEN, exp1, splitmix
+from powerbalance.model.compiled_kernels import GOLDEN, exp1, frontier_row, splitmix
 from powerbalance.model.events import EventKind, Events
 from powerbalance.model.fastops import sorted_unique, unique_counts
 
 jit = numba.njit(cache=True, nogil=True, fastmath=False, error_model="numpy")
+#: A helper inlined into its callers (numba IR), where a call would cost more.
+jit_inline = numba.njit(cache=True, nogil=True, fastmath=False, error_model="numpy",
+                        inline="always")
 sqrt_half, ln2_hi, ln2_lo = detmath._SQRT_HALF, detmath._LN2_HI, detmath._LN2_LO
 #: detmath.log's series coefficients 1/27, 1/25, ..., 1/1, in the order it uses them.
 l27, l25, l23, l21, l19, l17, l15, l13, l11, l9, l7, l5, l3, l1 = (
@@ -117,11 +120,12 @@ def conquer_kernel(owner: Any, changed: Any, capital: Any, worlds: Any, loser_fl
     # war._conquer, world by world (``worlds`` sorted): every link into a loser's province
     # from a claimant with a claim on the holder draws u (Stream.CLAIM, element = the link)
     # and keys the claimant by the float32 bits of -log(u) / weight (claimant in the low
-    # 20 bits); the smallest key of each province wins it if its own draw (Stream.CONQUEST,
-    # element = the province) is below ``rate``; a fallen capital (``capital_kills``) hands
-    # every province of its owner to the captor. ``owner`` and ``changed`` are the year's
-    # own copies, written in place; returns the codes (world * N + new) * N + old of the
-    # provinces moved, in (world, province) order.
+    # 20 bits; the draws are counters, so a province with a single claimer, whose key
+    # cannot lose, makes none); the smallest key of each province wins it if its own draw
+    # (Stream.CONQUEST, element = the province) is below ``rate``; a fallen capital
+    # (``capital_kills``) hands every province of its owner to the captor. ``owner`` and
+    # ``changed`` are the year's own copies, written in place; returns the codes
+    # (world * N + new) * N + old of the provinces moved, in (world, province) order.
     p = owner.shape[1]
     none = np.iinfo(np.int64).max
     best = np.empty(p, dtype=np.int64)
@@ -130,9 +134,23 @@ def conquer_kernel(owner: Any, changed: Any, capital: Any, worlds: Any, loser_fl
     cost = np.empty(1, dtype=np.float32)
     bits = cost.view(np.int32)
     out = np.empty(64, dtype=np.int64)
+    # The claims of one world on a table by (claimer, holder): 0.0 where there is none
+    # (as the reference's lookup gives), each claim written from its world's run of the
+    # sorted codes and cleared after it. A world without a claim has nothing to draw.
+    nn = n * n
+    table = np.zeros(nn)
+    first = 0
     m = 0
     for x in range(len(worlds)):
         w = worlds[x]
+        while first < len(claim_code) and claim_code[first] < w * nn:
+            first += 1
+        last = first
+        while last < len(claim_code) and claim_code[last] < (w + 1) * nn:
+            table[claim_code[last] - w * nn] = claim_weight[last]
+            last += 1
+        if last == first:
+            continue
         row = owner[w]
         key = keys[w]
         best[:] = none
@@ -141,16 +159,30 @@ def conquer_kernel(owner: Any, changed: Any, capital: Any, worlds: Any, loser_fl
             held_by = row[q]
             if held_by < 0 or not loser_flag[x, held_by]:
                 continue
+            # A province that one claimer alone claims (through one link or several) is
+            # its: the draws decide only between claimers, so none is made.
+            alone = -1
+            for k in range(in_ptr[q], in_ptr[q + 1]):
+                claimer = row[link_src[in_links[k]]]
+                if claimer < 0 or claimer == held_by or not table[claimer * n + held_by] > 0:
+                    continue
+                if alone == -1:
+                    alone = claimer
+                elif claimer != alone:
+                    alone = -2
+                    break
+            if alone == -1:
+                continue
+            found = True
+            if alone >= 0:
+                best[q] = alone
+                continue
             for k in range(in_ptr[q], in_ptr[q + 1]):
                 cl = in_links[k]
                 claimer = row[link_src[cl]]
                 if claimer < 0 or claimer == held_by:
                     continue
-                code = (w * n + claimer) * n + held_by
-                pos = np.searchsorted(claim_code, code)
-                if pos >= len(claim_code) or claim_code[pos] != code:
-                    continue
-                weight = claim_weight[pos]
+                weight = table[claimer * n + held_by]
                 if not weight > 0:
                     continue
                 u = uniform1(key, claim_base, cl)
@@ -160,6 +192,8 @@ def conquer_kernel(owner: Any, changed: Any, capital: Any, worlds: Any, loser_fl
                 if pick < best[d]:
                     best[d] = pick
                 found = True
+        for c in range(first, last):
+            table[claim_code[c] - w * nn] = 0.0
         if not found:
             continue
         any_taken = False
@@ -309,29 +343,42 @@ def burial_kernel(owner: Any, alive: Any, changed: Any, capital: Any, n: int,
     # - the dead's military and productivity (``military``, ``productivity``: the year's
     #   own copies, written in place) and wealth become 0.0;
     # - derived.borders of those worlds (compiled_kernels.borders_kernel's loops): the
-    #   adjacency and land adjacency of live pairs and the frontier stakes.
+    #   adjacency and land adjacency of live pairs and the frontier stakes
+    #   (compiled_kernels.frontier_row, shared).
     # Returns (alive, died, capital's owner, capital) of the changed worlds and the whole
     # batch's alive, wealth, adjacency, land adjacency and frontier, each written once into
     # a new buffer (the old state stays untouched), or, for the first four, an empty array
     # where the changed worlds' rows hold the old bits (the caller shares the old array).
+    # The adjacency, land adjacency and frontier of the whole batch are written in the
+    # pass itself, the other worlds' rows copied from the old arrays (no second buffer).
     nc = len(changed)
-    p = owner.shape[1]
+    b, p = owner.shape
     alive_c = np.empty((nc, n), dtype=np.bool_)
     died = np.empty((nc, n), dtype=np.bool_)
     cap_owner = np.empty((nc, n), dtype=np.int64)
     cap = np.empty((nc, n), dtype=np.int64)
     wealth_c = np.empty((nc, n))
-    adj_c = np.zeros((nc, n, n), dtype=np.bool_)
-    land_c = np.zeros((nc if has_land else 0, n, n), dtype=np.bool_)
-    front_c = np.empty((nc if want_frontier else 0, n, n), dtype=np.float32)
+    adj_c = np.empty((b, n, n), dtype=np.bool_)
+    land_c = np.empty((b if has_land else 0, n, n), dtype=np.bool_)
+    front_c = np.empty((b if want_frontier else 0, n, n), dtype=np.float32)
+    kept = 0   # the next world whose rows are still to copy
     any_death, wealth_moved, adj_moved, land_moved = False, False, False, False
     count = np.zeros(n, dtype=np.int64)
     best = np.empty(n, dtype=np.int64)
     acc = np.empty((n, n))
     seen_at = np.empty(n, dtype=np.int64)
     wealth_bits = wealth.view(np.uint64)
-    for x in range(nc):
-        w = changed[x]
+    for x in range(nc + 1):
+        w = changed[x] if x < nc else b   # (after the last: the worlds left to copy)
+        for v in range(kept, w):
+            _copy_world(adjacent, adj_c, v, n)
+            if has_land:
+                _copy_world(land_adjacent, land_c, v, n)
+            if want_frontier:
+                _copy_world(frontier, front_c, v, n)
+        if x == nc:
+            break
+        kept = w + 1
         row = owner[w]
         count[:] = 0
         best[:] = -1
@@ -359,65 +406,64 @@ def burial_kernel(owner: Any, alive: Any, changed: Any, capital: Any, n: int,
                 productivity[w, i] = 0.0
                 wealth_c[x, i] = 0.0
                 wealth_moved = wealth_moved or wealth_bits[w, i] != 0
+        for i in range(n):
+            for j in range(n):
+                adj_c[w, i, j] = False
+                if has_land:
+                    land_c[w, i, j] = False
         for lk in range(len(link_src)):
             os_ = row[link_src[lk]]
             od = row[link_dst[lk]]
             if os_ != od and os_ >= 0 and od >= 0 and alive_c[x, os_] and alive_c[x, od]:
-                adj_c[x, os_, od] = True
+                adj_c[w, os_, od] = True
                 if has_land and link_land[lk]:
-                    land_c[x, os_, od] = True
+                    land_c[w, os_, od] = True
         if not adj_moved:
             for i in range(n):
                 for j in range(n):
-                    adj_moved |= adj_c[x, i, j] != adjacent[w, i, j]
+                    adj_moved |= adj_c[w, i, j] != adjacent[w, i, j]
         if has_land and not land_moved:
             for i in range(n):
                 for j in range(n):
-                    land_moved |= land_c[x, i, j] != land_adjacent[w, i, j]
+                    land_moved |= land_c[w, i, j] != land_adjacent[w, i, j]
         if want_frontier:
-            # Links grouped by end province q (increasing): each claimant counts a
-            # province once, and the stakes add provinces in increasing order from 0.0
-            # (as np.bincount does).
-            acc[:, :] = 0.0
-            seen_at[:] = -1
-            for k in range(len(in_links)):
-                lk = in_links[k]
-                q = link_dst[lk]
-                c = row[link_src[lk]]
-                o = row[q]
-                if c != o and c >= 0 and o >= 0 and seen_at[c] != q:
-                    seen_at[c] = q
-                    acc[c, o] += value[q]
-            for i in range(n):
-                for j in range(n):
-                    front_c[x, i, j] = np.float32(acc[i, j])
+            frontier_row(row, in_links, link_src, link_dst, value, n, acc, seen_at, front_c, w)
     alive_out = _merge_rows(alive, changed, alive_c) if any_death else alive[:0]
     wealth_out = _merge_rows(wealth, changed, wealth_c) if wealth_moved else wealth[:0]
-    adj_out = _merge_rows(adjacent, changed, adj_c) if adj_moved else adjacent[:0]
-    land_out = _merge_rows(land_adjacent, changed, land_c) if land_moved else land_c[:0]
-    front_out = _merge_rows(frontier, changed, front_c) if want_frontier else front_c
-    return alive_c, died, cap_owner, cap, alive_out, wealth_out, adj_out, land_out, front_out
+    adj_out = adj_c if adj_moved else adjacent[:0]
+    land_out = land_c if land_moved else land_c[:0]
+    return alive_c, died, cap_owner, cap, alive_out, wealth_out, adj_out, land_out, front_c
+
+
+@jit_inline
+def _copy_world(old: Any, out: Any, v: int, n: int) -> None:
+    # burial_kernel: world v's (N, N) row of ``old`` into ``out``, element by element.
+    for i in range(n):
+        for j in range(n):
+            out[v, i, j] = old[v, i, j]
 
 
 @jit
 def allies_of_kernel(alliance: Any, alive: Any, n: int, batch: int) -> Any:
     # perception.Observation._allies_of: the flat [b, j, k] cells with alliance > 0 and k
     # alive, in index order; ptr[b * N + j] the first of (b, j)'s; bond the commitments.
-    # Two passes (count, then fill) world by world, without a division or a branch per
-    # cell: every cell is written at the next free place, which advances only for an ally
-    # (one spare place at the end).
+    # Two passes of _allies_pass (count, then fill; one spare place at the end), inlined:
+    # as a plain call the kernel took 3-7 % longer (10,000 worlds of 8 actors).
     ptr = np.empty(batch * n + 1, dtype=np.int64)
     ptr[0] = 0
-    m = 0
-    for w in range(batch):
-        row = w * n
-        for j in range(n):
-            base = (row + j) * n
-            for k in range(n):
-                m += (alliance[base + k] > 0) & alive[row + k]
-            ptr[row + j + 1] = m
+    m = _allies_pass(alliance, alive, n, batch, ptr, ptr[:0], alliance[:0], False)
     cells = np.empty(m + 1, dtype=np.int64)
     bond = np.empty(m + 1)
+    m = _allies_pass(alliance, alive, n, batch, ptr, cells, bond, True)
+    return ptr, cells[:m], bond[:m]
+
+
+@jit_inline
+def _allies_pass(alliance: Any, alive: Any, n: int, batch: int, ptr: Any, cells: Any,
+                 bond: Any, fill: bool) -> int:
+    # allies_of_kernel's pass, world by world, without a division or a branch per cell:
+    # the allies so far (ptr[b * N + j + 1] those up to (b, j)); with ``fill`` every cell
+    # is written at the next free place of cells and bond, which advances only for an ally.
     m = 0
     for w in range(batch):
         row = w * n
@@ -425,10 +471,12 @@ def allies_of_kernel(alliance: Any, alive: Any, n: int, batch: int) -> Any:
             base = (row + j) * n
             for k in range(n):
                 x = alliance[base + k]
-                cells[m] = base + k
-                bond[m] = np.float64(x)
+                if fill:
+                    cells[m] = base + k
+                    bond[m] = np.float64(x)
                 m += (x > 0) & alive[row + k]
-    return ptr, cells[:m], bond[:m]
+            ptr[row + j + 1] = m
+    return m
 
 
 @jit

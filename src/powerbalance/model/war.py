@@ -134,10 +134,14 @@ class Campaigns:
     def concat(cls, parts: list[Campaigns]) -> Campaigns:
         """All rows of ``parts`` in order."""
         if not parts:
-            return cls.empty()
+            return _NO_CAMPAIGN
         return cls(*(np.concatenate([getattr(p, f) for p in parts])
                      for f in ("world", "initiator", "target", "start", "actor", "side",
                                "committed", "lost")))
+
+
+#: The campaigns of a year without one (its arrays empty, so nothing can write into them).
+_NO_CAMPAIGN = Campaigns.empty()
 
 
 @dataclass
@@ -210,12 +214,13 @@ def war(state: WorldState, actions: Actions, obs: Observation, setting: Setting,
 
     # This year's campaigns: the wars under way and the new ones, by world and initiator.
     cb, ca = np.concatenate([ob, b]), np.concatenate([oa, a])
-    order = np.lexsort((ca, cb))
-    cb, ca = cb[order], ca[order]
-    ct = s.war_target[cb, ca]
+    if len(cb) > 1:  # (one campaign or none: already in order)
+        order = np.lexsort((ca, cb))
+        cb, ca = cb[order], ca[order]
     wars_per_world = np.bincount(cb, minlength=state.batch)
     if len(cb):
-        _campaign(state, actions, obs, setting, params, s, cb, ca, ct, events)
+        _campaign(state, actions, obs, setting, params, s, cb, ca, s.war_target[cb, ca],
+                  events)
 
     new_state = _bury_the_dead(state, s, setting, params, events)
     return new_state, events, wars_per_world, Campaigns.concat(s.campaigns)
@@ -275,8 +280,8 @@ def _principals(war_target: I64) -> BoolA:
     """(B, N) actors that wage or defend against a war under way."""
     engaged = war_target >= 0
     wb, wa = nonzero(engaged)
-    engaged = engaged.copy()
-    engaged[wb, war_target[wb, wa]] = True
+    if len(wb):  # (the indices are taken: the targets may be marked in place)
+        engaged[wb, war_target[wb, wa]] = True
     return engaged
 
 
@@ -687,7 +692,7 @@ def _bury_the_dead(state: WorldState, s: _Scratch, setting: Setting, params: Par
                   "war_loss": s.war_loss,
                   "war_target": s.war_target, "war_start": s.war_start,
                   "last_target": s.last_target, "deterred_target": s.deterred_target}
-    changed = np.flatnonzero(s.changed)
+    changed = s.changed.nonzero()[0]
     if not len(changed):
         return state.replace(military=s.military, productivity=s.productivity, **war_fields)
     compiled = setting.engine == "compiled"
