@@ -37,7 +37,9 @@ def diplomacy(state: WorldState, actions: Actions, obs: Observation,
               params: Params) -> tuple[WorldState, list[Events]]:
     """Apply leaving and offers; return the new state and alliance events."""
     alive = state.alive
-    k = state.alliance.copy()
+    # Copied at the first change (a year without one keeps the same array: the state is
+    # immutable, so an unchanged array is shared).
+    k = state.alliance
     events: list[Events] = []
 
     leave = actions.leave & alive
@@ -64,6 +66,7 @@ def diplomacy(state: WorldState, actions: Actions, obs: Observation,
             ew, rest = np.divmod(codes, n * n)
             elo, ehi = np.divmod(rest, n)
             events.append(Events.make(EventKind.ALLIANCE_BROKEN, ew, elo, ehi))
+            k = k.copy()
             k[ew, elo, ehi] = 0.0
             k[ew, ehi, elo] = 0.0
             if state.pact_offence[ew, elo, ehi].any():  # a treaty's obligation ends with it
@@ -91,10 +94,12 @@ def diplomacy(state: WorldState, actions: Actions, obs: Observation,
             codes = sorted_unique((bw * n + lo) * n + hi)
             fw, rest = np.divmod(codes, n * n)
             flo, fhi = np.divmod(rest, n)
+            if k is state.alliance:
+                k = k.copy()
             k[fw, flo, fhi] = params.alliance_commitment
             k[fw, fhi, flo] = params.alliance_commitment
             events.append(Events.make(EventKind.ALLIANCE_FORMED, fw, flo, fhi))
-    return state.replace(alliance=k), events
+    return (state if k is state.alliance else state.replace(alliance=k)), events
 
 
 def _passed(state: WorldState, obs: Observation, params: Params, bw: I64,

@@ -93,7 +93,7 @@ def remember(state: WorldState, actions: Actions, obs: Observation, year_events:
              params: Params) -> tuple[WorldState, list[Events]]:
     """Update memories from this year's events; break alliances with the distrusted."""
     n = state.n_actors
-    ev = Events.concat(year_events)
+    ev = year_events[0] if len(year_events) == 1 else Events.concat(year_events)
     keep = np.float32(1.0 - params.memory_decay)
     # A memory that is all zero stays the same array until something is recorded in it
     # (then it is copied: states are never modified in place).

@@ -215,15 +215,14 @@ class WorldState:
         a year replaces the state some dozen times, and ``dataclasses.replace`` (which
         re-runs ``__init__`` over every field) cost a tenth of a small world's year.
         """
-        unknown = changes.keys() - _STATE_FIELDS
-        if unknown:
+        if not _STATE_FIELDS.issuperset(changes):
             return replace(self, **changes)  # raises dataclasses' own TypeError
         out = object.__new__(WorldState)
-        fields_of = out.__dict__
-        fields_of.update(self.__dict__)
-        fields_of.update(changes)
-        if any(value is None for value in changes.values()):
-            out.__post_init__()
+        object.__setattr__(out, "__dict__", {**self.__dict__, **changes})
+        for value in changes.values():
+            if value is None:
+                out.__post_init__()
+                break
         return out
 
     def select(self, worlds: npt.ArrayLike) -> WorldState:
