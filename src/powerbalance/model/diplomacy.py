@@ -29,8 +29,11 @@ from powerbalance.model.actions import Actions
 from powerbalance.model.events import EventKind, Events
 from powerbalance.model.fastops import nonzero, sorted_unique
 from powerbalance.model.perception import Observation
-from powerbalance.model.state import I64, PAIR, WorldState
+from powerbalance.model.state import I64, PAIR, WorldState, none_chosen
 from powerbalance.params import Params
+
+#: No (world, actor) pairs.
+_NOBODY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
 
 
 def diplomacy(state: WorldState, actions: Actions, obs: Observation,
@@ -45,7 +48,8 @@ def diplomacy(state: WorldState, actions: Actions, obs: Observation,
     leave = actions.leave & alive
     lw, li = nonzero(leave)
     pw_, pi_ = nonzero(actions.leave_passed & alive & ~leave)
-    ow, oi = nonzero(alive & ~leave & (actions.leave_ally >= 0))
+    ow, oi = (_NOBODY if none_chosen(actions.leave_ally)
+              else nonzero(alive & ~leave & (actions.leave_ally >= 0)))
     if len(lw) or len(pw_) or len(ow):
         # Only the leavers' rows matter: dissolve each of their alliances both ways.
         rows = k[lw, li] > 0
@@ -74,7 +78,7 @@ def diplomacy(state: WorldState, actions: Actions, obs: Observation,
                 pact[ew, elo, ehi] = pact[ew, ehi, elo] = 0.0
                 state = state.replace(pact_offence=pact)
 
-    bw, i = nonzero(alive & (actions.offer >= 0))
+    bw, i = _NOBODY if none_chosen(actions.offer) else nonzero(alive & (actions.offer >= 0))
     if len(bw):
         j = actions.offer[bw, i]
         ok = (

@@ -35,7 +35,9 @@ only some strategies need are computed lazily, once per year.
 
 from __future__ import annotations
 
-from functools import cached_property, lru_cache
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any, Generic, TypeVar, overload
 
 import numpy as np
 from scipy.special import ndtri
@@ -49,6 +51,35 @@ from powerbalance.model.mandate import expected_executor
 from powerbalance.model.state import F32, F64, I64, PAIR, BoolA, Setting, WorldState
 from powerbalance.model.victory import victory_probability
 from powerbalance.params import Params
+
+_T = TypeVar("_T")
+
+
+class cached_property(Generic[_T]):  # noqa: N801 (named as the functools one it stands for)
+    """:func:`functools.cached_property` without its lock: the value is computed at the
+    first read and kept in the instance's ``__dict__``, which later reads find first (a
+    non-data descriptor). Python 3.11's own takes a lock at every first read, and an
+    Observation has a dozen first reads a year; an Observation is never shared between
+    threads."""
+
+    def __init__(self, func: Callable[[Any], _T]) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> cached_property[_T]: ...
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> _T: ...
+    def __get__(self, instance: object | None, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        value = self.func(instance)
+        instance.__dict__[self.name] = value
+        return value
 
 
 def _diagonal(a: np.ndarray) -> np.ndarray:

@@ -39,7 +39,7 @@ from powerbalance.model.actions import Actions
 from powerbalance.model.events import EventKind, Events
 from powerbalance.model.fastops import any_nonzero, nonzero, sorted_unique
 from powerbalance.model.perception import Observation
-from powerbalance.model.state import F32, F64, I64, WorldState
+from powerbalance.model.state import F32, F64, I64, WorldState, none_chosen
 from powerbalance.params import Params
 
 #: Below this share of its forces an ally's help counts as balking.
@@ -58,6 +58,8 @@ def screen_offers(state: WorldState, actions: Actions,
     An offer from i to j is refused (and withdrawn) when j would accept offers
     this year but distrusts i at least ``Params.distrust_threshold``.
     """
+    if none_chosen(actions.offer):
+        return actions, []
     bw, i = nonzero(state.alive & (actions.offer >= 0))
     if not len(bw):
         return actions, []

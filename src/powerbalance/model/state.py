@@ -232,6 +232,16 @@ class WorldState:
         return WorldState(**fields)
 
 
+def none_chosen(choice: I64) -> bool:
+    """Whether an (B, N) array of chosen actors (-1: none) names nobody: a phase with no
+    choice made skips its masks (one reduction instead of several array passes).
+
+    >>> none_chosen(np.array([[-1, -1]])), none_chosen(np.array([[-1, 0]]))
+    (True, False)
+    """
+    return bool(np.maximum.reduce(choice, axis=None, initial=-1) < 0)
+
+
 #: Names of the fields of :class:`WorldState` (for :meth:`WorldState.replace`).
 _STATE_FIELDS = frozenset(f.name for f in fields(WorldState))
 
