@@ -218,8 +218,9 @@ def capability_share(wealth: F64, military: F64, alive: np.ndarray, params: Para
     """
     w = np.where(alive, wealth, 0.0)
     m = np.where(alive, military, 0.0)
-    wsum = w.sum(axis=-1, keepdims=True)
-    msum = m.sum(axis=-1, keepdims=True)
+    # (np.add.reduce: the sums of ndarray.sum, without its Python wrapper.)
+    wsum = np.add.reduce(w, axis=-1, keepdims=True)
+    msum = np.add.reduce(m, axis=-1, keepdims=True)
     positive = (wsum > 0) & (msum > 0)
     if positive.all():  # the usual case: the same numbers as below, in fewer array passes
         return params.wealth_weight * (w / wsum) + (1.0 - params.wealth_weight) * (m / msum)
