@@ -166,10 +166,10 @@ def uniform(keys: U64, year: int, stream: int, shape: tuple[int, ...],
     m = (n + 1) // 2
     if keys.shape[0] * m <= _SMALL_DRAW:  # a small draw: the same numbers in Python floats
         scale = 1.0 / 2**32
-        out = []
+        values: list[float] = []
         for word in _words_small(keys, _start(year, stream, m, sub), m):
-            out += [((word & 0xFFFFFFFF) + 0.5) * scale, ((word >> 32) + 0.5) * scale]
-        return np.array(out).reshape(keys.shape[0], 2 * m)[:, :n].reshape(
+            values += [((word & 0xFFFFFFFF) + 0.5) * scale, ((word >> 32) + 0.5) * scale]
+        return np.array(values).reshape(keys.shape[0], 2 * m)[:, :n].reshape(
             (keys.shape[0], *shape))
     words = _bits(keys, year, stream, m, sub)
     halves = _little_endian(words).view("<u4")[:, :n]
