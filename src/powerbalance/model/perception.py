@@ -46,9 +46,9 @@ from powerbalance import rng
 from powerbalance.model.derived import actor_reach
 from powerbalance.model.derived import reach as gradient_reach
 from powerbalance.model.economy import capability_share
-from powerbalance.model.fastops import any_nonzero, nonzero, row_max_argmax, sorted_unique
+from powerbalance.model.fastops import nonzero, row_max_argmax, sorted_unique
 from powerbalance.model.mandate import expected_executor
-from powerbalance.model.state import F32, F64, I64, PAIR, BoolA, Setting, WorldState
+from powerbalance.model.state import F32, F64, I64, PAIR, BoolA, Setting, WorldState, any_set
 from powerbalance.model.victory import victory_probability
 from powerbalance.params import Params
 
@@ -142,7 +142,7 @@ class Observation:
         # array while no actor has its own mobility).
         self.reach_in: F32 = (self.reach if setting.mobility is None
                               else np.ascontiguousarray(self.reach.transpose(0, 2, 1)))
-        self.allied = any_nonzero(state.alliance)  # any alliance in the batch
+        self.allied = any_set(state.alliance)  # any alliance in the batch
         self.noise: F32
         self.perceived: F32
         self.threat: F32
@@ -166,7 +166,7 @@ class Observation:
         if self.allied:
             factor = np.subtract(PAIR(1.0), state.alliance)
             threat *= factor
-        if params.hostility_weight and any_nonzero(state.hostility):
+        if params.hostility_weight and any_set(state.hostility):
             factor = np.multiply(state.hostility, PAIR(params.hostility_weight), out=factor)
             factor += PAIR(1.0)
             threat *= factor

@@ -232,6 +232,25 @@ class WorldState:
         return WorldState(**fields)
 
 
+#: Arrays of at most this many elements are tested by :func:`any_set` with ``ndarray.any``.
+SMALL_ANY = 4096
+
+
+def any_set(a: npt.NDArray[np.floating]) -> bool:
+    """:func:`powerbalance.model.fastops.any_nonzero` (NaN counts as non-zero, -0.0 does not),
+    by ``ndarray.any`` on a small array (one call instead of two reductions: a small
+    world's pairwise memories and grudges are tested every year).
+
+    >>> any_set(np.zeros(3)), any_set(np.array([0.0, np.nan])), any_set(np.array([-0.0]))
+    (False, True, False)
+    """
+    if a.size <= SMALL_ANY:
+        return bool(a.any())
+    from powerbalance.model.fastops import any_nonzero
+
+    return any_nonzero(a)
+
+
 def none_chosen(choice: I64) -> bool:
     """Whether an (B, N) array of chosen actors (-1: none) names nobody: a phase with no
     choice made skips its masks (one reduction instead of several array passes).
