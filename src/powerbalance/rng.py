@@ -98,9 +98,7 @@ def _bits(keys: U64, year: int, stream: int, n: int, sub: int = 0) -> U64:
 
     Counter layout: 20 bits of year, 8 of stream, 12 of sub-stream, 24 of element.
     """
-    if n >= 1 << 24 or not 0 <= sub < 1 << 12:
-        raise ValueError("random draw too large for the counter layout")
-    start = ((int(year) & 0xFFFFF) << 44) | ((int(stream) & 0xFF) << 36) | (int(sub) << 24)
+    start = _start(year, stream, n, sub)
     if keys.shape[0] * n <= _SMALL_DRAW:
         return _bits_small(keys, start, n)
     counters = np.arange(n, dtype=np.uint64) + np.uint64(start)
@@ -113,6 +111,10 @@ def _bits(keys: U64, year: int, stream: int, n: int, sub: int = 0) -> U64:
 #: for a small world a NumPy call costs more than the arithmetic it does.
 _SMALL_DRAW = 64
 _MASK64 = (1 << 64) - 1
+#: Table draws of at most this many words take their 16-bit indices in Python integers
+#: (:func:`from_table`; a few normal variates a world, as the economy's shocks of a small
+#: world): above it, NumPy's view of the words costs less than the Python lists.
+_TINY_DRAW = 4
 
 
 def _bits_small(keys: U64, start: int, n: int) -> U64:
@@ -124,17 +126,32 @@ def _bits_small(keys: U64, start: int, n: int) -> U64:
     ...       + (np.arange(4, dtype=np.uint64) + np.uint64(5 << 44))[None, :] * _GOLDEN)).all())
     True
     """
-    golden, m1, m2 = int(_GOLDEN), int(_M1), int(_M2)
+    return np.array(_words_small(keys, start, n), dtype=np.uint64).reshape(keys.shape[0], n)
+
+
+_GOLDEN_INT, _M1_INT, _M2_INT = int(_GOLDEN), int(_M1), int(_M2)
+
+
+def _words_small(keys: U64, start: int, n: int) -> list[int]:
+    """The words of :func:`_bits_small` as Python integers, world by world."""
+    golden, m1, m2, mask = _GOLDEN_INT, _M1_INT, _M2_INT, _MASK64
     words = []
     for key in keys.tolist():
         for c in range(start, start + n):
-            x = (key + c * golden) & _MASK64
+            x = (key + c * golden) & mask
             x ^= x >> 30
-            x = (x * m1) & _MASK64
+            x = (x * m1) & mask
             x ^= x >> 27
-            x = (x * m2) & _MASK64
+            x = (x * m2) & mask
             words.append(x ^ (x >> 31))
-    return np.array(words, dtype=np.uint64).reshape(keys.shape[0], n)
+    return words
+
+
+def _start(year: int, stream: int, n: int, sub: int) -> int:
+    """The first counter of a draw of ``n`` words (see :func:`_bits`), checked."""
+    if n >= 1 << 24 or not 0 <= sub < 1 << 12:
+        raise ValueError("random draw too large for the counter layout")
+    return ((int(year) & 0xFFFFF) << 44) | ((int(stream) & 0xFF) << 36) | (int(sub) << 24)
 
 
 def uniform(keys: U64, year: int, stream: int, shape: tuple[int, ...],
@@ -146,7 +163,15 @@ def uniform(keys: U64, year: int, stream: int, shape: tuple[int, ...],
     ((3, 5), True)
     """
     n = int(math.prod(shape))  # (math.prod: np.prod costs more than the draw on a small world)
-    words = _bits(keys, year, stream, (n + 1) // 2, sub)
+    m = (n + 1) // 2
+    if keys.shape[0] * m <= _SMALL_DRAW:  # a small draw: the same numbers in Python floats
+        scale = 1.0 / 2**32
+        values: list[float] = []
+        for word in _words_small(keys, _start(year, stream, m, sub), m):
+            values += [((word & 0xFFFFFFFF) + 0.5) * scale, ((word >> 32) + 0.5) * scale]
+        return np.array(values).reshape(keys.shape[0], 2 * m)[:, :n].reshape(
+            (keys.shape[0], *shape))
+    words = _bits(keys, year, stream, m, sub)
     halves = _little_endian(words).view("<u4")[:, :n]
     out = (halves.astype(np.float64) + 0.5) * (1.0 / 2**32)
     return out.reshape((keys.shape[0], *shape))
@@ -214,6 +239,13 @@ def from_table(keys: U64, year: int, stream: int, shape: tuple[int, ...],
     per draw: ``normal`` is ``from_table`` with the standard normal's table.
     """
     n = int(math.prod(shape))  # (math.prod: np.prod costs more than the draw on a small world)
-    words = _bits(keys, year, stream, (n + 3) // 4, sub)
+    m = (n + 3) // 4
+    if keys.shape[0] * m <= _TINY_DRAW:  # a tiny draw: the 16-bit indices in Python
+        bits = []
+        for word in _words_small(keys, _start(year, stream, m, sub), m):
+            bits += [word & 0xFFFF, (word >> 16) & 0xFFFF, (word >> 32) & 0xFFFF, word >> 48]
+        return np.take(table, np.array(bits).reshape(keys.shape[0], 4 * m)[:, :n]).reshape(
+            (keys.shape[0], *shape))
+    words = _bits(keys, year, stream, m, sub)
     idx = _little_endian(words).view("<u2")[:, :n]
     return np.take(table, idx).reshape((keys.shape[0], *shape))

@@ -154,13 +154,18 @@ def simulate(scenario: Scenario, params: Params, setting: Setting, seed: int,
     campaigns: list[Campaigns] = []
     campaign_years: list[np.ndarray] = []
     upper = np.triu(np.ones((n, n), dtype=bool), 1)  # each pair once (built once a run)
+    # The last recorded owners and alliances and what was derived from them: most years
+    # leave them the same arrays (the state is immutable), so the same records.
+    last: dict[str, Any] = {"owner": None, "alliance": None}
     start = time.perf_counter()
 
     def store(slot: int, s: WorldState, wars: np.ndarray | None) -> None:
         traj["share"][slot] = capability_share(s.wealth, s.military, s.alive, params)
         traj["wealth"][slot] = s.wealth
         traj["military"][slot] = s.military
-        traj["territory"][slot] = territory(s.owner, s.n_actors)
+        if s.owner is not last["owner"]:
+            last["owner"], last["territory"] = s.owner, territory(s.owner, s.n_actors)
+        traj["territory"][slot] = last["territory"]
         traj["alive"][slot] = s.alive
         owners[slot] = s.owner[map_pos]
         if norms is not None:
@@ -168,8 +173,10 @@ def simulate(scenario: Scenario, params: Params, setting: Setting, seed: int,
         if wars is not None:
             traj["wars"][slot] = wars
         if record == "full":
-            allied = np.flatnonzero((s.alliance > 0) & upper).astype(pair_dtype)
-            alliances.append((s.year, allied))
+            if s.alliance is not last["alliance"]:
+                last["alliance"] = s.alliance
+                last["allied"] = np.flatnonzero((s.alliance > 0) & upper).astype(pair_dtype)
+            alliances.append((s.year, last["allied"]))
 
     store(0, state, None)
     for year in range(1, years + 1):

@@ -35,8 +35,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from powerbalance import detmath
+from powerbalance import detmath, rng
 from powerbalance.errors import InputError
+from powerbalance.model.state import any_set
 
 #: The engines a run may use (``Setting.engine``; ``--engine`` in the CLI).
 ENGINES = ("numpy", "compiled")
@@ -161,10 +162,7 @@ def observe(state: Any, params: Any, share: npt.NDArray[np.float64],
     """The estimation errors, perceived capabilities and threats of
     :class:`powerbalance.model.perception.Observation` (its ``__init__``), compiled
     (bit-identical; the errors hashed from the same counters as :func:`rng.from_table`)."""
-    from powerbalance import rng
-    from powerbalance.model.fastops import any_nonzero
-
-    hostile = bool(params.hostility_weight) and any_nonzero(state.hostility)
+    hostile = bool(params.hostility_weight) and any_set(state.hostility)
     trending = params.trend_horizon > 0 and bool((state.momentum > 0).any())
     rising = (1.0 + params.trend_horizon * np.maximum(state.momentum, 0.0)).astype(
         np.float32) if trending else _EMPTY_F32_2D

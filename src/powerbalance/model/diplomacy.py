@@ -29,21 +29,27 @@ from powerbalance.model.actions import Actions
 from powerbalance.model.events import EventKind, Events
 from powerbalance.model.fastops import nonzero, sorted_unique
 from powerbalance.model.perception import Observation
-from powerbalance.model.state import I64, PAIR, WorldState
+from powerbalance.model.state import I64, PAIR, WorldState, none_chosen
 from powerbalance.params import Params
+
+#: No (world, actor) pairs.
+_NOBODY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
 
 
 def diplomacy(state: WorldState, actions: Actions, obs: Observation,
               params: Params) -> tuple[WorldState, list[Events]]:
     """Apply leaving and offers; return the new state and alliance events."""
     alive = state.alive
-    k = state.alliance.copy()
+    # Copied at the first change (a year without one keeps the same array: the state is
+    # immutable, so an unchanged array is shared).
+    k = state.alliance
     events: list[Events] = []
 
     leave = actions.leave & alive
     lw, li = nonzero(leave)
     pw_, pi_ = nonzero(actions.leave_passed & alive & ~leave)
-    ow, oi = nonzero(alive & ~leave & (actions.leave_ally >= 0))
+    ow, oi = (_NOBODY if none_chosen(actions.leave_ally)
+              else nonzero(alive & ~leave & (actions.leave_ally >= 0)))
     if len(lw) or len(pw_) or len(ow):
         # Only the leavers' rows matter: dissolve each of their alliances both ways.
         rows = k[lw, li] > 0
@@ -64,6 +70,7 @@ def diplomacy(state: WorldState, actions: Actions, obs: Observation,
             ew, rest = np.divmod(codes, n * n)
             elo, ehi = np.divmod(rest, n)
             events.append(Events.make(EventKind.ALLIANCE_BROKEN, ew, elo, ehi))
+            k = k.copy()
             k[ew, elo, ehi] = 0.0
             k[ew, ehi, elo] = 0.0
             if state.pact_offence[ew, elo, ehi].any():  # a treaty's obligation ends with it
@@ -71,7 +78,7 @@ def diplomacy(state: WorldState, actions: Actions, obs: Observation,
                 pact[ew, elo, ehi] = pact[ew, ehi, elo] = 0.0
                 state = state.replace(pact_offence=pact)
 
-    bw, i = nonzero(alive & (actions.offer >= 0))
+    bw, i = _NOBODY if none_chosen(actions.offer) else nonzero(alive & (actions.offer >= 0))
     if len(bw):
         j = actions.offer[bw, i]
         ok = (
@@ -91,10 +98,12 @@ def diplomacy(state: WorldState, actions: Actions, obs: Observation,
             codes = sorted_unique((bw * n + lo) * n + hi)
             fw, rest = np.divmod(codes, n * n)
             flo, fhi = np.divmod(rest, n)
+            if k is state.alliance:
+                k = k.copy()
             k[fw, flo, fhi] = params.alliance_commitment
             k[fw, fhi, flo] = params.alliance_commitment
             events.append(Events.make(EventKind.ALLIANCE_FORMED, fw, flo, fhi))
-    return state.replace(alliance=k), events
+    return (state if k is state.alliance else state.replace(alliance=k)), events
 
 
 def _passed(state: WorldState, obs: Observation, params: Params, bw: I64,

@@ -92,12 +92,11 @@ def economy(state: WorldState, setting: Setting, params: Params) -> WorldState:
                                    params, state.year)
     shock = rng.normal(state.keys, state.year, rng.Stream.GROWTH, (state.n_actors,))
     own_rate = state.growth
+    # (The year's own rates are recorded with the stocks, in one replace.)
     if np.isnan(own_rate).any():  # the first step draws each actor's own mean growth
         own_rate = own_growth(state, params)
-        state = state.replace(growth=own_rate)
     elif params.growth_persistence < 1.0 and params.growth_spread > 0:
         own_rate = growth_episode(state, params)
-        state = state.replace(growth=own_rate)
     if setting.engine == "compiled":
         return _economy_compiled(state, setting, params, base, own_rate, shock)
     growth = own_rate - params.guns_butter * state.spend + params.growth_noise * shock
@@ -116,7 +115,7 @@ def economy(state: WorldState, setting: Setting, params: Params) -> WorldState:
     productivity, wealth, military, scale = renormalise(productivity, wealth, military,
                                                         state.scale)
     return state.replace(productivity=productivity, wealth=wealth, military=military,
-                         scale=scale)
+                         scale=scale, growth=own_rate)
 
 
 def mobilised(bought: F64, spend: F64, wealth: F64, mobilisation: F64,
@@ -149,7 +148,7 @@ def _economy_compiled(state: WorldState, setting: Setting, params: Params, base:
 
     floor = np.ldexp(params.min_productivity, -state.scale)  # exact; the floor itself at 0
     # x * 1.0 is exact, so actors without mobilisation are bit-identical to the numpy path.
-    mobilisation = (np.ones(state.n_actors) if setting.mobilisation is None
+    mobilisation = (_ones(state.n_actors) if setting.mobilisation is None
                     else setting.mobilisation)
     productivity, wealth, military, big = kernels()["economy"](
         state.alive, state.productivity, state.military, state.spend, own_rate, shock, base,
@@ -160,7 +159,19 @@ def _economy_compiled(state: WorldState, setting: Setting, params: Params, base:
         productivity, wealth, military, scale = renormalise(productivity, wealth, military,
                                                             scale)
     return state.replace(productivity=productivity, wealth=wealth, military=military,
-                         scale=scale)
+                         scale=scale, growth=own_rate)
+
+
+def _ones(n: int) -> F64:
+    """(N,) ones: the mobilisation of a setting without any (one array per size, which the
+    kernel only reads)."""
+    ones = _ONES.get(n)
+    if ones is None:
+        ones = _ONES[n] = np.ones(n)
+    return ones
+
+
+_ONES: dict[int, F64] = {}
 
 
 def own_growth(state: WorldState, params: Params) -> F64:
@@ -207,8 +218,9 @@ def capability_share(wealth: F64, military: F64, alive: np.ndarray, params: Para
     """
     w = np.where(alive, wealth, 0.0)
     m = np.where(alive, military, 0.0)
-    wsum = w.sum(axis=-1, keepdims=True)
-    msum = m.sum(axis=-1, keepdims=True)
+    # (np.add.reduce: the sums of ndarray.sum, without its Python wrapper.)
+    wsum = np.add.reduce(w, axis=-1, keepdims=True)
+    msum = np.add.reduce(m, axis=-1, keepdims=True)
     positive = (wsum > 0) & (msum > 0)
     if positive.all():  # the usual case: the same numbers as below, in fewer array passes
         return params.wealth_weight * (w / wsum) + (1.0 - params.wealth_weight) * (m / msum)

@@ -35,7 +35,9 @@ only some strategies need are computed lazily, once per year.
 
 from __future__ import annotations
 
-from functools import cached_property, lru_cache
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any, Generic, TypeVar, overload
 
 import numpy as np
 from scipy.special import ndtri
@@ -44,11 +46,40 @@ from powerbalance import rng
 from powerbalance.model.derived import actor_reach
 from powerbalance.model.derived import reach as gradient_reach
 from powerbalance.model.economy import capability_share
-from powerbalance.model.fastops import any_nonzero, nonzero, row_max_argmax, sorted_unique
+from powerbalance.model.fastops import nonzero, row_max_argmax, sorted_unique
 from powerbalance.model.mandate import expected_executor
-from powerbalance.model.state import F32, F64, I64, PAIR, BoolA, Setting, WorldState
+from powerbalance.model.state import F32, F64, I64, PAIR, BoolA, Setting, WorldState, any_set
 from powerbalance.model.victory import victory_probability
 from powerbalance.params import Params
+
+_T = TypeVar("_T")
+
+
+class cached_property(Generic[_T]):  # noqa: N801 (named as the functools one it stands for)
+    """:func:`functools.cached_property` without its lock: the value is computed at the
+    first read and kept in the instance's ``__dict__``, which later reads find first (a
+    non-data descriptor). Python 3.11's own takes a lock at every first read, and an
+    Observation has a dozen first reads a year; an Observation is never shared between
+    threads."""
+
+    def __init__(self, func: Callable[[Any], _T]) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> cached_property[_T]: ...
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> _T: ...
+    def __get__(self, instance: object | None, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        value = self.func(instance)
+        instance.__dict__[self.name] = value
+        return value
 
 
 def _diagonal(a: np.ndarray) -> np.ndarray:
@@ -111,7 +142,7 @@ class Observation:
         # array while no actor has its own mobility).
         self.reach_in: F32 = (self.reach if setting.mobility is None
                               else np.ascontiguousarray(self.reach.transpose(0, 2, 1)))
-        self.allied = any_nonzero(state.alliance)  # any alliance in the batch
+        self.allied = any_set(state.alliance)  # any alliance in the batch
         self.noise: F32
         self.perceived: F32
         self.threat: F32
@@ -135,7 +166,7 @@ class Observation:
         if self.allied:
             factor = np.subtract(PAIR(1.0), state.alliance)
             threat *= factor
-        if params.hostility_weight and any_nonzero(state.hostility):
+        if params.hostility_weight and any_set(state.hostility):
             factor = np.multiply(state.hostility, PAIR(params.hostility_weight), out=factor)
             factor += PAIR(1.0)
             threat *= factor

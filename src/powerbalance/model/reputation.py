@@ -37,9 +37,9 @@ import numpy as np
 
 from powerbalance.model.actions import Actions
 from powerbalance.model.events import EventKind, Events
-from powerbalance.model.fastops import any_nonzero, nonzero, sorted_unique
+from powerbalance.model.fastops import nonzero, sorted_unique
 from powerbalance.model.perception import Observation
-from powerbalance.model.state import F32, F64, I64, WorldState
+from powerbalance.model.state import F32, F64, I64, WorldState, any_set, none_chosen
 from powerbalance.params import Params
 
 #: Below this share of its forces an ally's help counts as balking.
@@ -58,6 +58,8 @@ def screen_offers(state: WorldState, actions: Actions,
     An offer from i to j is refused (and withdrawn) when j would accept offers
     this year but distrusts i at least ``Params.distrust_threshold``.
     """
+    if none_chosen(actions.offer):
+        return actions, []
     bw, i = nonzero(state.alive & (actions.offer >= 0))
     if not len(bw):
         return actions, []
@@ -93,12 +95,12 @@ def remember(state: WorldState, actions: Actions, obs: Observation, year_events:
              params: Params) -> tuple[WorldState, list[Events]]:
     """Update memories from this year's events; break alliances with the distrusted."""
     n = state.n_actors
-    ev = Events.concat(year_events)
+    ev = year_events[0] if len(year_events) == 1 else Events.concat(year_events)
     keep = np.float32(1.0 - params.memory_decay)
     # A memory that is all zero stays the same array until something is recorded in it
     # (then it is copied: states are never modified in place).
-    aband = state.abandonment * keep if any_nonzero(state.abandonment) else state.abandonment
-    expl = state.exploitation * keep if any_nonzero(state.exploitation) else state.exploitation
+    aband = state.abandonment * keep if any_set(state.abandonment) else state.abandonment
+    expl = state.exploitation * keep if any_set(state.exploitation) else state.exploitation
     if not len(ev):  # a quiet year (most of a small world's): memories only fade
         return state.replace(abandonment=aband, exploitation=expl,
                              fought=np.zeros_like(state.fought)), []

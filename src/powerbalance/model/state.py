@@ -215,15 +215,14 @@ class WorldState:
         a year replaces the state some dozen times, and ``dataclasses.replace`` (which
         re-runs ``__init__`` over every field) cost a tenth of a small world's year.
         """
-        unknown = changes.keys() - _STATE_FIELDS
-        if unknown:
+        if not _STATE_FIELDS.issuperset(changes):
             return replace(self, **changes)  # raises dataclasses' own TypeError
         out = object.__new__(WorldState)
-        fields_of = out.__dict__
-        fields_of.update(self.__dict__)
-        fields_of.update(changes)
-        if any(value is None for value in changes.values()):
-            out.__post_init__()
+        object.__setattr__(out, "__dict__", {**self.__dict__, **changes})
+        for value in changes.values():
+            if value is None:
+                out.__post_init__()
+                break
         return out
 
     def select(self, worlds: npt.ArrayLike) -> WorldState:
@@ -231,6 +230,35 @@ class WorldState:
         idx = np.asarray(worlds)
         fields = {k: (v[idx] if isinstance(v, np.ndarray) else v) for k, v in self.__dict__.items()}
         return WorldState(**fields)
+
+
+#: Arrays of at most this many elements are tested by :func:`any_set` with ``ndarray.any``.
+SMALL_ANY = 4096
+
+
+def any_set(a: npt.NDArray[np.floating]) -> bool:
+    """:func:`powerbalance.model.fastops.any_nonzero` (NaN counts as non-zero, -0.0 does not),
+    by ``ndarray.any`` on a small array (one call instead of two reductions: a small
+    world's pairwise memories and grudges are tested every year).
+
+    >>> any_set(np.zeros(3)), any_set(np.array([0.0, np.nan])), any_set(np.array([-0.0]))
+    (False, True, False)
+    """
+    if a.size <= SMALL_ANY:
+        return bool(a.any())
+    from powerbalance.model.fastops import any_nonzero
+
+    return any_nonzero(a)
+
+
+def none_chosen(choice: I64) -> bool:
+    """Whether an (B, N) array of chosen actors (-1: none) names nobody: a phase with no
+    choice made skips its masks (one reduction instead of several array passes).
+
+    >>> none_chosen(np.array([[-1, -1]])), none_chosen(np.array([[-1, 0]]))
+    (True, False)
+    """
+    return bool(np.maximum.reduce(choice, axis=None, initial=-1) < 0)
 
 
 #: Names of the fields of :class:`WorldState` (for :meth:`WorldState.replace`).

@@ -96,11 +96,25 @@ def step(state: WorldState, setting: Setting, params: Params,
     # The year's declared offensive obligation takes effect next year (see _declared).
     state = state.replace(join_offence=np.where(state.alive, actions.join_offence, 0.0))
     losses = np.maximum(before - state.military, 0.0)
-    state, remembered = remember(state, actions, obs, parts, params)
+    year_events = _concat(parts)  # (once: memory reads them, and so does the record)
+    state, remembered = remember(state, actions, obs, [year_events], params)
     state, transitions = _transitions(state, params)
     state = state.replace(year=state.year + 1)
-    events = Events.concat(parts + remembered + transitions)
+    events = _concat([year_events, *remembered, *transitions])
     return state, YearRecord(events, wars, losses, campaigns)
+
+
+#: The events of a year without any (one shared empty batch: most of a small world's years).
+_NO_EVENTS = Events.make(EventKind.WAR_WON, [], [], [])
+
+
+def _concat(parts: list[Events]) -> Events:
+    """``Events.concat(parts)``, without copying a single non-empty part or making a new
+    empty batch (the same events)."""
+    full = [p for p in parts if len(p)]
+    if not full:
+        return _NO_EVENTS
+    return full[0] if len(full) == 1 else Events.concat(full)
 
 
 def _declared(state: WorldState, actions: Actions) -> WorldState:

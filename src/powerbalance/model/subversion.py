@@ -53,8 +53,11 @@ from powerbalance.model.derived import adjacency, derive, frontier_value
 from powerbalance.model.events import EventKind, Events
 from powerbalance.model.fastops import nonzero, row_any
 from powerbalance.model.perception import Observation
-from powerbalance.model.state import I64, Setting, WorldState
+from powerbalance.model.state import I64, Setting, WorldState, none_chosen
 from powerbalance.params import Params
+
+#: No (world, actor) pairs.
+_NOBODY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
 
 
 def follow_captors(state: WorldState, actions: Actions) -> Actions:
@@ -104,6 +107,8 @@ def side_payments(state: WorldState, actions: Actions,
                   params: Params) -> tuple[WorldState, Actions, list[Events]]:
     """Transfer side payments; payees stay out of alliance-making this year."""
     alive = state.alive
+    if none_chosen(actions.pay):  # (most years nobody pays)
+        return state, actions, []
     pb, pw = nonzero(alive & (actions.pay >= 0) & (actions.pay_spend > 0))
     if not len(pb):
         return state, actions, []
@@ -137,6 +142,8 @@ def pressures(actions: Actions, obs: Observation,
     """Coercive wedges: a pressured actor stays out of alliance-making this year when it is
     intimidated, i.e. its threat from the presser is at least ``balance_threshold`` times its
     own capability (Crawford 2011: wedges by rewards *or* by threats of punishment)."""
+    if none_chosen(actions.pressure):
+        return actions, []
     pb, pw = nonzero(obs.alive & (actions.pressure >= 0))
     if not len(pb):
         return actions, []
@@ -184,7 +191,8 @@ def subversion(state: WorldState, actions: Actions, obs: Observation, setting: S
                             cohesion)
         changes["cohesion"] = cohesion
 
-    sb, si = nonzero(alive & (actions.subvert >= 0) & (actions.subvert_spend > 0))
+    sb, si = (_NOBODY if none_chosen(actions.subvert) else
+              nonzero(alive & (actions.subvert >= 0) & (actions.subvert_spend > 0)))
     counter = alive & (actions.counter_spend > 0)
     if not len(sb) and not counter.any():
         return (state.replace(**changes) if changes else state), events
