@@ -51,7 +51,9 @@ def check_engine(engine: str, source: str = "run") -> str:
                          allowed=" or ".join(ENGINES))
     if engine == "compiled":
         try:
-            from powerbalance.model.numba_cache import numba  # noqa: F401
+            # numba_cache first: it sets numba's cache folder before numba is imported
+            from powerbalance.model import numba_cache  # noqa: F401, I001  (before numba)
+            import numba  # noqa: F401
         except ImportError:
             raise InputError("the compiled engine needs numba, which is not installed",
                              source=source, field="engine",
@@ -64,7 +66,8 @@ def preferred_engine() -> str:
     faster (benchmarks/bench_game.py, bench_engine.py). numba is imported to be sure it
     loads (an installed numba that cannot be imported leaves the NumPy engine)."""
     try:
-        from powerbalance.model.numba_cache import numba  # noqa: F401
+        from powerbalance.model import numba_cache  # noqa: F401, I001  (before numba)
+        import numba  # noqa: F401
     except ImportError:
         return "numpy"
     return "compiled"
