@@ -908,8 +908,12 @@ def killed(mutant: Mutant) -> bool:
     """Whether the mutant's tests fail against the mutated package."""
     with tempfile.TemporaryDirectory(prefix="pb-mutant-") as tmp:
         apply(mutant, Path(tmp))
+        # numba's cache inside the copy: a mutant of a helper kernel is compiled afresh in
+        # every caller, and nothing is left in the user's cache (powerbalance.model.
+        # numba_cache would otherwise keep each mutant's code under ~/.cache).
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([tmp, str(ROOT)]),
-               "PYTHONDONTWRITEBYTECODE": "1"}
+               "PYTHONDONTWRITEBYTECODE": "1",
+               "NUMBA_CACHE_DIR": os.path.join(tmp, "numba-cache")}
         run = subprocess.run(
             [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:randomly", "-p",
              "no:cacheprovider", "--no-header", "-o", "addopts=", *mutant.tests],

@@ -3,9 +3,11 @@
 ``Setting.engine`` chooses the engine of a run: ``"numpy"`` (the reference, and the
 specification of the model) or ``"compiled"``, which replaces some whole-array NumPy
 programs by loops compiled with numba (``nopython``, ``cache=True``: the machine code is
-kept in ``__pycache__`` next to this file, so only the first run on a machine pays the
-compilation). Results are **bit-identical** between the engines (tests/model/
-test_compiled.py compares every recorded array of every bundled scenario):
+kept in a per-user folder named by a hash of the kernels' sources, see
+:mod:`powerbalance.model.numba_cache`, so only the first run of given sources pays the
+compilation, and an edit of any kernel module, helpers included, compiles afresh).
+Results are **bit-identical** between the engines (tests/model/test_compiled.py compares
+every recorded array of every bundled scenario):
 
 - random numbers are still drawn by :mod:`powerbalance.rng` in NumPy and passed in;
 - every floating-point expression keeps the reference's operations and their order
@@ -50,6 +52,8 @@ def check_engine(engine: str, source: str = "run") -> str:
                          allowed=" or ".join(ENGINES))
     if engine == "compiled":
         try:
+            # numba_cache first: it sets numba's cache folder before numba is imported
+            from powerbalance.model import numba_cache  # noqa: F401, I001  (before numba)
             import numba  # noqa: F401
         except ImportError:
             raise InputError("the compiled engine needs numba, which is not installed",
@@ -63,6 +67,7 @@ def preferred_engine() -> str:
     faster (benchmarks/bench_game.py, bench_engine.py). numba is imported to be sure it
     loads (an installed numba that cannot be imported leaves the NumPy engine)."""
     try:
+        from powerbalance.model import numba_cache  # noqa: F401, I001  (before numba)
         import numba  # noqa: F401
     except ImportError:
         return "numpy"

@@ -2,18 +2,19 @@
 imports this module on the first use of the engine only: importing it imports numba).
 
 Every kernel is a plain module-level function compiled with ``cache=True`` (machine code
-kept in ``__pycache__``), without ``fastmath``: the floating-point operations and their
-order are the NumPy reference's, so results are bit-identical.
+kept in the per-user folder of :mod:`powerbalance.model.numba_cache`), without
+``fastmath``: the floating-point operations and their order are the NumPy reference's, so
+results are bit-identical.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import numba
 import numpy as np
 
 from powerbalance import detmath, rng
+from powerbalance.model.numba_cache import numba
 
 jit = numba.njit(cache=True, nogil=True, fastmath=False, error_model="numpy")
 ln2_hi, ln2_lo, inv_ln2 = detmath._LN2_HI, detmath._LN2_LO, detmath._INV_LN2

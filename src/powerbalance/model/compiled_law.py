@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import numba
 import numpy as np
+
+from powerbalance.model.numba_cache import numba
 
 jit = numba.njit(cache=True, nogil=True, fastmath=False, error_model="numpy")
 

@@ -33,13 +33,13 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numba
 import numpy as np
 
 from powerbalance import detmath, rng
 from powerbalance.model.compiled_kernels import GOLDEN, exp1, frontier_row, splitmix
 from powerbalance.model.events import EventKind, Events
 from powerbalance.model.fastops import sorted_unique, unique_counts
+from powerbalance.model.numba_cache import numba
 
 jit = numba.njit(cache=True, nogil=True, fastmath=False, error_model="numpy")
 #: A helper inlined into its callers (numba IR), where a call would cost more.

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import numba
 import numpy as np
 
 from powerbalance.model.compiled_kernels import exp1
+from powerbalance.model.numba_cache import numba
 
 jit = numba.njit(cache=True, nogil=True, fastmath=False, error_model="numpy")
 

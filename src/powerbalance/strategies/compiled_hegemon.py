@@ -17,20 +17,21 @@ default ratio form); another victory function keeps the several-kernel path
 compiled engine (it imports numba), as :mod:`powerbalance.strategies.compiled`.
 
 A change of a rule in the NumPy path is made in the kernel too (test_compiled.py fails
-otherwise). numba's cache does not see a change of a kernel this one calls from another
-module (side_kernel, exp1, wedge_target_kernel): after such a change, clear this module's
-``__pycache__`` (or touch this file).
+otherwise). numba's own cache would not see a change of a kernel this one calls from
+another module (side_kernel, exp1, wedge_target_kernel); the cache folder of
+:mod:`powerbalance.model.numba_cache`, named by a hash of every kernel module's source,
+changes with such an edit, so the kernel is compiled afresh.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import numba
 import numpy as np
 
 from powerbalance.model.compiled_kernels import exp1, side_kernel
 from powerbalance.model.derived import frontier_value
+from powerbalance.model.numba_cache import numba
 from powerbalance.strategies.compiled import wedge_target_kernel
 from powerbalance.strategies.hegemon_seeker import log_keep
 
