@@ -81,8 +81,10 @@ def parallel_case(steps: int = 400) -> list[Row]:
     env.reset()
     space = env.action_space("Qin")
     space.seed(0)
-    for _ in range(5):  # warm-up: first-year caches, imports
-        env.step({"Qin": space.sample()})
+    for _ in range(100):  # warm-up: imports, first-year caches, and the compiled kernels
+        env.step({"Qin": space.sample()})  # that load on first use (a war, a death)
+        if not env.agents:
+            env.reset()
     env.reset()
     moves = [{"Qin": space.sample()} for _ in range(steps)]  # the agent's work, not timed
     clock: dict[str, float] = {}
