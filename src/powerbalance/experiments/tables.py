@@ -8,6 +8,8 @@ simulated and real data).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -108,17 +110,19 @@ def system_frame(worlds: np.ndarray, years: np.ndarray, share: np.ndarray, alive
     m = system_metrics(np.swapaxes(share, 0, 1), np.swapaxes(alive, 0, 1), hegemony_share,
                        region, regional_hegemony_share)  # world-major
     code = m.pop("polarity_code").reshape(-1)
-    out = pd.DataFrame({
+    # All columns first, then one frame without copying them (inserting columns one by
+    # one costs a one-world run more than computing them).
+    columns: dict[str, Any] = {
         "world": np.repeat(worlds, t).astype(np.int32),
         "year": np.tile(years, b).astype(np.int32),
-    })
+    }
     for key, value in m.items():
-        out[key] = value.reshape(-1)
-    out["leader_name"] = pd.Categorical.from_codes(out["leader"].to_numpy(),
-                                                   categories=list(names))
-    out["polarity"] = pd.Categorical.from_codes(code, categories=list(POLARITY_NAMES))
-    out["active_wars"] = np.swapaxes(wars, 0, 1).reshape(-1).astype(np.int32)
-    return out
+        columns[key] = value.reshape(-1)
+    columns["leader_name"] = pd.Categorical.from_codes(columns["leader"],
+                                                       categories=list(names))
+    columns["polarity"] = pd.Categorical.from_codes(code, categories=list(POLARITY_NAMES))
+    columns["active_wars"] = np.swapaxes(wars, 0, 1).reshape(-1).astype(np.int32)
+    return pd.DataFrame(columns, copy=False)
 
 
 def system_table(traj: Trajectory, scenario: Scenario, setting: Setting, params: Params,
@@ -287,7 +291,7 @@ def _compensated_sums(group: np.ndarray, values: np.ndarray, groups: int) -> np.
     rank = np.arange(len(g)) - np.repeat(starts, np.diff(np.r_[starts, len(g)]))
     by_rank = np.argsort(rank, kind="stable")
     bounds = np.r_[0, np.cumsum(np.bincount(rank))]
-    for a, b in zip(bounds[:-1], bounds[1:]):
+    for a, b in zip(bounds[:-1], bounds[1:], strict=True):
         rows = by_rank[a:b]
         gg, y = g[rows], v[rows] - comp[g[rows]]
         t = sumx[gg] + y
@@ -351,7 +355,7 @@ def war_table(traj: Trajectory) -> pd.DataFrame:
             bounds = np.flatnonzero(_runs(war[rows]))
             values = actor[rows].tolist()
             for w, a, b in zip(war[rows[bounds]].tolist(), bounds.tolist(),
-                               np.r_[bounds[1:], len(rows)].tolist()):
+                               np.r_[bounds[1:], len(rows)].tolist(), strict=True):
                 lists[w] = values[a:b]
         side_lists.append(lists)
     # Provinces taken in the war's campaigns from a member of the other side: each
@@ -402,7 +406,7 @@ def war_table(traj: Trajectory) -> pd.DataFrame:
     matched &= ~(nxt_same & (end >= nxt))
     codes = np.where(matched, d_code[hit] if len(d_order) else 0, 0).tolist()
     outcome = [OUTCOMES.get(x, "ongoing") if ok else "ongoing"
-               for x, ok in zip(codes, matched.tolist())]
+               for x, ok in zip(codes, matched.tolist(), strict=True)]
     # Rows by world, start and initiator; wars numbered within each world.
     final = np.lexsort((w_ini, w_start, w_world))
     fw = w_world[final]
