@@ -8,6 +8,8 @@ simulated and real data).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -108,17 +110,19 @@ def system_frame(worlds: np.ndarray, years: np.ndarray, share: np.ndarray, alive
     m = system_metrics(np.swapaxes(share, 0, 1), np.swapaxes(alive, 0, 1), hegemony_share,
                        region, regional_hegemony_share)  # world-major
     code = m.pop("polarity_code").reshape(-1)
-    out = pd.DataFrame({
+    # All columns first, then one frame without copying them (inserting columns one by
+    # one costs a one-world run more than computing them).
+    columns: dict[str, Any] = {
         "world": np.repeat(worlds, t).astype(np.int32),
         "year": np.tile(years, b).astype(np.int32),
-    })
+    }
     for key, value in m.items():
-        out[key] = value.reshape(-1)
-    out["leader_name"] = pd.Categorical.from_codes(out["leader"].to_numpy(),
-                                                   categories=list(names))
-    out["polarity"] = pd.Categorical.from_codes(code, categories=list(POLARITY_NAMES))
-    out["active_wars"] = np.swapaxes(wars, 0, 1).reshape(-1).astype(np.int32)
-    return out
+        columns[key] = value.reshape(-1)
+    columns["leader_name"] = pd.Categorical.from_codes(columns["leader"],
+                                                       categories=list(names))
+    columns["polarity"] = pd.Categorical.from_codes(code, categories=list(POLARITY_NAMES))
+    columns["active_wars"] = np.swapaxes(wars, 0, 1).reshape(-1).astype(np.int32)
+    return pd.DataFrame(columns, copy=False)
 
 
 def system_table(traj: Trajectory, scenario: Scenario, setting: Setting, params: Params,
@@ -241,6 +245,62 @@ def empty_war_table() -> pd.DataFrame:
         ("provinces_to_initiator_side", "int64"), ("provinces_to_target_side", "int64"))})
 
 
+def _runs(*cols: np.ndarray) -> np.ndarray:
+    """True where a row of lexicographically sorted columns starts a new run of equal rows."""
+    new = np.ones(len(cols[0]), dtype=bool)
+    if len(new) > 1:
+        new[1:] = False
+        for col in cols:
+            new[1:] |= col[1:] != col[:-1]
+    return new
+
+
+def _codes(*cols: np.ndarray) -> np.ndarray:
+    """Dense ids (0, 1, ...) of equal rows of the columns, in lexicographic order."""
+    order = np.lexsort(cols[::-1])
+    ids = np.empty(len(order), dtype=np.int64)
+    ids[order] = np.cumsum(_runs(*(c[order] for c in cols))) - 1
+    return ids
+
+
+def _pairs(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Index pairs (i, j) with ``left[i] == right[j]`` (an inner many-to-many join), ordered by
+    i, then j."""
+    order = np.argsort(right, kind="stable")
+    keys = right[order]
+    lo = np.searchsorted(keys, left, "left")
+    count = np.searchsorted(keys, left, "right") - lo
+    i = np.repeat(np.arange(len(left)), count)
+    offset = np.arange(len(i)) - np.repeat(np.cumsum(count) - count, count)
+    return i, order[np.repeat(lo, count) + offset]
+
+
+def _compensated_sums(group: np.ndarray, values: np.ndarray, groups: int) -> np.ndarray:
+    """Sum of the values of each group in row order with Kahan compensation, NaN skipped:
+    bit for bit pandas' ``groupby(...).sum()`` (its ``group_sum``), vectorised over the
+    groups one rank (the k-th row of every group) at a time."""
+    keep = values == values
+    group, values = group[keep], values[keep]
+    sumx = np.zeros(groups)
+    comp = np.zeros(groups)
+    if not len(group):
+        return sumx
+    order = np.argsort(group, kind="stable")
+    g, v = group[order], values[order]
+    starts = np.flatnonzero(_runs(g))
+    rank = np.arange(len(g)) - np.repeat(starts, np.diff(np.r_[starts, len(g)]))
+    by_rank = np.argsort(rank, kind="stable")
+    bounds = np.r_[0, np.cumsum(np.bincount(rank))]
+    for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+        rows = by_rank[a:b]
+        gg, y = g[rows], v[rows] - comp[g[rows]]
+        t = sumx[gg] + y
+        c = t - sumx[gg] - y
+        c[c != c] = 0.0  # as pandas: an infinite sum leaves no compensation
+        comp[gg], sumx[gg] = c, t
+    return sumx
+
+
 def war_table(traj: Trajectory) -> pd.DataFrame:
     """One row per war (a resisted demand), ordered by world and start.
 
@@ -252,95 +312,123 @@ def war_table(traj: Trajectory) -> pd.DataFrame:
     campaign (principals first); ``*_losses`` are the forces each side lost in battle
     (severity); ``provinces_to_*`` the provinces each side took from the other side's
     members during the war (concessions outside wars are ``concession`` events).
+
+    Built with NumPy sorts and joins and one DataFrame at the end (a one-world run of the
+    lab builds it once; pandas' groupby and merges cost it several times more); the same
+    table as the pandas groupby/merge version kept in the tests, bit for bit.
     """
     from powerbalance.model.war import OUTCOMES
 
     c = traj.campaigns
-    camp = pd.DataFrame({
-        "world": traj.worlds[c.world].astype(np.int64) if len(c.world) else np.zeros(0, int),
-        "year": traj.campaign_year.astype(np.int64),
-        "initiator": c.initiator, "target": c.target, "start": c.start, "actor": c.actor,
-        "side": c.side, "lost": c.lost,
-    })
-    key = ["world", "initiator", "start"]
-    ev = traj.events
-    if not len(camp):
+    if not len(c.world):
         return empty_war_table()
-    wars = (camp.groupby(key, sort=True)
-            .agg(target=("target", "first"), campaigns=("year", "nunique"))
-            .reset_index())
-    # (groupby-sum-unstack: the sums of pivot_table(aggfunc="sum"), at a third of its fixed
-    # cost, which a one-world run of the lab pays once per table.)
-    losses = camp.groupby([*key, "side"])["lost"].sum().unstack(fill_value=0.0)
-    wars["initiator_losses"] = losses.get(0, 0.0).reindex(
-        pd.MultiIndex.from_frame(wars[key])).to_numpy()
-    wars["target_losses"] = losses.get(1, 0.0).reindex(
-        pd.MultiIndex.from_frame(wars[key])).to_numpy()
-    # Sides: principals first, then allies in order of index.
-    members = camp.assign(principal=(camp["actor"] == np.where(
-        camp["side"] == 0, camp["initiator"], camp["target"])))
-    members = members.drop_duplicates([*key, "side", "actor"]).sort_values(
-        [*key, "side", "principal", "actor"], ascending=[True, True, True, True, False, True])
-    # One list per (war, side) from the sorted rows' group boundaries: the same lists as a
-    # groupby(...).agg(list), without a Python call per group.
-    group = members[[*key, "side"]].to_numpy()
-    starts = np.flatnonzero(np.r_[True, (group[1:] != group[:-1]).any(axis=1)])
-    lists = np.split(members["actor"].to_numpy(), starts[1:])
-    sides = pd.Series([x.tolist() for x in lists], dtype=object, index=pd.MultiIndex.from_arrays(
-        [group[starts, k] for k in range(len(key) + 1)], names=[*key, "side"]))
-    index = pd.MultiIndex.from_frame(wars[key])
-    for side, name in ((0, "initiator_side"), (1, "target_side")):
-        part = sides.xs(side, level="side") if side in sides.index.get_level_values("side") \
-            else pd.Series(dtype=object)
-        wars[name] = [list(map(int, x)) if isinstance(x, list) else []
-                      for x in part.reindex(index).tolist()]
-    # Provinces taken in the war's campaigns from a member of the other side.
+    world = traj.worlds[c.world].astype(np.int64)
+    year = np.asarray(traj.campaign_year, dtype=np.int64)
+    ini = np.asarray(c.initiator, dtype=np.int64)
+    tgt = np.asarray(c.target, dtype=np.int64)
+    start = np.asarray(c.start, dtype=np.int64)
+    actor = np.asarray(c.actor, dtype=np.int64)
+    side = np.asarray(c.side, dtype=np.int64)
+    # One war per (world, initiator, start), numbered in that order.
+    order = np.lexsort((start, ini, world))
+    new = _runs(world[order], ini[order], start[order])
+    war = np.empty(len(order), dtype=np.int64)
+    war[order] = np.cumsum(new) - 1
+    first = order[new]  # each war's first campaign row (the sort is stable)
+    wars = len(first)
+    w_world, w_ini, w_start, w_target = world[first], ini[first], start[first], tgt[first]
+    by_year = np.lexsort((year, war))
+    distinct = _runs(war[by_year], year[by_year])
+    campaigns = np.bincount(war[by_year][distinct], minlength=wars)
+    lost = np.asarray(c.lost, dtype=np.float64)
+    losses = [_compensated_sums(war[side == s], lost[side == s], wars) for s in (0, 1)]
+    # Sides: each actor once (its first row), principals first, then allies by index.
+    principal = actor == np.where(side == 0, ini, tgt)
+    dedup = np.lexsort((actor, side, war))
+    dedup = dedup[_runs(war[dedup], side[dedup], actor[dedup])]
+    dedup = dedup[np.lexsort((actor[dedup], ~principal[dedup], side[dedup], war[dedup]))]
+    side_lists = []
+    for s in (0, 1):
+        rows = dedup[side[dedup] == s]
+        lists: list[list[int]] = [[] for _ in range(wars)]
+        if len(rows):
+            bounds = np.flatnonzero(_runs(war[rows]))
+            values = actor[rows].tolist()
+            for w, a, b in zip(war[rows[bounds]].tolist(), bounds.tolist(),
+                               np.r_[bounds[1:], len(rows)].tolist(), strict=True):
+                lists[w] = values[a:b]
+        side_lists.append(lists)
+    # Provinces taken in the war's campaigns from a member of the other side: each
+    # (campaign row, conquest by its actor that year, campaign row of the loser in the same
+    # war that year on the other side).
+    ev = traj.events
     sel = ev.kind == EventKind.CONQUEST
-    conq = pd.DataFrame({"world": traj.worlds[ev.world[sel]].astype(np.int64),
-                         "year": traj.event_year[sel].astype(np.int64),
-                         "actor": ev.actor[sel], "loser": ev.other[sel],
-                         "provinces": ev.value[sel].astype(np.int64)})
-    taken = camp.merge(conq, on=["world", "year", "actor"])
-    enemy = camp[["world", "year", "initiator", "start", "actor", "side"]].rename(
-        columns={"actor": "loser", "side": "loser_side"})
-    taken = taken.merge(enemy, on=["world", "year", "initiator", "start", "loser"])
-    taken = taken[taken["side"] != taken["loser_side"]]
-    gained = taken.groupby([*key, "side"])["provinces"].sum().unstack(fill_value=0)
-    for side, name in ((0, "provinces_to_initiator_side"), (1, "provinces_to_target_side")):
-        col = gained[side] if side in gained.columns else pd.Series(dtype=np.int64)
-        wars[name] = col.reindex(index).fillna(0).to_numpy(dtype=np.int64)
-    # End and outcome from war_ended events: the war of that initiator that began last
-    # before the event.
+    e_world = traj.worlds[ev.world[sel]].astype(np.int64)
+    e_year = np.asarray(traj.event_year[sel], dtype=np.int64)
+    e_actor = np.asarray(ev.actor[sel], dtype=np.int64)
+    e_loser = np.asarray(ev.other[sel], dtype=np.int64)
+    e_prov = ev.value[sel].astype(np.int64)
+    n = len(world)
+    code = _codes(np.r_[world, e_world], np.r_[year, e_year], np.r_[actor, e_actor])
+    row, conq = _pairs(code[:n], code[n:])
+    code = _codes(*(np.r_[a, b] for a, b in ((world[row], world), (year[row], year),
+                                              (ini[row], ini), (start[row], start),
+                                              (e_loser[conq], actor))))
+    pair, enemy = _pairs(code[:len(row)], code[len(row):])
+    row, conq = row[pair], conq[pair]
+    other = side[row] != side[enemy]
+    gained = []
+    for s in (0, 1):
+        take = other & (side[row] == s)
+        total = np.zeros(wars, dtype=np.int64)
+        np.add.at(total, war[row[take]], e_prov[conq[take]])
+        gained.append(total)
+    # End and outcome from war_ended events: the first end (then the first event) of that
+    # initiator at or after the war's start; a war ends once, so an end at or after the
+    # initiator's next war's start belongs to that later war.
     sel = ev.kind == EventKind.WAR_ENDED
-    ended = pd.DataFrame({"world": traj.worlds[ev.world[sel]].astype(np.int64),
-                          "end": traj.event_year[sel].astype(np.int64),
-                          "initiator": ev.actor[sel], "code": ev.value[sel].astype(np.int64)})
-    ended = ended.sort_values("end", kind="stable")
-    ordered = wars.sort_values("start", kind="stable")
-    both = pd.merge_asof(ordered, ended, left_on="start", right_on="end",
-                         by=["world", "initiator"], direction="forward")
-    both = both.sort_values(key, kind="stable").reset_index(drop=True)
-    # A war ends once; an end event after a later war's start belongs to that later war.
-    nxt = both.groupby(["world", "initiator"])["start"].shift(-1)
-    stale = both["end"].notna() & nxt.notna() & (both["end"] >= nxt)
-    both.loc[stale, ["end", "code"]] = np.nan
-    both["outcome"] = [OUTCOMES.get(int(x), "ongoing") if x == x else "ongoing"
-                       for x in both["code"]]
-    both = both.sort_values(["world", "start", "initiator"], kind="stable", ignore_index=True)
-    both["war"] = both.groupby("world").cumcount()
-    out = pd.DataFrame({
-        "world": both["world"].astype(np.int32), "war": both["war"].astype(np.int32),
-        "start": both["start"].astype(np.int32), "end": both["end"].astype("Int32"),
-        "initiator": both["initiator"].astype(np.int16),
-        "target": both["target"].astype(np.int16), "outcome": both["outcome"],
-        "campaigns": both["campaigns"].astype(np.int32),
-        "initiator_side": both["initiator_side"], "target_side": both["target_side"],
-        "initiator_losses": both["initiator_losses"].astype(np.float64),
-        "target_losses": both["target_losses"].astype(np.float64),
-        "provinces_to_initiator_side": both["provinces_to_initiator_side"].astype(np.int64),
-        "provinces_to_target_side": both["provinces_to_target_side"].astype(np.int64),
-    })
-    return out[list(WAR_COLUMNS)]
+    d_world = traj.worlds[ev.world[sel]].astype(np.int64)
+    d_end = np.asarray(traj.event_year[sel], dtype=np.int64)
+    d_ini = np.asarray(ev.actor[sel], dtype=np.int64)
+    d_code = ev.value[sel].astype(np.int64)
+    pair_code = _codes(np.r_[w_world, d_world], np.r_[w_ini, d_ini])
+    w_pair, d_pair = pair_code[:wars], pair_code[wars:]
+    base = min(int(w_start.min()), int(d_end.min()) if len(d_end) else 0)
+    span = max(int(w_start.max()), int(d_end.max()) if len(d_end) else 0) - base + 1
+    d_key = d_pair * span + (d_end - base)
+    d_order = np.argsort(d_key, kind="stable")
+    at = np.searchsorted(d_key[d_order], w_pair * span + (w_start - base), "left")
+    hit = d_order[np.minimum(at, max(len(d_order) - 1, 0))] if len(d_order) else at
+    matched = (at < len(d_order)) & (d_pair[hit] == w_pair if len(d_order) else False)
+    end = np.where(matched, d_end[hit] if len(d_order) else 0, 0)
+    nxt_same = np.r_[w_pair[1:] == w_pair[:-1], False]
+    nxt = np.r_[w_start[1:], 0]
+    matched &= ~(nxt_same & (end >= nxt))
+    codes = np.where(matched, d_code[hit] if len(d_order) else 0, 0).tolist()
+    outcome = [OUTCOMES.get(x, "ongoing") if ok else "ongoing"
+               for x, ok in zip(codes, matched.tolist(), strict=True)]
+    # Rows by world, start and initiator; wars numbered within each world.
+    final = np.lexsort((w_ini, w_start, w_world))
+    fw = w_world[final]
+    run_start = np.flatnonzero(_runs(fw))
+    number = np.arange(wars) - np.repeat(run_start, np.diff(np.r_[run_start, wars]))
+    end_values = end[final].astype(np.int32)
+    columns = {
+        "world": fw.astype(np.int32), "war": number.astype(np.int32),
+        "start": w_start[final].astype(np.int32),
+        "end": pd.arrays.IntegerArray(np.where(matched[final], end_values, 0).astype(np.int32),
+                                      ~matched[final]),
+        "initiator": w_ini[final].astype(np.int16),
+        "target": w_target[final].astype(np.int16),
+        "outcome": [outcome[k] for k in final.tolist()],
+        "campaigns": campaigns[final].astype(np.int32),
+        "initiator_side": [side_lists[0][k] for k in final.tolist()],
+        "target_side": [side_lists[1][k] for k in final.tolist()],
+        "initiator_losses": losses[0][final], "target_losses": losses[1][final],
+        "provinces_to_initiator_side": gained[0][final],
+        "provinces_to_target_side": gained[1][final],
+    }
+    return pd.DataFrame(columns)[list(WAR_COLUMNS)]
 
 
 def province_table(traj: Trajectory, years: int) -> pd.DataFrame:
