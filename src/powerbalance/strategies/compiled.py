@@ -47,6 +47,38 @@ def _maximum(a: float, b: float) -> float:
     return a if (a > b or a != a) else b
 
 
+@numba.njit(cache=True, nogil=True, fastmath=False, error_model="numpy", inline="always")
+def expected_net_gain(p: float, own: float, enemy: float, value: float,
+                      productivity: float, forces: float, wealth: float,
+                      conquest_rate: float, horizon: float, cap: float,
+                      destructiveness: float, peace_odds: float, damage_weight: float,
+                      war_damage: float, phoenix: float, log_keep: float) -> float:
+    # hegemon_seeker.expected_net_gain of one pair (i attacks j) with odds p, the two
+    # sides own and enemy, the frontier value of j to i and i's productivity, forces and
+    # wealth; expected_war_years (cap = max(horizon, 1)) and damage_years inlined in their
+    # NumPy order (log_keep is detmath.log(1 - phoenix_rate)). Inlined (inline="always")
+    # into both callers, seeker_choice_kernel and compiled_hegemon.decision_kernel, so
+    # there is one text of the rule and no call per pair.
+    gain = p * conquest_rate * value * productivity * horizon
+    enemy_share = enemy / _maximum(own + enemy, 1e-300)
+    ends = (p if 1.0 - p < peace_odds else 0.0) + (1.0 - p if p < peace_odds else 0.0)
+    years = 1.0 / _maximum(ends, 1e-300) if ends * cap > 1.0 else cap
+    cost = years * destructiveness * enemy_share * forces
+    if damage_weight:
+        share = 2.0 * war_damage * enemy_share
+        share = share if (share < 1.0 or share != share) else 1.0
+        after = _maximum(years, horizon) - years
+        if phoenix <= 0:
+            peace = after
+        elif phoenix >= 1:
+            peace = 0.0
+        else:
+            peace = (1.0 - phoenix) * (1.0 - exp1(after * log_keep)) / phoenix
+        lost = years * (years + 1.0) / 2.0 + years * peace
+        cost = cost + (damage_weight * share * wealth * lost)
+    return gain - cost
+
+
 @jit
 def seeker_choice_kernel(rows: Any, n_rows: int, b: Any, i: Any, j: Any, n: int, own: Any,
                          enemy: Any, odds: Any, by_odds: bool, frontier: Any,
@@ -73,27 +105,11 @@ def seeker_choice_kernel(rows: Any, n_rows: int, b: Any, i: Any, j: Any, n: int,
                 net = p
             else:
                 wb, wi, wj = b[q], i[q], j[q]
-                value = np.float64(frontier[(wb * n + wi) * n + wj])
-                gain = p * conquest_rate * value * productivity[wb * n + wi] * horizon
-                o, e = own[q], enemy[q]
-                enemy_share = e / _maximum(o + e, 1e-300)
-                ends = (p if 1.0 - p < peace_odds else 0.0) + (
-                    1.0 - p if p < peace_odds else 0.0)
-                years = 1.0 / _maximum(ends, 1e-300) if ends * cap > 1.0 else cap
-                cost = years * destructiveness * enemy_share * forces[wb * n + wi]
-                if damage_weight:
-                    share = 2.0 * war_damage * enemy_share
-                    share = share if (share < 1.0 or share != share) else 1.0
-                    after = _maximum(years, horizon) - years
-                    if phoenix <= 0:
-                        peace = after
-                    elif phoenix >= 1:
-                        peace = 0.0
-                    else:
-                        peace = (1.0 - phoenix) * (1.0 - exp1(after * log_keep)) / phoenix
-                    lost = years * (years + 1.0) / 2.0 + years * peace
-                    cost = cost + (damage_weight * share * wealth[wb * n + wi] * lost)
-                net = gain - cost
+                net = expected_net_gain(
+                    p, own[q], enemy[q], np.float64(frontier[(wb * n + wi) * n + wj]),
+                    productivity[wb * n + wi], forces[wb * n + wi], wealth[wb * n + wi],
+                    conquest_rate, horizon, cap, destructiveness, peace_odds,
+                    damage_weight, war_damage, phoenix, log_keep)
             if pick < 0 or net > best:
                 best, pick = net, q
             q += 1

@@ -29,10 +29,10 @@ from typing import Any
 
 import numpy as np
 
-from powerbalance.model.compiled_kernels import exp1, side_kernel
+from powerbalance.model.compiled_kernels import side_kernel
 from powerbalance.model.derived import frontier_value
 from powerbalance.model.numba_cache import numba
-from powerbalance.strategies.compiled import wedge_target_kernel
+from powerbalance.strategies.compiled import _maximum, expected_net_gain, wedge_target_kernel
 from powerbalance.strategies.hegemon_seeker import log_keep
 
 jit = numba.njit(cache=True, nogil=True, fastmath=False, error_model="numpy")
@@ -41,12 +41,6 @@ _EMPTY_I64 = np.zeros(0, dtype=np.int64)
 _EMPTY_F64 = np.zeros(0, dtype=np.float64)
 _EMPTY_F32 = np.zeros(0, dtype=np.float32)
 _EMPTY_BOOL = np.zeros(0, dtype=np.bool_)
-
-
-@jit
-def _maximum(a: float, b: float) -> float:
-    # np.maximum(a, b) for a constant b that is not NaN: NaN propagates.
-    return a if (a > b or a != a) else b
 
 
 @jit
@@ -62,6 +56,28 @@ def _odds(own: Any, enemy: Any, noise: Any, b: Any, i: Any, j: Any, n: int) -> A
         d = _maximum(e, 1e-12)
         odds[q] = a / (a + d)
     return odds
+
+
+@numba.njit(cache=True, nogil=True, fastmath=False, error_model="numpy", inline="always")
+def _sides_and_odds(b: Any, me: Any, tj: Any, n: int, memo_offence: Any, memo_defence: Any,
+                    forces: Any, ally_forces: Any, reach: Any, amphibious: Any,
+                    has_amphibious: bool, allied: bool, alliance: Any, ally_ptr: Any,
+                    ally_cells: Any, ally_bond: Any, willing: Any, join_offence: Any,
+                    pact_offence: Any, deter: bool, executor: Any, noise: Any) -> Any:
+    # perception.Observation.war_sides and win_odds of the pairs (me attacks tj): the
+    # expected defence of tj against me (the concert's deterrent with deter), then the
+    # expected offence of me against tj, both through side_kernel and its memo, and the
+    # odds (_odds). Both the attack candidates and the preventive ones take this path.
+    enemy = side_kernel(b, tj, me, n, False, memo_defence, forces, ally_forces, reach,
+                        amphibious, has_amphibious, allied, alliance, ally_ptr,
+                        ally_cells, ally_bond, willing, join_offence, pact_offence,
+                        deter, executor)
+    own = side_kernel(b, me, tj, n, True, memo_offence, forces, ally_forces, reach,
+                      amphibious, has_amphibious, allied, alliance, ally_ptr,
+                      ally_cells, ally_bond, willing, join_offence, pact_offence,
+                      False, executor)
+    odds = _odds(own, enemy, noise, b, me, tj, n)
+    return own, enemy, odds
 
 
 @jit
@@ -116,15 +132,10 @@ def decision_kernel(bw: Any, i: Any, n: int, turned: Any, adjacent: Any, allianc
                 count += 1
     if count:
         b, me, tj = pb[:count], pi[:count], pj[:count]
-        enemy = side_kernel(b, tj, me, n, False, memo_defence, forces, ally_forces, reach,
-                            amphibious, has_amphibious, allied, alliance, ally_ptr,
-                            ally_cells, ally_bond, willing, join_offence, pact_offence,
-                            deter, executor)
-        own = side_kernel(b, me, tj, n, True, memo_offence, forces, ally_forces, reach,
-                          amphibious, has_amphibious, allied, alliance, ally_ptr,
-                          ally_cells, ally_bond, willing, join_offence, pact_offence,
-                          False, executor)
-        odds = _odds(own, enemy, noise, b, me, tj, n)
+        own, enemy, odds = _sides_and_odds(
+            b, me, tj, n, memo_offence, memo_defence, forces, ally_forces, reach,
+            amphibious, has_amphibious, allied, alliance, ally_ptr, ally_cells, ally_bond,
+            willing, join_offence, pact_offence, deter, executor, noise)
         cap = max(horizon, 1.0)
         start = 0
         while start < count:
@@ -138,27 +149,12 @@ def decision_kernel(bw: Any, i: Any, n: int, turned: Any, adjacent: Any, allianc
                     net = p
                 else:
                     wb, wi, wj = b[q], me[q], tj[q]
-                    value = np.float64(frontier[(wb * n + wi) * n + wj])
-                    gain = p * conquest_rate * value * productivity[wb * n + wi] * horizon
-                    o, e = own[q], enemy[q]
-                    enemy_share = e / _maximum(o + e, 1e-300)
-                    ends = (p if 1.0 - p < peace_odds else 0.0) + (
-                        1.0 - p if p < peace_odds else 0.0)
-                    years = 1.0 / _maximum(ends, 1e-300) if ends * cap > 1.0 else cap
-                    cost = years * destructiveness * enemy_share * forces[wb * n + wi]
-                    if damage_weight:
-                        dshare = 2.0 * war_damage * enemy_share
-                        dshare = dshare if (dshare < 1.0 or dshare != dshare) else 1.0
-                        after = _maximum(years, horizon) - years
-                        if phoenix <= 0:
-                            peace = after
-                        elif phoenix >= 1:
-                            peace = 0.0
-                        else:
-                            peace = (1.0 - phoenix) * (1.0 - exp1(after * log_keep)) / phoenix
-                        lost = years * (years + 1.0) / 2.0 + years * peace
-                        cost = cost + (damage_weight * dshare * wealth[wb * n + wi] * lost)
-                    net = gain - cost
+                    net = expected_net_gain(
+                        p, own[q], enemy[q], np.float64(frontier[(wb * n + wi) * n + wj]),
+                        productivity[wb * n + wi], forces[wb * n + wi],
+                        wealth[wb * n + wi], conquest_rate, horizon, cap,
+                        destructiveness, peace_odds, damage_weight, war_damage, phoenix,
+                        log_keep)
                 if pick < 0 or net > best:
                     best, pick = net, q
                 q += 1
@@ -186,15 +182,10 @@ def decision_kernel(bw: Any, i: Any, n: int, turned: Any, adjacent: Any, allianc
                 count += 1
     if count:
         b, me, tj = pb[:count], pi[:count], pj[:count]
-        enemy = side_kernel(b, tj, me, n, False, memo_defence, forces, ally_forces, reach,
-                            amphibious, has_amphibious, allied, alliance, ally_ptr,
-                            ally_cells, ally_bond, willing, join_offence, pact_offence,
-                            deter, executor)
-        own = side_kernel(b, me, tj, n, True, memo_offence, forces, ally_forces, reach,
-                          amphibious, has_amphibious, allied, alliance, ally_ptr,
-                          ally_cells, ally_bond, willing, join_offence, pact_offence,
-                          False, executor)
-        odds = _odds(own, enemy, noise, b, me, tj, n)
+        own, enemy, odds = _sides_and_odds(
+            b, me, tj, n, memo_offence, memo_defence, forces, ally_forces, reach,
+            amphibious, has_amphibious, allied, alliance, ally_ptr, ally_cells, ally_bond,
+            willing, join_offence, pact_offence, deter, executor, noise)
         start = 0
         while start < count:
             r = rows[start]
