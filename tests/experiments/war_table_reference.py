@@ -13,17 +13,10 @@ from powerbalance.model.events import EventKind
 
 
 def reference_war_table(traj: Trajectory) -> pd.DataFrame:
-    """One row per war (a resisted demand), ordered by world and start.
-
-    ``war`` numbers the wars of a world from 0 in order of start (then initiator);
-    ``end`` is the year the war ended (null while it went on at the end of the run);
-    ``outcome`` is ``initiator won``, ``target won``, ``no winner`` (mutual nuclear
-    devastation), ``broken off`` (the principals lost contact) or ``ongoing``;
-    ``initiator_side``/``target_side`` list the actors that fought on each side in some
-    campaign (principals first); ``*_losses`` are the forces each side lost in battle
-    (severity); ``provinces_to_*`` the provinces each side took from the other side's
-    members during the war (concessions outside wars are ``concession`` events).
-    """
+    """The wars table as pandas built it (groupby, merge_asof, MultiIndex) before
+    :func:`powerbalance.experiments.tables.war_table` was written with NumPy; that
+    function's docstring says what each column is. Kept unchanged as the reference the
+    NumPy table is compared with (tests/experiments/test_war_table.py)."""
     from powerbalance.model.war import OUTCOMES
 
     c = traj.campaigns

@@ -57,8 +57,8 @@ def expected_net_gain(p: float, own: float, enemy: float, value: float,
     # sides own and enemy, the frontier value of j to i and i's productivity, forces and
     # wealth; expected_war_years (cap = max(horizon, 1)) and damage_years inlined in their
     # NumPy order (log_keep is detmath.log(1 - phoenix_rate)). Inlined (inline="always")
-    # into both callers, seeker_choice_kernel and compiled_hegemon.decision_kernel, so
-    # there is one text of the rule and no call per pair.
+    # into seeker_choice_kernel (no call per pair), which compiled_hegemon.decision_kernel
+    # calls too: one text of the rule for both compiled paths.
     gain = p * conquest_rate * value * productivity * horizon
     enemy_share = enemy / _maximum(own + enemy, 1e-300)
     ends = (p if 1.0 - p < peace_odds else 0.0) + (1.0 - p if p < peace_odds else 0.0)

@@ -32,7 +32,7 @@ import numpy as np
 from powerbalance.model.compiled_kernels import side_kernel
 from powerbalance.model.derived import frontier_value
 from powerbalance.model.numba_cache import numba
-from powerbalance.strategies.compiled import _maximum, expected_net_gain, wedge_target_kernel
+from powerbalance.strategies.compiled import _maximum, seeker_choice_kernel, wedge_target_kernel
 from powerbalance.strategies.hegemon_seeker import log_keep
 
 jit = numba.njit(cache=True, nogil=True, fastmath=False, error_model="numpy")
@@ -103,10 +103,10 @@ def decision_kernel(bw: Any, i: Any, n: int, turned: Any, adjacent: Any, allianc
     # 1. reference_targets: the candidates nonzero(adjacent & (alliance <= 0 | turned)) in
     #    C order; their sides (war_sides: the expected defence of j against i, the
     #    expected offence of i against j, both through side_kernel and its memo) and odds;
-    #    expected_net_gain (or, by_odds, net = odds) as hegemon_seeker.expected_net_gain with
-    #    expected_war_years and damage_years inlined in their NumPy order (log_keep is
-    #    detmath.log(1 - phoenix_rate)); first_max_per_group; the target where the best
-    #    net gain is > 0 and its odds reach attack_odds. Under seeker_exit "gradual"
+    #    then the choice of strategies.compiled.seeker_choice_kernel (the expected net gain
+    #    or, by_odds, the odds; first_max_per_group; the target where the best net gain is
+    #    > 0 and its odds reach attack_odds), the same kernel as the several-kernel path's
+    #    (log_keep is detmath.log(1 - phoenix_rate)). Under seeker_exit "gradual"
     #    (gradual) leave_ally is that target where i is allied with it.
     # 2. common.preventive_target for the rows that attack nobody: declining (momentum
     #    < 0), the candidates rising (momentum > 0), perceived >= preventive_ratio x own
@@ -117,8 +117,6 @@ def decision_kernel(bw: Any, i: Any, n: int, turned: Any, adjacent: Any, allianc
     attack = np.full(rows_n, -1, dtype=np.int64)
     leave_ally = np.full(rows_n, -1, dtype=np.int64)
     rows = np.empty(rows_n * n, dtype=np.int64)
-    pb = np.empty(rows_n * n, dtype=np.int64)
-    pi = np.empty(rows_n * n, dtype=np.int64)
     pj = np.empty(rows_n * n, dtype=np.int64)
     count = 0
     for r in range(rows_n):
@@ -126,44 +124,24 @@ def decision_kernel(bw: Any, i: Any, n: int, turned: Any, adjacent: Any, allianc
         for j in range(n):
             if adjacent[base + j] and (alliance[base + j] <= 0 or turned[r]):
                 rows[count] = r
-                pb[count] = bw[r]
-                pi[count] = i[r]
                 pj[count] = j
                 count += 1
     if count:
-        b, me, tj = pb[:count], pi[:count], pj[:count]
+        cand = rows[:count]
+        b, me, tj = bw[cand], i[cand], pj[:count]
         own, enemy, odds = _sides_and_odds(
             b, me, tj, n, memo_offence, memo_defence, forces, ally_forces, reach,
             amphibious, has_amphibious, allied, alliance, ally_ptr, ally_cells, ally_bond,
             willing, join_offence, pact_offence, deter, executor, noise)
-        cap = max(horizon, 1.0)
-        start = 0
-        while start < count:
-            r = rows[start]
-            best = 0.0
-            pick = -1
-            q = start
-            while q < count and rows[q] == r:
-                p = odds[q]
-                if by_odds:
-                    net = p
-                else:
-                    wb, wi, wj = b[q], me[q], tj[q]
-                    net = expected_net_gain(
-                        p, own[q], enemy[q], np.float64(frontier[(wb * n + wi) * n + wj]),
-                        productivity[wb * n + wi], forces[wb * n + wi],
-                        wealth[wb * n + wi], conquest_rate, horizon, cap,
-                        destructiveness, peace_odds, damage_weight, war_damage, phoenix,
-                        log_keep)
-                if pick < 0 or net > best:
-                    best, pick = net, q
-                q += 1
-            if best > 0 and odds[pick] >= attack_odds:
-                target = tj[pick]
-                attack[r] = target
-                if gradual and alliance[(bw[r] * n + i[r]) * n + target] > 0:
-                    leave_ally[r] = target
-            start = q
+        target = seeker_choice_kernel(
+            cand, rows_n, b, me, tj, n, own, enemy, odds, by_odds, frontier, productivity,
+            forces, wealth, conquest_rate, horizon, destructiveness, peace_odds,
+            damage_weight, war_damage, phoenix, log_keep, attack_odds)
+        for r in range(rows_n):
+            if target[r] >= 0:
+                attack[r] = target[r]
+                if gradual and alliance[(bw[r] * n + i[r]) * n + target[r]] > 0:
+                    leave_ally[r] = target[r]
     # The preventive motive of the idle rows.
     count = 0
     for r in range(rows_n):
@@ -176,12 +154,11 @@ def decision_kernel(bw: Any, i: Any, n: int, turned: Any, adjacent: Any, allianc
             if (momentum[w * n + k] > 0 and perceived[base + k] >= floor and k != wi
                     and adjacent[base + k] and alliance[base + k] <= 0):
                 rows[count] = r
-                pb[count] = w
-                pi[count] = wi
                 pj[count] = k
                 count += 1
     if count:
-        b, me, tj = pb[:count], pi[:count], pj[:count]
+        cand = rows[:count]
+        b, me, tj = bw[cand], i[cand], pj[:count]
         own, enemy, odds = _sides_and_odds(
             b, me, tj, n, memo_offence, memo_defence, forces, ally_forces, reach,
             amphibious, has_amphibious, allied, alliance, ally_ptr, ally_cells, ally_bond,
