@@ -7,6 +7,11 @@
 Targets (issue 4): exact Shapley-Shubik and Banzhaf for 200 players with total
 weight 10,000 under 1 s each, for 500 players under 10 s; polarity and
 concentration of every year 1816-2016 of NMC v6 under 1 s including loading.
+Issue 18: exact Shapley-Shubik for 500 players at most 2 s. That game is counted
+by the numba kernel (``analysis.compiled_voting``; 200 players stay on the NumPy
+path), and its time includes importing numba and loading the kernel's cached
+code, done once a process on first use (about 0.8 s; compiling it, the first time
+after an edit of the kernel, takes a few seconds more).
 """
 
 from __future__ import annotations
@@ -45,9 +50,10 @@ def run() -> list[tuple[str, float, str]]:
         distinct = len(set(w))
         t, ss = _time(shapley_shubik, game)
         assert sum(ss) == 1
+        target = ("target < 1 s" if n == 200 else
+                  "target <= 2 s (issue 18), incl. numba import + kernel load")
         rows.append((f"Shapley-Shubik exact, {n} players, weight 10,000", t,
-                     f"quota 5,001; {distinct} distinct weights; target < "
-                     f"{'1' if n == 200 else '10'} s"))
+                     f"quota 5,001; {distinct} distinct weights; {target}"))
         t, bz = _time(banzhaf, game)
         assert sum(bz) == 1
         rows.append((f"Banzhaf exact, {n} players, weight 10,000", t,

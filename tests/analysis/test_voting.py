@@ -259,3 +259,54 @@ def test_batch_counts_refuse_what_they_cannot_count() -> None:
         batch_swings_pivots([1], [[2, -1]])
     with pytest.raises(ValueError, match="games"):
         batch_swings_pivots([1, 2], [[2, 1]])
+
+
+# ---------------------------------------------------------------- compiled Shapley-Shubik
+
+
+game_st = st.lists(st.integers(0, 12), min_size=1, max_size=9).filter(lambda w: sum(w) > 0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(game_st, st.data())
+def test_compiled_pivot_counts_are_the_reference_and_brute_force(w, data):
+    """The numba kernel's counts are the NumPy reference's and the brute-force definition's,
+    the same integers, on small games with repeated and zero weights, players at or above
+    the quota and the quota at its extremes (1 and the total)."""
+    pytest.importorskip("numba")
+    from unittest import mock
+
+    from powerbalance.analysis import voting
+
+    q = data.draw(st.one_of(st.just(1), st.just(sum(w)), st.integers(1, sum(w))))
+    g = WeightedGame(q, w)
+    assert (voting._size_weight_windows_compiled(w, q)
+            == voting._size_weight_windows(w, q))
+    reference = pivot_counts(g)
+    with mock.patch.object(voting, "COMPILED_SHAPLEY_WORK", 0):  # the kernel, whatever n
+        fast = pivot_counts(g)
+        ss = shapley_shubik(g)
+    assert fast == reference == brute_pivots(q, w)
+    assert all(type(x) is int for x in fast)
+    assert ss == [Fraction(c, math.factorial(len(w))) for c in reference] and sum(ss) == 1
+
+
+def test_compiled_counts_of_a_large_game_are_the_reference():
+    pytest.importorskip("numba")
+    from powerbalance.analysis import voting
+
+    rng = np.random.default_rng(18)
+    w = [int(x) for x in rng.integers(0, 40, 150)] + [0, 300]  # a zero and a heavy player
+    q = sum(w) // 2 + 1
+    assert voting._size_weight_windows_compiled(w, q) == voting._size_weight_windows(w, q)
+
+
+def test_without_numba_the_reference_counts():
+    import sys
+    from unittest import mock
+
+    from powerbalance.analysis import voting
+
+    w, q = [5, 3, 3, 0, 1], 7
+    with mock.patch.dict(sys.modules, {"powerbalance.analysis.compiled_voting": None}):
+        assert voting._size_weight_windows_compiled(w, q) == voting._size_weight_windows(w, q)
