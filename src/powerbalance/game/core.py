@@ -200,6 +200,7 @@ class World:
         """The players' columns: a slice where they are consecutive (one player, say)."""
         self._actors = np.arange(n)
         self._not_me = (pl[:, None] != self._actors)[None]  # (1, P, N): j is not player p
+        self._player_column = pl[None, :, None]  # (1, P, 1)
         self._template: WorldState | None = None
         self._template_arrays: dict[str, np.ndarray] | None = None
         self._given_growth = np.zeros(0, dtype=bool)
@@ -275,37 +276,37 @@ class World:
         p = len(pl)
         out = np.empty((b, p, self.layout.size), np.float32)
         me = self._player_cols  # pl, or the same columns as a slice (a view, no gather)
-
-        def put(k: int, value: npt.ArrayLike) -> None:  # rival block k of RIVAL_BLOCKS
-            out[:, :, k * n:(k + 1) * n] = value
-
+        block = out[:, :, :len(RIVAL_BLOCKS) * n].reshape(b, p, len(RIVAL_BLOCKS), n)  # a view
         alive = s.alive[:, None, :]
         # The odds against each live rival (0 against oneself and the dead), estimated only
         # for those pairs: each pair's estimate is computed alone, whatever else is asked.
-        rival = alive & self._not_me
-        wb, wp, wj = np.nonzero(rival)
-        put(2, 0.0)
-        out[wb, wp, 2 * n + wj] = obs.win_odds(wb, pl[wp], wj)
-        put(0, obs.perceived[:, me, :])
-        put(1, obs.threat[:, me, :])
-        put(3, alive)
-        put(4, s.adjacent[:, me, :])
-        put(5, s.alliance[:, me, :])
-        put(6, np.swapaxes(s.alliance[:, :, me], 1, 2))
-        put(7, s.hostility[:, me, :])
-        put(8, ((s.war_target[:, me, None] == self._actors)
-                | (s.war_target[:, None, :] == pl[None, :, None])) & alive)
-        year = (np.full(b, float(s.year)) if elapsed is None
-                else np.asarray(elapsed, dtype=np.float64))
+        wb, wp, wj = (alive & self._not_me).nonzero()
+        block[:, :, 2] = 0.0
+        block[wb, wp, 2, wj] = obs.win_odds(wb, pl[wp], wj)
+        block[:, :, 0] = obs.perceived[:, me, :]
+        block[:, :, 1] = obs.threat[:, me, :]
+        block[:, :, 3] = alive
+        block[:, :, 4] = s.adjacent[:, me, :]
+        block[:, :, 5] = s.alliance[:, me, :]
+        block[:, :, 6] = s.alliance[:, :, me].swapaxes(1, 2)
+        block[:, :, 7] = s.hostility[:, me, :]
+        war = s.war_target[:, me, None] == self._actors
+        war |= s.war_target[:, None, :] == self._player_column
+        war &= alive
+        block[:, :, 8] = war
         own = out[:, :, len(RIVAL_BLOCKS) * n:]  # SELF_FIELDS, in order
         own[:, :, 0] = s.spend[:, me] / max(self.params.max_spend, 1e-9)
         own[:, :, 1] = s.cohesion[:, me]
         own[:, :, 2] = s.nuclear[:, me] / 2.0
         own[:, :, 3] = s.resolve[:, me]
-        own[:, :, 4] = np.minimum(year / max(self.scenario.years, 1), 1.0)[:, None]
+        span = max(self.scenario.years, 1)
+        if elapsed is None:  # the same float64 quotient and minimum as the array's below
+            own[:, :, 4] = min(float(s.year) / span, 1.0)
+        else:
+            own[:, :, 4] = np.minimum(np.asarray(elapsed, dtype=np.float64) / span, 1.0)[:, None]
         own[:, :, 5] = (self.prestige(pl) if rows is None
                         else prestige(s, self.params, standing, share=share, columns=pl))
-        np.clip(out, self.low, self.high, out=out)
+        out.clip(self.low, self.high, out=out)
         return out
 
     def restart(self, rows: npt.ArrayLike, keys: npt.NDArray[np.uint64]) -> None:

@@ -49,7 +49,10 @@ JOIN_LEVELS = (0.0, 0.5, 1.0)
 _JOIN = np.asarray(JOIN_LEVELS)
 _JOIN.setflags(write=False)
 _TARGETS = ("attack", "offer", "pay", "pressure", "subvert")  # attack first (see _columns)
-_TARGET_AT = [LEVERS.index(name) for name in _TARGETS]
+_TARGET_AT = np.array([LEVERS.index(name) for name in _TARGETS])
+_TARGET_AT.setflags(write=False)
+#: Positions of the other levers (the engine fields they set, see _columns).
+_AT = {name: LEVERS.index(name) for name in LEVERS}
 
 
 def choices(n_actors: int) -> npt.NDArray[np.int64]:
@@ -86,10 +89,11 @@ def _columns(levers: npt.NDArray[np.int64], players: list[int], state: WorldStat
     """The players' columns (B, P) of every engine field their moves set (see
     :func:`to_actions`), the passive value of the fields no lever sets included."""
     b, n = state.batch, state.n_actors
-    lv = np.clip(levers, 0, _highest(n))
-    pl = np.asarray(players, dtype=np.int64)
+    lv = np.minimum(np.maximum(levers, 0), _highest(n))  # np.clip's values (integers)
+    pl, _ = _player_columns(tuple(players))
     # The five target levers at once: (B, P, 5) actor indices, -1 for none.
-    t = lv[:, :, _TARGET_AT] - 1
+    t = lv.take(_TARGET_AT, axis=2)
+    t -= 1
     safe = np.maximum(t, 0)
     rows = np.arange(b)[:, None]
     ok = (t >= 0) & (t != pl[None, :, None]) & state.alive[rows[:, :, None], safe]
@@ -105,10 +109,10 @@ def _columns(levers: npt.NDArray[np.int64], players: list[int], state: WorldStat
     counter = np.where(low, params.counter_spend, 0.0)
     out.update(spend=military + pay_spend + subvert_spend + counter, counter_spend=counter,
                pay_spend=pay_spend, subvert_spend=subvert_spend,
-               accept=lv[:, :, LEVERS.index("accept")] == 1,
-               leave=lv[:, :, LEVERS.index("leave")] == 1,
-               join=join[lv[:, :, LEVERS.index("defend")]],
-               join_offence=join[lv[:, :, LEVERS.index("join_offence")]])
+               accept=lv[:, :, _AT["accept"]] == 1,
+               leave=lv[:, :, _AT["leave"]] == 1,
+               join=join[lv[:, :, _AT["defend"]]],
+               join_offence=join[lv[:, :, _AT["join_offence"]]])
     return out
 
 
@@ -139,15 +143,10 @@ def apply_levers(actions: Actions, levers: npt.NDArray[np.int64], players: list[
     value of the others (no shirking, no acceptance threshold, no leaving of passed
     alliances), as :meth:`Actions.where` of :func:`to_actions` would give, in one copy of
     each field instead of three."""
-    pl = np.asarray(players, dtype=np.int64)
-    live = state.alive[:, pl] if live_only else None
+    pl, cols = _player_columns(tuple(players))
+    live = state.alive[:, cols] if live_only else None
     if live is not None and live.all():
         live = None  # every player alive: its columns take its moves (the same values)
-    # The players' columns: a slice when they are consecutive (one player, say), the same
-    # cells as the index array without a gather.
-    cols: slice | npt.NDArray[np.int64] = pl
-    if len(pl) and (pl == np.arange(pl[0], pl[0] + len(pl))).all():
-        cols = slice(int(pl[0]), int(pl[0]) + len(pl))
     mine = _columns(levers, players, state, params)
     changed: dict[str, np.ndarray] = {}
     pairs: list[tuple[str, Any]] = [*mine.items(), *_UNSET]
@@ -155,10 +154,23 @@ def apply_levers(actions: Actions, levers: npt.NDArray[np.int64], players: list[
     for name, value in pairs:
         if name in _UNSET_NAMES and name in fresh:
             continue  # the passive value already, everywhere
-        arr: np.ndarray = np.array(getattr(actions, name))  # a writable copy
+        arr: np.ndarray = getattr(actions, name).copy()  # a writable copy
         arr[:, cols] = value if live is None else np.where(live, value, arr[:, cols])
         changed[name] = arr
     return actions.replace(**changed)
+
+
+@lru_cache(maxsize=64)
+def _player_columns(players: tuple[int, ...]) -> tuple[npt.NDArray[np.int64],
+                                                      slice | npt.NDArray[np.int64]]:
+    """The players' indices (read-only) and their columns: a slice when they are
+    consecutive (one player, say), the same cells as the index array without a gather."""
+    pl = np.asarray(players, dtype=np.int64)
+    pl.setflags(write=False)
+    cols: slice | npt.NDArray[np.int64] = pl
+    if len(pl) and (pl == np.arange(pl[0], pl[0] + len(pl))).all():
+        cols = slice(int(pl[0]), int(pl[0]) + len(pl))
+    return pl, cols
 
 
 #: Engine fields no lever sets, with the passive value a player's column takes.

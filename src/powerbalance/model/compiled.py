@@ -138,7 +138,22 @@ def scalar_exp(x: float) -> float:
 def side(obs: Any, b: npt.NDArray[np.int64], j: npt.NDArray[np.int64],
          e: npt.NDArray[np.int64], offence: bool, ongoing: bool) -> npt.NDArray[np.float64]:
     """:meth:`powerbalance.model.perception.Observation._side` (memo included), compiled
-    (bit-identical): the per-year arrays it reads are the Observation's own."""
+    (bit-identical): the per-year arrays it reads are the Observation's own (gathered once
+    per Observation and kind of estimate, :func:`_side_arrays`)."""
+    arrays = obs.__dict__.setdefault("_side_arrays", {})
+    kind = (offence, ongoing)
+    fixed = arrays.get(kind)
+    if fixed is None:
+        fixed = arrays[kind] = _side_arrays(obs, offence, ongoing)
+    return kernels()["side"](  # type: ignore[no-any-return]
+        np.ascontiguousarray(b, dtype=np.int64), np.ascontiguousarray(j, dtype=np.int64),
+        np.ascontiguousarray(e, dtype=np.int64), obs.state.n_actors, offence, *fixed)
+
+
+def _side_arrays(obs: Any, offence: bool, ongoing: bool) -> tuple[Any, ...]:
+    """The arguments of the side kernel after ``offence`` for one Observation and kind of
+    estimate: the memo (filled in place) and the year's arrays, none of which changes
+    within the Observation's year (its cached properties and its state's fields)."""
     state = obs.state
     allied = bool(obs.allied)
     amphibious = obs._amphibious
@@ -147,16 +162,13 @@ def side(obs: Any, b: npt.NDArray[np.int64], j: npt.NDArray[np.int64],
     guard = None if offence else obs._concert_guard
     willing = obs._willing_against if allied or guard is not None else _EMPTY_F32
     ptr, cells, bond = obs._allies_of if allied else (_EMPTY_I64, _EMPTY_I64, _EMPTY_F64)
-    return kernels()["side"](
-        np.ascontiguousarray(b, dtype=np.int64), np.ascontiguousarray(j, dtype=np.int64),
-        np.ascontiguousarray(e, dtype=np.int64), state.n_actors, offence,
-        obs._memo(offence, ongoing), forces.reshape(-1), ally_forces.reshape(-1),
-        obs.reach.reshape(-1), _EMPTY_F32 if amphibious is None else amphibious.reshape(-1),
-        amphibious is not None, allied, state.alliance.reshape(-1), ptr, cells, bond,
-        willing.reshape(-1),
-        np.ascontiguousarray(state.join_offence, dtype=np.float64).reshape(-1),
-        np.ascontiguousarray(state.pact_offence).reshape(-1), guard is not None,
-        _EMPTY_I64 if guard is None else guard)
+    return (obs._memo(offence, ongoing), forces.reshape(-1), ally_forces.reshape(-1),
+            obs.reach.reshape(-1), _EMPTY_F32 if amphibious is None else amphibious.reshape(-1),
+            amphibious is not None, allied, state.alliance.reshape(-1), ptr, cells, bond,
+            willing.reshape(-1),
+            np.ascontiguousarray(state.join_offence, dtype=np.float64).reshape(-1),
+            np.ascontiguousarray(state.pact_offence).reshape(-1), guard is not None,
+            _EMPTY_I64 if guard is None else guard)
 
 
 def observe(state: Any, params: Any, share: npt.NDArray[np.float64],

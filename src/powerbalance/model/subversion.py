@@ -220,8 +220,11 @@ def subversion(state: WorldState, actions: Actions, obs: Observation, setting: S
         events.append(Events.make(EventKind.SUBVERTED, sb, si, t, reaching))
         # The main subverter of each target (most money reaching it).
         order = np.lexsort((reaching, code))
-        last = np.r_[code[order][1:] != code[order][:-1], True]
-        top_code, top_actor = code[order][last], si[order][last]
+        ordered = code[order]
+        last = np.empty(len(ordered), dtype=bool)  # the last entry of each target's run
+        np.not_equal(ordered[1:], ordered[:-1], out=last[:-1])
+        last[-1] = True
+        top_code, top_actor = ordered[last], si[order][last]
         main_flat = np.full(batch * n, -1, dtype=np.int64)
         main_flat[top_code] = top_actor
         main = main_flat.reshape(batch, n)
