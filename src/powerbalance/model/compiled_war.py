@@ -354,9 +354,16 @@ def burial_kernel(owner: Any, alive: Any, changed: Any, capital: Any, n: int,
     # buffers ``adj_c``, ``land_c`` and ``front_c`` (empty where not kept), which already
     # hold the old arrays' rows (one memory copy each: a copy element by element cost ten
     # times as much, about 1 ms of a 10,000-world year); the changed worlds' rows are
-    # written here in full.
+    # written here in full. An empty buffer where the array is kept (every world changed:
+    # every row is written here) is allocated here.
     nc = len(changed)
     b, p = owner.shape
+    if len(adj_c) != b:
+        adj_c = np.empty((b, n, n), dtype=np.bool_)
+    if has_land and len(land_c) != b:
+        land_c = np.empty((b, n, n), dtype=np.bool_)
+    if want_frontier and len(front_c) != b:
+        front_c = np.empty((b, n, n), dtype=np.float32)
     alive_c = np.empty((nc, n), dtype=np.bool_)
     died = np.empty((nc, n), dtype=np.bool_)
     cap_owner = np.empty((nc, n), dtype=np.int64)
@@ -614,8 +621,9 @@ def burial(state: Any, s: Any, changed: Any, setting: Any) -> tuple[Any, ...]:
         setting.link_land if setting.link_land is not None else _EMPTY_BOOL,
         setting.in_links, np.asarray(setting.province_map.value, dtype=np.float64),
         s.military, s.productivity, np.ascontiguousarray(state.wealth), adjacent,
-        land_adjacent, _start(adjacent, every), _start(land_adjacent, every),
-        _start(frontier, every), has_land, want_frontier)
+        land_adjacent, _start(adjacent, _EMPTY_BOOL_3D, every),
+        _start(land_adjacent, _EMPTY_BOOL_3D, every), _start(frontier, _EMPTY_F32_3D, every),
+        has_land, want_frontier)
     return (alive_c, died, cap_owner, capital,
             alive if len(alive) else state.alive, wealth if len(wealth) else state.wealth,
             adjacent if len(adjacent) else state.adjacent,
@@ -623,11 +631,11 @@ def burial(state: Any, s: Any, changed: Any, setting: Any) -> tuple[Any, ...]:
             frontier if want_frontier else None)
 
 
-def _start(old: Any, every: bool) -> Any:
-    """A new buffer for :func:`burial_kernel`'s rows of ``old``: a copy of it (the kernel
-    rewrites only the changed worlds' rows), or, when every world changed, an uninitialised
-    one (every row is rewritten)."""
-    return np.empty_like(old) if every or not len(old) else old.copy()
+def _start(old: Any, empty: Any, every: bool) -> Any:
+    """:func:`burial_kernel`'s new buffer for the rows of ``old``: a copy of it (the kernel
+    rewrites only the changed worlds' rows), or, when every world changed, ``empty`` (the
+    kernel allocates the buffer, every row of which it writes)."""
+    return empty if every or not len(old) else old.copy()
 
 
 def _by_rank(setting: Any) -> Any:
