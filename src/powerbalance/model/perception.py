@@ -425,9 +425,9 @@ class Observation:
         memos = self.__dict__.setdefault("_memos", {})
         kind = (offence, ongoing)
         if kind not in memos:
-            memo = np.empty(self.state.batch * self.state.n_actors ** 2)
-            memo.view(np.uint8).fill(0xFF)
-            memos[kind] = memo
+            fresh = np.empty(self.state.batch * self.state.n_actors ** 2)
+            fresh.view(np.uint8).fill(0xFF)
+            memos[kind] = fresh
         memo: F64 = memos[kind]
         return memo
 
