@@ -323,6 +323,39 @@ def test_a_year_leaves_the_previous_state_untouched_where_some_worlds_change(eng
     assert {int(EventKind.CONQUEST), int(EventKind.DEATH)} <= kinds
 
 
+@pytest.mark.parametrize("engine", ["numpy", "compiled"])
+def test_a_crisis_recorded_copies_the_shared_deterred_targets_first(engine):
+    """With no crisis standing, a year shares the previous state's ``deterred_target`` (all
+    -1) instead of filling a new one; a year in which an attacker stands down (nuclear
+    deterrence holds) copies it first: the previous state keeps every bit."""
+    from powerbalance.model.events import EventKind
+    from powerbalance.model.step import step
+
+    scenario = load("cold-war-1950")
+    params = scenario.make_params()
+    setting = scenario.setting(params).with_engine(engine)
+    state = simulate(scenario, params, setting, 3, np.arange(12), 1,
+                     record="final").final_state
+    copied = 0
+    for _ in range(6):
+        before = {k: np.copy(v) for k, v in state.__dict__.items() if isinstance(v, np.ndarray)}
+        none_standing = bool((state.deterred_target < 0).all())
+        new, record = step(state, setting, params)
+        for name, array in before.items():
+            assert getattr(state, name).tobytes() == array.tobytes(), name
+        held = (record.events.kind == int(EventKind.DETERRENCE_HELD)).any()
+        copied += bool(none_standing and held)
+        state = new
+    assert copied > 0   # a crisis recorded into a year that began with none standing
+
+    quiet = load("warring-states")   # no nuclear power: no crisis ever stands
+    params = quiet.make_params()
+    setting = quiet.setting(params).with_engine(engine)
+    state = simulate(quiet, params, setting, 3, np.arange(4), 2, record="final").final_state
+    new, _ = step(state, setting, params)
+    assert new.deterred_target is state.deterred_target
+
+
 def test_the_burial_is_bit_identical_on_a_batch_of_which_some_worlds_change():
     """Twelve worlds with sea links and fallen capitals that kill: the compiled burial's
     shared and merged arrays (alive, wealth, adjacency, land adjacency, frontier, alliances)

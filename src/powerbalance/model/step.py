@@ -95,7 +95,8 @@ def step(state: WorldState, setting: Setting, params: Params,
         parts += judged
     # The year's declared offensive obligation takes effect next year (see _declared).
     state = state.replace(join_offence=np.where(state.alive, actions.join_offence, 0.0))
-    losses = np.maximum(before - state.military, 0.0)
+    losses = before - state.military
+    np.maximum(losses, 0.0, out=losses)  # (in place: the difference is the year's own)
     year_events = _concat(parts)  # (once: memory reads them, and so does the record)
     state, remembered = remember(state, actions, obs, [year_events], params)
     state, transitions = _transitions(state, params)

@@ -96,7 +96,7 @@ from powerbalance.model.deterrence import deterrence
 from powerbalance.model.events import EventKind, Events
 from powerbalance.model.fastops import any_nonzero, nonzero, sorted_unique, unique_counts
 from powerbalance.model.perception import Observation, force_split
-from powerbalance.model.state import F32, F64, I64, PAIR, BoolA, Setting, WorldState
+from powerbalance.model.state import F32, F64, I64, PAIR, BoolA, Setting, WorldState, none_chosen
 from powerbalance.model.victory import victory_probability, war_damage_share
 from powerbalance.params import Params
 
@@ -165,6 +165,13 @@ class _Scratch:
     """(B,) worlds whose borders changed this year."""
     campaigns: list[Campaigns]
 
+    def stand_down(self, state: WorldState, b: I64, a: I64, t: I64) -> None:
+        """Record that attackers (b, a) stand down against t, copying ``deterred_target``
+        first while it is still the input state's own array (of -1: no crisis standing)."""
+        if self.deterred_target is state.deterred_target:
+            self.deterred_target = self.deterred_target.copy()
+        self.deterred_target[b, a] = t
+
 
 def war(state: WorldState, actions: Actions, obs: Observation, setting: Setting,
         params: Params, active: BoolA | None = None,
@@ -189,8 +196,11 @@ def war(state: WorldState, actions: Actions, obs: Observation, setting: Setting,
                  state.war_target.copy(), state.war_start.copy(),
                  np.where(mover, -1, state.last_target) if active is not None
                  else np.full_like(state.last_target, -1),
-                 # A mover's crisis ends unless it stands down again this year (_crises).
+                 # A mover's crisis ends unless it stands down again this year (_crises);
+                 # with no crisis standing (most years) the input's array of -1 is shared
+                 # until one is recorded (copy on write: _Scratch.stand_down).
                  np.where(mover | ~alive, -1, state.deterred_target) if active is not None
+                 else state.deterred_target if none_chosen(state.deterred_target)
                  else np.full_like(state.deterred_target, -1),
                  np.zeros(state.batch, dtype=bool), [])
 
@@ -236,7 +246,7 @@ def _crises(state: WorldState, obs: Observation, setting: Setting, params: Param
     if deterred.any():
         events.append(Events.make(EventKind.DETERRENCE_HELD, b[deterred], a[deterred],
                                   t[deterred]))
-        s.deterred_target[b[deterred], a[deterred]] = t[deterred]
+        s.stand_down(state, b[deterred], a[deterred], t[deterred])
     if failed.any():
         events.append(Events.make(EventKind.DETERRENCE_FAILED, b[failed], a[failed],
                                   t[failed], accident[failed].astype(float)))
@@ -737,10 +747,12 @@ def _bury_the_dead(state: WorldState, s: _Scratch, setting: Setting, params: Par
         outcome = np.where(gone_a & gone_t, NO_WINNER,
                            np.where(gone_t, INITIATOR_WON, TARGET_WON))
         _end(s, events, wb[over], wa[over], wt[over], outcome[over])
-        # A crisis ends with either party: a revived slot (secession) starts afresh.
-        standing = s.deterred_target >= 0
-        gone = np.take_along_axis(dead, np.maximum(s.deterred_target, 0), axis=1)
-        s.deterred_target[dead | (standing & gone)] = -1
+        # A crisis ends with either party: a revived slot (secession) starts afresh (the
+        # input's array, still shared, holds no crisis to end).
+        if s.deterred_target is not state.deterred_target:
+            standing = s.deterred_target >= 0
+            gone = np.take_along_axis(dead, np.maximum(s.deterred_target, 0), axis=1)
+            s.deterred_target[dead | (standing & gone)] = -1
 
     s.capital[changed] = capital  # (the year's own copy)
     full_capital = s.capital
