@@ -628,9 +628,10 @@ def summary(cs: CSRun) -> dict[str, Any]:
 
 def run(worlds: int = 1, seed: int = 0, turns: int | None = None,
         overrides: dict[str, Any] | None = None, every: int = 1, first_world: int = 0,
-        batch_size: int = 1000, progress: Callable[[int, int], None] | None = None
-        ) -> tuple[RunResult, dict[str, Any]]:
-    """Run the preset: (tables, summary). Results do not depend on ``batch_size``.
+        batch_size: int = 1000, progress: Callable[[int, int], None] | None = None,
+        engine: str | None = None) -> tuple[RunResult, dict[str, Any]]:
+    """Run the preset: (tables, summary). Results do not depend on ``batch_size``, nor on
+    ``engine`` (see :func:`simulate`).
 
     ``progress`` is called with (turns done, total turns) over all batches.
 
@@ -643,7 +644,8 @@ def run(worlds: int = 1, seed: int = 0, turns: int | None = None,
     turns = params.turns if turns is None else turns
     starts = range(first_world, first_world + worlds, batch_size)
     parts = [simulate(params, seed, np.arange(lo, min(lo + batch_size, first_world + worlds)),
-                      turns, progress=batch_progress(progress, k, len(starts), turns))
+                      turns, progress=batch_progress(progress, k, len(starts), turns),
+                      engine=engine)
              for k, lo in enumerate(starts)]
     cs = parts[0] if len(parts) == 1 else _concat(parts)
     return tables(cs, seed, every, started), summary(cs)
