@@ -113,3 +113,24 @@ def test_engine_is_compiled_by_default_and_checked() -> None:
                       engine="compiled")
     for name in ("actors", "system", "events"):
         assert a.table(name).equals(b.table(name)), name
+
+
+def test_the_preset_command_runs_the_compiled_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    from powerbalance.cli import main
+
+    calls: list[int] = []
+    compiled = cs._simulate_compiled
+
+    def spy(*args: object) -> cs.CSRun:
+        calls.append(1)
+        return compiled(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cs, "_simulate_compiled", spy)
+    assert main(["preset", "cusack-stoll", "--worlds", "3", "--turns", "20"]) == 0
+    assert calls
+    calls.clear()
+    assert main(["preset", "cusack-stoll", "--worlds", "3", "--turns", "20",
+                 "--engine", "numpy"]) == 0
+    assert not calls
+    assert main(["preset", "cederman-polarity", "--worlds", "1", "--steps", "2",
+                 "--engine", "compiled"]) == 2
