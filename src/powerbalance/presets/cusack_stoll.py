@@ -480,7 +480,7 @@ def _simulate_compiled(params: CusackStollParams, seed: int, worlds: npt.ArrayLi
 
     state = initial_state(params, seed, worlds)
     b, n = state.power.shape
-    power = np.zeros((turns + 1, b, n), np.float32)  # the kernel writes the live states
+    power = np.zeros((turns + 1, b, n), np.float32)  # turns 1.. written by the kernel
     alive = np.zeros((turns + 1, b, n), bool)
     power[0], alive[0] = state.power, state.alive
     prot = np.empty((turns, b), np.int64)
