@@ -37,7 +37,8 @@ def test_hash_is_stable_and_follows_every_kernel_module(tmp_path: Path) -> None:
     sources = {p.relative_to(pkg).as_posix() for p in numba_cache.kernel_sources(pkg)}
     assert {"model/compiled_kernels.py", "model/compiled_war.py", "model/fastops.py",
             "model/events.py", "detmath.py", "rng.py", "strategies/compiled_hegemon.py",
-            "strategies/hegemon_seeker.py", "analysis/compiled_voting.py"} <= sources
+            "strategies/hegemon_seeker.py", "analysis/compiled_voting.py",
+            "presets/compiled_cusack_stoll.py"} <= sources
     # a module without kernels, not imported by one, leaves the folder as it is
     (pkg / "cli" / "app.py").write_text("# edited\n", encoding="utf-8")
     assert numba_cache.source_hash(pkg) == base

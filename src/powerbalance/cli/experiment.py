@@ -256,6 +256,11 @@ def preset_command(
     plot: Annotated[Path | None, typer.Option(help="Write a PNG: state survival "
                                                    "(cusack-stoll) or surviving states over "
                                                    "time (cederman-polarity).")] = None,
+    engine: Annotated[str | None, typer.Option(help="numpy (the reference) or compiled "
+                                                    "(numba; bit-identical results; the "
+                                                    "default for cusack-stoll where numba "
+                                                    "loads). cederman-polarity: numpy "
+                                                    "only.")] = None,
     force: ForceOption = False,
 ) -> None:
     """Run a classic model of the literature (a preset) and print its published measures."""
@@ -284,7 +289,7 @@ def preset_command(
         result, summ = run(name, worlds=worlds, seed=seed, length=length,
                            overrides=parse_sets(set_), every=every,
                            out=str(out) if out is not None else None, force=force,
-                           progress=progress)
+                           progress=progress, engine=engine)
     console.print(f"[bold]{escape(name)}[/]: {summ['worlds']} worlds, seed {seed}",
                   markup=True)
     if "km" in summ:

@@ -17,7 +17,7 @@ by powerbalance, :func:`configure` sets ``NUMBA_CACHE_DIR`` (numba's own setting
 https://numba.readthedocs.io/en/stable/reference/envvars.html#numba-cache-dir) to a
 per-user folder named by a hash of the source bytes of every kernel module
 (``model/compiled*.py``, ``strategies/compiled*.py``,
-``analysis/compiled*.py``) and of every powerbalance module
+``analysis/compiled*.py``, ``presets/compiled*.py``) and of every powerbalance module
 they import from. Any edit to any of those files selects a fresh folder, so nothing
 stale can be loaded; unchanged sources select the same folder, so a run after the
 first one still loads the machine code instead of compiling it again. An environment
@@ -52,7 +52,8 @@ PACKAGE = Path(__file__).resolve().parents[1]
 
 #: The kernel modules, relative to :data:`PACKAGE` (globs: a new kernel module is
 #: included without a change here).
-KERNEL_GLOBS = ("model/compiled*.py", "strategies/compiled*.py", "analysis/compiled*.py")
+KERNEL_GLOBS = ("model/compiled*.py", "strategies/compiled*.py", "analysis/compiled*.py",
+                "presets/compiled*.py")
 
 _IMPORT = re.compile(r"^[ \t]*from[ \t]+(powerbalance(?:\.\w+)*)[ \t]+import[ \t]+"
                      r"(?:\(([^)]*)\)|([\w \t,]*))", re.MULTILINE)

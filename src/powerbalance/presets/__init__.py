@@ -31,6 +31,9 @@ class Preset:
     params: type
     length_name: str
     """Name of the length argument of ``run`` (``turns`` or ``steps``)."""
+    engines: tuple[str, ...] = ("numpy",)
+    """The engines ``run`` takes (``engine=``; the first is its default where numba is not
+    installed, see :func:`powerbalance.model.compiled.preferred_engine`)."""
 
 
 def batch_progress(progress: Callable[[int, int], None] | None, batch: int, batches: int,
@@ -81,7 +84,8 @@ PRESETS: dict[str, Preset] = {
         compare_with=("Cusack & Stoll (1990), ch. 5-6: state survival over 500 turns and the "
                       "share of runs ending in a universal empire (rare under balance-of-power "
                       "rules, near-certain with the Versailles rule)."),
-        run=_cusack_stoll, params=_params("cusack-stoll"), length_name="turns"),
+        run=_cusack_stoll, params=_params("cusack-stoll"), length_name="turns",
+        engines=("numpy", "compiled")),
     "cederman-polarity": Preset(
         name="cederman-polarity",
         description=("Cederman (1997), Emergent Actors in World Politics, ch. 4: a 10 x 10 "
@@ -104,14 +108,24 @@ def get(name: str) -> Preset:
 def run(name: str, *, worlds: int = 1, seed: int = 0, length: int | None = None,
         overrides: dict[str, Any] | None = None, every: int = 10,
         out: str | None = None, force: bool = False,
-        progress: Callable[[int, int], None] | None = None
+        progress: Callable[[int, int], None] | None = None, engine: str | None = None
         ) -> tuple[RunResult, dict[str, Any]]:
     """Run a preset; write the run folder to ``out`` if given (an earlier one of ours is
     replaced only with ``force``). Returns (tables, summary).
 
-    ``progress`` is called with (turns or steps done, total) of the whole run.
+    ``progress`` is called with (turns or steps done, total) of the whole run. ``engine``:
+    ``numpy`` or ``compiled`` where the preset has both (:attr:`Preset.engines`; the
+    results are the same), None: the preset's default (compiled where it has it and numba
+    loads).
     """
     preset = get(name)
+    if engine is not None:
+        from powerbalance.model.compiled import check_engine
+
+        check_engine(engine, source="--engine")
+        if engine not in preset.engines:
+            raise InputError(f"{engine!r} for preset {name}", source="--engine",
+                             field="engine", allowed=" or ".join(preset.engines))
     if out is not None:  # refuse a bad --out before anything runs
         from powerbalance.outputs import Output, check_output
 
@@ -123,8 +137,9 @@ def run(name: str, *, worlds: int = 1, seed: int = 0, length: int | None = None,
     if length is not None and length < 1:
         raise InputError(f"{length}", source=f"--{preset.length_name}", field="length",
                          allowed=">= 1")
+    options = {} if engine is None or len(preset.engines) == 1 else {"engine": engine}
     result, summ = preset.run(worlds=worlds, seed=seed, length=length, overrides=overrides,
-                              every=every, progress=progress)
+                              every=every, progress=progress, **options)
     if out is not None:
         result.write(out, force=force)
     return result, summ

@@ -47,6 +47,7 @@ original's tabulated probabilities.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -196,12 +197,21 @@ def initial_state(params: CusackStollParams, seed: int, worlds: npt.ArrayLike) -
     n = params.states
     z = rng.normal(keys, 0, _S_INIT, (n,))
     power = np.maximum(params.power_mean + params.power_sd * z, 1.0)
-    graph = random_regular(n, params.degree, params.graph_seed)
+    adj = _borders(n, params.degree, params.graph_seed)
+    return CSState(turn=0, keys=keys, power=power, alive=np.ones_like(power, dtype=bool),
+                   adjacent=np.broadcast_to(adj, (len(worlds), n, n)).copy())
+
+
+@functools.lru_cache(maxsize=16)
+def _borders(n: int, degree: int, graph_seed: int) -> npt.NDArray[np.bool_]:
+    """The (n, n) borders of the shared random regular graph, read-only (a pure function of
+    its arguments, drawn once a process: the drawing costs more than a batch's turns)."""
+    graph = random_regular(n, degree, graph_seed)
     adj = np.zeros((n, n), dtype=bool)
     adj[graph.land[:, 0], graph.land[:, 1]] = True
     adj[graph.land[:, 1], graph.land[:, 0]] = True
-    return CSState(turn=0, keys=keys, power=power, alive=np.ones_like(power, dtype=bool),
-                   adjacent=np.broadcast_to(adj, (len(worlds), n, n)).copy())
+    adj.flags.writeable = False
+    return adj
 
 
 def _coalition(cand: npt.NDArray[np.bool_], power: npt.NDArray[np.float64],
@@ -399,13 +409,25 @@ class CSRun:
 
 def simulate(params: CusackStollParams, seed: int, worlds: npt.ArrayLike,
              turns: int | None = None, record_joined: bool = True,
-             progress: Callable[[int], None] | None = None) -> CSRun:
+             progress: Callable[[int], None] | None = None,
+             engine: str | None = None) -> CSRun:
     """Run the given global world indices for ``turns`` turns in one batch.
 
-    ``progress`` is called with the number of turns done after each turn.
+    ``progress`` is called with the number of turns done after each turn (the compiled
+    engine runs the turns in chunks of :data:`PROGRESS_CHUNK` when it is given, and calls
+    it for each turn of a chunk once the chunk is done). ``engine``: ``numpy`` (the
+    reference: :func:`step` turn by turn over the batch) or ``compiled`` (one numba kernel,
+    :mod:`powerbalance.presets.compiled_cusack_stoll`, world by world; every recorded
+    array bit-identical to the reference's); None: ``compiled`` where numba loads
+    (:func:`powerbalance.model.compiled.preferred_engine`).
     """
+    from powerbalance.model.compiled import check_engine, preferred_engine
+
     params.validate()
+    engine = preferred_engine() if engine is None else check_engine(engine, "cusack-stoll")
     turns = params.turns if turns is None else turns
+    if engine == "compiled":
+        return _simulate_compiled(params, seed, worlds, turns, record_joined, progress)
     state = initial_state(params, seed, worlds)
     b, n = state.power.shape
     power = np.zeros((turns + 1, b, n), np.float32)
@@ -442,6 +464,74 @@ def simulate(params: CusackStollParams, seed: int, worlds: npt.ArrayLike,
                  alive=alive, protagonist=prot, target=targ, protagonist_won=won, size=size,
                  death_turn=death, conqueror=conqueror,
                  joined=np.concatenate(joined) if joined else np.zeros((0, 4), np.int64),
+                 seconds=time.perf_counter() - start, params=params)
+
+
+#: Turns per call of the compiled kernel when a ``progress`` hook is given (the hook is
+#: called once the chunk is done; without a hook every turn runs in one call).
+PROGRESS_CHUNK = 25
+
+
+def _simulate_compiled(params: CusackStollParams, seed: int, worlds: npt.ArrayLike,
+                       turns: int, record_joined: bool,
+                       progress: Callable[[int], None] | None) -> CSRun:
+    """:func:`simulate` by the compiled kernel (the same recorded arrays, bit for bit)."""
+    from powerbalance.presets import compiled_cusack_stoll as kernel
+
+    state = initial_state(params, seed, worlds)
+    b, n = state.power.shape
+    power = np.zeros((turns + 1, b, n), np.float32)  # turns 1.. written by the kernel
+    alive = np.zeros((turns + 1, b, n), bool)
+    power[0], alive[0] = state.power, state.alive
+    prot = np.empty((turns, b), np.int64)
+    targ = np.empty((turns, b), np.int64)
+    won = np.zeros((turns, b), bool)
+    size = np.zeros((turns, b))
+    death = np.full((b, n), -1, np.int64)
+    conqueror = np.full((b, n), -1, np.int64)
+    pw = np.ascontiguousarray(state.power, dtype=np.float64)
+    al = np.ascontiguousarray(state.alive)
+    adj = np.ascontiguousarray(state.adjacent)
+    live = np.ascontiguousarray(np.argsort(~al, axis=1, kind="stable"), dtype=np.int64)
+    n_live = al.sum(axis=1).astype(np.int64)
+    m = 1.0 / params.width
+    exponent = int(m) if m == round(m) and 1 <= m <= 8 else 0  # as victory's exact path
+    transfer = {"victory-probability": kernel.VICTORY_PROBABILITY, "whole": kernel.WHOLE,
+                "loser-probability": kernel.LOSER_PROBABILITY}[params.versailles_transfer]
+    stream = np.uint64((_S_NOISE & 0xFF) << 36)
+    chunk = turns if progress is None else PROGRESS_CHUNK
+    # about two helpers a war: room for four a turn (grown if need be), at most 64 MiB
+    joined = np.empty((min(4 * b * max(min(chunk, turns), 1) + 4 * n, 1 << 21), 4), np.int64)
+    parts = []
+    scratch = (np.zeros(n), np.zeros((5, n + 1), np.int64), np.zeros((3, n), bool),
+               np.zeros((3, 64), np.int64), np.zeros(64))
+    start = time.perf_counter()
+    for first in range(0, turns, max(chunk, 1)):
+        last = min(first + chunk, turns)
+        n_joined, world, turn = 0, 0, first
+        while world < b:
+            n_joined, world, turn = kernel.run_kernel(
+                state.keys, stream, rng._NORMAL_TABLE, first, last, float(params.noise),
+                exponent, float(params.width), float(params.cost), float(params.reparations),
+                bool(params.versailles), transfer, float(params.growth_location),
+                float(params.growth_scale), float(params.growth_min),
+                float(params.growth_max), float(params.death_power), bool(record_joined), pw,
+                al, adj, live, n_live, power, alive, prot, targ, won, size, death, conqueror,
+                joined, n_joined, world, turn, *scratch)
+            if world < b:  # joined is full: twice as long, and resume where it stopped
+                joined = np.concatenate([joined, np.empty_like(joined)])
+        if n_joined:  # the kernel's order is world, turn: the reference's is turn, world
+            parts.append(np.empty((n_joined, 4), np.int64))
+            kernel.order_by_turn(joined[:n_joined], first + 1, last,
+                                 np.zeros(last - first, np.int64), parts[-1])
+        if progress is not None:
+            for t in range(first, last):
+                progress(t + 1)
+    return CSRun(worlds=np.asarray(worlds, dtype=np.int64).reshape(-1), power=power,
+                 alive=alive, protagonist=prot, target=targ, protagonist_won=won, size=size,
+                 death_turn=death, conqueror=conqueror,
+                 joined=(parts[0] if len(parts) == 1 else np.concatenate(parts) if parts
+                         else np.zeros((0, 4), np.int64)),
                  seconds=time.perf_counter() - start, params=params)
 
 
@@ -538,9 +628,10 @@ def summary(cs: CSRun) -> dict[str, Any]:
 
 def run(worlds: int = 1, seed: int = 0, turns: int | None = None,
         overrides: dict[str, Any] | None = None, every: int = 1, first_world: int = 0,
-        batch_size: int = 1000, progress: Callable[[int, int], None] | None = None
-        ) -> tuple[RunResult, dict[str, Any]]:
-    """Run the preset: (tables, summary). Results do not depend on ``batch_size``.
+        batch_size: int = 1000, progress: Callable[[int, int], None] | None = None,
+        engine: str | None = None) -> tuple[RunResult, dict[str, Any]]:
+    """Run the preset: (tables, summary). Results do not depend on ``batch_size``, nor on
+    ``engine`` (see :func:`simulate`).
 
     ``progress`` is called with (turns done, total turns) over all batches.
 
@@ -553,7 +644,8 @@ def run(worlds: int = 1, seed: int = 0, turns: int | None = None,
     turns = params.turns if turns is None else turns
     starts = range(first_world, first_world + worlds, batch_size)
     parts = [simulate(params, seed, np.arange(lo, min(lo + batch_size, first_world + worlds)),
-                      turns, progress=batch_progress(progress, k, len(starts), turns))
+                      turns, progress=batch_progress(progress, k, len(starts), turns),
+                      engine=engine)
              for k, lo in enumerate(starts)]
     cs = parts[0] if len(parts) == 1 else _concat(parts)
     return tables(cs, seed, every, started), summary(cs)
