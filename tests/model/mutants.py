@@ -910,10 +910,14 @@ def killed(mutant: Mutant) -> bool:
         apply(mutant, Path(tmp))
         # numba's cache inside the copy: a mutant of a helper kernel is compiled afresh in
         # every caller, and nothing is left in the user's cache (powerbalance.model.
-        # numba_cache would otherwise keep each mutant's code under ~/.cache).
+        # numba_cache would otherwise keep each mutant's code under ~/.cache). The tests
+        # run the NumPy reference wherever they name no engine (the mutants change its
+        # rules; the default engine is the compiled one): POWERBALANCE_ENGINE=numpy, set
+        # here whatever the caller's environment says.
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([tmp, str(ROOT)]),
                "PYTHONDONTWRITEBYTECODE": "1",
-               "NUMBA_CACHE_DIR": os.path.join(tmp, "numba-cache")}
+               "NUMBA_CACHE_DIR": os.path.join(tmp, "numba-cache"),
+               "POWERBALANCE_ENGINE": "numpy"}
         run = subprocess.run(
             [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:randomly", "-p",
              "no:cacheprovider", "--no-header", "-o", "addopts=", *mutant.tests],

@@ -9,7 +9,7 @@ relation to j", province arrays (B, P).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -265,6 +265,21 @@ def none_chosen(choice: I64) -> bool:
 _STATE_FIELDS = frozenset(f.name for f in fields(WorldState))
 
 
+def _default_engine() -> str:
+    """The engine of a setting built without one (:func:`powerbalance.model.compiled.
+    default_engine`; imported here, as :mod:`powerbalance.model.compiled` imports this
+    module)."""
+    from powerbalance.model.compiled import default_engine
+
+    return default_engine()
+
+def _engine(engine: str | None) -> str:
+    """``engine`` checked, or the default engine where it is None."""
+    from powerbalance.model.compiled import check_engine
+
+    return _default_engine() if engine is None else check_engine(engine)
+
+
 @dataclass(frozen=True)
 class Setting:
     """What does not change during a run: the map, distances, actor names and regions."""
@@ -297,10 +312,11 @@ class Setting:
     ``Params.base_spend``; effort above it converts at 1) buys, relative to the engine's 1 (a
     steppe people under arms: see :func:`powerbalance.model.economy.mobilised`). None when
     every actor has mobilisation 1."""
-    engine: str = "numpy"
-    """The engine that runs the phases: ``"numpy"`` (the reference) or ``"compiled"``
-    (numba kernels, bit-identical; see :mod:`powerbalance.model.compiled`). Results do not
-    depend on it, only speed does."""
+    engine: str = field(default_factory=_default_engine)
+    """The engine that runs the phases: ``"compiled"`` (numba kernels, bit-identical; the
+    default, or ``$POWERBALANCE_ENGINE``: :func:`powerbalance.model.compiled.default_engine`)
+    or ``"numpy"`` (the reference, the specification of the model; see
+    :mod:`powerbalance.model.compiled`). Results do not depend on it, only speed does."""
     policy: Policy | None = None
     """The strategies the actors' ids stand for (:data:`powerbalance.model.policy.Policy`),
     passed in from above: the core imports no strategy (a scenario's setting carries the
@@ -310,10 +326,12 @@ class Setting:
     def build(cls, province_map: ProvinceMap, names: tuple[str, ...], regions: list[str],
               params: Params, policy: Policy | None = None,
               mobility: list[float] | None = None,
-              mobilisation: list[float] | None = None) -> Setting:
+              mobilisation: list[float] | None = None,
+              engine: str | None = None) -> Setting:
         """Precompute distances and link arrays for ``params``; ``policy`` decides for the
         actors (:func:`powerbalance.model.policy.decide`); ``mobility`` and ``mobilisation``
-        per actor, default 1."""
+        per actor, default 1; ``engine`` (checked) runs the phases, None: the default
+        engine (``$POWERBALANCE_ENGINE`` is then read)."""
         region_names = tuple(dict.fromkeys(regions))
         src, dst = province_map.directed_links()
         order = np.lexsort((-np.arange(province_map.n), province_map.value))
@@ -336,6 +354,7 @@ class Setting:
                       if mobility is not None and any(m != 1.0 for m in mobility) else None),
             mobilisation=(np.asarray(mobilisation, dtype=np.float64) if mobilisation is not None
                           and any(m != 1.0 for m in mobilisation) else None),
+            engine=_engine(engine),
         )
 
     def with_engine(self, engine: str) -> Setting:
