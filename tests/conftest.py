@@ -14,7 +14,7 @@ from powerbalance.scenarios import Scenario, parse
 
 # The tests run the NumPy engine, the reference (the specification of the model), wherever
 # they name no engine, as the mutation check does (tests/model/mutants.py); the default
-# engine of the package is the compiled one (powerbalance.model.compiled.DEFAULT_ENGINE),
+# engine of the package is the compiled one (powerbalance.model.engines.DEFAULT_ENGINE),
 # bit-identical to it: tests/model/test_compiled*.py compare the two, and
 # tests/model/test_default_engine.py checks the default itself. Set POWERBALANCE_ENGINE=compiled
 # to run the whole suite on the compiled engine. Set here, at import, so that every

@@ -9,7 +9,7 @@ import pytest
 from powerbalance.errors import InputError
 from powerbalance.game import BatchedEnv, parallel_env
 from powerbalance.game.core import World
-from powerbalance.model.compiled import default_engine
+from powerbalance.model.engines import default_engine
 
 
 def test_default_engine_is_the_compiled_one(monkeypatch: pytest.MonkeyPatch) -> None:

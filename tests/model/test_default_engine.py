@@ -1,4 +1,4 @@
-"""The default engine (powerbalance.model.compiled.DEFAULT_ENGINE) is the compiled one, in the
+"""The default engine (powerbalance.model.engines.DEFAULT_ENGINE) is the compiled one, in the
 library and on the command line; ``POWERBALANCE_ENGINE`` and ``--engine`` choose the NumPy
 reference; a bad value is a one-line error (exit 2); the two give the same bits.
 
@@ -17,7 +17,7 @@ import powerbalance as pb
 from powerbalance.cli import main
 from powerbalance.errors import InputError
 from powerbalance.experiments import results
-from powerbalance.model.compiled import DEFAULT_ENGINE, ENGINE_VARIABLE, default_engine
+from powerbalance.model.engines import DEFAULT_ENGINE, ENGINE_VARIABLE, default_engine
 from powerbalance.scenarios import load
 
 pytest.importorskip("numba")

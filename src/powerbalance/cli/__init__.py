@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(argv: list[str] | None) -> int:
     try:
-        from powerbalance.model.compiled import engine_variable
+        from powerbalance.model.engines import engine_variable
 
         engine_variable()  # a bad $POWERBALANCE_ENGINE stops every command before it starts
         app(args=argv, standalone_mode=False)

@@ -141,7 +141,7 @@ def run_command(
     if record not in RECORD_LEVELS:
         raise InputError(f"{record!r}", source="--record", field="record",
                          allowed=", ".join(RECORD_LEVELS))
-    from powerbalance.model.compiled import check_engine, default_engine
+    from powerbalance.model.engines import check_engine, default_engine
 
     engine = default_engine() if engine is None else check_engine(engine, source="--engine")
     check_out(out)

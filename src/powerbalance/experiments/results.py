@@ -29,7 +29,7 @@ import pandas as pd
 from powerbalance.errors import InputError
 from powerbalance.experiments import tables
 from powerbalance.experiments.runner import RECORD_LEVELS, Trajectory, simulate
-from powerbalance.model.compiled import check_engine, default_engine
+from powerbalance.model.engines import check_engine, default_engine
 from powerbalance.model.state import STREAMED_TABLE_ROWS, Setting, auto_batch_size
 from powerbalance.outputs import Output, check_output, write_folder
 from powerbalance.params import Params
@@ -209,7 +209,7 @@ def run(
     engine: ``compiled`` (numba kernels; bit-identical results, see
         :mod:`powerbalance.model.compiled`) or ``numpy`` (the reference, the specification
         of the model); None: the default, compiled, or ``$POWERBALANCE_ENGINE`` where it is
-        set (:func:`~powerbalance.model.compiled.default_engine`).
+        set (:func:`~powerbalance.model.engines.default_engine`).
     keep_tables: False (with ``out``): write the tables into the run folder while the
         worlds are simulated, a slice of worlds at a time, instead of keeping them in
         memory; the memory of a run is then one batch and one slice of its tables, and the

@@ -24,9 +24,9 @@ import numpy.typing as npt
 
 from powerbalance.errors import InputError
 from powerbalance.game.levers import LEVERS, apply_levers, to_actions
-from powerbalance.model.compiled import check_engine, default_engine
 from powerbalance.model.derived import adjacency, frontier_value
 from powerbalance.model.economy import capability_share, own_growth
+from powerbalance.model.engines import check_engine, default_engine
 from powerbalance.model.perception import Observation
 from powerbalance.model.state import Setting, WorldState
 from powerbalance.model.step import YearRecord, step
@@ -175,7 +175,7 @@ class World:
     or ``compiled`` (the same results; see :mod:`powerbalance.model.compiled`); None: the
     compiled one (the faster for the game's small worlds and its batches alike:
     benchmarks/bench_game.py), or ``$POWERBALANCE_ENGINE`` where it is set
-    (:func:`~powerbalance.model.compiled.default_engine`).
+    (:func:`~powerbalance.model.engines.default_engine`).
     """
 
     def __init__(self, scenario: str | Scenario = "warring-states", *, seed: int = 0,

@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from powerbalance.errors import InputError
+from powerbalance.model.engines import check_engine, default_engine
 from powerbalance.model.geography import ProvinceMap
 from powerbalance.params import Params
 
@@ -265,21 +266,6 @@ def none_chosen(choice: I64) -> bool:
 _STATE_FIELDS = frozenset(f.name for f in fields(WorldState))
 
 
-def _default_engine() -> str:
-    """The engine of a setting built without one (:func:`powerbalance.model.compiled.
-    default_engine`; imported here, as :mod:`powerbalance.model.compiled` imports this
-    module)."""
-    from powerbalance.model.compiled import default_engine
-
-    return default_engine()
-
-def _engine(engine: str | None) -> str:
-    """``engine`` checked, or the default engine where it is None."""
-    from powerbalance.model.compiled import check_engine
-
-    return _default_engine() if engine is None else check_engine(engine)
-
-
 @dataclass(frozen=True)
 class Setting:
     """What does not change during a run: the map, distances, actor names and regions."""
@@ -312,9 +298,9 @@ class Setting:
     ``Params.base_spend``; effort above it converts at 1) buys, relative to the engine's 1 (a
     steppe people under arms: see :func:`powerbalance.model.economy.mobilised`). None when
     every actor has mobilisation 1."""
-    engine: str = field(default_factory=_default_engine)
+    engine: str = field(default_factory=default_engine)
     """The engine that runs the phases: ``"compiled"`` (numba kernels, bit-identical; the
-    default, or ``$POWERBALANCE_ENGINE``: :func:`powerbalance.model.compiled.default_engine`)
+    default, or ``$POWERBALANCE_ENGINE``: :func:`powerbalance.model.engines.default_engine`)
     or ``"numpy"`` (the reference, the specification of the model; see
     :mod:`powerbalance.model.compiled`). Results do not depend on it, only speed does."""
     policy: Policy | None = None
@@ -354,14 +340,12 @@ class Setting:
                       if mobility is not None and any(m != 1.0 for m in mobility) else None),
             mobilisation=(np.asarray(mobilisation, dtype=np.float64) if mobilisation is not None
                           and any(m != 1.0 for m in mobilisation) else None),
-            engine=_engine(engine),
+            engine=default_engine() if engine is None else check_engine(engine),
         )
 
     def with_engine(self, engine: str) -> Setting:
         """This setting run by ``engine`` (checked: an :class:`InputError` for an unknown
         engine, or ``compiled`` without numba)."""
-        from powerbalance.model.compiled import check_engine
-
         if engine == self.engine:
             return self
         return replace(self, engine=check_engine(engine))

@@ -115,7 +115,7 @@ class Scenario:
 
     def setting(self, params: Params, engine: str | None = None) -> Setting:
         """The static setting (distances depend on ``params.sea_cost``) run by ``engine``
-        (None: the default engine, see :func:`powerbalance.model.compiled.default_engine`)."""
+        (None: the default engine, see :func:`powerbalance.model.engines.default_engine`)."""
         check_memory(setting_bytes(self.province_map.n),
                      f"the distances of {self.province_map.n} provinces", source=self.origin,
                      field="map", hint="a smaller map")
