@@ -12,6 +12,15 @@ from hypothesis import settings
 from powerbalance.experiments.runner import Trajectory, simulate
 from powerbalance.scenarios import Scenario, parse
 
+# The tests run the NumPy engine, the reference (the specification of the model), wherever
+# they name no engine, as the mutation check does (tests/model/mutants.py); the default
+# engine of the package is the compiled one (powerbalance.model.engines.DEFAULT_ENGINE),
+# bit-identical to it: tests/model/test_compiled*.py compare the two, and
+# tests/model/test_default_engine.py checks the default itself. Set POWERBALANCE_ENGINE=compiled
+# to run the whole suite on the compiled engine. Set here, at import, so that every
+# subprocess a test starts (the CLI, the sweeps' worker processes) inherits it.
+os.environ.setdefault("POWERBALANCE_ENGINE", "numpy")
+
 # CI runs the same Hypothesis examples every time (a failure there is reproducible);
 # local runs explore new ones.
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)

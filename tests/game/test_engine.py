@@ -1,5 +1,5 @@
-"""The game runs on either engine with the same results; the compiled one by default where
-numba is installed."""
+"""The game runs on either engine with the same results; the compiled one by default (the
+package's default engine) where numba is installed."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ import pytest
 from powerbalance.errors import InputError
 from powerbalance.game import BatchedEnv, parallel_env
 from powerbalance.game.core import World
-from powerbalance.model.compiled import preferred_engine
+from powerbalance.model.engines import default_engine
 
 
-def test_default_engine_is_the_preferred_one() -> None:
+def test_default_engine_is_the_compiled_one(monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("numba")
-    assert preferred_engine() == "compiled"
+    monkeypatch.delenv("POWERBALANCE_ENGINE", raising=False)  # the tests' numpy (conftest)
+    assert default_engine() == "compiled"
     assert World("warring-states").setting.engine == "compiled"
     assert World("warring-states", engine="numpy").setting.engine == "numpy"
 
@@ -61,8 +62,9 @@ def test_without_numba_the_game_and_the_lab_use_numpy(monkeypatch: pytest.Monkey
 
     from powerbalance.web.app import create_app
 
+    monkeypatch.delenv("POWERBALANCE_ENGINE", raising=False)  # the tests' numpy (conftest)
     monkeypatch.setitem(sys.modules, "numba", None)  # an import of numba now fails
-    assert preferred_engine() == "numpy"
+    assert default_engine() == "numpy"
     env = parallel_env("warring-states", seed=0, players=["Qin"], max_years=3)
     env.reset()
     env.step({"Qin": env.action_space("Qin").sample()})

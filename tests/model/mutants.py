@@ -904,16 +904,26 @@ def apply(mutant: Mutant, into: Path) -> None:
     path.write_text(text.replace(mutant.old, mutant.new), encoding="utf-8")
 
 
+def environment(tmp: str) -> dict[str, str]:
+    """The environment of a mutant's tests, its mutated package copied into ``tmp``.
+
+    numba's cache inside the copy: a mutant of a helper kernel is compiled afresh in every
+    caller, and nothing is left in the user's cache (powerbalance.model.numba_cache would
+    otherwise keep each mutant's code under ~/.cache). The tests run the NumPy reference
+    wherever they name no engine, ``POWERBALANCE_ENGINE=numpy`` whatever the caller's
+    environment says: the mutants change its rules, and the package's default engine is
+    the compiled one (a mutant of a NumPy rule the kernels replace survives there)."""
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([tmp, str(ROOT)]),
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "NUMBA_CACHE_DIR": os.path.join(tmp, "numba-cache"),
+            "POWERBALANCE_ENGINE": "numpy"}
+
+
 def killed(mutant: Mutant) -> bool:
     """Whether the mutant's tests fail against the mutated package."""
     with tempfile.TemporaryDirectory(prefix="pb-mutant-") as tmp:
         apply(mutant, Path(tmp))
-        # numba's cache inside the copy: a mutant of a helper kernel is compiled afresh in
-        # every caller, and nothing is left in the user's cache (powerbalance.model.
-        # numba_cache would otherwise keep each mutant's code under ~/.cache).
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join([tmp, str(ROOT)]),
-               "PYTHONDONTWRITEBYTECODE": "1",
-               "NUMBA_CACHE_DIR": os.path.join(tmp, "numba-cache")}
+        env = environment(tmp)
         run = subprocess.run(
             [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:randomly", "-p",
              "no:cacheprovider", "--no-header", "-o", "addopts=", *mutant.tests],

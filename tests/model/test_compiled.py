@@ -16,7 +16,7 @@ import pytest
 
 from powerbalance.errors import InputError
 from powerbalance.experiments.runner import Trajectory, simulate
-from powerbalance.model.compiled import check_engine
+from powerbalance.model.engines import check_engine
 from powerbalance.model.state import WorldState
 from powerbalance.scenarios import available, load
 

@@ -42,6 +42,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(argv: list[str] | None) -> int:
     try:
+        from powerbalance.model.engines import engine_variable
+
+        engine_variable()  # a bad $POWERBALANCE_ENGINE stops every command before it starts
         app(args=argv, standalone_mode=False)
     except InputError as exc:
         logger.debug("the input error was raised here (-vv)", exc_info=True)

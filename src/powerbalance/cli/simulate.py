@@ -113,8 +113,10 @@ def run_command(
                                                 "table, e.g. the calibrated-params.toml of "
                                                 "'powerbalance calibrate'); --set goes over "
                                                 "it.")] = None,
-    engine: Annotated[str, typer.Option(help="numpy (the reference) or compiled (numba "
-                                             "kernels, bit-identical results).")] = "numpy",
+    engine: Annotated[str | None, typer.Option(
+        help="compiled (numba kernels, bit-identical results; the default, or "
+             "$POWERBALANCE_ENGINE where it is set) or numpy (the reference: the "
+             "specification of the model).", show_default=False)] = None,
     force: ForceOption = False,
 ) -> None:
     """Simulate a scenario and print who unified the system, when, and the polarity (or run an
@@ -139,9 +141,9 @@ def run_command(
     if record not in RECORD_LEVELS:
         raise InputError(f"{record!r}", source="--record", field="record",
                          allowed=", ".join(RECORD_LEVELS))
-    from powerbalance.model.compiled import check_engine
+    from powerbalance.model.engines import check_engine, default_engine
 
-    check_engine(engine, source="--engine")
+    engine = default_engine() if engine is None else check_engine(engine, source="--engine")
     check_out(out)
     check_png(plot)
     overrides = parse_sets(set_)

@@ -29,7 +29,7 @@ import pandas as pd
 from powerbalance.errors import InputError
 from powerbalance.experiments import tables
 from powerbalance.experiments.runner import RECORD_LEVELS, Trajectory, simulate
-from powerbalance.model.compiled import check_engine
+from powerbalance.model.engines import check_engine, default_engine
 from powerbalance.model.state import STREAMED_TABLE_ROWS, Setting, auto_batch_size
 from powerbalance.outputs import Output, check_output, write_folder
 from powerbalance.params import Params
@@ -185,7 +185,7 @@ def run(
     map_worlds: int = 1,
     progress: Callable[[int, int], None] | None = None,
     force: bool = False,
-    engine: str = "numpy",
+    engine: str | None = None,
     keep_tables: bool = True,
 ) -> RunResult:
     """Simulate ``worlds`` worlds of a scenario and return (and optionally write) the tables.
@@ -206,8 +206,10 @@ def run(
         (the start and the last year only).
     map_worlds: record province owners for this many worlds (from ``first_world``).
     progress: called with (years done, total years) of the whole run.
-    engine: ``numpy`` (the reference) or ``compiled`` (numba kernels; bit-identical
-        results, see :mod:`powerbalance.model.compiled`).
+    engine: ``compiled`` (numba kernels; bit-identical results, see
+        :mod:`powerbalance.model.compiled`) or ``numpy`` (the reference, the specification
+        of the model); None: the default, compiled, or ``$POWERBALANCE_ENGINE`` where it is
+        set (:func:`~powerbalance.model.engines.default_engine`).
     keep_tables: False (with ``out``): write the tables into the run folder while the
         worlds are simulated, a slice of worlds at a time, instead of keeping them in
         memory; the memory of a run is then one batch and one slice of its tables, and the
@@ -236,7 +238,7 @@ def run(
     if record not in RECORD_LEVELS:
         raise InputError(f"{record!r}", source="run", field="record",
                          allowed=", ".join(RECORD_LEVELS))
-    check_engine(engine)
+    engine = default_engine() if engine is None else check_engine(engine)
     streamed = out is not None and not keep_tables
     if batch_size is None:
         batch_size = batch_size_for(scen, worlds=worlds, years=years, record=record,
@@ -246,7 +248,7 @@ def run(
     params = scen.make_params(overrides)
     check_run_memory(scen, worlds=worlds, years=years, batch_size=batch_size, record=record,
                      map_worlds=map_worlds, streamed=streamed)
-    setting = scen.setting(params).with_engine(engine)
+    setting = scen.setting(params, engine)
     started = time.time()
     map_ids = np.arange(first_world, first_world + min(map_worlds, worlds))
     chunks = list(range(first_world, first_world + worlds, batch_size))

@@ -24,9 +24,9 @@ import numpy.typing as npt
 
 from powerbalance.errors import InputError
 from powerbalance.game.levers import LEVERS, apply_levers, to_actions
-from powerbalance.model.compiled import check_engine, preferred_engine
 from powerbalance.model.derived import adjacency, frontier_value
 from powerbalance.model.economy import capability_share, own_growth
+from powerbalance.model.engines import check_engine, default_engine
 from powerbalance.model.perception import Observation
 from powerbalance.model.state import Setting, WorldState
 from powerbalance.model.step import YearRecord, step
@@ -173,8 +173,9 @@ class World:
     ``players`` are actor names; ``worlds`` the global world indices (world k of a batch
     is bit-identical to world k alone, as in every run of the engine). ``engine``: ``numpy``
     or ``compiled`` (the same results; see :mod:`powerbalance.model.compiled`); None: the
-    compiled one where numba is installed (the faster for the game's small worlds and its
-    batches alike: benchmarks/bench_game.py).
+    compiled one (the faster for the game's small worlds and its batches alike:
+    benchmarks/bench_game.py), or ``$POWERBALANCE_ENGINE`` where it is set
+    (:func:`~powerbalance.model.engines.default_engine`).
     """
 
     def __init__(self, scenario: str | Scenario = "warring-states", *, seed: int = 0,
@@ -184,8 +185,8 @@ class World:
                  held: tuple[int, ...] | list[int] = (), engine: str | None = None) -> None:
         self.scenario = load(scenario) if isinstance(scenario, str) else scenario
         self.params = params if params is not None else self.scenario.make_params(overrides)
-        self.setting: Setting = self.scenario.setting(self.params).with_engine(
-            preferred_engine() if engine is None else check_engine(engine, "game"))
+        self.setting: Setting = self.scenario.setting(
+            self.params, default_engine() if engine is None else check_engine(engine, "game"))
         self.players = resolve_players(self.scenario, players)
         self.held = tuple(sorted(set(held) - set(self.players)))
         """Actors that start nothing (no demand, offer, leaving, payment, pressure or

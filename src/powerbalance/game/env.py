@@ -17,7 +17,8 @@ it, its grievance against each, at war with each) then its own spending (share o
 scenario's years) and its prestige.
 
 **Engine**: ``engine="numpy"`` or ``"compiled"`` (the same results); by default the
-compiled one where numba is installed (the faster: see :class:`powerbalance.game.core.World`).
+compiled one, or ``$POWERBALANCE_ENGINE`` where it is set (the faster: see
+:class:`powerbalance.game.core.World`).
 
 **Action**: a ``MultiDiscrete`` move over the levers of
 :mod:`powerbalance.game.levers`.

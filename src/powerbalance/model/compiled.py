@@ -1,11 +1,15 @@
 """The compiled engine: numba kernels for the hottest array work of the phases.
 
-``Setting.engine`` chooses the engine of a run: ``"numpy"`` (the reference, and the
-specification of the model) or ``"compiled"``, which replaces some whole-array NumPy
+``Setting.engine`` chooses the engine of a run: ``"compiled"`` (the default,
+:data:`~powerbalance.model.engines.DEFAULT_ENGINE`), which replaces some whole-array NumPy
 programs by loops compiled with numba (``nopython``, ``cache=True``: the machine code is
 kept in a per-user folder named by a hash of the kernels' sources, see
 :mod:`powerbalance.model.numba_cache`, so only the first run of given sources pays the
-compilation, and an edit of any kernel module, helpers included, compiles afresh).
+compilation, and an edit of any kernel module, helpers included, compiles afresh), or
+``"numpy"``: the reference, and the specification of the model (the tests and the mutation
+check run it; the kernels mirror it). The environment variable ``POWERBALANCE_ENGINE``
+replaces the default (:func:`~powerbalance.model.engines.default_engine`; the choice of
+the engine is in :mod:`powerbalance.model.engines`, which imports neither numba nor NumPy).
 Results are **bit-identical** between the engines (tests/model/test_compiled.py compares
 every recorded array of every bundled scenario):
 
@@ -38,40 +42,7 @@ import numpy as np
 import numpy.typing as npt
 
 from powerbalance import detmath, rng
-from powerbalance.errors import InputError
 from powerbalance.model.state import any_set
-
-#: The engines a run may use (``Setting.engine``; ``--engine`` in the CLI).
-ENGINES = ("numpy", "compiled")
-
-def check_engine(engine: str, source: str = "run") -> str:
-    """``engine`` when it is known and usable, else an :class:`InputError` (exit 2): an
-    unknown name, or ``compiled`` without numba installed."""
-    if engine not in ENGINES:
-        raise InputError(f"unknown engine {engine!r}", source=source, field="engine",
-                         allowed=" or ".join(ENGINES))
-    if engine == "compiled":
-        try:
-            # numba_cache first: it sets numba's cache folder before numba is imported
-            from powerbalance.model import numba_cache  # noqa: F401, I001  (before numba)
-            import numba  # noqa: F401
-        except ImportError:
-            raise InputError("the compiled engine needs numba, which is not installed",
-                             source=source, field="engine",
-                             allowed="numpy, or install numba (pip install numba)") from None
-    return engine
-
-def preferred_engine() -> str:
-    """``compiled`` where numba is installed, else ``numpy`` (the results are the same): the
-    engine of the game's worlds and of the web lab's runs, where the compiled one is the
-    faster (benchmarks/bench_game.py, bench_engine.py). numba is imported to be sure it
-    loads (an installed numba that cannot be imported leaves the NumPy engine)."""
-    try:
-        from powerbalance.model import numba_cache  # noqa: F401, I001  (before numba)
-        import numba  # noqa: F401
-    except ImportError:
-        return "numpy"
-    return "compiled"
 
 
 def kernels() -> dict[str, Any]:

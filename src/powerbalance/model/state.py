@@ -9,13 +9,14 @@ relation to j", province arrays (B, P).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
 from powerbalance.errors import InputError
+from powerbalance.model.engines import check_engine, default_engine
 from powerbalance.model.geography import ProvinceMap
 from powerbalance.params import Params
 
@@ -297,10 +298,11 @@ class Setting:
     ``Params.base_spend``; effort above it converts at 1) buys, relative to the engine's 1 (a
     steppe people under arms: see :func:`powerbalance.model.economy.mobilised`). None when
     every actor has mobilisation 1."""
-    engine: str = "numpy"
-    """The engine that runs the phases: ``"numpy"`` (the reference) or ``"compiled"``
-    (numba kernels, bit-identical; see :mod:`powerbalance.model.compiled`). Results do not
-    depend on it, only speed does."""
+    engine: str = field(default_factory=default_engine)
+    """The engine that runs the phases: ``"compiled"`` (numba kernels, bit-identical; the
+    default, or ``$POWERBALANCE_ENGINE``: :func:`powerbalance.model.engines.default_engine`)
+    or ``"numpy"`` (the reference, the specification of the model; see
+    :mod:`powerbalance.model.compiled`). Results do not depend on it, only speed does."""
     policy: Policy | None = None
     """The strategies the actors' ids stand for (:data:`powerbalance.model.policy.Policy`),
     passed in from above: the core imports no strategy (a scenario's setting carries the
@@ -310,10 +312,12 @@ class Setting:
     def build(cls, province_map: ProvinceMap, names: tuple[str, ...], regions: list[str],
               params: Params, policy: Policy | None = None,
               mobility: list[float] | None = None,
-              mobilisation: list[float] | None = None) -> Setting:
+              mobilisation: list[float] | None = None,
+              engine: str | None = None) -> Setting:
         """Precompute distances and link arrays for ``params``; ``policy`` decides for the
         actors (:func:`powerbalance.model.policy.decide`); ``mobility`` and ``mobilisation``
-        per actor, default 1."""
+        per actor, default 1; ``engine`` (checked) runs the phases, None: the default
+        engine (``$POWERBALANCE_ENGINE`` is then read)."""
         region_names = tuple(dict.fromkeys(regions))
         src, dst = province_map.directed_links()
         order = np.lexsort((-np.arange(province_map.n), province_map.value))
@@ -336,13 +340,12 @@ class Setting:
                       if mobility is not None and any(m != 1.0 for m in mobility) else None),
             mobilisation=(np.asarray(mobilisation, dtype=np.float64) if mobilisation is not None
                           and any(m != 1.0 for m in mobilisation) else None),
+            engine=default_engine() if engine is None else check_engine(engine),
         )
 
     def with_engine(self, engine: str) -> Setting:
         """This setting run by ``engine`` (checked: an :class:`InputError` for an unknown
         engine, or ``compiled`` without numba)."""
-        from powerbalance.model.compiled import check_engine
-
         if engine == self.engine:
             return self
         return replace(self, engine=check_engine(engine))

@@ -113,8 +113,9 @@ class Scenario:
         params = Params().with_overrides(self.params, source=f"{self.origin} [params]")
         return params.with_overrides(overrides or {}, source=source)
 
-    def setting(self, params: Params) -> Setting:
-        """The static setting (distances depend on ``params.sea_cost``)."""
+    def setting(self, params: Params, engine: str | None = None) -> Setting:
+        """The static setting (distances depend on ``params.sea_cost``) run by ``engine``
+        (None: the default engine, see :func:`powerbalance.model.engines.default_engine`)."""
         check_memory(setting_bytes(self.province_map.n),
                      f"the distances of {self.province_map.n} provinces", source=self.origin,
                      field="map", hint="a smaller map")
@@ -123,7 +124,7 @@ class Scenario:
                              mobility=([a.mobility for a in self.actors]
                                        if params.actor_mobility else None),
                              mobilisation=[a.mobilisation ** params.mobilisation_scale
-                                           for a in self.actors])
+                                           for a in self.actors], engine=engine)
 
     def draw_strategies(self, keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.int16]:
         """(B, N) registry ids of each actor's strategy in the worlds of ``keys``.

@@ -27,7 +27,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
 
 from powerbalance.errors import InputError
-from powerbalance.model.compiled import preferred_engine
+from powerbalance.model.engines import default_engine
 from powerbalance.web.assets import Assets
 from powerbalance.web.jobs import JobPool, PoolBusy
 from powerbalance.web.schemas import LimitError
@@ -62,9 +62,10 @@ class Lab:
     """Scenarios the server adds to the built-ins (``serve --scenario FILE``), by name."""
     memo: dict[str, Any] = field(default_factory=dict)
     """Derived data computed once per server (the history tables)."""
-    engine: str = field(default_factory=preferred_engine)
-    """The engine of the lab's runs: the compiled one where numba is installed (the faster
-    for one world and for many; the same results)."""
+    engine: str = field(default_factory=default_engine)
+    """The engine of the lab's runs: the compiled one (the faster for one world and for many;
+    the same results), or ``$POWERBALANCE_ENGINE`` where it is set
+    (:func:`~powerbalance.model.engines.default_engine`)."""
 
 
 def get_lab(request: Request) -> Lab:
