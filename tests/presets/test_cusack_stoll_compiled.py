@@ -117,6 +117,9 @@ def test_engine_is_compiled_by_default_and_checked() -> None:
 
 def test_the_preset_command_runs_the_compiled_engine(monkeypatch: pytest.MonkeyPatch) -> None:
     from powerbalance.cli import main
+    from powerbalance.model.engines import ENGINE_VARIABLE
+
+    monkeypatch.delenv(ENGINE_VARIABLE, raising=False)  # the suite runs the reference
 
     calls: list[int] = []
     compiled = cs._simulate_compiled

@@ -33,7 +33,7 @@ class Preset:
     """Name of the length argument of ``run`` (``turns`` or ``steps``)."""
     engines: tuple[str, ...] = ("numpy",)
     """The engines ``run`` takes (``engine=``; the first is its default where numba is not
-    installed, see :func:`powerbalance.model.compiled.preferred_engine`)."""
+    installed, see :func:`powerbalance.model.engines.default_engine`)."""
 
 
 def batch_progress(progress: Callable[[int, int], None] | None, batch: int, batches: int,
@@ -120,7 +120,7 @@ def run(name: str, *, worlds: int = 1, seed: int = 0, length: int | None = None,
     """
     preset = get(name)
     if engine is not None:
-        from powerbalance.model.compiled import check_engine
+        from powerbalance.model.engines import check_engine
 
         check_engine(engine, source="--engine")
         if engine not in preset.engines:

@@ -418,13 +418,13 @@ def simulate(params: CusackStollParams, seed: int, worlds: npt.ArrayLike,
     it for each turn of a chunk once the chunk is done). ``engine``: ``numpy`` (the
     reference: :func:`step` turn by turn over the batch) or ``compiled`` (one numba kernel,
     :mod:`powerbalance.presets.compiled_cusack_stoll`, world by world; every recorded
-    array bit-identical to the reference's); None: ``compiled`` where numba loads
-    (:func:`powerbalance.model.compiled.preferred_engine`).
+    array bit-identical to the reference's); None: the default engine
+    (:func:`powerbalance.model.engines.default_engine`).
     """
-    from powerbalance.model.compiled import check_engine, preferred_engine
+    from powerbalance.model.engines import check_engine, default_engine
 
     params.validate()
-    engine = preferred_engine() if engine is None else check_engine(engine, "cusack-stoll")
+    engine = default_engine() if engine is None else check_engine(engine, "cusack-stoll")
     turns = params.turns if turns is None else turns
     if engine == "compiled":
         return _simulate_compiled(params, seed, worlds, turns, record_joined, progress)
