@@ -311,6 +311,37 @@ def uniform_at_kernel(keys: Any, base: Any, elements: Any) -> Any:
 
 
 @jit
+def offers_kernel(alive: Any, offer: Any, accept: Any, leave: Any, top_threat: Any,
+                  alliance: Any, share: Any, accept_ratio: Any) -> Any:
+    # diplomacy.diplomacy's offers: the live actors (w, i) with an offer (offer >= 0), in C
+    # order (nonzero's), and of those the accepted ones, j = offer[w, i]: alive[w, j], j
+    # not i, accept[w, j], not leave[w, j], top_threat[w, j] not i, alliance[w, i, j] <= 0
+    # and share[w, i] >= accept_ratio[w, j] * share[w, j] (the same float64 product and
+    # comparison). (B, N) arrays of any layout, alliance (B, N, N).
+    b_, n = alive.shape
+    size = 0
+    for w in range(b_):
+        for x in range(n):
+            if alive[w, x] and offer[w, x] >= 0:
+                size += 1
+    ob = np.empty(size, dtype=np.int64)
+    oi = np.empty(size, dtype=np.int64)
+    oj = np.empty(size, dtype=np.int64)
+    m = 0
+    for w in range(b_):
+        for x in range(n):
+            if not (alive[w, x] and offer[w, x] >= 0):
+                continue
+            j = offer[w, x]
+            if (alive[w, j] and j != x and accept[w, j] and not leave[w, j]
+                    and top_threat[w, j] != x and alliance[w, x, j] <= 0
+                    and share[w, x] >= accept_ratio[w, j] * share[w, j]):
+                ob[m], oi[m], oj[m] = w, x, j
+                m += 1
+    return ob[:m], oi[:m], oj[:m]
+
+
+@jit
 def passed_kernel(bw: Any, actor: Any, n: int, alliance: Any, aim: Any, top_threat: Any,
                   threat: Any, share: Any, balance_exit: float) -> Any:
     # diplomacy._passed: for each alliance (in row order, then ally index) of the actors
