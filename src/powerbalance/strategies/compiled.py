@@ -173,30 +173,37 @@ def external_offers_kernel(mask: Any, top_threat: Any, level: Any, share: Any,
     # model/compiled_war.py, row by row in C order). common.distrusted's test, when anybody
     # may distrust anybody (has_distrust): abandonment + exploitation in float32 against the
     # threshold in NumPy's dtype for it (distrust32: float32 for a Python float).
+    # Flat C-ordered arrays, each (B, N) cell w * N + x and (B, N, N) cell (w * N + x) * N + y.
     b_, n = alive.shape
     offer = np.full((b_, n), -1, dtype=np.int64)
+    out = offer.reshape(-1)
     thr32 = np.float32(distrust_threshold)
+    pair, ab, ex = alliance.reshape(-1), abandonment.reshape(-1), exploitation.reshape(-1)
+    seen, far = perceived.reshape(-1), reach.reshape(-1)
+    live = alive.reshape(-1)
     for w in range(b_):
         for me in range(n):
+            row = w * n + me
             if not (mask[w, me] and top_threat[w, me] >= 0
                     and level[w, me] >= balance_threshold * share[w, me]):
                 continue
             threat = top_threat[w, me]
+            mine, against = row * n, (w * n + threat) * n
             best = np.float32(0.0)
             pick = -1
             for j in range(n):
-                ok = (alliance[w, me, j] <= 0 and alliance[w, j, threat] <= 0 and alive[w, j]
-                      and j != me and j != threat)
+                ok = (pair[mine + j] <= 0 and pair[(w * n + j) * n + threat] <= 0
+                      and live[w * n + j] and j != me and j != threat)
                 if ok and has_distrust:
-                    memory = abandonment[w, me, j] + exploitation[w, me, j]
+                    memory = ab[mine + j] + ex[mine + j]
                     if (memory >= thr32) if distrust32 else (
                             np.float64(memory) >= distrust_threshold):
                         ok = False
-                score = perceived[w, me, j] * reach[w, threat, j] if ok else np.float32(-1.0)
+                score = seen[mine + j] * far[against + j] if ok else np.float32(-1.0)
                 if pick < 0 or score > best:
                     best = score
                     pick = j
-            offer[w, me] = pick if best > 0 else -1
+            out[row] = pick if best > 0 else -1
     return offer
 
 
@@ -208,8 +215,9 @@ def external_offers(obs: Any, mask: Any) -> Any:
     has_distrust = (obs.abandonment_peak + obs.exploitation_peak) >= threshold
     distrust32 = np.result_type(state.abandonment.dtype, state.exploitation.dtype,
                                 threshold) == np.float32
+    c = np.ascontiguousarray
     return external_offers_kernel(
-        np.ascontiguousarray(mask), obs.top_threat, obs.top_threat_level, obs.share,
-        float(params.balance_threshold), state.alliance, state.alive, obs.perceived, obs.reach,
-        state.abandonment, state.exploitation, bool(has_distrust), bool(distrust32),
-        float(threshold))
+        c(mask), obs.top_threat, obs.top_threat_level, obs.share,
+        float(params.balance_threshold), c(state.alliance), c(state.alive), c(obs.perceived),
+        c(obs.reach), c(state.abandonment), c(state.exploitation), bool(has_distrust),
+        bool(distrust32), float(threshold))
