@@ -52,8 +52,9 @@ def _odds(own: Any, enemy: Any, noise: Any, b: Any, i: Any, j: Any, n: int) -> A
     # estimation error about j (war_sides), then victory.victory_probability's ratio form at
     # decisiveness 1: a / (a + d), each side floored at 1e-12 (np.maximum).
     odds = np.empty(len(b))
+    u = np.uint64   # indices read unsigned (all >= 0), as in compiled_kernels.side_kernel
     for q in range(len(b)):
-        e = enemy[q] * np.float64(noise[(b[q] * n + i[q]) * n + j[q]])
+        e = enemy[q] * np.float64(noise[u((b[q] * n + i[q]) * n + j[q])])
         enemy[q] = e
         a = _maximum(own[q], 1e-12)
         d = _maximum(e, 1e-12)
@@ -128,6 +129,7 @@ def decision_kernel(bw: Any, i: Any, n: int, turned: Any, adjacent: Any, allianc
     #    share, not i, bordering i and not allied with it (best_attack); the first best
     #    odds if they reach attack_odds.
     # 3. common.wedge_target (wedge_target_kernel) when wedges.
+    u = np.uint64   # indices read unsigned (all >= 0), as in compiled_kernels.side_kernel
     rows_n = len(bw)
     attack = np.full(rows_n, -1, dtype=np.int64)
     leave_ally = np.full(rows_n, -1, dtype=np.int64)
@@ -147,7 +149,7 @@ def decision_kernel(bw: Any, i: Any, n: int, turned: Any, adjacent: Any, allianc
         for r in range(chunk_n):
             base = (cw[r] * n + ci[r]) * n
             for j in range(n):
-                if adjacent[base + j] and (alliance[base + j] <= 0 or cturned[r]):
+                if adjacent[u(base + j)] and (alliance[u(base + j)] <= 0 or cturned[r]):
                     rows[count] = r
                     pj[count] = j
                     count += 1
@@ -165,19 +167,19 @@ def decision_kernel(bw: Any, i: Any, n: int, turned: Any, adjacent: Any, allianc
             for r in range(chunk_n):
                 if target[r] >= 0:
                     cattack[r] = target[r]
-                    if gradual and alliance[(cw[r] * n + ci[r]) * n + target[r]] > 0:
+                    if gradual and alliance[u((cw[r] * n + ci[r]) * n + target[r])] > 0:
                         cleave[r] = target[r]
         # The preventive motive of the idle rows.
         count = 0
         for r in range(chunk_n):
             w, wi = cw[r], ci[r]
-            if cattack[r] >= 0 or not momentum[w * n + wi] < 0:
+            if cattack[r] >= 0 or not momentum[u(w * n + wi)] < 0:
                 continue
-            floor = preventive_ratio * share[w * n + wi]
+            floor = preventive_ratio * share[u(w * n + wi)]
             base = (w * n + wi) * n
             for k in range(n):
-                if (momentum[w * n + k] > 0 and perceived[base + k] >= floor and k != wi
-                        and adjacent[base + k] and alliance[base + k] <= 0):
+                if (momentum[u(w * n + k)] > 0 and perceived[u(base + k)] >= floor
+                        and k != wi and adjacent[u(base + k)] and alliance[u(base + k)] <= 0):
                     rows[count] = r
                     pj[count] = k
                     count += 1
