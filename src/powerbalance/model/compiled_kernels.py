@@ -352,12 +352,14 @@ def passed_kernel(bw: Any, actor: Any, n: int, alliance: Any, aim: Any, top_thre
     # diplomacy._passed: for each alliance (in row order, then ally index) of the actors
     # (bw, actor), whether the threat it was formed against (its aim, else the actor's top
     # threat) has passed: it no longer threatens the actor by balance_exit times the
-    # actor's share, nor the ally by balance_exit times the ally's (held()).
+    # actor's share, nor the ally by balance_exit times the ally's (held()). Indices are
+    # read unsigned (u: all are >= 0), as in side_kernel.
+    u = np.uint64
     size = 0
     for r in range(len(bw)):
         row = bw[r] * n + actor[r]
         for j in range(n):
-            if alliance[row * n + j] > 0:
+            if alliance[u(row * n + j)] > 0:
                 size += 1
     ob = np.empty(size, dtype=np.int64)
     oi = np.empty(size, dtype=np.int64)
@@ -367,17 +369,17 @@ def passed_kernel(bw: Any, actor: Any, n: int, alliance: Any, aim: Any, top_thre
         w, x = bw[r], actor[r]
         row = w * n + x
         for j in range(n):
-            if not alliance[row * n + j] > 0:
+            if not alliance[u(row * n + j)] > 0:
                 continue
-            t = np.int64(aim[row * n + j])
+            t = np.int64(aim[u(row * n + j)])
             if t < 0:
-                t = top_threat[row]
+                t = top_threat[u(row)]
             gone = bool(t < 0)
             if not gone:
                 gone = True
                 for holder in (x, j):   # held(b, x, T), then held(b, j, T)
-                    value = threat[(w * n + holder) * n + t]
-                    if value >= np.float32(balance_exit * share[w * n + holder]) and value > 0:
+                    value = threat[u((w * n + holder) * n + t)]
+                    if value >= np.float32(balance_exit * share[u(w * n + holder)]) and value > 0:
                         gone = False
                         break
             if gone:
