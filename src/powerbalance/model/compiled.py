@@ -57,7 +57,8 @@ def kernels() -> dict[str, Any]:
             "gradient_flat": k.gradient_flat, "economy": k.economy_kernel,
             "borders": k.borders_kernel, "territorial_base": k.territorial_base_kernel,
             "side": k.side_kernel, "observation": k.observation_kernel,
-            "uniform_at": k.uniform_at_kernel, "passed": k.passed_kernel})
+            "uniform_at": k.uniform_at_kernel, "passed": k.passed_kernel,
+            "offers": k.offers_kernel})
         from powerbalance.model.compiled_arena import KERNELS as arena_kernels
         _KERNELS.update(arena_kernels)
         from powerbalance.model import compiled_law
@@ -190,6 +191,19 @@ def passed(obs: Any, params: Any, bw: npt.NDArray[np.int64], actor: npt.NDArray[
         np.ascontiguousarray(state.aim).reshape(-1), obs.top_threat.reshape(-1),
         np.ascontiguousarray(obs.threat).reshape(-1),
         np.ascontiguousarray(obs.share).reshape(-1), float(params.balance_exit))
+
+
+def accepted_offers(obs: Any, actions: Any, leave: npt.NDArray[np.bool_],
+                    alliance: npt.NDArray[np.float32]
+                    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64],
+                               npt.NDArray[np.int64]]:
+    """The accepted offers of :func:`powerbalance.model.diplomacy.diplomacy`, compiled: (world,
+    proposer, accepter) in the proposers' C order, by the same tests (``leave``: who leaves
+    all its alliances this year; ``alliance``: the commitments after the year's exits)."""
+    state = obs.state
+    return kernels()["offers"](  # type: ignore[no-any-return]
+        state.alive, actions.offer, actions.accept, leave, obs.top_threat, alliance,
+        obs.share, actions.accept_ratio)
 
 
 _EMPTY_F32 = np.zeros(0, dtype=np.float32)

@@ -78,15 +78,22 @@ def diplomacy(state: WorldState, actions: Actions, obs: Observation,
                 pact[ew, elo, ehi] = pact[ew, ehi, elo] = 0.0
                 state = state.replace(pact_offence=pact)
 
-    bw, i = _NOBODY if none_chosen(actions.offer) else nonzero(alive & (actions.offer >= 0))
+    compiled_offers = obs.setting.engine == "compiled" and not none_chosen(actions.offer)
+    if compiled_offers:  # the offers and the tests below in one pass, the same ones
+        from powerbalance.model import compiled
+
+        bw, i, j = compiled.accepted_offers(obs, actions, leave, k)
+    else:
+        bw, i = _NOBODY if none_chosen(actions.offer) else nonzero(alive & (actions.offer >= 0))
     if len(bw):
-        j = actions.offer[bw, i]
-        ok = (
-            alive[bw, j] & (j != i) & actions.accept[bw, j] & ~leave[bw, j]
-            & (obs.top_threat[bw, j] != i) & (k[bw, i, j] <= 0)
-            & (obs.share[bw, i] >= actions.accept_ratio[bw, j] * obs.share[bw, j])
-        )
-        bw, i, j = bw[ok], i[ok], j[ok]
+        if not compiled_offers:
+            j = actions.offer[bw, i]
+            ok = (
+                alive[bw, j] & (j != i) & actions.accept[bw, j] & ~leave[bw, j]
+                & (obs.top_threat[bw, j] != i) & (k[bw, i, j] <= 0)
+                & (obs.share[bw, i] >= actions.accept_ratio[bw, j] * obs.share[bw, j])
+            )
+            bw, i, j = bw[ok], i[ok], j[ok]
         if len(bw):
             aim = state.aim.copy()
             target = obs.top_threat[bw, i].astype(np.int16)

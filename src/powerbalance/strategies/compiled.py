@@ -90,31 +90,34 @@ def seeker_choice_kernel(rows: Any, n_rows: int, b: Any, i: Any, j: Any, n: int,
     # then first_max_per_group over the rows (the first maximum of each row's pairs) and
     # the attack rule: the target where the best net gain is positive and its odds reach
     # attack_odds, else -1. expected_war_years and damage_years are inlined in their
-    # NumPy order; log_keep is detmath.log(1 - phoenix_rate).
+    # NumPy order; log_keep is detmath.log(1 - phoenix_rate). Indices are read unsigned (u:
+    # all are >= 0), as in model.compiled_kernels.side_kernel.
     target = np.full(n_rows, -1, dtype=np.int64)
     cap = max(horizon, 1.0)
+    u = np.uint64
     start = 0
     while start < len(rows):
-        r = rows[start]
+        r = rows[u(start)]
         best = 0.0
         pick = -1
         q = start
-        while q < len(rows) and rows[q] == r:
-            p = odds[q]
+        while q < len(rows) and rows[u(q)] == r:
+            p = odds[u(q)]
             if by_odds:
                 net = p
             else:
-                wb, wi, wj = b[q], i[q], j[q]
+                wb, wi, wj = b[u(q)], i[u(q)], j[u(q)]
                 net = expected_net_gain(
-                    p, own[q], enemy[q], np.float64(frontier[(wb * n + wi) * n + wj]),
-                    productivity[wb * n + wi], forces[wb * n + wi], wealth[wb * n + wi],
+                    p, own[u(q)], enemy[u(q)], np.float64(frontier[u((wb * n + wi) * n + wj)]),
+                    productivity[u(wb * n + wi)], forces[u(wb * n + wi)],
+                    wealth[u(wb * n + wi)],
                     conquest_rate, horizon, cap, destructiveness, peace_odds,
                     damage_weight, war_damage, phoenix, log_keep)
             if pick < 0 or net > best:
                 best, pick = net, q
             q += 1
-        if best > 0 and odds[pick] >= attack_odds:
-            target[r] = j[pick]
+        if best > 0 and odds[u(pick)] >= attack_odds:
+            target[u(r)] = j[u(pick)]
         start = q
     return target
 
@@ -126,14 +129,16 @@ def wedge_target_kernel(bw: Any, i: Any, n: int, top_threat: Any, alive: Any,
     # (coalition_against: live, i their top threat, not allied with i), when there are two
     # or more, the free ones (allied with no other member) weighted by their perceived
     # capability x reach_in (float32, as the NumPy product); the first maximum, if >= 0.
+    # Indices are read unsigned (u: all are >= 0), as in model.compiled_kernels.side_kernel.
     out = np.full(len(bw), -1, dtype=np.int64)
     member = np.zeros(n, dtype=np.bool_)
+    u = np.uint64
     for r in range(len(bw)):
         wb, wi = bw[r], i[r]
         count = 0
         for k in range(n):
-            member[k] = (top_threat[wb * n + k] == wi and alive[wb * n + k]
-                         and alliance[(wb * n + wi) * n + k] <= 0)
+            member[k] = (top_threat[u(wb * n + k)] == wi and alive[u(wb * n + k)]
+                         and alliance[u((wb * n + wi) * n + k)] <= 0)
             count += member[k]
         if count < 2:
             continue
@@ -143,11 +148,11 @@ def wedge_target_kernel(bw: Any, i: Any, n: int, top_threat: Any, alive: Any,
             free = member[k]
             if free:
                 for m in range(n):
-                    if member[m] and alliance[(wb * n + k) * n + m] > 0:
+                    if member[m] and alliance[u((wb * n + k) * n + m)] > 0:
                         free = False
                         break
             cell = (wb * n + wi) * n + k
-            weight = perceived[cell] * reach_in[cell] if free else np.float32(-1.0)
+            weight = perceived[u(cell)] * reach_in[u(cell)] if free else np.float32(-1.0)
             if k == 0 or weight > best:
                 best, target = weight, k
         if best >= 0:
@@ -173,30 +178,39 @@ def external_offers_kernel(mask: Any, top_threat: Any, level: Any, share: Any,
     # model/compiled_war.py, row by row in C order). common.distrusted's test, when anybody
     # may distrust anybody (has_distrust): abandonment + exploitation in float32 against the
     # threshold in NumPy's dtype for it (distrust32: float32 for a Python float).
+    # Flat C-ordered arrays, each (B, N) cell w * N + x and (B, N, N) cell (w * N + x) * N + y,
+    # read at unsigned indices (u: all are >= 0), as in model.compiled_kernels.side_kernel.
+    u = np.uint64
     b_, n = alive.shape
     offer = np.full((b_, n), -1, dtype=np.int64)
+    out = offer.reshape(-1)
     thr32 = np.float32(distrust_threshold)
+    pair, ab, ex = alliance.reshape(-1), abandonment.reshape(-1), exploitation.reshape(-1)
+    seen, far = perceived.reshape(-1), reach.reshape(-1)
+    live = alive.reshape(-1)
     for w in range(b_):
         for me in range(n):
+            row = w * n + me
             if not (mask[w, me] and top_threat[w, me] >= 0
                     and level[w, me] >= balance_threshold * share[w, me]):
                 continue
             threat = top_threat[w, me]
+            mine, against = row * n, (w * n + threat) * n
             best = np.float32(0.0)
             pick = -1
             for j in range(n):
-                ok = (alliance[w, me, j] <= 0 and alliance[w, j, threat] <= 0 and alive[w, j]
-                      and j != me and j != threat)
+                ok = (pair[u(mine + j)] <= 0 and pair[u((w * n + j) * n + threat)] <= 0
+                      and live[u(w * n + j)] and j != me and j != threat)
                 if ok and has_distrust:
-                    memory = abandonment[w, me, j] + exploitation[w, me, j]
+                    memory = ab[u(mine + j)] + ex[u(mine + j)]
                     if (memory >= thr32) if distrust32 else (
                             np.float64(memory) >= distrust_threshold):
                         ok = False
-                score = perceived[w, me, j] * reach[w, threat, j] if ok else np.float32(-1.0)
+                score = seen[u(mine + j)] * far[u(against + j)] if ok else np.float32(-1.0)
                 if pick < 0 or score > best:
                     best = score
                     pick = j
-            offer[w, me] = pick if best > 0 else -1
+            out[u(row)] = pick if best > 0 else -1
     return offer
 
 
@@ -208,8 +222,9 @@ def external_offers(obs: Any, mask: Any) -> Any:
     has_distrust = (obs.abandonment_peak + obs.exploitation_peak) >= threshold
     distrust32 = np.result_type(state.abandonment.dtype, state.exploitation.dtype,
                                 threshold) == np.float32
+    c = np.ascontiguousarray
     return external_offers_kernel(
-        np.ascontiguousarray(mask), obs.top_threat, obs.top_threat_level, obs.share,
-        float(params.balance_threshold), state.alliance, state.alive, obs.perceived, obs.reach,
-        state.abandonment, state.exploitation, bool(has_distrust), bool(distrust32),
-        float(threshold))
+        c(mask), obs.top_threat, obs.top_threat_level, obs.share,
+        float(params.balance_threshold), c(state.alliance), c(state.alive), c(obs.perceived),
+        c(obs.reach), c(state.abandonment), c(state.exploitation), bool(has_distrust),
+        bool(distrust32), float(threshold))

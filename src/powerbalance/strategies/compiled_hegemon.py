@@ -41,6 +41,9 @@ _EMPTY_I64 = np.zeros(0, dtype=np.int64)
 _EMPTY_F64 = np.zeros(0, dtype=np.float64)
 _EMPTY_F32 = np.zeros(0, dtype=np.float32)
 _EMPTY_BOOL = np.zeros(0, dtype=np.bool_)
+#: Rows per chunk of decision_kernel (a chunk's worlds' data, ~2.5 kB a world at 7
+#: actors, stay in a core's cache between the kernel's steps).
+_CHUNK = 256
 
 
 @jit
@@ -49,8 +52,9 @@ def _odds(own: Any, enemy: Any, noise: Any, b: Any, i: Any, j: Any, n: int) -> A
     # estimation error about j (war_sides), then victory.victory_probability's ratio form at
     # decisiveness 1: a / (a + d), each side floored at 1e-12 (np.maximum).
     odds = np.empty(len(b))
+    u = np.uint64   # indices read unsigned (all >= 0), as in compiled_kernels.side_kernel
     for q in range(len(b)):
-        e = enemy[q] * np.float64(noise[(b[q] * n + i[q]) * n + j[q]])
+        e = enemy[q] * np.float64(noise[u((b[q] * n + i[q]) * n + j[q])])
         enemy[q] = e
         a = _maximum(own[q], 1e-12)
         d = _maximum(e, 1e-12)
@@ -81,6 +85,16 @@ def _sides_and_odds(b: Any, me: Any, tj: Any, n: int, memo_offence: Any, memo_de
 
 
 @jit
+def _fresh(a: Any) -> Any:
+    # a.copy() (C order) of a (B, N) default: np.full of its one value where it is a
+    # read-only broadcast of one (Actions.passive's), which numba's copy would walk
+    # element by element.
+    if a.size and a.strides[0] == 0 and a.strides[1] == 0:
+        return np.full(a.shape, a[0, 0])
+    return a.copy()
+
+
+@jit
 def decision_kernel(bw: Any, i: Any, n: int, turned: Any, adjacent: Any, alliance: Any,
                     by_odds: bool, gradual: bool,
                     memo_offence: Any, memo_defence: Any, forces: Any, ally_forces: Any,
@@ -99,7 +113,9 @@ def decision_kernel(bw: Any, i: Any, n: int, turned: Any, adjacent: Any, allianc
     # HegemonSeeker.decide's actions for the rows (bw, i): copies of the (B, N) defaults
     # attack0, leave_ally0, pay0, pay_spend0 with the rows' attack, leave_ally and pay (and
     # wedge_payment where it pays) written, spend0 + pay_spend, and flags: 1 some row
-    # attacks, 2 some row leaves an ally, 4 some row pays.
+    # attacks, 2 some row leaves an ally, 4 some row pays; an output no flag names is
+    # empty (the caller reads none). The rows go in chunks of _CHUNK, each through the
+    # steps below in turn.
     # 1. reference_targets: the candidates nonzero(adjacent & (alliance <= 0 | turned)) in
     #    C order; their sides (war_sides: the expected defence of j against i, the
     #    expected offence of i against j, both through side_kernel and its memo) and odds;
@@ -113,92 +129,115 @@ def decision_kernel(bw: Any, i: Any, n: int, turned: Any, adjacent: Any, allianc
     #    share, not i, bordering i and not allied with it (best_attack); the first best
     #    odds if they reach attack_odds.
     # 3. common.wedge_target (wedge_target_kernel) when wedges.
+    u = np.uint64   # indices read unsigned (all >= 0), as in compiled_kernels.side_kernel
     rows_n = len(bw)
     attack = np.full(rows_n, -1, dtype=np.int64)
     leave_ally = np.full(rows_n, -1, dtype=np.int64)
-    rows = np.empty(rows_n * n, dtype=np.int64)
-    pj = np.empty(rows_n * n, dtype=np.int64)
-    count = 0
-    for r in range(rows_n):
-        base = (bw[r] * n + i[r]) * n
-        for j in range(n):
-            if adjacent[base + j] and (alliance[base + j] <= 0 or turned[r]):
-                rows[count] = r
-                pj[count] = j
-                count += 1
-    if count:
-        cand = rows[:count]
-        b, me, tj = bw[cand], i[cand], pj[:count]
-        own, enemy, odds = _sides_and_odds(
-            b, me, tj, n, memo_offence, memo_defence, forces, ally_forces, reach,
-            amphibious, has_amphibious, allied, alliance, ally_ptr, ally_cells, ally_bond,
-            willing, join_offence, pact_offence, deter, executor, noise)
-        target = seeker_choice_kernel(
-            cand, rows_n, b, me, tj, n, own, enemy, odds, by_odds, frontier, productivity,
-            forces, wealth, conquest_rate, horizon, destructiveness, peace_odds,
-            damage_weight, war_damage, phoenix, log_keep, attack_odds)
-        for r in range(rows_n):
-            if target[r] >= 0:
-                attack[r] = target[r]
-                if gradual and alliance[(bw[r] * n + i[r]) * n + target[r]] > 0:
-                    leave_ally[r] = target[r]
-    # The preventive motive of the idle rows.
-    count = 0
-    for r in range(rows_n):
-        w, wi = bw[r], i[r]
-        if attack[r] >= 0 or not momentum[w * n + wi] < 0:
-            continue
-        floor = preventive_ratio * share[w * n + wi]
-        base = (w * n + wi) * n
-        for k in range(n):
-            if (momentum[w * n + k] > 0 and perceived[base + k] >= floor and k != wi
-                    and adjacent[base + k] and alliance[base + k] <= 0):
-                rows[count] = r
-                pj[count] = k
-                count += 1
-    if count:
-        cand = rows[:count]
-        b, me, tj = bw[cand], i[cand], pj[:count]
-        own, enemy, odds = _sides_and_odds(
-            b, me, tj, n, memo_offence, memo_defence, forces, ally_forces, reach,
-            amphibious, has_amphibious, allied, alliance, ally_ptr, ally_cells, ally_bond,
-            willing, join_offence, pact_offence, deter, executor, noise)
-        start = 0
-        while start < count:
-            r = rows[start]
-            best = odds[start]
-            pick = start
-            q = start + 1
-            while q < count and rows[q] == r:
-                if odds[q] > best:
-                    best, pick = odds[q], q
-                q += 1
-            if best >= attack_odds:
-                attack[r] = tj[pick]
-            start = q
-    attack_out, leave_out, pay_out = attack0.copy(), leave_ally0.copy(), pay0.copy()
-    pay_spend_out = pay_spend0.copy()
-    at, left, paid = attack_out.reshape(-1), leave_out.reshape(-1), pay_out.reshape(-1)
-    paid_spend = pay_spend_out.reshape(-1)
+    member = np.full(rows_n if wedges else 0, -1, dtype=np.int64)
+    size = min(rows_n, _CHUNK)
+    rows = np.empty(size * n, dtype=np.int64)
+    pj = np.empty(size * n, dtype=np.int64)
+    # A chunk of rows at a time, each step over the whole chunk: its worlds' data stay in
+    # the cache from one step to the next (each row's decision depends on its own world
+    # only, and the memo's values do not depend on the order of the queries).
+    for lo in range(0, rows_n, _CHUNK):
+        hi = min(lo + _CHUNK, rows_n)
+        cw, ci, cturned = bw[lo:hi], i[lo:hi], turned[lo:hi]
+        cattack, cleave = attack[lo:hi], leave_ally[lo:hi]
+        chunk_n = hi - lo
+        count = 0
+        for r in range(chunk_n):
+            base = (cw[r] * n + ci[r]) * n
+            for j in range(n):
+                if adjacent[u(base + j)] and (alliance[u(base + j)] <= 0 or cturned[r]):
+                    rows[count] = r
+                    pj[count] = j
+                    count += 1
+        if count:
+            cand = rows[:count]
+            b, me, tj = cw[cand], ci[cand], pj[:count]
+            own, enemy, odds = _sides_and_odds(
+                b, me, tj, n, memo_offence, memo_defence, forces, ally_forces, reach,
+                amphibious, has_amphibious, allied, alliance, ally_ptr, ally_cells,
+                ally_bond, willing, join_offence, pact_offence, deter, executor, noise)
+            target = seeker_choice_kernel(
+                cand, chunk_n, b, me, tj, n, own, enemy, odds, by_odds, frontier,
+                productivity, forces, wealth, conquest_rate, horizon, destructiveness,
+                peace_odds, damage_weight, war_damage, phoenix, log_keep, attack_odds)
+            for r in range(chunk_n):
+                if target[r] >= 0:
+                    cattack[r] = target[r]
+                    if gradual and alliance[u((cw[r] * n + ci[r]) * n + target[r])] > 0:
+                        cleave[r] = target[r]
+        # The preventive motive of the idle rows.
+        count = 0
+        for r in range(chunk_n):
+            w, wi = cw[r], ci[r]
+            if cattack[r] >= 0 or not momentum[u(w * n + wi)] < 0:
+                continue
+            floor = preventive_ratio * share[u(w * n + wi)]
+            base = (w * n + wi) * n
+            for k in range(n):
+                if (momentum[u(w * n + k)] > 0 and perceived[u(base + k)] >= floor
+                        and k != wi and adjacent[u(base + k)] and alliance[u(base + k)] <= 0):
+                    rows[count] = r
+                    pj[count] = k
+                    count += 1
+        if count:
+            cand = rows[:count]
+            b, me, tj = cw[cand], ci[cand], pj[:count]
+            own, enemy, odds = _sides_and_odds(
+                b, me, tj, n, memo_offence, memo_defence, forces, ally_forces, reach,
+                amphibious, has_amphibious, allied, alliance, ally_ptr, ally_cells,
+                ally_bond, willing, join_offence, pact_offence, deter, executor, noise)
+            start = 0
+            while start < count:
+                r = rows[start]
+                best = odds[start]
+                pick = start
+                q = start + 1
+                while q < count and rows[q] == r:
+                    if odds[q] > best:
+                        best, pick = odds[q], q
+                    q += 1
+                if best >= attack_odds:
+                    cattack[r] = tj[pick]
+                start = q
+        if wedges:
+            member[lo:hi] = wedge_target_kernel(cw, ci, n, top_threat, alive, alliance,
+                                                perceived, reach_in)
     flags = 0
     for r in range(rows_n):
-        cell = bw[r] * n + i[r]
-        at[cell] = attack[r]
         if attack[r] >= 0:
             flags |= 1
         if leave_ally[r] >= 0:
-            left[cell] = leave_ally[r]
             flags |= 2
-    if wedges:
-        member = wedge_target_kernel(bw, i, n, top_threat, alive, alliance, perceived,
-                                     reach_in)
+        if wedges and member[r] >= 0:
+            flags |= 4
+    # Only the outputs a flag names are built (the caller reads no other): each a copy of
+    # its default with the rows' values written.
+    attack_out, leave_out, pay_out = attack0[:0, :0], leave_ally0[:0, :0], pay0[:0, :0]
+    pay_spend_out, spend_out = pay_spend0[:0, :0], spend0[:0, :0]
+    if flags & 1:
+        attack_out = _fresh(attack0)
+        at = attack_out.reshape(-1)
+        for r in range(rows_n):
+            at[bw[r] * n + i[r]] = attack[r]
+    if flags & 2:
+        leave_out = _fresh(leave_ally0)
+        left = leave_out.reshape(-1)
+        for r in range(rows_n):
+            if leave_ally[r] >= 0:
+                left[bw[r] * n + i[r]] = leave_ally[r]
+    if flags & 4:
+        pay_out, pay_spend_out = _fresh(pay0), _fresh(pay_spend0)
+        paid, paid_spend = pay_out.reshape(-1), pay_spend_out.reshape(-1)
         for r in range(rows_n):
             if member[r] >= 0:
                 cell = bw[r] * n + i[r]
                 paid[cell] = member[r]
                 paid_spend[cell] = wedge_payment
-                flags |= 4
-    spend_out = spend0 + pay_spend_out
+        spend_out = spend0 + pay_spend_out
     return attack_out, leave_out, pay_out, pay_spend_out, spend_out, flags
 
 
