@@ -362,6 +362,16 @@ def test_the_burial_is_bit_identical_on_a_batch_of_which_some_worlds_change():
     equal the reference's where only some worlds' borders change in a year."""
     _assert_bit_identical("europe-1939", {"capital_loss_kills": True}, worlds=12, years=30)
 
+def test_a_batch_larger_than_the_hegemon_kernels_chunk_is_bit_identical():
+    """The hegemon-seeker's decision kernel takes its rows in chunks
+    (compiled_hegemon._CHUNK); a batch of more worlds than a chunk, not a multiple of it,
+    runs several chunks and a short last one, and equals the reference bit for bit."""
+    from powerbalance.strategies import compiled_hegemon
+
+    worlds = 2 * compiled_hegemon._CHUNK + 37
+    _assert_bit_identical("warring-states", {}, worlds=worlds, years=12)
+
+
 #: Lived-in states for the strategies' compiled kernels (strategies/compiled.py), with the
 #: hegemon-seeker's rules switched: its "odds" rule, the exit from every alliance at once,
 #: a permanent loss (no phoenix factor), no damage weight, turned seekers that wedge.
