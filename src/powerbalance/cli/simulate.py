@@ -115,6 +115,12 @@ def run_command(
                                                 "it.")] = None,
     engine: Annotated[str, typer.Option(help="numpy (the reference) or compiled (numba "
                                              "kernels, bit-identical results).")] = "numpy",
+    workers: Annotated[int | None, typer.Option(help="With --out: processes that simulate "
+                                                     "the batches while this one writes "
+                                                     "the tables (default: the CPUs, up "
+                                                     "to 4, for a run of 10 million "
+                                                     "actor-years or more; results do not "
+                                                     "depend on it).")] = None,
     force: ForceOption = False,
 ) -> None:
     """Simulate a scenario and print who unified the system, when, and the polarity (or run an
@@ -129,13 +135,14 @@ def run_command(
                   sets=parse_sets(set_), plot=plot, batch_size=batch_size, record=record,
                   params_file=params, force=force)
         return
-    from powerbalance.cli.checks import check_out, check_run_options
-    from powerbalance.experiments.results import batch_size_for, run
+    from powerbalance.cli.checks import MAX_WORKERS, check_int, check_out, check_run_options
+    from powerbalance.experiments.results import run, run_plan
     from powerbalance.experiments.runner import RECORD_LEVELS
     from powerbalance.scenarios import load
     from powerbalance.scenarios.model import check_run_memory
 
     check_run_options(years=years, worlds=worlds, seed=seed, batch_size=batch_size)
+    check_int(workers, "--workers", 1, MAX_WORKERS)
     if record not in RECORD_LEVELS:
         raise InputError(f"{record!r}", source="--record", field="record",
                          allowed=", ".join(RECORD_LEVELS))
@@ -154,18 +161,20 @@ def run_command(
     check_outputs([output(out, "run", folder=True),
                    output(plot, "plot", folder=False, option="--plot")], force)
     streamed = out is not None  # the tables go to the run folder as the worlds are simulated
-    if batch_size is None:
-        batch_size = batch_size_for(scen, worlds=worlds, years=years or scen.years,
-                                    record=record, streamed=streamed)
-    check_run_memory(scen, worlds=worlds, years=years or scen.years, batch_size=batch_size,
-                     record=record, streamed=streamed)
+    batch_size, workers = run_plan(scen, worlds=worlds, years=years or scen.years,
+                                   record=record, streamed=streamed, batch_size=batch_size,
+                                   workers=workers)
+    check_run_memory(scen, worlds=worlds, years=years or scen.years,
+                     batch_size=min(worlds, batch_size * workers), record=record,
+                     streamed=streamed)
     started = time.perf_counter()
     batches = -(-worlds // max(batch_size, 1))  # the run simulates its years once per batch
     total = batches * (scen.years if years is None else years)
     with year_progress(f"{scen.name} x {worlds}", total) as progress:
         result = run(scen, years=years, worlds=worlds, seed=seed, overrides=overrides,
                      out=out, batch_size=batch_size, record=record, progress=progress,
-                     force=force, engine=engine, keep_tables=not streamed)
+                     force=force, engine=engine, keep_tables=not streamed,
+                     workers=workers)
     print_run_summary(result)
     if plot is not None:
         from powerbalance.viz import overview_figure
