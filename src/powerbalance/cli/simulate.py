@@ -52,13 +52,14 @@ def print_run_summary(result: Any) -> None:
 
     names = result.manifest["scenario"]["actors"]
     worlds = result.manifest["worlds"]
+    system = result.summary_system()  # every world, fewer rows than the system table
     table = Table(title=f"{result.manifest['scenario']['name']}: {worlds} worlds, "
                         f"{result.manifest['years']} years, seed {result.manifest['seed']}")
     table.add_column("unified by")
     table.add_column("worlds", justify="right")
     table.add_column("share (95% CI)", justify="right")
     table.add_column("median year", justify="right")
-    for row in unification(result.system, names).itertuples():
+    for row in unification(system, names).itertuples():
         year = "-" if row.worlds == 0 else f"{row.median_year:.0f}"
         table.add_row(row.actor, str(row.worlds),
                       format_interval(row.share, row.ci_low, row.ci_high, percent=True),
@@ -68,17 +69,20 @@ def print_run_summary(result: Any) -> None:
     pol.add_column("class")
     pol.add_column("worlds", justify="right")
     pol.add_column("share", justify="right")
-    for row in final_polarity(result.system).itertuples():
+    for row in final_polarity(system).itertuples():
         pol.add_row(row.polarity, str(row.worlds), _percent(row.share))
     console.print(pol)
-    print_alliance_politics(result)
+    print_alliance_politics(result, system)
 
 
-def print_alliance_politics(result: Any) -> None:
-    """Print the alliance-politics metrics of a run (see docs/strategies.md)."""
+def print_alliance_politics(result: Any, system: Any = None) -> None:
+    """Print the alliance-politics metrics of a run (see docs/strategies.md); ``system``:
+    rows of its system table with every world (default: the table)."""
+    import numpy as np
+
     from powerbalance.experiments.alliance_politics import alliance_politics_summary
 
-    worlds = sorted(set(result.system["world"].tolist()))
+    worlds = np.unique((result.system if system is None else system)["world"]).tolist()
     table = Table(title="alliance politics")
     for col in ("metric", "total", "per world", "worlds with any"):
         table.add_column(col, justify="left" if col == "metric" else "right")

@@ -65,6 +65,11 @@ class RunResult:
 
         return run_html(self)
 
+    def summary_system(self) -> pd.DataFrame:
+        """The rows of the system table a run summary needs (see :func:`summary_rows`):
+        here, the whole table."""
+        return self.system
+
     def final(self) -> pd.DataFrame:
         """The system table at the last recorded year of each world."""
         last = self.system["year"].max()
@@ -293,11 +298,12 @@ def run(
                            progress)
             with pool:
                 return _run_streamed(Path(out), pool.slices(), lambda: pool.seconds,
-                                     manifest, scen, params, force, local=False)
+                                     manifest, scen, params, years, force, local=False)
         timing = {"simulate": 0.0}
         return _run_streamed(Path(out), _batch_slices(batches(), scen, setting, params,
                                                       years, timing),
-                             lambda: timing["simulate"], manifest, scen, params, force)
+                             lambda: timing["simulate"], manifest, scen, params, years,
+                             force)
     frames: dict[str, list[pd.DataFrame]] = {name: [] for name in BATCH_TABLES}
     sim_seconds = 0.0
     for traj, seconds in batches():
@@ -389,10 +395,33 @@ def _batch_slices(batches: Iterator[tuple[Trajectory, float]], scen: Scenario,
         del traj  # before the next batch is simulated
 
 
+def summary_rows(system: pd.DataFrame, last_year: int) -> pd.DataFrame:
+    """The rows of (a slice of whole worlds of) a system table that the run summary reads
+    (:func:`~powerbalance.experiments.summary.unification` and
+    :func:`~powerbalance.experiments.summary.final_polarity`): each world's first row with
+    one actor alive and its row of the last recorded year, in table order; these give the
+    summary of the whole table.
+
+    >>> sys = pd.DataFrame({"world": [0, 0, 0, 1, 1, 1], "year": [0, 1, 2, 0, 1, 2],
+    ...                     "live_actors": [2, 1, 1, 2, 2, 2]})
+    >>> summary_rows(sys, 2)["year"].tolist()
+    [1, 2, 2]
+    """
+    one = (system["live_actors"] == 1).to_numpy()
+    world = system["world"].to_numpy()
+    first_one = one.copy()
+    at = np.flatnonzero(one)
+    if len(at):  # only the first of each world's run of rows with one actor alive
+        first_one[at[1:][world[at[1:]] == world[at[:-1]]]] = False
+    keep = first_one | (system["year"] == last_year).to_numpy()
+    return system[keep]
+
+
 def _run_streamed(out: Path, slices: Iterator[list[tuple[str, pd.DataFrame]]],
                   sim_seconds: Callable[[], float],
                   manifest: Callable[[float], dict[str, Any]], scen: Scenario,
-                  params: Params, force: bool, local: bool = True) -> StoredRunResult:
+                  params: Params, years: int, force: bool,
+                  local: bool = True) -> StoredRunResult:
     """Write the tables of each slice of worlds, as ``slices`` yields them (simulating the
     batches here or taking them from worker processes), into the run folder's staging copy
     (:func:`~powerbalance.outputs.write_folder`: the folder appears complete at the end or
@@ -400,6 +429,7 @@ def _run_streamed(out: Path, slices: Iterator[list[tuple[str, pd.DataFrame]]],
     timings: the seconds this process spent building and writing tables (``local``: the
     batches simulated here), or writing the tables the workers built."""
     record: dict[str, Any] = {}
+    summary: list[pd.DataFrame] = []
 
     def fill(folder: Path) -> None:
         t0 = time.perf_counter()
@@ -409,6 +439,8 @@ def _run_streamed(out: Path, slices: Iterator[list[tuple[str, pd.DataFrame]]],
                 t1 = time.perf_counter()
                 for name, frame in slice_tables:
                     writers.write(name, frame)
+                    if name == "system":
+                        summary.append(summary_rows(frame, years))
                 writing += time.perf_counter() - t1
             static_provinces, links = tables.geography_tables(scen, params)
             writers.write("map", static_provinces)
@@ -421,7 +453,10 @@ def _run_streamed(out: Path, slices: Iterator[list[tuple[str, pd.DataFrame]]],
         record["timings"]["total_seconds"] = total
 
     write_folder(out, fill, kind="run", manifest=record, force=force)
-    return StoredRunResult(out, record, scen)
+    result = StoredRunResult(out, record, scen)
+    if summary:
+        result.summary = pd.concat(summary, ignore_index=True)
+    return result
 
 
 class TableWriters:
@@ -504,6 +539,14 @@ class StoredRunResult(RunResult):
         self.folder = Path(folder)
         self.manifest = manifest
         self.scenario = scenario
+        self.summary: pd.DataFrame | None = None
+        """The system table's :func:`summary_rows`, kept as the run wrote them (None: read
+        the table)."""
+
+    def summary_system(self) -> pd.DataFrame:
+        """The rows of the system table a run summary needs: those kept as the run wrote
+        the table, else the whole table read from the folder."""
+        return self.system if self.summary is None else self.summary
 
     def __repr__(self) -> str:
         return f"StoredRunResult({str(self.folder)!r})"
