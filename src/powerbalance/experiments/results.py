@@ -192,7 +192,7 @@ def run(
     force: bool = False,
     engine: str = "numpy",
     keep_tables: bool = True,
-    workers: int | None = None,
+    workers: int | None = 1,
 ) -> RunResult:
     """Simulate ``worlds`` worlds of a scenario and return (and optionally write) the tables.
 
@@ -221,9 +221,12 @@ def run(
         The tables are the same either way.
     workers: processes that simulate the batches of a run written as it goes
         (``keep_tables=False``; see :mod:`powerbalance.experiments.parallel`) while this
-        process writes the tables; None: :func:`~powerbalance.experiments.parallel.auto_workers`
-        (the CPUs, up to 4, for a run of at least 10 million actor-years; else 1, in this
-        process). The tables do not depend on it. A run kept in memory runs here.
+        process writes the tables; 1 (the default): here; None:
+        :func:`~powerbalance.experiments.parallel.auto_workers` (the CPUs, up to 4, for a
+        run of at least 10 million actor-years; else 1), as ``powerbalance run`` does. The
+        tables do not depend on it. A run kept in memory runs here. Workers are started
+        with ``spawn``, which imports the script's main module again: a script that runs
+        with workers keeps its work under ``if __name__ == "__main__":``.
 
     Examples
     --------
