@@ -120,8 +120,8 @@ def _command(worlds: int, engine: str) -> list[tuple[str, float, str]]:
     work = 7 * worlds * 300
     label = f"whole run command 7 x {worlds:,} x 300, every table [{engine}]"
     return [(f"{label} (wall)", wall, f"s; {size:.0f} MiB written; peak memory: the case's "
-             "RSS (target 1.5 GiB at 10,000 worlds)"),
-            (f"{label} (CPU)", cpu, "s of CPU (user + system)"),
+             "RSS, its worker processes' summed in (target 1.5 GiB at 10,000 worlds)"),
+            (f"{label} (CPU)", cpu, "s of CPU (user + system, worker processes included)"),
             (f"{label}: throughput", work / wall,
              f"actor-years/s of wall time (target 5e6: {work / wall / 5e6:.2f}x)")]
 
