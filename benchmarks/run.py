@@ -7,7 +7,10 @@ case). Every case runs ``--repeat`` times (3 by default), the repeats of a modul
 interleaved; for each row the table gives the median and the spread (min-max) of the
 repeats, and for each case the CPU time
 (user + system) and peak resident memory of *its own* process, read with
-``resource.getrusage`` in the child (not the parent's, which stays small).
+``resource.getrusage`` in the child (not the parent's, which stays small), its worker
+processes included: their CPU time (``RUSAGE_CHILDREN``) and, when it is larger than the
+process's own peak, the peak of the summed RSS of the process and its descendants
+(:class:`TreeMemory`, sampled every 50 ms).
 
 The figures are written atomically to ``benchmarks/results.json`` (``--json PATH``
 elsewhere); ``benchmarks/make_table.py`` renders the README's table from that file. The
@@ -54,19 +57,66 @@ def case_names(module: ModuleType) -> list[str]:
     return list(module.cases()) if hasattr(module, "cases") else [WHOLE]
 
 
+class TreeMemory:
+    """The peak of the summed resident memory of this process and its descendants (worker
+    processes), sampled every 50 ms by a thread (Linux ``/proc``; elsewhere 0)."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    @staticmethod
+    def _tree(pid: int) -> list[int]:
+        try:
+            kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            return [pid]
+        return [pid, *(p for kid in kids for p in TreeMemory._tree(int(kid)))]
+
+    @staticmethod
+    def _rss(pid: int) -> int:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+        except (OSError, ValueError):
+            pass
+        return 0
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.05):
+            self.peak = max(self.peak, sum(self._rss(p) for p in self._tree(os.getpid())))
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 def child(stem: str, case: str) -> None:
-    """Run one case in this process and print its rows and its own usage as JSON."""
+    """Run one case in this process and print its rows and its usage (its own and its
+    worker processes') as JSON."""
     import resource
 
     module = load_module(stem)
     wall = time.perf_counter()
-    rows = module.run() if case == WHOLE else module.run_case(case)
+    with TreeMemory() as tree:
+        rows = module.run() if case == WHOLE else module.run_case(case)
     wall = time.perf_counter() - wall
     usage = resource.getrusage(resource.RUSAGE_SELF)
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(json.dumps({
         "rows": [[str(label), float(value), str(note)] for label, value, note in rows],
-        "cpu_s": usage.ru_utime + usage.ru_stime, "wall_s": wall,
-        "peak_rss_mib": usage.ru_maxrss / 1024,  # kilobytes on Linux
+        "cpu_s": usage.ru_utime + usage.ru_stime + workers.ru_utime + workers.ru_stime,
+        "wall_s": wall,
+        # kilobytes on Linux; the summed RSS of the worker processes when larger
+        "peak_rss_mib": max(usage.ru_maxrss / 1024, tree.peak / 2**20),
     }))
 
 

@@ -25,12 +25,25 @@ def test_run_writes_a_folder_and_prints_the_table(tmp_path, capsys):
     assert "events" in capsys.readouterr().out
 
 
+def test_run_on_workers_writes_and_prints_what_one_process_does(tmp_path, capsys):
+    args = ["run", "warring-states", "--worlds", "9", "--years", "30", "--seed", "2",
+            "--batch-size", "4"]
+    texts = []
+    for workers in ("1", "2"):
+        assert main([*args, "--workers", workers, "--out", str(tmp_path / workers)]) == 0
+        texts.append(capsys.readouterr().out.replace(str(tmp_path / workers), "RUN"))
+    assert texts[0] == texts[1] and "unified by" in texts[0]
+    for table in (tmp_path / "1").glob("*.parquet"):
+        assert (tmp_path / "2" / table.name).read_bytes() == table.read_bytes()
+
+
 @pytest.mark.parametrize("args,needle", [
     (["run", "warring-states", "--set", "sea_cost=-1"], "sea_cost"),
     (["run", "warring-states", "--set", "nonsense"], "key=value"),
     (["run", "warring-states", "--set", "teleport=1"], "unknown parameter"),
     (["run", "no-such-scenario"], "unknown scenario"),
     (["run", "warring-states", "--worlds", "0"], "worlds"),
+    (["run", "warring-states", "--workers", "0"], "workers"),
 ])
 def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path, capsys, args, needle):
     out = tmp_path / "never"

@@ -52,13 +52,14 @@ def print_run_summary(result: Any) -> None:
 
     names = result.manifest["scenario"]["actors"]
     worlds = result.manifest["worlds"]
+    system = result.summary_system()  # every world, fewer rows than the system table
     table = Table(title=f"{result.manifest['scenario']['name']}: {worlds} worlds, "
                         f"{result.manifest['years']} years, seed {result.manifest['seed']}")
     table.add_column("unified by")
     table.add_column("worlds", justify="right")
     table.add_column("share (95% CI)", justify="right")
     table.add_column("median year", justify="right")
-    for row in unification(result.system, names).itertuples():
+    for row in unification(system, names).itertuples():
         year = "-" if row.worlds == 0 else f"{row.median_year:.0f}"
         table.add_row(row.actor, str(row.worlds),
                       format_interval(row.share, row.ci_low, row.ci_high, percent=True),
@@ -68,17 +69,20 @@ def print_run_summary(result: Any) -> None:
     pol.add_column("class")
     pol.add_column("worlds", justify="right")
     pol.add_column("share", justify="right")
-    for row in final_polarity(result.system).itertuples():
+    for row in final_polarity(system).itertuples():
         pol.add_row(row.polarity, str(row.worlds), _percent(row.share))
     console.print(pol)
-    print_alliance_politics(result)
+    print_alliance_politics(result, system)
 
 
-def print_alliance_politics(result: Any) -> None:
-    """Print the alliance-politics metrics of a run (see docs/strategies.md)."""
+def print_alliance_politics(result: Any, system: Any = None) -> None:
+    """Print the alliance-politics metrics of a run (see docs/strategies.md); ``system``:
+    rows of its system table with every world (default: the table)."""
+    import numpy as np
+
     from powerbalance.experiments.alliance_politics import alliance_politics_summary
 
-    worlds = sorted(set(result.system["world"].tolist()))
+    worlds = np.unique((result.system if system is None else system)["world"]).tolist()
     table = Table(title="alliance politics")
     for col in ("metric", "total", "per world", "worlds with any"):
         table.add_column(col, justify="left" if col == "metric" else "right")
@@ -117,6 +121,12 @@ def run_command(
         help="compiled (numba kernels, bit-identical results; the default, or "
              "$POWERBALANCE_ENGINE where it is set) or numpy (the reference: the "
              "specification of the model).", show_default=False)] = None,
+    workers: Annotated[int | None, typer.Option(help="With --out: processes that simulate "
+                                                     "the batches while this one writes "
+                                                     "the tables (default: the CPUs, up "
+                                                     "to 4, for a run of 10 million "
+                                                     "actor-years or more; results do not "
+                                                     "depend on it).")] = None,
     force: ForceOption = False,
 ) -> None:
     """Simulate a scenario and print who unified the system, when, and the polarity (or run an
@@ -131,13 +141,14 @@ def run_command(
                   sets=parse_sets(set_), plot=plot, batch_size=batch_size, record=record,
                   params_file=params, force=force)
         return
-    from powerbalance.cli.checks import check_out, check_run_options
-    from powerbalance.experiments.results import batch_size_for, run
+    from powerbalance.cli.checks import MAX_WORKERS, check_int, check_out, check_run_options
+    from powerbalance.experiments.results import run, run_plan
     from powerbalance.experiments.runner import RECORD_LEVELS
     from powerbalance.scenarios import load
     from powerbalance.scenarios.model import check_run_memory
 
     check_run_options(years=years, worlds=worlds, seed=seed, batch_size=batch_size)
+    check_int(workers, "--workers", 1, MAX_WORKERS)
     if record not in RECORD_LEVELS:
         raise InputError(f"{record!r}", source="--record", field="record",
                          allowed=", ".join(RECORD_LEVELS))
@@ -156,18 +167,20 @@ def run_command(
     check_outputs([output(out, "run", folder=True),
                    output(plot, "plot", folder=False, option="--plot")], force)
     streamed = out is not None  # the tables go to the run folder as the worlds are simulated
-    if batch_size is None:
-        batch_size = batch_size_for(scen, worlds=worlds, years=years or scen.years,
-                                    record=record, streamed=streamed)
-    check_run_memory(scen, worlds=worlds, years=years or scen.years, batch_size=batch_size,
-                     record=record, streamed=streamed)
+    batch_size, workers = run_plan(scen, worlds=worlds, years=years or scen.years,
+                                   record=record, streamed=streamed, batch_size=batch_size,
+                                   workers=workers)
+    check_run_memory(scen, worlds=worlds, years=years or scen.years,
+                     batch_size=min(worlds, batch_size * workers), record=record,
+                     streamed=streamed)
     started = time.perf_counter()
     batches = -(-worlds // max(batch_size, 1))  # the run simulates its years once per batch
     total = batches * (scen.years if years is None else years)
     with year_progress(f"{scen.name} x {worlds}", total) as progress:
         result = run(scen, years=years, worlds=worlds, seed=seed, overrides=overrides,
                      out=out, batch_size=batch_size, record=record, progress=progress,
-                     force=force, engine=engine, keep_tables=not streamed)
+                     force=force, engine=engine, keep_tables=not streamed,
+                     workers=workers)
     print_run_summary(result)
     if plot is not None:
         from powerbalance.viz import overview_figure

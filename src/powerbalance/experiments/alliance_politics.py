@@ -39,7 +39,12 @@ COLUMNS = ("abandonment", "entrapment", "chain_ganging", "late_strikes")
 
 
 def _kind(events: pd.DataFrame, *labels: str) -> pd.DataFrame:
-    return events[events["kind"].astype(str).isin(labels)]
+    kind = events["kind"]
+    if isinstance(kind.dtype, pd.CategoricalDtype):  # the categories' text, not every row's
+        labels_at = np.isin(kind.cat.categories.astype(str), labels)
+        codes = kind.cat.codes.to_numpy()
+        return events[labels_at[codes] & (codes >= 0)]
+    return events[kind.astype(str).isin(labels)]
 
 
 def alliance_politics(events: pd.DataFrame, worlds: Iterable[int] | None = None,

@@ -65,6 +65,11 @@ class RunResult:
 
         return run_html(self)
 
+    def summary_system(self) -> pd.DataFrame:
+        """The rows of the system table a run summary needs (see :func:`summary_rows`):
+        here, the whole table."""
+        return self.system
+
     def final(self) -> pd.DataFrame:
         """The system table at the last recorded year of each world."""
         last = self.system["year"].max()
@@ -187,6 +192,7 @@ def run(
     force: bool = False,
     engine: str | None = None,
     keep_tables: bool = True,
+    workers: int | None = 1,
 ) -> RunResult:
     """Simulate ``worlds`` worlds of a scenario and return (and optionally write) the tables.
 
@@ -215,6 +221,14 @@ def run(
         memory; the memory of a run is then one batch and one slice of its tables, and the
         result (a :class:`StoredRunResult`) reads a table from the folder when it is used.
         The tables are the same either way.
+    workers: processes that simulate the batches of a run written as it goes
+        (``keep_tables=False``; see :mod:`powerbalance.experiments.parallel`) while this
+        process writes the tables; 1 (the default): here; None:
+        :func:`~powerbalance.experiments.parallel.auto_workers` (the CPUs, up to 4, for a
+        run of at least 10 million actor-years; else 1), as ``powerbalance run`` does. The
+        tables do not depend on it. A run kept in memory runs here. Workers are started
+        with ``spawn``, which imports the script's main module again: a script that runs
+        with workers keeps its work under ``if __name__ == "__main__":``.
 
     Examples
     --------
@@ -240,13 +254,17 @@ def run(
                          allowed=", ".join(RECORD_LEVELS))
     engine = default_engine() if engine is None else check_engine(engine)
     streamed = out is not None and not keep_tables
-    if batch_size is None:
-        batch_size = batch_size_for(scen, worlds=worlds, years=years, record=record,
-                                    map_worlds=map_worlds, streamed=streamed)
+    if workers is not None and (not isinstance(workers, int) or workers < 1):
+        raise InputError(f"{workers!r}", source="run", field="workers",
+                         allowed="an integer >= 1")
+    batch_size, workers = run_plan(scen, worlds=worlds, years=years, record=record,
+                                   map_worlds=map_worlds, streamed=streamed,
+                                   batch_size=batch_size, workers=workers)
     if batch_size < 1:
         raise InputError(f"{batch_size}", source="run", field="batch_size", allowed=">= 1")
     params = scen.make_params(overrides)
-    check_run_memory(scen, worlds=worlds, years=years, batch_size=batch_size, record=record,
+    check_run_memory(scen, worlds=worlds, years=years,
+                     batch_size=min(worlds, batch_size * workers), record=record,
                      map_worlds=map_worlds, streamed=streamed)
     setting = scen.setting(params, engine)
     started = time.time()
@@ -273,7 +291,23 @@ def run(
 
     if streamed:
         assert out is not None
-        return _run_streamed(Path(out), batches(), manifest, scen, setting, params, years,
+        if workers > 1 and len(chunks) > 1:
+            from powerbalance.experiments.parallel import Job, Workers
+
+            slots = years + 1 if record != "final" else 2
+            job = Job(scenario=scen, params=params, engine=engine, seed=seed, years=years,
+                      record=record, map_worlds=map_ids,
+                      step=slice_step(slots, len(scen.actors), table_threads()),
+                      batches=())
+            pool = Workers(job, chunks, batch_size, first_world + worlds, workers,
+                           progress)
+            with pool:
+                return _run_streamed(Path(out), pool.slices(), lambda: pool.seconds,
+                                     manifest, scen, params, years, force, local=False)
+        timing = {"simulate": 0.0}
+        return _run_streamed(Path(out), _batch_slices(batches(), scen, setting, params,
+                                                      years, timing),
+                             lambda: timing["simulate"], manifest, scen, params, years,
                              force)
     frames: dict[str, list[pd.DataFrame]] = {name: [] for name in BATCH_TABLES}
     sim_seconds = 0.0
@@ -319,6 +353,15 @@ def slice_worlds(traj: Trajectory, threads: int = 1) -> int:
     slices being built at a time, so a streamed run holds about one row group of each table,
     not the tables of a batch."""
     slots, _, actors = traj.share.shape
+    return slice_step(slots, actors, threads)
+
+
+def slice_step(slots: int, actors: int, threads: int = 1) -> int:
+    """:func:`slice_worlds` of a trajectory of ``slots`` recorded years of ``actors`` actors.
+
+    >>> slice_step(301, 7, 2)
+    248
+    """
     return max(1, ROW_GROUP_ROWS // threads // max(1, slots * actors))
 
 
@@ -346,36 +389,79 @@ def _sliced_tables(traj: Trajectory, scen: Scenario, setting: Setting, params: P
             yield pending.popleft().result()
 
 
-def _run_streamed(out: Path, batches: Iterator[tuple[Trajectory, float]],
-                  manifest: Callable[[float], dict[str, Any]], scen: Scenario,
+def _batch_slices(batches: Iterator[tuple[Trajectory, float]], scen: Scenario,
                   setting: Setting, params: Params, years: int,
-                  force: bool) -> StoredRunResult:
-    """Simulate batch after batch while their tables are written, slice by slice, into the
-    run folder's staging copy (:func:`~powerbalance.outputs.write_folder`: the folder
-    appears complete at the end or not at all); return the run read from the folder."""
+                  timing: dict[str, float]) -> Iterator[list[tuple[str, pd.DataFrame]]]:
+    """The tables of every slice of every batch, simulated here batch after batch (the
+    simulation seconds added up in ``timing["simulate"]``)."""
+    for traj, seconds in batches:
+        timing["simulate"] += seconds
+        yield from _sliced_tables(traj, scen, setting, params, years)
+        del traj  # before the next batch is simulated
+
+
+def summary_rows(system: pd.DataFrame, last_year: int) -> pd.DataFrame:
+    """The rows of (a slice of whole worlds of) a system table that the run summary reads
+    (:func:`~powerbalance.experiments.summary.unification` and
+    :func:`~powerbalance.experiments.summary.final_polarity`): each world's first row with
+    one actor alive and its row of the last recorded year, in table order; these give the
+    summary of the whole table.
+
+    >>> sys = pd.DataFrame({"world": [0, 0, 0, 1, 1, 1], "year": [0, 1, 2, 0, 1, 2],
+    ...                     "live_actors": [2, 1, 1, 2, 2, 2]})
+    >>> summary_rows(sys, 2)["year"].tolist()
+    [1, 2, 2]
+    """
+    one = (system["live_actors"] == 1).to_numpy()
+    world = system["world"].to_numpy()
+    first_one = one.copy()
+    at = np.flatnonzero(one)
+    if len(at):  # only the first of each world's run of rows with one actor alive
+        first_one[at[1:][world[at[1:]] == world[at[:-1]]]] = False
+    keep = first_one | (system["year"] == last_year).to_numpy()
+    return system[keep]
+
+
+def _run_streamed(out: Path, slices: Iterator[list[tuple[str, pd.DataFrame]]],
+                  sim_seconds: Callable[[], float],
+                  manifest: Callable[[float], dict[str, Any]], scen: Scenario,
+                  params: Params, years: int, force: bool,
+                  local: bool = True) -> StoredRunResult:
+    """Write the tables of each slice of worlds, as ``slices`` yields them (simulating the
+    batches here or taking them from worker processes), into the run folder's staging copy
+    (:func:`~powerbalance.outputs.write_folder`: the folder appears complete at the end or
+    not at all); return the run read from the folder. ``write_seconds`` of the manifest's
+    timings: the seconds this process spent building and writing tables (``local``: the
+    batches simulated here), or writing the tables the workers built."""
     record: dict[str, Any] = {}
+    summary: list[pd.DataFrame] = []
 
     def fill(folder: Path) -> None:
         t0 = time.perf_counter()
-        sim_seconds, write_seconds = 0.0, 0.0
+        writing = 0.0
         with TableWriters(folder) as writers:
-            for traj, seconds in batches:
-                sim_seconds += seconds
+            for slice_tables in slices:
                 t1 = time.perf_counter()
-                for slice_tables in _sliced_tables(traj, scen, setting, params, years):
-                    for name, frame in slice_tables:
-                        writers.write(name, frame)
-                write_seconds += time.perf_counter() - t1
-                del traj
+                for name, frame in slice_tables:
+                    writers.write(name, frame)
+                    if name == "system":
+                        summary.append(summary_rows(frame, years))
+                writing += time.perf_counter() - t1
             static_provinces, links = tables.geography_tables(scen, params)
             writers.write("map", static_provinces)
             writers.write("links", links)
-        record.update(manifest(sim_seconds))
-        record["timings"]["write_seconds"] = write_seconds
-        record["timings"]["total_seconds"] = time.perf_counter() - t0
+        simulated = sim_seconds()
+        record.update(manifest(simulated))
+        total = time.perf_counter() - t0
+        record["timings"]["write_seconds"] = (max(0.0, total - simulated) if local
+                                              else writing)
+        record["timings"]["total_seconds"] = total
 
     write_folder(out, fill, kind="run", manifest=record, force=force)
-    return StoredRunResult(out, record, scen)
+    result = StoredRunResult(out, record, scen)
+    if summary:
+        result.summary = pd.concat(summary, ignore_index=True)
+    return result
 
 
 class TableWriters:
@@ -458,6 +544,14 @@ class StoredRunResult(RunResult):
         self.folder = Path(folder)
         self.manifest = manifest
         self.scenario = scenario
+        self.summary: pd.DataFrame | None = None
+        """The system table's :func:`summary_rows`, kept as the run wrote them (None: read
+        the table)."""
+
+    def summary_system(self) -> pd.DataFrame:
+        """The rows of the system table a run summary needs: those kept as the run wrote
+        the table, else the whole table read from the folder."""
+        return self.system if self.summary is None else self.summary
 
     def __repr__(self) -> str:
         return f"StoredRunResult({str(self.folder)!r})"
@@ -471,6 +565,40 @@ def _joined(parts: list[pd.DataFrame]) -> pd.DataFrame:
             and only.index.step == 1):
         return only
     return pd.concat(parts, ignore_index=True)
+
+
+def run_plan(scenario: Scenario, *, worlds: int, years: int, record: str = "full",
+             map_worlds: int = 1, streamed: bool = False, batch_size: int | None = None,
+             workers: int | None = None) -> tuple[int, int]:
+    """The batch size and the worker processes of a run (as :func:`run` takes them).
+
+    A run kept in memory, or of one batch, runs in this process (1 worker). Given no batch
+    size, a run in this process takes :func:`batch_size_for`; a run on workers
+    :func:`~powerbalance.experiments.parallel.parallel_batch_size`, with each worker's batch
+    within an equal part of the memory budget.
+    """
+    from powerbalance.experiments.parallel import auto_workers, parallel_batch_size
+    from powerbalance.model.state import memory_budget
+
+    n = len(scenario.actors)
+    if not streamed:
+        workers = 1
+    elif workers is None:
+        workers = auto_workers(worlds, years, n)
+    if batch_size is None:
+        if workers > 1:
+            largest = auto_batch_size(worlds, years, n, scenario.province_map.n,
+                                      record=record, map_worlds=map_worlds, streamed=True,
+                                      budget=memory_budget() // (workers + 1))
+            slots = years + 1 if record != "final" else 2
+            batch_size = parallel_batch_size(worlds, workers,
+                                             slice_step(slots, n, table_threads()), largest)
+        else:
+            batch_size = batch_size_for(scenario, worlds=worlds, years=years, record=record,
+                                        map_worlds=map_worlds, streamed=streamed)
+    if -(-worlds // max(batch_size, 1)) < 2:
+        workers = 1
+    return batch_size, workers
 
 
 def batch_size_for(scenario: Scenario, *, worlds: int, years: int, record: str = "full",

@@ -210,22 +210,27 @@ def event_table(traj: Trajectory, scenario: Scenario, params: Params) -> pd.Data
 def alliance_table(traj: Trajectory) -> pd.DataFrame:
     """One row per allied pair (actor < ally) per world and year, ordered by world and year."""
     n = traj.share.shape[2]
-    pos = (np.concatenate([p for _, p in traj.alliances]).astype(np.int64)
+    cells = n * n
+    pos = (np.concatenate([p for _, p in traj.alliances])
            if traj.alliances else np.zeros(0, np.int64))
+    if pos.dtype != np.int32 and len(traj.worlds) * cells < 2**31:
+        pos = pos.astype(np.int32)  # the same values; 32-bit division is the faster
     year = np.repeat(np.array([y for y, _ in traj.alliances], dtype=np.int32),
                      [len(p) for _, p in traj.alliances])
-    batch = pos // (n * n)
+    batch = pos // cells
     # Each year's positions are ascending, so in (world, actor, ally) order: a stable sort on
     # the world alone orders them by world, year, actor and ally (a radix sort when the
     # batch has fewer than 32,768 worlds).
     small = np.int16 if len(traj.worlds) < 2**15 else np.int64
     order = np.argsort(batch.astype(small), kind="stable")
-    pos, pair = pos[order], pos[order] % (n * n)
+    batch = batch[order]
+    pair = pos[order] - batch * cells
+    actor = pair // n
     return pd.DataFrame({
-        "world": traj.worlds[batch[order]].astype(np.int32),
+        "world": traj.worlds[batch].astype(np.int32),
         "year": year[order],
-        "actor": (pair // n).astype(np.int16),
-        "ally": (pair % n).astype(np.int16),
+        "actor": actor.astype(np.int16),
+        "ally": (pair - actor * n).astype(np.int16),
     })
 
 
