@@ -365,8 +365,9 @@ def burial_kernel(owner: Any, alive: Any, changed: Any, capital: Any, n: int,
     any_death, wealth_moved, adj_moved, land_moved = False, False, False, False
     count = np.zeros(n, dtype=np.int64)
     best = np.empty(n, dtype=np.int64)
-    acc = np.empty((n, n))
+    acc = np.zeros((n, n) if want_frontier else (0, 0))   # (frontier_row keeps it 0.0)
     seen_at = np.empty(n, dtype=np.int64)
+    touched = np.empty(len(in_links) if want_frontier else 0, dtype=np.int64)
     wealth_bits = wealth.view(np.uint64)
     for x in range(nc + 1):
         w = changed[x] if x < nc else b   # (after the last: the worlds left to copy)
@@ -427,7 +428,8 @@ def burial_kernel(owner: Any, alive: Any, changed: Any, capital: Any, n: int,
                 for j in range(n):
                     land_moved |= land_c[w, i, j] != land_adjacent[w, i, j]
         if want_frontier:
-            frontier_row(row, in_links, link_src, link_dst, value, n, acc, seen_at, front_c, w)
+            frontier_row(row, in_links, link_src, link_dst, value, n, acc, seen_at, touched,
+                         front_c, w)
     alive_out = _merge_rows(alive, changed, alive_c) if any_death else alive[:0]
     wealth_out = _merge_rows(wealth, changed, wealth_c) if wealth_moved else wealth[:0]
     adj_out = adj_c if adj_moved else adjacent[:0]
