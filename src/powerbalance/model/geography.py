@@ -3,7 +3,8 @@
 A :class:`ProvinceMap` is a graph of provinces with land links (each with a
 cost in land steps, so a mountain pass can cost more than one step) and sea
 links between coastal provinces (each costs one step plus ``sea_cost``).
-Distances are shortest paths over both (Dijkstra, via SciPy).
+Distances are shortest paths over both (Dijkstra, via SciPy; on a square or hexagonal
+grid of unit links, the same numbers in closed form, see :meth:`ProvinceMap.distance_rows`).
 
 Topologies: an explicit graph (scenarios), a hexagonal grid, a square grid, a
 random regular graph, and *none* (no geography: every province borders every
