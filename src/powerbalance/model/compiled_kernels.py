@@ -129,19 +129,31 @@ def borders_kernel(owner: Any, worlds: Any, n: int, link_src: Any, link_dst: Any
                          x)
     return adj, land, front
 
+#: :func:`frontier_row` reads back only the touched cells where n * n exceeds this many
+#: times the links.
+SPARSE_FRONTIER = 8
+
+
 @jit
 def frontier_row(row: Any, in_links: Any, link_src: Any, link_dst: Any, value: Any, n: int,
                  acc: Any, seen_at: Any, touched: Any, front: Any, x: int) -> None:
     # derived.borders' frontier stakes of one world (its owners ``row``) into front[x], for
-    # borders_kernel and compiled_war.burial_kernel; ``acc`` (N, N), all 0.0 on entry and
-    # left so, ``seen_at`` (N,) and ``touched`` (one place per link) the caller's scratch.
+    # borders_kernel and compiled_war.burial_kernel; ``acc`` (N, N), all 0.0 at the first
+    # call and left so where ``sparse`` (below), ``seen_at`` (N,) and ``touched`` (one place
+    # per link) the caller's scratch.
     # Called once a world, a plain call costs no more than inline="always" (arena
     # interstate's burial, 10,000 worlds: 20.8-21.6 ms either way).
     # Links grouped by end province q (increasing): each claimant counts a province once,
     # and the stakes add provinces in increasing order from 0.0 (as np.bincount does).
-    # Only the cells a link adds to are read back and reset (the others are 0.0): the pass
-    # costs the links and one (N, N) float32 fill, not three passes over an (N, N) float64.
+    # Where the (N, N) scratch is large against the links (n * n > SPARSE_FRONTIER links,
+    # the same choice at every call of a kernel), only the cells a link adds to are read
+    # back and reset (the others are 0.0): the pass costs the links and one (N, N) float32
+    # fill, not three passes over an (N, N) float64. Otherwise the scratch is zeroed first
+    # and read back whole (faster on a small one: 10,000 worlds of 7 actors).
     seen_at[:] = -1
+    sparse = n * n > SPARSE_FRONTIER * len(in_links)
+    if not sparse:
+        acc[:, :] = 0.0
     t = 0
     for k in range(len(in_links)):
         lk = in_links[k]
@@ -151,8 +163,14 @@ def frontier_row(row: Any, in_links: Any, link_src: Any, link_dst: Any, value: A
         if c != o and c >= 0 and o >= 0 and seen_at[c] != q:
             seen_at[c] = q
             acc[c, o] += value[q]
-            touched[t] = c * n + o
-            t += 1
+            if sparse:
+                touched[t] = c * n + o
+                t += 1
+    if not sparse:
+        for i in range(n):
+            for j in range(n):
+                front[x, i, j] = np.float32(acc[i, j])
+        return
     out = front[x]
     out[:, :] = np.float32(0.0)
     flat_out, flat_acc = out.reshape(-1), acc.reshape(-1)
@@ -262,6 +280,54 @@ def splitmix(x: Any) -> Any:
     return x
 
 
+#: Fewest actors for which :func:`observation_kernel` works row by row (fewer: one loop).
+ROW_OBSERVATION = 32
+
+
+@jit
+def _observation_fused(keys: Any, base: Any, table: Any, noisy: bool, share: Any,
+                       reach: Any, alliance: Any, allied: bool, hostility: Any,
+                       hostile: bool, hostility_weight: Any, rising: Any,
+                       trending: bool) -> Any:
+    # observation_kernel for few actors (n < ROW_OBSERVATION): one loop over every cell
+    # with every factor (rows of a few cells run faster this way: 10,000 worlds of 7).
+    b, n = share.shape
+    one = np.float32(1.0)
+    noise = np.empty((b, n, n), dtype=np.float32)
+    perceived = np.empty((b, n, n), dtype=np.float32)
+    threat = np.empty((b, n, n), dtype=np.float32)
+    for w in range(b):
+        key = keys[w]
+        bits = np.uint64(0)
+        for i in range(n):
+            for jj in range(n):
+                m = i * n + jj
+                if noisy:
+                    if m & 3 == 0:
+                        bits = splitmix(key + (np.uint64(m >> 2) + base) * GOLDEN)
+                    else:
+                        bits = bits >> S16
+                    x = table[np.int64(bits & MASK16)]
+                else:
+                    x = one
+                if i == jj:
+                    x = one
+                noise[w, i, jj] = x
+                p = x * np.float32(share[w, jj])
+                perceived[w, i, jj] = p
+                t = p * reach[w, i, jj]
+                if allied:
+                    t *= one - alliance[w, i, jj]
+                if hostile:
+                    t *= hostility[w, i, jj] * hostility_weight + one
+                if trending:
+                    t *= rising[w, jj]
+                if i == jj:
+                    t = np.float32(0.0)
+                threat[w, i, jj] = t
+    return noise, perceived, threat
+
+
 @jit
 def observation_kernel(keys: Any, base: Any, table: Any, noisy: bool, share: Any,
                        reach: Any, alliance: Any, allied: bool, hostility: Any,
@@ -276,7 +342,12 @@ def observation_kernel(keys: Any, base: Any, table: Any, noisy: bool, share: Any
     # the cell's place in its word), then each row's factors are applied one loop each
     # (loops without branches, which the compiler vectorises): every cell gets the same
     # float32 operations in the same order as one loop over all factors would give it.
+    # With fewer than ROW_OBSERVATION actors, _observation_fused's single loop (faster on
+    # short rows).
     b, n = share.shape
+    if n < ROW_OBSERVATION:
+        return _observation_fused(keys, base, table, noisy, share, reach, alliance, allied,
+                                  hostility, hostile, hostility_weight, rising, trending)
     one = np.float32(1.0)
     noise = np.empty((b, n, n), dtype=np.float32)
     perceived = np.empty((b, n, n), dtype=np.float32)
