@@ -267,7 +267,9 @@ def test_compiled_passed_threats_are_the_reference_ones(spec, overrides):
 
 
 @pytest.mark.parametrize(("spec", "overrides"), [
-    OBSERVED[0], OBSERVED[1], ("europe-1713", {"distrust_threshold": 0.05})])
+    OBSERVED[0], OBSERVED[1], ("europe-1713", {"distrust_threshold": 0.05}),
+    # Enough actors for allies_of_kernel's fill of the rows with allies only.
+    ("random:actors=60,seed=3", {})])
 def test_compiled_allies_and_balancing_partners_are_the_reference_ones(spec, overrides):
     """The compiled CSR of live allies (Observation._allies_of) and the compiled balancing
     partner (strategies.common.balancing_partner, distrust included) equal the reference's

@@ -93,3 +93,39 @@ def test_technology_growth_flattens_the_gradient_over_time():
     assert np.all(late[1:] > early[1:])
     static = Params()
     np.testing.assert_array_equal(reach(d, static, 0), reach(d, static, 50))
+
+
+def _dijkstra(m):
+    """The all-pairs search the grids' closed form replaces (scipy, as in distances)."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import shortest_path
+
+    graph = coo_matrix((np.maximum(m.land_cost, 1e-9), (m.land[:, 0], m.land[:, 1])),
+                       shape=(m.n, m.n)).tocsr()
+    return shortest_path(graph, method="D", directed=False)
+
+
+@pytest.mark.parametrize("builder", [geography.hex_grid, geography.square_grid])
+def test_grid_distances_are_the_searchs_bits(builder):
+    for rows in range(1, 13):
+        for cols in range(1, 13):
+            m = builder(rows, cols)
+            assert m.grid_shape == (rows, cols)
+            assert m.distances(5.0).tobytes() == _dijkstra(m).tobytes(), (rows, cols)
+    m = builder(23, 41)
+    d = m.distances(5.0)
+    assert d.tobytes() == _dijkstra(m).tobytes()
+    rows = np.array([940, 0, 17, 940])
+    assert m.distance_rows(rows, 5.0).tobytes() == d[rows].tobytes()
+
+
+def test_an_edited_grid_is_searched():
+    m = geography.hex_grid(4, 5)
+    dropped = geography.ProvinceMap(m.names, m.value, m.land[1:], m.land_cost[1:], m.sea,
+                                    m.coords, topology="hex")
+    costly = geography.ProvinceMap(m.names, m.value, m.land, m.land_cost * 2, m.sea,
+                                   m.coords, topology="hex")
+    for edited in (dropped, costly):
+        assert edited.grid_shape is None
+        assert edited.distances(5.0).tobytes() == _dijkstra(edited).tobytes()
+        assert edited.distance_rows([3], 5.0).tobytes() == edited.distances(5.0)[[3]].tobytes()

@@ -112,8 +112,9 @@ def borders_kernel(owner: Any, worlds: Any, n: int, link_src: Any, link_dst: Any
     adj = np.zeros((nw, n, n), dtype=np.bool_)
     land = np.zeros((nw, n, n) if has_land else (0, n, n), dtype=np.bool_)
     front = np.zeros((nw, n, n) if want_frontier else (0, n, n), dtype=np.float32)
-    acc = np.zeros((n, n))
+    acc = np.zeros((n, n) if want_frontier else (0, 0))
     seen_at = np.full(n, -1, dtype=np.int64)
+    touched = np.empty(len(in_links) if want_frontier else 0, dtype=np.int64)
     for x in range(nw):
         row = owner[worlds[x]]
         for lk in range(len(link_src)):
@@ -124,20 +125,36 @@ def borders_kernel(owner: Any, worlds: Any, n: int, link_src: Any, link_dst: Any
                 if has_land and link_land[lk]:
                     land[x, os_, od] = True
         if want_frontier:
-            frontier_row(row, in_links, link_src, link_dst, value, n, acc, seen_at, front, x)
+            frontier_row(row, in_links, link_src, link_dst, value, n, acc, seen_at, touched, front,
+                         x)
     return adj, land, front
+
+#: :func:`frontier_row` reads back only the touched cells where n * n exceeds this many
+#: times the links.
+SPARSE_FRONTIER = 8
+
 
 @jit
 def frontier_row(row: Any, in_links: Any, link_src: Any, link_dst: Any, value: Any, n: int,
-                 acc: Any, seen_at: Any, front: Any, x: int) -> None:
+                 acc: Any, seen_at: Any, touched: Any, front: Any, x: int) -> None:
     # derived.borders' frontier stakes of one world (its owners ``row``) into front[x], for
-    # borders_kernel and compiled_war.burial_kernel; ``acc`` (N, N) and ``seen_at`` (N,)
-    # the caller's scratch. Called once a world, a plain call costs no more than
-    # inline="always" (arena interstate's burial, 10,000 worlds: 20.8-21.6 ms either way).
+    # borders_kernel and compiled_war.burial_kernel; ``acc`` (N, N), all 0.0 at the first
+    # call and left so where ``sparse`` (below), ``seen_at`` (N,) and ``touched`` (one place
+    # per link) the caller's scratch.
+    # Called once a world, a plain call costs no more than inline="always" (arena
+    # interstate's burial, 10,000 worlds: 20.8-21.6 ms either way).
     # Links grouped by end province q (increasing): each claimant counts a province once,
     # and the stakes add provinces in increasing order from 0.0 (as np.bincount does).
-    acc[:, :] = 0.0
+    # Where the (N, N) scratch is large against the links (n * n > SPARSE_FRONTIER links,
+    # the same choice at every call of a kernel), only the cells a link adds to are read
+    # back and reset (the others are 0.0): the pass costs the links and one (N, N) float32
+    # fill, not three passes over an (N, N) float64. Otherwise the scratch is zeroed first
+    # and read back whole (faster on a small one: 10,000 worlds of 7 actors).
     seen_at[:] = -1
+    sparse = n * n > SPARSE_FRONTIER * len(in_links)
+    if not sparse:
+        acc[:, :] = 0.0
+    t = 0
     for k in range(len(in_links)):
         lk = in_links[k]
         q = link_dst[lk]
@@ -146,9 +163,22 @@ def frontier_row(row: Any, in_links: Any, link_src: Any, link_dst: Any, value: A
         if c != o and c >= 0 and o >= 0 and seen_at[c] != q:
             seen_at[c] = q
             acc[c, o] += value[q]
-    for i in range(n):
-        for j in range(n):
-            front[x, i, j] = np.float32(acc[i, j])
+            if sparse:
+                touched[t] = c * n + o
+                t += 1
+    if not sparse:
+        for i in range(n):
+            for j in range(n):
+                front[x, i, j] = np.float32(acc[i, j])
+        return
+    out = front[x]
+    out[:, :] = np.float32(0.0)
+    flat_out, flat_acc = out.reshape(-1), acc.reshape(-1)
+    for k in range(t):
+        flat_out[touched[k]] = np.float32(flat_acc[touched[k]])
+    for k in range(t):
+        flat_acc[touched[k]] = 0.0
+
 
 @jit
 def territorial_base_kernel(owner: Any, capital: Any, n: int, distance: Any,
@@ -241,6 +271,7 @@ def side_kernel(b: Any, j: Any, e: Any, n: int, offence: bool, memo: Any, forces
 GOLDEN, M1, M2 = rng._GOLDEN, rng._M1, rng._M2
 S30, S27, S31, S16, MASK16 = (np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(16),
                               np.uint64(0xFFFF))
+S32, S48 = np.uint64(32), np.uint64(48)
 
 
 @jit
@@ -254,16 +285,17 @@ def splitmix(x: Any) -> Any:
     return x
 
 
+#: Fewest actors for which :func:`observation_kernel` works row by row (fewer: one loop).
+ROW_OBSERVATION = 32
+
+
 @jit
-def observation_kernel(keys: Any, base: Any, table: Any, noisy: bool, share: Any,
+def _observation_fused(keys: Any, base: Any, table: Any, noisy: bool, share: Any,
                        reach: Any, alliance: Any, allied: bool, hostility: Any,
                        hostile: bool, hostility_weight: Any, rising: Any,
                        trending: bool) -> Any:
-    # perception.Observation.__init__, fused: the estimation errors (rng.from_table of the
-    # PERCEPTION stream, 16 bits per draw, four draws per 64-bit word, self-knowledge
-    # exact), the perceived capabilities and the threats, each factor applied in float32
-    # in the reference's order: perceived * reach * (1 - alliance)
-    # * (hostility * weight + 1) * rising, the diagonal 0.
+    # observation_kernel for few actors (n < ROW_OBSERVATION): one loop over every cell
+    # with every factor (rows of a few cells run faster this way: 10,000 worlds of 7).
     b, n = share.shape
     one = np.float32(1.0)
     noise = np.empty((b, n, n), dtype=np.float32)
@@ -298,6 +330,75 @@ def observation_kernel(keys: Any, base: Any, table: Any, noisy: bool, share: Any
                 if i == jj:
                     t = np.float32(0.0)
                 threat[w, i, jj] = t
+    return noise, perceived, threat
+
+
+@jit
+def observation_kernel(keys: Any, base: Any, table: Any, noisy: bool, share: Any,
+                       reach: Any, alliance: Any, allied: bool, hostility: Any,
+                       hostile: bool, hostility_weight: Any, rising: Any,
+                       trending: bool) -> Any:
+    # perception.Observation.__init__, fused: the estimation errors (rng.from_table of the
+    # PERCEPTION stream, 16 bits per draw, four draws per 64-bit word, self-knowledge
+    # exact), the perceived capabilities and the threats, each factor applied in float32
+    # in the reference's order: perceived * reach * (1 - alliance)
+    # * (hostility * weight + 1) * rising, the diagonal 0.
+    # A world's errors are drawn first, word by word (one hash per four cells, no test of
+    # the cell's place in its word), then each row's factors are applied one loop each
+    # (loops without branches, which the compiler vectorises): every cell gets the same
+    # float32 operations in the same order as one loop over all factors would give it.
+    # With fewer than ROW_OBSERVATION actors, _observation_fused's single loop (faster on
+    # short rows).
+    b, n = share.shape
+    if n < ROW_OBSERVATION:
+        return _observation_fused(keys, base, table, noisy, share, reach, alliance, allied,
+                                  hostility, hostile, hostility_weight, rising, trending)
+    one = np.float32(1.0)
+    noise = np.empty((b, n, n), dtype=np.float32)
+    perceived = np.empty((b, n, n), dtype=np.float32)
+    threat = np.empty((b, n, n), dtype=np.float32)
+    own = np.empty(n, dtype=np.float32)
+    cells = n * n
+    for w in range(b):
+        key = keys[w]
+        for jj in range(n):
+            own[jj] = np.float32(share[w, jj])
+        flat = noise[w].reshape(-1)
+        if noisy:
+            for q in range((cells + 3) >> 2):
+                bits = splitmix(key + (np.uint64(q) + base) * GOLDEN)
+                m = q << 2
+                if m + 4 <= cells:
+                    flat[m] = table[np.int64(bits & MASK16)]
+                    flat[m + 1] = table[np.int64((bits >> S16) & MASK16)]
+                    flat[m + 2] = table[np.int64((bits >> S32) & MASK16)]
+                    flat[m + 3] = table[np.int64((bits >> S48) & MASK16)]
+                else:
+                    for s in range(cells - m):
+                        flat[m + s] = table[np.int64(bits & MASK16)]
+                        bits = bits >> S16
+        else:
+            flat[:] = one
+        for i in range(n):
+            noise[w, i, i] = one
+            nrow, prow, trow, rrow = noise[w, i], perceived[w, i], threat[w, i], reach[w, i]
+            for jj in range(n):
+                p = nrow[jj] * own[jj]
+                prow[jj] = p
+                trow[jj] = p * rrow[jj]
+            if allied:
+                arow = alliance[w, i]
+                for jj in range(n):
+                    trow[jj] *= one - arow[jj]
+            if hostile:
+                hrow = hostility[w, i]
+                for jj in range(n):
+                    trow[jj] *= hrow[jj] * hostility_weight + one
+            if trending:
+                rrise = rising[w]
+                for jj in range(n):
+                    trow[jj] *= rrise[jj]
+            trow[i] = np.float32(0.0)
     return noise, perceived, threat
 
 

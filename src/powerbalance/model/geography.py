@@ -3,7 +3,8 @@
 A :class:`ProvinceMap` is a graph of provinces with land links (each with a
 cost in land steps, so a mountain pass can cost more than one step) and sea
 links between coastal provinces (each costs one step plus ``sea_cost``).
-Distances are shortest paths over both (Dijkstra, via SciPy).
+Distances are shortest paths over both (Dijkstra, via SciPy; on a square or hexagonal
+grid of unit links, the same numbers in closed form, see :meth:`ProvinceMap.distance_rows`).
 
 Topologies: an explicit graph (scenarios), a hexagonal grid, a square grid, a
 random regular graph, and *none* (no geography: every province borders every
@@ -17,6 +18,7 @@ exponential (``exp(-d / d50)``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -83,6 +85,8 @@ class ProvinceMap:
         p = self.n
         if self.topology == "none":
             return np.zeros((p, p))
+        if self.grid_shape is not None:
+            return self.distance_rows(np.arange(p), sea_cost)
         rows = np.concatenate([self.land[:, 0], self.sea[:, 0]])
         cols = np.concatenate([self.land[:, 1], self.sea[:, 1]])
         w = np.concatenate([self.land_cost, np.full(len(self.sea), 1.0 + sea_cost)])
@@ -91,6 +95,52 @@ class ProvinceMap:
         graph = coo_matrix((w, (rows, cols)), shape=(p, p)).tocsr()
         d = shortest_path(graph, method="D", directed=False)
         return np.asarray(d)
+
+    def distance_rows(self, sources: npt.ArrayLike, sea_cost: float) -> npt.NDArray[np.float64]:
+        """(len(sources), P) rows of :meth:`distances` for the provinces ``sources``, the
+        same numbers (bits) as those rows of the whole matrix.
+
+        A square or hexagonal grid as :func:`square_grid` and :func:`hex_grid` build it
+        (every link of cost 1, no sea: :attr:`grid_shape`) has its shortest paths in closed
+        form (:func:`_grid_distance`), which costs P per row instead of a Dijkstra search;
+        other maps run the search from ``sources`` only.
+
+        >>> m = hex_grid(3, 4)
+        >>> bool((m.distance_rows([5, 0], 5.0) == m.distances(5.0)[[5, 0]]).all())
+        True
+        """
+        src = np.asarray(sources, dtype=np.int64).reshape(-1)
+        p = self.n
+        if self.topology == "none":
+            return np.zeros((len(src), p))
+        if self.grid_shape is not None:
+            return _grid_distance(src, *self.grid_shape, self.topology == "hex")
+        rows = np.concatenate([self.land[:, 0], self.sea[:, 0]])
+        cols = np.concatenate([self.land[:, 1], self.sea[:, 1]])
+        w = np.concatenate([self.land_cost, np.full(len(self.sea), 1.0 + sea_cost)])
+        w = np.maximum(w, 1e-9)
+        graph = coo_matrix((w, (rows, cols)), shape=(p, p)).tocsr()
+        d = shortest_path(graph, method="D", directed=False, indices=src)
+        return np.asarray(d).reshape(len(src), p)
+
+    @cached_property
+    def grid_shape(self) -> tuple[int, int] | None:
+        """(rows, cols) of a map whose graph is exactly that of ``square_grid(rows, cols)``
+        or ``hex_grid(rows, cols)`` (the same provinces and links, every link of cost 1, no
+        sea link), else None. The shape is read from the last province's name and the
+        links are compared with the builder's, so an edited map falls back to the search."""
+        if self.topology not in ("hex", "square") or len(self.sea) or not self.n:
+            return None
+        match = re.fullmatch(r"[hs](\d+)_(\d+)", self.names[-1])
+        if match is None:
+            return None
+        rows, cols = int(match.group(1)) + 1, int(match.group(2)) + 1
+        if rows * cols != self.n or not np.all(self.land_cost == 1.0):
+            return None
+        ref = (hex_grid if self.topology == "hex" else square_grid)(rows, cols)
+        if self.land.shape != ref.land.shape or not np.array_equal(self.land, ref.land):
+            return None
+        return rows, cols
 
     def directed_links(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """Both directions of every land and sea link, as (src, dst) arrays."""
@@ -101,6 +151,49 @@ class ProvinceMap:
         src = np.concatenate([links[:, 0], links[:, 1]])
         dst = np.concatenate([links[:, 1], links[:, 0]])
         return src.astype(np.int64), dst.astype(np.int64)
+
+
+#: Rows of :func:`_grid_distance` computed at a time (bounds its temporaries).
+_GRID_BLOCK = 256
+
+
+def _grid_distance(sources: npt.NDArray[np.int64], rows: int, cols: int,
+                   hexagonal: bool) -> npt.NDArray[np.float64]:
+    """(S, rows * cols) shortest-path distances from ``sources`` on a full grid of unit
+    links: on a square grid the Manhattan distance; on :func:`hex_grid`'s (odd rows shifted
+    right by half a cell) ``k + max(0, (a - k) / 2)`` for k rows and a half-cells apart.
+
+    These are the lattice distances, and the rectangle holds a shortest lattice path
+    between any two of its cells: with ``x`` a cell's horizontal position in half-cells
+    (``2 c + r % 2``), the cells are the lattice points of rows 0..rows-1 with
+    0 <= x <= 2 cols - 1; walk first along the start row (if a > k) and then diagonally
+    towards the end, or diagonally to the end's x and then zigzag there (if a <= k): x and
+    the row stay between the ends' (or one half-cell beside them, still inside). A path of
+    unit links sums to an integer, exactly, so these are the numbers (bits) a Dijkstra
+    search gives on the same graph.
+
+    >>> m = hex_grid(5, 6)
+    >>> bool((_grid_distance(np.arange(30), 5, 6, True) == m.distances(5.0)).all())
+    True
+    """
+    p = rows * cols
+    r = np.arange(p, dtype=np.int32) // cols
+    c = np.arange(p, dtype=np.int32) % cols
+    x = 2 * c + (r % 2) if hexagonal else c
+    out = np.empty((len(sources), p))
+    for start in range(0, len(sources), _GRID_BLOCK):
+        s = sources[start:start + _GRID_BLOCK]
+        k = np.subtract(r[None, :], r[s][:, None])
+        np.abs(k, out=k)
+        a = np.subtract(x[None, :], x[s][:, None])
+        np.abs(a, out=a)
+        if hexagonal:
+            a -= k
+            np.maximum(a, 0, out=a)
+            a >>= 1
+        k += a
+        out[start:start + len(s)] = k
+    return out
 
 
 def gradient(distance: npt.NDArray[np.float64], kind: str, midpoint: float,

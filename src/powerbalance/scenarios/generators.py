@@ -116,14 +116,16 @@ def random_scenario(options: str = "", source: str = "random") -> Scenario:
     cols = int(np.ceil(np.sqrt(cells)))
     rows = int(np.ceil(cells / cols))
     pmap = geography.hex_grid(rows, cols)
-    dist = pmap.distances(Params().sea_cost)
+    # Rows of the distance matrix as they are needed (the same numbers as the whole
+    # matrix's: ProvinceMap.distance_rows), not the (P, P) matrix.
+    sea_cost = Params().sea_cost
     capitals = [int(rng.integers(pmap.n))]
-    nearest = dist[capitals[0]].copy()
+    nearest = pmap.distance_rows([capitals[0]], sea_cost)[0]
     for _ in range(n - 1):
         nxt = int(np.argmax(nearest))
         capitals.append(nxt)
-        nearest = np.minimum(nearest, dist[nxt])
-    owner = np.argmin(dist[capitals], axis=0)
+        nearest = np.minimum(nearest, pmap.distance_rows([nxt], sea_cost)[0])
+    owner = np.argmin(pmap.distance_rows(capitals, sea_cost), axis=0)
     sigma = opt["inequality"]
     factor = rng.lognormal(-sigma**2 / 2, sigma, n) if sigma > 0 else np.ones(n)
     strategies = rng.choice(len(names), size=n, p=weights)
