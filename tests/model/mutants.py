@@ -633,7 +633,7 @@ MUTANTS = (
     Mutant("a standing crisis draws a new accident every year", "model/deterrence.py",
            "        accident &= state.deterred_target[b, a] != t\n", "", DETERRENCE_TESTS),
     Mutant("the war phase never records the crisis", "model/war.py",
-           "        s.deterred_target[b[deterred], a[deterred]] = t[deterred]\n", "",
+           "        s.stand_down(state, b[deterred], a[deterred], t[deterred])\n", "",
            DETERRENCE_TESTS),
     Mutant("a crisis never ends", "model/war.py",
            "                 else np.full_like(state.deterred_target, -1),",
