@@ -137,6 +137,10 @@ def conquer_kernel(owner: Any, changed: Any, capital: Any, worlds: Any, loser_fl
     # The claims of one world on a table by (claimer, holder): 0.0 where there is none
     # (as the reference's lookup gives), each claim written from its world's run of the
     # sorted codes and cleared after it. A world without a claim has nothing to draw.
+    # An index is read unsigned (u) where it is >= 0 (a claimer or holder once tested, a
+    # link, a province, a code less its world's first): no negative-index fix-up, as in
+    # compiled_kernels.side_kernel.
+    uu = np.uint64
     nn = n * n
     table = np.zeros(nn)
     first = 0
@@ -147,7 +151,7 @@ def conquer_kernel(owner: Any, changed: Any, capital: Any, worlds: Any, loser_fl
             first += 1
         last = first
         while last < len(claim_code) and claim_code[last] < (w + 1) * nn:
-            table[claim_code[last] - w * nn] = claim_weight[last]
+            table[uu(claim_code[last] - w * nn)] = claim_weight[last]
             last += 1
         if last == first:
             continue
@@ -157,14 +161,15 @@ def conquer_kernel(owner: Any, changed: Any, capital: Any, worlds: Any, loser_fl
         found = False
         for q in range(p):
             held_by = row[q]
-            if held_by < 0 or not loser_flag[x, held_by]:
+            if held_by < 0 or not loser_flag[x, uu(held_by)]:
                 continue
             # A province that one claimer alone claims (through one link or several) is
             # its: the draws decide only between claimers, so none is made.
             alone = -1
             for k in range(in_ptr[q], in_ptr[q + 1]):
-                claimer = row[link_src[in_links[k]]]
-                if claimer < 0 or claimer == held_by or not table[claimer * n + held_by] > 0:
+                claimer = row[uu(link_src[uu(in_links[uu(k)])])]
+                if (claimer < 0 or claimer == held_by
+                        or not table[uu(claimer * n + held_by)] > 0):
                     continue
                 if alone == -1:
                     alone = claimer
@@ -178,22 +183,22 @@ def conquer_kernel(owner: Any, changed: Any, capital: Any, worlds: Any, loser_fl
                 best[q] = alone
                 continue
             for k in range(in_ptr[q], in_ptr[q + 1]):
-                cl = in_links[k]
-                claimer = row[link_src[cl]]
+                cl = in_links[uu(k)]
+                claimer = row[uu(link_src[uu(cl)])]
                 if claimer < 0 or claimer == held_by:
                     continue
-                weight = table[claimer * n + held_by]
+                weight = table[uu(claimer * n + held_by)]
                 if not weight > 0:
                     continue
                 u = uniform1(key, claim_base, cl)
                 cost[0] = np.float32(-log1(u) / weight)
                 pick = (np.int64(bits[0]) << 20) | claimer
-                d = link_dst[cl]
-                if pick < best[d]:
-                    best[d] = pick
+                d = link_dst[uu(cl)]
+                if pick < best[uu(d)]:
+                    best[uu(d)] = pick
                 found = True
         for c in range(first, last):
-            table[claim_code[c] - w * nn] = 0.0
+            table[uu(claim_code[c] - w * nn)] = 0.0
         if not found:
             continue
         any_taken = False
@@ -454,18 +459,20 @@ def _allies_pass(alliance: Any, alive: Any, n: int, batch: int, ptr: Any, cells:
     # allies_of_kernel's pass, world by world, without a division or a branch per cell:
     # the allies so far (ptr[b * N + j + 1] those up to (b, j)); with ``fill`` every cell
     # is written at the next free place of cells and bond, which advances only for an ally.
+    # Every index is >= 0 and read unsigned (u), as in compiled_kernels.side_kernel.
+    u = np.uint64
     m = 0
     for w in range(batch):
         row = w * n
         for j in range(n):
             base = (row + j) * n
             for k in range(n):
-                x = alliance[base + k]
+                x = alliance[u(base + k)]
                 if fill:
-                    cells[m] = base + k
-                    bond[m] = np.float64(x)
-                m += (x > 0) & alive[row + k]
-            ptr[row + j + 1] = m
+                    cells[u(m)] = base + k
+                    bond[u(m)] = np.float64(x)
+                m += (x > 0) & alive[u(row + k)]
+            ptr[u(row + j + 1)] = m
     return m
 
 
