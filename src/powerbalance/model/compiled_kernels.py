@@ -136,16 +136,19 @@ def frontier_row(row: Any, in_links: Any, link_src: Any, link_dst: Any, value: A
     # inline="always" (arena interstate's burial, 10,000 worlds: 20.8-21.6 ms either way).
     # Links grouped by end province q (increasing): each claimant counts a province once,
     # and the stakes add provinces in increasing order from 0.0 (as np.bincount does).
+    # An index is read unsigned (u) where it is >= 0 (a link, a province, an owner once
+    # tested): no negative-index fix-up, as in side_kernel.
+    u = np.uint64
     acc[:, :] = 0.0
     seen_at[:] = -1
     for k in range(len(in_links)):
         lk = in_links[k]
-        q = link_dst[lk]
-        c = row[link_src[lk]]
-        o = row[q]
-        if c != o and c >= 0 and o >= 0 and seen_at[c] != q:
-            seen_at[c] = q
-            acc[c, o] += value[q]
+        q = link_dst[u(lk)]
+        c = row[u(link_src[u(lk)])]
+        o = row[u(q)]
+        if c != o and c >= 0 and o >= 0 and seen_at[u(c)] != q:
+            seen_at[u(c)] = q
+            acc[u(c), u(o)] += value[u(q)]
     for i in range(n):
         for j in range(n):
             front[x, i, j] = np.float32(acc[i, j])

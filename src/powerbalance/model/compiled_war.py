@@ -380,6 +380,9 @@ def burial_kernel(owner: Any, alive: Any, changed: Any, capital: Any, n: int,
     acc = np.empty((n, n))
     seen_at = np.empty(n, dtype=np.int64)
     wealth_bits = wealth.view(np.uint64)
+    # An index is read unsigned (u) where it is >= 0 (an owner or capital once tested or
+    # clamped): no negative-index fix-up, as in compiled_kernels.side_kernel.
+    u = np.uint64
     for x in range(nc):
         w = changed[x]
         row = owner[w]
@@ -388,19 +391,19 @@ def burial_kernel(owner: Any, alive: Any, changed: Any, capital: Any, n: int,
         for q in range(p):
             o = row[q]
             if o >= 0:
-                count[o] += 1
-                if value_rank[q] > best[o]:
-                    best[o] = value_rank[q]
+                count[u(o)] += 1
+                if value_rank[q] > best[u(o)]:
+                    best[u(o)] = value_rank[q]
         for i in range(n):
             live = alive[w, i] and count[i] > 0
             alive_c[x, i] = live
             died[x, i] = alive[w, i] and not live
             any_death = any_death or died[x, i]
             c = capital[w, i]
-            held = row[max(c, 0)]
+            held = row[u(max(c, 0))]
             cap_owner[x, i] = held
             if live and held != i:
-                c = by_rank[max(best[i], 0)]
+                c = by_rank[u(max(best[i], 0))]
             cap[x, i] = c if live else -1
             if live:
                 wealth_c[x, i] = wealth[w, i]
@@ -415,12 +418,13 @@ def burial_kernel(owner: Any, alive: Any, changed: Any, capital: Any, n: int,
                 if has_land:
                     land_c[w, i, j] = False
         for lk in range(len(link_src)):
-            os_ = row[link_src[lk]]
-            od = row[link_dst[lk]]
-            if os_ != od and os_ >= 0 and od >= 0 and alive_c[x, os_] and alive_c[x, od]:
-                adj_c[w, os_, od] = True
+            os_ = row[u(link_src[lk])]
+            od = row[u(link_dst[lk])]
+            if (os_ != od and os_ >= 0 and od >= 0 and alive_c[x, u(os_)]
+                    and alive_c[x, u(od)]):
+                adj_c[w, u(os_), u(od)] = True
                 if has_land and link_land[lk]:
-                    land_c[w, os_, od] = True
+                    land_c[w, u(os_), u(od)] = True
         if not adj_moved:
             for i in range(n):
                 for j in range(n):
