@@ -244,24 +244,27 @@ def campaign_sides_kernel(pw: Any, pk: Any, side: Any, weight: Any, pb: Any, pt:
     # (perception.force_split), its strength is committed x reach to the target x its
     # amphibious factor (the attacking side only), and each side's strength adds its
     # participants in row order from 0.0 (np.bincount's order).
+    # Every index is >= 0 (worlds, actors, targets, sides 0 and 1) and read unsigned (u):
+    # no negative-index fix-up, as in compiled_kernels.side_kernel.
+    u = np.uint64
     rows = len(pw)
     engaged = np.zeros(batch * n, dtype=np.int64)
     for r in range(rows):
-        engaged[pb[r] * n + pk[r]] += 1
+        engaged[u(pb[r] * n + pk[r])] += 1
     committed = np.empty(rows)
     strength = np.empty(rows)
     sides = np.zeros(2 * nw)
     for r in range(rows):
         slot = pb[r] * n + pk[r]
-        c = weight[r] * (military[slot] / np.float64(engaged[slot]))
+        c = weight[r] * (military[u(slot)] / np.float64(engaged[u(slot)]))
         cell = slot * n + pt[r]
         factor = 1.0
         if side[r] != 1 and has_amphibious:
-            factor = np.float64(amphibious[cell])
-        st = c * np.float64(reach[cell]) * factor
+            factor = np.float64(amphibious[u(cell)])
+        st = c * np.float64(reach[u(cell)]) * factor
         committed[r] = c
         strength[r] = st
-        sides[pw[r] * 2 + side[r]] += st
+        sides[u(pw[r] * 2 + side[r])] += st
     return committed, strength, sides[0::2].copy(), sides[1::2].copy()
 
 
@@ -278,16 +281,18 @@ def campaign_attrition_kernel(pw: Any, pk: Any, side: Any, slot: Any, principal:
     loss = np.empty(rows)
     lost = np.zeros(len(military))
     best = np.full(2 * nw, -1, dtype=np.int64)
+    # Every index is >= 0 and read unsigned (u), as in campaign_sides_kernel.
+    u = np.uint64
     for r in range(rows):
-        f = frac_att[pw[r]] if side[r] == 0 else frac_def[pw[r]]
+        f = frac_att[u(pw[r])] if side[r] == 0 else frac_def[u(pw[r])]
         x = committed[r] * f
         loss[r] = x
-        lost[slot[r]] += x
-        rank = np.int64(nuclear[slot[r]]) * 4 + (1 if principal[r] else 0)
+        lost[u(slot[r])] += x
+        rank = np.int64(nuclear[u(slot[r])]) * 4 + (1 if principal[r] else 0)
         key = rank * (n + 1) + (n - pk[r])
         g = pw[r] * 2 + side[r]
-        if key > best[g]:
-            best[g] = key
+        if key > best[u(g)]:
+            best[u(g)] = key
     for c in range(len(military)):
         military[c] -= lost[c]
     return loss, best
