@@ -150,6 +150,9 @@ def frontier_row(row: Any, in_links: Any, link_src: Any, link_dst: Any, value: A
     # back and reset (the others are 0.0): the pass costs the links and one (N, N) float32
     # fill, not three passes over an (N, N) float64. Otherwise the scratch is zeroed first
     # and read back whole (faster on a small one: 10,000 worlds of 7 actors).
+    # An index is read unsigned (u) where it is >= 0 (a link, a province, an owner once
+    # tested): no negative-index fix-up, as in side_kernel.
+    u = np.uint64
     seen_at[:] = -1
     sparse = n * n > SPARSE_FRONTIER * len(in_links)
     if not sparse:
@@ -157,12 +160,12 @@ def frontier_row(row: Any, in_links: Any, link_src: Any, link_dst: Any, value: A
     t = 0
     for k in range(len(in_links)):
         lk = in_links[k]
-        q = link_dst[lk]
-        c = row[link_src[lk]]
-        o = row[q]
-        if c != o and c >= 0 and o >= 0 and seen_at[c] != q:
-            seen_at[c] = q
-            acc[c, o] += value[q]
+        q = link_dst[u(lk)]
+        c = row[u(link_src[u(lk)])]
+        o = row[u(q)]
+        if c != o and c >= 0 and o >= 0 and seen_at[u(c)] != q:
+            seen_at[u(c)] = q
+            acc[u(c), u(o)] += value[u(q)]
             if sparse:
                 touched[t] = c * n + o
                 t += 1

@@ -24,22 +24,25 @@ def amphibious_kernel(adjacent: Any, land: Any, capital_mass: Any, alive: Any,
     # pair is wet (none: every factor 1, the caller keeps no array, as without sea links).
     # Wet: adjacent & ~land, or (amphibious_overseas) not adjacent and the capitals on
     # different land masses (Observation._overseas, a dead actor's mass being -1).
+    # Every index is >= 0 and read unsigned (u): no negative-index fix-up, as in
+    # compiled_kernels.side_kernel.
+    u = np.uint64
     b, n, _ = adjacent.shape
     out = np.empty((b, n, n), dtype=np.float32)
     one = np.float32(1.0)
     any_wet = False
     for w in range(b):
         for i in range(n):
-            mi = capital_mass[w, i] if alive[w, i] else -1
+            mi = capital_mass[u(w), u(i)] if alive[u(w), u(i)] else -1
             for j in range(n):
-                if adjacent[w, i, j]:
-                    wet = not land[w, i, j]
+                if adjacent[u(w), u(i), u(j)]:
+                    wet = not land[u(w), u(i), u(j)]
                 elif overseas:
-                    wet = mi != (capital_mass[w, j] if alive[w, j] else -1)
+                    wet = mi != (capital_mass[u(w), u(j)] if alive[u(w), u(j)] else -1)
                 else:
                     wet = False
                 any_wet |= wet
-                out[w, i, j] = wet_factor if wet else one
+                out[u(w), u(i), u(j)] = wet_factor if wet else one
     return out, any_wet
 
 
@@ -64,6 +67,9 @@ def willing_kernel(threat: Any, share: Any, weight: Any, rest: Any) -> Any:
 @jit
 def top_kernel(threat: Any) -> Any:
     # Observation._top: fastops.row_max_argmax over the last axis (the first maximum).
+    # Every index is >= 0 and read unsigned (u): no negative-index fix-up, as in
+    # compiled_kernels.side_kernel.
+    u = np.uint64
     b, n, _ = threat.shape
     level = np.empty((b, n), dtype=np.float32)
     index = np.zeros((b, n), dtype=np.int64)
@@ -72,11 +78,11 @@ def top_kernel(threat: Any) -> Any:
             best = threat[w, i, 0]
             at = 0
             for j in range(1, n):
-                if threat[w, i, j] > best:
-                    best = threat[w, i, j]
+                if threat[u(w), u(i), u(j)] > best:
+                    best = threat[u(w), u(i), u(j)]
                     at = j
-            level[w, i] = best
-            index[w, i] = at
+            level[u(w), u(i)] = best
+            index[u(w), u(i)] = at
     return level, index
 
 

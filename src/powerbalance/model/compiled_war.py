@@ -137,6 +137,10 @@ def conquer_kernel(owner: Any, changed: Any, capital: Any, worlds: Any, loser_fl
     # The claims of one world on a table by (claimer, holder): 0.0 where there is none
     # (as the reference's lookup gives), each claim written from its world's run of the
     # sorted codes and cleared after it. A world without a claim has nothing to draw.
+    # An index is read unsigned (u) where it is >= 0 (a claimer or holder once tested, a
+    # link, a province, a code less its world's first): no negative-index fix-up, as in
+    # compiled_kernels.side_kernel.
+    uu = np.uint64
     nn = n * n
     table = np.zeros(nn)
     first = 0
@@ -147,7 +151,7 @@ def conquer_kernel(owner: Any, changed: Any, capital: Any, worlds: Any, loser_fl
             first += 1
         last = first
         while last < len(claim_code) and claim_code[last] < (w + 1) * nn:
-            table[claim_code[last] - w * nn] = claim_weight[last]
+            table[uu(claim_code[last] - w * nn)] = claim_weight[last]
             last += 1
         if last == first:
             continue
@@ -157,14 +161,15 @@ def conquer_kernel(owner: Any, changed: Any, capital: Any, worlds: Any, loser_fl
         found = False
         for q in range(p):
             held_by = row[q]
-            if held_by < 0 or not loser_flag[x, held_by]:
+            if held_by < 0 or not loser_flag[x, uu(held_by)]:
                 continue
             # A province that one claimer alone claims (through one link or several) is
             # its: the draws decide only between claimers, so none is made.
             alone = -1
             for k in range(in_ptr[q], in_ptr[q + 1]):
-                claimer = row[link_src[in_links[k]]]
-                if claimer < 0 or claimer == held_by or not table[claimer * n + held_by] > 0:
+                claimer = row[uu(link_src[uu(in_links[uu(k)])])]
+                if (claimer < 0 or claimer == held_by
+                        or not table[uu(claimer * n + held_by)] > 0):
                     continue
                 if alone == -1:
                     alone = claimer
@@ -178,22 +183,22 @@ def conquer_kernel(owner: Any, changed: Any, capital: Any, worlds: Any, loser_fl
                 best[q] = alone
                 continue
             for k in range(in_ptr[q], in_ptr[q + 1]):
-                cl = in_links[k]
-                claimer = row[link_src[cl]]
+                cl = in_links[uu(k)]
+                claimer = row[uu(link_src[uu(cl)])]
                 if claimer < 0 or claimer == held_by:
                     continue
-                weight = table[claimer * n + held_by]
+                weight = table[uu(claimer * n + held_by)]
                 if not weight > 0:
                     continue
                 u = uniform1(key, claim_base, cl)
                 cost[0] = np.float32(-log1(u) / weight)
                 pick = (np.int64(bits[0]) << 20) | claimer
-                d = link_dst[cl]
-                if pick < best[d]:
-                    best[d] = pick
+                d = link_dst[uu(cl)]
+                if pick < best[uu(d)]:
+                    best[uu(d)] = pick
                 found = True
         for c in range(first, last):
-            table[claim_code[c] - w * nn] = 0.0
+            table[uu(claim_code[c] - w * nn)] = 0.0
         if not found:
             continue
         any_taken = False
@@ -239,24 +244,27 @@ def campaign_sides_kernel(pw: Any, pk: Any, side: Any, weight: Any, pb: Any, pt:
     # (perception.force_split), its strength is committed x reach to the target x its
     # amphibious factor (the attacking side only), and each side's strength adds its
     # participants in row order from 0.0 (np.bincount's order).
+    # Every index is >= 0 (worlds, actors, targets, sides 0 and 1) and read unsigned (u):
+    # no negative-index fix-up, as in compiled_kernels.side_kernel.
+    u = np.uint64
     rows = len(pw)
     engaged = np.zeros(batch * n, dtype=np.int64)
     for r in range(rows):
-        engaged[pb[r] * n + pk[r]] += 1
+        engaged[u(pb[r] * n + pk[r])] += 1
     committed = np.empty(rows)
     strength = np.empty(rows)
     sides = np.zeros(2 * nw)
     for r in range(rows):
         slot = pb[r] * n + pk[r]
-        c = weight[r] * (military[slot] / np.float64(engaged[slot]))
+        c = weight[r] * (military[u(slot)] / np.float64(engaged[u(slot)]))
         cell = slot * n + pt[r]
         factor = 1.0
         if side[r] != 1 and has_amphibious:
-            factor = np.float64(amphibious[cell])
-        st = c * np.float64(reach[cell]) * factor
+            factor = np.float64(amphibious[u(cell)])
+        st = c * np.float64(reach[u(cell)]) * factor
         committed[r] = c
         strength[r] = st
-        sides[pw[r] * 2 + side[r]] += st
+        sides[u(pw[r] * 2 + side[r])] += st
     return committed, strength, sides[0::2].copy(), sides[1::2].copy()
 
 
@@ -273,16 +281,18 @@ def campaign_attrition_kernel(pw: Any, pk: Any, side: Any, slot: Any, principal:
     loss = np.empty(rows)
     lost = np.zeros(len(military))
     best = np.full(2 * nw, -1, dtype=np.int64)
+    # Every index is >= 0 and read unsigned (u), as in campaign_sides_kernel.
+    u = np.uint64
     for r in range(rows):
-        f = frac_att[pw[r]] if side[r] == 0 else frac_def[pw[r]]
+        f = frac_att[u(pw[r])] if side[r] == 0 else frac_def[u(pw[r])]
         x = committed[r] * f
         loss[r] = x
-        lost[slot[r]] += x
-        rank = np.int64(nuclear[slot[r]]) * 4 + (1 if principal[r] else 0)
+        lost[u(slot[r])] += x
+        rank = np.int64(nuclear[u(slot[r])]) * 4 + (1 if principal[r] else 0)
         key = rank * (n + 1) + (n - pk[r])
         g = pw[r] * 2 + side[r]
-        if key > best[g]:
-            best[g] = key
+        if key > best[u(g)]:
+            best[u(g)] = key
     for c in range(len(military)):
         military[c] -= lost[c]
     return loss, best
@@ -376,6 +386,9 @@ def burial_kernel(owner: Any, alive: Any, changed: Any, capital: Any, n: int,
     seen_at = np.empty(n, dtype=np.int64)
     touched = np.empty(len(in_links) if want_frontier else 0, dtype=np.int64)
     wealth_bits = wealth.view(np.uint64)
+    # An index is read unsigned (u) where it is >= 0 (an owner or capital once tested or
+    # clamped): no negative-index fix-up, as in compiled_kernels.side_kernel.
+    u = np.uint64
     for x in range(nc):
         w = changed[x]
         row = owner[w]
@@ -384,19 +397,19 @@ def burial_kernel(owner: Any, alive: Any, changed: Any, capital: Any, n: int,
         for q in range(p):
             o = row[q]
             if o >= 0:
-                count[o] += 1
-                if value_rank[q] > best[o]:
-                    best[o] = value_rank[q]
+                count[u(o)] += 1
+                if value_rank[q] > best[u(o)]:
+                    best[u(o)] = value_rank[q]
         for i in range(n):
             live = alive[w, i] and count[i] > 0
             alive_c[x, i] = live
             died[x, i] = alive[w, i] and not live
             any_death = any_death or died[x, i]
             c = capital[w, i]
-            held = row[max(c, 0)]
+            held = row[u(max(c, 0))]
             cap_owner[x, i] = held
             if live and held != i:
-                c = by_rank[max(best[i], 0)]
+                c = by_rank[u(max(best[i], 0))]
             cap[x, i] = c if live else -1
             if live:
                 wealth_c[x, i] = wealth[w, i]
@@ -411,12 +424,13 @@ def burial_kernel(owner: Any, alive: Any, changed: Any, capital: Any, n: int,
                 if has_land:
                     land_c[w, i, j] = False
         for lk in range(len(link_src)):
-            os_ = row[link_src[lk]]
-            od = row[link_dst[lk]]
-            if os_ != od and os_ >= 0 and od >= 0 and alive_c[x, os_] and alive_c[x, od]:
-                adj_c[w, os_, od] = True
+            os_ = row[u(link_src[lk])]
+            od = row[u(link_dst[lk])]
+            if (os_ != od and os_ >= 0 and od >= 0 and alive_c[x, u(os_)]
+                    and alive_c[x, u(od)]):
+                adj_c[w, u(os_), u(od)] = True
                 if has_land and link_land[lk]:
-                    land_c[w, os_, od] = True
+                    land_c[w, u(os_), u(od)] = True
         if not adj_moved:
             for i in range(n):
                 for j in range(n):
@@ -477,18 +491,20 @@ def _allies_pass(alliance: Any, alive: Any, n: int, batch: int, ptr: Any, cells:
     # allies_of_kernel's pass, world by world, without a division or a branch per cell:
     # the allies so far (ptr[b * N + j + 1] those up to (b, j)); with ``fill`` every cell
     # is written at the next free place of cells and bond, which advances only for an ally.
+    # Every index is >= 0 and read unsigned (u), as in compiled_kernels.side_kernel.
+    u = np.uint64
     m = 0
     for w in range(batch):
         row = w * n
         for j in range(n):
             base = (row + j) * n
             for k in range(n):
-                x = alliance[base + k]
+                x = alliance[u(base + k)]
                 if fill:
-                    cells[m] = base + k
-                    bond[m] = np.float64(x)
-                m += (x > 0) & alive[row + k]
-            ptr[row + j + 1] = m
+                    cells[u(m)] = base + k
+                    bond[u(m)] = np.float64(x)
+                m += (x > 0) & alive[u(row + k)]
+            ptr[u(row + j + 1)] = m
     return m
 
 
