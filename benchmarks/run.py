@@ -10,7 +10,10 @@ repeats, and for each case the CPU time
 ``resource.getrusage`` in the child (not the parent's, which stays small), its worker
 processes included: their CPU time (``RUSAGE_CHILDREN``) and, when it is larger than the
 process's own peak, the peak of the summed RSS of the process and its descendants
-(:class:`TreeMemory`, sampled every 50 ms).
+(:class:`TreeMemory`, sampled every 50 ms). The first time a module runs on the compiled
+kernels as they are now (a fresh install, an edit of a kernel), every case first runs
+once untimed, so that numba's compiling falls outside the figures (``--warm-up`` forces
+it).
 
 The figures are written atomically to ``benchmarks/results.json`` (``--json PATH``
 elsewhere); ``benchmarks/make_table.py`` renders the README's table from that file. The
@@ -205,6 +208,19 @@ def write_json(path: Path, payload: dict[str, Any]) -> None:
         raise
 
 
+def warm_marker(stem: str) -> Path | None:
+    """The file that says the benchmark module ``stem`` has run once with numba's cache of
+    the kernels as they are now (powerbalance.model.numba_cache names that folder by a hash
+    of the kernels' sources, so an edit of a kernel starts a folder without markers);
+    ``None`` where the folder is not powerbalance's (``NUMBA_CACHE_DIR`` set by the user)."""
+    from powerbalance.model import numba_cache
+
+    folder = Path(numba_cache.CACHE_DIR) if numba_cache.CACHE_DIR else None
+    if folder is None or folder.parent != numba_cache.user_cache_root():
+        return None
+    return folder / f".benchmark-{stem}-warm"
+
+
 def _fmt(s: dict[str, Any]) -> str:
     if s["median"] is None:
         return "n/a"
@@ -218,6 +234,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs of each case (default 3)")
     parser.add_argument("--json", type=Path, default=RESULTS, help="where the figures go")
     parser.add_argument("--case", default="", help="only the cases whose name contains this")
+    parser.add_argument("--warm-up", action="store_true",
+                        help="run every case once, untimed, before its repeats (done "
+                             "anyway the first time a module runs on the compiled "
+                             "kernels as they are now)")
     parser.add_argument("--child", nargs=2, metavar=("MODULE", "CASE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -231,8 +251,20 @@ def main(argv: list[str]) -> int:
     for stem in stems:
         print(f"== {stem} == (value: seconds unless the note names another unit; "
               f"median [min-max] of {args.repeat})", flush=True)
-        selected = [case for case in case_names(load_module(stem))
-                    if args.case in case or case == WHOLE]
+        every = case_names(load_module(stem))
+        selected = [case for case in every if args.case in case or case == WHOLE]
+        marker = warm_marker(stem)
+        if args.warm_up or marker is None or not marker.exists():
+            # The first use of a kernel compiles it (seconds inside a timed case): every
+            # case once, untimed, where this module has not run on these kernels yet.
+            print("  (warm-up: every case once, untimed)", flush=True)
+            for case in selected:
+                try:
+                    measure(stem, case)
+                except RuntimeError as exc:
+                    print(f"  FAILED {exc}", flush=True)
+            if marker is not None and selected == every:
+                marker.touch()
         for res in run_cases(stem, selected, args.repeat):
             case = res["case"]
             results.append(res)
