@@ -407,6 +407,19 @@ class CSRun:
     params: CusackStollParams = field(default_factory=CusackStollParams)
 
 
+def _records(state: Any, turns: int) -> tuple[np.ndarray, ...]:
+    """The arrays a run records, for both engines: power and alive at every turn (turn 0
+    from ``state``), protagonist, target, outcome and size of each turn's war, and each
+    state's death turn and conqueror (-1: none)."""
+    b, n = state.power.shape
+    power = np.zeros((turns + 1, b, n), np.float32)
+    alive = np.zeros((turns + 1, b, n), bool)
+    power[0], alive[0] = state.power, state.alive
+    return (power, alive, np.zeros((turns, b), np.int64), np.zeros((turns, b), np.int64),
+            np.zeros((turns, b), bool), np.zeros((turns, b)),
+            np.full((b, n), -1, np.int64), np.full((b, n), -1, np.int64))
+
+
 def simulate(params: CusackStollParams, seed: int, worlds: npt.ArrayLike,
              turns: int | None = None, record_joined: bool = True,
              progress: Callable[[int], None] | None = None,
@@ -430,16 +443,8 @@ def simulate(params: CusackStollParams, seed: int, worlds: npt.ArrayLike,
         return _simulate_compiled(params, seed, worlds, turns, record_joined, progress)
     state = initial_state(params, seed, worlds)
     b, n = state.power.shape
-    power = np.zeros((turns + 1, b, n), np.float32)
-    alive = np.zeros((turns + 1, b, n), bool)
-    prot = np.zeros((turns, b), np.int64)
-    targ = np.zeros((turns, b), np.int64)
-    won = np.zeros((turns, b), bool)
-    size = np.zeros((turns, b))
-    death = np.full((b, n), -1, np.int64)
-    conqueror = np.full((b, n), -1, np.int64)
+    power, alive, prot, targ, won, size, death, conqueror = _records(state, turns)
     joined: list[np.ndarray] = []
-    power[0], alive[0] = state.power, state.alive
     start = time.perf_counter()
     for t in range(turns):
         state, rec = step(state, params)
@@ -480,15 +485,8 @@ def _simulate_compiled(params: CusackStollParams, seed: int, worlds: npt.ArrayLi
 
     state = initial_state(params, seed, worlds)
     b, n = state.power.shape
-    power = np.zeros((turns + 1, b, n), np.float32)  # turns 1.. written by the kernel
-    alive = np.zeros((turns + 1, b, n), bool)
-    power[0], alive[0] = state.power, state.alive
-    prot = np.empty((turns, b), np.int64)
-    targ = np.empty((turns, b), np.int64)
-    won = np.zeros((turns, b), bool)
-    size = np.zeros((turns, b))
-    death = np.full((b, n), -1, np.int64)
-    conqueror = np.full((b, n), -1, np.int64)
+    # turns 1.. written by the kernel
+    power, alive, prot, targ, won, size, death, conqueror = _records(state, turns)
     pw = np.ascontiguousarray(state.power, dtype=np.float64)
     al = np.ascontiguousarray(state.alive)
     adj = np.ascontiguousarray(state.adjacent)
