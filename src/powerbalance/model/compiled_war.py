@@ -299,6 +299,35 @@ def campaign_attrition_kernel(pw: Any, pk: Any, side: Any, slot: Any, principal:
 
 
 @jit
+def campaign_damage_kernel(productivity: Any, war_loss: Any, hit_cell: Any, hurt: Any,
+                           record: bool, max_loss: float) -> None:
+    # war._campaign's damage to the principals (``productivity``, ``war_loss``: the year's
+    # scratch copies, flat, written in place): each hit cell's productivity times
+    # (1 - hurt) in row order (np.multiply.at's order); with ``record``, war._log_damage's
+    # -log(1 - hurt) (log1, term by term as detmath.log; max_loss where nothing is kept,
+    # capped at max_loss) added in row order (np.add.at's), then every cell capped at
+    # max_loss as np.minimum does (a NaN stays).
+    # Every index is >= 0 and read unsigned (u), as in campaign_sides_kernel.
+    u = np.uint64
+    for r in range(len(hit_cell)):
+        productivity[u(hit_cell[r])] = productivity[u(hit_cell[r])] * (1.0 - hurt[r])
+    if not record:
+        return
+    for r in range(len(hit_cell)):
+        kept = 1.0 - hurt[r]
+        x = max_loss
+        if kept > 0:
+            x = -log1(kept)
+            if not (x <= max_loss or x != x):
+                x = max_loss
+        war_loss[u(hit_cell[r])] += x
+    for c in range(len(war_loss)):
+        x = war_loss[c]
+        if not (x <= max_loss or x != x):
+            war_loss[c] = max_loss
+
+
+@jit
 def grievance_kernel(pw: Any, pk: Any, side: Any, slot: Any, n: int, nw: int,
                      hostility: Any) -> None:
     # war._campaign's balance of threat: every member of the target's side adds 1
@@ -539,7 +568,8 @@ def balancing_partner_kernel(bw: Any, i: Any, top_threat: Any, alliance: Any, al
 #: The kernels of this module by name (registered in :func:`.compiled.kernels`).
 WAR_KERNELS = {"war_recover": recover_kernel, "war_conquer": conquer_kernel,
                "war_sides": campaign_sides_kernel, "war_attrition": campaign_attrition_kernel,
-               "war_grievance": grievance_kernel, "war_burial": burial_kernel,
+               "war_grievance": grievance_kernel,
+               "war_damage": campaign_damage_kernel, "war_burial": burial_kernel,
                "allies_of": allies_of_kernel, "balancing_partner": balancing_partner_kernel}
 
 
@@ -621,6 +651,20 @@ def campaign_attrition(state: Any, military: Any, pw: Any, pk: Any, side: Any, s
         military.reshape(-1), np.ascontiguousarray(state.nuclear).reshape(-1))
     np.maximum(military, 0.0, out=military)
     return loss, best
+
+
+def campaign_damage(productivity: Any, war_loss: Any, hit_cell: Any, hurt: Any,
+                    record: bool) -> None:
+    """``war._campaign``'s damage: the principals' productivity and, with ``record``, their
+    war losses (``war._log_damage``, capped at ``war.MAX_WAR_LOSS``) in the year's scratch
+    copies, written in place, compiled (bit-identical)."""
+    from powerbalance.model.compiled import kernels
+    from powerbalance.model.war import MAX_WAR_LOSS
+
+    kernels()["war_damage"](productivity.reshape(-1), war_loss.reshape(-1),
+                            np.ascontiguousarray(hit_cell, dtype=np.int64),
+                            np.ascontiguousarray(hurt, dtype=np.float64), bool(record),
+                            float(MAX_WAR_LOSS))
 
 
 def grievances(hostility: Any, pw: Any, pk: Any, side: Any, slot: Any, n: int,

@@ -440,8 +440,12 @@ def _campaign(state: WorldState, actions: Actions, obs: Observation, setting: Se
     # (war_damage_share); a principal of several wars takes each war's loss in turn.
     hit_cell = np.concatenate([b * n + a, b * n + t])
     hurt = war_damage_share(params.war_damage, np.concatenate([s_def, s_att]) / np.tile(total, 2))
-    np.multiply.at(s.productivity.reshape(-1), hit_cell, 1.0 - hurt)
-    if params.phoenix_rate > 0:
+    if compiled:  # (the same products, logarithms and sums in the same order, in one pass)
+        compiled_war.campaign_damage(s.productivity, s.war_loss, hit_cell, hurt,
+                                     params.phoenix_rate > 0)
+    else:
+        np.multiply.at(s.productivity.reshape(-1), hit_cell, 1.0 - hurt)
+    if params.phoenix_rate > 0 and not compiled:
         # (A shortfall beyond MAX_WAR_LOSS is not tracked further: the economy's floor on
         # productivity binds long before, and the arithmetic stays finite.)
         flat_loss = s.war_loss.reshape(-1)
