@@ -235,6 +235,117 @@ def conquer_kernel(owner: Any, changed: Any, capital: Any, worlds: Any, loser_fl
     return out[:m].copy()
 
 
+@jit_inline
+def _np_max(x: float, y: float) -> float:
+    # np.maximum of two float64 values: a NaN propagates; of two equal values (0.0 and
+    # -0.0 included) the second, as NumPy's loops give.
+    if x != x:
+        return x
+    if y != y:
+        return y
+    return x if x > y else y
+
+
+@jit
+def campaign_participants_kernel(b: Any, a: Any, t: Any, n: int, alliance: Any, alive: Any,
+                                 join: Any, join_offence: Any, pact: Any, shirk: Any,
+                                 willing: Any, use_interest: bool, calls: Any,
+                                 honoured: Any) -> Any:
+    # war._participants (and war._calls), war row by war row: the defender's allies
+    # (alliance[b, k, t] > 0, alive, not committed to the initiator a, neither principal)
+    # send join[b, k], nothing if they shirk against a, clipped to [0, 1] as np.clip (a
+    # NaN stays, -0.0 too); the initiator's allies likewise on a's side with
+    # max(join_offence[b, k], pact[b, k, a]) (np.maximum's rule); each list in (war, ally)
+    # order (np.nonzero's). The defensive calls add 1 to ``calls`` and the share to
+    # ``honoured`` (flat, in place) in that order (np.add.at's). An ally's help is
+    # alliance (as float64) x its interest (``willing``[b, k, enemy] as float64, 1.0
+    # without ``use_interest``) x its share, and only a helper with help > 0 takes part;
+    # the participants of each war come out by actor (np.lexsort's order: the principals
+    # and the two sides' allies are distinct actors), the principals with weight 1.0.
+    # Every index is >= 0 and read unsigned (u), as in campaign_sides_kernel.
+    u = np.uint64
+    nw = len(b)
+    cap = nw * n
+    dw = np.empty(cap, dtype=np.int64)
+    dk = np.empty(cap, dtype=np.int64)
+    dsent = np.empty(cap)
+    aw = np.empty(cap, dtype=np.int64)
+    ak = np.empty(cap, dtype=np.int64)
+    asent = np.empty(cap)
+    pw = np.empty(cap, dtype=np.int64)
+    pk = np.empty(cap, dtype=np.int64)
+    side = np.empty(cap, dtype=np.int64)
+    weight = np.empty(cap)
+    side_of = np.full(n, -1, dtype=np.int64)
+    weight_of = np.empty(n)
+    nd = 0
+    na = 0
+    m = 0
+    for w in range(nw):
+        row = b[w] * n
+        att, tgt = a[w], t[w]
+        side_of[u(att)] = 0
+        weight_of[u(att)] = 1.0
+        side_of[u(tgt)] = 1
+        weight_of[u(tgt)] = 1.0
+        for k in range(n):   # the defender's allies
+            cell = (row + k) * n
+            if not alliance[u(cell + tgt)] > 0:
+                continue
+            if not (alive[u(row + k)] and alliance[u(cell + att)] <= 0 and k != tgt
+                    and k != att):
+                continue
+            sent = 0.0 if shirk[u(row + k)] == att else join[u(row + k)]
+            if sent < 0.0:
+                sent = 0.0
+            if sent > 1.0:
+                sent = 1.0
+            dw[nd] = w
+            dk[nd] = k
+            dsent[nd] = sent
+            nd += 1
+            calls[u(row + k)] += 1.0
+            honoured[u(row + k)] += sent
+            interest = np.float64(willing[u(cell + att)]) if use_interest else 1.0
+            x = np.float64(alliance[u(cell + tgt)]) * interest * sent
+            if x > 0:
+                side_of[k] = 1
+                weight_of[k] = x
+        for k in range(n):   # the initiator's allies
+            cell = (row + k) * n
+            if not alliance[u(cell + att)] > 0:
+                continue
+            if not (alive[u(row + k)] and alliance[u(cell + tgt)] <= 0 and k != att
+                    and k != tgt):
+                continue
+            owed = _np_max(join_offence[u(row + k)], np.float64(pact[u(cell + att)]))
+            sent = 0.0 if shirk[u(row + k)] == tgt else owed
+            if sent < 0.0:
+                sent = 0.0
+            if sent > 1.0:
+                sent = 1.0
+            aw[na] = w
+            ak[na] = k
+            asent[na] = sent
+            na += 1
+            interest = np.float64(willing[u(cell + tgt)]) if use_interest else 1.0
+            x = np.float64(alliance[u(cell + att)]) * interest * sent
+            if x > 0:
+                side_of[k] = 0
+                weight_of[k] = x
+        for k in range(n):
+            if side_of[k] >= 0:
+                pw[m] = w
+                pk[m] = k
+                side[m] = side_of[k]
+                weight[m] = weight_of[k]
+                m += 1
+                side_of[k] = -1
+    return (dw[:nd].copy(), dk[:nd].copy(), dsent[:nd].copy(), aw[:na].copy(),
+            ak[:na].copy(), asent[:na].copy(), pw[:m].copy(), pk[:m].copy(),
+            side[:m].copy(), weight[:m].copy())
+
+
 @jit
 def campaign_sides_kernel(pw: Any, pk: Any, side: Any, weight: Any, pb: Any, pt: Any,
                           n: int, batch: int, nw: int, military: Any, reach: Any,
@@ -569,7 +680,8 @@ def balancing_partner_kernel(bw: Any, i: Any, top_threat: Any, alliance: Any, al
 WAR_KERNELS = {"war_recover": recover_kernel, "war_conquer": conquer_kernel,
                "war_sides": campaign_sides_kernel, "war_attrition": campaign_attrition_kernel,
                "war_grievance": grievance_kernel,
-               "war_damage": campaign_damage_kernel, "war_burial": burial_kernel,
+               "war_damage": campaign_damage_kernel,
+               "war_participants": campaign_participants_kernel, "war_burial": burial_kernel,
                "allies_of": allies_of_kernel, "balancing_partner": balancing_partner_kernel}
 
 
@@ -620,6 +732,33 @@ def conquer(state: Any, setting: Any, s: Any, claim_code: Any, claim_weight: Any
         events.append(Events.make(kind, cw, victim, winner, counts.astype(float)))
     else:
         events.append(Events.make(kind, cw, winner, victim, counts.astype(float)))
+
+
+def campaign_participants(state: Any, actions: Any, obs: Any, s: Any, b: Any, a: Any,
+                          t: Any) -> tuple[tuple[Any, ...], Any, Any, Any, Any]:
+    """``war._participants``, compiled (bit-identical): the same calls, the same record of
+    the defensive calls in the year's scratch ``s.calls`` and ``s.honoured`` (written in
+    place), and the same participants of the campaigns (b, initiator a, target t)."""
+    from powerbalance.model.compiled import kernels
+
+    n = state.n_actors
+    alliance = np.ascontiguousarray(state.alliance).reshape(-1)
+    # The interests (a cached estimate) are asked for only where some ally may be called,
+    # as the reference asks only for those of the allies it calls.
+    use_interest = obs.params.interest_weight != 0 and (
+        "_willing_against" in obs.__dict__ or bool((state.alliance[b] > 0).any()))
+    willing = (np.ascontiguousarray(obs._willing_against).reshape(-1) if use_interest
+               else _EMPTY_F32)
+    out = kernels()["war_participants"](
+        np.ascontiguousarray(b, dtype=np.int64), np.ascontiguousarray(a, dtype=np.int64),
+        np.ascontiguousarray(t, dtype=np.int64), n, alliance,
+        np.ascontiguousarray(state.alive).reshape(-1),
+        np.ascontiguousarray(actions.join, dtype=np.float64).reshape(-1),
+        np.ascontiguousarray(state.join_offence, dtype=np.float64).reshape(-1),
+        np.ascontiguousarray(state.pact_offence, dtype=np.float32).reshape(-1),
+        np.ascontiguousarray(actions.shirk, dtype=np.int64).reshape(-1), willing,
+        use_interest, s.calls.reshape(-1), s.honoured.reshape(-1))
+    return out[:6], out[6], out[7], out[8], out[9]
 
 
 def campaign_sides(state: Any, obs: Any, military: Any, pw: Any, pk: Any, side: Any,

@@ -378,10 +378,15 @@ def _campaign(state: WorldState, actions: Actions, obs: Observation, setting: Se
     n = state.n_actors
     nw = len(b)
     rows = np.arange(nw)
-    dw, dk, dsent = _calls(state, actions, b, t, a, actions.join)
-    # The offensive obligation in force (declared last year, as the estimates read it) or
-    # the treaty's own (WorldState.pact_offence).
-    aw, ak, asent = _calls(state, actions, b, a, t, state.join_offence, state.pact_offence)
+    compiled = setting.engine == "compiled"
+    if compiled:  # the same calls, records and participants in one compiled pass
+        from powerbalance.model import compiled_war
+
+        (dw, dk, dsent, aw, ak, asent), pw, pk, side, weight = (
+            compiled_war.campaign_participants(state, actions, obs, s, b, a, t))
+    else:
+        (dw, dk, dsent, aw, ak, asent), pw, pk, side, weight = _participants(
+            state, actions, obs, s, b, a, t)
     principal_of = np.concatenate([t[dw], a[aw]])
     events.append(Events.make(EventKind.ALLY_CALLED, b[np.concatenate([dw, aw])],
                               np.concatenate([dk, ak]), principal_of,
@@ -390,34 +395,10 @@ def _campaign(state: WorldState, actions: Actions, obs: Observation, setting: Se
     if abandon.any():
         events.append(Events.make(EventKind.ABANDONED, b[dw[abandon]], dk[abandon],
                                   t[dw[abandon]]))
-    # The public record of defensive calls (reliability).
-    np.add.at(s.calls.reshape(-1), b[dw] * n + dk, 1.0)
-    np.add.at(s.honoured.reshape(-1), b[dw] * n + dk, dsent)
-
-    # What an ally brings: commitment x its own interest in a war against the enemy
-    # (Smith 1995; see Observation.interest) x the share its strategy sends.
-    help_d = state.alliance[b[dw], dk, t[dw]] * obs.interest(b[dw], dk, a[dw]) * dsent
-    help_a = state.alliance[b[aw], ak, a[aw]] * obs.interest(b[aw], ak, t[aw]) * asent
-    keep_d, keep_a = help_d > 0, help_a > 0
-    dw, dk, help_d = dw[keep_d], dk[keep_d], help_d[keep_d]
-    aw, ak, help_a = aw[keep_a], ak[keep_a], help_a[keep_a]
-
-    # Participants, ordered by war then actor. An actor called to both sides of one war
-    # (allied to neither principal's enemy, so only through a principal) cannot occur.
-    pw = np.concatenate([rows, rows, dw, aw])
-    pk = np.concatenate([a, t, dk, ak])
-    side = np.concatenate([np.zeros(nw, np.int64), np.ones(nw + len(dw), np.int64),
-                           np.zeros(len(aw), np.int64)])
-    weight = np.concatenate([np.ones(2 * nw), help_d, help_a])
-    order = np.lexsort((pk, pw))
-    pw, pk, side, weight = pw[order], pk[order], side[order], weight[order]
     pb = b[pw]
     slot = pb * n + pk
     principal = pk == np.where(side == 0, a[pw], t[pw])
-    compiled = setting.engine == "compiled"
     if compiled:  # the same sums in the same order, in compiled passes
-        from powerbalance.model import compiled_war
-
         committed, strength, s_att, s_def = compiled_war.campaign_sides(
             state, obs, s.military, pw, pk, side, weight, pb, t[pw], nw)
     else:
@@ -544,6 +525,44 @@ def _campaign(state: WorldState, actions: Actions, obs: Observation, setting: Se
     _end(s, events, b[mutual], a[mutual], t[mutual], NO_WINNER)
     outcome = np.where(att_wins, INITIATOR_WON, TARGET_WON)
     _end(s, events, b[concedes], a[concedes], t[concedes], outcome[concedes])
+
+
+def _participants(state: WorldState, actions: Actions, obs: Observation, s: _Scratch,
+                  b: I64, a: I64, t: I64
+                  ) -> tuple[tuple[I64, I64, F64, I64, I64, F64], I64, I64, I64, F64]:
+    """The allies called to the wars (b, initiator a, target t), the public record of the
+    defensive calls (in ``s``), and the campaigns' participants: ((defender's allies' war
+    row, ally, share sent, the same for the initiator's allies), then the participants'
+    war row, actor, side and weight, ordered by war then actor)."""
+    n = state.n_actors
+    nw = len(b)
+    rows = np.arange(nw)
+    dw, dk, dsent = _calls(state, actions, b, t, a, actions.join)
+    # The offensive obligation in force (declared last year, as the estimates read it) or
+    # the treaty's own (WorldState.pact_offence).
+    aw, ak, asent = _calls(state, actions, b, a, t, state.join_offence, state.pact_offence)
+    called = (dw, dk, dsent, aw, ak, asent)
+    # The public record of defensive calls (reliability).
+    np.add.at(s.calls.reshape(-1), b[dw] * n + dk, 1.0)
+    np.add.at(s.honoured.reshape(-1), b[dw] * n + dk, dsent)
+
+    # What an ally brings: commitment x its own interest in a war against the enemy
+    # (Smith 1995; see Observation.interest) x the share its strategy sends.
+    help_d = state.alliance[b[dw], dk, t[dw]] * obs.interest(b[dw], dk, a[dw]) * dsent
+    help_a = state.alliance[b[aw], ak, a[aw]] * obs.interest(b[aw], ak, t[aw]) * asent
+    keep_d, keep_a = help_d > 0, help_a > 0
+    dw, dk, help_d = dw[keep_d], dk[keep_d], help_d[keep_d]
+    aw, ak, help_a = aw[keep_a], ak[keep_a], help_a[keep_a]
+
+    # Participants, ordered by war then actor. An actor called to both sides of one war
+    # (allied to neither principal's enemy, so only through a principal) cannot occur.
+    pw = np.concatenate([rows, rows, dw, aw])
+    pk = np.concatenate([a, t, dk, ak])
+    side = np.concatenate([np.zeros(nw, np.int64), np.ones(nw + len(dw), np.int64),
+                           np.zeros(len(aw), np.int64)])
+    weight = np.concatenate([np.ones(2 * nw), help_d, help_a])
+    order = np.lexsort((pk, pw))
+    return called, pw[order], pk[order], side[order], weight[order]
 
 
 def _sides(state: WorldState, obs: Observation, s: _Scratch, pw: I64, pk: I64, side: I64,
