@@ -262,7 +262,9 @@ def campaign_participants_kernel(b: Any, a: Any, t: Any, n: int, alliance: Any, 
     # without ``use_interest``) x its share, and only a helper with help > 0 takes part;
     # the participants of each war come out by actor (np.lexsort's order: the principals
     # and the two sides' allies are distinct actors), the principals with weight 1.0.
-    # Every index is >= 0 and read unsigned (u), as in campaign_sides_kernel.
+    # ``alive``, ``join``, ``join_offence`` and ``shirk`` are (B, N), of any layout (a
+    # broadcast constant is read as it is, not copied). Every index is >= 0 and read
+    # unsigned (u), as in campaign_sides_kernel.
     u = np.uint64
     nw = len(b)
     cap = nw * n
@@ -282,7 +284,8 @@ def campaign_participants_kernel(b: Any, a: Any, t: Any, n: int, alliance: Any, 
     na = 0
     m = 0
     for w in range(nw):
-        row = b[w] * n
+        bw = b[w]
+        row = bw * n
         att, tgt = a[w], t[w]
         side_of[u(att)] = 0
         weight_of[u(att)] = 1.0
@@ -292,10 +295,10 @@ def campaign_participants_kernel(b: Any, a: Any, t: Any, n: int, alliance: Any, 
             cell = (row + k) * n
             if not alliance[u(cell + tgt)] > 0:
                 continue
-            if not (alive[u(row + k)] and alliance[u(cell + att)] <= 0 and k != tgt
+            if not (alive[u(bw), u(k)] and alliance[u(cell + att)] <= 0 and k != tgt
                     and k != att):
                 continue
-            sent = 0.0 if shirk[u(row + k)] == att else join[u(row + k)]
+            sent = 0.0 if shirk[u(bw), u(k)] == att else join[u(bw), u(k)]
             if sent < 0.0:
                 sent = 0.0
             if sent > 1.0:
@@ -315,11 +318,11 @@ def campaign_participants_kernel(b: Any, a: Any, t: Any, n: int, alliance: Any, 
             cell = (row + k) * n
             if not alliance[u(cell + att)] > 0:
                 continue
-            if not (alive[u(row + k)] and alliance[u(cell + tgt)] <= 0 and k != att
+            if not (alive[u(bw), u(k)] and alliance[u(cell + tgt)] <= 0 and k != att
                     and k != tgt):
                 continue
-            owed = _np_max(join_offence[u(row + k)], np.float64(pact[u(cell + att)]))
-            sent = 0.0 if shirk[u(row + k)] == tgt else owed
+            owed = _np_max(join_offence[u(bw), u(k)], np.float64(pact[u(cell + att)]))
+            sent = 0.0 if shirk[u(bw), u(k)] == tgt else owed
             if sent < 0.0:
                 sent = 0.0
             if sent > 1.0:
@@ -752,11 +755,10 @@ def campaign_participants(state: Any, actions: Any, obs: Any, s: Any, b: Any, a:
     out = kernels()["war_participants"](
         np.ascontiguousarray(b, dtype=np.int64), np.ascontiguousarray(a, dtype=np.int64),
         np.ascontiguousarray(t, dtype=np.int64), n, alliance,
-        np.ascontiguousarray(state.alive).reshape(-1),
-        np.ascontiguousarray(actions.join, dtype=np.float64).reshape(-1),
-        np.ascontiguousarray(state.join_offence, dtype=np.float64).reshape(-1),
+        np.asarray(state.alive, dtype=np.bool_), np.asarray(actions.join, dtype=np.float64),
+        np.asarray(state.join_offence, dtype=np.float64),
         np.ascontiguousarray(state.pact_offence, dtype=np.float32).reshape(-1),
-        np.ascontiguousarray(actions.shirk, dtype=np.int64).reshape(-1), willing,
+        np.asarray(actions.shirk, dtype=np.int64), willing,
         use_interest, s.calls.reshape(-1), s.honoured.reshape(-1))
     return out[:6], out[6], out[7], out[8], out[9]
 
