@@ -83,8 +83,15 @@ def _record(memory: np.ndarray, b: I64, victim: I64, culprit: I64, weight: F64,
     _, n, _ = memory.shape
     flat = memory.reshape(-1)
     if spread > 0:
-        idx = ((b * n)[:, None] + np.arange(n)[None, :]) * n + culprit[:, None]
-        np.add.at(flat, idx.ravel(), np.repeat(weight * spread, n))
+        code = b * n + culprit
+        if len(code) == 1 or len(sorted_unique(code)) == len(code):
+            # Each record its own column (b, :, culprit): every cell gets one addition,
+            # so a fancy-indexed add is np.add.at's sum (float32 cell + float64 weight,
+            # rounded to float32) without its per-element cost (N cells per record).
+            memory[b, :, culprit] += (weight * spread)[:, None]
+        else:
+            idx = ((b * n)[:, None] + np.arange(n)[None, :]) * n + culprit[:, None]
+            np.add.at(flat, idx.ravel(), np.repeat(weight * spread, n))
         np.add.at(flat, (b * n + victim) * n + culprit, weight * (1.0 - spread))
         memory[b, culprit, culprit] = 0.0
     else:
@@ -103,7 +110,7 @@ def remember(state: WorldState, actions: Actions, obs: Observation, year_events:
     expl = state.exploitation * keep if any_set(state.exploitation) else state.exploitation
     if not len(ev):  # a quiet year (most of a small world's): memories only fade
         return state.replace(abandonment=aband, exploitation=expl,
-                             fought=np.zeros_like(state.fought)), []
+                             fought=np.zeros(state.fought.shape, dtype=bool)), []
     out: list[Events] = []
     culprits: list[tuple[I64, I64]] = []
 
@@ -115,7 +122,8 @@ def remember(state: WorldState, actions: Actions, obs: Observation, year_events:
     jb, jk, jt = ev.world[joined], ev.actor[joined], ev.other[joined]
     war_sel = (ev.kind == EventKind.WAR_WON) | (ev.kind == EventKind.WAR_LOST)
     wb, wa, wt = ev.world[war_sel], ev.actor[war_sel], ev.other[war_sel]
-    attacked = np.zeros_like(state.fought)
+    # (np.zeros, not zeros_like: a large one is calloc'd, its untouched pages never written.)
+    attacked = np.zeros(state.fought.shape, dtype=bool)
     attacked[wb, wa, wt] = True
     # A token share counts as balking only in an ally's defence (offensive help is a
     # favour, not an obligation).
@@ -133,7 +141,7 @@ def remember(state: WorldState, actions: Actions, obs: Observation, year_events:
         culprits.append((b, k))
 
     # Who fought whom this year.
-    fought = np.zeros_like(state.fought)
+    fought = np.zeros(state.fought.shape, dtype=bool)
     fought[wb, wa, wt] = True
     fought[wb, wt, wa] = True
     if len(jb):
