@@ -122,7 +122,7 @@ def remember(state: WorldState, actions: Actions, obs: Observation, year_events:
     jb, jk, jt = ev.world[joined], ev.actor[joined], ev.other[joined]
     war_sel = (ev.kind == EventKind.WAR_WON) | (ev.kind == EventKind.WAR_LOST)
     wb, wa, wt = ev.world[war_sel], ev.actor[war_sel], ev.other[war_sel]
-    # (np.zeros, not zeros_like: a large one is calloc'd, its untouched pages never written.)
+    # (np.zeros, calloc, rather than zeros_like, an empty array and a fill of it.)
     attacked = np.zeros(state.fought.shape, dtype=bool)
     attacked[wb, wa, wt] = True
     # A token share counts as balking only in an ally's defence (offensive help is a
