@@ -83,12 +83,33 @@ def _record(memory: np.ndarray, b: I64, victim: I64, culprit: I64, weight: F64,
     _, n, _ = memory.shape
     flat = memory.reshape(-1)
     if spread > 0:
-        idx = ((b * n)[:, None] + np.arange(n)[None, :]) * n + culprit[:, None]
-        np.add.at(flat, idx.ravel(), np.repeat(weight * spread, n))
+        # Each record adds to its column (b, :, culprit), np.add.at's sums (float32 cell +
+        # float64 weight, rounded to float32, in record order) by fancy-indexed adds
+        # without np.add.at's per-element cost (N cells a record): records in rounds, the
+        # r-th record of each column in round r, so a round's columns are distinct (each
+        # cell added to once) and a column's records add in their order.
+        ws = weight * spread
+        for sel in _rounds(b * n + culprit):
+            memory[b[sel], :, culprit[sel]] += ws[sel][:, None]
         np.add.at(flat, (b * n + victim) * n + culprit, weight * (1.0 - spread))
         memory[b, culprit, culprit] = 0.0
     else:
         np.add.at(flat, (b * n + victim) * n + culprit, weight)
+
+
+def _rounds(code: I64) -> list[slice | I64]:
+    """Positions of ``code`` in rounds: round r holds each value's r-th occurrence (one
+    round, all positions, when the values are distinct)."""
+    if len(code) == 1 or len(sorted_unique(code)) == len(code):
+        return [slice(None)]
+    order = np.argsort(code, kind="stable")
+    ranked = code[order]
+    start = np.ones(len(code), dtype=bool)
+    start[1:] = ranked[1:] != ranked[:-1]
+    first = np.maximum.accumulate(np.where(start, np.arange(len(code)), 0))
+    rank = np.empty(len(code), dtype=np.int64)
+    rank[order] = np.arange(len(code)) - first
+    return [np.flatnonzero(rank == r) for r in range(int(rank.max()) + 1)]
 
 
 def remember(state: WorldState, actions: Actions, obs: Observation, year_events: list[Events],
@@ -103,7 +124,7 @@ def remember(state: WorldState, actions: Actions, obs: Observation, year_events:
     expl = state.exploitation * keep if any_set(state.exploitation) else state.exploitation
     if not len(ev):  # a quiet year (most of a small world's): memories only fade
         return state.replace(abandonment=aband, exploitation=expl,
-                             fought=np.zeros_like(state.fought)), []
+                             fought=np.zeros(state.fought.shape, dtype=bool)), []
     out: list[Events] = []
     culprits: list[tuple[I64, I64]] = []
 
@@ -115,7 +136,8 @@ def remember(state: WorldState, actions: Actions, obs: Observation, year_events:
     jb, jk, jt = ev.world[joined], ev.actor[joined], ev.other[joined]
     war_sel = (ev.kind == EventKind.WAR_WON) | (ev.kind == EventKind.WAR_LOST)
     wb, wa, wt = ev.world[war_sel], ev.actor[war_sel], ev.other[war_sel]
-    attacked = np.zeros_like(state.fought)
+    # (np.zeros, calloc, rather than zeros_like, an empty array and a fill of it.)
+    attacked = np.zeros(state.fought.shape, dtype=bool)
     attacked[wb, wa, wt] = True
     # A token share counts as balking only in an ally's defence (offensive help is a
     # favour, not an obligation).
@@ -133,7 +155,7 @@ def remember(state: WorldState, actions: Actions, obs: Observation, year_events:
         culprits.append((b, k))
 
     # Who fought whom this year.
-    fought = np.zeros_like(state.fought)
+    fought = np.zeros(state.fought.shape, dtype=bool)
     fought[wb, wa, wt] = True
     fought[wb, wt, wa] = True
     if len(jb):
