@@ -47,16 +47,6 @@ def decide(obs: Observation, override: ActionOverride | None = None) -> Actions:
         raise ValueError("the setting has no policy: build it with Scenario.setting (or "
                          "Setting.build(..., policy=registry.instance))")
     passive = Actions.passive(state.batch, state.n_actors, obs.params.base_spend)
-    if obs.setting.engine == "compiled":   # the same masks and merge, in one pass each
-        from powerbalance.model import compiled_policy
-
-        found = compiled_policy.strategy_masks(state.strategy, state.alive)
-        if found is not None:
-            ids, masks, who = found
-            picked = [(masks[k], policy(int(sid)).decide(obs, masks[k]))
-                      for k, sid in enumerate(ids.tolist())]
-            actions = compiled_policy.merge(passive, picked, who)
-            return actions if override is None else override(obs, actions)
     present = np.flatnonzero(np.bincount(state.strategy[state.alive]))
     choices = []
     for sid in present.tolist():
