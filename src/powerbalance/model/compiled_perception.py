@@ -86,5 +86,51 @@ def top_kernel(threat: Any) -> Any:
     return level, index
 
 
+@jit
+def forces_kernel(war_target: Any, alliance: Any, fought: Any, alive: Any, military: Any,
+                  honoured: Any, calls: Any, prior_weight: float, weight: float,
+                  allied: bool) -> Any:
+    # Observation.wars_under_way (the wars each actor takes part in: both principals of
+    # every war, war_target >= 0, and, when any alliance stands, every live ally k of a
+    # principal with k not the enemy, not committed to the enemy and fought[k, enemy]: the
+    # same rows of force_split, counted, so exact in any order), then forces (military of
+    # the live / (1 + wars)), forces_ongoing (/ max(wars, 1)), reliability ((honoured +
+    # prior_weight) / (calls + weight), prior_weight = reliability_prior * weight),
+    # ally_forces and _ally_forces_ongoing (x reliability): the same float64 operations.
+    b, n = alive.shape
+    wars = np.zeros((b, n))
+    for w in range(b):
+        for a in range(n):
+            t = war_target[w, a]
+            if t < 0:
+                continue
+            wars[w, a] += 1.0
+            wars[w, t] += 1.0
+            if not allied:
+                continue
+            for side in range(2):
+                principal, enemy = (a, t) if side == 0 else (t, a)
+                for k in range(n):
+                    if (alliance[w, principal, k] > 0 and alive[w, k] and k != enemy
+                            and alliance[w, k, enemy] <= 0 and fought[w, k, enemy]):
+                        wars[w, k] += 1.0
+    forces = np.empty((b, n))
+    ongoing = np.empty((b, n))
+    trust = np.empty((b, n))
+    ally = np.empty((b, n))
+    ally_ongoing = np.empty((b, n))
+    for w in range(b):
+        for a in range(n):
+            m = military[w, a] if alive[w, a] else 0.0
+            x = wars[w, a]
+            f = m / (1.0 + x)
+            g = m / (x if x > 1.0 else 1.0)
+            r = (honoured[w, a] + prior_weight) / (calls[w, a] + weight)
+            forces[w, a], ongoing[w, a], trust[w, a] = f, g, r
+            ally[w, a], ally_ongoing[w, a] = f * r, g * r
+    return wars, forces, ongoing, trust, ally, ally_ongoing
+
+
 #: The kernels of this module by name (merged into :func:`powerbalance.model.compiled.kernels`).
-KERNELS = {"amphibious": amphibious_kernel, "willing": willing_kernel, "top": top_kernel}
+KERNELS = {"amphibious": amphibious_kernel, "willing": willing_kernel, "top": top_kernel,
+           "forces": forces_kernel}

@@ -233,6 +233,8 @@ class Observation:
     @cached_property
     def reliability(self) -> F64:
         """(B, N) each actor's reliability as an ally (see :func:`reliability`)."""
+        if self.setting.engine == "compiled":
+            return self._fused_forces("reliability")
         return reliability(self.state, self.params)
 
     @cached_property
@@ -242,6 +244,8 @@ class Observation:
         fought the enemy last year (it joined the war's campaign: ``WorldState.fought``).
         An actor splits its forces evenly among its wars (:func:`force_split`, the rule of
         the campaigns), which others see."""
+        if self.setting.engine == "compiled":
+            return self._fused_forces("wars_under_way")
         state = self.state
         n = state.n_actors
         wb, wa = nonzero(state.war_target >= 0)
@@ -263,12 +267,16 @@ class Observation:
         """(B, N) the forces each actor can be expected to bring to a new war: its military
         shared evenly among the wars it takes part in already plus the new one (the split
         of the campaigns, :func:`force_split`)."""
+        if self.setting.engine == "compiled":
+            return self._fused_forces("forces")
         m = np.where(self.alive, self.state.military, 0.0)
         return m / (1.0 + self.wars_under_way)
 
     @cached_property
     def forces_ongoing(self) -> F64:
         """(B, N) as :attr:`forces`, for a war already under way (counted among its wars)."""
+        if self.setting.engine == "compiled":
+            return self._fused_forces("forces_ongoing")
         m = np.where(self.alive, self.state.military, 0.0)
         return m / np.maximum(self.wars_under_way, 1.0)
 
@@ -277,11 +285,36 @@ class Observation:
         """(B, N) forces each actor can be expected to bring as an ally, before commitment,
         interest, distance and water: :attr:`forces` (its observable conduct) x reliability
         (its record)."""
+        if self.setting.engine == "compiled":
+            return self._fused_forces("ally_forces")
         return self.forces * self.reliability
 
     @cached_property
     def _ally_forces_ongoing(self) -> F64:
+        if self.setting.engine == "compiled":
+            return self._fused_forces("_ally_forces_ongoing")
         return self.forces_ongoing * self.reliability
+
+    def _fused_forces(self, name: str) -> F64:
+        """On the compiled engine, :attr:`wars_under_way`, :attr:`forces`,
+        :attr:`forces_ongoing`, :attr:`reliability`, :attr:`ally_forces` and
+        :attr:`_ally_forces_ongoing` in one pass (the same rows counted and the same float64
+        operations, so the same bits), all six kept at the first read of any; ``name``'s."""
+        d = self.__dict__
+        if "_forces_fused" not in d:
+            from powerbalance.model.compiled import kernels
+
+            state, p = self.state, self.params
+            w = p.reliability_weight
+            d["_forces_fused"] = dict(zip(
+                ("wars_under_way", "forces", "forces_ongoing", "reliability", "ally_forces",
+                 "_ally_forces_ongoing"),
+                kernels()["forces"](state.war_target, state.alliance, state.fought, self.alive,
+                                    state.military, state.honoured, state.calls,
+                                    float(p.reliability_prior * w), float(w), bool(self.allied)),
+                strict=True))
+        out: F64 = d["_forces_fused"][name]
+        return out
 
     def interest(self, b: I64, k: I64, e: I64) -> F64:
         """Per triple, ally k's interest in a war against e, the factor of its commitment:
