@@ -276,14 +276,33 @@ class World:
         b = s.batch
         p = len(pl)
         out = np.empty((b, p, self.layout.size), np.float32)
-        me = self._player_cols  # pl, or the same columns as a slice (a view, no gather)
-        block = out[:, :, :len(RIVAL_BLOCKS) * n].reshape(b, p, len(RIVAL_BLOCKS), n)  # a view
         alive = s.alive[:, None, :]
         # The odds against each live rival (0 against oneself and the dead), estimated only
         # for those pairs: each pair's estimate is computed alone, whatever else is asked.
         wb, wp, wj = (alive & self._not_me).nonzero()
+        odds = obs.win_odds(wb, pl[wp], wj)
+        own_prestige = (self.prestige(pl) if rows is None
+                        else prestige(s, self.params, standing, share=share, columns=pl))
+        span = max(self.scenario.years, 1)
+        if self.setting.engine == "compiled":  # the same values in one pass
+            from powerbalance.game.compiled_observe import observation_fill
+
+            if elapsed is None:  # the same float64 quotient and minimum as the array's
+                year = np.full(b, min(float(s.year) / span, 1.0))
+            else:
+                year = np.minimum(np.asarray(elapsed, dtype=np.float64) / span, 1.0)
+            observation_fill(out, pl, s.alive, obs.perceived, obs.threat, s.adjacent,
+                             s.alliance, s.hostility, s.war_target, s.spend,
+                             max(self.params.max_spend, 1e-9), s.cohesion, s.nuclear,
+                             s.resolve, np.ascontiguousarray(year, dtype=np.float64),
+                             np.ascontiguousarray(own_prestige, dtype=np.float64),
+                             wb, wp, wj, np.ascontiguousarray(odds, dtype=np.float64))
+            out.clip(self.low, self.high, out=out)
+            return out
+        me = self._player_cols  # pl, or the same columns as a slice (a view, no gather)
+        block = out[:, :, :len(RIVAL_BLOCKS) * n].reshape(b, p, len(RIVAL_BLOCKS), n)  # a view
         block[:, :, 2] = 0.0
-        block[wb, wp, 2, wj] = obs.win_odds(wb, pl[wp], wj)
+        block[wb, wp, 2, wj] = odds
         block[:, :, 0] = obs.perceived[:, me, :]
         block[:, :, 1] = obs.threat[:, me, :]
         block[:, :, 3] = alive
@@ -300,17 +319,16 @@ class World:
         own[:, :, 1] = s.cohesion[:, me]
         own[:, :, 2] = s.nuclear[:, me] / 2.0
         own[:, :, 3] = s.resolve[:, me]
-        span = max(self.scenario.years, 1)
         if elapsed is None:  # the same float64 quotient and minimum as the array's below
             own[:, :, 4] = min(float(s.year) / span, 1.0)
         else:
             own[:, :, 4] = np.minimum(np.asarray(elapsed, dtype=np.float64) / span, 1.0)[:, None]
-        own[:, :, 5] = (self.prestige(pl) if rows is None
-                        else prestige(s, self.params, standing, share=share, columns=pl))
+        own[:, :, 5] = own_prestige
         out.clip(self.low, self.high, out=out)
         return out
 
-    def restart(self, rows: npt.ArrayLike, keys: npt.NDArray[np.uint64]) -> None:
+    def restart(self, rows: npt.ArrayLike, keys: npt.NDArray[np.uint64],
+                drawn: dict[str, np.ndarray] | None = None) -> None:
         """Start the worlds at batch positions ``rows`` again from the scenario's initial
         state with the random ``keys`` (one per row), leaving the others as they are.
 
@@ -320,6 +338,10 @@ class World:
         engine draws them at a world's first year (the engine redraws them only when the
         whole batch is new); everything the first year derives from the map (frontier,
         land borders) is filled in likewise.
+
+        ``drawn``: :meth:`key_draws` of ``keys`` when the caller has them (a batched env
+        draws those of a whole game counter once, see :class:`~powerbalance.game.env.
+        BatchedEnv`); drawn here otherwise.
         """
         rows = np.asarray(rows, dtype=np.int64).reshape(-1)
         keys = np.asarray(keys, dtype=np.uint64).reshape(-1)
@@ -328,11 +350,8 @@ class World:
         t = self._start()
         template = self._template_rows()
         # What differs between restarted worlds: their keys and what is drawn from them;
-        # every other field is the template's one world, broadcast over the rows (own_growth
-        # reads the keys alone).
-        per_key = {"keys": keys, "strategy": self.scenario.draw_strategies(keys),
-                   "growth": np.where(self._given_growth, t.growth,  # a scenario's given trend
-                                      own_growth(t.replace(keys=keys), self.params))}
+        # every other field is the template's one world, broadcast over the rows.
+        per_key = {"keys": keys, **(self.key_draws(keys) if drawn is None else drawn)}
         changed = {}
         for name, value in self.state.__dict__.items():
             if not isinstance(value, np.ndarray):
@@ -343,6 +362,18 @@ class World:
         self.state = self.state.replace(**changed)
         self.standing[rows] = 0.0
         self._forget()
+
+    def key_draws(self, keys: npt.NDArray[np.uint64]) -> dict[str, np.ndarray]:
+        """What a restarted world draws from its key (:meth:`restart`): its actors'
+        strategies and own growth rates, (len(keys), N) each. Each key's row is a pure
+        function of that key (counter-based streams), so the rows of some keys are those
+        keys' rows of a larger draw."""
+        t = self._start()
+        self._template_rows()  # (the actors whose growth trend the scenario gives)
+        keys = np.asarray(keys, dtype=np.uint64).reshape(-1)
+        return {"strategy": self.scenario.draw_strategies(keys),
+                "growth": np.where(self._given_growth, t.growth,  # a scenario's given trend
+                                   own_growth(t.replace(keys=keys), self.params))}
 
     def _template_rows(self) -> dict[str, np.ndarray]:
         """The template's arrays (:meth:`_start`) by field, each of one world (1, ...), and

@@ -267,7 +267,8 @@ class BatchedEnv:
         self._done = np.zeros((worlds, len(self.world.players)), bool)
         self._elapsed = np.zeros(worlds, dtype=np.int64)
         self._episode = np.zeros(worlds, dtype=np.int64)
-        self._key_cache: dict[tuple[int, int], npt.NDArray[np.uint64]] = {}  # see _episode_keys
+        self._key_cache: dict[tuple[int, int], tuple[npt.NDArray[np.uint64],
+                                                     dict[str, np.ndarray]]] = {}  # _episode_keys
 
     def reset(self, seed: int | None = None) -> npt.NDArray[np.float32]:
         """Start every world again (under ``seed`` if given; game counters restart)."""
@@ -302,7 +303,7 @@ class BatchedEnv:
             if len(rows):
                 obs = obs.copy()
                 self._episode[rows] += 1
-                world.restart(rows, self._keys(rows))
+                world.restart(rows, *self._keys(rows))
                 self._done[rows] = False
                 self._elapsed[rows] = 0
                 obs[rows] = world.observe(self._elapsed[rows], rows=rows)
@@ -310,27 +311,43 @@ class BatchedEnv:
         info["episode"] = self._episode.copy()
         return obs, reward, terminated, truncated, info
 
-    def _keys(self, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.uint64]:
-        """The random keys of the current games of the worlds at ``rows``."""
-        keys = np.empty(len(rows), dtype=np.uint64)
+    def _keys(self, rows: npt.NDArray[np.int64]
+              ) -> tuple[npt.NDArray[np.uint64], dict[str, np.ndarray]]:
+        """The random keys of the current games of the worlds at ``rows``, and what those
+        worlds draw from them (:meth:`World.key_draws`)."""
         games = self._episode[rows]
+        first = int(games[0]) if len(games) else 0
+        if (games == first).all():  # one game counter (most steps): gathers, no masks
+            keys, drawn = self._episode_keys(first)
+            return keys[rows], {name: value[rows] for name, value in drawn.items()}
+        out = np.empty(len(rows), dtype=np.uint64)
+        parts: dict[str, np.ndarray] = {}
         for e in np.unique(games).tolist():
             at = games == e
-            keys[at] = self._episode_keys(e)[rows[at]]
-        return keys
+            keys, drawn = self._episode_keys(e)
+            out[at] = keys[rows[at]]
+            for name, value in drawn.items():
+                if name not in parts:
+                    parts[name] = np.empty((len(rows), *value.shape[1:]), value.dtype)
+                parts[name][at] = value[rows[at]]
+        return out, parts
 
-    def _episode_keys(self, episode: int) -> npt.NDArray[np.uint64]:
+    def _episode_keys(self, episode: int) -> tuple[npt.NDArray[np.uint64],
+                                                   dict[str, np.ndarray]]:
         """(B,) the keys of game ``episode`` of every world (``rng.world_keys`` of the
-        episode's seed, whose key of a world depends on that world alone); the last few
-        episodes' are kept."""
+        episode's seed, whose key of a world depends on that world alone) and what every
+        world draws from its key (:meth:`World.key_draws`, drawn once per game counter
+        instead of at each step that restarts some worlds); the last few episodes' are
+        kept."""
         at = (self.world.seed, episode)
-        keys = self._key_cache.get(at)
-        if keys is None:
+        cached = self._key_cache.get(at)
+        if cached is None:
             keys = rng.world_keys(episode_seed(*at), self.world.worlds)
+            cached = (keys, self.world.key_draws(keys))
             if len(self._key_cache) >= 8:
                 self._key_cache.pop(next(iter(self._key_cache)))
-            self._key_cache[at] = keys
-        return keys
+            self._key_cache[at] = cached
+        return cached
 
 
 #: The Gymnasium id of :class:`PowerBalanceEnv` (``gymnasium.make(ENV_ID, player="Qin")``).

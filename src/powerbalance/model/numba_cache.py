@@ -53,7 +53,7 @@ PACKAGE = Path(__file__).resolve().parents[1]
 #: The kernel modules, relative to :data:`PACKAGE` (globs: a new kernel module is
 #: included without a change here).
 KERNEL_GLOBS = ("model/compiled*.py", "strategies/compiled*.py", "analysis/compiled*.py",
-                "presets/compiled*.py")
+                "presets/compiled*.py", "game/compiled*.py")
 
 _IMPORT = re.compile(r"^[ \t]*from[ \t]+(powerbalance(?:\.\w+)*)[ \t]+import[ \t]+"
                      r"(?:\(([^)]*)\)|([\w \t,]*))", re.MULTILINE)
