@@ -49,8 +49,12 @@ def decide(obs: Observation, override: ActionOverride | None = None) -> Actions:
     passive = Actions.passive(state.batch, state.n_actors, obs.params.base_spend)
     present = np.flatnonzero(np.bincount(state.strategy[state.alive]))
     choices = []
+    # (Each strategy's live actors: one comparison per strategy with the dead set to -1,
+    # the same masks as (strategy == sid) & alive since every id is >= 0.)
+    live_strategy = np.where(state.alive, state.strategy, -1) if len(present) > 1 else None
     for sid in present.tolist():
-        mask = (state.strategy == sid) & state.alive
+        mask = (state.strategy == sid) & state.alive if live_strategy is None \
+            else live_strategy == sid
         choices.append((mask, policy(int(sid)).decide(obs, mask)))
     # Each actor keeps its own strategy's rows: passive.where(m1, a1).where(m2, a2)...,
     # merged in one pass.

@@ -99,8 +99,8 @@ def step(state: WorldState, setting: Setting, params: Params,
     np.maximum(losses, 0.0, out=losses)  # (in place: the difference is the year's own)
     year_events = _concat(parts)  # (once: memory reads them, and so does the record)
     state, remembered = remember(state, actions, obs, [year_events], params)
-    state, transitions = _transitions(state, params)
-    state = state.replace(year=state.year + 1)
+    leader, transitions = _transitions(state, params)
+    state = state.replace(leader=leader, year=state.year + 1)  # (one copy of the state)
     events = _concat([year_events, *remembered, *transitions])
     return state, YearRecord(events, wars, losses, campaigns)
 
@@ -180,18 +180,22 @@ def _serial_year(state: WorldState, setting: Setting, params: Params,
     return state, parts, wars, Campaigns.concat(campaigns), year_actions, obs
 
 
-def _transitions(state: WorldState, params: Params) -> tuple[WorldState, list[Events]]:
-    """Record the leader (largest share) and a ``power_transition`` event when a challenger
-    overtakes it (Organski & Kugler 1980)."""
+def _transitions(state: WorldState, params: Params) -> tuple[I64, list[Events]]:
+    """The year's leader of each world (largest share; -1 in a world without a live actor)
+    and a ``power_transition`` event when a challenger overtakes it (Organski & Kugler
+    1980). The caller records the leader (with the year, in one replace)."""
     share = np.where(state.alive, state.last_share, -1.0)
-    leader = np.argmax(share, axis=1)
-    has = state.alive.any(axis=1)
-    leader = np.where(has, leader, -1)
+    leader = share.argmax(axis=1)
+    has = np.logical_or.reduce(state.alive, axis=1)
+    if not has.all():  # (most years every world has a live actor: nothing to blank)
+        leader = np.where(has, leader, -1)
     old = state.leader
-    w = np.flatnonzero((old >= 0) & (leader >= 0) & (leader != old))
     events: list[Events] = []
+    if not (leader != old).any():  # the same leaders as last year (most years)
+        return leader, events
+    w = np.flatnonzero((old >= 0) & (leader >= 0) & (leader != old))
     if len(w):
         events.append(Events.make(EventKind.POWER_TRANSITION, w, leader[w], old[w],
                                   share[w, leader[w]]))
-    return state.replace(leader=leader), events
+    return leader, events
 
