@@ -257,13 +257,17 @@ class World:
         return _standing(self._regard[key], self.standing, cols)
 
     def observe(self, elapsed: npt.ArrayLike | None = None,
-                rows: npt.ArrayLike | None = None) -> F32:
+                rows: npt.ArrayLike | None = None,
+                players_prestige: npt.NDArray[np.float64] | None = None) -> F32:
         """(B, P, 9N+6) float32: what each player perceives (layout :class:`Layout`).
 
         ``elapsed``: (B,) years of each world's current game, for the ``year`` field (the
         batch's year by default; a batched env that restarts finished worlds passes its
         own clocks). ``rows``: only the worlds at those batch positions (``elapsed`` then
         holds theirs), the same values as their rows of the whole batch's.
+        ``players_prestige``: ``self.prestige(self.players)`` where the caller has just
+        computed it on the current state and standing (whole batch only; saves doing it
+        twice a year).
         """
         n, pl = self.layout.n_actors, self._player_index
         if rows is None:
@@ -281,8 +285,10 @@ class World:
         # for those pairs: each pair's estimate is computed alone, whatever else is asked.
         wb, wp, wj = (alive & self._not_me).nonzero()
         odds = obs.win_odds(wb, pl[wp], wj)
-        own_prestige = (self.prestige(pl) if rows is None
-                        else prestige(s, self.params, standing, share=share, columns=pl))
+        if rows is not None:
+            own_prestige = prestige(s, self.params, standing, share=share, columns=pl)
+        else:
+            own_prestige = self.prestige(pl) if players_prestige is None else players_prestige
         span = max(self.scenario.years, 1)
         if self.setting.engine == "compiled":  # the same values in one pass
             from powerbalance.game.compiled_observe import observation_fill

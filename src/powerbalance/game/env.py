@@ -50,14 +50,18 @@ from powerbalance.scenarios.model import Scenario
 MAX_YEARS = 100
 
 
-def _year_rewards(world: World, alive_before: npt.NDArray[np.bool_]
+def _year_rewards(world: World, alive_before: npt.NDArray[np.bool_],
+                  players_prestige: npt.NDArray[np.float64] | None = None
                   ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_],
                              npt.NDArray[np.bool_]]:
-    """(B, P) rewards and eliminations of the players, and (B,) unified worlds."""
+    """(B, P) rewards and eliminations of the players, and (B,) unified worlds
+    (``players_prestige``: ``world.prestige(world.players)``, if already computed)."""
     s = world.state
     pl = world.players
     alive = s.alive[:, pl]
-    value = world.share()[:, pl] + PRESTIGE_WEIGHT * world.prestige(pl)
+    if players_prestige is None:
+        players_prestige = world.prestige(pl)
+    value = world.share()[:, pl] + PRESTIGE_WEIGHT * players_prestige
     died = alive_before & ~alive
     reward = np.where(alive, value, np.where(died, DEATH_PENALTY, 0.0))
     unified = s.alive.sum(axis=1) <= 1
@@ -115,14 +119,18 @@ class PowerBalanceParallelEnv(ParallelEnv):  # type: ignore[misc]
         acting = self.agents
         moves = np.array([actions.get(a, self._passive) if a in acting else self._passive
                           for a in self.possible_agents], dtype=np.int64)
-        before = self.world.state.alive[:, self.world.players].copy()
-        self.world.step(moves[None])
-        reward, died, unified = _year_rewards(self.world, before)
-        year = self.world.state.year
+        world = self.world
+        before = world.state.alive[:, world.players]  # a copy (fancy indexing)
+        world.step(moves[None])
+        # The players' prestige once for the rewards and the observation (the same state
+        # and standing: nothing changes between them).
+        pres = world.prestige(world.players)
+        reward, died, unified = _year_rewards(world, before, pres)
+        year = world.state.year
         truncate = year >= self.max_years
         ended = (died[0] | unified[0]).tolist()
         gain = reward[0].tolist()
-        obs = self.world.observe()[0]
+        obs = world.observe(players_prestige=pres)[0]
         rewards, terms, truncs, infos, out = {}, {}, {}, {}, {}
         for a in acting:
             k = self._index[a]
