@@ -202,6 +202,9 @@ OBSERVED = [
     ("two-continents", {"amphibious_overseas": False, "technology_growth": 0.01}),
     # The Mongols' own mobility makes reach_in (power arriving) differ from reach (power sent).
     ("mongol-steppe-1206", {}),
+    # Enough actors for the observation kernel's row by row pass (its top threats with it:
+    # compiled_kernels.ROW_OBSERVATION) and for the passed threats' rows of many allies.
+    ("random:actors=60,seed=3", {}),
 ]
 
 
@@ -231,6 +234,23 @@ def test_compiled_perception_is_bit_identical_on_a_lived_in_state(spec, override
     assert (ref.expected_defence(b, j, e) > 0).any()
 
 
+def test_compiled_any_set_is_the_reference_test():
+    """The compiled early-exit test of a large array answers as state.any_set: NaN counts,
+    -0.0 does not, wherever the first such element lies (block edges included)."""
+    from powerbalance.model import compiled
+    from powerbalance.model.state import any_set
+
+    for size in (10, 5000, 100_000):
+        for at in {min(x, size - 1) for x in (0, 511, 512, size - 1)}:
+            for value in (0.0, -0.0, 1e-30, -2.0, np.nan, np.inf):
+                for dtype in (np.float32, np.float64):
+                    a = np.zeros(size, dtype=dtype)
+                    a[at] = value
+                    assert compiled.any_set(a) == any_set(a), (size, at, value, dtype)
+                    cube = a[: size - size % 100].reshape(-1, 10, 10)
+                    assert compiled.any_set(cube) == any_set(cube)
+
+
 def test_compiled_uniform_at_draws_the_reference_numbers():
     """The compiled single-uniform draw hashes the same counters as rng.uniform_at (even and
     odd elements, sub-streams, an empty request) and checks the same counter layout."""
@@ -249,7 +269,8 @@ def test_compiled_uniform_at_draws_the_reference_numbers():
         compiled.uniform_at(keys[:1], 1, rng.Stream.CLAIM, [1 << 25])
 
 
-@pytest.mark.parametrize(("spec", "overrides"), [OBSERVED[0], OBSERVED[1], OBSERVED[3]])
+@pytest.mark.parametrize(("spec", "overrides"),
+                         [OBSERVED[0], OBSERVED[1], OBSERVED[3], OBSERVED[-1]])
 def test_compiled_passed_threats_are_the_reference_ones(spec, overrides):
     """The compiled check of which alliances' threats have passed (diplomacy._passed) gives
     the reference's (world, actor, ally) rows, in order, for every live actor asking."""

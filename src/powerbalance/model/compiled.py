@@ -42,7 +42,8 @@ import numpy as np
 import numpy.typing as npt
 
 from powerbalance import detmath, rng
-from powerbalance.model.state import any_set
+from powerbalance.model.state import SMALL_ANY
+from powerbalance.model.state import any_set as any_set_small
 
 
 def kernels() -> dict[str, Any]:
@@ -143,14 +144,25 @@ def _side_arrays(obs: Any, offence: bool, ongoing: bool) -> tuple[Any, ...]:
             _EMPTY_I64 if guard is None else guard)
 
 
+def any_set(a: npt.NDArray[np.floating]) -> bool:
+    """:func:`powerbalance.model.state.any_set`, compiled on a large array: the scan stops at
+    the first non-zero element (the same answer)."""
+    if a.size <= SMALL_ANY:
+        return any_set_small(a)
+    return bool(kernels()["any_set"](np.ravel(a)))
+
+
 def observe(state: Any, params: Any, share: npt.NDArray[np.float64],
             reach: npt.NDArray[np.float32], allied: bool,
             table: npt.NDArray[np.float32] | None
             ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32],
-                       npt.NDArray[np.float32]]:
+                       npt.NDArray[np.float32], npt.NDArray[np.float32],
+                       npt.NDArray[np.int64]]:
     """The estimation errors, perceived capabilities and threats of
     :class:`powerbalance.model.perception.Observation` (its ``__init__``), compiled
-    (bit-identical; the errors hashed from the same counters as :func:`rng.from_table`)."""
+    (bit-identical; the errors hashed from the same counters as :func:`rng.from_table`),
+    and, with many actors, every actor's top threat (``Observation._top``: its level and
+    index; empty arrays with few actors, see ``compiled_kernels.ROW_OBSERVATION``)."""
     hostile = bool(params.hostility_weight) and any_set(state.hostility)
     trending = params.trend_horizon > 0 and bool((state.momentum > 0).any())
     rising = (1.0 + params.trend_horizon * np.maximum(state.momentum, 0.0)).astype(

@@ -142,17 +142,20 @@ class Observation:
         # array while no actor has its own mobility).
         self.reach_in: F32 = (self.reach if setting.mobility is None
                               else np.ascontiguousarray(self.reach.transpose(0, 2, 1)))
-        self.allied = any_set(state.alliance)  # any alliance in the batch
         self.noise: F32
         self.perceived: F32
         self.threat: F32
         if setting.engine == "compiled":
             from powerbalance.model import compiled
 
-            self.noise, self.perceived, self.threat = compiled.observe(
+            self.allied = compiled.any_set(state.alliance)  # (stops at the first alliance)
+            self.noise, self.perceived, self.threat, level, index = compiled.observe(
                 state, params, self.share, self.reach_in, self.allied,
                 _error_table(params.misperception) if params.misperception > 0 else None)
+            if level.size:  # the top threats found with the threats (many actors)
+                self.__dict__["_top"] = (level, index)
             return
+        self.allied = any_set(state.alliance)  # any alliance in the batch
         if params.misperception > 0:
             noise = rng.from_table(state.keys, state.year, rng.Stream.PERCEPTION, (n, n),
                                    _error_table(params.misperception))

@@ -120,8 +120,12 @@ def remember(state: WorldState, actions: Actions, obs: Observation, year_events:
     keep = np.float32(1.0 - params.memory_decay)
     # A memory that is all zero stays the same array until something is recorded in it
     # (then it is copied: states are never modified in place).
-    aband = state.abandonment * keep if any_set(state.abandonment) else state.abandonment
-    expl = state.exploitation * keep if any_set(state.exploitation) else state.exploitation
+    if obs.setting.engine == "compiled":  # (the same test, stopping at the first memory)
+        from powerbalance.model.compiled import any_set as some
+    else:
+        some = any_set
+    aband = state.abandonment * keep if some(state.abandonment) else state.abandonment
+    expl = state.exploitation * keep if some(state.exploitation) else state.exploitation
     if not len(ev):  # a quiet year (most of a small world's): memories only fade
         return state.replace(abandonment=aband, exploitation=expl,
                              fought=np.zeros(state.fought.shape, dtype=bool)), []
