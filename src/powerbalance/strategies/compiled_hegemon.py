@@ -137,6 +137,11 @@ def decision_kernel(bw: Any, i: Any, n: int, turned: Any, adjacent: Any, allianc
     size = min(rows_n, _CHUNK)
     rows = np.empty(size * n, dtype=np.int64)
     pj = np.empty(size * n, dtype=np.int64)
+    # The odds of the chunk's attack candidates by cell r * n + j: the preventive
+    # candidates are among them (adjacent, not allied, the same row), so step 2 reads
+    # their odds here instead of estimating the sides a second time (the memo would
+    # return the same values).
+    chunk_odds = np.empty(size * n)
     # A chunk of rows at a time, each step over the whole chunk: its worlds' data stay in
     # the cache from one step to the next (each row's decision depends on its own world
     # only, and the memo's values do not depend on the order of the queries).
@@ -160,6 +165,8 @@ def decision_kernel(bw: Any, i: Any, n: int, turned: Any, adjacent: Any, allianc
                 b, me, tj, n, memo_offence, memo_defence, forces, ally_forces, reach,
                 amphibious, has_amphibious, allied, alliance, ally_ptr, ally_cells,
                 ally_bond, willing, join_offence, pact_offence, deter, executor, noise)
+            for q in range(count):
+                chunk_odds[rows[q] * n + pj[q]] = odds[q]
             target = seeker_choice_kernel(
                 cand, chunk_n, b, me, tj, n, own, enemy, odds, by_odds, frontier,
                 productivity, forces, wealth, conquest_rate, horizon, destructiveness,
@@ -169,40 +176,24 @@ def decision_kernel(bw: Any, i: Any, n: int, turned: Any, adjacent: Any, allianc
                     cattack[r] = target[r]
                     if gradual and alliance[u((cw[r] * n + ci[r]) * n + target[r])] > 0:
                         cleave[r] = target[r]
-        # The preventive motive of the idle rows.
-        count = 0
+        # The preventive motive of the idle rows: the first best odds among the rising
+        # candidates (in increasing k), if they reach attack_odds.
         for r in range(chunk_n):
             w, wi = cw[r], ci[r]
             if cattack[r] >= 0 or not momentum[u(w * n + wi)] < 0:
                 continue
             floor = preventive_ratio * share[u(w * n + wi)]
             base = (w * n + wi) * n
+            pick = -1
+            best = 0.0
             for k in range(n):
                 if (momentum[u(w * n + k)] > 0 and perceived[u(base + k)] >= floor
                         and k != wi and adjacent[u(base + k)] and alliance[u(base + k)] <= 0):
-                    rows[count] = r
-                    pj[count] = k
-                    count += 1
-        if count:
-            cand = rows[:count]
-            b, me, tj = cw[cand], ci[cand], pj[:count]
-            own, enemy, odds = _sides_and_odds(
-                b, me, tj, n, memo_offence, memo_defence, forces, ally_forces, reach,
-                amphibious, has_amphibious, allied, alliance, ally_ptr, ally_cells,
-                ally_bond, willing, join_offence, pact_offence, deter, executor, noise)
-            start = 0
-            while start < count:
-                r = rows[start]
-                best = odds[start]
-                pick = start
-                q = start + 1
-                while q < count and rows[q] == r:
-                    if odds[q] > best:
-                        best, pick = odds[q], q
-                    q += 1
-                if best >= attack_odds:
-                    cattack[r] = tj[pick]
-                start = q
+                    p = chunk_odds[r * n + k]
+                    if pick < 0 or p > best:
+                        best, pick = p, k
+            if pick >= 0 and best >= attack_odds:
+                cattack[r] = pick
         if wedges:
             member[lo:hi] = wedge_target_kernel(cw, ci, n, top_threat, alive, alliance,
                                                 perceived, reach_in)
