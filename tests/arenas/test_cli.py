@@ -73,6 +73,8 @@ def test_run_constitution_preset_prints_and_plots_in_constitution_words(
     (["run", "market", "--set", "firms"], "--set"),
     (["run", "market(firms=3)", "--set", "firms=4"], "--set"),
     (["run", "market", "--plot", "x.jpg"], "--plot"),
+    (["run", "market", "--engine", "numpy"], "--engine"),
+    (["run", "parliament", "--workers", "2"], "--workers"),
 ])
 def test_mistakes_are_one_line_and_exit_2_writing_nothing(
         args: list[str], needle: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],

@@ -16,8 +16,14 @@ from powerbalance.outputs import check_outputs, output
 
 def run_arena(spec_text: str, *, years: int | None, worlds: int, seed: int, out: Path | None,
               sets: dict[str, Any], plot: Path | None, batch_size: int | None, record: str,
-              params_file: Path | None, force: bool) -> None:
-    """Check every option, run the arena, print its summary, write the tables and the plot."""
+              params_file: Path | None, force: bool, engine: str | None = None,
+              workers: int | None = None) -> None:
+    """Check every option, run the arena, print its summary, write the tables and the plot.
+
+    ``engine`` and ``workers`` are the run command's ``--engine`` and ``--workers``: an arena
+    other than the interstate model steps its own arrays in this process, so either given
+    is a mistake (reported, not ignored: a user who asked for the NumPy reference or for
+    four processes must not believe they got them)."""
     from powerbalance.arenas import load
     from powerbalance.arenas.run import RECORD_LEVELS, simulate
     from powerbalance.cli.checks import check_out, check_run_options
@@ -26,6 +32,11 @@ def run_arena(spec_text: str, *, years: int | None, worlds: int, seed: int, out:
     if record not in RECORD_LEVELS:
         raise InputError(f"{record!r}", source="--record", field="record",
                          allowed=", ".join(RECORD_LEVELS))
+    for option, value in (("--engine", engine), ("--workers", workers)):
+        if value is not None:
+            raise InputError(repr(value), source=option, field=option.lstrip("-"),
+                             allowed="not given: an arena (other than interstate:NAME) "
+                                     "runs its own step in this process")
     if params_file is not None:
         raise InputError("an arena takes no params file", source="--params", field="params",
                          allowed="arena options in the spec or with --set key=value")

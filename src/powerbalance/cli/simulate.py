@@ -139,7 +139,7 @@ def run_command(
 
         run_arena(scenario, years=years, worlds=worlds, seed=seed, out=out,
                   sets=parse_sets(set_), plot=plot, batch_size=batch_size, record=record,
-                  params_file=params, force=force)
+                  params_file=params, force=force, engine=engine, workers=workers)
         return
     from powerbalance.cli.checks import MAX_WORKERS, check_int, check_out, check_run_options
     from powerbalance.experiments.results import run, run_plan
