@@ -39,6 +39,8 @@ def test_workers_write_the_bytes_of_a_run_in_one_process(tmp_path, small_row_gro
         assert (tmp_path / "three" / f"{name}.parquet").read_bytes() == data, name
     for key in ("worlds", "years", "record", "params", "seed"):
         assert two.manifest[key] == here.manifest[key] == three.manifest[key]
+    # simulate_seconds adds up the batches of every worker: the manifest says over how many
+    assert [r.manifest["timings"]["simulate_processes"] for r in (here, two, three)] == [1, 2, 3]
     # the summary rows kept while writing give the summary of the whole table
     whole = load_run(tmp_path / "two").system
     names = two.manifest["scenario"]["actors"]

@@ -228,7 +228,9 @@ def show_command(
     info.add_row("scenario", f"{m['scenario']['name']} ({m['scenario']['origin']})")
     if m.get("overrides"):
         info.add_row("overrides", ", ".join(f"{k}={v}" for k, v in m["overrides"].items()))
-    info.add_row("simulate seconds", f"{m['timings']['simulate_seconds']:.2f}")
+    processes = m["timings"].get("simulate_processes", 1)
+    info.add_row("simulate seconds", f"{m['timings']['simulate_seconds']:.2f}" + (
+        f" (summed over {processes} worker processes)" if processes > 1 else ""))
     console.print(info)
     print_run_summary(result)
     kinds = result.events["kind"].astype(str).value_counts()

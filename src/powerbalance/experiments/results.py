@@ -303,7 +303,8 @@ def run(
                            progress)
             with pool:
                 return _run_streamed(Path(out), pool.slices(), lambda: pool.seconds,
-                                     manifest, scen, params, years, force, local=False)
+                                     manifest, scen, params, years, force, local=False,
+                                     simulators=pool.workers)
         timing = {"simulate": 0.0}
         return _run_streamed(Path(out), _batch_slices(batches(), scen, setting, params,
                                                       years, timing),
@@ -426,13 +427,16 @@ def _run_streamed(out: Path, slices: Iterator[list[tuple[str, pd.DataFrame]]],
                   sim_seconds: Callable[[], float],
                   manifest: Callable[[float], dict[str, Any]], scen: Scenario,
                   params: Params, years: int, force: bool,
-                  local: bool = True) -> StoredRunResult:
+                  local: bool = True, simulators: int = 1) -> StoredRunResult:
     """Write the tables of each slice of worlds, as ``slices`` yields them (simulating the
     batches here or taking them from worker processes), into the run folder's staging copy
     (:func:`~powerbalance.outputs.write_folder`: the folder appears complete at the end or
     not at all); return the run read from the folder. ``write_seconds`` of the manifest's
     timings: the seconds this process spent building and writing tables (``local``: the
-    batches simulated here), or writing the tables the workers built."""
+    batches simulated here), or writing the tables the workers built. ``simulate_seconds``
+    adds up every batch's simulation seconds, over the ``simulators`` worker processes
+    that ran at the same time (so it can exceed ``total_seconds``); ``simulate_processes``
+    records how many there were."""
     record: dict[str, Any] = {}
     summary: list[pd.DataFrame] = []
 
@@ -456,6 +460,7 @@ def _run_streamed(out: Path, slices: Iterator[list[tuple[str, pd.DataFrame]]],
         record["timings"]["write_seconds"] = (max(0.0, total - simulated) if local
                                               else writing)
         record["timings"]["total_seconds"] = total
+        record["timings"]["simulate_processes"] = simulators
 
     write_folder(out, fill, kind="run", manifest=record, force=force)
     result = StoredRunResult(out, record, scen)
