@@ -31,30 +31,22 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-#: The child: one simulation after a small untimed warm-up (imports, numba's cache loads).
+#: The child: ``bench_engine``'s throughput case (one simulation after an untimed warm-up)
+#: on whichever package ``PYTHONPATH`` names.
 _CHILD = """
-import json, sys, time
-import numpy as np
-from powerbalance.experiments.runner import simulate
-from powerbalance.scenarios import load
-spec, worlds, years, engine = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-scenario = load(spec)
-params = scenario.make_params()
-setting = scenario.setting(params)
-if engine and hasattr(setting, "with_engine"):
-    setting = setting.with_engine(engine)
-simulate(scenario, params, setting, 1, np.arange(min(worlds, 2)), 2, record="final")
-cpu = time.process_time()
-simulate(scenario, params, setting, 1, np.arange(worlds), years, record="final")
-cpu = time.process_time() - cpu
-print(json.dumps({"cpu": cpu, "rate": len(scenario.actors) * worlds * years / cpu}))
+import json, sys
+sys.path.append(sys.argv[1])
+from bench_engine import _throughput
+rows = _throughput("", sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), 1.0, sys.argv[5])
+print(json.dumps({"cpu": rows[0][1], "rate": rows[2][1]}))
 """
 
 
 def _run(src: Path, args: argparse.Namespace, engine: str, worlds: int) -> dict[str, float]:
     """One simulation in a fresh interpreter on the package at ``src``."""
     env = {**os.environ, "PYTHONPATH": str(src)}
-    child = subprocess.run([sys.executable, "-c", _CHILD, args.spec, str(worlds),
+    child = subprocess.run([sys.executable, "-c", _CHILD, str(ROOT / "benchmarks"),
+                            args.spec, str(worlds),
                             str(args.years), engine], env=env, capture_output=True, text=True)
     if child.returncode != 0:
         raise RuntimeError(f"the simulation on {src} failed:\n{child.stderr}")
@@ -94,7 +86,8 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(folder)  # the script's own temporary folder
     ratios = [n["rate"] / o["rate"] for o, n in zip(old, new, strict=True)]
     case = f"{args.spec} x {args.worlds:,} worlds x {args.years} years"
-    print(f"{case}, {args.pairs} pairs (actor-years per CPU second of the simulation)")
+    pairs = f"{args.pairs} pair{'' if args.pairs == 1 else 's'}"
+    print(f"{case}, {pairs} (actor-years per CPU second of the simulation)")
     print(f"  {args.revision:>12}: {statistics.median(o['rate'] for o in old):.3g}")
     print(f"  {'this checkout':>12}: {statistics.median(n['rate'] for n in new):.3g}")
     print(f"  ratio this/{args.revision}: median {statistics.median(ratios):.3f} "
