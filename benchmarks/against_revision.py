@@ -15,6 +15,13 @@ this script creates and removes; nothing in the checkout is written. Each side r
 its own default engine (a revision older than the compiled engine has only NumPy's);
 ``--engine`` picks one for this checkout's side. An untimed pair of at most 100 worlds
 runs first, so that numba's compilation falls outside the timed pairs.
+
+Run it with the machine otherwise idle: the pairing cancels a drift in the machine's speed,
+not a load on the other core, which slows the two engines unequally (their memory traffic
+differs). On 2026-12-03 the same 7 x 10,000 x 300 comparison against 025f3e5 gave a median
+ratio of 1.009 over three pairs with the second core idle and 0.897 over seven with the
+second core running an experiment. The load average is printed before and after the pairs,
+so that a reader can tell which of the two a figure is.
 """
 
 from __future__ import annotations
@@ -76,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         # An untimed pair first: numba compiles each side's kernels into that side's cache
         # (the extracted revision's is new), some only at the first war, decades in.
         warm = min(args.worlds, 100)
+        load_before = os.getloadavg()[0]
         _run(folder / "src", args, "", warm)
         _run(ROOT / "src", args, args.engine, warm)
         old, new = [], []
@@ -92,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  {'this checkout':>12}: {statistics.median(n['rate'] for n in new):.3g}")
     print(f"  ratio this/{args.revision}: median {statistics.median(ratios):.3f} "
           f"(min {min(ratios):.3f}, max {max(ratios):.3f})")
+    print(f"  load average (1 min): {load_before:.2f} before the pairs, "
+          f"{os.getloadavg()[0]:.2f} after (this script's own run counts 1)")
     return 0
 
 
