@@ -18,10 +18,8 @@ runs first, so that numba's compilation falls outside the timed pairs.
 
 Run it with the machine otherwise idle: the pairing cancels a drift in the machine's speed,
 not a load on the other core, which slows the two engines unequally (their memory traffic
-differs). On 2026-12-03 the same 7 x 10,000 x 300 comparison against 025f3e5 gave a median
-ratio of 1.009 over three pairs with the second core idle and 0.897 over seven with the
-second core running an experiment. The load average is printed before and after the pairs,
-so that a reader can tell which of the two a figure is.
+differs: the README's Performance section gives both figures of one comparison). The load
+average is printed before and after the pairs, so that a reader can tell which a figure is.
 """
 
 from __future__ import annotations
