@@ -5,7 +5,8 @@ one hour to the next, so a figure of an earlier day (an issue's "today's figures
 README table) cannot be compared with a figure of now. This script runs the same
 simulation with both engines in turn (old, new, old, new, ...: each run in its own fresh
 process, the simulation's CPU time measured inside it with ``time.process_time``) and
-prints each side's median rate and the median of the pair-by-pair ratios::
+prints each side's median rate, the median of the pair-by-pair ratios, each ratio and a
+sign test of the pairs (whether one engine is faster more often than chance allows)::
 
     .venv/bin/python benchmarks/against_revision.py 025f3e5 --spec warring-states \\
         --worlds 10000 --years 300 --pairs 5
@@ -58,6 +59,20 @@ def _run(src: Path, args: argparse.Namespace, engine: str, worlds: int) -> dict[
     return json.loads(child.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
+def _verdict(ratios: list[float]) -> str:
+    """Each pair's ratio, how many pairs favour this checkout, and the two-sided sign test
+    of "neither engine is faster" (scipy's exact binomial test): a median above or below 1
+    means little when the pairs split evenly."""
+    from scipy.stats import binomtest
+
+    faster = sum(r > 1 for r in ratios)
+    decided = sum(r != 1 for r in ratios)   # (a tie says nothing either way)
+    p = binomtest(faster, decided).pvalue if decided else 1.0
+    listed = ", ".join(f"{r:.3f}" for r in ratios)
+    return (f"pairs: {listed}; this checkout faster in {faster} of {len(ratios)} "
+            f"(sign test p = {p:.2g})")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the pairs and print the medians and the paired ratio."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -98,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  {'this checkout':>12}: {statistics.median(n['rate'] for n in new):.3g}")
     print(f"  ratio this/{args.revision}: median {statistics.median(ratios):.3f} "
           f"(min {min(ratios):.3f}, max {max(ratios):.3f})")
+    print("  " + _verdict(ratios))
     print(f"  load average (1 min): {load_before:.2f} before the pairs, "
           f"{os.getloadavg()[0]:.2f} after (this script's own run counts 1)")
     return 0

@@ -39,5 +39,17 @@ def test_against_revision_runs_the_pairs_and_reports_ratio_and_load(
     assert "warring-states x 2 worlds x 2 years, 1 pair" in out
     ratio = float(out.split("ratio this/HEAD: median ")[1].split()[0])
     assert ratio > 0
+    assert f"pairs: {ratio:.3f}; this checkout faster in {int(ratio > 1)} of 1 " in out
+    assert "(sign test p = 1)" in out   # one pair cannot tell the engines apart
     assert "load average (1 min): " in out and " before the pairs, " in out
     assert set(Path(tempfile.gettempdir()).glob("pb-revision-*")) == before
+
+
+def test_against_revision_sign_test_counts_the_pairs_each_way() -> None:
+    verdict = _load("against_revision")._verdict
+    # 9 of 9 pairs faster: p = 2 / 2**9; an even split says nothing; a tie is left out.
+    assert "faster in 9 of 9 (sign test p = 0.0039)" in verdict([1.1] * 9)
+    assert "faster in 0 of 9 (sign test p = 0.0039)" in verdict([0.9] * 9)
+    assert "faster in 2 of 4 (sign test p = 1)" in verdict([1.1, 0.9, 1.2, 0.8])
+    assert "faster in 1 of 2 (sign test p = 1)" in verdict([1.0, 1.5])
+    assert verdict([0.95, 1.05]).startswith("pairs: 0.950, 1.050; ")
